@@ -1,0 +1,8 @@
+//! caseload: a keyboard-driven terminal caseload manager for peer-run
+//! organizations.
+//!
+//! `model` holds the domain, `store` the only code that knows sled, `ops`
+//! the operations shared by the command line and the terminal UI.
+
+pub mod model;
+pub mod text;

@@ -1,0 +1,28 @@
+//! The domain: plain types and rules of a peer-run organization's caseload.
+//!
+//! Nothing here knows about terminals, sled or the command line, so every
+//! rule can be tested with plain values.
+
+pub mod checkin;
+pub mod choice;
+pub mod dates;
+pub mod goal;
+pub mod group;
+pub mod ids;
+pub mod peer;
+pub mod record;
+pub mod settings;
+pub mod staff;
+pub mod today;
+pub mod validate;
+
+pub use checkin::{CheckIn, CheckInMode, SupportKind};
+pub use choice::Choice;
+pub use goal::{Goal, GoalStatus, LifeDomain, Step};
+pub use group::{Group, GroupSession};
+pub use ids::{CheckInId, GoalId, GroupId, Id, PeerId, SessionId, StaffId};
+pub use peer::{ContactPreference, Peer, PeerStatus, WellnessPlan};
+pub use record::{Actor, Entity, Meta, Record};
+pub use settings::Settings;
+pub use staff::{Role, Staff};
+pub use validate::ValidationError;

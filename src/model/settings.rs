@@ -1,0 +1,116 @@
+//! Organization-wide settings that shape the rules (units of service,
+//! re-engagement window). They live in the store so every staff member
+//! works under the same rules.
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::{Checker, ValidationError, MAX_NAME_CHARS};
+
+/// Settings shared by everyone using one store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Shown in the title bar and on reports.
+    pub organization_name: String,
+    /// Minutes in one unit of service (commonly 15).
+    pub unit_minutes: u16,
+    /// Minutes of a partial unit that still count as a unit (commonly 8).
+    pub unit_threshold_minutes: u16,
+    /// Most units billable for one peer on one day, if the funder caps it.
+    pub daily_unit_cap: Option<u32>,
+    /// Days without contact after which a peer needs re-engagement.
+    pub reengage_after_days: u16,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            organization_name: "Peer support center".to_string(),
+            unit_minutes: 15,
+            unit_threshold_minutes: 8,
+            daily_unit_cap: None,
+            reengage_after_days: 30,
+        }
+    }
+}
+
+impl Settings {
+    /// Units of service for a contact of `minutes`: one per full unit, plus
+    /// one for a remainder of at least the threshold.
+    pub fn units_for(&self, minutes: u16) -> u32 {
+        let unit = u32::from(self.unit_minutes.max(1));
+        let m = u32::from(minutes);
+        let partial = m % unit;
+        m / unit + u32::from(partial > 0 && partial >= u32::from(self.unit_threshold_minutes))
+    }
+
+    /// Units for one peer's contacts on one day, with the daily cap applied.
+    pub fn units_for_day(&self, minutes: impl IntoIterator<Item = u16>) -> u32 {
+        let total: u32 = minutes.into_iter().map(|m| self.units_for(m)).sum();
+        match self.daily_unit_cap {
+            Some(cap) => total.min(cap),
+            None => total,
+        }
+    }
+
+    /// Checks that the rules make sense.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut c = Checker::new();
+        c.name("organization name", &self.organization_name);
+        c.text("organization name", &self.organization_name, MAX_NAME_CHARS);
+        c.ensure(
+            (1..=240).contains(&self.unit_minutes),
+            "unit minutes",
+            format!("{} is out of range; give 1 to 240", self.unit_minutes),
+        );
+        c.ensure(
+            self.unit_threshold_minutes >= 1 && self.unit_threshold_minutes <= self.unit_minutes,
+            "unit threshold minutes",
+            format!(
+                "{} must be between 1 and the unit length ({})",
+                self.unit_threshold_minutes, self.unit_minutes
+            ),
+        );
+        c.ensure(
+            (1..=3650).contains(&self.reengage_after_days),
+            "re-engage after days",
+            format!("{} is out of range; give 1 to 3650", self.reengage_after_days),
+        );
+        c.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_follow_the_eight_minute_rule() {
+        let s = Settings::default();
+        let cases = [(1, 0), (7, 0), (8, 1), (15, 1), (22, 1), (23, 2), (30, 2), (38, 3), (60, 4)];
+        for (minutes, units) in cases {
+            assert_eq!(s.units_for(minutes), units, "{minutes} minutes");
+        }
+    }
+
+    #[test]
+    fn unit_length_and_threshold_are_settings() {
+        let s = Settings { unit_minutes: 60, unit_threshold_minutes: 31, ..Settings::default() };
+        assert_eq!(s.units_for(30), 0);
+        assert_eq!(s.units_for(31), 1);
+        assert_eq!(s.units_for(90), 1);
+        assert_eq!(s.units_for(91), 2);
+    }
+
+    #[test]
+    fn daily_cap_limits_the_sum() {
+        let s = Settings { daily_unit_cap: Some(4), ..Settings::default() };
+        assert_eq!(s.units_for_day([60, 30]), 4);
+        assert_eq!(Settings::default().units_for_day([60, 30]), 6);
+    }
+
+    #[test]
+    fn nonsense_settings_are_refused() {
+        let s = Settings { unit_minutes: 15, unit_threshold_minutes: 16, ..Settings::default() };
+        assert!(s.validate().unwrap_err().to_string().contains("unit threshold minutes"));
+    }
+}

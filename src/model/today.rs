@@ -1,0 +1,414 @@
+//! The "today" rules: who needs contact today and why.
+//!
+//! Pure: the caller gathers the records (from any store) and the day; the
+//! rules decide. Each row carries a sentence saying why it is there.
+//!
+//! A peer who needs contact appears once, in the most pressing section:
+//! follow-up due today, then overdue follow-up, then re-engagement (not seen
+//! for the organization's window, 30 days by default), then past cadence.
+//! A peer already seen today is listed only under "seen today". A later
+//! check-in replaces the follow-up planned by an earlier one: the newest
+//! check-in before today holds the peer's pending follow-up.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::checkin::CheckIn;
+use super::choice::Choice;
+use super::dates::days_between;
+use super::goal::Goal;
+use super::group::{Group, GroupSession};
+use super::ids::{GoalId, GroupId, PeerId, SessionId, StaffId};
+use super::peer::Peer;
+use super::record::Record;
+use super::settings::Settings;
+use super::staff::Staff;
+
+/// The sections of the Today list, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Section {
+    /// A planned follow-up falls today.
+    FollowUpDue,
+    /// A planned follow-up has passed without contact.
+    Overdue,
+    /// Longer since the last contact than the peer asked for.
+    PastCadence,
+    /// Not seen for the re-engagement window.
+    Reengage,
+    /// A goal's review date has come.
+    ReviewDue,
+    /// A group meets today.
+    GroupsToday,
+    /// Already contacted today.
+    SeenToday,
+}
+
+impl Section {
+    /// Every section in display order.
+    pub const ALL: [Section; 7] = [
+        Section::FollowUpDue,
+        Section::Overdue,
+        Section::PastCadence,
+        Section::Reengage,
+        Section::ReviewDue,
+        Section::GroupsToday,
+        Section::SeenToday,
+    ];
+
+    /// The heading shown for the section.
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::FollowUpDue => "Follow-ups due",
+            Section::Overdue => "Overdue follow-ups",
+            Section::PastCadence => "Past cadence",
+            Section::Reengage => "Re-engagement",
+            Section::ReviewDue => "Goal reviews due",
+            Section::GroupsToday => "Groups today",
+            Section::SeenToday => "Seen today",
+        }
+    }
+}
+
+/// One line of the Today list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TodayRow {
+    /// Which section it belongs to.
+    pub section: Section,
+    /// The peer concerned (none for group rows).
+    pub peer: Option<PeerId>,
+    /// The peer's display name, or the group's name for group rows.
+    pub name: String,
+    /// The goal concerned, for review rows.
+    pub goal: Option<GoalId>,
+    /// The group concerned, for group rows.
+    pub group: Option<GroupId>,
+    /// Today's session of the group, if one was recorded.
+    pub session: Option<SessionId>,
+    /// The date the row is about (due date, last contact).
+    pub date: Option<NaiveDate>,
+    /// Days overdue, or days since last contact, where that applies.
+    pub days: Option<i64>,
+    /// Why the row is there, in a sentence.
+    pub why: String,
+}
+
+/// The whole Today list for one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TodayReport {
+    /// The day it is for.
+    pub date: NaiveDate,
+    /// Every row, sorted by section and then by urgency.
+    pub rows: Vec<TodayRow>,
+}
+
+impl TodayReport {
+    /// The rows of one section, in order.
+    pub fn section(&self, section: Section) -> impl Iterator<Item = &TodayRow> {
+        self.rows.iter().filter(move |r| r.section == section)
+    }
+
+    /// How many rows one section has.
+    pub fn count(&self, section: Section) -> usize {
+        self.section(section).count()
+    }
+}
+
+/// Everything the rules look at, gathered by the caller.
+#[derive(Debug, Clone, Copy)]
+pub struct TodayInput<'a> {
+    /// The day to plan.
+    pub date: NaiveDate,
+    /// Organization rules (re-engagement window).
+    pub settings: &'a Settings,
+    /// Every peer on the roster (inactive ones are skipped).
+    pub peers: &'a [Record<Peer>],
+    /// Each peer's newest check-in before `date`.
+    pub last_before: &'a HashMap<PeerId, Record<CheckIn>>,
+    /// Every check-in on `date`.
+    pub seen_today: &'a [Record<CheckIn>],
+    /// Goals whose review date is on or before `date` (others are ignored).
+    pub goals: &'a [Record<Goal>],
+    /// Every group.
+    pub groups: &'a [Record<Group>],
+    /// Sessions recorded on `date`.
+    pub sessions_today: &'a [Record<GroupSession>],
+    /// Staff, for initials in "seen today" rows.
+    pub staff: &'a [Record<Staff>],
+    /// Only this staff member's peers and groups, if set.
+    pub for_staff: Option<StaffId>,
+}
+
+/// Applies the rules.
+pub fn build_today(input: TodayInput<'_>) -> TodayReport {
+    let date = input.date;
+    let peers: HashMap<PeerId, &Record<Peer>> = input.peers.iter().map(|p| (p.id, p)).collect();
+    let mine = |p: &Peer| input.for_staff.is_none() || p.assigned_staff == input.for_staff;
+    let mut rows = Vec::new();
+
+    let seen = seen_today_rows(&input, &peers, &mut rows);
+
+    for peer in input.peers.iter().filter(|p| p.is_active() && mine(p)) {
+        if seen.contains_key(&peer.id) {
+            continue;
+        }
+        if let Some(row) = contact_row(&input, peer) {
+            rows.push(row);
+        }
+    }
+
+    for goal in input.goals.iter().filter(|g| g.review_due(date)) {
+        let Some(peer) = peers.get(&goal.peer) else { continue };
+        if !peer.is_active() || !mine(peer) {
+            continue;
+        }
+        let due = goal.next_review.unwrap_or(date);
+        let late = days_between(due, date);
+        let when = if late == 0 {
+            "today".to_string()
+        } else {
+            format!("{due}, {late} {} ago", plural(late, "day", "days"))
+        };
+        rows.push(TodayRow {
+            section: Section::ReviewDue,
+            peer: Some(peer.id),
+            name: peer.display_name.clone(),
+            goal: Some(goal.id),
+            group: None,
+            session: None,
+            date: Some(due),
+            days: Some(late),
+            why: format!(
+                "review of goal {} \"{}\" ({}) was due {when}",
+                goal.id,
+                goal.title,
+                goal.domain.label()
+            ),
+        });
+    }
+
+    group_rows(&input, &mut rows);
+
+    // Stable: groups keep their time order and "seen today" its
+    // order of first contact.
+    rows.sort_by(|a, b| {
+        let by_section = a.section.cmp(&b.section);
+        if matches!(a.section, Section::GroupsToday | Section::SeenToday) {
+            return by_section;
+        }
+        by_section
+            .then_with(|| urgency(b).cmp(&urgency(a)))
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.peer.cmp(&b.peer))
+    });
+    TodayReport { date, rows }
+}
+
+fn urgency(row: &TodayRow) -> i64 {
+    match row.section {
+        Section::Overdue | Section::PastCadence | Section::Reengage | Section::ReviewDue => {
+            row.days.unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
+
+fn plural(n: i64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// The one contact row a peer gets, in the most pressing section.
+fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> {
+    let date = input.date;
+    let last = input.last_before.get(&peer.id);
+    let row = |section, day: Option<NaiveDate>, days: Option<i64>, why: String| TodayRow {
+        section,
+        peer: Some(peer.id),
+        name: peer.display_name.clone(),
+        goal: None,
+        group: None,
+        session: None,
+        date: day,
+        days,
+        why,
+    };
+
+    if let Some(c) = last {
+        if let Some(f) = c.follow_up {
+            if f == date {
+                return Some(row(
+                    Section::FollowUpDue,
+                    Some(f),
+                    Some(0),
+                    format!("follow-up planned at the check-in on {}", c.day()),
+                ));
+            }
+            if f < date {
+                let late = days_between(f, date);
+                return Some(row(
+                    Section::Overdue,
+                    Some(f),
+                    Some(late),
+                    format!(
+                        "follow-up planned for {f} is {late} {} overdue",
+                        plural(late, "day", "days")
+                    ),
+                ));
+            }
+        }
+    }
+
+    let (since, days, seen_words) = match last {
+        Some(c) => {
+            let d = c.day();
+            (d, days_between(d, date), format!("last seen {d}"))
+        }
+        None => (
+            peer.intake_date,
+            days_between(peer.intake_date, date),
+            format!("no check-in since intake on {}", peer.intake_date),
+        ),
+    };
+    let window = i64::from(input.settings.reengage_after_days);
+    let cadence = peer.cadence_days.map(i64::from);
+    if days >= window && cadence.is_none_or(|c| days > c) {
+        return Some(row(
+            Section::Reengage,
+            Some(since),
+            Some(days),
+            format!("not seen for {days} days ({seen_words})"),
+        ));
+    }
+    if let Some(c) = cadence {
+        if days >= c {
+            return Some(row(
+                Section::PastCadence,
+                Some(since),
+                Some(days),
+                format!(
+                    "wants contact every {c} {}; {seen_words}, {days} {} ago",
+                    plural(c, "day", "days"),
+                    plural(days, "day", "days")
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// Adds "seen today" rows (one per peer) and returns who was seen.
+fn seen_today_rows(
+    input: &TodayInput<'_>,
+    peers: &HashMap<PeerId, &Record<Peer>>,
+    rows: &mut Vec<TodayRow>,
+) -> HashMap<PeerId, ()> {
+    let initials: HashMap<StaffId, &str> = input
+        .staff
+        .iter()
+        .map(|s| (s.id, s.initials.as_str()))
+        .collect();
+    let mut by_peer: Vec<(PeerId, Vec<&Record<CheckIn>>)> = Vec::new();
+    let mut today: Vec<&Record<CheckIn>> = input
+        .seen_today
+        .iter()
+        .filter(|c| c.day() == input.date)
+        .collect();
+    today.sort_by_key(|c| c.at);
+    for c in today {
+        match by_peer.iter_mut().find(|(p, _)| *p == c.peer) {
+            Some((_, list)) => list.push(c),
+            None => by_peer.push((c.peer, vec![c])),
+        }
+    }
+    let mut seen = HashMap::new();
+    for (peer_id, list) in by_peer {
+        seen.insert(peer_id, ());
+        let Some(peer) = peers.get(&peer_id) else { continue };
+        let relevant = match input.for_staff {
+            None => true,
+            Some(s) => peer.assigned_staff == Some(s) || list.iter().any(|c| c.staff == s),
+        };
+        if !relevant {
+            continue;
+        }
+        let minutes: u32 = list.iter().map(|c| u32::from(c.minutes)).sum();
+        let parts: Vec<String> = list
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {} min by {}",
+                    c.at.format("%H:%M"),
+                    c.mode.label(),
+                    c.minutes,
+                    initials.get(&c.staff).copied().unwrap_or("?")
+                )
+            })
+            .collect();
+        rows.push(TodayRow {
+            section: Section::SeenToday,
+            peer: Some(peer_id),
+            name: peer.display_name.clone(),
+            goal: None,
+            group: None,
+            session: None,
+            date: Some(input.date),
+            days: None,
+            why: format!(
+                "contacted {} today, {minutes} min ({})",
+                if list.len() == 1 {
+                    "once".to_string()
+                } else {
+                    format!("{} times", list.len())
+                },
+                parts.join("; ")
+            ),
+        });
+    }
+    seen
+}
+
+fn group_rows(input: &TodayInput<'_>, rows: &mut Vec<TodayRow>) {
+    let session_of = |g: GroupId| input.sessions_today.iter().find(|s| s.group == g);
+    let mut groups: Vec<&Record<Group>> = input.groups.iter().collect();
+    groups.sort_by_key(|g| g.time);
+    for g in groups {
+        let session = session_of(g.id);
+        if !g.meets_on(input.date) && session.is_none() {
+            continue;
+        }
+        let facilitator = session.and_then(|s| s.facilitator).or(g.facilitator);
+        if input.for_staff.is_some() && facilitator != input.for_staff {
+            continue;
+        }
+        let place = if g.location.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" in {}", g.location)
+        };
+        let state = match session {
+            Some(s) => format!(
+                "session recorded, {} {}",
+                s.attendees.len(),
+                if s.attendees.len() == 1 { "attendee" } else { "attendees" }
+            ),
+            None => "no session recorded yet".to_string(),
+        };
+        rows.push(TodayRow {
+            section: Section::GroupsToday,
+            peer: None,
+            name: g.name.clone(),
+            goal: None,
+            group: Some(g.id),
+            session: session.map(|s| s.id),
+            date: Some(input.date),
+            days: None,
+            why: format!("meets at {}{place}; {state}", g.time.format("%H:%M")),
+        });
+    }
+}

@@ -1,0 +1,128 @@
+//! Making stored text safe and tidy to show.
+//!
+//! Names and notes are stored exactly as given, but control characters and
+//! terminal escape sequences must never reach a terminal raw: a note
+//! containing `ESC ]52;…` could otherwise rewrite a shared screen or the
+//! clipboard. Everything printed by the CLI or drawn by the UI goes
+//! through these functions.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// True for characters that must not be written raw to a terminal: C0 and
+/// C1 controls, DEL, and the bidirectional overrides that can disguise text.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+fn escape_char(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{1b}' => out.push_str("\\e"),
+        c if (c as u32) < 0x100 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// One line of text, with every unsafe character (newlines too) escaped.
+pub fn escape_line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            escape_char(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Multi-line text: newlines are kept, every other unsafe character is
+/// escaped.
+pub fn escape_multiline(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c != '\n' && is_unsafe(c) {
+            escape_char(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Display width of text in terminal columns (wide CJK and emoji count 2).
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts text to at most `max` columns, ending in `…` when anything was cut.
+/// The text should already be escaped.
+pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Escapes and cuts in one go: what every table cell wants.
+pub fn cell(s: &str, max: usize) -> String {
+    truncate(&escape_line(s), max).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_untouched_and_borrowed() {
+        assert!(matches!(escape_line("Nguyễn Thị Lan 😊"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escapes_terminal_sequences_and_controls() {
+        assert_eq!(escape_line("a\u{1b}[2Jb"), "a\\e[2Jb");
+        assert_eq!(escape_line("x\ny\r\t"), "x\\ny\\r\\t");
+        assert_eq!(escape_line("\u{7f}\u{9b}"), "\\x7f\\x9b");
+        assert_eq!(escape_line("abc\u{202e}cba"), "abc\\u{202e}cba");
+        assert_eq!(escape_multiline("one\ntwo\u{7}"), "one\ntwo\\x07");
+    }
+
+    #[test]
+    fn truncates_by_columns_with_ellipsis() {
+        assert_eq!(truncate("abcdef", 6), "abcdef");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("李伟李伟", 5), "李伟…");
+        assert_eq!(width(&truncate("李伟李伟", 4)), 3);
+        assert_eq!(truncate("abc", 0), "");
+    }
+}
