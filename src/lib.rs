@@ -5,4 +5,5 @@
 //! the operations shared by the command line and the terminal UI.
 
 pub mod model;
+pub mod store;
 pub mod text;

@@ -1,0 +1,88 @@
+//! Checks an export before any of it is written, so that an import is
+//! refused whole with the first problem's location rather than stopping
+//! half-way.
+
+use std::collections::HashSet;
+
+use crate::model::ids::IdKind;
+use crate::model::Record;
+
+use super::error::{StoreError, StoreResult};
+use super::keys::{Kept, T};
+use super::Snapshot;
+
+/// Ids present in the snapshot, per record tree.
+struct Known {
+    ids: [HashSet<u64>; 7],
+}
+
+impl Known {
+    fn has(&self, tree: T, id: u64) -> bool {
+        self.ids[tree as usize].contains(&id)
+    }
+}
+
+fn collect<E: Kept>(
+    section: &str,
+    records: &[Record<E>],
+    known: &mut Known,
+) -> StoreResult<()> {
+    for (i, r) in records.iter().enumerate() {
+        let at = || format!("{section}[{i}] ({})", r.id);
+        if r.id.raw() == 0 {
+            return Err(StoreError::Refused(format!("{}: id 0 is not valid", at())));
+        }
+        if !known.ids[E::TREE as usize].insert(r.id.raw()) {
+            return Err(StoreError::Refused(format!(
+                "{}: the {} id {} appears twice",
+                at(),
+                <E::Kind as IdKind>::NOUN,
+                r.id
+            )));
+        }
+        if let Err(e) = r.data.validate() {
+            return Err(StoreError::Refused(format!("{}: {e}", at())));
+        }
+        if r.meta.revision == 0 {
+            return Err(StoreError::Refused(format!("{}: revision 0 is not valid", at())));
+        }
+    }
+    Ok(())
+}
+
+fn references<E: Kept>(section: &str, records: &[Record<E>], known: &Known) -> StoreResult<()> {
+    for (i, r) in records.iter().enumerate() {
+        for reference in r.data.references() {
+            if !known.has(reference.tree, reference.id) {
+                return Err(StoreError::Refused(format!(
+                    "{section}[{i}] ({}): {}: no {} {} in the file",
+                    r.id, reference.field, reference.noun, reference.shown
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Validates every record, id uniqueness and every reference.
+pub(crate) fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
+    s.settings
+        .validate()
+        .map_err(|e| StoreError::Refused(format!("settings: {e}")))?;
+    let mut known = Known {
+        ids: Default::default(),
+    };
+    collect("staff", &s.staff, &mut known)?;
+    collect("peers", &s.peers, &mut known)?;
+    collect("goals", &s.goals, &mut known)?;
+    collect("groups", &s.groups, &mut known)?;
+    collect("sessions", &s.sessions, &mut known)?;
+    collect("checkins", &s.checkins, &mut known)?;
+    references("staff", &s.staff, &known)?;
+    references("peers", &s.peers, &known)?;
+    references("goals", &s.goals, &known)?;
+    references("groups", &s.groups, &known)?;
+    references("sessions", &s.sessions, &known)?;
+    references("checkins", &s.checkins, &known)?;
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! The trees of a store and the index entries each record kind keeps.
+//!
+//! An index entry is a key with an empty value: the sort fields followed by
+//! the record id. Index entries are derived from the record alone, so a
+//! write removes the old record's entries and adds the new one's in the same
+//! transaction: index and record never disagree.
+
+use crate::model::{CheckIn, Entity, Goal, Group, GroupSession, Peer, Staff};
+
+use super::codec::{date_key, id_key, key, time_key};
+
+/// Every tree of a store, in a fixed order (the order of `NAMES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum T {
+    /// Schema version, counters, settings, markers.
+    Meta = 0,
+    Staff,
+    Peers,
+    Goals,
+    CheckIns,
+    Groups,
+    Sessions,
+    /// peer, time, check-in
+    IxCheckInByPeer,
+    /// day, time, check-in
+    IxCheckInByDay,
+    /// follow-up day, check-in
+    IxFollowUp,
+    /// goal, time, check-in
+    IxCheckInByGoal,
+    /// peer, goal
+    IxGoalByPeer,
+    /// review day, goal
+    IxGoalByReview,
+    /// group, day, session
+    IxSessionByGroup,
+    /// day, session
+    IxSessionByDay,
+    /// peer, day, session
+    IxAttendance,
+}
+
+/// Tree names on disk, indexed by `T as usize`.
+pub(crate) const NAMES: [&str; 16] = [
+    "meta",
+    "staff",
+    "peers",
+    "goals",
+    "checkins",
+    "groups",
+    "sessions",
+    "ix_checkin_by_peer",
+    "ix_checkin_by_day",
+    "ix_followup",
+    "ix_checkin_by_goal",
+    "ix_goal_by_peer",
+    "ix_goal_by_review",
+    "ix_session_by_group",
+    "ix_session_by_day",
+    "ix_attendance",
+];
+
+/// The record trees, whose counts and ids the store keeps.
+pub(crate) const RECORD_TREES: [T; 6] = [
+    T::Staff,
+    T::Peers,
+    T::Goals,
+    T::CheckIns,
+    T::Groups,
+    T::Sessions,
+];
+
+/// Every index tree.
+pub(crate) const INDEX_TREES: [T; 9] = [
+    T::IxCheckInByPeer,
+    T::IxCheckInByDay,
+    T::IxFollowUp,
+    T::IxCheckInByGoal,
+    T::IxGoalByPeer,
+    T::IxGoalByReview,
+    T::IxSessionByGroup,
+    T::IxSessionByDay,
+    T::IxAttendance,
+];
+
+/// A reference from a record to another that must exist.
+pub(crate) struct Ref {
+    pub field: &'static str,
+    pub tree: T,
+    pub noun: &'static str,
+    pub id: u64,
+    pub shown: String,
+}
+
+fn peer_ref(field: &'static str, id: crate::model::PeerId) -> Ref {
+    Ref { field, tree: T::Peers, noun: "peer", id: id.raw(), shown: id.to_string() }
+}
+fn staff_ref(field: &'static str, id: crate::model::StaffId) -> Ref {
+    Ref { field, tree: T::Staff, noun: "staff", id: id.raw(), shown: id.to_string() }
+}
+
+/// A record kind the store keeps: its tree, index entries and references.
+pub(crate) trait Kept: Entity {
+    /// The tree holding the records.
+    const TREE: T;
+    /// Index entries for the record with id `id`.
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)>;
+    /// Other records this one refers to.
+    fn references(&self) -> Vec<Ref>;
+}
+
+impl Kept for Staff {
+    const TREE: T = T::Staff;
+    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
+        Vec::new()
+    }
+    fn references(&self) -> Vec<Ref> {
+        Vec::new()
+    }
+}
+
+impl Kept for Peer {
+    const TREE: T = T::Peers;
+    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
+        Vec::new()
+    }
+    fn references(&self) -> Vec<Ref> {
+        self.assigned_staff
+            .map(|s| staff_ref("assigned staff", s))
+            .into_iter()
+            .collect()
+    }
+}
+
+impl Kept for Goal {
+    const TREE: T = T::Goals;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        let mut out = vec![(T::IxGoalByPeer, key(&[&id_key(self.peer.raw()), &id_key(id)]))];
+        if let Some(r) = self.next_review {
+            out.push((T::IxGoalByReview, key(&[&date_key(r), &id_key(id)])));
+        }
+        out
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![peer_ref("peer", self.peer)]
+    }
+}
+
+impl Kept for CheckIn {
+    const TREE: T = T::CheckIns;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        let t = time_key(&self.at);
+        let mut out = vec![
+            (T::IxCheckInByPeer, key(&[&id_key(self.peer.raw()), &t, &id_key(id)])),
+            (T::IxCheckInByDay, key(&[&date_key(self.day()), &t, &id_key(id)])),
+        ];
+        if let Some(f) = self.follow_up {
+            out.push((T::IxFollowUp, key(&[&date_key(f), &id_key(id)])));
+        }
+        for g in &self.goals {
+            out.push((T::IxCheckInByGoal, key(&[&id_key(g.raw()), &t, &id_key(id)])));
+        }
+        out
+    }
+    fn references(&self) -> Vec<Ref> {
+        let mut out = vec![peer_ref("peer", self.peer), staff_ref("staff", self.staff)];
+        for g in &self.goals {
+            out.push(Ref { field: "goals", tree: T::Goals, noun: "goal", id: g.raw(), shown: g.to_string() });
+        }
+        out
+    }
+}
+
+impl Kept for Group {
+    const TREE: T = T::Groups;
+    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
+        Vec::new()
+    }
+    fn references(&self) -> Vec<Ref> {
+        self.facilitator
+            .map(|s| staff_ref("facilitator", s))
+            .into_iter()
+            .collect()
+    }
+}
+
+impl Kept for GroupSession {
+    const TREE: T = T::Sessions;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        let d = date_key(self.date);
+        let mut out = vec![
+            (T::IxSessionByGroup, key(&[&id_key(self.group.raw()), &d, &id_key(id)])),
+            (T::IxSessionByDay, key(&[&d, &id_key(id)])),
+        ];
+        for p in &self.attendees {
+            out.push((T::IxAttendance, key(&[&id_key(p.raw()), &d, &id_key(id)])));
+        }
+        out
+    }
+    fn references(&self) -> Vec<Ref> {
+        let mut out = vec![Ref {
+            field: "group",
+            tree: T::Groups,
+            noun: "group",
+            id: self.group.raw(),
+            shown: self.group.to_string(),
+        }];
+        if let Some(s) = self.facilitator {
+            out.push(staff_ref("facilitator", s));
+        }
+        out.extend(self.attendees.iter().map(|p| peer_ref("attendees", *p)));
+        out
+    }
+}
+
+/// Meta key of the next id to hand out in a record tree.
+pub(crate) fn next_id_key(tree: T) -> Vec<u8> {
+    format!("next_id/{}", NAMES[tree as usize]).into_bytes()
+}
+
+/// Meta key of the number of records in a record tree.
+pub(crate) fn count_key(tree: T) -> Vec<u8> {
+    format!("count/{}", NAMES[tree as usize]).into_bytes()
+}

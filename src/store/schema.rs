@@ -1,0 +1,110 @@
+//! Schema version and migrations.
+//!
+//! The `meta` tree holds a format marker and the schema version. A store
+//! written by a newer caseload is refused; an older one is migrated step by
+//! step, each step in its own transaction-free pass followed by a flush and
+//! the new version number, so an interrupted migration resumes where it
+//! stopped.
+
+use std::path::Path;
+
+use super::error::{StoreError, StoreResult};
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Marks a sled database as a caseload store.
+pub(crate) const FORMAT_KEY: &[u8] = b"format";
+/// The marker's value.
+pub(crate) const FORMAT_VALUE: &[u8] = b"caseload-store";
+/// Where the schema version lives.
+pub(crate) const VERSION_KEY: &[u8] = b"schema_version";
+
+/// One migration step: rewrites a store of version `n` into version `n + 1`.
+pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
+
+/// The steps from each old version: `MIGRATIONS[0]` takes version 1 to 2.
+/// Version 1 is the first, so there are none yet.
+pub(crate) const MIGRATIONS: &[Migration] = &[];
+
+/// Reads the version; `None` for a brand-new, empty database.
+pub(crate) fn read_version(db: &sled::Db, path: &Path) -> StoreResult<Option<u32>> {
+    let meta = db.open_tree("meta").map_err(|e| super::sled_store::map_sled(e, path))?;
+    let format = meta.get(FORMAT_KEY).map_err(|e| super::sled_store::map_sled(e, path))?;
+    let version = meta.get(VERSION_KEY).map_err(|e| super::sled_store::map_sled(e, path))?;
+    match (format, version) {
+        (None, None) => {
+            let others = db.tree_names().len() > 2 || !db.is_empty() || !meta.is_empty();
+            if others {
+                Err(StoreError::NotAStore {
+                    path: path.to_path_buf(),
+                    detail: "it is a sled database without caseload's marker".into(),
+                })
+            } else {
+                Ok(None)
+            }
+        }
+        (Some(f), Some(v)) if f.as_ref() == FORMAT_VALUE => {
+            let bytes: [u8; 4] = v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: "the schema version is unreadable".into(),
+            })?;
+            Ok(Some(u32::from_be_bytes(bytes)))
+        }
+        _ => Err(StoreError::NotAStore {
+            path: path.to_path_buf(),
+            detail: "its format marker is missing or wrong".into(),
+        }),
+    }
+}
+
+/// Writes the marker and version.
+pub(crate) fn write_version(db: &sled::Db, path: &Path, version: u32) -> StoreResult<()> {
+    let meta = db.open_tree("meta").map_err(|e| super::sled_store::map_sled(e, path))?;
+    meta.insert(FORMAT_KEY, FORMAT_VALUE)
+        .and_then(|_| meta.insert(VERSION_KEY, &version.to_be_bytes()))
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
+    db.flush().map_err(|e| super::sled_store::map_sled(e, path))?;
+    Ok(())
+}
+
+/// Brings a store to `current`, running `migrations` from its version on.
+pub(crate) fn prepare(
+    db: &sled::Db,
+    path: &Path,
+    current: u32,
+    migrations: &[Migration],
+) -> StoreResult<()> {
+    let Some(mut found) = read_version(db, path)? else {
+        return write_version(db, path, current);
+    };
+    if found > current {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: current,
+        });
+    }
+    if found == 0 {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "schema version 0 is not a version caseload ever wrote".into(),
+        });
+    }
+    while found < current {
+        let step = migrations
+            .get(found as usize - 1)
+            .ok_or_else(|| StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: format!("no migration from schema version {found}"),
+            })?;
+        tracing::info!(from = found, to = found + 1, "migrating store");
+        step(db).map_err(|detail| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!("migration from version {found} failed: {detail}"),
+        })?;
+        found += 1;
+        write_version(db, path, found)?;
+    }
+    Ok(())
+}

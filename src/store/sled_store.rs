@@ -1,0 +1,762 @@
+//! The embedded store: one sled database in a directory.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sled::transaction::{
+    ConflictableTransactionError, TransactionError, TransactionalTree,
+};
+use sled::{Transactional, Tree};
+
+use crate::model::ids::IdKind;
+use crate::model::{
+    Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer, PeerId,
+    Record, SessionId, Settings, Staff, StaffId,
+};
+
+use super::codec::{date_key, decode, encode, id_key, key, time_key, trailing_id};
+use super::error::{StoreError, StoreResult};
+use super::keys::{count_key, next_id_key, Kept, T, INDEX_TREES, NAMES, RECORD_TREES};
+use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
+use super::{Counts, Snapshot, Store};
+
+const SETTINGS_KEY: &[u8] = b"settings";
+const IMPORT_MARKER: &[u8] = b"import_in_progress";
+/// Records written per transaction during an import.
+const IMPORT_CHUNK: usize = 2_000;
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Bytes of sled page cache. sled's default (1 GiB) is far more than a
+    /// caseload needs on a small shared server.
+    pub cache_bytes: u64,
+    /// How long to wait for another caseload process to let go of the
+    /// store before saying it is in use (two CLI commands run together
+    /// then simply queue).
+    pub lock_wait: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            cache_bytes: 64 * 1024 * 1024,
+            lock_wait: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A store in a local directory, backed by sled.
+///
+/// Open it once per process and share it (it is `Sync`); sled allows only
+/// one process at a time.
+pub struct SledStore {
+    db: sled::Db,
+    trees: Vec<Tree>,
+    path: PathBuf,
+    rolled_back_import: bool,
+}
+
+/// Turns a sled error into a store error naming the directory.
+pub(crate) fn map_sled(e: sled::Error, path: &Path) -> StoreError {
+    let path = path.to_path_buf();
+    match e {
+        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+            StoreError::InUse { path }
+        }
+        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+            StoreError::InUse { path }
+        }
+        sled::Error::Io(source) => StoreError::Io { path, source },
+        sled::Error::Corruption { at, .. } => StoreError::Corrupt {
+            path,
+            detail: match at {
+                Some(at) => format!("corrupt data at {at:?}"),
+                None => "corrupt data".into(),
+            },
+        },
+        sled::Error::Unsupported(detail) | sled::Error::ReportableBug(detail) => {
+            StoreError::Corrupt { path, detail }
+        }
+        sled::Error::CollectionNotFound(name) => StoreError::Corrupt {
+            path,
+            detail: format!("missing tree {}", String::from_utf8_lossy(&name)),
+        },
+    }
+}
+
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown failure".into())
+}
+
+/// A transaction abort carrying a store error.
+type Abort = ConflictableTransactionError<StoreError>;
+
+fn abort(e: StoreError) -> Abort {
+    ConflictableTransactionError::Abort(e)
+}
+
+impl SledStore {
+    /// Opens (creating if needed) the store in `path` with default options.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        Self::open_with(path, &OpenOptions::default())
+    }
+
+    /// Opens the store in `path`.
+    pub fn open_with(path: &Path, options: &OpenOptions) -> StoreResult<Self> {
+        Self::open_versioned(path, options, SCHEMA_VERSION, MIGRATIONS)
+    }
+
+    pub(crate) fn open_versioned(
+        path: &Path,
+        options: &OpenOptions,
+        version: u32,
+        migrations: &[Migration],
+    ) -> StoreResult<Self> {
+        let db = open_db(path, options)?;
+        schema::prepare(&db, path, version, migrations)?;
+        let mut trees = Vec::with_capacity(NAMES.len());
+        for name in NAMES {
+            trees.push(db.open_tree(name).map_err(|e| map_sled(e, path))?);
+        }
+        let mut store = SledStore {
+            db,
+            trees,
+            path: path.to_path_buf(),
+            rolled_back_import: false,
+        };
+        if store.meta().contains_key(IMPORT_MARKER).map_err(|e| store.err(e))? {
+            store.roll_back_import()?;
+            store.rolled_back_import = true;
+        }
+        Ok(store)
+    }
+
+    /// True when opening found an interrupted import and removed it.
+    pub fn rolled_back_import(&self) -> bool {
+        self.rolled_back_import
+    }
+
+    /// The directory of the store.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn tree(&self, t: T) -> &Tree {
+        &self.trees[t as usize]
+    }
+
+    fn meta(&self) -> &Tree {
+        self.tree(T::Meta)
+    }
+
+    fn err(&self, e: sled::Error) -> StoreError {
+        map_sled(e, &self.path)
+    }
+
+    fn corrupt(&self, detail: String) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            detail,
+        }
+    }
+
+    /// Blocks until everything written is on disk.
+    fn flush(&self) -> StoreResult<()> {
+        self.db.flush().map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    /// Runs `f` as one transaction over every tree, then flushes.
+    fn write<A>(
+        &self,
+        f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>,
+    ) -> StoreResult<A> {
+        let result = self.trees[..].transaction(|tx: &Vec<TransactionalTree>| f(tx));
+        let value = match result {
+            Ok(v) => v,
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(self.err(e)),
+        };
+        self.flush()?;
+        Ok(value)
+    }
+
+    fn get<E: Kept>(&self, id: u64) -> StoreResult<Record<E>> {
+        match self.tree(E::TREE).get(id_key(id)).map_err(|e| self.err(e))? {
+            Some(bytes) => decode(&bytes, NAMES[E::TREE as usize]).map_err(|d| self.corrupt(d)),
+            None => Err(StoreError::NotFound {
+                noun: <E::Kind as IdKind>::NOUN,
+                id: Id::<E::Kind>::new(id).to_string(),
+            }),
+        }
+    }
+
+    fn all<E: Kept>(&self) -> StoreResult<Vec<Record<E>>> {
+        self.tree(E::TREE)
+            .iter()
+            .values()
+            .map(|v| {
+                let v = v.map_err(|e| self.err(e))?;
+                decode(&v, NAMES[E::TREE as usize]).map_err(|d| self.corrupt(d))
+            })
+            .collect()
+    }
+
+    fn page<E: Kept>(&self, after: Option<u64>, limit: usize) -> StoreResult<Vec<Record<E>>> {
+        let start = id_key(after.map_or(0, |a| a.saturating_add(1)));
+        self.tree(E::TREE)
+            .range(start..)
+            .values()
+            .take(limit)
+            .map(|v| {
+                let v = v.map_err(|e| self.err(e))?;
+                decode(&v, NAMES[E::TREE as usize]).map_err(|d| self.corrupt(d))
+            })
+            .collect()
+    }
+
+    /// Records whose ids end the index keys in `keys`.
+    fn by_index<E: Kept>(
+        &self,
+        keys: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+    ) -> StoreResult<Vec<Record<E>>> {
+        let mut out = Vec::new();
+        for k in keys {
+            let (k, _) = k.map_err(|e| self.err(e))?;
+            let id = trailing_id(&k).ok_or_else(|| self.corrupt("short index key".into()))?;
+            out.push(self.get::<E>(id).map_err(|e| match e {
+                StoreError::NotFound { noun, id } => {
+                    self.corrupt(format!("an index names {noun} {id}, which is missing"))
+                }
+                other => other,
+            })?);
+        }
+        Ok(out)
+    }
+
+    fn create<E: Kept>(&self, data: E, actor: &Actor) -> StoreResult<Record<E>> {
+        data.validate()?;
+        let now = Utc::now();
+        self.write(|tx| {
+            check_refs(tx, &data)?;
+            let id = next_id(tx, E::TREE)?;
+            let rec = Record {
+                id: Id::new(id),
+                meta: Meta::created(now, actor),
+                data: data.clone(),
+            };
+            put_new(tx, &rec)?;
+            Ok(rec)
+        })
+    }
+
+    fn update<E: Kept>(&self, rec: &Record<E>, actor: &Actor) -> StoreResult<Record<E>> {
+        rec.data.validate()?;
+        let now = Utc::now();
+        self.write(|tx| {
+            let old: Record<E> = tx_get(tx, rec.id.raw())?;
+            if old.meta.revision != rec.meta.revision {
+                return Err(abort(StoreError::Conflict {
+                    noun: <E::Kind as IdKind>::NOUN,
+                    id: rec.id.to_string(),
+                    expected: rec.meta.revision,
+                    actual: old.meta.revision,
+                    by: old.meta.updated_by.to_string(),
+                }));
+            }
+            check_refs(tx, &rec.data)?;
+            remove_index(tx, &old)?;
+            let new = Record {
+                id: rec.id,
+                meta: old.meta.next(now, actor),
+                data: rec.data.clone(),
+            };
+            put_record(tx, &new)?;
+            Ok(new)
+        })
+    }
+
+    fn delete<E: Kept>(
+        &self,
+        id: u64,
+        guard: impl Fn(&[TransactionalTree], &Record<E>) -> Result<(), Abort>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            let old: Record<E> = tx_get(tx, id)?;
+            guard(tx, &old)?;
+            remove_index(tx, &old)?;
+            tx[E::TREE as usize].remove(&id_key(id))?;
+            bump_count(tx, E::TREE, -1)?;
+            Ok(())
+        })
+    }
+
+    fn count(&self, tree: T) -> StoreResult<u64> {
+        Ok(self
+            .meta()
+            .get(count_key(tree))
+            .map_err(|e| self.err(e))?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0))
+    }
+
+    /// Removes everything a half-finished import wrote. Imports only go
+    /// into empty stores, so "everything" is exactly what it wrote.
+    fn roll_back_import(&self) -> StoreResult<()> {
+        tracing::warn!(path = %self.path.display(), "rolling back an interrupted import");
+        for t in RECORD_TREES.iter().chain(INDEX_TREES.iter()) {
+            self.tree(*t).clear().map_err(|e| self.err(e))?;
+        }
+        for t in RECORD_TREES {
+            self.meta().remove(count_key(t)).map_err(|e| self.err(e))?;
+            self.meta().remove(next_id_key(t)).map_err(|e| self.err(e))?;
+        }
+        self.meta().remove(SETTINGS_KEY).map_err(|e| self.err(e))?;
+        self.flush()?;
+        self.meta().remove(IMPORT_MARKER).map_err(|e| self.err(e))?;
+        self.flush()
+    }
+
+    fn import_chunk<E: Kept>(&self, records: &[Record<E>]) -> StoreResult<()> {
+        for chunk in records.chunks(IMPORT_CHUNK) {
+            self.write(|tx| {
+                for rec in chunk {
+                    put_new(tx, rec)?;
+                    raise_next_id(tx, E::TREE, rec.id.raw())?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+fn open_db(path: &Path, options: &OpenOptions) -> StoreResult<sled::Db> {
+    std::fs::create_dir_all(path).map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let deadline = Instant::now() + options.lock_wait;
+    loop {
+        let config = sled::Config::new()
+            .path(path)
+            .cache_capacity(options.cache_bytes);
+        match catch_unwind(AssertUnwindSafe(|| config.open())) {
+            Ok(Ok(db)) => return Ok(db),
+            Ok(Err(e)) => {
+                let err = map_sled(e, path);
+                if matches!(err, StoreError::InUse { .. }) && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
+                return Err(err);
+            }
+            Err(panic) => {
+                return Err(StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: format!("sled failed while reading it: {}", panic_text(&*panic)),
+                })
+            }
+        }
+    }
+}
+
+fn tx_get<E: Kept>(tx: &[TransactionalTree], id: u64) -> Result<Record<E>, Abort> {
+    match tx[E::TREE as usize].get(id_key(id))? {
+        Some(bytes) => decode(&bytes, NAMES[E::TREE as usize]).map_err(|detail| {
+            abort(StoreError::Corrupt {
+                path: PathBuf::new(),
+                detail,
+            })
+        }),
+        None => Err(abort(StoreError::NotFound {
+            noun: <E::Kind as IdKind>::NOUN,
+            id: Id::<E::Kind>::new(id).to_string(),
+        })),
+    }
+}
+
+fn check_refs<E: Kept>(tx: &[TransactionalTree], data: &E) -> Result<(), Abort> {
+    for r in data.references() {
+        if tx[r.tree as usize].get(id_key(r.id))?.is_none() {
+            return Err(abort(StoreError::BadReference {
+                field: r.field,
+                noun: r.noun,
+                id: r.shown,
+            }));
+        }
+    }
+    Ok(())
+}
+
+fn read_u64(tx: &TransactionalTree, k: &[u8]) -> Result<u64, Abort> {
+    Ok(tx
+        .get(k)?
+        .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+        .unwrap_or(0))
+}
+
+fn next_id(tx: &[TransactionalTree], tree: T) -> Result<u64, Abort> {
+    let meta = &tx[T::Meta as usize];
+    let k = next_id_key(tree);
+    let id = read_u64(meta, &k)?.max(1);
+    meta.insert(k, &(id + 1).to_be_bytes())?;
+    Ok(id)
+}
+
+fn raise_next_id(tx: &[TransactionalTree], tree: T, used: u64) -> Result<(), Abort> {
+    let meta = &tx[T::Meta as usize];
+    let k = next_id_key(tree);
+    if read_u64(meta, &k)? <= used {
+        meta.insert(k, &(used + 1).to_be_bytes())?;
+    }
+    Ok(())
+}
+
+fn bump_count(tx: &[TransactionalTree], tree: T, by: i64) -> Result<(), Abort> {
+    let meta = &tx[T::Meta as usize];
+    let k = count_key(tree);
+    let n = read_u64(meta, &k)?.saturating_add_signed(by);
+    meta.insert(k, &n.to_be_bytes())?;
+    Ok(())
+}
+
+fn put_record<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<(), Abort> {
+    let bytes = encode(rec).map_err(|detail| {
+        abort(StoreError::Corrupt {
+            path: PathBuf::new(),
+            detail,
+        })
+    })?;
+    tx[E::TREE as usize].insert(&id_key(rec.id.raw()), bytes)?;
+    for (t, k) in rec.data.index_entries(rec.id.raw()) {
+        tx[t as usize].insert(k, &[])?;
+    }
+    Ok(())
+}
+
+fn put_new<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<(), Abort> {
+    put_record(tx, rec)?;
+    bump_count(tx, E::TREE, 1)
+}
+
+fn remove_index<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<(), Abort> {
+    for (t, k) in rec.data.index_entries(rec.id.raw()) {
+        tx[t as usize].remove(k)?;
+    }
+    Ok(())
+}
+
+/// True if any key in `tree` starts with `prefix`.
+fn tx_has_prefix(tree: &Tree, prefix: &[u8]) -> StoreResult<bool> {
+    Ok(tree.scan_prefix(prefix).next().transpose().ok().flatten().is_some())
+}
+
+impl Store for SledStore {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn counts(&self) -> StoreResult<Counts> {
+        Ok(Counts {
+            staff: self.count(T::Staff)?,
+            peers: self.count(T::Peers)?,
+            goals: self.count(T::Goals)?,
+            checkins: self.count(T::CheckIns)?,
+            groups: self.count(T::Groups)?,
+            sessions: self.count(T::Sessions)?,
+        })
+    }
+
+    fn settings(&self) -> StoreResult<Settings> {
+        match self.meta().get(SETTINGS_KEY).map_err(|e| self.err(e))? {
+            Some(v) => decode(&v, "settings").map_err(|d| self.corrupt(d)),
+            None => Ok(Settings::default()),
+        }
+    }
+
+    fn save_settings(&self, settings: &Settings, _actor: &Actor) -> StoreResult<()> {
+        settings.validate()?;
+        let bytes = encode(settings).map_err(|d| self.corrupt(d))?;
+        self.meta()
+            .insert(SETTINGS_KEY, bytes)
+            .map_err(|e| self.err(e))?;
+        self.flush()
+    }
+
+    fn create_staff(&self, staff: Staff, actor: &Actor) -> StoreResult<Record<Staff>> {
+        self.create(staff, actor)
+    }
+    fn update_staff(&self, staff: &Record<Staff>, actor: &Actor) -> StoreResult<Record<Staff>> {
+        self.update(staff, actor)
+    }
+    fn staff(&self, id: StaffId) -> StoreResult<Record<Staff>> {
+        self.get(id.raw())
+    }
+    fn list_staff(&self) -> StoreResult<Vec<Record<Staff>>> {
+        self.all()
+    }
+
+    fn create_peer(&self, peer: Peer, actor: &Actor) -> StoreResult<Record<Peer>> {
+        self.create(peer, actor)
+    }
+    fn update_peer(&self, peer: &Record<Peer>, actor: &Actor) -> StoreResult<Record<Peer>> {
+        self.update(peer, actor)
+    }
+    fn delete_peer(&self, id: PeerId, _actor: &Actor) -> StoreResult<()> {
+        let prefix = id_key(id.raw());
+        let uses = [
+            (T::IxCheckInByPeer, "check-ins"),
+            (T::IxGoalByPeer, "goals"),
+            (T::IxAttendance, "group attendance"),
+        ];
+        self.delete::<Peer>(id.raw(), |_, peer| {
+            for (t, what) in uses {
+                if tx_has_prefix(self.tree(t), &prefix).map_err(abort)? {
+                    return Err(abort(StoreError::InUseBy(format!(
+                        "peer {} has {what} on record, so it cannot be deleted; set their status to discharged instead",
+                        peer.id
+                    ))));
+                }
+            }
+            Ok(())
+        })
+    }
+    fn peer(&self, id: PeerId) -> StoreResult<Record<Peer>> {
+        self.get(id.raw())
+    }
+    fn list_peers(&self) -> StoreResult<Vec<Record<Peer>>> {
+        self.all()
+    }
+
+    fn create_goal(&self, goal: Goal, actor: &Actor) -> StoreResult<Record<Goal>> {
+        self.create(goal, actor)
+    }
+    fn update_goal(&self, goal: &Record<Goal>, actor: &Actor) -> StoreResult<Record<Goal>> {
+        self.update(goal, actor)
+    }
+    fn delete_goal(&self, id: GoalId, _actor: &Actor) -> StoreResult<()> {
+        let prefix = id_key(id.raw());
+        self.delete::<Goal>(id.raw(), |_, goal| {
+            if tx_has_prefix(self.tree(T::IxCheckInByGoal), &prefix).map_err(abort)? {
+                return Err(abort(StoreError::InUseBy(format!(
+                    "goal {} is linked to check-ins, so it cannot be deleted; set its status to dropped instead",
+                    goal.id
+                ))));
+            }
+            Ok(())
+        })
+    }
+    fn goal(&self, id: GoalId) -> StoreResult<Record<Goal>> {
+        self.get(id.raw())
+    }
+    fn goals_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<Goal>>> {
+        self.by_index(self.tree(T::IxGoalByPeer).scan_prefix(id_key(peer.raw())))
+    }
+    fn goals_due_for_review(&self, date: NaiveDate) -> StoreResult<Vec<Record<Goal>>> {
+        let end = date_key(date.succ_opt().unwrap_or(date));
+        let goals: Vec<Record<Goal>> = self.by_index(self.tree(T::IxGoalByReview).range(..end.to_vec()))?;
+        Ok(goals.into_iter().filter(|g| g.review_due(date)).collect())
+    }
+
+    fn create_checkin(&self, checkin: CheckIn, actor: &Actor) -> StoreResult<Record<CheckIn>> {
+        self.create(checkin, actor)
+    }
+    fn create_checkins(
+        &self,
+        checkins: Vec<CheckIn>,
+        actor: &Actor,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        for (i, c) in checkins.iter().enumerate() {
+            c.validate().map_err(|e| {
+                StoreError::Refused(format!("check-in {} of {}: {e}", i + 1, checkins.len()))
+            })?;
+        }
+        let now = Utc::now();
+        self.write(|tx| {
+            let mut out = Vec::with_capacity(checkins.len());
+            for c in &checkins {
+                check_refs(tx, c)?;
+                let id = next_id(tx, T::CheckIns)?;
+                let rec = Record {
+                    id: Id::new(id),
+                    meta: Meta::created(now, actor),
+                    data: c.clone(),
+                };
+                put_record(tx, &rec)?;
+                out.push(rec);
+            }
+            bump_count(tx, T::CheckIns, out.len() as i64)?;
+            Ok(out)
+        })
+    }
+    fn update_checkin(
+        &self,
+        checkin: &Record<CheckIn>,
+        actor: &Actor,
+    ) -> StoreResult<Record<CheckIn>> {
+        self.update(checkin, actor)
+    }
+    fn delete_checkin(&self, id: CheckInId, _actor: &Actor) -> StoreResult<()> {
+        self.delete::<CheckIn>(id.raw(), |_, _| Ok(()))
+    }
+    fn checkin(&self, id: CheckInId) -> StoreResult<Record<CheckIn>> {
+        self.get(id.raw())
+    }
+    fn recent_checkins(&self, peer: PeerId, limit: usize) -> StoreResult<Vec<Record<CheckIn>>> {
+        let keys = self
+            .tree(T::IxCheckInByPeer)
+            .scan_prefix(id_key(peer.raw()))
+            .rev()
+            .take(limit);
+        self.by_index(keys)
+    }
+    fn checkins_for_peer_between(
+        &self,
+        peer: PeerId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        let p = id_key(peer.raw());
+        let start = key(&[&p, &time_key(&from)]);
+        let end = key(&[&p, &time_key(&to)]);
+        self.by_index(self.tree(T::IxCheckInByPeer).range(start..end))
+    }
+    fn checkins_on(&self, date: NaiveDate) -> StoreResult<Vec<Record<CheckIn>>> {
+        self.by_index(self.tree(T::IxCheckInByDay).scan_prefix(date_key(date)))
+    }
+    fn checkins_for_goal(&self, goal: GoalId) -> StoreResult<Vec<Record<CheckIn>>> {
+        self.by_index(self.tree(T::IxCheckInByGoal).scan_prefix(id_key(goal.raw())))
+    }
+    fn last_checkins_before(
+        &self,
+        before: DateTime<Utc>,
+    ) -> StoreResult<HashMap<PeerId, Record<CheckIn>>> {
+        let ix = self.tree(T::IxCheckInByPeer);
+        let mut out = HashMap::new();
+        for k in self.tree(T::Peers).iter().keys() {
+            let k = k.map_err(|e| self.err(e))?;
+            let end = key(&[&k, &time_key(&before)]);
+            if let Some(last) = ix.range(k.to_vec()..end).next_back() {
+                let mut found: Vec<Record<CheckIn>> = self.by_index(std::iter::once(last))?;
+                if let Some(c) = found.pop() {
+                    out.insert(c.peer, c);
+                }
+            }
+        }
+        Ok(out)
+    }
+    fn followups_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        let start = date_key(from).to_vec();
+        let end = to.succ_opt().map(|d| date_key(d).to_vec());
+        match end {
+            Some(end) => self.by_index(self.tree(T::IxFollowUp).range(start..end)),
+            None => self.by_index(self.tree(T::IxFollowUp).range(start..)),
+        }
+    }
+    fn checkins_page(
+        &self,
+        after: Option<CheckInId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        self.page(after.map(|a| a.raw()), limit)
+    }
+
+    fn create_group(&self, group: Group, actor: &Actor) -> StoreResult<Record<Group>> {
+        self.create(group, actor)
+    }
+    fn update_group(&self, group: &Record<Group>, actor: &Actor) -> StoreResult<Record<Group>> {
+        self.update(group, actor)
+    }
+    fn group(&self, id: GroupId) -> StoreResult<Record<Group>> {
+        self.get(id.raw())
+    }
+    fn list_groups(&self) -> StoreResult<Vec<Record<Group>>> {
+        self.all()
+    }
+
+    fn create_session(
+        &self,
+        session: GroupSession,
+        actor: &Actor,
+    ) -> StoreResult<Record<GroupSession>> {
+        self.create(session, actor)
+    }
+    fn update_session(
+        &self,
+        session: &Record<GroupSession>,
+        actor: &Actor,
+    ) -> StoreResult<Record<GroupSession>> {
+        self.update(session, actor)
+    }
+    fn delete_session(&self, id: SessionId, _actor: &Actor) -> StoreResult<()> {
+        self.delete::<GroupSession>(id.raw(), |_, _| Ok(()))
+    }
+    fn session(&self, id: SessionId) -> StoreResult<Record<GroupSession>> {
+        self.get(id.raw())
+    }
+    fn sessions_for_group(&self, group: GroupId) -> StoreResult<Vec<Record<GroupSession>>> {
+        let mut v: Vec<Record<GroupSession>> =
+            self.by_index(self.tree(T::IxSessionByGroup).scan_prefix(id_key(group.raw())))?;
+        v.reverse();
+        Ok(v)
+    }
+    fn sessions_on(&self, date: NaiveDate) -> StoreResult<Vec<Record<GroupSession>>> {
+        self.by_index(self.tree(T::IxSessionByDay).scan_prefix(date_key(date)))
+    }
+    fn sessions_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<GroupSession>>> {
+        let mut v: Vec<Record<GroupSession>> =
+            self.by_index(self.tree(T::IxAttendance).scan_prefix(id_key(peer.raw())))?;
+        v.reverse();
+        Ok(v)
+    }
+    fn sessions_page(
+        &self,
+        after: Option<SessionId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Record<GroupSession>>> {
+        self.page(after.map(|a| a.raw()), limit)
+    }
+
+    fn import(&self, snapshot: Snapshot, _actor: &Actor) -> StoreResult<Counts> {
+        let existing = self.counts()?;
+        if existing != Counts::default() {
+            return Err(StoreError::Refused(format!(
+                "import goes into an empty store, but {} already holds {} staff, {} peers and {} check-ins; import into a new --data-dir",
+                self.path.display(),
+                existing.staff,
+                existing.peers,
+                existing.checkins
+            )));
+        }
+        super::import::check_snapshot(&snapshot)?;
+        self.meta()
+            .insert(IMPORT_MARKER, &[1])
+            .map_err(|e| self.err(e))?;
+        self.flush()?;
+        let settings = encode(&snapshot.settings).map_err(|d| self.corrupt(d))?;
+        self.meta()
+            .insert(SETTINGS_KEY, settings)
+            .map_err(|e| self.err(e))?;
+        self.import_chunk(&snapshot.staff)?;
+        self.import_chunk(&snapshot.peers)?;
+        self.import_chunk(&snapshot.groups)?;
+        self.import_chunk(&snapshot.goals)?;
+        self.import_chunk(&snapshot.sessions)?;
+        self.import_chunk(&snapshot.checkins)?;
+        self.meta().remove(IMPORT_MARKER).map_err(|e| self.err(e))?;
+        self.flush()?;
+        self.counts()
+    }
+}
+
