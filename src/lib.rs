@@ -5,5 +5,7 @@
 //! the operations shared by the command line and the terminal UI.
 
 pub mod model;
+pub mod ops;
+pub mod search;
 pub mod store;
 pub mod text;

@@ -1,0 +1,151 @@
+//! Finding the peer or staff member a user means from what they typed.
+
+use crate::model::{Goal, GoalId, Peer, PeerId, Record, Staff, StaffId};
+use crate::search::{closeness, NameMatcher};
+use crate::store::Store;
+use crate::text::escape_line;
+
+use super::{OpsError, OpsResult};
+
+/// Most candidates listed when a name is ambiguous.
+const MAX_LISTED: usize = 10;
+
+/// The one peer `text` means: an id (`P12`), or a name that matches
+/// exactly one peer at the closest level of matching (exact name, then word
+/// prefixes, then substring, then fuzzy). Several matches fail with the
+/// candidates listed.
+pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
+    if let Ok(id) = text.parse::<PeerId>() {
+        return Ok(store.peer(id)?);
+    }
+    let peers = store.list_peers()?;
+    pick(
+        "peer",
+        text,
+        peers,
+        |p| vec![p.display_name.clone(), p.legal_name.clone().unwrap_or_default()],
+        |p| format!("{} {}", p.id, escape_line(&p.display_name)),
+    )
+}
+
+/// The one staff member `text` means: an id (`S2`), initials, login or name.
+pub fn resolve_staff(store: &dyn Store, text: &str) -> OpsResult<Record<Staff>> {
+    if let Ok(id) = text.parse::<StaffId>() {
+        if let Ok(s) = store.staff(id) {
+            return Ok(s);
+        }
+    }
+    let staff = store.list_staff()?;
+    let t = text.trim();
+    let by_initials: Vec<&Record<Staff>> = staff
+        .iter()
+        .filter(|s| s.initials.eq_ignore_ascii_case(t) || s.login.as_deref() == Some(t))
+        .collect();
+    if let [one] = by_initials.as_slice() {
+        return Ok((*one).clone());
+    }
+    pick(
+        "staff member",
+        text,
+        staff,
+        |s| vec![s.name.clone()],
+        |s| format!("{} {} ({})", s.id, escape_line(&s.name), s.initials),
+    )
+}
+
+/// The staff member acting: the one named, else the one whose login is
+/// the operating-system user, else the only active staff member.
+pub fn acting_staff(store: &dyn Store, named: Option<&str>) -> OpsResult<Record<Staff>> {
+    if let Some(n) = named.filter(|n| !n.trim().is_empty()) {
+        return resolve_staff(store, n);
+    }
+    let staff: Vec<Record<Staff>> = store.list_staff()?.into_iter().filter(|s| s.active).collect();
+    let login = super::os_login();
+    if let Some(s) = staff.iter().find(|s| s.login.as_deref() == Some(login.as_str())) {
+        return Ok(s.clone());
+    }
+    match staff.as_slice() {
+        [] => Err(OpsError::Refused(
+            "no staff yet: add yourself first with `caseload staff add \"Your Name\" --role peer-specialist`".into(),
+        )),
+        [one] => Ok(one.clone()),
+        many => Err(OpsError::Refused(format!(
+            "say who you are with --staff (or CASELOAD_STAFF): one of {}",
+            many.iter()
+                .map(|s| format!("{} ({})", escape_line(&s.name), s.initials))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+fn pick<T>(
+    noun: &str,
+    text: &str,
+    records: Vec<T>,
+    names: impl Fn(&T) -> Vec<String>,
+    show: impl Fn(&T) -> String,
+) -> OpsResult<T> {
+    let query = text.trim();
+    if query.is_empty() {
+        return Err(OpsError::NoMatch(format!("give a {noun} name or id")));
+    }
+    let matcher = NameMatcher::default();
+    let mut scored: Vec<(crate::search::Closeness, T)> = records
+        .into_iter()
+        .filter_map(|r| {
+            let best = names(&r)
+                .iter()
+                .filter(|n| !n.is_empty())
+                .filter_map(|n| closeness(&matcher, n, query))
+                .min()?;
+            Some((best, r))
+        })
+        .collect();
+    let Some(best) = scored.iter().map(|(c, _)| *c).min() else {
+        return Err(OpsError::NoMatch(format!(
+            "no {noun} matches '{}'",
+            escape_line(query)
+        )));
+    };
+    scored.retain(|(c, _)| *c == best);
+    if scored.len() == 1 {
+        if let Some((_, r)) = scored.pop() {
+            return Ok(r);
+        }
+    }
+    let total = scored.len();
+    let mut listed: Vec<String> = scored.iter().take(MAX_LISTED).map(|(_, r)| show(r)).collect();
+    if total > MAX_LISTED {
+        listed.push(format!("and {} more", total - MAX_LISTED));
+    }
+    Err(OpsError::Ambiguous(format!(
+        "'{}' matches {total} {noun}s: {}; give an id or more of the name",
+        escape_line(query),
+        listed.join(", ")
+    )))
+}
+
+/// The goal of `peer` that `text` means: an id (`G4`) or words of its title.
+pub fn resolve_goal(store: &dyn Store, peer: &Record<Peer>, text: &str) -> OpsResult<Record<Goal>> {
+    if let Ok(id) = text.parse::<GoalId>() {
+        let goal = store.goal(id)?;
+        if goal.peer != peer.id {
+            return Err(OpsError::Refused(format!(
+                "goal {id} belongs to another peer ({}), not {} ({})",
+                goal.peer,
+                escape_line(&peer.display_name),
+                peer.id
+            )));
+        }
+        return Ok(goal);
+    }
+    let goals = store.goals_for_peer(peer.id)?;
+    pick(
+        "goal",
+        text,
+        goals,
+        |g| vec![g.title.clone()],
+        |g| format!("{} \"{}\"", g.id, escape_line(&g.title)),
+    )
+}

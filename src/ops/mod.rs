@@ -1,0 +1,59 @@
+//! Operations shared by the command line and the terminal UI.
+//!
+//! Business rules that need the store (which peer "ana" means, what a
+//! check-in must reference, what Today shows) live here once, so the CLI
+//! and the UI cannot disagree. Everything takes a `&dyn Store`, so the same
+//! code runs against the embedded store or a server.
+
+pub mod checkin;
+pub mod demo;
+pub mod lookup;
+pub mod peer;
+pub mod today;
+pub mod transfer;
+
+use crate::model::dates::DateParseError;
+use crate::model::ValidationError;
+use crate::store::StoreError;
+
+/// Something an operation could not do, in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    /// The store failed or refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A field was invalid.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// A date or time could not be read.
+    #[error(transparent)]
+    Date(#[from] DateParseError),
+    /// Nothing matched what the user typed.
+    #[error("{0}")]
+    NoMatch(String),
+    /// Several records matched what the user typed.
+    #[error("{0}")]
+    Ambiguous(String),
+    /// The request makes no sense as given.
+    #[error("{0}")]
+    Refused(String),
+    /// Reading or writing a file failed.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Short name for operation results.
+pub type OpsResult<T> = Result<T, OpsError>;
+
+/// The current moment in local time, the default "now" of every operation
+/// (tests pass their own).
+pub fn local_now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+/// The operating-system login, recorded with every change.
+pub fn os_login() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".to_string())
+}

@@ -1,0 +1,74 @@
+//! A peer's whole picture, as the peer screen and `caseload peer show`
+//! present it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{
+    Actor, CheckIn, Goal, GoalStatus, GroupSession, Peer, Record, Staff,
+};
+use crate::store::Store;
+
+use super::OpsResult;
+
+/// How many recent check-ins the overview carries.
+pub const RECENT_CHECKINS: usize = 10;
+
+/// Everything shown about one peer.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerOverview {
+    /// The peer.
+    pub peer: Record<Peer>,
+    /// Their assigned staff member, if any.
+    pub assigned: Option<Record<Staff>>,
+    /// All goals: active first, then paused, achieved, dropped.
+    pub goals: Vec<Record<Goal>>,
+    /// Newest check-ins first.
+    pub recent_checkins: Vec<Record<CheckIn>>,
+    /// The follow-up planned at the newest check-in, if any.
+    pub next_follow_up: Option<NaiveDate>,
+    /// Group sessions attended, newest first.
+    pub sessions: Vec<Record<GroupSession>>,
+}
+
+impl PeerOverview {
+    /// The day of the newest check-in.
+    pub fn last_contact(&self) -> Option<NaiveDate> {
+        self.recent_checkins.first().map(|c| c.day())
+    }
+}
+
+fn status_rank(s: GoalStatus) -> u8 {
+    match s {
+        GoalStatus::Active => 0,
+        GoalStatus::Paused => 1,
+        GoalStatus::Achieved => 2,
+        GoalStatus::Dropped => 3,
+    }
+}
+
+/// Loads the overview of one peer.
+pub fn peer_overview(store: &dyn Store, peer: Record<Peer>) -> OpsResult<PeerOverview> {
+    let assigned = match peer.assigned_staff {
+        Some(s) => Some(store.staff(s)?),
+        None => None,
+    };
+    let mut goals = store.goals_for_peer(peer.id)?;
+    goals.sort_by_key(|g| (status_rank(g.status), g.domain, g.id));
+    let recent_checkins = store.recent_checkins(peer.id, RECENT_CHECKINS)?;
+    let next_follow_up = recent_checkins.first().and_then(|c| c.follow_up);
+    let sessions = store.sessions_for_peer(peer.id)?;
+    Ok(PeerOverview {
+        peer,
+        assigned,
+        goals,
+        recent_checkins,
+        next_follow_up,
+        sessions,
+    })
+}
+
+/// Adds a peer after validation; returns the saved record.
+pub fn add_peer(store: &dyn Store, actor: &Actor, peer: Peer) -> OpsResult<Record<Peer>> {
+    Ok(store.create_peer(peer, actor)?)
+}

@@ -1,0 +1,47 @@
+//! Gathers what the Today rules need from the store and applies them.
+
+use chrono::{DateTime, Local, NaiveDate, NaiveTime, TimeZone, Utc};
+
+use crate::model::today::{build_today, TodayInput, TodayReport};
+use crate::model::StaffId;
+use crate::store::Store;
+
+use super::OpsResult;
+
+/// The first moment of `date` in local time, as UTC (for index ranges).
+pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
+    let midnight = date.and_time(NaiveTime::MIN);
+    Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+}
+
+/// Today's contacts for `date`, optionally only for one staff member.
+pub fn today_report(
+    store: &dyn Store,
+    date: NaiveDate,
+    for_staff: Option<StaffId>,
+) -> OpsResult<TodayReport> {
+    let settings = store.settings()?;
+    let peers = store.list_peers()?;
+    let last_before = store.last_checkins_before(start_of_day(date))?;
+    let seen_today = store.checkins_on(date)?;
+    let goals = store.goals_due_for_review(date)?;
+    let groups = store.list_groups()?;
+    let sessions_today = store.sessions_on(date)?;
+    let staff = store.list_staff()?;
+    Ok(build_today(TodayInput {
+        date,
+        settings: &settings,
+        peers: &peers,
+        last_before: &last_before,
+        seen_today: &seen_today,
+        goals: &goals,
+        groups: &groups,
+        sessions_today: &sessions_today,
+        staff: &staff,
+        for_staff,
+    }))
+}
