@@ -1,0 +1,746 @@
+//! The application state and the one place it changes: keys become named
+//! actions through the keymap, and [`App::update`] applies them, handing
+//! screen-specific work to each screen's own `handle`. Store work is only
+//! *requested* here (see [`App::take_requests`]); results come back through
+//! [`App::on_response`]. Nothing in this file touches the terminal or disk,
+//! so every behaviour can be tested by feeding keys and responses.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
+
+use crate::model::{Actor, PeerId};
+use crate::ops::{local_now, os_login};
+use crate::ui::action::Action;
+use crate::ui::keymap::{sequence_label, Context, Key, Keymap, Lookup};
+use crate::ui::screens::checkin::{CheckInForm, FormOutcome};
+use crate::ui::screens::help::HelpState;
+use crate::ui::screens::peer::PeerState;
+use crate::ui::screens::peers::PeersState;
+use crate::ui::screens::today::TodayState;
+use crate::ui::screens::Effect;
+use crate::ui::theme::Theme;
+use crate::ui::view::{self, ViewCtx};
+use crate::ui::widgets::confirm::{Confirm, OnYes};
+use crate::ui::widgets::input::LineInput;
+use crate::ui::widgets::prompt::parse_command;
+use crate::ui::widgets::status_line::StatusState;
+use crate::ui::worker::{Request, Response, StaffRow};
+
+/// The top-level panes, cycled with Tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// Who needs contact today.
+    Today,
+    /// The roster.
+    Peers,
+    /// One peer's page.
+    Peer,
+}
+
+/// Something drawn over the panes that takes the keys while open.
+pub enum Overlay {
+    /// The help overlay.
+    Help(HelpState),
+    /// A yes/no question.
+    Confirm(Confirm),
+    /// The command line.
+    Command(Box<LineInput>),
+}
+
+/// How the app starts.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// Show "DEMO DATA" in the title bar.
+    pub demo: bool,
+    /// `--staff`, passed to the store worker to choose who is working.
+    pub staff: Option<String>,
+    /// Styles.
+    pub theme: Theme,
+    /// Where "now" comes from (tests pass a fixed clock).
+    pub clock: fn() -> DateTime<FixedOffset>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            demo: false,
+            staff: None,
+            theme: Theme::from_env(),
+            clock: local_now,
+        }
+    }
+}
+
+const CHAIN_TODAY: &[Context] = &[Context::Today, Context::List, Context::Global];
+const CHAIN_PEERS: &[Context] = &[Context::Peers, Context::List, Context::Global];
+const CHAIN_SEARCH: &[Context] = &[Context::Input, Context::List, Context::Global];
+const CHAIN_PAGE: &[Context] = &[Context::List, Context::Global];
+const CHAIN_CONFIRM: &[Context] = &[Context::Confirm];
+const CHAIN_COMMAND: &[Context] = &[Context::Input, Context::Global];
+
+/// The whole UI state.
+pub struct App {
+    /// The active keymap (and its problems).
+    pub keymap: Keymap,
+    /// Styles.
+    pub theme: Theme,
+    /// Title-bar badge.
+    pub demo: bool,
+    /// Organization name from the store's settings.
+    pub organization: String,
+    /// The pane in front.
+    pub pane: Pane,
+    /// Where `back` from the peer page goes.
+    pub back_pane: Pane,
+    /// Today screen.
+    pub today: TodayState,
+    /// Peers screen.
+    pub peers: PeersState,
+    /// Peer screen, once a peer was opened.
+    pub peer: Option<PeerState>,
+    /// The check-in form, while open (drawn over the panes).
+    pub form: Option<CheckInForm>,
+    /// Help, question or command line, while open.
+    pub overlay: Option<Overlay>,
+    /// Status line.
+    pub status: StatusState,
+    /// Keys of a sequence typed so far (`g` of `g g`).
+    pub pending: Vec<Key>,
+    /// Terminal size.
+    pub size: Rect,
+    /// The current moment (updated on every event).
+    pub now: DateTime<FixedOffset>,
+    /// The day Today is for.
+    pub date: NaiveDate,
+    clock: fn() -> DateTime<FixedOffset>,
+    requests: Vec<Request>,
+    quit: bool,
+    quit_when_saved: bool,
+}
+
+impl App {
+    /// A new app; queues the first loads (who is working, Today, roster).
+    pub fn new(keymap: Keymap, options: AppOptions) -> App {
+        let now = (options.clock)();
+        let mut app = App {
+            keymap,
+            theme: options.theme,
+            demo: options.demo,
+            organization: String::new(),
+            pane: Pane::Today,
+            back_pane: Pane::Today,
+            today: TodayState {
+                loading: true,
+                ..TodayState::default()
+            },
+            peers: PeersState::default(),
+            peer: None,
+            form: None,
+            overlay: None,
+            status: StatusState::default(),
+            pending: Vec::new(),
+            size: Rect::new(0, 0, 80, 24),
+            now,
+            date: now.date_naive(),
+            clock: options.clock,
+            requests: Vec::new(),
+            quit: false,
+            quit_when_saved: false,
+        };
+        app.peers.query.set_focused(false, &app.theme);
+        app.requests.push(Request::Init {
+            staff: options.staff,
+        });
+        app.request_today();
+        app.requests.push(Request::Roster);
+        app
+    }
+
+    /// Work for the store thread queued since the last call.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.requests)
+    }
+
+    /// True once the user asked to quit (and confirmed, if needed).
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Reads the clock; a new day reloads Today.
+    pub fn tick(&mut self) {
+        self.now = (self.clock)();
+        let date = self.now.date_naive();
+        if date != self.date {
+            self.date = date;
+            self.request_today();
+        }
+    }
+
+    fn request_today(&mut self) {
+        let for_staff = if self.today.mine_only {
+            match &self.status.staff {
+                Some(Ok(s)) => Some(s.id),
+                _ => {
+                    self.today.mine_only = false;
+                    self.status
+                        .error("showing everyone: no staff member chosen (start with --staff)");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        self.today.loading = true;
+        self.requests.push(Request::Today {
+            date: self.date,
+            for_staff,
+        });
+    }
+
+    /// The key contexts where the focus is, most specific first, and
+    /// whether printable keys type text there.
+    pub fn focus_context(&self) -> (&'static [Context], bool) {
+        match &self.overlay {
+            Some(Overlay::Confirm(_)) => return (CHAIN_CONFIRM, false),
+            Some(Overlay::Help(_)) => return (CHAIN_PAGE, false),
+            Some(Overlay::Command(_)) => return (CHAIN_COMMAND, true),
+            None => {}
+        }
+        if let Some(f) = &self.form {
+            return f.context();
+        }
+        match self.pane {
+            Pane::Today => (CHAIN_TODAY, false),
+            Pane::Peers if self.peers.searching => (CHAIN_SEARCH, true),
+            Pane::Peers => (CHAIN_PEERS, false),
+            Pane::Peer => (CHAIN_PAGE, false),
+        }
+    }
+
+    /// Handles one terminal event.
+    pub fn handle_event(&mut self, event: Event) {
+        self.tick();
+        match event {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
+            Event::Paste(s) => self.handle_paste(&s),
+            Event::Resize(w, h) => self.resize(w, h),
+            _ => {}
+        }
+    }
+
+    /// Records the terminal size (lists page by what is visible).
+    pub fn resize(&mut self, w: u16, h: u16) {
+        self.size = Rect::new(0, 0, w, h);
+    }
+
+    /// Handles one key: through the keymap to an action, or into the
+    /// focused text field.
+    pub fn handle_key(&mut self, ev: KeyEvent) {
+        let key = Key::from_event(&ev);
+        if !self.pending.is_empty() && key.code == KeyCode::Esc && key.mods == KeyModifiers::NONE {
+            self.pending.clear();
+            return;
+        }
+        let (chain, typing) = self.focus_context();
+        let mut pressed = self.pending.clone();
+        pressed.push(key);
+        match self.keymap.lookup(chain, typing, &pressed) {
+            Lookup::Action(a) => {
+                self.pending.clear();
+                self.update(a);
+            }
+            Lookup::Pending => self.pending = pressed,
+            Lookup::Unbound => {
+                if !self.pending.is_empty() {
+                    // The sequence went nowhere: typed keys become text,
+                    // then this key is tried on its own.
+                    let old = std::mem::take(&mut self.pending);
+                    if typing {
+                        for k in old {
+                            self.type_key(KeyEvent::new(k.code, k.mods));
+                        }
+                    }
+                    self.handle_key(ev);
+                } else if typing {
+                    self.type_key(ev);
+                }
+            }
+        }
+    }
+
+    /// The keys of a pending sequence, for the status line.
+    pub fn pending_label(&self) -> Option<String> {
+        (!self.pending.is_empty()).then(|| sequence_label(&self.pending))
+    }
+
+    fn type_key(&mut self, ev: KeyEvent) {
+        let areas = view::areas(self.size);
+        if let Some(Overlay::Command(input)) = &mut self.overlay {
+            if ev.code == KeyCode::Enter {
+                let text = input.text().to_string();
+                self.overlay = None;
+                match parse_command(&text) {
+                    Ok(a) => self.update(a),
+                    Err(e) => self.status.error(e),
+                }
+            } else {
+                input.key(ev);
+            }
+            return;
+        }
+        if let Some(form) = &mut self.form {
+            let outcome = form.text_key(ev, CheckInForm::picker_height(areas.main));
+            self.form_outcome(outcome);
+            return;
+        }
+        if self.pane == Pane::Peers && self.peers.searching {
+            self.peers.text_key(ev, view::peers_list_height(areas.main));
+        }
+    }
+
+    /// Pastes text into the focused text field (bracketed paste).
+    pub fn handle_paste(&mut self, s: &str) {
+        let areas = view::areas(self.size);
+        match &mut self.overlay {
+            Some(Overlay::Command(input)) => {
+                input.paste(s);
+                return;
+            }
+            Some(_) => return,
+            None => {}
+        }
+        if let Some(form) = &mut self.form {
+            form.paste(s, CheckInForm::picker_height(areas.main));
+        } else if self.pane == Pane::Peers {
+            self.peers.searching = true;
+            self.peers.paste(s, view::peers_list_height(areas.main));
+        }
+    }
+
+    /// Applies one action: the only way state changes in response to keys.
+    pub fn update(&mut self, action: Action) {
+        let areas = view::areas(self.size);
+        let help_total = match &self.overlay {
+            Some(Overlay::Help(_)) => self.help_lines(),
+            _ => 0,
+        };
+        // Overlays first.
+        match &mut self.overlay {
+            Some(Overlay::Confirm(c)) => {
+                let on_yes = c.on_yes;
+                match action {
+                    Action::Yes => {
+                        self.overlay = None;
+                        self.form = None;
+                        match on_yes {
+                            OnYes::DiscardAndQuit => self.quit = true,
+                            OnYes::DiscardForm => self.status.info("check-in discarded"),
+                        }
+                    }
+                    Action::No | Action::Back => self.overlay = None,
+                    _ => {}
+                }
+                return;
+            }
+            Some(Overlay::Help(h)) => {
+                let inner_h = usize::from(view::help_height(areas.main));
+                let total = help_total;
+                match action {
+                    Action::Back | Action::Help => {
+                        self.overlay = None;
+                        return;
+                    }
+                    a if h.handle(a, inner_h, total) => return,
+                    _ => self.overlay = None,
+                }
+            }
+            Some(Overlay::Command(_)) => {
+                self.overlay = None;
+                if action == Action::Back {
+                    return;
+                }
+            }
+            None => {}
+        }
+
+        match action {
+            Action::Quit => return self.request_quit(),
+            Action::Help => {
+                self.overlay = Some(Overlay::Help(HelpState::default()));
+                return;
+            }
+            Action::Command => {
+                let mut input = LineInput::default();
+                input.set_focused(true, &self.theme);
+                self.overlay = Some(Overlay::Command(Box::new(input)));
+                return;
+            }
+            Action::Refresh => {
+                self.request_today();
+                self.requests.push(Request::Roster);
+                if let Some(p) = &self.peer {
+                    self.requests.push(Request::Peer(p.id));
+                }
+                self.status.info("reloading…");
+                return;
+            }
+            _ => {}
+        }
+
+        if self.form.is_some() {
+            return self.form_action(action, areas.main);
+        }
+
+        match action {
+            Action::CheckIn => return self.open_form(),
+            Action::Save => return self.status.info("nothing to save here"),
+            Action::GoToday => {
+                self.pane = Pane::Today;
+                self.request_today();
+                return;
+            }
+            Action::GoPeers => {
+                self.pane = Pane::Peers;
+                return;
+            }
+            Action::Search => {
+                self.pane = Pane::Peers;
+                self.peers.searching = true;
+                self.peers.query.set_focused(true, &self.theme);
+                return;
+            }
+            Action::NextPane | Action::PrevPane => {
+                let panes = self.panes();
+                let i = panes.iter().position(|p| *p == self.pane).unwrap_or(0);
+                let n = panes.len();
+                let next = if action == Action::NextPane {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.pane = panes[next];
+                return;
+            }
+            _ => {}
+        }
+
+        let effect = match self.pane {
+            Pane::Today => self
+                .today
+                .handle(action, view::today_list_height(areas.main)),
+            Pane::Peers => {
+                let was_searching = self.peers.searching;
+                let nothing_to_clear = self.peers.query.is_empty() && !was_searching;
+                if action == Action::Back && nothing_to_clear {
+                    self.pane = Pane::Today;
+                    Effect::None
+                } else {
+                    let e = self
+                        .peers
+                        .handle(action, view::peers_list_height(areas.main));
+                    self.peers
+                        .query
+                        .set_focused(self.peers.searching, &self.theme);
+                    e
+                }
+            }
+            Pane::Peer => {
+                if action == Action::Back {
+                    self.pane = self.back_pane;
+                    Effect::None
+                } else {
+                    let total = self.peer_lines();
+                    match &mut self.peer {
+                        Some(p) => p.handle(action, usize::from(areas.main.height), total),
+                        None => Effect::None,
+                    }
+                }
+            }
+        };
+        self.apply(effect);
+    }
+
+    fn apply(&mut self, effect: Effect) {
+        match effect {
+            Effect::None => {}
+            Effect::OpenPeer(id, name) => self.open_peer(id, name),
+            Effect::ReloadToday => self.request_today(),
+            Effect::Info(s) => self.status.info(s),
+        }
+    }
+
+    fn panes(&self) -> Vec<Pane> {
+        let mut v = vec![Pane::Today, Pane::Peers];
+        if self.peer.is_some() {
+            v.push(Pane::Peer);
+        }
+        v
+    }
+
+    /// The pane labels for the title bar, with the active one marked.
+    pub fn pane_labels(&self) -> Vec<(String, bool)> {
+        self.panes()
+            .into_iter()
+            .map(|p| {
+                let label = match p {
+                    Pane::Today => "Today".to_string(),
+                    Pane::Peers => "Peers".to_string(),
+                    Pane::Peer => format!(
+                        "Peer: {}",
+                        self.peer.as_ref().map(|s| s.name.as_str()).unwrap_or("")
+                    ),
+                };
+                (label, p == self.pane)
+            })
+            .collect()
+    }
+
+    fn open_peer(&mut self, id: PeerId, name: String) {
+        if self.pane != Pane::Peer {
+            self.back_pane = self.pane;
+        }
+        self.peer = Some(PeerState::new(id, name));
+        self.pane = Pane::Peer;
+        self.requests.push(Request::Peer(id));
+    }
+
+    fn selected_peer(&self) -> Option<(PeerId, String)> {
+        match self.pane {
+            Pane::Today => self.today.selected_peer(),
+            Pane::Peers => self.peers.selected_peer(),
+            Pane::Peer => self.peer.as_ref().map(|p| (p.id, p.name.clone())),
+        }
+    }
+
+    fn open_form(&mut self) {
+        let pre = self.selected_peer();
+        self.form = Some(CheckInForm::new(&self.peers.roster, pre, self.theme));
+        self.peers.searching = false;
+    }
+
+    fn form_action(&mut self, action: Action, main: Rect) {
+        match action {
+            Action::CheckIn
+            | Action::GoToday
+            | Action::GoPeers
+            | Action::Search
+            | Action::NextPane
+            | Action::PrevPane => {
+                self.status.info("finish or cancel the check-in first");
+            }
+            _ => {
+                let outcome = match &mut self.form {
+                    Some(f) => f.handle(action, CheckInForm::picker_height(main)),
+                    None => FormOutcome::None,
+                };
+                self.form_outcome(outcome);
+            }
+        }
+    }
+
+    fn form_outcome(&mut self, outcome: FormOutcome) {
+        match outcome {
+            FormOutcome::None => {}
+            FormOutcome::Picked(id) => self.requests.push(Request::Goals(id)),
+            FormOutcome::Save => self.save_form(),
+            FormOutcome::Cancel => {
+                let Some(form) = &self.form else { return };
+                if form.saving {
+                    self.status
+                        .info("saving… the form closes when the store confirms");
+                } else if form.is_dirty() {
+                    self.overlay = Some(Overlay::Confirm(Confirm {
+                        question: "Discard this check-in? What you typed will be lost.".into(),
+                        on_yes: OnYes::DiscardForm,
+                    }));
+                } else {
+                    self.form = None;
+                }
+            }
+        }
+    }
+
+    fn save_form(&mut self) {
+        self.tick();
+        let staff = match &self.status.staff {
+            Some(Ok(s)) => Ok(s.id),
+            Some(Err(e)) => Err(format!("no staff member chosen ({e})")),
+            None => Err("still loading who is working; try again in a moment".into()),
+        };
+        let now = self.now;
+        let Some(form) = &mut self.form else { return };
+        if form.saving {
+            return;
+        }
+        let staff = match staff {
+            Ok(s) => s,
+            Err(e) => {
+                form.save_failed(e.clone());
+                self.status.error(format!("Not saved: {e}"));
+                return;
+            }
+        };
+        match form.build(staff, now) {
+            Ok(checkin) => {
+                form.errors.clear();
+                form.failure = None;
+                form.saving = true;
+                self.requests.push(Request::SaveCheckIn {
+                    checkin,
+                    actor: Actor::staff(staff, os_login()),
+                });
+                self.status.info("saving…");
+            }
+            Err(errors) => {
+                if let Some((_, first)) = errors.first() {
+                    self.status.error(format!("Not saved: {first}"));
+                }
+                form.show_errors(errors);
+            }
+        }
+    }
+
+    fn request_quit(&mut self) {
+        match &self.form {
+            Some(f) if f.saving => {
+                self.quit_when_saved = true;
+                self.status
+                    .info("saving… caseload quits when the store confirms");
+            }
+            Some(f) if f.is_dirty() => {
+                self.overlay = Some(Overlay::Confirm(Confirm {
+                    question: "Quit and discard the unsaved check-in?".into(),
+                    on_yes: OnYes::DiscardAndQuit,
+                }));
+            }
+            _ => self.quit = true,
+        }
+    }
+
+    /// Takes a result from the store thread.
+    pub fn on_response(&mut self, response: Response) {
+        let main = view::areas(self.size).main;
+        match response {
+            Response::Ready {
+                location,
+                organization,
+                staff,
+                staff_list,
+            } => {
+                self.status.location = location;
+                self.organization = organization;
+                self.peers.staff = staff_list;
+                if let Err(e) = &staff {
+                    tracing::warn!("no acting staff: {e}");
+                }
+                self.status.staff = Some(staff);
+            }
+            Response::Today(Ok(report)) => {
+                self.today.set_report(report, view::today_list_height(main))
+            }
+            Response::Today(Err(e)) => {
+                self.today.loading = false;
+                self.status.error(format!("Today: {e}"));
+                self.today.error = Some(e);
+            }
+            Response::Roster(Ok(rows)) => {
+                let h = view::peers_list_height(main);
+                self.peers.set_roster(rows, h);
+                if let Some(f) = &mut self.form {
+                    f.set_roster(&self.peers.roster, CheckInForm::picker_height(main));
+                }
+            }
+            Response::Roster(Err(e)) => {
+                self.status.error(format!("Roster: {e}"));
+                self.peers.error = Some(e);
+            }
+            Response::Peer(id, result) => {
+                if let Some(p) = self.peer.as_mut().filter(|p| p.id == id) {
+                    match result {
+                        Ok(d) => {
+                            p.name = d.overview.peer.display_name.clone();
+                            p.detail = Some(d);
+                            p.error = None;
+                        }
+                        Err(e) => p.error = Some(e),
+                    }
+                }
+            }
+            Response::Goals(id, result) => {
+                if let Some(f) = &mut self.form {
+                    f.set_goals(id, result);
+                }
+            }
+            Response::Saved(Ok(record)) => {
+                let name = self
+                    .form
+                    .as_ref()
+                    .and_then(|f| f.peer.as_ref().map(|(_, n)| n.clone()))
+                    .unwrap_or_default();
+                self.form = None;
+                if matches!(self.overlay, Some(Overlay::Confirm(_))) {
+                    self.overlay = None;
+                }
+                self.status.last_save = Some(self.now);
+                self.status.info(format!(
+                    "Saved check-in {} with {name} ({}) at {}",
+                    record.id,
+                    record.peer,
+                    self.now.format("%H:%M")
+                ));
+                self.request_today();
+                self.requests.push(Request::Roster);
+                if let Some(p) = self.peer.as_ref().filter(|p| p.id == record.peer) {
+                    self.requests.push(Request::Peer(p.id));
+                }
+                if self.quit_when_saved {
+                    self.quit = true;
+                }
+            }
+            Response::Saved(Err(e)) => {
+                self.quit_when_saved = false;
+                self.status.error(format!("Not saved: {e}"));
+                if let Some(f) = &mut self.form {
+                    f.save_failed(e);
+                }
+            }
+        }
+    }
+
+    fn view_ctx(&self) -> ViewCtx<'_> {
+        ViewCtx {
+            theme: &self.theme,
+            keymap: &self.keymap,
+            now: self.now,
+            today: self.date,
+        }
+    }
+
+    fn help_lines(&self) -> usize {
+        let inner = crate::ui::screens::help::overlay_area(view::areas(self.size).main);
+        crate::ui::screens::help::lines(
+            &self.keymap,
+            &self.view_ctx(),
+            usize::from(inner.width.saturating_sub(2)),
+        )
+        .len()
+    }
+
+    fn peer_lines(&self) -> usize {
+        let w = usize::from(view::areas(self.size).main.width);
+        self.peer.as_ref().map_or(0, |p| {
+            crate::ui::screens::peer::lines(p, &self.view_ctx(), w).len()
+        })
+    }
+
+    /// The view context for drawing.
+    pub fn ctx(&self) -> ViewCtx<'_> {
+        self.view_ctx()
+    }
+
+    /// Acting staff, once known.
+    pub fn staff(&self) -> Option<&StaffRow> {
+        self.status.staff.as_ref().and_then(|s| s.as_ref().ok())
+    }
+}

@@ -1,0 +1,49 @@
+//! The terminal UI: `caseload` with no command.
+//!
+//! Architecture: state + actions + views. Keys become named [`action::Action`]s
+//! through the keymap (data, see [`keymap`]); [`app::App::update`] is the
+//! only place state changes; views (`view`, `screens::*::render`,
+//! `widgets`) only draw. A store worker thread does all store calls
+//! ([`worker`]), and the event loop blocks on one channel ([`runtime`]), so
+//! input never waits for the disk and nothing runs while nobody types.
+//!
+//! Every string from the store is escaped before it is drawn
+//! (`widgets::cells`), because names and notes may hold terminal escapes.
+#![warn(missing_docs)]
+
+pub mod action;
+pub mod app;
+pub mod keymap;
+mod runtime;
+pub mod screens;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+pub mod worker;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use keymap::{check_keymap_file, KeymapProblem};
+
+use crate::store::Store;
+
+/// How `main.rs` starts the UI.
+#[derive(Debug, Clone, Default)]
+pub struct UiOptions {
+    /// `--keymap NAME|PATH` (overrides the config file).
+    pub keymap: Option<String>,
+    /// `--staff S`: who is working; else `ops::lookup::acting_staff` rules.
+    pub staff: Option<String>,
+    /// The config file; `None` = `$XDG_CONFIG_HOME/caseload/config.toml`.
+    pub config_path: Option<PathBuf>,
+    /// Show "DEMO DATA" in the title bar.
+    pub demo: bool,
+}
+
+/// Runs the terminal UI over `store` until the user quits. The terminal is
+/// restored on return, on error and on panic; nothing is printed while it
+/// is in raw mode.
+pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
+    runtime::run(store, options)
+}

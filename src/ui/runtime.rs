@@ -1,0 +1,232 @@
+//! The terminal side: raw mode and alternate screen (always restored, also
+//! on errors and panics), an input thread, the store worker, and an event
+//! loop that blocks on one channel — no polling, so caseload uses no CPU
+//! while nobody types.
+
+use std::io::{self, IsTerminal, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Once};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context as _};
+use chrono::{DateTime, FixedOffset};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+use crate::config::Config;
+use crate::ops::local_now;
+use crate::store::Store;
+use crate::ui::app::{App, AppOptions};
+use crate::ui::keymap::Keymap;
+use crate::ui::theme::Theme;
+use crate::ui::view;
+use crate::ui::worker::{Response, Worker};
+use crate::ui::UiOptions;
+
+/// Everything the event loop waits for, on one channel.
+enum UiEvent {
+    Input(crossterm::event::Event),
+    InputFailed(String),
+    Store(Box<Response>),
+    WorkerStopped(String),
+}
+
+/// Set while the terminal is in raw mode / alternate screen.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Leaves raw mode and the alternate screen, once.
+fn restore_terminal() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = disable_raw_mode();
+        let _ = execute!(
+            io::stdout(),
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            crossterm::cursor::Show
+        );
+    }
+}
+
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let was_active = ACTIVE.load(Ordering::SeqCst);
+            // Restore first, so the message below is readable.
+            restore_terminal();
+            tracing::error!("panic: {info}");
+            if was_active {
+                eprintln!(
+                    "\ncaseload stopped because of an internal error; the terminal has been restored.\n\
+                     Check-ins confirmed as saved are on disk; a check-in form that was still open was not saved.\n"
+                );
+            }
+            previous(info);
+        }));
+    });
+}
+
+/// Raw mode + alternate screen for as long as it lives.
+struct Session {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl Session {
+    fn start() -> anyhow::Result<Session> {
+        install_panic_hook();
+        enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut out = io::stdout();
+        if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste) {
+            restore_terminal();
+            return Err(e).context("cannot open the full-screen view");
+        }
+        match Terminal::new(CrosstermBackend::new(out)) {
+            Ok(terminal) => Ok(Session { terminal }),
+            Err(e) => {
+                restore_terminal();
+                Err(e).context("cannot set up the terminal")
+            }
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn until_tomorrow(now: DateTime<FixedOffset>) -> Duration {
+    let next = now
+        .date_naive()
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 5))
+        .map(|t| {
+            (t - now.naive_local())
+                .to_std()
+                .unwrap_or(Duration::from_secs(60))
+        })
+        .unwrap_or(Duration::from_secs(3600));
+    next.max(Duration::from_secs(1))
+}
+
+/// Runs the UI until the user quits. See [`crate::ui::run`].
+pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
+    let (config, config_problems) = Config::load(options.config_path.as_deref());
+    let keymap = Keymap::load(options.keymap.as_deref(), &config, config_problems);
+    for p in &keymap.problems {
+        tracing::warn!("keymap problem: {p}");
+    }
+    if !io::stdout().is_terminal() {
+        bail!(
+            "the caseload screen needs a terminal; for scripts use the commands (caseload --help)"
+        );
+    }
+    let mut app = App::new(
+        keymap,
+        AppOptions {
+            demo: options.demo,
+            staff: options.staff.clone(),
+            theme: Theme::from_env(),
+            clock: local_now,
+        },
+    );
+
+    let (tx, rx) = mpsc::channel::<UiEvent>();
+    let reply = tx.clone();
+    let stopped = tx.clone();
+    let worker = Worker::spawn(
+        store,
+        move |r| reply.send(UiEvent::Store(Box::new(r))).is_ok(),
+        move |msg| {
+            let _ = stopped.send(UiEvent::WorkerStopped(msg));
+        },
+    )
+    .context("cannot start the store thread")?;
+
+    let mut session = match Session::start() {
+        Ok(s) => s,
+        Err(e) => {
+            worker.finish();
+            return Err(e);
+        }
+    };
+    if let Ok(size) = session.terminal.size() {
+        app.resize(size.width, size.height);
+    }
+    let input_tx = tx;
+    thread::Builder::new()
+        .name("caseload-input".into())
+        .spawn(move || loop {
+            match crossterm::event::read() {
+                Ok(ev) => {
+                    if input_tx.send(UiEvent::Input(ev)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = input_tx.send(UiEvent::InputFailed(e.to_string()));
+                    break;
+                }
+            }
+        })
+        .context("cannot start the input thread")?;
+
+    let result = event_loop(&mut session, &mut app, &rx, &worker);
+    drop(session);
+    // Waits for an in-flight save to reach the disk before returning.
+    worker.finish();
+    result
+}
+
+fn event_loop(
+    session: &mut Session,
+    app: &mut App,
+    rx: &mpsc::Receiver<UiEvent>,
+    worker: &Worker,
+) -> anyhow::Result<()> {
+    loop {
+        for request in app.take_requests() {
+            if !worker.send(request) {
+                bail!("the store thread has stopped; see the log for details");
+            }
+        }
+        session
+            .terminal
+            .draw(|frame| view::render(app, frame))
+            .context("cannot draw on the terminal")?;
+        if app.should_quit() {
+            return Ok(());
+        }
+        let first = match rx.recv_timeout(until_tomorrow(app.now)) {
+            Ok(ev) => ev,
+            Err(RecvTimeoutError::Timeout) => {
+                app.tick();
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                bail!("the input and store threads have stopped")
+            }
+        };
+        // Handle everything already waiting before drawing again.
+        let mut next = Some(first);
+        while let Some(ev) = next {
+            match ev {
+                UiEvent::Input(e) => app.handle_event(e),
+                UiEvent::Store(r) => app.on_response(*r),
+                UiEvent::InputFailed(e) => return Err(anyhow!("reading the keyboard failed: {e}")),
+                UiEvent::WorkerStopped(e) => return Err(anyhow!("{e}; see the log for details")),
+            }
+            next = rx.try_recv().ok();
+        }
+    }
+}

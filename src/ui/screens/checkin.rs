@@ -1,0 +1,944 @@
+//! The check-in form: the most frequent thing staff do, so it opens from
+//! anywhere with one key, preselects the peer on screen, starts in the
+//! note once the peer is picked, and saves from any field.
+//!
+//! Fields have the usual defaults (now, 15 minutes, in person, no support
+//! kinds, no goals ticked, no wellbeing, no follow-up). Bad values are
+//! reported inline, naming the field, and nothing typed is ever dropped:
+//! the form stays open until the store confirms the save.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Widget};
+use ratatui_textarea::{TextArea, WrapMode};
+
+use crate::model::dates::{parse_date, parse_datetime, Direction};
+use crate::model::{
+    CheckIn, CheckInMode, Choice, Entity, Goal, GoalId, LifeDomain, PeerId, Record, StaffId,
+    SupportKind,
+};
+use crate::ui::action::Action;
+use crate::ui::keymap::Context;
+use crate::ui::theme::Theme;
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::input::{area_text, note_key, note_paste, style_area, LineInput};
+use crate::ui::widgets::picker::{render_list, PeerPicker};
+use crate::ui::worker::RosterRow;
+
+/// The form's fields, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// Who the check-in is with.
+    Peer,
+    /// What happened.
+    Note,
+    /// When it began.
+    When,
+    /// How long it lasted.
+    Minutes,
+    /// How it happened.
+    Mode,
+    /// Kinds of support given.
+    Support,
+    /// Goals it touched.
+    Goals,
+    /// The peer's own 1–5 rating.
+    Wellbeing,
+    /// When to be in touch next.
+    FollowUp,
+}
+
+impl Field {
+    /// Every field in Tab order.
+    pub const ALL: [Field; 9] = [
+        Field::Peer,
+        Field::Note,
+        Field::When,
+        Field::Minutes,
+        Field::Mode,
+        Field::Support,
+        Field::Goals,
+        Field::Wellbeing,
+        Field::FollowUp,
+    ];
+
+    /// The label shown, also used in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Peer => "peer",
+            Field::Note => "note",
+            Field::When => "when",
+            Field::Minutes => "minutes",
+            Field::Mode => "mode",
+            Field::Support => "support",
+            Field::Goals => "goals",
+            Field::Wellbeing => "wellbeing",
+            Field::FollowUp => "follow-up",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Field::Peer => "Peer",
+            Field::Note => "Note",
+            Field::When => "When",
+            Field::Minutes => "Minutes",
+            Field::Mode => "Mode",
+            Field::Support => "Support",
+            Field::Goals => "Goals",
+            Field::Wellbeing => "Wellbeing",
+            Field::FollowUp => "Follow-up",
+        }
+    }
+
+    fn index(self) -> usize {
+        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+
+    fn step(self, forward: bool) -> Field {
+        let n = Field::ALL.len();
+        let i = self.index();
+        Field::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
+    }
+
+    /// The field a model validation problem is about.
+    pub fn from_problem(field: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|f| f.label() == field)
+    }
+
+    fn is_choice(self) -> bool {
+        matches!(self, Field::Mode | Field::Support | Field::Goals)
+    }
+}
+
+/// A goal of the peer that the check-in may touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalChoice {
+    /// The goal.
+    pub id: GoalId,
+    /// Its title, raw.
+    pub title: String,
+    /// Its life domain.
+    pub domain: LifeDomain,
+    /// Ticked in this check-in.
+    pub ticked: bool,
+}
+
+/// The peer's goals, as far as they are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Goals {
+    /// No peer picked yet.
+    NoPeer,
+    /// On their way from the store.
+    Loading,
+    /// The peer's active goals.
+    Loaded(Vec<GoalChoice>),
+    /// Loading failed; the check-in can still be saved without goals.
+    Failed(String),
+}
+
+/// What the app should do after the form handled an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormOutcome {
+    /// Nothing more.
+    None,
+    /// A peer was picked: load their goals.
+    Picked(PeerId),
+    /// Save was asked for.
+    Save,
+    /// Cancel was asked for (the app asks first if there is unsaved text).
+    Cancel,
+}
+
+/// The default of the "when" field.
+pub const DEFAULT_WHEN: &str = "now";
+/// The default of the minutes field.
+pub const DEFAULT_MINUTES: &str = "15";
+
+/// State of the check-in form.
+pub struct CheckInForm {
+    /// Peer search.
+    pub picker: PeerPicker,
+    /// The picked peer.
+    pub peer: Option<(PeerId, String)>,
+    /// The note, multi-line.
+    pub note: TextArea<'static>,
+    /// When it began (`now`, `14:30`, `yesterday 9:15`).
+    pub when: LineInput,
+    /// Minutes.
+    pub minutes: LineInput,
+    /// Mode.
+    pub mode: CheckInMode,
+    /// Support kinds ticked.
+    pub support: Vec<SupportKind>,
+    /// Cursor in the support kinds.
+    pub support_cursor: usize,
+    /// Goals of the peer.
+    pub goals: Goals,
+    /// Cursor in the goals.
+    pub goal_cursor: usize,
+    /// Wellbeing 1–5, optional.
+    pub wellbeing: LineInput,
+    /// Follow-up date, optional (`+7d`, `friday`).
+    pub follow_up: LineInput,
+    /// The focused field.
+    pub focus: Field,
+    /// Problems found at the last save attempt, by field.
+    pub errors: Vec<(Field, String)>,
+    /// A save is on its way to the store; edits wait.
+    pub saving: bool,
+    /// Why the store refused the last save.
+    pub failure: Option<String>,
+    theme: Theme,
+}
+
+impl CheckInForm {
+    /// A new form with defaults; `preselected` is highlighted in the picker.
+    pub fn new(
+        roster: &Arc<Vec<RosterRow>>,
+        preselected: Option<(PeerId, String)>,
+        theme: Theme,
+    ) -> CheckInForm {
+        let mut note = TextArea::default();
+        note.set_wrap_mode(WrapMode::WordOrGlyph);
+        note.set_placeholder_text("What happened, in the peer's words (Enter starts a new line)");
+        let mut wellbeing = LineInput::default();
+        wellbeing.set_placeholder("1-5");
+        let mut follow_up = LineInput::default();
+        follow_up.set_placeholder("none");
+        let mut form = CheckInForm {
+            picker: PeerPicker::new(roster, preselected),
+            peer: None,
+            note,
+            when: LineInput::new(DEFAULT_WHEN),
+            minutes: LineInput::new(DEFAULT_MINUTES),
+            mode: CheckInMode::InPerson,
+            support: Vec::new(),
+            support_cursor: 0,
+            goals: Goals::NoPeer,
+            goal_cursor: 0,
+            wellbeing,
+            follow_up,
+            focus: Field::Peer,
+            errors: Vec::new(),
+            saving: false,
+            failure: None,
+            theme,
+        };
+        form.set_focus(Field::Peer);
+        form
+    }
+
+    /// The key contexts for the focused field, most specific first, and
+    /// whether printable keys type text.
+    pub fn context(&self) -> (&'static [Context], bool) {
+        match self.focus {
+            Field::Peer => (
+                &[
+                    Context::Input,
+                    Context::Form,
+                    Context::List,
+                    Context::Global,
+                ],
+                true,
+            ),
+            f if f.is_choice() => (&[Context::Choice, Context::Form, Context::Global], false),
+            _ => (&[Context::Input, Context::Form, Context::Global], true),
+        }
+    }
+
+    /// Moves the focus, updating which field shows a cursor.
+    pub fn set_focus(&mut self, field: Field) {
+        self.focus = field;
+        let t = self.theme;
+        self.picker.query.set_focused(field == Field::Peer, &t);
+        style_area(&mut self.note, field == Field::Note, &t);
+        self.when.set_focused(field == Field::When, &t);
+        self.minutes.set_focused(field == Field::Minutes, &t);
+        self.wellbeing.set_focused(field == Field::Wellbeing, &t);
+        self.follow_up.set_focused(field == Field::FollowUp, &t);
+    }
+
+    /// Handles an action; `height` is the picker's visible rows.
+    pub fn handle(&mut self, action: Action, height: usize) -> FormOutcome {
+        if self.saving {
+            return FormOutcome::None;
+        }
+        match action {
+            Action::Save => return FormOutcome::Save,
+            Action::Back => return FormOutcome::Cancel,
+            Action::NextField => self.set_focus(self.focus.step(true)),
+            Action::PrevField => self.set_focus(self.focus.step(false)),
+            _ => {}
+        }
+        match (self.focus, action) {
+            (Field::Peer, Action::Open) => return self.pick(),
+            (Field::Peer, a) => {
+                self.picker.handle(a, height);
+            }
+            (Field::Mode, Action::NextOption | Action::Toggle) => {
+                self.mode = cycle(self.mode, true)
+            }
+            (Field::Mode, Action::PrevOption) => self.mode = cycle(self.mode, false),
+            (Field::Support, Action::NextOption) => {
+                self.support_cursor = (self.support_cursor + 1).min(SupportKind::ALL.len() - 1)
+            }
+            (Field::Support, Action::PrevOption) => {
+                self.support_cursor = self.support_cursor.saturating_sub(1)
+            }
+            (Field::Support, Action::Toggle) => {
+                if let Some(kind) = SupportKind::ALL.get(self.support_cursor) {
+                    match self.support.iter().position(|k| k == kind) {
+                        Some(i) => {
+                            self.support.remove(i);
+                        }
+                        None => {
+                            self.support.push(*kind);
+                            self.support.sort();
+                        }
+                    }
+                }
+            }
+            (Field::Goals, a) => {
+                if let Goals::Loaded(list) = &mut self.goals {
+                    match a {
+                        Action::NextOption => {
+                            self.goal_cursor =
+                                (self.goal_cursor + 1).min(list.len().saturating_sub(1))
+                        }
+                        Action::PrevOption => self.goal_cursor = self.goal_cursor.saturating_sub(1),
+                        Action::Toggle => {
+                            if let Some(g) = list.get_mut(self.goal_cursor) {
+                                g.ticked = !g.ticked;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        FormOutcome::None
+    }
+
+    fn pick(&mut self) -> FormOutcome {
+        let Some(c) = self.picker.selected() else {
+            return FormOutcome::None;
+        };
+        let (id, name) = (c.id, c.name.clone());
+        let changed = self.peer.as_ref().map(|(p, _)| *p) != Some(id);
+        self.peer = Some((id, name));
+        self.errors.retain(|(f, _)| *f != Field::Peer);
+        self.set_focus(Field::Note);
+        if changed {
+            self.goals = Goals::Loading;
+            self.goal_cursor = 0;
+            FormOutcome::Picked(id)
+        } else {
+            FormOutcome::None
+        }
+    }
+
+    /// A key that was not bound: it edits the focused text field. Enter in
+    /// a one-line field moves to the next field.
+    pub fn text_key(&mut self, ev: KeyEvent, height: usize) -> FormOutcome {
+        if self.saving {
+            return FormOutcome::None;
+        }
+        let field = self.focus;
+        if ev.code == KeyCode::Enter && !matches!(field, Field::Note | Field::Peer) {
+            self.set_focus(field.step(true));
+            return FormOutcome::None;
+        }
+        let changed = match field {
+            Field::Peer => {
+                if ev.code == KeyCode::Enter {
+                    return self.pick();
+                }
+                self.picker.text_key(ev, height);
+                false
+            }
+            Field::Note => note_key(&mut self.note, ev),
+            Field::When => self.when.key(ev),
+            Field::Minutes => self.minutes.key(ev),
+            Field::Wellbeing => self.wellbeing.key(ev),
+            Field::FollowUp => self.follow_up.key(ev),
+            Field::Mode | Field::Support | Field::Goals => false,
+        };
+        if changed {
+            self.errors.retain(|(f, _)| *f != field);
+        }
+        FormOutcome::None
+    }
+
+    /// Pastes into the focused text field.
+    pub fn paste(&mut self, s: &str, height: usize) {
+        if self.saving {
+            return;
+        }
+        match self.focus {
+            Field::Peer => self.picker.paste(s, height),
+            Field::Note => {
+                note_paste(&mut self.note, s);
+            }
+            Field::When => {
+                self.when.paste(s);
+            }
+            Field::Minutes => {
+                self.minutes.paste(s);
+            }
+            Field::Wellbeing => {
+                self.wellbeing.paste(s);
+            }
+            Field::FollowUp => {
+                self.follow_up.paste(s);
+            }
+            Field::Mode | Field::Support | Field::Goals => {}
+        }
+    }
+
+    /// Takes the goals loaded for `peer` (ignored if another peer was picked
+    /// meanwhile).
+    pub fn set_goals(&mut self, peer: PeerId, result: Result<Vec<Record<Goal>>, String>) {
+        if self.peer.as_ref().map(|(p, _)| *p) != Some(peer) {
+            return;
+        }
+        self.goals = match result {
+            Ok(list) => Goals::Loaded(
+                list.into_iter()
+                    .map(|g| GoalChoice {
+                        id: g.id,
+                        title: g.data.title,
+                        domain: g.data.domain,
+                        ticked: false,
+                    })
+                    .collect(),
+            ),
+            Err(e) => Goals::Failed(e),
+        };
+    }
+
+    /// The roster changed (reloaded): the picker follows.
+    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>, height: usize) {
+        self.picker.set_roster(roster, None, height);
+    }
+
+    /// True when leaving would lose something typed or chosen.
+    pub fn is_dirty(&self) -> bool {
+        !area_text(&self.note).trim().is_empty()
+            || self.when.text().trim() != DEFAULT_WHEN
+            || self.minutes.text().trim() != DEFAULT_MINUTES
+            || self.mode != CheckInMode::InPerson
+            || !self.support.is_empty()
+            || matches!(&self.goals, Goals::Loaded(l) if l.iter().any(|g| g.ticked))
+            || !self.wellbeing.is_empty()
+            || !self.follow_up.is_empty()
+    }
+
+    /// The check-in the form describes, or every problem, by field.
+    pub fn build(
+        &self,
+        staff: StaffId,
+        now: DateTime<FixedOffset>,
+    ) -> Result<CheckIn, Vec<(Field, String)>> {
+        let mut errs: Vec<(Field, String)> = Vec::new();
+        let peer = match &self.peer {
+            Some((p, _)) => Some(*p),
+            None => {
+                errs.push((
+                    Field::Peer,
+                    "peer: pick a peer first (type part of a name, then Enter)".into(),
+                ));
+                None
+            }
+        };
+        let at = match parse_datetime("when", self.when.text(), now) {
+            Ok(at) => Some(at),
+            Err(e) => {
+                errs.push((Field::When, e.to_string()));
+                None
+            }
+        };
+        let minutes_text = self.minutes.text().trim();
+        let minutes = if minutes_text.is_empty() {
+            errs.push((
+                Field::Minutes,
+                "minutes: give the length in minutes, like 15".into(),
+            ));
+            None
+        } else {
+            match minutes_text.parse::<u16>() {
+                Ok(m) => Some(m),
+                Err(_) => {
+                    errs.push((
+                        Field::Minutes,
+                        format!(
+                            "minutes: '{}' is not a whole number of minutes",
+                            clip(minutes_text, 20)
+                        ),
+                    ));
+                    None
+                }
+            }
+        };
+        let wb_text = self.wellbeing.text().trim();
+        let wellbeing = if wb_text.is_empty() {
+            None
+        } else {
+            match wb_text.parse::<u8>() {
+                Ok(w) => Some(w),
+                Err(_) => {
+                    errs.push((
+                        Field::Wellbeing,
+                        format!(
+                            "wellbeing: '{}' is not a rating; give 1 (low) to 5 (high), or leave it empty",
+                            clip(wb_text, 20)
+                        ),
+                    ));
+                    None
+                }
+            }
+        };
+        let fu_text = self.follow_up.text().trim();
+        let follow_up = if fu_text.is_empty() {
+            None
+        } else {
+            let today = at
+                .map(|a| a.date_naive())
+                .unwrap_or_else(|| now.date_naive());
+            match parse_date("follow-up", fu_text, today, Direction::Future) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    errs.push((Field::FollowUp, e.to_string()));
+                    None
+                }
+            }
+        };
+        let (Some(peer), Some(at), Some(minutes)) = (peer, at, minutes) else {
+            return Err(errs);
+        };
+        let mut c = CheckIn::new(peer, staff, at);
+        c.minutes = minutes;
+        c.mode = self.mode;
+        c.support = self.support.clone();
+        if let Goals::Loaded(list) = &self.goals {
+            c.goals = list.iter().filter(|g| g.ticked).map(|g| g.id).collect();
+        }
+        c.wellbeing = wellbeing;
+        c.note = area_text(&self.note).trim_end().to_string();
+        c.follow_up = follow_up;
+        if let Err(v) = c.validate() {
+            for p in v.problems {
+                let field = Field::from_problem(&p.field).unwrap_or(Field::Note);
+                if !errs.iter().any(|(f, _)| *f == field) {
+                    errs.push((field, p.to_string()));
+                }
+            }
+        }
+        if errs.is_empty() {
+            Ok(c)
+        } else {
+            Err(errs)
+        }
+    }
+
+    /// Shows problems inline and moves to the first bad field.
+    pub fn show_errors(&mut self, mut errors: Vec<(Field, String)>) {
+        errors.sort_by_key(|(f, _)| f.index());
+        if let Some((f, _)) = errors.first() {
+            self.set_focus(*f);
+        }
+        self.errors = errors;
+    }
+
+    /// The store refused the save: keep everything, say why.
+    pub fn save_failed(&mut self, message: String) {
+        self.saving = false;
+        self.failure = Some(message);
+    }
+
+    /// The problem shown for a field.
+    pub fn error_for(&self, field: Field) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Rows the picker list gets in a form drawn in `area`.
+    pub fn picker_height(area: Rect) -> usize {
+        usize::from(area.height.saturating_sub(4))
+    }
+}
+
+fn cycle(mode: CheckInMode, forward: bool) -> CheckInMode {
+    let all = CheckInMode::ALL;
+    let i = all.iter().position(|m| *m == mode).unwrap_or(0);
+    let n = all.len();
+    all[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
+}
+
+const LABEL_W: u16 = 11;
+
+fn label(field: Field, focus: Field, t: &Theme) -> Span<'static> {
+    let style = if field == focus {
+        t.focus()
+    } else {
+        t.heading()
+    };
+    let marker = if field == focus { "▸" } else { " " };
+    Span::styled(
+        format!(
+            "{marker}{:<w$}",
+            field.title(),
+            w = usize::from(LABEL_W) - 1
+        ),
+        style,
+    )
+}
+
+fn row(area: Rect, y: u16) -> Rect {
+    Rect {
+        y,
+        height: 1,
+        ..area
+    }
+}
+
+/// Draws the form over `area`.
+pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    ratatui::widgets::Clear.render(area, buf);
+    let title = match &form.peer {
+        Some((id, name)) => format!(" Check-in with {} ({id}) ", clip(name, 40)),
+        None => " New check-in ".to_string(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.focus())
+        .title(Span::styled(title, t.heading()));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height < 3 || inner.width < LABEL_W + 10 {
+        return;
+    }
+    let value_x = inner.x + LABEL_W;
+    let value_w = inner.width - LABEL_W;
+    let bottom = inner.y + inner.height - 1;
+    let value_rect = |y: u16, w: u16| Rect {
+        x: value_x,
+        y,
+        width: w.min(value_w),
+        height: 1,
+    };
+    // Right-hand note for a field: its problem, else a hint.
+    let side = |buf: &mut Buffer, y: u16, used: u16, field: Field, hint: String| {
+        let x = value_x + used + 1;
+        let w = (inner.x + inner.width).saturating_sub(x);
+        if w == 0 {
+            return;
+        }
+        let (text, style) = match form.error_for(field) {
+            Some(e) => (format!("✗ {e}"), t.error()),
+            None => (hint, t.dim()),
+        };
+        Line::styled(clip(&text, usize::from(w)), style).render(
+            Rect {
+                x,
+                y,
+                width: w,
+                height: 1,
+            },
+            buf,
+        );
+    };
+
+    // Peer.
+    let y = inner.y;
+    label(Field::Peer, form.focus, t).render(row(inner, y), buf);
+    if form.focus == Field::Peer {
+        let w = (value_w / 2).max(12);
+        Widget::render(form.picker.query.area(), value_rect(y, w), buf);
+        side(
+            buf,
+            y,
+            w,
+            Field::Peer,
+            "Enter picks the highlighted peer".into(),
+        );
+        let list = Rect {
+            x: value_x,
+            y: y + 1,
+            width: value_w,
+            height: bottom.saturating_sub(y + 1),
+        };
+        render_list(&form.picker, t, list, buf);
+        footer(form, ctx, inner, bottom, buf);
+        return;
+    }
+    let name = match &form.peer {
+        Some((id, name)) => format!(
+            "{} ({id})",
+            clip(name, usize::from(value_w).saturating_sub(8))
+        ),
+        None => "nobody picked yet".into(),
+    };
+    Line::raw(name.clone()).render(value_rect(y, value_w), buf);
+    side(
+        buf,
+        y,
+        crate::text::width(&name) as u16,
+        Field::Peer,
+        String::new(),
+    );
+
+    // Fixed rows below the note.
+    let support_lines = support_spans(form, t, usize::from(value_w));
+    let goal_rows: u16 = match &form.goals {
+        Goals::Loaded(l) if !l.is_empty() => (l.len() as u16).min(4),
+        _ => 1,
+    };
+    let fixed = 1 /*when*/ + 1 /*minutes*/ + 1 /*mode*/ + support_lines.len() as u16 + goal_rows + 1 /*wellbeing*/ + 1 /*follow-up*/ + 1 /*footer*/;
+    let note_h = inner.height.saturating_sub(1 + fixed).max(1);
+    let mut y = inner.y + 1;
+
+    // Note.
+    let note_rect = Rect {
+        x: value_x,
+        y,
+        width: value_w,
+        height: note_h,
+    };
+    label(Field::Note, form.focus, t).render(row(inner, y), buf);
+    if let Some(e) = form.error_for(Field::Note) {
+        Line::styled(clip(&format!("✗ {e}"), usize::from(value_w)), t.error())
+            .render(row(note_rect, y), buf);
+        let rest = Rect {
+            y: y + 1,
+            height: note_h.saturating_sub(1),
+            ..note_rect
+        };
+        Widget::render(&form.note, rest, buf);
+    } else {
+        Widget::render(&form.note, note_rect, buf);
+    }
+    y += note_h;
+
+    // When.
+    label(Field::When, form.focus, t).render(row(inner, y), buf);
+    Widget::render(form.when.area(), value_rect(y, 20), buf);
+    let when_hint = match parse_datetime("when", form.when.text(), ctx.now) {
+        Ok(at) => format!("→ {}", at.format("%a %d %b %H:%M")),
+        Err(_) => "now, 14:30, yesterday 9:15, 2026-11-20 10:00".into(),
+    };
+    side(buf, y, 20, Field::When, when_hint);
+    y += 1;
+
+    // Minutes.
+    label(Field::Minutes, form.focus, t).render(row(inner, y), buf);
+    Widget::render(form.minutes.area(), value_rect(y, 6), buf);
+    side(
+        buf,
+        y,
+        6,
+        Field::Minutes,
+        "1 unit of service per 15 minutes".into(),
+    );
+    y += 1;
+
+    // Mode.
+    label(Field::Mode, form.focus, t).render(row(inner, y), buf);
+    let mut spans = Vec::new();
+    for m in CheckInMode::ALL {
+        let on = *m == form.mode;
+        let style = if on && form.focus == Field::Mode {
+            t.selected()
+        } else if on {
+            t.heading()
+        } else {
+            t.text()
+        };
+        spans.push(Span::styled(
+            format!("({}) {}", if on { "•" } else { " " }, m.label()),
+            style,
+        ));
+        spans.push(Span::raw("  "));
+    }
+    Line::from(spans).render(value_rect(y, value_w), buf);
+    side_error_only(form, Field::Mode, t, inner, y, buf);
+    y += 1;
+
+    // Support.
+    label(Field::Support, form.focus, t).render(row(inner, y), buf);
+    for line in support_lines {
+        line.render(value_rect(y, value_w), buf);
+        y += 1;
+    }
+
+    // Goals.
+    label(Field::Goals, form.focus, t).render(row(inner, y), buf);
+    match &form.goals {
+        Goals::NoPeer => Line::styled("pick a peer to see their goals", t.dim())
+            .render(value_rect(y, value_w), buf),
+        Goals::Loading => {
+            Line::styled("loading goals…", t.dim()).render(value_rect(y, value_w), buf)
+        }
+        Goals::Failed(e) => Line::styled(
+            clip(&format!("could not load goals: {e}"), usize::from(value_w)),
+            t.error(),
+        )
+        .render(value_rect(y, value_w), buf),
+        Goals::Loaded(list) if list.is_empty() => {
+            Line::styled("no active goals", t.dim()).render(value_rect(y, value_w), buf)
+        }
+        Goals::Loaded(list) => {
+            let h = usize::from(goal_rows);
+            let offset = crate::ui::widgets::list::visible_offset(form.goal_cursor, 0, h);
+            for (i, g) in list.iter().enumerate().skip(offset).take(h) {
+                let cursor = form.focus == Field::Goals && i == form.goal_cursor;
+                let text = format!(
+                    "[{}] {} {} ({})",
+                    if g.ticked { "x" } else { " " },
+                    g.id,
+                    g.title,
+                    g.domain.label()
+                );
+                let style = if cursor { t.selected() } else { t.text() };
+                Line::styled(fit(&text, usize::from(value_w)), style)
+                    .render(value_rect(y + (i - offset) as u16, value_w), buf);
+            }
+        }
+    }
+    y += goal_rows;
+
+    // Wellbeing.
+    label(Field::Wellbeing, form.focus, t).render(row(inner, y), buf);
+    Widget::render(form.wellbeing.area(), value_rect(y, 4), buf);
+    side(
+        buf,
+        y,
+        4,
+        Field::Wellbeing,
+        "the peer's own rating, 1 (low) to 5 (high); optional".into(),
+    );
+    y += 1;
+
+    // Follow-up.
+    label(Field::FollowUp, form.focus, t).render(row(inner, y), buf);
+    Widget::render(form.follow_up.area(), value_rect(y, 16), buf);
+    let fu_hint = if form.follow_up.is_empty() {
+        "+7d, friday, 2026-12-01; empty for none".to_string()
+    } else {
+        match parse_date(
+            "follow-up",
+            form.follow_up.text(),
+            ctx.now.date_naive(),
+            Direction::Future,
+        ) {
+            Ok(d) => format!("→ {}", d.format("%a %d %b %Y")),
+            Err(_) => "+7d, friday, 2026-12-01; empty for none".into(),
+        }
+    };
+    side(buf, y, 16, Field::FollowUp, fu_hint);
+
+    footer(form, ctx, inner, bottom, buf);
+}
+
+fn side_error_only(
+    form: &CheckInForm,
+    field: Field,
+    t: &Theme,
+    inner: Rect,
+    y: u16,
+    buf: &mut Buffer,
+) {
+    if let Some(e) = form.error_for(field) {
+        let x = inner.x + inner.width / 2;
+        let w = inner.width - inner.width / 2;
+        Line::styled(clip(&format!("✗ {e}"), usize::from(w)), t.error()).render(
+            Rect {
+                x,
+                y,
+                width: w,
+                height: 1,
+            },
+            buf,
+        );
+    }
+}
+
+fn support_spans(form: &CheckInForm, t: &Theme, width: usize) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut cur: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (i, kind) in SupportKind::ALL.iter().enumerate() {
+        let on = form.support.contains(kind);
+        let text = format!("[{}] {}", if on { "x" } else { " " }, kind.label());
+        let w = text.len() + 2;
+        if used > 0 && used + w > width {
+            lines.push(Line::from(std::mem::take(&mut cur)));
+            used = 0;
+        }
+        let cursor = form.focus == Field::Support && i == form.support_cursor;
+        cur.push(Span::styled(
+            text,
+            if cursor { t.selected() } else { t.text() },
+        ));
+        cur.push(Span::raw("  "));
+        used += w;
+    }
+    if !cur.is_empty() {
+        lines.push(Line::from(cur));
+    }
+    lines
+}
+
+fn footer(form: &CheckInForm, ctx: &ViewCtx<'_>, inner: Rect, y: u16, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let w = usize::from(inner.width);
+    let line = if form.saving {
+        Line::styled("Saving…", t.heading())
+    } else if let Some(f) = &form.failure {
+        Line::styled(clip(&format!("Not saved: {f}"), w), t.error())
+    } else if let Some((_, e)) = form.errors.first() {
+        let more = if form.errors.len() > 1 {
+            format!(" (+{} more)", form.errors.len() - 1)
+        } else {
+            String::new()
+        };
+        Line::styled(clip(&format!("Not saved: {e}{more}"), w), t.error())
+    } else {
+        let (chain, typing) = form.context();
+        let mut parts = Vec::new();
+        for (action, words) in [
+            (Action::Save, "save"),
+            (Action::NextField, "next field"),
+            (Action::Back, "cancel"),
+        ] {
+            if let Some(k) = ctx.keymap.key_for(chain, typing, action) {
+                parts.push(format!("{k} {words}"));
+            }
+        }
+        if form.focus == Field::Support || form.focus == Field::Goals {
+            if let Some(k) = ctx.keymap.key_for(chain, typing, Action::Toggle) {
+                parts.push(format!("{k} tick"));
+            }
+        }
+        Line::styled(clip(&parts.join(" · "), w), t.dim())
+    };
+    line.render(row(inner, y), buf);
+}

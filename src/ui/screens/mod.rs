@@ -1,0 +1,26 @@
+//! One file per screen: its state, how it handles actions, how it draws.
+//!
+//! Screens never touch the store or the terminal: they return an
+//! [`Effect`] for the app to carry out (open a peer, load data), and their
+//! `render` functions only read state.
+
+pub mod checkin;
+pub mod help;
+pub mod peer;
+pub mod peers;
+pub mod today;
+
+use crate::model::PeerId;
+
+/// What a screen asks the app to do after handling an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing more.
+    None,
+    /// Open the peer screen.
+    OpenPeer(PeerId, String),
+    /// Reload the Today report (the filter changed).
+    ReloadToday,
+    /// Say something in the status line.
+    Info(String),
+}

@@ -1,0 +1,453 @@
+//! Peers: the roster, with fuzzy search as you type (matched characters
+//! highlighted), filters for status and assigned staff, and sorting by
+//! name or last contact.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::model::{Choice, PeerId, PeerStatus, StaffId};
+use crate::search::NameMatcher;
+use crate::ui::action::Action;
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets::cells::{clip, fit, highlighted};
+use crate::ui::widgets::input::LineInput;
+use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::worker::{RosterRow, StaffRow};
+
+use super::Effect;
+
+/// Which statuses the roster shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    /// Active peers only (the usual view).
+    #[default]
+    Active,
+    /// One other status.
+    Only(PeerStatus),
+    /// Everyone.
+    All,
+}
+
+impl StatusFilter {
+    fn next(self) -> StatusFilter {
+        match self {
+            StatusFilter::Active => StatusFilter::Only(PeerStatus::Inactive),
+            StatusFilter::Only(PeerStatus::Inactive) => StatusFilter::Only(PeerStatus::Discharged),
+            StatusFilter::Only(_) => StatusFilter::All,
+            StatusFilter::All => StatusFilter::Active,
+        }
+    }
+
+    fn admits(self, s: PeerStatus) -> bool {
+        match self {
+            StatusFilter::Active => s == PeerStatus::Active,
+            StatusFilter::Only(o) => s == o,
+            StatusFilter::All => true,
+        }
+    }
+
+    /// Words for the filter bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusFilter::Active => "active",
+            StatusFilter::Only(s) => s.label(),
+            StatusFilter::All => "all",
+        }
+    }
+}
+
+/// Whose peers the roster shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StaffFilter {
+    /// Everyone's.
+    #[default]
+    All,
+    /// One staff member's.
+    Staff(StaffId),
+    /// Peers nobody is assigned to.
+    Unassigned,
+}
+
+/// Roster order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// By name.
+    #[default]
+    Name,
+    /// Longest without contact first (never contacted at the top).
+    LastContact,
+}
+
+/// State of the Peers screen.
+pub struct PeersState {
+    /// Every peer, as loaded.
+    pub roster: Arc<Vec<RosterRow>>,
+    lower_names: Vec<String>,
+    /// The roster arrived at least once.
+    pub loaded: bool,
+    /// Why the last load failed.
+    pub error: Option<String>,
+    /// Staff, for the filter and the initials column.
+    pub staff: Vec<StaffRow>,
+    /// The search text.
+    pub query: LineInput,
+    /// The search field has focus (printable keys type into it).
+    pub searching: bool,
+    /// Status filter.
+    pub status: StatusFilter,
+    /// Staff filter.
+    pub staff_filter: StaffFilter,
+    /// Order.
+    pub sort: Sort,
+    /// Roster indices shown, in order.
+    pub visible: Vec<usize>,
+    /// Selection in `visible`.
+    pub cursor: ListCursor,
+    matcher: NameMatcher,
+}
+
+impl Default for PeersState {
+    fn default() -> Self {
+        let mut query = LineInput::default();
+        query.set_placeholder("type / to search");
+        PeersState {
+            roster: Arc::new(Vec::new()),
+            lower_names: Vec::new(),
+            loaded: false,
+            error: None,
+            staff: Vec::new(),
+            query,
+            searching: false,
+            status: StatusFilter::default(),
+            staff_filter: StaffFilter::default(),
+            sort: Sort::default(),
+            visible: Vec::new(),
+            cursor: ListCursor::default(),
+            matcher: NameMatcher::default(),
+        }
+    }
+}
+
+impl PeersState {
+    /// Takes a new roster, keeping the selected peer selected.
+    pub fn set_roster(&mut self, roster: Vec<RosterRow>, height: usize) {
+        let keep = self.selected_peer().map(|(id, _)| id);
+        self.lower_names = roster.iter().map(|r| r.name.to_lowercase()).collect();
+        self.roster = Arc::new(roster);
+        self.loaded = true;
+        self.error = None;
+        self.refilter(height);
+        if let Some(id) = keep {
+            if let Some(pos) = self.visible.iter().position(|&i| self.roster[i].id == id) {
+                self.cursor.select(pos, self.visible.len(), height);
+            }
+        }
+    }
+
+    /// Recomputes the visible rows from filters and the query; the best
+    /// match is selected after the query changed.
+    pub fn refilter(&mut self, height: usize) {
+        let roster = &self.roster;
+        let staff = self.staff_filter;
+        let status = self.status;
+        let candidates: Vec<usize> = (0..roster.len())
+            .filter(|&i| {
+                let r = &roster[i];
+                status.admits(r.status)
+                    && match staff {
+                        StaffFilter::All => true,
+                        StaffFilter::Staff(s) => r.assigned == Some(s),
+                        StaffFilter::Unassigned => r.assigned.is_none(),
+                    }
+            })
+            .collect();
+        let query = self.query.text().trim();
+        self.visible = if query.is_empty() {
+            let mut v = candidates;
+            match self.sort {
+                Sort::Name => v.sort_by(|&a, &b| self.lower_names[a].cmp(&self.lower_names[b])),
+                Sort::LastContact => v.sort_by(|&a, &b| {
+                    let key = |i: usize| roster[i].last_contact.unwrap_or(NaiveDate::MIN);
+                    key(a)
+                        .cmp(&key(b))
+                        .then_with(|| self.lower_names[a].cmp(&self.lower_names[b]))
+                }),
+            }
+            v
+        } else {
+            self.matcher
+                .rank(query, candidates.iter().map(|&i| roster[i].name.as_str()))
+                .into_iter()
+                .map(|h| candidates[h.index])
+                .collect()
+        };
+        self.cursor.clamp(self.visible.len(), height);
+    }
+
+    /// The highlighted peer.
+    pub fn selected_peer(&self) -> Option<(PeerId, String)> {
+        let i = *self.visible.get(self.cursor.selected)?;
+        let r = self.roster.get(i)?;
+        Some((r.id, r.name.clone()))
+    }
+
+    /// Handles an action; `height` is the number of visible rows.
+    pub fn handle(&mut self, action: Action, height: usize) -> Effect {
+        if self.cursor.apply(action, self.visible.len(), height) {
+            return Effect::None;
+        }
+        match action {
+            Action::Open => {
+                self.searching = false;
+                match self.selected_peer() {
+                    Some((id, name)) => Effect::OpenPeer(id, name),
+                    None => Effect::None,
+                }
+            }
+            Action::Search => {
+                self.searching = true;
+                Effect::None
+            }
+            Action::Back => {
+                if !self.query.is_empty() {
+                    self.query.set_text("");
+                    self.refilter(height);
+                    self.cursor.select(0, self.visible.len(), height);
+                } else {
+                    self.searching = false;
+                }
+                Effect::None
+            }
+            Action::FilterStatus => {
+                self.status = self.status.next();
+                self.refilter(height);
+                Effect::Info(format!("showing {} peers", self.status.label()))
+            }
+            Action::FilterStaff => {
+                self.staff_filter = self.next_staff_filter();
+                self.refilter(height);
+                Effect::Info(format!("assigned to: {}", self.staff_filter_label()))
+            }
+            Action::Sort => {
+                self.sort = match self.sort {
+                    Sort::Name => Sort::LastContact,
+                    Sort::LastContact => Sort::Name,
+                };
+                self.refilter(height);
+                Effect::None
+            }
+            _ => Effect::None,
+        }
+    }
+
+    /// Types into the search field; the list follows on every key.
+    pub fn text_key(&mut self, ev: KeyEvent, height: usize) {
+        if self.query.key(ev) {
+            self.refilter(height);
+            self.cursor.select(0, self.visible.len(), height);
+        }
+    }
+
+    /// Pastes into the search field.
+    pub fn paste(&mut self, s: &str, height: usize) {
+        if self.query.paste(s) {
+            self.refilter(height);
+            self.cursor.select(0, self.visible.len(), height);
+        }
+    }
+
+    fn next_staff_filter(&self) -> StaffFilter {
+        let ids: Vec<StaffId> = self.staff.iter().map(|s| s.id).collect();
+        match self.staff_filter {
+            StaffFilter::All => ids
+                .first()
+                .map_or(StaffFilter::Unassigned, |&s| StaffFilter::Staff(s)),
+            StaffFilter::Staff(s) => match ids.iter().position(|&i| i == s) {
+                Some(p) if p + 1 < ids.len() => StaffFilter::Staff(ids[p + 1]),
+                _ => StaffFilter::Unassigned,
+            },
+            StaffFilter::Unassigned => StaffFilter::All,
+        }
+    }
+
+    /// Words for the staff filter.
+    pub fn staff_filter_label(&self) -> String {
+        match self.staff_filter {
+            StaffFilter::All => "everyone".into(),
+            StaffFilter::Unassigned => "nobody".into(),
+            StaffFilter::Staff(id) => self
+                .staff
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.name.clone())
+                .unwrap_or_else(|| id.to_string()),
+        }
+    }
+
+    fn initials(&self, id: Option<StaffId>) -> String {
+        id.and_then(|id| self.staff.iter().find(|s| s.id == id))
+            .map(|s| s.initials.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Draws the roster into `area`.
+pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+    if area.height < 3 || area.width < 20 {
+        return;
+    }
+    let t = ctx.theme;
+    let w = usize::from(area.width);
+    // Line 1: search field and filters.
+    let label = "Find: ";
+    let field_w = (w / 3).clamp(12, 40) as u16;
+    Span::styled(
+        label,
+        if state.searching {
+            t.focus()
+        } else {
+            t.heading()
+        },
+    )
+    .render(
+        Rect {
+            height: 1,
+            width: label.len() as u16,
+            ..area
+        },
+        buf,
+    );
+    let field = Rect {
+        x: area.x + label.len() as u16,
+        y: area.y,
+        width: field_w,
+        height: 1,
+    };
+    ratatui::widgets::Widget::render(state.query.area(), field, buf);
+    let info = format!(
+        " status: {} · assigned: {} · sort: {} · {} of {}",
+        state.status.label(),
+        state.staff_filter_label(),
+        match state.sort {
+            Sort::Name => "name",
+            Sort::LastContact => "last contact",
+        },
+        state.visible.len(),
+        state.roster.len()
+    );
+    let info_x = field.x + field.width;
+    let info_w = area.right().saturating_sub(info_x);
+    Line::styled(clip(&info, usize::from(info_w)), t.dim()).render(
+        Rect {
+            x: info_x,
+            y: area.y,
+            width: info_w,
+            height: 1,
+        },
+        buf,
+    );
+
+    // Line 2: column headings.
+    let status_w = 11;
+    let staff_w = 5;
+    let last_w = 12;
+    let name_w = w.saturating_sub(2 + status_w + staff_w + last_w + 3).max(8);
+    let head = format!(
+        "  {} {} {} {}",
+        fit("Name", name_w),
+        fit("Status", status_w),
+        fit("Staff", staff_w),
+        fit("Last contact", last_w)
+    );
+    Line::styled(clip(&head, w), t.dim()).render(
+        Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        },
+        buf,
+    );
+
+    let body = Rect {
+        y: area.y + 2,
+        height: area.height - 2,
+        ..area
+    };
+    if !state.loaded {
+        let msg = match &state.error {
+            Some(e) => Line::styled(
+                clip(&format!("Could not load the roster: {e}"), w),
+                t.error(),
+            ),
+            None => Line::styled("Loading the roster…", t.dim()),
+        };
+        msg.render(body, buf);
+        return;
+    }
+    if state.visible.is_empty() {
+        let msg = if state.query.is_empty() {
+            "No peers match these filters (s: status, a: assigned staff)."
+        } else {
+            "No peer matches this search."
+        };
+        Line::styled(msg, t.dim()).render(body, buf);
+        return;
+    }
+    let height = usize::from(body.height);
+    let offset = visible_offset(state.cursor.selected, state.cursor.offset, height);
+    let query = state.query.text().trim();
+    for (row_i, &idx) in state.visible.iter().enumerate().skip(offset).take(height) {
+        let Some(r) = state.roster.get(idx) else {
+            continue;
+        };
+        let selected = row_i == state.cursor.selected;
+        let base = if selected { t.selected() } else { t.text() };
+        let hl = if selected {
+            t.selected().patch(t.matched())
+        } else {
+            t.matched()
+        };
+        let positions = if query.is_empty() {
+            Vec::new()
+        } else {
+            state.matcher_positions(&r.name, query)
+        };
+        let mut spans = vec![Span::styled("  ", base)];
+        spans.extend(highlighted(&r.name, &positions, name_w, base, hl));
+        let last = r
+            .last_contact
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "never".into());
+        spans.push(Span::styled(
+            format!(
+                " {} {} {}",
+                fit(r.status.label(), status_w),
+                fit(&state.initials(r.assigned), staff_w),
+                fit(&last, last_w)
+            ),
+            base,
+        ));
+        let y = body.y + (row_i - offset) as u16;
+        Line::from(spans).render(
+            Rect {
+                y,
+                height: 1,
+                ..body
+            },
+            buf,
+        );
+    }
+}
+
+impl PeersState {
+    /// Matched character positions in `name`, for highlighting.
+    pub fn matcher_positions(&self, name: &str, query: &str) -> Vec<usize> {
+        self.matcher.positions(name, query)
+    }
+}

@@ -1,0 +1,235 @@
+//! Today, the home screen: who needs contact today and why, grouped by
+//! section with counts, from `ops::today::today_report`.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::model::today::{Section, TodayReport, TodayRow};
+use crate::model::PeerId;
+use crate::ui::action::Action;
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::list::visible_offset;
+
+use super::Effect;
+
+/// State of the Today screen.
+#[derive(Debug, Clone, Default)]
+pub struct TodayState {
+    /// The latest report, once loaded.
+    pub report: Option<TodayReport>,
+    /// Why the last load failed, if it did.
+    pub error: Option<String>,
+    /// A reload is on its way.
+    pub loading: bool,
+    /// Only the acting staff member's peers.
+    pub mine_only: bool,
+    /// Index of the selected row in `report.rows`.
+    pub selected: usize,
+    /// First visible line (headers count as lines).
+    pub offset: usize,
+}
+
+/// One drawn line of the Today list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TodayLine {
+    /// A section heading with its count.
+    Header(Section, usize),
+    /// A row, by index into `report.rows`.
+    Row(usize),
+}
+
+/// The lines of a report: every section's heading (also when empty, so the
+/// counts are always visible) followed by its rows.
+pub fn lines(report: &TodayReport) -> Vec<TodayLine> {
+    let mut out = Vec::with_capacity(report.rows.len() + Section::ALL.len());
+    for section in Section::ALL {
+        out.push(TodayLine::Header(section, report.count(section)));
+        out.extend(
+            report
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.section == section)
+                .map(|(i, _)| TodayLine::Row(i)),
+        );
+    }
+    out
+}
+
+impl TodayState {
+    /// Takes a new report, keeping the selection on the same peer (or
+    /// group) when it is still listed.
+    pub fn set_report(&mut self, report: TodayReport, height: usize) {
+        let keep = self
+            .selected_row()
+            .map(|r| (r.section, r.peer, r.group, r.goal));
+        let keep_peer = self.selected_row().and_then(|r| r.peer);
+        self.report = Some(report);
+        self.error = None;
+        self.loading = false;
+        let Some(report) = &self.report else { return };
+        let same = keep.and_then(|k| {
+            report
+                .rows
+                .iter()
+                .position(|r| (r.section, r.peer, r.group, r.goal) == k)
+        });
+        let same_peer = keep_peer.and_then(|p| report.rows.iter().position(|r| r.peer == Some(p)));
+        self.selected = same
+            .or(same_peer)
+            .unwrap_or(self.selected)
+            .min(report.rows.len().saturating_sub(1));
+        self.scroll(height);
+    }
+
+    /// The selected row.
+    pub fn selected_row(&self) -> Option<&TodayRow> {
+        self.report.as_ref().and_then(|r| r.rows.get(self.selected))
+    }
+
+    /// The selected row's peer and name, for `c` and Enter.
+    pub fn selected_peer(&self) -> Option<(PeerId, String)> {
+        self.selected_row()
+            .and_then(|r| r.peer.map(|p| (p, r.name.clone())))
+    }
+
+    fn line_of_selected(&self) -> Option<usize> {
+        let report = self.report.as_ref()?;
+        lines(report)
+            .iter()
+            .position(|l| *l == TodayLine::Row(self.selected))
+    }
+
+    fn scroll(&mut self, height: usize) {
+        if let Some(line) = self.line_of_selected() {
+            // Show the section heading above the first row of a section.
+            let want = if line > 0 && line <= self.offset {
+                line - 1
+            } else {
+                line
+            };
+            self.offset = visible_offset(want, self.offset, height);
+            self.offset = visible_offset(line, self.offset, height);
+        }
+    }
+
+    /// Handles an action; `height` is the number of visible list lines.
+    pub fn handle(&mut self, action: Action, height: usize) -> Effect {
+        let len = self.report.as_ref().map_or(0, |r| r.rows.len());
+        let page = height.saturating_sub(1).max(1);
+        let last = len.saturating_sub(1);
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(page),
+            Action::PageDown => self.selected = (self.selected + page).min(last),
+            Action::Top => {
+                self.selected = 0;
+                self.offset = 0;
+            }
+            Action::Bottom => self.selected = last,
+            Action::Open => {
+                return match self.selected_row() {
+                    Some(TodayRow {
+                        peer: Some(p),
+                        name,
+                        ..
+                    }) => Effect::OpenPeer(*p, name.clone()),
+                    Some(_) => Effect::Info(
+                        "this row is a group; open a peer's row to see their page".into(),
+                    ),
+                    None => Effect::None,
+                }
+            }
+            Action::ToggleMine => {
+                self.mine_only = !self.mine_only;
+                self.loading = true;
+                return Effect::ReloadToday;
+            }
+            _ => return Effect::None,
+        }
+        self.scroll(height);
+        Effect::None
+    }
+}
+
+/// Draws the Today list into `area`.
+pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let t = ctx.theme;
+    let w = usize::from(area.width);
+    let who = if state.mine_only {
+        "my peers"
+    } else {
+        "everyone"
+    };
+    let mut head = vec![Span::styled("Today", t.heading())];
+    if let Some(r) = &state.report {
+        head.push(Span::raw(format!(" {}", r.date.format("%a %d %b %Y"))));
+    }
+    head.push(Span::styled(format!(" · {who}"), t.dim()));
+    if state.loading {
+        head.push(Span::styled(" · loading…", t.dim()));
+    }
+    Line::from(head).render(Rect { height: 1, ..area }, buf);
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    let Some(report) = &state.report else {
+        let msg = match &state.error {
+            Some(e) => Line::styled(clip(&format!("Could not load Today: {e}"), w), t.error()),
+            None => Line::styled("Loading Today…", t.dim()),
+        };
+        msg.render(body, buf);
+        return;
+    };
+    if let Some(e) = &state.error {
+        Line::styled(
+            clip(&format!("Reload failed (showing the last list): {e}"), w),
+            t.error(),
+        )
+        .render(Rect { height: 1, ..body }, buf);
+    }
+    let all = lines(report);
+    let height = usize::from(body.height);
+    let sel_line = all
+        .iter()
+        .position(|l| *l == TodayLine::Row(state.selected));
+    let offset = match sel_line {
+        Some(l) => visible_offset(l, state.offset, height),
+        None => state.offset.min(all.len().saturating_sub(1)),
+    };
+    let name_w = (w.saturating_sub(4) / 3).clamp(10, 28);
+    for (i, line) in all.iter().skip(offset).take(height).enumerate() {
+        let y = body.y + i as u16;
+        let row_area = Rect {
+            y,
+            height: 1,
+            ..body
+        };
+        match *line {
+            TodayLine::Header(section, count) => {
+                let style = if count == 0 { t.dim() } else { t.heading() };
+                Line::styled(clip(&format!("{} ({count})", section.title()), w), style)
+                    .render(row_area, buf);
+            }
+            TodayLine::Row(idx) => {
+                let Some(row) = report.rows.get(idx) else {
+                    continue;
+                };
+                let selected = idx == state.selected;
+                let why_w = w.saturating_sub(name_w + 3);
+                let text = format!("  {} {}", fit(&row.name, name_w), fit(&row.why, why_w));
+                let style = if selected { t.selected() } else { t.text() };
+                Line::styled(text, style).render(row_area, buf);
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Safe, aligned text pieces for every view.
+//!
+//! Stored text (names, notes, goal titles) may hold escape sequences,
+//! control characters or bidi overrides; it is escaped here through
+//! `crate::text` before it reaches a cell. Widths are display columns, so
+//! wide (CJK, emoji) and combining characters line up, and anything cut
+//! ends in `…`.
+
+use ratatui::style::Style;
+use ratatui::text::Span;
+use unicode_width::UnicodeWidthChar;
+
+use crate::text::{escape_line, truncate, width};
+
+/// Escapes, cuts to `w` columns and pads with spaces to exactly `w`.
+pub fn fit(s: &str, w: usize) -> String {
+    let escaped = escape_line(s);
+    let cut = truncate(&escaped, w);
+    let mut out = cut.into_owned();
+    let used = width(&out);
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(used)));
+    out
+}
+
+/// Escapes and cuts to at most `w` columns (no padding).
+pub fn clip(s: &str, w: usize) -> String {
+    truncate(&escape_line(s), w).into_owned()
+}
+
+/// Cuts from the left, keeping the end (`…/caseload/data`): the end of a
+/// path says most.
+pub fn clip_left(s: &str, w: usize) -> String {
+    let escaped = escape_line(s);
+    if width(&escaped) <= w {
+        return escaped.into_owned();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in escaped.chars().rev() {
+        let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > w - 1 {
+            break;
+        }
+        used += cw;
+        kept.push(c);
+    }
+    kept.push('…');
+    kept.into_iter().rev().collect()
+}
+
+/// A name with the characters at `positions` (char indices into the raw
+/// name, from the fuzzy matcher) styled `hl`, escaped per character, cut to
+/// `w` columns with `…` and padded to exactly `w`.
+pub fn highlighted(
+    raw: &str,
+    positions: &[usize],
+    w: usize,
+    base: Style,
+    hl: Style,
+) -> Vec<Span<'static>> {
+    // Escape char by char so match positions still line up.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    for (i, c) in raw.chars().enumerate() {
+        let mut buf = [0u8; 4];
+        let shown = escape_line(c.encode_utf8(&mut buf)).into_owned();
+        pieces.push((shown, positions.contains(&i)));
+    }
+    let total: usize = pieces.iter().map(|(s, _)| width(s)).sum();
+    let budget = if total > w { w.saturating_sub(1) } else { w };
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    let mut cur = String::new();
+    let mut cur_hl = false;
+    'outer: for (s, is_hl) in pieces {
+        for c in s.chars() {
+            let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > budget {
+                break 'outer;
+            }
+            if is_hl != cur_hl && !cur.is_empty() {
+                spans.push(Span::styled(
+                    std::mem::take(&mut cur),
+                    if cur_hl { hl } else { base },
+                ));
+            }
+            cur_hl = is_hl;
+            cur.push(c);
+            used += cw;
+        }
+    }
+    if !cur.is_empty() {
+        spans.push(Span::styled(cur, if cur_hl { hl } else { base }));
+    }
+    if total > w && w > 0 {
+        spans.push(Span::styled("…", base));
+        used += 1;
+    }
+    if used < w {
+        spans.push(Span::styled(" ".repeat(w - used), base));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(spans: &[Span<'_>]) -> String {
+        spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn fit_pads_and_cuts_by_columns() {
+        assert_eq!(fit("Ana", 5), "Ana  ");
+        assert_eq!(fit("李伟李伟", 5), "李伟…");
+        // A wide character that would not fit is cut and padded instead.
+        assert_eq!(fit("李伟李伟", 4), "李… ");
+        assert_eq!(width(&fit("李伟李伟", 4)), 4);
+        assert_eq!(fit("a\u{1b}[31mb", 12), "a\\e[31mb    ");
+    }
+
+    #[test]
+    fn clip_left_keeps_the_end() {
+        assert_eq!(clip_left("/var/lib/caseload", 10), "…/caseload");
+        assert_eq!(clip_left("/a", 10), "/a");
+    }
+
+    #[test]
+    fn highlight_marks_matches_and_escapes() {
+        let hl = Style::default().add_modifier(ratatui::style::Modifier::BOLD);
+        let spans = highlighted("Ana Ruiz", &[0, 1, 2], 10, Style::default(), hl);
+        assert_eq!(text(&spans), "Ana Ruiz  ");
+        assert_eq!(spans[0].content, "Ana");
+        assert_eq!(spans[0].style, hl);
+        let spans = highlighted("x\u{1b}y", &[2], 6, Style::default(), hl);
+        assert_eq!(text(&spans), "x\\ey  ");
+        let spans = highlighted("Nguyễn Thị Lan", &[], 8, Style::default(), hl);
+        assert_eq!(text(&spans), "Nguyễn …");
+        assert_eq!(width(&text(&spans)), 8);
+    }
+}

@@ -1,0 +1,70 @@
+//! A yes/no question in a small box, answered through the `confirm`
+//! keymap context.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+
+use crate::ui::action::Action;
+use crate::ui::keymap::Context;
+use crate::ui::view::ViewCtx;
+
+/// What answering yes does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnYes {
+    /// Throw the form away and quit.
+    DiscardAndQuit,
+    /// Throw the form away and close it.
+    DiscardForm,
+}
+
+/// A pending question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    /// The question (plain words, already escaped where needed).
+    pub question: String,
+    /// What yes does.
+    pub on_yes: OnYes,
+}
+
+/// Draws the question over `area`.
+pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let width = area.width.saturating_sub(4).min(60);
+    let height = 6.min(area.height);
+    let boxed = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(boxed, buf);
+    let chain = [Context::Confirm];
+    let yes = ctx
+        .keymap
+        .key_for(&chain, false, Action::Yes)
+        .unwrap_or_else(|| "?".into());
+    let no = ctx
+        .keymap
+        .key_for(&chain, false, Action::No)
+        .unwrap_or_else(|| "?".into());
+    let (yes_words, no_words) = match c.on_yes {
+        OnYes::DiscardAndQuit => ("discard and quit", "keep editing"),
+        OnYes::DiscardForm => ("discard", "keep editing"),
+    };
+    let text = vec![
+        Line::raw(c.question.clone()),
+        Line::raw(""),
+        Line::styled(format!("{yes}: {yes_words}    {no}: {no_words}"), t.key()),
+    ];
+    Paragraph::new(text)
+        .wrap(Wrap { trim: true })
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.error())
+                .title(" Unsaved check-in "),
+        )
+        .render(boxed, buf);
+}

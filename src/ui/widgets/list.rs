@@ -1,0 +1,105 @@
+//! A selection and scroll position for any list, kept in state so that
+//! scrolling is stable (the view moves only when the selection would leave
+//! it) and testable without a terminal.
+
+use crate::ui::action::Action;
+
+/// Selected row and first visible row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListCursor {
+    /// Index of the selected row.
+    pub selected: usize,
+    /// Index of the first visible row.
+    pub offset: usize,
+}
+
+impl ListCursor {
+    /// Applies a movement action over `len` rows with `height` visible.
+    /// Returns false for actions that are not movements.
+    pub fn apply(&mut self, action: Action, len: usize, height: usize) -> bool {
+        let page = height.max(1);
+        let last = len.saturating_sub(1);
+        self.selected = match action {
+            Action::Up => self.selected.saturating_sub(1),
+            Action::Down => (self.selected + 1).min(last),
+            Action::PageUp => self.selected.saturating_sub(page),
+            Action::PageDown => (self.selected + page).min(last),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => return false,
+        };
+        self.scroll_into_view(height);
+        true
+    }
+
+    /// Selects `index` (clamped) and scrolls to it.
+    pub fn select(&mut self, index: usize, len: usize, height: usize) {
+        self.selected = index.min(len.saturating_sub(1));
+        self.scroll_into_view(height);
+    }
+
+    /// Keeps the selection inside `len` rows after the list changed.
+    pub fn clamp(&mut self, len: usize, height: usize) {
+        self.selected = self.selected.min(len.saturating_sub(1));
+        self.scroll_into_view(height);
+    }
+
+    /// Moves the offset as little as possible so the selection is visible.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        self.offset = visible_offset(self.selected, self.offset, height);
+    }
+}
+
+/// The first visible row that shows `selected`, moving `offset` as little
+/// as possible. Pure, so views can use it after a resize without mutating.
+pub fn visible_offset(selected: usize, offset: usize, height: usize) -> usize {
+    let h = height.max(1);
+    if selected < offset {
+        selected
+    } else if selected >= offset + h {
+        selected + 1 - h
+    } else {
+        offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_and_scrolls_minimally() {
+        let mut c = ListCursor::default();
+        for _ in 0..5 {
+            c.apply(Action::Down, 10, 3);
+        }
+        assert_eq!(
+            c,
+            ListCursor {
+                selected: 5,
+                offset: 3
+            }
+        );
+        c.apply(Action::Up, 10, 3);
+        assert_eq!(
+            c,
+            ListCursor {
+                selected: 4,
+                offset: 3
+            }
+        );
+        c.apply(Action::Bottom, 10, 3);
+        assert_eq!(
+            c,
+            ListCursor {
+                selected: 9,
+                offset: 7
+            }
+        );
+        c.apply(Action::PageUp, 10, 3);
+        assert_eq!(c.selected, 6);
+        assert!(!c.apply(Action::Open, 10, 3));
+        c.apply(Action::Down, 0, 3);
+        assert_eq!(c.selected, 0);
+    }
+}

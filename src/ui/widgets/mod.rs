@@ -1,0 +1,10 @@
+//! Reusable pieces drawn by several screens.
+
+pub mod cells;
+pub mod confirm;
+pub mod input;
+pub mod list;
+pub mod picker;
+pub mod prompt;
+pub mod status_line;
+pub mod title_bar;

@@ -1,0 +1,216 @@
+//! The peer picker of the check-in form: fuzzy search over the roster,
+//! active peers first, with the peer selected on screen preselected so that
+//! `c` `Enter` picks them.
+
+use std::sync::Arc;
+
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::model::{Choice, PeerId, PeerStatus};
+use crate::search::NameMatcher;
+use crate::ui::action::Action;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::cells::highlighted;
+use crate::ui::widgets::input::LineInput;
+use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::worker::RosterRow;
+
+/// One pickable peer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The peer.
+    pub id: PeerId,
+    /// Display name, raw.
+    pub name: String,
+    /// Their status (non-active ones are listed after active ones).
+    pub status: PeerStatus,
+}
+
+/// State of the picker.
+pub struct PeerPicker {
+    /// The search text.
+    pub query: LineInput,
+    candidates: Vec<Candidate>,
+    /// Candidate indices shown, in order.
+    pub hits: Vec<usize>,
+    /// Selection in `hits`.
+    pub cursor: ListCursor,
+    matcher: NameMatcher,
+}
+
+impl PeerPicker {
+    /// A picker over `roster` with `preselected` highlighted. Before the
+    /// roster has loaded, the preselected peer alone is offered.
+    pub fn new(roster: &Arc<Vec<RosterRow>>, preselected: Option<(PeerId, String)>) -> PeerPicker {
+        let mut query = LineInput::default();
+        query.set_placeholder("type part of a name");
+        let mut p = PeerPicker {
+            query,
+            candidates: Vec::new(),
+            hits: Vec::new(),
+            cursor: ListCursor::default(),
+            matcher: NameMatcher::default(),
+        };
+        p.set_roster(roster, preselected.as_ref().map(|(id, _)| *id), 10);
+        if p.candidates.is_empty() {
+            if let Some((id, name)) = preselected {
+                p.candidates.push(Candidate {
+                    id,
+                    name,
+                    status: PeerStatus::Active,
+                });
+                p.refilter(10);
+            }
+        }
+        p
+    }
+
+    /// Takes a (re)loaded roster, keeping `keep` (or the current peer)
+    /// selected.
+    pub fn set_roster(
+        &mut self,
+        roster: &Arc<Vec<RosterRow>>,
+        keep: Option<PeerId>,
+        height: usize,
+    ) {
+        let keep = keep.or_else(|| self.selected().map(|c| c.id));
+        if roster.is_empty() {
+            return;
+        }
+        let mut c: Vec<Candidate> = roster
+            .iter()
+            .map(|r| Candidate {
+                id: r.id,
+                name: r.name.clone(),
+                status: r.status,
+            })
+            .collect();
+        c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase()));
+        self.candidates = c;
+        self.refilter(height);
+        if let Some(id) = keep {
+            if let Some(pos) = self.hits.iter().position(|&i| self.candidates[i].id == id) {
+                self.cursor.select(pos, self.hits.len(), height);
+            }
+        }
+    }
+
+    fn refilter(&mut self, height: usize) {
+        let q = self.query.text().trim();
+        let cands = &self.candidates;
+        let mut hits: Vec<(i64, bool, usize)> = self
+            .matcher
+            .rank(q, cands.iter().map(|c| c.name.as_str()))
+            .into_iter()
+            .map(|h| {
+                (
+                    -h.score,
+                    cands[h.index].status != PeerStatus::Active,
+                    h.index,
+                )
+            })
+            .collect();
+        if !q.is_empty() {
+            // Best match first; among equals, active peers first.
+            hits.sort_unstable();
+        }
+        self.hits = hits.into_iter().map(|(_, _, i)| i).collect();
+        self.cursor.select(0, self.hits.len(), height);
+    }
+
+    /// The highlighted candidate.
+    pub fn selected(&self) -> Option<&Candidate> {
+        self.hits
+            .get(self.cursor.selected)
+            .and_then(|&i| self.candidates.get(i))
+    }
+
+    /// Moves the highlight; false for other actions.
+    pub fn handle(&mut self, action: Action, height: usize) -> bool {
+        self.cursor.apply(action, self.hits.len(), height)
+    }
+
+    /// Types into the search; the list follows.
+    pub fn text_key(&mut self, ev: KeyEvent, height: usize) {
+        if self.query.key(ev) {
+            self.refilter(height);
+        }
+    }
+
+    /// Pastes into the search.
+    pub fn paste(&mut self, s: &str, height: usize) {
+        if self.query.paste(s) {
+            self.refilter(height);
+        }
+    }
+
+    /// How many peers could be picked at all.
+    pub fn candidate_count(&self) -> usize {
+        self.candidates.len()
+    }
+}
+
+/// Draws the matching peers (the query field is drawn by the form).
+pub fn render_list(p: &PeerPicker, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let height = usize::from(area.height);
+    if height == 0 {
+        return;
+    }
+    if p.hits.is_empty() {
+        let msg = if p.candidate_count() == 0 {
+            "Loading the roster…"
+        } else {
+            "No peer matches; keep typing or Backspace."
+        };
+        Line::styled(msg, theme.dim()).render(area, buf);
+        return;
+    }
+    let w = usize::from(area.width);
+    let q = p.query.text().trim();
+    let offset = visible_offset(p.cursor.selected, p.cursor.offset, height);
+    for (row, &idx) in p.hits.iter().enumerate().skip(offset).take(height) {
+        let Some(c) = p.candidates.get(idx) else {
+            continue;
+        };
+        let selected = row == p.cursor.selected;
+        let base = if selected {
+            theme.selected()
+        } else {
+            theme.text()
+        };
+        let hl = if selected {
+            theme.selected().patch(theme.matched())
+        } else {
+            theme.matched()
+        };
+        let positions = if q.is_empty() {
+            Vec::new()
+        } else {
+            p.matcher.positions(&c.name, q)
+        };
+        let tail = if c.status == PeerStatus::Active {
+            format!(" {}", c.id)
+        } else {
+            format!(" {} ({})", c.id, c.status.label())
+        };
+        let name_w = w.saturating_sub(tail.len() + 2);
+        let mut spans = vec![Span::styled(if selected { "▸ " } else { "  " }, base)];
+        spans.extend(highlighted(&c.name, &positions, name_w, base, hl));
+        spans.push(Span::styled(
+            tail,
+            if selected { base } else { theme.dim() },
+        ));
+        Line::from(spans).render(
+            Rect {
+                y: area.y + (row - offset) as u16,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
+}

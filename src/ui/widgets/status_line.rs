@@ -1,0 +1,155 @@
+//! The two bottom lines: key hints for where the focus is (generated from
+//! the keymap), and the status line — the latest message or keymap
+//! problem on the left; who is working, where the store is and the last
+//! save on the right.
+
+use chrono::{DateTime, FixedOffset};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::ui::action::Action;
+use crate::ui::keymap::Context;
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets::cells::{clip, clip_left};
+use crate::ui::worker::StaffRow;
+
+/// A message for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The words (raw; escaped when drawn).
+    pub text: String,
+    /// An error (drawn as such) or information.
+    pub error: bool,
+}
+
+/// What the status line shows.
+#[derive(Debug, Clone, Default)]
+pub struct StatusState {
+    /// The acting staff member, or why none (None until the store answered).
+    pub staff: Option<Result<StaffRow, String>>,
+    /// `store.location()`.
+    pub location: String,
+    /// When the last check-in was saved.
+    pub last_save: Option<DateTime<FixedOffset>>,
+    /// The latest message.
+    pub message: Option<Message>,
+}
+
+impl StatusState {
+    /// Sets an information message.
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    /// Sets an error message.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+}
+
+/// Draws the hints line for `chain`.
+pub fn render_hints(
+    ctx: &ViewCtx<'_>,
+    chain: &[Context],
+    typing: bool,
+    wanted: &[(Action, &str)],
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let t = ctx.theme;
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut used = 0usize;
+    let w = usize::from(area.width);
+    for (action, words) in wanted {
+        let Some(k) = ctx.keymap.key_for(chain, typing, *action) else {
+            continue;
+        };
+        let piece = k.len() + 1 + words.len() + 2;
+        if used + piece > w {
+            break;
+        }
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::styled(format!(" {words}  "), t.dim()));
+        used += piece;
+    }
+    Line::from(spans).render(area, buf);
+}
+
+/// Draws the status line.
+pub fn render_status(
+    state: &StatusState,
+    pending: Option<String>,
+    ctx: &ViewCtx<'_>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let t = ctx.theme;
+    let w = usize::from(area.width);
+    // Right side: staff · store · last save.
+    let staff = match &state.staff {
+        None => "…".to_string(),
+        Some(Ok(s)) => format!("{} ({})", s.name, s.initials),
+        Some(Err(_)) => "no staff chosen".to_string(),
+    };
+    let saved = state
+        .last_save
+        .map(|at| format!(" · saved {}", at.format("%H:%M")))
+        .unwrap_or_default();
+    let right_budget = (w * 11 / 20).max(20);
+    let staff_shown = clip(&staff, right_budget / 2);
+    let loc_budget = right_budget
+        .saturating_sub(crate::text::width(&staff_shown) + saved.len() + 3)
+        .max(6);
+    let right = format!(
+        "{staff_shown} · {}{saved}",
+        clip_left(&state.location, loc_budget)
+    );
+    let right_w = crate::text::width(&right).min(w);
+    let left_w = w.saturating_sub(right_w + 1);
+
+    let (left, style) = if let Some(p) = pending {
+        (format!("{p} …"), t.key())
+    } else if let Some(m) = &state.message {
+        (m.text.clone(), if m.error { t.error() } else { t.ok() })
+    } else if let Some(Err(e)) = &state.staff {
+        (
+            format!("No staff member chosen, so check-ins cannot be saved: {e}"),
+            t.error(),
+        )
+    } else if let Some(p) = ctx.keymap.problems.first() {
+        let n = ctx.keymap.problems.len();
+        (
+            format!(
+                "{n} keymap problem{} (? lists all): {p}",
+                if n == 1 { "" } else { "s" }
+            ),
+            t.error(),
+        )
+    } else {
+        (String::new(), t.text())
+    };
+    Line::styled(clip(&left, left_w), style).render(
+        Rect {
+            width: left_w as u16,
+            ..area
+        },
+        buf,
+    );
+    let rx = area.x + area.width - right_w as u16;
+    Line::styled(clip(&right, right_w), t.dim()).render(
+        Rect {
+            x: rx,
+            width: right_w as u16,
+            ..area
+        },
+        buf,
+    );
+}

@@ -1,0 +1,277 @@
+//! The store worker: the only thread of the UI that calls the store.
+//!
+//! Input handling never waits for the disk: the app queues [`Request`]s,
+//! the runtime hands them to this thread, and results come back as
+//! [`Response`] events. A save is reported only after the store returned
+//! Ok, which for `SledStore` means after the flush.
+
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread;
+
+use chrono::{Duration, NaiveDate, Utc};
+
+use crate::model::today::TodayReport;
+use crate::model::{
+    Actor, CheckIn, Goal, GoalStatus, GroupId, PeerId, PeerStatus, Record, Staff, StaffId,
+};
+use crate::ops::lookup::acting_staff;
+use crate::ops::peer::{peer_overview, PeerOverview};
+use crate::store::Store;
+
+/// One peer on the roster, with what the list shows and filters by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterRow {
+    /// The peer.
+    pub id: PeerId,
+    /// Display name, raw (escaped when drawn).
+    pub name: String,
+    /// Active, inactive or discharged.
+    pub status: PeerStatus,
+    /// Assigned staff member.
+    pub assigned: Option<StaffId>,
+    /// Day of the newest check-in.
+    pub last_contact: Option<NaiveDate>,
+}
+
+/// A staff member as the UI shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRow {
+    /// Their id.
+    pub id: StaffId,
+    /// Full name, raw.
+    pub name: String,
+    /// Initials, raw.
+    pub initials: String,
+    /// Still working here.
+    pub active: bool,
+}
+
+impl From<&Record<Staff>> for StaffRow {
+    fn from(s: &Record<Staff>) -> Self {
+        StaffRow {
+            id: s.id,
+            name: s.name.clone(),
+            initials: s.initials.clone(),
+            active: s.active,
+        }
+    }
+}
+
+/// Everything the peer screen shows.
+#[derive(Debug, Clone)]
+pub struct PeerDetail {
+    /// Profile, goals, recent check-ins, follow-up, sessions.
+    pub overview: PeerOverview,
+    /// Group names for the attendance summary.
+    pub group_names: HashMap<GroupId, String>,
+    /// Staff initials for check-in lines.
+    pub staff_initials: HashMap<StaffId, String>,
+}
+
+/// Work for the store thread.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Who is working, where the store is, the staff list.
+    Init {
+        /// `--staff`, if given.
+        staff: Option<String>,
+    },
+    /// The Today report.
+    Today {
+        /// The day.
+        date: NaiveDate,
+        /// Only this staff member's peers.
+        for_staff: Option<StaffId>,
+    },
+    /// The roster.
+    Roster,
+    /// One peer's overview.
+    Peer(PeerId),
+    /// A peer's active goals, for the check-in form.
+    Goals(PeerId),
+    /// Save a check-in.
+    SaveCheckIn {
+        /// The check-in.
+        checkin: CheckIn,
+        /// Who saves it.
+        actor: Actor,
+    },
+}
+
+/// What the store thread found or did. Errors are user-facing sentences.
+#[derive(Debug, Clone)]
+pub enum Response {
+    /// Answer to [`Request::Init`].
+    Ready {
+        /// `store.location()`.
+        location: String,
+        /// Organization name from the settings.
+        organization: String,
+        /// The acting staff member, or why none could be chosen.
+        staff: Result<StaffRow, String>,
+        /// Every staff member, for filters and initials.
+        staff_list: Vec<StaffRow>,
+    },
+    /// Answer to [`Request::Today`].
+    Today(Result<TodayReport, String>),
+    /// Answer to [`Request::Roster`].
+    Roster(Result<Vec<RosterRow>, String>),
+    /// Answer to [`Request::Peer`].
+    Peer(PeerId, Result<Box<PeerDetail>, String>),
+    /// Answer to [`Request::Goals`].
+    Goals(PeerId, Result<Vec<Record<Goal>>, String>),
+    /// Answer to [`Request::SaveCheckIn`]: Ok only once it is on disk.
+    Saved(Result<Record<CheckIn>, String>),
+}
+
+/// Carries out one request. Runs on the worker thread (and in tests).
+pub fn handle(store: &dyn Store, request: Request) -> Response {
+    match request {
+        Request::Init { staff } => {
+            let staff_list: Vec<StaffRow> = match store.list_staff() {
+                Ok(list) => list.iter().map(StaffRow::from).collect(),
+                Err(e) => {
+                    tracing::warn!("listing staff failed: {e}");
+                    Vec::new()
+                }
+            };
+            let organization = store
+                .settings()
+                .map(|s| s.organization_name)
+                .unwrap_or_default();
+            Response::Ready {
+                location: store.location(),
+                organization,
+                staff: acting_staff(store, staff.as_deref())
+                    .map(|s| StaffRow::from(&s))
+                    .map_err(|e| e.to_string()),
+                staff_list,
+            }
+        }
+        Request::Today { date, for_staff } => Response::Today(
+            crate::ops::today::today_report(store, date, for_staff).map_err(|e| e.to_string()),
+        ),
+        Request::Roster => Response::Roster(roster(store)),
+        Request::Peer(id) => Response::Peer(id, peer_detail(store, id)),
+        Request::Goals(id) => Response::Goals(
+            id,
+            store
+                .goals_for_peer(id)
+                .map(|gs| {
+                    gs.into_iter()
+                        .filter(|g| g.status == GoalStatus::Active)
+                        .collect()
+                })
+                .map_err(|e| e.to_string()),
+        ),
+        Request::SaveCheckIn { checkin, actor } => {
+            let peer = checkin.peer;
+            let result = crate::ops::checkin::log_checkin(store, &actor, checkin);
+            match &result {
+                Ok(r) => tracing::info!("saved check-in {} for {peer}", r.id),
+                Err(e) => tracing::warn!("saving a check-in for {peer} failed: {e}"),
+            }
+            Response::Saved(result.map_err(|e| e.to_string()))
+        }
+    }
+}
+
+fn roster(store: &dyn Store) -> Result<Vec<RosterRow>, String> {
+    let peers = store.list_peers().map_err(|e| e.to_string())?;
+    // Tomorrow, so that check-ins logged later today count too.
+    let last = store
+        .last_checkins_before(Utc::now() + Duration::days(2))
+        .map_err(|e| e.to_string())?;
+    Ok(peers
+        .into_iter()
+        .map(|p| RosterRow {
+            id: p.id,
+            last_contact: last.get(&p.id).map(|c| c.day()),
+            status: p.status,
+            assigned: p.assigned_staff,
+            name: p.data.display_name,
+        })
+        .collect())
+}
+
+fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetail>, String> {
+    let peer = store.peer(id).map_err(|e| e.to_string())?;
+    let overview = peer_overview(store, peer).map_err(|e| e.to_string())?;
+    let group_names = store
+        .list_groups()
+        .map(|gs| gs.into_iter().map(|g| (g.id, g.data.name)).collect())
+        .unwrap_or_default();
+    let staff_initials = store
+        .list_staff()
+        .map(|ss| ss.into_iter().map(|s| (s.id, s.data.initials)).collect())
+        .unwrap_or_default();
+    Ok(Box::new(PeerDetail {
+        overview,
+        group_names,
+        staff_initials,
+    }))
+}
+
+/// The running worker: send requests, then drop it (or call `finish`) to
+/// stop after the work already queued, including an in-flight save.
+pub struct Worker {
+    requests: Option<mpsc::Sender<Request>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts the thread. `reply` is called with each response; `stopped`
+    /// once if the thread ends because of a panic.
+    pub fn spawn(
+        store: Arc<dyn Store>,
+        reply: impl Fn(Response) -> bool + Send + 'static,
+        stopped: impl FnOnce(String) + Send + 'static,
+    ) -> std::io::Result<Worker> {
+        let (tx, rx) = mpsc::channel::<Request>();
+        let thread = thread::Builder::new()
+            .name("caseload-store".into())
+            .spawn(move || {
+                let guard = PanicNotice(Some(Box::new(stopped)));
+                while let Ok(req) = rx.recv() {
+                    if !reply(handle(store.as_ref(), req)) {
+                        break;
+                    }
+                }
+                drop(guard);
+            })?;
+        Ok(Worker {
+            requests: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues a request; false if the thread is gone.
+    pub fn send(&self, request: Request) -> bool {
+        self.requests
+            .as_ref()
+            .is_some_and(|tx| tx.send(request).is_ok())
+    }
+
+    /// Stops taking requests and waits for queued work (an in-flight save
+    /// finishes and is flushed before the program exits).
+    pub fn finish(mut self) {
+        self.requests = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct PanicNotice(Option<Box<dyn FnOnce(String) + Send>>);
+
+impl Drop for PanicNotice {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            if let Some(f) = self.0.take() {
+                f("the store worker stopped after an internal error".into());
+            }
+        }
+    }
+}
