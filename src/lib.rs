@@ -4,8 +4,10 @@
 //! `model` holds the domain, `store` the only code that knows sled, `ops`
 //! the operations shared by the command line and the terminal UI.
 
+pub mod cli;
 pub mod model;
 pub mod ops;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod ui;

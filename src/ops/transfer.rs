@@ -78,7 +78,13 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     loop {
         let page = store.sessions_page(after, PAGE)?;
         for s in &page {
-            write!(out, "{}\n{}", if counts.sessions == 0 { "" } else { "," }, json(s)?).map_err(io)?;
+            write!(
+                out,
+                "{}\n{}",
+                if counts.sessions == 0 { "" } else { "," },
+                json(s)?
+            )
+            .map_err(io)?;
             counts.sessions += 1;
         }
         match page.last() {
@@ -91,7 +97,13 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     loop {
         let page = store.checkins_page(after, PAGE)?;
         for c in &page {
-            write!(out, "{}\n{}", if counts.checkins == 0 { "" } else { "," }, json(c)?).map_err(io)?;
+            write!(
+                out,
+                "{}\n{}",
+                if counts.checkins == 0 { "" } else { "," },
+                json(c)?
+            )
+            .map_err(io)?;
             counts.checkins += 1;
         }
         match page.last() {
@@ -128,7 +140,9 @@ pub fn import_json(
     source: &str,
 ) -> OpsResult<Counts> {
     let doc: Document = serde_json::from_reader(input).map_err(|e| {
-        OpsError::Refused(format!("{source}: not a caseload export: {e}; nothing was imported"))
+        OpsError::Refused(format!(
+            "{source}: not a caseload export: {e}; nothing was imported"
+        ))
     })?;
     if doc.format != FORMAT {
         return Err(OpsError::Refused(format!(

@@ -1,0 +1,96 @@
+//! `caseload export` and `caseload import`.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::ops::transfer::{export_json, import_json};
+use crate::store::Store;
+
+use super::args::{ExportArgs, ImportArgs};
+use super::output::stdout_is_terminal;
+
+/// Writes the export to a temporary file beside `path`, syncs it, then
+/// renames it into place: a crash never leaves a half-written backup under
+/// the final name. The file is readable by its owner only.
+fn export_to_file(store: &dyn Store, path: &Path) -> Result<crate::store::Counts> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("--out {}: not a file name", path.display()))?;
+    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options
+        .open(&tmp)
+        .with_context(|| format!("cannot create {}", tmp.display()))?;
+    let mut out = BufWriter::new(file);
+    let counts = export_json(store, &mut out)?;
+    let file = out
+        .into_inner()
+        .map_err(|e| anyhow!("cannot write {}: {}", tmp.display(), e.error()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("cannot rename into {}", path.display()))?;
+    Ok(counts)
+}
+
+/// Runs `caseload export`.
+pub fn export(store: &dyn Store, args: &ExportArgs) -> Result<ExitCode> {
+    let counts = match &args.out {
+        Some(path) => export_to_file(store, path)?,
+        None => {
+            if stdout_is_terminal() {
+                bail!("export writes every record, notes included; give --out FILE or redirect it to a file rather than the screen");
+            }
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            export_json(store, &mut out)?
+        }
+    };
+    eprintln!(
+        "exported {} staff, {} peers, {} goals, {} groups, {} sessions, {} check-ins",
+        counts.staff, counts.peers, counts.goals, counts.groups, counts.sessions, counts.checkins
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `caseload import`.
+pub fn import(store: &dyn Store, args: &ImportArgs) -> Result<ExitCode> {
+    let actor = super::actor(store, None);
+    let counts = if args.file.as_os_str() == "-" {
+        import_json(
+            store,
+            &actor,
+            BufReader::new(io::stdin().lock()),
+            "standard input",
+        )?
+    } else {
+        let file = File::open(&args.file)
+            .with_context(|| format!("cannot open {}", args.file.display()))?;
+        let name = args.file.display().to_string();
+        import_json(
+            store,
+            &actor,
+            BufReader::with_capacity(1 << 20, file),
+            &name,
+        )?
+    };
+    println!(
+        "imported {} staff, {} peers, {} goals, {} groups, {} sessions, {} check-ins",
+        counts.staff, counts.peers, counts.goals, counts.groups, counts.sessions, counts.checkins
+    );
+    let _ = io::stdout().flush();
+    Ok(ExitCode::SUCCESS)
+}
