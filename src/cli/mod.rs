@@ -6,6 +6,8 @@
 
 mod args;
 mod demo;
+mod goal;
+mod group;
 mod log;
 mod output;
 mod paths;
@@ -60,6 +62,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Demo(a) => demo::run(&store, a),
                 Command::Peer(a) => peer::run(&store, a),
                 Command::Log(a) => log::run(&store, a),
+                Command::Goal(a) => goal::run(&store, a),
+                Command::Group(a) => group::run(&store, a),
                 Command::Today(a) => today::run(&store, a),
                 Command::Export(a) => transfer::export(&store, a),
                 Command::Import(a) => transfer::import(&store, a),
