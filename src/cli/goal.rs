@@ -13,7 +13,7 @@ use crate::store::Store;
 use crate::text::escape_line;
 
 use super::args::GoalCommand;
-use super::output::{col, print_json};
+use super::output::{goal_line, print_json};
 
 /// Runs `caseload goal …`.
 pub fn run(store: &dyn Store, cmd: &GoalCommand) -> Result<ExitCode> {
@@ -67,23 +67,8 @@ pub fn run(store: &dyn Store, cmd: &GoalCommand) -> Result<ExitCode> {
                 if goals.is_empty() {
                     println!("  no goals yet");
                 }
-                for g in goals {
-                    let (done, total) = g.progress();
-                    println!(
-                        "  {} {} {} {} {}/{} steps{}{}",
-                        col(&g.id.to_string(), 6),
-                        col(g.status.label(), 9),
-                        col(g.domain.label(), 24),
-                        escape_line(&g.title),
-                        done,
-                        total,
-                        g.target_date
-                            .map(|t| format!(", target {t}"))
-                            .unwrap_or_default(),
-                        g.next_review
-                            .map(|r| format!(", review {r}"))
-                            .unwrap_or_default()
-                    );
+                for g in &goals {
+                    println!("  {}", goal_line(g));
                 }
             }
         }
