@@ -477,3 +477,43 @@ fn goals_can_be_named_by_title_words_and_must_belong_to_the_peer() {
         .code(1)
         .stderr(predicate::str::contains("belongs to another peer"));
 }
+
+#[test]
+fn backups_are_private_dated_exports_and_old_ones_are_pruned() {
+    let (tmp, _, _) = small_store();
+    let d = tmp.path();
+    let backups = TempDir::new().expect("temp dir");
+    let dir = backups.path().join("b");
+    for _ in 0..3 {
+        caseload(d)
+            .args(["backup", "--keep", "2", "--to"])
+            .arg(&dir)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("backed up 2 peers"));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("backup dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir_mode = std::fs::metadata(&dir).expect("dir").permissions().mode();
+        assert_eq!(dir_mode & 0o777, 0o700);
+        let file_mode = std::fs::metadata(&files[1])
+            .expect("file")
+            .permissions()
+            .mode();
+        assert_eq!(file_mode & 0o777, 0o600);
+    }
+    let restore = TempDir::new().expect("temp dir");
+    let out = stdout(
+        restore.path(),
+        &["import", files[1].to_str().expect("utf-8")],
+    );
+    assert!(out.contains("2 peers"), "{out}");
+}

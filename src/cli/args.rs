@@ -59,6 +59,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Load an export into an empty store, all or nothing.
     Import(ImportArgs),
+    /// Write a dated export into a backup folder and keep the newest few.
+    Backup(BackupArgs),
     /// Add and list staff.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -327,6 +329,17 @@ pub struct ExportArgs {
     /// standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// `caseload backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup folder (default: `backups/` in the platform data folder).
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+    /// How many backups to keep (older ones are deleted).
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep: u32,
 }
 
 /// `caseload import`.

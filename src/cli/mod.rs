@@ -67,6 +67,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Today(a) => today::run(&store, a),
                 Command::Export(a) => transfer::export(&store, a),
                 Command::Import(a) => transfer::import(&store, a),
+                Command::Backup(a) => transfer::backup(&store, a),
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
                 Command::Keymap(_) => Ok(ExitCode::SUCCESS),
