@@ -517,3 +517,83 @@ fn backups_are_private_dated_exports_and_old_ones_are_pruned() {
     );
     assert!(out.contains("2 peers"), "{out}");
 }
+
+#[test]
+fn the_service_report_counts_the_period_only() {
+    let (tmp, _, _) = small_store();
+    let d = tmp.path();
+    stdout(
+        d,
+        &[
+            "log",
+            "P1",
+            "--minutes",
+            "60",
+            "--mode",
+            "phone",
+            "--support",
+            "emotional",
+            "--at",
+            "2026-11-03 10:00",
+        ],
+    );
+    stdout(
+        d,
+        &[
+            "log",
+            "P2",
+            "--minutes",
+            "23",
+            "--at",
+            "2026-11-04 10:00",
+            "--support",
+            "emotional",
+            "--support",
+            "informational",
+        ],
+    );
+    stdout(
+        d,
+        &["log", "P2", "--minutes", "7", "--at", "2026-10-31 10:00"],
+    );
+    let r: Value = serde_json::from_str(&stdout(
+        d,
+        &[
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--json",
+        ],
+    ))
+    .expect("json");
+    assert_eq!(r["checkins"], 2);
+    assert_eq!(r["minutes"], 83);
+    assert_eq!(r["units"], 6);
+    assert_eq!(r["peers_served"], 2);
+    assert_eq!(r["by_mode"]["phone"], 1);
+    assert_eq!(r["by_support"]["emotional"], 2);
+    assert_eq!(r["by_staff"][0]["name"], "Jordan Reyes");
+    let csv = stdout(
+        d,
+        &[
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--csv",
+        ],
+    );
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("section,item,measure,value"));
+    assert!(csv.contains("check-ins,all,units,6"), "{csv}");
+    caseload(d)
+        .args(["report", "--from", "2026-11-30", "--to", "2026-11-01"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the period ends (2026-11-01) before it starts (2026-11-30)",
+        ));
+}

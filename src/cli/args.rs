@@ -55,6 +55,8 @@ pub enum Command {
     Group(GroupCommand),
     /// Today's contacts: who needs contact and why.
     Today(TodayArgs),
+    /// The service report for funders over a period.
+    Report(ReportArgs),
     /// Write every record as one JSON document.
     Export(ExportArgs),
     /// Load an export into an empty store, all or nothing.
@@ -317,6 +319,23 @@ pub struct TodayArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `caseload report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day (default: the first of this month).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day, inclusive (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Print JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV rows (section, item, measure, value) for a spreadsheet.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// `caseload export`.

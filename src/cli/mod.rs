@@ -12,6 +12,7 @@ mod log;
 mod output;
 mod paths;
 mod peer;
+mod report;
 mod settings;
 mod staff;
 mod today;
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Goal(a) => goal::run(&store, a),
                 Command::Group(a) => group::run(&store, a),
                 Command::Today(a) => today::run(&store, a),
+                Command::Report(a) => report::run(&store, a),
                 Command::Export(a) => transfer::export(&store, a),
                 Command::Import(a) => transfer::import(&store, a),
                 Command::Backup(a) => transfer::backup(&store, a),

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod lookup;
 pub mod peer;
 pub mod plan;
+pub mod report;
 pub mod today;
 pub mod transfer;
 
