@@ -4,6 +4,7 @@
 //! `model` holds the domain, `store` the only code that knows sled, `ops`
 //! the operations shared by the command line and the terminal UI.
 
+pub mod cli;
 pub mod config;
 pub mod model;
 pub mod ops;

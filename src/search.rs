@@ -86,8 +86,7 @@ pub fn closeness(matcher: &NameMatcher, name: &str, query: &str) -> Option<Close
         return Some(Closeness::Exact);
     }
     let words: Vec<&str> = n.split_whitespace().collect();
-    if q
-        .split_whitespace()
+    if q.split_whitespace()
         .all(|qw| words.iter().any(|w| w.starts_with(qw)))
     {
         return Some(Closeness::WordPrefix);
@@ -110,7 +109,10 @@ mod tests {
         assert_eq!(hits.first().map(|h| h.index), Some(1));
         assert!(hits.iter().all(|h| h.index != 2));
         let all = m.rank("  ", names);
-        assert_eq!(all.iter().map(|h| h.index).collect::<Vec<_>>(), vec![0, 1, 2]);
+        assert_eq!(
+            all.iter().map(|h| h.index).collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
     }
 
     #[test]
@@ -122,9 +124,18 @@ mod tests {
     #[test]
     fn closeness_tiers() {
         let m = NameMatcher::default();
-        assert_eq!(closeness(&m, "Ana Ruiz", "ana ruiz"), Some(Closeness::Exact));
-        assert_eq!(closeness(&m, "Ana Ruiz", "ana ru"), Some(Closeness::WordPrefix));
-        assert_eq!(closeness(&m, "Dana Ortiz", "ana"), Some(Closeness::Contains));
+        assert_eq!(
+            closeness(&m, "Ana Ruiz", "ana ruiz"),
+            Some(Closeness::Exact)
+        );
+        assert_eq!(
+            closeness(&m, "Ana Ruiz", "ana ru"),
+            Some(Closeness::WordPrefix)
+        );
+        assert_eq!(
+            closeness(&m, "Dana Ortiz", "ana"),
+            Some(Closeness::Contains)
+        );
         assert_eq!(closeness(&m, "Ana Ruiz", "arz"), Some(Closeness::Fuzzy));
         assert_eq!(closeness(&m, "Ana Ruiz", "xyz"), None);
     }

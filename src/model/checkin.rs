@@ -131,7 +131,10 @@ impl Entity for CheckIn {
         c.ensure(
             self.goals.len() <= MAX_GOALS_PER_CHECKIN,
             "goals",
-            format!("{} goals; the limit is {MAX_GOALS_PER_CHECKIN}", self.goals.len()),
+            format!(
+                "{} goals; the limit is {MAX_GOALS_PER_CHECKIN}",
+                self.goals.len()
+            ),
         );
         c.finish()
     }
@@ -147,7 +150,11 @@ mod tests {
 
     #[test]
     fn defaults_are_fifteen_minutes_in_person() {
-        let c = CheckIn::new(PeerId::new(1), StaffId::new(1), at("2026-11-23T10:00:00-05:00"));
+        let c = CheckIn::new(
+            PeerId::new(1),
+            StaffId::new(1),
+            at("2026-11-23T10:00:00-05:00"),
+        );
         assert_eq!(c.minutes, 15);
         assert_eq!(c.mode, CheckInMode::InPerson);
         assert!(c.validate().is_ok());
@@ -156,7 +163,11 @@ mod tests {
 
     #[test]
     fn local_day_follows_the_recorded_offset() {
-        let c = CheckIn::new(PeerId::new(1), StaffId::new(1), at("2026-11-23T23:30:00-05:00"));
+        let c = CheckIn::new(
+            PeerId::new(1),
+            StaffId::new(1),
+            at("2026-11-23T23:30:00-05:00"),
+        );
         assert_eq!(c.day().to_string(), "2026-11-23");
     }
 
@@ -166,7 +177,10 @@ mod tests {
         c.add_support(SupportKind::Instrumental);
         c.add_support(SupportKind::Emotional);
         c.add_support(SupportKind::Instrumental);
-        assert_eq!(c.support, vec![SupportKind::Emotional, SupportKind::Instrumental]);
+        assert_eq!(
+            c.support,
+            vec![SupportKind::Emotional, SupportKind::Instrumental]
+        );
     }
 
     #[test]
@@ -183,11 +197,17 @@ mod tests {
 
     #[test]
     fn modes_list_valid_values_when_unknown() {
-        let err = "carrier pigeon".parse::<CheckInMode>().unwrap_err().to_string();
+        let err = "carrier pigeon"
+            .parse::<CheckInMode>()
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "unknown mode 'carrier pigeon' (valid: in-person, phone, text, video, outreach)"
         );
-        assert_eq!("In Person".parse::<CheckInMode>(), Ok(CheckInMode::InPerson));
+        assert_eq!(
+            "In Person".parse::<CheckInMode>(),
+            Ok(CheckInMode::InPerson)
+        );
     }
 }

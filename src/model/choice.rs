@@ -25,7 +25,11 @@ pub trait Choice: Sized + Copy + 'static {
             .ok_or_else(|| UnknownChoice {
                 field: Self::FIELD,
                 given: text.to_string(),
-                valid: Self::ALL.iter().map(|c| c.key()).collect::<Vec<_>>().join(", "),
+                valid: Self::ALL
+                    .iter()
+                    .map(|c| c.key())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
     }
 }

@@ -152,7 +152,12 @@ pub fn parse_datetime(
         return Ok(dt);
     }
     let today = now.date_naive();
-    for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ] {
         if let Ok(ndt) = NaiveDateTime::parse_from_str(t, fmt) {
             return local(now, ndt).ok_or_else(err);
         }
@@ -226,10 +231,16 @@ mod tests {
     fn bad_dates_name_field_and_forms() {
         let e = parse_date("follow-up", "2026-02-30", d(MON), Direction::Future).unwrap_err();
         let msg = e.to_string();
-        assert!(msg.starts_with("follow-up: cannot read '2026-02-30' as a date"), "{msg}");
+        assert!(
+            msg.starts_with("follow-up: cannot read '2026-02-30' as a date"),
+            "{msg}"
+        );
         assert!(msg.contains("YYYY-MM-DD"));
         for bad in ["", "soon", "+d", "+99999d", "13/11/2026"] {
-            assert!(parse_date("f", bad, d(MON), Direction::Future).is_err(), "{bad}");
+            assert!(
+                parse_date("f", bad, d(MON), Direction::Future).is_err(),
+                "{bad}"
+            );
         }
     }
 
@@ -244,7 +255,12 @@ mod tests {
         assert_eq!(p("yesterday 16:45"), "2026-11-22T16:45:00-05:00");
         assert_eq!(p("friday"), "2026-11-20T12:00:00-05:00");
         assert_eq!(p("2026-11-20T10:00:00+01:00"), "2026-11-20T10:00:00+01:00");
-        let e = parse_datetime("--at", "25:00", now).unwrap_err().to_string();
-        assert!(e.contains("--at: cannot read '25:00' as a date and time"), "{e}");
+        let e = parse_datetime("--at", "25:00", now)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("--at: cannot read '25:00' as a date and time"),
+            "{e}"
+        );
     }
 }

@@ -269,7 +269,12 @@ mod tests {
     }
 
     fn goal() -> Goal {
-        Goal::new(PeerId::new(1), LifeDomain::Housing, "Get my own place", d("2026-01-10"))
+        Goal::new(
+            PeerId::new(1),
+            LifeDomain::Housing,
+            "Get my own place",
+            d("2026-01-10"),
+        )
     }
 
     #[test]
@@ -298,7 +303,10 @@ mod tests {
         let mut g = goal();
         g.target_date = Some(d("2026-01-09"));
         let msg = g.validate().unwrap_err().to_string();
-        assert_eq!(msg, "target date: 2026-01-09 is before the start date 2026-01-10");
+        assert_eq!(
+            msg,
+            "target date: 2026-01-09 is before the start date 2026-01-10"
+        );
     }
 
     #[test]
@@ -307,14 +315,23 @@ mod tests {
         g.next_review = Some(d("2026-01-11"));
         assert!(g.check_new_dates(d("2026-01-11")).is_ok());
         let msg = g.check_new_dates(d("2026-01-12")).unwrap_err().to_string();
-        assert!(msg.contains("review date: 2026-01-11 is in the past"), "{msg}");
+        assert!(
+            msg.contains("review date: 2026-01-11 is in the past"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn steps_toggle_and_count() {
         let mut g = goal();
-        g.steps.push(Step { text: "Call the housing office".into(), done_on: None });
-        g.steps.push(Step { text: "Fill in the form".into(), done_on: None });
+        g.steps.push(Step {
+            text: "Call the housing office".into(),
+            done_on: None,
+        });
+        g.steps.push(Step {
+            text: "Fill in the form".into(),
+            done_on: None,
+        });
         assert!(g.toggle_step(0, d("2026-01-12")));
         assert_eq!(g.progress(), (1, 2));
         assert!(g.toggle_step(0, d("2026-01-13")));

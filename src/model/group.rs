@@ -131,7 +131,10 @@ impl Entity for GroupSession {
         c.ensure(
             self.attendees.len() <= MAX_ATTENDEES,
             "attendees",
-            format!("{} attendees; the limit is {MAX_ATTENDEES}", self.attendees.len()),
+            format!(
+                "{} attendees; the limit is {MAX_ATTENDEES}",
+                self.attendees.len()
+            ),
         );
         c.finish()
     }
@@ -143,7 +146,11 @@ mod tests {
 
     #[test]
     fn meets_on_its_weekday_only_when_active() {
-        let mut g = Group::new("Tuesday WRAP group", Weekday::Tue, NaiveTime::from_hms_opt(14, 0, 0).unwrap());
+        let mut g = Group::new(
+            "Tuesday WRAP group",
+            Weekday::Tue,
+            NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+        );
         let tue: NaiveDate = "2026-11-24".parse().unwrap();
         assert!(g.meets_on(tue));
         assert!(!g.meets_on(tue.succ_opt().unwrap()));
@@ -153,13 +160,20 @@ mod tests {
 
     #[test]
     fn attendees_are_unique() {
-        let g = Group::new("Art", Weekday::Mon, NaiveTime::from_hms_opt(10, 0, 0).unwrap());
+        let g = Group::new(
+            "Art",
+            Weekday::Mon,
+            NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+        );
         let mut s = GroupSession::for_group(GroupId::new(1), &g, "2026-11-23".parse().unwrap());
         assert!(s.add_attendee(PeerId::new(3)));
         assert!(!s.add_attendee(PeerId::new(3)));
         assert!(s.validate().is_ok());
         s.attendees.push(PeerId::new(3));
-        assert_eq!(s.validate().unwrap_err().to_string(), "attendees: lists a peer twice");
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "attendees: lists a peer twice"
+        );
         assert!(s.remove_attendee(PeerId::new(3)));
     }
 }

@@ -243,7 +243,13 @@ mod tests {
         p.status_since = d("2025-12-31");
         p.notes = "n".repeat(MAX_NOTE_CHARS + 1);
         let msg = p.validate().unwrap_err().to_string();
-        for want in ["display name", "cadence days: 0", "email: 'nope'", "status date", "notes: is 10001"] {
+        for want in [
+            "display name",
+            "cadence days: 0",
+            "email: 'nope'",
+            "status date",
+            "notes: is 10001",
+        ] {
             assert!(msg.contains(want), "missing {want:?} in {msg}");
         }
     }
@@ -251,7 +257,11 @@ mod tests {
     #[test]
     fn status_change_records_date_and_reason() {
         let mut p = Peer::new("Ana", d("2026-01-05"));
-        p.set_status(PeerStatus::Discharged, d("2026-06-01"), Some("moved away".into()));
+        p.set_status(
+            PeerStatus::Discharged,
+            d("2026-06-01"),
+            Some("moved away".into()),
+        );
         assert!(!p.is_active());
         assert_eq!(p.status_reason.as_deref(), Some("moved away"));
     }

@@ -100,10 +100,7 @@ impl Meta {
 ///
 /// Derefs to the data so that `peer.display_name` reads naturally.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(
-    serialize = "T: Entity",
-    deserialize = "T: Entity"
-))]
+#[serde(bound(serialize = "T: Entity", deserialize = "T: Entity"))]
 pub struct Record<T: Entity> {
     /// The record's id.
     pub id: Id<T::Kind>,

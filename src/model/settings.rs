@@ -73,7 +73,10 @@ impl Settings {
         c.ensure(
             (1..=3650).contains(&self.reengage_after_days),
             "re-engage after days",
-            format!("{} is out of range; give 1 to 3650", self.reengage_after_days),
+            format!(
+                "{} is out of range; give 1 to 3650",
+                self.reengage_after_days
+            ),
         );
         c.finish()
     }
@@ -86,7 +89,17 @@ mod tests {
     #[test]
     fn units_follow_the_eight_minute_rule() {
         let s = Settings::default();
-        let cases = [(1, 0), (7, 0), (8, 1), (15, 1), (22, 1), (23, 2), (30, 2), (38, 3), (60, 4)];
+        let cases = [
+            (1, 0),
+            (7, 0),
+            (8, 1),
+            (15, 1),
+            (22, 1),
+            (23, 2),
+            (30, 2),
+            (38, 3),
+            (60, 4),
+        ];
         for (minutes, units) in cases {
             assert_eq!(s.units_for(minutes), units, "{minutes} minutes");
         }
@@ -94,7 +107,11 @@ mod tests {
 
     #[test]
     fn unit_length_and_threshold_are_settings() {
-        let s = Settings { unit_minutes: 60, unit_threshold_minutes: 31, ..Settings::default() };
+        let s = Settings {
+            unit_minutes: 60,
+            unit_threshold_minutes: 31,
+            ..Settings::default()
+        };
         assert_eq!(s.units_for(30), 0);
         assert_eq!(s.units_for(31), 1);
         assert_eq!(s.units_for(90), 1);
@@ -103,14 +120,25 @@ mod tests {
 
     #[test]
     fn daily_cap_limits_the_sum() {
-        let s = Settings { daily_unit_cap: Some(4), ..Settings::default() };
+        let s = Settings {
+            daily_unit_cap: Some(4),
+            ..Settings::default()
+        };
         assert_eq!(s.units_for_day([60, 30]), 4);
         assert_eq!(Settings::default().units_for_day([60, 30]), 6);
     }
 
     #[test]
     fn nonsense_settings_are_refused() {
-        let s = Settings { unit_minutes: 15, unit_threshold_minutes: 16, ..Settings::default() };
-        assert!(s.validate().unwrap_err().to_string().contains("unit threshold minutes"));
+        let s = Settings {
+            unit_minutes: 15,
+            unit_threshold_minutes: 16,
+            ..Settings::default()
+        };
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("unit threshold minutes"));
     }
 }

@@ -95,7 +95,10 @@ mod tests {
         assert_eq!("peer specialist".parse::<Role>(), Ok(Role::PeerSpecialist));
         assert_eq!("ADMIN".parse::<Role>(), Ok(Role::Admin));
         let err = "boss".parse::<Role>().unwrap_err().to_string();
-        assert_eq!(err, "unknown role 'boss' (valid: peer-specialist, supervisor, admin)");
+        assert_eq!(
+            err,
+            "unknown role 'boss' (valid: peer-specialist, supervisor, admin)"
+        );
         assert_eq!(Role::ALL.len(), 3);
     }
 

@@ -160,7 +160,9 @@ pub fn build_today(input: TodayInput<'_>) -> TodayReport {
     }
 
     for goal in input.goals.iter().filter(|g| g.review_due(date)) {
-        let Some(peer) = peers.get(&goal.peer) else { continue };
+        let Some(peer) = peers.get(&goal.peer) else {
+            continue;
+        };
         if !peer.is_active() || !mine(peer) {
             continue;
         }
@@ -329,7 +331,9 @@ fn seen_today_rows(
     let mut seen = HashMap::new();
     for (peer_id, list) in by_peer {
         seen.insert(peer_id, ());
-        let Some(peer) = peers.get(&peer_id) else { continue };
+        let Some(peer) = peers.get(&peer_id) else {
+            continue;
+        };
         let relevant = match input.for_staff {
             None => true,
             Some(s) => peer.assigned_staff == Some(s) || list.iter().any(|c| c.staff == s),
@@ -395,7 +399,11 @@ fn group_rows(input: &TodayInput<'_>, rows: &mut Vec<TodayRow>) {
             Some(s) => format!(
                 "session recorded, {} {}",
                 s.attendees.len(),
-                if s.attendees.len() == 1 { "attendee" } else { "attendees" }
+                if s.attendees.len() == 1 {
+                    "attendee"
+                } else {
+                    "attendees"
+                }
             ),
             None => "no session recorded yet".to_string(),
         };

@@ -157,7 +157,10 @@ mod tests {
         assert_eq!(err.problems.len(), 3);
         let msg = err.to_string();
         assert!(msg.contains("display name: must not be empty"), "{msg}");
-        assert!(msg.contains("note: is 10001 characters long; the limit is 10000"), "{msg}");
+        assert!(
+            msg.contains("note: is 10001 characters long; the limit is 10000"),
+            "{msg}"
+        );
         assert!(msg.contains("minutes: 0 is out of range"), "{msg}");
     }
 
@@ -171,8 +174,14 @@ mod tests {
     #[test]
     fn parses_minutes_with_clear_errors() {
         assert_eq!(parse_minutes("minutes", " 45 "), Ok(45));
-        assert!(parse_minutes("minutes", "-5").unwrap_err().to_string().contains("-5 is out of range"));
+        assert!(parse_minutes("minutes", "-5")
+            .unwrap_err()
+            .to_string()
+            .contains("-5 is out of range"));
         assert!(parse_minutes("minutes", "1441").is_err());
-        assert!(parse_minutes("minutes", "ten").unwrap_err().to_string().contains("'ten' is not a whole number"));
+        assert!(parse_minutes("minutes", "ten")
+            .unwrap_err()
+            .to_string()
+            .contains("'ten' is not a whole number"));
     }
 }

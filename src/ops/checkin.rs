@@ -10,7 +10,11 @@ use crate::model::Actor;
 /// Saves a check-in after checking what only the store can tell: the peer
 /// and staff exist and every goal touched is one of this peer's goals.
 /// Returns the saved record once it is on disk.
-pub fn log_checkin(store: &dyn Store, actor: &Actor, checkin: CheckIn) -> OpsResult<Record<CheckIn>> {
+pub fn log_checkin(
+    store: &dyn Store,
+    actor: &Actor,
+    checkin: CheckIn,
+) -> OpsResult<Record<CheckIn>> {
     checkin.validate()?;
     let peer = store.peer(checkin.peer)?;
     store.staff(checkin.staff)?;

@@ -12,8 +12,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::model::peer::WellnessPlan;
 use crate::model::{
-    Actor, CheckIn, CheckInMode, ContactPreference, Goal, GoalId, GoalStatus, Group,
-    GroupSession, LifeDomain, Peer, PeerId, PeerStatus, Role, Staff, StaffId, Step, SupportKind,
+    Actor, CheckIn, CheckInMode, ContactPreference, Goal, GoalId, GoalStatus, Group, GroupSession,
+    LifeDomain, Peer, PeerId, PeerStatus, Role, Staff, StaffId, Step, SupportKind,
 };
 use crate::store::{Counts, Store};
 
@@ -53,22 +53,128 @@ pub struct Progress {
 }
 
 const FIRST: &[&str] = &[
-    "Ana", "María", "José", "Zoë", "Siobhán", "Łukasz", "Aroha", "Oluwaseun", "Mei", "Wei",
-    "Hana", "Yusuf", "Fatima", "Darnell", "Keisha", "Tyrone", "Jasmine", "Brandon", "Crystal",
-    "Miguel", "Lucía", "Thanh", "Linh", "Dmitri", "Olga", "Aaliyah", "Marcus", "Renée",
-    "François", "Björn", "Søren", "Ngozi", "Kwame", "Priya", "Arjun", "Sana", "Omar", "Layla",
-    "Tomás", "Inés", "Chloé", "Jamal", "Destiny", "Cody", "Amber", "Dustin", "Heather", "Kyle",
-    "Shawna", "Travis", "Wanda", "Earl", "Gloria", "Ray", "Denise", "Luis", "Rosa", "Kai",
-    "Noa", "Sky",
+    "Ana",
+    "María",
+    "José",
+    "Zoë",
+    "Siobhán",
+    "Łukasz",
+    "Aroha",
+    "Oluwaseun",
+    "Mei",
+    "Wei",
+    "Hana",
+    "Yusuf",
+    "Fatima",
+    "Darnell",
+    "Keisha",
+    "Tyrone",
+    "Jasmine",
+    "Brandon",
+    "Crystal",
+    "Miguel",
+    "Lucía",
+    "Thanh",
+    "Linh",
+    "Dmitri",
+    "Olga",
+    "Aaliyah",
+    "Marcus",
+    "Renée",
+    "François",
+    "Björn",
+    "Søren",
+    "Ngozi",
+    "Kwame",
+    "Priya",
+    "Arjun",
+    "Sana",
+    "Omar",
+    "Layla",
+    "Tomás",
+    "Inés",
+    "Chloé",
+    "Jamal",
+    "Destiny",
+    "Cody",
+    "Amber",
+    "Dustin",
+    "Heather",
+    "Kyle",
+    "Shawna",
+    "Travis",
+    "Wanda",
+    "Earl",
+    "Gloria",
+    "Ray",
+    "Denise",
+    "Luis",
+    "Rosa",
+    "Kai",
+    "Noa",
+    "Sky",
 ];
 const LAST: &[&str] = &[
-    "García", "Nguyễn", "Smith", "Johnson", "Williams", "Brown", "Jones", "Rodríguez",
-    "Martínez", "Hernández", "López", "González", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Martin", "Lee", "Pérez", "Thompson", "White", "Harris", "Sánchez",
-    "Clark", "Ramírez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright",
-    "Scott", "Torres", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera",
-    "Campbell", "Mitchell", "Carter", "Roberts", "O'Connor", "Kowalski", "Müller", "Okafor",
-    "Mensah", "Haddad", "Cohen", "Yamamoto", "Kim", "Park", "Chen", "Singh",
+    "García",
+    "Nguyễn",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Rodríguez",
+    "Martínez",
+    "Hernández",
+    "López",
+    "González",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Pérez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sánchez",
+    "Clark",
+    "Ramírez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "O'Connor",
+    "Kowalski",
+    "Müller",
+    "Okafor",
+    "Mensah",
+    "Haddad",
+    "Cohen",
+    "Yamamoto",
+    "Kim",
+    "Park",
+    "Chen",
+    "Singh",
 ];
 /// Whole names from other scripts, used for the first peers so every demo
 /// shows them.
@@ -83,12 +189,23 @@ const SPECIAL: &[&str] = &[
     "田中 さくら",
 ];
 const STAFF_NAMES: &[&str] = &[
-    "Jordan Reyes", "Sam Okoye", "Alex Kowalczyk", "Robin Chen", "Taylor Brooks",
-    "Casey Nguyen", "Morgan Diallo", "Jamie Ortiz", "Riley Haddad", "Quinn Murphy",
-    "Avery Santos", "Drew Patel",
+    "Jordan Reyes",
+    "Sam Okoye",
+    "Alex Kowalczyk",
+    "Robin Chen",
+    "Taylor Brooks",
+    "Casey Nguyen",
+    "Morgan Diallo",
+    "Jamie Ortiz",
+    "Riley Haddad",
+    "Quinn Murphy",
+    "Avery Santos",
+    "Drew Patel",
 ];
 const PRONOUNS: &[&str] = &["she/her", "he/him", "they/them", "she/they", "he/they"];
-const TAGS: &[&str] = &["veteran", "WRAP", "parent", "Spanish", "youth", "reentry", "LGBTQ+"];
+const TAGS: &[&str] = &[
+    "veteran", "WRAP", "parent", "Spanish", "youth", "reentry", "LGBTQ+",
+];
 const NOTES: &[&str] = &[
     "Talked about the housing list; feeling hopeful.",
     "Went over the steps for the job application together.",
@@ -110,16 +227,52 @@ const NOTES: &[&str] = &[
 
 fn goal_titles(d: LifeDomain) -> &'static [&'static str] {
     match d {
-        LifeDomain::Housing => &["Get my own apartment", "Stay housed through the winter", "Get on the housing voucher list"],
-        LifeDomain::Employment => &["Find a part-time job I like", "Keep my job at the warehouse", "Start volunteering at the food bank"],
-        LifeDomain::Education => &["Finish my GED", "Take a computer class at the library", "Learn to drive"],
-        LifeDomain::PhysicalHealth => &["Walk every morning", "Sleep through the night", "Get my teeth fixed"],
-        LifeDomain::MentalWellness => &["Feel less anxious on the bus", "Use my WRAP when things get hard", "Find a counselor I trust"],
-        LifeDomain::Recovery => &["Stay sober one day at a time", "Go to two meetings a week", "Get through the holidays without drinking"],
-        LifeDomain::Family => &["See my kids every weekend", "Call my mom on Sundays", "Rebuild trust with my sister"],
-        LifeDomain::Community => &["Make one new friend", "Join the art group", "Go back to church"],
+        LifeDomain::Housing => &[
+            "Get my own apartment",
+            "Stay housed through the winter",
+            "Get on the housing voucher list",
+        ],
+        LifeDomain::Employment => &[
+            "Find a part-time job I like",
+            "Keep my job at the warehouse",
+            "Start volunteering at the food bank",
+        ],
+        LifeDomain::Education => &[
+            "Finish my GED",
+            "Take a computer class at the library",
+            "Learn to drive",
+        ],
+        LifeDomain::PhysicalHealth => &[
+            "Walk every morning",
+            "Sleep through the night",
+            "Get my teeth fixed",
+        ],
+        LifeDomain::MentalWellness => &[
+            "Feel less anxious on the bus",
+            "Use my WRAP when things get hard",
+            "Find a counselor I trust",
+        ],
+        LifeDomain::Recovery => &[
+            "Stay sober one day at a time",
+            "Go to two meetings a week",
+            "Get through the holidays without drinking",
+        ],
+        LifeDomain::Family => &[
+            "See my kids every weekend",
+            "Call my mom on Sundays",
+            "Rebuild trust with my sister",
+        ],
+        LifeDomain::Community => &[
+            "Make one new friend",
+            "Join the art group",
+            "Go back to church",
+        ],
         LifeDomain::Legal => &["Clear my old warrant", "Finish probation", "Get my ID back"],
-        LifeDomain::Financial => &["Open a bank account", "Make a budget that works", "Apply for SSI"],
+        LifeDomain::Financial => &[
+            "Open a bank account",
+            "Make a budget that works",
+            "Apply for SSI",
+        ],
         LifeDomain::Other => &["Adopt a cat", "Plant a garden"],
     }
 }
@@ -221,9 +374,21 @@ fn make_peers(
         };
         let intake = rng_date(rng, start, today - Duration::days(3));
         let mut p = Peer::new(name, intake);
-        p.pronouns = rng.random_bool(0.6).then(|| PRONOUNS[rng.random_range(0..PRONOUNS.len())].to_string());
-        p.phone = rng.random_bool(0.8).then(|| format!("555-{:04}", rng.random_range(0..10_000)));
-        p.preferred_contact = Some(*pick(rng, &[ContactPreference::Phone, ContactPreference::Text, ContactPreference::InPerson, ContactPreference::Email])?);
+        p.pronouns = rng
+            .random_bool(0.6)
+            .then(|| PRONOUNS[rng.random_range(0..PRONOUNS.len())].to_string());
+        p.phone = rng
+            .random_bool(0.8)
+            .then(|| format!("555-{:04}", rng.random_range(0..10_000)));
+        p.preferred_contact = Some(*pick(
+            rng,
+            &[
+                ContactPreference::Phone,
+                ContactPreference::Text,
+                ContactPreference::InPerson,
+                ContactPreference::Email,
+            ],
+        )?);
         p.assigned_staff = Some(*pick(rng, staff)?);
         p.cadence_days = match rng.random_range(0..100) {
             0..40 => Some(7),
@@ -235,13 +400,23 @@ fn make_peers(
             p.tags.push(pick(rng, TAGS)?.to_string());
         }
         if rng.random_bool(0.5) {
-            p.emergency_contact = Some(format!("{} (friend) 555-{:04}", pick(rng, FIRST)?, rng.random_range(0..10_000)));
+            p.emergency_contact = Some(format!(
+                "{} (friend) 555-{:04}",
+                pick(rng, FIRST)?,
+                rng.random_range(0..10_000)
+            ));
         }
         if rng.random_bool(0.3) {
             p.wellness_plan = WellnessPlan {
-                daily_maintenance: vec!["Take a walk after breakfast".into(), "Text my sponsor".into()],
+                daily_maintenance: vec![
+                    "Take a walk after breakfast".into(),
+                    "Text my sponsor".into(),
+                ],
                 triggers: vec!["Money worries at the end of the month".into()],
-                early_warning_signs: vec!["Skipping meals".into(), "Not answering the phone".into()],
+                early_warning_signs: vec![
+                    "Skipping meals".into(),
+                    "Not answering the phone".into(),
+                ],
                 what_helps: vec!["Art group".into(), "Talking it through over coffee".into()],
                 who_to_call: vec!["My sister Rosa, 555-0199".into()],
             };
@@ -249,18 +424,36 @@ fn make_peers(
         let roll = rng.random_range(0..100);
         let mut last_day = today;
         if roll >= 85 && (today - intake).num_days() > 20 {
-            let status = if roll >= 95 { PeerStatus::Discharged } else { PeerStatus::Inactive };
+            let status = if roll >= 95 {
+                PeerStatus::Discharged
+            } else {
+                PeerStatus::Inactive
+            };
             let since = rng_date(rng, intake + Duration::days(10), today - Duration::days(1));
-            let reason = if status == PeerStatus::Discharged { "moved out of the area" } else { "taking a break" };
+            let reason = if status == PeerStatus::Discharged {
+                "moved out of the area"
+            } else {
+                "taking a break"
+            };
             p.set_status(status, since, Some(reason.into()));
             last_day = since;
         }
         let active = p.is_active();
         let peer = store.create_peer(p, actor)?;
         let goals = make_goals(store, actor, rng, peer.id, intake, today, active)?;
-        out.push(PeerFacts { id: peer.id, intake, last_day, active, goals });
+        out.push(PeerFacts {
+            id: peer.id,
+            intake,
+            last_day,
+            active,
+            goals,
+        });
         if (i + 1) % 500 == 0 || i + 1 == opts.peers {
-            progress(Progress { stage: "peers", done: (i + 1) as u64, total: opts.peers as u64 });
+            progress(Progress {
+                stage: "peers",
+                done: (i + 1) as u64,
+                total: opts.peers as u64,
+            });
         }
     }
     Ok(out)
@@ -283,7 +476,10 @@ fn make_goals(
         let mut g = Goal::new(peer, domain, title, start);
         g.target_date = Some(start + Duration::days(rng.random_range(30..=240)));
         for _ in 0..rng.random_range(0..=4) {
-            g.steps.push(Step { text: pick(rng, STEPS)?.to_string(), done_on: None });
+            g.steps.push(Step {
+                text: pick(rng, STEPS)?.to_string(),
+                done_on: None,
+            });
         }
         for i in 0..g.steps.len() {
             if rng.random_bool(0.4) {
@@ -338,7 +534,18 @@ fn make_groups_and_sessions(
         }
         for _ in 0..weeks {
             let mut s = GroupSession::for_group(group.id, &group, day);
-            s.topic = pick(rng, &["Self-care", "Hope", "Personal responsibility", "Self-advocacy", "Support", "Open sharing"])?.to_string();
+            s.topic = pick(
+                rng,
+                &[
+                    "Self-care",
+                    "Hope",
+                    "Personal responsibility",
+                    "Self-advocacy",
+                    "Support",
+                    "Open sharing",
+                ],
+            )?
+            .to_string();
             let want = rng.random_range(3..=12).min(active.len());
             let mut tries = 0;
             while s.attendees.len() < want && tries < want * 4 {
@@ -352,7 +559,11 @@ fn make_groups_and_sessions(
             day -= Duration::days(7);
             done += 1;
         }
-        progress(Progress { stage: "groups", done, total });
+        progress(Progress {
+            stage: "groups",
+            done,
+            total,
+        });
     }
     Ok(())
 }
@@ -376,8 +587,23 @@ fn random_checkin(
     let when = at(opts.offset, day, rng.random_range(9 * 60..17 * 60))?;
     let mut c = CheckIn::new(peer.id, *pick(rng, staff)?, when);
     c.minutes = *pick(rng, &[5, 10, 15, 15, 15, 20, 30, 30, 45, 60, 90])?;
-    c.mode = *pick(rng, &[CheckInMode::InPerson, CheckInMode::InPerson, CheckInMode::Phone, CheckInMode::Text, CheckInMode::Video, CheckInMode::Outreach])?;
-    for kind in [SupportKind::Emotional, SupportKind::Informational, SupportKind::Instrumental, SupportKind::Affiliational] {
+    c.mode = *pick(
+        rng,
+        &[
+            CheckInMode::InPerson,
+            CheckInMode::InPerson,
+            CheckInMode::Phone,
+            CheckInMode::Text,
+            CheckInMode::Video,
+            CheckInMode::Outreach,
+        ],
+    )?;
+    for kind in [
+        SupportKind::Emotional,
+        SupportKind::Informational,
+        SupportKind::Instrumental,
+        SupportKind::Affiliational,
+    ] {
         if rng.random_bool(0.4) {
             c.add_support(kind);
         }
@@ -422,12 +648,20 @@ fn make_checkins(
         }
         *written += batch.len();
         store.create_checkins(std::mem::take(batch), actor)?;
-        progress(Progress { stage: "check-ins", done: *written as u64, total: total as u64 });
+        progress(Progress {
+            stage: "check-ins",
+            done: *written as u64,
+            total: total as u64,
+        });
         Ok(())
     };
     for _ in 0..total - shaped {
         let peer = pick(rng, peers)?;
-        let last = if peer.active { today - Duration::days(1) } else { peer.last_day };
+        let last = if peer.active {
+            today - Duration::days(1)
+        } else {
+            peer.last_day
+        };
         if last < peer.intake {
             continue;
         }
@@ -439,7 +673,9 @@ fn make_checkins(
     }
     let active: Vec<&PeerFacts> = peers.iter().filter(|p| p.active).collect();
     for i in 0..shaped {
-        let Some(peer) = active.get(i % active.len().max(1)) else { break };
+        let Some(peer) = active.get(i % active.len().max(1)) else {
+            break;
+        };
         let mut c;
         match i % 3 {
             0 => {
@@ -460,7 +696,8 @@ fn make_checkins(
                 let day = today - Duration::days(rng.random_range(8..=20));
                 c = random_checkin(rng, opts, staff, peer, day.max(peer.intake))?;
                 c.at = at(opts.offset, day.max(peer.intake), 16 * 60 + 59)?;
-                c.follow_up = Some(today - Duration::days(rng.random_range(1..=5)).min(today - c.day()));
+                c.follow_up =
+                    Some(today - Duration::days(rng.random_range(1..=5)).min(today - c.day()));
             }
         }
         batch.push(c);

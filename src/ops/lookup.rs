@@ -1,6 +1,6 @@
 //! Finding the peer or staff member a user means from what they typed.
 
-use crate::model::{Goal, GoalId, Peer, PeerId, Record, Staff, StaffId};
+use crate::model::{Goal, GoalId, Group, GroupId, Peer, PeerId, Record, Staff, StaffId};
 use crate::search::{closeness, NameMatcher};
 use crate::store::Store;
 use crate::text::escape_line;
@@ -23,7 +23,12 @@ pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
         "peer",
         text,
         peers,
-        |p| vec![p.display_name.clone(), p.legal_name.clone().unwrap_or_default()],
+        |p| {
+            vec![
+                p.display_name.clone(),
+                p.legal_name.clone().unwrap_or_default(),
+            ]
+        },
         |p| format!("{} {}", p.id, escape_line(&p.display_name)),
     )
 }
@@ -59,9 +64,16 @@ pub fn acting_staff(store: &dyn Store, named: Option<&str>) -> OpsResult<Record<
     if let Some(n) = named.filter(|n| !n.trim().is_empty()) {
         return resolve_staff(store, n);
     }
-    let staff: Vec<Record<Staff>> = store.list_staff()?.into_iter().filter(|s| s.active).collect();
+    let staff: Vec<Record<Staff>> = store
+        .list_staff()?
+        .into_iter()
+        .filter(|s| s.active)
+        .collect();
     let login = super::os_login();
-    if let Some(s) = staff.iter().find(|s| s.login.as_deref() == Some(login.as_str())) {
+    if let Some(s) = staff
+        .iter()
+        .find(|s| s.login.as_deref() == Some(login.as_str()))
+    {
         return Ok(s.clone());
     }
     match staff.as_slice() {
@@ -115,7 +127,11 @@ fn pick<T>(
         }
     }
     let total = scored.len();
-    let mut listed: Vec<String> = scored.iter().take(MAX_LISTED).map(|(_, r)| show(r)).collect();
+    let mut listed: Vec<String> = scored
+        .iter()
+        .take(MAX_LISTED)
+        .map(|(_, r)| show(r))
+        .collect();
     if total > MAX_LISTED {
         listed.push(format!("and {} more", total - MAX_LISTED));
     }
@@ -147,5 +163,19 @@ pub fn resolve_goal(store: &dyn Store, peer: &Record<Peer>, text: &str) -> OpsRe
         goals,
         |g| vec![g.title.clone()],
         |g| format!("{} \"{}\"", g.id, escape_line(&g.title)),
+    )
+}
+
+/// The one group `text` means: an id (`GR2`) or words of its name.
+pub fn resolve_group(store: &dyn Store, text: &str) -> OpsResult<Record<Group>> {
+    if let Ok(id) = text.parse::<GroupId>() {
+        return Ok(store.group(id)?);
+    }
+    pick(
+        "group",
+        text,
+        store.list_groups()?,
+        |g| vec![g.name.clone()],
+        |g| format!("{} {}", g.id, escape_line(&g.name)),
     )
 }

@@ -4,9 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{
-    Actor, CheckIn, Goal, GoalStatus, GroupSession, Peer, Record, Staff,
-};
+use crate::model::{Actor, CheckIn, Goal, GoalStatus, GroupSession, Peer, Record, Staff};
 use crate::store::Store;
 
 use super::OpsResult;

@@ -29,9 +29,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[];
 
 /// Reads the version; `None` for a brand-new, empty database.
 pub(crate) fn read_version(db: &sled::Db, path: &Path) -> StoreResult<Option<u32>> {
-    let meta = db.open_tree("meta").map_err(|e| super::sled_store::map_sled(e, path))?;
-    let format = meta.get(FORMAT_KEY).map_err(|e| super::sled_store::map_sled(e, path))?;
-    let version = meta.get(VERSION_KEY).map_err(|e| super::sled_store::map_sled(e, path))?;
+    let meta = db
+        .open_tree("meta")
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
+    let format = meta
+        .get(FORMAT_KEY)
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
+    let version = meta
+        .get(VERSION_KEY)
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
     match (format, version) {
         (None, None) => {
             let others = db.tree_names().len() > 2 || !db.is_empty() || !meta.is_empty();
@@ -60,11 +66,14 @@ pub(crate) fn read_version(db: &sled::Db, path: &Path) -> StoreResult<Option<u32
 
 /// Writes the marker and version.
 pub(crate) fn write_version(db: &sled::Db, path: &Path, version: u32) -> StoreResult<()> {
-    let meta = db.open_tree("meta").map_err(|e| super::sled_store::map_sled(e, path))?;
+    let meta = db
+        .open_tree("meta")
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
     meta.insert(FORMAT_KEY, FORMAT_VALUE)
         .and_then(|_| meta.insert(VERSION_KEY, &version.to_be_bytes()))
         .map_err(|e| super::sled_store::map_sled(e, path))?;
-    db.flush().map_err(|e| super::sled_store::map_sled(e, path))?;
+    db.flush()
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
     Ok(())
 }
 

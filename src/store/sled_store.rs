@@ -6,20 +6,18 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sled::transaction::{
-    ConflictableTransactionError, TransactionError, TransactionalTree,
-};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Transactional, Tree};
 
 use crate::model::ids::IdKind;
 use crate::model::{
-    Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer, PeerId,
-    Record, SessionId, Settings, Staff, StaffId,
+    Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer,
+    PeerId, Record, SessionId, Settings, Staff, StaffId,
 };
 
 use super::codec::{date_key, decode, encode, id_key, key, time_key, trailing_id};
 use super::error::{StoreError, StoreResult};
-use super::keys::{count_key, next_id_key, Kept, T, INDEX_TREES, NAMES, RECORD_TREES};
+use super::keys::{count_key, next_id_key, Kept, INDEX_TREES, NAMES, RECORD_TREES, T};
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
 use super::{Counts, Snapshot, Store};
 
@@ -131,7 +129,11 @@ impl SledStore {
             path: path.to_path_buf(),
             rolled_back_import: false,
         };
-        if store.meta().contains_key(IMPORT_MARKER).map_err(|e| store.err(e))? {
+        if store
+            .meta()
+            .contains_key(IMPORT_MARKER)
+            .map_err(|e| store.err(e))?
+        {
             store.roll_back_import()?;
             store.rolled_back_import = true;
         }
@@ -173,10 +175,7 @@ impl SledStore {
     }
 
     /// Runs `f` as one transaction over every tree, then flushes.
-    fn write<A>(
-        &self,
-        f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>,
-    ) -> StoreResult<A> {
+    fn write<A>(&self, f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>) -> StoreResult<A> {
         let result = self.trees[..].transaction(|tx: &Vec<TransactionalTree>| f(tx));
         let value = match result {
             Ok(v) => v,
@@ -188,7 +187,11 @@ impl SledStore {
     }
 
     fn get<E: Kept>(&self, id: u64) -> StoreResult<Record<E>> {
-        match self.tree(E::TREE).get(id_key(id)).map_err(|e| self.err(e))? {
+        match self
+            .tree(E::TREE)
+            .get(id_key(id))
+            .map_err(|e| self.err(e))?
+        {
             Some(bytes) => decode(&bytes, NAMES[E::TREE as usize]).map_err(|d| self.corrupt(d)),
             None => Err(StoreError::NotFound {
                 noun: <E::Kind as IdKind>::NOUN,
@@ -315,7 +318,9 @@ impl SledStore {
         }
         for t in RECORD_TREES {
             self.meta().remove(count_key(t)).map_err(|e| self.err(e))?;
-            self.meta().remove(next_id_key(t)).map_err(|e| self.err(e))?;
+            self.meta()
+                .remove(next_id_key(t))
+                .map_err(|e| self.err(e))?;
         }
         self.meta().remove(SETTINGS_KEY).map_err(|e| self.err(e))?;
         self.flush()?;
@@ -455,7 +460,13 @@ fn remove_index<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<()
 
 /// True if any key in `tree` starts with `prefix`.
 fn tx_has_prefix(tree: &Tree, prefix: &[u8]) -> StoreResult<bool> {
-    Ok(tree.scan_prefix(prefix).next().transpose().ok().flatten().is_some())
+    Ok(tree
+        .scan_prefix(prefix)
+        .next()
+        .transpose()
+        .ok()
+        .flatten()
+        .is_some())
 }
 
 impl Store for SledStore {
@@ -561,7 +572,8 @@ impl Store for SledStore {
     }
     fn goals_due_for_review(&self, date: NaiveDate) -> StoreResult<Vec<Record<Goal>>> {
         let end = date_key(date.succ_opt().unwrap_or(date));
-        let goals: Vec<Record<Goal>> = self.by_index(self.tree(T::IxGoalByReview).range(..end.to_vec()))?;
+        let goals: Vec<Record<Goal>> =
+            self.by_index(self.tree(T::IxGoalByReview).range(..end.to_vec()))?;
         Ok(goals.into_iter().filter(|g| g.review_due(date)).collect())
     }
 
@@ -632,7 +644,10 @@ impl Store for SledStore {
         self.by_index(self.tree(T::IxCheckInByDay).scan_prefix(date_key(date)))
     }
     fn checkins_for_goal(&self, goal: GoalId) -> StoreResult<Vec<Record<CheckIn>>> {
-        self.by_index(self.tree(T::IxCheckInByGoal).scan_prefix(id_key(goal.raw())))
+        self.by_index(
+            self.tree(T::IxCheckInByGoal)
+                .scan_prefix(id_key(goal.raw())),
+        )
     }
     fn last_checkins_before(
         &self,
@@ -706,8 +721,10 @@ impl Store for SledStore {
         self.get(id.raw())
     }
     fn sessions_for_group(&self, group: GroupId) -> StoreResult<Vec<Record<GroupSession>>> {
-        let mut v: Vec<Record<GroupSession>> =
-            self.by_index(self.tree(T::IxSessionByGroup).scan_prefix(id_key(group.raw())))?;
+        let mut v: Vec<Record<GroupSession>> = self.by_index(
+            self.tree(T::IxSessionByGroup)
+                .scan_prefix(id_key(group.raw())),
+        )?;
         v.reverse();
         Ok(v)
     }
@@ -759,4 +776,3 @@ impl Store for SledStore {
         self.counts()
     }
 }
-

@@ -1,0 +1,457 @@
+//! The command-line grammar (clap). Names here are a contract: scripts and
+//! tests depend on them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::{
+    CheckInMode, ContactPreference, GoalStatus, LifeDomain, PeerStatus, Role, SupportKind,
+};
+
+/// A keyboard-driven caseload manager for peer-run organizations.
+///
+/// With no command, opens the terminal UI.
+#[derive(Debug, Parser)]
+#[command(name = "caseload", version, about, long_about = None)]
+pub struct Cli {
+    /// The store directory (default: the platform data folder).
+    #[arg(long, global = true, env = "CASELOAD_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Open the UI on a demo store kept apart from real data (filled with a
+    /// demo organization on first use).
+    #[arg(long)]
+    pub demo: bool,
+    /// Keymap for the UI: a built-in name (default, vim) or a file.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
+    /// Who is working in the UI (name, initials or id).
+    #[arg(long, env = "CASELOAD_STAFF", value_name = "STAFF")]
+    pub staff: Option<String>,
+    /// The config file (default: $XDG_CONFIG_HOME/caseload/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do; none opens the terminal UI.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill an empty store with a realistic demo organization.
+    Demo(DemoArgs),
+    /// Add, list, show and edit peers.
+    #[command(subcommand)]
+    Peer(PeerCommand),
+    /// Record a check-in with a peer.
+    Log(LogArgs),
+    /// Recovery-plan goals.
+    #[command(subcommand)]
+    Goal(GoalCommand),
+    /// Recurring groups and attendance.
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Today's contacts: who needs contact and why.
+    Today(TodayArgs),
+    /// The service report for funders over a period.
+    Report(ReportArgs),
+    /// Write every record as one JSON document.
+    Export(ExportArgs),
+    /// Load an export into an empty store, all or nothing.
+    Import(ImportArgs),
+    /// Write a dated export into a backup folder and keep the newest few.
+    Backup(BackupArgs),
+    /// Add and list staff.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Show or change organization settings (units of service, windows).
+    Settings(SettingsArgs),
+    /// Check keymap files.
+    #[command(subcommand)]
+    Keymap(KeymapCommand),
+}
+
+/// `caseload demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number of peers.
+    #[arg(long, default_value_t = 60)]
+    pub peers: usize,
+    /// Number of check-ins.
+    #[arg(long, default_value_t = 2000)]
+    pub checkins: usize,
+    /// Seed for the generator: the same seed and day give the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The day the demo treats as today (default: today).
+    #[arg(long, hide = true, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+/// Fields shared by `peer add` and `peer edit`.
+#[derive(Debug, Args, Default)]
+pub struct PeerFields {
+    /// Phone number.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// E-mail address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Pronouns, in their words.
+    #[arg(long)]
+    pub pronouns: Option<String>,
+    /// Legal name, only where a funder needs it.
+    #[arg(long)]
+    pub legal_name: Option<String>,
+    /// How often, in days, they want to be checked on.
+    #[arg(long, value_name = "N")]
+    pub cadence_days: Option<u16>,
+    /// Assigned staff member (name, initials or id).
+    #[arg(long = "assign", value_name = "STAFF")]
+    pub assign: Option<String>,
+    /// How they like to be reached.
+    #[arg(long, value_parser = parse_choice::<ContactPreference>)]
+    pub contact_mode: Option<ContactPreference>,
+    /// A tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Emergency contact, as given.
+    #[arg(long)]
+    pub emergency_contact: Option<String>,
+    /// Free notes.
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+/// `caseload peer …`.
+#[derive(Debug, Subcommand)]
+pub enum PeerCommand {
+    /// Add a peer; prints the new peer's id.
+    Add {
+        /// The name they want to be called.
+        name: String,
+        /// First day with the organization (default: today).
+        #[arg(long, value_name = "DATE")]
+        intake: Option<String>,
+        /// The other fields.
+        #[command(flatten)]
+        fields: PeerFields,
+    },
+    /// List peers.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Only peers with this status.
+        #[arg(long, value_parser = parse_choice::<PeerStatus>)]
+        status: Option<PeerStatus>,
+        /// Only peers assigned to this staff member.
+        #[arg(long = "assigned", value_name = "STAFF")]
+        assigned: Option<String>,
+    },
+    /// Show one peer: profile, goals, recent check-ins, groups.
+    Show {
+        /// An id (P12) or a name to search for.
+        peer: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a peer's details or status.
+    Edit {
+        /// An id (P12) or a name to search for.
+        peer: String,
+        /// New display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New status.
+        #[arg(long, value_parser = parse_choice::<PeerStatus>)]
+        status: Option<PeerStatus>,
+        /// Why the status changed.
+        #[arg(long)]
+        reason: Option<String>,
+        /// The other fields.
+        #[command(flatten)]
+        fields: PeerFields,
+    },
+}
+
+/// `caseload log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The peer: an id (P12) or a search text matching exactly one peer.
+    pub peer: String,
+    /// How long it lasted (1 to 1440).
+    #[arg(long, default_value = "15", value_name = "N")]
+    pub minutes: String,
+    /// How it happened.
+    #[arg(long, default_value = "in-person", value_parser = parse_choice::<CheckInMode>)]
+    pub mode: CheckInMode,
+    /// A kind of support given (repeatable).
+    #[arg(long = "support", value_name = "KIND", value_parser = parse_choice::<SupportKind>)]
+    pub support: Vec<SupportKind>,
+    /// A goal it touched: id or words of its title (repeatable).
+    #[arg(long = "goal", value_name = "GOAL")]
+    pub goals: Vec<String>,
+    /// The peer's wellbeing, 1 to 5.
+    #[arg(long, value_name = "N")]
+    pub wellbeing: Option<String>,
+    /// A short note.
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// When to be in touch next (2026-11-30, tomorrow, +3d, friday).
+    #[arg(long, value_name = "DATE")]
+    pub follow_up: Option<String>,
+    /// When it happened (default now): 2026-11-23 14:30, 14:30, yesterday 9:00.
+    #[arg(long, value_name = "DATETIME")]
+    pub at: Option<String>,
+    /// Who gave the support (name, initials or id).
+    #[arg(long, env = "CASELOAD_STAFF", value_name = "STAFF")]
+    pub staff: Option<String>,
+}
+
+/// `caseload goal …`.
+#[derive(Debug, Subcommand)]
+pub enum GoalCommand {
+    /// Add a goal to a peer's recovery plan; prints the new goal's id.
+    Add {
+        /// The peer: an id (P12) or a name.
+        peer: String,
+        /// The goal in the peer's own words.
+        title: String,
+        /// Life domain.
+        #[arg(long, value_parser = parse_choice::<LifeDomain>)]
+        domain: LifeDomain,
+        /// When work on it begins (default today).
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+        /// When the peer hopes to reach it.
+        #[arg(long, value_name = "DATE")]
+        target: Option<String>,
+        /// When to review it together next (not in the past).
+        #[arg(long, value_name = "DATE")]
+        review: Option<String>,
+        /// A step towards it (repeatable, in order).
+        #[arg(long = "step", value_name = "TEXT")]
+        steps: Vec<String>,
+    },
+    /// List a peer's goals.
+    List {
+        /// The peer: an id (P12) or a name.
+        peer: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a goal's status, dates or title.
+    Set {
+        /// The goal's id (G4).
+        goal: String,
+        /// New status: active, achieved, paused, dropped.
+        #[arg(long, value_parser = parse_choice::<GoalStatus>)]
+        status: Option<GoalStatus>,
+        /// New target date.
+        #[arg(long, value_name = "DATE")]
+        target: Option<String>,
+        /// New review date (not in the past).
+        #[arg(long, value_name = "DATE")]
+        review: Option<String>,
+        /// New title, in the peer's words.
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+/// `caseload group …`.
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Add a recurring group; prints its id.
+    Add {
+        /// Its name, e.g. "Tuesday WRAP group".
+        name: String,
+        /// The day it meets (monday … sunday).
+        #[arg(long, value_parser = parse_weekday)]
+        weekday: chrono::Weekday,
+        /// When it starts, HH:MM.
+        #[arg(long, value_parser = parse_hhmm)]
+        time: chrono::NaiveTime,
+        /// Where it meets.
+        #[arg(long, default_value = "")]
+        location: String,
+        /// Usual facilitator (staff name, initials or id).
+        #[arg(long, value_name = "STAFF")]
+        facilitator: Option<String>,
+        /// Usual length in minutes.
+        #[arg(long, default_value_t = 60)]
+        minutes: u16,
+    },
+    /// Check peers off the attendance of a group's session (created on
+    /// demand); all or nothing.
+    Attend {
+        /// The group: an id (GR2) or a name.
+        group: String,
+        /// The peers: ids or names.
+        #[arg(required = true)]
+        peers: Vec<String>,
+        /// The day of the session (default today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// List groups, today's first.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `caseload today`.
+#[derive(Debug, Args)]
+pub struct TodayArgs {
+    /// The day (default today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Only this staff member's peers and groups.
+    #[arg(long, value_name = "STAFF")]
+    pub staff: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `caseload report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day (default: the first of this month).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day, inclusive (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Print JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV rows (section, item, measure, value) for a spreadsheet.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// `caseload export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// JSON (the only format; accepted for clarity in scripts).
+    #[arg(long)]
+    pub json: bool,
+    /// Write to this file (created with owner-only permissions) instead of
+    /// standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `caseload backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup folder (default: `backups/` in the platform data folder).
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+    /// How many backups to keep (older ones are deleted).
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep: u32,
+}
+
+/// `caseload import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// An export written by `caseload export` (- for standard input).
+    pub file: PathBuf,
+}
+
+/// `caseload staff …`.
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add a staff member; prints the new id.
+    Add {
+        /// Full name.
+        name: String,
+        /// What they may do.
+        #[arg(long, value_parser = parse_choice::<Role>, default_value = "peer-specialist")]
+        role: Role,
+        /// Initials (default: from the name).
+        #[arg(long)]
+        initials: Option<String>,
+        /// Operating-system login to map to this account.
+        #[arg(long)]
+        login: Option<String>,
+    },
+    /// List staff.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `caseload settings`.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Organization name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Minutes in one unit of service.
+    #[arg(long)]
+    pub unit_minutes: Option<u16>,
+    /// Minutes of a partial unit that still count.
+    #[arg(long)]
+    pub unit_threshold: Option<u16>,
+    /// Most units per peer per day (0 = no cap).
+    #[arg(long)]
+    pub daily_cap: Option<u32>,
+    /// Days without contact before re-engagement.
+    #[arg(long)]
+    pub reengage_days: Option<u16>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `caseload keymap …`.
+#[derive(Debug, Subcommand)]
+pub enum KeymapCommand {
+    /// List every problem in a keymap file (or the configured keymaps).
+    Check {
+        /// The file to check.
+        file: Option<PathBuf>,
+    },
+}
+
+fn parse_weekday(s: &str) -> Result<chrono::Weekday, String> {
+    s.trim().parse::<chrono::Weekday>().map_err(|_| {
+        format!("unknown weekday '{s}' (valid: monday, tuesday, wednesday, thursday, friday, saturday, sunday)")
+    })
+}
+
+fn parse_hhmm(s: &str) -> Result<chrono::NaiveTime, String> {
+    crate::model::dates::parse_time(s)
+        .ok_or_else(|| format!("cannot read '{s}' as a time of day (use HH:MM, like 14:30)"))
+}
+
+fn parse_choice<T: crate::model::Choice>(s: &str) -> Result<T, String> {
+    T::parse_choice(s).map_err(|e| e.to_string())
+}
+
+/// Runs `caseload keymap check`; exit 1 when there are problems.
+pub fn keymap_check(cmd: &KeymapCommand) -> ExitCode {
+    let KeymapCommand::Check { file } = cmd;
+    let problems = crate::ui::check_keymap_file(file.as_deref());
+    if problems.is_empty() {
+        println!("keymap ok");
+        ExitCode::SUCCESS
+    } else {
+        for p in &problems {
+            println!("{}", crate::text::escape_line(&p.to_string()));
+        }
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,92 @@
+//! `caseload demo`: fill an empty store with a demo organization.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::model::dates::{parse_date, Direction};
+use crate::ops::demo::{generate, DemoOptions, Progress};
+use crate::ops::{local_now, os_login};
+use crate::store::Store;
+
+use super::args::DemoArgs;
+
+/// Prints progress on standard error: a live line on a terminal, a line
+/// per tenth otherwise (so logs of long runs stay short).
+fn reporter() -> impl FnMut(Progress) {
+    let live = std::io::stderr().is_terminal();
+    let mut last_tenth = u64::MAX;
+    let mut last_stage = "";
+    move |p: Progress| {
+        let tenth = (p.done * 10).checked_div(p.total).unwrap_or(10);
+        let mut err = std::io::stderr().lock();
+        if live {
+            let _ = write!(
+                err,
+                "\r\x1b[2K{} {}/{} ({}%)",
+                p.stage,
+                p.done,
+                p.total,
+                tenth * 10
+            );
+            if p.done == p.total {
+                let _ = writeln!(err);
+            }
+        } else if tenth != last_tenth || p.stage != last_stage {
+            let _ = writeln!(err, "{} {}/{} ({}%)", p.stage, p.done, p.total, tenth * 10);
+        }
+        last_tenth = tenth;
+        last_stage = p.stage;
+    }
+}
+
+fn options(args: &DemoArgs) -> Result<DemoOptions> {
+    let now = local_now();
+    let today = match &args.as_of {
+        Some(d) => parse_date("--as-of", d, now.date_naive(), Direction::Past)?,
+        None => now.date_naive(),
+    };
+    Ok(DemoOptions {
+        peers: args.peers,
+        checkins: args.checkins,
+        seed: args.seed,
+        today,
+        offset: *now.offset(),
+        login: Some(os_login()),
+    })
+}
+
+/// Runs `caseload demo`.
+pub fn run(store: &dyn Store, args: &DemoArgs) -> Result<ExitCode> {
+    let opts = options(args)?;
+    let actor = crate::model::Actor::login(os_login());
+    let started = std::time::Instant::now();
+    let counts = generate(store, &actor, &opts, &mut reporter())?;
+    println!(
+        "demo data written to {} in {:.1} s: {} staff, {} peers, {} goals, {} groups, {} sessions, {} check-ins",
+        store.location(),
+        started.elapsed().as_secs_f64(),
+        counts.staff,
+        counts.peers,
+        counts.goals,
+        counts.groups,
+        counts.sessions,
+        counts.checkins
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Fills the `--demo` store with the default small center.
+pub fn fill_default(store: &dyn Store) -> Result<()> {
+    let args = DemoArgs {
+        peers: 60,
+        checkins: 2000,
+        seed: 1,
+        as_of: None,
+    };
+    let opts = options(&args)?;
+    let actor = crate::model::Actor::login(os_login());
+    generate(store, &actor, &opts, &mut |_| {})?;
+    Ok(())
+}

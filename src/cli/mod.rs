@@ -1,0 +1,98 @@
+//! The command line: clap definitions and one handler per command.
+//!
+//! Handlers parse arguments into domain values, call `ops` (the same
+//! operations the terminal UI uses) and print results with every stored
+//! string escaped. They hold no business rules.
+
+mod args;
+mod demo;
+mod goal;
+mod group;
+mod log;
+mod output;
+mod paths;
+mod peer;
+mod report;
+mod settings;
+mod staff;
+mod today;
+mod transfer;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+pub use args::{Cli, Command};
+pub use paths::{default_data_root, log_file_path};
+
+use crate::model::Actor;
+use crate::ops::os_login;
+use crate::store::{SledStore, Store};
+
+/// Opens the store the arguments point at.
+fn open_store(cli: &Cli) -> Result<SledStore> {
+    let dir = paths::store_dir(cli)?;
+    let store = SledStore::open(&dir)?;
+    if store.rolled_back_import() {
+        eprintln!(
+            "caseload: note: an interrupted import into {} was rolled back; the store is empty again",
+            dir.display()
+        );
+    }
+    Ok(store)
+}
+
+/// The actor for changes made from the command line: the named or only
+/// staff member if one can be told, else the login alone.
+fn actor(store: &dyn Store, staff: Option<&str>) -> Actor {
+    match crate::ops::lookup::acting_staff(store, staff) {
+        Ok(s) => Actor::staff(s.id, os_login()),
+        Err(_) => Actor::login(os_login()),
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        None => run_ui(&cli),
+        Some(Command::Keymap(k)) => Ok(args::keymap_check(k)),
+        Some(cmd) => {
+            let store = open_store(&cli)?;
+            match cmd {
+                Command::Demo(a) => demo::run(&store, a),
+                Command::Peer(a) => peer::run(&store, a),
+                Command::Log(a) => log::run(&store, a),
+                Command::Goal(a) => goal::run(&store, a),
+                Command::Group(a) => group::run(&store, a),
+                Command::Today(a) => today::run(&store, a),
+                Command::Report(a) => report::run(&store, a),
+                Command::Export(a) => transfer::export(&store, a),
+                Command::Import(a) => transfer::import(&store, a),
+                Command::Backup(a) => transfer::backup(&store, a),
+                Command::Staff(a) => staff::run(&store, a),
+                Command::Settings(a) => settings::run(&store, a),
+                Command::Keymap(_) => Ok(ExitCode::SUCCESS),
+            }
+        }
+    }
+}
+
+fn run_ui(cli: &Cli) -> Result<ExitCode> {
+    let store = open_store(cli)?;
+    if cli.demo && store.counts()?.peers == 0 {
+        eprintln!("caseload: filling the demo store at {} …", store.location());
+        demo::fill_default(&store)?;
+    }
+    let store: Arc<dyn Store> = Arc::new(store);
+    crate::ui::run(
+        store,
+        crate::ui::UiOptions {
+            keymap: cli.keymap.clone(),
+            staff: cli.staff.clone(),
+            config_path: cli.config.clone(),
+            demo: cli.demo,
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
