@@ -111,7 +111,8 @@ impl Config {
         }
     }
 
-    /// Parses config text; `file` names it in problems.
+    /// Parses config text; `file` is its path, used in problems and to
+    /// resolve relative keymap paths.
     pub fn parse(file: &str, text: &str) -> (Config, Vec<ConfigProblem>) {
         let mut problems = Vec::new();
         let problem = |line: Option<usize>, message: String| ConfigProblem {
@@ -128,7 +129,7 @@ impl Config {
             ));
         }
         let mut config = Config {
-            path: None,
+            path: Some(PathBuf::from(file)),
             text: Some(text.to_string()),
             keymap: None,
         };

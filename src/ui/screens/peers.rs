@@ -331,15 +331,15 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     };
     ratatui::widgets::Widget::render(state.query.area(), field, buf);
     let info = format!(
-        " status: {} · assigned: {} · sort: {} · {} of {}",
+        " {} of {} · status: {} · assigned: {} · sort: {}",
+        state.visible.len(),
+        state.roster.len(),
         state.status.label(),
         state.staff_filter_label(),
         match state.sort {
             Sort::Name => "name",
             Sort::LastContact => "last contact",
         },
-        state.visible.len(),
-        state.roster.len()
     );
     let info_x = field.x + field.width;
     let info_w = area.right().saturating_sub(info_x);

@@ -122,6 +122,16 @@ impl LineInput {
         if newline {
             return false;
         }
+        // The text selected on focus is replaced by typing or deleted by
+        // Backspace/Delete; any other key just drops the selection.
+        let edits_selection = matches!(ev.code, KeyCode::Backspace | KeyCode::Delete)
+            || (matches!(ev.code, KeyCode::Char(_))
+                && !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT));
+        if self.area.is_selecting() && !edits_selection {
+            self.area.cancel_selection();
+        }
         self.area.input(ev)
     }
 
@@ -131,9 +141,17 @@ impl LineInput {
         !clean.is_empty() && self.area.insert_str(clean)
     }
 
-    /// Shows or hides the cursor.
+    /// Shows or hides the cursor. Focusing a field selects its text (shown
+    /// in reverse video), so typing replaces a default like "now" or "15"
+    /// while arrows keep it.
     pub fn set_focused(&mut self, focused: bool, theme: &Theme) {
         style_area(&mut self.area, focused, theme);
+        self.area.set_selection_style(theme.selected());
+        if focused && !self.is_empty() {
+            self.area.select_all();
+        } else {
+            self.area.cancel_selection();
+        }
     }
 
     /// The text area to render (`&TextArea` is a ratatui widget).
@@ -160,6 +178,24 @@ mod tests {
         assert_eq!(i.text(), "ab c[2J");
         assert!(i.key(key(KeyCode::Backspace)));
         assert_eq!(i.text(), "ab c[2");
+    }
+
+    #[test]
+    fn focusing_selects_so_typing_replaces_and_arrows_keep() {
+        let theme = Theme::mono();
+        let mut i = LineInput::new("now");
+        i.set_focused(true, &theme);
+        i.key(key(KeyCode::Char('9')));
+        assert_eq!(i.text(), "9");
+        let mut i = LineInput::new("15");
+        i.set_focused(true, &theme);
+        i.key(key(KeyCode::Left));
+        i.key(key(KeyCode::Char('0')));
+        assert_eq!(i.text(), "105");
+        let mut i = LineInput::new("+7d");
+        i.set_focused(true, &theme);
+        i.key(key(KeyCode::Backspace));
+        assert!(i.is_empty());
     }
 
     #[test]

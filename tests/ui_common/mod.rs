@@ -1,0 +1,206 @@
+//! Shared helpers for the UI tests: a fixed clock, a small roster and
+//! Today report with awkward names, and key helpers.
+#![allow(dead_code)]
+
+use caseload::model::today::{Section, TodayReport, TodayRow};
+use caseload::model::{PeerId, PeerStatus, StaffId};
+use caseload::ui::app::{App, AppOptions};
+use caseload::ui::keymap::Keymap;
+use caseload::ui::theme::Theme;
+use caseload::ui::worker::{Request, Response, RosterRow, StaffRow};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+
+/// Monday 2026-11-23, 14:30 at UTC-5.
+pub fn clock() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-23T14:30:00-05:00").expect("valid time")
+}
+
+pub fn day(s: &str) -> NaiveDate {
+    s.parse().expect("valid date")
+}
+
+pub const EVIL: &str = "Evil\u{1b}[31mName";
+
+pub fn staff() -> Vec<StaffRow> {
+    vec![
+        StaffRow {
+            id: StaffId::new(1),
+            name: "Jordan Reyes".into(),
+            initials: "JR".into(),
+            active: true,
+        },
+        StaffRow {
+            id: StaffId::new(2),
+            name: "Sam Okoye".into(),
+            initials: "SO".into(),
+            active: true,
+        },
+    ]
+}
+
+pub fn roster() -> Vec<RosterRow> {
+    let row = |id: u64, name: &str, status: PeerStatus, staff: u64, last: Option<&str>| RosterRow {
+        id: PeerId::new(id),
+        name: name.into(),
+        status,
+        assigned: Some(StaffId::new(staff)),
+        last_contact: last.map(day),
+    };
+    vec![
+        row(1, "Ana Ruiz", PeerStatus::Active, 1, Some("2026-11-16")),
+        row(2, "Dana Ortiz", PeerStatus::Active, 2, Some("2026-11-10")),
+        row(3, "李伟", PeerStatus::Active, 1, Some("2026-09-01")),
+        row(4, EVIL, PeerStatus::Active, 2, None),
+        row(5, "Bob Stone", PeerStatus::Inactive, 1, Some("2026-01-05")),
+        row(6, "Zoë Ångström", PeerStatus::Active, 1, Some("2026-11-23")),
+    ]
+}
+
+fn today_row(section: Section, peer: Option<u64>, name: &str, why: &str) -> TodayRow {
+    TodayRow {
+        section,
+        peer: peer.map(PeerId::new),
+        name: name.into(),
+        goal: None,
+        group: None,
+        session: None,
+        date: None,
+        days: None,
+        why: why.into(),
+    }
+}
+
+pub fn report() -> TodayReport {
+    TodayReport {
+        date: day("2026-11-23"),
+        rows: vec![
+            today_row(
+                Section::FollowUpDue,
+                Some(1),
+                "Ana Ruiz",
+                "follow-up planned at the check-in on 2026-11-16",
+            ),
+            today_row(
+                Section::Overdue,
+                Some(2),
+                "Dana Ortiz",
+                "follow-up planned for 2026-11-20 is 3 days overdue",
+            ),
+            today_row(
+                Section::Reengage,
+                Some(3),
+                "李伟",
+                "not seen for 83 days (last seen 2026-09-01)",
+            ),
+            today_row(
+                Section::Reengage,
+                Some(4),
+                EVIL,
+                "no check-in since intake on 2026-01-02",
+            ),
+            today_row(
+                Section::GroupsToday,
+                None,
+                "Monday art group",
+                "meets at 10:00 in Art room; no session recorded yet",
+            ),
+            today_row(
+                Section::SeenToday,
+                Some(6),
+                "Zoë Ångström",
+                "contacted once today, 15 min (09:00 in person 15 min by JR)",
+            ),
+        ],
+    }
+}
+
+/// An app with the given keymap, loaded with staff, Today and the roster.
+pub fn app_with(keymap: Keymap) -> App {
+    let mut app = App::new(
+        keymap,
+        AppOptions {
+            demo: false,
+            staff: Some("JR".into()),
+            theme: Theme::mono(),
+            clock,
+        },
+    );
+    app.resize(80, 24);
+    let first = app.take_requests();
+    assert!(
+        matches!(first.first(), Some(Request::Init { .. })),
+        "{first:?}"
+    );
+    app.on_response(Response::Ready {
+        location: "/srv/caseload/data".into(),
+        organization: "Harbor Peer Center".into(),
+        staff: Ok(staff()[0].clone()),
+        staff_list: staff(),
+    });
+    app.on_response(Response::Today(Ok(report())));
+    app.on_response(Response::Roster(Ok(roster())));
+    app
+}
+
+pub fn app() -> App {
+    app_with(Keymap::builtin())
+}
+
+pub fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+pub fn code(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+pub fn press(app: &mut App, keys: &[KeyEvent]) {
+    for k in keys {
+        app.handle_key(*k);
+    }
+}
+
+pub fn type_str(app: &mut App, s: &str) {
+    for c in s.chars() {
+        app.handle_key(key(c));
+    }
+}
+
+/// The buffer's rows as strings (wide characters' hidden cells skipped).
+pub fn rows(buf: &Buffer) -> Vec<String> {
+    let area = buf.area;
+    (0..area.height)
+        .map(|y| {
+            let mut s = String::new();
+            let mut skip = 0;
+            for x in 0..area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                s.push_str(sym);
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            }
+            s
+        })
+        .collect()
+}
+
+/// Draws the app through ratatui's `TestBackend` at `w`×`h` (after telling
+/// the app its size, as a resize event would).
+pub fn screen(app: &mut App, w: u16, h: u16) -> Buffer {
+    app.resize(w, h);
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test terminal");
+    terminal
+        .draw(|f| caseload::ui::view::render(app, f))
+        .expect("draw");
+    terminal.backend().buffer().clone()
+}

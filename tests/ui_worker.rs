@@ -1,0 +1,149 @@
+//! The app driven against a real store through the worker's request
+//! handler: a check-in typed into the form lands on disk and on Today.
+
+mod ui_common;
+
+use std::sync::Arc;
+
+use caseload::model::today::Section;
+use caseload::model::Actor;
+use caseload::ops::demo::{generate, DemoOptions};
+use caseload::ops::local_now;
+use caseload::store::{SledStore, Store};
+use caseload::ui::app::{App, AppOptions};
+use caseload::ui::keymap::Keymap;
+use caseload::ui::theme::Theme;
+use caseload::ui::worker::{handle, Response, Worker};
+use crossterm::event::KeyCode;
+use ui_common::{code, ctrl, key, press, type_str};
+
+fn demo_store() -> (tempfile::TempDir, SledStore) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SledStore::open(&dir.path().join("store")).expect("open store");
+    let now = local_now();
+    let opts = DemoOptions {
+        peers: 30,
+        checkins: 200,
+        seed: 7,
+        today: now.date_naive(),
+        offset: *now.offset(),
+        login: None,
+    };
+    generate(&store, &Actor::login("test"), &opts, &mut |_| {}).expect("demo data");
+    (dir, store)
+}
+
+/// Runs queued requests through the worker's handler until none are left.
+fn pump(app: &mut App, store: &dyn Store) {
+    for _ in 0..10 {
+        let reqs = app.take_requests();
+        if reqs.is_empty() {
+            return;
+        }
+        for r in reqs {
+            app.on_response(handle(store, r));
+        }
+    }
+}
+
+#[test]
+fn a_check_in_typed_into_the_form_is_saved_and_shows_under_seen_today() {
+    let (_dir, store) = demo_store();
+    let mut app = App::new(
+        Keymap::builtin(),
+        AppOptions {
+            demo: true,
+            staff: Some("JR".into()),
+            theme: Theme::mono(),
+            clock: local_now,
+        },
+    );
+    pump(&mut app, &store);
+    assert_eq!(app.staff().map(|s| s.initials.as_str()), Some("JR"));
+    assert!(app.status.location.contains("store"));
+    let report = app.today.report.clone().expect("Today loaded");
+    assert!(!report.rows.is_empty());
+    // Pick the first peer who has not been seen today.
+    let target = report
+        .rows
+        .iter()
+        .position(|r| r.peer.is_some() && r.section != Section::SeenToday)
+        .expect("someone to see");
+    let peer = report.rows[target].peer.expect("peer row");
+    for _ in 0..target {
+        press(&mut app, &[code(KeyCode::Down)]);
+    }
+    press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+    pump(&mut app, &store);
+    type_str(
+        &mut app,
+        "Walked to the library together; wants to come back Friday.",
+    );
+    press(&mut app, &[ctrl('s')]);
+    pump(&mut app, &store);
+
+    assert!(app.form.is_none(), "form closes once saved");
+    let msg = app.status.message.clone().expect("message");
+    assert!(msg.text.starts_with("Saved check-in C"), "{msg:?}");
+    let report = app.today.report.clone().expect("Today reloaded");
+    assert!(
+        report
+            .section(Section::SeenToday)
+            .any(|r| r.peer == Some(peer)),
+        "peer listed under Seen today"
+    );
+    let last = store.recent_checkins(peer, 1).expect("read back");
+    assert_eq!(
+        last[0].note,
+        "Walked to the library together; wants to come back Friday."
+    );
+}
+
+#[test]
+fn without_a_known_staff_member_saving_is_refused_and_the_text_kept() {
+    let (_dir, store) = demo_store();
+    let mut app = App::new(
+        Keymap::builtin(),
+        AppOptions {
+            demo: false,
+            staff: None,
+            theme: Theme::mono(),
+            clock: local_now,
+        },
+    );
+    pump(&mut app, &store);
+    assert!(
+        matches!(app.status.staff, Some(Err(_))),
+        "several staff and no --staff"
+    );
+    press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+    type_str(&mut app, "keep me");
+    press(&mut app, &[ctrl('s')]);
+    pump(&mut app, &store);
+    let form = app.form.as_ref().expect("form kept");
+    assert!(
+        form.failure
+            .as_deref()
+            .is_some_and(|f| f.contains("no staff member chosen")),
+        "{:?}",
+        form.failure
+    );
+    assert_eq!(
+        caseload::ui::widgets::input::area_text(&form.note),
+        "keep me"
+    );
+}
+
+#[test]
+fn the_worker_thread_answers_and_finishes_queued_work() {
+    let (_dir, store) = demo_store();
+    let store: Arc<dyn Store> = Arc::new(store);
+    let (tx, rx) = std::sync::mpsc::channel::<Response>();
+    let worker = Worker::spawn(store, move |r| tx.send(r).is_ok(), |_| {}).expect("spawn");
+    assert!(worker.send(caseload::ui::worker::Request::Roster));
+    let got = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("an answer");
+    assert!(matches!(got, Response::Roster(Ok(rows)) if rows.len() == 30));
+    worker.finish();
+}
