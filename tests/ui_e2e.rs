@@ -1,0 +1,188 @@
+//! End to end in a real terminal: tmux runs the built binary on a demo
+//! store; keys typed into it log a check-in, which then shows under "Seen
+//! today", and the CLI's export confirms the note is on disk.
+//!
+//! A private tmux server (`tmux -L …`) keeps a user's own tmux untouched.
+//! Skips, saying so, when tmux is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_caseload");
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "T"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "T"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success(), "send-keys {keys:?}");
+    }
+
+    fn text(&self, text: &str) {
+        assert!(self
+            .run(&["send-keys", "-t", "T", "-l", text])
+            .status
+            .success());
+    }
+
+    /// Polls the screen until `ok` holds, up to a deadline.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.capture();
+            if ok(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        self.run(&["has-session", "-t", "T"]).status.success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn cli(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("CASELOAD_STAFF")
+        .env_remove("CASELOAD_DATA_DIR")
+        .output()
+        .expect("run caseload");
+    assert!(
+        out.status.success(),
+        "caseload {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+#[test]
+fn a_check_in_typed_in_the_terminal_is_saved_and_shown() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED ui_e2e: tmux is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("store");
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(home.join("config")).expect("config dir");
+    cli(&data, &["demo", "--peers", "30", "--checkins", "200"]);
+
+    let tmux = Tmux {
+        socket: format!("caseload-e2e-{}", std::process::id()),
+    };
+    let command = format!(
+        "env TERM=xterm-256color XDG_CONFIG_HOME={} XDG_STATE_HOME={} XDG_DATA_HOME={} {} --data-dir {} --staff JR",
+        quote(&home.join("config")),
+        quote(&home.join("state")),
+        quote(&home.join("data")),
+        quote(Path::new(BIN)),
+        quote(&data),
+    );
+    let started = tmux.run(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-s",
+        "T",
+        &command,
+    ]);
+    assert!(
+        started.status.success(),
+        "tmux: {}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+
+    tmux.wait_for("Today", |s| {
+        s.contains("Follow-ups due (") && s.contains("Jordan Reyes (JR)")
+    });
+    // c opens the form with the selected row's peer highlighted; Enter picks.
+    tmux.keys(&["c"]);
+    tmux.wait_for("the picker", |s| s.contains("New check-in"));
+    tmux.keys(&["Enter"]);
+    let form = tmux.wait_for("the form", |s| s.contains("Check-in with "));
+    let title = form
+        .lines()
+        .find_map(|l| l.split("Check-in with ").nth(1))
+        .expect("form title");
+    let (name, rest) = title.split_once(" (P").expect("name and id");
+    let name = name.trim().to_string();
+    let peer_id = format!("P{}", rest.split(')').next().expect("id"));
+    assert!(!name.is_empty(), "{form}");
+
+    let note = "e2e: walked to the library, wants to come Friday";
+    tmux.text(note);
+    tmux.keys(&["C-s"]);
+    // The confirmation comes after the store's Ok; Today then reloads.
+    let seen_today = |s: &str| {
+        s.lines()
+            .skip_while(|l| !l.starts_with("Seen today ("))
+            .skip(1)
+            .any(|l| l.contains(&name))
+    };
+    tmux.wait_for("the save confirmation and the reloaded Today", |s| {
+        s.contains("Saved check-in C") && !s.contains("Check-in with ") && seen_today(s)
+    });
+
+    tmux.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tmux.alive() {
+        assert!(
+            Instant::now() < deadline,
+            "caseload did not quit:\n{}",
+            tmux.capture()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let export = cli(&data, &["export"]);
+    let json: serde_json::Value = serde_json::from_slice(&export.stdout).expect("export is JSON");
+    let saved: Vec<&serde_json::Value> = json["checkins"]
+        .as_array()
+        .expect("check-ins listed")
+        .iter()
+        .filter(|c| c["data"]["note"] == note)
+        .collect();
+    assert_eq!(saved.len(), 1, "the note is saved exactly once");
+    assert_eq!(saved[0]["data"]["peer"], peer_id.as_str());
+    assert_eq!(saved[0]["data"]["minutes"], 15);
+    assert_eq!(saved[0]["data"]["staff"], "S1");
+}
