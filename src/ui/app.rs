@@ -314,6 +314,7 @@ impl App {
             form.paste(s, CheckInForm::picker_height(areas.main));
         } else if self.pane == Pane::Peers {
             self.peers.searching = true;
+            self.peers.query.set_focused(true, &self.theme);
             self.peers.paste(s, view::peers_list_height(areas.main));
         }
     }
@@ -439,9 +440,11 @@ impl App {
                     let e = self
                         .peers
                         .handle(action, view::peers_list_height(areas.main));
-                    self.peers
-                        .query
-                        .set_focused(self.peers.searching, &self.theme);
+                    if self.peers.searching != was_searching {
+                        self.peers
+                            .query
+                            .set_focused(self.peers.searching, &self.theme);
+                    }
                     e
                 }
             }

@@ -18,8 +18,16 @@ impl Theme {
     /// Colour unless `NO_COLOR` is set (to anything non-empty, per
     /// no-color.org) or the terminal is `dumb`.
     pub fn from_env() -> Theme {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        Theme::for_env(
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var("TERM").ok().as_deref(),
+        )
+    }
+
+    /// The theme for given `NO_COLOR` and `TERM` values (pure, for tests).
+    pub fn for_env(no_color: Option<&std::ffi::OsStr>, term: Option<&str>) -> Theme {
+        let no_color = no_color.is_some_and(|v| !v.is_empty());
+        let dumb = term == Some("dumb");
         Theme {
             color: !(no_color || dumb),
         }
@@ -118,5 +126,61 @@ impl Theme {
     /// Key names in hints and help.
     pub fn key(&self) -> Style {
         self.fg(Style::default().add_modifier(Modifier::BOLD), Color::Cyan)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn no_color_and_dumb_terminals_get_no_colour() {
+        assert!(!Theme::for_env(Some(OsStr::new("1")), Some("xterm")).color);
+        assert!(Theme::for_env(Some(OsStr::new("")), Some("xterm")).color);
+        assert!(!Theme::for_env(None, Some("dumb")).color);
+        assert!(Theme::for_env(None, Some("linux")).color);
+    }
+
+    #[test]
+    fn emphasis_never_relies_on_colour_alone() {
+        for theme in [Theme { color: true }, Theme::mono()] {
+            assert!(theme.selected().add_modifier.contains(Modifier::REVERSED));
+            assert!(theme.matched().add_modifier.contains(Modifier::UNDERLINED));
+            assert!(theme.error().add_modifier.contains(Modifier::BOLD));
+            assert!(theme.focus().add_modifier.contains(Modifier::BOLD));
+        }
+        let mono = Theme::mono();
+        for style in [
+            mono.title(),
+            mono.heading(),
+            mono.selected(),
+            mono.matched(),
+            mono.dim(),
+            mono.error(),
+            mono.badge(),
+        ] {
+            assert_eq!((style.fg, style.bg), (None, None), "{style:?}");
+        }
+    }
+
+    #[test]
+    fn colours_are_the_basic_sixteen() {
+        let t = Theme { color: true };
+        for style in [
+            t.title(),
+            t.heading(),
+            t.matched(),
+            t.dim(),
+            t.error(),
+            t.ok(),
+            t.badge(),
+            t.focus(),
+            t.key(),
+        ] {
+            for c in [style.fg, style.bg].into_iter().flatten() {
+                assert!(!matches!(c, Color::Rgb(..) | Color::Indexed(_)), "{c:?}");
+            }
+        }
     }
 }

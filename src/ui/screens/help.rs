@@ -76,9 +76,17 @@ pub fn lines(keymap: &Keymap, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static>>
         Span::styled("Keymap: ", t.dim()),
         Span::styled(clip_left(&sources, w.saturating_sub(8)), t.dim()),
     ]));
-    let key_w = 18.min(w / 3);
-    for context in Context::ALL {
-        let rows = binding_lines(keymap, *context);
+    let all: Vec<(Context, Vec<(String, &'static str)>)> = Context::ALL
+        .iter()
+        .map(|c| (*c, binding_lines(keymap, *c)))
+        .collect();
+    let widest = all
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| crate::text::width(k)))
+        .max()
+        .unwrap_or(0);
+    let key_w = widest.clamp(8, (w / 2).max(8));
+    for (context, rows) in all {
         if rows.is_empty() {
             continue;
         }
