@@ -8,7 +8,6 @@
 
 use ratatui::style::Style;
 use ratatui::text::Span;
-use unicode_width::UnicodeWidthChar;
 
 use crate::text::{escape_line, truncate, width};
 
@@ -37,18 +36,20 @@ pub fn clip_left(s: &str, w: usize) -> String {
     if w == 0 {
         return String::new();
     }
-    let mut kept: Vec<char> = Vec::new();
-    let mut used = 0;
-    for c in escaped.chars().rev() {
-        let cw = UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + cw > w - 1 {
+    // Grow the kept suffix and measure it as a string: emoji presentation
+    // sequences are wider together than char by char.
+    let chars: Vec<char> = escaped.chars().collect();
+    let mut start = chars.len();
+    while start > 0 {
+        let candidate: String = chars[start - 1..].iter().collect();
+        if width(&candidate) > w - 1 {
             break;
         }
-        used += cw;
-        kept.push(c);
+        start -= 1;
     }
-    kept.push('…');
-    kept.into_iter().rev().collect()
+    let mut out = String::from("…");
+    out.extend(&chars[start..]);
+    out
 }
 
 /// A name with the characters at `positions` (char indices into the raw
@@ -68,16 +69,19 @@ pub fn highlighted(
         let shown = escape_line(c.encode_utf8(&mut buf)).into_owned();
         pieces.push((shown, positions.contains(&i)));
     }
-    let total: usize = pieces.iter().map(|(s, _)| width(s)).sum();
+    let full: String = pieces.iter().map(|(s, _)| s.as_str()).collect();
+    let total = width(&full);
     let budget = if total > w { w.saturating_sub(1) } else { w };
     let mut spans: Vec<Span<'static>> = Vec::new();
-    let mut used = 0;
+    // Everything kept so far, measured as a whole (see `clip_left`).
+    let mut kept = String::new();
     let mut cur = String::new();
     let mut cur_hl = false;
     'outer: for (s, is_hl) in pieces {
         for c in s.chars() {
-            let cw = UnicodeWidthChar::width(c).unwrap_or(0);
-            if used + cw > budget {
+            kept.push(c);
+            if width(&kept) > budget {
+                kept.pop();
                 break 'outer;
             }
             if is_hl != cur_hl && !cur.is_empty() {
@@ -88,12 +92,12 @@ pub fn highlighted(
             }
             cur_hl = is_hl;
             cur.push(c);
-            used += cw;
         }
     }
     if !cur.is_empty() {
         spans.push(Span::styled(cur, if cur_hl { hl } else { base }));
     }
+    let mut used = width(&kept);
     if total > w && w > 0 {
         spans.push(Span::styled("…", base));
         used += 1;
@@ -140,5 +144,16 @@ mod tests {
         let spans = highlighted("Nguyễn Thị Lan", &[], 8, Style::default(), hl);
         assert_eq!(text(&spans), "Nguyễn …");
         assert_eq!(width(&text(&spans)), 8);
+    }
+
+    #[test]
+    fn emoji_sequences_never_overflow_their_column() {
+        let hearts = "Ana ❤\u{fe0f} 💔 💌 ❤\u{fe0f}";
+        for w in 0..14 {
+            let spans = highlighted(hearts, &[0, 4], w, Style::default(), Style::default());
+            assert_eq!(width(&text(&spans)), w, "highlighted at {w}");
+            assert!(width(&clip_left(hearts, w)) <= w, "clip_left at {w}");
+            assert!(width(&fit(hearts, w)) == w, "fit at {w}");
+        }
     }
 }
