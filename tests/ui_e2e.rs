@@ -159,8 +159,12 @@ fn a_check_in_typed_in_the_terminal_is_saved_and_shown() {
             .any(|l| l.contains(&name))
     };
     tmux.wait_for("the save confirmation and the reloaded Today", |s| {
-        s.contains("Saved check-in C") && !s.contains("Check-in with ") && seen_today(s)
+        s.contains("Saved check-in C") && !s.contains("Check-in with ") && !s.contains("loading…")
     });
+    // The selection stays in place (the next peer to contact); End shows
+    // the last section, where the peer now is.
+    tmux.keys(&["End"]);
+    tmux.wait_for("the peer under Seen today", seen_today);
 
     tmux.keys(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -532,3 +532,33 @@ fn toggle_mine_asks_for_my_peers_only() {
         "{reqs:?}"
     );
 }
+
+#[test]
+fn after_a_save_the_selection_stays_put_for_the_next_peer() {
+    let mut app = app();
+    press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+    type_str(&mut app, "done");
+    press(&mut app, &[ctrl('s')]);
+    let c = saved_checkin(&mut app);
+    app.on_response(Response::Saved(Ok(record(c, 77))));
+    // Today comes back with Ana moved to "Seen today".
+    let mut r = report();
+    let mut ana = r.rows.remove(0);
+    ana.section = caseload::model::today::Section::SeenToday;
+    r.rows.push(ana);
+    app.on_response(Response::Today(Ok(r)));
+    assert_eq!(
+        app.today.selected_peer().map(|p| p.1),
+        Some("Dana Ortiz".to_string()),
+        "the next peer to contact is selected"
+    );
+    // A plain reload keeps the same row selected.
+    press(&mut app, &[code(KeyCode::Down)]);
+    let before = app.today.selected_peer();
+    app.on_response(Response::Today(Ok(app
+        .today
+        .report
+        .clone()
+        .expect("report"))));
+    assert_eq!(app.today.selected_peer(), before);
+}

@@ -60,13 +60,14 @@ pub fn lines(report: &TodayReport) -> Vec<TodayLine> {
 }
 
 impl TodayState {
-    /// Takes a new report, keeping the selection on the same peer (or
-    /// group) when it is still listed.
+    /// Takes a new report. The selection stays on the same row when it is
+    /// still listed; when it left its section (the peer was just seen), the
+    /// selection stays at the same place, which is now the next peer to
+    /// contact — so working down the list is `c Enter`, note, `Ctrl-s`, again.
     pub fn set_report(&mut self, report: TodayReport, height: usize) {
         let keep = self
             .selected_row()
             .map(|r| (r.section, r.peer, r.group, r.goal));
-        let keep_peer = self.selected_row().and_then(|r| r.peer);
         self.report = Some(report);
         self.error = None;
         self.loading = false;
@@ -77,9 +78,7 @@ impl TodayState {
                 .iter()
                 .position(|r| (r.section, r.peer, r.group, r.goal) == k)
         });
-        let same_peer = keep_peer.and_then(|p| report.rows.iter().position(|r| r.peer == Some(p)));
         self.selected = same
-            .or(same_peer)
             .unwrap_or(self.selected)
             .min(report.rows.len().saturating_sub(1));
         self.scroll(height);
