@@ -6,6 +6,8 @@
 //! never stops caseload: every problem is reported with file and line and
 //! the defaults are used for what could not be read.
 
+#![warn(missing_docs)]
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 

@@ -214,6 +214,35 @@ fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetail>, String>
     }))
 }
 
+/// Drops loads that a later load of the same thing in `batch` repeats,
+/// keeping order otherwise. Saves and start-up are never dropped.
+pub fn coalesce(batch: Vec<Request>) -> Vec<Request> {
+    #[derive(PartialEq)]
+    enum Kind {
+        Today,
+        Roster,
+        Peer(PeerId),
+        Goals(PeerId),
+    }
+    let kind = |r: &Request| match r {
+        Request::Today { .. } => Some(Kind::Today),
+        Request::Roster => Some(Kind::Roster),
+        Request::Peer(p) => Some(Kind::Peer(*p)),
+        Request::Goals(p) => Some(Kind::Goals(*p)),
+        Request::Init { .. } | Request::SaveCheckIn { .. } => None,
+    };
+    let kinds: Vec<Option<Kind>> = batch.iter().map(kind).collect();
+    batch
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| match &kinds[*i] {
+            None => true,
+            Some(k) => !kinds[i + 1..].iter().any(|later| later.as_ref() == Some(k)),
+        })
+        .map(|(_, r)| r)
+        .collect()
+}
+
 /// The running worker: send requests, then drop it (or call `finish`) to
 /// stop after the work already queued, including an in-flight save.
 pub struct Worker {
@@ -234,9 +263,15 @@ impl Worker {
             .name("caseload-store".into())
             .spawn(move || {
                 let guard = PanicNotice(Some(Box::new(stopped)));
-                while let Ok(req) = rx.recv() {
-                    if !reply(handle(store.as_ref(), req)) {
-                        break;
+                'work: while let Ok(first) = rx.recv() {
+                    // Take everything already queued and skip reloads that a
+                    // later identical reload makes stale (saves always run).
+                    let mut batch = vec![first];
+                    batch.extend(rx.try_iter());
+                    for req in coalesce(batch) {
+                        if !reply(handle(store.as_ref(), req)) {
+                            break 'work;
+                        }
                     }
                 }
                 drop(guard);
@@ -273,5 +308,59 @@ impl Drop for PanicNotice {
                 f("the store worker stopped after an internal error".into());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coalescing_keeps_saves_and_the_last_of_each_reload() {
+        let day: NaiveDate = "2026-11-23".parse().unwrap_or_default();
+        let today = |s: Option<u64>| Request::Today {
+            date: day,
+            for_staff: s.map(StaffId::new),
+        };
+        let c = CheckIn::new(
+            PeerId::new(1),
+            StaffId::new(1),
+            chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap_or_default(),
+        );
+        let save = Request::SaveCheckIn {
+            checkin: c,
+            actor: Actor::login("t"),
+        };
+        let out = coalesce(vec![
+            today(None),
+            Request::Roster,
+            save.clone(),
+            today(Some(1)),
+            Request::Peer(PeerId::new(2)),
+            Request::Peer(PeerId::new(3)),
+            save,
+            Request::Roster,
+        ]);
+        let shape: Vec<String> = out
+            .iter()
+            .map(|r| match r {
+                Request::Today { for_staff, .. } => format!("today {for_staff:?}"),
+                Request::Roster => "roster".into(),
+                Request::Peer(p) => format!("peer {p}"),
+                Request::SaveCheckIn { .. } => "save".into(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                "save",
+                "today Some(S1)",
+                "peer P2",
+                "peer P3",
+                "save",
+                "roster"
+            ]
+        );
     }
 }
