@@ -8,6 +8,7 @@ pub mod cli;
 pub mod model;
 pub mod ops;
 pub mod search;
+pub mod server;
 pub mod store;
 pub mod text;
 pub mod ui;

@@ -435,6 +435,33 @@ pub fn admin_can_sign_in(staff: &[Record<Staff>]) -> bool {
     })
 }
 
+/// Refuses a change to a staff record that would leave nobody able to
+/// manage staff: while some active admin can sign in, one must still be
+/// able to afterwards.
+pub fn keeps_an_admin(staff: &[Record<Staff>], changed: &Record<Staff>) -> Result<(), AuthError> {
+    if !admin_can_sign_in(staff) {
+        return Ok(());
+    }
+    let after: Vec<Record<Staff>> = staff
+        .iter()
+        .map(|s| {
+            if s.id == changed.id {
+                changed.clone()
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    if admin_can_sign_in(&after) {
+        Ok(())
+    } else {
+        Err(AuthError::Store(StoreError::Refused(format!(
+            "this change would leave no active admin who can sign in; make someone else an admin with a PIN first (changing {})",
+            escape_line(&changed.name)
+        ))))
+    }
+}
+
 /// Replaces a PIN hash with [`HIDDEN_PIN`] before a record leaves a server.
 pub fn hide_pin(rec: &mut Record<Staff>) {
     if rec.pin_hash.is_some() {
