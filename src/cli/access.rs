@@ -167,9 +167,8 @@ pub(super) fn gate(store: &dyn Store, cli: &Cli, cmd: &Command, served: bool) ->
             );
             return Ok(());
         }
-        let staff = acting_staff(store, named_staff(cli, cmd)).map_err(|e| {
-            anyhow!("this store requires signing in: {e} (say who you are with --staff NAME or CASELOAD_STAFF)")
-        })?;
+        let staff = acting_staff(store, named_staff(cli, cmd))
+            .map_err(|e| anyhow!("this store requires signing in: {e}"))?;
         let pin = match std::env::var(PIN_ENV) {
             Ok(p) => p,
             Err(_) if io::stdin().is_terminal() => {

@@ -506,9 +506,12 @@ impl Store for RemoteStore {
         let (tx, rx) = mpsc::channel();
         let socket = self.socket.clone();
         let credentials = Arc::clone(&self.credentials);
+        // Subscribe before returning, so that every change saved after this
+        // call is announced; only reconnections happen in the background.
+        let first = subscribed_connection(&socket, &credentials);
         std::thread::Builder::new()
             .name("caseload-notices".into())
-            .spawn(move || follow_notices(&socket, &credentials, &tx))
+            .spawn(move || follow_notices(&socket, &credentials, &tx, first))
             .ok()?;
         Some(rx)
     }
@@ -546,17 +549,19 @@ impl Store for RemoteStore {
 /// Reads notices on a connection of its own and forwards them to `tx`;
 /// after losing the server, keeps reconnecting for a while and then tells
 /// the subscriber to reload everything (notices may have been missed).
-fn follow_notices(socket: &Path, credentials: &Credentials, tx: &Sender<Change>) {
+fn follow_notices(
+    socket: &Path,
+    credentials: &Credentials,
+    tx: &Sender<Change>,
+    first: Option<UnixStream>,
+) {
     let mut connected_before = false;
     let mut down_since = Instant::now();
+    let mut next = first;
     loop {
-        let subscribed =
-            open_connection(socket, credentials)
-                .ok()
-                .and_then(|stream| match exchange(&stream, &Request::Subscribe) {
-                    Ok(Response::Subscribed) => Some(stream),
-                    _ => None,
-                });
+        let subscribed = next
+            .take()
+            .or_else(|| subscribed_connection(socket, credentials));
         let Some(stream) = subscribed else {
             if down_since.elapsed() > NOTICE_RECONNECT_FOR {
                 return; // the receiver sees the channel close
@@ -588,6 +593,15 @@ fn follow_notices(socket: &Path, credentials: &Credentials, tx: &Sender<Change>)
             }
         }
         down_since = Instant::now();
+    }
+}
+
+/// A new connection switched to notices, if the server is there.
+fn subscribed_connection(socket: &Path, credentials: &Credentials) -> Option<UnixStream> {
+    let stream = open_connection(socket, credentials).ok()?;
+    match exchange(&stream, &Request::Subscribe) {
+        Ok(Response::Subscribed) => Some(stream),
+        _ => None,
     }
 }
 
