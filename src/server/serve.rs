@@ -73,19 +73,19 @@ pub enum ServeError {
         dir: PathBuf,
     },
     /// The socket or directory could not be set up.
-    #[error("cannot set up {}: {source}", path.display())]
+    #[error("cannot set up {}: {error}", path.display())]
     Io {
         /// What was being set up.
         path: PathBuf,
-        /// The OS error.
-        source: io::Error,
+        /// The OS error (shown in the message, not chained, so it is said once).
+        error: io::Error,
     },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ServeError + '_ {
-    move |source| ServeError::Io {
+    move |error| ServeError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -150,7 +150,7 @@ impl Server {
             Ok(_) => {
                 return Err(ServeError::Io {
                     path: socket.clone(),
-                    source: io::Error::new(
+                    error: io::Error::new(
                         io::ErrorKind::AlreadyExists,
                         "something that is not a socket has this name; move it away",
                     ),
