@@ -279,3 +279,23 @@ fn a_stale_socket_with_no_listener_is_ignored_and_the_store_opens_directly() {
     let opened = caseload::server::open(&dir).expect("opens through the server");
     assert_eq!(opened.served_by, Some(socket_path(&dir)));
 }
+
+#[test]
+fn an_in_process_server_stops_cleanly_and_lets_go_of_the_store() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let server = caseload::server::Server::start(&dir, &caseload::server::ServeOptions::default())
+        .expect("server starts");
+    let c = client(&dir, ADMIN, ADMIN_PIN);
+    assert!(c.location().contains("caseload.sock"));
+    let notices = c.subscribe().expect("notices");
+    server.stop();
+    assert!(!socket_path(&dir).exists(), "the socket is removed");
+    let err = c.list_peers().expect_err("stopped");
+    assert!(err.to_string().contains("lost the connection"), "{err}");
+    // Every thread let go of the store: it opens directly again.
+    let opened = caseload::server::open(&dir).expect("open directly");
+    assert!(opened.served_by.is_none());
+    assert_eq!(opened.store.list_peers().expect("peers").len(), 2);
+    drop(notices);
+}

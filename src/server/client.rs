@@ -64,6 +64,9 @@ pub struct RemoteStore {
     socket: PathBuf,
     conn: Mutex<Option<UnixStream>>,
     credentials: Credentials,
+    /// The server's answer to `location`, asked once (a status line may
+    /// ask on every frame).
+    location: std::sync::OnceLock<String>,
 }
 
 fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError {
@@ -140,6 +143,7 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
         // Signing in again after a reconnection; if it fails (the PIN was
         // changed meanwhile), the session is simply not signed in and the
         // server says so on the next request.
+        let pin = super::protocol::Pin(pin);
         let _ = exchange(&stream, &Request::SignIn { staff, pin });
     }
     Ok(stream)
@@ -192,6 +196,7 @@ impl RemoteStore {
             socket: socket.to_path_buf(),
             conn: Mutex::new(Some(stream)),
             credentials,
+            location: std::sync::OnceLock::new(),
         })
     }
 
@@ -291,8 +296,14 @@ fn limit(n: usize) -> u64 {
 
 impl Store for RemoteStore {
     fn location(&self) -> String {
+        if let Some(l) = self.location.get() {
+            return l.clone();
+        }
         match self.call(Request::Location) {
-            Ok(Response::Location(l)) => format!("{l} (via {})", self.socket.display()),
+            Ok(Response::Location(l)) => self
+                .location
+                .get_or_init(|| format!("{l} (via {})", self.socket.display()))
+                .clone(),
             _ => format!("the caseload server at {}", self.socket.display()),
         }
     }
@@ -537,7 +548,7 @@ impl Store for RemoteStore {
             self,
             Request::SignIn {
                 staff,
-                pin: pin.clone()
+                pin: super::protocol::Pin(pin.clone())
             },
             SignedIn
         )?;

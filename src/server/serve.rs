@@ -495,7 +495,7 @@ impl Session {
         if let Request::SignIn { staff, pin } = request {
             let login = self.login_or("unknown");
             self.signed_in = None;
-            let mut rec = auth::verify_pin(store, &shared.throttle, staff, &pin, &login)?;
+            let mut rec = auth::verify_pin(store, &shared.throttle, staff, &pin.0, &login)?;
             self.signed_in = Some(rec.id);
             hide_pin(&mut rec);
             return Ok(Response::SignedIn(rec));
