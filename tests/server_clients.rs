@@ -163,19 +163,34 @@ fn a_client_that_dies_mid_request_leaves_nothing_half_written_and_the_server_ser
     (&sock).write_all(&half).expect("half a request");
     drop(sock);
 
-    // A real process killed while it writes through the server.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .arg("--data-dir")
-        .arg(&dir)
-        .args(["demo", "--peers", "30", "--checkins", "3000"])
-        .env("CASELOAD_STAFF", "Ana Admin")
-        .env("CASELOAD_PIN", ADMIN_PIN)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    std::thread::sleep(Duration::from_millis(150));
-    let _ = child.kill();
+    // Real processes killed while they write through the server: a shell
+    // loop of `caseload log`, killed with its whole process group.
+    let script = format!(
+        "while true; do '{}' --data-dir '{}' log P1 --minutes 15 --note loop || exit 1; done",
+        env!("CARGO_BIN_EXE_caseload"),
+        dir.display()
+    );
+    let mut child = {
+        use std::os::unix::process::CommandExt;
+        std::process::Command::new("sh")
+            .args(["-c", &script])
+            .env("CASELOAD_STAFF", "Ana Admin")
+            .env("CASELOAD_PIN", ADMIN_PIN)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("spawn")
+    };
+    let wrote = eventually(Duration::from_secs(20), || {
+        (a.counts().expect("counts").checkins >= 3).then_some(())
+    });
+    assert!(wrote.is_some(), "the loop wrote through the server");
+    let pgid = child.id() as i32;
+    // SAFETY: signalling the process group this test created.
+    unsafe {
+        libc::kill(-pgid, libc::SIGKILL);
+    }
     let _ = child.wait();
 
     // The server still answers, and what it holds is whole: every check-in
@@ -190,6 +205,24 @@ fn a_client_that_dies_mid_request_leaves_nothing_half_written_and_the_server_ser
     assert_eq!(a.list_peers().expect("peers").len() as u64, after.peers);
     assert!(after.peers >= before.peers);
     let audit_after = a.audit(&AuditFilter::default()).expect("audit");
+    // Each check-in and its audit entry were written together: exactly one
+    // "created" entry per check-in on record, none for one that is not.
+    let created: Vec<String> = audit_after
+        .iter()
+        .filter_map(|e| match &e.event {
+            caseload::store::AuditEvent::Created {
+                kind: ChangeKind::CheckIn,
+                id,
+                ..
+            } => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut on_record: Vec<String> = checkins.iter().map(|c| c.id.to_string()).collect();
+    let mut audited = created.clone();
+    on_record.sort();
+    audited.sort();
+    assert_eq!(audited, on_record);
     assert!(audit_after.len() >= audit_before);
     assert!(
         !audit_after.iter().any(|e| e.actor.login == "dying"),
