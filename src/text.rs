@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// True for characters that must not be written raw to a terminal: C0 and
 /// C1 controls, DEL, and the bidirectional overrides that can disguise text.
@@ -80,15 +80,15 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     if max == 0 {
         return Cow::Borrowed("");
     }
+    // Measure the growing prefix as a string, not char by char: emoji
+    // presentation sequences (❤ + U+FE0F) are wider together than apart.
     let mut out = String::new();
-    let mut used = 0;
     for c in s.chars() {
-        let w = UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > max - 1 {
+        out.push(c);
+        if width(&out) > max - 1 {
+            out.pop();
             break;
         }
-        used += w;
-        out.push(c);
     }
     out.push('…');
     Cow::Owned(out)
@@ -124,5 +124,10 @@ mod tests {
         assert_eq!(truncate("李伟李伟", 5), "李伟…");
         assert_eq!(width(&truncate("李伟李伟", 4)), 3);
         assert_eq!(truncate("abc", 0), "");
+        // Heart + variation selector is two columns together.
+        let hearts = "❤\u{fe0f} 💔 💌";
+        for w in 0..8 {
+            assert!(width(&truncate(hearts, w)) <= w, "{w}");
+        }
     }
 }

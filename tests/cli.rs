@@ -477,3 +477,123 @@ fn goals_can_be_named_by_title_words_and_must_belong_to_the_peer() {
         .code(1)
         .stderr(predicate::str::contains("belongs to another peer"));
 }
+
+#[test]
+fn backups_are_private_dated_exports_and_old_ones_are_pruned() {
+    let (tmp, _, _) = small_store();
+    let d = tmp.path();
+    let backups = TempDir::new().expect("temp dir");
+    let dir = backups.path().join("b");
+    for _ in 0..3 {
+        caseload(d)
+            .args(["backup", "--keep", "2", "--to"])
+            .arg(&dir)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("backed up 2 peers"));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("backup dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir_mode = std::fs::metadata(&dir).expect("dir").permissions().mode();
+        assert_eq!(dir_mode & 0o777, 0o700);
+        let file_mode = std::fs::metadata(&files[1])
+            .expect("file")
+            .permissions()
+            .mode();
+        assert_eq!(file_mode & 0o777, 0o600);
+    }
+    let restore = TempDir::new().expect("temp dir");
+    let out = stdout(
+        restore.path(),
+        &["import", files[1].to_str().expect("utf-8")],
+    );
+    assert!(out.contains("2 peers"), "{out}");
+}
+
+#[test]
+fn the_service_report_counts_the_period_only() {
+    let (tmp, _, _) = small_store();
+    let d = tmp.path();
+    stdout(
+        d,
+        &[
+            "log",
+            "P1",
+            "--minutes",
+            "60",
+            "--mode",
+            "phone",
+            "--support",
+            "emotional",
+            "--at",
+            "2026-11-03 10:00",
+        ],
+    );
+    stdout(
+        d,
+        &[
+            "log",
+            "P2",
+            "--minutes",
+            "23",
+            "--at",
+            "2026-11-04 10:00",
+            "--support",
+            "emotional",
+            "--support",
+            "informational",
+        ],
+    );
+    stdout(
+        d,
+        &["log", "P2", "--minutes", "7", "--at", "2026-10-31 10:00"],
+    );
+    let r: Value = serde_json::from_str(&stdout(
+        d,
+        &[
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--json",
+        ],
+    ))
+    .expect("json");
+    assert_eq!(r["checkins"], 2);
+    assert_eq!(r["minutes"], 83);
+    assert_eq!(r["units"], 6);
+    assert_eq!(r["peers_served"], 2);
+    assert_eq!(r["by_mode"]["phone"], 1);
+    assert_eq!(r["by_support"]["emotional"], 2);
+    assert_eq!(r["by_staff"][0]["name"], "Jordan Reyes");
+    let csv = stdout(
+        d,
+        &[
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--csv",
+        ],
+    );
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("section,item,measure,value"));
+    assert!(csv.contains("check-ins,all,units,6"), "{csv}");
+    caseload(d)
+        .args(["report", "--from", "2026-11-30", "--to", "2026-11-01"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the period ends (2026-11-01) before it starts (2026-11-30)",
+        ));
+}

@@ -238,6 +238,7 @@ fn cli_roles_and_sign_in() {
     for args in [
         &["audit"][..],
         &["export", "--out", "x.json"][..],
+        &["backup", "--to", "backups"][..],
         &["settings", "--name", "X"][..],
         &["staff", "add", "Zed", "--role", "admin"][..],
         &["staff", "deactivate", "Sam Super"][..],

@@ -137,7 +137,7 @@ fn setting_up_an_admin(store: &dyn Store, cmd: &Command, served: bool) -> Result
 /// The permission a command needs, if any.
 fn permission_for(cmd: &Command) -> Option<Permission> {
     match cmd {
-        Command::Export(_) => Some(Permission::Export),
+        Command::Export(_) | Command::Backup(_) => Some(Permission::Export),
         Command::Audit(_) => Some(Permission::ReadAudit),
         Command::Import(_) => Some(Permission::ManageStaff),
         Command::Staff(
@@ -191,11 +191,18 @@ pub(super) fn gate(store: &dyn Store, cli: &Cli, cmd: &Command, served: bool) ->
         }
         let _ = SIGNED_IN.set(me);
     }
-    if let Command::Export(a) = cmd {
-        let to = match &a.out {
+    let exported_to = match cmd {
+        Command::Export(a) => Some(match &a.out {
             Some(p) => p.display().to_string(),
             None => "standard output".to_string(),
-        };
+        }),
+        Command::Backup(a) => Some(match &a.to {
+            Some(d) => format!("a backup in {}", d.display()),
+            None => "a backup in the default backup folder".to_string(),
+        }),
+        _ => None,
+    };
+    if let Some(to) = exported_to {
         store.record_event(AuditEvent::Exported { to }, &super::actor(store, None))?;
     }
     Ok(())

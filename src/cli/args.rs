@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::model::{CheckInMode, ContactPreference, PeerStatus, Role, SupportKind};
+use crate::model::{
+    CheckInMode, ContactPreference, GoalStatus, LifeDomain, PeerStatus, Role, SupportKind,
+};
 
 /// A keyboard-driven caseload manager for peer-run organizations.
 ///
@@ -45,12 +47,22 @@ pub enum Command {
     Peer(PeerCommand),
     /// Record a check-in with a peer.
     Log(LogArgs),
+    /// Recovery-plan goals.
+    #[command(subcommand)]
+    Goal(GoalCommand),
+    /// Recurring groups and attendance.
+    #[command(subcommand)]
+    Group(GroupCommand),
     /// Today's contacts: who needs contact and why.
     Today(TodayArgs),
+    /// The service report for funders over a period.
+    Report(ReportArgs),
     /// Write every record as one JSON document.
     Export(ExportArgs),
     /// Load an export into an empty store, all or nothing.
     Import(ImportArgs),
+    /// Write a dated export into a backup folder and keep the newest few.
+    Backup(BackupArgs),
     /// Add and list staff.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -204,6 +216,101 @@ pub struct LogArgs {
     pub staff: Option<String>,
 }
 
+/// `caseload goal …`.
+#[derive(Debug, Subcommand)]
+pub enum GoalCommand {
+    /// Add a goal to a peer's recovery plan; prints the new goal's id.
+    Add {
+        /// The peer: an id (P12) or a name.
+        peer: String,
+        /// The goal in the peer's own words.
+        title: String,
+        /// Life domain.
+        #[arg(long, value_parser = parse_choice::<LifeDomain>)]
+        domain: LifeDomain,
+        /// When work on it begins (default today).
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+        /// When the peer hopes to reach it.
+        #[arg(long, value_name = "DATE")]
+        target: Option<String>,
+        /// When to review it together next (not in the past).
+        #[arg(long, value_name = "DATE")]
+        review: Option<String>,
+        /// A step towards it (repeatable, in order).
+        #[arg(long = "step", value_name = "TEXT")]
+        steps: Vec<String>,
+    },
+    /// List a peer's goals.
+    List {
+        /// The peer: an id (P12) or a name.
+        peer: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a goal's status, dates or title.
+    Set {
+        /// The goal's id (G4).
+        goal: String,
+        /// New status: active, achieved, paused, dropped.
+        #[arg(long, value_parser = parse_choice::<GoalStatus>)]
+        status: Option<GoalStatus>,
+        /// New target date.
+        #[arg(long, value_name = "DATE")]
+        target: Option<String>,
+        /// New review date (not in the past).
+        #[arg(long, value_name = "DATE")]
+        review: Option<String>,
+        /// New title, in the peer's words.
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+/// `caseload group …`.
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Add a recurring group; prints its id.
+    Add {
+        /// Its name, e.g. "Tuesday WRAP group".
+        name: String,
+        /// The day it meets (monday … sunday).
+        #[arg(long, value_parser = parse_weekday)]
+        weekday: chrono::Weekday,
+        /// When it starts, HH:MM.
+        #[arg(long, value_parser = parse_hhmm)]
+        time: chrono::NaiveTime,
+        /// Where it meets.
+        #[arg(long, default_value = "")]
+        location: String,
+        /// Usual facilitator (staff name, initials or id).
+        #[arg(long, value_name = "STAFF")]
+        facilitator: Option<String>,
+        /// Usual length in minutes.
+        #[arg(long, default_value_t = 60)]
+        minutes: u16,
+    },
+    /// Check peers off the attendance of a group's session (created on
+    /// demand); all or nothing.
+    Attend {
+        /// The group: an id (GR2) or a name.
+        group: String,
+        /// The peers: ids or names.
+        #[arg(required = true)]
+        peers: Vec<String>,
+        /// The day of the session (default today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// List groups, today's first.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// `caseload today`.
 #[derive(Debug, Args)]
 pub struct TodayArgs {
@@ -218,6 +325,23 @@ pub struct TodayArgs {
     pub json: bool,
 }
 
+/// `caseload report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day (default: the first of this month).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day, inclusive (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Print JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV rows (section, item, measure, value) for a spreadsheet.
+    #[arg(long)]
+    pub csv: bool,
+}
+
 /// `caseload export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -228,6 +352,17 @@ pub struct ExportArgs {
     /// standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// `caseload backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup folder (default: `backups/` in the platform data folder).
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+    /// How many backups to keep (older ones are deleted).
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep: u32,
 }
 
 /// `caseload import`.
@@ -309,6 +444,17 @@ pub enum KeymapCommand {
         /// The file to check.
         file: Option<PathBuf>,
     },
+}
+
+fn parse_weekday(s: &str) -> Result<chrono::Weekday, String> {
+    s.trim().parse::<chrono::Weekday>().map_err(|_| {
+        format!("unknown weekday '{s}' (valid: monday, tuesday, wednesday, thursday, friday, saturday, sunday)")
+    })
+}
+
+fn parse_hhmm(s: &str) -> Result<chrono::NaiveTime, String> {
+    crate::model::dates::parse_time(s)
+        .ok_or_else(|| format!("cannot read '{s}' as a time of day (use HH:MM, like 14:30)"))
 }
 
 fn parse_choice<T: crate::model::Choice>(s: &str) -> Result<T, String> {

@@ -8,10 +8,13 @@ mod access;
 mod args;
 mod audit;
 mod demo;
+mod goal;
+mod group;
 mod log;
 mod output;
 mod paths;
 mod peer;
+mod report;
 mod serve;
 mod settings;
 mod staff;
@@ -70,9 +73,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Demo(a) => demo::run(&store, a),
                 Command::Peer(a) => peer::run(&store, a),
                 Command::Log(a) => log::run(&store, a),
+                Command::Goal(a) => goal::run(&store, a),
+                Command::Group(a) => group::run(&store, a),
                 Command::Today(a) => today::run(&store, a),
+                Command::Report(a) => report::run(&store, a),
                 Command::Export(a) => transfer::export(&store, a),
                 Command::Import(a) => transfer::import(&store, a),
+                Command::Backup(a) => transfer::backup(&store, a),
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
                 Command::Audit(a) => audit::run(&store, a),

@@ -6,7 +6,8 @@ use std::io::{self, IsTerminal, Write};
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::text::{cell, width};
+use crate::model::{Choice, Goal, Record};
+use crate::text::{cell, escape_line, width};
 
 /// Pads an (already escaped) cell to `w` columns.
 pub fn pad(s: &str, w: usize) -> String {
@@ -30,4 +31,22 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
 /// True when standard output is a terminal someone may be looking at.
 pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
+}
+
+/// One goal as a line: id, status, domain, title, steps and dates.
+pub fn goal_line(g: &Record<Goal>) -> String {
+    let (done, total) = g.progress();
+    format!(
+        "{} {} {} {} — {done}/{total} steps{}{}",
+        col(&g.id.to_string(), 6),
+        col(g.status.label(), 9),
+        col(g.domain.label(), 24),
+        escape_line(&g.title),
+        g.target_date
+            .map(|t| format!(", target {t}"))
+            .unwrap_or_default(),
+        g.next_review
+            .map(|r| format!(", review {r}"))
+            .unwrap_or_default()
+    )
 }

@@ -13,7 +13,7 @@ use crate::store::Store;
 use crate::text::{escape_line, escape_multiline};
 
 use super::args::{PeerCommand, PeerFields};
-use super::output::{col, print_json};
+use super::output::{col, goal_line, print_json};
 
 fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_ref()
@@ -247,22 +247,7 @@ fn show(store: &dyn Store, o: &PeerOverview) -> Result<()> {
     }
     println!("\nGoals ({})", o.goals.len());
     for g in &o.goals {
-        let (done, total) = g.progress();
-        println!(
-            "  {} {} [{}] {} — {}/{} steps{}{}",
-            col(&g.id.to_string(), 6),
-            col(g.status.label(), 8),
-            g.domain.label(),
-            escape_line(&g.title),
-            done,
-            total,
-            g.target_date
-                .map(|t| format!(", target {t}"))
-                .unwrap_or_default(),
-            g.next_review
-                .map(|r| format!(", review {r}"))
-                .unwrap_or_default()
-        );
+        println!("  {}", goal_line(g));
     }
     println!("\nRecent check-ins");
     if o.recent_checkins.is_empty() {

@@ -10,7 +10,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use crate::ops::transfer::{export_json, import_json};
 use crate::store::Store;
 
-use super::args::{ExportArgs, ImportArgs};
+use super::args::{BackupArgs, ExportArgs, ImportArgs};
 use super::output::stdout_is_terminal;
 
 /// Writes the export to a temporary file beside `path`, syncs it, then
@@ -92,5 +92,56 @@ pub fn import(store: &dyn Store, args: &ImportArgs) -> Result<ExitCode> {
         counts.staff, counts.peers, counts.goals, counts.groups, counts.sessions, counts.checkins
     );
     let _ = io::stdout().flush();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prefix of backup file names; only such files are ever pruned.
+const BACKUP_PREFIX: &str = "caseload-backup-";
+
+/// Runs `caseload backup`: a dated export in the backup folder (owner-only
+/// folder and file), then the oldest backups beyond `--keep` are removed.
+pub fn backup(store: &dyn Store, args: &BackupArgs) -> Result<ExitCode> {
+    let dir = match &args.to {
+        Some(d) => d.clone(),
+        None => super::paths::default_data_root()?.join("backups"),
+    };
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(&dir)
+        .with_context(|| format!("cannot create the backup folder {}", dir.display()))?;
+    let stamp = chrono::Local::now().format("%Y-%m-%dT%H%M%S%.3f");
+    let path = dir.join(format!("{BACKUP_PREFIX}{stamp}.json"));
+    let counts = export_to_file(store, &path)?;
+    let mut old: Vec<std::path::PathBuf> = fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(BACKUP_PREFIX) && n.ends_with(".json"))
+        })
+        .collect();
+    old.sort();
+    let excess = old.len().saturating_sub(args.keep as usize);
+    for p in &old[..excess] {
+        fs::remove_file(p).with_context(|| format!("cannot remove old backup {}", p.display()))?;
+    }
+    println!(
+        "backed up {} peers and {} check-ins to {}{}",
+        counts.peers,
+        counts.checkins,
+        path.display(),
+        if excess > 0 {
+            format!("; removed {excess} older backup(s)")
+        } else {
+            String::new()
+        }
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ pub mod group;
 pub mod ids;
 pub mod peer;
 pub mod record;
+pub mod report;
 pub mod settings;
 pub mod staff;
 pub mod today;

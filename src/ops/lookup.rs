@@ -1,6 +1,6 @@
 //! Finding the peer or staff member a user means from what they typed.
 
-use crate::model::{Goal, GoalId, Peer, PeerId, Record, Staff, StaffId};
+use crate::model::{Goal, GoalId, Group, GroupId, Peer, PeerId, Record, Staff, StaffId};
 use crate::search::{closeness, NameMatcher};
 use crate::store::Store;
 use crate::text::escape_line;
@@ -163,5 +163,19 @@ pub fn resolve_goal(store: &dyn Store, peer: &Record<Peer>, text: &str) -> OpsRe
         goals,
         |g| vec![g.title.clone()],
         |g| format!("{} \"{}\"", g.id, escape_line(&g.title)),
+    )
+}
+
+/// The one group `text` means: an id (`GR2`) or words of its name.
+pub fn resolve_group(store: &dyn Store, text: &str) -> OpsResult<Record<Group>> {
+    if let Ok(id) = text.parse::<GroupId>() {
+        return Ok(store.group(id)?);
+    }
+    pick(
+        "group",
+        text,
+        store.list_groups()?,
+        |g| vec![g.name.clone()],
+        |g| format!("{} {}", g.id, escape_line(&g.name)),
     )
 }

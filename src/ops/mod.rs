@@ -8,8 +8,11 @@
 pub mod auth;
 pub mod checkin;
 pub mod demo;
+pub mod groups;
 pub mod lookup;
 pub mod peer;
+pub mod plan;
+pub mod report;
 pub mod today;
 pub mod transfer;
 

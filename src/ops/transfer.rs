@@ -9,8 +9,8 @@ use std::io::{BufRead, Write};
 
 use serde::Serialize;
 
-use crate::model::Record;
-use crate::store::{Counts, Snapshot, Store};
+use crate::model::{Entity, Id, Record};
+use crate::store::{Counts, Snapshot, Store, StoreResult};
 
 use super::{OpsError, OpsResult};
 use crate::model::Actor;
@@ -29,17 +29,54 @@ fn json<T: Serialize>(value: &T) -> OpsResult<String> {
     serde_json::to_string(value).map_err(|e| OpsError::Io(format!("cannot encode: {e}")))
 }
 
-fn write_array<T: crate::model::Entity>(
-    out: &mut dyn Write,
-    name: &str,
-    records: &[Record<T>],
-    first: bool,
-) -> OpsResult<()> {
-    write!(out, "{}\"{name}\":[", if first { "" } else { ",\n" }).map_err(io)?;
-    for (i, r) in records.iter().enumerate() {
-        write!(out, "{}\n{}", if i == 0 { "" } else { "," }, json(r)?).map_err(io)?;
+/// Writes one JSON array member of the document, one record per line.
+struct ArrayWriter<'a> {
+    out: &'a mut dyn Write,
+    count: u64,
+}
+
+impl<'a> ArrayWriter<'a> {
+    fn open(out: &'a mut dyn Write, name: &str, first: bool) -> OpsResult<Self> {
+        write!(out, "{}\"{name}\":[", if first { "" } else { ",\n" }).map_err(io)?;
+        Ok(ArrayWriter { out, count: 0 })
     }
-    write!(out, "\n]").map_err(io)
+
+    fn push<T: Serialize>(&mut self, record: &T) -> OpsResult<()> {
+        let sep = if self.count == 0 { "" } else { "," };
+        write!(self.out, "{sep}\n{}", json(record)?).map_err(io)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn all<T: Serialize>(mut self, records: &[T]) -> OpsResult<u64> {
+        for r in records {
+            self.push(r)?;
+        }
+        self.close()
+    }
+
+    /// Streams a store listing page by page (constant memory).
+    fn paged<T: Entity>(
+        mut self,
+        fetch: impl Fn(Option<Id<T::Kind>>) -> StoreResult<Vec<Record<T>>>,
+    ) -> OpsResult<u64> {
+        let mut after = None;
+        loop {
+            let page = fetch(after)?;
+            for r in &page {
+                self.push(r)?;
+            }
+            match page.last() {
+                Some(last) if page.len() == PAGE => after = Some(last.id),
+                _ => return self.close(),
+            }
+        }
+    }
+
+    fn close(self) -> OpsResult<u64> {
+        write!(self.out, "\n]").map_err(io)?;
+        Ok(self.count)
+    }
 }
 
 /// Writes every record of the store to `out`; returns the counts written.
@@ -61,57 +98,17 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         json(&settings)?
     )
     .map_err(io)?;
-    write_array(out, "staff", &staff, true)?;
-    write_array(out, "peers", &peers, false)?;
-    write_array(out, "goals", &goals, false)?;
-    write_array(out, "groups", &groups, false)?;
-    let mut counts = Counts {
-        staff: staff.len() as u64,
-        peers: peers.len() as u64,
-        goals: goals.len() as u64,
-        groups: groups.len() as u64,
-        ..Counts::default()
+    let counts = Counts {
+        staff: ArrayWriter::open(out, "staff", true)?.all(&staff)?,
+        peers: ArrayWriter::open(out, "peers", false)?.all(&peers)?,
+        goals: ArrayWriter::open(out, "goals", false)?.all(&goals)?,
+        groups: ArrayWriter::open(out, "groups", false)?.all(&groups)?,
+        sessions: ArrayWriter::open(out, "sessions", false)?
+            .paged(|after| store.sessions_page(after, PAGE))?,
+        checkins: ArrayWriter::open(out, "checkins", false)?
+            .paged(|after| store.checkins_page(after, PAGE))?,
     };
-
-    write!(out, ",\n\"sessions\":[").map_err(io)?;
-    let mut after = None;
-    loop {
-        let page = store.sessions_page(after, PAGE)?;
-        for s in &page {
-            write!(
-                out,
-                "{}\n{}",
-                if counts.sessions == 0 { "" } else { "," },
-                json(s)?
-            )
-            .map_err(io)?;
-            counts.sessions += 1;
-        }
-        match page.last() {
-            Some(last) if page.len() == PAGE => after = Some(last.id),
-            _ => break,
-        }
-    }
-    write!(out, "\n],\n\"checkins\":[").map_err(io)?;
-    let mut after = None;
-    loop {
-        let page = store.checkins_page(after, PAGE)?;
-        for c in &page {
-            write!(
-                out,
-                "{}\n{}",
-                if counts.checkins == 0 { "" } else { "," },
-                json(c)?
-            )
-            .map_err(io)?;
-            counts.checkins += 1;
-        }
-        match page.last() {
-            Some(last) if page.len() == PAGE => after = Some(last.id),
-            _ => break,
-        }
-    }
-    writeln!(out, "\n]}}").map_err(io)?;
+    writeln!(out, "}}").map_err(io)?;
     out.flush().map_err(io)?;
     Ok(counts)
 }
