@@ -9,6 +9,7 @@ pub mod config;
 pub mod model;
 pub mod ops;
 pub mod search;
+pub mod server;
 pub mod store;
 pub mod text;
 pub mod ui;

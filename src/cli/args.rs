@@ -71,6 +71,10 @@ pub enum Command {
     /// Check keymap files.
     #[command(subcommand)]
     Keymap(KeymapCommand),
+    /// Serve the store to every staff session on this machine (docs/server.md).
+    Serve(super::serve::ServeArgs),
+    /// Read the audit trail: who opened, changed or exported what.
+    Audit(super::audit::AuditArgs),
 }
 
 /// `caseload demo`.
@@ -384,6 +388,22 @@ pub enum StaffCommand {
         /// Operating-system login to map to this account.
         #[arg(long)]
         login: Option<String>,
+        /// Also set their PIN, read from standard input.
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+    /// Set or change a staff member's PIN, read from standard input.
+    SetPin {
+        /// Name, initials or id.
+        name: String,
+        /// Read the PIN from standard input (required: never from argv).
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+    /// Deactivate a staff member: history kept, sign-in no longer possible.
+    Deactivate {
+        /// Name, initials or id.
+        name: String,
     },
     /// List staff.
     List {

@@ -4,7 +4,9 @@
 //! operations the terminal UI uses) and print results with every stored
 //! string escaped. They hold no business rules.
 
+mod access;
 mod args;
+mod audit;
 mod demo;
 mod goal;
 mod group;
@@ -13,13 +15,14 @@ mod output;
 mod paths;
 mod peer;
 mod report;
+mod serve;
 mod settings;
 mod staff;
+mod staff_auth;
 mod today;
 mod transfer;
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Result;
 
@@ -28,13 +31,14 @@ pub use paths::{default_data_root, log_file_path};
 
 use crate::model::Actor;
 use crate::ops::os_login;
-use crate::store::{SledStore, Store};
+use crate::store::Store;
 
-/// Opens the store the arguments point at.
-fn open_store(cli: &Cli) -> Result<SledStore> {
+/// Opens the store the arguments point at: through `caseload serve` when
+/// it runs, else directly.
+fn open_store(cli: &Cli) -> Result<crate::server::Opened> {
     let dir = paths::store_dir(cli)?;
-    let store = SledStore::open(&dir)?;
-    if store.rolled_back_import() {
+    let store = crate::server::open(&dir)?;
+    if store.rolled_back_import {
         eprintln!(
             "caseload: note: an interrupted import into {} was rolled back; the store is empty again",
             dir.display()
@@ -46,6 +50,9 @@ fn open_store(cli: &Cli) -> Result<SledStore> {
 /// The actor for changes made from the command line: the named or only
 /// staff member if one can be told, else the login alone.
 fn actor(store: &dyn Store, staff: Option<&str>) -> Actor {
+    if let Some(signed_in) = access::signed_in_actor() {
+        return signed_in;
+    }
     match crate::ops::lookup::acting_staff(store, staff) {
         Ok(s) => Actor::staff(s.id, os_login()),
         Err(_) => Actor::login(os_login()),
@@ -57,8 +64,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         None => run_ui(&cli),
         Some(Command::Keymap(k)) => Ok(args::keymap_check(k)),
+        Some(Command::Serve(a)) => serve::run(&cli, a),
         Some(cmd) => {
-            let store = open_store(&cli)?;
+            let opened = open_store(&cli)?;
+            let store = opened.store;
+            access::gate(&*store, &cli, cmd, opened.served_by.is_some())?;
             match cmd {
                 Command::Demo(a) => demo::run(&store, a),
                 Command::Peer(a) => peer::run(&store, a),
@@ -72,19 +82,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Backup(a) => transfer::backup(&store, a),
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
-                Command::Keymap(_) => Ok(ExitCode::SUCCESS),
+                Command::Audit(a) => audit::run(&store, a),
+                Command::Keymap(_) | Command::Serve(_) => Ok(ExitCode::SUCCESS),
             }
         }
     }
 }
 
 fn run_ui(cli: &Cli) -> Result<ExitCode> {
-    let store = open_store(cli)?;
+    let store = open_store(cli)?.store;
     if cli.demo && store.counts()?.peers == 0 {
         eprintln!("caseload: filling the demo store at {} …", store.location());
         demo::fill_default(&store)?;
     }
-    let store: Arc<dyn Store> = Arc::new(store);
     crate::ui::run(
         store,
         crate::ui::UiOptions {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::model::{Choice, Staff};
+use crate::model::Choice;
 use crate::store::Store;
 
 use super::args::StaffCommand;
@@ -18,18 +18,25 @@ pub fn run(store: &dyn Store, cmd: &StaffCommand) -> Result<ExitCode> {
             role,
             initials,
             login,
+            pin_stdin,
         } => {
-            let mut s = Staff::new(name.trim(), *role);
-            if let Some(i) = initials {
-                s.initials = i.trim().to_string();
-            }
-            s.login = login.clone();
-            let actor = super::actor(store, None);
-            let rec = store.create_staff(s, &actor)?;
-            println!("{}", rec.id);
+            return super::staff_auth::add(
+                store,
+                name,
+                *role,
+                initials.as_deref(),
+                login.as_deref(),
+                *pin_stdin,
+            )
         }
+        StaffCommand::SetPin { name, pin_stdin } => {
+            return super::staff_auth::set_pin(store, name, *pin_stdin)
+        }
+        StaffCommand::Deactivate { name } => return super::staff_auth::deactivate(store, name),
         StaffCommand::List { json } => {
-            let staff = store.list_staff()?;
+            let mut staff = store.list_staff()?;
+            // Hashes never leave the store (a short PIN falls to a search).
+            staff.iter_mut().for_each(crate::ops::auth::hide_pin);
             if *json {
                 print_json(&staff)?;
             } else {

@@ -88,6 +88,15 @@ pub enum StoreError {
         /// The operating-system error.
         source: std::io::Error,
     },
+    /// The session may not do this: not signed in, a wrong PIN, too many
+    /// wrong PINs, or a role without the permission.
+    #[error("{reason}")]
+    Denied {
+        /// What was refused and what to do about it.
+        reason: String,
+        /// When refused for too many wrong PINs: seconds until the next try.
+        retry_after_secs: Option<u64>,
+    },
     /// A connection to a store server failed (used by remote stores).
     #[error("{0}")]
     Remote(String),

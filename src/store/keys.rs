@@ -38,10 +38,12 @@ pub(crate) enum T {
     IxSessionByDay,
     /// peer, day, session
     IxAttendance,
+    /// time, sequence: the append-only audit trail (see `audit.rs`)
+    Audit,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 16] = [
+pub(crate) const NAMES: [&str; 17] = [
     "meta",
     "staff",
     "peers",
@@ -58,6 +60,7 @@ pub(crate) const NAMES: [&str; 16] = [
     "ix_session_by_group",
     "ix_session_by_day",
     "ix_attendance",
+    "audit",
 ];
 
 /// The record trees, whose counts and ids the store keeps.

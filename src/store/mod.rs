@@ -6,6 +6,7 @@
 //! sled `Db` per process, records and their indexes written in one
 //! transaction, and every acknowledged write flushed to disk.
 
+mod audit;
 mod codec;
 mod error;
 mod import;
@@ -14,6 +15,7 @@ mod schema;
 mod sled_store;
 
 use std::collections::HashMap;
+use std::sync::mpsc::Receiver;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -22,6 +24,7 @@ use crate::model::{
     SessionId, Settings, Staff, StaffId,
 };
 
+pub use audit::{AuditEntry, AuditEvent, AuditFilter};
 pub use error::{StoreError, StoreResult};
 pub use schema::SCHEMA_VERSION;
 pub use sled_store::{OpenOptions, SledStore};
@@ -46,7 +49,7 @@ pub struct Snapshot {
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Staff accounts.
     pub staff: u64,
@@ -60,6 +63,53 @@ pub struct Counts {
     pub groups: u64,
     /// Group sessions.
     pub sessions: u64,
+}
+
+/// The kind of record a change notice or audit entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum ChangeKind {
+    /// A staff account.
+    Staff,
+    /// A peer.
+    Peer,
+    /// A goal.
+    Goal,
+    /// A check-in.
+    CheckIn,
+    /// A group.
+    Group,
+    /// A group session.
+    Session,
+    /// The organization settings (the id is empty).
+    Settings,
+    /// Anything may have changed (an import, or notices were missed while
+    /// the connection to a server was down): reload what is shown.
+    Everything,
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ChangeKind::Staff => "staff",
+            ChangeKind::Peer => "peer",
+            ChangeKind::Goal => "goal",
+            ChangeKind::CheckIn => "check-in",
+            ChangeKind::Group => "group",
+            ChangeKind::Session => "group session",
+            ChangeKind::Settings => "settings",
+            ChangeKind::Everything => "everything",
+        })
+    }
+}
+
+/// A notice that a record was saved or deleted, so that every open session
+/// can refresh what it shows (keeping its cursor) within a second.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Change {
+    /// What kind of record changed.
+    pub kind: ChangeKind,
+    /// Its id as printed ("P12"); empty for settings and everything.
+    pub id: String,
 }
 
 /// The store API in domain terms.
@@ -206,4 +256,44 @@ pub trait Store: Send + Sync {
     /// Loads a whole export into an empty store, all or nothing: if the
     /// process dies part-way, the next open rolls the partial import back.
     fn import(&self, snapshot: Snapshot, actor: &Actor) -> StoreResult<Counts>;
+
+    /// Notices of every change saved from now on, by any session (this
+    /// process or, through a server, any other), so a screen can refresh
+    /// in place. `None` when the store cannot tell. Dropping the receiver
+    /// ends the subscription.
+    fn subscribe(&self) -> Option<Receiver<Change>> {
+        None
+    }
+
+    /// Appends an event that is not itself a change (opening a peer's
+    /// record, signing in, locking, exporting) to the audit trail. Callers
+    /// record before they show: if it fails, do not show. Changes are
+    /// audited by the store itself, in the same transaction.
+    fn record_event(&self, event: AuditEvent, actor: &Actor) -> StoreResult<()> {
+        let _ = (event, actor);
+        Err(StoreError::Refused(format!(
+            "the store at {} keeps no audit trail",
+            self.location()
+        )))
+    }
+
+    /// Reads the audit trail, newest first. There is deliberately no way to
+    /// change or delete entries.
+    fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let _ = filter;
+        Err(StoreError::Refused(format!(
+            "the store at {} keeps no audit trail",
+            self.location()
+        )))
+    }
+
+    /// Signs this session in as `staff` on a shared server, which checks
+    /// the PIN, slows down repeated wrong PINs, records the sign-in, and
+    /// from then on stamps every change from this session with that staff
+    /// member. `Ok(None)` means the store is not shared and the caller
+    /// checks the PIN itself: use `ops::auth::sign_in`, which does both.
+    fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
+        let _ = (staff, pin);
+        Ok(None)
+    }
 }

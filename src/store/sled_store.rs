@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,11 +17,12 @@ use crate::model::{
     PeerId, Record, SessionId, Settings, Staff, StaffId,
 };
 
+use super::audit::{self, AuditEntry, AuditEvent, AuditFilter, Audited};
 use super::codec::{date_key, decode, encode, id_key, key, time_key, trailing_id};
 use super::error::{StoreError, StoreResult};
 use super::keys::{count_key, next_id_key, Kept, INDEX_TREES, NAMES, RECORD_TREES, T};
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
-use super::{Counts, Snapshot, Store};
+use super::{Change, ChangeKind, Counts, Snapshot, Store};
 
 const SETTINGS_KEY: &[u8] = b"settings";
 const IMPORT_MARKER: &[u8] = b"import_in_progress";
@@ -56,6 +59,8 @@ pub struct SledStore {
     trees: Vec<Tree>,
     path: PathBuf,
     rolled_back_import: bool,
+    /// Sessions of this process waiting for change notices.
+    subscribers: Mutex<Vec<Sender<Change>>>,
 }
 
 /// Turns a sled error into a store error naming the directory.
@@ -128,6 +133,7 @@ impl SledStore {
             trees,
             path: path.to_path_buf(),
             rolled_back_import: false,
+            subscribers: Mutex::new(Vec::new()),
         };
         if store
             .meta()
@@ -184,6 +190,23 @@ impl SledStore {
         };
         self.flush()?;
         Ok(value)
+    }
+
+    /// A number for the next audit entry: unique and increasing, taken
+    /// outside the transaction (which may run more than once).
+    fn audit_seq(&self) -> StoreResult<u64> {
+        self.db.generate_id().map_err(|e| self.err(e))
+    }
+
+    /// Tells every subscriber about a change that is on disk; forgets the
+    /// ones that stopped listening.
+    fn notify(&self, kind: ChangeKind, id: String) {
+        let mut subs = self
+            .subscribers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let change = Change { kind, id };
+        subs.retain(|s| s.send(change.clone()).is_ok());
     }
 
     fn get<E: Kept>(&self, id: u64) -> StoreResult<Record<E>> {
@@ -243,10 +266,11 @@ impl SledStore {
         Ok(out)
     }
 
-    fn create<E: Kept>(&self, data: E, actor: &Actor) -> StoreResult<Record<E>> {
+    fn create<E: Kept + Audited>(&self, data: E, actor: &Actor) -> StoreResult<Record<E>> {
         data.validate()?;
         let now = Utc::now();
-        self.write(|tx| {
+        let seq = self.audit_seq()?;
+        let rec = self.write(|tx| {
             check_refs(tx, &data)?;
             let id = next_id(tx, E::TREE)?;
             let rec = Record {
@@ -255,14 +279,23 @@ impl SledStore {
                 data: data.clone(),
             };
             put_new(tx, &rec)?;
+            let event = AuditEvent::Created {
+                kind: E::KIND,
+                id: rec.id.to_string(),
+                revision: rec.meta.revision,
+            };
+            audit::append(tx, &audit_entry(now, seq, actor, &rec, event), 0)?;
             Ok(rec)
-        })
+        })?;
+        self.notify(E::KIND, rec.id.to_string());
+        Ok(rec)
     }
 
-    fn update<E: Kept>(&self, rec: &Record<E>, actor: &Actor) -> StoreResult<Record<E>> {
+    fn update<E: Kept + Audited>(&self, rec: &Record<E>, actor: &Actor) -> StoreResult<Record<E>> {
         rec.data.validate()?;
         let now = Utc::now();
-        self.write(|tx| {
+        let seq = self.audit_seq()?;
+        let saved = self.write(|tx| {
             let old: Record<E> = tx_get(tx, rec.id.raw())?;
             if old.meta.revision != rec.meta.revision {
                 return Err(abort(StoreError::Conflict {
@@ -281,23 +314,43 @@ impl SledStore {
                 data: rec.data.clone(),
             };
             put_record(tx, &new)?;
+            let event = AuditEvent::Updated {
+                kind: E::KIND,
+                id: new.id.to_string(),
+                from_revision: old.meta.revision,
+                to_revision: new.meta.revision,
+            };
+            audit::append(tx, &audit_entry(now, seq, actor, &new, event), 0)?;
             Ok(new)
-        })
+        })?;
+        self.notify(E::KIND, saved.id.to_string());
+        Ok(saved)
     }
 
-    fn delete<E: Kept>(
+    fn delete<E: Kept + Audited>(
         &self,
         id: u64,
+        actor: &Actor,
         guard: impl Fn(&[TransactionalTree], &Record<E>) -> Result<(), Abort>,
     ) -> StoreResult<()> {
+        let now = Utc::now();
+        let seq = self.audit_seq()?;
         self.write(|tx| {
             let old: Record<E> = tx_get(tx, id)?;
             guard(tx, &old)?;
             remove_index(tx, &old)?;
             tx[E::TREE as usize].remove(&id_key(id))?;
             bump_count(tx, E::TREE, -1)?;
+            let event = AuditEvent::Deleted {
+                kind: E::KIND,
+                id: old.id.to_string(),
+                revision: old.meta.revision,
+            };
+            audit::append(tx, &audit_entry(now, seq, actor, &old, event), 0)?;
             Ok(())
-        })
+        })?;
+        self.notify(E::KIND, Id::<E::Kind>::new(id).to_string());
+        Ok(())
     }
 
     fn count(&self, tree: T) -> StoreResult<u64> {
@@ -339,6 +392,23 @@ impl SledStore {
             })?;
         }
         Ok(())
+    }
+}
+
+/// The audit entry for a change to `rec`.
+fn audit_entry<E: Kept + Audited>(
+    at: DateTime<Utc>,
+    seq: u64,
+    actor: &Actor,
+    rec: &Record<E>,
+    event: AuditEvent,
+) -> AuditEntry {
+    AuditEntry {
+        at,
+        seq,
+        actor: actor.clone(),
+        peers: rec.data.peers_of(rec.id.raw()),
+        event,
     }
 }
 
@@ -492,13 +562,22 @@ impl Store for SledStore {
         }
     }
 
-    fn save_settings(&self, settings: &Settings, _actor: &Actor) -> StoreResult<()> {
+    fn save_settings(&self, settings: &Settings, actor: &Actor) -> StoreResult<()> {
         settings.validate()?;
         let bytes = encode(settings).map_err(|d| self.corrupt(d))?;
-        self.meta()
-            .insert(SETTINGS_KEY, bytes)
-            .map_err(|e| self.err(e))?;
-        self.flush()
+        let entry = AuditEntry {
+            at: Utc::now(),
+            seq: self.audit_seq()?,
+            actor: actor.clone(),
+            peers: Vec::new(),
+            event: AuditEvent::SettingsChanged,
+        };
+        self.write(|tx| {
+            tx[T::Meta as usize].insert(SETTINGS_KEY, bytes.clone())?;
+            audit::append(tx, &entry, 0)
+        })?;
+        self.notify(ChangeKind::Settings, String::new());
+        Ok(())
     }
 
     fn create_staff(&self, staff: Staff, actor: &Actor) -> StoreResult<Record<Staff>> {
@@ -520,14 +599,14 @@ impl Store for SledStore {
     fn update_peer(&self, peer: &Record<Peer>, actor: &Actor) -> StoreResult<Record<Peer>> {
         self.update(peer, actor)
     }
-    fn delete_peer(&self, id: PeerId, _actor: &Actor) -> StoreResult<()> {
+    fn delete_peer(&self, id: PeerId, actor: &Actor) -> StoreResult<()> {
         let prefix = id_key(id.raw());
         let uses = [
             (T::IxCheckInByPeer, "check-ins"),
             (T::IxGoalByPeer, "goals"),
             (T::IxAttendance, "group attendance"),
         ];
-        self.delete::<Peer>(id.raw(), |_, peer| {
+        self.delete::<Peer>(id.raw(), actor, |_, peer| {
             for (t, what) in uses {
                 if tx_has_prefix(self.tree(t), &prefix).map_err(abort)? {
                     return Err(abort(StoreError::InUseBy(format!(
@@ -552,9 +631,9 @@ impl Store for SledStore {
     fn update_goal(&self, goal: &Record<Goal>, actor: &Actor) -> StoreResult<Record<Goal>> {
         self.update(goal, actor)
     }
-    fn delete_goal(&self, id: GoalId, _actor: &Actor) -> StoreResult<()> {
+    fn delete_goal(&self, id: GoalId, actor: &Actor) -> StoreResult<()> {
         let prefix = id_key(id.raw());
-        self.delete::<Goal>(id.raw(), |_, goal| {
+        self.delete::<Goal>(id.raw(), actor, |_, goal| {
             if tx_has_prefix(self.tree(T::IxCheckInByGoal), &prefix).map_err(abort)? {
                 return Err(abort(StoreError::InUseBy(format!(
                     "goal {} is linked to check-ins, so it cannot be deleted; set its status to dropped instead",
@@ -591,9 +670,10 @@ impl Store for SledStore {
             })?;
         }
         let now = Utc::now();
-        self.write(|tx| {
+        let seq = self.audit_seq()?;
+        let saved = self.write(|tx| {
             let mut out = Vec::with_capacity(checkins.len());
-            for c in &checkins {
+            for (i, c) in checkins.iter().enumerate() {
                 check_refs(tx, c)?;
                 let id = next_id(tx, T::CheckIns)?;
                 let rec = Record {
@@ -602,11 +682,22 @@ impl Store for SledStore {
                     data: c.clone(),
                 };
                 put_record(tx, &rec)?;
+                let event = AuditEvent::Created {
+                    kind: ChangeKind::CheckIn,
+                    id: rec.id.to_string(),
+                    revision: rec.meta.revision,
+                };
+                let index = u32::try_from(i).unwrap_or(u32::MAX);
+                audit::append(tx, &audit_entry(now, seq, actor, &rec, event), index)?;
                 out.push(rec);
             }
             bump_count(tx, T::CheckIns, out.len() as i64)?;
             Ok(out)
-        })
+        })?;
+        for rec in &saved {
+            self.notify(ChangeKind::CheckIn, rec.id.to_string());
+        }
+        Ok(saved)
     }
     fn update_checkin(
         &self,
@@ -615,8 +706,8 @@ impl Store for SledStore {
     ) -> StoreResult<Record<CheckIn>> {
         self.update(checkin, actor)
     }
-    fn delete_checkin(&self, id: CheckInId, _actor: &Actor) -> StoreResult<()> {
-        self.delete::<CheckIn>(id.raw(), |_, _| Ok(()))
+    fn delete_checkin(&self, id: CheckInId, actor: &Actor) -> StoreResult<()> {
+        self.delete::<CheckIn>(id.raw(), actor, |_, _| Ok(()))
     }
     fn checkin(&self, id: CheckInId) -> StoreResult<Record<CheckIn>> {
         self.get(id.raw())
@@ -714,8 +805,8 @@ impl Store for SledStore {
     ) -> StoreResult<Record<GroupSession>> {
         self.update(session, actor)
     }
-    fn delete_session(&self, id: SessionId, _actor: &Actor) -> StoreResult<()> {
-        self.delete::<GroupSession>(id.raw(), |_, _| Ok(()))
+    fn delete_session(&self, id: SessionId, actor: &Actor) -> StoreResult<()> {
+        self.delete::<GroupSession>(id.raw(), actor, |_, _| Ok(()))
     }
     fn session(&self, id: SessionId) -> StoreResult<Record<GroupSession>> {
         self.get(id.raw())
@@ -745,7 +836,7 @@ impl Store for SledStore {
         self.page(after.map(|a| a.raw()), limit)
     }
 
-    fn import(&self, snapshot: Snapshot, _actor: &Actor) -> StoreResult<Counts> {
+    fn import(&self, snapshot: Snapshot, actor: &Actor) -> StoreResult<Counts> {
         let existing = self.counts()?;
         if existing != Counts::default() {
             return Err(StoreError::Refused(format!(
@@ -771,8 +862,55 @@ impl Store for SledStore {
         self.import_chunk(&snapshot.goals)?;
         self.import_chunk(&snapshot.sessions)?;
         self.import_chunk(&snapshot.checkins)?;
-        self.meta().remove(IMPORT_MARKER).map_err(|e| self.err(e))?;
-        self.flush()?;
-        self.counts()
+        let counts = self.counts()?;
+        let records = counts.staff
+            + counts.peers
+            + counts.goals
+            + counts.checkins
+            + counts.groups
+            + counts.sessions;
+        let entry = AuditEntry {
+            at: Utc::now(),
+            seq: self.audit_seq()?,
+            actor: actor.clone(),
+            peers: Vec::new(),
+            event: AuditEvent::Imported { records },
+        };
+        // Clearing the marker and auditing the import are one step: the
+        // import is either rolled back on the next open or on record.
+        self.write(|tx| {
+            tx[T::Meta as usize].remove(IMPORT_MARKER)?;
+            audit::append(tx, &entry, 0)
+        })?;
+        self.notify(ChangeKind::Everything, String::new());
+        Ok(counts)
+    }
+
+    fn subscribe(&self) -> Option<Receiver<Change>> {
+        let (tx, rx) = mpsc::channel();
+        self.subscribers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(tx);
+        Some(rx)
+    }
+
+    fn record_event(&self, event: AuditEvent, actor: &Actor) -> StoreResult<()> {
+        let peers = match &event {
+            AuditEvent::Viewed { peer } => vec![*peer],
+            _ => Vec::new(),
+        };
+        let entry = AuditEntry {
+            at: Utc::now(),
+            seq: self.audit_seq()?,
+            actor: actor.clone(),
+            peers,
+            event,
+        };
+        self.write(|tx| audit::append(tx, &entry, 0))
+    }
+
+    fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        audit::query(self.tree(T::Audit), filter, &self.path)
     }
 }

@@ -1,0 +1,656 @@
+//! Staff sign-in, PINs and what each role may do.
+//!
+//! PINs (or longer passphrases) are stored only as argon2id hashes. Wrong
+//! PINs are slowed down per staff member with a growing wait that is
+//! returned as a refusal ("try again in 20 s"), never slept, so nothing
+//! blocks and tests need no sleeps. Sign-in is required as soon as any staff
+//! member has a PIN; until then caseload works as the single-user tool it
+//! was. The same rules run in the server (for every connection) and in the
+//! command line (when it opens the store itself).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+
+use crate::model::{Actor, Record, Role, Staff, StaffId};
+use crate::store::{AuditEvent, Store, StoreError};
+use crate::text::escape_line;
+
+/// Fewest characters in a PIN.
+pub const MIN_PIN_CHARS: usize = 4;
+/// Most characters in a PIN or passphrase (argon2 hashes anything, but a
+/// bound keeps a pasted file from being hashed).
+pub const MAX_PIN_CHARS: usize = 256;
+/// Wrong PINs allowed in a row before each further try must wait.
+pub const FREE_TRIES: u32 = 3;
+/// The first wait; it doubles with every further wrong PIN.
+pub const FIRST_WAIT: Duration = Duration::from_secs(5);
+/// The longest wait between tries.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
+
+/// What a server shows in place of a PIN hash: clients never see hashes
+/// (a 4-digit PIN falls to an offline search in minutes). A record that
+/// carries it back keeps the hash it has; a store restored from an export
+/// made through a server has it instead of a hash, and the PIN must be
+/// set again.
+pub const HIDDEN_PIN: &str = "(hidden)";
+
+/// Something only some roles may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read the audit trail (supervisors and admins).
+    ReadAudit,
+    /// Add, change and deactivate staff accounts and their PINs (admins).
+    ManageStaff,
+    /// Change the organization settings (admins).
+    ChangeSettings,
+    /// Export everything, every note included (supervisors and admins).
+    Export,
+}
+
+impl Permission {
+    /// The roles that have it.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Permission::ReadAudit | Permission::Export => &[Role::Supervisor, Role::Admin],
+            Permission::ManageStaff | Permission::ChangeSettings => &[Role::Admin],
+        }
+    }
+
+    /// What it allows, for messages.
+    pub fn action(self) -> &'static str {
+        match self {
+            Permission::ReadAudit => "reading the audit log",
+            Permission::ManageStaff => "managing staff accounts",
+            Permission::ChangeSettings => "changing the settings",
+            Permission::Export => "exporting (an export holds every note)",
+        }
+    }
+
+    /// True if `role` has it.
+    pub fn allows(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+}
+
+/// Why a sign-in or an action was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// The PIN breaks the rules (too short, too long, blank).
+    #[error("{0}")]
+    BadPin(String),
+    /// The staff member has no PIN to check against.
+    #[error("{name} has no PIN yet; an admin sets one with `caseload staff set-pin` (the PIN is read from standard input)")]
+    NoPin {
+        /// Who.
+        name: String,
+    },
+    /// The stored PIN cannot be checked (restored from an export made
+    /// through a server, which never carries PIN hashes).
+    #[error("the PIN of {name} was not part of the restored backup; an admin must set it again with `caseload staff set-pin`")]
+    PinNotRestored {
+        /// Who.
+        name: String,
+    },
+    /// The account is deactivated.
+    #[error("the account of {name} is inactive; an admin can reactivate it")]
+    Inactive {
+        /// Who.
+        name: String,
+    },
+    /// The PIN is wrong.
+    #[error("wrong PIN for {name}")]
+    WrongPin {
+        /// Who.
+        name: String,
+    },
+    /// Too many wrong PINs in a row: wait before the next try.
+    #[error("too many wrong PINs for {name}; try again in {seconds} s")]
+    TryAgain {
+        /// Who.
+        name: String,
+        /// Seconds to wait.
+        seconds: u64,
+    },
+    /// The role lacks the permission.
+    #[error("{action} is for {roles} only; {name} is a {role}")]
+    Forbidden {
+        /// What was refused.
+        action: &'static str,
+        /// Who may.
+        roles: String,
+        /// Who asked.
+        name: String,
+        /// Their role.
+        role: &'static str,
+    },
+    /// The store failed, or a server refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AuthError {
+    /// How long to wait before trying again, when refused for that.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            AuthError::TryAgain { seconds, .. }
+            | AuthError::Store(StoreError::Denied {
+                retry_after_secs: Some(seconds),
+                ..
+            }) => Some(Duration::from_secs(*seconds)),
+            _ => None,
+        }
+    }
+}
+
+impl From<AuthError> for StoreError {
+    /// How a server reports an auth refusal to its client.
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::Store(inner) => inner,
+            other => StoreError::Denied {
+                retry_after_secs: other.retry_after().map(|d| d.as_secs()),
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+/// Refuses unless `staff`'s role has `permission`.
+pub fn require(staff: &Staff, permission: Permission) -> Result<(), AuthError> {
+    if permission.allows(staff.role) {
+        return Ok(());
+    }
+    let roles: Vec<&str> = permission
+        .roles()
+        .iter()
+        .map(|r| crate::model::Choice::label(*r))
+        .collect();
+    Err(AuthError::Forbidden {
+        action: permission.action(),
+        roles: roles.join(" and "),
+        name: escape_line(&staff.name).into_owned(),
+        role: crate::model::Choice::label(staff.role),
+    })
+}
+
+/// Checks a new PIN against the rules.
+pub fn check_pin_rules(pin: &str) -> Result<(), AuthError> {
+    let n = pin.chars().count();
+    if pin.trim().is_empty() {
+        return Err(AuthError::BadPin("the PIN is empty".into()));
+    }
+    if n < MIN_PIN_CHARS {
+        return Err(AuthError::BadPin(format!(
+            "the PIN is {n} characters long; use at least {MIN_PIN_CHARS}"
+        )));
+    }
+    if n > MAX_PIN_CHARS {
+        return Err(AuthError::BadPin(format!(
+            "the PIN is {n} characters long; use at most {MAX_PIN_CHARS}"
+        )));
+    }
+    Ok(())
+}
+
+/// Hashes a PIN with argon2id and a fresh random salt (PHC string).
+pub fn hash_pin(pin: &str) -> Result<String, AuthError> {
+    check_pin_rules(pin)?;
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|e| AuthError::BadPin(format!("cannot make a salt: {e}")))?;
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AuthError::BadPin(format!("cannot hash the PIN: {e}")))
+}
+
+/// True if `hash` is a PIN hash that can be checked (not hidden or lost).
+pub fn usable_hash(hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok()
+}
+
+/// True if `pin` matches `hash`; false for any hash that cannot be read.
+pub fn pin_matches(hash: &str, pin: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(pin.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A source of "now" for the throttle, so tests can move time.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> Instant;
+}
+
+/// The real clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
+}
+
+/// Wrong PINs per staff member, kept in memory by whoever checks PINs (the
+/// server, for every connection together). Restarting forgets it; the
+/// failed tries stay in the audit trail.
+pub struct Throttle {
+    clock: Arc<dyn Clock>,
+    failures: Mutex<HashMap<StaffId, Failures>>,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle::new(Arc::new(SystemClock))
+    }
+}
+
+impl Throttle {
+    /// A throttle reading time from `clock`.
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Throttle {
+            clock,
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<StaffId, Failures>> {
+        self.failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How long `count` wrong PINs in a row make the next try wait.
+    pub fn wait_after(count: u32) -> Duration {
+        if count < FREE_TRIES {
+            return Duration::ZERO;
+        }
+        let doublings = (count - FREE_TRIES).min(20);
+        FIRST_WAIT
+            .saturating_mul(1u32 << doublings)
+            .min(LONGEST_WAIT)
+    }
+
+    /// `Err(wait)` while `staff` must still wait before the next try.
+    pub fn check(&self, staff: StaffId) -> Result<(), Duration> {
+        let Some(f) = self.map().get(&staff).copied() else {
+            return Ok(());
+        };
+        let ready = f.last + Self::wait_after(f.count);
+        let now = self.clock.now();
+        if now < ready {
+            Err(ready - now)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Counts a wrong PIN.
+    pub fn fail(&self, staff: StaffId) {
+        let now = self.clock.now();
+        let mut map = self.map();
+        let f = map.entry(staff).or_insert(Failures {
+            count: 0,
+            last: now,
+        });
+        f.count = f.count.saturating_add(1);
+        f.last = now;
+    }
+
+    /// Forgets the wrong PINs after a right one.
+    pub fn succeed(&self, staff: StaffId) {
+        self.map().remove(&staff);
+    }
+}
+
+fn refuse(store: &dyn Store, login: &str, staff: StaffId, err: AuthError) -> AuthError {
+    let reason = match &err {
+        AuthError::WrongPin { .. } => "wrong PIN".to_string(),
+        AuthError::TryAgain { seconds, .. } => {
+            format!("too many wrong PINs (next try allowed in {seconds} s)")
+        }
+        AuthError::Inactive { .. } => "inactive account".to_string(),
+        AuthError::NoPin { .. } => "no PIN set".to_string(),
+        AuthError::PinNotRestored { .. } => "PIN not restored".to_string(),
+        other => other.to_string(),
+    };
+    let event = AuditEvent::SignInFailed {
+        staff: Some(staff),
+        reason,
+    };
+    if let Err(e) = store.record_event(event, &Actor::login(login)) {
+        tracing::warn!(error = %e, "could not record a failed sign-in");
+    }
+    err
+}
+
+/// Checks `pin` for `staff` here (not through a server): active account,
+/// not throttled, PIN right. Success and failure both go to the audit
+/// trail; a success that cannot be recorded is refused.
+pub fn verify_pin(
+    store: &dyn Store,
+    throttle: &Throttle,
+    staff: StaffId,
+    pin: &str,
+    login: &str,
+) -> Result<Record<Staff>, AuthError> {
+    let rec = store.staff(staff)?;
+    let name = escape_line(&rec.name).into_owned();
+    if !rec.active {
+        return Err(refuse(store, login, staff, AuthError::Inactive { name }));
+    }
+    if let Err(wait) = throttle.check(staff) {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Err(refuse(
+            store,
+            login,
+            staff,
+            AuthError::TryAgain { name, seconds },
+        ));
+    }
+    let hash = match rec.pin_hash.as_deref() {
+        None => return Err(refuse(store, login, staff, AuthError::NoPin { name })),
+        Some(h) if !usable_hash(h) => {
+            return Err(refuse(
+                store,
+                login,
+                staff,
+                AuthError::PinNotRestored { name },
+            ))
+        }
+        Some(h) => h,
+    };
+    if !pin_matches(hash, pin) {
+        throttle.fail(staff);
+        return Err(refuse(store, login, staff, AuthError::WrongPin { name }));
+    }
+    throttle.succeed(staff);
+    store.record_event(AuditEvent::SignedIn { staff }, &Actor::staff(staff, login))?;
+    Ok(rec)
+}
+
+/// Signs in: through the server when the store is one (the server checks
+/// and binds the session), else here with `throttle`.
+pub fn sign_in(
+    store: &dyn Store,
+    throttle: &Throttle,
+    staff: StaffId,
+    pin: &str,
+    login: &str,
+) -> Result<Record<Staff>, AuthError> {
+    match store.sign_in(staff, pin)? {
+        Some(rec) => Ok(rec),
+        None => verify_pin(store, throttle, staff, pin, login),
+    }
+}
+
+/// Sets (or replaces) the PIN of `staff`. Who may do it is the caller's
+/// and the server's business: admins for anyone, everyone for themselves.
+pub fn set_pin(
+    store: &dyn Store,
+    actor: &Actor,
+    staff: StaffId,
+    pin: &str,
+) -> Result<Record<Staff>, AuthError> {
+    let hash = hash_pin(pin)?;
+    let mut rec = store.staff(staff)?;
+    rec.pin_hash = Some(hash);
+    Ok(store.update_staff(&rec, actor)?)
+}
+
+/// True once any active staff member has a PIN: from then on every
+/// session signs in. Fails closed: if the staff cannot be read, sign-in
+/// is required.
+pub fn sign_in_required(store: &dyn Store) -> bool {
+    match store.list_staff() {
+        Ok(staff) => staff_require_sign_in(&staff),
+        Err(_) => true,
+    }
+}
+
+/// [`sign_in_required`] over a list already read.
+pub fn staff_require_sign_in(staff: &[Record<Staff>]) -> bool {
+    staff.iter().any(|s| s.active && s.pin_hash.is_some())
+}
+
+/// True if some active admin has a PIN that can be checked, so someone can
+/// always manage the staff once sign-in is required.
+pub fn admin_can_sign_in(staff: &[Record<Staff>]) -> bool {
+    staff.iter().any(|s| {
+        s.active && s.role == Role::Admin && s.pin_hash.as_deref().is_some_and(usable_hash)
+    })
+}
+
+/// Refuses a change to a staff record that would leave nobody able to
+/// manage staff: while some active admin can sign in, one must still be
+/// able to afterwards.
+pub fn keeps_an_admin(staff: &[Record<Staff>], changed: &Record<Staff>) -> Result<(), AuthError> {
+    if !admin_can_sign_in(staff) {
+        return Ok(());
+    }
+    let after: Vec<Record<Staff>> = staff
+        .iter()
+        .map(|s| {
+            if s.id == changed.id {
+                changed.clone()
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    if admin_can_sign_in(&after) {
+        Ok(())
+    } else {
+        Err(AuthError::Store(StoreError::Refused(format!(
+            "this change would leave no active admin who can sign in; make someone else an admin with a PIN first (changing {})",
+            escape_line(&changed.name)
+        ))))
+    }
+}
+
+/// Replaces a PIN hash with [`HIDDEN_PIN`] before a record leaves a server.
+pub fn hide_pin(rec: &mut Record<Staff>) {
+    if rec.pin_hash.is_some() {
+        rec.pin_hash = Some(HIDDEN_PIN.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{AuditFilter, SledStore};
+
+    /// A clock the test moves by hand.
+    struct ManualClock {
+        start: Instant,
+        offset: Mutex<Duration>,
+    }
+
+    impl ManualClock {
+        fn new() -> Arc<Self> {
+            Arc::new(ManualClock {
+                start: Instant::now(),
+                offset: Mutex::new(Duration::ZERO),
+            })
+        }
+        fn advance(&self, by: Duration) {
+            let mut o = self.offset.lock().unwrap();
+            *o += by;
+        }
+    }
+
+    impl Clock for ManualClock {
+        fn now(&self) -> Instant {
+            self.start + *self.offset.lock().unwrap()
+        }
+    }
+
+    fn store_with(role: Role, pin: Option<&str>) -> (tempfile::TempDir, SledStore, StaffId) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
+        let mut s = Staff::new("Ana Ruiz", role);
+        if let Some(p) = pin {
+            s.pin_hash = Some(hash_pin(p).unwrap());
+        }
+        let rec = store.create_staff(s, &Actor::login("setup")).unwrap();
+        (dir, store, rec.id)
+    }
+
+    #[test]
+    fn hashes_are_salted_argon2id_and_verify_only_the_right_pin() {
+        let a = hash_pin("2468").unwrap();
+        let b = hash_pin("2468").unwrap();
+        assert_ne!(a, b, "a fresh salt each time");
+        assert!(a.starts_with("$argon2id$"), "{a}");
+        assert!(!a.contains("2468"));
+        assert!(pin_matches(&a, "2468"));
+        assert!(!pin_matches(&a, "2469"));
+        assert!(!pin_matches(HIDDEN_PIN, "2468"));
+        assert!(!usable_hash(HIDDEN_PIN));
+    }
+
+    #[test]
+    fn pins_shorter_than_four_are_refused() {
+        assert!(matches!(check_pin_rules("123"), Err(AuthError::BadPin(_))));
+        assert!(matches!(check_pin_rules("    "), Err(AuthError::BadPin(_))));
+        assert!(check_pin_rules("1234").is_ok());
+        assert!(check_pin_rules(&"x".repeat(MAX_PIN_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn right_pin_signs_in_and_is_audited() {
+        let (_d, store, id) = store_with(Role::PeerSpecialist, Some("1357"));
+        let t = Throttle::default();
+        let rec = verify_pin(&store, &t, id, "1357", "ana").unwrap();
+        assert_eq!(rec.id, id);
+        let log = store.audit(&AuditFilter::default()).unwrap();
+        assert_eq!(log[0].event, AuditEvent::SignedIn { staff: id });
+        assert_eq!(log[0].actor, Actor::staff(id, "ana"));
+    }
+
+    #[test]
+    fn wrong_pin_is_refused_and_audited() {
+        let (_d, store, id) = store_with(Role::PeerSpecialist, Some("1357"));
+        let t = Throttle::default();
+        let err = verify_pin(&store, &t, id, "0000", "mallory").unwrap_err();
+        assert_eq!(err.to_string(), "wrong PIN for Ana Ruiz");
+        let log = store.audit(&AuditFilter::default()).unwrap();
+        assert_eq!(
+            log[0].event,
+            AuditEvent::SignInFailed {
+                staff: Some(id),
+                reason: "wrong PIN".into()
+            }
+        );
+        assert_eq!(log[0].actor, Actor::login("mallory"));
+    }
+
+    #[test]
+    fn repeated_wrong_pins_wait_longer_each_time_then_reset() {
+        let (_d, store, id) = store_with(Role::Admin, Some("1357"));
+        let clock = ManualClock::new();
+        let t = Throttle::new(clock.clone());
+        for _ in 0..FREE_TRIES {
+            assert!(matches!(
+                verify_pin(&store, &t, id, "0000", "x"),
+                Err(AuthError::WrongPin { .. })
+            ));
+        }
+        // Now even the right PIN must wait: that is what makes guessing slow.
+        let err = verify_pin(&store, &t, id, "1357", "x").unwrap_err();
+        assert_eq!(err.retry_after(), Some(FIRST_WAIT));
+        assert!(err.to_string().contains("try again in 5 s"), "{err}");
+        clock.advance(FIRST_WAIT);
+        assert!(matches!(
+            verify_pin(&store, &t, id, "0000", "x"),
+            Err(AuthError::WrongPin { .. })
+        ));
+        let err = verify_pin(&store, &t, id, "1357", "x").unwrap_err();
+        assert_eq!(err.retry_after(), Some(FIRST_WAIT * 2), "doubles");
+        clock.advance(FIRST_WAIT * 2);
+        verify_pin(&store, &t, id, "1357", "x").unwrap();
+        // A right PIN forgets the wrong ones.
+        assert!(t.check(id).is_ok());
+        assert!(matches!(
+            verify_pin(&store, &t, id, "0000", "x"),
+            Err(AuthError::WrongPin { .. })
+        ));
+        assert!(t.check(id).is_ok(), "one wrong PIN after a reset is free");
+        assert_eq!(Throttle::wait_after(60), LONGEST_WAIT);
+    }
+
+    #[test]
+    fn inactive_staff_and_missing_pins_are_refused() {
+        let (_d, store, id) = store_with(Role::Admin, None);
+        let t = Throttle::default();
+        assert!(matches!(
+            verify_pin(&store, &t, id, "1234", "x"),
+            Err(AuthError::NoPin { .. })
+        ));
+        let mut rec = set_pin(&store, &Actor::login("x"), id, "1234").unwrap();
+        rec.pin_hash = Some(HIDDEN_PIN.into());
+        let mut rec = store.update_staff(&rec, &Actor::login("x")).unwrap();
+        assert!(matches!(
+            verify_pin(&store, &t, id, "1234", "x"),
+            Err(AuthError::PinNotRestored { .. })
+        ));
+        rec.active = false;
+        store.update_staff(&rec, &Actor::login("x")).unwrap();
+        assert!(matches!(
+            verify_pin(&store, &t, id, "1234", "x"),
+            Err(AuthError::Inactive { .. })
+        ));
+    }
+
+    #[test]
+    fn sign_in_is_required_once_anyone_has_a_pin() {
+        let (_d, store, id) = store_with(Role::PeerSpecialist, None);
+        assert!(!sign_in_required(&store));
+        set_pin(&store, &Actor::login("x"), id, "9999").unwrap();
+        assert!(sign_in_required(&store));
+        let staff = store.list_staff().unwrap();
+        assert!(
+            !admin_can_sign_in(&staff),
+            "a peer specialist is not an admin"
+        );
+    }
+
+    #[test]
+    fn roles_have_exactly_their_permissions() {
+        let ps = Staff::new("P", Role::PeerSpecialist);
+        let sup = Staff::new("S", Role::Supervisor);
+        let adm = Staff::new("A", Role::Admin);
+        for p in [
+            Permission::ReadAudit,
+            Permission::ManageStaff,
+            Permission::ChangeSettings,
+            Permission::Export,
+        ] {
+            assert!(require(&ps, p).is_err(), "{p:?}");
+            assert!(require(&adm, p).is_ok(), "{p:?}");
+        }
+        assert!(require(&sup, Permission::ReadAudit).is_ok());
+        assert!(require(&sup, Permission::Export).is_ok());
+        assert!(require(&sup, Permission::ManageStaff).is_err());
+        assert!(require(&sup, Permission::ChangeSettings).is_err());
+        let msg = require(&ps, Permission::ReadAudit).unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "reading the audit log is for supervisor and admin only; P is a peer specialist"
+        );
+    }
+}

@@ -1,0 +1,679 @@
+//! The client side: [`RemoteStore`] implements [`Store`] over the server's
+//! socket, and [`open_store`] picks it or the embedded store.
+
+use std::collections::HashMap;
+use std::io;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::model::{
+    Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId, Record,
+    SessionId, Settings, Staff, StaffId,
+};
+use crate::store::{
+    AuditEntry, AuditEvent, AuditFilter, Change, ChangeKind, Counts, SledStore, Snapshot, Store,
+    StoreError, StoreResult,
+};
+
+use super::protocol::{
+    decode, encode, read_frame, write_frame, FrameError, Hello, HelloReply, Request, Response,
+    MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
+};
+use super::socket_path;
+
+/// How long to wait for the server's hello.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long to wait for any answer before giving up on the server.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
+/// After the store's lock was found taken, how long to keep looking for a
+/// server that may be starting.
+const STARTING_SERVER_WAIT: Duration = Duration::from_secs(3);
+/// How long a subscription keeps trying to reach a server that went away.
+const NOTICE_RECONNECT_FOR: Duration = Duration::from_secs(5 * 60);
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Why connecting to a server did not give a store.
+#[derive(Debug)]
+pub enum ConnectError {
+    /// No server listens there (no socket, or a stale one): open the store
+    /// directly.
+    NoServer,
+    /// A server is there but cannot be used; the message says why.
+    Failed(StoreError),
+}
+
+/// Who this session signed in as, kept so that a reconnection (after a
+/// server restart) signs in again without asking.
+type Credentials = Arc<Mutex<Option<(StaffId, String)>>>;
+
+/// The store behind a `caseload serve` process.
+///
+/// Calls are serialized over one connection. If the server restarted, the
+/// next call reconnects (and signs in again); a read is resent once, a
+/// write is not — it may have been saved before the connection dropped —
+/// and the error says so.
+pub struct RemoteStore {
+    socket: PathBuf,
+    conn: Mutex<Option<UnixStream>>,
+    credentials: Credentials,
+    /// The server's answer to `location`, asked once (a status line may
+    /// ask on every frame).
+    location: std::sync::OnceLock<String>,
+}
+
+fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError {
+    if was_write {
+        StoreError::Remote(format!(
+            "lost the connection to the caseload server at {} ({e}); the change may or may not have been saved: look before trying again",
+            socket.display()
+        ))
+    } else {
+        StoreError::Remote(format!(
+            "lost the connection to the caseload server at {} ({e}); check that it is running (`systemctl status caseload`) and try again",
+            socket.display()
+        ))
+    }
+}
+
+/// Connects, exchanges hellos, and signs in again with `credentials`.
+fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStream, ConnectError> {
+    let stream = match UnixStream::connect(socket) {
+        Ok(s) => s,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+            ) =>
+        {
+            return Err(ConnectError::NoServer)
+        }
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            return Err(ConnectError::Failed(StoreError::Remote(format!(
+                "the caseload server at {} does not let this user ({}) connect; ask an admin to add you to its group (see docs/server.md)",
+                socket.display(),
+                crate::ops::os_login()
+            ))))
+        }
+        Err(e) => {
+            return Err(ConnectError::Failed(StoreError::Remote(format!(
+                "cannot connect to the caseload server at {}: {e}",
+                socket.display()
+            ))))
+        }
+    };
+    let failed = |what: String| {
+        ConnectError::Failed(StoreError::Remote(format!(
+            "the caseload server at {} {what}",
+            socket.display()
+        )))
+    };
+    let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
+    let hello = encode(&Hello::ours()).map_err(|e| failed(format!("cannot be greeted: {e}")))?;
+    write_frame(&stream, &hello).map_err(|e| failed(format!("closed the connection ({e})")))?;
+    let mut reader = &stream;
+    let reply = match read_frame(&mut reader, 64 * 1024) {
+        Ok(bytes) => decode::<HelloReply>(&bytes)
+            .map_err(|_| failed("answered in a way this caseload cannot read".into()))?,
+        Err(FrameError::Closed) => return Err(failed("closed the connection at once".into())),
+        Err(e) => return Err(failed(format!("did not answer ({e:?})"))),
+    };
+    if !reply.accepted {
+        return Err(ConnectError::Failed(StoreError::Remote(reply.message)));
+    }
+    if reply.protocol != PROTOCOL {
+        return Err(ConnectError::Failed(StoreError::Remote(format!(
+            "the caseload server at {} speaks protocol {} (caseload {}), this caseload speaks {PROTOCOL} (caseload {}); upgrade caseload so that both are the same version",
+            socket.display(),
+            reply.protocol,
+            reply.version,
+            env!("CARGO_PKG_VERSION")
+        ))));
+    }
+    let _ = stream.set_read_timeout(Some(ANSWER_TIMEOUT));
+    let creds = lock(credentials).clone();
+    if let Some((staff, pin)) = creds {
+        // Signing in again after a reconnection; if it fails (the PIN was
+        // changed meanwhile), the session is simply not signed in and the
+        // server says so on the next request.
+        let pin = super::protocol::Pin(pin);
+        let _ = exchange(&stream, &Request::SignIn { staff, pin });
+    }
+    Ok(stream)
+}
+
+/// Sends one request and reads its answer on `stream`.
+fn exchange(stream: &UnixStream, request: &Request) -> Result<Response, Exchange> {
+    let bytes = encode(request).map_err(Exchange::Unsendable)?;
+    write_frame(stream, &bytes).map_err(Exchange::NotSent)?;
+    let mut reader = stream;
+    let frame = read_frame(&mut reader, MAX_RESPONSE_BYTES).map_err(|e| match e {
+        FrameError::Closed => Exchange::NoAnswer(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "the server closed the connection",
+        )),
+        FrameError::TooLarge(n) => Exchange::NoAnswer(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("an answer of {n} bytes is too large"),
+        )),
+        FrameError::Io(e) => Exchange::NoAnswer(e),
+    })?;
+    decode(&frame).map_err(|e| Exchange::NoAnswer(io::Error::new(io::ErrorKind::InvalidData, e)))
+}
+
+enum Exchange {
+    /// The request could not be encoded.
+    Unsendable(io::Error),
+    /// The request did not go out: safe to resend on a new connection.
+    NotSent(io::Error),
+    /// It went out but no answer came back.
+    NoAnswer(io::Error),
+}
+
+/// True if a caseload server answers on `socket`.
+pub fn server_answers(socket: &Path) -> bool {
+    let creds: Credentials = Arc::new(Mutex::new(None));
+    match open_connection(socket, &creds) {
+        Ok(_) => true,
+        Err(ConnectError::NoServer) => false,
+        Err(ConnectError::Failed(_)) => socket.exists(),
+    }
+}
+
+impl RemoteStore {
+    /// Connects to the server listening on `socket`.
+    pub fn connect(socket: &Path) -> Result<RemoteStore, ConnectError> {
+        let credentials: Credentials = Arc::new(Mutex::new(None));
+        let stream = open_connection(socket, &credentials)?;
+        Ok(RemoteStore {
+            socket: socket.to_path_buf(),
+            conn: Mutex::new(Some(stream)),
+            credentials,
+            location: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The socket it talks to.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    fn call(&self, request: Request) -> StoreResult<Response> {
+        let resendable = request.is_read();
+        let size = encode(&request).map(|b| b.len()).unwrap_or(0);
+        if size > MAX_REQUEST_BYTES {
+            return Err(StoreError::Refused(format!(
+                "this request is {} MiB, more than the {} MiB the caseload server accepts at once",
+                size >> 20,
+                MAX_REQUEST_BYTES >> 20
+            )));
+        }
+        let mut conn = lock(&self.conn);
+        let mut last_error: Option<io::Error> = None;
+        for _attempt in 0..2 {
+            if conn.is_none() {
+                match open_connection(&self.socket, &self.credentials) {
+                    Ok(s) => *conn = Some(s),
+                    Err(ConnectError::NoServer) => {
+                        let e = last_error.unwrap_or_else(|| {
+                            io::Error::new(io::ErrorKind::NotConnected, "it is not running")
+                        });
+                        return Err(lost(&self.socket, &e, false));
+                    }
+                    Err(ConnectError::Failed(e)) => return Err(e),
+                }
+            }
+            let Some(stream) = conn.as_ref() else {
+                continue;
+            };
+            match exchange(stream, &request) {
+                Ok(Response::Error(e)) => return Err(e.into()),
+                Ok(r) => return Ok(r),
+                Err(Exchange::Unsendable(e)) => {
+                    return Err(StoreError::Remote(format!(
+                        "cannot encode the request: {e}"
+                    )))
+                }
+                Err(Exchange::NotSent(e)) => {
+                    // The old connection was dead (a server restart): the
+                    // request never left, so a new connection may send it.
+                    *conn = None;
+                    last_error = Some(e);
+                }
+                Err(Exchange::NoAnswer(e)) => {
+                    *conn = None;
+                    if !resendable {
+                        return Err(lost(&self.socket, &e, true));
+                    }
+                    last_error = Some(e);
+                }
+            }
+        }
+        let e = last_error
+            .unwrap_or_else(|| io::Error::new(io::ErrorKind::NotConnected, "no connection"));
+        Err(lost(&self.socket, &e, !resendable))
+    }
+}
+
+fn unexpected(r: Response) -> StoreError {
+    let name = format!("{r:?}");
+    let name = name
+        .split(['(', ' ', '{'])
+        .next()
+        .unwrap_or("?")
+        .to_string();
+    StoreError::Remote(format!(
+        "the caseload server gave an unexpected answer ({name}); are both the same version?"
+    ))
+}
+
+macro_rules! expect {
+    ($self:ident, $req:expr, $variant:ident) => {
+        match $self.call($req)? {
+            Response::$variant(v) => Ok(v),
+            other => Err(unexpected(other)),
+        }
+    };
+}
+
+fn done(r: Response) -> StoreResult<()> {
+    match r {
+        Response::Done => Ok(()),
+        other => Err(unexpected(other)),
+    }
+}
+
+fn limit(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+impl Store for RemoteStore {
+    fn location(&self) -> String {
+        if let Some(l) = self.location.get() {
+            return l.clone();
+        }
+        match self.call(Request::Location) {
+            Ok(Response::Location(l)) => self
+                .location
+                .get_or_init(|| format!("{l} (via {})", self.socket.display()))
+                .clone(),
+            _ => format!("the caseload server at {}", self.socket.display()),
+        }
+    }
+    fn counts(&self) -> StoreResult<Counts> {
+        expect!(self, Request::Counts, Counts)
+    }
+    fn settings(&self) -> StoreResult<Settings> {
+        expect!(self, Request::Settings, Settings)
+    }
+    fn save_settings(&self, settings: &Settings, actor: &Actor) -> StoreResult<()> {
+        done(self.call(Request::SaveSettings {
+            settings: settings.clone(),
+            actor: actor.clone(),
+        })?)
+    }
+    fn create_staff(&self, staff: Staff, actor: &Actor) -> StoreResult<Record<Staff>> {
+        let actor = actor.clone();
+        expect!(self, Request::CreateStaff { staff, actor }, Staff)
+    }
+    fn update_staff(&self, staff: &Record<Staff>, actor: &Actor) -> StoreResult<Record<Staff>> {
+        let (staff, actor) = (staff.clone(), actor.clone());
+        expect!(self, Request::UpdateStaff { staff, actor }, Staff)
+    }
+    fn staff(&self, id: StaffId) -> StoreResult<Record<Staff>> {
+        expect!(self, Request::Staff(id), Staff)
+    }
+    fn list_staff(&self) -> StoreResult<Vec<Record<Staff>>> {
+        expect!(self, Request::ListStaff, StaffList)
+    }
+    fn create_peer(&self, peer: Peer, actor: &Actor) -> StoreResult<Record<Peer>> {
+        let actor = actor.clone();
+        expect!(self, Request::CreatePeer { peer, actor }, Peer)
+    }
+    fn update_peer(&self, peer: &Record<Peer>, actor: &Actor) -> StoreResult<Record<Peer>> {
+        let (peer, actor) = (peer.clone(), actor.clone());
+        expect!(self, Request::UpdatePeer { peer, actor }, Peer)
+    }
+    fn delete_peer(&self, id: PeerId, actor: &Actor) -> StoreResult<()> {
+        let actor = actor.clone();
+        done(self.call(Request::DeletePeer { id, actor })?)
+    }
+    fn peer(&self, id: PeerId) -> StoreResult<Record<Peer>> {
+        expect!(self, Request::Peer(id), Peer)
+    }
+    fn list_peers(&self) -> StoreResult<Vec<Record<Peer>>> {
+        expect!(self, Request::ListPeers, Peers)
+    }
+    fn create_goal(&self, goal: Goal, actor: &Actor) -> StoreResult<Record<Goal>> {
+        let actor = actor.clone();
+        expect!(self, Request::CreateGoal { goal, actor }, Goal)
+    }
+    fn update_goal(&self, goal: &Record<Goal>, actor: &Actor) -> StoreResult<Record<Goal>> {
+        let (goal, actor) = (goal.clone(), actor.clone());
+        expect!(self, Request::UpdateGoal { goal, actor }, Goal)
+    }
+    fn delete_goal(&self, id: GoalId, actor: &Actor) -> StoreResult<()> {
+        let actor = actor.clone();
+        done(self.call(Request::DeleteGoal { id, actor })?)
+    }
+    fn goal(&self, id: GoalId) -> StoreResult<Record<Goal>> {
+        expect!(self, Request::Goal(id), Goal)
+    }
+    fn goals_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<Goal>>> {
+        expect!(self, Request::GoalsForPeer(peer), Goals)
+    }
+    fn goals_due_for_review(&self, date: NaiveDate) -> StoreResult<Vec<Record<Goal>>> {
+        expect!(self, Request::GoalsDueForReview(date), Goals)
+    }
+    fn create_checkin(&self, checkin: CheckIn, actor: &Actor) -> StoreResult<Record<CheckIn>> {
+        let actor = actor.clone();
+        expect!(self, Request::CreateCheckIn { checkin, actor }, CheckIn)
+    }
+    fn create_checkins(
+        &self,
+        checkins: Vec<CheckIn>,
+        actor: &Actor,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        let actor = actor.clone();
+        expect!(self, Request::CreateCheckIns { checkins, actor }, CheckIns)
+    }
+    fn update_checkin(
+        &self,
+        checkin: &Record<CheckIn>,
+        actor: &Actor,
+    ) -> StoreResult<Record<CheckIn>> {
+        let (checkin, actor) = (checkin.clone(), actor.clone());
+        expect!(self, Request::UpdateCheckIn { checkin, actor }, CheckIn)
+    }
+    fn delete_checkin(&self, id: CheckInId, actor: &Actor) -> StoreResult<()> {
+        let actor = actor.clone();
+        done(self.call(Request::DeleteCheckIn { id, actor })?)
+    }
+    fn checkin(&self, id: CheckInId) -> StoreResult<Record<CheckIn>> {
+        expect!(self, Request::CheckIn(id), CheckIn)
+    }
+    fn recent_checkins(&self, peer: PeerId, n: usize) -> StoreResult<Vec<Record<CheckIn>>> {
+        let limit = limit(n);
+        expect!(self, Request::RecentCheckIns { peer, limit }, CheckIns)
+    }
+    fn checkins_for_peer_between(
+        &self,
+        peer: PeerId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        expect!(
+            self,
+            Request::CheckInsForPeerBetween { peer, from, to },
+            CheckIns
+        )
+    }
+    fn checkins_on(&self, date: NaiveDate) -> StoreResult<Vec<Record<CheckIn>>> {
+        expect!(self, Request::CheckInsOn(date), CheckIns)
+    }
+    fn checkins_for_goal(&self, goal: GoalId) -> StoreResult<Vec<Record<CheckIn>>> {
+        expect!(self, Request::CheckInsForGoal(goal), CheckIns)
+    }
+    fn last_checkins_before(
+        &self,
+        before: DateTime<Utc>,
+    ) -> StoreResult<HashMap<PeerId, Record<CheckIn>>> {
+        expect!(self, Request::LastCheckInsBefore(before), LastCheckIns)
+    }
+    fn followups_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        expect!(self, Request::FollowupsBetween { from, to }, CheckIns)
+    }
+    fn checkins_page(
+        &self,
+        after: Option<CheckInId>,
+        n: usize,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        let limit = limit(n);
+        expect!(self, Request::CheckInsPage { after, limit }, CheckIns)
+    }
+    fn create_group(&self, group: Group, actor: &Actor) -> StoreResult<Record<Group>> {
+        let actor = actor.clone();
+        expect!(self, Request::CreateGroup { group, actor }, Group)
+    }
+    fn update_group(&self, group: &Record<Group>, actor: &Actor) -> StoreResult<Record<Group>> {
+        let (group, actor) = (group.clone(), actor.clone());
+        expect!(self, Request::UpdateGroup { group, actor }, Group)
+    }
+    fn group(&self, id: GroupId) -> StoreResult<Record<Group>> {
+        expect!(self, Request::Group(id), Group)
+    }
+    fn list_groups(&self) -> StoreResult<Vec<Record<Group>>> {
+        expect!(self, Request::ListGroups, Groups)
+    }
+    fn create_session(
+        &self,
+        session: GroupSession,
+        actor: &Actor,
+    ) -> StoreResult<Record<GroupSession>> {
+        let actor = actor.clone();
+        expect!(self, Request::CreateSession { session, actor }, Session)
+    }
+    fn update_session(
+        &self,
+        session: &Record<GroupSession>,
+        actor: &Actor,
+    ) -> StoreResult<Record<GroupSession>> {
+        let (session, actor) = (session.clone(), actor.clone());
+        expect!(self, Request::UpdateSession { session, actor }, Session)
+    }
+    fn delete_session(&self, id: SessionId, actor: &Actor) -> StoreResult<()> {
+        let actor = actor.clone();
+        done(self.call(Request::DeleteSession { id, actor })?)
+    }
+    fn session(&self, id: SessionId) -> StoreResult<Record<GroupSession>> {
+        expect!(self, Request::Session(id), Session)
+    }
+    fn sessions_for_group(&self, group: GroupId) -> StoreResult<Vec<Record<GroupSession>>> {
+        expect!(self, Request::SessionsForGroup(group), Sessions)
+    }
+    fn sessions_on(&self, date: NaiveDate) -> StoreResult<Vec<Record<GroupSession>>> {
+        expect!(self, Request::SessionsOn(date), Sessions)
+    }
+    fn sessions_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<GroupSession>>> {
+        expect!(self, Request::SessionsForPeer(peer), Sessions)
+    }
+    fn sessions_page(
+        &self,
+        after: Option<SessionId>,
+        n: usize,
+    ) -> StoreResult<Vec<Record<GroupSession>>> {
+        let limit = limit(n);
+        expect!(self, Request::SessionsPage { after, limit }, Sessions)
+    }
+    fn import(&self, snapshot: Snapshot, actor: &Actor) -> StoreResult<Counts> {
+        // A served store always has its admin, so it is never empty: say so
+        // before sending what may be hundreds of megabytes.
+        let existing = self.counts()?;
+        if existing != Counts::default() {
+            return Err(StoreError::Refused(format!(
+                "import goes into an empty store, but the store served at {} already holds {} staff, {} peers and {} check-ins; import into a new --data-dir while no server runs for it",
+                self.socket.display(),
+                existing.staff,
+                existing.peers,
+                existing.checkins
+            )));
+        }
+        let actor = actor.clone();
+        expect!(self, Request::Import { snapshot, actor }, Counts)
+    }
+
+    fn subscribe(&self) -> Option<Receiver<Change>> {
+        let (tx, rx) = mpsc::channel();
+        let socket = self.socket.clone();
+        let credentials = Arc::clone(&self.credentials);
+        // Subscribe before returning, so that every change saved after this
+        // call is announced; only reconnections happen in the background.
+        let first = subscribed_connection(&socket, &credentials);
+        std::thread::Builder::new()
+            .name("caseload-notices".into())
+            .spawn(move || follow_notices(&socket, &credentials, &tx, first))
+            .ok()?;
+        Some(rx)
+    }
+
+    fn record_event(&self, event: AuditEvent, actor: &Actor) -> StoreResult<()> {
+        let ends_session = matches!(event, AuditEvent::Locked | AuditEvent::SignedOut);
+        let actor = actor.clone();
+        done(self.call(Request::RecordEvent { event, actor })?)?;
+        if ends_session {
+            // A locked session must not sign itself in again on reconnect.
+            *lock(&self.credentials) = None;
+        }
+        Ok(())
+    }
+
+    fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        expect!(self, Request::Audit(filter.clone()), Audit)
+    }
+
+    fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
+        let pin = pin.to_string();
+        let rec = expect!(
+            self,
+            Request::SignIn {
+                staff,
+                pin: super::protocol::Pin(pin.clone())
+            },
+            SignedIn
+        )?;
+        *lock(&self.credentials) = Some((staff, pin));
+        Ok(Some(rec))
+    }
+}
+
+/// Reads notices on a connection of its own and forwards them to `tx`;
+/// after losing the server, keeps reconnecting for a while and then tells
+/// the subscriber to reload everything (notices may have been missed).
+fn follow_notices(
+    socket: &Path,
+    credentials: &Credentials,
+    tx: &Sender<Change>,
+    first: Option<UnixStream>,
+) {
+    let mut connected_before = false;
+    let mut down_since = Instant::now();
+    let mut next = first;
+    loop {
+        let subscribed = next
+            .take()
+            .or_else(|| subscribed_connection(socket, credentials));
+        let Some(stream) = subscribed else {
+            if down_since.elapsed() > NOTICE_RECONNECT_FOR {
+                return; // the receiver sees the channel close
+            }
+            std::thread::sleep(Duration::from_millis(250));
+            continue;
+        };
+        if connected_before {
+            let everything = Change {
+                kind: ChangeKind::Everything,
+                id: String::new(),
+            };
+            if tx.send(everything).is_err() {
+                return;
+            }
+        }
+        connected_before = true;
+        let _ = stream.set_read_timeout(None);
+        let mut reader = &stream;
+        while let Ok(bytes) = read_frame(&mut reader, MAX_RESPONSE_BYTES) {
+            match decode::<Response>(&bytes) {
+                Ok(Response::Notice(change)) => {
+                    if tx.send(change).is_err() {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        down_since = Instant::now();
+    }
+}
+
+/// A new connection switched to notices, if the server is there.
+fn subscribed_connection(socket: &Path, credentials: &Credentials) -> Option<UnixStream> {
+    let stream = open_connection(socket, credentials).ok()?;
+    match exchange(&stream, &Request::Subscribe) {
+        Ok(Response::Subscribed) => Some(stream),
+        _ => None,
+    }
+}
+
+/// A store opened by [`open`], and how.
+pub struct Opened {
+    /// The store: remote when a server runs, else embedded.
+    pub store: Arc<dyn Store>,
+    /// The server's socket, when the store is served.
+    pub served_by: Option<PathBuf>,
+    /// True when opening the embedded store rolled back an interrupted
+    /// import (tell the user).
+    pub rolled_back_import: bool,
+}
+
+/// Opens the store in `dir` the way every command and the UI should: through
+/// the server if one answers on `<dir>/caseload.sock`, else directly. A
+/// stale socket (no listener) is ignored; the server removes it when it
+/// starts. A store whose lock is taken gets a few seconds for a starting
+/// server to answer, so a second process never sees a lock error while a
+/// server runs.
+pub fn open(dir: &Path) -> Result<Opened, StoreError> {
+    let socket = socket_path(dir);
+    let remote = |r: RemoteStore| Opened {
+        store: Arc::new(r),
+        served_by: Some(socket.clone()),
+        rolled_back_import: false,
+    };
+    match RemoteStore::connect(&socket) {
+        Ok(r) => return Ok(remote(r)),
+        Err(ConnectError::Failed(e)) => return Err(e),
+        Err(ConnectError::NoServer) => {}
+    }
+    match SledStore::open(dir) {
+        Ok(s) => {
+            let rolled_back_import = s.rolled_back_import();
+            Ok(Opened {
+                store: Arc::new(s),
+                served_by: None,
+                rolled_back_import,
+            })
+        }
+        Err(StoreError::InUse { path }) => {
+            let deadline = Instant::now() + STARTING_SERVER_WAIT;
+            while Instant::now() < deadline {
+                match RemoteStore::connect(&socket) {
+                    Ok(r) => return Ok(remote(r)),
+                    Err(ConnectError::Failed(e)) => return Err(e),
+                    Err(ConnectError::NoServer) => std::thread::sleep(Duration::from_millis(100)),
+                }
+            }
+            Err(StoreError::InUse { path })
+        }
+        Err(e @ StoreError::Io { .. }) if socket.exists() => Err(StoreError::Remote(format!(
+            "{e}, and no caseload server answers at {}; ask an admin to start it (`systemctl start caseload`)",
+            socket.display()
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens the store in `dir`: through the running server, else directly.
+pub fn open_store(dir: &Path) -> Result<Arc<dyn Store>, StoreError> {
+    open(dir).map(|o| o.store)
+}

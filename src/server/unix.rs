@@ -1,0 +1,138 @@
+//! The few operating-system calls std does not offer: sending without
+//! SIGPIPE, reading who is on the other end of a socket, and looking up
+//! users and groups. Each `unsafe` block has its reason beside it.
+
+use std::ffi::{CStr, CString};
+use std::io;
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+
+/// Writes all of `bytes` with `MSG_NOSIGNAL`: a vanished peer becomes an
+/// `EPIPE` error rather than a signal that ends the process.
+pub fn send_all(stream: &UnixStream, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        // SAFETY: the pointer and length describe the live slice `bytes`;
+        // the descriptor belongs to `stream`, which outlives the call.
+        let n = unsafe {
+            libc::send(
+                stream.as_raw_fd(),
+                bytes.as_ptr().cast(),
+                bytes.len(),
+                libc::MSG_NOSIGNAL,
+            )
+        };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::WriteZero,
+                "the socket took nothing",
+            ));
+        }
+        bytes = &bytes[n as usize..];
+    }
+    Ok(())
+}
+
+/// The user id of the process on the other end of `stream`, from the
+/// kernel (it cannot be forged by the client).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub fn peer_uid(stream: &UnixStream) -> Option<u32> {
+    let mut cred = libc::ucred {
+        pid: 0,
+        uid: 0,
+        gid: 0,
+    };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: `cred` and `len` are valid for writes of the sizes given;
+    // SO_PEERCRED fills a `ucred`.
+    let rc = unsafe {
+        libc::getsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut cred as *mut libc::ucred).cast(),
+            &mut len,
+        )
+    };
+    (rc == 0).then_some(cred.uid)
+}
+
+/// The user id of the process on the other end of `stream`.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub fn peer_uid(stream: &UnixStream) -> Option<u32> {
+    let mut uid: libc::uid_t = 0;
+    let mut gid: libc::gid_t = 0;
+    // SAFETY: both out-pointers are valid for writes.
+    let rc = unsafe { libc::getpeereid(stream.as_raw_fd(), &mut uid, &mut gid) };
+    (rc == 0).then_some(uid)
+}
+
+/// The login name of user `uid`, or `uid N` when it has none.
+pub fn user_name(uid: u32) -> String {
+    let mut buf = vec![0u8; 4096];
+    // SAFETY: zeroed `passwd` is a valid out-value (all pointers null).
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the stated sizes; on success
+    // `result` points at `pwd`, whose strings live in `buf`.
+    let rc = unsafe {
+        libc::getpwuid_r(
+            uid,
+            &mut pwd,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            &mut result,
+        )
+    };
+    if rc == 0 && !result.is_null() && !pwd.pw_name.is_null() {
+        // SAFETY: getpwuid_r succeeded, so pw_name is a NUL-terminated
+        // string inside `buf`, which is still alive.
+        let name = unsafe { CStr::from_ptr(pwd.pw_name) };
+        if let Ok(s) = name.to_str() {
+            return s.to_string();
+        }
+    }
+    format!("uid {uid}")
+}
+
+/// The id of group `name`, if it exists.
+pub fn group_id(name: &str) -> io::Result<u32> {
+    let c = CString::new(name)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a group name with a NUL"))?;
+    let mut buf = vec![0u8; 16 * 1024];
+    // SAFETY: zeroed `group` is a valid out-value (all pointers null).
+    let mut grp: libc::group = unsafe { std::mem::zeroed() };
+    let mut result: *mut libc::group = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the stated sizes.
+    let rc = unsafe {
+        libc::getgrnam_r(
+            c.as_ptr(),
+            &mut grp,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            &mut result,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::from_raw_os_error(rc));
+    }
+    if result.is_null() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("there is no group named {name}"),
+        ));
+    }
+    Ok(grp.gr_gid)
+}
+
+/// Gives `path` to group `gid` (owner unchanged).
+pub fn chown_group(path: &Path, gid: u32) -> io::Result<()> {
+    std::os::unix::fs::chown(path, None, Some(gid))
+}
