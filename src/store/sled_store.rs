@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -58,7 +59,19 @@ pub struct SledStore {
     trees: Vec<Tree>,
     path: PathBuf,
     rolled_back_import: bool,
+    /// Serializes this process's writes (sled lets only one process in).
+    ///
+    /// Some writes must first look at more than one key ("does anything
+    /// still refer to this peer?"). sled 0.34 cannot scan inside a
+    /// transaction: its iterators take the global transaction lock that the
+    /// running transaction already holds, so a scan there hangs the whole
+    /// process. Such checks run before the transaction instead, under this
+    /// lock, so that no other write can slip in between check and write.
+    writer: Mutex<()>,
 }
+
+/// Proof that the caller holds the store's write lock.
+type Held<'a> = MutexGuard<'a, ()>;
 
 /// Turns a sled error into a store error naming the directory.
 pub(crate) fn map_sled(e: sled::Error, path: &Path) -> StoreError {
@@ -130,6 +143,7 @@ impl SledStore {
             trees,
             path: path.to_path_buf(),
             rolled_back_import: false,
+            writer: Mutex::new(()),
         };
         if store.meta().contains_key(IMPORT_MARKER).map_err(|e| store.err(e))? {
             store.roll_back_import()?;
@@ -172,19 +186,54 @@ impl SledStore {
         self.db.flush().map(|_| ()).map_err(|e| self.err(e))
     }
 
+    /// Takes the write lock (see [`SledStore::writer`]).
+    fn lock_writes(&self) -> Held<'_> {
+        // A panic while holding the lock cannot leave sled half-written
+        // (transactions are atomic), so a poisoned lock is still usable.
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Runs `f` as one transaction over every tree, then flushes.
-    fn write<A>(
+    fn write<A>(&self, f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>) -> StoreResult<A> {
+        let held = self.lock_writes();
+        self.write_held(&held, f)
+    }
+
+    /// [`SledStore::write`] for a caller that already holds the write lock.
+    /// `f` must not iterate over trees (see [`SledStore::writer`]).
+    fn write_held<A>(
         &self,
+        _held: &Held<'_>,
         f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>,
     ) -> StoreResult<A> {
         let result = self.trees[..].transaction(|tx: &Vec<TransactionalTree>| f(tx));
         let value = match result {
             Ok(v) => v,
-            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Abort(e)) => return Err(self.locate(e)),
             Err(TransactionError::Storage(e)) => return Err(self.err(e)),
         };
         self.flush()?;
         Ok(value)
+    }
+
+    /// Errors raised inside a transaction do not know the store's
+    /// directory; fill it in so that the message names it.
+    fn locate(&self, e: StoreError) -> StoreError {
+        match e {
+            StoreError::Corrupt { path, detail } if path.as_os_str().is_empty() => {
+                self.corrupt(detail)
+            }
+            other => other,
+        }
+    }
+
+    /// True if any key of `tree` starts with `prefix`.
+    fn has_prefix(&self, tree: T, prefix: &[u8]) -> StoreResult<bool> {
+        match self.tree(tree).scan_prefix(prefix).next() {
+            None => Ok(false),
+            Some(Ok(_)) => Ok(true),
+            Some(Err(e)) => Err(self.err(e)),
+        }
     }
 
     fn get<E: Kept>(&self, id: u64) -> StoreResult<Record<E>> {
@@ -282,14 +331,19 @@ impl SledStore {
         })
     }
 
+    /// Deletes a record once `in_use` (which may scan indexes) has found
+    /// nothing that still refers to it.
     fn delete<E: Kept>(
         &self,
         id: u64,
-        guard: impl Fn(&[TransactionalTree], &Record<E>) -> Result<(), Abort>,
+        in_use: impl Fn(&Record<E>) -> StoreResult<()>,
     ) -> StoreResult<()> {
-        self.write(|tx| {
+        let held = self.lock_writes();
+        // Read and checked under the write lock, so still true below.
+        let current: Record<E> = self.get(id)?;
+        in_use(&current)?;
+        self.write_held(&held, |tx| {
             let old: Record<E> = tx_get(tx, id)?;
-            guard(tx, &old)?;
             remove_index(tx, &old)?;
             tx[E::TREE as usize].remove(&id_key(id))?;
             bump_count(tx, E::TREE, -1)?;
@@ -323,9 +377,24 @@ impl SledStore {
         self.flush()
     }
 
-    fn import_chunk<E: Kept>(&self, records: &[Record<E>]) -> StoreResult<()> {
+    /// Writes a checked snapshot; the caller holds the write lock and has
+    /// set the import marker.
+    fn import_all(&self, held: &Held<'_>, snapshot: &Snapshot) -> StoreResult<()> {
+        let settings = encode(&snapshot.settings).map_err(|d| self.corrupt(d))?;
+        self.meta()
+            .insert(SETTINGS_KEY, settings)
+            .map_err(|e| self.err(e))?;
+        self.import_chunk(held, &snapshot.staff)?;
+        self.import_chunk(held, &snapshot.peers)?;
+        self.import_chunk(held, &snapshot.groups)?;
+        self.import_chunk(held, &snapshot.goals)?;
+        self.import_chunk(held, &snapshot.sessions)?;
+        self.import_chunk(held, &snapshot.checkins)
+    }
+
+    fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
         for chunk in records.chunks(IMPORT_CHUNK) {
-            self.write(|tx| {
+            self.write_held(held, |tx| {
                 for rec in chunk {
                     put_new(tx, rec)?;
                     raise_next_id(tx, E::TREE, rec.id.raw())?;
@@ -453,11 +522,6 @@ fn remove_index<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<()
     Ok(())
 }
 
-/// True if any key in `tree` starts with `prefix`.
-fn tx_has_prefix(tree: &Tree, prefix: &[u8]) -> StoreResult<bool> {
-    Ok(tree.scan_prefix(prefix).next().transpose().ok().flatten().is_some())
-}
-
 impl Store for SledStore {
     fn location(&self) -> String {
         self.path.display().to_string()
@@ -484,6 +548,7 @@ impl Store for SledStore {
     fn save_settings(&self, settings: &Settings, _actor: &Actor) -> StoreResult<()> {
         settings.validate()?;
         let bytes = encode(settings).map_err(|d| self.corrupt(d))?;
+        let _held = self.lock_writes();
         self.meta()
             .insert(SETTINGS_KEY, bytes)
             .map_err(|e| self.err(e))?;
@@ -516,13 +581,13 @@ impl Store for SledStore {
             (T::IxGoalByPeer, "goals"),
             (T::IxAttendance, "group attendance"),
         ];
-        self.delete::<Peer>(id.raw(), |_, peer| {
+        self.delete::<Peer>(id.raw(), |peer| {
             for (t, what) in uses {
-                if tx_has_prefix(self.tree(t), &prefix).map_err(abort)? {
-                    return Err(abort(StoreError::InUseBy(format!(
+                if self.has_prefix(t, &prefix)? {
+                    return Err(StoreError::InUseBy(format!(
                         "peer {} has {what} on record, so it cannot be deleted; set their status to discharged instead",
                         peer.id
-                    ))));
+                    )));
                 }
             }
             Ok(())
@@ -543,12 +608,12 @@ impl Store for SledStore {
     }
     fn delete_goal(&self, id: GoalId, _actor: &Actor) -> StoreResult<()> {
         let prefix = id_key(id.raw());
-        self.delete::<Goal>(id.raw(), |_, goal| {
-            if tx_has_prefix(self.tree(T::IxCheckInByGoal), &prefix).map_err(abort)? {
-                return Err(abort(StoreError::InUseBy(format!(
+        self.delete::<Goal>(id.raw(), |goal| {
+            if self.has_prefix(T::IxCheckInByGoal, &prefix)? {
+                return Err(StoreError::InUseBy(format!(
                     "goal {} is linked to check-ins, so it cannot be deleted; set its status to dropped instead",
                     goal.id
-                ))));
+                )));
             }
             Ok(())
         })
@@ -604,7 +669,7 @@ impl Store for SledStore {
         self.update(checkin, actor)
     }
     fn delete_checkin(&self, id: CheckInId, _actor: &Actor) -> StoreResult<()> {
-        self.delete::<CheckIn>(id.raw(), |_, _| Ok(()))
+        self.delete::<CheckIn>(id.raw(), |_| Ok(()))
     }
     fn checkin(&self, id: CheckInId) -> StoreResult<Record<CheckIn>> {
         self.get(id.raw())
@@ -700,7 +765,7 @@ impl Store for SledStore {
         self.update(session, actor)
     }
     fn delete_session(&self, id: SessionId, _actor: &Actor) -> StoreResult<()> {
-        self.delete::<GroupSession>(id.raw(), |_, _| Ok(()))
+        self.delete::<GroupSession>(id.raw(), |_| Ok(()))
     }
     fn session(&self, id: SessionId) -> StoreResult<Record<GroupSession>> {
         self.get(id.raw())
@@ -729,6 +794,9 @@ impl Store for SledStore {
     }
 
     fn import(&self, snapshot: Snapshot, _actor: &Actor) -> StoreResult<Counts> {
+        // Held throughout: nothing else may write between the emptiness
+        // check and the end of the import.
+        let held = self.lock_writes();
         let existing = self.counts()?;
         if existing != Counts::default() {
             return Err(StoreError::Refused(format!(
@@ -744,19 +812,20 @@ impl Store for SledStore {
             .insert(IMPORT_MARKER, &[1])
             .map_err(|e| self.err(e))?;
         self.flush()?;
-        let settings = encode(&snapshot.settings).map_err(|d| self.corrupt(d))?;
-        self.meta()
-            .insert(SETTINGS_KEY, settings)
-            .map_err(|e| self.err(e))?;
-        self.import_chunk(&snapshot.staff)?;
-        self.import_chunk(&snapshot.peers)?;
-        self.import_chunk(&snapshot.groups)?;
-        self.import_chunk(&snapshot.goals)?;
-        self.import_chunk(&snapshot.sessions)?;
-        self.import_chunk(&snapshot.checkins)?;
+        match self.import_all(&held, &snapshot) {
+            Ok(()) => {}
+            Err(e) => {
+                // All or nothing, in this process too: take back what was
+                // written. If even that fails, the marker stays and the next
+                // open rolls back.
+                if let Err(undo) = self.roll_back_import() {
+                    tracing::error!(error = %undo, "could not roll back the failed import");
+                }
+                return Err(e);
+            }
+        }
         self.meta().remove(IMPORT_MARKER).map_err(|e| self.err(e))?;
         self.flush()?;
         self.counts()
     }
 }
-
