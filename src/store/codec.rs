@@ -72,7 +72,11 @@ mod tests {
 
     #[test]
     fn trailing_id_reads_the_last_eight_bytes() {
-        let k = key(&[&id_key(7), &date_key("2026-01-01".parse().unwrap()), &id_key(99)]);
+        let k = key(&[
+            &id_key(7),
+            &date_key("2026-01-01".parse().unwrap()),
+            &id_key(99),
+        ]);
         assert_eq!(trailing_id(&k), Some(99));
         assert_eq!(trailing_id(&[1, 2]), None);
     }

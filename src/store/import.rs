@@ -22,11 +22,7 @@ impl Known {
     }
 }
 
-fn collect<E: Kept>(
-    section: &str,
-    records: &[Record<E>],
-    known: &mut Known,
-) -> StoreResult<()> {
+fn collect<E: Kept>(section: &str, records: &[Record<E>], known: &mut Known) -> StoreResult<()> {
     for (i, r) in records.iter().enumerate() {
         let at = || format!("{section}[{i}] ({})", r.id);
         if r.id.raw() == 0 {
@@ -44,7 +40,10 @@ fn collect<E: Kept>(
             return Err(StoreError::Refused(format!("{}: {e}", at())));
         }
         if r.meta.revision == 0 {
-            return Err(StoreError::Refused(format!("{}: revision 0 is not valid", at())));
+            return Err(StoreError::Refused(format!(
+                "{}: revision 0 is not valid",
+                at()
+            )));
         }
     }
     Ok(())

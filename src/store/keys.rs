@@ -93,10 +93,22 @@ pub(crate) struct Ref {
 }
 
 fn peer_ref(field: &'static str, id: crate::model::PeerId) -> Ref {
-    Ref { field, tree: T::Peers, noun: "peer", id: id.raw(), shown: id.to_string() }
+    Ref {
+        field,
+        tree: T::Peers,
+        noun: "peer",
+        id: id.raw(),
+        shown: id.to_string(),
+    }
 }
 fn staff_ref(field: &'static str, id: crate::model::StaffId) -> Ref {
-    Ref { field, tree: T::Staff, noun: "staff", id: id.raw(), shown: id.to_string() }
+    Ref {
+        field,
+        tree: T::Staff,
+        noun: "staff",
+        id: id.raw(),
+        shown: id.to_string(),
+    }
 }
 
 /// A record kind the store keeps: its tree, index entries and references.
@@ -135,7 +147,10 @@ impl Kept for Peer {
 impl Kept for Goal {
     const TREE: T = T::Goals;
     fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
-        let mut out = vec![(T::IxGoalByPeer, key(&[&id_key(self.peer.raw()), &id_key(id)]))];
+        let mut out = vec![(
+            T::IxGoalByPeer,
+            key(&[&id_key(self.peer.raw()), &id_key(id)]),
+        )];
         if let Some(r) = self.next_review {
             out.push((T::IxGoalByReview, key(&[&date_key(r), &id_key(id)])));
         }
@@ -151,21 +166,36 @@ impl Kept for CheckIn {
     fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
         let t = time_key(&self.at);
         let mut out = vec![
-            (T::IxCheckInByPeer, key(&[&id_key(self.peer.raw()), &t, &id_key(id)])),
-            (T::IxCheckInByDay, key(&[&date_key(self.day()), &t, &id_key(id)])),
+            (
+                T::IxCheckInByPeer,
+                key(&[&id_key(self.peer.raw()), &t, &id_key(id)]),
+            ),
+            (
+                T::IxCheckInByDay,
+                key(&[&date_key(self.day()), &t, &id_key(id)]),
+            ),
         ];
         if let Some(f) = self.follow_up {
             out.push((T::IxFollowUp, key(&[&date_key(f), &id_key(id)])));
         }
         for g in &self.goals {
-            out.push((T::IxCheckInByGoal, key(&[&id_key(g.raw()), &t, &id_key(id)])));
+            out.push((
+                T::IxCheckInByGoal,
+                key(&[&id_key(g.raw()), &t, &id_key(id)]),
+            ));
         }
         out
     }
     fn references(&self) -> Vec<Ref> {
         let mut out = vec![peer_ref("peer", self.peer), staff_ref("staff", self.staff)];
         for g in &self.goals {
-            out.push(Ref { field: "goals", tree: T::Goals, noun: "goal", id: g.raw(), shown: g.to_string() });
+            out.push(Ref {
+                field: "goals",
+                tree: T::Goals,
+                noun: "goal",
+                id: g.raw(),
+                shown: g.to_string(),
+            });
         }
         out
     }
@@ -189,7 +219,10 @@ impl Kept for GroupSession {
     fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
         let d = date_key(self.date);
         let mut out = vec![
-            (T::IxSessionByGroup, key(&[&id_key(self.group.raw()), &d, &id_key(id)])),
+            (
+                T::IxSessionByGroup,
+                key(&[&id_key(self.group.raw()), &d, &id_key(id)]),
+            ),
             (T::IxSessionByDay, key(&[&d, &id_key(id)])),
         ];
         for p in &self.attendees {

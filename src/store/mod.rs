@@ -7,8 +7,8 @@
 //! transaction, and every acknowledged write flushed to disk.
 
 mod codec;
-mod import;
 mod error;
+mod import;
 mod keys;
 mod schema;
 mod sled_store;

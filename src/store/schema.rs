@@ -28,10 +28,22 @@ pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 pub(crate) const MIGRATIONS: &[Migration] = &[];
 
 /// Reads the version; `None` for a brand-new, empty database.
-pub(crate) fn read_version(db: &sled::Db, path: &Path) -> StoreResult<Option<u32>> {
-    let meta = db.open_tree("meta").map_err(|e| super::sled_store::map_sled(e, path))?;
-    let format = meta.get(FORMAT_KEY).map_err(|e| super::sled_store::map_sled(e, path))?;
-    let version = meta.get(VERSION_KEY).map_err(|e| super::sled_store::map_sled(e, path))?;
+///
+/// `had_data` says whether sled's `db` file held anything before sled
+/// opened it. sled "recovers" a `db` file it cannot read as an empty
+/// database (and rewrites the file), so an empty database that used to
+/// have data is a damaged store, not a new one: starting a fresh caseload
+/// over it would hide the loss.
+pub(crate) fn read_version(db: &sled::Db, path: &Path, had_data: bool) -> StoreResult<Option<u32>> {
+    let meta = db
+        .open_tree("meta")
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
+    let format = meta
+        .get(FORMAT_KEY)
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
+    let version = meta
+        .get(VERSION_KEY)
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
     match (format, version) {
         (None, None) => {
             let others = db.tree_names().len() > 2 || !db.is_empty() || !meta.is_empty();
@@ -39,6 +51,11 @@ pub(crate) fn read_version(db: &sled::Db, path: &Path) -> StoreResult<Option<u32
                 Err(StoreError::NotAStore {
                     path: path.to_path_buf(),
                     detail: "it is a sled database without caseload's marker".into(),
+                })
+            } else if had_data {
+                Err(StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: "its database file is not empty, but none of it could be read".into(),
                 })
             } else {
                 Ok(None)
@@ -60,22 +77,27 @@ pub(crate) fn read_version(db: &sled::Db, path: &Path) -> StoreResult<Option<u32
 
 /// Writes the marker and version.
 pub(crate) fn write_version(db: &sled::Db, path: &Path, version: u32) -> StoreResult<()> {
-    let meta = db.open_tree("meta").map_err(|e| super::sled_store::map_sled(e, path))?;
+    let meta = db
+        .open_tree("meta")
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
     meta.insert(FORMAT_KEY, FORMAT_VALUE)
         .and_then(|_| meta.insert(VERSION_KEY, &version.to_be_bytes()))
         .map_err(|e| super::sled_store::map_sled(e, path))?;
-    db.flush().map_err(|e| super::sled_store::map_sled(e, path))?;
+    db.flush()
+        .map_err(|e| super::sled_store::map_sled(e, path))?;
     Ok(())
 }
 
 /// Brings a store to `current`, running `migrations` from its version on.
+/// `had_data` as for [`read_version`].
 pub(crate) fn prepare(
     db: &sled::Db,
     path: &Path,
+    had_data: bool,
     current: u32,
     migrations: &[Migration],
 ) -> StoreResult<()> {
-    let Some(mut found) = read_version(db, path)? else {
+    let Some(mut found) = read_version(db, path, had_data)? else {
         return write_version(db, path, current);
     };
     if found > current {

@@ -7,20 +7,18 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sled::transaction::{
-    ConflictableTransactionError, TransactionError, TransactionalTree,
-};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Transactional, Tree};
 
 use crate::model::ids::IdKind;
 use crate::model::{
-    Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer, PeerId,
-    Record, SessionId, Settings, Staff, StaffId,
+    Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer,
+    PeerId, Record, SessionId, Settings, Staff, StaffId,
 };
 
 use super::codec::{date_key, decode, encode, id_key, key, time_key, trailing_id};
 use super::error::{StoreError, StoreResult};
-use super::keys::{count_key, next_id_key, Kept, T, INDEX_TREES, NAMES, RECORD_TREES};
+use super::keys::{count_key, next_id_key, Kept, INDEX_TREES, NAMES, RECORD_TREES, T};
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
 use super::{Counts, Snapshot, Store};
 
@@ -132,8 +130,10 @@ impl SledStore {
         version: u32,
         migrations: &[Migration],
     ) -> StoreResult<Self> {
+        // Looked at before sled opens (and possibly rewrites) the file.
+        let had_data = std::fs::metadata(path.join("db")).is_ok_and(|m| m.len() > 0);
         let db = open_db(path, options)?;
-        schema::prepare(&db, path, version, migrations)?;
+        schema::prepare(&db, path, had_data, version, migrations)?;
         let mut trees = Vec::with_capacity(NAMES.len());
         for name in NAMES {
             trees.push(db.open_tree(name).map_err(|e| map_sled(e, path))?);
@@ -145,7 +145,11 @@ impl SledStore {
             rolled_back_import: false,
             writer: Mutex::new(()),
         };
-        if store.meta().contains_key(IMPORT_MARKER).map_err(|e| store.err(e))? {
+        if store
+            .meta()
+            .contains_key(IMPORT_MARKER)
+            .map_err(|e| store.err(e))?
+        {
             store.roll_back_import()?;
             store.rolled_back_import = true;
         }
@@ -237,7 +241,11 @@ impl SledStore {
     }
 
     fn get<E: Kept>(&self, id: u64) -> StoreResult<Record<E>> {
-        match self.tree(E::TREE).get(id_key(id)).map_err(|e| self.err(e))? {
+        match self
+            .tree(E::TREE)
+            .get(id_key(id))
+            .map_err(|e| self.err(e))?
+        {
             Some(bytes) => decode(&bytes, NAMES[E::TREE as usize]).map_err(|d| self.corrupt(d)),
             None => Err(StoreError::NotFound {
                 noun: <E::Kind as IdKind>::NOUN,
@@ -369,7 +377,9 @@ impl SledStore {
         }
         for t in RECORD_TREES {
             self.meta().remove(count_key(t)).map_err(|e| self.err(e))?;
-            self.meta().remove(next_id_key(t)).map_err(|e| self.err(e))?;
+            self.meta()
+                .remove(next_id_key(t))
+                .map_err(|e| self.err(e))?;
         }
         self.meta().remove(SETTINGS_KEY).map_err(|e| self.err(e))?;
         self.flush()?;
@@ -411,12 +421,23 @@ fn open_db(path: &Path, options: &OpenOptions) -> StoreResult<sled::Db> {
         path: path.to_path_buf(),
         source,
     })?;
-    let deadline = Instant::now() + options.lock_wait;
+    let config = sled::Config::new()
+        .path(path)
+        .cache_capacity(options.cache_bytes);
+    open_guarded(path, options.lock_wait, || config.open())
+}
+
+/// Calls `open` until it succeeds, fails for a reason other than the lock,
+/// or `lock_wait` has passed. A panic inside sled (it has some on damaged
+/// files) becomes [`StoreError::Corrupt`] naming the directory.
+fn open_guarded(
+    path: &Path,
+    lock_wait: Duration,
+    open: impl Fn() -> sled::Result<sled::Db>,
+) -> StoreResult<sled::Db> {
+    let deadline = Instant::now() + lock_wait;
     loop {
-        let config = sled::Config::new()
-            .path(path)
-            .cache_capacity(options.cache_bytes);
-        match catch_unwind(AssertUnwindSafe(|| config.open())) {
+        match catch_unwind(AssertUnwindSafe(&open)) {
             Ok(Ok(db)) => return Ok(db),
             Ok(Err(e)) => {
                 let err = map_sled(e, path);
@@ -626,7 +647,8 @@ impl Store for SledStore {
     }
     fn goals_due_for_review(&self, date: NaiveDate) -> StoreResult<Vec<Record<Goal>>> {
         let end = date_key(date.succ_opt().unwrap_or(date));
-        let goals: Vec<Record<Goal>> = self.by_index(self.tree(T::IxGoalByReview).range(..end.to_vec()))?;
+        let goals: Vec<Record<Goal>> =
+            self.by_index(self.tree(T::IxGoalByReview).range(..end.to_vec()))?;
         Ok(goals.into_iter().filter(|g| g.review_due(date)).collect())
     }
 
@@ -697,7 +719,10 @@ impl Store for SledStore {
         self.by_index(self.tree(T::IxCheckInByDay).scan_prefix(date_key(date)))
     }
     fn checkins_for_goal(&self, goal: GoalId) -> StoreResult<Vec<Record<CheckIn>>> {
-        self.by_index(self.tree(T::IxCheckInByGoal).scan_prefix(id_key(goal.raw())))
+        self.by_index(
+            self.tree(T::IxCheckInByGoal)
+                .scan_prefix(id_key(goal.raw())),
+        )
     }
     fn last_checkins_before(
         &self,
@@ -771,8 +796,10 @@ impl Store for SledStore {
         self.get(id.raw())
     }
     fn sessions_for_group(&self, group: GroupId) -> StoreResult<Vec<Record<GroupSession>>> {
-        let mut v: Vec<Record<GroupSession>> =
-            self.by_index(self.tree(T::IxSessionByGroup).scan_prefix(id_key(group.raw())))?;
+        let mut v: Vec<Record<GroupSession>> = self.by_index(
+            self.tree(T::IxSessionByGroup)
+                .scan_prefix(id_key(group.raw())),
+        )?;
         v.reverse();
         Ok(v)
     }
@@ -827,5 +854,264 @@ impl Store for SledStore {
         self.meta().remove(IMPORT_MARKER).map_err(|e| self.err(e))?;
         self.flush()?;
         self.counts()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::model::{LifeDomain, Role};
+
+    fn opts() -> OpenOptions {
+        OpenOptions {
+            cache_bytes: 4 * 1024 * 1024,
+            lock_wait: Duration::from_secs(10),
+        }
+    }
+
+    fn actor() -> Actor {
+        Actor::login("tester")
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn version_on_disk(store: &SledStore) -> u32 {
+        let v = store.meta().get(schema::VERSION_KEY).unwrap().unwrap();
+        u32::from_be_bytes(v.as_ref().try_into().unwrap())
+    }
+
+    #[test]
+    fn a_panic_inside_sled_becomes_corrupt_naming_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = open_guarded(dir.path(), Duration::ZERO, || {
+            panic!("fucked up tree traversal")
+        })
+        .expect_err("a panic is an error");
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(msg.contains(&dir.path().display().to_string()), "{msg}");
+        assert!(
+            msg.contains("sled failed while reading it: fucked up tree traversal"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn the_lock_is_retried_until_the_wait_is_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let calls = AtomicUsize::new(0);
+        let started = Instant::now();
+        let err = open_guarded(dir.path(), Duration::from_millis(200), || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(sled::Error::Io(std::io::Error::other(
+                "could not acquire lock on \"db\": WouldBlock",
+            )))
+        })
+        .expect_err("never got the lock");
+        assert!(matches!(err, StoreError::InUse { .. }), "{err:?}");
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        assert!(calls.load(Ordering::SeqCst) >= 3, "it kept trying");
+
+        // Other I/O errors are not retried.
+        let calls = AtomicUsize::new(0);
+        let err = open_guarded(dir.path(), Duration::from_secs(5), || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(sled::Error::Io(std::io::Error::from(
+                std::io::ErrorKind::PermissionDenied,
+            )))
+        })
+        .expect_err("permission denied");
+        assert!(matches!(err, StoreError::Io { .. }), "{err:?}");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    /// Version 1 → 2 in the test: every peer's display name in capitals.
+    fn shout_names(db: &sled::Db) -> Result<(), String> {
+        let peers = db
+            .open_tree(NAMES[T::Peers as usize])
+            .map_err(|e| e.to_string())?;
+        for kv in peers.iter() {
+            let (k, v) = kv.map_err(|e| e.to_string())?;
+            let mut p: Record<Peer> = decode(&v, "peers")?;
+            p.display_name = p.display_name.to_uppercase();
+            peers.insert(k, encode(&p)?).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    static FLAKY_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Version 2 → 3 in the test: fails the first time it runs.
+    fn flaky_step(db: &sled::Db) -> Result<(), String> {
+        if FLAKY_CALLS.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Err("disk full".into());
+        }
+        let meta = db.open_tree("meta").map_err(|e| e.to_string())?;
+        meta.insert(b"migrated_to_3", &[1])
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    static SHOUT_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    fn counted_shout(db: &sled::Db) -> Result<(), String> {
+        SHOUT_CALLS.fetch_add(1, Ordering::SeqCst);
+        shout_names(db)
+    }
+
+    #[test]
+    fn an_older_store_is_migrated_step_by_step() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let v1 = SledStore::open_versioned(dir.path(), &opts(), 1, &[]).unwrap();
+            v1.create_peer(Peer::new("Jo Lee", day("2026-01-05")), &actor())
+                .unwrap();
+            v1.create_peer(Peer::new("Kim", day("2026-01-05")), &actor())
+                .unwrap();
+            assert_eq!(version_on_disk(&v1), 1);
+        }
+        // A build that knows version 2 but has no step to get there refuses.
+        let err = SledStore::open_versioned(dir.path(), &opts(), 2, &[])
+            .err()
+            .expect("no migration");
+        assert!(
+            err.to_string()
+                .contains("no migration from schema version 1"),
+            "{err}"
+        );
+
+        let v2 = SledStore::open_versioned(dir.path(), &opts(), 2, &[shout_names]).unwrap();
+        assert_eq!(version_on_disk(&v2), 2);
+        let names: Vec<String> = v2
+            .list_peers()
+            .unwrap()
+            .into_iter()
+            .map(|p| p.data.display_name)
+            .collect();
+        assert_eq!(names, vec!["JO LEE", "KIM"]);
+        assert_eq!(v2.counts().unwrap().peers, 2, "counts untouched");
+        drop(v2);
+
+        // The old build now meets a newer store and refuses it.
+        let err = SledStore::open_versioned(dir.path(), &opts(), 1, &[])
+            .err()
+            .expect("newer");
+        assert!(
+            matches!(
+                err,
+                StoreError::NewerSchema {
+                    found: 2,
+                    supported: 1,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_migration_resumes_where_it_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let v1 = SledStore::open_versioned(dir.path(), &opts(), 1, &[]).unwrap();
+            v1.create_peer(Peer::new("Jo", day("2026-01-05")), &actor())
+                .unwrap();
+        }
+        let steps: &[Migration] = &[counted_shout, flaky_step];
+        let err = SledStore::open_versioned(dir.path(), &opts(), 3, steps)
+            .err()
+            .expect("the second step fails once");
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("migration from version 2 failed: disk full"),
+            "{msg}"
+        );
+        assert!(msg.contains(&dir.path().display().to_string()), "{msg}");
+
+        let v3 = SledStore::open_versioned(dir.path(), &opts(), 3, steps).unwrap();
+        assert_eq!(version_on_disk(&v3), 3);
+        assert_eq!(
+            SHOUT_CALLS.load(Ordering::SeqCst),
+            1,
+            "step 1 ran once only"
+        );
+        assert_eq!(FLAKY_CALLS.load(Ordering::SeqCst), 2);
+        assert!(v3.meta().get(b"migrated_to_3").unwrap().is_some());
+        assert_eq!(
+            v3.peer(crate::model::PeerId::new(1)).unwrap().display_name,
+            "JO"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_import_is_rolled_back_on_the_next_open() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+            assert!(!store.rolled_back_import());
+            // What `import` does before the process dies part-way: marker,
+            // settings, and the first sections.
+            store.meta().insert(IMPORT_MARKER, &[1]).unwrap();
+            store.flush().unwrap();
+            let settings = Settings {
+                organization_name: "Half imported".into(),
+                ..Settings::default()
+            };
+            store
+                .meta()
+                .insert(SETTINGS_KEY, encode(&settings).unwrap())
+                .unwrap();
+            let now = Utc::now();
+            let staff = Record {
+                id: StaffId::new(7),
+                meta: Meta::created(now, &actor()),
+                data: Staff::new("Ana Ruiz", Role::Admin),
+            };
+            let peer = Record {
+                id: PeerId::new(40),
+                meta: Meta::created(now, &actor()),
+                data: Peer::new("Jo", day("2026-01-05")),
+            };
+            let goal = Record {
+                id: GoalId::new(3),
+                meta: Meta::created(now, &actor()),
+                data: Goal::new(peer.id, LifeDomain::Housing, "Flat", day("2026-01-05")),
+            };
+            let held = store.lock_writes();
+            store.import_chunk(&held, &[staff]).unwrap();
+            store.import_chunk(&held, &[peer]).unwrap();
+            store.import_chunk(&held, &[goal]).unwrap();
+            drop(held);
+            assert_eq!(store.counts().unwrap().peers, 1);
+            // The process dies here, before the marker is removed.
+        }
+        let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+        assert!(store.rolled_back_import());
+        assert_eq!(store.counts().unwrap(), Counts::default());
+        assert!(store.list_staff().unwrap().is_empty());
+        assert!(store.list_peers().unwrap().is_empty());
+        assert!(store.goals_for_peer(PeerId::new(40)).unwrap().is_empty());
+        assert_eq!(store.settings().unwrap(), Settings::default());
+        for t in INDEX_TREES {
+            assert!(
+                store.tree(t).is_empty(),
+                "{} not cleared",
+                NAMES[t as usize]
+            );
+        }
+        // Ids start again from 1, and an import is possible again.
+        let p = store
+            .create_peer(Peer::new("Kim", day("2026-01-05")), &actor())
+            .unwrap();
+        assert_eq!(p.id, PeerId::new(1));
+        drop(store);
+        let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+        assert!(!store.rolled_back_import(), "rolled back once, then done");
+        assert_eq!(store.counts().unwrap().peers, 1);
     }
 }
