@@ -38,7 +38,9 @@ fn checkin_indexes_follow_every_changed_field() {
     assert_eq!(ids(&store.checkins_on(d("2026-11-20")).unwrap()), vec![2]);
     assert_eq!(ids(&store.checkins_for_goal(g1.id).unwrap()), vec![2]);
     assert_eq!(
-        ids(&store.followups_between(d("2026-11-25"), d("2026-11-25")).unwrap()),
+        ids(&store
+            .followups_between(d("2026-11-25"), d("2026-11-25"))
+            .unwrap()),
         vec![2]
     );
 
@@ -51,19 +53,32 @@ fn checkin_indexes_follow_every_changed_field() {
     edit.goals = vec![g2.id];
     let moved = store.update_checkin(&edit, &actor()).unwrap();
 
-    assert_eq!(store.recent_checkins(p1.id, 10).unwrap(), vec![other.clone()]);
-    assert_eq!(store.recent_checkins(p2.id, 10).unwrap(), vec![moved.clone()]);
-    let wide = (utc("2026-11-01T00:00:00Z"), utc("2026-12-01T00:00:00Z"));
     assert_eq!(
-        store.checkins_for_peer_between(p1.id, wide.0, wide.1).unwrap(),
+        store.recent_checkins(p1.id, 10).unwrap(),
         vec![other.clone()]
     );
     assert_eq!(
-        store.checkins_for_peer_between(p2.id, wide.0, wide.1).unwrap(),
+        store.recent_checkins(p2.id, 10).unwrap(),
+        vec![moved.clone()]
+    );
+    let wide = (utc("2026-11-01T00:00:00Z"), utc("2026-12-01T00:00:00Z"));
+    assert_eq!(
+        store
+            .checkins_for_peer_between(p1.id, wide.0, wide.1)
+            .unwrap(),
+        vec![other.clone()]
+    );
+    assert_eq!(
+        store
+            .checkins_for_peer_between(p2.id, wide.0, wide.1)
+            .unwrap(),
         vec![moved.clone()]
     );
     assert!(store.checkins_on(d("2026-11-20")).unwrap().is_empty());
-    assert_eq!(store.checkins_on(d("2026-11-22")).unwrap(), vec![moved.clone()]);
+    assert_eq!(
+        store.checkins_on(d("2026-11-22")).unwrap(),
+        vec![moved.clone()]
+    );
     assert!(
         store.checkins_on(d("2026-11-23")).unwrap().is_empty(),
         "the day is the local day where it happened, not the UTC day"
@@ -75,14 +90,21 @@ fn checkin_indexes_follow_every_changed_field() {
         .unwrap()
         .is_empty());
     assert_eq!(
-        store.followups_between(d("2026-11-28"), d("2026-11-28")).unwrap(),
+        store
+            .followups_between(d("2026-11-28"), d("2026-11-28"))
+            .unwrap(),
         vec![moved.clone()]
     );
-    let last = store.last_checkins_before(utc("2026-12-01T00:00:00Z")).unwrap();
+    let last = store
+        .last_checkins_before(utc("2026-12-01T00:00:00Z"))
+        .unwrap();
     assert_eq!(last.len(), 2);
     assert_eq!(last[&p1.id], other);
     assert_eq!(last[&p2.id], moved);
-    assert_eq!(store.checkins_page(None, 10).unwrap(), vec![other.clone(), moved.clone()]);
+    assert_eq!(
+        store.checkins_page(None, 10).unwrap(),
+        vec![other.clone(), moved.clone()]
+    );
 
     // Dropping the follow-up and the goals removes those entries.
     let mut edit = moved.clone();
@@ -121,7 +143,10 @@ fn goal_indexes_follow_peer_and_review_date() {
     early.next_review = Some(d("2026-11-10"));
     let early = store.update_goal(&early, &actor()).unwrap();
 
-    assert_eq!(store.goals_due_for_review(d("2026-11-30")).unwrap(), vec![early.clone()]);
+    assert_eq!(
+        store.goals_due_for_review(d("2026-11-30")).unwrap(),
+        vec![early.clone()]
+    );
     assert_eq!(
         store.goals_due_for_review(d("2026-12-01")).unwrap(),
         vec![early.clone(), g.clone()],
@@ -133,7 +158,10 @@ fn goal_indexes_follow_peer_and_review_date() {
     edit.next_review = Some(d("2026-11-20"));
     let moved = store.update_goal(&edit, &actor()).unwrap();
     assert!(store.goals_for_peer(p1.id).unwrap().is_empty());
-    assert_eq!(store.goals_for_peer(p2.id).unwrap(), vec![moved.clone(), early.clone()]);
+    assert_eq!(
+        store.goals_for_peer(p2.id).unwrap(),
+        vec![moved.clone(), early.clone()]
+    );
     assert!(store.goals_due_for_review(d("2026-11-19")).unwrap() == vec![early.clone()]);
     assert_eq!(
         store.goals_due_for_review(d("2026-11-20")).unwrap(),
@@ -152,8 +180,14 @@ fn goal_indexes_follow_peer_and_review_date() {
     let mut undated = early.clone();
     undated.next_review = None;
     let undated = store.update_goal(&undated, &actor()).unwrap();
-    assert!(store.goals_due_for_review(d("2027-01-01")).unwrap().is_empty());
-    assert_eq!(store.goals_for_peer(p2.id).unwrap(), vec![paused, undated.clone()]);
+    assert!(store
+        .goals_due_for_review(d("2027-01-01"))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store.goals_for_peer(p2.id).unwrap(),
+        vec![paused, undated.clone()]
+    );
 
     store.delete_goal(undated.id, &actor()).unwrap();
     assert_eq!(ids(&store.goals_for_peer(p2.id).unwrap()), vec![g.id.raw()]);
@@ -174,22 +208,43 @@ fn session_indexes_follow_group_date_and_attendees() {
     let s = store
         .create_session(session(gr1.id, "2026-11-24", &[p1.id, p2.id]), &actor())
         .unwrap();
-    assert_eq!(store.sessions_for_group(gr1.id).unwrap(), vec![s.clone(), older.clone()]);
-    assert_eq!(store.sessions_for_peer(p1.id).unwrap(), vec![s.clone(), older.clone()]);
+    assert_eq!(
+        store.sessions_for_group(gr1.id).unwrap(),
+        vec![s.clone(), older.clone()]
+    );
+    assert_eq!(
+        store.sessions_for_peer(p1.id).unwrap(),
+        vec![s.clone(), older.clone()]
+    );
 
     let mut edit = s.clone();
     edit.group = gr2.id;
     edit.date = d("2026-11-26");
     edit.attendees = vec![p2.id];
     let moved = store.update_session(&edit, &actor()).unwrap();
-    assert_eq!(store.sessions_for_group(gr1.id).unwrap(), vec![older.clone()]);
-    assert_eq!(store.sessions_for_group(gr2.id).unwrap(), vec![moved.clone()]);
+    assert_eq!(
+        store.sessions_for_group(gr1.id).unwrap(),
+        vec![older.clone()]
+    );
+    assert_eq!(
+        store.sessions_for_group(gr2.id).unwrap(),
+        vec![moved.clone()]
+    );
     assert!(store.sessions_on(d("2026-11-24")).unwrap().is_empty());
-    assert_eq!(store.sessions_on(d("2026-11-26")).unwrap(), vec![moved.clone()]);
+    assert_eq!(
+        store.sessions_on(d("2026-11-26")).unwrap(),
+        vec![moved.clone()]
+    );
     assert_eq!(store.sessions_for_peer(p1.id).unwrap(), vec![older.clone()]);
     assert_eq!(store.sessions_for_peer(p2.id).unwrap(), vec![moved.clone()]);
-    assert_eq!(store.sessions_page(None, 10).unwrap(), vec![older.clone(), moved.clone()]);
-    assert_eq!(store.sessions_page(Some(older.id), 10).unwrap(), vec![moved.clone()]);
+    assert_eq!(
+        store.sessions_page(None, 10).unwrap(),
+        vec![older.clone(), moved.clone()]
+    );
+    assert_eq!(
+        store.sessions_page(Some(older.id), 10).unwrap(),
+        vec![moved.clone()]
+    );
 
     store.delete_session(moved.id, &actor()).unwrap();
     assert!(store.sessions_for_group(gr2.id).unwrap().is_empty());
@@ -218,8 +273,14 @@ fn query_orders_limits_and_bounds() {
     let q1 = save_checkin(&store, checkin(q.id, s.id, "2026-11-20T12:00:00+00:00"));
 
     let by_time = |v: &[Record<CheckIn>]| ids(v);
-    assert_eq!(by_time(&store.recent_checkins(p.id, 10).unwrap()), vec![3, 1, 2, 4]);
-    assert_eq!(by_time(&store.recent_checkins(p.id, 2).unwrap()), vec![3, 1]);
+    assert_eq!(
+        by_time(&store.recent_checkins(p.id, 10).unwrap()),
+        vec![3, 1, 2, 4]
+    );
+    assert_eq!(
+        by_time(&store.recent_checkins(p.id, 2).unwrap()),
+        vec![3, 1]
+    );
     assert!(store.recent_checkins(p.id, 0).unwrap().is_empty());
     assert_eq!(
         by_time(
@@ -234,11 +295,18 @@ fn query_orders_limits_and_bounds() {
         vec![2, 1],
         "from is inclusive, to exclusive, oldest first"
     );
-    assert_eq!(by_time(&store.checkins_on(d("2026-11-20")).unwrap()), vec![2, 5, 1]);
-    let last = store.last_checkins_before(utc("2026-11-20T15:00:00Z")).unwrap();
+    assert_eq!(
+        by_time(&store.checkins_on(d("2026-11-20")).unwrap()),
+        vec![2, 5, 1]
+    );
+    let last = store
+        .last_checkins_before(utc("2026-11-20T15:00:00Z"))
+        .unwrap();
     assert_eq!(last[&p.id], cs[1], "strictly before");
     assert_eq!(last[&q.id], q1);
-    let last = store.last_checkins_before(utc("2026-11-19T09:00:00Z")).unwrap();
+    let last = store
+        .last_checkins_before(utc("2026-11-19T09:00:00Z"))
+        .unwrap();
     assert!(last.is_empty(), "{last:?}");
 
     // Paging walks every check-in by id exactly once.
@@ -254,11 +322,18 @@ fn query_orders_limits_and_bounds() {
         seen.extend(ids(&page));
     }
     assert_eq!(seen, vec![1, 2, 3, 4, 5]);
-    assert!(store.checkins_page(Some(CheckInId::new(5)), 2).unwrap().is_empty());
+    assert!(store
+        .checkins_page(Some(CheckInId::new(5)), 2)
+        .unwrap()
+        .is_empty());
 
     // Reversed ranges are empty, not a panic.
     assert!(store
-        .checkins_for_peer_between(p.id, utc("2026-11-22T00:00:00Z"), utc("2026-11-19T00:00:00Z"))
+        .checkins_for_peer_between(
+            p.id,
+            utc("2026-11-22T00:00:00Z"),
+            utc("2026-11-19T00:00:00Z")
+        )
         .unwrap()
         .is_empty());
     assert!(store
@@ -277,10 +352,15 @@ fn followups_are_by_date_with_both_ends_included() {
         c.follow_up = Some(d(&format!("2026-11-{follow}")));
         save_checkin(&store, c);
     }
-    let got = store.followups_between(d("2026-11-23"), d("2026-11-27")).unwrap();
+    let got = store
+        .followups_between(d("2026-11-23"), d("2026-11-27"))
+        .unwrap();
     assert_eq!(ids(&got), vec![2, 3, 1]);
     let dates: Vec<NaiveDate> = got.iter().filter_map(|c| c.follow_up).collect();
-    assert_eq!(dates, vec![d("2026-11-23"), d("2026-11-25"), d("2026-11-27")]);
+    assert_eq!(
+        dates,
+        vec![d("2026-11-23"), d("2026-11-25"), d("2026-11-27")]
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -347,8 +427,16 @@ mod model_check {
     }
 
     fn session_spec() -> impl Strategy<Value = SessionSpec> {
-        (0..2usize, 0..DAYS, proptest::collection::vec(any::<bool>(), 3))
-            .prop_map(|(group, day, attendees)| SessionSpec { group, day, attendees })
+        (
+            0..2usize,
+            0..DAYS,
+            proptest::collection::vec(any::<bool>(), 3),
+        )
+            .prop_map(|(group, day, attendees)| SessionSpec {
+                group,
+                day,
+                attendees,
+            })
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -378,11 +466,20 @@ mod model_check {
     fn world() -> World {
         let (dir, store) = fresh();
         let s = staff(&store, "Ana Ruiz").id;
-        let peers: Vec<PeerId> = ["Jo", "Kim", "Lee"].iter().map(|n| peer(&store, n).id).collect();
+        let peers: Vec<PeerId> = ["Jo", "Kim", "Lee"]
+            .iter()
+            .map(|n| peer(&store, n).id)
+            .collect();
         let goals = vec![
-            vec![goal(&store, peers[0], "Job").id, goal(&store, peers[0], "Bike").id],
+            vec![
+                goal(&store, peers[0], "Job").id,
+                goal(&store, peers[0], "Bike").id,
+            ],
             vec![goal(&store, peers[1], "Flat").id],
-            vec![goal(&store, peers[2], "Class").id, goal(&store, peers[2], "Choir").id],
+            vec![
+                goal(&store, peers[2], "Class").id,
+                goal(&store, peers[2], "Choir").id,
+            ],
         ];
         let groups = vec![group(&store, "WRAP").id, group(&store, "Art").id];
         World {
@@ -402,7 +499,10 @@ mod model_check {
             let local = day
                 .and_hms_opt(spec.quarter / 4, (spec.quarter % 4) * 15, 0)
                 .expect("time");
-            let at = tz.from_local_datetime(&local).single().expect("fixed offset");
+            let at = tz
+                .from_local_datetime(&local)
+                .single()
+                .expect("fixed offset");
             let mut c = CheckIn::new(self.peers[spec.peer], self.staff, at);
             c.follow_up = spec.follow.map(|f| c.day() + Duration::days(i64::from(f)));
             c.goals = self.goals[spec.peer]
@@ -446,7 +546,9 @@ mod model_check {
         let st = &w.store;
         match op {
             Op::NewCheckIn(spec) => {
-                let c = st.create_checkin(w.checkin(spec), &actor()).expect("create");
+                let c = st
+                    .create_checkin(w.checkin(spec), &actor())
+                    .expect("create");
                 assert!(!m.checkins.contains_key(&c.id.raw()), "id {} reused", c.id);
                 m.checkins.insert(c.id.raw(), c);
             }
@@ -484,7 +586,9 @@ mod model_check {
                 }
             }
             Op::NewSession(spec) => {
-                let s = st.create_session(w.session(spec), &actor()).expect("create");
+                let s = st
+                    .create_session(w.session(spec), &actor())
+                    .expect("create");
                 assert!(m.sessions.insert(s.id.raw(), s).is_none());
             }
             Op::EditSession(i, spec) => {
@@ -551,12 +655,22 @@ mod model_check {
             let day = base() + Duration::days(offset);
             let want = sorted(all.iter().filter(|c| c.day() == day).cloned().collect());
             assert_eq!(st.checkins_on(day).unwrap(), want, "checkins_on {day}");
-            let mut sess: Vec<_> = m.sessions.values().filter(|s| s.date == day).cloned().collect();
+            let mut sess: Vec<_> = m
+                .sessions
+                .values()
+                .filter(|s| s.date == day)
+                .cloned()
+                .collect();
             sess.sort_by_key(|s| s.id);
             assert_eq!(st.sessions_on(day).unwrap(), sess, "sessions_on {day}");
         }
         for g in w.goals.iter().flatten() {
-            let want = sorted(all.iter().filter(|c| c.goals.contains(g)).cloned().collect());
+            let want = sorted(
+                all.iter()
+                    .filter(|c| c.goals.contains(g))
+                    .cloned()
+                    .collect(),
+            );
             assert_eq!(st.checkins_for_goal(*g).unwrap(), want, "for goal {g}");
         }
         for before in [
@@ -572,7 +686,11 @@ mod model_check {
                     want.insert(c.peer, c.clone());
                 }
             }
-            assert_eq!(st.last_checkins_before(b).unwrap(), want, "last before {before}");
+            assert_eq!(
+                st.last_checkins_before(b).unwrap(),
+                want,
+                "last before {before}"
+            );
         }
         for (from, to) in [(0, 2), (3, 3), (-5, 20)] {
             let f = base() + Duration::days(from);
@@ -583,7 +701,11 @@ mod model_check {
                 .cloned()
                 .collect();
             want.sort_by_key(|c| (c.follow_up, c.id));
-            assert_eq!(st.followups_between(f, t).unwrap(), want, "followups {f}..={t}");
+            assert_eq!(
+                st.followups_between(f, t).unwrap(),
+                want,
+                "followups {f}..={t}"
+            );
         }
         let mut paged = Vec::new();
         let mut after = None;
@@ -596,8 +718,13 @@ mod model_check {
         assert_eq!(paged, all, "checkins_page");
 
         for g in &w.groups {
-            let want =
-                newest_first(m.sessions.values().filter(|s| s.group == *g).cloned().collect());
+            let want = newest_first(
+                m.sessions
+                    .values()
+                    .filter(|s| s.group == *g)
+                    .cloned()
+                    .collect(),
+            );
             assert_eq!(st.sessions_for_group(*g).unwrap(), want, "sessions of {g}");
         }
         for p in &w.peers {

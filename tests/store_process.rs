@@ -27,7 +27,13 @@ const HOLDER_ENV: &str = "CASELOAD_TEST_HOLDER_DIR";
 fn spawn_child(name: &str, env: &str, dir: &Path) -> Child {
     let exe = std::env::current_exe().expect("test binary path");
     Command::new(exe)
-        .args([name, "--exact", "--nocapture", "--ignored", "--test-threads=1"])
+        .args([
+            name,
+            "--exact",
+            "--nocapture",
+            "--ignored",
+            "--test-threads=1",
+        ])
         .env(env, dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -123,7 +129,10 @@ fn store_survives_sigkill() {
         std::thread::sleep(Duration::from_micros(rng.random_range(0..1500)));
         child.kill().expect("SIGKILL the writer");
         let status = child.wait().expect("reap the writer");
-        assert!(!status.success(), "round {round}: the writer was not killed");
+        assert!(
+            !status.success(),
+            "round {round}: the writer was not killed"
+        );
         // Lines already in the pipe were reported before the kill, too.
         read_saved(&mut lines, usize::MAX, &mut reported);
         assert!(
@@ -145,7 +154,11 @@ fn store_survives_sigkill() {
         // Whatever survived is whole and indexed: counts and every index
         // agree with the records themselves.
         let counts = store.counts().unwrap();
-        assert_eq!(counts.checkins, records.len() as u64, "round {round}: count");
+        assert_eq!(
+            counts.checkins,
+            records.len() as u64,
+            "round {round}: count"
+        );
         assert_eq!((counts.staff, counts.peers), (1, 1));
         let by_peer = store.recent_checkins(PeerId::new(1), usize::MAX).unwrap();
         assert_eq!(by_peer.len(), records.len(), "round {round}: peer index");
@@ -165,8 +178,14 @@ fn store_survives_sigkill() {
             by_peer.first().map(|c| c.id)
         );
         // Ids keep growing: a record written after a crash gets a new id.
-        let next = save_checkin(&store, checkin(PeerId::new(1), StaffId::new(1), "2026-01-01T00:00:00Z"));
-        assert!(on_disk.iter().all(|id| *id < next.id.raw()), "round {round}: id reused");
+        let next = save_checkin(
+            &store,
+            checkin(PeerId::new(1), StaffId::new(1), "2026-01-01T00:00:00Z"),
+        );
+        assert!(
+            on_disk.iter().all(|id| *id < next.id.raw()),
+            "round {round}: id reused"
+        );
         store.delete_checkin(next.id, &actor()).unwrap();
     }
     assert!(reported.len() >= 5, "{reported:?}");
@@ -222,7 +241,11 @@ fn a_store_open_in_another_process_is_in_use() {
     )
     .err()
     .expect("still in use");
-    assert!(started.elapsed() >= wait, "gave up after {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= wait,
+        "gave up after {:?}",
+        started.elapsed()
+    );
     assert!(matches!(err, StoreError::InUse { .. }), "{err:?}");
 
     // When the other process lets go during the wait, the open succeeds:

@@ -83,7 +83,11 @@ fn staff_round_trip() {
     // The first edit's starting point is now stale.
     let err = store.update_staff(&edit, &actor()).unwrap_err();
     assert_conflict(err, "S1", 1, 2, "S1 (editor)");
-    assert_eq!(store.staff(a.id).unwrap(), saved, "a refused save changes nothing");
+    assert_eq!(
+        store.staff(a.id).unwrap(),
+        saved,
+        "a refused save changes nothing"
+    );
 
     assert_not_found(store.staff(StaffId::new(9)).unwrap_err(), "staff", "S9");
     assert_eq!(store.counts().unwrap().staff, 2);
@@ -105,13 +109,23 @@ fn peer_round_trip_and_delete() {
     assert_eq!(store.list_peers().unwrap(), vec![p.clone(), q.clone()]);
 
     let mut edit = p.clone();
-    edit.set_status(PeerStatus::Inactive, d("2026-03-01"), Some("travelling".into()));
+    edit.set_status(
+        PeerStatus::Inactive,
+        d("2026-03-01"),
+        Some("travelling".into()),
+    );
     let saved = store.update_peer(&edit, &editor()).unwrap();
     assert_saved_over(&p, &saved, &editor());
     assert_eq!(saved.status, PeerStatus::Inactive);
     let again = store.update_peer(&saved, &actor()).unwrap();
     assert_eq!(again.meta.revision, 3);
-    assert_conflict(store.update_peer(&edit, &actor()).unwrap_err(), "P1", 1, 3, "tester");
+    assert_conflict(
+        store.update_peer(&edit, &actor()).unwrap_err(),
+        "P1",
+        1,
+        3,
+        "tester",
+    );
 
     assert_eq!(store.counts().unwrap().peers, 2);
     store.delete_peer(q.id, &actor()).unwrap();
@@ -139,7 +153,13 @@ fn goal_round_trip_and_delete() {
     let saved = store.update_goal(&edit, &editor()).unwrap();
     assert_saved_over(&g, &saved, &editor());
     assert_eq!(saved.status, GoalStatus::Paused);
-    assert_conflict(store.update_goal(&edit, &actor()).unwrap_err(), "G1", 1, 2, "S1 (editor)");
+    assert_conflict(
+        store.update_goal(&edit, &actor()).unwrap_err(),
+        "G1",
+        1,
+        2,
+        "S1 (editor)",
+    );
 
     store.delete_goal(g.id, &actor()).unwrap();
     assert_not_found(store.goal(g.id).unwrap_err(), "goal", "G1");
@@ -169,13 +189,21 @@ fn checkin_round_trip_and_delete() {
     let saved = store.update_checkin(&edit, &editor()).unwrap();
     assert_saved_over(&c, &saved, &editor());
     assert_eq!(saved.minutes, 45);
-    assert_conflict(store.update_checkin(&edit, &actor()).unwrap_err(), "C1", 1, 2, "S1 (editor)");
+    assert_conflict(
+        store.update_checkin(&edit, &actor()).unwrap_err(),
+        "C1",
+        1,
+        2,
+        "S1 (editor)",
+    );
 
     assert_eq!(store.counts().unwrap().checkins, 1);
     store.delete_checkin(c.id, &actor()).unwrap();
     assert_not_found(store.checkin(c.id).unwrap_err(), "check-in", "C1");
     assert_not_found(
-        store.delete_checkin(CheckInId::new(1), &actor()).unwrap_err(),
+        store
+            .delete_checkin(CheckInId::new(1), &actor())
+            .unwrap_err(),
         "check-in",
         "C1",
     );
@@ -200,7 +228,13 @@ fn group_and_session_round_trip() {
     gedit.active = false;
     let gsaved = store.update_group(&gedit, &editor()).unwrap();
     assert_saved_over(&g, &gsaved, &editor());
-    assert_conflict(store.update_group(&gedit, &actor()).unwrap_err(), "GR1", 1, 2, "S1 (editor)");
+    assert_conflict(
+        store.update_group(&gedit, &actor()).unwrap_err(),
+        "GR1",
+        1,
+        2,
+        "S1 (editor)",
+    );
 
     let sess = GroupSession::for_group(g.id, &g, d("2026-11-24"));
     let sr = store.create_session(sess.clone(), &actor()).unwrap();
@@ -214,13 +248,21 @@ fn group_and_session_round_trip() {
     let ssaved = store.update_session(&sedit, &editor()).unwrap();
     assert_saved_over(&sr, &ssaved, &editor());
     assert_eq!(ssaved.attendees, vec![p.id]);
-    assert_conflict(store.update_session(&sedit, &actor()).unwrap_err(), "GS1", 1, 2, "S1 (editor)");
+    assert_conflict(
+        store.update_session(&sedit, &actor()).unwrap_err(),
+        "GS1",
+        1,
+        2,
+        "S1 (editor)",
+    );
 
     assert_eq!(store.counts().unwrap().sessions, 1);
     store.delete_session(sr.id, &actor()).unwrap();
     assert_not_found(store.session(sr.id).unwrap_err(), "group session", "GS1");
     assert_not_found(
-        store.delete_session(SessionId::new(1), &actor()).unwrap_err(),
+        store
+            .delete_session(SessionId::new(1), &actor())
+            .unwrap_err(),
         "group session",
         "GS1",
     );
@@ -250,10 +292,17 @@ fn settings_default_then_saved_and_kept() {
         let err = store.save_settings(&bad, &actor()).unwrap_err();
         assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
         assert!(err.to_string().contains("unit minutes"), "{err}");
-        assert_eq!(store.settings().unwrap(), s, "refused settings are not saved");
+        assert_eq!(
+            store.settings().unwrap(),
+            s,
+            "refused settings are not saved"
+        );
     }
     let store = open(dir.path());
-    assert_eq!(store.settings().unwrap().organization_name, "Harbor Peer Center");
+    assert_eq!(
+        store.settings().unwrap().organization_name,
+        "Harbor Peer Center"
+    );
     assert_eq!(store.settings().unwrap().reengage_after_days, 21);
 }
 
@@ -317,7 +366,10 @@ fn counts_track_creates_and_deletes_of_every_kind() {
 
     // The counts are the real number of records.
     assert_eq!(store.list_peers().unwrap().len() as u64, after.peers);
-    assert_eq!(store.checkins_page(None, 100).unwrap().len() as u64, after.checkins);
+    assert_eq!(
+        store.checkins_page(None, 100).unwrap().len() as u64,
+        after.checkins
+    );
 }
 
 fn assert_bad_reference(result: Result<impl std::fmt::Debug, StoreError>, message: &str) {
@@ -350,16 +402,25 @@ fn references_to_missing_records_are_refused() {
     );
     assert_bad_reference(store.create_goal(gd, &actor()), "peer: no peer P9");
     assert_bad_reference(
-        store.create_checkin(checkin(PeerId::new(9), s.id, "2026-11-23T10:00:00Z"), &actor()),
+        store.create_checkin(
+            checkin(PeerId::new(9), s.id, "2026-11-23T10:00:00Z"),
+            &actor(),
+        ),
         "peer: no peer P9",
     );
     assert_bad_reference(
-        store.create_checkin(checkin(p.id, StaffId::new(9), "2026-11-23T10:00:00Z"), &actor()),
+        store.create_checkin(
+            checkin(p.id, StaffId::new(9), "2026-11-23T10:00:00Z"),
+            &actor(),
+        ),
         "staff: no staff S9",
     );
     let mut cd = checkin(p.id, s.id, "2026-11-23T10:00:00Z");
     cd.goals = vec![g.id, GoalId::new(9)];
-    assert_bad_reference(store.create_checkin(cd.clone(), &actor()), "goals: no goal G9");
+    assert_bad_reference(
+        store.create_checkin(cd.clone(), &actor()),
+        "goals: no goal G9",
+    );
     // One bad check-in in a batch refuses the whole batch.
     assert_bad_reference(
         store.create_checkins(
@@ -370,7 +431,10 @@ fn references_to_missing_records_are_refused() {
     );
     let mut grd = Group::new("Art", Weekday::Mon, hm(10, 0));
     grd.facilitator = Some(StaffId::new(9));
-    assert_bad_reference(store.create_group(grd, &actor()), "facilitator: no staff S9");
+    assert_bad_reference(
+        store.create_group(grd, &actor()),
+        "facilitator: no staff S9",
+    );
     assert_bad_reference(
         store.create_session(
             session(caseload::model::GroupId::new(9), "2026-11-24", &[]),
@@ -379,17 +443,26 @@ fn references_to_missing_records_are_refused() {
         "group: no group GR9",
     );
     assert_bad_reference(
-        store.create_session(session(gr.id, "2026-11-24", &[p.id, PeerId::new(9)]), &actor()),
+        store.create_session(
+            session(gr.id, "2026-11-24", &[p.id, PeerId::new(9)]),
+            &actor(),
+        ),
         "attendees: no peer P9",
     );
     let mut sd = session(gr.id, "2026-11-24", &[]);
     sd.facilitator = Some(StaffId::new(9));
-    assert_bad_reference(store.create_session(sd, &actor()), "facilitator: no staff S9");
+    assert_bad_reference(
+        store.create_session(sd, &actor()),
+        "facilitator: no staff S9",
+    );
 
     // Updates are checked too.
     let mut pe = p.clone();
     pe.assigned_staff = Some(StaffId::new(9));
-    assert_bad_reference(store.update_peer(&pe, &actor()), "assigned staff: no staff S9");
+    assert_bad_reference(
+        store.update_peer(&pe, &actor()),
+        "assigned staff: no staff S9",
+    );
     let c = save_checkin(&store, checkin(p.id, s.id, "2026-11-23T10:00:00Z"));
     let mut ce = c.clone();
     ce.peer = PeerId::new(9);
@@ -426,7 +499,10 @@ fn delete_peer_refused_while_anything_refers_to_them() {
     let with_checkin = peer(&store, "Jo");
     let with_goal = peer(&store, "Kim");
     let attended = peer(&store, "Lee");
-    let c = save_checkin(&store, checkin(with_checkin.id, s.id, "2026-11-23T10:00:00Z"));
+    let c = save_checkin(
+        &store,
+        checkin(with_checkin.id, s.id, "2026-11-23T10:00:00Z"),
+    );
     let g = goal(&store, with_goal.id, "Job");
     let gr = group(&store, "WRAP");
     let sess = store
@@ -437,7 +513,10 @@ fn delete_peer_refused_while_anything_refers_to_them() {
         store.delete_peer(with_checkin.id, &actor()),
         &["peer P1", "check-ins", "discharged"],
     );
-    assert_in_use(store.delete_peer(with_goal.id, &actor()), &["peer P2", "goals"]);
+    assert_in_use(
+        store.delete_peer(with_goal.id, &actor()),
+        &["peer P2", "goals"],
+    );
     assert_in_use(
         store.delete_peer(attended.id, &actor()),
         &["peer P3", "group attendance"],
@@ -497,15 +576,24 @@ fn invalid_records_are_refused_with_field_names() {
     let mut edit = c.clone();
     edit.wellbeing = Some(9);
     let err = store.update_checkin(&edit, &actor()).unwrap_err();
-    assert!(err.to_string().contains("wellbeing: 9 is out of range"), "{err}");
+    assert!(
+        err.to_string().contains("wellbeing: 9 is out of range"),
+        "{err}"
+    );
     assert_eq!(store.checkin(c.id).unwrap(), c);
 
     let mut bad = checkin(p.id, s.id, "2026-11-23T10:00:00Z");
     bad.minutes = 0;
     let err = store
-        .create_checkins(vec![checkin(p.id, s.id, "2026-11-22T10:00:00Z"), bad], &actor())
+        .create_checkins(
+            vec![checkin(p.id, s.id, "2026-11-22T10:00:00Z"), bad],
+            &actor(),
+        )
         .unwrap_err();
-    assert!(err.to_string().starts_with("check-in 2 of 2: minutes"), "{err}");
+    assert!(
+        err.to_string().starts_with("check-in 2 of 2: minutes"),
+        "{err}"
+    );
     assert_eq!(store.counts().unwrap().checkins, 1);
 }
 
