@@ -670,3 +670,83 @@ fn guarded_deletes_finish_instead_of_hanging() {
     assert_eq!(got, (true, true, true, true));
     drop(dir);
 }
+
+#[test]
+fn a_checkin_may_only_touch_its_own_peers_goals() {
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Ana Ruiz");
+    let jo = peer(&store, "Jo");
+    let kim = peer(&store, "Kim");
+    let jos_goal = goal(&store, jo.id, "Job");
+    let kims_goal = goal(&store, kim.id, "Flat");
+
+    let mut c = checkin(jo.id, s.id, "2026-11-23T10:00:00Z");
+    c.goals = vec![jos_goal.id, kims_goal.id];
+    let err = store.create_checkin(c.clone(), &actor()).unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "goals: goal G2 is on the plan of peer P2, not of peer P1"
+    );
+    assert!(store.create_checkins(vec![c], &actor()).is_err());
+    assert!(store.checkins_for_goal(kims_goal.id).unwrap().is_empty());
+    assert_eq!(store.counts().unwrap().checkins, 0);
+
+    // Moving a check-in to another peer must bring the goals along.
+    let mut ok = checkin(jo.id, s.id, "2026-11-23T10:00:00Z");
+    ok.goals = vec![jos_goal.id];
+    let saved = save_checkin(&store, ok);
+    let mut moved = saved.clone();
+    moved.peer = kim.id;
+    let err = store.update_checkin(&moved, &actor()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("goal G1 is on the plan of peer P1"),
+        "{err}"
+    );
+    moved.goals = vec![kims_goal.id];
+    let moved = store.update_checkin(&moved, &actor()).unwrap();
+    assert_eq!(store.checkins_for_goal(kims_goal.id).unwrap(), vec![moved]);
+    assert!(store.checkins_for_goal(jos_goal.id).unwrap().is_empty());
+}
+
+#[test]
+fn a_goal_linked_to_checkins_cannot_move_to_another_peer() {
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Ana Ruiz");
+    let jo = peer(&store, "Jo");
+    let kim = peer(&store, "Kim");
+    let g = goal(&store, jo.id, "Job");
+    let loose = goal(&store, jo.id, "Bike");
+    let mut c = checkin(jo.id, s.id, "2026-11-23T10:00:00Z");
+    c.goals = vec![g.id];
+    save_checkin(&store, c);
+
+    let mut edit = g.clone();
+    edit.peer = kim.id;
+    let err = store.update_goal(&edit, &actor()).unwrap_err();
+    assert!(matches!(err, StoreError::InUseBy(_)), "{err:?}");
+    assert!(
+        err.to_string().starts_with(
+            "goal G1 is linked to check-ins with peer P1, so it cannot move to peer P2"
+        ),
+        "{err}"
+    );
+    assert_eq!(store.goal(g.id).unwrap(), g);
+    // Other edits of that goal are fine, and so is a stale edit's conflict.
+    let mut retitle = g.clone();
+    retitle.title = "Part-time job".into();
+    store.update_goal(&retitle, &actor()).unwrap();
+    assert!(matches!(
+        store.update_goal(&edit, &actor()),
+        Err(StoreError::Conflict { .. })
+    ));
+    // A goal nobody linked to can move (it was put on the wrong plan).
+    let mut fix = loose.clone();
+    fix.peer = kim.id;
+    store.update_goal(&fix, &actor()).unwrap();
+    assert_eq!(
+        ids(&store.goals_for_peer(kim.id).unwrap()),
+        vec![loose.id.raw()]
+    );
+}

@@ -13,7 +13,7 @@ use sled::{Transactional, Tree};
 use crate::model::ids::IdKind;
 use crate::model::{
     Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer,
-    PeerId, Record, SessionId, Settings, Staff, StaffId,
+    PeerId, Record, SessionId, Settings, Staff, StaffId, ValidationError,
 };
 
 use super::codec::{date_key, decode, encode, id_key, key, time_key, trailing_id};
@@ -314,9 +314,28 @@ impl SledStore {
     }
 
     fn update<E: Kept>(&self, rec: &Record<E>, actor: &Actor) -> StoreResult<Record<E>> {
+        self.update_checked(rec, actor, |_| Ok(()))
+    }
+
+    /// Saves `rec` once `check` (which may scan indexes) accepts the change
+    /// from the stored record. `check` only sees an up-to-date edit: a stale
+    /// one is refused with [`StoreError::Conflict`] first.
+    fn update_checked<E: Kept>(
+        &self,
+        rec: &Record<E>,
+        actor: &Actor,
+        check: impl Fn(&Record<E>) -> StoreResult<()>,
+    ) -> StoreResult<Record<E>> {
         rec.data.validate()?;
         let now = Utc::now();
-        self.write(|tx| {
+        let held = self.lock_writes();
+        match self.get::<E>(rec.id.raw()) {
+            Ok(current) if current.meta.revision == rec.meta.revision => check(&current)?,
+            // Stale or missing: the transaction below says so.
+            Ok(_) | Err(StoreError::NotFound { .. }) => {}
+            Err(other) => return Err(other),
+        }
+        self.write_held(&held, |tx| {
             let old: Record<E> = tx_get(tx, rec.id.raw())?;
             if old.meta.revision != rec.meta.revision {
                 return Err(abort(StoreError::Conflict {
@@ -474,12 +493,30 @@ fn tx_get<E: Kept>(tx: &[TransactionalTree], id: u64) -> Result<Record<E>, Abort
 
 fn check_refs<E: Kept>(tx: &[TransactionalTree], data: &E) -> Result<(), Abort> {
     for r in data.references() {
-        if tx[r.tree as usize].get(id_key(r.id))?.is_none() {
+        let Some(bytes) = tx[r.tree as usize].get(id_key(r.id))? else {
             return Err(abort(StoreError::BadReference {
                 field: r.field,
                 noun: r.noun,
                 id: r.shown,
             }));
+        };
+        if let Some(peer) = r.goal_of {
+            let goal: Record<Goal> =
+                decode(&bytes, NAMES[T::Goals as usize]).map_err(|detail| {
+                    abort(StoreError::Corrupt {
+                        path: PathBuf::new(),
+                        detail,
+                    })
+                })?;
+            if goal.peer != peer {
+                return Err(abort(StoreError::Invalid(ValidationError::one(
+                    r.field,
+                    format!(
+                        "goal {} is on the plan of peer {}, not of peer {peer}",
+                        r.shown, goal.peer
+                    ),
+                ))));
+            }
         }
     }
     Ok(())
@@ -625,7 +662,17 @@ impl Store for SledStore {
         self.create(goal, actor)
     }
     fn update_goal(&self, goal: &Record<Goal>, actor: &Actor) -> StoreResult<Record<Goal>> {
-        self.update(goal, actor)
+        // A check-in may only touch its own peer's goals, so a goal that
+        // check-ins link to cannot move to another peer's plan.
+        self.update_checked(goal, actor, |old| {
+            if old.peer != goal.peer && self.has_prefix(T::IxCheckInByGoal, &id_key(goal.id.raw()))? {
+                return Err(StoreError::InUseBy(format!(
+                    "goal {} is linked to check-ins with peer {}, so it cannot move to peer {}; add a new goal for peer {} instead",
+                    goal.id, old.peer, goal.peer, goal.peer
+                )));
+            }
+            Ok(())
+        })
     }
     fn delete_goal(&self, id: GoalId, _actor: &Actor) -> StoreResult<()> {
         let prefix = id_key(id.raw());
