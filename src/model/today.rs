@@ -8,7 +8,11 @@
 //! for the organization's window, 30 days by default), then past cadence.
 //! A peer already seen today is listed only under "seen today". A later
 //! check-in replaces the follow-up planned by an earlier one: the newest
-//! check-in before today holds the peer's pending follow-up.
+//! check-in before today holds the peer's pending follow-up. While that
+//! follow-up is still ahead, it is the plan for the next contact, agreed
+//! with the peer, so neither cadence nor re-engagement lists them before it
+//! (someone away at a 28-day program who asked to be called on their return
+//! should not show up as "past cadence" every day until then).
 
 use std::collections::HashMap;
 
@@ -160,7 +164,9 @@ pub fn build_today(input: TodayInput<'_>) -> TodayReport {
     }
 
     for goal in input.goals.iter().filter(|g| g.review_due(date)) {
-        let Some(peer) = peers.get(&goal.peer) else { continue };
+        let Some(peer) = peers.get(&goal.peer) else {
+            continue;
+        };
         if !peer.is_active() || !mine(peer) {
             continue;
         }
@@ -261,6 +267,8 @@ fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> 
                     ),
                 ));
             }
+            // Still ahead: the agreed next contact is planned.
+            return None;
         }
     }
 
@@ -282,7 +290,10 @@ fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> 
             Section::Reengage,
             Some(since),
             Some(days),
-            format!("not seen for {days} days ({seen_words})"),
+            format!(
+                "not seen for {days} {} ({seen_words})",
+                plural(days, "day", "days")
+            ),
         ));
     }
     if let Some(c) = cadence {
@@ -329,7 +340,9 @@ fn seen_today_rows(
     let mut seen = HashMap::new();
     for (peer_id, list) in by_peer {
         seen.insert(peer_id, ());
-        let Some(peer) = peers.get(&peer_id) else { continue };
+        let Some(peer) = peers.get(&peer_id) else {
+            continue;
+        };
         let relevant = match input.for_staff {
             None => true,
             Some(s) => peer.assigned_staff == Some(s) || list.iter().any(|c| c.staff == s),
@@ -395,7 +408,11 @@ fn group_rows(input: &TodayInput<'_>, rows: &mut Vec<TodayRow>) {
             Some(s) => format!(
                 "session recorded, {} {}",
                 s.attendees.len(),
-                if s.attendees.len() == 1 { "attendee" } else { "attendees" }
+                if s.attendees.len() == 1 {
+                    "attendee"
+                } else {
+                    "attendees"
+                }
             ),
             None => "no session recorded yet".to_string(),
         };
