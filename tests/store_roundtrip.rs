@@ -750,3 +750,69 @@ fn a_goal_linked_to_checkins_cannot_move_to_another_peer() {
         vec![loose.id.raw()]
     );
 }
+
+/// The store is shared between threads. A delete racing with creates that
+/// refer to the same peer must never leave a check-in whose peer is gone,
+/// and the counts must match the records.
+#[test]
+fn concurrent_writers_never_orphan_a_checkin() {
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Ana Ruiz");
+    let store = std::sync::Arc::new(store);
+    for round in 0..4 {
+        let target = peer(&*store, &format!("Target {round}"));
+        let writers: Vec<_> = (0..3)
+            .map(|w| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    let mut made = 0u32;
+                    for i in 0..15 {
+                        let c = checkin(
+                            target.id,
+                            s.id,
+                            &format!("2026-11-{:02}T10:{w}{}:00Z", 1 + i, i % 10),
+                        );
+                        match store.create_checkin(c, &actor()) {
+                            Ok(_) => made += 1,
+                            Err(StoreError::BadReference { .. }) => break,
+                            Err(e) => panic!("unexpected: {e}"),
+                        }
+                    }
+                    made
+                })
+            })
+            .collect();
+        let deleter = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for _ in 0..30 {
+                    match store.delete_peer(target.id, &actor()) {
+                        Ok(()) => return true,
+                        Err(StoreError::InUseBy(_)) => return false,
+                        Err(e) => panic!("unexpected: {e}"),
+                    }
+                }
+                false
+            })
+        };
+        let made: u32 = writers.into_iter().map(|h| h.join().unwrap()).sum();
+        let deleted = deleter.join().unwrap();
+        let theirs = store.recent_checkins(target.id, usize::MAX).unwrap();
+        assert_eq!(theirs.len() as u32, made, "round {round}");
+        if deleted {
+            assert_eq!(made, 0, "round {round}: check-ins of a deleted peer");
+            assert!(store.peer(target.id).is_err());
+        } else {
+            assert!(store.peer(target.id).is_ok());
+        }
+    }
+    let all = store.checkins_page(None, usize::MAX).unwrap();
+    assert_eq!(store.counts().unwrap().checkins, all.len() as u64);
+    for c in &all {
+        assert!(
+            store.peer(c.peer).is_ok(),
+            "{} points at a missing peer",
+            c.id
+        );
+    }
+}
