@@ -761,18 +761,19 @@ fn concurrent_writers_never_orphan_a_checkin() {
     let store = std::sync::Arc::new(store);
     for round in 0..4 {
         let target = peer(&*store, &format!("Target {round}"));
+        // All four threads start together so the delete lands among the
+        // creates: sometimes before the first, usually after some.
+        let start = std::sync::Arc::new(std::sync::Barrier::new(4));
         let writers: Vec<_> = (0..3)
             .map(|w| {
                 let store = store.clone();
+                let start = start.clone();
                 std::thread::spawn(move || {
+                    start.wait();
                     let mut made = 0u32;
                     for i in 0..15 {
-                        let c = checkin(
-                            target.id,
-                            s.id,
-                            &format!("2026-11-{:02}T10:{w}{}:00Z", 1 + i, i % 10),
-                        );
-                        match store.create_checkin(c, &actor()) {
+                        let when = format!("2026-11-{:02}T10:{w}{}:00Z", 1 + i, i % 10);
+                        match store.create_checkin(checkin(target.id, s.id, &when), &actor()) {
                             Ok(_) => made += 1,
                             Err(StoreError::BadReference { .. }) => break,
                             Err(e) => panic!("unexpected: {e}"),
@@ -784,15 +785,16 @@ fn concurrent_writers_never_orphan_a_checkin() {
             .collect();
         let deleter = {
             let store = store.clone();
+            let start = start.clone();
             std::thread::spawn(move || {
-                for _ in 0..30 {
-                    match store.delete_peer(target.id, &actor()) {
-                        Ok(()) => return true,
-                        Err(StoreError::InUseBy(_)) => return false,
-                        Err(e) => panic!("unexpected: {e}"),
-                    }
+                start.wait();
+                std::thread::sleep(std::time::Duration::from_micros(300 * round));
+                // Refused once any check-in exists; it never gets free again.
+                match store.delete_peer(target.id, &actor()) {
+                    Ok(()) => true,
+                    Err(StoreError::InUseBy(_)) => false,
+                    Err(e) => panic!("unexpected: {e}"),
                 }
-                false
             })
         };
         let made: u32 = writers.into_iter().map(|h| h.join().unwrap()).sum();
