@@ -8,7 +8,11 @@
 //! for the organization's window, 30 days by default), then past cadence.
 //! A peer already seen today is listed only under "seen today". A later
 //! check-in replaces the follow-up planned by an earlier one: the newest
-//! check-in before today holds the peer's pending follow-up.
+//! check-in before today holds the peer's pending follow-up. While that
+//! follow-up is still ahead, it is the plan for the next contact, agreed
+//! with the peer, so neither cadence nor re-engagement lists them before it
+//! (someone away at a 28-day program who asked to be called on their return
+//! should not show up as "past cadence" every day until then).
 
 use std::collections::HashMap;
 
@@ -263,6 +267,8 @@ fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> 
                     ),
                 ));
             }
+            // Still ahead: the agreed next contact is planned.
+            return None;
         }
     }
 
@@ -284,7 +290,10 @@ fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> 
             Section::Reengage,
             Some(since),
             Some(days),
-            format!("not seen for {days} days ({seen_words})"),
+            format!(
+                "not seen for {days} {} ({seen_words})",
+                plural(days, "day", "days")
+            ),
         ));
     }
     if let Some(c) = cadence {

@@ -2,10 +2,10 @@
 //! refused whole with the first problem's location rather than stopping
 //! half-way.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::ids::IdKind;
-use crate::model::Record;
+use crate::model::{PeerId, Record};
 
 use super::error::{StoreError, StoreResult};
 use super::keys::{Kept, T};
@@ -14,6 +14,8 @@ use super::Snapshot;
 /// Ids present in the snapshot, per record tree.
 struct Known {
     ids: [HashSet<u64>; 7],
+    /// The peer of each goal, by goal id.
+    goal_peer: HashMap<u64, PeerId>,
 }
 
 impl Known {
@@ -58,6 +60,18 @@ fn references<E: Kept>(section: &str, records: &[Record<E>], known: &Known) -> S
                     r.id, reference.field, reference.noun, reference.shown
                 )));
             }
+            if let Some(peer) = reference.goal_of {
+                let owner = known.goal_peer.get(&reference.id).copied();
+                if owner != Some(peer) {
+                    return Err(StoreError::Refused(format!(
+                        "{section}[{i}] ({}): {}: goal {} is on the plan of peer {}, not of peer {peer}",
+                        r.id,
+                        reference.field,
+                        reference.shown,
+                        owner.map_or_else(|| "?".to_string(), |p| p.to_string())
+                    )));
+                }
+            }
         }
     }
     Ok(())
@@ -70,6 +84,7 @@ pub(crate) fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
         .map_err(|e| StoreError::Refused(format!("settings: {e}")))?;
     let mut known = Known {
         ids: Default::default(),
+        goal_peer: s.goals.iter().map(|g| (g.id.raw(), g.peer)).collect(),
     };
     collect("staff", &s.staff, &mut known)?;
     collect("peers", &s.peers, &mut known)?;

@@ -5,7 +5,7 @@
 //! write removes the old record's entries and adds the new one's in the same
 //! transaction: index and record never disagree.
 
-use crate::model::{CheckIn, Entity, Goal, Group, GroupSession, Peer, Staff};
+use crate::model::{CheckIn, Entity, Goal, Group, GroupSession, Peer, PeerId, Staff};
 
 use super::codec::{date_key, id_key, key, time_key};
 
@@ -93,15 +93,20 @@ pub(crate) struct Ref {
     pub noun: &'static str,
     pub id: u64,
     pub shown: String,
+    /// For a goal referred to by a check-in: the peer whose plan it must
+    /// be on. A check-in may only touch its own peer's goals; otherwise the
+    /// other peer's goal would list this peer's check-in notes.
+    pub goal_of: Option<PeerId>,
 }
 
-fn peer_ref(field: &'static str, id: crate::model::PeerId) -> Ref {
+fn peer_ref(field: &'static str, id: PeerId) -> Ref {
     Ref {
         field,
         tree: T::Peers,
         noun: "peer",
         id: id.raw(),
         shown: id.to_string(),
+        goal_of: None,
     }
 }
 fn staff_ref(field: &'static str, id: crate::model::StaffId) -> Ref {
@@ -111,6 +116,7 @@ fn staff_ref(field: &'static str, id: crate::model::StaffId) -> Ref {
         noun: "staff",
         id: id.raw(),
         shown: id.to_string(),
+        goal_of: None,
     }
 }
 
@@ -198,6 +204,7 @@ impl Kept for CheckIn {
                 noun: "goal",
                 id: g.raw(),
                 shown: g.to_string(),
+                goal_of: Some(self.peer),
             });
         }
         out
@@ -240,6 +247,7 @@ impl Kept for GroupSession {
             noun: "group",
             id: self.group.raw(),
             shown: self.group.to_string(),
+            goal_of: None,
         }];
         if let Some(s) = self.facilitator {
             out.push(staff_ref("facilitator", s));

@@ -153,9 +153,12 @@ pub trait Store: Send + Sync {
 
     /// Adds a goal to a peer's plan.
     fn create_goal(&self, goal: Goal, actor: &Actor) -> StoreResult<Record<Goal>>;
-    /// Saves changes to a goal.
+    /// Saves changes to a goal. A goal that check-ins link to cannot move
+    /// to another peer ([`StoreError::InUseBy`]).
     fn update_goal(&self, goal: &Record<Goal>, actor: &Actor) -> StoreResult<Record<Goal>>;
-    /// Deletes a goal; check-ins that touched it keep their note.
+    /// Deletes a goal no check-in touched (one added by mistake); a goal
+    /// that check-ins link to is refused ([`StoreError::InUseBy`]) and is
+    /// marked dropped instead.
     fn delete_goal(&self, id: GoalId, actor: &Actor) -> StoreResult<()>;
     /// One goal.
     fn goal(&self, id: GoalId) -> StoreResult<Record<Goal>>;
@@ -164,7 +167,9 @@ pub trait Store: Send + Sync {
     /// Goals whose next review is on or before `date`, by review date.
     fn goals_due_for_review(&self, date: NaiveDate) -> StoreResult<Vec<Record<Goal>>>;
 
-    /// Records a check-in.
+    /// Records a check-in. Its goals must be on its own peer's plan
+    /// ([`StoreError::Invalid`] otherwise), so that one peer's goal never
+    /// lists another peer's check-ins.
     fn create_checkin(&self, checkin: CheckIn, actor: &Actor) -> StoreResult<Record<CheckIn>>;
     /// Records many check-ins in one transaction and one flush (demo data,
     /// import). All or none are saved.

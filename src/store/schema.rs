@@ -28,7 +28,13 @@ pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 pub(crate) const MIGRATIONS: &[Migration] = &[];
 
 /// Reads the version; `None` for a brand-new, empty database.
-pub(crate) fn read_version(db: &sled::Db, path: &Path) -> StoreResult<Option<u32>> {
+///
+/// `had_data` says whether sled's `db` file held anything before sled
+/// opened it. sled "recovers" a `db` file it cannot read as an empty
+/// database (and rewrites the file), so an empty database that used to
+/// have data is a damaged store, not a new one: starting a fresh caseload
+/// over it would hide the loss.
+pub(crate) fn read_version(db: &sled::Db, path: &Path, had_data: bool) -> StoreResult<Option<u32>> {
     let meta = db
         .open_tree("meta")
         .map_err(|e| super::sled_store::map_sled(e, path))?;
@@ -45,6 +51,11 @@ pub(crate) fn read_version(db: &sled::Db, path: &Path) -> StoreResult<Option<u32
                 Err(StoreError::NotAStore {
                     path: path.to_path_buf(),
                     detail: "it is a sled database without caseload's marker".into(),
+                })
+            } else if had_data {
+                Err(StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: "its database file is not empty, but none of it could be read".into(),
                 })
             } else {
                 Ok(None)
@@ -78,13 +89,15 @@ pub(crate) fn write_version(db: &sled::Db, path: &Path, version: u32) -> StoreRe
 }
 
 /// Brings a store to `current`, running `migrations` from its version on.
+/// `had_data` as for [`read_version`].
 pub(crate) fn prepare(
     db: &sled::Db,
     path: &Path,
+    had_data: bool,
     current: u32,
     migrations: &[Migration],
 ) -> StoreResult<()> {
-    let Some(mut found) = read_version(db, path)? else {
+    let Some(mut found) = read_version(db, path, had_data)? else {
         return write_version(db, path, current);
     };
     if found > current {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -14,7 +14,7 @@ use sled::{Transactional, Tree};
 use crate::model::ids::IdKind;
 use crate::model::{
     Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer,
-    PeerId, Record, SessionId, Settings, Staff, StaffId,
+    PeerId, Record, SessionId, Settings, Staff, StaffId, ValidationError,
 };
 
 use super::audit::{self, AuditEntry, AuditEvent, AuditFilter, Audited};
@@ -59,9 +59,21 @@ pub struct SledStore {
     trees: Vec<Tree>,
     path: PathBuf,
     rolled_back_import: bool,
+    /// Serializes this process's writes (sled lets only one process in).
+    ///
+    /// Some writes must first look at more than one key ("does anything
+    /// still refer to this peer?"). sled 0.34 cannot scan inside a
+    /// transaction: its iterators take the global transaction lock that the
+    /// running transaction already holds, so a scan there hangs the whole
+    /// process. Such checks run before the transaction instead, under this
+    /// lock, so that no other write can slip in between check and write.
+    writer: Mutex<()>,
     /// Sessions of this process waiting for change notices.
     subscribers: Mutex<Vec<Sender<Change>>>,
 }
+
+/// Proof that the caller holds the store's write lock.
+type Held<'a> = MutexGuard<'a, ()>;
 
 /// Turns a sled error into a store error naming the directory.
 pub(crate) fn map_sled(e: sled::Error, path: &Path) -> StoreError {
@@ -122,8 +134,10 @@ impl SledStore {
         version: u32,
         migrations: &[Migration],
     ) -> StoreResult<Self> {
+        // Looked at before sled opens (and possibly rewrites) the file.
+        let had_data = std::fs::metadata(path.join("db")).is_ok_and(|m| m.len() > 0);
         let db = open_db(path, options)?;
-        schema::prepare(&db, path, version, migrations)?;
+        schema::prepare(&db, path, had_data, version, migrations)?;
         let mut trees = Vec::with_capacity(NAMES.len());
         for name in NAMES {
             trees.push(db.open_tree(name).map_err(|e| map_sled(e, path))?);
@@ -133,6 +147,7 @@ impl SledStore {
             trees,
             path: path.to_path_buf(),
             rolled_back_import: false,
+            writer: Mutex::new(()),
             subscribers: Mutex::new(Vec::new()),
         };
         if store
@@ -180,16 +195,54 @@ impl SledStore {
         self.db.flush().map(|_| ()).map_err(|e| self.err(e))
     }
 
+    /// Takes the write lock (see [`SledStore::writer`]).
+    fn lock_writes(&self) -> Held<'_> {
+        // A panic while holding the lock cannot leave sled half-written
+        // (transactions are atomic), so a poisoned lock is still usable.
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Runs `f` as one transaction over every tree, then flushes.
     fn write<A>(&self, f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>) -> StoreResult<A> {
+        let held = self.lock_writes();
+        self.write_held(&held, f)
+    }
+
+    /// [`SledStore::write`] for a caller that already holds the write lock.
+    /// `f` must not iterate over trees (see [`SledStore::writer`]).
+    fn write_held<A>(
+        &self,
+        _held: &Held<'_>,
+        f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>,
+    ) -> StoreResult<A> {
         let result = self.trees[..].transaction(|tx: &Vec<TransactionalTree>| f(tx));
         let value = match result {
             Ok(v) => v,
-            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Abort(e)) => return Err(self.locate(e)),
             Err(TransactionError::Storage(e)) => return Err(self.err(e)),
         };
         self.flush()?;
         Ok(value)
+    }
+
+    /// Errors raised inside a transaction do not know the store's
+    /// directory; fill it in so that the message names it.
+    fn locate(&self, e: StoreError) -> StoreError {
+        match e {
+            StoreError::Corrupt { path, detail } if path.as_os_str().is_empty() => {
+                self.corrupt(detail)
+            }
+            other => other,
+        }
+    }
+
+    /// True if any key of `tree` starts with `prefix`.
+    fn has_prefix(&self, tree: T, prefix: &[u8]) -> StoreResult<bool> {
+        match self.tree(tree).scan_prefix(prefix).next() {
+            None => Ok(false),
+            Some(Ok(_)) => Ok(true),
+            Some(Err(e)) => Err(self.err(e)),
+        }
     }
 
     /// A number for the next audit entry: unique and increasing, taken
@@ -292,10 +345,29 @@ impl SledStore {
     }
 
     fn update<E: Kept + Audited>(&self, rec: &Record<E>, actor: &Actor) -> StoreResult<Record<E>> {
+        self.update_checked(rec, actor, |_| Ok(()))
+    }
+
+    /// Saves `rec` once `check` (which may scan indexes) accepts the change
+    /// from the stored record. `check` only sees an up-to-date edit: a stale
+    /// one is refused with [`StoreError::Conflict`] first.
+    fn update_checked<E: Kept + Audited>(
+        &self,
+        rec: &Record<E>,
+        actor: &Actor,
+        check: impl Fn(&Record<E>) -> StoreResult<()>,
+    ) -> StoreResult<Record<E>> {
         rec.data.validate()?;
         let now = Utc::now();
         let seq = self.audit_seq()?;
-        let saved = self.write(|tx| {
+        let held = self.lock_writes();
+        match self.get::<E>(rec.id.raw()) {
+            Ok(current) if current.meta.revision == rec.meta.revision => check(&current)?,
+            // Stale or missing: the transaction below says so.
+            Ok(_) | Err(StoreError::NotFound { .. }) => {}
+            Err(other) => return Err(other),
+        }
+        let saved = self.write_held(&held, |tx| {
             let old: Record<E> = tx_get(tx, rec.id.raw())?;
             if old.meta.revision != rec.meta.revision {
                 return Err(abort(StoreError::Conflict {
@@ -323,21 +395,27 @@ impl SledStore {
             audit::append(tx, &audit_entry(now, seq, actor, &new, event), 0)?;
             Ok(new)
         })?;
+        drop(held);
         self.notify(E::KIND, saved.id.to_string());
         Ok(saved)
     }
 
+    /// Deletes a record once `in_use` (which may scan indexes) has found
+    /// nothing that still refers to it.
     fn delete<E: Kept + Audited>(
         &self,
         id: u64,
         actor: &Actor,
-        guard: impl Fn(&[TransactionalTree], &Record<E>) -> Result<(), Abort>,
+        in_use: impl Fn(&Record<E>) -> StoreResult<()>,
     ) -> StoreResult<()> {
         let now = Utc::now();
         let seq = self.audit_seq()?;
-        self.write(|tx| {
+        let held = self.lock_writes();
+        // Read and checked under the write lock, so still true below.
+        let current: Record<E> = self.get(id)?;
+        in_use(&current)?;
+        self.write_held(&held, |tx| {
             let old: Record<E> = tx_get(tx, id)?;
-            guard(tx, &old)?;
             remove_index(tx, &old)?;
             tx[E::TREE as usize].remove(&id_key(id))?;
             bump_count(tx, E::TREE, -1)?;
@@ -349,6 +427,7 @@ impl SledStore {
             audit::append(tx, &audit_entry(now, seq, actor, &old, event), 0)?;
             Ok(())
         })?;
+        drop(held);
         self.notify(E::KIND, Id::<E::Kind>::new(id).to_string());
         Ok(())
     }
@@ -381,9 +460,24 @@ impl SledStore {
         self.flush()
     }
 
-    fn import_chunk<E: Kept>(&self, records: &[Record<E>]) -> StoreResult<()> {
+    /// Writes a checked snapshot; the caller holds the write lock and has
+    /// set the import marker.
+    fn import_all(&self, held: &Held<'_>, snapshot: &Snapshot) -> StoreResult<()> {
+        let settings = encode(&snapshot.settings).map_err(|d| self.corrupt(d))?;
+        self.meta()
+            .insert(SETTINGS_KEY, settings)
+            .map_err(|e| self.err(e))?;
+        self.import_chunk(held, &snapshot.staff)?;
+        self.import_chunk(held, &snapshot.peers)?;
+        self.import_chunk(held, &snapshot.groups)?;
+        self.import_chunk(held, &snapshot.goals)?;
+        self.import_chunk(held, &snapshot.sessions)?;
+        self.import_chunk(held, &snapshot.checkins)
+    }
+
+    fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
         for chunk in records.chunks(IMPORT_CHUNK) {
-            self.write(|tx| {
+            self.write_held(held, |tx| {
                 for rec in chunk {
                     put_new(tx, rec)?;
                     raise_next_id(tx, E::TREE, rec.id.raw())?;
@@ -417,12 +511,23 @@ fn open_db(path: &Path, options: &OpenOptions) -> StoreResult<sled::Db> {
         path: path.to_path_buf(),
         source,
     })?;
-    let deadline = Instant::now() + options.lock_wait;
+    let config = sled::Config::new()
+        .path(path)
+        .cache_capacity(options.cache_bytes);
+    open_guarded(path, options.lock_wait, || config.open())
+}
+
+/// Calls `open` until it succeeds, fails for a reason other than the lock,
+/// or `lock_wait` has passed. A panic inside sled (it has some on damaged
+/// files) becomes [`StoreError::Corrupt`] naming the directory.
+fn open_guarded(
+    path: &Path,
+    lock_wait: Duration,
+    open: impl Fn() -> sled::Result<sled::Db>,
+) -> StoreResult<sled::Db> {
+    let deadline = Instant::now() + lock_wait;
     loop {
-        let config = sled::Config::new()
-            .path(path)
-            .cache_capacity(options.cache_bytes);
-        match catch_unwind(AssertUnwindSafe(|| config.open())) {
+        match catch_unwind(AssertUnwindSafe(&open)) {
             Ok(Ok(db)) => return Ok(db),
             Ok(Err(e)) => {
                 let err = map_sled(e, path);
@@ -459,12 +564,30 @@ fn tx_get<E: Kept>(tx: &[TransactionalTree], id: u64) -> Result<Record<E>, Abort
 
 fn check_refs<E: Kept>(tx: &[TransactionalTree], data: &E) -> Result<(), Abort> {
     for r in data.references() {
-        if tx[r.tree as usize].get(id_key(r.id))?.is_none() {
+        let Some(bytes) = tx[r.tree as usize].get(id_key(r.id))? else {
             return Err(abort(StoreError::BadReference {
                 field: r.field,
                 noun: r.noun,
                 id: r.shown,
             }));
+        };
+        if let Some(peer) = r.goal_of {
+            let goal: Record<Goal> =
+                decode(&bytes, NAMES[T::Goals as usize]).map_err(|detail| {
+                    abort(StoreError::Corrupt {
+                        path: PathBuf::new(),
+                        detail,
+                    })
+                })?;
+            if goal.peer != peer {
+                return Err(abort(StoreError::Invalid(ValidationError::one(
+                    r.field,
+                    format!(
+                        "goal {} is on the plan of peer {}, not of peer {peer}",
+                        r.shown, goal.peer
+                    ),
+                ))));
+            }
         }
     }
     Ok(())
@@ -526,17 +649,6 @@ fn remove_index<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<()
         tx[t as usize].remove(k)?;
     }
     Ok(())
-}
-
-/// True if any key in `tree` starts with `prefix`.
-fn tx_has_prefix(tree: &Tree, prefix: &[u8]) -> StoreResult<bool> {
-    Ok(tree
-        .scan_prefix(prefix)
-        .next()
-        .transpose()
-        .ok()
-        .flatten()
-        .is_some())
 }
 
 impl Store for SledStore {
@@ -606,13 +718,13 @@ impl Store for SledStore {
             (T::IxGoalByPeer, "goals"),
             (T::IxAttendance, "group attendance"),
         ];
-        self.delete::<Peer>(id.raw(), actor, |_, peer| {
+        self.delete::<Peer>(id.raw(), actor, |peer| {
             for (t, what) in uses {
-                if tx_has_prefix(self.tree(t), &prefix).map_err(abort)? {
-                    return Err(abort(StoreError::InUseBy(format!(
+                if self.has_prefix(t, &prefix)? {
+                    return Err(StoreError::InUseBy(format!(
                         "peer {} has {what} on record, so it cannot be deleted; set their status to discharged instead",
                         peer.id
-                    ))));
+                    )));
                 }
             }
             Ok(())
@@ -629,16 +741,26 @@ impl Store for SledStore {
         self.create(goal, actor)
     }
     fn update_goal(&self, goal: &Record<Goal>, actor: &Actor) -> StoreResult<Record<Goal>> {
-        self.update(goal, actor)
+        // A check-in may only touch its own peer's goals, so a goal that
+        // check-ins link to cannot move to another peer's plan.
+        self.update_checked(goal, actor, |old| {
+            if old.peer != goal.peer && self.has_prefix(T::IxCheckInByGoal, &id_key(goal.id.raw()))? {
+                return Err(StoreError::InUseBy(format!(
+                    "goal {} is linked to check-ins with peer {}, so it cannot move to peer {}; add a new goal for peer {} instead",
+                    goal.id, old.peer, goal.peer, goal.peer
+                )));
+            }
+            Ok(())
+        })
     }
     fn delete_goal(&self, id: GoalId, actor: &Actor) -> StoreResult<()> {
         let prefix = id_key(id.raw());
-        self.delete::<Goal>(id.raw(), actor, |_, goal| {
-            if tx_has_prefix(self.tree(T::IxCheckInByGoal), &prefix).map_err(abort)? {
-                return Err(abort(StoreError::InUseBy(format!(
+        self.delete::<Goal>(id.raw(), actor, |goal| {
+            if self.has_prefix(T::IxCheckInByGoal, &prefix)? {
+                return Err(StoreError::InUseBy(format!(
                     "goal {} is linked to check-ins, so it cannot be deleted; set its status to dropped instead",
                     goal.id
-                ))));
+                )));
             }
             Ok(())
         })
@@ -707,7 +829,7 @@ impl Store for SledStore {
         self.update(checkin, actor)
     }
     fn delete_checkin(&self, id: CheckInId, actor: &Actor) -> StoreResult<()> {
-        self.delete::<CheckIn>(id.raw(), actor, |_, _| Ok(()))
+        self.delete::<CheckIn>(id.raw(), actor, |_| Ok(()))
     }
     fn checkin(&self, id: CheckInId) -> StoreResult<Record<CheckIn>> {
         self.get(id.raw())
@@ -806,7 +928,7 @@ impl Store for SledStore {
         self.update(session, actor)
     }
     fn delete_session(&self, id: SessionId, actor: &Actor) -> StoreResult<()> {
-        self.delete::<GroupSession>(id.raw(), actor, |_, _| Ok(()))
+        self.delete::<GroupSession>(id.raw(), actor, |_| Ok(()))
     }
     fn session(&self, id: SessionId) -> StoreResult<Record<GroupSession>> {
         self.get(id.raw())
@@ -837,6 +959,9 @@ impl Store for SledStore {
     }
 
     fn import(&self, snapshot: Snapshot, actor: &Actor) -> StoreResult<Counts> {
+        // Held throughout: nothing else may write between the emptiness
+        // check and the end of the import.
+        let held = self.lock_writes();
         let existing = self.counts()?;
         if existing != Counts::default() {
             return Err(StoreError::Refused(format!(
@@ -852,16 +977,18 @@ impl Store for SledStore {
             .insert(IMPORT_MARKER, &[1])
             .map_err(|e| self.err(e))?;
         self.flush()?;
-        let settings = encode(&snapshot.settings).map_err(|d| self.corrupt(d))?;
-        self.meta()
-            .insert(SETTINGS_KEY, settings)
-            .map_err(|e| self.err(e))?;
-        self.import_chunk(&snapshot.staff)?;
-        self.import_chunk(&snapshot.peers)?;
-        self.import_chunk(&snapshot.groups)?;
-        self.import_chunk(&snapshot.goals)?;
-        self.import_chunk(&snapshot.sessions)?;
-        self.import_chunk(&snapshot.checkins)?;
+        match self.import_all(&held, &snapshot) {
+            Ok(()) => {}
+            Err(e) => {
+                // All or nothing, in this process too: take back what was
+                // written. If even that fails, the marker stays and the next
+                // open rolls back.
+                if let Err(undo) = self.roll_back_import() {
+                    tracing::error!(error = %undo, "could not roll back the failed import");
+                }
+                return Err(e);
+            }
+        }
         let counts = self.counts()?;
         let records = counts.staff
             + counts.peers
@@ -878,10 +1005,11 @@ impl Store for SledStore {
         };
         // Clearing the marker and auditing the import are one step: the
         // import is either rolled back on the next open or on record.
-        self.write(|tx| {
+        self.write_held(&held, |tx| {
             tx[T::Meta as usize].remove(IMPORT_MARKER)?;
             audit::append(tx, &entry, 0)
         })?;
+        drop(held);
         self.notify(ChangeKind::Everything, String::new());
         Ok(counts)
     }
@@ -912,5 +1040,264 @@ impl Store for SledStore {
 
     fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         audit::query(self.tree(T::Audit), filter, &self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::model::{LifeDomain, Role};
+
+    fn opts() -> OpenOptions {
+        OpenOptions {
+            cache_bytes: 4 * 1024 * 1024,
+            lock_wait: Duration::from_secs(10),
+        }
+    }
+
+    fn actor() -> Actor {
+        Actor::login("tester")
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn version_on_disk(store: &SledStore) -> u32 {
+        let v = store.meta().get(schema::VERSION_KEY).unwrap().unwrap();
+        u32::from_be_bytes(v.as_ref().try_into().unwrap())
+    }
+
+    #[test]
+    fn a_panic_inside_sled_becomes_corrupt_naming_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = open_guarded(dir.path(), Duration::ZERO, || {
+            panic!("fucked up tree traversal")
+        })
+        .expect_err("a panic is an error");
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(msg.contains(&dir.path().display().to_string()), "{msg}");
+        assert!(
+            msg.contains("sled failed while reading it: fucked up tree traversal"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn the_lock_is_retried_until_the_wait_is_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let calls = AtomicUsize::new(0);
+        let started = Instant::now();
+        let err = open_guarded(dir.path(), Duration::from_millis(200), || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(sled::Error::Io(std::io::Error::other(
+                "could not acquire lock on \"db\": WouldBlock",
+            )))
+        })
+        .expect_err("never got the lock");
+        assert!(matches!(err, StoreError::InUse { .. }), "{err:?}");
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        assert!(calls.load(Ordering::SeqCst) >= 3, "it kept trying");
+
+        // Other I/O errors are not retried.
+        let calls = AtomicUsize::new(0);
+        let err = open_guarded(dir.path(), Duration::from_secs(5), || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(sled::Error::Io(std::io::Error::from(
+                std::io::ErrorKind::PermissionDenied,
+            )))
+        })
+        .expect_err("permission denied");
+        assert!(matches!(err, StoreError::Io { .. }), "{err:?}");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    /// Version 1 → 2 in the test: every peer's display name in capitals.
+    fn shout_names(db: &sled::Db) -> Result<(), String> {
+        let peers = db
+            .open_tree(NAMES[T::Peers as usize])
+            .map_err(|e| e.to_string())?;
+        for kv in peers.iter() {
+            let (k, v) = kv.map_err(|e| e.to_string())?;
+            let mut p: Record<Peer> = decode(&v, "peers")?;
+            p.display_name = p.display_name.to_uppercase();
+            peers.insert(k, encode(&p)?).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    static FLAKY_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Version 2 → 3 in the test: fails the first time it runs.
+    fn flaky_step(db: &sled::Db) -> Result<(), String> {
+        if FLAKY_CALLS.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Err("disk full".into());
+        }
+        let meta = db.open_tree("meta").map_err(|e| e.to_string())?;
+        meta.insert(b"migrated_to_3", &[1])
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    static SHOUT_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    fn counted_shout(db: &sled::Db) -> Result<(), String> {
+        SHOUT_CALLS.fetch_add(1, Ordering::SeqCst);
+        shout_names(db)
+    }
+
+    #[test]
+    fn an_older_store_is_migrated_step_by_step() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let v1 = SledStore::open_versioned(dir.path(), &opts(), 1, &[]).unwrap();
+            v1.create_peer(Peer::new("Jo Lee", day("2026-01-05")), &actor())
+                .unwrap();
+            v1.create_peer(Peer::new("Kim", day("2026-01-05")), &actor())
+                .unwrap();
+            assert_eq!(version_on_disk(&v1), 1);
+        }
+        // A build that knows version 2 but has no step to get there refuses.
+        let err = SledStore::open_versioned(dir.path(), &opts(), 2, &[])
+            .err()
+            .expect("no migration");
+        assert!(
+            err.to_string()
+                .contains("no migration from schema version 1"),
+            "{err}"
+        );
+
+        let v2 = SledStore::open_versioned(dir.path(), &opts(), 2, &[shout_names]).unwrap();
+        assert_eq!(version_on_disk(&v2), 2);
+        let names: Vec<String> = v2
+            .list_peers()
+            .unwrap()
+            .into_iter()
+            .map(|p| p.data.display_name)
+            .collect();
+        assert_eq!(names, vec!["JO LEE", "KIM"]);
+        assert_eq!(v2.counts().unwrap().peers, 2, "counts untouched");
+        drop(v2);
+
+        // The old build now meets a newer store and refuses it.
+        let err = SledStore::open_versioned(dir.path(), &opts(), 1, &[])
+            .err()
+            .expect("newer");
+        assert!(
+            matches!(
+                err,
+                StoreError::NewerSchema {
+                    found: 2,
+                    supported: 1,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_migration_resumes_where_it_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let v1 = SledStore::open_versioned(dir.path(), &opts(), 1, &[]).unwrap();
+            v1.create_peer(Peer::new("Jo", day("2026-01-05")), &actor())
+                .unwrap();
+        }
+        let steps: &[Migration] = &[counted_shout, flaky_step];
+        let err = SledStore::open_versioned(dir.path(), &opts(), 3, steps)
+            .err()
+            .expect("the second step fails once");
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("migration from version 2 failed: disk full"),
+            "{msg}"
+        );
+        assert!(msg.contains(&dir.path().display().to_string()), "{msg}");
+
+        let v3 = SledStore::open_versioned(dir.path(), &opts(), 3, steps).unwrap();
+        assert_eq!(version_on_disk(&v3), 3);
+        assert_eq!(
+            SHOUT_CALLS.load(Ordering::SeqCst),
+            1,
+            "step 1 ran once only"
+        );
+        assert_eq!(FLAKY_CALLS.load(Ordering::SeqCst), 2);
+        assert!(v3.meta().get(b"migrated_to_3").unwrap().is_some());
+        assert_eq!(
+            v3.peer(crate::model::PeerId::new(1)).unwrap().display_name,
+            "JO"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_import_is_rolled_back_on_the_next_open() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+            assert!(!store.rolled_back_import());
+            // What `import` does before the process dies part-way: marker,
+            // settings, and the first sections.
+            store.meta().insert(IMPORT_MARKER, &[1]).unwrap();
+            store.flush().unwrap();
+            let settings = Settings {
+                organization_name: "Half imported".into(),
+                ..Settings::default()
+            };
+            store
+                .meta()
+                .insert(SETTINGS_KEY, encode(&settings).unwrap())
+                .unwrap();
+            let now = Utc::now();
+            let staff = Record {
+                id: StaffId::new(7),
+                meta: Meta::created(now, &actor()),
+                data: Staff::new("Ana Ruiz", Role::Admin),
+            };
+            let peer = Record {
+                id: PeerId::new(40),
+                meta: Meta::created(now, &actor()),
+                data: Peer::new("Jo", day("2026-01-05")),
+            };
+            let goal = Record {
+                id: GoalId::new(3),
+                meta: Meta::created(now, &actor()),
+                data: Goal::new(peer.id, LifeDomain::Housing, "Flat", day("2026-01-05")),
+            };
+            let held = store.lock_writes();
+            store.import_chunk(&held, &[staff]).unwrap();
+            store.import_chunk(&held, &[peer]).unwrap();
+            store.import_chunk(&held, &[goal]).unwrap();
+            drop(held);
+            assert_eq!(store.counts().unwrap().peers, 1);
+            // The process dies here, before the marker is removed.
+        }
+        let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+        assert!(store.rolled_back_import());
+        assert_eq!(store.counts().unwrap(), Counts::default());
+        assert!(store.list_staff().unwrap().is_empty());
+        assert!(store.list_peers().unwrap().is_empty());
+        assert!(store.goals_for_peer(PeerId::new(40)).unwrap().is_empty());
+        assert_eq!(store.settings().unwrap(), Settings::default());
+        for t in INDEX_TREES {
+            assert!(
+                store.tree(t).is_empty(),
+                "{} not cleared",
+                NAMES[t as usize]
+            );
+        }
+        // Ids start again from 1, and an import is possible again.
+        let p = store
+            .create_peer(Peer::new("Kim", day("2026-01-05")), &actor())
+            .unwrap();
+        assert_eq!(p.id, PeerId::new(1));
+        drop(store);
+        let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+        assert!(!store.rolled_back_import(), "rolled back once, then done");
+        assert_eq!(store.counts().unwrap().peers, 1);
     }
 }
