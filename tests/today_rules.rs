@@ -45,6 +45,7 @@ struct Fixture {
     settings: Settings,
     peers: Vec<Record<Peer>>,
     last_before: HashMap<PeerId, Record<CheckIn>>,
+    last_attended: HashMap<PeerId, NaiveDate>,
     seen_today: Vec<Record<CheckIn>>,
     goals: Vec<Record<Goal>>,
     groups: Vec<Record<Group>>,
@@ -67,6 +68,7 @@ impl Fixture {
             settings: Settings::default(),
             peers: Vec::new(),
             last_before: HashMap::new(),
+            last_attended: HashMap::new(),
             seen_today: Vec::new(),
             goals: Vec::new(),
             groups: Vec::new(),
@@ -158,6 +160,7 @@ impl Fixture {
             settings: &self.settings,
             peers: &self.peers,
             last_before: &self.last_before,
+            last_attended: &self.last_attended,
             seen_today: &self.seen_today,
             goals: &self.goals,
             groups: &self.groups,
@@ -729,4 +732,33 @@ fn a_planned_follow_up_still_ahead_holds_cadence_and_reengagement_back() {
         only_row(&f.report(), away, Section::Reengage).days,
         Some(40)
     );
+}
+
+#[test]
+fn a_group_regular_is_not_flagged_for_re_engagement_but_cadence_still_asks_for_a_check_in() {
+    let mut f = Fixture::new();
+    let regular = f.peer("Group Regular");
+    f.last_seen(regular, 45, None);
+    f.last_attended.insert(regular, days_ago(6));
+    let absent = f.peer("Away Peer");
+    f.last_seen(absent, 45, None);
+    f.last_attended.insert(absent, days_ago(40));
+    let weekly = f.peer_with("Weekly Peer", |p| p.cadence_days = Some(7));
+    f.last_seen(weekly, 45, None);
+    f.last_attended.insert(weekly, days_ago(3));
+    let r = f.report();
+    let reengage: Vec<_> = r.section(Section::Reengage).map(|row| row.peer).collect();
+    assert_eq!(
+        reengage,
+        vec![Some(absent)],
+        "only the peer missing from groups too"
+    );
+    let away = r.section(Section::Reengage).next().expect("a row");
+    assert_eq!(away.days, Some(40));
+    assert!(away.why.contains("last at a group"), "{}", away.why);
+    let cadence: Vec<_> = r
+        .section(Section::PastCadence)
+        .map(|row| row.peer)
+        .collect();
+    assert_eq!(cadence, vec![Some(weekly)], "cadence is about check-ins");
 }

@@ -131,6 +131,9 @@ pub struct TodayInput<'a> {
     pub peers: &'a [Record<Peer>],
     /// Each peer's newest check-in before `date`.
     pub last_before: &'a HashMap<PeerId, Record<CheckIn>>,
+    /// Each peer's latest group session attended before `date`: being at
+    /// a group counts as being seen for re-engagement.
+    pub last_attended: &'a HashMap<PeerId, NaiveDate>,
     /// Every check-in on `date`.
     pub seen_today: &'a [Record<CheckIn>],
     /// Goals whose review date is on or before `date` (others are ignored).
@@ -285,14 +288,19 @@ fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> 
     };
     let window = i64::from(input.settings.reengage_after_days);
     let cadence = peer.cadence_days.map(i64::from);
-    if days >= window && cadence.is_none_or(|c| days > c) {
+    // Re-engagement is about not being seen at all, so a group counts.
+    let (seen_since, seen_days, seen_words_any) = match input.last_attended.get(&peer.id) {
+        Some(g) if *g > since => (*g, days_between(*g, date), format!("last at a group {g}")),
+        _ => (since, days, seen_words.clone()),
+    };
+    if seen_days >= window && cadence.is_none_or(|c| seen_days > c) {
         return Some(row(
             Section::Reengage,
-            Some(since),
-            Some(days),
+            Some(seen_since),
+            Some(seen_days),
             format!(
-                "not seen for {days} {} ({seen_words})",
-                plural(days, "day", "days")
+                "not seen for {seen_days} {} ({seen_words_any})",
+                plural(seen_days, "day", "days")
             ),
         ));
     }

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Local, NaiveDate, NaiveTime, TimeZone, Utc};
 
 use crate::model::today::{build_today, TodayInput, TodayReport};
-use crate::model::StaffId;
+use std::collections::HashMap;
+
+use crate::model::{PeerId, StaffId};
 use crate::store::Store;
 
 use super::OpsResult;
@@ -18,6 +20,31 @@ pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
+/// Each peer's latest group session before `date`. Sessions are few (a
+/// handful of groups a week), so they are read page by page.
+fn last_attended_before(
+    store: &dyn Store,
+    date: NaiveDate,
+) -> OpsResult<HashMap<PeerId, NaiveDate>> {
+    let mut last: HashMap<PeerId, NaiveDate> = HashMap::new();
+    let mut after = None;
+    loop {
+        let page = store.sessions_page(after, SESSION_PAGE)?;
+        for s in page.iter().filter(|s| s.date < date) {
+            for p in &s.attendees {
+                let entry = last.entry(*p).or_insert(s.date);
+                *entry = (*entry).max(s.date);
+            }
+        }
+        match page.last() {
+            Some(l) if page.len() == SESSION_PAGE => after = Some(l.id),
+            _ => return Ok(last),
+        }
+    }
+}
+
+const SESSION_PAGE: usize = 2_000;
+
 /// Today's contacts for `date`, optionally only for one staff member.
 pub fn today_report(
     store: &dyn Store,
@@ -28,6 +55,7 @@ pub fn today_report(
     let peers = store.list_peers()?;
     let last_before = store.last_checkins_before(start_of_day(date))?;
     let seen_today = store.checkins_on(date)?;
+    let last_attended = last_attended_before(store, date)?;
     let goals = store.goals_due_for_review(date)?;
     let groups = store.list_groups()?;
     let sessions_today = store.sessions_on(date)?;
@@ -37,6 +65,7 @@ pub fn today_report(
         settings: &settings,
         peers: &peers,
         last_before: &last_before,
+        last_attended: &last_attended,
         seen_today: &seen_today,
         goals: &goals,
         groups: &groups,
