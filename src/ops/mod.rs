@@ -15,6 +15,7 @@ pub mod plan;
 pub mod report;
 pub mod today;
 pub mod transfer;
+pub mod ui_plan;
 
 use crate::model::dates::DateParseError;
 use crate::model::ValidationError;
