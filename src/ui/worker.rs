@@ -20,6 +20,12 @@ use crate::ops::lookup::acting_staff;
 use crate::ops::peer::{peer_overview, PeerOverview};
 use crate::store::Store;
 
+pub mod groups;
+pub mod plan;
+
+use groups::{GroupsRequest, GroupsResponse};
+use plan::{PlanRequest, PlanResponse};
+
 /// One peer on the roster, with what the list shows and filters by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RosterRow {
@@ -98,6 +104,10 @@ pub enum Request {
         /// Who saves it.
         actor: Actor,
     },
+    /// Work for the plan, timeline and wellness-plan tabs.
+    Plan(PlanRequest),
+    /// Work for the Groups screen.
+    Groups(GroupsRequest),
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -124,6 +134,10 @@ pub enum Response {
     Goals(PeerId, Result<Vec<Record<Goal>>, String>),
     /// Answer to [`Request::SaveCheckIn`]: Ok only once it is on disk.
     Saved(Result<Record<CheckIn>, String>),
+    /// Answer to [`Request::Plan`].
+    Plan(Box<PlanResponse>),
+    /// Answer to [`Request::Groups`].
+    Groups(Box<GroupsResponse>),
 }
 
 /// Carries out one request. Runs on the worker thread (and in tests).
@@ -175,6 +189,8 @@ pub fn handle(store: &dyn Store, request: Request) -> Response {
             }
             Response::Saved(result.map_err(|e| e.to_string()))
         }
+        Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
+        Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
     }
 }
 
@@ -230,6 +246,8 @@ pub fn coalesce(batch: Vec<Request>) -> Vec<Request> {
         Request::Peer(p) => Some(Kind::Peer(*p)),
         Request::Goals(p) => Some(Kind::Goals(*p)),
         Request::Init { .. } | Request::SaveCheckIn { .. } => None,
+        // Plan and group work includes saves; never dropped.
+        Request::Plan(_) | Request::Groups(_) => None,
     };
     let kinds: Vec<Option<Kind>> = batch.iter().map(kind).collect();
     batch

@@ -1,0 +1,151 @@
+//! Store work for the Groups screen: the group list, a group's history,
+//! opening and saving a session's attendance, walk-ins and new groups.
+
+use chrono::NaiveDate;
+
+use crate::model::{Actor, Group, GroupId, GroupSession, Peer, PeerId, Record};
+use crate::ops::groups::open_session;
+use crate::ops::lookup::resolve_staff;
+use crate::ops::ui_plan::{add_walk_in, group_rows, save_attendance, GroupRow};
+use crate::store::Store;
+
+/// Store work for the Groups screen.
+#[derive(Debug, Clone)]
+pub enum GroupsRequest {
+    /// Every group with today's session and a short history.
+    List {
+        /// The day the screen is for.
+        today: NaiveDate,
+    },
+    /// A group's sessions, newest first.
+    History(GroupId),
+    /// Open (creating if needed) the session of a group on a day.
+    Open {
+        /// Which group.
+        group: GroupId,
+        /// Which day.
+        date: NaiveDate,
+        /// Who opens it (a new session is recorded under their name).
+        actor: Actor,
+    },
+    /// Save attendance, topic and note (all or nothing).
+    Save {
+        /// Which group.
+        group: GroupId,
+        /// Which day.
+        date: NaiveDate,
+        /// Peers checked off since the session was loaded.
+        add: Vec<PeerId>,
+        /// Peers taken off since it was loaded.
+        remove: Vec<PeerId>,
+        /// The topic.
+        topic: String,
+        /// The note.
+        note: String,
+        /// Who saves it.
+        actor: Actor,
+    },
+    /// Add a walk-in to the roster with just a name.
+    WalkIn {
+        /// The name as typed.
+        name: String,
+        /// Intake day.
+        today: NaiveDate,
+        /// Who adds them.
+        actor: Actor,
+    },
+    /// Add a recurring group.
+    AddGroup {
+        /// The group as typed.
+        group: Group,
+        /// The facilitator as typed (initials, name or id), if any.
+        facilitator: Option<String>,
+        /// Who adds it.
+        actor: Actor,
+    },
+}
+
+/// What the groups work found or did. Errors are user-facing sentences
+/// that start with the field they are about, where there is one.
+#[derive(Debug, Clone)]
+pub enum GroupsResponse {
+    /// Answer to [`GroupsRequest::List`].
+    List(Result<Vec<GroupRow>, String>),
+    /// Answer to [`GroupsRequest::History`].
+    History(GroupId, Result<Vec<Record<GroupSession>>, String>),
+    /// Answer to [`GroupsRequest::Open`]: the group and its session.
+    Opened(Result<(Record<Group>, Record<GroupSession>), String>),
+    /// Answer to [`GroupsRequest::Save`]: Ok only once it is on disk.
+    Saved(Result<Record<GroupSession>, String>),
+    /// Answer to [`GroupsRequest::WalkIn`].
+    WalkIn(Result<Record<Peer>, String>),
+    /// Answer to [`GroupsRequest::AddGroup`].
+    GroupAdded(Result<Record<Group>, String>),
+}
+
+/// Carries out one groups request. Runs on the worker thread (and in tests).
+pub fn handle(store: &dyn Store, request: GroupsRequest) -> GroupsResponse {
+    let err = |e: crate::ops::OpsError| e.to_string();
+    match request {
+        GroupsRequest::List { today } => {
+            GroupsResponse::List(group_rows(store, today).map_err(err))
+        }
+        GroupsRequest::History(group) => GroupsResponse::History(
+            group,
+            store.sessions_for_group(group).map_err(|e| e.to_string()),
+        ),
+        GroupsRequest::Open { group, date, actor } => GroupsResponse::Opened(
+            store
+                .group(group)
+                .map_err(crate::ops::OpsError::from)
+                .and_then(|g| open_session(store, &actor, &g, date).map(|s| (g, s)))
+                .map_err(err),
+        ),
+        GroupsRequest::Save {
+            group,
+            date,
+            add,
+            remove,
+            topic,
+            note,
+            actor,
+        } => {
+            let result = store
+                .group(group)
+                .map_err(crate::ops::OpsError::from)
+                .and_then(|g| {
+                    save_attendance(store, &actor, &g, date, &add, &remove, &topic, &note)
+                });
+            match &result {
+                Ok(s) => tracing::info!(
+                    "saved attendance of {} ({} attending)",
+                    s.id,
+                    s.attendees.len()
+                ),
+                Err(e) => tracing::warn!("saving attendance of {group} on {date} failed: {e}"),
+            }
+            GroupsResponse::Saved(result.map_err(err))
+        }
+        GroupsRequest::WalkIn { name, today, actor } => {
+            GroupsResponse::WalkIn(add_walk_in(store, &actor, &name, today).map_err(err))
+        }
+        GroupsRequest::AddGroup {
+            mut group,
+            facilitator,
+            actor,
+        } => {
+            let result = match facilitator
+                .as_deref()
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+            {
+                Some(f) => resolve_staff(store, f)
+                    .map(|s| group.facilitator = Some(s.id))
+                    .map_err(|e| format!("facilitator: {e}")),
+                None => Ok(()),
+            }
+            .and_then(|()| crate::ops::groups::add_group(store, &actor, group).map_err(err));
+            GroupsResponse::GroupAdded(result)
+        }
+    }
+}
