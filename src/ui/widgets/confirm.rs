@@ -17,6 +17,14 @@ pub enum OnYes {
     DiscardAndQuit,
     /// Throw the form away and close it.
     DiscardForm,
+    /// Close the open goal, step, review, entry or group form unsaved.
+    DiscardPopup,
+    /// Leave the session screen without saving its attendance.
+    DiscardSession,
+    /// Delete the step or wellness-plan entry asked about.
+    Delete,
+    /// Quit, throwing away an open form or unsaved attendance.
+    QuitUnsaved,
 }
 
 /// A pending question.
@@ -50,8 +58,18 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         .key_for(&chain, false, Action::No)
         .unwrap_or_else(|| "?".into());
     let (yes_words, no_words) = match c.on_yes {
-        OnYes::DiscardAndQuit => ("discard and quit", "keep editing"),
-        OnYes::DiscardForm => ("discard", "keep editing"),
+        OnYes::DiscardAndQuit | OnYes::QuitUnsaved => ("discard and quit", "keep editing"),
+        OnYes::DiscardForm | OnYes::DiscardPopup | OnYes::DiscardSession => {
+            ("discard", "keep editing")
+        }
+        OnYes::Delete => ("delete", "keep it"),
+    };
+    let title = match c.on_yes {
+        OnYes::DiscardAndQuit | OnYes::DiscardForm => " Unsaved check-in ",
+        OnYes::DiscardPopup => " Unsaved form ",
+        OnYes::QuitUnsaved => " Unsaved changes ",
+        OnYes::DiscardSession => " Unsaved attendance ",
+        OnYes::Delete => " Delete? ",
     };
     let text = vec![
         Line::raw(c.question.clone()),
@@ -64,7 +82,7 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(t.error())
-                .title(" Unsaved check-in "),
+                .title(title),
         )
         .render(boxed, buf);
 }

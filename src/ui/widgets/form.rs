@@ -1,0 +1,629 @@
+//! A small form in a box over the pane: the goal, step, review, wellness
+//! entry, group and walk-in forms are all one of these, so they share one
+//! way of moving between fields, saving, cancelling and showing problems.
+//!
+//! Problems are shown inline under the field they are about (matched by the
+//! field names the model and the operations use, like "target date"), and
+//! nothing typed is ever dropped: the form stays open until the store
+//! confirms the save.
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+use crate::model::dates::{parse_date, Direction};
+use crate::ui::action::Action;
+use crate::ui::keymap::Context;
+use crate::ui::theme::Theme;
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets::cells::clip;
+use crate::ui::widgets::input::LineInput;
+
+/// What a field holds.
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// One line of text.
+    Text(Box<LineInput>),
+    /// One of a few options, picked with the arrows.
+    Choice {
+        /// The options' labels.
+        options: Vec<String>,
+        /// The one picked.
+        index: usize,
+    },
+}
+
+/// The hint shown next to a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// Fixed words.
+    Plain(&'static str),
+    /// A date field: shows the date the text means, else the accepted forms.
+    Date(Direction, &'static str),
+}
+
+/// One field of a form.
+#[derive(Debug, Clone)]
+pub struct FormField {
+    /// The label shown (unique in its form; also how values are read).
+    pub label: &'static str,
+    /// Field names used in problem messages that mean this field
+    /// ("target date" for the Target field).
+    pub names: &'static [&'static str],
+    /// Its value.
+    pub value: Value,
+    /// The hint next to it.
+    pub hint: Hint,
+    /// The problem found at the last save attempt.
+    pub error: Option<String>,
+    initial: String,
+}
+
+impl FormField {
+    fn current(&self) -> String {
+        match &self.value {
+            Value::Text(t) => t.text().to_string(),
+            Value::Choice { index, .. } => index.to_string(),
+        }
+    }
+}
+
+/// What the form asks of its owner after a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormOutcome {
+    /// Nothing more.
+    None,
+    /// Save was asked for.
+    Save,
+    /// Cancel was asked for (the owner asks first if it is dirty).
+    Cancel,
+}
+
+const CHAIN_TEXT: &[Context] = &[Context::Input, Context::Form, Context::Global];
+const CHAIN_CHOICE: &[Context] = &[Context::Choice, Context::Form, Context::Global];
+
+/// A form in a box.
+#[derive(Debug, Clone)]
+pub struct PopupForm {
+    /// The box's title.
+    pub title: String,
+    /// A line of context under the title, if any.
+    pub intro: Option<String>,
+    /// The fields, in Tab order.
+    pub fields: Vec<FormField>,
+    /// The focused field.
+    pub focus: usize,
+    /// A save is on its way to the store; edits wait.
+    pub saving: bool,
+    /// Why the last save failed, when no single field is to blame.
+    pub failure: Option<String>,
+    theme: Theme,
+}
+
+impl PopupForm {
+    /// An empty form titled `title`.
+    pub fn new(title: impl Into<String>, theme: Theme) -> PopupForm {
+        PopupForm {
+            title: title.into(),
+            intro: None,
+            fields: Vec::new(),
+            focus: 0,
+            saving: false,
+            failure: None,
+            theme,
+        }
+    }
+
+    /// Adds a line of context under the title.
+    pub fn intro(mut self, text: impl Into<String>) -> PopupForm {
+        self.intro = Some(text.into());
+        self
+    }
+
+    /// Adds a text field holding `initial`, with a grey `placeholder`.
+    pub fn text(
+        mut self,
+        label: &'static str,
+        names: &'static [&'static str],
+        initial: &str,
+        placeholder: &str,
+        hint: Hint,
+    ) -> PopupForm {
+        let mut input = LineInput::new(initial);
+        input.set_placeholder(placeholder);
+        let field = FormField {
+            label,
+            names,
+            value: Value::Text(Box::new(input)),
+            hint,
+            error: None,
+            initial: String::new(),
+        };
+        self.push(field);
+        self
+    }
+
+    /// Adds a choice field with `options`, `index` picked.
+    pub fn choice(
+        mut self,
+        label: &'static str,
+        names: &'static [&'static str],
+        options: Vec<String>,
+        index: usize,
+        hint: &'static str,
+    ) -> PopupForm {
+        let index = index.min(options.len().saturating_sub(1));
+        let field = FormField {
+            label,
+            names,
+            value: Value::Choice { options, index },
+            hint: Hint::Plain(hint),
+            error: None,
+            initial: String::new(),
+        };
+        self.push(field);
+        self
+    }
+
+    fn push(&mut self, mut field: FormField) {
+        field.initial = field.current();
+        self.fields.push(field);
+        let focus = self.focus;
+        self.set_focus(focus);
+    }
+
+    /// Moves the focus (a focused text field selects its text, so typing
+    /// replaces a default while arrows keep it).
+    pub fn set_focus(&mut self, index: usize) {
+        self.focus = index.min(self.fields.len().saturating_sub(1));
+        let theme = self.theme;
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            if let Value::Text(t) = &mut f.value {
+                t.set_focused(i == self.focus, &theme);
+            }
+        }
+    }
+
+    /// The focused field.
+    pub fn focused(&self) -> Option<&FormField> {
+        self.fields.get(self.focus)
+    }
+
+    /// The key contexts of the focused field and whether keys type text.
+    pub fn context(&self) -> (&'static [Context], bool) {
+        match self.focused().map(|f| &f.value) {
+            Some(Value::Choice { .. }) => (CHAIN_CHOICE, false),
+            _ => (CHAIN_TEXT, true),
+        }
+    }
+
+    /// The text of field `label` (empty for choices and unknown labels).
+    pub fn value(&self, label: &str) -> &str {
+        match self
+            .fields
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| &f.value)
+        {
+            Some(Value::Text(t)) => t.text(),
+            _ => "",
+        }
+    }
+
+    /// The option picked in field `label`.
+    pub fn picked(&self, label: &str) -> usize {
+        match self
+            .fields
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| &f.value)
+        {
+            Some(Value::Choice { index, .. }) => *index,
+            _ => 0,
+        }
+    }
+
+    fn step(&mut self, forward: bool) {
+        let n = self.fields.len().max(1);
+        let next = if forward {
+            (self.focus + 1) % n
+        } else {
+            (self.focus + n - 1) % n
+        };
+        self.set_focus(next);
+    }
+
+    /// Handles an action.
+    pub fn handle(&mut self, action: Action) -> FormOutcome {
+        if self.saving {
+            return FormOutcome::None;
+        }
+        match action {
+            Action::Save => return FormOutcome::Save,
+            Action::Back => return FormOutcome::Cancel,
+            Action::NextField => self.step(true),
+            Action::PrevField => self.step(false),
+            Action::NextOption | Action::Toggle | Action::PrevOption => {
+                let forward = action != Action::PrevOption;
+                if let Some(f) = self.fields.get_mut(self.focus) {
+                    if let Value::Choice { options, index } = &mut f.value {
+                        let n = options.len().max(1);
+                        *index = if forward {
+                            (*index + 1) % n
+                        } else {
+                            (*index + n - 1) % n
+                        };
+                        f.error = None;
+                    }
+                }
+            }
+            _ => {}
+        }
+        FormOutcome::None
+    }
+
+    /// A key that was not bound: it edits the focused text field. Enter
+    /// moves to the next field, and saves from the last one.
+    pub fn text_key(&mut self, ev: KeyEvent) -> FormOutcome {
+        if self.saving {
+            return FormOutcome::None;
+        }
+        if ev.code == KeyCode::Enter {
+            if self.focus + 1 >= self.fields.len() {
+                return FormOutcome::Save;
+            }
+            self.step(true);
+            return FormOutcome::None;
+        }
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            if let Value::Text(t) = &mut f.value {
+                if t.key(ev) {
+                    f.error = None;
+                    self.failure = None;
+                }
+            }
+        }
+        FormOutcome::None
+    }
+
+    /// Pastes into the focused text field.
+    pub fn paste(&mut self, s: &str) {
+        if self.saving {
+            return;
+        }
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            if let Value::Text(t) = &mut f.value {
+                if t.paste(s) {
+                    f.error = None;
+                }
+            }
+        }
+    }
+
+    /// True when closing would lose something typed or picked.
+    pub fn is_dirty(&self) -> bool {
+        self.fields.iter().any(|f| f.current() != f.initial)
+    }
+
+    /// Shows problems (`field name`, `message`) inline under their fields
+    /// and moves to the first one; problems no field claims go to the
+    /// footer.
+    pub fn show_errors(&mut self, problems: Vec<(String, String)>) {
+        self.saving = false;
+        self.failure = None;
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        let mut first: Option<usize> = None;
+        let mut loose: Vec<String> = Vec::new();
+        for (field, message) in problems {
+            match self
+                .fields
+                .iter()
+                .position(|f| f.names.iter().any(|n| n.eq_ignore_ascii_case(&field)))
+            {
+                Some(i) => {
+                    if self.fields[i].error.is_none() {
+                        self.fields[i].error = Some(message);
+                    }
+                    first = Some(first.map_or(i, |f| f.min(i)));
+                }
+                None if field.is_empty() => loose.push(message),
+                None => loose.push(format!("{field}: {message}")),
+            }
+        }
+        if !loose.is_empty() {
+            self.failure = Some(loose.join("; "));
+        }
+        if let Some(i) = first {
+            self.set_focus(i);
+        }
+    }
+
+    /// The store refused the save with `message` ("target date: …; step:
+    /// …" or a sentence): problems naming a field go under it.
+    pub fn save_failed(&mut self, message: &str) {
+        self.show_errors(split_problems(message));
+    }
+
+    /// Problems shown now: inline ones and the footer's.
+    pub fn problems(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.fields.iter().filter_map(|f| f.error.clone()).collect();
+        v.extend(self.failure.clone());
+        v
+    }
+
+    /// Lines the form needs inside its border.
+    fn inner_height(&self) -> u16 {
+        let fields: usize = self
+            .fields
+            .iter()
+            .map(|f| 1 + usize::from(f.error.is_some()))
+            .sum();
+        (usize::from(self.intro.is_some()) + fields + 2) as u16
+    }
+}
+
+/// Splits "a: x; b: y" into (field, message) pairs; a part without a
+/// known-looking field name keeps an empty field.
+pub fn split_problems(message: &str) -> Vec<(String, String)> {
+    message
+        .split("; ")
+        .map(|part| match part.split_once(": ") {
+            Some((field, _))
+                if !field.is_empty()
+                    && field.len() <= 40
+                    && field
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | ':')) =>
+            {
+                (field.to_string(), part.to_string())
+            }
+            _ => (String::new(), part.to_string()),
+        })
+        .collect()
+}
+
+const LABEL_W: usize = 14;
+
+/// The box for a form of `form`'s size inside `area`.
+pub fn form_area(form: &PopupForm, area: Rect) -> Rect {
+    let width = area.width.saturating_sub(2).min(78);
+    let height = (form.inner_height() + 2).min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 3,
+        width,
+        height,
+    }
+}
+
+/// Draws the form over `area`.
+pub fn render(form: &PopupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+    let t = ctx.theme;
+    let boxed = form_area(form, area);
+    if boxed.width < 20 || boxed.height < 3 {
+        return;
+    }
+    Clear.render(boxed, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.focus())
+        .title(Span::styled(
+            clip(
+                &format!(" {} ", form.title),
+                usize::from(boxed.width.saturating_sub(2)),
+            ),
+            t.heading(),
+        ));
+    let inner = block.inner(boxed);
+    block.render(boxed, buf);
+    let w = usize::from(inner.width);
+    let mut y = inner.y;
+    let bottom = inner.y + inner.height;
+    let line = |buf: &mut Buffer, y: &mut u16, l: Line<'_>| {
+        if *y < bottom {
+            l.render(
+                Rect {
+                    y: *y,
+                    height: 1,
+                    ..inner
+                },
+                buf,
+            );
+        }
+        *y += 1;
+    };
+    if let Some(intro) = &form.intro {
+        line(buf, &mut y, Line::styled(clip(intro, w), t.dim()));
+    }
+    let value_w = w.saturating_sub(LABEL_W).min(34);
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label = Span::styled(
+            format!(
+                "{}{:<lw$}",
+                if focused { "▸" } else { " " },
+                f.label,
+                lw = LABEL_W - 1
+            ),
+            if focused { t.focus() } else { t.heading() },
+        );
+        if y >= bottom {
+            break;
+        }
+        label.render(
+            Rect {
+                y,
+                height: 1,
+                width: LABEL_W as u16,
+                ..inner
+            },
+            buf,
+        );
+        let vx = inner.x + LABEL_W as u16;
+        let used = match &f.value {
+            Value::Text(input) => {
+                Widget::render(
+                    input.area(),
+                    Rect {
+                        x: vx,
+                        y,
+                        width: value_w as u16,
+                        height: 1,
+                    },
+                    buf,
+                );
+                value_w
+            }
+            Value::Choice { options, index } => {
+                let text = format!(
+                    "◂ {} ▸",
+                    options.get(*index).map(String::as_str).unwrap_or("")
+                );
+                let shown = clip(&text, value_w);
+                let width = crate::text::width(&shown);
+                Span::styled(shown, if focused { t.selected() } else { t.text() }).render(
+                    Rect {
+                        x: vx,
+                        y,
+                        width: width as u16,
+                        height: 1,
+                    },
+                    buf,
+                );
+                width
+            }
+        };
+        let hint_x = vx + used as u16 + 1;
+        let hint_w = usize::from((inner.x + inner.width).saturating_sub(hint_x));
+        if hint_w > 0 {
+            let hint = match (&f.hint, &f.value) {
+                (Hint::Date(dir, forms), Value::Text(input)) => {
+                    if input.is_empty() {
+                        forms.to_string()
+                    } else {
+                        match parse_date("", input.text(), ctx.today, *dir) {
+                            Ok(d) => format!("→ {}", pretty_date(d)),
+                            Err(_) => forms.to_string(),
+                        }
+                    }
+                }
+                (Hint::Plain(s), _) | (Hint::Date(_, s), _) => s.to_string(),
+            };
+            Span::styled(clip(&hint, hint_w), t.dim()).render(
+                Rect {
+                    x: hint_x,
+                    y,
+                    width: hint_w as u16,
+                    height: 1,
+                },
+                buf,
+            );
+        }
+        y += 1;
+        if let Some(e) = &f.error {
+            line(
+                buf,
+                &mut y,
+                Line::styled(clip(&format!("  ✗ {e}"), w), t.error()),
+            );
+        }
+    }
+    y += 1;
+    let footer = if form.saving {
+        Line::styled("Saving…", t.heading())
+    } else if let Some(f) = &form.failure {
+        Line::styled(clip(&format!("✗ Not saved: {f}"), w), t.error())
+    } else {
+        let (chain, typing) = form.context();
+        let mut parts = Vec::new();
+        for (action, words) in [
+            (Action::Save, "save"),
+            (Action::NextField, "next field"),
+            (Action::Back, "cancel"),
+        ] {
+            if let Some(k) = ctx.keymap.key_for(chain, typing, action) {
+                parts.push(format!("{k} {words}"));
+            }
+        }
+        if matches!(form.focused().map(|f| &f.value), Some(Value::Choice { .. })) {
+            if let Some(k) = ctx.keymap.key_for(chain, typing, Action::NextOption) {
+                parts.push(format!("{k} change"));
+            }
+        }
+        Line::styled(clip(&parts.join(" · "), w), t.dim())
+    };
+    line(buf, &mut y, footer);
+}
+
+/// A date as the forms show it: "Tue 01 Dec 2026".
+pub fn pretty_date(d: NaiveDate) -> String {
+    d.format("%a %d %b %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn form() -> PopupForm {
+        PopupForm::new("Test", Theme::mono())
+            .choice(
+                "Domain",
+                &["life domain"],
+                vec!["a".into(), "b".into()],
+                0,
+                "",
+            )
+            .text(
+                "Title",
+                &["goal title"],
+                "",
+                "",
+                Hint::Plain("in their words"),
+            )
+            .text(
+                "Target",
+                &["target date"],
+                "",
+                "",
+                Hint::Date(Direction::Future, "+30d"),
+            )
+    }
+
+    #[test]
+    fn problems_land_under_their_fields_and_the_rest_in_the_footer() {
+        let mut f = form();
+        f.save_failed("target date: 2026-01-01 is before the start date 2026-02-01; goal 3 was changed by someone");
+        assert_eq!(f.focus, 2);
+        assert!(f.fields[2]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("target date: 2026-01-01")));
+        assert_eq!(f.failure.as_deref(), Some("goal 3 was changed by someone"));
+    }
+
+    #[test]
+    fn enter_moves_on_and_saves_from_the_last_field_and_typing_marks_dirty() {
+        let mut f = form();
+        assert!(!f.is_dirty());
+        assert_eq!(f.handle(Action::NextOption), FormOutcome::None);
+        assert!(f.is_dirty());
+        f.handle(Action::NextField);
+        f.text_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+        assert_eq!(f.value("Title"), "x");
+        assert_eq!(
+            f.text_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            FormOutcome::None
+        );
+        assert_eq!(f.focus, 2);
+        assert_eq!(
+            f.text_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            FormOutcome::Save
+        );
+    }
+}
