@@ -93,6 +93,60 @@ actions! {
     Yes = ("yes", "yes"),
     /// Answer no to a question.
     No = ("no", "no"),
+    /// Go to the Groups screen.
+    GoGroups = ("go-groups", "go to Groups (today's groups first)"),
+    /// Next tab of the peer page.
+    NextTab = ("next-tab", "peer page: next tab"),
+    /// Previous tab of the peer page.
+    PrevTab = ("prev-tab", "peer page: previous tab"),
+    /// The peer page's overview tab.
+    TabOverview = ("tab-overview", "peer page: overview"),
+    /// The peer page's recovery-plan tab.
+    TabPlan = ("tab-plan", "peer page: recovery plan"),
+    /// The peer page's goal-timeline tab.
+    TabTimeline = ("tab-timeline", "peer page: goal timeline"),
+    /// The peer page's wellness-plan tab.
+    TabWellness = ("tab-wellness", "peer page: wellness plan"),
+    /// Add a goal to the peer's plan.
+    AddGoal = ("add-goal", "add a goal (domain, title in the peer's words, dates)"),
+    /// Add a step to the selected goal.
+    AddStep = ("add-step", "add a step to the selected goal"),
+    /// Add an entry to a wellness-plan list.
+    AddEntry = ("add-entry", "add an entry to the selected wellness-plan list"),
+    /// Edit the selected goal, step or entry.
+    Edit = ("edit", "edit the selected goal, step or entry"),
+    /// Delete the selected step or entry (asks first).
+    Delete = ("delete", "delete the selected step or entry (asks first)"),
+    /// Move the selected step or entry up.
+    MoveUp = ("move-up", "move the selected step or entry up"),
+    /// Move the selected step or entry down.
+    MoveDown = ("move-down", "move the selected step or entry down"),
+    /// Put the selected goal on hold.
+    PauseGoal = ("pause-goal", "goal paused (dated today, kept in history)"),
+    /// Mark the selected goal achieved.
+    AchieveGoal = ("achieve-goal", "goal achieved (dated today, kept in history)"),
+    /// Let go of the selected goal.
+    DropGoal = ("drop-goal", "goal dropped (dated today, kept in history)"),
+    /// Make the selected goal active again.
+    ReactivateGoal = ("reactivate-goal", "goal active again (dated today, kept in history)"),
+    /// Review the selected goal with the peer.
+    ReviewGoal = ("review-goal", "review the goal: note and next review date"),
+    /// Timeline: show a shorter stretch of time.
+    ZoomIn = ("zoom-in", "timeline: zoom in (days, weeks)"),
+    /// Timeline: show a longer stretch of time.
+    ZoomOut = ("zoom-out", "timeline: zoom out (weeks, months)"),
+    /// Timeline: earlier.
+    ScrollLeft = ("scroll-left", "timeline: earlier"),
+    /// Timeline: later.
+    ScrollRight = ("scroll-right", "timeline: later"),
+    /// Timeline: back to today.
+    Recenter = ("recenter", "timeline: back to today"),
+    /// Add a recurring group.
+    AddGroup = ("add-group", "add a group (name, weekday, time, place)"),
+    /// The selected group's past sessions.
+    GroupHistory = ("group-history", "past sessions of the selected group"),
+    /// Add a walk-in to the roster and check them off.
+    WalkIn = ("walk-in", "session: add a walk-in (new peer, just a name)"),
 }
 
 impl Action {

@@ -14,9 +14,12 @@ use crate::ops::{local_now, os_login};
 use crate::ui::action::Action;
 use crate::ui::keymap::{sequence_label, Context, Key, Keymap, Lookup};
 use crate::ui::screens::checkin::{CheckInForm, FormOutcome};
+use crate::ui::screens::groups::GroupsState;
 use crate::ui::screens::help::HelpState;
 use crate::ui::screens::peer::PeerState;
+use crate::ui::screens::peer_tabs::PeerView;
 use crate::ui::screens::peers::PeersState;
+use crate::ui::screens::popup::Popup;
 use crate::ui::screens::today::TodayState;
 use crate::ui::screens::Effect;
 use crate::ui::theme::Theme;
@@ -27,6 +30,9 @@ use crate::ui::widgets::prompt::parse_command;
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, Response, StaffRow};
 
+mod groups;
+mod plan;
+
 /// The top-level panes, cycled with Tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -36,6 +42,8 @@ pub enum Pane {
     Peers,
     /// One peer's page.
     Peer,
+    /// Groups and their sessions.
+    Groups,
 }
 
 /// Something drawn over the panes that takes the keys while open.
@@ -101,6 +109,12 @@ pub struct App {
     pub peer: Option<PeerState>,
     /// The check-in form, while open (drawn over the panes).
     pub form: Option<CheckInForm>,
+    /// The peer page's tabs (plan, timeline, wellness plan).
+    pub peer_view: PeerView,
+    /// The Groups screen.
+    pub groups: GroupsState,
+    /// A small form (goal, step, review, entry, group, walk-in), while open.
+    pub popup: Option<Popup>,
     /// Help, question or command line, while open.
     pub overlay: Option<Overlay>,
     /// Status line.
@@ -137,6 +151,9 @@ impl App {
             peers: PeersState::default(),
             peer: None,
             form: None,
+            peer_view: PeerView::default(),
+            groups: GroupsState::default(),
+            popup: None,
             overlay: None,
             status: StatusState::default(),
             pending: Vec::new(),
@@ -210,11 +227,15 @@ impl App {
         if let Some(f) = &self.form {
             return f.context();
         }
+        if let Some(p) = &self.popup {
+            return p.form.context();
+        }
         match self.pane {
             Pane::Today => (CHAIN_TODAY, false),
             Pane::Peers if self.peers.searching => (CHAIN_SEARCH, true),
             Pane::Peers => (CHAIN_PEERS, false),
-            Pane::Peer => (CHAIN_PAGE, false),
+            Pane::Peer => self.peer_view.context(),
+            Pane::Groups => self.groups.context(),
         }
     }
 
@@ -294,8 +315,14 @@ impl App {
             self.form_outcome(outcome);
             return;
         }
+        if self.popup.is_some() {
+            return self.popup_text_key(ev);
+        }
         if self.pane == Pane::Peers && self.peers.searching {
             self.peers.text_key(ev, view::peers_list_height(areas.main));
+        }
+        if self.pane == Pane::Groups {
+            self.groups_text_key(ev, areas.main);
         }
     }
 
@@ -312,6 +339,10 @@ impl App {
         }
         if let Some(form) = &mut self.form {
             form.paste(s, CheckInForm::picker_height(areas.main));
+        } else if let Some(p) = &mut self.popup {
+            p.form.paste(s);
+        } else if self.pane == Pane::Groups {
+            self.groups_paste(s, areas.main);
         } else if self.pane == Pane::Peers {
             self.peers.searching = true;
             self.peers.query.set_focused(true, &self.theme);
@@ -337,6 +368,7 @@ impl App {
                         match on_yes {
                             OnYes::DiscardAndQuit => self.quit = true,
                             OnYes::DiscardForm => self.status.info("check-in discarded"),
+                            other => self.confirm_yes(other),
                         }
                     }
                     Action::No | Action::Back => self.overlay = None,
@@ -383,6 +415,7 @@ impl App {
                 if let Some(p) = &self.peer {
                     self.requests.push(Request::Peer(p.id));
                 }
+                self.refresh_tabs();
                 self.status.info("reloading…");
                 return;
             }
@@ -391,6 +424,9 @@ impl App {
 
         if self.form.is_some() {
             return self.form_action(action, areas.main);
+        }
+        if self.popup.is_some() {
+            return self.popup_action(action);
         }
 
         match action {
@@ -405,6 +441,7 @@ impl App {
                 self.pane = Pane::Peers;
                 return;
             }
+            Action::GoGroups => return self.open_groups(),
             Action::Search => {
                 self.pane = Pane::Peers;
                 self.peers.searching = true;
@@ -426,7 +463,17 @@ impl App {
             _ => {}
         }
 
+        if self.pane == Pane::Peer && self.peer_page_action(action, areas.main) {
+            return;
+        }
+        if self.pane == Pane::Today && self.today_plan_action(action) {
+            return;
+        }
         let effect = match self.pane {
+            Pane::Groups => {
+                self.groups_action(action, areas.main);
+                Effect::None
+            }
             Pane::Today => self
                 .today
                 .handle(action, view::today_list_height(areas.main)),
@@ -454,8 +501,9 @@ impl App {
                     Effect::None
                 } else {
                     let total = self.peer_lines();
+                    let height = crate::ui::screens::peer_tabs::body_height(areas.main);
                     match &mut self.peer {
-                        Some(p) => p.handle(action, usize::from(areas.main.height), total),
+                        Some(p) => p.handle(action, usize::from(height), total),
                         None => Effect::None,
                     }
                 }
@@ -478,6 +526,9 @@ impl App {
         if self.peer.is_some() {
             v.push(Pane::Peer);
         }
+        if self.groups.opened {
+            v.push(Pane::Groups);
+        }
         v
     }
 
@@ -493,6 +544,7 @@ impl App {
                         "Peer: {}",
                         self.peer.as_ref().map(|s| s.name.as_str()).unwrap_or("")
                     ),
+                    Pane::Groups => "Groups".to_string(),
                 };
                 (label, p == self.pane)
             })
@@ -503,6 +555,7 @@ impl App {
         if self.pane != Pane::Peer {
             self.back_pane = self.pane;
         }
+        self.reset_peer_view(id);
         self.peer = Some(PeerState::new(id, name));
         self.pane = Pane::Peer;
         self.requests.push(Request::Peer(id));
@@ -513,6 +566,7 @@ impl App {
             Pane::Today => self.today.selected_peer(),
             Pane::Peers => self.peers.selected_peer(),
             Pane::Peer => self.peer.as_ref().map(|p| (p.id, p.name.clone())),
+            Pane::Groups => None,
         }
     }
 
@@ -527,6 +581,7 @@ impl App {
             Action::CheckIn
             | Action::GoToday
             | Action::GoPeers
+            | Action::GoGroups
             | Action::Search
             | Action::NextPane
             | Action::PrevPane => {
@@ -617,7 +672,7 @@ impl App {
                     on_yes: OnYes::DiscardAndQuit,
                 }));
             }
-            _ => self.quit = true,
+            _ => self.quit_or_ask(),
         }
     }
 
@@ -653,6 +708,7 @@ impl App {
                 if let Some(f) = &mut self.form {
                     f.set_roster(&self.peers.roster, CheckInForm::picker_height(main));
                 }
+                self.groups_after_roster(main);
             }
             Response::Roster(Err(e)) => {
                 self.status.error(format!("Roster: {e}"));
@@ -697,6 +753,7 @@ impl App {
                 if let Some(p) = self.peer.as_ref().filter(|p| p.id == record.peer) {
                     self.requests.push(Request::Peer(p.id));
                 }
+                self.plan_after_checkin(record.peer);
                 if self.quit_when_saved {
                     self.quit = true;
                 }
@@ -708,6 +765,8 @@ impl App {
                     f.save_failed(e);
                 }
             }
+            Response::Plan(r) => self.on_plan_response(*r),
+            Response::Groups(r) => self.on_groups_response(*r, main),
         }
     }
 

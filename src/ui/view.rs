@@ -114,12 +114,16 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Pane::Today => screens::today::render(&app.today, &ctx, a.main, buf),
         Pane::Peers => screens::peers::render(&app.peers, &ctx, a.main, buf),
         Pane::Peer => match &app.peer {
-            Some(p) => screens::peer::render(p, &ctx, a.main, buf),
+            Some(p) => screens::peer_tabs::render(&app.peer_view, p, &ctx, a.main, buf),
             None => Line::raw("No peer open.").render(a.main, buf),
         },
+        Pane::Groups => screens::groups::render(&app.groups, &ctx, a.main, buf),
     }
     if let Some(form) = &app.form {
         screens::checkin::render(form, &ctx, a.main, buf);
+    }
+    if let Some(p) = &app.popup {
+        screens::popup::render(p, &ctx, a.main, buf);
     }
 
     let (chain, typing) = app.focus_context();
@@ -144,7 +148,7 @@ fn hints_for(app: &App) -> &'static [(Action, &'static str)] {
         Some(Overlay::Command(_)) => return &[],
         None => {}
     }
-    if app.form.is_some() {
+    if app.form.is_some() || app.popup.is_some() {
         return &[
             (Action::Save, "save"),
             (Action::NextField, "next field"),
@@ -179,13 +183,7 @@ fn hints_for(app: &App) -> &'static [(Action, &'static str)] {
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ],
-        Pane::Peer => &[
-            (Action::CheckIn, "check in"),
-            (Action::Back, "back"),
-            (Action::Down, "scroll"),
-            (Action::GoToday, "today"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-        ],
+        Pane::Peer => screens::peer_tabs::hints(app.peer_view.tab),
+        Pane::Groups => screens::groups::hints(&app.groups),
     }
 }

@@ -42,12 +42,24 @@ pub enum Context {
     Peers,
     /// Text fields: printable keys type text unless bound here.
     Input,
-    /// The check-in form, whichever field has focus.
+    /// Forms (check-in, goal, review, group…), whichever field has focus.
     Form,
     /// Choice fields in forms (mode, support kinds, goals).
     Choice,
     /// Yes/no questions.
     Confirm,
+    /// The peer page, whichever tab is in front.
+    PeerPage,
+    /// The peer page's recovery-plan tab.
+    Plan,
+    /// The peer page's goal-timeline tab.
+    Timeline,
+    /// The peer page's wellness-plan tab.
+    Wellness,
+    /// The Groups screen.
+    Groups,
+    /// A group session's attendance list.
+    Session,
 }
 
 impl Context {
@@ -61,6 +73,12 @@ impl Context {
         Context::Form,
         Context::Choice,
         Context::Confirm,
+        Context::PeerPage,
+        Context::Plan,
+        Context::Timeline,
+        Context::Wellness,
+        Context::Groups,
+        Context::Session,
     ];
 
     /// The table name in keymap files.
@@ -74,6 +92,12 @@ impl Context {
             Context::Form => "form",
             Context::Choice => "choice",
             Context::Confirm => "confirm",
+            Context::PeerPage => "peer",
+            Context::Plan => "plan",
+            Context::Timeline => "timeline",
+            Context::Wellness => "wellness",
+            Context::Groups => "groups",
+            Context::Session => "session",
         }
     }
 
@@ -85,9 +109,15 @@ impl Context {
             Context::Today => "Today",
             Context::Peers => "Peers",
             Context::Input => "Text fields",
-            Context::Form => "Check-in form",
+            Context::Form => "Forms",
             Context::Choice => "Choice fields",
             Context::Confirm => "Questions",
+            Context::PeerPage => "Peer page (all tabs)",
+            Context::Plan => "Recovery plan",
+            Context::Timeline => "Goal timeline",
+            Context::Wellness => "Wellness plan",
+            Context::Groups => "Groups",
+            Context::Session => "Group session (attendance)",
         }
     }
 

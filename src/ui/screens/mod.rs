@@ -5,10 +5,17 @@
 //! `render` functions only read state.
 
 pub mod checkin;
+pub mod groups;
 pub mod help;
 pub mod peer;
+pub mod peer_tabs;
 pub mod peers;
+pub mod plan;
+pub mod popup;
+pub mod session;
+pub mod timeline;
 pub mod today;
+pub mod wellness;
 
 use crate::model::PeerId;
 

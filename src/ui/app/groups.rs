@@ -1,0 +1,266 @@
+//! The app's handling of the Groups screen: the group list and history,
+//! running a session (attendance, walk-ins, topic, note, save) and the
+//! store worker's answers for them. Kept apart from `app.rs`, which only
+//! routes here.
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+use crate::ui::action::Action;
+use crate::ui::screens::groups::{self, GroupsEffect, GroupsMode};
+use crate::ui::screens::popup::Popup;
+use crate::ui::screens::session::{self, SessionOutcome, SessionState};
+use crate::ui::widgets::confirm::{Confirm, OnYes};
+use crate::ui::worker::groups::{GroupsRequest, GroupsResponse};
+use crate::ui::worker::Request;
+
+use super::{App, Overlay, Pane};
+
+impl App {
+    /// Asks for the group list.
+    pub(super) fn request_groups(&mut self) {
+        self.groups.loading = true;
+        self.requests
+            .push(Request::Groups(GroupsRequest::List { today: self.date }));
+    }
+
+    /// Goes to the Groups screen; from a Today group row, with that group
+    /// selected.
+    pub(super) fn open_groups(&mut self) {
+        if self.pane == Pane::Today {
+            if let Some(g) = self.today.selected_row().and_then(|r| r.group) {
+                self.groups.want = Some(g);
+                if self.groups.mode != GroupsMode::Session {
+                    self.groups.mode = GroupsMode::List;
+                }
+            }
+        }
+        self.groups.opened = true;
+        self.pane = Pane::Groups;
+        self.request_groups();
+    }
+
+    /// Handles an action on the Groups screen.
+    pub(super) fn groups_action(&mut self, action: Action, main: Rect) {
+        if self.groups.mode == GroupsMode::Session {
+            let outcome = match &mut self.groups.session {
+                Some(s) => s.handle(action, session::list_height(main)),
+                None => SessionOutcome::Leave,
+            };
+            return self.session_outcome(outcome);
+        }
+        if action == Action::Back && self.groups.mode == GroupsMode::List {
+            self.pane = Pane::Today;
+            return;
+        }
+        let effect = self
+            .groups
+            .handle(action, self.date, groups::list_height(main));
+        match effect {
+            GroupsEffect::None => {}
+            GroupsEffect::Info(s) => self.status.info(s),
+            GroupsEffect::AddGroup => self.popup = Some(Popup::add_group(self.theme)),
+            GroupsEffect::History(g) => self
+                .requests
+                .push(Request::Groups(GroupsRequest::History(g))),
+            GroupsEffect::Open(group, date) => {
+                let Some(actor) = self.acting() else { return };
+                self.groups.opening = true;
+                self.requests
+                    .push(Request::Groups(GroupsRequest::Open { group, date, actor }));
+            }
+        }
+    }
+
+    fn session_outcome(&mut self, outcome: SessionOutcome) {
+        match outcome {
+            SessionOutcome::None => {}
+            SessionOutcome::Info(s) => self.status.info(s),
+            SessionOutcome::WalkIn(name) => self.popup = Some(Popup::walk_in(&name, self.theme)),
+            SessionOutcome::Leave => {
+                if self.groups.session.as_ref().is_some_and(|s| s.is_dirty()) {
+                    self.overlay = Some(Overlay::Confirm(Confirm {
+                        question: "Leave this session? Attendance that is not saved will be lost."
+                            .into(),
+                        on_yes: OnYes::DiscardSession,
+                    }));
+                } else {
+                    self.close_session();
+                }
+            }
+            SessionOutcome::Save => self.save_session(),
+        }
+    }
+
+    /// Closes the session screen (its changes, if any, are dropped).
+    pub(super) fn close_session(&mut self) {
+        self.groups.session = None;
+        self.groups.mode = GroupsMode::List;
+        self.request_groups();
+    }
+
+    fn save_session(&mut self) {
+        if self.groups.session.as_ref().is_none_or(|s| s.saving) {
+            return;
+        }
+        let Some(actor) = self.acting() else { return };
+        let Some(s) = &mut self.groups.session else {
+            return;
+        };
+        s.saving = true;
+        s.errors.clear();
+        let request = GroupsRequest::Save {
+            group: s.group.id,
+            date: s.session.date,
+            add: s.added(),
+            remove: s.removed(),
+            topic: s.topic.text().to_string(),
+            note: s.note.text().to_string(),
+            actor,
+        };
+        self.requests.push(Request::Groups(request));
+        self.status.info("saving attendance…");
+    }
+
+    /// A key typed on the Groups screen (the session's fields).
+    pub(super) fn groups_text_key(&mut self, ev: KeyEvent, main: Rect) {
+        if self.groups.mode != GroupsMode::Session {
+            return;
+        }
+        let outcome = match &mut self.groups.session {
+            Some(s) => s.text_key(ev, session::list_height(main)),
+            None => SessionOutcome::None,
+        };
+        self.session_outcome(outcome);
+    }
+
+    /// A paste on the Groups screen.
+    pub(super) fn groups_paste(&mut self, text: &str, main: Rect) {
+        if self.groups.mode == GroupsMode::Session {
+            if let Some(s) = &mut self.groups.session {
+                s.paste(text, session::list_height(main));
+            }
+        }
+    }
+
+    /// The roster was reloaded: the session's list follows.
+    pub(super) fn groups_after_roster(&mut self, main: Rect) {
+        if let Some(s) = &mut self.groups.session {
+            s.set_roster(&self.peers.roster, session::list_height(main));
+        }
+    }
+
+    /// Takes an answer of the store worker for the Groups screen.
+    pub(super) fn on_groups_response(&mut self, response: GroupsResponse, main: Rect) {
+        let from_popup = self.popup.as_ref().is_some_and(|p| p.form.saving);
+        match response {
+            GroupsResponse::List(Ok(rows)) => {
+                self.groups.initials = self
+                    .peers
+                    .staff
+                    .iter()
+                    .map(|s| (s.id, s.initials.clone()))
+                    .collect();
+                self.groups.set_rows(rows, groups::list_height(main));
+            }
+            GroupsResponse::List(Err(e)) => {
+                self.groups.loading = false;
+                self.status.error(format!("Groups: {e}"));
+                self.groups.error = Some(e);
+            }
+            GroupsResponse::History(g, result) => {
+                if self.groups.mode == GroupsMode::History(g) {
+                    self.groups.history = Some(result);
+                }
+            }
+            GroupsResponse::Opened(Ok((group, session))) => {
+                self.groups.opening = false;
+                let h = session::list_height(main);
+                self.groups.session = Some(SessionState::new(
+                    group,
+                    session,
+                    &self.peers.roster,
+                    self.theme,
+                    h,
+                ));
+                self.groups.mode = GroupsMode::Session;
+                self.groups.opened = true;
+                self.pane = Pane::Groups;
+                self.request_groups();
+                self.request_today();
+            }
+            GroupsResponse::Opened(Err(e)) => {
+                self.groups.opening = false;
+                self.status
+                    .error(format!("Could not open the session: {e}"));
+            }
+            GroupsResponse::Saved(Ok(saved)) => {
+                let Some(s) = &mut self.groups.session else {
+                    return;
+                };
+                if s.session.id != saved.id {
+                    return;
+                }
+                let (n, name, date) = (saved.attendees.len(), s.group.name.clone(), saved.date);
+                s.saved(saved);
+                self.status.last_save = Some(self.now);
+                self.status.info(format!(
+                    "Saved attendance: {n} at {} on {date}",
+                    crate::text::escape_line(&name)
+                ));
+                self.request_groups();
+                self.request_today();
+                // The peer page's attendance summary.
+                if let Some(p) = self.peer.as_ref().map(|p| p.id) {
+                    self.requests.push(Request::Peer(p));
+                }
+                if self.quit_when_saved {
+                    self.quit = true;
+                }
+            }
+            GroupsResponse::Saved(Err(e)) => {
+                self.quit_when_saved = false;
+                self.status.error(format!("Not saved: {e}"));
+                if let Some(s) = &mut self.groups.session {
+                    s.save_failed(&e);
+                }
+            }
+            GroupsResponse::WalkIn(Ok(peer)) => {
+                if from_popup {
+                    self.popup = None;
+                }
+                let h = session::list_height(main);
+                if let Some(s) = &mut self.groups.session {
+                    s.add_walk_in(peer.id, &peer.display_name, h);
+                }
+                self.status.info(format!(
+                    "Added {} ({}) to the roster and checked them off; save to record attendance",
+                    crate::text::escape_line(&peer.display_name),
+                    peer.id
+                ));
+                self.requests.push(Request::Roster);
+            }
+            GroupsResponse::GroupAdded(Ok(group)) => {
+                if from_popup {
+                    self.popup = None;
+                }
+                self.groups.want = Some(group.id);
+                self.status.info(format!(
+                    "Added group {} ({})",
+                    crate::text::escape_line(&group.name),
+                    group.id
+                ));
+                self.request_groups();
+                self.request_today();
+            }
+            GroupsResponse::WalkIn(Err(e)) | GroupsResponse::GroupAdded(Err(e)) => {
+                self.status.error(format!("Not saved: {e}"));
+                if let Some(p) = &mut self.popup {
+                    if from_popup {
+                        p.form.save_failed(&e);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,582 @@
+//! The app's handling of the peer page's tabs (recovery plan, goal
+//! timeline, wellness plan), the small forms they open, reviews started
+//! from Today, and the answers of the store worker for them. Kept apart
+//! from `app.rs` so that file only routes: it calls in here.
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+use crate::model::{Actor, Goal, GoalId, GoalStatus, PeerId, Record};
+use crate::ops::os_login;
+use crate::ops::ui_plan::{EntryChange, StepChange};
+use crate::ui::action::Action;
+use crate::ui::screens::peer_tabs::{self, PeerTab, PeerView, PendingDelete};
+use crate::ui::screens::plan::{PlanEffect, PlanRow};
+use crate::ui::screens::popup::{Popup, Purpose};
+use crate::ui::screens::timeline;
+use crate::ui::screens::wellness::WellnessEffect;
+use crate::ui::widgets::confirm::{Confirm, OnYes};
+use crate::ui::widgets::form::FormOutcome;
+use crate::ui::worker::plan::{PlanRequest, PlanResponse};
+use crate::ui::worker::Request;
+
+use super::{App, Overlay};
+
+impl App {
+    /// Who saves: the acting staff member, or a status-line error saying
+    /// why nobody can.
+    pub(super) fn acting(&mut self) -> Option<Actor> {
+        match &self.status.staff {
+            Some(Ok(s)) => Some(Actor::staff(s.id, os_login())),
+            Some(Err(e)) => {
+                let e = format!("Not saved: no staff member chosen ({e})");
+                self.status.error(e);
+                None
+            }
+            None => {
+                self.status
+                    .error("still loading who is working; try again in a moment");
+                None
+            }
+        }
+    }
+
+    fn goals(&self) -> Vec<Record<Goal>> {
+        self.peer
+            .as_ref()
+            .and_then(|p| p.detail.as_ref())
+            .map(|d| d.overview.goals.clone())
+            .unwrap_or_default()
+    }
+
+    fn goal(&self, id: GoalId) -> Option<Record<Goal>> {
+        self.peer
+            .as_ref()
+            .and_then(|p| p.detail.as_ref())
+            .and_then(|d| d.overview.goals.iter().find(|g| g.id == id).cloned())
+    }
+
+    /// Gives the peer page fresh tabs when another peer is opened.
+    pub(super) fn reset_peer_view(&mut self, id: PeerId) {
+        if self.peer_view.peer != Some(id) {
+            self.peer_view = PeerView {
+                peer: Some(id),
+                ..PeerView::default()
+            };
+        }
+    }
+
+    /// Shows the peer page's plan tab with `goal` selected once loaded.
+    pub(super) fn show_goal(&mut self, goal: GoalId) {
+        self.peer_view.tab = PeerTab::Plan;
+        self.peer_view.plan.want_goal = Some(goal);
+    }
+
+    fn request_timeline(&mut self) {
+        let Some(peer) = self.peer.as_ref().map(|p| p.id) else {
+            return;
+        };
+        let tl = &mut self.peer_view.timeline;
+        if tl.peer != Some(peer) {
+            tl.data = None;
+            tl.selected = 0;
+            tl.offset = 0;
+        }
+        tl.peer = Some(peer);
+        tl.loading = true;
+        self.requests.push(Request::Plan(PlanRequest::Timeline {
+            peer,
+            today: self.date,
+        }));
+    }
+
+    /// Reloads what the peer page and Today show after a plan change.
+    fn reload_after_plan_change(&mut self, peer: Option<PeerId>) {
+        self.request_today();
+        if let Some(p) = self.peer.as_ref().map(|p| p.id) {
+            if peer.is_none_or(|x| x == p) {
+                self.requests.push(Request::Peer(p));
+                if self.peer_view.timeline.peer == Some(p) {
+                    self.request_timeline();
+                }
+            }
+        }
+    }
+
+    /// A check-in for `peer` was saved: its goal marks and wellbeing may
+    /// have changed on the timeline.
+    pub(super) fn plan_after_checkin(&mut self, peer: PeerId) {
+        if self.peer_view.timeline.peer == Some(peer) && self.peer_view.timeline.data.is_some() {
+            self.request_timeline();
+        }
+    }
+
+    /// Reloads the tabs' own data (the `refresh` action).
+    pub(super) fn refresh_tabs(&mut self) {
+        if self.peer_view.timeline.peer.is_some() && self.peer.is_some() {
+            self.request_timeline();
+        }
+        if self.groups.opened {
+            self.request_groups();
+        }
+    }
+
+    /// Handles an action on the peer page's tabs. Returns false when the
+    /// action is not theirs (the overview, `back`, global keys).
+    pub(super) fn peer_page_action(&mut self, action: Action, main: Rect) -> bool {
+        if let Some(tab) = self.peer_view.tab.after(action) {
+            self.peer_view.tab = tab;
+            if tab == PeerTab::Timeline
+                && (self.peer_view.timeline.data.is_none()
+                    || self.peer_view.timeline.peer != self.peer.as_ref().map(|p| p.id))
+            {
+                self.request_timeline();
+            }
+            return true;
+        }
+        if action == Action::Back {
+            return false;
+        }
+        let height = peer_tabs::list_height(main);
+        match self.peer_view.tab {
+            PeerTab::Overview => false,
+            PeerTab::Plan => {
+                let goals = self.goals();
+                let effect = self.peer_view.plan.handle(action, &goals, height);
+                self.plan_effect(effect);
+                true
+            }
+            PeerTab::Timeline => {
+                let body = peer_tabs::body_height(main);
+                let rows = timeline::goal_rows(body, main.width);
+                let cols = usize::from(
+                    main.width
+                        .saturating_sub(timeline::label_width(main.width) + 1),
+                );
+                self.peer_view.timeline.handle(action, rows, cols)
+            }
+            PeerTab::Wellness => {
+                let plan = self
+                    .peer
+                    .as_ref()
+                    .and_then(|p| p.detail.as_ref())
+                    .map(|d| d.overview.peer.wellness_plan.clone())
+                    .unwrap_or_default();
+                let effect = self.peer_view.wellness.handle(action, &plan, height);
+                self.wellness_effect(effect);
+                true
+            }
+        }
+    }
+
+    fn plan_effect(&mut self, effect: PlanEffect) {
+        let theme = self.theme;
+        match effect {
+            PlanEffect::None => {}
+            PlanEffect::Info(s) => self.status.info(s),
+            PlanEffect::AddGoal => {
+                let Some(p) = &self.peer else { return };
+                if p.detail.is_none() {
+                    return self.status.info("still loading this peer…");
+                }
+                self.popup = Some(Popup::add_goal(p.id, &p.name, theme));
+            }
+            PlanEffect::EditGoal(g) => {
+                if let Some(goal) = self.goal(g) {
+                    self.popup = Some(Popup::edit_goal(&goal, theme));
+                }
+            }
+            PlanEffect::AddStep(g) => {
+                if let Some(goal) = self.goal(g) {
+                    self.popup = Some(Popup::add_step(&goal, theme));
+                }
+            }
+            PlanEffect::EditStep(g, i, _) => {
+                if let Some(goal) = self.goal(g) {
+                    if let Some(step) = goal.steps.get(i).cloned() {
+                        self.popup = Some(Popup::edit_step(&goal, i, &step, theme));
+                    }
+                }
+            }
+            PlanEffect::Toggle(goal, index, expect) => {
+                let Some(actor) = self.acting() else { return };
+                self.requests.push(Request::Plan(PlanRequest::Step {
+                    goal,
+                    index,
+                    expect,
+                    change: StepChange::Toggle(self.date),
+                    actor,
+                }));
+            }
+            PlanEffect::Move(goal, index, expect, up) => {
+                let Some(actor) = self.acting() else { return };
+                self.peer_view
+                    .plan
+                    .select(PlanRow::Step(goal, if up { index - 1 } else { index + 1 }));
+                self.requests.push(Request::Plan(PlanRequest::Step {
+                    goal,
+                    index,
+                    expect,
+                    change: if up {
+                        StepChange::MoveUp
+                    } else {
+                        StepChange::MoveDown
+                    },
+                    actor,
+                }));
+            }
+            PlanEffect::Delete(goal, index, expect) => {
+                let Some(actor) = self.acting() else { return };
+                let question = format!(
+                    "Delete step {} of {goal}, \"{}\"? It is not kept in the history.",
+                    index + 1,
+                    crate::ui::widgets::cells::clip(&expect, 60)
+                );
+                self.ask_delete(
+                    question,
+                    PlanRequest::Step {
+                        goal,
+                        index,
+                        expect,
+                        change: StepChange::Delete,
+                        actor,
+                    },
+                );
+            }
+            PlanEffect::Status(goal, status) => {
+                if self.goal(goal).is_some_and(|g| g.status == status) {
+                    return self.status.info(format!(
+                        "goal {goal} is already {}",
+                        crate::model::Choice::label(status)
+                    ));
+                }
+                let Some(actor) = self.acting() else { return };
+                self.requests.push(Request::Plan(PlanRequest::Status {
+                    goal,
+                    status,
+                    on: self.date,
+                    actor,
+                }));
+            }
+            PlanEffect::Review(goal) => {
+                let Some(g) = self.goal(goal) else { return };
+                if g.status != GoalStatus::Active {
+                    return self.status.info(format!(
+                        "goal {goal} is {}; reactivate it to review it",
+                        crate::model::Choice::label(g.status)
+                    ));
+                }
+                let about = format!("\"{}\"", g.title);
+                self.popup = Some(Popup::review(goal, &about, self.date, theme));
+            }
+        }
+    }
+
+    fn wellness_effect(&mut self, effect: WellnessEffect) {
+        let theme = self.theme;
+        let Some(peer) = self.peer.as_ref().map(|p| p.id) else {
+            return;
+        };
+        match effect {
+            WellnessEffect::None => {}
+            WellnessEffect::Info(s) => self.status.info(s),
+            WellnessEffect::Add(section) => {
+                self.popup = Some(Popup::add_entry(peer, section, theme));
+            }
+            WellnessEffect::Edit(section, index, text) => {
+                self.popup = Some(Popup::edit_entry(peer, section, index, &text, theme));
+            }
+            WellnessEffect::Delete(section, index, expect) => {
+                let Some(actor) = self.acting() else { return };
+                let question = format!(
+                    "Delete \"{}\" from \"{}\"?",
+                    crate::ui::widgets::cells::clip(&expect, 60),
+                    section.title()
+                );
+                self.ask_delete(
+                    question,
+                    PlanRequest::Wellness {
+                        peer,
+                        section,
+                        change: EntryChange::Delete { index, expect },
+                        actor,
+                    },
+                );
+            }
+            WellnessEffect::Move(section, index, expect, up) => {
+                let Some(actor) = self.acting() else { return };
+                self.peer_view.wellness.selected = crate::ui::screens::wellness::WellnessRow::Entry(
+                    section,
+                    if up { index - 1 } else { index + 1 },
+                );
+                self.requests.push(Request::Plan(PlanRequest::Wellness {
+                    peer,
+                    section,
+                    change: EntryChange::Move { index, expect, up },
+                    actor,
+                }));
+            }
+        }
+    }
+
+    fn ask_delete(&mut self, question: String, request: PlanRequest) {
+        self.peer_view.pending_delete = Some(PendingDelete {
+            question: question.clone(),
+            request,
+        });
+        self.overlay = Some(Overlay::Confirm(Confirm {
+            question,
+            on_yes: OnYes::Delete,
+        }));
+    }
+
+    /// Today: the review key on a "Goal reviews due" row opens the review
+    /// form; Enter on it opens the peer's plan at that goal. Returns true
+    /// when the action was handled here.
+    pub(super) fn today_plan_action(&mut self, action: Action) -> bool {
+        let Some(row) = self.today.selected_row() else {
+            return false;
+        };
+        let (Some(goal), Some(peer)) = (row.goal, row.peer) else {
+            if action == Action::ReviewGoal {
+                self.status
+                    .info("move to a row under \"Goal reviews due\" to review a goal");
+                return true;
+            }
+            return false;
+        };
+        match action {
+            Action::ReviewGoal => {
+                let about = format!("with {}: {}", row.name, row.why);
+                self.popup = Some(Popup::review(goal, &about, self.date, self.theme));
+                true
+            }
+            Action::Open => {
+                let name = row.name.clone();
+                self.open_peer(peer, name);
+                self.show_goal(goal);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// An action while a small form is open.
+    pub(super) fn popup_action(&mut self, action: Action) {
+        match action {
+            Action::CheckIn
+            | Action::GoToday
+            | Action::GoPeers
+            | Action::GoGroups
+            | Action::Search
+            | Action::NextPane
+            | Action::PrevPane => {
+                self.status.info("finish or cancel the open form first");
+            }
+            _ => {
+                let outcome = match &mut self.popup {
+                    Some(p) => p.form.handle(action),
+                    None => FormOutcome::None,
+                };
+                self.popup_outcome(outcome);
+            }
+        }
+    }
+
+    /// A key typed into the open small form.
+    pub(super) fn popup_text_key(&mut self, ev: KeyEvent) {
+        let outcome = match &mut self.popup {
+            Some(p) => p.form.text_key(ev),
+            None => FormOutcome::None,
+        };
+        self.popup_outcome(outcome);
+    }
+
+    fn popup_outcome(&mut self, outcome: FormOutcome) {
+        match outcome {
+            FormOutcome::None => {}
+            FormOutcome::Save => self.save_popup(),
+            FormOutcome::Cancel => {
+                let Some(p) = &self.popup else { return };
+                if p.form.saving {
+                    self.status
+                        .info("saving… the form closes when the store confirms");
+                } else if p.form.is_dirty() {
+                    self.overlay = Some(Overlay::Confirm(Confirm {
+                        question: "Close this form? What you typed will be lost.".into(),
+                        on_yes: OnYes::DiscardPopup,
+                    }));
+                } else {
+                    self.popup = None;
+                }
+            }
+        }
+    }
+
+    fn save_popup(&mut self) {
+        self.tick();
+        if self.popup.as_ref().is_none_or(|p| p.form.saving) {
+            return;
+        }
+        let Some(actor) = self.acting() else {
+            if let (Some(p), Some(m)) = (&mut self.popup, &self.status.message) {
+                p.form.save_failed(&m.text);
+            }
+            return;
+        };
+        let today = self.date;
+        let Some(popup) = &mut self.popup else { return };
+        match popup.build(today, actor) {
+            Ok(request) => {
+                popup.form.saving = true;
+                popup.form.failure = None;
+                self.requests.push(request);
+                self.status.info("saving…");
+            }
+            Err(problems) => {
+                popup.form.show_errors(problems);
+                let first = popup.form.problems().into_iter().next().unwrap_or_default();
+                self.status.error(format!("Not saved: {first}"));
+            }
+        }
+    }
+
+    /// The answer to a yes in the confirm box, for the questions asked
+    /// from here.
+    pub(super) fn confirm_yes(&mut self, on_yes: OnYes) {
+        match on_yes {
+            OnYes::DiscardPopup => {
+                self.popup = None;
+                self.status.info("form closed, nothing saved");
+            }
+            OnYes::DiscardSession => self.close_session(),
+            OnYes::Delete => {
+                if let Some(d) = self.peer_view.pending_delete.take() {
+                    self.requests.push(Request::Plan(d.request));
+                }
+            }
+            OnYes::QuitUnsaved => self.quit = true,
+            OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
+        }
+    }
+
+    /// Quit, unless a small form or a session holds unsaved work (then
+    /// ask) or is being saved (then quit once saved).
+    pub(super) fn quit_or_ask(&mut self) {
+        let saving = self.popup.as_ref().is_some_and(|p| p.form.saving)
+            || self.groups.session.as_ref().is_some_and(|s| s.saving);
+        if saving {
+            self.quit_when_saved = true;
+            self.status
+                .info("saving… caseload quits when the store confirms");
+            return;
+        }
+        let question = if self.popup.as_ref().is_some_and(|p| p.form.is_dirty()) {
+            Some("Quit and discard what you typed in the open form?")
+        } else if self.groups.session.as_ref().is_some_and(|s| s.is_dirty()) {
+            Some("Quit and discard the attendance that is not saved yet?")
+        } else {
+            None
+        };
+        match question {
+            Some(q) => {
+                self.overlay = Some(Overlay::Confirm(Confirm {
+                    question: q.into(),
+                    on_yes: OnYes::QuitUnsaved,
+                }))
+            }
+            None => self.quit = true,
+        }
+    }
+
+    /// Takes an answer of the store worker for the plan tabs.
+    pub(super) fn on_plan_response(&mut self, response: PlanResponse) {
+        let from_popup = self.popup.as_ref().is_some_and(|p| p.form.saving);
+        match response {
+            PlanResponse::Timeline(peer, result) => {
+                let tl = &mut self.peer_view.timeline;
+                if tl.peer == Some(peer) {
+                    tl.loading = false;
+                    match result {
+                        Ok(d) => {
+                            tl.selected = tl.selected.min(d.goals.len().saturating_sub(1));
+                            tl.data = Some(d);
+                            tl.error = None;
+                        }
+                        Err(e) => tl.error = Some(e),
+                    }
+                }
+            }
+            PlanResponse::Goal(Ok((goal, message))) => {
+                let purpose = if from_popup {
+                    self.popup.take().map(|p| p.purpose)
+                } else {
+                    None
+                };
+                let goal = *goal;
+                self.patch_goal(&goal);
+                match purpose {
+                    Some(Purpose::AddGoal(_)) => self.peer_view.plan.select(PlanRow::Goal(goal.id)),
+                    Some(Purpose::AddStep(_)) => self
+                        .peer_view
+                        .plan
+                        .select(PlanRow::Step(goal.id, goal.steps.len().saturating_sub(1))),
+                    _ => {}
+                }
+                self.saved(message, Some(goal.peer));
+            }
+            PlanResponse::Peer(peer, Ok((record, message))) => {
+                if from_popup {
+                    self.popup = None;
+                }
+                if let Some(d) = self
+                    .peer
+                    .as_mut()
+                    .filter(|p| p.id == peer)
+                    .and_then(|p| p.detail.as_mut())
+                {
+                    d.overview.peer = *record;
+                }
+                self.saved(message, Some(peer));
+            }
+            PlanResponse::Goal(Err(e)) | PlanResponse::Peer(_, Err(e)) => {
+                self.quit_when_saved = false;
+                self.status.error(format!("Not saved: {e}"));
+                match &mut self.popup {
+                    Some(p) if from_popup => p.form.save_failed(&e),
+                    _ => {
+                        // A stale step or entry: show what is there now.
+                        if let Some(p) = self.peer.as_ref().map(|p| p.id) {
+                            self.requests.push(Request::Peer(p));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn patch_goal(&mut self, goal: &Record<Goal>) {
+        let Some(d) = self
+            .peer
+            .as_mut()
+            .filter(|p| p.id == goal.peer)
+            .and_then(|p| p.detail.as_mut())
+        else {
+            return;
+        };
+        let goals = &mut d.overview.goals;
+        match goals.iter_mut().find(|g| g.id == goal.id) {
+            Some(g) => *g = goal.clone(),
+            None => goals.push(goal.clone()),
+        }
+    }
+
+    fn saved(&mut self, message: String, peer: Option<PeerId>) {
+        self.status.last_save = Some(self.now);
+        self.status.info(message);
+        self.reload_after_plan_change(peer);
+        if self.quit_when_saved {
+            self.quit = true;
+        }
+    }
+}

@@ -1,0 +1,642 @@
+//! Running a group session: the roster with fuzzy search, one key per peer
+//! to check them off (or on again), walk-ins, topic and note, then save.
+//!
+//! Changes stay on screen until saved, and the save sends only what changed
+//! since the session was loaded (who was checked off, who was taken off),
+//! so two staff checking people in at the same time do not undo each
+//! other; a peer someone else already checked off refuses the save, all or
+//! nothing, and says so under the list with everything kept.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::model::{Choice, Group, GroupSession, PeerId, PeerStatus, Record};
+use crate::search::NameMatcher;
+use crate::ui::action::Action;
+use crate::ui::keymap::Context;
+use crate::ui::theme::Theme;
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets::cells::{clip, highlighted};
+use crate::ui::widgets::form::split_problems;
+use crate::ui::widgets::input::LineInput;
+use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::worker::RosterRow;
+
+/// The session screen's fields, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionField {
+    /// The roster and its search.
+    Roster,
+    /// What the session was about.
+    Topic,
+    /// A short note.
+    Note,
+}
+
+impl SessionField {
+    fn step(self, forward: bool) -> SessionField {
+        use SessionField::*;
+        match (self, forward) {
+            (Roster, true) | (Note, false) => Topic,
+            (Topic, true) | (Roster, false) => Note,
+            (Note, true) | (Topic, false) => Roster,
+        }
+    }
+}
+
+/// What the session screen asks of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionOutcome {
+    /// Nothing more.
+    None,
+    /// Save was asked for.
+    Save,
+    /// Leave was asked for (the app asks first if there are changes).
+    Leave,
+    /// A walk-in named this was asked for.
+    WalkIn(String),
+    /// Say something in the status line.
+    Info(String),
+}
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    id: PeerId,
+    name: String,
+    status: PeerStatus,
+}
+
+const CHAIN_ROSTER: &[Context] = &[
+    Context::Session,
+    Context::Input,
+    Context::List,
+    Context::Global,
+];
+const CHAIN_TEXT: &[Context] = &[Context::Session, Context::Input, Context::Global];
+
+/// State of an open session.
+pub struct SessionState {
+    /// The group.
+    pub group: Record<Group>,
+    /// The session as last loaded or saved.
+    pub session: Record<GroupSession>,
+    /// Who is checked off on screen, in the order they were.
+    pub attending: Vec<PeerId>,
+    /// The roster search.
+    pub query: LineInput,
+    /// Candidate indices shown, in order.
+    pub hits: Vec<usize>,
+    /// Selection in `hits`.
+    pub cursor: ListCursor,
+    /// The topic.
+    pub topic: LineInput,
+    /// The note.
+    pub note: LineInput,
+    /// The focused field.
+    pub focus: SessionField,
+    /// A save is on its way.
+    pub saving: bool,
+    /// Problems from the last save, by field ("attendees", "topic", "note",
+    /// or "" for the rest).
+    pub errors: Vec<(String, String)>,
+    candidates: Vec<Candidate>,
+    matcher: NameMatcher,
+    theme: Theme,
+}
+
+impl SessionState {
+    /// Opens `session` of `group` over `roster`.
+    pub fn new(
+        group: Record<Group>,
+        session: Record<GroupSession>,
+        roster: &Arc<Vec<RosterRow>>,
+        theme: Theme,
+        height: usize,
+    ) -> SessionState {
+        let mut query = LineInput::default();
+        query.set_placeholder("type part of a name");
+        let mut s = SessionState {
+            attending: session.attendees.clone(),
+            topic: LineInput::new(&session.topic),
+            note: LineInput::new(&session.note),
+            group,
+            session,
+            query,
+            hits: Vec::new(),
+            cursor: ListCursor::default(),
+            focus: SessionField::Roster,
+            saving: false,
+            errors: Vec::new(),
+            candidates: Vec::new(),
+            matcher: NameMatcher::default(),
+            theme,
+        };
+        s.topic.set_placeholder("what it was about (optional)");
+        s.note.set_placeholder("optional");
+        s.set_roster(roster, height);
+        s.set_focus(SessionField::Roster);
+        s
+    }
+
+    /// Takes a (re)loaded roster, keeping the highlighted peer.
+    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>, height: usize) {
+        let keep = self.selected();
+        let mut c: Vec<Candidate> = roster
+            .iter()
+            .map(|r| Candidate {
+                id: r.id,
+                name: r.name.clone(),
+                status: r.status,
+            })
+            .collect();
+        c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase(), c.id));
+        self.candidates = c;
+        self.refilter(height);
+        if let Some(id) = keep {
+            if let Some(pos) = self
+                .hits
+                .iter()
+                .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(id))
+            {
+                self.cursor.select(pos, self.hits.len(), height);
+            }
+        }
+    }
+
+    fn refilter(&mut self, height: usize) {
+        let q = self.query.text().trim();
+        let cands = &self.candidates;
+        let mut hits: Vec<(i64, bool, usize)> = self
+            .matcher
+            .rank(q, cands.iter().map(|c| c.name.as_str()))
+            .into_iter()
+            .map(|h| {
+                (
+                    -h.score,
+                    cands[h.index].status != PeerStatus::Active,
+                    h.index,
+                )
+            })
+            .collect();
+        if !q.is_empty() {
+            hits.sort_unstable();
+        }
+        self.hits = hits.into_iter().map(|(_, _, i)| i).collect();
+        self.cursor.select(0, self.hits.len(), height);
+    }
+
+    /// A walk-in was added to the roster: offer them, check them off and
+    /// highlight them.
+    pub fn add_walk_in(&mut self, id: PeerId, name: &str, height: usize) {
+        if !self.candidates.iter().any(|c| c.id == id) {
+            self.candidates.push(Candidate {
+                id,
+                name: name.to_string(),
+                status: PeerStatus::Active,
+            });
+            self.candidates.sort_by_cached_key(|c| {
+                (c.status != PeerStatus::Active, c.name.to_lowercase(), c.id)
+            });
+        }
+        if !self.attending.contains(&id) {
+            self.attending.push(id);
+        }
+        self.query.set_text("");
+        self.refilter(height);
+        if let Some(pos) = self
+            .hits
+            .iter()
+            .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(id))
+        {
+            self.cursor.select(pos, self.hits.len(), height);
+        }
+    }
+
+    /// The highlighted peer.
+    pub fn selected(&self) -> Option<PeerId> {
+        self.hits
+            .get(self.cursor.selected)
+            .and_then(|&i| self.candidates.get(i))
+            .map(|c| c.id)
+    }
+
+    /// A peer's name as the roster knows it.
+    pub fn name_of(&self, id: PeerId) -> String {
+        self.candidates
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// Moves the focus.
+    pub fn set_focus(&mut self, field: SessionField) {
+        self.focus = field;
+        let t = self.theme;
+        self.query.set_focused(field == SessionField::Roster, &t);
+        self.topic.set_focused(field == SessionField::Topic, &t);
+        self.note.set_focused(field == SessionField::Note, &t);
+    }
+
+    /// The key contexts of the focused field (printable keys type).
+    pub fn context(&self) -> (&'static [Context], bool) {
+        match self.focus {
+            SessionField::Roster => (CHAIN_ROSTER, true),
+            _ => (CHAIN_TEXT, true),
+        }
+    }
+
+    /// Checked off since the session was loaded.
+    pub fn added(&self) -> Vec<PeerId> {
+        self.attending
+            .iter()
+            .filter(|p| !self.session.attendees.contains(p))
+            .copied()
+            .collect()
+    }
+
+    /// Taken off since the session was loaded.
+    pub fn removed(&self) -> Vec<PeerId> {
+        self.session
+            .attendees
+            .iter()
+            .filter(|p| !self.attending.contains(p))
+            .copied()
+            .collect()
+    }
+
+    /// True when leaving would lose changes.
+    pub fn is_dirty(&self) -> bool {
+        let a: HashSet<&PeerId> = self.attending.iter().collect();
+        let b: HashSet<&PeerId> = self.session.attendees.iter().collect();
+        a != b
+            || self.topic.text().trim() != self.session.topic
+            || self.note.text().trim() != self.session.note
+    }
+
+    /// Checks `peer` off, or takes them off again.
+    pub fn toggle(&mut self, peer: PeerId) -> bool {
+        self.errors.retain(|(f, _)| f != "attendees");
+        match self.attending.iter().position(|p| *p == peer) {
+            Some(i) => {
+                self.attending.remove(i);
+                false
+            }
+            None => {
+                self.attending.push(peer);
+                true
+            }
+        }
+    }
+
+    /// Handles an action; `height` is the number of visible roster rows.
+    pub fn handle(&mut self, action: Action, height: usize) -> SessionOutcome {
+        if self.saving {
+            return match action {
+                Action::Back => {
+                    SessionOutcome::Info("saving… wait for the store to confirm".into())
+                }
+                _ => SessionOutcome::None,
+            };
+        }
+        match action {
+            Action::Save => return SessionOutcome::Save,
+            Action::Back => {
+                if self.focus == SessionField::Roster && !self.query.is_empty() {
+                    self.query.set_text("");
+                    self.refilter(height);
+                    return SessionOutcome::None;
+                }
+                return SessionOutcome::Leave;
+            }
+            Action::NextField => self.set_focus(self.focus.step(true)),
+            Action::PrevField => self.set_focus(self.focus.step(false)),
+            Action::WalkIn => return SessionOutcome::WalkIn(self.query.text().trim().to_string()),
+            Action::Toggle if self.focus == SessionField::Roster => {
+                let Some(p) = self.selected() else {
+                    return SessionOutcome::Info(
+                        "nobody matches; a walk-in can be added with the walk-in key".into(),
+                    );
+                };
+                let name = self.name_of(p);
+                let on = self.toggle(p);
+                // Typed a name, checked them off: clear for the next name.
+                if !self.query.is_empty() {
+                    self.query.set_text("");
+                    self.refilter(height);
+                    if let Some(pos) = self
+                        .hits
+                        .iter()
+                        .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(p))
+                    {
+                        self.cursor.select(pos, self.hits.len(), height);
+                    }
+                }
+                return SessionOutcome::Info(format!(
+                    "{} {} (not saved yet)",
+                    crate::text::escape_line(&name),
+                    if on {
+                        "checked off"
+                    } else {
+                        "taken off the list"
+                    }
+                ));
+            }
+            // Enter in the topic moves to the note; in the note it saves.
+            Action::Toggle if self.focus == SessionField::Note => return SessionOutcome::Save,
+            Action::Toggle => self.set_focus(SessionField::Note),
+            a if self.focus == SessionField::Roster => {
+                self.cursor.apply(a, self.hits.len(), height);
+            }
+            _ => {}
+        }
+        SessionOutcome::None
+    }
+
+    /// A key that was not bound types into the focused field; Enter in
+    /// the topic moves on, in the note it saves.
+    pub fn text_key(&mut self, ev: KeyEvent, height: usize) -> SessionOutcome {
+        if self.saving {
+            return SessionOutcome::None;
+        }
+        match self.focus {
+            SessionField::Roster => {
+                if self.query.key(ev) {
+                    self.refilter(height);
+                }
+            }
+            SessionField::Topic if ev.code == KeyCode::Enter => self.set_focus(SessionField::Note),
+            SessionField::Note if ev.code == KeyCode::Enter => return SessionOutcome::Save,
+            SessionField::Topic => {
+                if self.topic.key(ev) {
+                    self.errors.retain(|(f, _)| f != "topic");
+                }
+            }
+            SessionField::Note => {
+                if self.note.key(ev) {
+                    self.errors.retain(|(f, _)| f != "note");
+                }
+            }
+        }
+        SessionOutcome::None
+    }
+
+    /// Pastes into the focused field.
+    pub fn paste(&mut self, s: &str, height: usize) {
+        match self.focus {
+            SessionField::Roster => {
+                if self.query.paste(s) {
+                    self.refilter(height);
+                }
+            }
+            SessionField::Topic => {
+                self.topic.paste(s);
+            }
+            SessionField::Note => {
+                self.note.paste(s);
+            }
+        }
+    }
+
+    /// The store saved the session: it is the new starting point.
+    pub fn saved(&mut self, session: Record<GroupSession>) {
+        self.attending = session.attendees.clone();
+        self.topic.set_text(&session.topic);
+        self.note.set_text(&session.note);
+        self.session = session;
+        self.saving = false;
+        self.errors.clear();
+        let f = self.focus;
+        self.set_focus(f);
+    }
+
+    /// The store refused: keep everything, say why next to the field.
+    pub fn save_failed(&mut self, message: &str) {
+        self.saving = false;
+        self.errors = split_problems(message)
+            .into_iter()
+            .map(|(f, m)| match f.as_str() {
+                "attendees" | "topic" | "note" => (f, m),
+                _ => (String::new(), m),
+            })
+            .collect();
+        if self.errors.iter().any(|(f, _)| f == "topic") {
+            self.set_focus(SessionField::Topic);
+        } else if self.errors.iter().any(|(f, _)| f == "note") {
+            self.set_focus(SessionField::Note);
+        }
+    }
+
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// Rows the roster list gets in a session screen drawn in `main`.
+pub fn list_height(main: Rect) -> usize {
+    // Title, attending, search, (list), problem line, topic, note, footer.
+    usize::from(main.height.saturating_sub(7)).max(1)
+}
+
+/// Draws the session into `area`.
+pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+    if area.height < 8 {
+        return;
+    }
+    let t = ctx.theme;
+    let w = usize::from(area.width);
+    let row = |y: u16| Rect {
+        y,
+        height: 1,
+        ..area
+    };
+    let g = &s.group;
+    let place = if g.location.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", g.location)
+    };
+    let head = format!(
+        "{} · {} {}{place} · session {}",
+        g.name,
+        s.session.date.format("%a %d %b %Y"),
+        g.time.format("%H:%M"),
+        s.session.id
+    );
+    let mut y = area.y;
+    Line::styled(clip(&head, w), t.heading()).render(row(y), buf);
+    y += 1;
+
+    let (added, removed) = (s.added().len(), s.removed().len());
+    let changes = if added + removed > 0 {
+        format!(" (+{added} −{removed} not saved)")
+    } else {
+        String::new()
+    };
+    let names: Vec<String> = s.attending.iter().map(|p| s.name_of(*p)).collect();
+    let attending = format!(
+        "Attending ({}){changes}: {}",
+        s.attending.len(),
+        if names.is_empty() {
+            "nobody yet".to_string()
+        } else {
+            names.join(", ")
+        }
+    );
+    Line::styled(clip(&attending, w), t.text()).render(row(y), buf);
+    y += 1;
+
+    // Search.
+    let focused = s.focus == SessionField::Roster;
+    Span::styled(
+        if focused { "▸Find " } else { " Find " },
+        if focused { t.focus() } else { t.heading() },
+    )
+    .render(Rect { width: 6, ..row(y) }, buf);
+    let qw = (area.width / 3).max(16).min(area.width.saturating_sub(6));
+    Widget::render(
+        s.query.area(),
+        Rect {
+            x: area.x + 6,
+            width: qw,
+            ..row(y)
+        },
+        buf,
+    );
+    let (chain, typing) = s.context();
+    let key = |a: Action| {
+        ctx.keymap
+            .key_for(chain, typing, a)
+            .unwrap_or_else(|| a.name().to_string())
+    };
+    let hint = format!(
+        "{} checks off/on · {} walk-in",
+        key(Action::Toggle),
+        key(Action::WalkIn)
+    );
+    let hx = area.x + 6 + qw + 1;
+    let hw = (area.x + area.width).saturating_sub(hx);
+    Line::styled(clip(&hint, usize::from(hw)), t.dim()).render(
+        Rect {
+            x: hx,
+            width: hw,
+            ..row(y)
+        },
+        buf,
+    );
+    y += 1;
+
+    // Roster.
+    let height = list_height(area);
+    let q = s.query.text().trim();
+    if s.hits.is_empty() {
+        let msg = if s.candidates.is_empty() {
+            "Loading the roster…".to_string()
+        } else {
+            format!(
+                "No peer matches '{}'; {} adds them as a walk-in.",
+                clip(q, 30),
+                key(Action::WalkIn)
+            )
+        };
+        Line::styled(clip(&msg, w), t.dim()).render(row(y), buf);
+    }
+    let offset = visible_offset(s.cursor.selected, s.cursor.offset, height);
+    for (i, &idx) in s.hits.iter().enumerate().skip(offset).take(height) {
+        let Some(c) = s.candidates.get(idx) else {
+            continue;
+        };
+        let sel = i == s.cursor.selected && focused;
+        let base = if sel { t.selected() } else { t.text() };
+        let hl = if sel {
+            t.selected().patch(t.matched())
+        } else {
+            t.matched()
+        };
+        let on = s.attending.contains(&c.id);
+        let tail = if c.status == PeerStatus::Active {
+            format!(" {}", c.id)
+        } else {
+            format!(" {} ({})", c.id, c.status.label())
+        };
+        let name_w = w.saturating_sub(tail.len() + 4);
+        let positions = if q.is_empty() {
+            Vec::new()
+        } else {
+            s.matcher.positions(&c.name, q)
+        };
+        let mut spans = vec![Span::styled(if on { "[x] " } else { "[ ] " }, base)];
+        spans.extend(highlighted(&c.name, &positions, name_w, base, hl));
+        spans.push(Span::styled(tail, if sel { base } else { t.dim() }));
+        Line::from(spans).render(row(y + (i - offset) as u16), buf);
+    }
+    y += height as u16;
+
+    // Problems with the attendance, or other save failures.
+    let problem = s
+        .error_for("attendees")
+        .or_else(|| s.error_for(""))
+        .map(|e| format!("✗ Not saved: {e}"));
+    if let Some(p) = problem {
+        Line::styled(clip(&p, w), t.error()).render(row(y), buf);
+    }
+    y += 1;
+
+    for (field, label, input) in [
+        (SessionField::Topic, "Topic", &s.topic),
+        (SessionField::Note, "Note", &s.note),
+    ] {
+        let f = s.focus == field;
+        Span::styled(
+            format!("{}{label:<5}", if f { "▸" } else { " " }),
+            if f { t.focus() } else { t.heading() },
+        )
+        .render(Rect { width: 6, ..row(y) }, buf);
+        let iw = (area.width.saturating_sub(6)).min(60);
+        Widget::render(
+            input.area(),
+            Rect {
+                x: area.x + 6,
+                width: iw,
+                ..row(y)
+            },
+            buf,
+        );
+        let key = if field == SessionField::Topic {
+            "topic"
+        } else {
+            "note"
+        };
+        if let Some(e) = s.error_for(key) {
+            let ex = area.x + 6 + iw + 1;
+            let ew = (area.x + area.width).saturating_sub(ex);
+            Line::styled(clip(&format!("✗ {e}"), usize::from(ew)), t.error()).render(
+                Rect {
+                    x: ex,
+                    width: ew,
+                    ..row(y)
+                },
+                buf,
+            );
+        }
+        y += 1;
+    }
+    let footer = if s.saving {
+        Line::styled("Saving…", t.heading())
+    } else {
+        let mut parts = vec![format!("{} save", key(Action::Save))];
+        parts.push(format!("{} topic/note", key(Action::NextField)));
+        parts.push(format!("{} back", key(Action::Back)));
+        Line::styled(clip(&parts.join(" · "), w), t.dim())
+    };
+    footer.render(row(y), buf);
+}

@@ -1,0 +1,312 @@
+//! The goal timeline tab of the peer page: time left to right (zoom from
+//! days to months, scroll earlier and later), one row per goal from its
+//! start to its target or the day it ended, with check-ins and status
+//! changes marked, today marked, and under it a sparkline of the peer's
+//! wellbeing ratings on the same time axis. The drawing rules live in
+//! `widgets::timeline`; this file holds the view's state and layout.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Sparkline, Widget};
+
+use crate::model::{Choice, PeerId};
+use crate::ops::ui_plan::TimelineData;
+use crate::ui::action::Action;
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::list::visible_offset;
+use crate::ui::widgets::timeline::{
+    axis, goal_cells, wellbeing_bars, Scale, DEFAULT_ZOOM, LEGEND, ZOOMS,
+};
+
+/// State of the timeline tab.
+#[derive(Debug, Clone)]
+pub struct TimelineState {
+    /// Whose timeline was loaded.
+    pub peer: Option<PeerId>,
+    /// What was loaded.
+    pub data: Option<Box<TimelineData>>,
+    /// A load is on its way.
+    pub loading: bool,
+    /// Why the last load failed.
+    pub error: Option<String>,
+    /// Index into `ZOOMS`.
+    pub zoom: usize,
+    /// Columns moved later (negative: earlier) from the default view.
+    pub shift: i64,
+    /// The selected goal row.
+    pub selected: usize,
+    /// First visible goal row.
+    pub offset: usize,
+}
+
+impl Default for TimelineState {
+    fn default() -> Self {
+        TimelineState {
+            peer: None,
+            data: None,
+            loading: false,
+            error: None,
+            zoom: DEFAULT_ZOOM,
+            shift: 0,
+            selected: 0,
+            offset: 0,
+        }
+    }
+}
+
+impl TimelineState {
+    /// Days per column at the current zoom.
+    pub fn days_per_column(&self) -> i64 {
+        ZOOMS.get(self.zoom).map_or(7, |z| z.0)
+    }
+
+    /// Handles an action; `rows` is the number of visible goal rows and
+    /// `cols` the width of the time axis. Returns false for actions it does
+    /// not use.
+    pub fn handle(&mut self, action: Action, rows: usize, cols: usize) -> bool {
+        let goals = self.data.as_ref().map_or(0, |d| d.goals.len());
+        let step = (cols as i64 / 4).max(1);
+        match action {
+            Action::ZoomIn => {
+                if self.zoom > 0 {
+                    self.zoom -= 1;
+                    self.shift = 0;
+                }
+            }
+            Action::ZoomOut => {
+                if self.zoom + 1 < ZOOMS.len() {
+                    self.zoom += 1;
+                    self.shift = 0;
+                }
+            }
+            Action::ScrollLeft => self.shift -= step,
+            Action::ScrollRight => self.shift += step,
+            Action::Recenter => self.shift = 0,
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(goals.saturating_sub(1)),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = goals.saturating_sub(1),
+            Action::PageUp => self.selected = self.selected.saturating_sub(rows.max(1)),
+            Action::PageDown => {
+                self.selected = (self.selected + rows.max(1)).min(goals.saturating_sub(1))
+            }
+            _ => return false,
+        }
+        self.offset = visible_offset(self.selected, self.offset, rows);
+        true
+    }
+}
+
+/// Width of the goal label column at a given pane width.
+pub fn label_width(width: u16) -> u16 {
+    (width / 5).clamp(12, 26)
+}
+
+/// Rows the layout gives to goals in a pane of `height` lines with
+/// `goals` goals: what is left after the fixed parts.
+pub fn goal_rows(height: u16, width: u16) -> usize {
+    let legend = legend_lines(usize::from(width)).len() as u16;
+    // header, axis, legend, wellbeing label, sparkline (2), detail line.
+    usize::from(height.saturating_sub(2 + legend + 1 + 2 + 1)).max(1)
+}
+
+fn legend_lines(w: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for (g, words) in LEGEND {
+        let piece = format!("{g} {words}");
+        let cur = lines.last_mut().map(|l| l.chars().count()).unwrap_or(0);
+        if cur > 0 && cur + 2 + piece.chars().count() > w {
+            lines.push(piece);
+        } else if let Some(l) = lines.last_mut() {
+            if !l.is_empty() {
+                l.push_str("  ");
+            }
+            l.push_str(&piece);
+        }
+    }
+    lines
+}
+
+/// Draws the timeline into `area` (below the peer page's tabs).
+pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+    if area.height < 4 || area.width < 30 {
+        return;
+    }
+    let t = ctx.theme;
+    let w = usize::from(area.width);
+    let line = |buf: &mut Buffer, y: u16, l: Line<'_>| {
+        if y < area.y + area.height {
+            l.render(
+                Rect {
+                    y,
+                    height: 1,
+                    ..area
+                },
+                buf,
+            );
+        }
+    };
+    let Some(data) = &state.data else {
+        let msg = match (&state.error, state.loading) {
+            (Some(e), _) => Line::styled(
+                clip(&format!("Could not load the timeline: {e}"), w),
+                t.error(),
+            ),
+            _ => Line::styled("Loading the timeline…", t.dim()),
+        };
+        line(buf, area.y, msg);
+        return;
+    };
+    let label_w = label_width(area.width);
+    let cols = usize::from(area.width.saturating_sub(label_w + 1));
+    let days = state.days_per_column();
+    let scale = Scale::around(ctx.today, cols, days, state.shift);
+    let zoom_words = ZOOMS.get(state.zoom).map_or("", |z| z.1);
+    let head = format!(
+        "Goal timeline · 1 column = {zoom_words} · {} to {} · today {}",
+        scale.from.format("%d %b %Y"),
+        scale.to().format("%d %b %Y"),
+        ctx.today.format("%a %d %b")
+    );
+    let mut y = area.y;
+    line(buf, y, Line::styled(clip(&head, w), t.heading()));
+    y += 1;
+    let pad = " ".repeat(usize::from(label_w) + 1);
+    line(
+        buf,
+        y,
+        Line::from(vec![
+            Span::raw(pad.clone()),
+            Span::styled(axis(&scale, ctx.today), t.dim()),
+        ]),
+    );
+    y += 1;
+
+    let rows = goal_rows(area.height, area.width);
+    if data.goals.is_empty() {
+        line(
+            buf,
+            y,
+            Line::styled(
+                clip(
+                    "  No goals yet: the timeline fills in as goals are added to the plan.",
+                    w,
+                ),
+                t.dim(),
+            ),
+        );
+    }
+    let offset = visible_offset(state.selected, state.offset, rows);
+    for (i, g) in data.goals.iter().enumerate().skip(offset).take(rows) {
+        let touches = data.touches.get(&g.id).map(Vec::as_slice).unwrap_or(&[]);
+        let cells: String = goal_cells(g, touches, &scale, ctx.today)
+            .into_iter()
+            .collect();
+        let selected = i == state.selected;
+        let label = fit(&format!("{} {}", g.id, g.title), usize::from(label_w));
+        line(
+            buf,
+            y + (i - offset) as u16,
+            Line::from(vec![
+                Span::styled(label, if selected { t.selected() } else { t.text() }),
+                Span::raw(" "),
+                Span::styled(cells, t.text()),
+            ]),
+        );
+    }
+    y += rows as u16;
+
+    for l in legend_lines(w) {
+        line(buf, y, Line::styled(l, t.dim()));
+        y += 1;
+    }
+
+    // Wellbeing, on the same axis.
+    let bars = wellbeing_bars(&data.wellbeing, &scale);
+    let rated: Vec<u64> = bars.iter().flatten().copied().collect();
+    let label = if data.wellbeing.is_empty() {
+        "Wellbeing (1–5): no ratings given at check-ins yet".to_string()
+    } else if rated.is_empty() {
+        "Wellbeing (1–5): no ratings in this stretch of time".to_string()
+    } else {
+        let last = data
+            .wellbeing
+            .iter()
+            .rev()
+            .find(|(d, _)| *d >= scale.from && *d <= scale.to());
+        let avg = data
+            .wellbeing
+            .iter()
+            .filter(|(d, _)| *d >= scale.from && *d <= scale.to())
+            .map(|(_, w)| f64::from(*w))
+            .collect::<Vec<_>>();
+        let mean = avg.iter().sum::<f64>() / avg.len().max(1) as f64;
+        format!(
+            "Wellbeing (1–5) · {} ratings here, mean {mean:.1}{}",
+            avg.len(),
+            last.map(|(d, w)| format!(", latest {w} on {d}"))
+                .unwrap_or_default()
+        )
+    };
+    line(buf, y, Line::styled(clip(&label, w), t.heading()));
+    y += 1;
+    let spark = Rect {
+        x: area.x + label_w + 1,
+        y,
+        width: cols as u16,
+        height: 2.min((area.y + area.height).saturating_sub(y)),
+    };
+    Line::styled(fit("  5 high", usize::from(label_w)), t.dim()).render(
+        Rect {
+            y,
+            height: 1,
+            width: label_w,
+            ..area
+        },
+        buf,
+    );
+    if spark.height > 1 {
+        Line::styled(fit("  1 low", usize::from(label_w)), t.dim()).render(
+            Rect {
+                y: y + 1,
+                height: 1,
+                width: label_w,
+                ..area
+            },
+            buf,
+        );
+    }
+    Sparkline::default()
+        .data(bars)
+        .max(5)
+        .style(t.text())
+        .render(spark, buf);
+    y += 2;
+
+    // What the selected goal's row says, in words.
+    if let Some(g) = data.goals.get(state.selected) {
+        let touches = data.touches.get(&g.id).map_or(0, Vec::len);
+        let end = match (g.ended_on(), g.target_date) {
+            (Some(e), _) => format!("{} {e}", g.status.label()),
+            (None, Some(tg)) if g.target_overdue(ctx.today) => {
+                format!(
+                    "target {tg} passed {} days ago",
+                    (ctx.today - tg).num_days()
+                )
+            }
+            (None, Some(tg)) => format!("{} · target {tg}", g.status.label()),
+            (None, None) => format!("{} · no target date", g.status.label()),
+        };
+        let text = format!(
+            "{}: started {} · {end} · {touches} check-in{} · {} status change{}",
+            g.id,
+            g.start_date,
+            if touches == 1 { "" } else { "s" },
+            g.history.len().saturating_sub(1),
+            if g.history.len() == 2 { "" } else { "s" }
+        );
+        line(buf, y, Line::styled(clip(&text, w), t.dim()));
+    }
+}
