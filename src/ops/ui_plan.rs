@@ -145,8 +145,42 @@ pub fn edit_goal(
     g.start_date = edit.start;
     g.target_date = edit.target;
     g.next_review = edit.review;
-    g.validate()?;
+    let review_changed = store.goal(goal)?.next_review != g.next_review;
+    every_date_problem(&g, today, review_changed)?;
     super::plan::save_goal(store, actor, &g, today)
+}
+
+/// Adds a goal typed into the UI, reporting every problem with it at once
+/// (a target before the start and a review date in the past together).
+pub fn add_goal_checked(
+    store: &dyn Store,
+    actor: &Actor,
+    goal: Goal,
+    today: NaiveDate,
+) -> OpsResult<Record<Goal>> {
+    let mut goal = goal;
+    goal.title = goal.title.trim().to_string();
+    every_date_problem(&goal, today, true)?;
+    super::plan::add_goal(store, actor, goal, today)
+}
+
+/// The goal's own validation and, when the review date is new, the check
+/// that it is not in the past, as one error.
+fn every_date_problem(goal: &Goal, today: NaiveDate, review_is_new: bool) -> OpsResult<()> {
+    let mut problems = Vec::new();
+    if let Err(v) = goal.validate() {
+        problems.extend(v.problems);
+    }
+    if review_is_new {
+        if let Err(v) = goal.check_new_dates(today) {
+            problems.extend(v.problems);
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::model::ValidationError { problems }.into())
+    }
 }
 
 /// Changes a goal's status on `on`, recorded in its history.
@@ -345,7 +379,7 @@ pub fn parse_weekday(field: &str, text: &str) -> OpsResult<Weekday> {
         crate::model::ValidationError::one(
             field,
             format!(
-                "'{}' is not a day of the week; give monday … sunday (or mon, tue, …)",
+                "'{}' is not a day of the week (monday … sunday, or mon … sun)",
                 escape_line(text.trim())
             ),
         )

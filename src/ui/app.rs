@@ -428,6 +428,9 @@ impl App {
         if self.popup.is_some() {
             return self.popup_action(action);
         }
+        if self.in_session() {
+            return self.groups_action(action, areas.main);
+        }
 
         match action {
             Action::CheckIn => return self.open_form(),

@@ -24,6 +24,14 @@ impl App {
             .push(Request::Groups(GroupsRequest::List { today: self.date }));
     }
 
+    /// True while a session's attendance is in front: it takes every key
+    /// (save included) until it is left.
+    pub(super) fn in_session(&self) -> bool {
+        self.pane == Pane::Groups
+            && self.groups.mode == GroupsMode::Session
+            && self.groups.session.is_some()
+    }
+
     /// Goes to the Groups screen; from a Today group row, with that group
     /// selected.
     pub(super) fn open_groups(&mut self) {

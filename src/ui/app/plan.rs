@@ -148,7 +148,13 @@ impl App {
             }
             PeerTab::Timeline => {
                 let body = peer_tabs::body_height(main);
-                let rows = timeline::goal_rows(body, main.width);
+                let goals = self
+                    .peer_view
+                    .timeline
+                    .data
+                    .as_ref()
+                    .map_or(0, |d| d.goals.len());
+                let rows = timeline::layout(body, main.width, goals).goal_rows;
                 let cols = usize::from(
                     main.width
                         .saturating_sub(timeline::label_width(main.width) + 1),

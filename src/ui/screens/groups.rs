@@ -342,7 +342,7 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         let attendance = match (&r.today, r.last) {
             (Some(s), _) => format!("today: {} attending", s.attendees.len()),
             (None, _) if meets_today => "today: not opened yet".to_string(),
-            (None, Some((d, n))) => format!("last {d}: {n} attended"),
+            (None, Some((d, n))) => format!("last {d}: {n}"),
             (None, None) => "no sessions yet".to_string(),
         };
         let mark = if meets_today { "▸" } else { " " };

@@ -203,11 +203,11 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
             .key_for(view.context().0, false, tab.action())
             .map(|k| format!("{k} "))
             .unwrap_or_default();
-        let text = format!(" {key}{} ", tab.label());
+        let text = format!("{key}{}", tab.label());
         if tab == view.tab {
-            spans.push(Span::styled(format!("[{}]", text.trim_end()), t.selected()));
+            spans.push(Span::styled(format!("[{text}]"), t.selected()));
         } else {
-            spans.push(Span::styled(format!(" {}", text.trim_end()), t.dim()));
+            spans.push(Span::styled(format!(" {text} "), t.dim()));
         }
         spans.push(Span::raw(" "));
     }

@@ -323,21 +323,27 @@ fn history_words(g: &Goal, initials: &HashMap<StaffId, String>) -> String {
 }
 
 fn dates_words(g: &Goal, today: NaiveDate) -> String {
-    let mut parts = vec![format!("started {}", g.start_date)];
+    let mut parts = vec![format!("start {}", g.start_date)];
     match g.target_date {
-        Some(t) if g.target_overdue(today) => parts.push(format!(
-            "target {t} ! passed {} days ago",
-            (today - t).num_days()
-        )),
+        Some(t) if g.target_overdue(today) => parts.push(format!("target {t} ! passed")),
         Some(t) => parts.push(format!("target {t}")),
         None => parts.push("no target date".into()),
     }
     match g.next_review {
         Some(r) if g.review_due(today) => parts.push(format!("review due {r}")),
-        Some(r) => parts.push(format!("next review {r}")),
+        Some(r) => parts.push(format!("review {r}")),
         None => parts.push("no review date".into()),
     }
     parts.join(" · ")
+}
+
+/// A life domain's label as a heading: "Physical health".
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// Draws the plan into `area` (below the peer page's tabs).
@@ -416,7 +422,7 @@ pub fn render(
         let selected = |pr: PlanRow| sel == Some(pr);
         let drawn: Line<'static> = match *line {
             PlanLine::Blank => Line::raw(""),
-            PlanLine::Domain(d) => Line::styled(clip(d.label(), w), t.heading()),
+            PlanLine::Domain(d) => Line::styled(clip(&capitalized(d.label()), w), t.heading()),
             PlanLine::Goal(id) => {
                 let Some(g) = find(goals, id) else { continue };
                 let (done, total) = g.progress();

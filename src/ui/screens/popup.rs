@@ -336,7 +336,7 @@ impl Popup {
     /// The walk-in form, holding `name` (what was typed in the search).
     pub fn walk_in(name: &str, theme: Theme) -> Popup {
         let form = PopupForm::new("Walk-in: add a new peer", theme)
-            .intro("Just a name for now; the rest can wait. They are checked off on save.")
+            .intro("Just a name for now. Saving adds them to the roster and checks them off here.")
             .text(
                 "Name",
                 &["walk-in name", "display name", "name"],

@@ -597,15 +597,15 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     ] {
         let f = s.focus == field;
         Span::styled(
-            format!("{}{label:<5}", if f { "▸" } else { " " }),
+            format!("{}{label:<6}", if f { "▸" } else { " " }),
             if f { t.focus() } else { t.heading() },
         )
-        .render(Rect { width: 6, ..row(y) }, buf);
-        let iw = (area.width.saturating_sub(6)).min(60);
+        .render(Rect { width: 7, ..row(y) }, buf);
+        let iw = (area.width.saturating_sub(7)).min(60);
         Widget::render(
             input.area(),
             Rect {
-                x: area.x + 6,
+                x: area.x + 7,
                 width: iw,
                 ..row(y)
             },
@@ -617,7 +617,7 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
             "note"
         };
         if let Some(e) = s.error_for(key) {
-            let ex = area.x + 6 + iw + 1;
+            let ex = area.x + 7 + iw + 1;
             let ew = (area.x + area.width).saturating_sub(ex);
             Line::styled(clip(&format!("✗ {e}"), usize::from(ew)), t.error()).render(
                 Rect {

@@ -104,12 +104,32 @@ pub fn label_width(width: u16) -> u16 {
     (width / 5).clamp(12, 26)
 }
 
-/// Rows the layout gives to goals in a pane of `height` lines with
-/// `goals` goals: what is left after the fixed parts.
-pub fn goal_rows(height: u16, width: u16) -> usize {
+/// How the timeline's lines are shared out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineLayout {
+    /// Rows for goals.
+    pub goal_rows: usize,
+    /// Rows for the wellbeing sparkline (5 when there is room: one per
+    /// rating level).
+    pub spark_rows: u16,
+}
+
+/// Shares a pane of `height` lines and `width` columns between `goals`
+/// goal rows and the wellbeing sparkline: goals first, the sparkline gets
+/// 2 to 5 rows, and goals that do not fit scroll.
+pub fn layout(height: u16, width: u16, goals: usize) -> TimelineLayout {
     let legend = legend_lines(usize::from(width)).len() as u16;
-    // header, axis, legend, wellbeing label, sparkline (2), detail line.
-    usize::from(height.saturating_sub(2 + legend + 1 + 2 + 1)).max(1)
+    // Header, axis, legend, wellbeing label, detail line.
+    let fixed = 2 + legend + 1 + 1;
+    let free = usize::from(height.saturating_sub(fixed));
+    let want = goals.max(1);
+    let spark_min = 2usize;
+    let goal_rows = want.min(free.saturating_sub(spark_min)).max(1);
+    let spark_rows = free.saturating_sub(goal_rows).clamp(1, 5) as u16;
+    TimelineLayout {
+        goal_rows,
+        spark_rows,
+    }
 }
 
 fn legend_lines(w: usize) -> Vec<String> {
@@ -165,10 +185,10 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
     let scale = Scale::around(ctx.today, cols, days, state.shift);
     let zoom_words = ZOOMS.get(state.zoom).map_or("", |z| z.1);
     let head = format!(
-        "Goal timeline · 1 column = {zoom_words} · {} to {} · today {}",
-        scale.from.format("%d %b %Y"),
-        scale.to().format("%d %b %Y"),
-        ctx.today.format("%a %d %b")
+        "Goal timeline · 1 column = {zoom_words} · {} – {} · today {}",
+        scale.from.format("%-d %b %Y"),
+        scale.to().format("%-d %b %Y"),
+        ctx.today.format("%-d %b")
     );
     let mut y = area.y;
     line(buf, y, Line::styled(clip(&head, w), t.heading()));
@@ -184,7 +204,8 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
     );
     y += 1;
 
-    let rows = goal_rows(area.height, area.width);
+    let lay = layout(area.height, area.width, data.goals.len());
+    let rows = lay.goal_rows;
     if data.goals.is_empty() {
         line(
             buf,
@@ -256,34 +277,29 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
         x: area.x + label_w + 1,
         y,
         width: cols as u16,
-        height: 2.min((area.y + area.height).saturating_sub(y)),
+        height: lay.spark_rows.min((area.y + area.height).saturating_sub(y)),
     };
-    Line::styled(fit("  5 high", usize::from(label_w)), t.dim()).render(
-        Rect {
-            y,
-            height: 1,
-            width: label_w,
-            ..area
-        },
-        buf,
-    );
-    if spark.height > 1 {
-        Line::styled(fit("  1 low", usize::from(label_w)), t.dim()).render(
+    let scale_label = |text: &str, row: u16, buf: &mut Buffer| {
+        Line::styled(fit(text, usize::from(label_w)), t.dim()).render(
             Rect {
-                y: y + 1,
+                y: row,
                 height: 1,
                 width: label_w,
                 ..area
             },
             buf,
         );
+    };
+    scale_label("  5 high", y, buf);
+    if spark.height > 1 {
+        scale_label("  1 low", y + spark.height - 1, buf);
     }
     Sparkline::default()
         .data(bars)
         .max(5)
         .style(t.text())
         .render(spark, buf);
-    y += 2;
+    y += spark.height;
 
     // What the selected goal's row says, in words.
     if let Some(g) = data.goals.get(state.selected) {
@@ -300,7 +316,7 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             (None, None) => format!("{} · no target date", g.status.label()),
         };
         let text = format!(
-            "{}: started {} · {end} · {touches} check-in{} · {} status change{}",
+            "{} from {} · {end} · {touches} check-in{} · {} status change{}",
             g.id,
             g.start_date,
             if touches == 1 { "" } else { "s" },

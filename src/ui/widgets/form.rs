@@ -408,7 +408,18 @@ pub fn render(form: &PopupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     if boxed.width < 20 || boxed.height < 3 {
         return;
     }
-    Clear.render(boxed, buf);
+    // Clear a column either side too, so no stray character of the pane
+    // below sits against the border.
+    let left = boxed.x.saturating_sub(1).max(area.x);
+    let right = (boxed.x + boxed.width + 1).min(area.x + area.width);
+    Clear.render(
+        Rect {
+            x: left,
+            width: right - left,
+            ..boxed
+        },
+        buf,
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.focus())

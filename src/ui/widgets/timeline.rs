@@ -6,7 +6,8 @@
 //! same in 16 colours, in none, and to a screen reader of the text:
 //! `━` active, `╌` paused, `─` still ahead, `┤` target, `!` target passed
 //! while active, `░` time past the target, `●` a check-in touched the goal,
-//! `◆` its status changed, `✓` achieved, `✗` dropped, `│`/`▼` today.
+//! `◆` its status changed, `✓` achieved, `✗` dropped, `│`/`▼` today (in
+//! every row, unless one of the marks above falls on it).
 
 use chrono::{Datelike, Duration, NaiveDate};
 
@@ -183,6 +184,11 @@ pub fn goal_cells(
                 _ => glyph::ACTIVE,
             }
         };
+        // Today is marked in every row; the marks below say more, so
+        // they win over it.
+        if in_col(today) {
+            g = glyph::TODAY;
+        }
         if in_col(start) {
             g = glyph::START;
         }

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 
 use crate::model::{Actor, Choice, Goal, GoalId, GoalStatus, Peer, PeerId, Record};
 use crate::ops::ui_plan::{
-    append_step, change_step, change_wellness, edit_goal, review_goal, set_goal_status, timeline,
-    EntryChange, GoalEdit, StepChange, TimelineData, WellnessSection,
+    add_goal_checked, append_step, change_step, change_wellness, edit_goal, review_goal,
+    set_goal_status, timeline, EntryChange, GoalEdit, StepChange, TimelineData, WellnessSection,
 };
 use crate::store::Store;
 use crate::text::escape_line;
@@ -131,7 +131,7 @@ pub fn handle(store: &dyn Store, request: PlanRequest) -> PlanResponse {
             timeline(store, peer, today).map(Box::new).map_err(err),
         ),
         PlanRequest::AddGoal { goal, today, actor } => PlanResponse::Goal(
-            crate::ops::plan::add_goal(store, &actor, goal, today)
+            add_goal_checked(store, &actor, goal, today)
                 .map(|g| {
                     let s = format!("Added goal {}", title(&g));
                     (Box::new(g), s)
