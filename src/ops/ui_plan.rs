@@ -393,7 +393,7 @@ pub fn parse_time_of_day(field: &str, text: &str) -> OpsResult<NaiveTime> {
         crate::model::ValidationError::one(
             field,
             format!(
-                "cannot read '{}' as a time; give HH:MM like 14:00, or 2pm",
+                "cannot read '{}' as a time; give HH:MM like 14:00, or 2:30pm",
                 escape_line(text.trim())
             ),
         )

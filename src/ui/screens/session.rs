@@ -282,7 +282,8 @@ impl SessionState {
 
     /// Checks `peer` off, or takes them off again.
     pub fn toggle(&mut self, peer: PeerId) -> bool {
-        self.errors.retain(|(f, _)| f != "attendees");
+        self.errors
+            .retain(|(f, _)| f != "attendees" && !f.is_empty());
         match self.attending.iter().position(|p| *p == peer) {
             Some(i) => {
                 self.attending.remove(i);

@@ -308,7 +308,8 @@ impl PopupForm {
         self.fields.iter().any(|f| f.current() != f.initial)
     }
 
-    /// Shows problems (`field name`, `message`) inline under their fields
+    /// Shows problems (`field name`, `message` that starts with it) inline
+    /// under their fields
     /// and moves to the first one; problems no field claims go to the
     /// footer.
     pub fn show_errors(&mut self, problems: Vec<(String, String)>) {
@@ -331,8 +332,8 @@ impl PopupForm {
                     }
                     first = Some(first.map_or(i, |f| f.min(i)));
                 }
-                None if field.is_empty() => loose.push(message),
-                None => loose.push(format!("{field}: {message}")),
+                // Messages carry their field name already.
+                None => loose.push(message),
             }
         }
         if !loose.is_empty() {
@@ -367,24 +368,27 @@ impl PopupForm {
     }
 }
 
-/// Splits "a: x; b: y" into (field, message) pairs; a part without a
-/// known-looking field name keeps an empty field.
+/// Splits "a: x; b: y" into (field, message) pairs. A part that names no
+/// field ("nothing was saved") stays with the part before it.
 pub fn split_problems(message: &str) -> Vec<(String, String)> {
-    message
-        .split("; ")
-        .map(|part| match part.split_once(": ") {
-            Some((field, _))
-                if !field.is_empty()
-                    && field.len() <= 40
-                    && field
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | ':')) =>
-            {
-                (field.to_string(), part.to_string())
+    let mut out: Vec<(String, String)> = Vec::new();
+    for part in message.split("; ") {
+        let field = part.split_once(": ").map(|(f, _)| f).filter(|f| {
+            !f.is_empty()
+                && f.len() <= 40
+                && f.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        });
+        match (field, out.last_mut()) {
+            (Some(f), _) => out.push((f.to_string(), part.to_string())),
+            (None, Some((_, last))) => {
+                last.push_str("; ");
+                last.push_str(part);
             }
-            _ => (String::new(), part.to_string()),
-        })
-        .collect()
+            (None, None) => out.push((String::new(), part.to_string())),
+        }
+    }
+    out
 }
 
 const LABEL_W: usize = 14;
@@ -609,13 +613,19 @@ mod tests {
     #[test]
     fn problems_land_under_their_fields_and_the_rest_in_the_footer() {
         let mut f = form();
-        f.save_failed("target date: 2026-01-01 is before the start date 2026-02-01; goal 3 was changed by someone");
+        f.save_failed("target date: 2026-01-01 is before the start date 2026-02-01; nothing was saved; goal 3: was changed by someone");
         assert_eq!(f.focus, 2);
-        assert!(f.fields[2]
-            .error
-            .as_deref()
-            .is_some_and(|e| e.starts_with("target date: 2026-01-01")));
-        assert_eq!(f.failure.as_deref(), Some("goal 3 was changed by someone"));
+        assert!(f.fields[2].error.as_deref().is_some_and(|e| e
+            .starts_with("target date: 2026-01-01")
+            && e.ends_with("; nothing was saved")));
+        assert_eq!(f.failure.as_deref(), Some("goal 3: was changed by someone"));
+        // A sentence naming no field goes to the footer whole.
+        f.save_failed("goal G3 was changed by S2 since you opened it; reload it");
+        assert!(f.fields.iter().all(|x| x.error.is_none()));
+        assert_eq!(
+            f.failure.as_deref(),
+            Some("goal G3 was changed by S2 since you opened it; reload it")
+        );
     }
 
     #[test]
