@@ -205,6 +205,16 @@ impl PlanState {
                 // Keep the domain heading above a goal in view when there is room.
                 let want = if i > 0 && i <= self.offset { i - 1 } else { i };
                 self.offset = visible_offset(want, self.offset, height);
+                // Show the rest of the goal (dates, steps, history) too,
+                // as far as that keeps the selection in view.
+                let goal = sel.goal();
+                let end = lines
+                    .iter()
+                    .rposition(
+                        |l| matches!(l, PlanLine::History(g) | PlanLine::Reviews(g) if *g == goal),
+                    )
+                    .unwrap_or(i);
+                self.offset = visible_offset(end, self.offset, height).min(i);
                 self.offset = visible_offset(i, self.offset, height);
             }
         }
@@ -360,16 +370,23 @@ pub fn render(
     }
     let t = ctx.theme;
     let w = usize::from(area.width);
-    let count = |s: GoalStatus| goals.iter().filter(|g| g.status == s).count();
     let due = goals.iter().filter(|g| g.review_due(ctx.today)).count();
-    let mut head = format!(
-        "Recovery plan · {} goals: {} active, {} paused, {} achieved, {} dropped",
-        goals.len(),
-        count(GoalStatus::Active),
-        count(GoalStatus::Paused),
-        count(GoalStatus::Achieved),
-        count(GoalStatus::Dropped)
-    );
+    let counts: Vec<String> = [
+        GoalStatus::Active,
+        GoalStatus::Paused,
+        GoalStatus::Achieved,
+        GoalStatus::Dropped,
+    ]
+    .into_iter()
+    .filter_map(|s| {
+        let n = goals.iter().filter(|g| g.status == s).count();
+        (n > 0).then(|| format!("{n} {}", s.label()))
+    })
+    .collect();
+    let mut head = format!("Recovery plan · {} goals", goals.len());
+    if !counts.is_empty() {
+        head.push_str(&format!(": {}", counts.join(", ")));
+    }
     if due > 0 {
         head.push_str(&format!(
             " · {due} review{} due",

@@ -17,7 +17,7 @@ use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
 use crate::ui::widgets::list::visible_offset;
 use crate::ui::widgets::timeline::{
-    axis, goal_cells, wellbeing_bars, Scale, DEFAULT_ZOOM, LEGEND, ZOOMS,
+    axis, glyph, goal_cells, wellbeing_bars, Scale, DEFAULT_ZOOM, LEGEND, ZOOMS,
 };
 
 /// State of the timeline tab.
@@ -324,5 +324,42 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             if g.history.len() == 2 { "" } else { "s" }
         );
         line(buf, y, Line::styled(clip(&text, w), t.dim()));
+        // Its marks in words, newest first, as far as there is room.
+        let mut events: Vec<(chrono::NaiveDate, String)> = g
+            .history
+            .iter()
+            .skip(1)
+            .map(|h| {
+                let mark = match h.to {
+                    crate::model::GoalStatus::Achieved => glyph::ACHIEVED,
+                    crate::model::GoalStatus::Dropped => glyph::DROPPED,
+                    _ => glyph::CHANGE,
+                };
+                let from = h
+                    .from
+                    .map(|f| format!("{} → ", f.label()))
+                    .unwrap_or_default();
+                (h.on, format!("{mark} {from}{}", h.to.label()))
+            })
+            .collect();
+        if let Some(days) = data.touches.get(&g.id) {
+            events.extend(
+                days.iter()
+                    .map(|d| (*d, format!("{} check-in", glyph::CHECKIN))),
+            );
+        }
+        events.push((g.start_date, format!("{} started", glyph::START)));
+        events.sort_by(|a, b| b.0.cmp(&a.0));
+        for (i, (d, what)) in events.iter().enumerate() {
+            let row = y + 1 + i as u16;
+            if row >= area.y + area.height {
+                break;
+            }
+            line(
+                buf,
+                row,
+                Line::styled(clip(&format!("  {d} {what}"), w), t.dim()),
+            );
+        }
     }
 }
