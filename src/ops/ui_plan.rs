@@ -375,6 +375,13 @@ pub fn change_wellness(
 /// Reads a weekday typed by a user ("tue", "Tuesday"), naming `field` when
 /// it is not one.
 pub fn parse_weekday(field: &str, text: &str) -> OpsResult<Weekday> {
+    if text.trim().is_empty() {
+        return Err(crate::model::ValidationError::one(
+            field,
+            "give the day it meets, like tuesday",
+        )
+        .into());
+    }
     text.trim().parse::<Weekday>().map_err(|_| {
         crate::model::ValidationError::one(
             field,
@@ -389,6 +396,13 @@ pub fn parse_weekday(field: &str, text: &str) -> OpsResult<Weekday> {
 
 /// Reads a time of day typed by a user ("14:00", "2pm"), naming `field`.
 pub fn parse_time_of_day(field: &str, text: &str) -> OpsResult<NaiveTime> {
+    if text.trim().is_empty() {
+        return Err(crate::model::ValidationError::one(
+            field,
+            "give the time it starts, like 14:00",
+        )
+        .into());
+    }
     parse_time(text).ok_or_else(|| {
         crate::model::ValidationError::one(
             field,
