@@ -349,7 +349,7 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             );
         }
         events.push((g.start_date, format!("{} started", glyph::START)));
-        events.sort_by(|a, b| b.0.cmp(&a.0));
+        events.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (i, (d, what)) in events.iter().enumerate() {
             let row = y + 1 + i as u16;
             if row >= area.y + area.height {

@@ -1,0 +1,262 @@
+//! End to end in a real terminal: tmux runs the built binary on a demo
+//! store; keys typed into it open today's session of a group, check a peer
+//! off by fuzzy search, add a walk-in with just a name, set a topic and
+//! save — and the command line then finds that attendance in `caseload
+//! today --json` (the attendee count) and `caseload peer show` (the
+//! session on each peer's record).
+//!
+//! A private tmux server (`tmux -L …`) keeps a user's own tmux untouched.
+//! Skips, saying so, when tmux is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_caseload");
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "T"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "T"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success(), "send-keys {keys:?}");
+    }
+
+    fn text(&self, text: &str) {
+        assert!(self
+            .run(&["send-keys", "-t", "T", "-l", text])
+            .status
+            .success());
+    }
+
+    /// Polls the screen until `ok` holds, up to a deadline.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.capture();
+            if ok(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        self.run(&["has-session", "-t", "T"]).status.success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn cli(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("CASELOAD_STAFF")
+        .env_remove("CASELOAD_DATA_DIR")
+        .output()
+        .expect("run caseload");
+    assert!(
+        out.status.success(),
+        "caseload {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+#[test]
+fn attendance_recorded_in_the_terminal_is_found_by_the_command_line() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED ui_groups_e2e: tmux is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("store");
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(home.join("config")).expect("config dir");
+    cli(
+        &data,
+        &[
+            "demo",
+            "--peers",
+            "30",
+            "--checkins",
+            "200",
+            "--as-of",
+            "2026-11-23",
+        ],
+    );
+    let quinn = cli(&data, &["--staff", "JR", "peer", "add", "Quinn Testperson"]);
+    let quinn = quinn.trim().to_string();
+    assert!(quinn.starts_with('P'), "{quinn}");
+    // The UI's "today" is the machine's; so is the command line's.
+    let today = chrono::Local::now().date_naive().to_string();
+
+    let tmux = Tmux {
+        socket: format!("caseload-groups-e2e-{}", std::process::id()),
+    };
+    let command = format!(
+        "env TERM=xterm-256color XDG_CONFIG_HOME={} XDG_STATE_HOME={} XDG_DATA_HOME={} {} --data-dir {} --staff JR",
+        quote(&home.join("config")),
+        quote(&home.join("state")),
+        quote(&home.join("data")),
+        quote(Path::new(BIN)),
+        quote(&data),
+    );
+    let started = tmux.run(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-s",
+        "T",
+        &command,
+    ]);
+    assert!(
+        started.status.success(),
+        "tmux: {}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    tmux.wait_for("Today", |s| {
+        s.contains("Follow-ups due (") && s.contains("Jordan Reyes (JR)")
+    });
+
+    // G: the Groups screen; Enter: today's session of the first group.
+    tmux.keys(&["G"]);
+    tmux.wait_for("the group list", |s| {
+        s.contains("Groups · ") && s.contains("sessions recorded")
+    });
+    tmux.keys(&["Enter"]);
+    let session = tmux.wait_for("the session", |s| {
+        s.contains("Attending (") && s.contains(" · session GS")
+    });
+    let group = session
+        .lines()
+        .find(|l| l.contains(" · session GS"))
+        .and_then(|l| l.split(" · ").next())
+        .expect("session header")
+        .trim()
+        .to_string();
+    assert!(session.contains("Attending (0): nobody yet"), "{session}");
+
+    // Fuzzy search, Enter checks off.
+    tmux.text("quinn test");
+    tmux.wait_for("the search", |s| s.contains("[ ] Quinn Testperson"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Quinn checked off", |s| {
+        s.contains("Attending (1) (+1 −0 not saved): Quinn Testperson")
+    });
+
+    // A walk-in, with just a name.
+    tmux.keys(&["C-n"]);
+    tmux.wait_for("the walk-in form", |s| {
+        s.contains("Walk-in: add a new peer")
+    });
+    tmux.text("Robin Walkin");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the walk-in added and checked off", |s| {
+        s.contains("Attending (2) (+2 −0 not saved): Quinn Testperson, Robin Walkin")
+            && !s.contains("Walk-in: add a new peer")
+    });
+
+    // Topic, then save.
+    tmux.keys(&["Tab"]);
+    tmux.text("e2e: collage");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("the save confirmation", |s| {
+        s.contains(&format!("Saved attendance: 2 at {group}")) && s.contains("Attending (2): Quinn")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the list with today's count", |s| {
+        s.contains("today: 2 attending")
+    });
+
+    tmux.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tmux.alive() {
+        assert!(
+            Instant::now() < deadline,
+            "caseload did not quit:\n{}",
+            tmux.capture()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // `caseload today` counts the attendees of today's session.
+    let json: serde_json::Value =
+        serde_json::from_str(&cli(&data, &["today", "--json", "--date", &today])).expect("JSON");
+    let groups_today = json["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .find(|s| s["title"] == "Groups today")
+        .expect("groups today section");
+    let row = groups_today["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["name"] == group.as_str())
+        .unwrap_or_else(|| panic!("{group} not under Groups today: {groups_today}"));
+    let why = row["why"].as_str().unwrap_or_default();
+    assert!(why.contains("session recorded, 2 attendees"), "{why}");
+
+    // Each peer's record shows the session.
+    for who in [quinn.as_str(), "Robin Walkin"] {
+        let show = cli(&data, &["peer", "show", who]);
+        assert!(
+            show.contains("Groups: attended 1 sessions"),
+            "{who}: {show}"
+        );
+        assert!(
+            show.contains(&format!("last: {group} on {today}")),
+            "{who}: {show}"
+        );
+    }
+    // And the topic was saved with it.
+    let export: serde_json::Value =
+        serde_json::from_str(&cli(&data, &["export"])).expect("export JSON");
+    let saved: Vec<&serde_json::Value> = export["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .filter(|s| s["data"]["topic"] == "e2e: collage")
+        .collect();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0]["data"]["date"], today.as_str());
+    assert_eq!(
+        saved[0]["data"]["attendees"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
