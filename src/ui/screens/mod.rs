@@ -8,6 +8,7 @@ pub mod checkin;
 pub mod groups;
 pub mod help;
 pub mod peer;
+pub mod peer_sessions;
 pub mod peer_tabs;
 pub mod peers;
 pub mod plan;

@@ -270,6 +270,7 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
                 clip(&name, w.saturating_sub(8))
             )));
         }
+        out.extend(super::peer_sessions::lines(d, ctx, w));
     }
     out
 }
