@@ -164,6 +164,7 @@ fn hints_for(app: &App) -> &'static [(Action, &'static str)] {
             (Action::Search, "find"),
             (Action::ToggleMine, "mine/all"),
             (Action::GoPeers, "peers"),
+            (Action::GoGroups, "groups"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ],
