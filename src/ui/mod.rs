@@ -14,6 +14,8 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod lock;
+pub mod privacy;
 mod runtime;
 pub mod screens;
 pub mod theme;
@@ -39,6 +41,9 @@ pub struct UiOptions {
     pub config_path: Option<PathBuf>,
     /// Show "DEMO DATA" in the title bar.
     pub demo: bool,
+    /// `--lock-after 30s|5m|1h|off`: idle time before the screen locks
+    /// (overrides `lock_after` in the config file; see `lock`).
+    pub lock_after: Option<String>,
 }
 
 /// Runs the terminal UI over `store` until the user quits. The terminal is

@@ -4,10 +4,12 @@
 //! [`Effect`] for the app to carry out (open a peer, load data), and their
 //! `render` functions only read state.
 
+pub mod audit;
 pub mod checkin;
 pub mod help;
 pub mod peer;
 pub mod peers;
+pub mod signin;
 pub mod today;
 
 use crate::model::PeerId;
