@@ -9,6 +9,12 @@
 //!
 //! Every string from the store is escaped before it is drawn
 //! (`widgets::cells`), because names and notes may hold terminal escapes.
+//!
+//! Access (`app::access`): nothing of the caseload is loaded or drawn until
+//! the store said who may sign in and someone did; while locked (idle time
+//! from [`lock`], or `Ctrl-l`) only the lock screen is drawn
+//! (`screens::signin`). Privacy mode draws peers by initials
+//! ([`privacy`], through the name helpers in `widgets::cells`).
 #![warn(missing_docs)]
 
 pub mod action;

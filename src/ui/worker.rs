@@ -4,6 +4,10 @@
 //! the runtime hands them to this thread, and results come back as
 //! [`Response`] events. A save is reported only after the store returned
 //! Ok, which for `SledStore` means after the flush.
+//!
+//! Sign-in, the audit trail, recording that a record was opened and
+//! change notices are in `worker/access.rs`; once subscribed, a thread of
+//! its own forwards notices through the same reply function.
 
 mod access;
 
