@@ -1,8 +1,10 @@
 //! The user's configuration file, `$XDG_CONFIG_HOME/caseload/config.toml`.
 //!
 //! It is optional. Today it chooses the keymap (`keymap = "vim"` or a path
-//! to a keymap file) and may override single bindings in `[keys.<context>]`
-//! tables, which the keymap loader reads from the same text. A broken file
+//! to a keymap file), may override single bindings in `[keys.<context>]`
+//! tables, which the keymap loader reads from the same text, and sets how
+//! long the screen may sit idle before it locks (`lock_after = "5m"`, read
+//! by `ui::lock`). A broken file
 //! never stops caseload: every problem is reported with file and line and
 //! the defaults are used for what could not be read.
 
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 /// Top-level keys the config file may hold.
-pub const KNOWN_KEYS: &[&str] = &["keymap", "keys"];
+pub const KNOWN_KEYS: &[&str] = &["keymap", "keys", "lock_after"];
 
 /// A value read from the config file, with the line it was on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +57,9 @@ pub struct Config {
     pub text: Option<String>,
     /// The chosen keymap: a built-in name or a path.
     pub keymap: Option<Setting<String>>,
+    /// Idle time before the screen locks, as written (`"5m"`, `"off"`, or
+    /// an integer such as `0`); `ui::lock` reads and checks it.
+    pub lock_after: Option<Setting<String>>,
 }
 
 /// The default config location: `$XDG_CONFIG_HOME/caseload/config.toml`
@@ -134,6 +139,7 @@ impl Config {
             path: Some(PathBuf::from(file)),
             text: Some(text.to_string()),
             keymap: None,
+            lock_after: None,
         };
         for (key, value) in root.get_ref().iter() {
             let line = line_of(text, key.span().start);
@@ -150,6 +156,27 @@ impl Config {
                         Some(line),
                         format!(
                             "keymap must be a name (\"default\", \"vim\") or a path in quotes, not {}",
+                            describe(other)
+                        ),
+                    )),
+                },
+                "lock_after" => match value.get_ref() {
+                    DeValue::String(s) => {
+                        config.lock_after = Some(Setting {
+                            value: s.to_string(),
+                            line,
+                        });
+                    }
+                    DeValue::Integer(i) => {
+                        config.lock_after = Some(Setting {
+                            value: i.as_str().to_string(),
+                            line,
+                        });
+                    }
+                    other => problems.push(problem(
+                        Some(line),
+                        format!(
+                            "lock_after must be an idle time in quotes like \"5m\" (or \"off\"), not {}",
                             describe(other)
                         ),
                     )),
@@ -254,6 +281,28 @@ mod tests {
                 .iter()
                 .any(|s| s.starts_with("c.toml:4: not valid TOML")),
             "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn reads_lock_after_as_written_with_its_line() {
+        let (c, p) = Config::parse("c.toml", "keymap = \"vim\"\nlock_after = \"30s\"\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(
+            c.lock_after,
+            Some(Setting {
+                value: "30s".into(),
+                line: 2
+            })
+        );
+        let (c, p) = Config::parse("c.toml", "lock_after = 0\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(c.lock_after.map(|s| s.value), Some("0".to_string()));
+        let (c, p) = Config::parse("c.toml", "\nlock_after = true\n");
+        assert!(c.lock_after.is_none());
+        assert!(
+            p[0].to_string().starts_with("c.toml:2: lock_after must be"),
+            "{p:?}"
         );
     }
 

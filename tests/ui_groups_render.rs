@@ -241,3 +241,25 @@ fn the_peer_page_lists_the_sessions_the_peer_attended() {
         row_with(&r, "2026-11-17 Tue Tuesday WRAP group · Hope");
     }
 }
+
+#[test]
+fn privacy_mode_shows_initials_on_the_attendance_screen_and_in_forms() {
+    for (w, h) in SIZES {
+        let mut app = in_session();
+        press(&mut app, &[ctrl('p')]);
+        let r = sane(&screen(&mut app, w, h), w);
+        let all = r.join("\n");
+        for full in ["Ana Ruiz", "Dana Ortiz", "Zoë Ångström", "Bob Stone"] {
+            assert!(!all.contains(full), "{full} shown in privacy mode:\n{all}");
+        }
+        row_with(&r, "Attending (2): DO, E");
+        let (_, dana) = row_with(&r, "[x] DO ");
+        assert!(dana.trim_end().ends_with("P2"), "{dana}");
+        // The goal form names the peer by initials too.
+        let mut app = app_on_plan();
+        press(&mut app, &[ctrl('p'), key('a')]);
+        let r = sane(&screen(&mut app, w, h), w);
+        row_with(&r, "New goal for AR");
+        assert!(!r.join("\n").contains("Ana Ruiz"));
+    }
+}

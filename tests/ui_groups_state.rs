@@ -453,3 +453,97 @@ fn a_session_that_cannot_be_opened_says_so_and_stays_on_the_list() {
     assert_eq!(app.groups.mode, GroupsMode::List);
     assert!(message(&app).contains("Could not open the session"));
 }
+
+#[test]
+fn another_terminals_attendance_arrives_and_this_screens_changes_stay_on_top() {
+    let mut app = app_in_session();
+    type_str(&mut app, "ana ru");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    assert_eq!(attending(&app), vec![2, 1]);
+    // Someone saves the same session elsewhere: Li Wei (P3) and a topic.
+    app.on_response(caseload::ui::worker::Response::Change(
+        caseload::store::Change {
+            kind: caseload::store::ChangeKind::Session,
+            id: "GS50".into(),
+        },
+    ));
+    let reqs = groups_requests(&mut app);
+    assert!(
+        reqs.iter().any(|r| matches!(r, GroupsRequest::Open { group, date, .. } if *group == GroupId::new(1) && *date == day("2026-11-23"))),
+        "the open session is reloaded: {reqs:?}"
+    );
+    assert!(reqs.iter().any(|r| matches!(r, GroupsRequest::List { .. })));
+    let g = group(1, "Monday art group", Weekday::Mon, 10, "Art room");
+    let mut stored = session(50, &g, "2026-11-23", &[2, 3]);
+    stored.data.topic = "Hope".into();
+    app.on_response(groups_response(GroupsResponse::Opened(Ok((g, stored)))));
+    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(attending(&app), vec![2, 3, 1], "theirs, then this screen's");
+    let s = app.groups.session.as_ref().expect("session");
+    assert_eq!(
+        s.topic.text(),
+        "Hope",
+        "an untouched topic follows the store"
+    );
+    assert_eq!(
+        s.added(),
+        vec![PeerId::new(1)],
+        "only Ana is this screen's to save"
+    );
+    assert!(s.removed().is_empty());
+    // A topic typed here is not overwritten by the next reload.
+    press(&mut app, &[code(KeyCode::Tab)]);
+    type_str(&mut app, "Collage");
+    let g = group(1, "Monday art group", Weekday::Mon, 10, "Art room");
+    let mut stored = session(50, &g, "2026-11-23", &[2, 3]);
+    stored.data.topic = "Hope again".into();
+    app.on_response(groups_response(GroupsResponse::Opened(Ok((g, stored)))));
+    let s = app.groups.session.as_ref().expect("session");
+    assert_eq!(s.topic.text(), "Collage");
+}
+
+#[test]
+fn privacy_mode_keeps_names_out_of_the_status_line() {
+    let mut app = app_in_session();
+    press(&mut app, &[ctrl('p')]);
+    type_str(&mut app, "zo");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    assert_eq!(message(&app), "ZÅ checked off (not saved yet)");
+    type_str(&mut app, "Robin Quinn");
+    press(&mut app, &[ctrl('n'), code(KeyCode::Enter)]);
+    let _ = app.take_requests();
+    let peer = rec(
+        31,
+        caseload::model::Peer::new("Robin Quinn", day("2026-11-23")),
+    );
+    app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
+    assert!(
+        message(&app).starts_with("Added RQ (P31)"),
+        "{}",
+        message(&app)
+    );
+}
+
+#[test]
+fn answers_nobody_here_asked_for_say_nothing() {
+    // As after another staff member signed in at the lock screen: the
+    // previous session's saves may still be answered.
+    let mut app = app_on_groups();
+    let before = message(&app);
+    let peer = rec(
+        31,
+        caseload::model::Peer::new("Robin Quinn", day("2026-11-23")),
+    );
+    app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
+    app.on_response(groups_response(GroupsResponse::Saved(Err(
+        "attendees: Ana Ruiz (P1) is already checked off".into(),
+    ))));
+    app.on_response(plan_response(
+        caseload::ui::worker::plan::PlanResponse::Goal(Ok((
+            Box::new(goals().remove(0)),
+            "Checked off step 1 of G1 \"Get my own place\"".into(),
+        ))),
+    ));
+    assert_eq!(message(&app), before);
+    assert!(app.popup.is_none() && app.groups.session.is_none());
+}

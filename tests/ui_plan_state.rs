@@ -517,11 +517,13 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
     press(&mut app, &[key('V')]);
     let popup = app.popup.as_ref().expect("review form from Today");
     assert_eq!(popup.purpose, Purpose::Review(GoalId::new(2)));
+    assert_eq!(popup.form.subject.as_deref(), Some("Ana Ruiz"));
+    assert_eq!(popup.form.title, "Review goal G2 with {peer}");
     assert!(popup
         .form
         .intro
         .as_deref()
-        .is_some_and(|i| i.contains("Ana Ruiz")));
+        .is_some_and(|i| i.starts_with("Reviewed today, 2026-11-23: review of goal G2")));
     press(&mut app, &[code(KeyCode::Esc)]);
     assert!(
         app.popup.is_none(),

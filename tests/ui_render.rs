@@ -423,6 +423,10 @@ fn demo_badge_small_windows_and_resizes() {
     );
     let r = rows(&screen(&mut app, 80, 24));
     assert!(r[0].ends_with(" DEMO DATA "), "{}", r[0]);
+    assert!(text(&screen(&mut app, 80, 24)).contains("Checking who may sign in…"));
+    ui_common::let_in(&mut app);
+    let r = rows(&screen(&mut app, 80, 24));
+    assert!(r[0].ends_with(" DEMO DATA "), "{}", r[0]);
     assert!(text(&screen(&mut app, 80, 24)).contains("Loading Today…"));
     let t = text(&screen(&mut app, 30, 8));
     assert!(t.contains("needs at least 40×12"), "{t}");

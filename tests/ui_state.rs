@@ -47,7 +47,7 @@ fn arrows_move_through_today_rows_and_enter_opens_the_peer() {
     assert!(app
         .take_requests()
         .iter()
-        .any(|r| matches!(r, Request::Peer(p) if *p == PeerId::new(3))));
+        .any(|r| matches!(r, Request::OpenPeer { id, .. } if *id == PeerId::new(3))));
     // Esc goes back where we came from.
     press(&mut app, &[code(KeyCode::Esc)]);
     assert_eq!(app.pane, Pane::Today);

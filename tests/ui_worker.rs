@@ -10,8 +10,10 @@ use caseload::model::Actor;
 use caseload::ops::demo::{generate, DemoOptions};
 use caseload::ops::local_now;
 use caseload::store::{SledStore, Store};
+use caseload::ui::app::access::Gate;
 use caseload::ui::app::{App, AppOptions};
 use caseload::ui::keymap::Keymap;
+use caseload::ui::screens::signin::Step;
 use caseload::ui::theme::Theme;
 use caseload::ui::worker::{handle, Response, Worker};
 use crossterm::event::KeyCode;
@@ -100,7 +102,7 @@ fn a_check_in_typed_into_the_form_is_saved_and_shows_under_seen_today() {
 }
 
 #[test]
-fn without_a_known_staff_member_saving_is_refused_and_the_text_kept() {
+fn without_a_known_staff_member_the_name_picker_comes_first_and_saves_are_theirs() {
     let (_dir, store) = demo_store();
     let mut app = App::new(
         Keymap::builtin(),
@@ -112,26 +114,42 @@ fn without_a_known_staff_member_saving_is_refused_and_the_text_kept() {
         },
     );
     pump(&mut app, &store);
-    assert!(
-        matches!(app.status.staff, Some(Err(_))),
-        "several staff and no --staff"
-    );
+    // Several staff, no --staff, no login mapping, no PINs: who is working
+    // is asked (no PIN step), not left to fail at the first save.
+    match app.gate() {
+        Gate::SignIn(s) => {
+            assert_eq!(s.step, Step::Name);
+            assert!(!s.required);
+        }
+        other => panic!("expected the name picker, got {other:?}"),
+    }
+    assert!(app.status.staff.is_none(), "nothing loaded before a name");
+    assert!(app.today.report.is_none(), "no peer data before a name");
+    let staff = store.list_staff().expect("staff");
+    let me = staff
+        .iter()
+        .find(|s| s.active)
+        .expect("an active staff member");
+    let first_word = me.name.split_whitespace().next().expect("a name");
+    type_str(&mut app, first_word);
+    press(&mut app, &[code(KeyCode::Enter)]);
+    pump(&mut app, &store);
+    assert!(app.gate_open());
+    assert_eq!(app.staff().map(|s| s.id), Some(me.id));
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
-    type_str(&mut app, "keep me");
+    pump(&mut app, &store);
+    type_str(&mut app, "saved as the one who said who they are");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &store);
-    let form = app.form.as_ref().expect("form kept");
-    assert!(
-        form.failure
-            .as_deref()
-            .is_some_and(|f| f.contains("no staff member chosen")),
-        "{:?}",
-        form.failure
-    );
-    assert_eq!(
-        caseload::ui::widgets::input::area_text(&form.note),
-        "keep me"
-    );
+    assert!(app.form.is_none(), "{:?}", app.status.message);
+    let saved = store
+        .checkins_page(None, 100_000)
+        .expect("read back")
+        .into_iter()
+        .find(|c| c.note == "saved as the one who said who they are")
+        .expect("saved");
+    assert_eq!(saved.staff, me.id);
+    assert_eq!(saved.meta.created_by.staff, Some(me.id));
 }
 
 #[test]

@@ -32,6 +32,10 @@ pub struct Cli {
     /// The config file (default: $XDG_CONFIG_HOME/caseload/config.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Lock the UI after this long without input: 30s, 5m, 1h, or off
+    /// (default: lock_after in the config file, else 5m).
+    #[arg(long, value_name = "DURATION")]
+    pub lock_after: Option<String>,
     /// What to do; none opens the terminal UI.
     #[command(subcommand)]
     pub command: Option<Command>,

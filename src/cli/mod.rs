@@ -102,6 +102,7 @@ fn run_ui(cli: &Cli) -> Result<ExitCode> {
             staff: cli.staff.clone(),
             config_path: cli.config.clone(),
             demo: cli.demo,
+            lock_after: cli.lock_after.clone(),
         },
     )?;
     Ok(ExitCode::SUCCESS)

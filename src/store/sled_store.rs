@@ -511,9 +511,14 @@ fn open_db(path: &Path, options: &OpenOptions) -> StoreResult<sled::Db> {
         path: path.to_path_buf(),
         source,
     })?;
+    // No background flusher: every write flushes before it returns, so the
+    // timer would only wake an idle process twice a second, and without it
+    // dropping the store lets go of the files at once (a server can take
+    // over a store a command has just closed).
     let config = sled::Config::new()
         .path(path)
-        .cache_capacity(options.cache_bytes);
+        .cache_capacity(options.cache_bytes)
+        .flush_every_ms(None);
     open_guarded(path, options.lock_wait, || config.open())
 }
 

@@ -93,6 +93,12 @@ actions! {
     Yes = ("yes", "yes"),
     /// Answer no to a question.
     No = ("no", "no"),
+    /// Lock the screen now (the PIN resumes).
+    Lock = ("lock", "lock the screen now"),
+    /// Show peers by their initials everywhere, or by name again.
+    Privacy = ("privacy", "privacy mode: peers as initials / names"),
+    /// Browse the audit trail (supervisors and admins).
+    Audit = ("audit", "audit trail (supervisors and admins)"),
     /// Go to the Groups screen.
     GoGroups = ("go-groups", "go to Groups (today's groups first)"),
     /// Next tab of the peer page.

@@ -5,6 +5,10 @@
 //! [`App::on_response`]. Nothing in this file touches the terminal or disk,
 //! so every behaviour can be tested by feeding keys and responses.
 
+pub mod access;
+
+use std::time::Instant;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
@@ -13,6 +17,8 @@ use crate::model::{Actor, PeerId};
 use crate::ops::{local_now, os_login};
 use crate::ui::action::Action;
 use crate::ui::keymap::{sequence_label, Context, Key, Keymap, Lookup};
+use crate::ui::privacy::shown_name;
+use crate::ui::screens::audit::AuditState;
 use crate::ui::screens::checkin::{CheckInForm, FormOutcome};
 use crate::ui::screens::groups::GroupsState;
 use crate::ui::screens::help::HelpState;
@@ -44,6 +50,8 @@ pub enum Pane {
     Peer,
     /// Groups and their sessions.
     Groups,
+    /// The audit browser (supervisors and admins).
+    Audit,
 }
 
 /// Something drawn over the panes that takes the keys while open.
@@ -127,6 +135,11 @@ pub struct App {
     pub now: DateTime<FixedOffset>,
     /// The day Today is for.
     pub date: NaiveDate,
+    /// Sign-in, lock, privacy mode (see `app::access`).
+    pub access: access::AccessState,
+    /// The audit browser, once opened.
+    pub audit: Option<AuditState>,
+    options: AppOptions,
     clock: fn() -> DateTime<FixedOffset>,
     requests: Vec<Request>,
     quit: bool,
@@ -134,9 +147,12 @@ pub struct App {
 }
 
 impl App {
-    /// A new app; queues the first loads (who is working, Today, roster).
+    /// A new app. Shows nothing of the caseload yet: it first asks who may
+    /// sign in, and loads who is working, Today and the roster once someone
+    /// is (see `app::access`).
     pub fn new(keymap: Keymap, options: AppOptions) -> App {
         let now = (options.clock)();
+        let kept = options.clone();
         let mut app = App {
             keymap,
             theme: options.theme,
@@ -160,17 +176,18 @@ impl App {
             size: Rect::new(0, 0, 80, 24),
             now,
             date: now.date_naive(),
+            access: access::AccessState::new(Instant::now()),
+            audit: None,
+            options: kept,
             clock: options.clock,
             requests: Vec::new(),
             quit: false,
             quit_when_saved: false,
         };
         app.peers.query.set_focused(false, &app.theme);
-        app.requests.push(Request::Init {
+        app.requests.push(Request::Access {
             staff: options.staff,
         });
-        app.request_today();
-        app.requests.push(Request::Roster);
         app
     }
 
@@ -218,6 +235,9 @@ impl App {
     /// The key contexts where the focus is, most specific first, and
     /// whether printable keys type text there.
     pub fn focus_context(&self) -> (&'static [Context], bool) {
+        if let Some(gate) = self.gate_focus() {
+            return gate;
+        }
         match &self.overlay {
             Some(Overlay::Confirm(_)) => return (CHAIN_CONFIRM, false),
             Some(Overlay::Help(_)) => return (CHAIN_PAGE, false),
@@ -236,10 +256,12 @@ impl App {
             Pane::Peers => (CHAIN_PEERS, false),
             Pane::Peer => self.peer_view.context(),
             Pane::Groups => self.groups.context(),
+            Pane::Audit => self.audit_focus(),
         }
     }
 
-    /// Handles one terminal event.
+    /// Handles one terminal event, at the app's current instant (the
+    /// runtime uses [`App::handle_event_at`]).
     pub fn handle_event(&mut self, event: Event) {
         self.tick();
         match event {
@@ -258,6 +280,7 @@ impl App {
     /// Handles one key: through the keymap to an action, or into the
     /// focused text field.
     pub fn handle_key(&mut self, ev: KeyEvent) {
+        self.note_input();
         let key = Key::from_event(&ev);
         if !self.pending.is_empty() && key.code == KeyCode::Esc && key.mods == KeyModifiers::NONE {
             self.pending.clear();
@@ -296,6 +319,9 @@ impl App {
     }
 
     fn type_key(&mut self, ev: KeyEvent) {
+        if !self.gate_open() {
+            return self.gate_type(ev);
+        }
         let areas = view::areas(self.size);
         if let Some(Overlay::Command(input)) = &mut self.overlay {
             if ev.code == KeyCode::Enter {
@@ -324,10 +350,17 @@ impl App {
         if self.pane == Pane::Groups {
             self.groups_text_key(ev, areas.main);
         }
+        if self.pane == Pane::Audit {
+            self.audit_type(ev);
+        }
     }
 
     /// Pastes text into the focused text field (bracketed paste).
     pub fn handle_paste(&mut self, s: &str) {
+        if !self.gate_open() {
+            return self.gate_paste(s);
+        }
+        self.note_input();
         let areas = view::areas(self.size);
         match &mut self.overlay {
             Some(Overlay::Command(input)) => {
@@ -343,6 +376,8 @@ impl App {
             p.form.paste(s);
         } else if self.pane == Pane::Groups {
             self.groups_paste(s, areas.main);
+        } else if self.pane == Pane::Audit {
+            self.audit_paste(s);
         } else if self.pane == Pane::Peers {
             self.peers.searching = true;
             self.peers.query.set_focused(true, &self.theme);
@@ -352,6 +387,12 @@ impl App {
 
     /// Applies one action: the only way state changes in response to keys.
     pub fn update(&mut self, action: Action) {
+        if !self.gate_open() {
+            return self.gate_action(action);
+        }
+        if self.access_action(action) {
+            return;
+        }
         let areas = view::areas(self.size);
         let help_total = match &self.overlay {
             Some(Overlay::Help(_)) => self.help_lines(),
@@ -498,6 +539,10 @@ impl App {
                     e
                 }
             }
+            Pane::Audit => {
+                self.audit_action(action);
+                Effect::None
+            }
             Pane::Peer => {
                 if action == Action::Back {
                     self.pane = self.back_pane;
@@ -532,6 +577,9 @@ impl App {
         if self.groups.opened {
             v.push(Pane::Groups);
         }
+        if self.audit.is_some() {
+            v.push(Pane::Audit);
+        }
         v
     }
 
@@ -545,9 +593,13 @@ impl App {
                     Pane::Peers => "Peers".to_string(),
                     Pane::Peer => format!(
                         "Peer: {}",
-                        self.peer.as_ref().map(|s| s.name.as_str()).unwrap_or("")
+                        shown_name(
+                            self.peer.as_ref().map(|s| s.name.as_str()).unwrap_or(""),
+                            self.access.privacy
+                        )
                     ),
                     Pane::Groups => "Groups".to_string(),
+                    Pane::Audit => "Audit".to_string(),
                 };
                 (label, p == self.pane)
             })
@@ -561,7 +613,9 @@ impl App {
         self.reset_peer_view(id);
         self.peer = Some(PeerState::new(id, name));
         self.pane = Pane::Peer;
-        self.requests.push(Request::Peer(id));
+        // Recorded on the audit trail before it is loaded.
+        let actor = self.actor();
+        self.requests.push(Request::OpenPeer { id, actor });
     }
 
     fn selected_peer(&self) -> Option<(PeerId, String)> {
@@ -570,6 +624,7 @@ impl App {
             Pane::Peers => self.peers.selected_peer(),
             Pane::Peer => self.peer.as_ref().map(|p| (p.id, p.name.clone())),
             Pane::Groups => None,
+            Pane::Audit => None,
         }
     }
 
@@ -682,6 +737,9 @@ impl App {
     /// Takes a result from the store thread.
     pub fn on_response(&mut self, response: Response) {
         let main = view::areas(self.size).main;
+        let Some(response) = self.screen_response(response) else {
+            return;
+        };
         match response {
             Response::Ready {
                 location,
@@ -746,8 +804,9 @@ impl App {
                 }
                 self.status.last_save = Some(self.now);
                 self.status.info(format!(
-                    "Saved check-in {} with {name} ({}) at {}",
+                    "Saved check-in {} with {} ({}) at {}",
                     record.id,
+                    shown_name(&name, self.access.privacy),
                     record.peer,
                     self.now.format("%H:%M")
                 ));
@@ -770,6 +829,13 @@ impl App {
             }
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r, main),
+            r @ (Response::Access(_)
+            | Response::SignedIn { .. }
+            | Response::Recorded(_)
+            | Response::Audit(_)
+            | Response::Subscribed(_)
+            | Response::Change(_)
+            | Response::NoticesStopped) => self.on_access_response(r),
         }
     }
 
@@ -779,6 +845,7 @@ impl App {
             keymap: &self.keymap,
             now: self.now,
             today: self.date,
+            privacy: self.access.privacy,
         }
     }
 

@@ -9,11 +9,19 @@
 //!
 //! Every string from the store is escaped before it is drawn
 //! (`widgets::cells`), because names and notes may hold terminal escapes.
+//!
+//! Access (`app::access`): nothing of the caseload is loaded or drawn until
+//! the store said who may sign in and someone did; while locked (idle time
+//! from [`lock`], or `Ctrl-l`) only the lock screen is drawn
+//! (`screens::signin`). Privacy mode draws peers by initials
+//! ([`privacy`], through the name helpers in `widgets::cells`).
 #![warn(missing_docs)]
 
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod lock;
+pub mod privacy;
 mod runtime;
 pub mod screens;
 pub mod theme;
@@ -39,6 +47,9 @@ pub struct UiOptions {
     pub config_path: Option<PathBuf>,
     /// Show "DEMO DATA" in the title bar.
     pub demo: bool,
+    /// `--lock-after 30s|5m|1h|off`: idle time before the screen locks
+    /// (overrides `lock_after` in the config file; see `lock`).
+    pub lock_after: Option<String>,
 }
 
 /// Runs the terminal UI over `store` until the user quits. The terminal is

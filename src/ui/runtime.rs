@@ -1,14 +1,16 @@
 //! The terminal side: raw mode and alternate screen (always restored, also
 //! on errors and panics), an input thread, the store worker, and an event
 //! loop that blocks on one channel — no polling, so caseload uses no CPU
-//! while nobody types.
+//! while nobody types. The only timed wake-ups are the ones the app asks
+//! for ([`App::next_wake`]: the auto-lock deadline, a sign-in countdown)
+//! and midnight.
 
 use std::io::{self, IsTerminal, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Once};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context as _};
 use chrono::{DateTime, FixedOffset};
@@ -25,6 +27,7 @@ use crate::ops::local_now;
 use crate::store::Store;
 use crate::ui::app::{App, AppOptions};
 use crate::ui::keymap::Keymap;
+use crate::ui::lock;
 use crate::ui::theme::Theme;
 use crate::ui::view;
 use crate::ui::worker::{Response, Worker};
@@ -122,7 +125,9 @@ fn until_tomorrow(now: DateTime<FixedOffset>) -> Duration {
 /// Runs the UI until the user quits. See [`crate::ui::run`].
 pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
     let (config, config_problems) = Config::load(options.config_path.as_deref());
-    let keymap = Keymap::load(options.keymap.as_deref(), &config, config_problems);
+    let mut keymap = Keymap::load(options.keymap.as_deref(), &config, config_problems);
+    let (lock_after, lock_problems) = lock::resolve(options.lock_after.as_deref(), &config);
+    keymap.problems.extend(lock_problems);
     for p in &keymap.problems {
         tracing::warn!("keymap problem: {p}");
     }
@@ -140,6 +145,7 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
             clock: local_now,
         },
     );
+    app.set_lock_after(lock_after);
 
     let (tx, rx) = mpsc::channel::<UiEvent>();
     let reply = tx.clone();
@@ -207,10 +213,16 @@ fn event_loop(
         if app.should_quit() {
             return Ok(());
         }
-        let first = match rx.recv_timeout(until_tomorrow(app.now)) {
+        // Block until something happens, or until the app's next deadline
+        // (auto-lock, a countdown) or midnight: never a busy loop.
+        let mut wait = until_tomorrow(app.now);
+        if let Some(at) = app.next_wake() {
+            wait = wait.min(at.saturating_duration_since(Instant::now()));
+        }
+        let first = match rx.recv_timeout(wait) {
             Ok(ev) => ev,
             Err(RecvTimeoutError::Timeout) => {
-                app.tick();
+                app.tick_at(Instant::now());
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => {
@@ -221,12 +233,13 @@ fn event_loop(
         let mut next = Some(first);
         while let Some(ev) = next {
             match ev {
-                UiEvent::Input(e) => app.handle_event(e),
+                UiEvent::Input(e) => app.handle_event_at(e, Instant::now()),
                 UiEvent::Store(r) => app.on_response(*r),
                 UiEvent::InputFailed(e) => return Err(anyhow!("reading the keyboard failed: {e}")),
                 UiEvent::WorkerStopped(e) => return Err(anyhow!("{e}; see the log for details")),
             }
             next = rx.try_recv().ok();
         }
+        app.tick_at(Instant::now());
     }
 }

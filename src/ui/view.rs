@@ -30,6 +30,8 @@ pub struct ViewCtx<'a> {
     pub now: DateTime<FixedOffset>,
     /// The day Today is for.
     pub today: NaiveDate,
+    /// Privacy mode: peer names drawn as initials (see `widgets::cells`).
+    pub privacy: bool,
 }
 
 /// The screen's regions.
@@ -100,6 +102,11 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
         return;
     }
+    // Signing in or locked: the gate screen alone, never the caseload.
+    if let Some(gate) = app.gate_view() {
+        screens::signin::render(&gate, &ctx, area, buf);
+        return;
+    }
     let a = areas(area);
     title_bar::render(
         &app.organization,
@@ -118,6 +125,10 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             None => Line::raw("No peer open.").render(a.main, buf),
         },
         Pane::Groups => screens::groups::render(&app.groups, &ctx, a.main, buf),
+        Pane::Audit => match &app.audit {
+            Some(s) => screens::audit::render(s, &ctx, a.main, buf),
+            None => Line::raw("The audit trail is not open.").render(a.main, buf),
+        },
     }
     if let Some(form) = &app.form {
         screens::checkin::render(form, &ctx, a.main, buf);
@@ -186,5 +197,15 @@ fn hints_for(app: &App) -> &'static [(Action, &'static str)] {
         ],
         Pane::Peer => screens::peer_tabs::hints(app.peer_view.tab),
         Pane::Groups => screens::groups::hints(&app.groups),
+        Pane::Audit if app.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
+            &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
+        }
+        Pane::Audit => &[
+            (Action::Search, "filter"),
+            (Action::Down, "move"),
+            (Action::Refresh, "reload"),
+            (Action::Back, "back"),
+            (Action::Help, "help"),
+        ],
     }
 }

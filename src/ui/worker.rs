@@ -4,13 +4,19 @@
 //! the runtime hands them to this thread, and results come back as
 //! [`Response`] events. A save is reported only after the store returned
 //! Ok, which for `SledStore` means after the flush.
+//!
+//! Sign-in, the audit trail, recording that a record was opened and
+//! change notices are in `worker/access.rs`; once subscribed, a thread of
+//! its own forwards notices through the same reply function.
+
+mod access;
 
 use std::collections::HashMap;
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 
 use crate::model::today::TodayReport;
 use crate::model::{
@@ -18,7 +24,12 @@ use crate::model::{
 };
 use crate::ops::lookup::acting_staff;
 use crate::ops::peer::{peer_overview, PeerOverview};
-use crate::store::Store;
+use crate::store::{AuditEvent, Change, Store};
+
+pub use access::{
+    not_allowed, AccessInfo, AuditPage, AuditQuery, Secret, SignInCandidate, SignInRefusal,
+    WorkerState, AUDIT_LIMIT,
+};
 
 pub mod groups;
 pub mod plan;
@@ -108,6 +119,45 @@ pub enum Request {
     Plan(PlanRequest),
     /// Work for the Groups screen.
     Groups(GroupsRequest),
+    /// Whether staff must sign in, and who may (nothing about peers).
+    Access {
+        /// `--staff`, if given.
+        staff: Option<String>,
+    },
+    /// Check a staff member's PIN.
+    SignIn {
+        /// Who.
+        staff: StaffId,
+        /// The PIN (never shown by `Debug`).
+        pin: Secret,
+    },
+    /// Append an event about this session (locking) to the audit trail.
+    RecordEvent {
+        /// What happened.
+        event: AuditEvent,
+        /// Who.
+        actor: Actor,
+    },
+    /// Open a peer's record: recorded as viewed first, then loaded
+    /// (answered with [`Response::Peer`]). Reloads of a page already open
+    /// use [`Request::Peer`].
+    OpenPeer {
+        /// The peer.
+        id: PeerId,
+        /// Who opens it.
+        actor: Actor,
+    },
+    /// A page of the audit trail (supervisors and admins).
+    Audit {
+        /// The filters as typed.
+        query: AuditQuery,
+        /// Who asks (their role is checked).
+        viewer: Option<StaffId>,
+        /// Now, for "since yesterday" and the day boundaries.
+        now: DateTime<FixedOffset>,
+    },
+    /// Start forwarding change notices ([`Response::Change`]).
+    Subscribe,
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -138,10 +188,38 @@ pub enum Response {
     Plan(Box<PlanResponse>),
     /// Answer to [`Request::Groups`].
     Groups(Box<GroupsResponse>),
+    /// Answer to [`Request::Access`].
+    Access(Result<AccessInfo, String>),
+    /// Answer to [`Request::SignIn`].
+    SignedIn {
+        /// Who tried.
+        staff: StaffId,
+        /// Signed in, or why not.
+        result: Result<(), SignInRefusal>,
+    },
+    /// Answer to [`Request::RecordEvent`].
+    Recorded(Result<(), String>),
+    /// Answer to [`Request::Audit`].
+    Audit(Result<Box<AuditPage>, String>),
+    /// Answer to [`Request::Subscribe`]: true when notices will come.
+    Subscribed(bool),
+    /// A record was saved or deleted, here or in another session.
+    Change(Change),
+    /// The store stopped sending notices (the server went away for long).
+    NoticesStopped,
+}
+
+/// Carries out one request with a fresh [`WorkerState`]: for tests and
+/// tools. A sign-in through here is not throttled across calls; the
+/// running worker keeps one state for its whole life ([`handle_in`]).
+pub fn handle(store: &dyn Store, request: Request) -> Response {
+    handle_in(&WorkerState::default(), store, request)
 }
 
 /// Carries out one request. Runs on the worker thread (and in tests).
-pub fn handle(store: &dyn Store, request: Request) -> Response {
+/// [`Request::Subscribe`] needs a running worker to forward notices; here
+/// it answers `Subscribed(false)`.
+pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Response {
     match request {
         Request::Init { staff } => {
             let staff_list: Vec<StaffRow> = match store.list_staff() {
@@ -191,6 +269,19 @@ pub fn handle(store: &dyn Store, request: Request) -> Response {
         }
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
+        Request::Access { staff } => Response::Access(access::access_info(store, staff.as_deref())),
+        Request::SignIn { staff, pin } => Response::SignedIn {
+            staff,
+            result: access::sign_in(state, store, staff, &pin),
+        },
+        Request::RecordEvent { event, actor } => {
+            Response::Recorded(store.record_event(event, &actor).map_err(|e| e.to_string()))
+        }
+        Request::OpenPeer { id, actor } => Response::Peer(id, access::open_peer(store, id, &actor)),
+        Request::Audit { query, viewer, now } => {
+            Response::Audit(access::audit_page(store, &query, viewer, now).map(Box::new))
+        }
+        Request::Subscribe => Response::Subscribed(false),
     }
 }
 
@@ -212,7 +303,7 @@ fn roster(store: &dyn Store) -> Result<Vec<RosterRow>, String> {
         .collect())
 }
 
-fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetail>, String> {
+pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetail>, String> {
     let peer = store.peer(id).map_err(|e| e.to_string())?;
     let overview = peer_overview(store, peer).map_err(|e| e.to_string())?;
     let group_names = store
@@ -239,13 +330,22 @@ pub fn coalesce(batch: Vec<Request>) -> Vec<Request> {
         Roster,
         Peer(PeerId),
         Goals(PeerId),
+        Audit,
     }
     let kind = |r: &Request| match r {
         Request::Today { .. } => Some(Kind::Today),
         Request::Roster => Some(Kind::Roster),
         Request::Peer(p) => Some(Kind::Peer(*p)),
         Request::Goals(p) => Some(Kind::Goals(*p)),
-        Request::Init { .. } | Request::SaveCheckIn { .. } => None,
+        Request::Audit { .. } => Some(Kind::Audit),
+        // Each of these does something (records, signs in, subscribes).
+        Request::Init { .. }
+        | Request::SaveCheckIn { .. }
+        | Request::Access { .. }
+        | Request::SignIn { .. }
+        | Request::RecordEvent { .. }
+        | Request::OpenPeer { .. }
+        | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
         Request::Plan(_) | Request::Groups(_) => None,
     };
@@ -269,25 +369,33 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the thread. `reply` is called with each response; `stopped`
-    /// once if the thread ends because of a panic.
+    /// Starts the thread. `reply` is called with each response (also from
+    /// the notice thread, once subscribed); `stopped` once if the thread
+    /// ends because of a panic.
     pub fn spawn(
         store: Arc<dyn Store>,
-        reply: impl Fn(Response) -> bool + Send + 'static,
+        reply: impl Fn(Response) -> bool + Send + Sync + 'static,
         stopped: impl FnOnce(String) + Send + 'static,
     ) -> std::io::Result<Worker> {
         let (tx, rx) = mpsc::channel::<Request>();
+        let reply: access::Reply = Arc::new(reply);
         let thread = thread::Builder::new()
             .name("caseload-store".into())
             .spawn(move || {
                 let guard = PanicNotice(Some(Box::new(stopped)));
+                // One throttle for the life of the UI.
+                let state = WorkerState::default();
                 'work: while let Ok(first) = rx.recv() {
                     // Take everything already queued and skip reloads that a
                     // later identical reload makes stale (saves always run).
                     let mut batch = vec![first];
                     batch.extend(rx.try_iter());
                     for req in coalesce(batch) {
-                        if !reply(handle(store.as_ref(), req)) {
+                        let answer = match req {
+                            Request::Subscribe => access::subscribe(store.as_ref(), &reply),
+                            other => handle_in(&state, store.as_ref(), other),
+                        };
+                        if !reply(answer) {
                             break 'work;
                         }
                     }

@@ -193,8 +193,7 @@ pub fn app_on_peer_with(d: PeerDetail) -> App {
     press(&mut app, &[code(KeyCode::Enter)]);
     let reqs = app.take_requests();
     assert!(
-        reqs.iter()
-            .any(|r| matches!(r, Request::Peer(p) if *p == PeerId::new(1))),
+        reqs.iter().any(|r| matches!(r, Request::Peer(p) | Request::OpenPeer { id: p, .. } if *p == PeerId::new(1))),
         "{reqs:?}"
     );
     app.on_response(Response::Peer(PeerId::new(1), Ok(Box::new(d))));

@@ -3,11 +3,11 @@
 #![allow(dead_code)]
 
 use caseload::model::today::{Section, TodayReport, TodayRow};
-use caseload::model::{PeerId, PeerStatus, StaffId};
+use caseload::model::{PeerId, PeerStatus, Role, StaffId};
 use caseload::ui::app::{App, AppOptions};
 use caseload::ui::keymap::Keymap;
 use caseload::ui::theme::Theme;
-use caseload::ui::worker::{Request, Response, RosterRow, StaffRow};
+use caseload::ui::worker::{AccessInfo, Request, Response, RosterRow, SignInCandidate, StaffRow};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -116,6 +116,48 @@ pub fn report() -> TodayReport {
     }
 }
 
+/// The staff as the sign-in screen knows them: Jordan a peer specialist,
+/// Sam a supervisor, both with PINs.
+pub fn candidates() -> Vec<SignInCandidate> {
+    let s = staff();
+    vec![
+        SignInCandidate {
+            staff: s[0].clone(),
+            role: Role::PeerSpecialist,
+            has_pin: true,
+        },
+        SignInCandidate {
+            staff: s[1].clone(),
+            role: Role::Supervisor,
+            has_pin: true,
+        },
+    ]
+}
+
+/// What the worker answers to `Request::Access`: sign-in `required` or
+/// not, with staff `preselect` (by number) as the login mapping would.
+pub fn access(required: bool, preselect: Option<u64>) -> AccessInfo {
+    AccessInfo {
+        required,
+        staff: candidates(),
+        preselect: preselect.map(StaffId::new),
+        preselect_problem: None,
+        location: "/srv/caseload/data".into(),
+        organization: "Harbor Peer Center".into(),
+    }
+}
+
+/// Answers the app's first request: no PINs, Jordan is working (as with
+/// `--staff JR`), so the caseload opens at once.
+pub fn let_in(app: &mut App) {
+    let first = app.take_requests();
+    assert!(
+        matches!(first.first(), Some(Request::Access { .. })),
+        "{first:?}"
+    );
+    app.on_response(Response::Access(Ok(access(false, Some(1)))));
+}
+
 /// An app with the given keymap, loaded with staff, Today and the roster.
 pub fn app_with(keymap: Keymap) -> App {
     let mut app = App::new(
@@ -128,6 +170,7 @@ pub fn app_with(keymap: Keymap) -> App {
         },
     );
     app.resize(80, 24);
+    let_in(&mut app);
     let first = app.take_requests();
     assert!(
         matches!(first.first(), Some(Request::Init { .. })),

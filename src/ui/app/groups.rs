@@ -7,6 +7,7 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::ui::action::Action;
+use crate::ui::privacy::shown_name;
 use crate::ui::screens::groups::{self, GroupsEffect, GroupsMode};
 use crate::ui::screens::popup::Popup;
 use crate::ui::screens::session::{self, SessionOutcome, SessionState};
@@ -30,6 +31,34 @@ impl App {
         self.pane == Pane::Groups
             && self.groups.mode == GroupsMode::Session
             && self.groups.session.is_some()
+    }
+
+    /// Reloads the group list and the open session, if any (not twice).
+    pub(super) fn reload_groups(&mut self) {
+        if !self.groups.opened {
+            return;
+        }
+        let queued = |r: &Request, list: bool| match r {
+            Request::Groups(GroupsRequest::List { .. }) => list,
+            Request::Groups(GroupsRequest::Open { .. }) => !list,
+            _ => false,
+        };
+        if !self.requests.iter().any(|r| queued(r, true)) {
+            self.request_groups();
+        }
+        let open = self
+            .groups
+            .session
+            .as_ref()
+            .filter(|s| !s.saving)
+            .map(|s| (s.group.id, s.session.date));
+        if let Some((group, date)) = open {
+            if !self.requests.iter().any(|r| queued(r, false)) {
+                let actor = self.actor();
+                self.requests
+                    .push(Request::Groups(GroupsRequest::Open { group, date, actor }));
+            }
+        }
     }
 
     /// Goes to the Groups screen; from a Today group row, with that group
@@ -84,6 +113,15 @@ impl App {
         match outcome {
             SessionOutcome::None => {}
             SessionOutcome::Info(s) => self.status.info(s),
+            SessionOutcome::Checked(name, on) => self.status.info(format!(
+                "{} {} (not saved yet)",
+                shown_name(&name, self.access.privacy),
+                if on {
+                    "checked off"
+                } else {
+                    "taken off the list"
+                }
+            )),
             SessionOutcome::WalkIn(name) => self.popup = Some(Popup::walk_in(&name, self.theme)),
             SessionOutcome::Leave => {
                 if self.groups.session.as_ref().is_some_and(|s| s.is_dirty()) {
@@ -181,6 +219,21 @@ impl App {
                     self.groups.history = Some(result);
                 }
             }
+            GroupsResponse::Opened(Ok((group, session)))
+                if self
+                    .groups
+                    .session
+                    .as_ref()
+                    .is_some_and(|s| s.session.id == session.id) =>
+            {
+                // A reload of the open session: keep this screen's changes.
+                if let Some(s) = &mut self.groups.session {
+                    if !s.saving {
+                        s.group = group;
+                        s.rebase(session);
+                    }
+                }
+            }
             GroupsResponse::Opened(Ok((group, session))) => {
                 self.groups.opening = false;
                 let h = session::list_height(main);
@@ -228,30 +281,32 @@ impl App {
             }
             GroupsResponse::Saved(Err(e)) => {
                 self.quit_when_saved = false;
+                let Some(s) = &mut self.groups.session else {
+                    // Not this session's (see `App::saved` in app/plan.rs).
+                    return tracing::warn!("attendance was not saved: {e}");
+                };
+                s.save_failed(&e);
                 self.status.error(format!("Not saved: {e}"));
-                if let Some(s) = &mut self.groups.session {
-                    s.save_failed(&e);
-                }
+            }
+            GroupsResponse::WalkIn(Ok(_)) | GroupsResponse::GroupAdded(Ok(_)) if !from_popup => {
+                // Asked for by a session since replaced at the lock screen.
+                self.requests.push(Request::Roster);
             }
             GroupsResponse::WalkIn(Ok(peer)) => {
-                if from_popup {
-                    self.popup = None;
-                }
+                self.popup = None;
                 let h = session::list_height(main);
                 if let Some(s) = &mut self.groups.session {
                     s.add_walk_in(peer.id, &peer.display_name, h);
                 }
                 self.status.info(format!(
                     "Added {} ({}) to the roster and checked them off; save to record attendance",
-                    crate::text::escape_line(&peer.display_name),
+                    shown_name(&peer.display_name, self.access.privacy),
                     peer.id
                 ));
                 self.requests.push(Request::Roster);
             }
             GroupsResponse::GroupAdded(Ok(group)) => {
-                if from_popup {
-                    self.popup = None;
-                }
+                self.popup = None;
                 self.groups.want = Some(group.id);
                 self.status.info(format!(
                     "Added group {} ({})",
@@ -262,11 +317,12 @@ impl App {
                 self.request_today();
             }
             GroupsResponse::WalkIn(Err(e)) | GroupsResponse::GroupAdded(Err(e)) => {
-                self.status.error(format!("Not saved: {e}"));
-                if let Some(p) = &mut self.popup {
-                    if from_popup {
+                match &mut self.popup {
+                    Some(p) if from_popup => {
                         p.form.save_failed(&e);
+                        self.status.error(format!("Not saved: {e}"));
                     }
+                    _ => tracing::warn!("a group or walk-in was not saved: {e}"),
                 }
             }
         }

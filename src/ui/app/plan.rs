@@ -111,14 +111,21 @@ impl App {
         }
     }
 
-    /// Reloads the tabs' own data (the `refresh` action).
+    /// Reloads what the tabs and the Groups screen show, in place (the
+    /// `refresh` action, and change notices from other sessions): the
+    /// timeline, the group list, and an open session (its unsaved changes
+    /// are kept on top, see `SessionState::rebase`). Loads already queued
+    /// are not asked for twice.
     pub(super) fn refresh_tabs(&mut self) {
-        if self.peer_view.timeline.peer.is_some() && self.peer.is_some() {
+        let open_peer = self.peer.as_ref().map(|p| p.id);
+        let timeline_queued = self
+            .requests
+            .iter()
+            .any(|r| matches!(r, Request::Plan(PlanRequest::Timeline { .. })));
+        if open_peer.is_some() && self.peer_view.timeline.peer == open_peer && !timeline_queued {
             self.request_timeline();
         }
-        if self.groups.opened {
-            self.request_groups();
-        }
+        self.reload_groups();
     }
 
     /// Handles an action on the peer page's tabs. Returns false when the
@@ -273,7 +280,7 @@ impl App {
                     ));
                 }
                 let about = format!("\"{}\"", g.title);
-                self.popup = Some(Popup::review(goal, &about, self.date, theme));
+                self.popup = Some(Popup::review(goal, &about, None, self.date, theme));
             }
         }
     }
@@ -353,8 +360,14 @@ impl App {
         };
         match action {
             Action::ReviewGoal => {
-                let about = format!("with {}: {}", row.name, row.why);
-                self.popup = Some(Popup::review(goal, &about, self.date, self.theme));
+                let (why, name) = (row.why.clone(), row.name.clone());
+                self.popup = Some(Popup::review(
+                    goal,
+                    &why,
+                    Some(&name),
+                    self.date,
+                    self.theme,
+                ));
                 true
             }
             Action::Open => {
@@ -529,7 +542,8 @@ impl App {
                         .select(PlanRow::Step(goal.id, goal.steps.len().saturating_sub(1))),
                     _ => {}
                 }
-                self.saved(message, Some(goal.peer));
+                let ours = purpose.is_some() || self.peer_open(goal.peer);
+                self.saved(ours.then_some(message), Some(goal.peer));
             }
             PlanResponse::Peer(peer, Ok((record, message))) => {
                 if from_popup {
@@ -543,10 +557,17 @@ impl App {
                 {
                     d.overview.peer = *record;
                 }
-                self.saved(message, Some(peer));
+                let ours = from_popup || self.peer_open(peer);
+                self.saved(ours.then_some(message), Some(peer));
             }
             PlanResponse::Goal(Err(e)) | PlanResponse::Peer(_, Err(e)) => {
                 self.quit_when_saved = false;
+                if !from_popup && self.peer.is_none() {
+                    // Asked for by a session that has since been replaced
+                    // at the lock screen: not for this one to see.
+                    tracing::warn!("a plan change was not saved: {e}");
+                    return;
+                }
                 self.status.error(format!("Not saved: {e}"));
                 match &mut self.popup {
                     Some(p) if from_popup => p.form.save_failed(&e),
@@ -577,7 +598,19 @@ impl App {
         }
     }
 
-    fn saved(&mut self, message: String, peer: Option<PeerId>) {
+    /// True when `peer`'s page is the one open.
+    fn peer_open(&self, peer: PeerId) -> bool {
+        self.peer.as_ref().is_some_and(|p| p.id == peer)
+    }
+
+    /// After a plan save: the message (unless the save was asked for by a
+    /// session since replaced at the lock screen, which this one must not
+    /// hear about), and reloads.
+    fn saved(&mut self, message: Option<String>, peer: Option<PeerId>) {
+        let Some(message) = message else {
+            self.request_today();
+            return;
+        };
         self.status.last_save = Some(self.now);
         self.status.info(message);
         self.reload_after_plan_change(peer);

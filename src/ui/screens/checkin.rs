@@ -26,7 +26,7 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::cells::{clip, clip_name, fit};
 use crate::ui::widgets::input::{area_text, note_key, note_paste, style_area, LineInput};
 use crate::ui::widgets::picker::{render_list, PeerPicker};
 use crate::ui::worker::RosterRow;
@@ -624,7 +624,7 @@ pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     let t = ctx.theme;
     ratatui::widgets::Clear.render(area, buf);
     let title = match &form.peer {
-        Some((id, name)) => format!(" Check-in with {} ({id}) ", clip(name, 40)),
+        Some((id, name)) => format!(" Check-in with {} ({id}) ", clip_name(ctx, name, 40)),
         None => " New check-in ".to_string(),
     };
     let block = Block::default()
@@ -686,14 +686,14 @@ pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             width: value_w,
             height: bottom.saturating_sub(y + 1),
         };
-        render_list(&form.picker, t, list, buf);
+        render_list(&form.picker, ctx, list, buf);
         footer(form, ctx, inner, bottom, buf);
         return;
     }
     let name = match &form.peer {
         Some((id, name)) => format!(
             "{} ({id})",
-            clip(name, usize::from(value_w).saturating_sub(8))
+            clip_name(ctx, name, usize::from(value_w).saturating_sub(8))
         ),
         None => "nobody picked yet".into(),
     };

@@ -4,6 +4,7 @@
 //! [`Effect`] for the app to carry out (open a peer, load data), and their
 //! `render` functions only read state.
 
+pub mod audit;
 pub mod checkin;
 pub mod groups;
 pub mod help;
@@ -14,6 +15,7 @@ pub mod peers;
 pub mod plan;
 pub mod popup;
 pub mod session;
+pub mod signin;
 pub mod timeline;
 pub mod today;
 pub mod wellness;

@@ -11,7 +11,7 @@ use ratatui::widgets::Widget;
 use crate::model::{Choice, GoalStatus, PeerId};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::cells::{clip, fit, name};
 use crate::ui::worker::PeerDetail;
 
 use super::Effect;
@@ -66,7 +66,7 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
     let mut out: Vec<Line<'static>> = Vec::new();
     let Some(d) = &state.detail else {
         out.push(Line::styled(
-            clip(&format!("{} ({})", state.name, state.id), w),
+            clip(&format!("{} ({})", name(ctx, &state.name), state.id), w),
             t.heading(),
         ));
         out.push(match &state.error {
@@ -81,7 +81,7 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
     let o = &d.overview;
     let p = &o.peer;
 
-    let mut title = format!("{} ({})", p.display_name, p.id);
+    let mut title = format!("{} ({})", name(ctx, &p.display_name), p.id);
     if let Some(pr) = &p.pronouns {
         title.push_str(&format!(" · {pr}"));
     }
@@ -116,7 +116,13 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
     if !p.tags.is_empty() {
         contact.push(format!("tags: {}", p.tags.join(", ")));
     }
-    if !contact.is_empty() {
+    if ctx.privacy && !contact.is_empty() {
+        // Phone numbers and e-mail addresses name a person as surely.
+        out.push(Line::styled(
+            "contact details hidden (privacy mode)",
+            t.dim(),
+        ));
+    } else if !contact.is_empty() {
         out.push(Line::raw(clip(&contact.join(" · "), w)));
     }
 

@@ -15,7 +15,7 @@ use crate::model::{Choice, PeerId, PeerStatus, StaffId};
 use crate::search::NameMatcher;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit, highlighted};
+use crate::ui::widgets::cells::{clip, fit, highlighted_name};
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::list::{visible_offset, ListCursor};
 use crate::ui::worker::{RosterRow, StaffRow};
@@ -419,7 +419,7 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             state.matcher_positions(&r.name, query)
         };
         let mut spans = vec![Span::styled("  ", base)];
-        spans.extend(highlighted(&r.name, &positions, name_w, base, hl));
+        spans.extend(highlighted_name(ctx, &r.name, &positions, name_w, base, hl));
         let last = r
             .last_contact
             .map(|d| d.format("%Y-%m-%d").to_string())

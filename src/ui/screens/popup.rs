@@ -92,7 +92,8 @@ fn date_text(d: Option<NaiveDate>) -> String {
 impl Popup {
     /// The goal form, empty, for `peer` (shown as `name`).
     pub fn add_goal(peer: PeerId, name: &str, theme: Theme) -> Popup {
-        let form = PopupForm::new(format!("New goal for {}", clip(name, 40)), theme)
+        let form = PopupForm::new("New goal for {peer}", theme)
+            .about(name)
             .intro("The goal in the peer's own words; dates like +30d or 2026-12-01.")
             .choice(
                 "Life domain",
@@ -218,10 +219,23 @@ impl Popup {
         }
     }
 
-    /// The review form for goal `goal` (`about` says which goal, with whom).
-    pub fn review(goal: GoalId, about: &str, today: NaiveDate, theme: Theme) -> Popup {
-        let form = PopupForm::new(format!("Review goal {goal}"), theme)
-            .intro(format!("{} · reviewed today, {today}", clip(about, 50)))
+    /// The review form for goal `goal` (`about` says which goal; `with`
+    /// names the peer when the form opens away from their page).
+    pub fn review(
+        goal: GoalId,
+        about: &str,
+        with: Option<&str>,
+        today: NaiveDate,
+        theme: Theme,
+    ) -> Popup {
+        let mut form = match with {
+            Some(peer) => {
+                PopupForm::new(format!("Review goal {goal} with {{peer}}"), theme).about(peer)
+            }
+            None => PopupForm::new(format!("Review goal {goal}"), theme),
+        };
+        form = form
+            .intro(format!("Reviewed today, {today}: {about}"))
             .text(
                 "Note",
                 &["note", "review note"],

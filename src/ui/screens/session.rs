@@ -22,7 +22,7 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, highlighted};
+use crate::ui::widgets::cells::{clip, highlighted_name, name};
 use crate::ui::widgets::form::split_problems;
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::list::{visible_offset, ListCursor};
@@ -63,6 +63,8 @@ pub enum SessionOutcome {
     WalkIn(String),
     /// Say something in the status line.
     Info(String),
+    /// A peer (raw name) was checked off (`true`) or taken off the list.
+    Checked(String, bool),
 }
 
 #[derive(Debug, Clone)]
@@ -339,15 +341,7 @@ impl SessionState {
                         self.cursor.select(pos, self.hits.len(), height);
                     }
                 }
-                return SessionOutcome::Info(format!(
-                    "{} {} (not saved yet)",
-                    crate::text::escape_line(&name),
-                    if on {
-                        "checked off"
-                    } else {
-                        "taken off the list"
-                    }
-                ));
+                return SessionOutcome::Checked(name, on);
             }
             // Enter in the topic moves to the note; in the note it saves.
             Action::Toggle if self.focus == SessionField::Note => return SessionOutcome::Save,
@@ -405,6 +399,36 @@ impl SessionState {
         }
     }
 
+    /// The session changed in the store (another terminal saved it):
+    /// take it as the new starting point and keep this screen's own
+    /// changes on top — who was checked off or taken off here, and a topic
+    /// or note typed here.
+    pub fn rebase(&mut self, stored: Record<GroupSession>) {
+        let added = self.added();
+        let removed = self.removed();
+        let topic_typed = self.topic.text().trim() != self.session.topic;
+        let note_typed = self.note.text().trim() != self.session.note;
+        let mut attending: Vec<PeerId> = stored
+            .attendees
+            .iter()
+            .filter(|p| !removed.contains(p))
+            .copied()
+            .collect();
+        for p in added {
+            if !attending.contains(&p) {
+                attending.push(p);
+            }
+        }
+        self.attending = attending;
+        if !topic_typed {
+            self.topic.set_text(&stored.topic);
+        }
+        if !note_typed {
+            self.note.set_text(&stored.note);
+        }
+        self.session = stored;
+    }
+
     /// The store saved the session: it is the new starting point.
     pub fn saved(&mut self, session: Record<GroupSession>) {
         self.attending = session.attendees.clone();
@@ -413,8 +437,6 @@ impl SessionState {
         self.session = session;
         self.saving = false;
         self.errors.clear();
-        let f = self.focus;
-        self.set_focus(f);
     }
 
     /// The store refused: keep everything, say why next to the field.
@@ -483,7 +505,11 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     } else {
         String::new()
     };
-    let names: Vec<String> = s.attending.iter().map(|p| s.name_of(*p)).collect();
+    let names: Vec<String> = s
+        .attending
+        .iter()
+        .map(|p| name(ctx, &s.name_of(*p)).into_owned())
+        .collect();
     let attending = format!(
         "Attending ({}){changes}: {}",
         s.attending.len(),
@@ -576,7 +602,7 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
             s.matcher.positions(&c.name, q)
         };
         let mut spans = vec![Span::styled(if on { "[x] " } else { "[ ] " }, base)];
-        spans.extend(highlighted(&c.name, &positions, name_w, base, hl));
+        spans.extend(highlighted_name(ctx, &c.name, &positions, name_w, base, hl));
         spans.push(Span::styled(tail, if sel { base } else { t.dim() }));
         Line::from(spans).render(row(y + (i - offset) as u16), buf);
     }

@@ -10,7 +10,7 @@ use crate::model::today::{Section, TodayReport, TodayRow};
 use crate::model::PeerId;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::cells::{clip, fit, fit_name};
 use crate::ui::widgets::list::visible_offset;
 
 use super::Effect;
@@ -225,7 +225,13 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
                 };
                 let selected = idx == state.selected;
                 let why_w = w.saturating_sub(name_w + 3);
-                let text = format!("  {} {}", fit(&row.name, name_w), fit(&row.why, why_w));
+                // Peer rows name a peer; group rows name the group.
+                let name = if row.peer.is_some() {
+                    fit_name(ctx, &row.name, name_w)
+                } else {
+                    fit(&row.name, name_w)
+                };
+                let text = format!("  {name} {}", fit(&row.why, why_w));
                 let style = if selected { t.selected() } else { t.text() };
                 Line::styled(text, style).render(row_area, buf);
             }

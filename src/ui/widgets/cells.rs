@@ -5,11 +5,56 @@
 //! `crate::text` before it reaches a cell. Widths are display columns, so
 //! wide (CJK, emoji) and combining characters line up, and anything cut
 //! ends in `…`.
+//!
+//! **Peer names go through the `*_name` helpers** ([`name`], [`fit_name`],
+//! [`clip_name`], [`highlighted_name`]), never through `fit`/`clip`
+//! directly: they show initials instead of the name while privacy mode is
+//! on (`ViewCtx::privacy`, see `ui::privacy`). A screen that draws every
+//! peer name through them needs nothing else to support privacy mode.
+//! Group, goal and staff names are not peer names and use `fit`/`clip`.
+
+use std::borrow::Cow;
 
 use ratatui::style::Style;
 use ratatui::text::Span;
 
 use crate::text::{escape_line, truncate, width};
+use crate::ui::privacy::{initials, shown_name};
+use crate::ui::view::ViewCtx;
+
+/// A peer's name as it may appear on screen now (initials in privacy
+/// mode), raw: for composing into a longer string that is then passed to
+/// `fit`/`clip`, which escape it.
+pub fn name<'a>(ctx: &ViewCtx<'_>, raw: &'a str) -> Cow<'a, str> {
+    shown_name(raw, ctx.privacy)
+}
+
+/// [`fit`] for a peer's name (initials in privacy mode).
+pub fn fit_name(ctx: &ViewCtx<'_>, raw: &str, w: usize) -> String {
+    fit(&name(ctx, raw), w)
+}
+
+/// [`clip`] for a peer's name (initials in privacy mode).
+pub fn clip_name(ctx: &ViewCtx<'_>, raw: &str, w: usize) -> String {
+    clip(&name(ctx, raw), w)
+}
+
+/// [`highlighted`] for a peer's name: in privacy mode the initials, with
+/// no match highlighting (which would point into the hidden name).
+pub fn highlighted_name(
+    ctx: &ViewCtx<'_>,
+    raw: &str,
+    positions: &[usize],
+    w: usize,
+    base: Style,
+    hl: Style,
+) -> Vec<Span<'static>> {
+    if ctx.privacy {
+        highlighted(&initials(raw), &[], w, base, hl)
+    } else {
+        highlighted(raw, positions, w, base, hl)
+    }
+}
 
 /// Escapes, cuts to `w` columns and pads with spaces to exactly `w`.
 pub fn fit(s: &str, w: usize) -> String {

@@ -88,8 +88,11 @@ const CHAIN_CHOICE: &[Context] = &[Context::Choice, Context::Form, Context::Glob
 /// A form in a box.
 #[derive(Debug, Clone)]
 pub struct PopupForm {
-    /// The box's title.
+    /// The box's title; `{peer}` in it stands for `subject`, drawn as
+    /// privacy mode allows.
     pub title: String,
+    /// A peer's name (raw) that the title is about, if any.
+    pub subject: Option<String>,
     /// A line of context under the title, if any.
     pub intro: Option<String>,
     /// The fields, in Tab order.
@@ -108,6 +111,7 @@ impl PopupForm {
     pub fn new(title: impl Into<String>, theme: Theme) -> PopupForm {
         PopupForm {
             title: title.into(),
+            subject: None,
             intro: None,
             fields: Vec::new(),
             focus: 0,
@@ -115,6 +119,12 @@ impl PopupForm {
             failure: None,
             theme,
         }
+    }
+
+    /// Names the peer the form is about (`{peer}` in the title).
+    pub fn about(mut self, peer_name: &str) -> PopupForm {
+        self.subject = Some(peer_name.to_string());
+        self
     }
 
     /// Adds a line of context under the title.
@@ -429,7 +439,16 @@ pub fn render(form: &PopupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
         .border_style(t.focus())
         .title(Span::styled(
             clip(
-                &format!(" {} ", form.title),
+                &format!(
+                    " {} ",
+                    form.title.replace(
+                        "{peer}",
+                        &crate::ui::widgets::cells::name(
+                            ctx,
+                            form.subject.as_deref().unwrap_or("")
+                        )
+                    )
+                ),
                 usize::from(boxed.width.saturating_sub(2)),
             ),
             t.heading(),

@@ -13,8 +13,8 @@ use ratatui::widgets::Widget;
 use crate::model::{Choice, PeerId, PeerStatus};
 use crate::search::NameMatcher;
 use crate::ui::action::Action;
-use crate::ui::theme::Theme;
-use crate::ui::widgets::cells::highlighted;
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets::cells::highlighted_name;
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::list::{visible_offset, ListCursor};
 use crate::ui::worker::RosterRow;
@@ -154,8 +154,10 @@ impl PeerPicker {
     }
 }
 
-/// Draws the matching peers (the query field is drawn by the form).
-pub fn render_list(p: &PeerPicker, theme: &Theme, area: Rect, buf: &mut Buffer) {
+/// Draws the matching peers (the query field is drawn by the form). Takes
+/// the whole `ViewCtx` so that privacy mode applies to the names.
+pub fn render_list(p: &PeerPicker, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+    let theme = ctx.theme;
     let height = usize::from(area.height);
     if height == 0 {
         return;
@@ -199,7 +201,7 @@ pub fn render_list(p: &PeerPicker, theme: &Theme, area: Rect, buf: &mut Buffer) 
         };
         let name_w = w.saturating_sub(tail.len() + 2);
         let mut spans = vec![Span::styled(if selected { "▸ " } else { "  " }, base)];
-        spans.extend(highlighted(&c.name, &positions, name_w, base, hl));
+        spans.extend(highlighted_name(ctx, &c.name, &positions, name_w, base, hl));
         spans.push(Span::styled(
             tail,
             if selected { base } else { theme.dim() },

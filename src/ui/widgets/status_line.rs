@@ -1,7 +1,7 @@
 //! The two bottom lines: key hints for where the focus is (generated from
 //! the keymap), and the status line — the latest message or keymap
-//! problem on the left; who is working, where the store is and the last
-//! save on the right.
+//! problem on the left; privacy mode, who is signed in, where the store is
+//! and the last save on the right.
 
 use chrono::{DateTime, FixedOffset};
 use ratatui::buffer::Buffer;
@@ -108,8 +108,10 @@ pub fn render_status(
     let loc_budget = right_budget
         .saturating_sub(crate::text::width(&staff_shown) + saved.len() + 3)
         .max(6);
+    // Privacy mode is said first, so nobody wonders where the names went.
+    let privacy = if ctx.privacy { "privacy on · " } else { "" };
     let right = format!(
-        "{staff_shown} · {}{saved}",
+        "{privacy}{staff_shown} · {}{saved}",
         clip_left(&state.location, loc_budget)
     );
     let right_w = crate::text::width(&right).min(w);

@@ -1,0 +1,685 @@
+//! Who may see the screen, as state changes of the [`App`]: the sign-in
+//! gate, auto-lock, privacy mode, the audit browser and live updates.
+//!
+//! A child module of `app` so that these rules sit in one file of their
+//! own while reaching the app's private fields; `app.rs` only calls in at
+//! a few hooks (keys, actions, responses, drawing). Nothing here touches
+//! the terminal, the disk or the real clock: time comes in with events
+//! ([`App::handle_event_at`], [`App::tick_at`]), so tests move it by hand.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+
+use crate::model::Actor;
+use crate::ops::auth::Permission;
+use crate::ops::os_login;
+use crate::store::{AuditEvent, Change, ChangeKind};
+use crate::ui::action::Action;
+use crate::ui::keymap::Context;
+use crate::ui::lock::{describe, DEFAULT_LOCK_AFTER};
+use crate::ui::screens::audit::{self, AuditOutcome, AuditState};
+use crate::ui::screens::signin::{self, GateView, Purpose, SignInOutcome, SignInState};
+use crate::ui::view;
+use crate::ui::worker::{not_allowed, AccessInfo, Request, Response, SignInCandidate};
+
+use super::{App, Pane};
+
+/// What stands between the terminal and the caseload.
+#[derive(Debug)]
+pub enum Gate {
+    /// Waiting to learn whether staff sign in (nothing is shown yet).
+    Starting {
+        /// Why that could not be learned, if it could not.
+        error: Option<String>,
+    },
+    /// Nobody is signed in yet.
+    SignIn(Box<SignInState>),
+    /// Someone is working: the caseload is shown.
+    Open,
+    /// The session is locked; its state is kept but not shown.
+    Locked(Box<SignInState>),
+}
+
+/// The access side of the app's state.
+#[derive(Debug)]
+pub struct AccessState {
+    /// Sign-in, open or locked.
+    pub gate: Gate,
+    /// Who may sign in, once known.
+    pub info: Option<AccessInfo>,
+    /// Who is working in this session (None when no staff exist yet).
+    pub session: Option<SignInCandidate>,
+    /// Peers shown by initials.
+    pub privacy: bool,
+    /// Lock after this long without input; None never locks.
+    pub lock_after: Option<Duration>,
+    /// Changes arrived while locked: reload on resume.
+    pub stale: bool,
+    instant: Instant,
+    last_input: Instant,
+    subscribed: bool,
+    discard_saves: usize,
+    audit_back: Pane,
+}
+
+impl AccessState {
+    /// Starting state: nothing shown until the store says who may sign in.
+    pub(super) fn new(now: Instant) -> AccessState {
+        AccessState {
+            gate: Gate::Starting { error: None },
+            info: None,
+            session: None,
+            privacy: false,
+            lock_after: Some(DEFAULT_LOCK_AFTER),
+            stale: false,
+            instant: now,
+            last_input: now,
+            subscribed: false,
+            discard_saves: 0,
+            audit_back: Pane::Today,
+        }
+    }
+}
+
+impl App {
+    /// The gate in front of the caseload.
+    pub fn gate(&self) -> &Gate {
+        &self.access.gate
+    }
+
+    /// True while the caseload is shown (signed in and not locked).
+    pub fn gate_open(&self) -> bool {
+        matches!(self.access.gate, Gate::Open)
+    }
+
+    /// Who is working in this session.
+    pub fn session(&self) -> Option<&SignInCandidate> {
+        self.access.session.as_ref()
+    }
+
+    /// Privacy mode is on.
+    pub fn privacy(&self) -> bool {
+        self.access.privacy
+    }
+
+    /// The app's monotonic "now", as last told by an event or tick.
+    pub fn instant(&self) -> Instant {
+        self.access.instant
+    }
+
+    /// Sets the idle time before the screen locks (None: never).
+    pub fn set_lock_after(&mut self, after: Option<Duration>) {
+        self.access.lock_after = after;
+    }
+
+    /// Handles one terminal event that happened at `at`. A key that finds
+    /// the screen idle past the lock time only locks it.
+    pub fn handle_event_at(&mut self, event: Event, at: Instant) {
+        self.advance(at);
+        let input = matches!(&event, Event::Key(k) if k.kind != KeyEventKind::Release)
+            || matches!(event, Event::Paste(_));
+        if input && self.idle_expired() {
+            self.lock(true);
+            return;
+        }
+        self.handle_event(event);
+    }
+
+    /// The clock moved to `at` with no input: locks an idle screen, runs a
+    /// sign-in countdown, turns the day.
+    pub fn tick_at(&mut self, at: Instant) {
+        self.advance(at);
+        self.tick();
+        if self.idle_expired() {
+            self.lock(true);
+        }
+        let now = self.access.instant;
+        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+            s.tick(now);
+        }
+    }
+
+    /// When the app next needs a [`tick_at`](Self::tick_at) though nothing
+    /// happens: the lock time, or the next second of a countdown. None
+    /// means wait for input as long as it takes.
+    pub fn next_wake(&self) -> Option<Instant> {
+        match &self.access.gate {
+            Gate::Open => self.access.lock_after.map(|d| self.access.last_input + d),
+            Gate::SignIn(s) | Gate::Locked(s) => s.next_wake(self.access.instant),
+            Gate::Starting { .. } => None,
+        }
+    }
+
+    fn advance(&mut self, at: Instant) {
+        if at > self.access.instant {
+            self.access.instant = at;
+        }
+    }
+
+    fn idle_expired(&self) -> bool {
+        self.gate_open()
+            && self
+                .access
+                .lock_after
+                .is_some_and(|d| self.access.instant >= self.access.last_input + d)
+    }
+
+    /// A key or paste reached the open caseload: the idle time restarts.
+    pub(super) fn note_input(&mut self) {
+        if self.gate_open() {
+            self.access.last_input = self.access.instant;
+        }
+    }
+
+    /// The actor for records made by this session.
+    pub(super) fn actor(&self) -> Actor {
+        let staff = self
+            .access
+            .session
+            .as_ref()
+            .map(|c| c.staff.id)
+            .or_else(|| self.staff().map(|s| s.id));
+        match staff {
+            Some(id) => Actor::staff(id, os_login()),
+            None => Actor::login(os_login()),
+        }
+    }
+
+    /// Key contexts while a gate screen is up.
+    pub(super) fn gate_focus(&self) -> Option<(&'static [Context], bool)> {
+        match &self.access.gate {
+            Gate::Open => None,
+            Gate::Starting { .. } => Some((signin::CHAIN_RESUME, false)),
+            Gate::SignIn(s) | Gate::Locked(s) => Some(s.context()),
+        }
+    }
+
+    /// An action while a gate screen is up.
+    pub(super) fn gate_action(&mut self, action: Action) {
+        match action {
+            Action::Quit => return self.quit_from_gate(),
+            Action::Privacy => return self.toggle_privacy(),
+            _ => {}
+        }
+        let height = signin::list_height(view::areas(self.size).main);
+        let now = self.access.instant;
+        let outcome = match &mut self.access.gate {
+            Gate::Open => SignInOutcome::None,
+            Gate::Starting { error } => {
+                if action == Action::Refresh && error.is_some() {
+                    *error = None;
+                    self.requests.push(Request::Access {
+                        staff: self.options.staff.clone(),
+                    });
+                }
+                SignInOutcome::None
+            }
+            Gate::SignIn(s) | Gate::Locked(s) => s.handle(action, height, now),
+        };
+        self.sign_in_outcome(outcome);
+    }
+
+    /// A key typed while a gate screen is up.
+    pub(super) fn gate_type(&mut self, ev: KeyEvent) {
+        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+            s.text_key(ev);
+        }
+    }
+
+    /// A paste while a gate screen is up.
+    pub(super) fn gate_paste(&mut self, text: &str) {
+        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+            s.paste(text);
+        }
+    }
+
+    fn quit_from_gate(&mut self) {
+        // Nothing of a locked session is asked about or shown; a save on
+        // its way still finishes first.
+        if self.form.as_ref().is_some_and(|f| f.saving) {
+            self.quit_when_saved = true;
+            if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+                s.message = Some(("Finishing a save, then quitting…".into(), false));
+            }
+        } else {
+            self.quit = true;
+        }
+    }
+
+    fn sign_in_outcome(&mut self, outcome: SignInOutcome) {
+        match outcome {
+            SignInOutcome::None => {}
+            SignInOutcome::Submit(staff, pin) => self.requests.push(Request::SignIn { staff, pin }),
+            SignInOutcome::Chosen(c) => self.admit(c),
+        }
+    }
+
+    /// `who` signed in (or was chosen where no PIN is needed): open their
+    /// session, resume the locked one if it is theirs, or start afresh.
+    fn admit(&mut self, who: Option<SignInCandidate>) {
+        let previous = match &self.access.gate {
+            Gate::Locked(s) => match &s.purpose {
+                Purpose::Unlock { previous, .. } => Some(previous.clone()),
+                Purpose::Start => None,
+            },
+            _ => None,
+        };
+        match previous {
+            None => self.open_session(who),
+            Some(prev) if prev.as_ref().map(|c| c.staff.id) == who.as_ref().map(|c| c.staff.id) => {
+                self.resume()
+            }
+            Some(_) => self.fresh_session(who),
+        }
+    }
+
+    fn open_session(&mut self, who: Option<SignInCandidate>) {
+        let named = who
+            .as_ref()
+            .map(|c| c.staff.id.to_string())
+            .or_else(|| self.options.staff.clone());
+        self.access.session = who;
+        self.access.gate = Gate::Open;
+        self.access.last_input = self.access.instant;
+        self.requests.push(Request::Init { staff: named });
+        self.request_today();
+        self.requests.push(Request::Roster);
+        self.subscribe();
+    }
+
+    fn subscribe(&mut self) {
+        if !self.access.subscribed {
+            self.access.subscribed = true;
+            self.requests.push(Request::Subscribe);
+        }
+    }
+
+    /// The same staff member is back: everything as they left it, with
+    /// what changed meanwhile reloaded in place.
+    fn resume(&mut self) {
+        self.access.gate = Gate::Open;
+        self.access.last_input = self.access.instant;
+        self.access.stale = false;
+        self.reload_shown();
+        self.subscribe();
+    }
+
+    /// Someone else signed in at the lock screen: a session of their own.
+    /// The locked session's state (unsaved text included) is dropped
+    /// without a question — it is not theirs to see or to keep.
+    fn fresh_session(&mut self, who: Option<SignInCandidate>) {
+        let saving = usize::from(self.form.as_ref().is_some_and(|f| f.saving));
+        let keymap = std::mem::take(&mut self.keymap);
+        let mut fresh = App::new(keymap, self.options.clone());
+        // Work already queued (the lock's audit entry) still goes out;
+        // App::new's own first request is not needed again.
+        fresh.requests = std::mem::take(&mut self.requests);
+        fresh.size = self.size;
+        fresh.organization = std::mem::take(&mut self.organization);
+        fresh.status.location = std::mem::take(&mut self.status.location);
+        fresh.access.info = self.access.info.take();
+        fresh.access.privacy = self.access.privacy;
+        fresh.access.lock_after = self.access.lock_after;
+        fresh.access.instant = self.access.instant;
+        fresh.access.subscribed = self.access.subscribed;
+        // A save of the old session may still be answered: not for the new
+        // one to see.
+        fresh.access.discard_saves = self.access.discard_saves + saving;
+        *self = fresh;
+        self.open_session(who);
+    }
+
+    /// Locks the screen now (`idle`: because nobody typed for a while).
+    /// The session's state stays as it is, unseen, and the lock goes on the
+    /// audit trail.
+    pub fn lock(&mut self, idle: bool) {
+        if !self.gate_open() {
+            return;
+        }
+        let (required, candidates) = match &self.access.info {
+            Some(i) => (i.required, i.staff.clone()),
+            None => (false, Vec::new()),
+        };
+        let reason = match (idle, self.access.lock_after) {
+            (true, Some(d)) => format!("after {} without input", describe(d)),
+            _ => String::new(),
+        };
+        let state = SignInState::new(
+            Purpose::Unlock {
+                previous: self.access.session.clone(),
+                reason,
+            },
+            required,
+            candidates,
+            None,
+            &self.theme,
+        );
+        self.pending.clear();
+        self.access.gate = Gate::Locked(Box::new(state));
+        let actor = self.actor();
+        self.requests.push(Request::RecordEvent {
+            event: AuditEvent::Locked,
+            actor,
+        });
+    }
+
+    fn toggle_privacy(&mut self) {
+        self.access.privacy = !self.access.privacy;
+        // The last message may name a peer; replace it either way.
+        self.status.info(if self.access.privacy {
+            "Privacy mode on: peers are shown by their initials"
+        } else {
+            "Privacy mode off"
+        });
+    }
+
+    /// Lock, privacy and the audit browser, from wherever the caseload is.
+    /// True when the action was taken care of here.
+    pub(super) fn access_action(&mut self, action: Action) -> bool {
+        match action {
+            Action::Lock => {
+                self.lock(false);
+                true
+            }
+            Action::Privacy => {
+                self.toggle_privacy();
+                true
+            }
+            Action::Audit if self.overlay.is_none() => {
+                self.open_audit();
+                true
+            }
+            Action::Search
+                if self.pane == Pane::Audit && self.overlay.is_none() && self.form.is_none() =>
+            {
+                if let Some(a) = &mut self.audit {
+                    a.edit(&self.theme);
+                }
+                true
+            }
+            Action::Refresh if self.pane == Pane::Audit => {
+                self.request_audit();
+                false
+            }
+            _ => false,
+        }
+    }
+
+    fn open_audit(&mut self) {
+        if self.form.is_some() {
+            return self.status.info("finish or cancel the check-in first");
+        }
+        if self.popup.is_some() || self.in_session() {
+            return self.status.info("finish or cancel the open form first");
+        }
+        let allowed = self
+            .access
+            .session
+            .as_ref()
+            .is_some_and(|c| Permission::ReadAudit.allows(c.role));
+        if !allowed {
+            return self.status.error(not_allowed());
+        }
+        if self.pane != Pane::Audit {
+            self.access.audit_back = self.pane;
+        }
+        if self.audit.is_none() {
+            self.audit = Some(AuditState::default());
+        }
+        self.pane = Pane::Audit;
+        self.request_audit();
+    }
+
+    fn request_audit(&mut self) {
+        let viewer = self.access.session.as_ref().map(|c| c.staff.id);
+        let now = self.now;
+        if let Some(a) = &mut self.audit {
+            a.loading = true;
+            let query = a.query();
+            self.requests
+                .retain(|r| !matches!(r, Request::Audit { .. }));
+            self.requests.push(Request::Audit { query, viewer, now });
+        }
+    }
+
+    /// An action on the audit pane.
+    pub(super) fn audit_action(&mut self, action: Action) {
+        let height = audit::list_height(view::areas(self.size).main);
+        let outcome = match &mut self.audit {
+            Some(a) => a.handle(action, height, &self.theme),
+            None => AuditOutcome::Close,
+        };
+        self.audit_outcome(outcome);
+    }
+
+    /// A key typed into the audit filters.
+    pub(super) fn audit_type(&mut self, ev: KeyEvent) {
+        let outcome = match &mut self.audit {
+            Some(a) => a.text_key(ev, &self.theme),
+            None => AuditOutcome::None,
+        };
+        self.audit_outcome(outcome);
+    }
+
+    /// A paste into the audit filters.
+    pub(super) fn audit_paste(&mut self, text: &str) {
+        if let Some(a) = &mut self.audit {
+            a.paste(text);
+        }
+    }
+
+    fn audit_outcome(&mut self, outcome: AuditOutcome) {
+        match outcome {
+            AuditOutcome::None => {}
+            AuditOutcome::Reload => self.request_audit(),
+            AuditOutcome::Close => {
+                self.pane = match self.access.audit_back {
+                    Pane::Peer if self.peer.is_none() => Pane::Today,
+                    Pane::Audit => Pane::Today,
+                    p => p,
+                };
+            }
+        }
+    }
+
+    /// The audit browser's key contexts, when it has the focus.
+    pub(super) fn audit_focus(&self) -> (&'static [Context], bool) {
+        match &self.audit {
+            Some(a) => a.context(),
+            None => (audit::CHAIN_LIST, false),
+        }
+    }
+
+    /// Drops what the app must not act on: the answer to a save made by a
+    /// session that another staff member has since replaced.
+    pub(super) fn screen_response(&mut self, response: Response) -> Option<Response> {
+        if matches!(response, Response::Saved(_)) && self.access.discard_saves > 0 {
+            self.access.discard_saves -= 1;
+            return None;
+        }
+        Some(response)
+    }
+
+    /// Answers to the access requests.
+    pub(super) fn on_access_response(&mut self, response: Response) {
+        match response {
+            Response::Access(Ok(info)) => self.on_access_info(info),
+            Response::Access(Err(e)) => match &mut self.access.gate {
+                Gate::Starting { error } => {
+                    *error = Some(format!("Cannot tell who may sign in: {e}"));
+                }
+                _ => tracing::warn!("reloading the staff list failed: {e}"),
+            },
+            Response::SignedIn { staff, result } => {
+                let now = self.access.instant;
+                let chosen = match &mut self.access.gate {
+                    Gate::SignIn(s) | Gate::Locked(s)
+                        if s.waiting && s.chosen.as_ref().map(|c| c.staff.id) == Some(staff) =>
+                    {
+                        match result {
+                            Ok(()) => s.chosen.clone(),
+                            Err(refusal) => {
+                                s.refused(refusal.message, refusal.retry_after, now);
+                                return;
+                            }
+                        }
+                    }
+                    // An answer nobody waits for any more.
+                    _ => return,
+                };
+                self.admit(chosen);
+            }
+            Response::Recorded(Err(e)) => {
+                tracing::warn!("an audit entry could not be recorded: {e}");
+                if self.gate_open() {
+                    self.status
+                        .error(format!("Could not record on the audit trail: {e}"));
+                }
+            }
+            Response::Recorded(Ok(())) => {}
+            Response::Audit(result) => {
+                let height = audit::list_height(view::areas(self.size).main);
+                if let Some(a) = &mut self.audit {
+                    match result {
+                        Ok(page) => a.set_page(page, height),
+                        Err(e) => a.set_error(e),
+                    }
+                }
+            }
+            Response::Subscribed(ok) => self.access.subscribed = ok,
+            Response::Change(change) => self.on_change(&change),
+            Response::NoticesStopped => {
+                self.access.subscribed = false;
+                if self.gate_open() {
+                    self.status.error(
+                        "Live updates stopped (the server is unreachable); r reloads by hand",
+                    );
+                }
+            }
+            other => tracing::warn!("unexpected answer for the access screens: {other:?}"),
+        }
+    }
+
+    fn on_access_info(&mut self, info: AccessInfo) {
+        self.organization = info.organization.clone();
+        self.status.location = info.location.clone();
+        let problem = info.preselect_problem.clone();
+        match &mut self.access.gate {
+            Gate::Starting { .. } => {
+                let pre = info
+                    .preselect
+                    .and_then(|id| info.staff.iter().find(|c| c.staff.id == id).cloned());
+                if !info.required && (pre.is_some() || info.staff.is_empty()) {
+                    // Who is working is clear and no PIN is asked: straight in.
+                    self.access.info = Some(info);
+                    return self.open_session(pre);
+                }
+                let mut s = SignInState::new(
+                    Purpose::Start,
+                    info.required,
+                    info.staff.clone(),
+                    info.preselect,
+                    &self.theme,
+                );
+                if let Some(p) = problem {
+                    s.message = Some((p, true));
+                }
+                self.access.gate = Gate::SignIn(Box::new(s));
+            }
+            Gate::SignIn(s) | Gate::Locked(s) => {
+                s.set_candidates(info.staff.clone(), info.required);
+            }
+            Gate::Open => {}
+        }
+        self.access.info = Some(info);
+    }
+
+    /// A record changed somewhere: reload what is shown, in place.
+    fn on_change(&mut self, change: &Change) {
+        if matches!(
+            change.kind,
+            ChangeKind::Staff | ChangeKind::Settings | ChangeKind::Everything
+        ) {
+            // PINs set or removed, staff added: the lock screen must know.
+            if !self
+                .requests
+                .iter()
+                .any(|r| matches!(r, Request::Access { .. }))
+            {
+                self.requests.push(Request::Access { staff: None });
+            }
+            if self.gate_open() {
+                let named = self
+                    .access
+                    .session
+                    .as_ref()
+                    .map(|c| c.staff.id.to_string())
+                    .or_else(|| self.options.staff.clone());
+                self.requests.retain(|r| !matches!(r, Request::Init { .. }));
+                self.requests.push(Request::Init { staff: named });
+            }
+        }
+        if !self.gate_open() {
+            // Nothing is loaded while locked; catch up on resume.
+            self.access.stale = true;
+            return;
+        }
+        self.reload_shown();
+    }
+
+    /// Reloads every list and page on screen, each keeping its selection
+    /// (by record id) and leaving open forms alone.
+    fn reload_shown(&mut self) {
+        if !self
+            .requests
+            .iter()
+            .any(|r| matches!(r, Request::Today { .. }))
+        {
+            self.request_today();
+        }
+        if !self.requests.iter().any(|r| matches!(r, Request::Roster)) {
+            self.requests.push(Request::Roster);
+        }
+        if let Some(id) = self.peer.as_ref().map(|p| p.id) {
+            if !self
+                .requests
+                .iter()
+                .any(|r| matches!(r, Request::Peer(p) if *p == id))
+            {
+                self.requests.push(Request::Peer(id));
+            }
+        }
+        if self.audit.is_some() {
+            self.request_audit();
+        }
+        // The plan tabs' timeline, the group list and an open session.
+        self.refresh_tabs();
+    }
+
+    /// What a gate screen shows, or None while the caseload is shown.
+    pub fn gate_view(&self) -> Option<GateView<'_>> {
+        let (title, sign_in, note) = match &self.access.gate {
+            Gate::Open => return None,
+            Gate::Starting { error } => (
+                "Starting",
+                None,
+                Some(match error {
+                    Some(e) => (e.as_str(), true),
+                    None => ("Checking who may sign in…", false),
+                }),
+            ),
+            Gate::SignIn(s) => ("Sign in", Some(&**s), None),
+            Gate::Locked(s) => ("Locked", Some(&**s), None),
+        };
+        Some(GateView {
+            title,
+            organization: &self.organization,
+            location: &self.status.location,
+            demo: self.demo,
+            sign_in,
+            note,
+            now: self.access.instant,
+        })
+    }
+}
