@@ -297,7 +297,8 @@ struct PeerFacts {
     intake: NaiveDate,
     last_day: NaiveDate,
     active: bool,
-    goals: Vec<GoalId>,
+    /// The peer's goals with the day each started.
+    goals: Vec<(GoalId, NaiveDate)>,
 }
 
 fn rng_date(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
@@ -467,7 +468,7 @@ fn make_goals(
     intake: NaiveDate,
     today: NaiveDate,
     active_peer: bool,
-) -> OpsResult<Vec<GoalId>> {
+) -> OpsResult<Vec<(GoalId, NaiveDate)>> {
     let mut ids = Vec::new();
     for _ in 0..rng.random_range(1..=4) {
         let domain = *pick(rng, crate::model::choice::Choice::ALL)?;
@@ -475,12 +476,14 @@ fn make_goals(
         let start = rng_date(rng, intake, today);
         let mut g = Goal::new(peer, domain, title, start);
         g.target_date = Some(start + Duration::days(rng.random_range(30..=240)));
-        for _ in 0..rng.random_range(0..=4) {
-            g.steps.push(Step {
-                text: pick(rng, STEPS)?.to_string(),
+        let steps = rng.random_range(0..=4);
+        g.steps = STEPS
+            .choose_multiple(rng, steps)
+            .map(|t| Step {
+                text: t.to_string(),
                 done_on: None,
-            });
-        }
+            })
+            .collect();
         for i in 0..g.steps.len() {
             if rng.random_bool(0.4) {
                 let on = rng_date(rng, start, today);
@@ -501,7 +504,7 @@ fn make_goals(
         if g.status == GoalStatus::Active && active_peer {
             g.next_review = Some(today + Duration::days(rng.random_range(-6..=45)));
         }
-        ids.push(store.create_goal(g, actor)?.id);
+        ids.push((store.create_goal(g, actor)?.id, start));
     }
     Ok(ids)
 }
@@ -608,8 +611,15 @@ fn random_checkin(
             c.add_support(kind);
         }
     }
-    if !peer.goals.is_empty() && rng.random_bool(0.4) {
-        c.goals.push(*pick(rng, &peer.goals)?);
+    // Only goals already started by the day of the check-in.
+    let started: Vec<GoalId> = peer
+        .goals
+        .iter()
+        .filter(|(_, start)| *start <= day)
+        .map(|(id, _)| *id)
+        .collect();
+    if !started.is_empty() && rng.random_bool(0.4) {
+        c.goals.push(*pick(rng, &started)?);
     }
     if rng.random_bool(0.6) {
         c.wellbeing = Some(*pick(rng, &[1, 2, 3, 3, 4, 4, 4, 5, 5])?);
