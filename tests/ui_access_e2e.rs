@@ -13,7 +13,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 mod tmux_support;
-use tmux_support::{quote, Tmux};
+use tmux_support::{launch, quote};
 
 const BIN: &str = env!("CARGO_BIN_EXE_caseload");
 /// The OS login the test runs as, mapped to Jordan by `caseload demo`.
@@ -108,34 +108,16 @@ fn sign_in_wrong_then_right_pin_then_idle_lock_and_resume() {
         &admin,
     );
 
-    let tmux = Tmux {
-        socket: format!("caseload-access-e2e-{}", std::process::id()),
-    };
-    let command = format!(
-        "env USER={LOGIN} TERM=xterm-256color XDG_CONFIG_HOME={} XDG_STATE_HOME={} XDG_DATA_HOME={} {} --data-dir {} --lock-after 2s",
-        quote(&home.join("config")),
-        quote(&home.join("state")),
-        quote(&home.join("data")),
+    let program = format!(
+        "{} --data-dir {} --lock-after 2s",
         quote(Path::new(BIN)),
-        quote(&data),
+        quote(&data)
     );
-    let started = tmux.run(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-s",
-        "T",
-        &command,
-    ]);
-    assert!(
-        started.status.success(),
-        "tmux: {}",
-        String::from_utf8_lossy(&started.stderr)
+    let tmux = launch(
+        "caseload-access-e2e",
+        &home,
+        &format!("USER={LOGIN}"),
+        &program,
     );
 
     // Jordan's login is mapped: the PIN is asked at once, no peer shown.

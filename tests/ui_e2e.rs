@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 mod tmux_support;
-use tmux_support::{quote, Tmux};
+use tmux_support::{launch, quote};
 
 const BIN: &str = env!("CARGO_BIN_EXE_caseload");
 
@@ -43,35 +43,12 @@ fn a_check_in_typed_in_the_terminal_is_saved_and_shown() {
     std::fs::create_dir_all(home.join("config")).expect("config dir");
     cli(&data, &["demo", "--peers", "30", "--checkins", "200"]);
 
-    let tmux = Tmux {
-        socket: format!("caseload-e2e-{}", std::process::id()),
-    };
-    let command = format!(
-        "env TERM=xterm-256color XDG_CONFIG_HOME={} XDG_STATE_HOME={} XDG_DATA_HOME={} {} --data-dir {} --staff JR",
-        quote(&home.join("config")),
-        quote(&home.join("state")),
-        quote(&home.join("data")),
+    let program = format!(
+        "{} --data-dir {} --staff JR",
         quote(Path::new(BIN)),
-        quote(&data),
+        quote(&data)
     );
-    let started = tmux.run(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-s",
-        "T",
-        &command,
-    ]);
-    assert!(
-        started.status.success(),
-        "tmux: {}",
-        String::from_utf8_lossy(&started.stderr)
-    );
+    let tmux = launch("caseload-e2e", &home, "", &program);
 
     tmux.wait_for("Today", |s| {
         s.contains("Follow-ups due (") && s.contains("Jordan Reyes (JR)")

@@ -12,6 +12,41 @@ pub fn tmux_missing() -> bool {
     Command::new("tmux").arg("-V").output().is_err()
 }
 
+/// Starts `program` (an already quoted shell command) in session `T` of a
+/// new private tmux server named after `name` and this process, 100×30,
+/// with its config, state and data folders under `home` so nothing of the
+/// user's is read. `env` adds variables (`USER=jr`).
+pub fn launch(name: &str, home: &Path, env: &str, program: &str) -> Tmux {
+    let tmux = Tmux {
+        socket: format!("{name}-{}", std::process::id()),
+    };
+    let command = format!(
+        "env {env} TERM=xterm-256color XDG_CONFIG_HOME={} XDG_STATE_HOME={} XDG_DATA_HOME={} {program}",
+        quote(&home.join("config")),
+        quote(&home.join("state")),
+        quote(&home.join("data")),
+    );
+    let started = tmux.run(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-s",
+        "T",
+        &command,
+    ]);
+    assert!(
+        started.status.success(),
+        "tmux: {}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    tmux
+}
+
 /// A private tmux server with one session named `T`.
 pub struct Tmux {
     /// The private server's socket name.
