@@ -60,6 +60,29 @@ impl NameMatcher {
     }
 }
 
+impl NameMatcher {
+    /// Indexes of the candidates matching `query`: with a query, best match
+    /// first and, among equal scores, preferred ones (active peers) first;
+    /// with none, every candidate in input order. `candidates` gives each
+    /// name and whether it is preferred.
+    pub fn rank_preferring<'a>(
+        &self,
+        query: &str,
+        candidates: impl IntoIterator<Item = (&'a str, bool)>,
+    ) -> Vec<usize> {
+        let (names, preferred): (Vec<&str>, Vec<bool>) = candidates.into_iter().unzip();
+        let mut hits: Vec<(i64, bool, usize)> = self
+            .rank(query, names)
+            .into_iter()
+            .map(|h| (-h.score, !preferred[h.index], h.index))
+            .collect();
+        if !query.trim().is_empty() {
+            hits.sort_unstable();
+        }
+        hits.into_iter().map(|(_, _, i)| i).collect()
+    }
+}
+
 /// How closely a name answers a query typed to pick one person, from an
 /// exact name down to a loose fuzzy match. Used to resolve `caseload log
 /// ana` without guessing between several people.
@@ -119,6 +142,15 @@ mod tests {
     fn positions_point_at_matched_chars_in_unicode_names() {
         let m = NameMatcher::default();
         assert_eq!(m.positions("Nguyễn Lan", "lan"), vec![7, 8, 9]);
+    }
+
+    #[test]
+    fn equal_scores_prefer_the_preferred() {
+        let m = NameMatcher::default();
+        let order = m.rank_preferring("ana", [("Ana B", false), ("Ana A", true), ("Bob", true)]);
+        assert_eq!(order, vec![1, 0]);
+        let all = m.rank_preferring("", [("Ana B", false), ("Bob", true)]);
+        assert_eq!(all, vec![0, 1]);
     }
 
     #[test]

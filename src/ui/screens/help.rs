@@ -21,16 +21,9 @@ pub struct HelpState {
 impl HelpState {
     /// Scrolls; returns false for actions that are not scrolling.
     pub fn handle(&mut self, action: Action, height: usize, total: usize) -> bool {
-        let max = total.saturating_sub(height);
-        let page = height.saturating_sub(1).max(1);
-        self.scroll = match action {
-            Action::Up => self.scroll.saturating_sub(1),
-            Action::Down => (self.scroll + 1).min(max),
-            Action::PageUp => self.scroll.saturating_sub(page),
-            Action::PageDown => (self.scroll + page).min(max),
-            Action::Top => 0,
-            Action::Bottom => max,
-            _ => return false,
+        self.scroll = match crate::ui::widgets::list::scrolled(action, self.scroll, height, total) {
+            Some(top) => top,
+            None => return false,
         };
         true
     }

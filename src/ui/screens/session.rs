@@ -172,24 +172,13 @@ impl SessionState {
     }
 
     fn refilter(&mut self, height: usize) {
-        let q = self.query.text().trim();
-        let cands = &self.candidates;
-        let mut hits: Vec<(i64, bool, usize)> = self
-            .matcher
-            .rank(q, cands.iter().map(|c| c.name.as_str()))
-            .into_iter()
-            .map(|h| {
-                (
-                    -h.score,
-                    cands[h.index].status != PeerStatus::Active,
-                    h.index,
-                )
-            })
-            .collect();
-        if !q.is_empty() {
-            hits.sort_unstable();
-        }
-        self.hits = hits.into_iter().map(|(_, _, i)| i).collect();
+        // Best match first; among equals, active peers first.
+        self.hits = self.matcher.rank_preferring(
+            self.query.text(),
+            self.candidates
+                .iter()
+                .map(|c| (c.name.as_str(), c.status == PeerStatus::Active)),
+        );
         self.cursor.select(0, self.hits.len(), height);
     }
 

@@ -63,6 +63,23 @@ pub fn visible_offset(selected: usize, offset: usize, height: usize) -> usize {
     }
 }
 
+/// The new top line of a scrolled text view after a movement action, or
+/// `None` when the action is not a movement. `height` is the number of
+/// visible lines and `total` the number of lines.
+pub fn scrolled(action: Action, scroll: usize, height: usize, total: usize) -> Option<usize> {
+    let max = total.saturating_sub(height);
+    let page = height.saturating_sub(1).max(1);
+    Some(match action {
+        Action::Up => scroll.saturating_sub(1),
+        Action::Down => (scroll + 1).min(max),
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::PageDown => (scroll + page).min(max),
+        Action::Top => 0,
+        Action::Bottom => max,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
