@@ -14,6 +14,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use caseload::model::{PeerId, PeerStatus, StaffId};
+use caseload::ops::demo::{FIRST_NAMES, LAST_NAMES};
 use caseload::ui::app::{App, AppOptions};
 use caseload::ui::keymap::Keymap;
 use caseload::ui::theme::Theme;
@@ -21,71 +22,6 @@ use caseload::ui::view;
 use caseload::ui::worker::{Response, RosterRow};
 
 const PEERS: usize = 10_000;
-
-const FIRST: &[&str] = &[
-    "Ana",
-    "María",
-    "José",
-    "Zoë",
-    "Siobhán",
-    "Łukasz",
-    "Aroha",
-    "Oluwaseun",
-    "Mei",
-    "Wei",
-    "Hana",
-    "Yusuf",
-    "Fatima",
-    "Darnell",
-    "Keisha",
-    "Tyrone",
-    "Jasmine",
-    "Miguel",
-    "Lucía",
-    "Thanh",
-    "Linh",
-    "Dmitri",
-    "Olga",
-    "Marcus",
-    "Renée",
-    "François",
-    "Søren",
-    "Ngozi",
-    "Priya",
-    "Omar",
-    "Layla",
-];
-const LAST: &[&str] = &[
-    "García",
-    "Nguyễn",
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Rodríguez",
-    "Martínez",
-    "López",
-    "Wilson",
-    "Anderson",
-    "Taylor",
-    "Moore",
-    "Jackson",
-    "Lee",
-    "Pérez",
-    "White",
-    "Harris",
-    "Clark",
-    "O'Connor",
-    "Kowalski",
-    "Müller",
-    "Okafor",
-    "Mensah",
-    "Haddad",
-    "Cohen",
-    "Yamamoto",
-    "李",
-    "田中",
-];
 
 fn clock() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2026-11-23T14:30:00-05:00").unwrap_or_default()
@@ -97,8 +33,8 @@ fn roster() -> Vec<RosterRow> {
             id: PeerId::new(i as u64 + 1),
             name: format!(
                 "{} {}",
-                FIRST[i % FIRST.len()],
-                LAST[(i / FIRST.len()) % LAST.len()]
+                FIRST_NAMES[i % FIRST_NAMES.len()],
+                LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()]
             ),
             status: if i % 10 == 9 {
                 PeerStatus::Inactive

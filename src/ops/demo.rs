@@ -52,7 +52,9 @@ pub struct Progress {
     pub total: u64,
 }
 
-const FIRST: &[&str] = &[
+/// First names the demo (and the search benchmark) draw from: varied
+/// scripts and accents.
+pub const FIRST_NAMES: &[&str] = &[
     "Ana",
     "María",
     "José",
@@ -114,7 +116,8 @@ const FIRST: &[&str] = &[
     "Noa",
     "Sky",
 ];
-const LAST: &[&str] = &[
+/// Family names the demo (and the search benchmark) draw from.
+pub const LAST_NAMES: &[&str] = &[
     "García",
     "Nguyễn",
     "Smith",
@@ -371,7 +374,7 @@ fn make_peers(
     for i in 0..opts.peers {
         let name = match SPECIAL.get(i) {
             Some(n) if i % 2 == 0 => n.to_string(),
-            _ => format!("{} {}", pick(rng, FIRST)?, pick(rng, LAST)?),
+            _ => format!("{} {}", pick(rng, FIRST_NAMES)?, pick(rng, LAST_NAMES)?),
         };
         let intake = rng_date(rng, start, today - Duration::days(3));
         let mut p = Peer::new(name, intake);
@@ -403,7 +406,7 @@ fn make_peers(
         if rng.random_bool(0.5) {
             p.emergency_contact = Some(format!(
                 "{} (friend) 555-{:04}",
-                pick(rng, FIRST)?,
+                pick(rng, FIRST_NAMES)?,
                 rng.random_range(0..10_000)
             ));
         }
