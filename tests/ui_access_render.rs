@@ -7,7 +7,6 @@ mod ui_common;
 
 use caseload::model::{Actor, PeerId, StaffId};
 use caseload::ops::auth::set_pin;
-use caseload::ops::demo::{generate, DemoOptions};
 use caseload::ops::local_now;
 use caseload::store::{AuditEntry, AuditEvent, AuditFilter, ChangeKind, SledStore, Store};
 use caseload::ui::app::access::Gate;
@@ -20,18 +19,7 @@ use crossterm::event::KeyCode;
 use ui_common::*;
 
 fn demo_store() -> (tempfile::TempDir, SledStore) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SledStore::open(&dir.path().join("store")).expect("open store");
-    let now = local_now();
-    let opts = DemoOptions {
-        peers: 25,
-        checkins: 120,
-        seed: 11,
-        today: now.date_naive(),
-        offset: *now.offset(),
-        login: None,
-    };
-    generate(&store, &Actor::login("test"), &opts, &mut |_| {}).expect("demo data");
+    let (dir, store) = ui_common::demo_store_of(25, 120, 11);
     let setup = Actor::login("setup");
     set_pin(&store, &setup, StaffId::new(1), "2468").expect("PIN");
     (dir, store)

@@ -6,8 +6,6 @@ mod ui_common;
 use std::sync::Arc;
 
 use caseload::model::today::Section;
-use caseload::model::Actor;
-use caseload::ops::demo::{generate, DemoOptions};
 use caseload::ops::local_now;
 use caseload::store::{SledStore, Store};
 use caseload::ui::app::access::Gate;
@@ -20,18 +18,7 @@ use crossterm::event::KeyCode;
 use ui_common::{code, ctrl, key, press, type_str};
 
 fn demo_store() -> (tempfile::TempDir, SledStore) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SledStore::open(&dir.path().join("store")).expect("open store");
-    let now = local_now();
-    let opts = DemoOptions {
-        peers: 30,
-        checkins: 200,
-        seed: 7,
-        today: now.date_naive(),
-        offset: *now.offset(),
-        login: None,
-    };
-    generate(&store, &Actor::login("test"), &opts, &mut |_| {}).expect("demo data");
+    let (dir, store) = ui_common::demo_store_of(30, 200, 7);
     (dir, store)
 }
 

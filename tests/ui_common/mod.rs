@@ -247,3 +247,31 @@ pub fn screen(app: &mut App, w: u16, h: u16) -> Buffer {
         .expect("draw");
     terminal.backend().buffer().clone()
 }
+
+/// A real store in a temporary folder, filled with a demo center of
+/// `peers` peers and `checkins` check-ins around today.
+pub fn demo_store_of(
+    peers: usize,
+    checkins: usize,
+    seed: u64,
+) -> (tempfile::TempDir, caseload::store::SledStore) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = caseload::store::SledStore::open(&dir.path().join("store")).expect("open store");
+    let now = caseload::ops::local_now();
+    let opts = caseload::ops::demo::DemoOptions {
+        peers,
+        checkins,
+        seed,
+        today: now.date_naive(),
+        offset: *now.offset(),
+        login: None,
+    };
+    caseload::ops::demo::generate(
+        &store,
+        &caseload::model::Actor::login("test"),
+        &opts,
+        &mut |_| {},
+    )
+    .expect("demo data");
+    (dir, store)
+}
