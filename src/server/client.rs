@@ -90,7 +90,11 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
         Err(e)
             if matches!(
                 e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+                io::ErrorKind::NotFound
+                    | io::ErrorKind::ConnectionRefused
+                    // The data directory is not a directory: no server can
+                    // be there, and opening the store says what is wrong.
+                    | io::ErrorKind::NotADirectory
             ) =>
         {
             return Err(ConnectError::NoServer)

@@ -81,12 +81,13 @@ pub enum StoreError {
     #[error("{0}")]
     Refused(String),
     /// The disk or file system failed.
-    #[error("the store at {} could not be written or read: {source}", path.display())]
+    #[error("the store at {} could not be written or read: {cause}", path.display())]
     Io {
         /// The store directory.
         path: PathBuf,
-        /// The operating-system error.
-        source: std::io::Error,
+        /// The operating-system error. Part of the message itself, not a
+        /// separate error source, so reports say it once.
+        cause: std::io::Error,
     },
     /// The session may not do this: not signed in, a wrong PIN, too many
     /// wrong PINs, or a role without the permission.

@@ -85,7 +85,7 @@ pub(crate) fn map_sled(e: sled::Error, path: &Path) -> StoreError {
         sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
             StoreError::InUse { path }
         }
-        sled::Error::Io(source) => StoreError::Io { path, source },
+        sled::Error::Io(cause) => StoreError::Io { path, cause },
         sled::Error::Corruption { at, .. } => StoreError::Corrupt {
             path,
             detail: match at {
@@ -507,9 +507,9 @@ fn audit_entry<E: Kept + Audited>(
 }
 
 fn open_db(path: &Path, options: &OpenOptions) -> StoreResult<sled::Db> {
-    std::fs::create_dir_all(path).map_err(|source| StoreError::Io {
+    std::fs::create_dir_all(path).map_err(|cause| StoreError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     // No background flusher: every write flushes before it returns, so the
     // timer would only wake an idle process twice a second, and without it
