@@ -201,6 +201,7 @@ fn detail() -> PeerDetail {
         minutes: 60,
         attendees: vec![PeerId::new(3)],
         note: String::new(),
+        voided: None,
     };
     PeerDetail {
         overview: PeerOverview {

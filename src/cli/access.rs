@@ -7,7 +7,9 @@
 //! the only active one), the PIN from `CASELOAD_PIN` or, at a terminal, a
 //! prompt that does not echo. PINs never come from the command line, which
 //! other users can read in the process list. Through a server the server
-//! checks the PIN; on the store's own files this process does.
+//! checks the PIN; on the store's own files this process does. Who may do
+//! what is not decided here: the store's authorizing layer
+//! (`ops::access::Authorized`) applies the one permission table.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::sync::OnceLock;
@@ -15,7 +17,7 @@ use std::sync::OnceLock;
 use anyhow::{anyhow, bail, Result};
 
 use crate::model::{Actor, Record, Role, Staff};
-use crate::ops::auth::{self, admin_can_sign_in, require, Permission, Throttle};
+use crate::ops::auth::{self, admin_can_sign_in, Throttle};
 use crate::ops::lookup::{acting_staff, resolve_staff};
 use crate::ops::os_login;
 use crate::store::{AuditEvent, Store};
@@ -134,31 +136,8 @@ fn setting_up_an_admin(store: &dyn Store, cmd: &Command, served: bool) -> Result
     })
 }
 
-/// The permission a command needs, if any.
-fn permission_for(cmd: &Command) -> Option<Permission> {
-    match cmd {
-        Command::Export(_) | Command::Backup(_) => Some(Permission::Export),
-        Command::Audit(_) => Some(Permission::ReadAudit),
-        Command::Import(_) => Some(Permission::ManageStaff),
-        Command::Staff(
-            StaffCommand::Add { .. }
-            | StaffCommand::SetPin { .. }
-            | StaffCommand::Deactivate { .. },
-        ) => Some(Permission::ManageStaff),
-        Command::Settings(a) => {
-            let changes = a.name.is_some()
-                || a.unit_minutes.is_some()
-                || a.unit_threshold.is_some()
-                || a.daily_cap.is_some()
-                || a.reengage_days.is_some();
-            changes.then_some(Permission::ChangeSettings)
-        }
-        _ => None,
-    }
-}
-
-/// Signs in when the store requires it and checks the command's role;
-/// records an export before it starts. Call before running `cmd`.
+/// Signs in when the store requires it; records an export before it
+/// starts (refused there unless the role may export). Call before running `cmd`.
 pub(super) fn gate(store: &dyn Store, cli: &Cli, cmd: &Command, served: bool) -> Result<()> {
     if auth::sign_in_required(store) {
         if setting_up_an_admin(store, cmd, served)? {
@@ -180,15 +159,11 @@ pub(super) fn gate(store: &dyn Store, cli: &Cli, cmd: &Command, served: bool) ->
             ),
         };
         let throttle = Throttle::default();
+        // Signing in binds the store's session (the server's, or the
+        // authorizing layer this process opened the files with), which
+        // decides from then on what the command may do: the permission
+        // table is applied there, for every path alike.
         let me = auth::sign_in(store, &throttle, staff.id, &pin, &os_login())?;
-        if let Some(p) = permission_for(cmd) {
-            // Everyone may change their own PIN.
-            let own_pin = matches!(cmd, Command::Staff(StaffCommand::SetPin { name, .. })
-                if resolve_staff(store, name).is_ok_and(|s| s.id == me.id));
-            if !own_pin {
-                require(&me, p)?;
-            }
-        }
         let _ = SIGNED_IN.set(me);
     }
     let exported_to = match cmd {

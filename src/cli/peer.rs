@@ -107,10 +107,9 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
             }
         }
         PeerCommand::Show { peer, json } => {
-            let peer = resolve_peer(store, peer)?;
-            // Opening a record is on the audit trail before anything shows.
-            let viewed = crate::store::AuditEvent::Viewed { peer: peer.id };
-            store.record_event(viewed, &super::actor(store, None))?;
+            // Opening a record is on the audit trail before anything
+            // shows: the store's authorizing layer records the read.
+            let peer = store.peer(resolve_peer(store, peer)?.id)?;
             let overview = peer_overview(store, peer)?;
             if *json {
                 print_json(&overview)?;

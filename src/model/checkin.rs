@@ -67,6 +67,10 @@ pub struct CheckIn {
     pub note: String,
     /// When to be in touch next, if planned.
     pub follow_up: Option<NaiveDate>,
+    /// Set when it was voided (kept, but no longer counted). Always the
+    /// last field: stores of schema 1 gain it by one appended byte.
+    #[serde(default)]
+    pub voided: Option<super::record::Void>,
 }
 
 impl CheckIn {
@@ -83,6 +87,7 @@ impl CheckIn {
             wellbeing: None,
             note: String::new(),
             follow_up: None,
+            voided: None,
         }
     }
 

@@ -79,6 +79,10 @@ pub struct GroupSession {
     pub attendees: Vec<PeerId>,
     /// A short note.
     pub note: String,
+    /// Set when it was voided (kept, but no longer counted). Always the
+    /// last field: stores of schema 1 gain it by one appended byte.
+    #[serde(default)]
+    pub voided: Option<super::record::Void>,
 }
 
 impl GroupSession {
@@ -92,6 +96,7 @@ impl GroupSession {
             minutes: group.minutes,
             attendees: Vec::new(),
             note: String::new(),
+            voided: None,
         }
     }
 

@@ -56,6 +56,20 @@ impl fmt::Display for Actor {
     }
 }
 
+/// Why and by whom a record was voided: a check-in or group session made
+/// by mistake is kept (the trail and the record stay whole) but left out of
+/// Today, reports and counts of service. Only the store's `void_*`
+/// operations set it; a plain update keeps what is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Void {
+    /// When it was voided.
+    pub at: DateTime<Utc>,
+    /// Who voided it.
+    pub by: Actor,
+    /// Why, in the staff member's words.
+    pub reason: String,
+}
+
 /// Bookkeeping kept with every record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {

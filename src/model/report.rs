@@ -319,6 +319,7 @@ mod tests {
             minutes: 60,
             attendees: vec![PeerId::new(1), PeerId::new(2)],
             note: String::new(),
+            voided: None,
         };
         b.session(&s);
         s.date = d("2026-11-10");

@@ -38,43 +38,7 @@ pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
 /// set again.
 pub const HIDDEN_PIN: &str = "(hidden)";
 
-/// Something only some roles may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Permission {
-    /// Read the audit trail (supervisors and admins).
-    ReadAudit,
-    /// Add, change and deactivate staff accounts and their PINs (admins).
-    ManageStaff,
-    /// Change the organization settings (admins).
-    ChangeSettings,
-    /// Export everything, every note included (supervisors and admins).
-    Export,
-}
-
-impl Permission {
-    /// The roles that have it.
-    pub fn roles(self) -> &'static [Role] {
-        match self {
-            Permission::ReadAudit | Permission::Export => &[Role::Supervisor, Role::Admin],
-            Permission::ManageStaff | Permission::ChangeSettings => &[Role::Admin],
-        }
-    }
-
-    /// What it allows, for messages.
-    pub fn action(self) -> &'static str {
-        match self {
-            Permission::ReadAudit => "reading the audit log",
-            Permission::ManageStaff => "managing staff accounts",
-            Permission::ChangeSettings => "changing the settings",
-            Permission::Export => "exporting (an export holds every note)",
-        }
-    }
-
-    /// True if `role` has it.
-    pub fn allows(self, role: Role) -> bool {
-        self.roles().contains(&role)
-    }
-}
+pub use crate::model::Permission;
 
 /// Why a sign-in or an action was refused.
 #[derive(Debug, thiserror::Error)]

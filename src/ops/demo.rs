@@ -20,7 +20,7 @@ use crate::store::{Counts, Store};
 use super::{OpsError, OpsResult};
 
 /// Check-ins written per transaction.
-const CHUNK: usize = 5_000;
+const CHUNK: usize = crate::store::MAX_BATCH;
 /// How far back the demo history reaches, at most.
 const HISTORY_DAYS: i64 = 540;
 

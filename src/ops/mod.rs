@@ -5,6 +5,7 @@
 //! and the UI cannot disagree. Everything takes a `&dyn Store`, so the same
 //! code runs against the embedded store or a server.
 
+pub mod access;
 pub mod auth;
 pub mod checkin;
 pub mod demo;

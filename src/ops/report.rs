@@ -23,11 +23,12 @@ pub fn service_report(
     let mut b = ReportBuilder::new(&settings, from, to);
     let mut day = from;
     while day <= to {
-        for c in store.checkins_on(day)? {
-            b.checkin(&c);
+        // Voided check-ins and sessions are kept but not counted.
+        for c in store.checkins_on(day)?.iter().filter(|c| c.voided.is_none()) {
+            b.checkin(c);
         }
-        for s in store.sessions_on(day)? {
-            b.session(&s);
+        for s in store.sessions_on(day)?.iter().filter(|s| s.voided.is_none()) {
+            b.session(s);
         }
         match day.succ_opt() {
             Some(next) => day = next,

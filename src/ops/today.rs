@@ -30,7 +30,7 @@ fn last_attended_before(
     let mut after = None;
     loop {
         let page = store.sessions_page(after, SESSION_PAGE)?;
-        for s in page.iter().filter(|s| s.date < date) {
+        for s in page.iter().filter(|s| s.date < date && s.voided.is_none()) {
             for p in &s.attendees {
                 let entry = last.entry(*p).or_insert(s.date);
                 *entry = (*entry).max(s.date);
@@ -43,7 +43,7 @@ fn last_attended_before(
     }
 }
 
-const SESSION_PAGE: usize = 2_000;
+const SESSION_PAGE: usize = crate::store::MAX_PAGE;
 
 /// Today's contacts for `date`, optionally only for one staff member.
 pub fn today_report(
@@ -54,11 +54,14 @@ pub fn today_report(
     let settings = store.settings()?;
     let peers = store.list_peers()?;
     let last_before = store.last_checkins_before(start_of_day(date))?;
-    let seen_today = store.checkins_on(date)?;
+    // Voided check-ins and sessions are kept but not counted.
+    let mut seen_today = store.checkins_on(date)?;
+    seen_today.retain(|c| c.voided.is_none());
     let last_attended = last_attended_before(store, date)?;
     let goals = store.goals_due_for_review(date)?;
     let groups = store.list_groups()?;
-    let sessions_today = store.sessions_on(date)?;
+    let mut sessions_today = store.sessions_on(date)?;
+    sessions_today.retain(|s| s.voided.is_none());
     let staff = store.list_staff()?;
     Ok(build_today(TodayInput {
         date,

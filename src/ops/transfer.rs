@@ -19,7 +19,7 @@ use crate::model::Actor;
 pub const FORMAT: &str = "caseload-export";
 /// The export format version.
 pub const FORMAT_VERSION: u32 = 1;
-const PAGE: usize = 5_000;
+const PAGE: usize = crate::store::MAX_PAGE;
 
 fn io(e: std::io::Error) -> OpsError {
     OpsError::Io(format!("cannot write the export: {e}"))

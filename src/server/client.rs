@@ -1,7 +1,6 @@
 //! The client side: [`RemoteStore`] implements [`Store`] over the server's
 //! socket, and [`open_store`] picks it or the embedded store.
 
-use std::collections::HashMap;
 use std::io;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -9,19 +8,13 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, NaiveDate, Utc};
-
-use crate::model::{
-    Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId, Record,
-    SessionId, Settings, Staff, StaffId,
-};
-use crate::store::{
-    AuditEntry, AuditEvent, AuditFilter, Change, ChangeKind, Counts, SledStore, Snapshot, Store,
-    StoreError, StoreResult,
-};
+#[allow(unused_imports)] // the types the declaration names
+use crate::store::api::prelude::*;
+use crate::store::{Change, ChangeKind, SledStore, Store, StoreError, StoreResult};
 
 use super::protocol::{
-    decode, encode, read_frame, write_frame, FrameError, Hello, HelloReply, Request, Response,
+    decode, encode, read_frame, write_frame, Answer, FrameError, Hello, HelloReply, Request,
+    Response,
     MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
 };
 use super::socket_path;
@@ -210,6 +203,40 @@ impl RemoteStore {
     }
 
     fn call(&self, request: Request) -> StoreResult<Response> {
+        if matches!(request, Request::Import { .. }) {
+            self.refuse_import_into_a_full_store()?;
+        }
+        let ends_session = matches!(
+            request,
+            Request::RecordEvent {
+                event: AuditEvent::Locked | AuditEvent::SignedOut
+            }
+        );
+        let answer = self.call_once(request)?;
+        if ends_session {
+            // A locked session must not sign itself in again on reconnect.
+            *lock(&self.credentials) = None;
+        }
+        Ok(answer)
+    }
+
+    /// A served store always has its admin, so it is never empty: say so
+    /// before sending what may be hundreds of megabytes.
+    fn refuse_import_into_a_full_store(&self) -> StoreResult<()> {
+        let existing = self.counts()?;
+        if existing != Counts::default() {
+            return Err(StoreError::Refused(format!(
+                "import goes into an empty store, but the store served at {} already holds {} staff, {} peers and {} check-ins; import into a new --data-dir while no server runs for it",
+                self.socket.display(),
+                existing.staff,
+                existing.peers,
+                existing.checkins
+            )));
+        }
+        Ok(())
+    }
+
+    fn call_once(&self, request: Request) -> StoreResult<Response> {
         let resendable = request.is_read();
         let size = encode(&request).map(|b| b.len()).unwrap_or(0);
         if size > MAX_REQUEST_BYTES {
@@ -278,288 +305,73 @@ fn unexpected(r: Response) -> StoreError {
     ))
 }
 
-macro_rules! expect {
-    ($self:ident, $req:expr, $variant:ident) => {
-        match $self.call($req)? {
-            Response::$variant(v) => Ok(v),
-            other => Err(unexpected(other)),
+/// `RemoteStore`'s impl, generated from the declaration: every operation
+/// is its request, answered by the variant of the same name.
+macro_rules! define_client {
+    ($(
+        $(#[$m:meta])*
+        $Variant:ident $name:ident ( $( $mode:ident $arg:ident : $ty:ty ),* ) $( by $actor:ident )? -> $ret:ty
+            => $class:ident, $perm:ident, $ident:ident, [ $( $bound:ident $barg:ident ),* ], [ $( $custom:ident )? ];
+    )*) => {
+        impl Store for RemoteStore {
+            fn location(&self) -> String {
+                if let Some(l) = self.location.get() {
+                    return l.clone();
+                }
+                match self.call(Request::Location) {
+                    Ok(Response::Location(l)) => self
+                        .location
+                        .get_or_init(|| format!("{l} (via {})", self.socket.display()))
+                        .clone(),
+                    _ => format!("the caseload server at {}", self.socket.display()),
+                }
+            }
+
+            $(
+                fn $name(&self $(, $arg: $crate::store::api::arg_ty!($mode $ty))* $(, $actor: &Actor)?) -> StoreResult<$ret> {
+                    // The server stamps the session's actor; none is sent.
+                    $( let _ = $actor; )?
+                    let request = Request::$Variant { $( $arg: $crate::store::api::own!($mode $arg) ),* };
+                    match self.call(request)? {
+                        Response::Answer(Answer::$Variant(v)) => Ok(v),
+                        other => Err(unexpected(other)),
+                    }
+                }
+            )*
+
+            fn subscribe(&self) -> Option<Receiver<Change>> {
+                let (tx, rx) = mpsc::channel();
+                let socket = self.socket.clone();
+                let credentials = Arc::clone(&self.credentials);
+                // Subscribe before returning, so that every change saved after this
+                // call is announced; only reconnections happen in the background.
+                let first = subscribed_connection(&socket, &credentials);
+                std::thread::Builder::new()
+                    .name("caseload-notices".into())
+                    .spawn(move || follow_notices(&socket, &credentials, &tx, first))
+                    .ok()?;
+                Some(rx)
+            }
+
+            fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
+                let pin = pin.to_string();
+                let request = Request::SignIn {
+                    staff,
+                    pin: super::protocol::Pin(pin.clone()),
+                };
+                match self.call(request)? {
+                    Response::SignedIn(rec) => {
+                        *lock(&self.credentials) = Some((staff, pin));
+                        Ok(Some(rec))
+                    }
+                    other => Err(unexpected(other)),
+                }
+            }
         }
     };
 }
 
-fn done(r: Response) -> StoreResult<()> {
-    match r {
-        Response::Done => Ok(()),
-        other => Err(unexpected(other)),
-    }
-}
-
-fn limit(n: usize) -> u64 {
-    u64::try_from(n).unwrap_or(u64::MAX)
-}
-
-impl Store for RemoteStore {
-    fn location(&self) -> String {
-        if let Some(l) = self.location.get() {
-            return l.clone();
-        }
-        match self.call(Request::Location) {
-            Ok(Response::Location(l)) => self
-                .location
-                .get_or_init(|| format!("{l} (via {})", self.socket.display()))
-                .clone(),
-            _ => format!("the caseload server at {}", self.socket.display()),
-        }
-    }
-    fn counts(&self) -> StoreResult<Counts> {
-        expect!(self, Request::Counts, Counts)
-    }
-    fn settings(&self) -> StoreResult<Settings> {
-        expect!(self, Request::Settings, Settings)
-    }
-    fn save_settings(&self, settings: &Settings, actor: &Actor) -> StoreResult<()> {
-        done(self.call(Request::SaveSettings {
-            settings: settings.clone(),
-            actor: actor.clone(),
-        })?)
-    }
-    fn create_staff(&self, staff: Staff, actor: &Actor) -> StoreResult<Record<Staff>> {
-        let actor = actor.clone();
-        expect!(self, Request::CreateStaff { staff, actor }, Staff)
-    }
-    fn update_staff(&self, staff: &Record<Staff>, actor: &Actor) -> StoreResult<Record<Staff>> {
-        let (staff, actor) = (staff.clone(), actor.clone());
-        expect!(self, Request::UpdateStaff { staff, actor }, Staff)
-    }
-    fn staff(&self, id: StaffId) -> StoreResult<Record<Staff>> {
-        expect!(self, Request::Staff(id), Staff)
-    }
-    fn list_staff(&self) -> StoreResult<Vec<Record<Staff>>> {
-        expect!(self, Request::ListStaff, StaffList)
-    }
-    fn create_peer(&self, peer: Peer, actor: &Actor) -> StoreResult<Record<Peer>> {
-        let actor = actor.clone();
-        expect!(self, Request::CreatePeer { peer, actor }, Peer)
-    }
-    fn update_peer(&self, peer: &Record<Peer>, actor: &Actor) -> StoreResult<Record<Peer>> {
-        let (peer, actor) = (peer.clone(), actor.clone());
-        expect!(self, Request::UpdatePeer { peer, actor }, Peer)
-    }
-    fn delete_peer(&self, id: PeerId, actor: &Actor) -> StoreResult<()> {
-        let actor = actor.clone();
-        done(self.call(Request::DeletePeer { id, actor })?)
-    }
-    fn peer(&self, id: PeerId) -> StoreResult<Record<Peer>> {
-        expect!(self, Request::Peer(id), Peer)
-    }
-    fn list_peers(&self) -> StoreResult<Vec<Record<Peer>>> {
-        expect!(self, Request::ListPeers, Peers)
-    }
-    fn create_goal(&self, goal: Goal, actor: &Actor) -> StoreResult<Record<Goal>> {
-        let actor = actor.clone();
-        expect!(self, Request::CreateGoal { goal, actor }, Goal)
-    }
-    fn update_goal(&self, goal: &Record<Goal>, actor: &Actor) -> StoreResult<Record<Goal>> {
-        let (goal, actor) = (goal.clone(), actor.clone());
-        expect!(self, Request::UpdateGoal { goal, actor }, Goal)
-    }
-    fn delete_goal(&self, id: GoalId, actor: &Actor) -> StoreResult<()> {
-        let actor = actor.clone();
-        done(self.call(Request::DeleteGoal { id, actor })?)
-    }
-    fn goal(&self, id: GoalId) -> StoreResult<Record<Goal>> {
-        expect!(self, Request::Goal(id), Goal)
-    }
-    fn goals_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<Goal>>> {
-        expect!(self, Request::GoalsForPeer(peer), Goals)
-    }
-    fn goals_due_for_review(&self, date: NaiveDate) -> StoreResult<Vec<Record<Goal>>> {
-        expect!(self, Request::GoalsDueForReview(date), Goals)
-    }
-    fn create_checkin(&self, checkin: CheckIn, actor: &Actor) -> StoreResult<Record<CheckIn>> {
-        let actor = actor.clone();
-        expect!(self, Request::CreateCheckIn { checkin, actor }, CheckIn)
-    }
-    fn create_checkins(
-        &self,
-        checkins: Vec<CheckIn>,
-        actor: &Actor,
-    ) -> StoreResult<Vec<Record<CheckIn>>> {
-        let actor = actor.clone();
-        expect!(self, Request::CreateCheckIns { checkins, actor }, CheckIns)
-    }
-    fn update_checkin(
-        &self,
-        checkin: &Record<CheckIn>,
-        actor: &Actor,
-    ) -> StoreResult<Record<CheckIn>> {
-        let (checkin, actor) = (checkin.clone(), actor.clone());
-        expect!(self, Request::UpdateCheckIn { checkin, actor }, CheckIn)
-    }
-    fn delete_checkin(&self, id: CheckInId, actor: &Actor) -> StoreResult<()> {
-        let actor = actor.clone();
-        done(self.call(Request::DeleteCheckIn { id, actor })?)
-    }
-    fn checkin(&self, id: CheckInId) -> StoreResult<Record<CheckIn>> {
-        expect!(self, Request::CheckIn(id), CheckIn)
-    }
-    fn recent_checkins(&self, peer: PeerId, n: usize) -> StoreResult<Vec<Record<CheckIn>>> {
-        let limit = limit(n);
-        expect!(self, Request::RecentCheckIns { peer, limit }, CheckIns)
-    }
-    fn checkins_for_peer_between(
-        &self,
-        peer: PeerId,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<Vec<Record<CheckIn>>> {
-        expect!(
-            self,
-            Request::CheckInsForPeerBetween { peer, from, to },
-            CheckIns
-        )
-    }
-    fn checkins_on(&self, date: NaiveDate) -> StoreResult<Vec<Record<CheckIn>>> {
-        expect!(self, Request::CheckInsOn(date), CheckIns)
-    }
-    fn checkins_for_goal(&self, goal: GoalId) -> StoreResult<Vec<Record<CheckIn>>> {
-        expect!(self, Request::CheckInsForGoal(goal), CheckIns)
-    }
-    fn last_checkins_before(
-        &self,
-        before: DateTime<Utc>,
-    ) -> StoreResult<HashMap<PeerId, Record<CheckIn>>> {
-        expect!(self, Request::LastCheckInsBefore(before), LastCheckIns)
-    }
-    fn followups_between(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> StoreResult<Vec<Record<CheckIn>>> {
-        expect!(self, Request::FollowupsBetween { from, to }, CheckIns)
-    }
-    fn checkins_page(
-        &self,
-        after: Option<CheckInId>,
-        n: usize,
-    ) -> StoreResult<Vec<Record<CheckIn>>> {
-        let limit = limit(n);
-        expect!(self, Request::CheckInsPage { after, limit }, CheckIns)
-    }
-    fn create_group(&self, group: Group, actor: &Actor) -> StoreResult<Record<Group>> {
-        let actor = actor.clone();
-        expect!(self, Request::CreateGroup { group, actor }, Group)
-    }
-    fn update_group(&self, group: &Record<Group>, actor: &Actor) -> StoreResult<Record<Group>> {
-        let (group, actor) = (group.clone(), actor.clone());
-        expect!(self, Request::UpdateGroup { group, actor }, Group)
-    }
-    fn group(&self, id: GroupId) -> StoreResult<Record<Group>> {
-        expect!(self, Request::Group(id), Group)
-    }
-    fn list_groups(&self) -> StoreResult<Vec<Record<Group>>> {
-        expect!(self, Request::ListGroups, Groups)
-    }
-    fn create_session(
-        &self,
-        session: GroupSession,
-        actor: &Actor,
-    ) -> StoreResult<Record<GroupSession>> {
-        let actor = actor.clone();
-        expect!(self, Request::CreateSession { session, actor }, Session)
-    }
-    fn update_session(
-        &self,
-        session: &Record<GroupSession>,
-        actor: &Actor,
-    ) -> StoreResult<Record<GroupSession>> {
-        let (session, actor) = (session.clone(), actor.clone());
-        expect!(self, Request::UpdateSession { session, actor }, Session)
-    }
-    fn delete_session(&self, id: SessionId, actor: &Actor) -> StoreResult<()> {
-        let actor = actor.clone();
-        done(self.call(Request::DeleteSession { id, actor })?)
-    }
-    fn session(&self, id: SessionId) -> StoreResult<Record<GroupSession>> {
-        expect!(self, Request::Session(id), Session)
-    }
-    fn sessions_for_group(&self, group: GroupId) -> StoreResult<Vec<Record<GroupSession>>> {
-        expect!(self, Request::SessionsForGroup(group), Sessions)
-    }
-    fn sessions_on(&self, date: NaiveDate) -> StoreResult<Vec<Record<GroupSession>>> {
-        expect!(self, Request::SessionsOn(date), Sessions)
-    }
-    fn sessions_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<GroupSession>>> {
-        expect!(self, Request::SessionsForPeer(peer), Sessions)
-    }
-    fn sessions_page(
-        &self,
-        after: Option<SessionId>,
-        n: usize,
-    ) -> StoreResult<Vec<Record<GroupSession>>> {
-        let limit = limit(n);
-        expect!(self, Request::SessionsPage { after, limit }, Sessions)
-    }
-    fn import(&self, snapshot: Snapshot, actor: &Actor) -> StoreResult<Counts> {
-        // A served store always has its admin, so it is never empty: say so
-        // before sending what may be hundreds of megabytes.
-        let existing = self.counts()?;
-        if existing != Counts::default() {
-            return Err(StoreError::Refused(format!(
-                "import goes into an empty store, but the store served at {} already holds {} staff, {} peers and {} check-ins; import into a new --data-dir while no server runs for it",
-                self.socket.display(),
-                existing.staff,
-                existing.peers,
-                existing.checkins
-            )));
-        }
-        let actor = actor.clone();
-        expect!(self, Request::Import { snapshot, actor }, Counts)
-    }
-
-    fn subscribe(&self) -> Option<Receiver<Change>> {
-        let (tx, rx) = mpsc::channel();
-        let socket = self.socket.clone();
-        let credentials = Arc::clone(&self.credentials);
-        // Subscribe before returning, so that every change saved after this
-        // call is announced; only reconnections happen in the background.
-        let first = subscribed_connection(&socket, &credentials);
-        std::thread::Builder::new()
-            .name("caseload-notices".into())
-            .spawn(move || follow_notices(&socket, &credentials, &tx, first))
-            .ok()?;
-        Some(rx)
-    }
-
-    fn record_event(&self, event: AuditEvent, actor: &Actor) -> StoreResult<()> {
-        let ends_session = matches!(event, AuditEvent::Locked | AuditEvent::SignedOut);
-        let actor = actor.clone();
-        done(self.call(Request::RecordEvent { event, actor })?)?;
-        if ends_session {
-            // A locked session must not sign itself in again on reconnect.
-            *lock(&self.credentials) = None;
-        }
-        Ok(())
-    }
-
-    fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
-        expect!(self, Request::Audit(filter.clone()), Audit)
-    }
-
-    fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
-        let pin = pin.to_string();
-        let rec = expect!(
-            self,
-            Request::SignIn {
-                staff,
-                pin: super::protocol::Pin(pin.clone())
-            },
-            SignedIn
-        )?;
-        *lock(&self.credentials) = Some((staff, pin));
-        Ok(Some(rec))
-    }
-}
+crate::store::api::store_api!(define_client);
 
 /// Reads notices on a connection of its own and forwards them to `tx`;
 /// after losing the server, keeps reconnecting for a while and then tells
@@ -652,8 +464,12 @@ pub fn open(dir: &Path) -> Result<Opened, StoreError> {
     match SledStore::open(dir) {
         Ok(s) => {
             let rolled_back_import = s.rolled_back_import();
+            // No server: this process is the service, so it authorizes and
+            // audits the way a server would, for the staff member who signs
+            // in on it.
+            let guarded = crate::ops::access::Authorized::local(s, crate::ops::os_login());
             Ok(Opened {
-                store: Arc::new(s),
+                store: Arc::new(guarded),
                 served_by: None,
                 rolled_back_import,
             })

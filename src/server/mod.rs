@@ -18,7 +18,6 @@
 //! once any staff member has one; see `docs/server.md`.
 
 pub mod client;
-mod forward;
 pub mod protocol;
 pub mod serve;
 mod unix;

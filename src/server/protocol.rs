@@ -22,22 +22,20 @@
 //! [`PROTOCOL`]; any change to those enums (postcard is not
 //! self-describing) must bump it.
 
-use std::collections::HashMap;
 use std::io::{self, Read};
 use std::os::unix::net::UnixStream;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::validate::FieldError;
-use crate::model::{
-    Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId, Record,
-    SessionId, Settings, Staff, StaffId, ValidationError,
-};
-use crate::store::{AuditEntry, AuditEvent, AuditFilter, Change, Counts, Snapshot, StoreError};
+#[allow(unused_imports)] // the types the declaration names
+use crate::store::api::prelude::*;
+use crate::model::ValidationError;
+use crate::store::api::{Class, Operation};
+use crate::store::{Change, Store, StoreError};
 
 /// The protocol this build speaks.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 /// First bytes of every [`Hello`], so a stray program is told apart.
 pub const MAGIC: [u8; 8] = *b"caseload";
 /// Largest request a server reads.
@@ -80,193 +78,81 @@ pub struct HelloReply {
     pub message: String,
 }
 
-/// A request: one per [`Store`](crate::store::Store) method, plus sign-in
-/// and subscription. Actors sent by clients are advisory: the server
-/// stamps changes with the signed-in staff member and the OS login it
-/// reads from the socket.
-#[allow(missing_docs)] // each variant is the Store method of the same name
-#[allow(clippy::large_enum_variant)] // decoded once and handled: boxing buys nothing
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub enum Request {
-    Location,
-    Counts,
-    Settings,
-    SaveSettings {
-        settings: Settings,
-        actor: Actor,
-    },
-    CreateStaff {
-        staff: Staff,
-        actor: Actor,
-    },
-    UpdateStaff {
-        staff: Record<Staff>,
-        actor: Actor,
-    },
-    Staff(StaffId),
-    ListStaff,
-    CreatePeer {
-        peer: Peer,
-        actor: Actor,
-    },
-    UpdatePeer {
-        peer: Record<Peer>,
-        actor: Actor,
-    },
-    DeletePeer {
-        id: PeerId,
-        actor: Actor,
-    },
-    Peer(PeerId),
-    ListPeers,
-    CreateGoal {
-        goal: Goal,
-        actor: Actor,
-    },
-    UpdateGoal {
-        goal: Record<Goal>,
-        actor: Actor,
-    },
-    DeleteGoal {
-        id: GoalId,
-        actor: Actor,
-    },
-    Goal(GoalId),
-    GoalsForPeer(PeerId),
-    GoalsDueForReview(NaiveDate),
-    CreateCheckIn {
-        checkin: CheckIn,
-        actor: Actor,
-    },
-    CreateCheckIns {
-        checkins: Vec<CheckIn>,
-        actor: Actor,
-    },
-    UpdateCheckIn {
-        checkin: Record<CheckIn>,
-        actor: Actor,
-    },
-    DeleteCheckIn {
-        id: CheckInId,
-        actor: Actor,
-    },
-    CheckIn(CheckInId),
-    RecentCheckIns {
-        peer: PeerId,
-        limit: u64,
-    },
-    CheckInsForPeerBetween {
-        peer: PeerId,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    },
-    CheckInsOn(NaiveDate),
-    CheckInsForGoal(GoalId),
-    LastCheckInsBefore(DateTime<Utc>),
-    FollowupsBetween {
-        from: NaiveDate,
-        to: NaiveDate,
-    },
-    CheckInsPage {
-        after: Option<CheckInId>,
-        limit: u64,
-    },
-    CreateGroup {
-        group: Group,
-        actor: Actor,
-    },
-    UpdateGroup {
-        group: Record<Group>,
-        actor: Actor,
-    },
-    Group(GroupId),
-    ListGroups,
-    CreateSession {
-        session: GroupSession,
-        actor: Actor,
-    },
-    UpdateSession {
-        session: Record<GroupSession>,
-        actor: Actor,
-    },
-    DeleteSession {
-        id: SessionId,
-        actor: Actor,
-    },
-    Session(SessionId),
-    SessionsForGroup(GroupId),
-    SessionsOn(NaiveDate),
-    SessionsForPeer(PeerId),
-    SessionsPage {
-        after: Option<SessionId>,
-        limit: u64,
-    },
-    Import {
-        snapshot: Snapshot,
-        actor: Actor,
-    },
-    RecordEvent {
-        event: AuditEvent,
-        actor: Actor,
-    },
-    Audit(AuditFilter),
-    /// Sign this connection in.
-    SignIn {
-        staff: StaffId,
-        pin: Pin,
-    },
-    /// Turn this connection into a stream of [`Response::Notice`]s.
-    Subscribe,
+/// The wire requests and answers, generated from the declaration.
+macro_rules! define_wire {
+    ($(
+        $(#[$m:meta])*
+        $Variant:ident $name:ident ( $( $mode:ident $arg:ident : $ty:ty ),* ) $( by $actor:ident )? -> $ret:ty
+            => $class:ident, $perm:ident, $ident:ident, [ $( $bound:ident $barg:ident ),* ], [ $( $custom:ident )? ];
+    )*) => {
+        /// A request: one per store operation (generated from
+        /// [`store_api!`](crate::store::api)), plus sign-in and
+        /// subscription. Requests carry no actor: the server stamps every
+        /// change with the session's signed-in staff member and the OS
+        /// login it reads from the socket.
+        #[allow(missing_docs)] // each field is the argument of the same name
+        #[allow(clippy::large_enum_variant)] // decoded once and handled: boxing buys nothing
+        #[derive(Debug, Clone, Serialize, Deserialize)]
+        pub enum Request {
+            $( $(#[$m])* $Variant { $( $arg: $ty ),* }, )*
+            /// Where the store lives.
+            Location,
+            /// Sign this connection in.
+            SignIn {
+                staff: StaffId,
+                pin: Pin,
+            },
+            /// Turn this connection into a stream of [`Response::Notice`]s.
+            Subscribe,
+        }
+
+        /// What a store operation returned: one variant per operation.
+        #[allow(missing_docs)] // each variant carries what the operation of the same name returns
+        #[allow(clippy::large_enum_variant)] // built once, encoded, dropped: boxing buys nothing
+        #[derive(Debug, Clone, Serialize, Deserialize)]
+        pub enum Answer {
+            $( $Variant($ret), )*
+        }
+
+        impl Request {
+            /// The store operation it asks for (none for location, sign-in
+            /// and subscription).
+            pub fn operation(&self) -> Option<Operation> {
+                match self {
+                    $( Request::$Variant { .. } => Some(Operation::$Variant), )*
+                    Request::Location | Request::SignIn { .. } | Request::Subscribe => None,
+                }
+            }
+
+            /// Runs it on `store` (the server's authorizing wrapper):
+            /// the server's whole dispatch. `actor` is what the wrapper
+            /// replaces with the session's.
+            pub fn apply(self, store: &dyn Store, actor: &Actor) -> Result<Answer, StoreError> {
+                let _ = actor;
+                match self {
+                    $( Request::$Variant { $( $arg ),* } => Ok(Answer::$Variant(
+                        store.$name($( $crate::store::api::pass!($mode $arg) ),* $(, $crate::store::api::actor_arg!($actor, actor))?)?,
+                    )), )*
+                    Request::Location | Request::SignIn { .. } | Request::Subscribe => Err(
+                        StoreError::Refused("out of place here".into()),
+                    ),
+                }
+            }
+        }
+    };
 }
+
+crate::store::api::store_api!(define_wire);
 
 impl Request {
     /// True if sending it twice does no harm: a read. Only these are
     /// resent after a lost connection; a write may have been saved before
     /// the connection dropped, so resending could save it twice.
     pub fn is_read(&self) -> bool {
-        matches!(
-            self,
-            Request::Location
-                | Request::Counts
-                | Request::Settings
-                | Request::Staff(_)
-                | Request::ListStaff
-                | Request::Peer(_)
-                | Request::ListPeers
-                | Request::Goal(_)
-                | Request::GoalsForPeer(_)
-                | Request::GoalsDueForReview(_)
-                | Request::CheckIn(_)
-                | Request::RecentCheckIns { .. }
-                | Request::CheckInsForPeerBetween { .. }
-                | Request::CheckInsOn(_)
-                | Request::CheckInsForGoal(_)
-                | Request::LastCheckInsBefore(_)
-                | Request::FollowupsBetween { .. }
-                | Request::CheckInsPage { .. }
-                | Request::Group(_)
-                | Request::ListGroups
-                | Request::Session(_)
-                | Request::SessionsForGroup(_)
-                | Request::SessionsOn(_)
-                | Request::SessionsForPeer(_)
-                | Request::SessionsPage { .. }
-                | Request::Audit(_)
-        )
-    }
-
-    /// True for what a session may ask before signing in on a store that
-    /// requires it: enough to show a sign-in screen (who the staff are,
-    /// the organization's name), nothing about peers.
-    pub fn allowed_before_sign_in(&self) -> bool {
-        matches!(
-            self,
-            Request::Location
-                | Request::Settings
-                | Request::Staff(_)
-                | Request::ListStaff
-                | Request::SignIn { .. }
-        )
+        match self.operation() {
+            Some(op) => op.class() == Class::Read,
+            None => matches!(self, Request::Location),
+        }
     }
 }
 
@@ -282,29 +168,15 @@ impl std::fmt::Debug for Pin {
     }
 }
 
-/// An answer. Each request has one matching variant, or `Error`.
-#[allow(missing_docs)] // each variant carries what the Store method returns
+/// An answer: a store operation's result, or one of the session's own.
 #[allow(clippy::large_enum_variant)] // built once, encoded, dropped: boxing buys nothing
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Response {
-    Done,
+    /// What the operation returned.
+    Answer(Answer),
+    /// Where the store lives.
     Location(String),
-    Counts(Counts),
-    Settings(Settings),
-    Staff(Record<Staff>),
-    StaffList(Vec<Record<Staff>>),
-    Peer(Record<Peer>),
-    Peers(Vec<Record<Peer>>),
-    Goal(Record<Goal>),
-    Goals(Vec<Record<Goal>>),
-    CheckIn(Record<CheckIn>),
-    CheckIns(Vec<Record<CheckIn>>),
-    LastCheckIns(HashMap<PeerId, Record<CheckIn>>),
-    Group(Record<Group>),
-    Groups(Vec<Record<Group>>),
-    Session(Record<GroupSession>),
-    Sessions(Vec<Record<GroupSession>>),
-    Audit(Vec<AuditEntry>),
+    /// Signed in as this staff member (no PIN hash).
     SignedIn(Record<Staff>),
     /// The subscription is on; notices follow.
     Subscribed,
@@ -312,6 +184,7 @@ pub enum Response {
     Notice(Change),
     /// Nothing changed; the server checks the subscriber is still there.
     Ping,
+    /// The request failed or was refused.
     Error(WireError),
 }
 
@@ -601,12 +474,9 @@ mod tests {
 
     #[test]
     fn reads_are_resendable_and_writes_are_not() {
-        assert!(Request::ListPeers.is_read());
-        assert!(!Request::CreateCheckIns {
-            checkins: vec![],
-            actor: Actor::login("x")
-        }
-        .is_read());
+        assert!(Request::ListPeers {}.is_read());
+        assert!(!Request::CreateCheckIns { checkins: vec![] }.is_read());
+        assert!(Request::Location.is_read());
         let sign_in = Request::SignIn {
             staff: StaffId::new(1),
             pin: Pin("1234".into()),

@@ -22,11 +22,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::model::{Actor, Record, Staff, StaffId};
-use crate::ops::auth::{
-    self, admin_can_sign_in, hide_pin, require, staff_require_sign_in, Permission, Throttle,
-};
-use crate::store::{AuditEvent, SledStore, Store, StoreError, StoreResult};
+use crate::model::Actor;
+use crate::ops::access::{not_signed_in, Authorized, Who};
+use crate::ops::auth::{self, admin_can_sign_in, hide_pin, Throttle};
+use crate::store::{SledStore, Store, StoreError, StoreResult};
 
 use super::protocol::{
     decode, encode, read_frame, write_frame, FrameError, Hello, HelloReply, Request, Response,
@@ -326,10 +325,7 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
     }
     let _ = stream.set_read_timeout(None);
 
-    let mut session = Session {
-        login: unix::peer_uid(stream).map(unix::user_name),
-        signed_in: None,
-    };
+    let mut session = Session::new(shared, unix::peer_uid(stream).map(unix::user_name));
     loop {
         if shared.stopping.load(Ordering::SeqCst) {
             return;
@@ -361,7 +357,7 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
             }
         };
         if matches!(request, Request::Subscribe) {
-            match session.who(shared) {
+            match session.store.who() {
                 Ok(Who::Nobody) => {
                     let _ = send(stream, &Response::Error((&not_signed_in()).into()));
                     continue;
@@ -426,256 +422,42 @@ fn stream_notices(shared: &Shared, stream: &UnixStream) {
     }
 }
 
-fn not_signed_in() -> StoreError {
-    StoreError::Denied {
-        reason: "sign in first: staff on this store have PINs (give --staff NAME and the PIN in CASELOAD_PIN, or sign in on the sign-in screen)".into(),
-        retry_after_secs: None,
-    }
+/// One connection's state: the authorizing layer over the shared store
+/// (`ops::access::Authorized`), bound to the client's OS login as the
+/// kernel reports it and, once signed in, to its staff member. Every
+/// request goes through it; the dispatch itself is generated from the
+/// declaration (`Request::apply`).
+struct Session<'a> {
+    login: String,
+    store: Authorized<&'a SledStore>,
 }
 
-/// Who is asking, for one request.
-enum Who {
-    /// No staff member has a PIN: the store is open to whoever can reach
-    /// the socket (the single-user set-up; the server refuses to start
-    /// that way, but PINs can later be removed).
-    Open,
-    /// A signed-in, active staff member.
-    Staff(Box<Record<Staff>>),
-    /// Sign-in is required and this connection has not.
-    Nobody,
-}
-
-/// One connection's state.
-struct Session {
-    /// The OS login of the client process, read from the kernel.
-    login: Option<String>,
-    /// Who signed in on this connection.
-    signed_in: Option<StaffId>,
-}
-
-impl Session {
-    fn who(&mut self, shared: &Shared) -> StoreResult<Who> {
-        if let Some(id) = self.signed_in {
-            let rec = shared.store.staff(id)?;
-            if rec.active {
-                return Ok(Who::Staff(Box::new(rec)));
-            }
-            self.signed_in = None;
-            return Err(StoreError::Denied {
-                reason: format!("the account of {} was deactivated", rec.name),
-                retry_after_secs: None,
-            });
-        }
-        if staff_require_sign_in(&shared.store.list_staff()?) {
-            Ok(Who::Nobody)
-        } else {
-            Ok(Who::Open)
-        }
-    }
-
-    fn login_or(&self, claimed: &str) -> String {
-        self.login.clone().unwrap_or_else(|| claimed.to_string())
-    }
-
-    /// The actor a change is stamped with: the signed-in staff member (or,
-    /// on an open store, the one the client names) and the kernel's login.
-    fn actor(&self, who: &Who, claimed: &Actor) -> Actor {
-        let login = self.login_or(&claimed.login);
-        match who {
-            Who::Staff(rec) => Actor::staff(rec.id, login),
-            Who::Open | Who::Nobody => Actor {
-                staff: claimed.staff,
-                login,
-            },
+impl<'a> Session<'a> {
+    fn new(shared: &'a Shared, login: Option<String>) -> Self {
+        let login = login.unwrap_or_else(|| "unknown".to_string());
+        Session {
+            store: Authorized::served(&shared.store, login.clone()),
+            login,
         }
     }
 
     fn handle(&mut self, shared: &Shared, request: Request) -> StoreResult<Response> {
-        let store = &shared.store;
-        if let Request::SignIn { staff, pin } = request {
-            let login = self.login_or("unknown");
-            self.signed_in = None;
-            let mut rec = auth::verify_pin(store, &shared.throttle, staff, &pin.0, &login)?;
-            self.signed_in = Some(rec.id);
-            hide_pin(&mut rec);
-            return Ok(Response::SignedIn(rec));
+        match request {
+            Request::SignIn { staff, pin } => {
+                self.store.leave_session();
+                let mut rec =
+                    auth::verify_pin(&shared.store, &shared.throttle, staff, &pin.0, &self.login)?;
+                self.store.enter_session(rec.id);
+                hide_pin(&mut rec);
+                Ok(Response::SignedIn(rec))
+            }
+            Request::Location => Ok(Response::Location(self.store.location())),
+            Request::Subscribe => Err(StoreError::Refused("out of place here".into())),
+            other => {
+                // The actor passed here is replaced by the session's.
+                let placeholder = Actor::login(self.login.clone());
+                Ok(Response::Answer(other.apply(&self.store, &placeholder)?))
+            }
         }
-        let who = self.who(shared)?;
-        if matches!(who, Who::Nobody) && !request.allowed_before_sign_in() {
-            return Err(not_signed_in());
-        }
-        let permit = |p: Permission| -> StoreResult<()> {
-            match &who {
-                Who::Staff(rec) => require(rec, p).map_err(StoreError::from),
-                _ => Ok(()),
-            }
-        };
-        Ok(match request {
-            Request::SignIn { .. } | Request::Subscribe => {
-                return Err(StoreError::Refused("out of place here".into()))
-            }
-            Request::Location => Response::Location(store.location()),
-            Request::Counts => Response::Counts(store.counts()?),
-            Request::Settings => Response::Settings(store.settings()?),
-            Request::SaveSettings { settings, actor } => {
-                permit(Permission::ChangeSettings)?;
-                store.save_settings(&settings, &self.actor(&who, &actor))?;
-                Response::Done
-            }
-            Request::CreateStaff { mut staff, actor } => {
-                permit(Permission::ManageStaff)?;
-                if staff.pin_hash.as_deref() == Some(auth::HIDDEN_PIN) {
-                    staff.pin_hash = None;
-                }
-                let mut rec = store.create_staff(staff, &self.actor(&who, &actor))?;
-                hide_pin(&mut rec);
-                Response::Staff(rec)
-            }
-            Request::UpdateStaff { mut staff, actor } => {
-                let stored = store.staff(staff.id)?;
-                if staff.pin_hash.as_deref() == Some(auth::HIDDEN_PIN) {
-                    staff.pin_hash = stored.pin_hash.clone();
-                }
-                if let Who::Staff(me) = &who {
-                    let own_pin_only = me.id == staff.id
-                        && same_but_pin(&stored.data, &staff.data)
-                        && staff.pin_hash.as_deref().is_some_and(auth::usable_hash);
-                    if !own_pin_only {
-                        permit(Permission::ManageStaff)?;
-                    }
-                    auth::keeps_an_admin(&store.list_staff()?, &staff)?;
-                }
-                let mut rec = store.update_staff(&staff, &self.actor(&who, &actor))?;
-                hide_pin(&mut rec);
-                Response::Staff(rec)
-            }
-            Request::Staff(id) => {
-                let mut rec = store.staff(id)?;
-                hide_pin(&mut rec);
-                Response::Staff(rec)
-            }
-            Request::ListStaff => {
-                let mut list = store.list_staff()?;
-                list.iter_mut().for_each(hide_pin);
-                Response::StaffList(list)
-            }
-            Request::CreatePeer { peer, actor } => {
-                Response::Peer(store.create_peer(peer, &self.actor(&who, &actor))?)
-            }
-            Request::UpdatePeer { peer, actor } => {
-                Response::Peer(store.update_peer(&peer, &self.actor(&who, &actor))?)
-            }
-            Request::DeletePeer { id, actor } => {
-                store.delete_peer(id, &self.actor(&who, &actor))?;
-                Response::Done
-            }
-            Request::Peer(id) => Response::Peer(store.peer(id)?),
-            Request::ListPeers => Response::Peers(store.list_peers()?),
-            Request::CreateGoal { goal, actor } => {
-                Response::Goal(store.create_goal(goal, &self.actor(&who, &actor))?)
-            }
-            Request::UpdateGoal { goal, actor } => {
-                Response::Goal(store.update_goal(&goal, &self.actor(&who, &actor))?)
-            }
-            Request::DeleteGoal { id, actor } => {
-                store.delete_goal(id, &self.actor(&who, &actor))?;
-                Response::Done
-            }
-            Request::Goal(id) => Response::Goal(store.goal(id)?),
-            Request::GoalsForPeer(p) => Response::Goals(store.goals_for_peer(p)?),
-            Request::GoalsDueForReview(d) => Response::Goals(store.goals_due_for_review(d)?),
-            Request::CreateCheckIn { checkin, actor } => {
-                Response::CheckIn(store.create_checkin(checkin, &self.actor(&who, &actor))?)
-            }
-            Request::CreateCheckIns { checkins, actor } => {
-                Response::CheckIns(store.create_checkins(checkins, &self.actor(&who, &actor))?)
-            }
-            Request::UpdateCheckIn { checkin, actor } => {
-                Response::CheckIn(store.update_checkin(&checkin, &self.actor(&who, &actor))?)
-            }
-            Request::DeleteCheckIn { id, actor } => {
-                store.delete_checkin(id, &self.actor(&who, &actor))?;
-                Response::Done
-            }
-            Request::CheckIn(id) => Response::CheckIn(store.checkin(id)?),
-            Request::RecentCheckIns { peer, limit } => Response::CheckIns(
-                store.recent_checkins(peer, usize::try_from(limit).unwrap_or(usize::MAX))?,
-            ),
-            Request::CheckInsForPeerBetween { peer, from, to } => {
-                Response::CheckIns(store.checkins_for_peer_between(peer, from, to)?)
-            }
-            Request::CheckInsOn(d) => Response::CheckIns(store.checkins_on(d)?),
-            Request::CheckInsForGoal(g) => Response::CheckIns(store.checkins_for_goal(g)?),
-            Request::LastCheckInsBefore(t) => {
-                Response::LastCheckIns(store.last_checkins_before(t)?)
-            }
-            Request::FollowupsBetween { from, to } => {
-                Response::CheckIns(store.followups_between(from, to)?)
-            }
-            Request::CheckInsPage { after, limit } => Response::CheckIns(
-                store.checkins_page(after, usize::try_from(limit).unwrap_or(usize::MAX))?,
-            ),
-            Request::CreateGroup { group, actor } => {
-                Response::Group(store.create_group(group, &self.actor(&who, &actor))?)
-            }
-            Request::UpdateGroup { group, actor } => {
-                Response::Group(store.update_group(&group, &self.actor(&who, &actor))?)
-            }
-            Request::Group(id) => Response::Group(store.group(id)?),
-            Request::ListGroups => Response::Groups(store.list_groups()?),
-            Request::CreateSession { session, actor } => {
-                Response::Session(store.create_session(session, &self.actor(&who, &actor))?)
-            }
-            Request::UpdateSession { session, actor } => {
-                Response::Session(store.update_session(&session, &self.actor(&who, &actor))?)
-            }
-            Request::DeleteSession { id, actor } => {
-                store.delete_session(id, &self.actor(&who, &actor))?;
-                Response::Done
-            }
-            Request::Session(id) => Response::Session(store.session(id)?),
-            Request::SessionsForGroup(g) => Response::Sessions(store.sessions_for_group(g)?),
-            Request::SessionsOn(d) => Response::Sessions(store.sessions_on(d)?),
-            Request::SessionsForPeer(p) => Response::Sessions(store.sessions_for_peer(p)?),
-            Request::SessionsPage { after, limit } => Response::Sessions(
-                store.sessions_page(after, usize::try_from(limit).unwrap_or(usize::MAX))?,
-            ),
-            Request::Import { snapshot, actor } => {
-                permit(Permission::ManageStaff)?;
-                Response::Counts(store.import(snapshot, &self.actor(&who, &actor))?)
-            }
-            Request::RecordEvent { event, actor } => {
-                if !event.reportable_by_client() {
-                    return Err(StoreError::Denied {
-                        reason: format!(
-                            "only the server records \"{event}\"; a client may report opening records, locking, signing out and exporting"
-                        ),
-                        retry_after_secs: None,
-                    });
-                }
-                if matches!(event, AuditEvent::Exported { .. }) {
-                    permit(Permission::Export)?;
-                }
-                let ends_session = matches!(event, AuditEvent::Locked | AuditEvent::SignedOut);
-                store.record_event(event, &self.actor(&who, &actor))?;
-                if ends_session {
-                    self.signed_in = None;
-                }
-                Response::Done
-            }
-            Request::Audit(filter) => {
-                permit(Permission::ReadAudit)?;
-                Response::Audit(store.audit(&filter)?)
-            }
-        })
     }
-}
-
-/// True if two staff records differ at most in their PIN.
-fn same_but_pin(a: &Staff, b: &Staff) -> bool {
-    let mut a = a.clone();
-    let mut b = b.clone();
-    a.pin_hash = None;
-    b.pin_hash = None;
-    a == b
 }

@@ -90,6 +90,34 @@ pub enum AuditEvent {
         /// Where it went ("standard output", a file name).
         to: String,
     },
+    /// A read returned several peers' records (the roster, a day's
+    /// check-ins, attendance), recorded by the layer that served it.
+    Read {
+        /// The operation ("list_peers", "checkins_on").
+        what: String,
+        /// The peers whose records it returned, each once.
+        peers: Vec<PeerId>,
+    },
+    /// An operation was refused for the session's role (or because it had
+    /// not signed in).
+    Refused {
+        /// The operation ("checkins_page").
+        operation: String,
+        /// Why, as the session was told.
+        reason: String,
+        /// The peer it was about, if one.
+        peer: Option<PeerId>,
+    },
+    /// A check-in was credited to a staff member other than the one
+    /// signed in (a permission of supervisors and admins).
+    Credited {
+        /// The check-in, as printed.
+        checkin: String,
+        /// Its peer.
+        peer: PeerId,
+        /// The staff member credited.
+        staff: StaffId,
+    },
 }
 
 impl AuditEvent {
@@ -112,6 +140,7 @@ impl AuditEvent {
         match self {
             AuditEvent::SignedIn { staff } => Some(*staff),
             AuditEvent::SignInFailed { staff, .. } => *staff,
+            AuditEvent::Credited { staff, .. } => Some(*staff),
             AuditEvent::Created { kind, id, .. }
             | AuditEvent::Updated { kind, id, .. }
             | AuditEvent::Deleted { kind, id, .. }
@@ -153,6 +182,15 @@ impl fmt::Display for AuditEvent {
             AuditEvent::Locked => f.write_str("locked the session"),
             AuditEvent::SignedOut => f.write_str("signed out"),
             AuditEvent::Exported { to } => write!(f, "exported everything to {to}"),
+            AuditEvent::Read { what, peers } => {
+                write!(f, "read {what} ({} peers)", peers.len())
+            }
+            AuditEvent::Refused { operation, reason, .. } => {
+                write!(f, "refused {operation}: {reason}")
+            }
+            AuditEvent::Credited {
+                checkin, staff, ..
+            } => write!(f, "credited {checkin} to {staff}"),
         }
     }
 }

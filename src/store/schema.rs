@@ -11,7 +11,7 @@ use std::path::Path;
 use super::error::{StoreError, StoreResult};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Marks a sled database as a caseload store.
 pub(crate) const FORMAT_KEY: &[u8] = b"format";
@@ -24,8 +24,35 @@ pub(crate) const VERSION_KEY: &[u8] = b"schema_version";
 pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 
 /// The steps from each old version: `MIGRATIONS[0]` takes version 1 to 2.
-/// Version 1 is the first, so there are none yet.
-pub(crate) const MIGRATIONS: &[Migration] = &[];
+pub(crate) const MIGRATIONS: &[Migration] = &[add_void_fields];
+
+/// 1 → 2: check-ins and group sessions gained `voided` as their last field
+/// (a record is encoded with its data last), so an old record becomes a
+/// new one by one appended byte (postcard's `None`). Records that already
+/// read as version 2 are left alone, so an interrupted pass resumes safely.
+fn add_void_fields(db: &sled::Db) -> Result<(), String> {
+    use crate::model::{CheckIn, GroupSession};
+    use super::keys::{NAMES, T};
+    fn pass<E: crate::model::Entity>(db: &sled::Db, name: &str) -> Result<(), String> {
+        let tree = db.open_tree(name).map_err(|e| e.to_string())?;
+        for item in tree.iter() {
+            let (k, v) = item.map_err(|e| e.to_string())?;
+            if super::codec::decode::<crate::model::Record<E>>(&v, name).is_ok() {
+                continue;
+            }
+            let mut bytes = v.to_vec();
+            bytes.push(0);
+            super::codec::decode::<crate::model::Record<E>>(&bytes, name)
+                .map_err(|e| format!("{e} (key {k:?})"))?;
+            tree.insert(k, bytes).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+    pass::<CheckIn>(db, NAMES[T::CheckIns as usize])?;
+    pass::<GroupSession>(db, NAMES[T::Sessions as usize])?;
+    db.flush().map_err(|e| e.to_string())?;
+    Ok(())
+}
 
 /// Reads the version; `None` for a brand-new, empty database.
 ///

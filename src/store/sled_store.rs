@@ -12,6 +12,8 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use sled::{Transactional, Tree};
 
 use crate::model::ids::IdKind;
+use crate::model::validate::{Checker, MAX_NOTE_CHARS};
+use crate::model::Void;
 use crate::model::{
     Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer,
     PeerId, Record, SessionId, Settings, Staff, StaffId, ValidationError,
@@ -630,6 +632,60 @@ fn bump_count(tx: &[TransactionalTree], tree: T, by: i64) -> Result<(), Abort> {
     Ok(())
 }
 
+/// The void of a record about to be voided: refused if it already is, or
+/// if the reason is empty or too long (named as the field "reason").
+fn void_of(
+    current: &Option<Void>,
+    id: &str,
+    reason: String,
+    actor: &Actor,
+) -> StoreResult<Void> {
+    if let Some(v) = current {
+        return Err(StoreError::Refused(format!(
+            "{id} was already voided on {} ({})",
+            v.at.format("%Y-%m-%d"),
+            crate::text::escape_line(&v.reason)
+        )));
+    }
+    let mut c = Checker::new();
+    c.ensure(!reason.trim().is_empty(), "reason", "say why it is voided");
+    c.text("reason", &reason, MAX_NOTE_CHARS);
+    c.finish()?;
+    Ok(Void {
+        at: Utc::now(),
+        by: actor.clone(),
+        reason,
+    })
+}
+
+/// Kinds of record that can be voided.
+trait Voidable {
+    fn voided(&self) -> &Option<Void>;
+}
+impl Voidable for CheckIn {
+    fn voided(&self) -> &Option<Void> {
+        &self.voided
+    }
+}
+impl Voidable for GroupSession {
+    fn voided(&self) -> &Option<Void> {
+        &self.voided
+    }
+}
+
+impl SledStore {
+    /// What a plain update keeps of the void state: the stored one, when
+    /// the edit is based on the stored revision (otherwise the update is a
+    /// conflict anyway).
+    fn stored_void<E: Kept + Voidable>(&self, rec: &Record<E>) -> StoreResult<Option<Void>> {
+        match self.get::<E>(rec.id.raw()) {
+            Ok(cur) if cur.meta.revision == rec.meta.revision => Ok(cur.data.voided().clone()),
+            Ok(_) | Err(StoreError::NotFound { .. }) => Ok(rec.data.voided().clone()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 fn put_record<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<(), Abort> {
     let bytes = encode(rec).map_err(|detail| {
         abort(StoreError::Corrupt {
@@ -831,7 +887,19 @@ impl Store for SledStore {
         checkin: &Record<CheckIn>,
         actor: &Actor,
     ) -> StoreResult<Record<CheckIn>> {
-        self.update(checkin, actor)
+        let mut rec = checkin.clone();
+        rec.voided = self.stored_void(checkin)?;
+        self.update(&rec, actor)
+    }
+    fn void_checkin(
+        &self,
+        id: CheckInId,
+        reason: String,
+        actor: &Actor,
+    ) -> StoreResult<Record<CheckIn>> {
+        let mut rec: Record<CheckIn> = self.get(id.raw())?;
+        rec.voided = Some(void_of(&rec.voided, &rec.id.to_string(), reason, actor)?);
+        self.update(&rec, actor)
     }
     fn delete_checkin(&self, id: CheckInId, actor: &Actor) -> StoreResult<()> {
         self.delete::<CheckIn>(id.raw(), actor, |_| Ok(()))
@@ -876,10 +944,16 @@ impl Store for SledStore {
         for k in self.tree(T::Peers).iter().keys() {
             let k = k.map_err(|e| self.err(e))?;
             let end = key(&[&k, &time_key(&before)]);
-            if let Some(last) = ix.range(k.to_vec()..end).next_back() {
+            // The newest that was not voided (voids are rare: few steps).
+            for last in ix.range(k.to_vec()..end).rev() {
                 let mut found: Vec<Record<CheckIn>> = self.by_index(std::iter::once(last))?;
-                if let Some(c) = found.pop() {
-                    out.insert(c.peer, c);
+                match found.pop() {
+                    Some(c) if c.voided.is_none() => {
+                        out.insert(c.peer, c);
+                        break;
+                    }
+                    Some(_) => continue,
+                    None => break,
                 }
             }
         }
@@ -930,7 +1004,19 @@ impl Store for SledStore {
         session: &Record<GroupSession>,
         actor: &Actor,
     ) -> StoreResult<Record<GroupSession>> {
-        self.update(session, actor)
+        let mut rec = session.clone();
+        rec.voided = self.stored_void(session)?;
+        self.update(&rec, actor)
+    }
+    fn void_session(
+        &self,
+        id: SessionId,
+        reason: String,
+        actor: &Actor,
+    ) -> StoreResult<Record<GroupSession>> {
+        let mut rec: Record<GroupSession> = self.get(id.raw())?;
+        rec.voided = Some(void_of(&rec.voided, &rec.id.to_string(), reason, actor)?);
+        self.update(&rec, actor)
     }
     fn delete_session(&self, id: SessionId, actor: &Actor) -> StoreResult<()> {
         self.delete::<GroupSession>(id.raw(), actor, |_| Ok(()))
@@ -1031,6 +1117,9 @@ impl Store for SledStore {
     fn record_event(&self, event: AuditEvent, actor: &Actor) -> StoreResult<()> {
         let peers = match &event {
             AuditEvent::Viewed { peer } => vec![*peer],
+            AuditEvent::Read { peers, .. } => peers.clone(),
+            AuditEvent::Refused { peer, .. } => peer.iter().copied().collect(),
+            AuditEvent::Credited { peer, .. } => vec![*peer],
             _ => Vec::new(),
         };
         let entry = AuditEntry {

@@ -148,6 +148,7 @@ pub fn detail_with(goals: Vec<Record<Goal>>, plan: WellnessPlan) -> PeerDetail {
             minutes: 60,
             attendees: vec![PeerId::new(1)],
             note: String::new(),
+            voided: None,
         },
     )];
     PeerDetail {

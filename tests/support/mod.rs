@@ -109,6 +109,7 @@ pub fn session(group: GroupId, date: &str, attendees: &[PeerId]) -> GroupSession
         minutes: 60,
         attendees: attendees.to_vec(),
         note: String::new(),
+        voided: None,
     }
 }
 

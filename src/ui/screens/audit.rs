@@ -275,6 +275,23 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
         AuditEvent::Locked => ("locked the screen".into(), String::new(), String::new()),
         AuditEvent::SignedOut => ("signed out".into(), String::new(), String::new()),
         AuditEvent::Exported { to } => ("exported all".into(), String::new(), to.clone()),
+        AuditEvent::Read { what, peers } => (
+            format!("read {what}"),
+            String::new(),
+            format!("{} peers", peers.len()),
+        ),
+        AuditEvent::Refused {
+            operation,
+            reason,
+            peer,
+        } => (
+            format!("refused {operation}"),
+            peer.map(|p| p.to_string()).unwrap_or_default(),
+            reason.clone(),
+        ),
+        AuditEvent::Credited {
+            checkin, staff, ..
+        } => ("credited".into(), checkin.clone(), staff.to_string()),
     };
     AuditRow {
         when: e

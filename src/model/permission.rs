@@ -1,0 +1,123 @@
+//! Who may do what: the permission table (role × permission), as domain
+//! data.
+//!
+//! Every store operation names the one permission it needs (see
+//! `store::api`); the authorizing layer (`ops::access::Authorized`) checks
+//! it against this table for every path — the server per connection, the
+//! command line and the terminal UI on the store's own files — so the rules
+//! live here once.
+
+use super::staff::Role;
+
+/// Something a session may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// What a sign-in screen needs before anyone signs in: the staff names
+    /// (never their PIN hashes), the organization's settings, where the
+    /// store is. Everyone, signed in or not.
+    SeeSignIn,
+    /// Day-to-day caseload work: the roster, opening a peer, their goals,
+    /// check-ins and group sessions, Today, recording check-ins and
+    /// attendance, voiding a mistaken check-in or session. Every staff role;
+    /// every read of identified peer data is on the audit trail.
+    WorkCaseload,
+    /// Credit a check-in to another staff member (units of service are
+    /// counted per staff member). Supervisors and admins; audited.
+    CreditOthers,
+    /// List every check-in note of the organization page by page (the bulk
+    /// read behind export and backups). Supervisors and admins.
+    ReadAllNotes,
+    /// Read the audit log (supervisors and admins).
+    ReadAudit,
+    /// Export everything, every note included (supervisors and admins).
+    Export,
+    /// Add, change and deactivate staff accounts and their PINs (admins).
+    ManageStaff,
+    /// Change the organization settings (admins).
+    ChangeSettings,
+    /// Remove records for good (a peer, goal, check-in or session made by
+    /// mistake): admins only. Ordinary staff void or discharge instead.
+    Purge,
+}
+
+impl Permission {
+    /// Every permission, for tables and tests.
+    pub const ALL: [Permission; 9] = [
+        Permission::SeeSignIn,
+        Permission::WorkCaseload,
+        Permission::CreditOthers,
+        Permission::ReadAllNotes,
+        Permission::ReadAudit,
+        Permission::Export,
+        Permission::ManageStaff,
+        Permission::ChangeSettings,
+        Permission::Purge,
+    ];
+
+    /// The roles that have it (the table itself).
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Permission::SeeSignIn | Permission::WorkCaseload => {
+                &[Role::PeerSpecialist, Role::Supervisor, Role::Admin]
+            }
+            Permission::CreditOthers
+            | Permission::ReadAllNotes
+            | Permission::ReadAudit
+            | Permission::Export => &[Role::Supervisor, Role::Admin],
+            Permission::ManageStaff | Permission::ChangeSettings | Permission::Purge => {
+                &[Role::Admin]
+            }
+        }
+    }
+
+    /// True if a session that has not signed in has it (on a store whose
+    /// staff have PINs).
+    pub fn before_sign_in(self) -> bool {
+        self == Permission::SeeSignIn
+    }
+
+    /// What it allows, for messages ("… is for supervisor and admin only").
+    pub fn action(self) -> &'static str {
+        match self {
+            Permission::SeeSignIn => "seeing the sign-in screen",
+            Permission::WorkCaseload => "working with peers' records",
+            Permission::CreditOthers => "crediting a check-in to another staff member",
+            Permission::ReadAllNotes => "listing every check-in note",
+            Permission::ReadAudit => "reading the audit log",
+            Permission::ManageStaff => "managing staff accounts",
+            Permission::ChangeSettings => "changing the settings",
+            Permission::Export => "exporting (an export holds every note)",
+            Permission::Purge => "removing records for good",
+        }
+    }
+
+    /// True if `role` has it.
+    pub fn allows(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_grows_with_the_role() {
+        for p in Permission::ALL {
+            // Whatever a peer specialist may, a supervisor may; whatever a
+            // supervisor may, an admin may.
+            if p.allows(Role::PeerSpecialist) {
+                assert!(p.allows(Role::Supervisor), "{p:?}");
+            }
+            if p.allows(Role::Supervisor) {
+                assert!(p.allows(Role::Admin), "{p:?}");
+            }
+        }
+        assert!(!Permission::Purge.allows(Role::Supervisor));
+        assert!(!Permission::ReadAllNotes.allows(Role::PeerSpecialist));
+        assert!(!Permission::CreditOthers.allows(Role::PeerSpecialist));
+        assert!(Permission::WorkCaseload.allows(Role::PeerSpecialist));
+        assert!(Permission::SeeSignIn.before_sign_in());
+        assert!(!Permission::WorkCaseload.before_sign_in());
+    }
+}

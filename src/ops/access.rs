@@ -1,0 +1,592 @@
+//! Authorization and read auditing in one layer: [`Authorized`] wraps a
+//! store for one session and is the only way any path reaches the data.
+//!
+//! The server gives every connection its own (`Authorized::served`); the
+//! command line and the terminal UI wrap the store they open directly when
+//! no server runs (`Authorized::local`, done by `server::open`). Either way
+//! the same rules hold, generated for every operation of the declaration
+//! (`store::api`):
+//!
+//! - the acting staff member is the session's (signed in here), never the
+//!   caller's `actor`; a check-in credited to someone else needs
+//!   [`Permission::CreditOthers`] and is itself on the trail;
+//! - each operation needs the permission the declaration names, checked
+//!   against the table in `model::permission`; a refusal says what and
+//!   which roles may, and is on the audit trail;
+//! - every read that returns identified peer data is on the trail before
+//!   it is returned, coalesced to one entry per peer (or per listing) per
+//!   session per [`COALESCE_WINDOW`];
+//! - requests are bounded (batches, pages).
+//!
+//! On a store where nobody has a PIN yet ("open": the single-user set-up)
+//! there is no one to check, so the table is not applied, but reads are
+//! still audited and requests bounded.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::model::{Permission, Role};
+use crate::ops::auth::{self, admin_can_sign_in, hide_pin, staff_require_sign_in, Throttle};
+#[allow(unused_imports)] // the types the declaration names
+use crate::store::api::prelude::*;
+use crate::store::api::{Identified, Identifies, Operation};
+use crate::store::{Change, Store, StoreError, StoreResult};
+
+/// How long repeated views of one peer (or one listing) by one session
+/// make one audit entry.
+pub const COALESCE_WINDOW: TimeDelta = TimeDelta::minutes(15);
+
+/// Most remembered views per session before old ones are forgotten.
+const MAX_REMEMBERED: usize = 10_000;
+
+/// The wall clock the coalescing reads, so tests can move time.
+pub trait WallClock: Send + Sync {
+    /// Now.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemWallClock;
+
+impl WallClock for SystemWallClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// What a session has recorded recently, for coalescing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Seen {
+    /// Opened one peer.
+    Peer(PeerId),
+    /// A listing of these peers by this operation (hash of the peers).
+    Listing(&'static str, u64),
+    /// A refusal of this operation.
+    Refused(&'static str),
+}
+
+#[derive(Default)]
+struct State {
+    signed_in: Option<StaffId>,
+    seen: HashMap<Seen, DateTime<Utc>>,
+}
+
+/// Where a session runs.
+enum Mode {
+    /// A connection to `caseload serve`: PIN hashes never leave, sign-in is
+    /// the server's (with its shared throttle), clients may report only
+    /// their own events.
+    Served,
+    /// The store's own files, opened by this process: sign-in is checked
+    /// here, and an admin may be set up without signing in while no admin
+    /// can sign in (whoever opens the files could change them anyway).
+    Local(Throttle),
+}
+
+/// Who is asking, for one request.
+pub enum Who {
+    /// No staff member has a PIN: nobody to check.
+    Open,
+    /// A signed-in, active staff member.
+    Staff(Box<Record<Staff>>),
+    /// Sign-in is required and this session has not.
+    Nobody,
+}
+
+/// A store as one session may use it.
+pub struct Authorized<S> {
+    inner: S,
+    mode: Mode,
+    login: String,
+    clock: Arc<dyn WallClock>,
+    state: Mutex<State>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The refusal for a session that has not signed in.
+pub fn not_signed_in() -> StoreError {
+    StoreError::Denied {
+        reason: "sign in first: staff on this store have PINs (give --staff NAME and the PIN in CASELOAD_PIN, or sign in on the sign-in screen)".into(),
+        retry_after_secs: None,
+    }
+}
+
+impl<S: Store> Authorized<S> {
+    /// One connection of the server; `login` is the OS login the kernel
+    /// reports for the client.
+    pub fn served(inner: S, login: impl Into<String>) -> Self {
+        Self::new(inner, Mode::Served, login.into())
+    }
+
+    /// This process on the store's own files, run by OS user `login`.
+    pub fn local(inner: S, login: impl Into<String>) -> Self {
+        Self::new(inner, Mode::Local(Throttle::default()), login.into())
+    }
+
+    fn new(inner: S, mode: Mode, login: String) -> Self {
+        Authorized {
+            inner,
+            mode,
+            login,
+            clock: Arc::new(SystemWallClock),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// The same, reading time for coalescing from `clock` (tests).
+    pub fn with_clock(mut self, clock: Arc<dyn WallClock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The wrapped store.
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+
+    /// Binds the session to `staff`, whose PIN the caller (the server)
+    /// has just checked.
+    pub fn enter_session(&self, staff: StaffId) {
+        let mut st = lock(&self.state);
+        st.signed_in = Some(staff);
+        st.seen.clear();
+    }
+
+    /// Ends the session's sign-in (a failed new sign-in, a lock).
+    pub fn leave_session(&self) {
+        lock(&self.state).signed_in = None;
+    }
+
+    fn served_mode(&self) -> bool {
+        matches!(self.mode, Mode::Served)
+    }
+
+    /// Who the session is now: re-read every request, so a deactivated
+    /// account stops at once.
+    pub fn who(&self) -> StoreResult<Who> {
+        let signed_in = lock(&self.state).signed_in;
+        if let Some(id) = signed_in {
+            let rec = self.inner.staff(id)?;
+            if rec.active {
+                return Ok(Who::Staff(Box::new(rec)));
+            }
+            self.leave_session();
+            return Err(StoreError::Denied {
+                reason: format!(
+                    "the account of {} was deactivated",
+                    crate::text::escape_line(&rec.name)
+                ),
+                retry_after_secs: None,
+            });
+        }
+        if staff_require_sign_in(&self.inner.list_staff()?) {
+            Ok(Who::Nobody)
+        } else {
+            Ok(Who::Open)
+        }
+    }
+
+    /// The actor a change or an audit entry is stamped with: the signed-in
+    /// staff member and this session's login. On an open store, the staff
+    /// member the caller names.
+    fn actor(&self, who: &Who, claimed: Option<&Actor>) -> Actor {
+        match (who, &self.mode) {
+            (Who::Staff(rec), _) => Actor::staff(rec.id, self.login.clone()),
+            (_, Mode::Local(_)) => claimed
+                .cloned()
+                .unwrap_or_else(|| Actor::login(self.login.clone())),
+            (_, Mode::Served) => Actor::login(self.login.clone()),
+        }
+    }
+
+    /// True (and remembered) if `key` was not recorded within the window.
+    fn fresh(&self, key: &Seen) -> bool {
+        let now = self.clock.now();
+        let st = lock(&self.state);
+        match st.seen.get(key) {
+            Some(at) => now - *at >= COALESCE_WINDOW || now < *at,
+            None => true,
+        }
+    }
+
+    fn remember(&self, key: Seen) {
+        let now = self.clock.now();
+        let mut st = lock(&self.state);
+        if st.seen.len() >= MAX_REMEMBERED {
+            st.seen.retain(|_, at| now - *at < COALESCE_WINDOW);
+        }
+        st.seen.insert(key, now);
+    }
+
+    /// Records a refusal (coalesced) and returns the error.
+    fn refuse<T>(
+        &self,
+        op: &'static str,
+        who: &Who,
+        err: StoreError,
+        peer: Option<PeerId>,
+    ) -> StoreResult<T> {
+        let key = Seen::Refused(op);
+        if self.fresh(&key) {
+            let event = AuditEvent::Refused {
+                operation: op.to_string(),
+                reason: err.to_string(),
+                peer,
+            };
+            match self.inner.record_event(event, &self.actor(who, None)) {
+                Ok(()) => self.remember(key),
+                Err(e) => tracing::warn!(error = %e, "could not record a refusal"),
+            }
+        }
+        Err(err)
+    }
+
+    /// Refuses (audited) unless the session has `permission`.
+    fn require_permission(
+        &self,
+        op: &'static str,
+        who: &Who,
+        permission: Permission,
+        peer: Option<PeerId>,
+    ) -> StoreResult<()> {
+        match who {
+            Who::Open => Ok(()),
+            Who::Nobody if permission.before_sign_in() => Ok(()),
+            Who::Nobody => self.refuse(op, who, not_signed_in(), peer),
+            Who::Staff(rec) => match auth::require(rec, permission) {
+                Ok(()) => Ok(()),
+                Err(e) => self.refuse(op, who, e.into(), peer),
+            },
+        }
+    }
+
+    /// Refuses (audited) unless the session may run `op` per the table.
+    fn require(&self, op: Operation, who: &Who) -> StoreResult<()> {
+        self.require_permission(op.name(), who, op.permission(), None)
+    }
+
+    /// Records a read of identified peer data before it is returned.
+    fn audit_read(&self, op: Operation, who: &Who, result: &impl Identifies) -> StoreResult<()> {
+        if op.identified() == Identified::No {
+            return Ok(());
+        }
+        let mut peers = result.peers();
+        peers.sort();
+        peers.dedup();
+        if peers.is_empty() {
+            return Ok(());
+        }
+        let actor = self.actor(who, None);
+        if op.identified() == Identified::Peer {
+            for peer in peers {
+                self.record_view(peer, &actor)?;
+            }
+            return Ok(());
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        peers.hash(&mut h);
+        let key = Seen::Listing(op.name(), h.finish());
+        if self.fresh(&key) {
+            let event = AuditEvent::Read {
+                what: op.name().to_string(),
+                peers,
+            };
+            self.inner.record_event(event, &actor)?;
+            self.remember(key);
+        }
+        Ok(())
+    }
+
+    fn record_view(&self, peer: PeerId, actor: &Actor) -> StoreResult<()> {
+        let key = Seen::Peer(peer);
+        if self.fresh(&key) {
+            self.inner
+                .record_event(AuditEvent::Viewed { peer }, actor)?;
+            self.remember(key);
+        }
+        Ok(())
+    }
+
+    /// True while nobody can sign in as an admin on the store's own files:
+    /// then an admin may be set up without signing in.
+    fn setting_up_an_admin(&self, who: &Who) -> StoreResult<bool> {
+        Ok(matches!(self.mode, Mode::Local(_))
+            && matches!(who, Who::Nobody)
+            && !admin_can_sign_in(&self.inner.list_staff()?))
+    }
+
+    fn hide(&self, mut rec: Record<Staff>) -> Record<Staff> {
+        if self.served_mode() {
+            hide_pin(&mut rec);
+        }
+        rec
+    }
+
+    fn guard_create_staff(
+        &self,
+        who: &Who,
+        mut staff: Staff,
+        actor: &Actor,
+    ) -> StoreResult<Record<Staff>> {
+        let op = Operation::CreateStaff;
+        if !(self.setting_up_an_admin(who)? && staff.role == Role::Admin) {
+            self.require(op, who)?;
+        }
+        if staff.pin_hash.as_deref() == Some(auth::HIDDEN_PIN) {
+            staff.pin_hash = None;
+        }
+        let rec = self
+            .inner
+            .create_staff(staff, &self.actor(who, Some(actor)))?;
+        Ok(self.hide(rec))
+    }
+
+    fn guard_update_staff(
+        &self,
+        who: &Who,
+        staff: &Record<Staff>,
+        actor: &Actor,
+    ) -> StoreResult<Record<Staff>> {
+        let op = Operation::UpdateStaff;
+        let stored = self.inner.staff(staff.id)?;
+        let mut staff = staff.clone();
+        if staff.pin_hash.as_deref() == Some(auth::HIDDEN_PIN) {
+            staff.pin_hash = stored.pin_hash.clone();
+        }
+        match who {
+            Who::Staff(me) => {
+                let own_pin_only = me.id == staff.id
+                    && same_but_pin(&stored.data, &staff.data)
+                    && staff.pin_hash.as_deref().is_some_and(auth::usable_hash);
+                if !own_pin_only {
+                    self.require(op, who)?;
+                }
+                auth::keeps_an_admin(&self.inner.list_staff()?, &staff)?;
+            }
+            Who::Nobody => {
+                let admin = stored.role == Role::Admin && staff.role == Role::Admin;
+                if !(admin && self.setting_up_an_admin(who)?) {
+                    self.require(op, who)?;
+                }
+            }
+            Who::Open => {}
+        }
+        let rec = self
+            .inner
+            .update_staff(&staff, &self.actor(who, Some(actor)))?;
+        Ok(self.hide(rec))
+    }
+
+    fn guard_staff(&self, who: &Who, id: StaffId) -> StoreResult<Record<Staff>> {
+        self.require(Operation::Staff, who)?;
+        Ok(self.hide(self.inner.staff(id)?))
+    }
+
+    fn guard_list_staff(&self, who: &Who) -> StoreResult<Vec<Record<Staff>>> {
+        self.require(Operation::ListStaff, who)?;
+        let list = self.inner.list_staff()?;
+        Ok(list.into_iter().map(|r| self.hide(r)).collect())
+    }
+
+    /// Refuses (audited) a check-in credited to another staff member
+    /// unless the role may; true if it is credited to someone else.
+    fn check_credit(&self, op: Operation, who: &Who, c: &CheckIn) -> StoreResult<bool> {
+        let Who::Staff(me) = who else {
+            return Ok(false);
+        };
+        if c.staff == me.id {
+            return Ok(false);
+        }
+        self.require_permission(op.name(), who, Permission::CreditOthers, Some(c.peer))?;
+        Ok(true)
+    }
+
+    fn record_credit(&self, who: &Who, rec: &Record<CheckIn>) -> StoreResult<()> {
+        let event = AuditEvent::Credited {
+            checkin: rec.id.to_string(),
+            peer: rec.peer,
+            staff: rec.staff,
+        };
+        self.inner.record_event(event, &self.actor(who, None))
+    }
+
+    fn guard_create_checkin(
+        &self,
+        who: &Who,
+        checkin: CheckIn,
+        actor: &Actor,
+    ) -> StoreResult<Record<CheckIn>> {
+        let op = Operation::CreateCheckIn;
+        self.require(op, who)?;
+        let credited = self.check_credit(op, who, &checkin)?;
+        let rec = self
+            .inner
+            .create_checkin(checkin, &self.actor(who, Some(actor)))?;
+        if credited {
+            self.record_credit(who, &rec)?;
+        }
+        Ok(rec)
+    }
+
+    fn guard_create_checkins(
+        &self,
+        who: &Who,
+        checkins: Vec<CheckIn>,
+        actor: &Actor,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        let op = Operation::CreateCheckIns;
+        self.require(op, who)?;
+        let mut credited = false;
+        for c in &checkins {
+            credited |= self.check_credit(op, who, c)?;
+        }
+        let recs = self
+            .inner
+            .create_checkins(checkins, &self.actor(who, Some(actor)))?;
+        if credited {
+            for rec in &recs {
+                if let Who::Staff(me) = who {
+                    if rec.staff != me.id {
+                        self.record_credit(who, rec)?;
+                    }
+                }
+            }
+        }
+        Ok(recs)
+    }
+
+    fn guard_update_checkin(
+        &self,
+        who: &Who,
+        checkin: &Record<CheckIn>,
+        actor: &Actor,
+    ) -> StoreResult<Record<CheckIn>> {
+        let op = Operation::UpdateCheckIn;
+        self.require(op, who)?;
+        let stored = self.inner.checkin(checkin.id)?;
+        let credited = stored.staff != checkin.staff && self.check_credit(op, who, checkin)?;
+        let rec = self
+            .inner
+            .update_checkin(checkin, &self.actor(who, Some(actor)))?;
+        if credited {
+            self.record_credit(who, &rec)?;
+        }
+        Ok(rec)
+    }
+
+    fn guard_record_event(&self, who: &Who, event: AuditEvent, actor: &Actor) -> StoreResult<()> {
+        let op = Operation::RecordEvent;
+        self.require(op, who)?;
+        if !event.reportable_by_client() {
+            return self.refuse(
+                op.name(),
+                who,
+                StoreError::Denied {
+                    reason: format!(
+                        "only the server records \"{event}\"; a client may report opening records, locking, signing out and exporting"
+                    ),
+                    retry_after_secs: None,
+                },
+                None,
+            );
+        }
+        let actor = self.actor(who, Some(actor));
+        match event {
+            AuditEvent::Exported { .. } => {
+                self.require_permission("export", who, Permission::Export, None)?;
+                self.inner.record_event(event, &actor)
+            }
+            // The UI records before it shows; the reads that follow (or
+            // came first) make no second entry.
+            AuditEvent::Viewed { peer } => self.record_view(peer, &actor),
+            AuditEvent::Locked | AuditEvent::SignedOut => {
+                self.inner.record_event(event, &actor)?;
+                self.leave_session();
+                Ok(())
+            }
+            other => self.inner.record_event(other, &actor),
+        }
+    }
+}
+
+/// True if two staff records differ at most in their PIN.
+fn same_but_pin(a: &Staff, b: &Staff) -> bool {
+    let mut a = a.clone();
+    let mut b = b.clone();
+    a.pin_hash = None;
+    b.pin_hash = None;
+    a == b
+}
+
+/// The authorizing impl, generated for every operation of the declaration:
+/// who is asking, the bounds, the permission (or the operation's own
+/// rule), the call with the session's actor, the read audit.
+macro_rules! define_authorized {
+    ($(
+        $(#[$m:meta])*
+        $Variant:ident $name:ident ( $( $mode:ident $arg:ident : $ty:ty ),* ) $( by $actor:ident )? -> $ret:ty
+            => $class:ident, $perm:ident, $ident:ident, [ $( $bound:ident $barg:ident ),* ], [ $( $custom:ident )? ];
+    )*) => {
+        impl<S: Store> Store for Authorized<S> {
+            fn location(&self) -> String {
+                self.inner.location()
+            }
+
+            $(
+                #[allow(unused_mut)]
+                fn $name(&self $(, mut $arg: $crate::store::api::arg_ty!($mode $ty))* $(, $actor: &Actor)?) -> StoreResult<$ret> {
+                    let op = Operation::$Variant;
+                    let who = self.who()?;
+                    $( define_authorized!(@bound $bound $barg op); )*
+                    let result = define_authorized!(@body [$($custom)?] self, who, op, $name ( $( $arg ),* ) [ $( $actor )? ]);
+                    self.audit_read(op, &who, &result)?;
+                    Ok(result)
+                }
+            )*
+
+            fn subscribe(&self) -> Option<Receiver<Change>> {
+                self.inner.subscribe()
+            }
+
+            fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
+                let Mode::Local(throttle) = &self.mode else {
+                    return Err(StoreError::Refused(
+                        "a served session signs in through its connection".into(),
+                    ));
+                };
+                self.leave_session();
+                let rec = auth::verify_pin(&self.inner, throttle, staff, pin, &self.login)?;
+                self.enter_session(rec.id);
+                Ok(Some(rec))
+            }
+        }
+    };
+    (@bound cap $a:ident $op:ident) => {
+        $crate::store::api::cap(&mut $a)
+    };
+    (@bound batch $a:ident $op:ident) => {
+        $crate::store::api::batch(&$a, $op.name())?
+    };
+    (@body [] $s:ident, $who:ident, $op:ident, $name:ident ( $( $arg:ident ),* ) [ $( $actor:ident )? ]) => {{
+        $s.require($op, &$who)?;
+        $s.inner.$name($( $arg, )* $( &$s.actor(&$who, Some($actor)) )?)?
+    }};
+    (@body [$custom:ident] $s:ident, $who:ident, $op:ident, $name:ident ( $( $arg:ident ),* ) [ $( $actor:ident )? ]) => {{
+        let _ = $op;
+        $s.$custom(&$who, $( $arg, )* $( $actor )?)?
+    }};
+}
+
+crate::store::api::store_api!(define_authorized);
+
+/// The authorizing layer over an already shared store, as the CLI and UI
+/// hold it.
+pub type LocalStore = Authorized<Arc<dyn Store>>;

@@ -1,0 +1,523 @@
+//! The store API, declared once.
+//!
+//! [`store_api!`] lists every store operation a single time: its wire
+//! name, its method name and arguments, what it returns, whether it reads
+//! or writes, the [`Permission`](crate::model::Permission) it needs, whether
+//! it returns identified peer data (and so goes on the audit trail when it
+//! is read) and the bounds on its request. It takes the name of a
+//! *generator* macro and hands it the whole list, so each place that used
+//! to write the API out by hand is now one generator:
+//!
+//! - the [`Store`](super::Store) trait and the forwarding impls for `&T`,
+//!   `Box<T>` and `Arc<T>` (here);
+//! - the [`Operation`] table that tests iterate (here);
+//! - the wire `Request`/`Answer` and the server's dispatch
+//!   (`server::protocol`);
+//! - `RemoteStore`'s impl (`server::client`);
+//! - the authorizing wrapper every path goes through (`ops::access`).
+//!
+//! Adding a record kind or a query is one entry below plus its
+//! implementation in `SledStore`; the compiler points at anything else.
+//!
+//! Grammar of an entry:
+//!
+//! ```text
+//! /// docs
+//! WireName method(val arg: Type, by_ref other: Type) by actor -> Returns
+//!     => Read|Write, PermissionVariant, No|Peer|Listing, [cap arg | batch arg], [custom_fn];
+//! ```
+//!
+//! `by_ref` arguments are taken as `&Type` by the trait and sent owned;
+//! `by actor` adds the trait's `actor: &Actor` (never sent: the server
+//! stamps the session's actor); `Peer` marks a read of one peer's data
+//! (recorded as "opened peer P…", coalesced per peer), `Listing` a read of
+//! many peers' data (recorded with the peers it returned); `cap` clamps a
+//! page or limit to [`MAX_PAGE`], `batch` refuses more than [`MAX_BATCH`]
+//! records; `custom_fn` names the authorizing wrapper's hand-written rule
+//! for the few operations that need more than the table (PIN hashes,
+//! crediting a check-in to someone else, which events a client may report).
+
+use std::collections::HashMap;
+
+use crate::model::{CheckIn, GroupSession, Peer, PeerId, Permission, Record};
+
+use super::{StoreError, StoreResult};
+
+/// Most records one batch request may carry (`create_checkins`): a bigger
+/// batch is refused, so one request can neither fill the disk nor stall
+/// every other writer.
+pub const MAX_BATCH: usize = 1_000;
+/// Most records one page or limit may ask for: larger asks are served
+/// this many (callers page until a short page).
+pub const MAX_PAGE: usize = 1_000;
+
+/// Whether an operation reads or writes: only reads are resent after a
+/// lost connection (a write may have been saved before it dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Changes nothing: safe to send twice.
+    Read,
+    /// Changes the store (or its trail).
+    Write,
+}
+
+/// Whether what an operation returns identifies peers, and so must be on
+/// the audit trail when read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identified {
+    /// Nothing about peers (staff names, groups, counts) or a write.
+    No,
+    /// One peer's records: on the trail as "opened peer P…", at most once
+    /// per peer per session per coalescing window.
+    Peer,
+    /// Several peers' records (roster, a day's check-ins, attendance): on
+    /// the trail with the peers returned.
+    Listing,
+}
+
+/// A bound on a request argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// A page size or limit, clamped to [`MAX_PAGE`].
+    Cap(&'static str),
+    /// A batch of records, refused above [`MAX_BATCH`].
+    Batch(&'static str),
+}
+
+/// Clamps a page size or limit to [`MAX_PAGE`].
+pub fn cap(limit: &mut usize) {
+    *limit = (*limit).min(MAX_PAGE);
+}
+
+/// Refuses a batch larger than [`MAX_BATCH`], naming the operation.
+pub fn batch<T>(items: &[T], operation: &str) -> StoreResult<()> {
+    if items.len() > MAX_BATCH {
+        return Err(StoreError::Refused(format!(
+            "{operation}: a batch of {} records is more than the {MAX_BATCH} one request may carry; send it in parts",
+            items.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The peers a read's answer is about, for the audit trail.
+pub trait Identifies {
+    /// Every peer the value carries data of (may repeat).
+    fn peers(&self) -> Vec<PeerId>;
+}
+
+impl Identifies for Record<Peer> {
+    fn peers(&self) -> Vec<PeerId> {
+        vec![self.id]
+    }
+}
+impl Identifies for Record<crate::model::Goal> {
+    fn peers(&self) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
+impl Identifies for Record<CheckIn> {
+    fn peers(&self) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
+impl Identifies for Record<GroupSession> {
+    fn peers(&self) -> Vec<PeerId> {
+        self.attendees.clone()
+    }
+}
+impl<T: Identifies> Identifies for Vec<T> {
+    fn peers(&self) -> Vec<PeerId> {
+        self.iter().flat_map(Identifies::peers).collect()
+    }
+}
+impl Identifies for HashMap<PeerId, Record<CheckIn>> {
+    fn peers(&self) -> Vec<PeerId> {
+        self.keys().copied().collect()
+    }
+}
+/// Answers that identify nobody: the layer records nothing for them.
+macro_rules! identifies_nobody {
+    ($($t:ty),*) => {$(
+        impl Identifies for $t {
+            fn peers(&self) -> Vec<PeerId> {
+                Vec::new()
+            }
+        }
+    )*};
+}
+identifies_nobody!(
+    (),
+    super::Counts,
+    crate::model::Settings,
+    Record<crate::model::Staff>,
+    Record<crate::model::Group>,
+    super::AuditEntry
+);
+
+/// Types the declaration names, for the generators' call sites
+/// (`use crate::store::api::prelude::*;`).
+pub(crate) mod prelude {
+    pub(crate) use crate::model::{
+        Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId,
+        Record, SessionId, Settings, Staff, StaffId,
+    };
+    pub(crate) use crate::store::{AuditEntry, AuditEvent, AuditFilter, Counts, Snapshot};
+    pub(crate) use chrono::{DateTime, NaiveDate, Utc};
+    pub(crate) use std::collections::HashMap;
+}
+
+/// The declaration: hands every operation to the generator `$gen`.
+macro_rules! store_api {
+    ($gen:ident) => {
+        $gen! {
+            /// Record counts.
+            Counts counts() -> Counts
+                => Read, WorkCaseload, No, [], [];
+            /// The organization settings (defaults until saved).
+            Settings settings() -> Settings
+                => Read, SeeSignIn, No, [], [];
+            /// Saves the organization settings.
+            SaveSettings save_settings(by_ref settings: Settings) by actor -> ()
+                => Write, ChangeSettings, No, [], [];
+
+            /// Adds a staff member.
+            CreateStaff create_staff(val staff: Staff) by actor -> Record<Staff>
+                => Write, ManageStaff, No, [], [guard_create_staff];
+            /// Saves changes to a staff member (everyone may change their own PIN).
+            UpdateStaff update_staff(by_ref staff: Record<Staff>) by actor -> Record<Staff>
+                => Write, ManageStaff, No, [], [guard_update_staff];
+            /// One staff member.
+            Staff staff(val id: StaffId) -> Record<Staff>
+                => Read, SeeSignIn, No, [], [guard_staff];
+            /// Every staff member, by id.
+            ListStaff list_staff() -> Vec<Record<Staff>>
+                => Read, SeeSignIn, No, [], [guard_list_staff];
+
+            /// Adds a peer.
+            CreatePeer create_peer(val peer: Peer) by actor -> Record<Peer>
+                => Write, WorkCaseload, No, [], [];
+            /// Saves changes to a peer (discharging is a change of status).
+            UpdatePeer update_peer(by_ref peer: Record<Peer>) by actor -> Record<Peer>
+                => Write, WorkCaseload, No, [], [];
+            /// Removes for good a peer who has no check-ins, goals or
+            /// attendance (a record made by mistake); others are discharged
+            /// instead. Admins only; the trail keeps what was removed.
+            DeletePeer delete_peer(val id: PeerId) by actor -> ()
+                => Write, Purge, No, [], [];
+            /// One peer (opening their record).
+            Peer peer(val id: PeerId) -> Record<Peer>
+                => Read, WorkCaseload, Peer, [], [];
+            /// Every peer, by id (the roster, with contact details and notes).
+            ListPeers list_peers() -> Vec<Record<Peer>>
+                => Read, WorkCaseload, Listing, [], [];
+
+            /// Adds a goal to a peer's plan.
+            CreateGoal create_goal(val goal: Goal) by actor -> Record<Goal>
+                => Write, WorkCaseload, No, [], [];
+            /// Saves changes to a goal. A goal that check-ins link to cannot
+            /// move to another peer ([`StoreError::InUseBy`]).
+            UpdateGoal update_goal(by_ref goal: Record<Goal>) by actor -> Record<Goal>
+                => Write, WorkCaseload, No, [], [];
+            /// Removes for good a goal no check-in touched (admins only); a
+            /// goal that check-ins link to is refused
+            /// ([`StoreError::InUseBy`]) and is marked dropped instead.
+            DeleteGoal delete_goal(val id: GoalId) by actor -> ()
+                => Write, Purge, No, [], [];
+            /// One goal.
+            Goal goal(val id: GoalId) -> Record<Goal>
+                => Read, WorkCaseload, Peer, [], [];
+            /// A peer's goals, by id.
+            GoalsForPeer goals_for_peer(val peer: PeerId) -> Vec<Record<Goal>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// Goals whose next review is on or before `date`, by review date.
+            GoalsDueForReview goals_due_for_review(val date: NaiveDate) -> Vec<Record<Goal>>
+                => Read, WorkCaseload, Listing, [], [];
+
+            /// Records a check-in. Its goals must be on its own peer's plan
+            /// ([`StoreError::Invalid`] otherwise), so that one peer's goal
+            /// never lists another peer's check-ins. Its staff member is the
+            /// session's unless the role may credit others.
+            CreateCheckIn create_checkin(val checkin: CheckIn) by actor -> Record<CheckIn>
+                => Write, WorkCaseload, No, [], [guard_create_checkin];
+            /// Records many check-ins (at most [`MAX_BATCH`]) in one
+            /// transaction and one flush (demo data, import). All or none
+            /// are saved.
+            CreateCheckIns create_checkins(val checkins: Vec<CheckIn>) by actor -> Vec<Record<CheckIn>>
+                => Write, WorkCaseload, No, [batch checkins], [guard_create_checkins];
+            /// Saves changes to a check-in (its void state is kept as stored).
+            UpdateCheckIn update_checkin(by_ref checkin: Record<CheckIn>) by actor -> Record<CheckIn>
+                => Write, WorkCaseload, No, [], [guard_update_checkin];
+            /// Voids a check-in recorded by mistake: kept, with who, when and
+            /// why, but left out of Today, reports and counts of service.
+            VoidCheckIn void_checkin(val id: CheckInId, val reason: String) by actor -> Record<CheckIn>
+                => Write, WorkCaseload, No, [], [];
+            /// Removes a check-in for good (admins only; others void it).
+            DeleteCheckIn delete_checkin(val id: CheckInId) by actor -> ()
+                => Write, Purge, No, [], [];
+            /// One check-in.
+            CheckIn checkin(val id: CheckInId) -> Record<CheckIn>
+                => Read, WorkCaseload, Peer, [], [];
+            /// A peer's newest check-ins, newest first, at most `limit`
+            /// (and at most [`MAX_PAGE`]).
+            RecentCheckIns recent_checkins(val peer: PeerId, val limit: usize) -> Vec<Record<CheckIn>>
+                => Read, WorkCaseload, Peer, [cap limit], [];
+            /// A peer's check-ins from `from` (inclusive) to `to`
+            /// (exclusive), oldest first.
+            CheckInsForPeerBetween checkins_for_peer_between(val peer: PeerId, val from: DateTime<Utc>, val to: DateTime<Utc>) -> Vec<Record<CheckIn>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// Check-ins on a local day, by time.
+            CheckInsOn checkins_on(val date: NaiveDate) -> Vec<Record<CheckIn>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Check-ins that touched a goal, oldest first.
+            CheckInsForGoal checkins_for_goal(val goal: GoalId) -> Vec<Record<CheckIn>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// Each peer's newest check-in before `before`.
+            LastCheckInsBefore last_checkins_before(val before: DateTime<Utc>) -> HashMap<PeerId, Record<CheckIn>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Check-ins whose follow-up falls from `from` to `to`
+            /// (inclusive), by date.
+            FollowupsBetween followups_between(val from: NaiveDate, val to: NaiveDate) -> Vec<Record<CheckIn>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// One page of all check-ins by id, after `after`, at most
+            /// `limit` (and at most [`MAX_PAGE`]): for export and reports
+            /// without holding them all in memory. Every note of the
+            /// organization: supervisors and admins.
+            CheckInsPage checkins_page(val after: Option<CheckInId>, val limit: usize) -> Vec<Record<CheckIn>>
+                => Read, ReadAllNotes, Listing, [cap limit], [];
+
+            /// Adds a group.
+            CreateGroup create_group(val group: Group) by actor -> Record<Group>
+                => Write, WorkCaseload, No, [], [];
+            /// Saves changes to a group.
+            UpdateGroup update_group(by_ref group: Record<Group>) by actor -> Record<Group>
+                => Write, WorkCaseload, No, [], [];
+            /// One group.
+            Group group(val id: GroupId) -> Record<Group>
+                => Read, WorkCaseload, No, [], [];
+            /// Every group, by id.
+            ListGroups list_groups() -> Vec<Record<Group>>
+                => Read, WorkCaseload, No, [], [];
+
+            /// Records a group session.
+            CreateSession create_session(val session: GroupSession) by actor -> Record<GroupSession>
+                => Write, WorkCaseload, No, [], [];
+            /// Saves changes to a session (attendance, topic, note; its void
+            /// state is kept as stored).
+            UpdateSession update_session(by_ref session: Record<GroupSession>) by actor -> Record<GroupSession>
+                => Write, WorkCaseload, No, [], [];
+            /// Voids a session recorded by mistake: kept, with who, when and
+            /// why, but left out of Today, reports and counts of service.
+            VoidSession void_session(val id: SessionId, val reason: String) by actor -> Record<GroupSession>
+                => Write, WorkCaseload, No, [], [];
+            /// Removes a session for good (admins only; others void it).
+            DeleteSession delete_session(val id: SessionId) by actor -> ()
+                => Write, Purge, No, [], [];
+            /// One session, with its attendees.
+            Session session(val id: SessionId) -> Record<GroupSession>
+                => Read, WorkCaseload, Listing, [], [];
+            /// A group's sessions, newest first.
+            SessionsForGroup sessions_for_group(val group: GroupId) -> Vec<Record<GroupSession>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Sessions on a day.
+            SessionsOn sessions_on(val date: NaiveDate) -> Vec<Record<GroupSession>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Sessions a peer attended, newest first.
+            SessionsForPeer sessions_for_peer(val peer: PeerId) -> Vec<Record<GroupSession>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// One page of all sessions by id, after `after`, at most
+            /// `limit` (and at most [`MAX_PAGE`]).
+            SessionsPage sessions_page(val after: Option<SessionId>, val limit: usize) -> Vec<Record<GroupSession>>
+                => Read, WorkCaseload, Listing, [cap limit], [];
+
+            /// Loads a whole export into an empty store, all or nothing: if
+            /// the process dies part-way, the next open rolls the partial
+            /// import back.
+            Import import(val snapshot: Snapshot) by actor -> Counts
+                => Write, ManageStaff, No, [], [];
+            /// Appends an event that is not itself a change (opening a
+            /// peer's record, locking, exporting) to the audit trail.
+            /// Callers record before they show: if it fails, do not show.
+            /// Changes are audited by the store itself, in the same
+            /// transaction.
+            RecordEvent record_event(val event: AuditEvent) by actor -> ()
+                => Write, WorkCaseload, No, [], [guard_record_event];
+            /// Reads the audit trail, newest first. There is deliberately no
+            /// way to change or delete entries.
+            Audit audit(by_ref filter: AuditFilter) -> Vec<AuditEntry>
+                => Read, ReadAudit, No, [], [];
+        }
+    };
+}
+pub(crate) use store_api;
+
+/// `&T` for a `by_ref` argument, `T` for a `val` one.
+macro_rules! arg_ty {
+    (val $t:ty) => { $t };
+    (by_ref $t:ty) => { &$t };
+}
+pub(crate) use arg_ty;
+
+/// Passes an owned argument to a method: by reference for `by_ref`.
+macro_rules! pass {
+    (val $a:expr) => {
+        $a
+    };
+    (by_ref $a:expr) => {
+        &$a
+    };
+}
+pub(crate) use pass;
+
+/// Makes an owned copy of a method argument, for the wire.
+macro_rules! own {
+    (val $a:expr) => {
+        $a
+    };
+    (by_ref $a:expr) => {
+        ($a).clone()
+    };
+}
+pub(crate) use own;
+
+/// `$e` in place of an optional actor argument.
+macro_rules! actor_arg {
+    ($actor:ident, $e:expr) => {
+        $e
+    };
+}
+pub(crate) use actor_arg;
+
+/// The operation table.
+macro_rules! define_operations {
+    ($(
+        $(#[$m:meta])*
+        $Variant:ident $name:ident ( $( $mode:ident $arg:ident : $ty:ty ),* ) $( by $actor:ident )? -> $ret:ty
+            => $class:ident, $perm:ident, $ident:ident, [ $( $bound:ident $barg:ident ),* ], [ $( $custom:ident )? ];
+    )*) => {
+        /// Every store operation, as data: its name, class, permission,
+        /// whether it returns identified peer data, and its bounds.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Operation {
+            $( $(#[$m])* $Variant, )*
+        }
+
+        impl Operation {
+            /// Every operation, in declaration order.
+            pub const ALL: &'static [Operation] = &[ $( Operation::$Variant, )* ];
+
+            /// The method's name ("create_checkin").
+            pub fn name(self) -> &'static str {
+                match self { $( Operation::$Variant => stringify!($name), )* }
+            }
+
+            /// Read or write.
+            pub fn class(self) -> Class {
+                match self { $( Operation::$Variant => Class::$class, )* }
+            }
+
+            /// The permission it needs.
+            pub fn permission(self) -> Permission {
+                match self { $( Operation::$Variant => Permission::$perm, )* }
+            }
+
+            /// Whether what it returns identifies peers.
+            pub fn identified(self) -> Identified {
+                match self { $( Operation::$Variant => Identified::$ident, )* }
+            }
+
+            /// The bounds on its request.
+            pub fn bounds(self) -> &'static [Bound] {
+                match self {
+                    $( Operation::$Variant => &[ $( $crate::store::api::define_operations!(@bound $bound $barg) ),* ], )*
+                }
+            }
+
+            /// True if the authorizing layer applies a rule of its own
+            /// besides the table (PIN hashes, crediting others, events).
+            pub fn has_own_rule(self) -> bool {
+                match self { $( Operation::$Variant => $crate::store::api::define_operations!(@custom $($custom)?), )* }
+            }
+        }
+    };
+    (@bound cap $a:ident) => { Bound::Cap(stringify!($a)) };
+    (@bound batch $a:ident) => { Bound::Batch(stringify!($a)) };
+    (@custom) => { false };
+    (@custom $c:ident) => { true };
+}
+
+pub(crate) use define_operations;
+
+store_api!(define_operations);
+
+/// The trait and the forwarding impls.
+macro_rules! define_trait {
+    ($(
+        $(#[$m:meta])*
+        $Variant:ident $name:ident ( $( $mode:ident $arg:ident : $ty:ty ),* ) $( by $actor:ident )? -> $ret:ty
+            => $class:ident, $perm:ident, $ident:ident, [ $( $bound:ident $barg:ident ),* ], [ $( $custom:ident )? ];
+    )*) => {
+        /// The store API in domain terms (generated from [`store_api!`]).
+        ///
+        /// Creating assigns the id and bookkeeping; updating takes the
+        /// revision the edit started from and refuses with
+        /// [`StoreError::Conflict`] if someone saved in between. Every method
+        /// that returns `Ok` after a write has flushed it to disk. Lists come
+        /// back in a documented order. The `actor` of a write is advisory
+        /// behind the authorizing layer, which stamps the session's.
+        pub trait Store: Send + Sync {
+            /// Where the store lives, for the status line ("/var/lib/caseload").
+            fn location(&self) -> String;
+
+            $(
+                $(#[$m])*
+                fn $name(&self $(, $arg: $crate::store::api::arg_ty!($mode $ty))* $(, $actor: &Actor)?) -> StoreResult<$ret>;
+            )*
+
+            /// Notices of every change saved from now on, by any session
+            /// (this process or, through a server, any other), so a screen
+            /// can refresh in place. `None` when the store cannot tell.
+            /// Dropping the receiver ends the subscription.
+            fn subscribe(&self) -> Option<Receiver<Change>> {
+                None
+            }
+
+            /// Signs this session in as `staff`: on a shared server or an
+            /// authorizing wrapper, which checks the PIN, slows down
+            /// repeated wrong PINs, records the sign-in, and from then on
+            /// stamps every change from this session with that staff
+            /// member. `Ok(None)` means the store does not keep sessions and
+            /// the caller checks the PIN itself: use `ops::auth::sign_in`,
+            /// which does both.
+            fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
+                let _ = (staff, pin);
+                Ok(None)
+            }
+        }
+
+        $crate::store::api::define_trait!(@forward [<'a, T: Store + ?Sized>] [&'a T] $( $name ( $( $mode $arg : $ty ),* ) [ $( $actor )? ] -> $ret; )*);
+        $crate::store::api::define_trait!(@forward [<T: Store + ?Sized>] [Box<T>] $( $name ( $( $mode $arg : $ty ),* ) [ $( $actor )? ] -> $ret; )*);
+        $crate::store::api::define_trait!(@forward [<T: Store + ?Sized>] [std::sync::Arc<T>] $( $name ( $( $mode $arg : $ty ),* ) [ $( $actor )? ] -> $ret; )*);
+    };
+    (@forward [$($g:tt)*] [$($w:tt)*] $( $name:ident ( $( $mode:ident $arg:ident : $ty:ty ),* ) [ $( $actor:ident )? ] -> $ret:ty; )*) => {
+        /// A shared or borrowed store is itself a store, so code written
+        /// against `&dyn Store` takes `&store` whatever holds it.
+        impl $($g)* Store for $($w)* {
+            fn location(&self) -> String {
+                (**self).location()
+            }
+            $(
+                fn $name(&self $(, $arg: $crate::store::api::arg_ty!($mode $ty))* $(, $actor: &Actor)?) -> StoreResult<$ret> {
+                    (**self).$name($( $arg ),* $(, $actor)?)
+                }
+            )*
+            fn subscribe(&self) -> Option<Receiver<Change>> {
+                (**self).subscribe()
+            }
+            fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
+                (**self).sign_in(staff, pin)
+            }
+        }
+    };
+}
+pub(crate) use define_trait;
