@@ -61,6 +61,17 @@ fn closed(s: &UnixStream) -> bool {
     }
 }
 
+/// The peers of a store opened directly: refused until someone signs in
+/// (the store's own files get the same authorizing layer as a server),
+/// then listed.
+fn signed_in_peers(store: &dyn Store) -> usize {
+    let err = store.list_peers().expect_err("sign-in first");
+    assert!(err.to_string().contains("sign in first"), "{err}");
+    let throttle = caseload::ops::auth::Throttle::default();
+    caseload::ops::auth::sign_in(store, &throttle, ADMIN, ADMIN_PIN, "ana").expect("sign in");
+    store.list_peers().expect("peers").len()
+}
+
 fn still_serving(dir: &std::path::Path) {
     let c = client(dir, ADMIN, ADMIN_PIN);
     assert_eq!(c.list_peers().expect("the server still answers").len(), 2);
@@ -219,8 +230,8 @@ fn a_server_of_another_protocol_gets_a_clear_message_on_the_client() {
     let t = fake_server(
         &dir,
         HelloReply {
-            protocol: 2,
-            version: "0.2.0".into(),
+            protocol: 9,
+            version: "0.9.0".into(),
             accepted: true,
             message: String::new(),
         },
@@ -228,13 +239,13 @@ fn a_server_of_another_protocol_gets_a_clear_message_on_the_client() {
     let err = match RemoteStore::connect(&socket_path(&dir)) {
         Err(ConnectError::Failed(e)) => e.to_string(),
         Err(ConnectError::NoServer) => panic!("the fake server was there"),
-        Ok(_) => panic!("a protocol 2 server was accepted"),
+        Ok(_) => panic!("a protocol 9 server was accepted"),
     };
     t.join().expect("fake server");
     assert_eq!(
         err,
         format!(
-            "the caseload server at {} speaks protocol 2 (caseload 0.2.0), this caseload speaks {PROTOCOL} (caseload {}); upgrade caseload so that both are the same version",
+            "the caseload server at {} speaks protocol 9 (caseload 0.9.0), this caseload speaks {PROTOCOL} (caseload {}); upgrade caseload so that both are the same version",
             socket_path(&dir).display(),
             env!("CARGO_PKG_VERSION")
         )
@@ -275,7 +286,7 @@ fn a_stale_socket_with_no_listener_is_ignored_and_the_store_opens_directly() {
     assert!(socket_path(&dir).exists());
     let opened = caseload::server::open(&dir).expect("opens directly");
     assert!(opened.served_by.is_none());
-    assert_eq!(opened.store.list_peers().expect("peers").len(), 2);
+    assert_eq!(signed_in_peers(&*opened.store), 2);
     drop(opened);
     // And a server starting there replaces the stale socket.
     let _server = ServerProcess::start(&dir);
@@ -299,6 +310,6 @@ fn an_in_process_server_stops_cleanly_and_lets_go_of_the_store() {
     // Every thread let go of the store: it opens directly again.
     let opened = caseload::server::open(&dir).expect("open directly");
     assert!(opened.served_by.is_none());
-    assert_eq!(opened.store.list_peers().expect("peers").len(), 2);
+    assert_eq!(signed_in_peers(&*opened.store), 2);
     drop(notices);
 }

@@ -114,6 +114,16 @@ macro_rules! define_wire {
             $( $Variant($ret), )*
         }
 
+        impl Answer {
+            /// The peers whose data it carries (what the audit trail must
+            /// show for an identified read).
+            pub fn peers(&self) -> Vec<PeerId> {
+                match self {
+                    $( Answer::$Variant(v) => $crate::store::api::Identifies::peers(v), )*
+                }
+            }
+        }
+
         impl Request {
             /// The store operation it asks for (none for location, sign-in
             /// and subscription).
