@@ -72,8 +72,14 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
 /// (so an allowed purge answers "not found" and changes nothing).
 /// Exhaustive: a new operation does not compile until it has a case here.
 fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
-    let from = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("t");
-    let to = Utc.with_ymd_and_hms(2026, 12, 31, 0, 0, 0).single().expect("t");
+    let from = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("t");
+    let to = Utc
+        .with_ymd_and_hms(2026, 12, 31, 0, 0, 0)
+        .single()
+        .expect("t");
     let staff_rec = store.staff(SUPERVISOR).expect("staff");
     match op {
         Operation::Counts => Request::Counts {},
@@ -100,9 +106,7 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         Operation::DeletePeer => Request::DeletePeer {
             id: PeerId::new(999),
         },
-        Operation::Peer => Request::Peer {
-            id: PeerId::new(1),
-        },
+        Operation::Peer => Request::Peer { id: PeerId::new(1) },
         Operation::ListPeers => Request::ListPeers {},
         Operation::CreateGoal => Request::CreateGoal {
             goal: Goal::new(PeerId::new(2), LifeDomain::Employment, "Walk daily", day()),
@@ -250,7 +254,10 @@ impl Raw {
 
 /// The sessions under test: who, how they sign in, and the staff id
 /// their entries carry.
-fn sessions() -> Vec<(&'static str, Option<Role>, Option<(StaffId, &'static str)>)> {
+/// A session under test: its name, role (none: not signed in) and sign-in.
+type SessionCase = (&'static str, Option<Role>, Option<(StaffId, &'static str)>);
+
+fn sessions() -> Vec<SessionCase> {
     vec![
         (
             "peer specialist",
@@ -338,9 +345,9 @@ fn every_operation_as_every_role_is_allowed_or_refused_per_the_table_and_audited
                             Identified::Peer => {
                                 for p in &peers {
                                     assert!(
-                                        log.iter().filter(mine).any(
-                                            |e| e.event == AuditEvent::Viewed { peer: *p }
-                                        ),
+                                        log.iter()
+                                            .filter(mine)
+                                            .any(|e| e.event == AuditEvent::Viewed { peer: *p }),
                                         "{who} {name}: opening {p} is on the trail"
                                     );
                                 }
@@ -379,7 +386,10 @@ fn every_operation_as_every_role_is_allowed_or_refused_per_the_table_and_audited
         })
         .sum();
     assert_eq!(refused, expected_refusals);
-    assert!(expected_refusals > Operation::ALL.len(), "{expected_refusals}");
+    assert!(
+        expected_refusals > Operation::ALL.len(),
+        "{expected_refusals}"
+    );
     let identified = Operation::ALL
         .iter()
         .filter(|op| op.identified() != Identified::No)
@@ -398,9 +408,7 @@ fn every_operation_as_every_role_is_allowed_or_refused_per_the_table_and_audited
     let pat = Raw::open(&dir, Some((SPECIALIST, SPECIALIST_PIN)));
     for _ in 0..3 {
         assert!(matches!(
-            pat.ask(&Request::Peer {
-                id: PeerId::new(1)
-            }),
+            pat.ask(&Request::Peer { id: PeerId::new(1) }),
             Response::Answer(Answer::Peer(_))
         ));
     }
@@ -435,8 +443,11 @@ fn the_acting_staff_member_is_the_sessions_and_crediting_another_needs_the_permi
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    assert!(auditor.audit().iter().any(|e| e.actor.staff == Some(SPECIALIST)
-        && matches!(&e.event, AuditEvent::Refused { operation, peer: Some(p), .. }
+    assert!(auditor
+        .audit()
+        .iter()
+        .any(|e| e.actor.staff == Some(SPECIALIST)
+            && matches!(&e.event, AuditEvent::Refused { operation, peer: Some(p), .. }
             if operation == "create_checkin" && *p == PeerId::new(1))));
     // A supervisor may, and that is on the trail.
     let sam = Raw::open(&dir, Some((SUPERVISOR, SUPERVISOR_PIN)));
@@ -446,14 +457,21 @@ fn the_acting_staff_member_is_the_sessions_and_crediting_another_needs_the_permi
         panic!("a supervisor credits a colleague")
     };
     assert_eq!(c.staff, SPECIALIST);
-    assert_eq!(c.meta.created_by.staff, Some(SUPERVISOR), "the session acts");
-    assert!(auditor.audit().iter().any(|e| e.actor.staff == Some(SUPERVISOR)
-        && e.event
-            == AuditEvent::Credited {
-                checkin: c.id.to_string(),
-                peer: PeerId::new(1),
-                staff: SPECIALIST
-            }));
+    assert_eq!(
+        c.meta.created_by.staff,
+        Some(SUPERVISOR),
+        "the session acts"
+    );
+    assert!(auditor
+        .audit()
+        .iter()
+        .any(|e| e.actor.staff == Some(SUPERVISOR)
+            && e.event
+                == AuditEvent::Credited {
+                    checkin: c.id.to_string(),
+                    peer: PeerId::new(1),
+                    staff: SPECIALIST
+                }));
     // Batches are bounded.
     let too_many = Request::CreateCheckIns {
         checkins: (0..=MAX_BATCH)
@@ -476,8 +494,13 @@ fn voided_check_ins_are_kept_out_of_today_and_ordinary_staff_cannot_delete() {
     let _server = ServerProcess::start(&dir);
     let pat = client(&dir, SPECIALIST, SPECIALIST_PIN);
     let actor = Actor::login("x");
-    let err = pat.delete_checkin(fx.checkin, &actor).expect_err("no purge");
-    assert!(err.to_string().contains("removing records for good"), "{err}");
+    let err = pat
+        .delete_checkin(fx.checkin, &actor)
+        .expect_err("no purge");
+    assert!(
+        err.to_string().contains("removing records for good"),
+        "{err}"
+    );
     let err = pat
         .void_checkin(fx.checkin, "  ".into(), &actor)
         .expect_err("a reason is needed");
@@ -532,9 +555,11 @@ fn the_local_command_line_applies_the_same_table_and_audits_reads() {
         .arg(&out)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("exporting").and(predicate::str::contains(
-            "is for supervisor and admin only; Pat Peer is a peer specialist",
-        )));
+        .stderr(
+            predicate::str::contains("exporting").and(predicate::str::contains(
+                "is for supervisor and admin only; Pat Peer is a peer specialist",
+            )),
+        );
     assert!(!out.exists(), "nothing was written");
     as_("Pat Peer", SPECIALIST_PIN, &["peer", "list", "--json"])
         .assert()

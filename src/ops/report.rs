@@ -24,10 +24,18 @@ pub fn service_report(
     let mut day = from;
     while day <= to {
         // Voided check-ins and sessions are kept but not counted.
-        for c in store.checkins_on(day)?.iter().filter(|c| c.voided.is_none()) {
+        for c in store
+            .checkins_on(day)?
+            .iter()
+            .filter(|c| c.voided.is_none())
+        {
             b.checkin(c);
         }
-        for s in store.sessions_on(day)?.iter().filter(|s| s.voided.is_none()) {
+        for s in store
+            .sessions_on(day)?
+            .iter()
+            .filter(|s| s.voided.is_none())
+        {
             b.session(s);
         }
         match day.succ_opt() {

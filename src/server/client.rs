@@ -14,8 +14,7 @@ use crate::store::{Change, ChangeKind, SledStore, Store, StoreError, StoreResult
 
 use super::protocol::{
     decode, encode, read_frame, write_frame, Answer, FrameError, Hello, HelloReply, Request,
-    Response,
-    MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
+    Response, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
 };
 use super::socket_path;
 

@@ -28,9 +28,9 @@ use std::os::unix::net::UnixStream;
 use serde::{Deserialize, Serialize};
 
 use crate::model::validate::FieldError;
+use crate::model::ValidationError;
 #[allow(unused_imports)] // the types the declaration names
 use crate::store::api::prelude::*;
-use crate::model::ValidationError;
 use crate::store::api::{Class, Operation};
 use crate::store::{Change, Store, StoreError};
 

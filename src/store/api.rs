@@ -353,8 +353,12 @@ pub(crate) use store_api;
 
 /// `&T` for a `by_ref` argument, `T` for a `val` one.
 macro_rules! arg_ty {
-    (val $t:ty) => { $t };
-    (by_ref $t:ty) => { &$t };
+    (val $t:ty) => {
+        $t
+    };
+    (by_ref $t:ty) => {
+        &$t
+    };
 }
 pub(crate) use arg_ty;
 

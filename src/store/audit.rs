@@ -185,12 +185,14 @@ impl fmt::Display for AuditEvent {
             AuditEvent::Read { what, peers } => {
                 write!(f, "read {what} ({} peers)", peers.len())
             }
-            AuditEvent::Refused { operation, reason, .. } => {
+            AuditEvent::Refused {
+                operation, reason, ..
+            } => {
                 write!(f, "refused {operation}: {reason}")
             }
-            AuditEvent::Credited {
-                checkin, staff, ..
-            } => write!(f, "credited {checkin} to {staff}"),
+            AuditEvent::Credited { checkin, staff, .. } => {
+                write!(f, "credited {checkin} to {staff}")
+            }
         }
     }
 }

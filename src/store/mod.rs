@@ -20,16 +20,14 @@ use std::sync::mpsc::Receiver;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::model::{
-    CheckIn, Goal, Group, GroupSession, Peer, Record, Settings, Staff, StaffId,
-};
+use crate::model::{CheckIn, Goal, Group, GroupSession, Peer, Record, Settings, Staff, StaffId};
+use api::define_trait;
 #[allow(unused_imports)] // the types the declaration names
 use api::prelude::*;
-use api::define_trait;
 
+pub use api::{Operation, MAX_BATCH, MAX_PAGE};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter};
 pub use error::{StoreError, StoreResult};
-pub use api::{Operation, MAX_BATCH, MAX_PAGE};
 pub use schema::SCHEMA_VERSION;
 pub use sled_store::{OpenOptions, SledStore};
 

@@ -31,8 +31,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[add_void_fields];
 /// new one by one appended byte (postcard's `None`). Records that already
 /// read as version 2 are left alone, so an interrupted pass resumes safely.
 fn add_void_fields(db: &sled::Db) -> Result<(), String> {
-    use crate::model::{CheckIn, GroupSession};
     use super::keys::{NAMES, T};
+    use crate::model::{CheckIn, GroupSession};
     fn pass<E: crate::model::Entity>(db: &sled::Db, name: &str) -> Result<(), String> {
         let tree = db.open_tree(name).map_err(|e| e.to_string())?;
         for item in tree.iter() {

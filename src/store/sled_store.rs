@@ -634,12 +634,7 @@ fn bump_count(tx: &[TransactionalTree], tree: T, by: i64) -> Result<(), Abort> {
 
 /// The void of a record about to be voided: refused if it already is, or
 /// if the reason is empty or too long (named as the field "reason").
-fn void_of(
-    current: &Option<Void>,
-    id: &str,
-    reason: String,
-    actor: &Actor,
-) -> StoreResult<Void> {
+fn void_of(current: &Option<Void>, id: &str, reason: String, actor: &Actor) -> StoreResult<Void> {
     if let Some(v) = current {
         return Err(StoreError::Refused(format!(
             "{id} was already voided on {} ({})",

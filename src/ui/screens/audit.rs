@@ -289,9 +289,9 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
             peer.map(|p| p.to_string()).unwrap_or_default(),
             reason.clone(),
         ),
-        AuditEvent::Credited {
-            checkin, staff, ..
-        } => ("credited".into(), checkin.clone(), staff.to_string()),
+        AuditEvent::Credited { checkin, staff, .. } => {
+            ("credited".into(), checkin.clone(), staff.to_string())
+        }
     };
     AuditRow {
         when: e
