@@ -590,3 +590,134 @@ crate::store::api::store_api!(define_authorized);
 /// The authorizing layer over an already shared store, as the CLI and UI
 /// hold it.
 pub type LocalStore = Authorized<Arc<dyn Store>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Role;
+    use crate::store::SledStore;
+
+    /// A wall clock the test moves by hand.
+    struct ManualWallClock(Mutex<DateTime<Utc>>);
+
+    impl WallClock for ManualWallClock {
+        fn now(&self) -> DateTime<Utc> {
+            *lock(&self.0)
+        }
+    }
+
+    fn store_with_pins() -> (tempfile::TempDir, StaffId, StaffId) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
+        let setup = Actor::login("setup");
+        let mut ids = Vec::new();
+        for (name, role, pin) in [
+            ("Ana Admin", Role::Admin, "1111"),
+            ("Pat Peer", Role::PeerSpecialist, "3333"),
+        ] {
+            let mut s = Staff::new(name, role);
+            s.pin_hash = Some(auth::hash_pin(pin).unwrap());
+            ids.push(store.create_staff(s, &setup).unwrap().id);
+        }
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        store.create_peer(Peer::new("Dana", day), &setup).unwrap();
+        (dir, ids[0], ids[1])
+    }
+
+    fn views(store: &SledStore, peer: PeerId) -> usize {
+        store
+            .audit(&AuditFilter::default())
+            .unwrap()
+            .iter()
+            .filter(|e| e.event == AuditEvent::Viewed { peer })
+            .count()
+    }
+
+    #[test]
+    fn views_of_one_peer_by_one_session_coalesce_within_the_window() {
+        let (dir, _admin, pat) = store_with_pins();
+        let start = Utc::now();
+        let clock = Arc::new(ManualWallClock(Mutex::new(start)));
+        let store = SledStore::open(dir.path()).unwrap();
+        let a = Authorized::local(&store, "pat").with_clock(clock.clone());
+        let p = PeerId::new(1);
+        assert!(a.peer(p).is_err(), "not signed in");
+        a.sign_in(pat, "3333").unwrap().expect("a session");
+        a.peer(p).unwrap();
+        a.record_event(AuditEvent::Viewed { peer: p }, &Actor::login("x"))
+            .unwrap();
+        a.goals_for_peer(p).unwrap();
+        assert_eq!(views(&store, p), 1, "one entry for three looks");
+        *lock(&clock.0) = start + COALESCE_WINDOW - TimeDelta::seconds(1);
+        a.peer(p).unwrap();
+        assert_eq!(views(&store, p), 1, "still inside the window");
+        *lock(&clock.0) = start + COALESCE_WINDOW;
+        a.peer(p).unwrap();
+        assert_eq!(views(&store, p), 2, "a new window, a new entry");
+        // Another session is another trail line.
+        let b = Authorized::local(&store, "pat").with_clock(clock.clone());
+        b.sign_in(pat, "3333").unwrap();
+        b.peer(p).unwrap();
+        assert_eq!(views(&store, p), 3);
+        // The entries carry the session's staff member, not the caller's.
+        let log = store.audit(&AuditFilter::default()).unwrap();
+        assert!(log
+            .iter()
+            .filter(|e| e.event == AuditEvent::Viewed { peer: p })
+            .all(|e| e.actor == Actor::staff(pat, "pat")));
+    }
+
+    #[test]
+    fn locking_ends_the_local_session_and_refusals_are_on_the_trail() {
+        let (dir, _admin, pat) = store_with_pins();
+        let store = SledStore::open(dir.path()).unwrap();
+        let a = Authorized::local(&store, "pat");
+        a.sign_in(pat, "3333").unwrap();
+        let err = a.checkins_page(None, 10).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("listing every check-in note is for supervisor and admin only"),
+            "{err}"
+        );
+        let claimed_admin = Actor::staff(StaffId::new(1), "liar");
+        let made = a
+            .create_peer(Peer::new("Eli", chrono::NaiveDate::MIN), &claimed_admin)
+            .unwrap();
+        assert_eq!(made.meta.created_by, Actor::staff(pat, "pat"));
+        a.record_event(AuditEvent::Locked, &claimed_admin).unwrap();
+        assert!(a
+            .list_peers()
+            .unwrap_err()
+            .to_string()
+            .contains("sign in first"));
+        let log = store.audit(&AuditFilter::default()).unwrap();
+        assert!(log.iter().any(|e| e.actor.staff == Some(pat)
+            && matches!(&e.event, AuditEvent::Refused { operation, .. } if operation == "checkins_page")));
+        assert!(log.iter().any(|e| e.actor.staff.is_none()
+            && matches!(&e.event, AuditEvent::Refused { operation, .. } if operation == "list_peers")));
+        // Pages are capped whoever asks.
+        let mut n = 5_000;
+        crate::store::api::cap(&mut n);
+        assert_eq!(n, crate::store::MAX_PAGE);
+    }
+
+    #[test]
+    fn an_open_store_has_nobody_to_check_but_reads_are_still_audited() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
+        let a = Authorized::local(&store, "solo");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let p = a
+            .create_peer(Peer::new("Dana", day), &Actor::login("solo"))
+            .unwrap();
+        a.list_peers().unwrap();
+        a.list_peers().unwrap();
+        let log = store.audit(&AuditFilter::default()).unwrap();
+        let listed = log
+            .iter()
+            .filter(|e| matches!(&e.event, AuditEvent::Read { what, peers } if what == "list_peers" && *peers == vec![p.id]))
+            .count();
+        assert_eq!(listed, 1, "an identical listing coalesces");
+        assert_eq!(log[0].peers, vec![p.id], "filed under the peer");
+    }
+}

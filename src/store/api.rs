@@ -525,3 +525,39 @@ macro_rules! define_trait {
     };
 }
 pub(crate) use define_trait;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_consistent() {
+        let mut names: Vec<&str> = Operation::ALL.iter().map(|o| o.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Operation::ALL.len(), "names are unique");
+        for op in Operation::ALL {
+            if op.class() == Class::Write {
+                assert_eq!(op.identified(), Identified::No, "{op:?}");
+            }
+            // Removing records for good is never ordinary work.
+            if op.name().starts_with("delete_") {
+                assert_eq!(op.permission(), Permission::Purge, "{op:?}");
+            }
+            // Nothing about peers before sign-in.
+            if op.permission().before_sign_in() {
+                assert_eq!(op.identified(), Identified::No, "{op:?}");
+            }
+        }
+        assert_eq!(
+            Operation::CreateCheckIns.bounds(),
+            &[Bound::Batch("checkins")]
+        );
+        assert_eq!(Operation::CheckInsPage.bounds(), &[Bound::Cap("limit")]);
+        assert!(Operation::UpdateStaff.has_own_rule());
+        assert!(!Operation::Peer.has_own_rule());
+        assert!(batch(&vec![0u8; MAX_BATCH], "x").is_ok());
+        let err = batch(&vec![0u8; MAX_BATCH + 1], "create_checkins").unwrap_err();
+        assert!(err.to_string().contains("create_checkins"), "{err}");
+    }
+}

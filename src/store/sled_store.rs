@@ -1389,4 +1389,73 @@ mod tests {
         assert!(!store.rolled_back_import(), "rolled back once, then done");
         assert_eq!(store.counts().unwrap().peers, 1);
     }
+
+    /// Schema 1 stores (check-ins and sessions without `voided`) open in
+    /// this build: the real migration appends the missing field, once,
+    /// and a pass run again (an interrupted migration resumed) changes
+    /// nothing.
+    #[test]
+    fn a_schema_1_store_gains_void_fields_and_keeps_every_record() {
+        use chrono::{FixedOffset, TimeZone};
+        let dir = tempfile::tempdir().unwrap();
+        let (c_id, s_id) = {
+            let v1 = SledStore::open_versioned(dir.path(), &opts(), 1, &[]).unwrap();
+            let staff = v1
+                .create_staff(Staff::new("Ana", Role::Admin), &actor())
+                .unwrap();
+            let p = v1
+                .create_peer(Peer::new("Jo Lee", day("2026-01-05")), &actor())
+                .unwrap();
+            let at = FixedOffset::east_opt(0)
+                .unwrap()
+                .with_ymd_and_hms(2026, 2, 3, 10, 0, 0)
+                .unwrap();
+            let mut c = CheckIn::new(p.id, staff.id, at);
+            c.note = "first visit".into();
+            let c = v1.create_checkin(c, &actor()).unwrap();
+            let g = v1
+                .create_group(
+                    Group::new(
+                        "WRAP",
+                        chrono::Weekday::Tue,
+                        chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+                    ),
+                    &actor(),
+                )
+                .unwrap();
+            let mut sess = GroupSession::for_group(g.id, &g, day("2026-02-03"));
+            sess.attendees = vec![p.id];
+            let sess = v1.create_session(sess, &actor()).unwrap();
+            // Write them back as schema 1 did: without the last field.
+            for t in [T::CheckIns, T::Sessions] {
+                let tree = v1.tree(t);
+                for kv in tree.iter() {
+                    let (k, v) = kv.unwrap();
+                    assert_eq!(v.last(), Some(&0), "None is one zero byte");
+                    tree.insert(k, &v[..v.len() - 1]).unwrap();
+                }
+            }
+            assert!(v1.checkin(c.id).is_err(), "unreadable as schema 2");
+            v1.db.flush().unwrap();
+            (c.id, sess.id)
+        };
+        let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+        assert_eq!(version_on_disk(&store), SCHEMA_VERSION);
+        let c = store.checkin(c_id).unwrap();
+        assert_eq!(c.note, "first visit");
+        assert_eq!(c.voided, None);
+        assert_eq!(store.session(s_id).unwrap().attendees.len(), 1);
+        // Resumed on an already migrated store: nothing changes.
+        MIGRATIONS[0](&store.db).unwrap();
+        assert_eq!(store.checkin(c_id).unwrap(), c);
+        // And voiding works on the migrated record.
+        let v = store
+            .void_checkin(c_id, "duplicate".into(), &actor())
+            .unwrap();
+        assert_eq!(
+            v.voided.as_ref().map(|v| v.reason.as_str()),
+            Some("duplicate")
+        );
+        assert_eq!(v.meta.revision, 2);
+    }
 }
