@@ -1,8 +1,10 @@
 //! Persistence: the only module that knows sled.
 //!
 //! Everything else talks to the [`Store`] trait in domain terms, so a
-//! server process can later stand behind the same API and several staff
-//! can share one store. [`SledStore`] is the embedded implementation: one
+//! server process can stand behind the same API and several staff can
+//! share one store. The API is declared once, in [`api`]: the trait, the
+//! wire protocol, the client, the server's dispatch and the authorizing
+//! layer are generated from that one list. [`SledStore`] is the embedded implementation: one
 //! sled `Db` per process, records and their indexes written in one
 //! transaction, and every acknowledged write flushed to disk.
 
