@@ -9,6 +9,7 @@
 mod audit;
 mod codec;
 mod error;
+mod files;
 mod import;
 mod keys;
 mod schema;
@@ -26,6 +27,7 @@ use crate::model::{
 
 pub use audit::{AuditEntry, AuditEvent, AuditFilter};
 pub use error::{StoreError, StoreResult};
+pub use files::ModeRepair;
 pub use schema::SCHEMA_VERSION;
 pub use sled_store::{OpenOptions, SledStore};
 
