@@ -107,13 +107,15 @@ impl AtomicFile {
             )
         })?;
         match fs::symlink_metadata(target) {
-            Ok(m) if m.file_type().is_symlink() => return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!(
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
                     "{} is a symbolic link; give the real path of the file (nothing was written)",
                     target.display()
                 ),
-            )),
+                ))
+            }
             Ok(m) if !m.is_file() => {
                 return Err(io::Error::new(
                     io::ErrorKind::AlreadyExists,

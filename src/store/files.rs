@@ -19,9 +19,12 @@
 //! nor records the file's new size. After every flush the store
 //! `fdatasync`s its `db` file through a descriptor it keeps open for its
 //! whole life, and syncs any file sled has newly written beside it (blobs)
-//! and the directories that gained entries (new blobs and snapshots). One
-//! check-in therefore costs one disk sync in the normal case; the count is
-//! kept so that tests can hold it to that.
+//! and the directories that gained entries (new blobs and snapshots).
+//! Opening syncs the directory once (sled renames a fresh snapshot into
+//! place at every open without doing so; a new store also syncs `conf`
+//! and the parent directory). One check-in therefore costs one disk sync
+//! in the normal case; the count is kept so that tests can hold it to
+//! that.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -237,18 +240,21 @@ pub(crate) fn after_open(dir: &Path, prepared: Prepared) -> StoreResult<StoreFil
     };
     let found = files.scan()?;
     if fresh {
-        // sled writes `conf` without syncing it, and neither syncs the
-        // directory that gained `db`, `conf` and `blobs/`.
+        // sled writes `conf` without syncing it, and does not sync the
+        // directories that gained `db`, `conf` and `blobs/`.
         for path in found.keys() {
             files.sync_file(path)?;
         }
         files.sync_data()?;
         files.sync_dir(&dir.join("blobs"))?;
-        files.sync_dir(dir)?;
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             files.sync_dir(parent)?;
         }
     }
+    // sled writes a new snapshot at every open and renames it into place
+    // (removing the old one) without syncing the directory: make that
+    // durable before any write relies on it.
+    files.sync_dir(dir)?;
     *files.lock() = found;
     Ok(files)
 }
