@@ -78,7 +78,9 @@ fn child_writer() {
         c.note = format!("write {i}");
         let saved = store.create_checkin(c, &actor()).expect("create_checkin");
         let mut out = stdout.lock();
-        if writeln!(out, "SAVED {}", saved.id.raw()).is_err() {
+        // The disk syncs made so far, so the parent can check that every
+        // acknowledged write was fdatasynced before it was acknowledged.
+        if writeln!(out, "SAVED {} SYNCS {}", saved.id.raw(), store.sync_count()).is_err() {
             break; // the parent has gone
         }
     }
@@ -192,6 +194,67 @@ fn store_survives_sigkill() {
         store.delete_checkin(next.id, &actor()).unwrap();
     }
     assert!(reported.len() >= 5, "{reported:?}");
+}
+
+/// A round of the SIGKILL test that also checks the fdatasync: every write
+/// the writer acknowledged came after at least one more disk sync than the
+/// one before it (and at most two), and is there after the kill.
+#[test]
+fn every_acknowledged_write_was_synced_and_survives_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(dir.path());
+        staff(&store, "Ana Ruiz");
+        peer(&store, "Jo");
+    }
+    let mut rng = rand::rng();
+    let mut child = spawn_child("child_writer", WRITER_ENV, dir.path());
+    let stdout = child.stdout.take().expect("child stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut acked: Vec<(u64, u64)> = Vec::new();
+    let kill_after = rng.random_range(20..=200);
+    let read = |lines: &mut std::io::Lines<BufReader<ChildStdout>>,
+                n: usize,
+                into: &mut Vec<(u64, u64)>| {
+        while into.len() < n {
+            let Some(Ok(line)) = lines.next() else { break };
+            if let (Some(id), Some(syncs)) = (after(&line, "SAVED"), after(&line, "SYNCS")) {
+                into.push((
+                    id.parse().expect("id after SAVED"),
+                    syncs.parse().expect("count after SYNCS"),
+                ));
+            }
+        }
+    };
+    read(&mut lines, kill_after, &mut acked);
+    std::thread::sleep(Duration::from_micros(rng.random_range(0..1500)));
+    child.kill().expect("SIGKILL the writer");
+    child.wait().expect("reap the writer");
+    read(&mut lines, usize::MAX, &mut acked);
+    assert!(acked.len() >= kill_after, "{} acknowledged", acked.len());
+    for pair in acked.windows(2) {
+        let step = pair[1].1 - pair[0].1;
+        assert!(
+            (1..=2).contains(&step),
+            "C{} was acknowledged after {step} disk syncs since C{}",
+            pair[1].0,
+            pair[0].0
+        );
+    }
+    let store = open(dir.path());
+    for (id, _) in &acked {
+        store
+            .checkin(CheckInId::new(*id))
+            .unwrap_or_else(|e| panic!("acknowledged C{id} is lost: {e}"));
+    }
+    // The kill may land after a save and before its line was written, so
+    // at most one check-in more than was acknowledged is there.
+    let total = store.counts().unwrap().checkins;
+    let acked_n = acked.len() as u64;
+    assert!(
+        (acked_n..=acked_n + 1).contains(&total),
+        "{total} check-ins stored, {acked_n} acknowledged"
+    );
 }
 
 /// Waits for the holder to report that it has the store open.

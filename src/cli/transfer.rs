@@ -5,44 +5,29 @@ use std::io::{self, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 
+use crate::fsutil::AtomicFile;
 use crate::ops::transfer::{export_json, import_json};
 use crate::store::Store;
 
 use super::args::{BackupArgs, ExportArgs, ImportArgs};
 use super::output::stdout_is_terminal;
 
-/// Writes the export to a temporary file beside `path`, syncs it, then
-/// renames it into place: a crash never leaves a half-written backup under
-/// the final name. The file is readable by its owner only.
+/// Writes the export to `.NAME.partial` beside `path` (created exclusive,
+/// never through a link, 0600 whatever the umask; one left by a killed run
+/// is removed first), syncs it, renames it over `path` in one step and
+/// syncs the directory: a crash never leaves a half-written export under
+/// the final name, and nothing placed at either name is written through.
 fn export_to_file(store: &dyn Store, path: &Path) -> Result<crate::store::Counts> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("--out {}: not a file name", path.display()))?;
-    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options
-        .open(&tmp)
-        .with_context(|| format!("cannot create {}", tmp.display()))?;
-    let mut out = BufWriter::new(file);
+    let mut file = AtomicFile::begin(path)?;
+    let partial = file.partial_path().to_path_buf();
+    let mut out = BufWriter::new(file.file());
     let counts = export_json(store, &mut out)?;
-    let file = out
-        .into_inner()
-        .map_err(|e| anyhow!("cannot write {}: {}", tmp.display(), e.error()))?;
-    file.sync_all()
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("cannot rename into {}", path.display()))?;
+    out.flush()
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    drop(out);
+    file.commit()?;
     Ok(counts)
 }
 

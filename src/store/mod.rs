@@ -12,6 +12,7 @@ pub mod api;
 mod audit;
 mod codec;
 mod error;
+mod files;
 mod import;
 mod keys;
 mod schema;
@@ -30,6 +31,7 @@ use api::prelude::*;
 pub use api::{Operation, MAX_BATCH, MAX_PAGE};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter};
 pub use error::{StoreError, StoreResult};
+pub use files::ModeRepair;
 pub use schema::SCHEMA_VERSION;
 pub use sled_store::{OpenOptions, SledStore};
 

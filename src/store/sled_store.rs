@@ -22,6 +22,7 @@ use crate::model::{
 use super::audit::{self, AuditEntry, AuditEvent, AuditFilter, Audited};
 use super::codec::{date_key, decode, encode, id_key, key, time_key, trailing_id};
 use super::error::{StoreError, StoreResult};
+use super::files::{self, ModeRepair, StoreFiles};
 use super::keys::{count_key, next_id_key, Kept, INDEX_TREES, NAMES, RECORD_TREES, T};
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
 use super::{Change, ChangeKind, Counts, Snapshot, Store};
@@ -72,6 +73,8 @@ pub struct SledStore {
     writer: Mutex<()>,
     /// Sessions of this process waiting for change notices.
     subscribers: Mutex<Vec<Sender<Change>>>,
+    /// Private modes and the `fdatasync` after every flush.
+    files: StoreFiles,
 }
 
 /// Proof that the caller holds the store's write lock.
@@ -138,7 +141,9 @@ impl SledStore {
     ) -> StoreResult<Self> {
         // Looked at before sled opens (and possibly rewrites) the file.
         let had_data = std::fs::metadata(path.join("db")).is_ok_and(|m| m.len() > 0);
+        let prepared = files::before_open(path)?;
         let db = open_db(path, options)?;
+        let files = files::after_open(path, prepared)?;
         schema::prepare(&db, path, had_data, version, migrations)?;
         let mut trees = Vec::with_capacity(NAMES.len());
         for name in NAMES {
@@ -151,6 +156,7 @@ impl SledStore {
             rolled_back_import: false,
             writer: Mutex::new(()),
             subscribers: Mutex::new(Vec::new()),
+            files,
         };
         if store
             .meta()
@@ -192,9 +198,23 @@ impl SledStore {
         }
     }
 
-    /// Blocks until everything written is on disk.
+    /// How many disk syncs (`fdatasync`/`fsync`) this store has made
+    /// since it was opened, so tests can hold a check-in to its budget.
+    pub fn sync_count(&self) -> u64 {
+        self.files.sync_count()
+    }
+
+    /// File and directory modes this open repaired (each also logged as a
+    /// warning), so a caller can tell the user their store was exposed.
+    pub fn mode_repairs(&self) -> &[ModeRepair] {
+        self.files.repairs()
+    }
+
+    /// Blocks until everything written is on stable storage: sled's flush
+    /// (`sync_file_range`), then `fdatasync` (see `store::files`).
     fn flush(&self) -> StoreResult<()> {
-        self.db.flush().map(|_| ()).map_err(|e| self.err(e))
+        self.db.flush().map_err(|e| self.err(e))?;
+        self.files.sync()
     }
 
     /// Takes the write lock (see [`SledStore::writer`]).
