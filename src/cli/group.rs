@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::Datelike;
 
-use crate::model::dates::{parse_date, Direction};
+use crate::model::dates::{parse_date_as, DateKind, Direction};
 use crate::model::{Group, Record};
 use crate::ops::groups::{add_group, attend};
 use crate::ops::local_now;
@@ -41,7 +41,7 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
         GroupCommand::Attend { group, peers, date } => {
             let group = resolve_group(store, group)?;
             let date = match date {
-                Some(d) => parse_date("--date", d, today, Direction::Past)?,
+                Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Day)?,
                 None => today,
             };
             let mut ids = Vec::with_capacity(peers.len());
