@@ -459,7 +459,14 @@ pub enum KeymapCommand {
 /// `--weekday`: read by the one weekday rule in `model::dates` (the
 /// UI's group form uses it too).
 fn weekday_arg(s: &str) -> Result<chrono::Weekday, String> {
-    crate::model::dates::parse_weekday("--weekday", s).map_err(|e| problem_of(&e))
+    // The shared rule decides; the CLI keeps its own wording, which
+    // scripts and tests already know.
+    crate::model::dates::parse_weekday("--weekday", s).map_err(|_| {
+        format!(
+            "unknown weekday '{}' (valid: monday, tuesday, wednesday, thursday, friday, saturday, sunday)",
+            crate::text::escape_line(s)
+        )
+    })
 }
 
 /// `--time`: read by the one time-of-day rule in `model::dates`.

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::model::dates::{parse_date_as, DateKind, Direction};
-use crate::model::{Choice, Goal, GoalId, Step};
+use crate::model::{Choice, Goal, GoalId};
 use crate::ops::local_now;
 use crate::ops::lookup::resolve_peer;
-use crate::ops::plan::{add_goal, save_goal};
+use crate::ops::plan::{add_goal, new_steps, save_goal};
 use crate::store::Store;
 use crate::text::escape_line;
 
@@ -45,13 +45,7 @@ pub fn run(store: &dyn Store, cmd: &GoalCommand) -> Result<ExitCode> {
             let mut goal = Goal::new(peer.id, *domain, title.trim(), start);
             goal.target_date = date("--target", DateKind::Target, target)?;
             goal.next_review = date("--review", DateKind::Review, review)?;
-            goal.steps = steps
-                .iter()
-                .map(|s| Step {
-                    text: s.trim().to_string(),
-                    done_on: None,
-                })
-                .collect();
+            goal.steps = new_steps(steps)?;
             let actor = super::actor(store, None);
             let saved = add_goal(store, &actor, goal, today)?;
             println!("{}", saved.id);

@@ -146,7 +146,7 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
 
 fn list(store: &dyn Store, peers: &[Record<Peer>]) -> Result<()> {
     let staff = store.list_staff()?;
-    let last = store.last_checkins_before(chrono::Utc::now() + chrono::Duration::days(1))?;
+    let last = crate::ops::roster::last_contacts(store, local_now())?;
     println!(
         "{} {} {} {} {} LAST CONTACT",
         col("ID", 7),
@@ -174,7 +174,7 @@ fn list(store: &dyn Store, peers: &[Record<Peer>]) -> Result<()> {
                 6
             ),
             last.get(&p.id)
-                .map(|c| c.day().to_string())
+                .map(|d| d.to_string())
                 .unwrap_or_else(|| "never".into())
         );
     }

@@ -3,7 +3,7 @@
 use chrono::Utc;
 
 use crate::model::dates::{plausible, plausible_contact, DateKind};
-use crate::model::{CheckIn, Entity, Record};
+use crate::model::{CheckIn, Choice, Entity, Goal, GoalStatus, PeerId, Record, ValidationError};
 use crate::store::Store;
 use crate::text::escape_line;
 
@@ -45,8 +45,35 @@ pub fn log_checkin(
                 peer.id
             )));
         }
+        if !may_touch(&goal) {
+            return Err(ValidationError::one(
+                "goals",
+                format!(
+                    "goal {g} \"{}\" is {}; a check-in can touch active goals only (set it active again first)",
+                    escape_line(&goal.title),
+                    goal.status.label()
+                ),
+            )
+            .into());
+        }
     }
     Ok(store.create_checkin(checkin, actor)?)
+}
+
+/// The rule of which goals a check-in may touch: the peer's active goals
+/// (a paused, achieved or dropped goal is not being worked on).
+pub fn may_touch(goal: &Goal) -> bool {
+    goal.status == GoalStatus::Active
+}
+
+/// The goals of `peer` that a check-in may touch ([`may_touch`]), in the
+/// store's order: what the check-in form offers and `log --goal` accepts.
+pub fn goals_to_touch(store: &dyn Store, peer: PeerId) -> OpsResult<Vec<Record<Goal>>> {
+    Ok(store
+        .goals_for_peer(peer)?
+        .into_iter()
+        .filter(|g| may_touch(g))
+        .collect())
 }
 
 /// Units of service a check-in counts for, under the store's settings.

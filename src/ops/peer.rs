@@ -36,7 +36,10 @@ impl PeerOverview {
     }
 }
 
-fn status_rank(s: GoalStatus) -> u8 {
+/// Where a goal of this status comes in the lists of goals: active, then
+/// paused, achieved, dropped. The overview and the UI's plan tab both sort
+/// by it.
+pub fn status_rank(s: GoalStatus) -> u8 {
     match s {
         GoalStatus::Active => 0,
         GoalStatus::Paused => 1,
