@@ -471,9 +471,11 @@ pub fn parse_datetime(
 
 /// Parses the moment of a contact typed by a user, read as wall-clock time
 /// in `zone` with that date's own offset, and checks it is plausible (from
-/// 1900 to a day after `now`). The result carries the center's offset at
-/// that instant, whatever offset `now` or the text had, so every check-in
-/// falls on the center's day.
+/// 1900 to a day after `now`). A typed time carries the center's offset at
+/// that instant (a text with its own offset is moved to the center's), so
+/// every check-in falls on the center's day. `now` is the center's current
+/// time as [`CenterTime::at`] gives it (`ops::local_now`); "now" and
+/// "today" are taken from it as it is.
 ///
 /// A date alone means noon that day (a contact logged afterwards for "that
 /// day"); a time alone means today at that time.
@@ -483,7 +485,6 @@ pub fn parse_datetime_in<Z: TimeZone>(
     text: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<DateTime<FixedOffset>, DateParseError> {
-    let now = zone.at(&now);
     let unreadable = || DateParseError {
         field: field.to_string(),
         given: text.to_string(),
