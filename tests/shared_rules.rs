@@ -358,3 +358,73 @@ fn goal_status_order_is_the_same_on_the_peer_page_and_the_plan_tab() {
         );
     });
 }
+
+#[test]
+fn date_windows_answer_alike_from_cli_and_ui() {
+    let w = World::new();
+    // A goal's target ten years and more ahead: `goal add --target` and
+    // the UI's goal form are both refused, naming the field.
+    let far = "9999-12-31";
+    let out = caseload(w.path())
+        .args([
+            "goal", "add", "P1", "Housing", "--domain", "housing", "--target", far,
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let cli = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(cli.contains("--target: '9999-12-31'"), "{cli}");
+    let today = caseload::ops::local_now().date_naive();
+    w.with(|store| {
+        let mut g = Goal::new(w.ana, LifeDomain::Housing, "Housing", today);
+        g.target_date = Some(far.parse().expect("date"));
+        let ui = match handle(
+            store,
+            Request::Plan(PlanRequest::AddGoal {
+                goal: g,
+                today,
+                actor: actor(),
+            }),
+        ) {
+            Response::Plan(p) => match *p {
+                PlanResponse::Goal(r) => r.expect_err("refused"),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        };
+        assert!(ui.starts_with("target date: '9999-12-31'"), "{ui}");
+        // The same window, worded alike after the field name.
+        let why = |s: &str| s.split_once("' (").map(|(_, r)| r.trim().to_string());
+        assert_eq!(why(&ui), why(cli.lines().next().unwrap_or("")));
+        assert!(store.goals_for_peer(w.ana).expect("goals").is_empty());
+    });
+    // A check-in three days ahead: `log --at +3d` and the check-in form's
+    // save are both refused.
+    let out = caseload(w.path())
+        .args(["log", "P1", "--at", "+3d"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let cli = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(cli.contains("--at: '+3d'"), "{cli}");
+    assert!(cli.contains("more than a day after now"), "{cli}");
+    w.with(|store| {
+        let at = caseload::ops::local_now() + Duration::days(3);
+        let ui = match handle(
+            store,
+            Request::SaveCheckIn {
+                checkin: CheckIn::new(w.ana, StaffId::new(1), at),
+                actor: actor(),
+            },
+        ) {
+            Response::Saved(r) => r.expect_err("refused"),
+            other => panic!("{other:?}"),
+        };
+        assert!(ui.starts_with("at: "), "{ui}");
+        assert!(ui.contains("more than a day after now"), "{ui}");
+        assert!(store
+            .recent_checkins(w.ana, 10)
+            .expect("check-ins")
+            .is_empty());
+    });
+}
