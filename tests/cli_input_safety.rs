@@ -278,6 +278,10 @@ fn negative_numbers_are_answered_with_what_the_flag_accepts() {
             vec!["demo", "--peers", "-3"],
             "give a whole number from 0 to",
         ),
+        (
+            vec!["audit", "--limit", "-1"],
+            "'--limit <N>': give a whole number from 0 to",
+        ),
     ];
     for (args, message) in cases {
         let (code, err) = fails(d, &args);
@@ -285,4 +289,20 @@ fn negative_numbers_are_answered_with_what_the_flag_accepts() {
         assert!(err.contains(message), "{args:?}: {err}");
         assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn relative_dates_with_a_minus_sign_reach_the_date_rules() {
+    // `-7d` is documented for every date flag; clap must not take it for
+    // an unknown flag.
+    let tmp = TempDir::new().expect("temp dir");
+    let d = tmp.path();
+    stdout(d, &["staff", "add", "Boss", "--role", "admin"]);
+    let trail = stdout(d, &["audit", "--since", "-7d"]);
+    assert!(trail.contains("created staff S1"), "{trail}");
+    stdout(d, &["peer", "add", "Ana Ruiz", "--intake", "-2w"]);
+    stdout(d, &["log", "P1", "--at", "-1d", "--staff", "S1"]);
+    let report = stdout(d, &["report", "--from", "-7d", "--to", "-0d", "--json"]);
+    let r: Value = serde_json::from_str(&report).expect("json");
+    assert_eq!(r["checkins"], 1, "{report}");
 }

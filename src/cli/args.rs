@@ -486,7 +486,7 @@ fn problem_of(e: &crate::model::ValidationError) -> String {
 
 /// A whole number flag: says what it accepts (and what it got) instead of
 /// clap's "unexpected argument" for `-5` or "invalid digit" for `ten`.
-fn whole<T>(s: &str) -> Result<T, String>
+pub(super) fn whole<T>(s: &str) -> Result<T, String>
 where
     T: std::str::FromStr + num_bounds::Bounded,
 {
@@ -518,7 +518,7 @@ fn keep_arg(s: &str) -> Result<u32, String> {
 }
 
 /// The limits of the integer types flags use, as text for messages.
-mod num_bounds {
+pub(super) mod num_bounds {
     /// An integer type's limits, written out.
     pub trait Bounded {
         /// The smallest value, as text.

@@ -27,10 +27,10 @@ pub struct AuditArgs {
     #[arg(long = "staff", value_name = "STAFF")]
     pub staff: Option<String>,
     /// Only entries from this day on (2026-11-01, yesterday, -7d …).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// At most this many entries, newest first.
-    #[arg(long, default_value_t = 200, value_name = "N")]
+    #[arg(long, default_value_t = 200, value_name = "N", allow_negative_numbers = true, value_parser = super::args::whole::<usize>)]
     pub limit: usize,
     /// Print JSON.
     #[arg(long)]
