@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn init_logging(cli: &caseload::cli::Cli) {
     // The UI owns the terminal: its logs go to a file, never the screen.
@@ -50,9 +50,40 @@ fn restore_sigpipe() {
     }
 }
 
+/// Parses argv with clap's plain styles, so that a rendered error holds no
+/// escape sequence but those typed into the arguments (which
+/// [`usage_error`] then shows escaped, instead of dropping or obeying them).
+fn parse_args() -> Result<caseload::cli::Cli, clap::Error> {
+    let matches = caseload::cli::Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches()?;
+    caseload::cli::Cli::from_arg_matches(&matches)
+}
+
+/// Prints a clap error (usage mistakes, and `--help`/`--version`) with
+/// every control character escaped: clap quotes the offending argument,
+/// and an OSC 52 or a title change typed into argv must not reach the
+/// terminal raw. Help and version go to standard output with exit 0; usage
+/// errors to standard error with clap's exit code (2).
+fn usage_error(e: &clap::Error) -> ExitCode {
+    let rendered = e.render().ansi().to_string();
+    let clean = caseload::text::escape_multiline(&rendered);
+    let code = e.exit_code();
+    if !e.use_stderr() {
+        print!("{clean}");
+        ExitCode::SUCCESS
+    } else {
+        eprint!("{clean}");
+        ExitCode::from(u8::try_from(code).unwrap_or(2))
+    }
+}
+
 fn main() -> ExitCode {
     restore_sigpipe();
-    let cli = caseload::cli::Cli::parse();
+    let cli = match parse_args() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     init_logging(&cli);
     match caseload::cli::run(cli) {
         Ok(code) => code,

@@ -428,7 +428,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
     ))));
     assert!(app.popup.is_none());
     let mut rows = group_rows();
-    rows.push(caseload::ops::ui_plan::GroupRow {
+    rows.push(caseload::ops::groups::GroupRow {
         group: added,
         today: None,
         sessions: 0,

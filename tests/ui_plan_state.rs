@@ -7,7 +7,8 @@ mod plan_support;
 mod ui_common;
 
 use caseload::model::{GoalId, GoalStatus, LifeDomain, PeerId};
-use caseload::ops::ui_plan::{EntryChange, StepChange, WellnessSection};
+use caseload::ops::plan::StepChange;
+use caseload::ops::wellness::{EntryChange, WellnessSection};
 use caseload::ui::action::Action;
 use caseload::ui::app::{App, Overlay, Pane};
 use caseload::ui::keymap::{Keymap, DEFAULT_TOML, VIM_TOML};

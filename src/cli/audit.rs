@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chrono::{Local, TimeZone};
+use chrono::Local;
 use clap::Args;
 
 use crate::model::dates::{parse_date, Direction};
@@ -27,10 +27,10 @@ pub struct AuditArgs {
     #[arg(long = "staff", value_name = "STAFF")]
     pub staff: Option<String>,
     /// Only entries from this day on (2026-11-01, yesterday, -7d …).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// At most this many entries, newest first.
-    #[arg(long, default_value_t = 200, value_name = "N")]
+    #[arg(long, default_value_t = 200, value_name = "N", allow_negative_numbers = true, value_parser = super::args::whole::<usize>)]
     pub limit: usize,
     /// Print JSON.
     #[arg(long)]
@@ -52,12 +52,7 @@ pub fn run(store: &dyn Store, args: &AuditArgs) -> Result<ExitCode> {
     }
     if let Some(d) = &args.since {
         let day = parse_date("--since", d, today, Direction::Past)?;
-        let start = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-        let local = Local
-            .from_local_datetime(&start)
-            .earliest()
-            .unwrap_or_else(|| Local.from_utc_datetime(&start));
-        filter.since = Some(local.with_timezone(&chrono::Utc));
+        filter.since = Some(crate::model::dates::CENTER.start_of_day(day));
     }
     let entries = store.audit(&filter)?;
     if args.json {

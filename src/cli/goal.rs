@@ -4,11 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::model::dates::{parse_date, Direction};
-use crate::model::{Choice, Goal, GoalId, Step};
+use crate::model::dates::{parse_date_as, DateKind, Direction};
+use crate::model::{Choice, Goal, GoalId};
 use crate::ops::local_now;
 use crate::ops::lookup::resolve_peer;
-use crate::ops::plan::{add_goal, save_goal};
+use crate::ops::plan::{add_goal, new_steps, save_goal};
 use crate::store::Store;
 use crate::text::escape_line;
 
@@ -18,12 +18,13 @@ use super::output::{goal_line, print_json};
 /// Runs `caseload goal …`.
 pub fn run(store: &dyn Store, cmd: &GoalCommand) -> Result<ExitCode> {
     let today = local_now().date_naive();
-    let date = |field: &str, text: &Option<String>| -> Result<Option<chrono::NaiveDate>> {
-        Ok(match text {
-            Some(t) => Some(parse_date(field, t, today, Direction::Future)?),
-            None => None,
-        })
-    };
+    let date =
+        |field: &str, kind: DateKind, text: &Option<String>| -> Result<Option<chrono::NaiveDate>> {
+            Ok(match text {
+                Some(t) => Some(parse_date_as(field, t, today, Direction::Future, kind)?),
+                None => None,
+            })
+        };
     match cmd {
         GoalCommand::Add {
             peer,
@@ -36,19 +37,15 @@ pub fn run(store: &dyn Store, cmd: &GoalCommand) -> Result<ExitCode> {
         } => {
             let peer = resolve_peer(store, peer)?;
             let start = match start {
-                Some(s) => parse_date("--start", s, today, Direction::Past)?,
+                Some(s) => {
+                    parse_date_as("--start", s, today, Direction::Past, DateKind::GoalStart)?
+                }
                 None => today,
             };
             let mut goal = Goal::new(peer.id, *domain, title.trim(), start);
-            goal.target_date = date("--target", target)?;
-            goal.next_review = date("--review", review)?;
-            goal.steps = steps
-                .iter()
-                .map(|s| Step {
-                    text: s.trim().to_string(),
-                    done_on: None,
-                })
-                .collect();
+            goal.target_date = date("--target", DateKind::Target, target)?;
+            goal.next_review = date("--review", DateKind::Review, review)?;
+            goal.steps = new_steps(steps)?;
             let actor = super::actor(store, None);
             let saved = add_goal(store, &actor, goal, today)?;
             println!("{}", saved.id);
@@ -86,10 +83,10 @@ pub fn run(store: &dyn Store, cmd: &GoalCommand) -> Result<ExitCode> {
                 rec.data.set_status(*s, today, actor.staff);
             }
             if target.is_some() {
-                rec.target_date = date("--target", target)?;
+                rec.target_date = date("--target", DateKind::Target, target)?;
             }
             if review.is_some() {
-                rec.next_review = date("--review", review)?;
+                rec.next_review = date("--review", DateKind::Review, review)?;
             }
             if let Some(t) = title {
                 rec.title = t.trim().to_string();

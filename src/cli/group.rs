@@ -3,11 +3,10 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use chrono::Datelike;
 
-use crate::model::dates::{parse_date, Direction};
+use crate::model::dates::{parse_date_as, DateKind, Direction};
 use crate::model::{Group, Record};
-use crate::ops::groups::{add_group, attend};
+use crate::ops::groups::{add_group, attend, days_until};
 use crate::ops::local_now;
 use crate::ops::lookup::{resolve_group, resolve_peer, resolve_staff};
 use crate::store::Store;
@@ -41,7 +40,7 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
         GroupCommand::Attend { group, peers, date } => {
             let group = resolve_group(store, group)?;
             let date = match date {
-                Some(d) => parse_date("--date", d, today, Direction::Past)?,
+                Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Day)?,
                 None => today,
             };
             let mut ids = Vec::with_capacity(peers.len());
@@ -61,14 +60,7 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
         GroupCommand::List { json } => {
             let mut groups = store.list_groups()?;
             // Today's groups first, then by weekday from today and time.
-            let from = today.weekday().num_days_from_monday();
-            groups.sort_by_key(|g: &Record<Group>| {
-                (
-                    (g.weekday.num_days_from_monday() + 7 - from) % 7,
-                    g.time,
-                    g.id,
-                )
-            });
+            groups.sort_by_key(|g: &Record<Group>| (days_until(g.weekday, today), g.time, g.id));
             if *json {
                 print_json(&groups)?;
             } else {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::model::dates::{parse_date, parse_datetime, Direction};
+use crate::model::dates::{parse_date_as, parse_datetime, DateKind, Direction};
 use crate::model::validate::{parse_minutes, ValidationError};
 use crate::model::{Actor, CheckIn};
 use crate::ops::checkin::{log_checkin, units};
@@ -47,11 +47,12 @@ pub fn run(store: &dyn Store, args: &LogArgs) -> Result<ExitCode> {
     }
     c.note = args.note.clone();
     if let Some(f) = &args.follow_up {
-        c.follow_up = Some(parse_date(
+        c.follow_up = Some(parse_date_as(
             "--follow-up",
             f,
             at.date_naive(),
             Direction::Future,
+            DateKind::FollowUp,
         )?);
     }
     let actor = Actor::staff(staff.id, os_login());

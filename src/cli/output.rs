@@ -28,6 +28,27 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
+/// A text cell for any CSV caseload writes: control characters escaped
+/// (a spreadsheet never receives them) and, when the text begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return, a leading `'` so that no
+/// spreadsheet reads a stored name such as `=HYPERLINK(…)` as a formula.
+///
+/// Every text cell goes through here. Numbers and dates that caseload
+/// formats itself (counts, minutes, `2026-11-01`) are written as they are
+/// so they stay numeric; none of them is negative today.
+pub fn csv_text(s: &str) -> String {
+    // Neutralise on the raw text: escaping turns a leading tab or CR into
+    // `\t`/`\r`, which a spreadsheet would not execute but still shows as
+    // the cell's start, so the mark goes first either way.
+    let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+    let clean = escape_line(s);
+    if risky {
+        format!("'{clean}")
+    } else {
+        clean.into_owned()
+    }
+}
+
 /// True when standard output is a terminal someone may be looking at.
 pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
@@ -49,4 +70,22 @@ pub fn goal_line(g: &Record<Goal>) -> String {
             .map(|r| format!(", review {r}"))
             .unwrap_or_default()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_text_neutralises_formula_starts() {
+        assert_eq!(csv_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_text("+1"), "'+1");
+        assert_eq!(csv_text("-5"), "'-5");
+        assert_eq!(csv_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_text("\tx"), "'\\tx");
+        assert_eq!(csv_text("\rx"), "'\\rx");
+        assert_eq!(csv_text("Ana = Ruiz"), "Ana = Ruiz");
+        assert_eq!(csv_text("a\u{1b}[2Jb"), "a\\e[2Jb");
+        assert_eq!(csv_text(""), "");
+    }
 }

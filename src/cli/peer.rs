@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::model::dates::{parse_date, Direction};
+use crate::model::dates::{parse_date_as, DateKind, Direction};
 use crate::model::{Choice, Peer, Record};
 use crate::ops::local_now;
 use crate::ops::lookup::{resolve_peer, resolve_staff};
@@ -76,7 +76,7 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
             fields,
         } => {
             let intake = match intake {
-                Some(d) => parse_date("--intake", d, today, Direction::Past)?,
+                Some(d) => parse_date_as("--intake", d, today, Direction::Past, DateKind::Intake)?,
                 None => today,
             };
             let mut peer = Peer::new(name.trim(), intake);
@@ -145,7 +145,7 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
 
 fn list(store: &dyn Store, peers: &[Record<Peer>]) -> Result<()> {
     let staff = store.list_staff()?;
-    let last = store.last_checkins_before(chrono::Utc::now() + chrono::Duration::days(1))?;
+    let last = crate::ops::roster::last_contacts(store, local_now())?;
     println!(
         "{} {} {} {} {} LAST CONTACT",
         col("ID", 7),
@@ -173,7 +173,7 @@ fn list(store: &dyn Store, peers: &[Record<Peer>]) -> Result<()> {
                 6
             ),
             last.get(&p.id)
-                .map(|c| c.day().to_string())
+                .map(|d| d.to_string())
                 .unwrap_or_else(|| "never".into())
         );
     }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::Datelike;
 
-use crate::model::dates::{parse_date, Direction};
+use crate::model::dates::{parse_date_as, DateKind, Direction};
 use crate::model::report::ServiceReport;
 use crate::ops::local_now;
 use crate::ops::report::service_report;
@@ -14,17 +14,17 @@ use crate::store::Store;
 use crate::text::escape_line;
 
 use super::args::ReportArgs;
-use super::output::{col, print_json};
+use super::output::{col, csv_text, print_json};
 
 /// Runs `caseload report`.
 pub fn run(store: &dyn Store, args: &ReportArgs) -> Result<ExitCode> {
     let today = local_now().date_naive();
     let from = match &args.from {
-        Some(d) => parse_date("--from", d, today, Direction::Past)?,
+        Some(d) => parse_date_as("--from", d, today, Direction::Past, DateKind::Day)?,
         None => today.with_day(1).unwrap_or(today),
     };
     let to = match &args.to {
-        Some(d) => parse_date("--to", d, today, Direction::Past)?,
+        Some(d) => parse_date_as("--to", d, today, Direction::Past, DateKind::Day)?,
         None => today,
     };
     let report = service_report(store, from, to)?;
@@ -111,9 +111,15 @@ fn write_csv(r: &ServiceReport) -> Result<()> {
     let mut w = csv::Writer::from_writer(io::stdout().lock());
     w.write_record(["section", "item", "measure", "value"])?;
     for r in rows(r) {
-        // Names are escaped so a spreadsheet never receives control characters.
-        let safe: Vec<String> = r.iter().map(|c| escape_line(c).into_owned()).collect();
-        w.write_record(&safe)?;
+        // The first three cells are text (names among them): escaped and
+        // neutralised. The value is a number or date caseload formats.
+        let [section, item, measure, value] = r;
+        w.write_record([
+            csv_text(&section),
+            csv_text(&item),
+            csv_text(&measure),
+            value,
+        ])?;
     }
     w.flush()?;
     Ok(())

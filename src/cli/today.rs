@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::model::dates::{parse_date, Direction};
+use crate::model::dates::{parse_date_as, DateKind, Direction};
 use crate::model::today::{Section, TodayRow};
 use crate::ops::local_now;
 use crate::ops::lookup::resolve_staff;
@@ -34,7 +34,7 @@ struct JsonToday<'a> {
 pub fn run(store: &dyn Store, args: &TodayArgs) -> Result<ExitCode> {
     let today = local_now().date_naive();
     let date = match &args.date {
-        Some(d) => parse_date("--date", d, today, Direction::Future)?,
+        Some(d) => parse_date_as("--date", d, today, Direction::Future, DateKind::Day)?,
         None => today,
     };
     let staff = match &args.staff {

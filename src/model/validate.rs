@@ -132,7 +132,10 @@ impl Checker {
 pub fn parse_minutes(field: &str, text: &str) -> Result<u16, ValidationError> {
     let t = text.trim();
     let n: i64 = t.parse().map_err(|_| {
-        ValidationError::one(field, format!("'{t}' is not a whole number of minutes"))
+        ValidationError::one(
+            field,
+            format!("'{t}' is not a whole number of minutes; give 1 to {MAX_MINUTES}"),
+        )
     })?;
     if n <= 0 || n > i64::from(MAX_MINUTES) {
         return Err(ValidationError::one(

@@ -1,13 +1,14 @@
-//! Group operations: recurring groups, today's session, attendance.
-//! Shared by `caseload group` and the Groups screen.
+//! Group operations: recurring groups, a day's session, attendance, and the
+//! groups list. Shared by `caseload group` and the Groups screen: the
+//! attendance rules live here once.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
-use crate::model::{Actor, Entity, Group, GroupSession, PeerId, Record};
+use crate::model::{Actor, Entity, Group, GroupSession, PeerId, Record, ValidationError};
 use crate::store::Store;
 use crate::text::escape_line;
 
-use super::{OpsError, OpsResult};
+use super::OpsResult;
 
 /// Adds a recurring group.
 pub fn add_group(store: &dyn Store, actor: &Actor, group: Group) -> OpsResult<Record<Group>> {
@@ -41,8 +42,43 @@ pub fn open_session(
     }
 }
 
-/// Adds attendees to the session of `group` on `date`, all or nothing: a
-/// peer already checked off, or named twice, refuses the whole request.
+/// The one attendance rule: peers to check off must exist, be named once,
+/// and not be checked off already (`checked_off`: the session as stored).
+/// A breach refuses the whole request, naming the field "attendees".
+pub fn check_new_attendees(
+    store: &dyn Store,
+    group: &Record<Group>,
+    date: NaiveDate,
+    checked_off: &[PeerId],
+    add: &[PeerId],
+) -> OpsResult<()> {
+    for (i, p) in add.iter().enumerate() {
+        let peer = store.peer(*p)?;
+        let twice = add[..i].contains(p);
+        if twice || checked_off.contains(p) {
+            return Err(ValidationError::one(
+                "attendees",
+                format!(
+                    "{} ({}) is {} for {} on {date}; nothing was saved",
+                    escape_line(&peer.display_name),
+                    p,
+                    if twice {
+                        "named twice"
+                    } else {
+                        "already checked off"
+                    },
+                    escape_line(&group.name)
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Adds attendees to the session of `group` on `date` (created if there is
+/// none), all or nothing by [`check_new_attendees`]. `caseload group
+/// attend` comes here.
 pub fn attend(
     store: &dyn Store,
     actor: &Actor,
@@ -50,29 +86,12 @@ pub fn attend(
     date: NaiveDate,
     peers: &[PeerId],
 ) -> OpsResult<Record<GroupSession>> {
-    let mut names = Vec::with_capacity(peers.len());
-    for (i, p) in peers.iter().enumerate() {
-        let peer = store.peer(*p)?;
-        if peers[..i].contains(p) {
-            return Err(OpsError::Refused(format!(
-                "{} ({}) is named twice; nothing was saved",
-                escape_line(&peer.display_name),
-                p
-            )));
-        }
-        names.push(peer);
-    }
     let existing = session_on(store, group, date)?;
-    if let Some(s) = &existing {
-        if let Some(dup) = names.iter().find(|p| s.attendees.contains(&p.id)) {
-            return Err(OpsError::Refused(format!(
-                "{} ({}) is already checked off for {} on {date}; nothing was saved",
-                escape_line(&dup.display_name),
-                dup.id,
-                escape_line(&group.name)
-            )));
-        }
-    }
+    let checked_off = existing
+        .as_ref()
+        .map(|s| s.attendees.clone())
+        .unwrap_or_default();
+    check_new_attendees(store, group, date, &checked_off, peers)?;
     let mut session = match existing {
         Some(s) => s,
         None => {
@@ -86,4 +105,85 @@ pub fn attend(
         session.add_attendee(*p);
     }
     Ok(store.update_session(&session, actor)?)
+}
+
+/// Saves attendance of `group` on `date` as a change from what the user
+/// started from: `add` are checked off, `remove` taken off, and the topic
+/// and note set. All or nothing by [`check_new_attendees`] (a peer in `add`
+/// whom another terminal checked off first refuses the save). The session
+/// is created if needed. The Groups screen's session comes here.
+#[allow(clippy::too_many_arguments)]
+pub fn save_attendance(
+    store: &dyn Store,
+    actor: &Actor,
+    group: &Record<Group>,
+    date: NaiveDate,
+    add: &[PeerId],
+    remove: &[PeerId],
+    topic: &str,
+    note: &str,
+) -> OpsResult<Record<GroupSession>> {
+    let mut session = open_session(store, actor, group, date)?;
+    check_new_attendees(store, group, date, &session.attendees, add)?;
+    for p in remove {
+        session.remove_attendee(*p);
+    }
+    for p in add {
+        session.add_attendee(*p);
+    }
+    session.topic = topic.trim().to_string();
+    session.note = note.trim().to_string();
+    session.validate()?;
+    Ok(store.update_session(&session, actor)?)
+}
+
+/// Days from `today` to the next meeting on `weekday` (0 when it is today):
+/// the order of the groups list, in the CLI and the Groups screen.
+pub fn days_until(weekday: chrono::Weekday, today: NaiveDate) -> u32 {
+    let from = today.weekday().num_days_from_monday();
+    (weekday.num_days_from_monday() + 7 - from) % 7
+}
+
+/// A group as the Groups screen lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupRow {
+    /// The group.
+    pub group: Record<Group>,
+    /// Today's session, if one was recorded.
+    pub today: Option<Record<GroupSession>>,
+    /// Sessions ever recorded.
+    pub sessions: usize,
+    /// The newest session before today: date and attendance.
+    pub last: Option<(NaiveDate, usize)>,
+}
+
+/// Every group with today's session and a short history, today's groups
+/// first, then by weekday from today ([`days_until`]) and time.
+pub fn group_rows(store: &dyn Store, today: NaiveDate) -> OpsResult<Vec<GroupRow>> {
+    let todays = store.sessions_on(today)?;
+    let mut rows = Vec::new();
+    for g in store.list_groups()? {
+        let history = store.sessions_for_group(g.id)?;
+        let last = history
+            .iter()
+            .find(|s| s.date < today)
+            .map(|s| (s.date, s.attendees.len()));
+        rows.push(GroupRow {
+            today: todays.iter().find(|s| s.group == g.id).cloned(),
+            sessions: history.len(),
+            last,
+            group: g,
+        });
+    }
+    rows.sort_by_key(|r| {
+        let meets_today = r.group.meets_on(today) || r.today.is_some();
+        (
+            !meets_today,
+            !r.group.active,
+            days_until(r.group.weekday, today),
+            r.group.time,
+            r.group.id,
+        )
+    });
+    Ok(rows)
 }

@@ -14,9 +14,10 @@ pub mod lookup;
 pub mod peer;
 pub mod plan;
 pub mod report;
+pub mod roster;
 pub mod today;
 pub mod transfer;
-pub mod ui_plan;
+pub mod wellness;
 
 use crate::model::dates::DateParseError;
 use crate::model::ValidationError;
@@ -51,10 +52,10 @@ pub enum OpsError {
 /// Short name for operation results.
 pub type OpsResult<T> = Result<T, OpsError>;
 
-/// The current moment in local time, the default "now" of every operation
-/// (tests pass their own).
+/// The current moment in the center's zone (`model::dates::CENTER`), the
+/// default "now" of every operation (tests pass their own).
 pub fn local_now() -> chrono::DateTime<chrono::FixedOffset> {
-    chrono::Local::now().fixed_offset()
+    crate::model::dates::CENTER.at(&chrono::Utc::now())
 }
 
 /// The operating-system login, recorded with every change.

@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Actor, CheckIn, Goal, GoalStatus, GroupSession, Peer, Record, Staff};
+use crate::model::dates::{plausible, DateKind};
+use crate::model::{
+    Actor, CheckIn, Goal, GoalStatus, GroupSession, Peer, Record, Staff, ValidationError,
+};
 use crate::store::Store;
 
 use super::OpsResult;
@@ -36,7 +39,10 @@ impl PeerOverview {
     }
 }
 
-fn status_rank(s: GoalStatus) -> u8 {
+/// Where a goal of this status comes in the lists of goals: active, then
+/// paused, achieved, dropped. The overview and the UI's plan tab both sort
+/// by it.
+pub fn status_rank(s: GoalStatus) -> u8 {
     match s {
         GoalStatus::Active => 0,
         GoalStatus::Paused => 1,
@@ -66,7 +72,19 @@ pub fn peer_overview(store: &dyn Store, peer: Record<Peer>) -> OpsResult<PeerOve
     })
 }
 
-/// Adds a peer after validation; returns the saved record.
+/// Adds a peer after validation, with an intake date in its plausible
+/// window (`model::dates::DateKind::Intake`, seen from today in the
+/// center's zone); returns the saved record.
 pub fn add_peer(store: &dyn Store, actor: &Actor, peer: Peer) -> OpsResult<Record<Peer>> {
+    let today = super::local_now().date_naive();
+    let intake = peer.intake_date;
+    plausible(
+        "intake date",
+        &intake.to_string(),
+        DateKind::Intake,
+        intake,
+        today,
+    )
+    .map_err(ValidationError::from)?;
     Ok(store.create_peer(peer, actor)?)
 }

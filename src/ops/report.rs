@@ -8,7 +8,11 @@ use crate::store::Store;
 use super::{OpsError, OpsResult};
 
 /// The service report for `from` to `to`, inclusive. Check-ins and
-/// sessions are read a day at a time through the day indexes.
+/// sessions are read a day at a time through the day indexes. A check-in's
+/// day is its local date, and every check-in is recorded with the center's
+/// offset at its instant (`model::dates::CenterTime`), so a day here is
+/// the span between that day's local midnights: 23 or 25 hours on the days
+/// clocks change.
 pub fn service_report(
     store: &dyn Store,
     from: NaiveDate,

@@ -1,6 +1,8 @@
 //! Gathers what the Today rules need from the store and applies them.
 
-use chrono::{DateTime, Local, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+use crate::model::dates::{CenterTime, CENTER};
 
 use crate::model::today::{build_today, TodayInput, TodayReport};
 use std::collections::HashMap;
@@ -10,14 +12,10 @@ use crate::store::Store;
 
 use super::OpsResult;
 
-/// The first moment of `date` in local time, as UTC (for index ranges).
+/// The first moment of `date` in the center's zone, as UTC (for index
+/// ranges): [`CenterTime::start_of_day`], the one rule.
 pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
-    let midnight = date.and_time(NaiveTime::MIN);
-    Local
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+    CENTER.start_of_day(date)
 }
 
 /// Each peer's latest group session before `date`. Sessions are few (a
@@ -45,15 +43,27 @@ fn last_attended_before(
 
 const SESSION_PAGE: usize = crate::store::MAX_PAGE;
 
-/// Today's contacts for `date`, optionally only for one staff member.
+/// Today's contacts for `date`, optionally only for one staff member, in
+/// the center's zone.
 pub fn today_report(
+    store: &dyn Store,
+    date: NaiveDate,
+    for_staff: Option<StaffId>,
+) -> OpsResult<TodayReport> {
+    today_report_in(&CENTER, store, date, for_staff)
+}
+
+/// [`today_report`] in a given zone: "before today" means before the local
+/// midnight that starts `date`.
+pub fn today_report_in<Z: TimeZone>(
+    zone: &CenterTime<Z>,
     store: &dyn Store,
     date: NaiveDate,
     for_staff: Option<StaffId>,
 ) -> OpsResult<TodayReport> {
     let settings = store.settings()?;
     let peers = store.list_peers()?;
-    let last_before = store.last_checkins_before(start_of_day(date))?;
+    let last_before = store.last_checkins_before(zone.start_of_day(date))?;
     // Voided check-ins and sessions are kept but not counted.
     let mut seen_today = store.checkins_on(date)?;
     seen_today.retain(|c| c.voided.is_none());

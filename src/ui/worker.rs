@@ -16,12 +16,10 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::model::today::TodayReport;
-use crate::model::{
-    Actor, CheckIn, Goal, GoalStatus, GroupId, PeerId, PeerStatus, Record, Staff, StaffId,
-};
+use crate::model::{Actor, CheckIn, Goal, GroupId, PeerId, PeerStatus, Record, Staff, StaffId};
 use crate::ops::lookup::acting_staff;
 use crate::ops::peer::{peer_overview, PeerOverview};
 use crate::store::{AuditEvent, Change, Store};
@@ -249,14 +247,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         Request::Peer(id) => Response::Peer(id, peer_detail(store, id)),
         Request::Goals(id) => Response::Goals(
             id,
-            store
-                .goals_for_peer(id)
-                .map(|gs| {
-                    gs.into_iter()
-                        .filter(|g| g.status == GoalStatus::Active)
-                        .collect()
-                })
-                .map_err(|e| e.to_string()),
+            crate::ops::checkin::goals_to_touch(store, id).map_err(|e| e.to_string()),
         ),
         Request::SaveCheckIn { checkin, actor } => {
             let peer = checkin.peer;
@@ -287,15 +278,13 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
 
 fn roster(store: &dyn Store) -> Result<Vec<RosterRow>, String> {
     let peers = store.list_peers().map_err(|e| e.to_string())?;
-    // Tomorrow, so that check-ins logged later today count too.
-    let last = store
-        .last_checkins_before(Utc::now() + Duration::days(2))
+    let last = crate::ops::roster::last_contacts(store, crate::ops::local_now())
         .map_err(|e| e.to_string())?;
     Ok(peers
         .into_iter()
         .map(|p| RosterRow {
             id: p.id,
-            last_contact: last.get(&p.id).map(|c| c.day()),
+            last_contact: last.get(&p.id).copied(),
             status: p.status,
             assigned: p.assigned_staff,
             name: p.data.display_name,

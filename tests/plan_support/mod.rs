@@ -11,8 +11,9 @@ use caseload::model::{
     Actor, Goal, GoalId, GoalStatus, Group, GroupId, GroupSession, LifeDomain, Meta, Peer, PeerId,
     Record, SessionId, StaffId, Step, WellnessPlan,
 };
+use caseload::ops::groups::GroupRow;
 use caseload::ops::peer::PeerOverview;
-use caseload::ops::ui_plan::{GroupRow, TimelineData};
+use caseload::ops::plan::TimelineData;
 use caseload::ui::app::App;
 use caseload::ui::worker::groups::GroupsResponse;
 use caseload::ui::worker::plan::PlanResponse;

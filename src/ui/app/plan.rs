@@ -8,7 +8,8 @@ use ratatui::layout::Rect;
 
 use crate::model::{Actor, Goal, GoalId, GoalStatus, PeerId, Record};
 use crate::ops::os_login;
-use crate::ops::ui_plan::{EntryChange, StepChange};
+use crate::ops::plan::StepChange;
+use crate::ops::wellness::EntryChange;
 use crate::ui::action::Action;
 use crate::ui::screens::peer_tabs::{self, PeerTab, PeerView, PendingDelete};
 use crate::ui::screens::plan::{PlanEffect, PlanRow};

@@ -12,7 +12,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
 use crate::model::{GroupId, GroupSession, Record, StaffId};
-use crate::ops::ui_plan::GroupRow;
+use crate::ops::groups::GroupRow;
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::view::ViewCtx;

@@ -99,20 +99,11 @@ pub struct PlanState {
     pub want_goal: Option<GoalId>,
 }
 
-fn status_rank(s: GoalStatus) -> u8 {
-    match s {
-        GoalStatus::Active => 0,
-        GoalStatus::Paused => 1,
-        GoalStatus::Achieved => 2,
-        GoalStatus::Dropped => 3,
-    }
-}
-
 /// The goals in plan order: by life domain, then active, paused, achieved,
 /// dropped, then oldest first.
 pub fn ordered(goals: &[Record<Goal>]) -> Vec<&Record<Goal>> {
     let mut v: Vec<&Record<Goal>> = goals.iter().collect();
-    v.sort_by_key(|g| (g.domain, status_rank(g.status), g.id));
+    v.sort_by_key(|g| (g.domain, crate::ops::peer::status_rank(g.status), g.id));
     v
 }
 

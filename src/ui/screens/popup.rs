@@ -10,10 +10,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::model::dates::{parse_date, Direction};
+use crate::model::dates::{parse_time_of_day, parse_weekday};
 use crate::model::{Actor, Choice, Goal, GoalId, Group, LifeDomain, PeerId, Record, Step};
-use crate::ops::ui_plan::{
-    parse_time_of_day, parse_weekday, EntryChange, GoalEdit, StepChange, WellnessSection,
-};
+use crate::ops::plan::{GoalEdit, StepChange};
+use crate::ops::wellness::{EntryChange, WellnessSection};
 use crate::ops::OpsError;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
@@ -488,8 +488,14 @@ impl Popup {
             }
             .into(),
             Purpose::AddGroup => {
-                let weekday = take(&mut errs, parse_weekday("weekday", f.value("Weekday")));
-                let time = take(&mut errs, parse_time_of_day("time", f.value("Time")));
+                let weekday = take(
+                    &mut errs,
+                    parse_weekday("weekday", f.value("Weekday")).map_err(OpsError::from),
+                );
+                let time = take(
+                    &mut errs,
+                    parse_time_of_day("time", f.value("Time")).map_err(OpsError::from),
+                );
                 let (Some(weekday), Some(time)) = (weekday, time) else {
                     return Err(errs);
                 };

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Sparkline, Widget};
 
 use crate::model::{Choice, PeerId};
-use crate::ops::ui_plan::TimelineData;
+use crate::ops::plan::TimelineData;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};

@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
 use crate::model::WellnessPlan;
-use crate::ops::ui_plan::WellnessSection;
+use crate::ops::wellness::WellnessSection;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset};
 
 use crate::model::dates::{parse_date, Direction};
 use crate::model::{Actor, PeerId, Role, StaffId};
@@ -257,7 +257,7 @@ pub(super) fn audit_page(
             Direction::Past,
         )
         .map_err(|e| e.to_string())?;
-        filter.since = Some(start_of(day, now.offset()));
+        filter.since = Some(crate::model::dates::CENTER.start_of_day(day));
         understood.push(format!("since {day}"));
     }
     let mut entries = store.audit(&filter).map_err(|e| e.to_string())?;
@@ -282,15 +282,6 @@ pub(super) fn audit_page(
 /// The refusal the browser shows to anyone without `ReadAudit`.
 pub fn not_allowed() -> String {
     "only supervisors and admins can read the audit log".to_string()
-}
-
-fn start_of(day: NaiveDate, offset: &FixedOffset) -> DateTime<Utc> {
-    let start = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    offset
-        .from_local_datetime(&start)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&start))
 }
 
 /// The reply function shared by the worker and the notice thread.

@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::model::{Actor, Group, GroupId, GroupSession, Peer, PeerId, Record};
-use crate::ops::groups::open_session;
+use crate::ops::groups::{group_rows, open_session, save_attendance, GroupRow};
 use crate::ops::lookup::resolve_staff;
-use crate::ops::ui_plan::{add_walk_in, group_rows, save_attendance, GroupRow};
+use crate::ops::roster::add_walk_in;
 use crate::store::Store;
 
 /// Store work for the Groups screen.

@@ -1,15 +1,16 @@
 //! Store work for the peer page's plan, timeline and wellness-plan tabs.
 //! Each request names one change the user asked for; the handler runs the
-//! matching `ops::ui_plan` operation and answers with the saved record and
+//! matching `ops::plan` or `ops::wellness` operation and answers with the saved record and
 //! a sentence for the status line.
 
 use chrono::NaiveDate;
 
 use crate::model::{Actor, Choice, Goal, GoalId, GoalStatus, Peer, PeerId, Record};
-use crate::ops::ui_plan::{
-    add_goal_checked, append_step, change_step, change_wellness, edit_goal, review_goal,
-    set_goal_status, timeline, EntryChange, GoalEdit, StepChange, TimelineData, WellnessSection,
+use crate::ops::plan::{
+    add_goal_checked, append_step, change_step, edit_goal, review_goal, set_goal_status, timeline,
+    GoalEdit, StepChange, TimelineData,
 };
+use crate::ops::wellness::{change_wellness, EntryChange, WellnessSection};
 use crate::store::Store;
 use crate::text::escape_line;
 
