@@ -1,6 +1,7 @@
 //! `caseload serve`: run the server that lets several staff work at once.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Result;
 use clap::Args;
@@ -16,6 +17,21 @@ pub struct ServeArgs {
     /// 0710); without it only the server's own user can.
     #[arg(long, value_name = "GROUP")]
     pub group: Option<String>,
+    /// Seconds a new connection has to send its whole hello.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::server::serve::HELLO_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub hello_timeout: u64,
+    /// Seconds a connection has to sign in before it is closed (when
+    /// staff have PINs).
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::server::serve::SIGN_IN_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub sign_in_timeout: u64,
+    /// Most connections one operating-system login may hold at once (a UI
+    /// holds two, a command one); the server serves at most
+    /// 128 in all.
+    #[arg(long, value_name = "N", default_value_t = crate::server::serve::MAX_CONNECTIONS_PER_LOGIN as u64,
+          value_parser = clap::value_parser!(u64).range(1..=crate::server::serve::MAX_CONNECTIONS as u64))]
+    pub max_connections_per_login: u64,
 }
 
 /// Runs the server in the foreground until the process is stopped
@@ -25,6 +41,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
     let dir = super::paths::store_dir(cli)?;
     let options = ServeOptions {
         group: args.group.clone(),
+        hello_timeout: Duration::from_secs(args.hello_timeout),
+        sign_in_timeout: Duration::from_secs(args.sign_in_timeout),
+        max_connections_per_login: usize::try_from(args.max_connections_per_login)
+            .unwrap_or(crate::server::serve::MAX_CONNECTIONS),
     };
     let server = Server::start(&dir, &options)?;
     eprintln!(

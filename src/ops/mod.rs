@@ -13,6 +13,7 @@ pub mod lookup;
 pub mod peer;
 pub mod plan;
 pub mod report;
+pub mod throttle;
 pub mod today;
 pub mod transfer;
 pub mod ui_plan;

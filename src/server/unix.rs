@@ -1,12 +1,50 @@
 //! The few operating-system calls std does not offer: sending without
 //! SIGPIPE, reading who is on the other end of a socket, and looking up
-//! users and groups. Each `unsafe` block has its reason beside it.
+//! users and groups; and reading against a deadline. Each `unsafe` block
+//! has its reason beside it.
 
 use std::ffi::{CStr, CString};
-use std::io;
+use std::io::{self, Read};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
+use std::time::Instant;
+
+/// Reads from a socket until a deadline for everything read through it,
+/// not per read: before each read the socket's timeout is set to what is
+/// left, so a client sending one byte every few seconds is still cut off
+/// at the deadline. Reads after it fail with `TimedOut`.
+pub struct ReadBy<'a> {
+    stream: &'a UnixStream,
+    deadline: Instant,
+}
+
+impl<'a> ReadBy<'a> {
+    /// Reads from `stream` until `deadline`.
+    pub fn new(stream: &'a UnixStream, deadline: Instant) -> Self {
+        ReadBy { stream, deadline }
+    }
+}
+
+impl Read for ReadBy<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self
+            .deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::TimedOut, "the deadline passed"))?;
+        self.stream.set_read_timeout(Some(left))?;
+        let mut s = self.stream;
+        match s.read(buf) {
+            // A socket timeout shows as WouldBlock on Unix.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the deadline passed",
+            )),
+            other => other,
+        }
+    }
+}
 
 /// Writes all of `bytes` with `MSG_NOSIGNAL`: a vanished peer becomes an
 /// `EPIPE` error rather than a signal that ends the process.
