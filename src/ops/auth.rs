@@ -536,6 +536,42 @@ mod tests {
     }
 
     #[test]
+    fn parallel_wrong_pins_are_checked_no_more_than_sequential_ones_and_only_at_their_login() {
+        let (_d, store, id) = store_with(Role::PeerSpecialist, Some("1357"));
+        let store = Arc::new(store);
+        let t = Arc::new(Throttle::default());
+        let handles: Vec<_> = (0..20)
+            .map(|i| {
+                let (store, t) = (Arc::clone(&store), Arc::clone(&t));
+                std::thread::spawn(move || {
+                    verify_pin(store.as_ref(), &t, id, &format!("9{i:03}"), "mallory").is_err()
+                })
+            })
+            .collect();
+        assert!(handles.into_iter().all(|h| h.join().unwrap()));
+        assert_eq!(t.pin_checks(), u64::from(FREE_TRIES));
+        // Mallory's wrong PINs do not keep Ana out at her own login.
+        verify_pin(store.as_ref(), &t, id, "1357", "ana").unwrap();
+        assert_eq!(t.pin_checks(), u64::from(FREE_TRIES) + 1);
+        let log = store.audit(&AuditFilter::default()).unwrap();
+        let failed: Vec<_> = log
+            .iter()
+            .filter(|e| e.event.failed_sign_ins() > 0)
+            .collect();
+        assert_eq!(
+            failed
+                .iter()
+                .map(|e| e.event.failed_sign_ins())
+                .sum::<u32>(),
+            20,
+            "every refusal counted: {failed:?}"
+        );
+        assert_eq!(failed.len(), 2, "the first at once, the rest as one tally");
+        assert!(failed.iter().all(|e| e.actor == Actor::login("mallory")));
+        assert_eq!(log[0].event, AuditEvent::SignedIn { staff: id });
+    }
+
+    #[test]
     fn inactive_staff_and_missing_pins_are_refused() {
         let (_d, store, id) = store_with(Role::Admin, None);
         let t = Throttle::default();

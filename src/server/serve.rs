@@ -168,6 +168,7 @@ impl Server {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
             .map_err(io_err(dir))?;
 
+        unix::return_large_allocations();
         let store = SledStore::open(dir)?;
         if !admin_can_sign_in(&store.list_staff()?) {
             return Err(ServeError::NoAdminPin {
