@@ -299,8 +299,16 @@ fn accept_loop(shared: Arc<Shared>, listener: UnixListener) {
                 );
                 continue;
             }
-            let of_login = conns.values().filter(|(u, _)| *u == uid).count();
             let cap = shared.options.max_connections_per_login;
+            let mut of_login = conns.values().filter(|(u, _)| *u == uid).count();
+            if of_login >= cap {
+                // Clients that already hung up but whose threads have not
+                // noticed yet do not count.
+                of_login = conns
+                    .values()
+                    .filter(|(u, c)| *u == uid && !unix::peer_gone(c))
+                    .count();
+            }
             if of_login >= cap {
                 drop(conns);
                 let who = uid.map_or_else(|| "an unknown user".to_string(), unix::user_name);

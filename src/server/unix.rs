@@ -100,6 +100,32 @@ pub fn return_large_allocations() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn return_large_allocations() {}
 
+/// True if the client on `stream` has closed its end (or shut down its
+/// writing), even if its thread here has not read to the end yet: such a
+/// connection no longer counts against its login's limit. Never blocks.
+pub fn peer_gone(stream: &UnixStream) -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let events = libc::POLLIN | libc::POLLRDHUP;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let events = libc::POLLIN;
+    let mut fds = [libc::pollfd {
+        fd: stream.as_raw_fd(),
+        events,
+        revents: 0,
+    }];
+    // SAFETY: `fds` is a valid array of one pollfd for the call's length;
+    // a zero timeout makes it return at once.
+    let n = unsafe { libc::poll(fds.as_mut_ptr(), 1, 0) };
+    if n <= 0 {
+        return false;
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let gone = libc::POLLHUP | libc::POLLRDHUP | libc::POLLERR;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let gone = libc::POLLHUP | libc::POLLERR;
+    fds[0].revents & gone != 0
+}
+
 /// The user id of the process on the other end of `stream`, from the
 /// kernel (it cannot be forged by the client).
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -195,4 +221,49 @@ pub fn group_id(name: &str) -> io::Result<u32> {
 /// Gives `path` to group `gid` (owner unchanged).
 pub fn chown_group(path: &Path, gid: u32) -> io::Result<()> {
     std::os::unix::fs::chown(path, None, Some(gid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::time::Duration;
+
+    #[test]
+    fn a_hung_up_peer_is_seen_gone_even_with_unread_data() {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        assert!(!peer_gone(&ours));
+        (&theirs).write_all(b"xy").unwrap();
+        assert!(!peer_gone(&ours), "data waiting is not a hang-up");
+        drop(theirs);
+        assert!(peer_gone(&ours));
+    }
+
+    #[test]
+    fn a_deadline_holds_for_the_whole_read_not_each_call() {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        let writer = std::thread::spawn(move || {
+            for _ in 0..20 {
+                if (&theirs).write_all(b"a").is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let start = Instant::now();
+        let mut r = ReadBy::new(&ours, start + Duration::from_millis(500));
+        let mut buf = [0u8; 64];
+        let mut got = 0;
+        let err = loop {
+            match r.read(&mut buf) {
+                Ok(n) => got += n,
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(got >= 1 && got < 20, "{got} bytes before the deadline");
+        assert!(start.elapsed() < Duration::from_secs(1) * 10);
+        drop(ours);
+        writer.join().unwrap();
+    }
 }
