@@ -151,7 +151,25 @@ fn parallel_wrong_pins_get_no_more_checks_than_sequential_ones() {
     // A second wave within the wait: nothing more is checked.
     parallel_wrong_pins(&dir, SPECIALIST, 20);
     assert_eq!(server.pin_checks(), u64::from(FREE_TRIES));
+    // Stopping writes the refusals still being counted: all 40 are on the
+    // trail, in at most two entries (the first, then the minute's tally).
     server.stop();
+    let store = caseload::store::SledStore::open(&dir).expect("reopen");
+    let failed: Vec<AuditEntry> = store
+        .audit(&AuditFilter::default())
+        .expect("trail")
+        .into_iter()
+        .filter(|e| e.event.failed_sign_ins() > 0)
+        .collect();
+    assert_eq!(
+        failed
+            .iter()
+            .map(|e| e.event.failed_sign_ins())
+            .sum::<u32>(),
+        40,
+        "{failed:?}"
+    );
+    assert!(failed.len() <= 2, "{failed:?}");
 }
 
 #[test]
@@ -477,4 +495,30 @@ fn a_connection_that_never_signs_in_is_closed_and_a_signed_in_one_stays() {
         .sign_in(SUPERVISOR, SUPERVISOR_PIN)
         .expect("signs in on a new connection");
     assert_eq!(remote.list_peers().expect("signed in").len(), 2);
+}
+
+#[test]
+fn stopping_the_service_writes_the_refusals_still_being_counted() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let mut server = ServerProcess::start_with(&dir, &["--max-connections-per-login", "64"]);
+    let outcomes = parallel_wrong_pins(&dir, SUPERVISOR, 20);
+    assert_eq!(outcomes.len(), 20);
+    let pid = libc::pid_t::try_from(server.child.id()).expect("pid");
+    // SAFETY: signalling our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = server.child.wait().expect("the server exits");
+    assert!(status.success(), "{status}");
+    assert!(
+        !socket_path(&dir).exists(),
+        "a clean stop removes the socket"
+    );
+    let store = caseload::store::SledStore::open(&dir).expect("reopen");
+    let failed: u32 = store
+        .audit(&AuditFilter::default())
+        .expect("trail")
+        .iter()
+        .map(|e| e.event.failed_sign_ins())
+        .sum();
+    assert_eq!(failed, 20, "every refusal is on the trail after SIGTERM");
 }

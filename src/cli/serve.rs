@@ -34,9 +34,10 @@ pub struct ServeArgs {
     pub max_connections_per_login: u64,
 }
 
-/// Runs the server in the foreground until the process is stopped
-/// (systemd, Ctrl-C). Every acknowledged write is already on disk, so
-/// stopping it at any moment loses nothing.
+/// Runs the server in the foreground until SIGTERM (systemd) or SIGINT
+/// (Ctrl-C), then stops it cleanly: connections closed, failed sign-ins
+/// still being counted written, the socket removed. Every acknowledged
+/// write is already on disk, so even a kill loses no saved record.
 pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
     let dir = super::paths::store_dir(cli)?;
     let options = ServeOptions {
@@ -46,6 +47,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
         max_connections_per_login: usize::try_from(args.max_connections_per_login)
             .unwrap_or(crate::server::serve::MAX_CONNECTIONS),
     };
+    // Blocked before any thread starts, so that a stop signal reaches the
+    // wait below and the server stops cleanly (failed sign-ins still being
+    // counted are written, the socket is removed).
+    let signals = crate::server::serve::block_stop_signals();
     let server = Server::start(&dir, &options)?;
     eprintln!(
         "caseload: serving the store at {} on {} (protocol {}{})",
@@ -57,6 +62,15 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
             None => String::new(),
         }
     );
-    server.wait();
+    match signals.and_then(|()| crate::server::serve::wait_for_stop_signal()) {
+        Ok(signal) => {
+            eprintln!("caseload: {signal}: stopping the server");
+            server.stop();
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot wait for stop signals; serving until killed");
+            server.wait();
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

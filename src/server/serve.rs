@@ -34,6 +34,9 @@ use super::protocol::{
 };
 use super::{socket_path, unix};
 
+/// How `caseload serve` stops cleanly on SIGTERM or SIGINT.
+pub use super::unix::{block_stop_signals, wait_for_stop_signal};
+
 /// Most connections served at once; more are told so and closed.
 pub const MAX_CONNECTIONS: usize = 128;
 /// Default time a new connection has for its whole hello frame.
