@@ -64,7 +64,7 @@ pub struct ServeOptions {
     /// Time a new connection has to send its whole hello (a deadline for
     /// the frame, not per read, so a trickle of bytes cannot hold a slot).
     pub hello_timeout: Duration,
-    /// Time a connection has, after its hello, to sign in when sign-in is
+    /// Time a connection has from connecting to sign in when sign-in is
     /// required; a connection that never signs in is closed then. (Once
     /// signed in, a connection may stay: a locked UI keeps its connection
     /// and signs in again on it.)
@@ -387,7 +387,8 @@ fn send(stream: &UnixStream, response: &Response) -> io::Result<()> {
 
 fn serve_connection(shared: &Shared, stream: &UnixStream) {
     let mut reader = stream;
-    let hello_by = Instant::now() + shared.options.hello_timeout;
+    let connected = Instant::now();
+    let hello_by = connected + shared.options.hello_timeout;
     let hello: Hello = match read_frame(&mut unix::ReadBy::new(stream, hello_by), 4096) {
         Ok(bytes) => match decode::<Hello>(&bytes) {
             Ok(h) if h.magic == MAGIC => h,
@@ -439,8 +440,8 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
     }
     let _ = stream.set_read_timeout(None);
     // Until this connection first signs in, it must do so by this time
-    // (when sign-in is required at all).
-    let mut sign_in_by = Some(Instant::now() + shared.options.sign_in_timeout);
+    // (when sign-in is required at all); reads then have no deadline.
+    let mut sign_in_by = Some(connected + shared.options.sign_in_timeout);
 
     let mut session = Session {
         login: unix::peer_uid(stream).map(unix::user_name),
@@ -450,14 +451,18 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
         if shared.stopping.load(Ordering::SeqCst) {
             return;
         }
-        if session.signed_in.is_some() {
+        if sign_in_by.is_some() && session.signed_in.is_some() {
             sign_in_by = None;
+            let _ = stream.set_read_timeout(None);
         }
         let by = sign_in_by.filter(|_| staff_require_sign_in_now(shared));
         let read = match by {
             Some(by) => read_frame(&mut unix::ReadBy::new(stream, by), MAX_REQUEST_BYTES),
             None => {
-                let _ = stream.set_read_timeout(None);
+                if sign_in_by.is_some() {
+                    // An open store (no PINs): no deadline for now.
+                    let _ = stream.set_read_timeout(None);
+                }
                 read_frame(&mut reader, MAX_REQUEST_BYTES)
             }
         };
