@@ -218,10 +218,17 @@ impl Server {
             .spawn(move || write_tallies(&for_tally))
             .map_err(io_err(dir))?;
         let for_accept = Arc::clone(&shared);
-        let accept = std::thread::Builder::new()
+        let accept = match std::thread::Builder::new()
             .name("caseload-accept".into())
             .spawn(move || accept_loop(for_accept, listener))
-            .map_err(io_err(dir))?;
+        {
+            Ok(h) => h,
+            Err(e) => {
+                shared.stopping.store(true, Ordering::SeqCst);
+                let _ = tally.join();
+                return Err(io_err(dir)(e));
+            }
+        };
         Ok(Server {
             shared,
             accept: Some(accept),
