@@ -160,6 +160,11 @@ impl<S: Store> Authorized<S> {
         st.seen.clear();
     }
 
+    /// The staff member this session signed in as, if it has.
+    pub fn signed_in(&self) -> Option<StaffId> {
+        lock(&self.state).signed_in
+    }
+
     /// Ends the session's sign-in (a failed new sign-in, a lock).
     pub fn leave_session(&self) {
         lock(&self.state).signed_in = None;

@@ -1,16 +1,15 @@
 //! Staff sign-in, PINs and what each role may do.
 //!
 //! PINs (or longer passphrases) are stored only as argon2id hashes. Wrong
-//! PINs are slowed down per staff member with a growing wait that is
-//! returned as a refusal ("try again in 20 s"), never slept, so nothing
-//! blocks and tests need no sleeps. Sign-in is required as soon as any staff
+//! PINs are slowed down per staff member and login with a growing wait
+//! that is returned as a refusal ("try again in 20 s"), never slept, so
+//! nothing blocks and tests need no sleeps; the rules are in
+//! [`super::throttle`]. Sign-in is required as soon as any staff
 //! member has a PIN; until then caseload works as the single-user tool it
 //! was. The same rules run in the server (for every connection) and in the
 //! command line (when it opens the store itself).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -24,12 +23,10 @@ pub const MIN_PIN_CHARS: usize = 4;
 /// Most characters in a PIN or passphrase (argon2 hashes anything, but a
 /// bound keeps a pasted file from being hashed).
 pub const MAX_PIN_CHARS: usize = 256;
-/// Wrong PINs allowed in a row before each further try must wait.
-pub const FREE_TRIES: u32 = 3;
-/// The first wait; it doubles with every further wrong PIN.
-pub const FIRST_WAIT: Duration = Duration::from_secs(5);
-/// The longest wait between tries.
-pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
+pub use super::throttle::{
+    check_slot, Clock, SystemClock, Throttle, CHECK_QUEUE_WAIT, FIRST_WAIT, FREE_TRIES,
+    LONGEST_WAIT, MAX_PARALLEL_CHECKS,
+};
 
 /// What a server shows in place of a PIN hash: clients never see hashes
 /// (a 4-digit PIN falls to an offline search in minutes). A record that
@@ -78,6 +75,13 @@ pub enum AuthError {
         name: String,
         /// Seconds to wait.
         seconds: u64,
+    },
+    /// Every argon2 slot stayed taken (many sign-ins at once): nothing was
+    /// checked or counted.
+    #[error("the PIN of {name} could not be checked: too many sign-ins are being checked at once; try again in a moment")]
+    Busy {
+        /// Who.
+        name: String,
     },
     /// The role lacks the permission.
     #[error("{action} is for {roles} only; {name} is a {role}")]
@@ -166,6 +170,9 @@ pub fn hash_pin(pin: &str) -> Result<String, AuthError> {
     let salt_bytes: [u8; 16] = rand::random();
     let salt = SaltString::encode_b64(&salt_bytes)
         .map_err(|e| AuthError::BadPin(format!("cannot make a salt: {e}")))?;
+    let _slot = check_slot(CHECK_QUEUE_WAIT).ok_or_else(|| {
+        AuthError::BadPin("too many PINs are being checked at once; try again in a moment".into())
+    })?;
     Argon2::default()
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -178,6 +185,8 @@ pub fn usable_hash(hash: &str) -> bool {
 }
 
 /// True if `pin` matches `hash`; false for any hash that cannot be read.
+/// Runs argon2 (about 19 MiB): callers hold a [`check_slot`], as
+/// [`verify_pin`] does.
 pub fn pin_matches(hash: &str, pin: &str) -> bool {
     match PasswordHash::new(hash) {
         Ok(parsed) => Argon2::default()
@@ -187,124 +196,44 @@ pub fn pin_matches(hash: &str, pin: &str) -> bool {
     }
 }
 
-/// A source of "now" for the throttle, so tests can move time.
-pub trait Clock: Send + Sync {
-    /// The current instant.
-    fn now(&self) -> Instant;
-}
-
-/// The real clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Instant {
-        Instant::now()
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Failures {
-    count: u32,
-    last: Instant,
-}
-
-/// Wrong PINs per staff member, kept in memory by whoever checks PINs (the
-/// server, for every connection together). Restarting forgets it; the
-/// failed tries stay in the audit trail.
-pub struct Throttle {
-    clock: Arc<dyn Clock>,
-    failures: Mutex<HashMap<StaffId, Failures>>,
-}
-
-impl Default for Throttle {
-    fn default() -> Self {
-        Throttle::new(Arc::new(SystemClock))
-    }
-}
-
-impl Throttle {
-    /// A throttle reading time from `clock`.
-    pub fn new(clock: Arc<dyn Clock>) -> Self {
-        Throttle {
-            clock,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<StaffId, Failures>> {
-        self.failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// How long `count` wrong PINs in a row make the next try wait.
-    pub fn wait_after(count: u32) -> Duration {
-        if count < FREE_TRIES {
-            return Duration::ZERO;
-        }
-        let doublings = (count - FREE_TRIES).min(20);
-        FIRST_WAIT
-            .saturating_mul(1u32 << doublings)
-            .min(LONGEST_WAIT)
-    }
-
-    /// `Err(wait)` while `staff` must still wait before the next try.
-    pub fn check(&self, staff: StaffId) -> Result<(), Duration> {
-        let Some(f) = self.map().get(&staff).copied() else {
-            return Ok(());
-        };
-        let ready = f.last + Self::wait_after(f.count);
-        let now = self.clock.now();
-        if now < ready {
-            Err(ready - now)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Counts a wrong PIN.
-    pub fn fail(&self, staff: StaffId) {
-        let now = self.clock.now();
-        let mut map = self.map();
-        let f = map.entry(staff).or_insert(Failures {
-            count: 0,
-            last: now,
-        });
-        f.count = f.count.saturating_add(1);
-        f.last = now;
-    }
-
-    /// Forgets the wrong PINs after a right one.
-    pub fn succeed(&self, staff: StaffId) {
-        self.map().remove(&staff);
-    }
-}
-
-fn refuse(store: &dyn Store, login: &str, staff: StaffId, err: AuthError) -> AuthError {
-    let reason = match &err {
-        AuthError::WrongPin { .. } => "wrong PIN".to_string(),
-        AuthError::TryAgain { seconds, .. } => {
-            format!("too many wrong PINs (next try allowed in {seconds} s)")
-        }
-        AuthError::Inactive { .. } => "inactive account".to_string(),
-        AuthError::NoPin { .. } => "no PIN set".to_string(),
-        AuthError::PinNotRestored { .. } => "PIN not restored".to_string(),
-        other => other.to_string(),
+/// Puts a refused sign-in on the trail, coalesced by the throttle (one
+/// entry per staff member and login per minute, with a count).
+fn refuse(
+    store: &dyn Store,
+    throttle: &Throttle,
+    login: &str,
+    staff: StaffId,
+    err: AuthError,
+) -> AuthError {
+    let (reason, kind) = match &err {
+        AuthError::WrongPin { .. } => ("wrong PIN".to_string(), "wrong PIN"),
+        AuthError::TryAgain { seconds, .. } => (
+            format!("too many wrong PINs (next try allowed in {seconds} s)"),
+            "too many wrong PINs",
+        ),
+        AuthError::Inactive { .. } => ("inactive account".to_string(), "inactive account"),
+        AuthError::NoPin { .. } => ("no PIN set".to_string(), "no PIN set"),
+        AuthError::PinNotRestored { .. } => ("PIN not restored".to_string(), "PIN not restored"),
+        AuthError::Busy { .. } => (
+            "server busy checking other PINs".to_string(),
+            "server busy checking other PINs",
+        ),
+        other => (other.to_string(), "other"),
     };
-    let event = AuditEvent::SignInFailed {
-        staff: Some(staff),
-        reason,
-    };
-    if let Err(e) = store.record_event(event, &Actor::login(login)) {
-        tracing::warn!(error = %e, "could not record a failed sign-in");
+    if let Some(event) = throttle.refused(staff, login, &reason, kind) {
+        if let Err(e) = store.record_event(event, &Actor::login(login)) {
+            tracing::warn!(error = %e, "could not record a failed sign-in");
+        }
     }
     err
 }
 
 /// Checks `pin` for `staff` here (not through a server): active account,
-/// not throttled, PIN right. Success and failure both go to the audit
-/// trail; a success that cannot be recorded is refused.
+/// not throttled, PIN right. The try is counted before argon2 runs (see
+/// [`super::throttle`]), and argon2 waits for one of the process's
+/// [`MAX_PARALLEL_CHECKS`] slots. Success and failure both go to the audit
+/// trail (failures coalesced); a success that cannot be recorded is
+/// refused.
 pub fn verify_pin(
     store: &dyn Store,
     throttle: &Throttle,
@@ -314,35 +243,43 @@ pub fn verify_pin(
 ) -> Result<Record<Staff>, AuthError> {
     let rec = store.staff(staff)?;
     let name = escape_line(&rec.name).into_owned();
+    let refuse = |err| refuse(store, throttle, login, staff, err);
     if !rec.active {
-        return Err(refuse(store, login, staff, AuthError::Inactive { name }));
+        return Err(refuse(AuthError::Inactive { name }));
     }
-    if let Err(wait) = throttle.check(staff) {
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        return Err(refuse(
-            store,
-            login,
-            staff,
-            AuthError::TryAgain { name, seconds },
-        ));
-    }
-    let hash = match rec.pin_hash.as_deref() {
-        None => return Err(refuse(store, login, staff, AuthError::NoPin { name })),
-        Some(h) if !usable_hash(h) => {
-            return Err(refuse(
-                store,
-                login,
-                staff,
-                AuthError::PinNotRestored { name },
-            ))
+    let reserved = match throttle.reserve(staff, login) {
+        Ok(r) => r,
+        Err(wait) => {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            return Err(refuse(AuthError::TryAgain { name, seconds }));
         }
-        Some(h) => h,
     };
-    if !pin_matches(hash, pin) {
-        throttle.fail(staff);
-        return Err(refuse(store, login, staff, AuthError::WrongPin { name }));
+    let hash = match rec.pin_hash.as_deref() {
+        Some(h) if usable_hash(h) => h,
+        missing => {
+            // Nothing to check against: not a guess, so not counted.
+            throttle.unreserve(reserved);
+            return Err(refuse(match missing {
+                None => AuthError::NoPin { name },
+                Some(_) => AuthError::PinNotRestored { name },
+            }));
+        }
+    };
+    let Some(slot) = check_slot(CHECK_QUEUE_WAIT) else {
+        throttle.unreserve(reserved);
+        return Err(refuse(AuthError::Busy { name }));
+    };
+    throttle.counted_check();
+    let right = pin_matches(hash, pin);
+    drop(slot);
+    if !right {
+        // The reserved try stays counted.
+        return Err(refuse(AuthError::WrongPin { name }));
     }
-    throttle.succeed(staff);
+    throttle.succeed(reserved);
+    // Pending tallies first, so the trail is complete for whoever reads it
+    // next and the sign-in is the newest entry.
+    throttle.flush(store);
     store.record_event(AuditEvent::SignedIn { staff }, &Actor::staff(staff, login))?;
     Ok(rec)
 }
@@ -437,6 +374,8 @@ pub fn hide_pin(rec: &mut Record<Staff>) {
 mod tests {
     use super::*;
     use crate::store::{AuditFilter, SledStore};
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
 
     /// A clock the test moves by hand.
     struct ManualClock {
@@ -548,13 +487,52 @@ mod tests {
         clock.advance(FIRST_WAIT * 2);
         verify_pin(&store, &t, id, "1357", "x").unwrap();
         // A right PIN forgets the wrong ones.
-        assert!(t.check(id).is_ok());
+        assert!(t.check(id, "x").is_ok());
         assert!(matches!(
             verify_pin(&store, &t, id, "0000", "x"),
             Err(AuthError::WrongPin { .. })
         ));
-        assert!(t.check(id).is_ok(), "one wrong PIN after a reset is free");
+        assert!(
+            t.check(id, "x").is_ok(),
+            "one wrong PIN after a reset is free"
+        );
         assert_eq!(Throttle::wait_after(60), LONGEST_WAIT);
+    }
+
+    #[test]
+    fn parallel_wrong_pins_are_checked_no_more_than_sequential_ones_and_only_at_their_login() {
+        let (_d, store, id) = store_with(Role::PeerSpecialist, Some("1357"));
+        let store = Arc::new(store);
+        let t = Arc::new(Throttle::default());
+        let handles: Vec<_> = (0..20)
+            .map(|i| {
+                let (store, t) = (Arc::clone(&store), Arc::clone(&t));
+                std::thread::spawn(move || {
+                    verify_pin(store.as_ref(), &t, id, &format!("9{i:03}"), "mallory").is_err()
+                })
+            })
+            .collect();
+        assert!(handles.into_iter().all(|h| h.join().unwrap()));
+        assert_eq!(t.pin_checks(), u64::from(FREE_TRIES));
+        // Mallory's wrong PINs do not keep Ana out at her own login.
+        verify_pin(store.as_ref(), &t, id, "1357", "ana").unwrap();
+        assert_eq!(t.pin_checks(), u64::from(FREE_TRIES) + 1);
+        let log = store.audit(&AuditFilter::default()).unwrap();
+        let failed: Vec<_> = log
+            .iter()
+            .filter(|e| e.event.failed_sign_ins() > 0)
+            .collect();
+        assert_eq!(
+            failed
+                .iter()
+                .map(|e| e.event.failed_sign_ins())
+                .sum::<u32>(),
+            20,
+            "every refusal counted: {failed:?}"
+        );
+        assert_eq!(failed.len(), 2, "the first at once, the rest as one tally");
+        assert!(failed.iter().all(|e| e.actor == Actor::login("mallory")));
+        assert_eq!(log[0].event, AuditEvent::SignedIn { staff: id });
     }
 
     #[test]

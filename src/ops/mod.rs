@@ -15,6 +15,7 @@ pub mod peer;
 pub mod plan;
 pub mod report;
 pub mod roster;
+pub mod throttle;
 pub mod today;
 pub mod transfer;
 pub mod wellness;

@@ -113,13 +113,19 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
     };
     let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
     let hello = encode(&Hello::ours()).map_err(|e| failed(format!("cannot be greeted: {e}")))?;
-    write_frame(&stream, &hello).map_err(|e| failed(format!("closed the connection ({e})")))?;
+    // A server that refuses (too many connections) answers and closes at
+    // once, perhaps before the hello is out: its answer is still there to
+    // read, and says why.
+    let sent = write_frame(&stream, &hello);
     let mut reader = &stream;
-    let reply = match read_frame(&mut reader, 64 * 1024) {
-        Ok(bytes) => decode::<HelloReply>(&bytes)
+    let reply = match (read_frame(&mut reader, 64 * 1024), sent) {
+        (Ok(bytes), _) => decode::<HelloReply>(&bytes)
             .map_err(|_| failed("answered in a way this caseload cannot read".into()))?,
-        Err(FrameError::Closed) => return Err(failed("closed the connection at once".into())),
-        Err(e) => return Err(failed(format!("did not answer ({e:?})"))),
+        (Err(_), Err(e)) => return Err(failed(format!("closed the connection ({e})"))),
+        (Err(FrameError::Closed), Ok(())) => {
+            return Err(failed("closed the connection at once".into()))
+        }
+        (Err(e), Ok(())) => return Err(failed(format!("did not answer ({e:?})"))),
     };
     if !reply.accepted {
         return Err(ConnectError::Failed(StoreError::Remote(reply.message)));

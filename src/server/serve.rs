@@ -33,22 +33,55 @@ use super::protocol::{
 };
 use super::{socket_path, unix};
 
+/// How `caseload serve` stops cleanly on SIGTERM or SIGINT.
+pub use super::unix::{block_stop_signals, wait_for_stop_signal};
+
 /// Most connections served at once; more are told so and closed.
 pub const MAX_CONNECTIONS: usize = 128;
-/// How long a new connection has to say hello.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time a new connection has for its whole hello frame.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time a connection has to sign in (when sign-in is required).
+pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default most connections one operating-system login may hold at once,
+/// so that one login can never take every slot. A UI holds two (requests
+/// and notices), a command one.
+pub const MAX_CONNECTIONS_PER_LOGIN: usize = 16;
+/// How often ended audit windows of failed sign-ins are written out.
+const TALLY_EVERY: Duration = Duration::from_secs(1);
 /// How often a subscription checks for shutdown.
 const NOTICE_POLL: Duration = Duration::from_millis(250);
 /// How often an idle subscription is pinged to notice a vanished client.
 const PING_EVERY: Duration = Duration::from_secs(15);
 
 /// How to run the server.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// Let members of this group connect (socket 0660, directory 0710,
     /// both owned by the group); without it only the server's own user
     /// can (socket 0600, directory 0700).
     pub group: Option<String>,
+    /// Time a new connection has to send its whole hello (a deadline for
+    /// the frame, not per read, so a trickle of bytes cannot hold a slot).
+    pub hello_timeout: Duration,
+    /// Time a connection has from connecting to sign in when sign-in is
+    /// required; a connection that never signs in is closed then. (Once
+    /// signed in, a connection may stay: a locked UI keeps its connection
+    /// and signs in again on it.)
+    pub sign_in_timeout: Duration,
+    /// Most connections one operating-system login may hold; more from
+    /// that login are refused with a message while others still get in.
+    pub max_connections_per_login: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            group: None,
+            hello_timeout: HELLO_TIMEOUT,
+            sign_in_timeout: SIGN_IN_TIMEOUT,
+            max_connections_per_login: MAX_CONNECTIONS_PER_LOGIN,
+        }
+    }
 }
 
 /// Why the server would not start.
@@ -94,9 +127,11 @@ struct Shared {
     throttle: Throttle,
     socket: PathBuf,
     stopping: AtomicBool,
-    /// Open connections, so that stopping can close them.
-    conns: Mutex<HashMap<u64, UnixStream>>,
+    /// Open connections with the user id of their client (from the
+    /// kernel), so that stopping can close them and logins are capped.
+    conns: Mutex<HashMap<u64, (Option<u32>, UnixStream)>>,
     next_conn: AtomicU64,
+    options: ServeOptions,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -107,6 +142,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Server {
     shared: Arc<Shared>,
     accept: Option<JoinHandle<()>>,
+    tally: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -134,6 +170,7 @@ impl Server {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
             .map_err(io_err(dir))?;
 
+        unix::return_large_allocations();
         let store = SledStore::open(dir)?;
         if !admin_can_sign_in(&store.list_staff()?) {
             return Err(ServeError::NoAdminPin {
@@ -172,16 +209,36 @@ impl Server {
             stopping: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
+            options: options.clone(),
         });
+        let for_tally = Arc::clone(&shared);
+        let tally = std::thread::Builder::new()
+            .name("caseload-tally".into())
+            .spawn(move || write_tallies(&for_tally))
+            .map_err(io_err(dir))?;
         let for_accept = Arc::clone(&shared);
-        let accept = std::thread::Builder::new()
+        let accept = match std::thread::Builder::new()
             .name("caseload-accept".into())
             .spawn(move || accept_loop(for_accept, listener))
-            .map_err(io_err(dir))?;
+        {
+            Ok(h) => h,
+            Err(e) => {
+                shared.stopping.store(true, Ordering::SeqCst);
+                let _ = tally.join();
+                return Err(io_err(dir)(e));
+            }
+        };
         Ok(Server {
             shared,
             accept: Some(accept),
+            tally: Some(tally),
         })
+    }
+
+    /// PIN checks (argon2 runs) made since the server started: what
+    /// guessers got, for tests and figures.
+    pub fn pin_checks(&self) -> u64 {
+        self.shared.throttle.pin_checks()
     }
 
     /// The socket clients connect to.
@@ -192,6 +249,9 @@ impl Server {
     /// Serves until the process is stopped.
     pub fn wait(mut self) {
         if let Some(h) = self.accept.take() {
+            let _ = h.join();
+        }
+        if let Some(h) = self.tally.take() {
             let _ = h.join();
         }
     }
@@ -206,7 +266,25 @@ impl Server {
         if let Some(h) = self.accept.take() {
             let _ = h.join();
         }
+        if let Some(h) = self.tally.take() {
+            let _ = h.join();
+        }
+        // Failed sign-ins still being counted go on the trail now.
+        self.shared.throttle.flush(&self.shared.store);
         let _ = std::fs::remove_file(&self.shared.socket);
+    }
+}
+
+/// Writes the coalesced failed sign-ins of ended windows, every second,
+/// until the server stops.
+fn write_tallies(shared: &Shared) {
+    let mut last = Instant::now();
+    while !shared.stopping.load(Ordering::SeqCst) {
+        std::thread::sleep(NOTICE_POLL);
+        if last.elapsed() >= TALLY_EVERY {
+            shared.throttle.flush_expired(&shared.store);
+            last = Instant::now();
+        }
     }
 }
 
@@ -218,16 +296,48 @@ fn accept_loop(shared: Arc<Shared>, listener: UnixListener) {
         }
         let Ok(stream) = stream else { continue };
         workers.retain(|w| !w.is_finished());
-        if lock(&shared.conns).len() >= MAX_CONNECTIONS {
-            refuse_hello(
-                &stream,
-                "the caseload server has too many open sessions; try again shortly",
-            );
-            continue;
-        }
+        let uid = unix::peer_uid(&stream);
         let id = shared.next_conn.fetch_add(1, Ordering::Relaxed);
-        if let Ok(clone) = stream.try_clone() {
-            lock(&shared.conns).insert(id, clone);
+        {
+            let mut conns = lock(&shared.conns);
+            if conns.len() >= MAX_CONNECTIONS {
+                drop(conns);
+                refuse_hello(
+                    &stream,
+                    "the caseload server has too many open sessions; try again shortly",
+                );
+                continue;
+            }
+            let cap = shared.options.max_connections_per_login;
+            let mut of_login = conns.values().filter(|(u, _)| *u == uid).count();
+            if of_login >= cap {
+                // Clients that already hung up but whose threads have not
+                // noticed yet do not count.
+                of_login = conns
+                    .values()
+                    .filter(|(u, c)| *u == uid && !unix::peer_gone(c))
+                    .count();
+            }
+            if of_login >= cap {
+                drop(conns);
+                let who = uid.map_or_else(|| "an unknown user".to_string(), unix::user_name);
+                refuse_hello(
+                    &stream,
+                    &format!(
+                        "{who} already has {of_login} connections open to the caseload server, the most one login may have ({cap}); close some caseload windows or commands and try again"
+                    ),
+                );
+                continue;
+            }
+            match stream.try_clone() {
+                Ok(clone) => {
+                    conns.insert(id, (uid, clone));
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot keep track of a connection; refused");
+                    continue;
+                }
+            }
         }
         let s = Arc::clone(&shared);
         let spawned = std::thread::Builder::new()
@@ -248,7 +358,7 @@ fn accept_loop(shared: Arc<Shared>, listener: UnixListener) {
             }
         }
     }
-    for (_, c) in lock(&shared.conns).drain() {
+    for (_, (_, c)) in lock(&shared.conns).drain() {
         let _ = c.shutdown(std::net::Shutdown::Both);
     }
     for w in workers {
@@ -283,8 +393,9 @@ fn send(stream: &UnixStream, response: &Response) -> io::Result<()> {
 
 fn serve_connection(shared: &Shared, stream: &UnixStream) {
     let mut reader = stream;
-    let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
-    let hello: Hello = match read_frame(&mut reader, 4096) {
+    let connected = Instant::now();
+    let hello_by = connected + shared.options.hello_timeout;
+    let hello: Hello = match read_frame(&mut unix::ReadBy::new(stream, hello_by), 4096) {
         Ok(bytes) => match decode::<Hello>(&bytes) {
             Ok(h) if h.magic == MAGIC => h,
             _ => {
@@ -295,6 +406,16 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
                 return;
             }
         },
+        Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::TimedOut => {
+            refuse_hello(
+                stream,
+                &format!(
+                    "no whole hello within {} s; this is a caseload server",
+                    shared.options.hello_timeout.as_secs_f64()
+                ),
+            );
+            return;
+        }
         Err(_) => {
             refuse_hello(stream, "no hello received; this is a caseload server");
             return;
@@ -324,14 +445,42 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
         return;
     }
     let _ = stream.set_read_timeout(None);
+    // Until this connection first signs in, it must do so by this time
+    // (when sign-in is required at all); reads then have no deadline.
+    let mut sign_in_by = Some(connected + shared.options.sign_in_timeout);
 
     let mut session = Session::new(shared, unix::peer_uid(stream).map(unix::user_name));
     loop {
         if shared.stopping.load(Ordering::SeqCst) {
             return;
         }
-        let frame = match read_frame(&mut reader, MAX_REQUEST_BYTES) {
+        if sign_in_by.is_some() && session.store.signed_in().is_some() {
+            sign_in_by = None;
+            let _ = stream.set_read_timeout(None);
+        }
+        let by = sign_in_by.filter(|_| staff_require_sign_in_now(shared));
+        let read = match by {
+            Some(by) => read_frame(&mut unix::ReadBy::new(stream, by), MAX_REQUEST_BYTES),
+            None => {
+                if sign_in_by.is_some() {
+                    // An open store (no PINs): no deadline for now.
+                    let _ = stream.set_read_timeout(None);
+                }
+                read_frame(&mut reader, MAX_REQUEST_BYTES)
+            }
+        };
+        let frame = match read {
             Ok(f) => f,
+            Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::TimedOut && by.is_some() => {
+                let _ = send(
+                    stream,
+                    &Response::Error(WireError::Refused(format!(
+                        "not signed in within {} s of connecting; the connection is closed (connect again to sign in)",
+                        shared.options.sign_in_timeout.as_secs_f64()
+                    ))),
+                );
+                return;
+            }
             Err(FrameError::Closed) | Err(FrameError::Io(_)) => return,
             Err(FrameError::TooLarge(n)) => {
                 // The rest of the frame is still in the pipe: answer, close.
@@ -420,6 +569,13 @@ fn stream_notices(shared: &Shared, stream: &UnixStream) {
             Err(RecvTimeoutError::Disconnected) => return,
         }
     }
+}
+
+/// True when this store requires signing in (fails closed).
+fn staff_require_sign_in_now(shared: &Shared) -> bool {
+    shared.store.list_staff().map_or(true, |staff| {
+        crate::ops::auth::staff_require_sign_in(&staff)
+    })
 }
 
 /// One connection's state: the authorizing layer over the shared store

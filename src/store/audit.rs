@@ -118,6 +118,18 @@ pub enum AuditEvent {
         /// The staff member credited.
         staff: StaffId,
     },
+    /// Several sign-ins refused for one staff member from one login within
+    /// a minute, written as one entry so that an attack cannot flood the
+    /// trail (the first refusal of the minute is a [`Self::SignInFailed`]).
+    /// Added last so that stored entries keep their encoding.
+    SignInFailures {
+        /// Who they were tried for.
+        staff: Option<StaffId>,
+        /// How many were refused.
+        count: u32,
+        /// Why, with a count per reason ("wrong PIN ×3, too many wrong PINs ×40").
+        reason: String,
+    },
 }
 
 impl AuditEvent {
@@ -135,11 +147,23 @@ impl AuditEvent {
         )
     }
 
+    /// How many refused sign-ins the entry stands for (0 for other
+    /// events), since repeated ones are coalesced into one entry.
+    pub fn failed_sign_ins(&self) -> u32 {
+        match self {
+            AuditEvent::SignInFailed { .. } => 1,
+            AuditEvent::SignInFailures { count, .. } => *count,
+            _ => 0,
+        }
+    }
+
     /// The staff member the event is about, besides the actor.
     fn subject_staff(&self) -> Option<StaffId> {
         match self {
             AuditEvent::SignedIn { staff } => Some(*staff),
-            AuditEvent::SignInFailed { staff, .. } => *staff,
+            AuditEvent::SignInFailed { staff, .. } | AuditEvent::SignInFailures { staff, .. } => {
+                *staff
+            }
             AuditEvent::Credited { staff, .. } => Some(*staff),
             AuditEvent::Created { kind, id, .. }
             | AuditEvent::Updated { kind, id, .. }
@@ -178,6 +202,14 @@ impl fmt::Display for AuditEvent {
             AuditEvent::SignInFailed { staff, reason } => match staff {
                 Some(s) => write!(f, "sign-in as {s} refused: {reason}"),
                 None => write!(f, "sign-in refused: {reason}"),
+            },
+            AuditEvent::SignInFailures {
+                staff,
+                count,
+                reason,
+            } => match staff {
+                Some(s) => write!(f, "sign-in as {s} refused {count} times: {reason}"),
+                None => write!(f, "sign-in refused {count} times: {reason}"),
             },
             AuditEvent::Locked => f.write_str("locked the session"),
             AuditEvent::SignedOut => f.write_str("signed out"),

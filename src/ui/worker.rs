@@ -389,6 +389,8 @@ impl Worker {
                         }
                     }
                 }
+                // Refused sign-ins still being counted go on the trail.
+                state.throttle.flush(store.as_ref());
                 drop(guard);
             })?;
         Ok(Worker {

@@ -66,10 +66,16 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `caseload serve` on `dir` and waits until it answers.
     pub fn start(dir: &Path) -> ServerProcess {
+        Self::start_with(dir, &[])
+    }
+
+    /// Starts `caseload serve ARGS` on `dir` and waits until it answers.
+    pub fn start_with(dir: &Path, args: &[&str]) -> ServerProcess {
         let child = Command::new(env!("CARGO_BIN_EXE_caseload"))
             .arg("--data-dir")
             .arg(dir)
             .arg("serve")
+            .args(args)
             .env_remove("CASELOAD_STAFF")
             .env_remove("CASELOAD_PIN")
             .stdin(Stdio::null())

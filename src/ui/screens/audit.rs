@@ -272,6 +272,15 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
         AuditEvent::SignInFailed { staff, reason } => {
             ("sign-in refused".into(), staff_id(staff), reason.clone())
         }
+        AuditEvent::SignInFailures {
+            staff,
+            count,
+            reason,
+        } => (
+            format!("sign-in refused ×{count}"),
+            staff_id(staff),
+            reason.clone(),
+        ),
         AuditEvent::Locked => ("locked the screen".into(), String::new(), String::new()),
         AuditEvent::SignedOut => ("signed out".into(), String::new(), String::new()),
         AuditEvent::Exported { to } => ("exported all".into(), String::new(), to.clone()),
