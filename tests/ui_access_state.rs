@@ -343,11 +343,11 @@ fn the_same_staff_member_resumes_exactly_where_they_were() {
     assert!(app.gate_open());
     assert_eq!(app.pane, Pane::Peers);
     assert_eq!(app.peers.selected_peer().map(|p| p.0), selected);
-    let form = app.form.as_ref().expect("the form is still open");
+    let form = app.form().expect("the form is still open");
     assert_eq!(area_text(&form.note), "Talked about the bus pass");
     // Typing goes on where it stopped.
     type_str(&mut app, ".");
-    let form = app.form.as_ref().expect("form");
+    let form = app.form().expect("form");
     assert_eq!(area_text(&form.note), "Talked about the bus pass.");
     // What changed while locked is reloaded, in place.
     assert!(loads_caseload(&app.take_requests()));
@@ -375,10 +375,10 @@ fn another_staff_member_at_the_lock_screen_gets_a_fresh_session() {
     app.on_response(signed_in(2));
     assert!(app.gate_open());
     assert!(
-        app.form.is_none(),
+        app.form().is_none(),
         "Jordan's form is gone, not handed to Sam"
     );
-    assert!(app.overlay.is_none(), "and nobody was asked about it");
+    assert!(!app.overlay_open(), "and nobody was asked about it");
     assert_eq!(app.pane, Pane::Today);
     assert!(app.today.report.is_none(), "Today loads again for Sam");
     assert!(app.status.staff.is_none());
@@ -440,7 +440,7 @@ fn a_save_answered_after_someone_else_signed_in_is_not_shown_to_them() {
         data: save,
     };
     app.on_response(Response::Saved(Ok(record)));
-    let form = app.form.as_ref().expect("Sam's form stays open");
+    let form = app.form().expect("Sam's form stays open");
     assert_eq!(area_text(&form.note), "Sam's words");
     assert!(!app
         .status
@@ -589,7 +589,7 @@ fn a_change_elsewhere_reloads_in_place_keeping_cursor_and_form() {
     app.on_response(Response::Roster(Ok(rows)));
     assert_eq!(app.peers.selected_peer().map(|p| p.0), Some(PeerId::new(2)));
     assert_eq!(app.peers.roster.len(), 7);
-    let form = app.form.as_ref().expect("form kept");
+    let form = app.form().expect("form kept");
     assert_eq!(area_text(&form.note), "half a sentence");
     assert_eq!(form.peer.as_ref().map(|p| p.0), Some(PeerId::new(2)));
 }

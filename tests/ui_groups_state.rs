@@ -6,7 +6,7 @@ mod plan_support;
 mod ui_common;
 
 use caseload::model::{GroupId, PeerId};
-use caseload::ui::app::{App, Overlay, Pane};
+use caseload::ui::app::{App, Pane};
 use caseload::ui::screens::groups::GroupsMode;
 use caseload::ui::screens::popup::Purpose;
 use caseload::ui::widgets::confirm::OnYes;
@@ -139,7 +139,7 @@ fn typing_finds_a_peer_and_enter_checks_them_off_then_the_search_clears() {
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(attending(&app), vec![2]);
     type_str(&mut app, "qc");
-    assert!(!app.should_quit() && app.form.is_none());
+    assert!(!app.should_quit() && app.form().is_none());
     assert_eq!(
         app.groups
             .session
@@ -221,7 +221,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
     // Now Esc leaves without asking.
     press(&mut app, &[code(KeyCode::Esc)]);
     assert_eq!(app.groups.mode, GroupsMode::List);
-    assert!(app.overlay.is_none());
+    assert!(!app.overlay_open());
 }
 
 #[test]
@@ -267,11 +267,15 @@ fn leaving_or_quitting_with_unsaved_attendance_asks_first() {
     let mut app = app_in_session();
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Enter)]);
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::DiscardSession));
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::DiscardSession));
     press(&mut app, &[key('n')]);
     assert_eq!(app.groups.mode, GroupsMode::Session);
     press(&mut app, &[ctrl('c')]);
-    assert!(matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::QuitUnsaved));
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::QuitUnsaved));
     press(&mut app, &[key('n'), code(KeyCode::Esc), key('y')]);
     assert_eq!(app.groups.mode, GroupsMode::List);
     assert!(app.groups.session.is_none());
@@ -283,7 +287,7 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     let mut app = app_in_session();
     type_str(&mut app, "Robin Q");
     press(&mut app, &[ctrl('n')]);
-    let popup = app.popup.as_ref().expect("walk-in form");
+    let popup = app.popup().expect("walk-in form");
     assert_eq!(popup.purpose, Purpose::WalkIn);
     assert_eq!(
         popup.form.value("Name"),
@@ -302,7 +306,7 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     app.on_response(groups_response(GroupsResponse::WalkIn(Err(
         "walk-in name: give the walk-in's name".into(),
     ))));
-    let form = &app.popup.as_ref().expect("kept").form;
+    let form = &app.popup().expect("kept").form;
     assert!(form.fields[0]
         .error
         .as_deref()
@@ -314,7 +318,7 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
         caseload::model::Peer::new("Robin Quinn", day("2026-11-23")),
     );
     app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert_eq!(attending(&app), vec![2, 31]);
     let s = app.groups.session.as_ref().expect("session");
     assert_eq!(s.name_of(PeerId::new(31)), "Robin Quinn");
@@ -370,7 +374,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
     let mut app = app_on_groups();
     press(&mut app, &[key('a')]);
     assert_eq!(
-        app.popup.as_ref().map(|p| p.purpose.clone()),
+        app.popup().map(|p| p.purpose.clone()),
         Some(Purpose::AddGroup)
     );
     type_str(&mut app, "Sunday circle");
@@ -380,7 +384,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
     type_str(&mut app, "25:00");
     press(&mut app, &[ctrl('s')]);
     assert!(groups_requests(&mut app).is_empty(), "nothing sent");
-    let form = &app.popup.as_ref().expect("kept").form;
+    let form = &app.popup().expect("kept").form;
     let err = |l: &str| {
         form.fields
             .iter()
@@ -426,7 +430,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
     app.on_response(groups_response(GroupsResponse::GroupAdded(Ok(
         added.clone()
     ))));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     let mut rows = group_rows();
     rows.push(caseload::ops::ui_plan::GroupRow {
         group: added,
@@ -545,5 +549,5 @@ fn answers_nobody_here_asked_for_say_nothing() {
         ))),
     ));
     assert_eq!(message(&app), before);
-    assert!(app.popup.is_none() && app.groups.session.is_none());
+    assert!(app.popup().is_none() && app.groups.session.is_none());
 }

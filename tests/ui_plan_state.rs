@@ -9,7 +9,7 @@ mod ui_common;
 use caseload::model::{GoalId, GoalStatus, LifeDomain, PeerId};
 use caseload::ops::ui_plan::{EntryChange, StepChange, WellnessSection};
 use caseload::ui::action::Action;
-use caseload::ui::app::{App, Overlay, Pane};
+use caseload::ui::app::{App, Pane};
 use caseload::ui::keymap::{Keymap, DEFAULT_TOML, VIM_TOML};
 use caseload::ui::screens::peer_tabs::PeerTab;
 use caseload::ui::screens::plan::PlanRow;
@@ -235,7 +235,7 @@ fn one_key_each_pauses_achieves_drops_and_reactivates() {
 fn adding_a_goal_sends_the_peers_words_and_selects_it_once_saved() {
     let mut app = app_on_plan();
     press(&mut app, &[key('a')]);
-    let popup = app.popup.as_ref().expect("goal form");
+    let popup = app.popup().expect("goal form");
     assert_eq!(popup.purpose, Purpose::AddGoal(PeerId::new(1)));
     assert_eq!(popup.form.focus, 1, "the title is first to type");
     // The keys type, they do not act: `q` `P` are letters here.
@@ -260,7 +260,7 @@ fn adding_a_goal_sends_the_peers_words_and_selects_it_once_saved() {
     assert_eq!(goal.next_review, None);
     assert_eq!(today, day("2026-11-23"));
     assert!(
-        app.popup.as_ref().is_some_and(|p| p.form.saving),
+        app.popup().is_some_and(|p| p.form.saving),
         "open until confirmed"
     );
     let mut saved = goal.clone();
@@ -269,7 +269,7 @@ fn adding_a_goal_sends_the_peers_words_and_selects_it_once_saved() {
         Box::new(rec(9, saved)),
         "Added goal G9".into(),
     )))));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert_eq!(selected(&app), Some(PlanRow::Goal(GoalId::new(9))));
     assert_eq!(message(&app), "Added goal G9");
 }
@@ -283,7 +283,7 @@ fn unreadable_dates_are_named_inline_and_nothing_is_sent() {
     type_str(&mut app, "someday");
     press(&mut app, &[ctrl('s')]);
     assert!(plan_requests(&mut app).is_empty());
-    let form = &app.popup.as_ref().expect("kept").form;
+    let form = &app.popup().expect("kept").form;
     let target = form
         .fields
         .iter()
@@ -316,7 +316,7 @@ fn a_refused_save_lands_under_each_field_it_names_and_keeps_the_text() {
     app.on_response(plan_response(PlanResponse::Goal(Err(
         "target date: 2026-10-01 is before the start date 2026-11-23; review date: 2026-11-01 is in the past (today is 2026-11-23)".into(),
     ))));
-    let form = &app.popup.as_ref().expect("form stays open").form;
+    let form = &app.popup().expect("form stays open").form;
     assert!(!form.saving);
     let err = |label: &str| {
         form.fields
@@ -346,7 +346,7 @@ fn a_refused_save_lands_under_each_field_it_names_and_keeps_the_text() {
 fn editing_a_goal_starts_from_its_values() {
     let mut app = app_on_plan();
     press(&mut app, &[key('e')]);
-    let popup = app.popup.as_ref().expect("form");
+    let popup = app.popup().expect("form");
     assert_eq!(popup.purpose, Purpose::EditGoal(GoalId::new(1)));
     assert_eq!(popup.form.value("Title"), "Get my own place");
     assert_eq!(popup.form.value("Start"), "2026-09-01");
@@ -384,14 +384,14 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
         one_plan_request(&mut app),
         PlanRequest::AddStep { goal, text, .. } if goal == GoalId::new(1) && text == "Ask about the deposit"
     ));
-    app.popup = None;
+    app.take_layer::<caseload::ui::screens::popup::Popup>();
     // Edit the second step.
     press(
         &mut app,
         &[code(KeyCode::Down), code(KeyCode::Down), key('e')],
     );
     assert_eq!(
-        app.popup.as_ref().map(|p| p.form.value("Step").to_string()),
+        app.popup().map(|p| p.form.value("Step").to_string()),
         Some("Fill in the [31mform".to_string()),
         "the field holds the step, without its control character"
     );
@@ -401,7 +401,7 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
         one_plan_request(&mut app),
         PlanRequest::Step { index: 1, change: StepChange::Edit(t), .. } if t == "Fill in the housing form"
     ));
-    app.popup = None;
+    app.take_layer::<caseload::ui::screens::popup::Popup>();
     // Move up with K, down with J; the selection follows the step.
     press(&mut app, &[key('K')]);
     assert!(matches!(
@@ -426,11 +426,11 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
     ));
     // Delete asks first; no keeps it.
     press(&mut app, &[key('d')]);
-    assert!(
-        matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::Delete && c.question.contains("Delete step 2"))
-    );
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::Delete && c.question.contains("Delete step 2")));
     press(&mut app, &[key('n')]);
-    assert!(app.overlay.is_none());
+    assert!(!app.overlay_open());
     assert!(plan_requests(&mut app).is_empty());
     press(&mut app, &[key('d'), key('y')]);
     assert!(matches!(
@@ -439,7 +439,7 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
     ));
     // Goals are not deleted.
     press(&mut app, &[code(KeyCode::Home), key('d')]);
-    assert!(app.overlay.is_none());
+    assert!(!app.overlay_open());
     assert!(
         message(&app).contains("drop it instead"),
         "{}",
@@ -451,14 +451,12 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
 fn reviewing_records_today_a_note_and_the_next_date() {
     let mut app = app_on_plan();
     press(&mut app, &[key('V')]);
-    let popup = app.popup.as_ref().expect("review form");
+    let popup = app.popup().expect("review form");
     assert_eq!(popup.purpose, Purpose::Review(GoalId::new(1)));
     type_str(&mut app, "Viewed two flats");
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(
-        app.popup
-            .as_ref()
-            .map(|p| p.form.value("Next review").to_string()),
+        app.popup().map(|p| p.form.value("Next review").to_string()),
         Some("+30d".into())
     );
     press(&mut app, &[code(KeyCode::Enter)]);
@@ -478,9 +476,9 @@ fn reviewing_records_today_a_note_and_the_next_date() {
         other => panic!("{other:?}"),
     }
     // Achieved goals are not reviewed.
-    app.popup = None;
+    app.take_layer::<caseload::ui::screens::popup::Popup>();
     press(&mut app, &[code(KeyCode::End), code(KeyCode::Up), key('V')]);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert!(message(&app).contains("reactivate"), "{}", message(&app));
 }
 
@@ -515,7 +513,7 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
         press(&mut app, &[code(KeyCode::Down)]);
     }
     press(&mut app, &[key('V')]);
-    let popup = app.popup.as_ref().expect("review form from Today");
+    let popup = app.popup().expect("review form from Today");
     assert_eq!(popup.purpose, Purpose::Review(GoalId::new(2)));
     assert_eq!(popup.form.subject.as_deref(), Some("Ana Ruiz"));
     assert_eq!(popup.form.title, "Review goal G2 with {peer}");
@@ -526,7 +524,7 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
         .is_some_and(|i| i.starts_with("Reviewed today, 2026-11-23: review of goal G2")));
     press(&mut app, &[code(KeyCode::Esc)]);
     assert!(
-        app.popup.is_none(),
+        app.popup().is_none(),
         "an untouched form closes without asking"
     );
     // Enter opens the peer's plan at that goal.
@@ -546,7 +544,7 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
     );
     // On any other Today row the review key says where to go.
     press(&mut app, &[key('g'), code(KeyCode::End), key('V')]);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert!(
         message(&app).contains("Goal reviews due"),
         "{}",
@@ -560,11 +558,15 @@ fn a_dirty_form_asks_before_closing_or_quitting() {
     press(&mut app, &[key('a')]);
     type_str(&mut app, "x");
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::DiscardPopup));
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::DiscardPopup));
     press(&mut app, &[key('n')]);
-    assert!(app.popup.is_some(), "no keeps editing");
+    assert!(app.popup().is_some(), "no keeps editing");
     press(&mut app, &[ctrl('c')]);
-    assert!(matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::QuitUnsaved));
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::QuitUnsaved));
     press(&mut app, &[key('n')]);
     assert!(!app.should_quit());
     // Global jumps wait while a form is open.
@@ -572,7 +574,7 @@ fn a_dirty_form_asks_before_closing_or_quitting() {
     app.update(Action::GoToday);
     assert_eq!(app.pane, Pane::Peer);
     press(&mut app, &[code(KeyCode::Esc), key('y')]);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     press(&mut app, &[key('q')]);
     assert!(app.should_quit());
 }
@@ -610,7 +612,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
     );
     press(&mut app, &[key('a')]);
     assert_eq!(
-        app.popup.as_ref().map(|p| p.purpose.clone()),
+        app.popup().map(|p| p.purpose.clone()),
         Some(Purpose::AddEntry(
             PeerId::new(1),
             WellnessSection::EarlyWarningSigns
@@ -631,7 +633,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         PeerId::new(1),
         Ok((Box::new(peer), "Added".into())),
     )));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert_eq!(
         app.peer.as_ref().and_then(|p| p.detail.as_ref()).map(|d| d
             .overview
@@ -653,9 +655,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         ],
     );
     assert_eq!(
-        app.popup
-            .as_ref()
-            .map(|p| p.form.value("Entry").to_string()),
+        app.popup().map(|p| p.form.value("Entry").to_string()),
         Some("Coffee with Sam".into())
     );
     type_str(&mut app, "Coffee with Sam on Fridays");
@@ -664,7 +664,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         one_plan_request(&mut app),
         PlanRequest::Wellness { change: EntryChange::Edit { index: 1, ref expect, ref text }, .. } if expect == "Coffee with Sam" && text == "Coffee with Sam on Fridays"
     ));
-    app.popup = None;
+    app.take_layer::<caseload::ui::screens::popup::Popup>();
     press(&mut app, &[key('K')]);
     assert!(matches!(
         one_plan_request(&mut app),
@@ -682,9 +682,9 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         WellnessRow::Entry(WellnessSection::DailyMaintenance, 0)
     );
     press(&mut app, &[key('d')]);
-    assert!(
-        matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.question.contains("Walk the dog"))
-    );
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.question.contains("Walk the dog")));
     press(&mut app, &[key('y')]);
     assert!(matches!(
         one_plan_request(&mut app),
@@ -692,7 +692,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
     ));
     // On a heading, edit says where to go.
     press(&mut app, &[code(KeyCode::Home), key('e')]);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert!(message(&app).contains("entry"));
 }
 

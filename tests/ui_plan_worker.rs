@@ -119,8 +119,7 @@ fn on_ana(w: &World, tab: char) -> App {
 }
 
 fn field_error(app: &App, label: &str) -> String {
-    app.popup
-        .as_ref()
+    app.popup()
         .and_then(|p| p.form.fields.iter().find(|f| f.label == label))
         .and_then(|f| f.error.clone())
         .unwrap_or_default()
@@ -187,7 +186,7 @@ fn a_target_before_the_start_is_named_and_no_goal_is_saved() {
         field_error(&app, "Target"),
         "target date: 2026-10-01 is before the start date 2026-11-01"
     );
-    let form = &app.popup.as_ref().expect("still open").form;
+    let form = &app.popup().expect("still open").form;
     assert_eq!(form.value("Title"), "Start a course");
     assert_eq!(form.value("Target"), "2026-10-01");
     assert_eq!(
@@ -200,7 +199,7 @@ fn a_target_before_the_start_is_named_and_no_goal_is_saved() {
     type_str(&mut app, "+90d");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &w.store);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     let goals = w.store.goals_for_peer(w.ana).expect("goals");
     assert_eq!(goals.len(), 2);
     assert_eq!(goals[1].title, "Start a course");
@@ -221,7 +220,7 @@ fn a_review_date_in_the_past_is_named_and_the_review_not_recorded() {
         field_error(&app, "Next review"),
         "review date: 2026-11-01 is in the past (today is 2026-11-23)"
     );
-    let form = &app.popup.as_ref().expect("still open").form;
+    let form = &app.popup().expect("still open").form;
     assert_eq!(form.value("Note"), "Saw two flats", "note kept");
     let g = &w.store.goals_for_peer(w.ana).expect("goals")[0];
     assert!(g.reviews.is_empty(), "no half-saved review");
@@ -334,7 +333,7 @@ fn an_unknown_weekday_is_named_and_no_group_is_saved() {
         "weekday: 'Funday' is not a day of the week (monday … sunday, or mon … sun)"
     );
     assert_eq!(
-        app.popup.as_ref().map(|p| p.form.value("Name").to_string()),
+        app.popup().map(|p| p.form.value("Name").to_string()),
         Some("Sunday circle".into())
     );
     assert_eq!(

@@ -4,7 +4,7 @@
 mod ui_common;
 
 use caseload::model::{CheckInMode, GoalId, LifeDomain, PeerId, StaffId};
-use caseload::ui::app::{Overlay, Pane};
+use caseload::ui::app::Pane;
 use caseload::ui::keymap::{Keymap, DEFAULT_TOML, VIM_TOML};
 use caseload::ui::screens::checkin::{Field, Goals};
 use caseload::ui::screens::peers::StatusFilter;
@@ -159,11 +159,11 @@ fn c_enter_picks_the_highlighted_peer_and_lands_in_the_note() {
     let mut app = app();
     press(&mut app, &[code(KeyCode::Down)]);
     press(&mut app, &[key('c')]);
-    let form = app.form.as_ref().expect("form open");
+    let form = app.form().expect("form open");
     assert_eq!(form.focus, Field::Peer);
     assert_eq!(form.picker.selected().map(|c| c.id), Some(PeerId::new(2)));
     press(&mut app, &[code(KeyCode::Enter)]);
-    let form = app.form.as_ref().expect("form open");
+    let form = app.form().expect("form open");
     assert_eq!(form.peer.as_ref().map(|p| p.0), Some(PeerId::new(2)));
     assert_eq!(form.focus, Field::Note);
     assert_eq!(form.goals, Goals::Loading);
@@ -177,7 +177,7 @@ fn c_enter_picks_the_highlighted_peer_and_lands_in_the_note() {
 fn form_defaults_are_now_15_minutes_in_person_nothing_else() {
     let mut app = app();
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
-    let form = app.form.as_ref().expect("form open");
+    let form = app.form().expect("form open");
     assert_eq!(form.when.text(), "now");
     assert_eq!(form.minutes.text(), "15");
     assert_eq!(form.mode, CheckInMode::InPerson);
@@ -233,10 +233,10 @@ fn a_whole_check_in_through_the_fields() {
     type_str(&mut app, "4");
     press(&mut app, &[code(KeyCode::Tab)]);
     type_str(&mut app, "+7d");
-    assert!(app.form.as_ref().is_some_and(|f| f.is_dirty()));
+    assert!(app.form().is_some_and(|f| f.is_dirty()));
     press(&mut app, &[ctrl('s')]);
     assert!(
-        app.form.as_ref().is_some_and(|f| f.saving),
+        app.form().is_some_and(|f| f.saving),
         "form stays until the store answers"
     );
     let c = saved_checkin(&mut app);
@@ -256,14 +256,14 @@ fn a_whole_check_in_through_the_fields() {
     // Keys while saving change nothing.
     type_str(&mut app, "zzz");
     assert_eq!(
-        app.form.as_ref().map(|f| f.follow_up.text().to_string()),
+        app.form().map(|f| f.follow_up.text().to_string()),
         Some("+7d".into())
     );
 
     // The confirmation comes only with the store's Ok; Today reloads.
     assert!(app.status.last_save.is_none());
     app.on_response(Response::Saved(Ok(record(c, 501))));
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     let msg = app.status.message.clone().expect("a message");
     assert!(
         msg.text
@@ -319,7 +319,7 @@ fn bad_values_are_named_inline_and_nothing_is_lost() {
         .take_requests()
         .iter()
         .any(|r| matches!(r, Request::SaveCheckIn { .. })));
-    let form = app.form.as_ref().expect("still open");
+    let form = app.form().expect("still open");
     assert!(!form.saving);
     let when = form.error_for(Field::When).unwrap_or_default();
     assert!(when.starts_with("when: cannot read 'someday'"), "{when}");
@@ -330,7 +330,7 @@ fn bad_values_are_named_inline_and_nothing_is_lost() {
     );
     // Once "when" reads, the model names the out-of-range values.
     let mut app2 = app_after_fixing_when(app);
-    let form = app2.form.as_ref().expect("still open");
+    let form = app2.form().expect("still open");
     assert!(
         form.error_for(Field::Minutes)
             .is_some_and(|e| e.starts_with("minutes: 0 is out of range")),
@@ -365,18 +365,18 @@ fn bad_values_are_named_inline_and_nothing_is_lost() {
 
 fn app_after_fixing_when(mut app: caseload::ui::app::App) -> caseload::ui::app::App {
     // Focus is on "when" (first error). Fix it and the follow-up.
-    assert_eq!(app.form.as_ref().map(|f| f.focus), Some(Field::When));
+    assert_eq!(app.form().map(|f| f.focus), Some(Field::When));
     type_str(&mut app, "9:15");
     press(&mut app, &[code(KeyCode::BackTab), code(KeyCode::BackTab)]); // note, peer... back to follow-up
     for _ in 0..8 {
-        if app.form.as_ref().map(|f| f.focus) == Some(Field::FollowUp) {
+        if app.form().map(|f| f.focus) == Some(Field::FollowUp) {
             break;
         }
         press(&mut app, &[code(KeyCode::Tab)]);
     }
     press(&mut app, &[code(KeyCode::Backspace)]);
     assert_eq!(
-        app.form.as_ref().map(|f| f.follow_up.text().to_string()),
+        app.form().map(|f| f.follow_up.text().to_string()),
         Some(String::new())
     );
     press(&mut app, &[ctrl('s')]);
@@ -393,7 +393,7 @@ fn a_store_refusal_keeps_the_form_and_says_why() {
     app.on_response(Response::Saved(Err(
         "the store at /x could not be written or read: disk full".into(),
     )));
-    let form = app.form.as_ref().expect("form kept");
+    let form = app.form().expect("form kept");
     assert!(!form.saving);
     assert_eq!(
         caseload::ui::widgets::input::area_text(&form.note),
@@ -416,10 +416,10 @@ fn quit_asks_when_a_form_has_unsaved_text() {
     type_str(&mut app, "q");
     assert!(!app.should_quit(), "q typed into the note");
     press(&mut app, &[ctrl('c')]);
-    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(app.confirm().is_some());
     press(&mut app, &[key('n')]);
-    assert!(app.overlay.is_none());
-    assert!(app.form.is_some());
+    assert!(!app.overlay_open());
+    assert!(app.form().is_some());
     press(&mut app, &[ctrl('c'), key('y')]);
     assert!(app.should_quit());
 
@@ -429,7 +429,7 @@ fn quit_asks_when_a_form_has_unsaved_text() {
         &mut app,
         &[key('c'), code(KeyCode::Enter), code(KeyCode::Esc)],
     );
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     press(&mut app, &[key('q')]);
     assert!(app.should_quit());
 }
@@ -440,11 +440,11 @@ fn esc_on_a_dirty_form_asks_before_discarding() {
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     type_str(&mut app, "draft");
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(app.confirm().is_some());
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.form.is_some(), "Esc answers no");
+    assert!(app.form().is_some(), "Esc answers no");
     press(&mut app, &[code(KeyCode::Esc), key('y')]);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert!(!app.should_quit());
 }
 
@@ -465,11 +465,11 @@ fn quitting_during_a_save_waits_for_the_store() {
 fn help_overlay_opens_closes_and_scrolls() {
     let mut app = app();
     press(&mut app, &[key('?')]);
-    assert!(matches!(app.overlay, Some(Overlay::Help(_))));
+    assert!(app.help().is_some());
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
-    assert!(matches!(&app.overlay, Some(Overlay::Help(h)) if h.scroll == 2));
+    assert!(app.help().is_some_and(|h| h.scroll == 2));
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.overlay.is_none());
+    assert!(!app.overlay_open());
 }
 
 #[test]
@@ -512,7 +512,7 @@ fn paste_goes_into_the_note_without_control_characters() {
     let mut app = app();
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     app.handle_paste("line one\r\nline \u{1b}[2Jtwo\u{202e}");
-    let form = app.form.as_ref().expect("form");
+    let form = app.form().expect("form");
     assert_eq!(
         caseload::ui::widgets::input::area_text(&form.note),
         "line one\nline [2Jtwo"
@@ -561,4 +561,52 @@ fn after_a_save_the_selection_stays_put_for_the_next_peer() {
         .clone()
         .expect("report"))));
     assert_eq!(app.today.selected_peer(), before);
+}
+
+#[test]
+fn a_yes_does_only_what_was_asked() {
+    // Another question over a dirty check-in form: yes answers it and
+    // leaves the form (and its text) alone.
+    let mut app = app();
+    press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+    type_str(&mut app, "draft");
+    app.push_layer(caseload::ui::widgets::confirm::Confirm {
+        question: "Close the other form?".into(),
+        on_yes: caseload::ui::widgets::confirm::OnYes::DiscardPopup,
+    });
+    assert_eq!(
+        app.focus_context().0,
+        &[caseload::ui::keymap::Context::Confirm]
+    );
+    press(&mut app, &[key('y')]);
+    assert!(app.confirm().is_none(), "the question is answered");
+    let form = app.form().expect("the check-in form stays open");
+    assert!(form.is_dirty(), "with what was typed");
+    // The form has the keyboard again.
+    type_str(&mut app, "!");
+    assert!(app
+        .form()
+        .is_some_and(|f| f.note.lines().join("\n").ends_with("draft!")));
+}
+
+#[test]
+fn the_top_layer_has_the_keyboard_and_the_hints() {
+    let mut app = app();
+    press(&mut app, &[key('c')]);
+    assert_eq!(app.layer_count(), 1);
+    press(&mut app, &[code(KeyCode::F(1))]);
+    assert_eq!(app.layer_count(), 2, "help over the form");
+    let hints = app.hints().expect("help has hints");
+    assert!(hints
+        .iter()
+        .any(|(a, _)| *a == caseload::ui::action::Action::Back));
+    press(&mut app, &[code(KeyCode::Esc)]);
+    assert!(
+        app.help().is_none() && app.form().is_some(),
+        "Esc closed help only"
+    );
+    let hints = app.hints().expect("form hints");
+    assert!(hints
+        .iter()
+        .any(|(a, _)| *a == caseload::ui::action::Action::Save));
 }

@@ -71,7 +71,7 @@ fn a_check_in_typed_into_the_form_is_saved_and_shows_under_seen_today() {
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &store);
 
-    assert!(app.form.is_none(), "form closes once saved");
+    assert!(app.form().is_none(), "form closes once saved");
     let msg = app.status.message.clone().expect("message");
     assert!(msg.text.starts_with("Saved check-in C"), "{msg:?}");
     let report = app.today.report.clone().expect("Today reloaded");
@@ -128,7 +128,7 @@ fn without_a_known_staff_member_the_name_picker_comes_first_and_saves_are_theirs
     type_str(&mut app, "saved as the one who said who they are");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &store);
-    assert!(app.form.is_none(), "{:?}", app.status.message);
+    assert!(app.form().is_none(), "{:?}", app.status.message);
     let saved = store
         .checkins_page(None, 100_000)
         .expect("read back")

@@ -17,6 +17,7 @@ use crate::model::{Actor, PeerId};
 use crate::ops::{local_now, os_login};
 use crate::ui::action::Action;
 use crate::ui::keymap::{sequence_label, Context, Key, Keymap, Lookup};
+use crate::ui::layer::{Layer, Reply};
 use crate::ui::privacy::shown_name;
 use crate::ui::screens::audit::AuditState;
 use crate::ui::screens::checkin::{CheckInForm, FormOutcome};
@@ -31,13 +32,15 @@ use crate::ui::screens::Effect;
 use crate::ui::theme::Theme;
 use crate::ui::view::{self, ViewCtx};
 use crate::ui::widgets::confirm::{Confirm, OnYes};
-use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::prompt::parse_command;
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, Response, StaffRow};
 
 mod groups;
+mod layers;
 mod plan;
+
+pub use layers::CommandLine;
+use layers::{BaseLayer, GateLayer};
 
 /// The top-level panes, cycled with Tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,16 +55,6 @@ pub enum Pane {
     Groups,
     /// The audit browser (supervisors and admins).
     Audit,
-}
-
-/// Something drawn over the panes that takes the keys while open.
-pub enum Overlay {
-    /// The help overlay.
-    Help(HelpState),
-    /// A yes/no question.
-    Confirm(Confirm),
-    /// The command line.
-    Command(Box<LineInput>),
 }
 
 /// How the app starts.
@@ -91,9 +84,6 @@ impl Default for AppOptions {
 const CHAIN_TODAY: &[Context] = &[Context::Today, Context::List, Context::Global];
 const CHAIN_PEERS: &[Context] = &[Context::Peers, Context::List, Context::Global];
 const CHAIN_SEARCH: &[Context] = &[Context::Input, Context::List, Context::Global];
-const CHAIN_PAGE: &[Context] = &[Context::List, Context::Global];
-const CHAIN_CONFIRM: &[Context] = &[Context::Confirm];
-const CHAIN_COMMAND: &[Context] = &[Context::Input, Context::Global];
 
 /// The whole UI state.
 pub struct App {
@@ -115,16 +105,10 @@ pub struct App {
     pub peers: PeersState,
     /// Peer screen, once a peer was opened.
     pub peer: Option<PeerState>,
-    /// The check-in form, while open (drawn over the panes).
-    pub form: Option<CheckInForm>,
     /// The peer page's tabs (plan, timeline, wellness plan).
     pub peer_view: PeerView,
     /// The Groups screen.
     pub groups: GroupsState,
-    /// A small form (goal, step, review, entry, group, walk-in), while open.
-    pub popup: Option<Popup>,
-    /// Help, question or command line, while open.
-    pub overlay: Option<Overlay>,
     /// Status line.
     pub status: StatusState,
     /// Keys of a sequence typed so far (`g` of `g g`).
@@ -139,6 +123,11 @@ pub struct App {
     pub access: access::AccessState,
     /// The audit browser, once opened.
     pub audit: Option<AuditState>,
+    /// Forms, popups and overlays over the pane, bottom first; the top
+    /// one has the keyboard (see `ui::layer`).
+    layers: Vec<Box<dyn Layer>>,
+    /// Bumped when the stack is replaced wholesale (see `call_layer`).
+    epoch: u64,
     options: AppOptions,
     clock: fn() -> DateTime<FixedOffset>,
     requests: Vec<Request>,
@@ -166,11 +155,8 @@ impl App {
             },
             peers: PeersState::default(),
             peer: None,
-            form: None,
             peer_view: PeerView::default(),
             groups: GroupsState::default(),
-            popup: None,
-            overlay: None,
             status: StatusState::default(),
             pending: Vec::new(),
             size: Rect::new(0, 0, 80, 24),
@@ -178,6 +164,8 @@ impl App {
             date: now.date_naive(),
             access: access::AccessState::new(Instant::now()),
             audit: None,
+            layers: Vec::new(),
+            epoch: 0,
             options: kept,
             clock: options.clock,
             requests: Vec::new(),
@@ -233,30 +221,25 @@ impl App {
     }
 
     /// The key contexts where the focus is, most specific first, and
-    /// whether printable keys type text there.
+    /// whether printable keys type text there: the top layer's.
     pub fn focus_context(&self) -> (&'static [Context], bool) {
-        if let Some(gate) = self.gate_focus() {
-            return gate;
+        if !self.gate_open() {
+            return GateLayer.context(self);
         }
-        match &self.overlay {
-            Some(Overlay::Confirm(_)) => return (CHAIN_CONFIRM, false),
-            Some(Overlay::Help(_)) => return (CHAIN_PAGE, false),
-            Some(Overlay::Command(_)) => return (CHAIN_COMMAND, true),
-            None => {}
+        match self.layers.last() {
+            Some(top) => top.context(self),
+            None => BaseLayer.context(self),
         }
-        if let Some(f) = &self.form {
-            return f.context();
+    }
+
+    /// The key hints of the top layer (None: it draws the hints line).
+    pub fn hints(&self) -> Option<&'static [(Action, &'static str)]> {
+        if !self.gate_open() {
+            return GateLayer.hints(self);
         }
-        if let Some(p) = &self.popup {
-            return p.form.context();
-        }
-        match self.pane {
-            Pane::Today => (CHAIN_TODAY, false),
-            Pane::Peers if self.peers.searching => (CHAIN_SEARCH, true),
-            Pane::Peers => (CHAIN_PEERS, false),
-            Pane::Peer => self.peer_view.context(),
-            Pane::Groups => self.groups.context(),
-            Pane::Audit => self.audit_focus(),
+        match self.layers.last() {
+            Some(top) => top.hints(self),
+            None => BaseLayer.hints(self),
         }
     }
 
@@ -320,136 +303,216 @@ impl App {
 
     fn type_key(&mut self, ev: KeyEvent) {
         if !self.gate_open() {
-            return self.gate_type(ev);
+            GateLayer.text_key(ev, self);
+            return;
         }
-        let areas = view::areas(self.size);
-        if let Some(Overlay::Command(input)) = &mut self.overlay {
-            if ev.code == KeyCode::Enter {
-                let text = input.text().to_string();
-                self.overlay = None;
-                match parse_command(&text) {
-                    Ok(a) => self.update(a),
-                    Err(e) => self.status.error(e),
-                }
-            } else {
-                input.key(ev);
+        match self.layers.len().checked_sub(1) {
+            Some(top) => {
+                self.call_layer(top, |l, app| l.text_key(ev, app));
             }
-            return;
-        }
-        if let Some(form) = &mut self.form {
-            let outcome = form.text_key(ev, CheckInForm::picker_height(areas.main));
-            self.form_outcome(outcome);
-            return;
-        }
-        if self.popup.is_some() {
-            return self.popup_text_key(ev);
-        }
-        if self.pane == Pane::Peers && self.peers.searching {
-            self.peers.text_key(ev, view::peers_list_height(areas.main));
-        }
-        if self.pane == Pane::Groups {
-            self.groups_text_key(ev, areas.main);
-        }
-        if self.pane == Pane::Audit {
-            self.audit_type(ev);
+            None => {
+                BaseLayer.text_key(ev, self);
+            }
         }
     }
 
     /// Pastes text into the focused text field (bracketed paste).
     pub fn handle_paste(&mut self, s: &str) {
         if !self.gate_open() {
-            return self.gate_paste(s);
+            GateLayer.paste(s, self);
+            return;
         }
         self.note_input();
-        let areas = view::areas(self.size);
-        match &mut self.overlay {
-            Some(Overlay::Command(input)) => {
-                input.paste(s);
-                return;
+        match self.layers.len().checked_sub(1) {
+            Some(top) => {
+                self.call_layer(top, |l, app| l.paste(s, app));
             }
-            Some(_) => return,
-            None => {}
-        }
-        if let Some(form) = &mut self.form {
-            form.paste(s, CheckInForm::picker_height(areas.main));
-        } else if let Some(p) = &mut self.popup {
-            p.form.paste(s);
-        } else if self.pane == Pane::Groups {
-            self.groups_paste(s, areas.main);
-        } else if self.pane == Pane::Audit {
-            self.audit_paste(s);
-        } else if self.pane == Pane::Peers {
-            self.peers.searching = true;
-            self.peers.query.set_focused(true, &self.theme);
-            self.peers.paste(s, view::peers_list_height(areas.main));
+            None => {
+                BaseLayer.paste(s, self);
+            }
         }
     }
 
     /// Applies one action: the only way state changes in response to keys.
+    /// It goes to the top layer; a layer that passes hands it to the one
+    /// beneath, and the base pane comes last.
     pub fn update(&mut self, action: Action) {
         if !self.gate_open() {
-            return self.gate_action(action);
+            GateLayer.action(action, self);
+            return;
         }
         if self.access_action(action) {
             return;
         }
-        let areas = view::areas(self.size);
-        let help_total = match &self.overlay {
-            Some(Overlay::Help(_)) => self.help_lines(),
-            _ => 0,
-        };
-        // Overlays first.
-        match &mut self.overlay {
-            Some(Overlay::Confirm(c)) => {
-                let on_yes = c.on_yes;
-                match action {
-                    Action::Yes => {
-                        self.overlay = None;
-                        self.form = None;
-                        match on_yes {
-                            OnYes::DiscardAndQuit => self.quit = true,
-                            OnYes::DiscardForm => self.status.info("check-in discarded"),
-                            other => self.confirm_yes(other),
-                        }
-                    }
-                    Action::No | Action::Back => self.overlay = None,
-                    _ => {}
-                }
-                return;
+        let mut i = self.layers.len();
+        while i > 0 {
+            i -= 1;
+            match self.call_layer(i, |l, app| l.action(action, app)) {
+                Reply::Done | Reply::Close => return,
+                Reply::Pass | Reply::CloseAndPass => i = i.min(self.layers.len()),
             }
-            Some(Overlay::Help(h)) => {
-                let inner_h = usize::from(view::help_height(areas.main));
-                let total = help_total;
-                match action {
-                    Action::Back | Action::Help => {
-                        self.overlay = None;
-                        return;
-                    }
-                    a if h.handle(a, inner_h, total) => return,
-                    _ => self.overlay = None,
-                }
-            }
-            Some(Overlay::Command(_)) => {
-                self.overlay = None;
-                if action == Action::Back {
-                    return;
-                }
-            }
-            None => {}
         }
+        BaseLayer.action(action, self);
+    }
 
+    /// Calls layer `i` with the app (the layer is off the stack meanwhile,
+    /// so it may push layers above itself), then keeps or drops it as it
+    /// replied.
+    fn call_layer(&mut self, i: usize, f: impl FnOnce(&mut dyn Layer, &mut App) -> Reply) -> Reply {
+        if i >= self.layers.len() {
+            return Reply::Pass;
+        }
+        let mut layer = self.layers.remove(i);
+        let epoch = self.epoch;
+        let reply = f(layer.as_mut(), self);
+        let keep = matches!(reply, Reply::Done | Reply::Pass);
+        // A stack replaced meanwhile (another user signed in) keeps nothing
+        // of the old one.
+        if keep && epoch == self.epoch {
+            let at = i.min(self.layers.len());
+            self.layers.insert(at, layer);
+        }
+        reply
+    }
+
+    /// Opens a layer on top of the stack.
+    pub fn push_layer(&mut self, layer: impl Layer) {
+        self.layers.push(Box::new(layer));
+    }
+
+    /// The topmost open layer of type `T`.
+    pub fn layer<T: Layer>(&self) -> Option<&T> {
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|l| l.as_any().downcast_ref::<T>())
+    }
+
+    /// The topmost open layer of type `T`, to change it.
+    pub fn layer_mut<T: Layer>(&mut self) -> Option<&mut T> {
+        self.layers
+            .iter_mut()
+            .rev()
+            .find_map(|l| l.as_any_mut().downcast_mut::<T>())
+    }
+
+    /// Closes the topmost layer of type `T`, if one is open.
+    pub fn close_layer<T: Layer>(&mut self) -> Option<Box<dyn Layer>> {
+        let i = self.layers.iter().rposition(|l| l.as_any().is::<T>())?;
+        Some(self.layers.remove(i))
+    }
+
+    /// Takes the topmost layer of type `T` off the stack.
+    pub fn take_layer<T: Layer>(&mut self) -> Option<T> {
+        let i = self.layers.iter().rposition(|l| l.as_any().is::<T>())?;
+        self.layers
+            .remove(i)
+            .into_any()
+            .downcast::<T>()
+            .ok()
+            .map(|b| *b)
+    }
+
+    /// True while a question, help or the command line is open.
+    pub fn overlay_open(&self) -> bool {
+        self.confirm().is_some() || self.help().is_some() || self.command_line().is_some()
+    }
+
+    /// How many layers are open over the pane.
+    pub fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The check-in form, while open.
+    pub fn form(&self) -> Option<&CheckInForm> {
+        self.layer::<CheckInForm>()
+    }
+
+    /// The small form (goal, step, review, entry, group, walk-in), while open.
+    pub fn popup(&self) -> Option<&Popup> {
+        self.layer::<Popup>()
+    }
+
+    /// The question asked, while it waits for yes or no.
+    pub fn confirm(&self) -> Option<&Confirm> {
+        self.layer::<Confirm>()
+    }
+
+    /// The help overlay, while open.
+    pub fn help(&self) -> Option<&HelpState> {
+        self.layer::<HelpState>()
+    }
+
+    /// The command line, while open.
+    pub fn command_line(&self) -> Option<&CommandLine> {
+        self.layer::<CommandLine>()
+    }
+
+    /// The base pane as a layer, for drawing.
+    pub(crate) fn base_layer(&self) -> &'static dyn Layer {
+        &BaseLayer
+    }
+
+    /// The sign-in and lock gate as a layer, for drawing.
+    pub(crate) fn gate_layer(&self) -> &'static dyn Layer {
+        &GateLayer
+    }
+
+    /// The layers bottom first, for drawing.
+    pub(crate) fn layers(&self) -> impl Iterator<Item = &dyn Layer> {
+        self.layers.iter().map(|l| l.as_ref())
+    }
+
+    /// The base pane's key contexts.
+    fn base_focus(&self) -> (&'static [Context], bool) {
+        match self.pane {
+            Pane::Today => (CHAIN_TODAY, false),
+            Pane::Peers if self.peers.searching => (CHAIN_SEARCH, true),
+            Pane::Peers => (CHAIN_PEERS, false),
+            Pane::Peer => self.peer_view.context(),
+            Pane::Groups => self.groups.context(),
+            Pane::Audit => self.audit_focus(),
+        }
+    }
+
+    /// A key typed on the base pane.
+    fn base_type(&mut self, ev: KeyEvent) {
+        let areas = view::areas(self.size);
+        match self.pane {
+            Pane::Peers if self.peers.searching => {
+                self.peers.text_key(ev, view::peers_list_height(areas.main))
+            }
+            Pane::Groups => self.groups_text_key(ev, areas.main),
+            Pane::Audit => self.audit_type(ev),
+            _ => {}
+        }
+    }
+
+    /// A paste on the base pane.
+    fn base_paste(&mut self, s: &str) {
+        let areas = view::areas(self.size);
+        match self.pane {
+            Pane::Groups => self.groups_paste(s, areas.main),
+            Pane::Audit => self.audit_paste(s),
+            Pane::Peers => {
+                self.peers.searching = true;
+                self.peers.query.set_focused(true, &self.theme);
+                self.peers.paste(s, view::peers_list_height(areas.main));
+            }
+            _ => {}
+        }
+    }
+
+    /// An action that no layer took: the shell's own, then the pane's.
+    fn base_action(&mut self, action: Action) {
+        if self.audit_pane_action(action) {
+            return;
+        }
+        let areas = view::areas(self.size);
         match action {
             Action::Quit => return self.request_quit(),
-            Action::Help => {
-                self.overlay = Some(Overlay::Help(HelpState::default()));
-                return;
-            }
-            Action::Command => {
-                let mut input = LineInput::default();
-                input.set_focused(true, &self.theme);
-                self.overlay = Some(Overlay::Command(Box::new(input)));
-                return;
-            }
+            Action::Help => return self.push_layer(HelpState::default()),
+            Action::Command => return self.push_layer(CommandLine::new(&self.theme)),
             Action::Refresh => {
                 self.request_today();
                 self.requests.push(Request::Roster);
@@ -463,12 +526,6 @@ impl App {
             _ => {}
         }
 
-        if self.form.is_some() {
-            return self.form_action(action, areas.main);
-        }
-        if self.popup.is_some() {
-            return self.popup_action(action);
-        }
         if self.in_session() {
             return self.groups_action(action, areas.main);
         }
@@ -630,54 +687,42 @@ impl App {
 
     fn open_form(&mut self) {
         let pre = self.selected_peer();
-        self.form = Some(CheckInForm::new(&self.peers.roster, pre, self.theme));
+        let form = CheckInForm::new(&self.peers.roster, pre, self.theme);
+        self.push_layer(form);
         self.peers.searching = false;
     }
 
-    fn form_action(&mut self, action: Action, main: Rect) {
-        match action {
-            Action::CheckIn
-            | Action::GoToday
-            | Action::GoPeers
-            | Action::GoGroups
-            | Action::Search
-            | Action::NextPane
-            | Action::PrevPane => {
-                self.status.info("finish or cancel the check-in first");
-            }
-            _ => {
-                let outcome = match &mut self.form {
-                    Some(f) => f.handle(action, CheckInForm::picker_height(main)),
-                    None => FormOutcome::None,
-                };
-                self.form_outcome(outcome);
-            }
-        }
-    }
-
-    fn form_outcome(&mut self, outcome: FormOutcome) {
+    /// What the check-in form's outcome means for the app.
+    pub(super) fn form_outcome(&mut self, form: &mut CheckInForm, outcome: FormOutcome) -> Reply {
         match outcome {
-            FormOutcome::None => {}
-            FormOutcome::Picked(id) => self.requests.push(Request::Goals(id)),
-            FormOutcome::Save => self.save_form(),
+            FormOutcome::None => Reply::Done,
+            FormOutcome::Picked(id) => {
+                self.requests.push(Request::Goals(id));
+                Reply::Done
+            }
+            FormOutcome::Save => {
+                self.save_form(form);
+                Reply::Done
+            }
             FormOutcome::Cancel => {
-                let Some(form) = &self.form else { return };
                 if form.saving {
                     self.status
                         .info("saving… the form closes when the store confirms");
+                    Reply::Done
                 } else if form.is_dirty() {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
+                    self.push_layer(Confirm {
                         question: "Discard this check-in? What you typed will be lost.".into(),
                         on_yes: OnYes::DiscardForm,
-                    }));
+                    });
+                    Reply::Done
                 } else {
-                    self.form = None;
+                    Reply::Close
                 }
             }
         }
     }
 
-    fn save_form(&mut self) {
+    fn save_form(&mut self, form: &mut CheckInForm) {
         self.tick();
         let staff = match &self.status.staff {
             Some(Ok(s)) => Ok(s.id),
@@ -685,7 +730,6 @@ impl App {
             None => Err("still loading who is working; try again in a moment".into()),
         };
         let now = self.now;
-        let Some(form) = &mut self.form else { return };
         if form.saving {
             return;
         }
@@ -718,17 +762,17 @@ impl App {
     }
 
     fn request_quit(&mut self) {
-        match &self.form {
+        match self.form() {
             Some(f) if f.saving => {
                 self.quit_when_saved = true;
                 self.status
                     .info("saving… caseload quits when the store confirms");
             }
             Some(f) if f.is_dirty() => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
+                self.push_layer(Confirm {
                     question: "Quit and discard the unsaved check-in?".into(),
                     on_yes: OnYes::DiscardAndQuit,
-                }));
+                });
             }
             _ => self.quit_or_ask(),
         }
@@ -766,8 +810,9 @@ impl App {
             Response::Roster(Ok(rows)) => {
                 let h = view::peers_list_height(main);
                 self.peers.set_roster(rows, h);
-                if let Some(f) = &mut self.form {
-                    f.set_roster(&self.peers.roster, CheckInForm::picker_height(main));
+                let roster = self.peers.roster.clone();
+                if let Some(f) = self.layer_mut::<CheckInForm>() {
+                    f.set_roster(&roster, CheckInForm::picker_height(main));
                 }
                 self.groups_after_roster(main);
             }
@@ -788,20 +833,18 @@ impl App {
                 }
             }
             Response::Goals(id, result) => {
-                if let Some(f) = &mut self.form {
+                if let Some(f) = self.layer_mut::<CheckInForm>() {
                     f.set_goals(id, result);
                 }
             }
             Response::Saved(Ok(record)) => {
                 let name = self
-                    .form
-                    .as_ref()
+                    .form()
                     .and_then(|f| f.peer.as_ref().map(|(_, n)| n.clone()))
                     .unwrap_or_default();
-                self.form = None;
-                if matches!(self.overlay, Some(Overlay::Confirm(_))) {
-                    self.overlay = None;
-                }
+                // The form and a question about discarding it are done.
+                self.close_layer::<CheckInForm>();
+                self.close_layer::<Confirm>();
                 self.status.last_save = Some(self.now);
                 self.status.info(format!(
                     "Saved check-in {} with {} ({}) at {}",
@@ -823,7 +866,7 @@ impl App {
             Response::Saved(Err(e)) => {
                 self.quit_when_saved = false;
                 self.status.error(format!("Not saved: {e}"));
-                if let Some(f) = &mut self.form {
+                if let Some(f) = self.layer_mut::<CheckInForm>() {
                     f.save_failed(e);
                 }
             }

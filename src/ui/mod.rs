@@ -20,6 +20,7 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod layer;
 pub mod lock;
 pub mod privacy;
 mod runtime;

@@ -237,7 +237,7 @@ impl App {
     fn quit_from_gate(&mut self) {
         // Nothing of a locked session is asked about or shown; a save on
         // its way still finishes first.
-        if self.form.as_ref().is_some_and(|f| f.saving) {
+        if self.form().is_some_and(|f| f.saving) {
             self.quit_when_saved = true;
             if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
                 s.message = Some(("Finishing a save, then quitting…".into(), false));
@@ -309,7 +309,7 @@ impl App {
     /// The locked session's state (unsaved text included) is dropped
     /// without a question — it is not theirs to see or to keep.
     fn fresh_session(&mut self, who: Option<SignInCandidate>) {
-        let saving = usize::from(self.form.as_ref().is_some_and(|f| f.saving));
+        let saving = usize::from(self.form().is_some_and(|f| f.saving));
         let keymap = std::mem::take(&mut self.keymap);
         let mut fresh = App::new(keymap, self.options.clone());
         // Work already queued (the lock's audit entry) still goes out;
@@ -326,6 +326,7 @@ impl App {
         // A save of the old session may still be answered: not for the new
         // one to see.
         fresh.access.discard_saves = self.access.discard_saves + saving;
+        fresh.epoch = self.epoch + 1;
         *self = fresh;
         self.open_session(who);
     }
@@ -386,13 +387,19 @@ impl App {
                 self.toggle_privacy();
                 true
             }
-            Action::Audit if self.overlay.is_none() => {
+            _ => false,
+        }
+    }
+
+    /// The audit browser's own actions, before the pane's: open it, edit
+    /// its filters, reload it. True when the action was taken care of here.
+    pub(super) fn audit_pane_action(&mut self, action: Action) -> bool {
+        match action {
+            Action::Audit => {
                 self.open_audit();
                 true
             }
-            Action::Search
-                if self.pane == Pane::Audit && self.overlay.is_none() && self.form.is_none() =>
-            {
+            Action::Search if self.pane == Pane::Audit => {
                 if let Some(a) = &mut self.audit {
                     a.edit(&self.theme);
                 }
@@ -407,10 +414,10 @@ impl App {
     }
 
     fn open_audit(&mut self) {
-        if self.form.is_some() {
+        if self.form().is_some() {
             return self.status.info("finish or cancel the check-in first");
         }
-        if self.popup.is_some() || self.in_session() {
+        if self.popup().is_some() || self.in_session() {
             return self.status.info("finish or cancel the open form first");
         }
         let allowed = self

@@ -15,7 +15,7 @@ use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::worker::groups::{GroupsRequest, GroupsResponse};
 use crate::ui::worker::Request;
 
-use super::{App, Overlay, Pane};
+use super::{App, Pane};
 
 impl App {
     /// Asks for the group list.
@@ -96,7 +96,7 @@ impl App {
         match effect {
             GroupsEffect::None => {}
             GroupsEffect::Info(s) => self.status.info(s),
-            GroupsEffect::AddGroup => self.popup = Some(Popup::add_group(self.theme)),
+            GroupsEffect::AddGroup => self.push_layer(Popup::add_group(self.theme)),
             GroupsEffect::History(g) => self
                 .requests
                 .push(Request::Groups(GroupsRequest::History(g))),
@@ -122,14 +122,14 @@ impl App {
                     "taken off the list"
                 }
             )),
-            SessionOutcome::WalkIn(name) => self.popup = Some(Popup::walk_in(&name, self.theme)),
+            SessionOutcome::WalkIn(name) => self.push_layer(Popup::walk_in(&name, self.theme)),
             SessionOutcome::Leave => {
                 if self.groups.session.as_ref().is_some_and(|s| s.is_dirty()) {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
+                    self.push_layer(Confirm {
                         question: "Leave this session? Attendance that is not saved will be lost."
                             .into(),
                         on_yes: OnYes::DiscardSession,
-                    }));
+                    });
                 } else {
                     self.close_session();
                 }
@@ -198,7 +198,7 @@ impl App {
 
     /// Takes an answer of the store worker for the Groups screen.
     pub(super) fn on_groups_response(&mut self, response: GroupsResponse, main: Rect) {
-        let from_popup = self.popup.as_ref().is_some_and(|p| p.form.saving);
+        let from_popup = self.popup().is_some_and(|p| p.form.saving);
         match response {
             GroupsResponse::List(Ok(rows)) => {
                 self.groups.initials = self
@@ -293,7 +293,7 @@ impl App {
                 self.requests.push(Request::Roster);
             }
             GroupsResponse::WalkIn(Ok(peer)) => {
-                self.popup = None;
+                self.close_layer::<Popup>();
                 let h = session::list_height(main);
                 if let Some(s) = &mut self.groups.session {
                     s.add_walk_in(peer.id, &peer.display_name, h);
@@ -306,7 +306,7 @@ impl App {
                 self.requests.push(Request::Roster);
             }
             GroupsResponse::GroupAdded(Ok(group)) => {
-                self.popup = None;
+                self.close_layer::<Popup>();
                 self.groups.want = Some(group.id);
                 self.status.info(format!(
                     "Added group {} ({})",
@@ -317,7 +317,7 @@ impl App {
                 self.request_today();
             }
             GroupsResponse::WalkIn(Err(e)) | GroupsResponse::GroupAdded(Err(e)) => {
-                match &mut self.popup {
+                match self.layer_mut::<Popup>() {
                     Some(p) if from_popup => {
                         p.form.save_failed(&e);
                         self.status.error(format!("Not saved: {e}"));

@@ -3,13 +3,13 @@
 //! from Today, and the answers of the store worker for them. Kept apart
 //! from `app.rs` so that file only routes: it calls in here.
 
-use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::model::{Actor, Goal, GoalId, GoalStatus, PeerId, Record};
 use crate::ops::os_login;
 use crate::ops::ui_plan::{EntryChange, StepChange};
 use crate::ui::action::Action;
+use crate::ui::layer::Reply;
 use crate::ui::screens::peer_tabs::{self, PeerTab, PeerView, PendingDelete};
 use crate::ui::screens::plan::{PlanEffect, PlanRow};
 use crate::ui::screens::popup::{Popup, Purpose};
@@ -20,7 +20,7 @@ use crate::ui::widgets::form::FormOutcome;
 use crate::ui::worker::plan::{PlanRequest, PlanResponse};
 use crate::ui::worker::Request;
 
-use super::{App, Overlay};
+use super::App;
 
 impl App {
     /// Who saves: the acting staff member, or a status-line error saying
@@ -192,22 +192,22 @@ impl App {
                 if p.detail.is_none() {
                     return self.status.info("still loading this peer…");
                 }
-                self.popup = Some(Popup::add_goal(p.id, &p.name, theme));
+                self.push_layer(Popup::add_goal(p.id, &p.name, theme));
             }
             PlanEffect::EditGoal(g) => {
                 if let Some(goal) = self.goal(g) {
-                    self.popup = Some(Popup::edit_goal(&goal, theme));
+                    self.push_layer(Popup::edit_goal(&goal, theme));
                 }
             }
             PlanEffect::AddStep(g) => {
                 if let Some(goal) = self.goal(g) {
-                    self.popup = Some(Popup::add_step(&goal, theme));
+                    self.push_layer(Popup::add_step(&goal, theme));
                 }
             }
             PlanEffect::EditStep(g, i, _) => {
                 if let Some(goal) = self.goal(g) {
                     if let Some(step) = goal.steps.get(i).cloned() {
-                        self.popup = Some(Popup::edit_step(&goal, i, &step, theme));
+                        self.push_layer(Popup::edit_step(&goal, i, &step, theme));
                     }
                 }
             }
@@ -280,7 +280,7 @@ impl App {
                     ));
                 }
                 let about = format!("\"{}\"", g.title);
-                self.popup = Some(Popup::review(goal, &about, None, self.date, theme));
+                self.push_layer(Popup::review(goal, &about, None, self.date, theme));
             }
         }
     }
@@ -294,10 +294,10 @@ impl App {
             WellnessEffect::None => {}
             WellnessEffect::Info(s) => self.status.info(s),
             WellnessEffect::Add(section) => {
-                self.popup = Some(Popup::add_entry(peer, section, theme));
+                self.push_layer(Popup::add_entry(peer, section, theme));
             }
             WellnessEffect::Edit(section, index, text) => {
-                self.popup = Some(Popup::edit_entry(peer, section, index, &text, theme));
+                self.push_layer(Popup::edit_entry(peer, section, index, &text, theme));
             }
             WellnessEffect::Delete(section, index, expect) => {
                 let Some(actor) = self.acting() else { return };
@@ -337,10 +337,10 @@ impl App {
             question: question.clone(),
             request,
         });
-        self.overlay = Some(Overlay::Confirm(Confirm {
+        self.push_layer(Confirm {
             question,
             on_yes: OnYes::Delete,
-        }));
+        });
     }
 
     /// Today: the review key on a "Goal reviews due" row opens the review
@@ -361,7 +361,7 @@ impl App {
         match action {
             Action::ReviewGoal => {
                 let (why, name) = (row.why.clone(), row.name.clone());
-                self.popup = Some(Popup::review(
+                self.push_layer(Popup::review(
                     goal,
                     &why,
                     Some(&name),
@@ -380,71 +380,44 @@ impl App {
         }
     }
 
-    /// An action while a small form is open.
-    pub(super) fn popup_action(&mut self, action: Action) {
-        match action {
-            Action::CheckIn
-            | Action::GoToday
-            | Action::GoPeers
-            | Action::GoGroups
-            | Action::Search
-            | Action::NextPane
-            | Action::PrevPane => {
-                self.status.info("finish or cancel the open form first");
-            }
-            _ => {
-                let outcome = match &mut self.popup {
-                    Some(p) => p.form.handle(action),
-                    None => FormOutcome::None,
-                };
-                self.popup_outcome(outcome);
-            }
-        }
-    }
-
-    /// A key typed into the open small form.
-    pub(super) fn popup_text_key(&mut self, ev: KeyEvent) {
-        let outcome = match &mut self.popup {
-            Some(p) => p.form.text_key(ev),
-            None => FormOutcome::None,
-        };
-        self.popup_outcome(outcome);
-    }
-
-    fn popup_outcome(&mut self, outcome: FormOutcome) {
+    /// What a small form's outcome means for the app.
+    pub(super) fn popup_outcome(&mut self, popup: &mut Popup, outcome: FormOutcome) -> Reply {
         match outcome {
-            FormOutcome::None => {}
-            FormOutcome::Save => self.save_popup(),
+            FormOutcome::None => Reply::Done,
+            FormOutcome::Save => {
+                self.save_popup(popup);
+                Reply::Done
+            }
             FormOutcome::Cancel => {
-                let Some(p) = &self.popup else { return };
-                if p.form.saving {
+                if popup.form.saving {
                     self.status
                         .info("saving… the form closes when the store confirms");
-                } else if p.form.is_dirty() {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
+                    Reply::Done
+                } else if popup.form.is_dirty() {
+                    self.push_layer(Confirm {
                         question: "Close this form? What you typed will be lost.".into(),
                         on_yes: OnYes::DiscardPopup,
-                    }));
+                    });
+                    Reply::Done
                 } else {
-                    self.popup = None;
+                    Reply::Close
                 }
             }
         }
     }
 
-    fn save_popup(&mut self) {
+    fn save_popup(&mut self, popup: &mut Popup) {
         self.tick();
-        if self.popup.as_ref().is_none_or(|p| p.form.saving) {
+        if popup.form.saving {
             return;
         }
         let Some(actor) = self.acting() else {
-            if let (Some(p), Some(m)) = (&mut self.popup, &self.status.message) {
-                p.form.save_failed(&m.text);
+            if let Some(m) = &self.status.message {
+                popup.form.save_failed(&m.text);
             }
             return;
         };
         let today = self.date;
-        let Some(popup) = &mut self.popup else { return };
         match popup.build(today, actor) {
             Ok(request) => {
                 popup.form.saving = true;
@@ -465,7 +438,7 @@ impl App {
     pub(super) fn confirm_yes(&mut self, on_yes: OnYes) {
         match on_yes {
             OnYes::DiscardPopup => {
-                self.popup = None;
+                self.close_layer::<Popup>();
                 self.status.info("form closed, nothing saved");
             }
             OnYes::DiscardSession => self.close_session(),
@@ -482,7 +455,7 @@ impl App {
     /// Quit, unless a small form or a session holds unsaved work (then
     /// ask) or is being saved (then quit once saved).
     pub(super) fn quit_or_ask(&mut self) {
-        let saving = self.popup.as_ref().is_some_and(|p| p.form.saving)
+        let saving = self.popup().is_some_and(|p| p.form.saving)
             || self.groups.session.as_ref().is_some_and(|s| s.saving);
         if saving {
             self.quit_when_saved = true;
@@ -490,7 +463,7 @@ impl App {
                 .info("saving… caseload quits when the store confirms");
             return;
         }
-        let question = if self.popup.as_ref().is_some_and(|p| p.form.is_dirty()) {
+        let question = if self.popup().is_some_and(|p| p.form.is_dirty()) {
             Some("Quit and discard what you typed in the open form?")
         } else if self.groups.session.as_ref().is_some_and(|s| s.is_dirty()) {
             Some("Quit and discard the attendance that is not saved yet?")
@@ -498,19 +471,17 @@ impl App {
             None
         };
         match question {
-            Some(q) => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
-                    question: q.into(),
-                    on_yes: OnYes::QuitUnsaved,
-                }))
-            }
+            Some(q) => self.push_layer(Confirm {
+                question: q.into(),
+                on_yes: OnYes::QuitUnsaved,
+            }),
             None => self.quit = true,
         }
     }
 
     /// Takes an answer of the store worker for the plan tabs.
     pub(super) fn on_plan_response(&mut self, response: PlanResponse) {
-        let from_popup = self.popup.as_ref().is_some_and(|p| p.form.saving);
+        let from_popup = self.popup().is_some_and(|p| p.form.saving);
         match response {
             PlanResponse::Timeline(peer, result) => {
                 let tl = &mut self.peer_view.timeline;
@@ -528,7 +499,7 @@ impl App {
             }
             PlanResponse::Goal(Ok((goal, message))) => {
                 let purpose = if from_popup {
-                    self.popup.take().map(|p| p.purpose)
+                    self.take_layer::<Popup>().map(|p| p.purpose)
                 } else {
                     None
                 };
@@ -547,7 +518,7 @@ impl App {
             }
             PlanResponse::Peer(peer, Ok((record, message))) => {
                 if from_popup {
-                    self.popup = None;
+                    self.close_layer::<Popup>();
                 }
                 if let Some(d) = self
                     .peer
@@ -569,7 +540,7 @@ impl App {
                     return;
                 }
                 self.status.error(format!("Not saved: {e}"));
-                match &mut self.popup {
+                match self.layer_mut::<Popup>() {
                     Some(p) if from_popup => p.form.save_failed(&e),
                     _ => {
                         // A stale step or entry: show what is there now.
