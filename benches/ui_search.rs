@@ -82,7 +82,7 @@ fn bench(c: &mut Criterion) {
             total
         })
     });
-    black_box(app.peers.visible.len());
+    black_box(app.peers().visible.len());
 }
 
 criterion_group!(benches, bench);

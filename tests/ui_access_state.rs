@@ -145,8 +145,8 @@ fn right_pin_after_picking_a_name_opens_the_caseload() {
     assert!(!app.gate_open(), "not before the store said yes");
     app.on_response(signed_in(2));
     assert!(app.gate_open());
-    assert_eq!(app.pane, Pane::Today);
-    assert_eq!(app.session().map(|s| s.staff.id), Some(StaffId::new(2)));
+    assert_eq!(app.pane(), Pane::Today);
+    assert_eq!(app.signed_in().map(|s| s.staff.id), Some(StaffId::new(2)));
     let reqs = app.take_requests();
     assert!(
         reqs.iter()
@@ -237,7 +237,7 @@ fn the_mapped_login_skips_the_name_step_and_esc_goes_back_to_it() {
 fn a_single_user_store_without_pins_opens_straight_to_today() {
     let mut app = starting(false, Some(1));
     assert!(app.gate_open());
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     let reqs = app.take_requests();
     assert!(
         matches!(reqs.first(), Some(Request::Init { .. })),
@@ -254,7 +254,7 @@ fn when_nobody_can_tell_who_is_working_the_picker_asks_without_a_pin() {
     assert!(!loads_caseload(&app.take_requests()));
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Enter)]);
     assert!(app.gate_open(), "no PIN step when nobody has a PIN");
-    assert_eq!(app.session().map(|s| s.staff.id), Some(StaffId::new(2)));
+    assert_eq!(app.signed_in().map(|s| s.staff.id), Some(StaffId::new(2)));
     let reqs = app.take_requests();
     assert!(!reqs.iter().any(|r| matches!(r, Request::SignIn { .. })));
     assert!(reqs
@@ -308,7 +308,7 @@ fn a_key_that_finds_the_screen_idle_only_locks_it() {
     // The timer did not fire (a suspended laptop): the late key locks.
     app.handle_event_at(Event::Key(key('p')), t0 + Duration::from_secs(61));
     assert!(matches!(app.gate(), Gate::Locked(_)));
-    assert_eq!(app.pane, Pane::Today, "the key did nothing else");
+    assert_eq!(app.pane(), Pane::Today, "the key did nothing else");
 }
 
 #[test]
@@ -326,7 +326,7 @@ fn the_same_staff_member_resumes_exactly_where_they_were() {
     let mut app = signed_in_app();
     // Peers, second row, then a check-in with text typed.
     press(&mut app, &[key('p'), code(KeyCode::Down)]);
-    let selected = app.peers.selected_peer().map(|p| p.0);
+    let selected = app.peers().selected_peer().map(|p| p.0);
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     type_str(&mut app, "Talked about the bus pass");
     press(&mut app, &[ctrl('l')]);
@@ -341,8 +341,8 @@ fn the_same_staff_member_resumes_exactly_where_they_were() {
     );
     app.on_response(signed_in(1));
     assert!(app.gate_open());
-    assert_eq!(app.pane, Pane::Peers);
-    assert_eq!(app.peers.selected_peer().map(|p| p.0), selected);
+    assert_eq!(app.pane(), Pane::Peers);
+    assert_eq!(app.peers().selected_peer().map(|p| p.0), selected);
     let form = app.form().expect("the form is still open");
     assert_eq!(area_text(&form.note), "Talked about the bus pass");
     // Typing goes on where it stopped.
@@ -379,10 +379,10 @@ fn another_staff_member_at_the_lock_screen_gets_a_fresh_session() {
         "Jordan's form is gone, not handed to Sam"
     );
     assert!(!app.overlay_open(), "and nobody was asked about it");
-    assert_eq!(app.pane, Pane::Today);
-    assert!(app.today.report.is_none(), "Today loads again for Sam");
+    assert_eq!(app.pane(), Pane::Today);
+    assert!(app.today().report.is_none(), "Today loads again for Sam");
     assert!(app.status.staff.is_none());
-    assert_eq!(app.session().map(|s| s.staff.id), Some(StaffId::new(2)));
+    assert_eq!(app.signed_in().map(|s| s.staff.id), Some(StaffId::new(2)));
     let reqs = app.take_requests();
     assert!(reqs
         .iter()
@@ -405,11 +405,11 @@ fn a_save_answered_after_someone_else_signed_in_is_not_shown_to_them() {
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     type_str(&mut app, "note");
     press(&mut app, &[ctrl('s')]);
-    let save = app
-        .take_requests()
+    let (save_id, save) = app
+        .take_tagged()
         .into_iter()
-        .find_map(|r| match r {
-            Request::SaveCheckIn { checkin, .. } => Some(checkin),
+        .find_map(|(id, r)| match r {
+            Request::SaveCheckIn { checkin, .. } => Some((id, checkin)),
             _ => None,
         })
         .expect("a save");
@@ -439,7 +439,9 @@ fn a_save_answered_after_someone_else_signed_in_is_not_shown_to_them() {
         ),
         data: save,
     };
-    app.on_response(Response::Saved(Ok(record)));
+    // Matched by its id: the answer is for Jordan's session, not Sam's.
+    assert_ne!(save_id.session, app.session_serial());
+    app.on_reply(Some(save_id), Response::Saved(Ok(record)));
     let form = app.form().expect("Sam's form stays open");
     assert_eq!(area_text(&form.note), "Sam's words");
     assert!(!app
@@ -456,14 +458,14 @@ fn without_pins_the_lock_screen_resumes_on_enter() {
         &mut app,
         &[key('p'), code(KeyCode::Down), code(KeyCode::Down)],
     );
-    let selected = app.peers.selected_peer();
+    let selected = app.peers().selected_peer();
     press(&mut app, &[ctrl('l')]);
     assert_eq!(step(&app), Some(Step::Resume));
     // Printable keys do nothing here, Enter resumes.
     press(&mut app, &[key('x'), code(KeyCode::Enter)]);
     assert!(app.gate_open());
-    assert_eq!(app.pane, Pane::Peers);
-    assert_eq!(app.peers.selected_peer(), selected);
+    assert_eq!(app.pane(), Pane::Peers);
+    assert_eq!(app.peers().selected_peer(), selected);
 }
 
 #[test]
@@ -493,8 +495,8 @@ fn the_audit_browser_is_for_supervisors_and_admins_only() {
     // Jordan is a peer specialist.
     let mut app = app();
     press(&mut app, &[key('A')]);
-    assert_ne!(app.pane, Pane::Audit);
-    assert!(app.audit.is_none());
+    assert_ne!(app.pane(), Pane::Audit);
+    assert!(app.audit().is_none());
     assert!(!app
         .take_requests()
         .iter()
@@ -510,7 +512,7 @@ fn the_audit_browser_is_for_supervisors_and_admins_only() {
     let mut app = starting(false, Some(2));
     app.take_requests();
     press(&mut app, &[key('A')]);
-    assert_eq!(app.pane, Pane::Audit);
+    assert_eq!(app.pane(), Pane::Audit);
     let reqs = app.take_requests();
     assert!(
         reqs.iter().any(|r| matches!(
@@ -535,7 +537,7 @@ fn the_audit_browser_is_for_supervisors_and_admins_only() {
     );
     // Esc leaves the browser.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
 }
 
 #[test]
@@ -544,7 +546,7 @@ fn a_change_elsewhere_reloads_in_place_keeping_cursor_and_form() {
     app.take_requests();
     // Roster: Dana selected; a check-in form with text open over it.
     press(&mut app, &[key('p')]);
-    while app.peers.selected_peer().map(|p| p.0) != Some(PeerId::new(2)) {
+    while app.peers().selected_peer().map(|p| p.0) != Some(PeerId::new(2)) {
         press(&mut app, &[code(KeyCode::Down)]);
     }
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
@@ -587,8 +589,11 @@ fn a_change_elsewhere_reloads_in_place_keeping_cursor_and_form() {
         last_contact: None,
     });
     app.on_response(Response::Roster(Ok(rows)));
-    assert_eq!(app.peers.selected_peer().map(|p| p.0), Some(PeerId::new(2)));
-    assert_eq!(app.peers.roster.len(), 7);
+    assert_eq!(
+        app.peers().selected_peer().map(|p| p.0),
+        Some(PeerId::new(2))
+    );
+    assert_eq!(app.peers().roster.len(), 7);
     let form = app.form().expect("form kept");
     assert_eq!(area_text(&form.note), "half a sentence");
     assert_eq!(form.peer.as_ref().map(|p| p.0), Some(PeerId::new(2)));
@@ -607,7 +612,7 @@ fn changes_while_locked_wait_for_the_unlock() {
         !loads_caseload(&app.take_requests()),
         "nothing about peers loads while locked"
     );
-    assert!(app.access.stale);
+    assert!(app.stale());
     type_str(&mut app, "2468");
     press(&mut app, &[code(KeyCode::Enter)]);
     app.on_response(signed_in(1));

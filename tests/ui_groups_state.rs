@@ -39,7 +39,7 @@ fn message(app: &App) -> String {
 fn app_on_groups() -> App {
     let mut app = app();
     press(&mut app, &[key('G')]);
-    assert_eq!(app.pane, Pane::Groups);
+    assert_eq!(app.pane(), Pane::Groups);
     let reqs = groups_requests(&mut app);
     assert!(
         matches!(reqs.as_slice(), [GroupsRequest::List { today }] if *today == day("2026-11-23")),
@@ -61,13 +61,13 @@ fn app_in_session() -> App {
     let g = group(1, "Monday art group", Weekday::Mon, 10, "Art room");
     let s = session(50, &g, "2026-11-23", &[2]);
     app.on_response(groups_response(GroupsResponse::Opened(Ok((g, s)))));
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     let _ = app.take_requests();
     app
 }
 
 fn attending(app: &App) -> Vec<u64> {
-    app.groups
+    app.groups()
         .session
         .as_ref()
         .expect("session")
@@ -81,16 +81,16 @@ fn attending(app: &App) -> Vec<u64> {
 fn g_opens_groups_from_anywhere_and_a_today_group_row_comes_selected() {
     let mut app = app_on_groups();
     assert_eq!(
-        app.groups.selected().map(|r| r.group.id),
+        app.groups().selected().map(|r| r.group.id),
         Some(GroupId::new(1))
     );
     // Groups joins the Tab cycle once opened.
     assert!(app.pane_labels().iter().any(|(l, _)| l == "Groups"));
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     // From Today's "Groups today" row, G selects that group.
     let row = app
-        .today
+        .today()
         .report
         .as_ref()
         .and_then(|r| r.rows.iter().position(|r| r.peer.is_none()))
@@ -104,7 +104,7 @@ fn g_opens_groups_from_anywhere_and_a_today_group_row_comes_selected() {
     press(&mut app, &[key('G')]);
     app.on_response(groups_response(GroupsResponse::List(Ok(group_rows()))));
     assert_eq!(
-        app.groups.selected().map(|r| r.group.id),
+        app.groups().selected().map(|r| r.group.id),
         Some(GroupId::new(2))
     );
     // And from a peer's page too.
@@ -112,9 +112,9 @@ fn g_opens_groups_from_anywhere_and_a_today_group_row_comes_selected() {
         &mut app,
         &[key('g'), code(KeyCode::Home), code(KeyCode::Enter)],
     );
-    assert_eq!(app.pane, Pane::Peer);
+    assert_eq!(app.pane(), Pane::Peer);
     press(&mut app, &[key('G')]);
-    assert_eq!(app.pane, Pane::Groups);
+    assert_eq!(app.pane(), Pane::Groups);
 }
 
 #[test]
@@ -122,12 +122,12 @@ fn typing_finds_a_peer_and_enter_checks_them_off_then_the_search_clears() {
     let mut app = app_in_session();
     assert_eq!(attending(&app), vec![2]);
     type_str(&mut app, "zo");
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert_eq!(s.selected(), Some(PeerId::new(6)), "fuzzy: zo finds Zoë");
     assert_eq!(s.hits.len(), 1);
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(attending(&app), vec![2, 6]);
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert!(s.query.is_empty(), "ready for the next name");
     assert_eq!(
         s.selected(),
@@ -141,7 +141,7 @@ fn typing_finds_a_peer_and_enter_checks_them_off_then_the_search_clears() {
     type_str(&mut app, "qc");
     assert!(!app.should_quit() && app.form().is_none());
     assert_eq!(
-        app.groups
+        app.groups()
             .session
             .as_ref()
             .map(|s| s.query.text().to_string()),
@@ -149,9 +149,9 @@ fn typing_finds_a_peer_and_enter_checks_them_off_then_the_search_clears() {
     );
     // Esc clears the search first, then leaves.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     assert!(app
-        .groups
+        .groups()
         .session
         .as_ref()
         .is_some_and(|s| s.query.is_empty()));
@@ -167,7 +167,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
     press(&mut app, &[code(KeyCode::Enter)]);
     type_str(&mut app, "李");
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert!(app.groups.session.as_ref().is_some_and(|s| s.is_dirty()));
+    assert!(app.groups().session.as_ref().is_some_and(|s| s.is_dirty()));
     press(&mut app, &[code(KeyCode::Tab)]);
     type_str(&mut app, "Collage");
     press(&mut app, &[code(KeyCode::Enter)]);
@@ -194,7 +194,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(app.groups.session.as_ref().is_some_and(|s| s.saving));
+    assert!(app.groups().session.as_ref().is_some_and(|s| s.saving));
     // A second save waits for the first.
     press(&mut app, &[ctrl('s')]);
     assert!(groups_requests(&mut app).is_empty());
@@ -203,7 +203,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
     saved.data.topic = "Collage".into();
     saved.data.note = "Bring glue next week".into();
     app.on_response(groups_response(GroupsResponse::Saved(Ok(saved))));
-    let s = app.groups.session.as_ref().expect("still open");
+    let s = app.groups().session.as_ref().expect("still open");
     assert!(!s.saving && !s.is_dirty());
     assert!(
         message(&app).starts_with("Saved attendance: 2 at Monday art group"),
@@ -220,7 +220,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
         .any(|r| matches!(r, Request::Groups(GroupsRequest::List { .. }))));
     // Now Esc leaves without asking.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.groups.mode, GroupsMode::List);
+    assert_eq!(app.groups().mode, GroupsMode::List);
     assert!(!app.overlay_open());
 }
 
@@ -235,7 +235,7 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
     app.on_response(groups_response(GroupsResponse::Saved(Err(
         "attendees: Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23; nothing was saved".into(),
     ))));
-    let s = app.groups.session.as_ref().expect("kept");
+    let s = app.groups().session.as_ref().expect("kept");
     assert!(!s.saving);
     assert!(
         s.errors
@@ -246,7 +246,7 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
     );
     assert_eq!(attending(&app), vec![2, 1], "nothing dropped");
     assert_eq!(
-        app.groups
+        app.groups()
             .session
             .as_ref()
             .map(|s| s.topic.text().to_string()),
@@ -257,7 +257,7 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
     press(&mut app, &[code(KeyCode::BackTab)]);
     type_str(&mut app, "ana ru");
     press(&mut app, &[code(KeyCode::Enter)]);
-    let s = app.groups.session.as_ref().expect("kept");
+    let s = app.groups().session.as_ref().expect("kept");
     assert!(s.errors.is_empty());
     assert_eq!(attending(&app), vec![2]);
 }
@@ -271,14 +271,14 @@ fn leaving_or_quitting_with_unsaved_attendance_asks_first() {
         .confirm()
         .is_some_and(|c| c.on_yes == OnYes::DiscardSession));
     press(&mut app, &[key('n')]);
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     press(&mut app, &[ctrl('c')]);
     assert!(app
         .confirm()
         .is_some_and(|c| c.on_yes == OnYes::QuitUnsaved));
     press(&mut app, &[key('n'), code(KeyCode::Esc), key('y')]);
-    assert_eq!(app.groups.mode, GroupsMode::List);
-    assert!(app.groups.session.is_none());
+    assert_eq!(app.groups().mode, GroupsMode::List);
+    assert!(app.groups().session.is_none());
     assert!(!app.should_quit());
 }
 
@@ -320,7 +320,7 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
     assert!(app.popup().is_none());
     assert_eq!(attending(&app), vec![2, 31]);
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert_eq!(s.name_of(PeerId::new(31)), "Robin Quinn");
     assert!(app
         .take_requests()
@@ -337,7 +337,7 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
 fn history_lists_past_sessions_and_opens_one() {
     let mut app = app_on_groups();
     press(&mut app, &[code(KeyCode::Down), key('h')]);
-    assert_eq!(app.groups.mode, GroupsMode::History(GroupId::new(2)));
+    assert_eq!(app.groups().mode, GroupsMode::History(GroupId::new(2)));
     let reqs = groups_requests(&mut app);
     assert!(matches!(reqs.as_slice(), [GroupsRequest::History(g)] if *g == GroupId::new(2)));
     let g = group(2, "Tuesday WRAP group", Weekday::Tue, 14, "Room 2");
@@ -356,14 +356,14 @@ fn history_lists_past_sessions_and_opens_one() {
         "{reqs:?}"
     );
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.groups.mode, GroupsMode::List);
+    assert_eq!(app.groups().mode, GroupsMode::List);
     // A history answer for another group is not shown.
     app.on_response(groups_response(GroupsResponse::History(
         GroupId::new(1),
         Ok(Vec::new()),
     )));
     assert!(app
-        .groups
+        .groups()
         .history
         .as_ref()
         .is_some_and(|h| h.as_ref().is_ok_and(|v| v.len() == 2)));
@@ -440,7 +440,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
     });
     app.on_response(groups_response(GroupsResponse::List(Ok(rows))));
     assert_eq!(
-        app.groups.selected().map(|r| r.group.id),
+        app.groups().selected().map(|r| r.group.id),
         Some(GroupId::new(3)),
         "the new group is selected"
     );
@@ -454,7 +454,7 @@ fn a_session_that_cannot_be_opened_says_so_and_stays_on_the_list() {
     app.on_response(groups_response(GroupsResponse::Opened(Err(
         "no group GR1".into()
     ))));
-    assert_eq!(app.groups.mode, GroupsMode::List);
+    assert_eq!(app.groups().mode, GroupsMode::List);
     assert!(message(&app).contains("Could not open the session"));
 }
 
@@ -481,9 +481,9 @@ fn another_terminals_attendance_arrives_and_this_screens_changes_stay_on_top() {
     let mut stored = session(50, &g, "2026-11-23", &[2, 3]);
     stored.data.topic = "Hope".into();
     app.on_response(groups_response(GroupsResponse::Opened(Ok((g, stored)))));
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     assert_eq!(attending(&app), vec![2, 3, 1], "theirs, then this screen's");
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert_eq!(
         s.topic.text(),
         "Hope",
@@ -502,7 +502,7 @@ fn another_terminals_attendance_arrives_and_this_screens_changes_stay_on_top() {
     let mut stored = session(50, &g, "2026-11-23", &[2, 3]);
     stored.data.topic = "Hope again".into();
     app.on_response(groups_response(GroupsResponse::Opened(Ok((g, stored)))));
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert_eq!(s.topic.text(), "Collage");
 }
 
@@ -549,5 +549,5 @@ fn answers_nobody_here_asked_for_say_nothing() {
         ))),
     ));
     assert_eq!(message(&app), before);
-    assert!(app.popup().is_none() && app.groups.session.is_none());
+    assert!(app.popup().is_none() && app.groups().session.is_none());
 }

@@ -291,7 +291,7 @@ fn zooming_changes_the_scale_and_keeps_today_marked() {
 fn the_timeline_reads_the_same_without_colour() {
     let mono = timeline_rows(&mut app_on_timeline(), 80, 24);
     let mut app = app_on_timeline();
-    app.theme = Theme { color: true };
+    app.set_theme(Theme { color: true });
     let colour = timeline_rows(&mut app, 80, 24);
     assert_eq!(mono, colour, "every mark is a glyph, not just a colour");
 }

@@ -40,13 +40,13 @@ fn one_plan_request(app: &mut App) -> PlanRequest {
 
 fn selected(app: &App) -> Option<PlanRow> {
     let goals = &app
-        .peer
+        .peer()
         .as_ref()
         .and_then(|p| p.detail.as_ref())
         .expect("loaded")
         .overview
         .goals;
-    app.peer_view.plan.current(goals)
+    app.peer_view().plan.current(goals)
 }
 
 fn message(app: &App) -> String {
@@ -60,23 +60,23 @@ fn message(app: &App) -> String {
 #[test]
 fn number_keys_and_brackets_switch_tabs_and_the_timeline_loads_once_opened() {
     let mut app = app_on_peer_with(detail());
-    assert_eq!(app.peer_view.tab, PeerTab::Overview);
+    assert_eq!(app.peer_view().tab, PeerTab::Overview);
     press(&mut app, &[key('2')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Plan);
+    assert_eq!(app.peer_view().tab, PeerTab::Plan);
     assert!(
         plan_requests(&mut app).is_empty(),
         "the plan comes with the peer"
     );
     press(&mut app, &[key(']')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Timeline);
+    assert_eq!(app.peer_view().tab, PeerTab::Timeline);
     assert!(matches!(
         one_plan_request(&mut app),
         PlanRequest::Timeline { peer, today } if peer == PeerId::new(1) && today == day("2026-11-23")
     ));
     press(&mut app, &[key('4')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Wellness);
+    assert_eq!(app.peer_view().tab, PeerTab::Wellness);
     press(&mut app, &[key('[')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Timeline);
+    assert_eq!(app.peer_view().tab, PeerTab::Timeline);
     assert!(
         plan_requests(&mut app)
             .iter()
@@ -84,10 +84,10 @@ fn number_keys_and_brackets_switch_tabs_and_the_timeline_loads_once_opened() {
         "the timeline asks again while it has no data"
     );
     press(&mut app, &[key('1')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Overview);
+    assert_eq!(app.peer_view().tab, PeerTab::Overview);
     // Esc still goes back to where the peer was opened from.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
 }
 
 #[test]
@@ -97,8 +97,8 @@ fn opening_another_peer_starts_on_the_overview_again() {
         &mut app,
         &[key('g'), code(KeyCode::Down), code(KeyCode::Enter)],
     );
-    assert_eq!(app.peer.as_ref().map(|p| p.id), Some(PeerId::new(2)));
-    assert_eq!(app.peer_view.tab, PeerTab::Overview);
+    assert_eq!(app.peer().map(|p| p.id), Some(PeerId::new(2)));
+    assert_eq!(app.peer_view().tab, PeerTab::Overview);
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn space_checks_off_the_selected_step_dated_today_and_again_unchecks() {
         "Checked off step 2".into(),
     )))));
     let goals = &app
-        .peer
+        .peer()
         .as_ref()
         .and_then(|p| p.detail.as_ref())
         .expect("d")
@@ -504,7 +504,7 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
     app.on_response(caseload::ui::worker::Response::Today(Ok(report)));
     // Select the review row (sorted into its section) and press V.
     let idx = app
-        .today
+        .today()
         .report
         .as_ref()
         .and_then(|r| r.rows.iter().position(|r| r.goal.is_some()))
@@ -529,8 +529,8 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
     );
     // Enter opens the peer's plan at that goal.
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert_eq!(app.pane, Pane::Peer);
-    assert_eq!(app.peer_view.tab, PeerTab::Plan);
+    assert_eq!(app.pane(), Pane::Peer);
+    assert_eq!(app.peer_view().tab, PeerTab::Plan);
     app.on_response(caseload::ui::worker::Response::Peer(
         PeerId::new(1),
         Ok(Box::new(detail())),
@@ -572,7 +572,7 @@ fn a_dirty_form_asks_before_closing_or_quitting() {
     // Global jumps wait while a form is open.
     press(&mut app, &[code(KeyCode::BackTab), code(KeyCode::BackTab)]);
     app.update(Action::GoToday);
-    assert_eq!(app.pane, Pane::Peer);
+    assert_eq!(app.pane(), Pane::Peer);
     press(&mut app, &[code(KeyCode::Esc), key('y')]);
     assert!(app.popup().is_none());
     press(&mut app, &[key('q')]);
@@ -599,7 +599,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
     let mut app = app_on_peer_with(detail());
     press(&mut app, &[key('4')]);
     assert_eq!(
-        app.peer_view.wellness.selected,
+        app.peer_view().wellness.selected,
         WellnessRow::Section(WellnessSection::DailyMaintenance)
     );
     // Add to an empty list from its heading.
@@ -607,7 +607,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         press(&mut app, &[code(KeyCode::Down)]);
     }
     assert_eq!(
-        app.peer_view.wellness.selected,
+        app.peer_view().wellness.selected,
         WellnessRow::Section(WellnessSection::EarlyWarningSigns)
     );
     press(&mut app, &[key('a')]);
@@ -635,7 +635,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
     )));
     assert!(app.popup().is_none());
     assert_eq!(
-        app.peer.as_ref().and_then(|p| p.detail.as_ref()).map(|d| d
+        app.peer().and_then(|p| p.detail.as_ref()).map(|d| d
             .overview
             .peer
             .wellness_plan
@@ -678,7 +678,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         }
     ));
     assert_eq!(
-        app.peer_view.wellness.selected,
+        app.peer_view().wellness.selected,
         WellnessRow::Entry(WellnessSection::DailyMaintenance, 0)
     );
     press(&mut app, &[key('d')]);
@@ -699,23 +699,27 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
 #[test]
 fn the_timeline_zooms_scrolls_and_comes_back_to_today() {
     let mut app = app_on_timeline();
-    let tl = &app.peer_view.timeline;
+    let tl = &app.peer_view().timeline;
     assert_eq!((tl.zoom, tl.shift, tl.days_per_column()), (2, 0, 7));
     press(&mut app, &[key('+')]);
-    assert_eq!(app.peer_view.timeline.days_per_column(), 3);
+    assert_eq!(app.peer_view().timeline.days_per_column(), 3);
     press(&mut app, &[key('+'), key('+')]);
-    assert_eq!(app.peer_view.timeline.days_per_column(), 1, "stops at days");
+    assert_eq!(
+        app.peer_view().timeline.days_per_column(),
+        1,
+        "stops at days"
+    );
     press(
         &mut app,
         &[key('-'), key('-'), key('-'), key('-'), key('-')],
     );
     assert_eq!(
-        app.peer_view.timeline.days_per_column(),
+        app.peer_view().timeline.days_per_column(),
         30,
         "stops at months"
     );
     press(&mut app, &[code(KeyCode::Left), code(KeyCode::Left)]);
-    assert!(app.peer_view.timeline.shift < 0);
+    assert!(app.peer_view().timeline.shift < 0);
     press(
         &mut app,
         &[
@@ -724,13 +728,13 @@ fn the_timeline_zooms_scrolls_and_comes_back_to_today() {
             code(KeyCode::Right),
         ],
     );
-    assert!(app.peer_view.timeline.shift > 0);
+    assert!(app.peer_view().timeline.shift > 0);
     press(&mut app, &[key('t')]);
-    assert_eq!(app.peer_view.timeline.shift, 0);
+    assert_eq!(app.peer_view().timeline.shift, 0);
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
-    assert_eq!(app.peer_view.timeline.selected, 2);
+    assert_eq!(app.peer_view().timeline.selected, 2);
     press(&mut app, &[code(KeyCode::End)]);
-    assert_eq!(app.peer_view.timeline.selected, 4);
+    assert_eq!(app.peer_view().timeline.selected, 4);
     // A check-in saved for this peer reloads the timeline.
     let c =
         caseload::model::CheckIn::new(PeerId::new(1), caseload::model::StaffId::new(1), clock());
@@ -763,11 +767,11 @@ fn the_vim_keymap_reaches_the_same_actions() {
     )));
     press(&mut app, &[key('h')]);
     assert!(
-        app.peer_view.timeline.shift < 0,
+        app.peer_view().timeline.shift < 0,
         "h is earlier on the timeline"
     );
     press(&mut app, &[key('l'), key('l')]);
-    assert!(app.peer_view.timeline.shift > 0);
+    assert!(app.peer_view().timeline.shift > 0);
     press(&mut app, &[key('g'), key('r')]);
-    assert_eq!(app.pane, Pane::Groups);
+    assert_eq!(app.pane(), Pane::Groups);
 }

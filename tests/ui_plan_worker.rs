@@ -112,7 +112,7 @@ fn on_ana(w: &World, tab: char) -> App {
     type_str(&mut app, "ana ruiz");
     press(&mut app, &[code(KeyCode::Enter)]);
     pump(&mut app, &w.store);
-    assert_eq!(app.peer.as_ref().map(|p| p.id), Some(w.ana));
+    assert_eq!(app.peer().map(|p| p.id), Some(w.ana));
     press(&mut app, &[key(tab)]);
     pump(&mut app, &w.store);
     app
@@ -161,7 +161,7 @@ fn checking_off_a_step_and_pausing_a_goal_are_dated_today_on_disk() {
     assert_eq!(last.by, Some(caseload::model::StaffId::new(1)));
     // The plan on screen follows.
     let shown = &app
-        .peer
+        .peer()
         .as_ref()
         .and_then(|p| p.detail.as_ref())
         .expect("d")
@@ -256,7 +256,7 @@ fn a_duplicate_attendee_refuses_the_whole_save_and_nothing_is_half_saved() {
     pump(&mut app, &w.store);
     press(&mut app, &[code(KeyCode::Enter)]);
     pump(&mut app, &w.store);
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     type_str(&mut app, "ana");
     press(&mut app, &[code(KeyCode::Enter)]);
     type_str(&mut app, "dana");
@@ -274,7 +274,7 @@ fn a_duplicate_attendee_refuses_the_whole_save_and_nothing_is_half_saved() {
     .expect("other terminal");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &w.store);
-    let s = app.groups.session.as_ref().expect("kept open");
+    let s = app.groups().session.as_ref().expect("kept open");
     assert!(
         s.errors.iter().any(|(f, m)| f == "attendees"
             && m.starts_with("attendees: Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23")),
@@ -300,12 +300,12 @@ fn a_duplicate_attendee_refuses_the_whole_save_and_nothing_is_half_saved() {
     assert_eq!(stored[0].attendees, vec![w.ana, w.dana]);
     assert_eq!(stored[0].topic, "Collage");
     // The saved session is what the screen shows now, Ana included.
-    let s = app.groups.session.as_ref().expect("open");
+    let s = app.groups().session.as_ref().expect("open");
     assert_eq!(s.attending, vec![w.ana, w.dana]);
     assert!(!s.is_dirty());
     // The peer page's attendance summary follows.
     let sessions = &app
-        .peer
+        .peer()
         .as_ref()
         .and_then(|p| p.detail.as_ref())
         .expect("d")
@@ -390,7 +390,7 @@ fn wellness_entries_and_the_timeline_come_from_the_store() {
     press(&mut app, &[key('3')]);
     pump(&mut app, &w.store);
     let data = app
-        .peer_view
+        .peer_view()
         .timeline
         .data
         .as_ref()

@@ -36,27 +36,30 @@ fn record(
 #[test]
 fn arrows_move_through_today_rows_and_enter_opens_the_peer() {
     let mut app = app();
-    assert_eq!(app.today.selected_peer().map(|p| p.0), Some(PeerId::new(1)));
+    assert_eq!(
+        app.today().selected_peer().map(|p| p.0),
+        Some(PeerId::new(1))
+    );
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
     assert_eq!(
-        app.today.selected_peer().map(|p| p.1),
+        app.today().selected_peer().map(|p| p.1),
         Some("李伟".to_string())
     );
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert_eq!(app.pane, Pane::Peer);
+    assert_eq!(app.pane(), Pane::Peer);
     assert!(app
         .take_requests()
         .iter()
         .any(|r| matches!(r, Request::OpenPeer { id, .. } if *id == PeerId::new(3))));
     // Esc goes back where we came from.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     // End selects the last row; a group row does not open.
     press(
         &mut app,
         &[code(KeyCode::End), code(KeyCode::Up), code(KeyCode::Enter)],
     );
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     assert!(app
         .status
         .message
@@ -68,30 +71,30 @@ fn arrows_move_through_today_rows_and_enter_opens_the_peer() {
 fn tab_cycles_panes_and_letters_jump() {
     let mut app = app();
     press(&mut app, &[code(KeyCode::Tab)]);
-    assert_eq!(app.pane, Pane::Peers);
+    assert_eq!(app.pane(), Pane::Peers);
     press(&mut app, &[code(KeyCode::Tab)]);
-    assert_eq!(app.pane, Pane::Today, "no peer open yet: two panes");
+    assert_eq!(app.pane(), Pane::Today, "no peer open yet: two panes");
     press(&mut app, &[code(KeyCode::Enter), code(KeyCode::BackTab)]);
-    assert_eq!(app.pane, Pane::Peers);
+    assert_eq!(app.pane(), Pane::Peers);
     press(&mut app, &[key('g')]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     press(&mut app, &[key('p')]);
-    assert_eq!(app.pane, Pane::Peers);
+    assert_eq!(app.pane(), Pane::Peers);
 }
 
 #[test]
 fn search_filters_as_you_type_and_enter_opens_the_best_match() {
     let mut app = app();
     press(&mut app, &[key('/')]);
-    assert_eq!(app.pane, Pane::Peers);
-    assert!(app.peers.searching);
-    assert_eq!(app.peers.visible.len(), 5, "active peers only");
+    assert_eq!(app.pane(), Pane::Peers);
+    assert!(app.peers().searching);
+    assert_eq!(app.peers().visible.len(), 5, "active peers only");
     type_str(&mut app, "ana");
     let names: Vec<&str> = app
-        .peers
+        .peers()
         .visible
         .iter()
-        .map(|&i| app.peers.roster[i].name.as_str())
+        .map(|&i| app.peers().roster[i].name.as_str())
         .collect();
     assert_eq!(names.first(), Some(&"Ana Ruiz"), "{names:?}");
     assert!(names.contains(&"Dana Ortiz"));
@@ -99,7 +102,7 @@ fn search_filters_as_you_type_and_enter_opens_the_best_match() {
     // Typed letters went into the search, not to the `g`/`q`/`c` bindings.
     type_str(&mut app, "q");
     assert!(!app.should_quit());
-    assert!(app.peers.visible.is_empty());
+    assert!(app.peers().visible.is_empty());
     press(
         &mut app,
         &[
@@ -110,10 +113,10 @@ fn search_filters_as_you_type_and_enter_opens_the_best_match() {
     );
     // Moving in the list keeps the query: the next letters add to it.
     type_str(&mut app, " r");
-    assert_eq!(app.peers.query.text(), "ana r");
+    assert_eq!(app.peers().query.text(), "ana r");
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert_eq!(app.pane, Pane::Peer);
-    assert_eq!(app.peer.as_ref().map(|p| p.id), Some(PeerId::new(1)));
+    assert_eq!(app.pane(), Pane::Peer);
+    assert_eq!(app.peer().map(|p| p.id), Some(PeerId::new(1)));
 }
 
 #[test]
@@ -122,12 +125,12 @@ fn esc_clears_the_search_then_leaves_it() {
     press(&mut app, &[key('/')]);
     type_str(&mut app, "zz");
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.peers.query.is_empty());
-    assert_eq!(app.peers.visible.len(), 5);
+    assert!(app.peers().query.is_empty());
+    assert_eq!(app.peers().visible.len(), 5);
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(!app.peers.searching);
+    assert!(!app.peers().searching);
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
 }
 
 #[test]
@@ -135,21 +138,22 @@ fn filters_and_sort_change_the_roster() {
     let mut app = app();
     press(&mut app, &[key('p'), key('s')]);
     assert_eq!(
-        app.peers.status,
+        app.peers().status,
         StatusFilter::Only(caseload::model::PeerStatus::Inactive)
     );
-    assert_eq!(app.peers.visible.len(), 1);
+    assert_eq!(app.peers().visible.len(), 1);
     press(&mut app, &[key('s'), key('s')]);
-    assert_eq!(app.peers.status, StatusFilter::All);
-    assert_eq!(app.peers.visible.len(), 6);
+    assert_eq!(app.peers().status, StatusFilter::All);
+    assert_eq!(app.peers().visible.len(), 6);
     press(&mut app, &[key('a')]);
-    assert_eq!(app.peers.visible.len(), 4, "assigned to Jordan Reyes");
+    assert_eq!(app.peers().visible.len(), 4, "assigned to Jordan Reyes");
     press(&mut app, &[key('a'), key('a'), key('a')]);
-    assert_eq!(app.peers.visible.len(), 6, "back to everyone");
+    assert_eq!(app.peers().visible.len(), 6, "back to everyone");
     press(&mut app, &[key('o')]);
-    let first = app.peers.visible[0];
+    let first = app.peers().visible[0];
     assert_eq!(
-        app.peers.roster[first].name, EVIL,
+        app.peers().roster[first].name,
+        EVIL,
         "never contacted comes first"
     );
 }
@@ -476,23 +480,23 @@ fn help_overlay_opens_closes_and_scrolls() {
 fn vim_sequences_and_pending_prefix() {
     let mut app = app_with(Keymap::from_layers(&[("d", DEFAULT_TOML), ("v", VIM_TOML)]));
     press(&mut app, &[key('j'), key('j'), key('j')]);
-    assert_eq!(app.today.selected, 3);
+    assert_eq!(app.today().selected, 3);
     press(&mut app, &[key('g')]);
     assert_eq!(app.pending_label().as_deref(), Some("g"));
     press(&mut app, &[key('g')]);
     assert_eq!(app.pending_label(), None);
-    assert_eq!(app.today.selected, 0);
+    assert_eq!(app.today().selected, 0);
     press(&mut app, &[key('G')]);
-    assert_eq!(app.today.selected, 5);
+    assert_eq!(app.today().selected, 5);
     // Esc cancels a pending prefix without going back.
     press(&mut app, &[key('g'), code(KeyCode::Esc)]);
     assert_eq!(app.pending_label(), None);
     press(&mut app, &[key('g'), key('p')]);
-    assert_eq!(app.pane, Pane::Peers);
+    assert_eq!(app.pane(), Pane::Peers);
     // In the search field, j and k type.
     press(&mut app, &[key('/')]);
     type_str(&mut app, "jk");
-    assert_eq!(app.peers.query.text(), "jk");
+    assert_eq!(app.peers().query.text(), "jk");
     // The command line runs actions by name.
     press(
         &mut app,
@@ -500,7 +504,7 @@ fn vim_sequences_and_pending_prefix() {
     );
     type_str(&mut app, "go-today");
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     press(&mut app, &[key(':')]);
     type_str(&mut app, "q");
     press(&mut app, &[code(KeyCode::Enter)]);
@@ -548,19 +552,19 @@ fn after_a_save_the_selection_stays_put_for_the_next_peer() {
     r.rows.push(ana);
     app.on_response(Response::Today(Ok(r)));
     assert_eq!(
-        app.today.selected_peer().map(|p| p.1),
+        app.today().selected_peer().map(|p| p.1),
         Some("Dana Ortiz".to_string()),
         "the next peer to contact is selected"
     );
     // A plain reload keeps the same row selected.
     press(&mut app, &[code(KeyCode::Down)]);
-    let before = app.today.selected_peer();
+    let before = app.today().selected_peer();
     app.on_response(Response::Today(Ok(app
-        .today
+        .today()
         .report
         .clone()
         .expect("report"))));
-    assert_eq!(app.today.selected_peer(), before);
+    assert_eq!(app.today().selected_peer(), before);
 }
 
 #[test]

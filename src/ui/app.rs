@@ -33,7 +33,7 @@ use crate::ui::theme::Theme;
 use crate::ui::view::{self, ViewCtx};
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
-use crate::ui::worker::{Request, Response, StaffRow};
+use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
 mod groups;
 mod layers;
@@ -85,54 +85,120 @@ const CHAIN_TODAY: &[Context] = &[Context::Today, Context::List, Context::Global
 const CHAIN_PEERS: &[Context] = &[Context::Peers, Context::List, Context::Global];
 const CHAIN_SEARCH: &[Context] = &[Context::Input, Context::List, Context::Global];
 
-/// The whole UI state.
+/// The whole UI: a shell (keymap, styles, status line, layer stack, who
+/// may sign in, the outbox to the store) around the signed-in user's
+/// [`UserSession`], which owns every feature's state. Another user signing
+/// in at the lock screen replaces the session in one assignment.
 pub struct App {
     /// The active keymap (and its problems).
     pub keymap: Keymap,
     /// Styles.
-    pub theme: Theme,
+    theme: Theme,
     /// Title-bar badge.
-    pub demo: bool,
+    demo: bool,
     /// Organization name from the store's settings.
-    pub organization: String,
-    /// The pane in front.
-    pub pane: Pane,
-    /// Where `back` from the peer page goes.
-    pub back_pane: Pane,
-    /// Today screen.
-    pub today: TodayState,
-    /// Peers screen.
-    pub peers: PeersState,
-    /// Peer screen, once a peer was opened.
-    pub peer: Option<PeerState>,
-    /// The peer page's tabs (plan, timeline, wellness plan).
-    pub peer_view: PeerView,
-    /// The Groups screen.
-    pub groups: GroupsState,
+    organization: String,
     /// Status line.
     pub status: StatusState,
     /// Keys of a sequence typed so far (`g` of `g g`).
-    pub pending: Vec<Key>,
+    pending: Vec<Key>,
     /// Terminal size.
-    pub size: Rect,
+    size: Rect,
     /// The current moment (updated on every event).
     pub now: DateTime<FixedOffset>,
     /// The day Today is for.
-    pub date: NaiveDate,
+    date: NaiveDate,
     /// Sign-in, lock, privacy mode (see `app::access`).
-    pub access: access::AccessState,
-    /// The audit browser, once opened.
-    pub audit: Option<AuditState>,
+    access: access::AccessState,
+    /// The signed-in user's screens.
+    user: UserSession,
     /// Forms, popups and overlays over the pane, bottom first; the top
     /// one has the keyboard (see `ui::layer`).
     layers: Vec<Box<dyn Layer>>,
-    /// Bumped when the stack is replaced wholesale (see `call_layer`).
-    epoch: u64,
     options: AppOptions,
     clock: fn() -> DateTime<FixedOffset>,
-    requests: Vec<Request>,
+    requests: Outbox,
     quit: bool,
     quit_when_saved: bool,
+}
+
+/// What belongs to the user signed in (or chosen) at this terminal: every
+/// feature's state. None of it outlives a switch of user.
+pub struct UserSession {
+    /// Numbers this session's requests ([`RequestId::session`]).
+    serial: u64,
+    /// Who is working (None when no staff exist yet).
+    who: Option<SignInCandidate>,
+    /// The pane in front.
+    pane: Pane,
+    /// Where `back` from the peer page goes.
+    back_pane: Pane,
+    /// Where closing the audit browser goes.
+    audit_back: Pane,
+    /// Today screen.
+    today: TodayState,
+    /// Peers screen.
+    peers: PeersState,
+    /// Peer screen, once a peer was opened.
+    peer: Option<PeerState>,
+    /// The peer page's tabs (plan, timeline, wellness plan).
+    peer_view: PeerView,
+    /// The Groups screen.
+    groups: GroupsState,
+    /// The audit browser, once opened.
+    audit: Option<AuditState>,
+}
+
+impl UserSession {
+    /// A session with nothing loaded yet.
+    fn new(serial: u64, who: Option<SignInCandidate>, theme: &Theme) -> UserSession {
+        let mut s = UserSession {
+            serial,
+            who,
+            pane: Pane::Today,
+            back_pane: Pane::Today,
+            audit_back: Pane::Today,
+            today: TodayState {
+                loading: true,
+                ..TodayState::default()
+            },
+            peers: PeersState::default(),
+            peer: None,
+            peer_view: PeerView::default(),
+            groups: GroupsState::default(),
+            audit: None,
+        };
+        s.peers.query.set_focused(false, theme);
+        s
+    }
+}
+
+/// Store work queued for the worker, each request numbered by the session
+/// that asked, so that answers are matched to their asker.
+#[derive(Debug, Default)]
+struct Outbox {
+    session: u64,
+    seq: u64,
+    queued: Vec<(RequestId, Request)>,
+}
+
+impl Outbox {
+    fn push(&mut self, request: Request) {
+        self.seq += 1;
+        let id = RequestId {
+            session: self.session,
+            seq: self.seq,
+        };
+        self.queued.push((id, request));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Request> {
+        self.queued.iter().map(|(_, r)| r)
+    }
+
+    fn retain(&mut self, keep: impl Fn(&Request) -> bool) {
+        self.queued.retain(|(_, r)| keep(r));
+    }
 }
 
 impl App {
@@ -147,41 +213,39 @@ impl App {
             theme: options.theme,
             demo: options.demo,
             organization: String::new(),
-            pane: Pane::Today,
-            back_pane: Pane::Today,
-            today: TodayState {
-                loading: true,
-                ..TodayState::default()
-            },
-            peers: PeersState::default(),
-            peer: None,
-            peer_view: PeerView::default(),
-            groups: GroupsState::default(),
             status: StatusState::default(),
             pending: Vec::new(),
             size: Rect::new(0, 0, 80, 24),
             now,
             date: now.date_naive(),
             access: access::AccessState::new(Instant::now()),
-            audit: None,
+            user: UserSession::new(1, None, &options.theme),
             layers: Vec::new(),
-            epoch: 0,
             options: kept,
             clock: options.clock,
-            requests: Vec::new(),
+            requests: Outbox {
+                session: 1,
+                ..Outbox::default()
+            },
             quit: false,
             quit_when_saved: false,
         };
-        app.peers.query.set_focused(false, &app.theme);
         app.requests.push(Request::Access {
             staff: options.staff,
         });
         app
     }
 
-    /// Work for the store thread queued since the last call.
+    /// Work for the store thread queued since the last call (tests; the
+    /// runtime takes them with their ids, [`App::take_tagged`]).
     pub fn take_requests(&mut self) -> Vec<Request> {
-        std::mem::take(&mut self.requests)
+        self.take_tagged().into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Work for the store thread queued since the last call, each with the
+    /// id its answer comes back with (see [`App::on_reply`]).
+    pub fn take_tagged(&mut self) -> Vec<(RequestId, Request)> {
+        std::mem::take(&mut self.requests.queued)
     }
 
     /// True once the user asked to quit (and confirmed, if needed).
@@ -200,11 +264,11 @@ impl App {
     }
 
     fn request_today(&mut self) {
-        let for_staff = if self.today.mine_only {
+        let for_staff = if self.user.today.mine_only {
             match &self.status.staff {
                 Some(Ok(s)) => Some(s.id),
                 _ => {
-                    self.today.mine_only = false;
+                    self.user.today.mine_only = false;
                     self.status
                         .error("showing everyone: no staff member chosen (start with --staff)");
                     None
@@ -213,7 +277,7 @@ impl App {
         } else {
             None
         };
-        self.today.loading = true;
+        self.user.today.loading = true;
         self.requests.push(Request::Today {
             date: self.date,
             for_staff,
@@ -363,12 +427,12 @@ impl App {
             return Reply::Pass;
         }
         let mut layer = self.layers.remove(i);
-        let epoch = self.epoch;
+        let serial = self.user.serial;
         let reply = f(layer.as_mut(), self);
         let keep = matches!(reply, Reply::Done | Reply::Pass);
         // A stack replaced meanwhile (another user signed in) keeps nothing
         // of the old one.
-        if keep && epoch == self.epoch {
+        if keep && serial == self.user.serial {
             let at = i.min(self.layers.len());
             self.layers.insert(at, layer);
         }
@@ -465,12 +529,12 @@ impl App {
 
     /// The base pane's key contexts.
     fn base_focus(&self) -> (&'static [Context], bool) {
-        match self.pane {
+        match self.user.pane {
             Pane::Today => (CHAIN_TODAY, false),
-            Pane::Peers if self.peers.searching => (CHAIN_SEARCH, true),
+            Pane::Peers if self.user.peers.searching => (CHAIN_SEARCH, true),
             Pane::Peers => (CHAIN_PEERS, false),
-            Pane::Peer => self.peer_view.context(),
-            Pane::Groups => self.groups.context(),
+            Pane::Peer => self.user.peer_view.context(),
+            Pane::Groups => self.user.groups.context(),
             Pane::Audit => self.audit_focus(),
         }
     }
@@ -478,10 +542,11 @@ impl App {
     /// A key typed on the base pane.
     fn base_type(&mut self, ev: KeyEvent) {
         let areas = view::areas(self.size);
-        match self.pane {
-            Pane::Peers if self.peers.searching => {
-                self.peers.text_key(ev, view::peers_list_height(areas.main))
-            }
+        match self.user.pane {
+            Pane::Peers if self.user.peers.searching => self
+                .user
+                .peers
+                .text_key(ev, view::peers_list_height(areas.main)),
             Pane::Groups => self.groups_text_key(ev, areas.main),
             Pane::Audit => self.audit_type(ev),
             _ => {}
@@ -491,13 +556,15 @@ impl App {
     /// A paste on the base pane.
     fn base_paste(&mut self, s: &str) {
         let areas = view::areas(self.size);
-        match self.pane {
+        match self.user.pane {
             Pane::Groups => self.groups_paste(s, areas.main),
             Pane::Audit => self.audit_paste(s),
             Pane::Peers => {
-                self.peers.searching = true;
-                self.peers.query.set_focused(true, &self.theme);
-                self.peers.paste(s, view::peers_list_height(areas.main));
+                self.user.peers.searching = true;
+                self.user.peers.query.set_focused(true, &self.theme);
+                self.user
+                    .peers
+                    .paste(s, view::peers_list_height(areas.main));
             }
             _ => {}
         }
@@ -516,7 +583,7 @@ impl App {
             Action::Refresh => {
                 self.request_today();
                 self.requests.push(Request::Roster);
-                if let Some(p) = &self.peer {
+                if let Some(p) = &self.user.peer {
                     self.requests.push(Request::Peer(p.id));
                 }
                 self.refresh_tabs();
@@ -534,64 +601,67 @@ impl App {
             Action::CheckIn => return self.open_form(),
             Action::Save => return self.status.info("nothing to save here"),
             Action::GoToday => {
-                self.pane = Pane::Today;
+                self.user.pane = Pane::Today;
                 self.request_today();
                 return;
             }
             Action::GoPeers => {
-                self.pane = Pane::Peers;
+                self.user.pane = Pane::Peers;
                 return;
             }
             Action::GoGroups => return self.open_groups(),
             Action::Search => {
-                self.pane = Pane::Peers;
-                self.peers.searching = true;
-                self.peers.query.set_focused(true, &self.theme);
+                self.user.pane = Pane::Peers;
+                self.user.peers.searching = true;
+                self.user.peers.query.set_focused(true, &self.theme);
                 return;
             }
             Action::NextPane | Action::PrevPane => {
                 let panes = self.panes();
-                let i = panes.iter().position(|p| *p == self.pane).unwrap_or(0);
+                let i = panes.iter().position(|p| *p == self.user.pane).unwrap_or(0);
                 let n = panes.len();
                 let next = if action == Action::NextPane {
                     (i + 1) % n
                 } else {
                     (i + n - 1) % n
                 };
-                self.pane = panes[next];
+                self.user.pane = panes[next];
                 return;
             }
             _ => {}
         }
 
-        if self.pane == Pane::Peer && self.peer_page_action(action, areas.main) {
+        if self.user.pane == Pane::Peer && self.peer_page_action(action, areas.main) {
             return;
         }
-        if self.pane == Pane::Today && self.today_plan_action(action) {
+        if self.user.pane == Pane::Today && self.today_plan_action(action) {
             return;
         }
-        let effect = match self.pane {
+        let effect = match self.user.pane {
             Pane::Groups => {
                 self.groups_action(action, areas.main);
                 Effect::None
             }
             Pane::Today => self
+                .user
                 .today
                 .handle(action, view::today_list_height(areas.main)),
             Pane::Peers => {
-                let was_searching = self.peers.searching;
-                let nothing_to_clear = self.peers.query.is_empty() && !was_searching;
+                let was_searching = self.user.peers.searching;
+                let nothing_to_clear = self.user.peers.query.is_empty() && !was_searching;
                 if action == Action::Back && nothing_to_clear {
-                    self.pane = Pane::Today;
+                    self.user.pane = Pane::Today;
                     Effect::None
                 } else {
                     let e = self
+                        .user
                         .peers
                         .handle(action, view::peers_list_height(areas.main));
-                    if self.peers.searching != was_searching {
-                        self.peers
+                    if self.user.peers.searching != was_searching {
+                        self.user
+                            .peers
                             .query
-                            .set_focused(self.peers.searching, &self.theme);
+                            .set_focused(self.user.peers.searching, &self.theme);
                     }
                     e
                 }
@@ -602,12 +672,12 @@ impl App {
             }
             Pane::Peer => {
                 if action == Action::Back {
-                    self.pane = self.back_pane;
+                    self.user.pane = self.user.back_pane;
                     Effect::None
                 } else {
                     let total = self.peer_lines();
                     let height = crate::ui::screens::peer_tabs::body_height(areas.main);
-                    match &mut self.peer {
+                    match &mut self.user.peer {
                         Some(p) => p.handle(action, usize::from(height), total),
                         None => Effect::None,
                     }
@@ -628,13 +698,13 @@ impl App {
 
     fn panes(&self) -> Vec<Pane> {
         let mut v = vec![Pane::Today, Pane::Peers];
-        if self.peer.is_some() {
+        if self.user.peer.is_some() {
             v.push(Pane::Peer);
         }
-        if self.groups.opened {
+        if self.user.groups.opened {
             v.push(Pane::Groups);
         }
-        if self.audit.is_some() {
+        if self.user.audit.is_some() {
             v.push(Pane::Audit);
         }
         v
@@ -651,35 +721,39 @@ impl App {
                     Pane::Peer => format!(
                         "Peer: {}",
                         shown_name(
-                            self.peer.as_ref().map(|s| s.name.as_str()).unwrap_or(""),
+                            self.user
+                                .peer
+                                .as_ref()
+                                .map(|s| s.name.as_str())
+                                .unwrap_or(""),
                             self.access.privacy
                         )
                     ),
                     Pane::Groups => "Groups".to_string(),
                     Pane::Audit => "Audit".to_string(),
                 };
-                (label, p == self.pane)
+                (label, p == self.user.pane)
             })
             .collect()
     }
 
     fn open_peer(&mut self, id: PeerId, name: String) {
-        if self.pane != Pane::Peer {
-            self.back_pane = self.pane;
+        if self.user.pane != Pane::Peer {
+            self.user.back_pane = self.user.pane;
         }
         self.reset_peer_view(id);
-        self.peer = Some(PeerState::new(id, name));
-        self.pane = Pane::Peer;
+        self.user.peer = Some(PeerState::new(id, name));
+        self.user.pane = Pane::Peer;
         // Recorded on the audit trail before it is loaded.
         let actor = self.actor();
         self.requests.push(Request::OpenPeer { id, actor });
     }
 
     fn selected_peer(&self) -> Option<(PeerId, String)> {
-        match self.pane {
-            Pane::Today => self.today.selected_peer(),
-            Pane::Peers => self.peers.selected_peer(),
-            Pane::Peer => self.peer.as_ref().map(|p| (p.id, p.name.clone())),
+        match self.user.pane {
+            Pane::Today => self.user.today.selected_peer(),
+            Pane::Peers => self.user.peers.selected_peer(),
+            Pane::Peer => self.user.peer.as_ref().map(|p| (p.id, p.name.clone())),
             Pane::Groups => None,
             Pane::Audit => None,
         }
@@ -687,9 +761,9 @@ impl App {
 
     fn open_form(&mut self) {
         let pre = self.selected_peer();
-        let form = CheckInForm::new(&self.peers.roster, pre, self.theme);
+        let form = CheckInForm::new(&self.user.peers.roster, pre, self.theme);
         self.push_layer(form);
-        self.peers.searching = false;
+        self.user.peers.searching = false;
     }
 
     /// What the check-in form's outcome means for the app.
@@ -778,12 +852,22 @@ impl App {
         }
     }
 
-    /// Takes a result from the store thread.
+    /// Takes the store thread's answer to request `id` (None: a notice
+    /// nobody asked for). An answer to a session since replaced by another
+    /// user's is dropped: it is not theirs to see.
+    pub fn on_reply(&mut self, id: Option<RequestId>, response: Response) {
+        if let Some(id) = id {
+            if id.session != self.user.serial && !App::for_the_shell(&response) {
+                tracing::debug!("dropped an answer for a replaced session: {id:?}");
+                return;
+            }
+        }
+        self.on_response(response);
+    }
+
+    /// Takes a result from the store thread, for the session in front.
     pub fn on_response(&mut self, response: Response) {
         let main = view::areas(self.size).main;
-        let Some(response) = self.screen_response(response) else {
-            return;
-        };
         match response {
             Response::Ready {
                 location,
@@ -793,24 +877,25 @@ impl App {
             } => {
                 self.status.location = location;
                 self.organization = organization;
-                self.peers.staff = staff_list;
+                self.user.peers.staff = staff_list;
                 if let Err(e) = &staff {
                     tracing::warn!("no acting staff: {e}");
                 }
                 self.status.staff = Some(staff);
             }
-            Response::Today(Ok(report)) => {
-                self.today.set_report(report, view::today_list_height(main))
-            }
+            Response::Today(Ok(report)) => self
+                .user
+                .today
+                .set_report(report, view::today_list_height(main)),
             Response::Today(Err(e)) => {
-                self.today.loading = false;
+                self.user.today.loading = false;
                 self.status.error(format!("Today: {e}"));
-                self.today.error = Some(e);
+                self.user.today.error = Some(e);
             }
             Response::Roster(Ok(rows)) => {
                 let h = view::peers_list_height(main);
-                self.peers.set_roster(rows, h);
-                let roster = self.peers.roster.clone();
+                self.user.peers.set_roster(rows, h);
+                let roster = self.user.peers.roster.clone();
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
                     f.set_roster(&roster, CheckInForm::picker_height(main));
                 }
@@ -818,10 +903,10 @@ impl App {
             }
             Response::Roster(Err(e)) => {
                 self.status.error(format!("Roster: {e}"));
-                self.peers.error = Some(e);
+                self.user.peers.error = Some(e);
             }
             Response::Peer(id, result) => {
-                if let Some(p) = self.peer.as_mut().filter(|p| p.id == id) {
+                if let Some(p) = self.user.peer.as_mut().filter(|p| p.id == id) {
                     match result {
                         Ok(d) => {
                             p.name = d.overview.peer.display_name.clone();
@@ -855,7 +940,7 @@ impl App {
                 ));
                 self.request_today();
                 self.requests.push(Request::Roster);
-                if let Some(p) = self.peer.as_ref().filter(|p| p.id == record.peer) {
+                if let Some(p) = self.user.peer.as_ref().filter(|p| p.id == record.peer) {
                     self.requests.push(Request::Peer(p.id));
                 }
                 self.plan_after_checkin(record.peer);
@@ -904,9 +989,75 @@ impl App {
 
     fn peer_lines(&self) -> usize {
         let w = usize::from(view::areas(self.size).main.width);
-        self.peer.as_ref().map_or(0, |p| {
+        self.user.peer.as_ref().map_or(0, |p| {
             crate::ui::screens::peer::lines(p, &self.view_ctx(), w).len()
         })
+    }
+
+    /// Organization name from the store's settings (title bar, gates).
+    pub fn organization(&self) -> &str {
+        &self.organization
+    }
+
+    /// True when the title bar says "DEMO DATA".
+    pub fn demo(&self) -> bool {
+        self.demo
+    }
+
+    /// Styles.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// Changes the styles (drawing with colour in tests).
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.theme = theme;
+    }
+
+    /// The day Today is for.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The pane in front.
+    pub fn pane(&self) -> Pane {
+        self.user.pane
+    }
+
+    /// The Today screen.
+    pub fn today(&self) -> &TodayState {
+        &self.user.today
+    }
+
+    /// The Peers screen.
+    pub fn peers(&self) -> &PeersState {
+        &self.user.peers
+    }
+
+    /// The peer page, once a peer was opened.
+    pub fn peer(&self) -> Option<&PeerState> {
+        self.user.peer.as_ref()
+    }
+
+    /// The peer page's tabs.
+    pub fn peer_view(&self) -> &PeerView {
+        &self.user.peer_view
+    }
+
+    /// The Groups screen.
+    pub fn groups(&self) -> &GroupsState {
+        &self.user.groups
+    }
+
+    /// The audit browser, once opened.
+    pub fn audit(&self) -> Option<&AuditState> {
+        self.user.audit.as_ref()
+    }
+
+    /// The serial of the user session in front (a new one each time
+    /// another user signs in at the lock screen).
+    pub fn session_serial(&self) -> u64 {
+        self.user.serial
     }
 
     /// The view context for drawing.

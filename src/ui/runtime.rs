@@ -30,14 +30,14 @@ use crate::ui::keymap::Keymap;
 use crate::ui::lock;
 use crate::ui::theme::Theme;
 use crate::ui::view;
-use crate::ui::worker::{Response, Worker};
+use crate::ui::worker::{RequestId, Response, Worker};
 use crate::ui::UiOptions;
 
 /// Everything the event loop waits for, on one channel.
 enum UiEvent {
     Input(crossterm::event::Event),
     InputFailed(String),
-    Store(Box<Response>),
+    Store(Option<RequestId>, Box<Response>),
     WorkerStopped(String),
 }
 
@@ -150,9 +150,9 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<UiEvent>();
     let reply = tx.clone();
     let stopped = tx.clone();
-    let worker = Worker::spawn(
+    let worker = Worker::spawn_tagged(
         store,
-        move |r| reply.send(UiEvent::Store(Box::new(r))).is_ok(),
+        move |id, r| reply.send(UiEvent::Store(id, Box::new(r))).is_ok(),
         move |msg| {
             let _ = stopped.send(UiEvent::WorkerStopped(msg));
         },
@@ -201,8 +201,8 @@ fn event_loop(
     worker: &Worker,
 ) -> anyhow::Result<()> {
     loop {
-        for request in app.take_requests() {
-            if !worker.send(request) {
+        for (id, request) in app.take_tagged() {
+            if !worker.send_tagged(Some(id), request) {
                 bail!("the store thread has stopped; see the log for details");
             }
         }
@@ -234,7 +234,7 @@ fn event_loop(
         while let Some(ev) = next {
             match ev {
                 UiEvent::Input(e) => app.handle_event_at(e, Instant::now()),
-                UiEvent::Store(r) => app.on_response(*r),
+                UiEvent::Store(id, r) => app.on_reply(id, *r),
                 UiEvent::InputFailed(e) => return Err(anyhow!("reading the keyboard failed: {e}")),
                 UiEvent::WorkerStopped(e) => return Err(anyhow!("{e}; see the log for details")),
             }

@@ -110,9 +110,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     title_bar::render(
-        &app.organization,
+        app.organization(),
         &app.pane_labels(),
-        app.demo,
+        app.demo(),
         &ctx,
         a.title,
         buf,

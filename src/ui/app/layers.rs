@@ -302,15 +302,15 @@ impl Layer for BaseLayer {
 
     fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
         let main = areas.main;
-        match app.pane {
-            Pane::Today => screens::today::render(&app.today, ctx, main, buf),
-            Pane::Peers => screens::peers::render(&app.peers, ctx, main, buf),
-            Pane::Peer => match &app.peer {
-                Some(p) => screens::peer_tabs::render(&app.peer_view, p, ctx, main, buf),
+        match app.user.pane {
+            Pane::Today => screens::today::render(&app.user.today, ctx, main, buf),
+            Pane::Peers => screens::peers::render(&app.user.peers, ctx, main, buf),
+            Pane::Peer => match &app.user.peer {
+                Some(p) => screens::peer_tabs::render(&app.user.peer_view, p, ctx, main, buf),
                 None => Line::raw("No peer open.").render(main, buf),
             },
-            Pane::Groups => screens::groups::render(&app.groups, ctx, main, buf),
-            Pane::Audit => match &app.audit {
+            Pane::Groups => screens::groups::render(&app.user.groups, ctx, main, buf),
+            Pane::Audit => match &app.user.audit {
                 Some(s) => screens::audit::render(s, ctx, main, buf),
                 None => Line::raw("The audit trail is not open.").render(main, buf),
             },
@@ -322,7 +322,7 @@ impl Layer for BaseLayer {
 
 /// The hints of the pane in front.
 fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
-    match app.pane {
+    match app.user.pane {
         Pane::Today => &[
             (Action::Open, "open"),
             (Action::CheckIn, "check in"),
@@ -333,7 +333,7 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ],
-        Pane::Peers if app.peers.searching => &[
+        Pane::Peers if app.user.peers.searching => &[
             (Action::Open, "open"),
             (Action::Down, "move"),
             (Action::Back, "clear"),
@@ -349,9 +349,9 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ],
-        Pane::Peer => screens::peer_tabs::hints(app.peer_view.tab),
-        Pane::Groups => screens::groups::hints(&app.groups),
-        Pane::Audit if app.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
+        Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
+        Pane::Groups => screens::groups::hints(&app.user.groups),
+        Pane::Audit if app.user.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
             &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
         }
         Pane::Audit => &[

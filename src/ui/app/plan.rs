@@ -42,7 +42,8 @@ impl App {
     }
 
     fn goals(&self) -> Vec<Record<Goal>> {
-        self.peer
+        self.user
+            .peer
             .as_ref()
             .and_then(|p| p.detail.as_ref())
             .map(|d| d.overview.goals.clone())
@@ -50,7 +51,8 @@ impl App {
     }
 
     fn goal(&self, id: GoalId) -> Option<Record<Goal>> {
-        self.peer
+        self.user
+            .peer
             .as_ref()
             .and_then(|p| p.detail.as_ref())
             .and_then(|d| d.overview.goals.iter().find(|g| g.id == id).cloned())
@@ -58,8 +60,8 @@ impl App {
 
     /// Gives the peer page fresh tabs when another peer is opened.
     pub(super) fn reset_peer_view(&mut self, id: PeerId) {
-        if self.peer_view.peer != Some(id) {
-            self.peer_view = PeerView {
+        if self.user.peer_view.peer != Some(id) {
+            self.user.peer_view = PeerView {
                 peer: Some(id),
                 ..PeerView::default()
             };
@@ -68,15 +70,15 @@ impl App {
 
     /// Shows the peer page's plan tab with `goal` selected once loaded.
     pub(super) fn show_goal(&mut self, goal: GoalId) {
-        self.peer_view.tab = PeerTab::Plan;
-        self.peer_view.plan.want_goal = Some(goal);
+        self.user.peer_view.tab = PeerTab::Plan;
+        self.user.peer_view.plan.want_goal = Some(goal);
     }
 
     fn request_timeline(&mut self) {
-        let Some(peer) = self.peer.as_ref().map(|p| p.id) else {
+        let Some(peer) = self.user.peer.as_ref().map(|p| p.id) else {
             return;
         };
-        let tl = &mut self.peer_view.timeline;
+        let tl = &mut self.user.peer_view.timeline;
         if tl.peer != Some(peer) {
             tl.data = None;
             tl.selected = 0;
@@ -93,10 +95,10 @@ impl App {
     /// Reloads what the peer page and Today show after a plan change.
     fn reload_after_plan_change(&mut self, peer: Option<PeerId>) {
         self.request_today();
-        if let Some(p) = self.peer.as_ref().map(|p| p.id) {
+        if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
             if peer.is_none_or(|x| x == p) {
                 self.requests.push(Request::Peer(p));
-                if self.peer_view.timeline.peer == Some(p) {
+                if self.user.peer_view.timeline.peer == Some(p) {
                     self.request_timeline();
                 }
             }
@@ -106,7 +108,9 @@ impl App {
     /// A check-in for `peer` was saved: its goal marks and wellbeing may
     /// have changed on the timeline.
     pub(super) fn plan_after_checkin(&mut self, peer: PeerId) {
-        if self.peer_view.timeline.peer == Some(peer) && self.peer_view.timeline.data.is_some() {
+        if self.user.peer_view.timeline.peer == Some(peer)
+            && self.user.peer_view.timeline.data.is_some()
+        {
             self.request_timeline();
         }
     }
@@ -117,12 +121,13 @@ impl App {
     /// are kept on top, see `SessionState::rebase`). Loads already queued
     /// are not asked for twice.
     pub(super) fn refresh_tabs(&mut self) {
-        let open_peer = self.peer.as_ref().map(|p| p.id);
+        let open_peer = self.user.peer.as_ref().map(|p| p.id);
         let timeline_queued = self
             .requests
             .iter()
             .any(|r| matches!(r, Request::Plan(PlanRequest::Timeline { .. })));
-        if open_peer.is_some() && self.peer_view.timeline.peer == open_peer && !timeline_queued {
+        if open_peer.is_some() && self.user.peer_view.timeline.peer == open_peer && !timeline_queued
+        {
             self.request_timeline();
         }
         self.reload_groups();
@@ -131,11 +136,11 @@ impl App {
     /// Handles an action on the peer page's tabs. Returns false when the
     /// action is not theirs (the overview, `back`, global keys).
     pub(super) fn peer_page_action(&mut self, action: Action, main: Rect) -> bool {
-        if let Some(tab) = self.peer_view.tab.after(action) {
-            self.peer_view.tab = tab;
+        if let Some(tab) = self.user.peer_view.tab.after(action) {
+            self.user.peer_view.tab = tab;
             if tab == PeerTab::Timeline
-                && (self.peer_view.timeline.data.is_none()
-                    || self.peer_view.timeline.peer != self.peer.as_ref().map(|p| p.id))
+                && (self.user.peer_view.timeline.data.is_none()
+                    || self.user.peer_view.timeline.peer != self.user.peer.as_ref().map(|p| p.id))
             {
                 self.request_timeline();
             }
@@ -145,17 +150,18 @@ impl App {
             return false;
         }
         let height = peer_tabs::list_height(main);
-        match self.peer_view.tab {
+        match self.user.peer_view.tab {
             PeerTab::Overview => false,
             PeerTab::Plan => {
                 let goals = self.goals();
-                let effect = self.peer_view.plan.handle(action, &goals, height);
+                let effect = self.user.peer_view.plan.handle(action, &goals, height);
                 self.plan_effect(effect);
                 true
             }
             PeerTab::Timeline => {
                 let body = peer_tabs::body_height(main);
                 let goals = self
+                    .user
                     .peer_view
                     .timeline
                     .data
@@ -166,16 +172,17 @@ impl App {
                     main.width
                         .saturating_sub(timeline::label_width(main.width) + 1),
                 );
-                self.peer_view.timeline.handle(action, rows, cols)
+                self.user.peer_view.timeline.handle(action, rows, cols)
             }
             PeerTab::Wellness => {
                 let plan = self
+                    .user
                     .peer
                     .as_ref()
                     .and_then(|p| p.detail.as_ref())
                     .map(|d| d.overview.peer.wellness_plan.clone())
                     .unwrap_or_default();
-                let effect = self.peer_view.wellness.handle(action, &plan, height);
+                let effect = self.user.peer_view.wellness.handle(action, &plan, height);
                 self.wellness_effect(effect);
                 true
             }
@@ -188,7 +195,7 @@ impl App {
             PlanEffect::None => {}
             PlanEffect::Info(s) => self.status.info(s),
             PlanEffect::AddGoal => {
-                let Some(p) = &self.peer else { return };
+                let Some(p) = &self.user.peer else { return };
                 if p.detail.is_none() {
                     return self.status.info("still loading this peer…");
                 }
@@ -223,7 +230,8 @@ impl App {
             }
             PlanEffect::Move(goal, index, expect, up) => {
                 let Some(actor) = self.acting() else { return };
-                self.peer_view
+                self.user
+                    .peer_view
                     .plan
                     .select(PlanRow::Step(goal, if up { index - 1 } else { index + 1 }));
                 self.requests.push(Request::Plan(PlanRequest::Step {
@@ -287,7 +295,7 @@ impl App {
 
     fn wellness_effect(&mut self, effect: WellnessEffect) {
         let theme = self.theme;
-        let Some(peer) = self.peer.as_ref().map(|p| p.id) else {
+        let Some(peer) = self.user.peer.as_ref().map(|p| p.id) else {
             return;
         };
         match effect {
@@ -318,10 +326,11 @@ impl App {
             }
             WellnessEffect::Move(section, index, expect, up) => {
                 let Some(actor) = self.acting() else { return };
-                self.peer_view.wellness.selected = crate::ui::screens::wellness::WellnessRow::Entry(
-                    section,
-                    if up { index - 1 } else { index + 1 },
-                );
+                self.user.peer_view.wellness.selected =
+                    crate::ui::screens::wellness::WellnessRow::Entry(
+                        section,
+                        if up { index - 1 } else { index + 1 },
+                    );
                 self.requests.push(Request::Plan(PlanRequest::Wellness {
                     peer,
                     section,
@@ -333,7 +342,7 @@ impl App {
     }
 
     fn ask_delete(&mut self, question: String, request: PlanRequest) {
-        self.peer_view.pending_delete = Some(PendingDelete {
+        self.user.peer_view.pending_delete = Some(PendingDelete {
             question: question.clone(),
             request,
         });
@@ -347,7 +356,7 @@ impl App {
     /// form; Enter on it opens the peer's plan at that goal. Returns true
     /// when the action was handled here.
     pub(super) fn today_plan_action(&mut self, action: Action) -> bool {
-        let Some(row) = self.today.selected_row() else {
+        let Some(row) = self.user.today.selected_row() else {
             return false;
         };
         let (Some(goal), Some(peer)) = (row.goal, row.peer) else {
@@ -443,7 +452,7 @@ impl App {
             }
             OnYes::DiscardSession => self.close_session(),
             OnYes::Delete => {
-                if let Some(d) = self.peer_view.pending_delete.take() {
+                if let Some(d) = self.user.peer_view.pending_delete.take() {
                     self.requests.push(Request::Plan(d.request));
                 }
             }
@@ -456,7 +465,7 @@ impl App {
     /// ask) or is being saved (then quit once saved).
     pub(super) fn quit_or_ask(&mut self) {
         let saving = self.popup().is_some_and(|p| p.form.saving)
-            || self.groups.session.as_ref().is_some_and(|s| s.saving);
+            || self.user.groups.session.as_ref().is_some_and(|s| s.saving);
         if saving {
             self.quit_when_saved = true;
             self.status
@@ -465,7 +474,13 @@ impl App {
         }
         let question = if self.popup().is_some_and(|p| p.form.is_dirty()) {
             Some("Quit and discard what you typed in the open form?")
-        } else if self.groups.session.as_ref().is_some_and(|s| s.is_dirty()) {
+        } else if self
+            .user
+            .groups
+            .session
+            .as_ref()
+            .is_some_and(|s| s.is_dirty())
+        {
             Some("Quit and discard the attendance that is not saved yet?")
         } else {
             None
@@ -484,7 +499,7 @@ impl App {
         let from_popup = self.popup().is_some_and(|p| p.form.saving);
         match response {
             PlanResponse::Timeline(peer, result) => {
-                let tl = &mut self.peer_view.timeline;
+                let tl = &mut self.user.peer_view.timeline;
                 if tl.peer == Some(peer) {
                     tl.loading = false;
                     match result {
@@ -506,8 +521,11 @@ impl App {
                 let goal = *goal;
                 self.patch_goal(&goal);
                 match purpose {
-                    Some(Purpose::AddGoal(_)) => self.peer_view.plan.select(PlanRow::Goal(goal.id)),
+                    Some(Purpose::AddGoal(_)) => {
+                        self.user.peer_view.plan.select(PlanRow::Goal(goal.id))
+                    }
                     Some(Purpose::AddStep(_)) => self
+                        .user
                         .peer_view
                         .plan
                         .select(PlanRow::Step(goal.id, goal.steps.len().saturating_sub(1))),
@@ -521,6 +539,7 @@ impl App {
                     self.close_layer::<Popup>();
                 }
                 if let Some(d) = self
+                    .user
                     .peer
                     .as_mut()
                     .filter(|p| p.id == peer)
@@ -533,7 +552,7 @@ impl App {
             }
             PlanResponse::Goal(Err(e)) | PlanResponse::Peer(_, Err(e)) => {
                 self.quit_when_saved = false;
-                if !from_popup && self.peer.is_none() {
+                if !from_popup && self.user.peer.is_none() {
                     // Asked for by a session that has since been replaced
                     // at the lock screen: not for this one to see.
                     tracing::warn!("a plan change was not saved: {e}");
@@ -544,7 +563,7 @@ impl App {
                     Some(p) if from_popup => p.form.save_failed(&e),
                     _ => {
                         // A stale step or entry: show what is there now.
-                        if let Some(p) = self.peer.as_ref().map(|p| p.id) {
+                        if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
                             self.requests.push(Request::Peer(p));
                         }
                     }
@@ -555,6 +574,7 @@ impl App {
 
     fn patch_goal(&mut self, goal: &Record<Goal>) {
         let Some(d) = self
+            .user
             .peer
             .as_mut()
             .filter(|p| p.id == goal.peer)
@@ -571,7 +591,7 @@ impl App {
 
     /// True when `peer`'s page is the one open.
     fn peer_open(&self, peer: PeerId) -> bool {
-        self.peer.as_ref().is_some_and(|p| p.id == peer)
+        self.user.peer.as_ref().is_some_and(|p| p.id == peer)
     }
 
     /// After a plan save: the message (unless the save was asked for by a
