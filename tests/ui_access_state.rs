@@ -50,11 +50,9 @@ fn step(app: &App) -> Option<Step> {
 
 fn message(app: &App) -> String {
     match app.gate() {
-        Gate::SignIn(s) | Gate::Locked(s) => s
-            .message
-            .as_ref()
-            .map(|(m, _)| m.clone())
-            .unwrap_or_default(),
+        Gate::SignIn(s) | Gate::Locked(s) => {
+            s.message().map(|(m, _)| m.clone()).unwrap_or_default()
+        }
         _ => String::new(),
     }
 }

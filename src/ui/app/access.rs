@@ -239,7 +239,7 @@ impl App {
         if self.form().is_some_and(|f| f.saving) {
             self.quit_when_saved = true;
             if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
-                s.message = Some(("Finishing a save, then quitting…".into(), false));
+                s.say("Finishing a save, then quitting…", false);
             }
         } else {
             self.quit = true;
@@ -590,7 +590,7 @@ impl App {
                     &self.theme,
                 );
                 if let Some(p) = problem {
-                    s.message = Some((p, true));
+                    s.say(p, true);
                 }
                 self.access.gate = Gate::SignIn(Box::new(s));
             }

@@ -106,7 +106,10 @@ pub struct SignInState {
     /// A PIN is being checked.
     pub waiting: bool,
     /// What to tell the user ("Wrong PIN."), and whether it is an error.
-    pub message: Option<(String, bool)>,
+    message: Option<(String, bool)>,
+    /// The message is the "too many wrong PINs" wait: it changes to "you
+    /// can try again" when the wait is over.
+    message_is_wait: bool,
     /// No new try before this moment (too many wrong PINs).
     pub retry_until: Option<Instant>,
     matcher: NameMatcher,
@@ -150,6 +153,7 @@ impl SignInState {
             pin: PinField::default(),
             waiting: false,
             message: None,
+            message_is_wait: false,
             retry_until: None,
             matcher: NameMatcher::default(),
         };
@@ -219,12 +223,8 @@ impl SignInState {
     pub fn tick(&mut self, now: Instant) {
         if self.retry_until.is_some() && self.wait_left(now).is_none() {
             self.retry_until = None;
-            if self
-                .message
-                .as_ref()
-                .is_some_and(|(m, _)| m.contains("Try again in"))
-            {
-                self.message = Some(("You can try again now.".into(), false));
+            if self.message_is_wait {
+                self.say("You can try again now.", false);
             }
         }
     }
@@ -285,7 +285,7 @@ impl SignInState {
     fn go_to_names(&mut self) {
         self.step = Step::Name;
         self.pin = PinField::default();
-        self.message = None;
+        self.clear_message();
     }
 
     fn choose(&mut self, c: SignInCandidate) -> SignInOutcome {
@@ -293,19 +293,19 @@ impl SignInState {
             return SignInOutcome::Chosen(Some(c));
         }
         if !c.has_pin {
-            self.message = Some((
+            self.say(
                 format!(
                     "{} has no PIN yet; an admin sets one with `caseload staff set-pin`.",
                     crate::text::escape_line(&c.staff.name)
                 ),
                 true,
-            ));
+            );
             return SignInOutcome::None;
         }
         self.chosen = Some(c);
         self.step = Step::Pin;
         self.pin = PinField::default();
-        self.message = None;
+        self.clear_message();
         SignInOutcome::None
     }
 
@@ -314,7 +314,8 @@ impl SignInState {
             return SignInOutcome::None;
         }
         if let Some(left) = self.wait_left(now) {
-            self.message = Some((format!("Too many wrong PINs. Try again in {left} s."), true));
+            self.say(format!("Too many wrong PINs. Try again in {left} s."), true);
+            self.message_is_wait = true;
             return SignInOutcome::None;
         }
         let Some(c) = &self.chosen else {
@@ -322,13 +323,14 @@ impl SignInState {
             return SignInOutcome::None;
         };
         if self.pin.0.is_empty() {
-            self.message = Some(("Type your PIN, then Enter.".into(), true));
+            self.say("Type your PIN, then Enter.", true);
             return SignInOutcome::None;
         }
         let pin = std::mem::take(&mut self.pin.0);
         self.waiting = true;
-        self.message = Some(("Checking…".into(), false));
-        SignInOutcome::Submit(c.staff.id, Secret::new(pin))
+        let staff = c.staff.id;
+        self.say("Checking…", false);
+        SignInOutcome::Submit(staff, Secret::new(pin))
     }
 
     /// Handles an action.
@@ -342,8 +344,7 @@ impl SignInState {
                     Action::Open => match self.selected().cloned() {
                         Some(c) => self.choose(c),
                         None => {
-                            self.message =
-                                Some(("No name matches; Backspace and try again.".into(), true));
+                            self.say("No name matches; Backspace and try again.", true);
                             SignInOutcome::None
                         }
                     },
@@ -364,7 +365,7 @@ impl SignInState {
                             } else {
                                 Step::Resume
                             };
-                            self.message = None;
+                            self.clear_message();
                         }
                         SignInOutcome::None
                     }
@@ -396,7 +397,7 @@ impl SignInState {
             Step::Name => {
                 if self.query.key(ev) {
                     self.refilter();
-                    self.message = None;
+                    self.clear_message();
                 }
             }
             Step::Pin if !self.waiting => {
@@ -438,12 +439,30 @@ impl SignInState {
         }
     }
 
+    /// What the panel tells the user, and whether it is an error.
+    pub fn message(&self) -> Option<&(String, bool)> {
+        self.message.as_ref()
+    }
+
+    /// Shows `text` at the bottom of the panel (in red when `error`).
+    pub fn say(&mut self, text: impl Into<String>, error: bool) {
+        self.message = Some((text.into(), error));
+        self.message_is_wait = false;
+    }
+
+    /// Clears the message.
+    pub fn clear_message(&mut self) {
+        self.message = None;
+        self.message_is_wait = false;
+    }
+
     /// The PIN check failed: clear the field, show why, maybe count down.
     pub fn refused(&mut self, message: String, retry_after: Option<Duration>, now: Instant) {
         self.waiting = false;
         self.pin = PinField::default();
         self.retry_until = retry_after.map(|d| now + d);
-        self.message = Some((message, true));
+        self.say(message, true);
+        self.message_is_wait = retry_after.is_some();
     }
 
     /// The name shown for the chosen staff member.
