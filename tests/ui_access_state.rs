@@ -211,6 +211,7 @@ fn too_many_wrong_pins_count_down_and_hold_the_next_try() {
     app.tick_at(t0 + Duration::from_secs(5));
     assert_eq!(shown(&app), None);
     assert_eq!(app.next_wake(), None, "nothing to wake for");
+    assert_eq!(message(&app), "You can try again now.", "the wait is over");
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(
         submitted(&mut app),
