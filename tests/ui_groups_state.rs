@@ -5,6 +5,8 @@
 mod plan_support;
 mod ui_common;
 
+use caseload::ui::worker::Failure;
+
 use caseload::model::{GroupId, PeerId};
 use caseload::ui::app::{App, Pane};
 use caseload::ui::screens::groups::GroupsMode;
@@ -232,9 +234,11 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
     type_str(&mut app, "Collage");
     press(&mut app, &[ctrl('s')]);
     let _ = app.take_requests();
-    app.on_response(groups_response(GroupsResponse::Saved(Err(
-        "attendees: Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23; nothing was saved".into(),
-    ))));
+    // As the store refuses it: a problem of the attendees field.
+    app.on_response(groups_response(GroupsResponse::Saved(Err(Failure::field(
+        "attendees",
+        "Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23; nothing was saved",
+    )))));
     let s = app.groups().session.as_ref().expect("kept");
     assert!(!s.saving);
     assert!(
@@ -304,7 +308,7 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     );
     // An empty name comes back refused, under the field.
     app.on_response(groups_response(GroupsResponse::WalkIn(Err(
-        "walk-in name: give the walk-in's name".into(),
+        Failure::field("walk-in name", "give the walk-in's name"),
     ))));
     let form = &app.popup().expect("kept").form;
     assert!(form.fields[0]
@@ -539,9 +543,9 @@ fn answers_nobody_here_asked_for_say_nothing() {
         caseload::model::Peer::new("Robin Quinn", day("2026-11-23")),
     );
     app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
-    app.on_response(groups_response(GroupsResponse::Saved(Err(
-        "attendees: Ana Ruiz (P1) is already checked off".into(),
-    ))));
+    app.on_response(groups_response(GroupsResponse::Saved(Err(field_failure(
+        &[("attendees", "Ana Ruiz (P1) is already checked off")],
+    )))));
     app.on_response(plan_response(
         caseload::ui::worker::plan::PlanResponse::Goal(Ok((
             Box::new(goals().remove(0)),

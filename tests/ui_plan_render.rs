@@ -365,9 +365,10 @@ fn the_goal_form_shows_problems_under_their_fields() {
         );
         press(&mut app, &[ctrl('s')]);
         let _ = app.take_requests();
-        app.on_response(plan_response(PlanResponse::Goal(Err(
-            "target date: 2026-10-01 is before the start date 2026-11-23".into(),
-        ))));
+        app.on_response(plan_response(PlanResponse::Goal(Err(field_failure(&[(
+            "target date",
+            "2026-10-01 is before the start date 2026-11-23",
+        )])))));
         let buf = screen(&mut app, w, h);
         sane(&buf, w);
         let r = rows(&buf);

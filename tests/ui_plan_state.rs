@@ -313,9 +313,16 @@ fn a_refused_save_lands_under_each_field_it_names_and_keeps_the_text() {
     type_str(&mut app, "Get a bike");
     press(&mut app, &[ctrl('s')]);
     let _ = app.take_requests();
-    app.on_response(plan_response(PlanResponse::Goal(Err(
-        "target date: 2026-10-01 is before the start date 2026-11-23; review date: 2026-11-01 is in the past (today is 2026-11-23)".into(),
-    ))));
+    app.on_response(plan_response(PlanResponse::Goal(Err(field_failure(&[
+        (
+            "target date",
+            "2026-10-01 is before the start date 2026-11-23",
+        ),
+        (
+            "review date",
+            "2026-11-01 is in the past (today is 2026-11-23)",
+        ),
+    ])))));
     let form = &app.popup().expect("form stays open").form;
     assert!(!form.saving);
     let err = |label: &str| {

@@ -10,6 +10,7 @@
 //! its own forwards notices through the same reply function.
 
 mod access;
+mod failure;
 
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -31,6 +32,7 @@ pub use access::{
     WorkerState, AUDIT_LIMIT,
 };
 
+pub use failure::Failure;
 pub mod groups;
 pub mod plan;
 
@@ -183,7 +185,7 @@ pub enum Response {
     /// Answer to [`Request::Goals`].
     Goals(PeerId, Result<Vec<Record<Goal>>, String>),
     /// Answer to [`Request::SaveCheckIn`]: Ok only once it is on disk.
-    Saved(Result<Record<CheckIn>, String>),
+    Saved(Result<Record<CheckIn>, Failure>),
     /// Answer to [`Request::Plan`].
     Plan(Box<PlanResponse>),
     /// Answer to [`Request::Groups`].
@@ -265,7 +267,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
                 Ok(r) => tracing::info!("saved check-in {} for {peer}", r.id),
                 Err(e) => tracing::warn!("saving a check-in for {peer} failed: {e}"),
             }
-            Response::Saved(result.map_err(|e| e.to_string()))
+            Response::Saved(result.map_err(Failure::from))
         }
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),

@@ -221,11 +221,11 @@ impl App {
             GroupsResponse::List(Err(e)) => {
                 self.user.groups.loading = false;
                 self.status.error(format!("Groups: {e}"));
-                self.user.groups.error = Some(e);
+                self.user.groups.error = Some(e.to_string());
             }
             GroupsResponse::History(g, result) => {
                 if self.user.groups.mode == GroupsMode::History(g) {
-                    self.user.groups.history = Some(result);
+                    self.user.groups.history = Some(result.map_err(|e| e.to_string()));
                 }
             }
             GroupsResponse::Opened(Ok((group, session)))

@@ -18,7 +18,7 @@ use crate::ui::screens::wellness::WellnessEffect;
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::form::FormOutcome;
 use crate::ui::worker::plan::{PlanRequest, PlanResponse};
-use crate::ui::worker::Request;
+use crate::ui::worker::{Failure, Request};
 
 use super::App;
 
@@ -422,7 +422,7 @@ impl App {
         }
         let Some(actor) = self.acting() else {
             if let Some(m) = &self.status.message {
-                popup.form.save_failed(&m.text);
+                popup.form.save_failed(&Failure::from(m.text.as_str()));
             }
             return;
         };
@@ -508,7 +508,7 @@ impl App {
                             tl.data = Some(d);
                             tl.error = None;
                         }
-                        Err(e) => tl.error = Some(e),
+                        Err(e) => tl.error = Some(e.to_string()),
                     }
                 }
             }

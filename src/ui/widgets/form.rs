@@ -21,6 +21,7 @@ use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::clip;
 use crate::ui::widgets::input::LineInput;
+use crate::ui::worker::Failure;
 
 /// What a field holds.
 #[derive(Debug, Clone)]
@@ -354,10 +355,10 @@ impl PopupForm {
         }
     }
 
-    /// The store refused the save with `message` ("target date: …; step:
-    /// …" or a sentence): problems naming a field go under it.
-    pub fn save_failed(&mut self, message: &str) {
-        self.show_errors(split_problems(message));
+    /// The store refused the save: each field problem goes under its
+    /// field, a refusal no field is to blame for under the form.
+    pub fn save_failed(&mut self, failure: &Failure) {
+        self.show_errors(field_problems(failure));
     }
 
     /// Problems shown now: inline ones and the footer's.
@@ -378,27 +379,17 @@ impl PopupForm {
     }
 }
 
-/// Splits "a: x; b: y" into (field, message) pairs. A part that names no
-/// field ("nothing was saved") stays with the part before it.
-pub fn split_problems(message: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for part in message.split("; ") {
-        let field = part.split_once(": ").map(|(f, _)| f).filter(|f| {
-            !f.is_empty()
-                && f.len() <= 40
-                && f.chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
-        });
-        match (field, out.last_mut()) {
-            (Some(f), _) => out.push((f.to_string(), part.to_string())),
-            (None, Some((_, last))) => {
-                last.push_str("; ");
-                last.push_str(part);
-            }
-            (None, None) => out.push((String::new(), part.to_string())),
-        }
+/// A failure as (field, message) pairs for [`PopupForm::show_errors`]:
+/// the domain's field problems, or the whole message with no field.
+pub fn field_problems(failure: &Failure) -> Vec<(String, String)> {
+    if failure.problems.is_empty() {
+        return vec![(String::new(), failure.message.clone())];
     }
-    out
+    failure
+        .problems
+        .iter()
+        .map(|p| (p.field.clone(), p.to_string()))
+        .collect()
 }
 
 const LABEL_W: usize = 14;
@@ -632,14 +623,29 @@ mod tests {
     #[test]
     fn problems_land_under_their_fields_and_the_rest_in_the_footer() {
         let mut f = form();
-        f.save_failed("target date: 2026-01-01 is before the start date 2026-02-01; nothing was saved; goal 3: was changed by someone");
+        let refused = crate::model::ValidationError {
+            problems: vec![
+                crate::model::validate::FieldError {
+                    field: "target date".into(),
+                    problem: "2026-01-01 is before the start date 2026-02-01; nothing was saved"
+                        .into(),
+                },
+                crate::model::validate::FieldError {
+                    field: "goal 3".into(),
+                    problem: "was changed by someone".into(),
+                },
+            ],
+        };
+        f.save_failed(&Failure::from(refused));
         assert_eq!(f.focus, 2);
         assert!(f.fields[2].error.as_deref().is_some_and(|e| e
             .starts_with("target date: 2026-01-01")
             && e.ends_with("; nothing was saved")));
         assert_eq!(f.failure.as_deref(), Some("goal 3: was changed by someone"));
         // A sentence naming no field goes to the footer whole.
-        f.save_failed("goal G3 was changed by S2 since you opened it; reload it");
+        f.save_failed(&Failure::from(
+            "goal G3 was changed by S2 since you opened it; reload it",
+        ));
         assert!(f.fields.iter().all(|x| x.error.is_none()));
         assert_eq!(
             f.failure.as_deref(),
