@@ -289,7 +289,7 @@ fn idle_time_locks_the_screen_and_input_restarts_the_clock() {
     );
     match app.gate() {
         Gate::Locked(s) => match &s.purpose {
-            caseload::ui::screens::signin::Purpose::Unlock { reason, .. } => {
+            caseload::ui::screens::signin::Admission::Unlock { reason, .. } => {
                 assert_eq!(reason, "after 5 minutes without input")
             }
             other => panic!("{other:?}"),

@@ -190,7 +190,7 @@ fn every_kind_of_problem_is_reported_with_its_line_and_the_rest_still_loads() {
         "my.toml:6: [global] 'C-s' is bound twice (first on line 5, as Ctrl-s)",
         "my.toml:8: [global] 'z' is both a binding and the start of the sequence 'z z' (line 7)",
         "my.toml:9: [global] 'w': the action must be a name in quotes",
-        "my.toml:10: unknown context [lists]",
+        "my.toml:10: unknown context [lists] (did you mean [list]?",
     ];
     for want in expect {
         assert!(

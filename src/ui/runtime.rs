@@ -78,12 +78,12 @@ fn install_panic_hook() {
 }
 
 /// Raw mode + alternate screen for as long as it lives.
-struct Session {
+struct TerminalGuard {
     terminal: Terminal<CrosstermBackend<Stdout>>,
 }
 
-impl Session {
-    fn start() -> anyhow::Result<Session> {
+impl TerminalGuard {
+    fn start() -> anyhow::Result<TerminalGuard> {
         install_panic_hook();
         enable_raw_mode().context("cannot switch the terminal to raw mode")?;
         ACTIVE.store(true, Ordering::SeqCst);
@@ -93,7 +93,7 @@ impl Session {
             return Err(e).context("cannot open the full-screen view");
         }
         match Terminal::new(CrosstermBackend::new(out)) {
-            Ok(terminal) => Ok(Session { terminal }),
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
                 restore_terminal();
                 Err(e).context("cannot set up the terminal")
@@ -102,7 +102,7 @@ impl Session {
     }
 }
 
-impl Drop for Session {
+impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore_terminal();
     }
@@ -159,14 +159,14 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
     )
     .context("cannot start the store thread")?;
 
-    let mut session = match Session::start() {
+    let mut guard = match TerminalGuard::start() {
         Ok(s) => s,
         Err(e) => {
             worker.finish();
             return Err(e);
         }
     };
-    if let Ok(size) = session.terminal.size() {
+    if let Ok(size) = guard.terminal.size() {
         app.resize(size.width, size.height);
     }
     let input_tx = tx;
@@ -187,15 +187,15 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
         })
         .context("cannot start the input thread")?;
 
-    let result = event_loop(&mut session, &mut app, &rx, &worker);
-    drop(session);
+    let result = event_loop(&mut guard, &mut app, &rx, &worker);
+    drop(guard);
     // Waits for an in-flight save to reach the disk before returning.
     worker.finish();
     result
 }
 
 fn event_loop(
-    session: &mut Session,
+    guard: &mut TerminalGuard,
     app: &mut App,
     rx: &mpsc::Receiver<UiEvent>,
     worker: &Worker,
@@ -206,7 +206,7 @@ fn event_loop(
                 bail!("the store thread has stopped; see the log for details");
             }
         }
-        session
+        guard
             .terminal
             .draw(|frame| view::render(app, frame))
             .context("cannot draw on the terminal")?;

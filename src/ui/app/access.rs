@@ -19,7 +19,7 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::lock::{describe, DEFAULT_LOCK_AFTER};
 use crate::ui::screens::audit::{self, AuditOutcome, AuditState};
-use crate::ui::screens::signin::{self, GateView, Purpose, SignInOutcome, SignInState};
+use crate::ui::screens::signin::{self, Admission, GateView, SignInOutcome, SignInState};
 use crate::ui::view;
 use crate::ui::worker::{not_allowed, AccessInfo, Request, Response, SignInCandidate};
 
@@ -259,21 +259,21 @@ impl App {
     fn admit(&mut self, who: Option<SignInCandidate>) {
         let previous = match &self.access.gate {
             Gate::Locked(s) => match &s.purpose {
-                Purpose::Unlock { previous, .. } => Some(previous.clone()),
-                Purpose::Start => None,
+                Admission::Unlock { previous, .. } => Some(previous.clone()),
+                Admission::Start => None,
             },
             _ => None,
         };
         match previous {
-            None => self.open_session(who),
+            None => self.open_user_session(who),
             Some(prev) if prev.as_ref().map(|c| c.staff.id) == who.as_ref().map(|c| c.staff.id) => {
                 self.resume()
             }
-            Some(_) => self.fresh_session(who),
+            Some(_) => self.switch_user(who),
         }
     }
 
-    fn open_session(&mut self, who: Option<SignInCandidate>) {
+    fn open_user_session(&mut self, who: Option<SignInCandidate>) {
         let named = who
             .as_ref()
             .map(|c| c.staff.id.to_string())
@@ -307,7 +307,7 @@ impl App {
     /// Someone else signed in at the lock screen: a session of their own.
     /// The locked session's state (unsaved text included) is dropped
     /// without a question — it is not theirs to see or to keep.
-    fn fresh_session(&mut self, who: Option<SignInCandidate>) {
+    fn switch_user(&mut self, who: Option<SignInCandidate>) {
         let serial = self.user.serial + 1;
         // The one assignment that switches user: every screen's state goes.
         self.user = UserSession::new(serial, None, &self.theme);
@@ -324,7 +324,7 @@ impl App {
         self.pending.clear();
         self.quit_when_saved = false;
         self.access.stale = false;
-        self.open_session(who);
+        self.open_user_session(who);
     }
 
     /// Locks the screen now (`idle`: because nobody typed for a while).
@@ -343,7 +343,7 @@ impl App {
             _ => String::new(),
         };
         let state = SignInState::new(
-            Purpose::Unlock {
+            Admission::Unlock {
                 previous: self.user.who.clone(),
                 reason,
             },
@@ -580,10 +580,10 @@ impl App {
                 if !info.required && (pre.is_some() || info.staff.is_empty()) {
                     // Who is working is clear and no PIN is asked: straight in.
                     self.access.info = Some(info);
-                    return self.open_session(pre);
+                    return self.open_user_session(pre);
                 }
                 let mut s = SignInState::new(
-                    Purpose::Start,
+                    Admission::Start,
                     info.required,
                     info.staff.clone(),
                     info.preselect,

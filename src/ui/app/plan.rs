@@ -392,7 +392,7 @@ impl App {
     /// What a small form's outcome means for the app.
     pub(super) fn popup_outcome(&mut self, popup: &mut Popup, outcome: FormOutcome) -> Reply {
         match outcome {
-            FormOutcome::None => Reply::Done,
+            FormOutcome::None | FormOutcome::Picked(_) => Reply::Done,
             FormOutcome::Save => {
                 self.save_popup(popup);
                 Reply::Done

@@ -27,6 +27,7 @@ use crate::ui::keymap::Context;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, clip_name, fit};
+pub use crate::ui::widgets::form::FormOutcome;
 use crate::ui::widgets::input::{area_text, note_key, note_paste, style_area, LineInput};
 use crate::ui::widgets::picker::{render_list, PeerPicker};
 use crate::ui::worker::RosterRow;
@@ -145,19 +146,6 @@ pub enum Goals {
     Loaded(Vec<GoalChoice>),
     /// Loading failed; the check-in can still be saved without goals.
     Failed(String),
-}
-
-/// What the app should do after the form handled an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormOutcome {
-    /// Nothing more.
-    None,
-    /// A peer was picked: load their goals.
-    Picked(PeerId),
-    /// Save was asked for.
-    Save,
-    /// Cancel was asked for (the app asks first if there is unsaved text).
-    Cancel,
 }
 
 /// The default of the "when" field.

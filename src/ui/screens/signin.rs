@@ -36,9 +36,10 @@ pub const CHAIN_TYPING: &[Context] = &[Context::Input, Context::List, Context::G
 /// Keys on the lock screen when no PIN is needed: Enter resumes.
 pub const CHAIN_RESUME: &[Context] = &[Context::List, Context::Global];
 
-/// Why the screen is up.
+/// Why the sign-in screen is up: admitting someone at start, or to a
+/// locked session.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Purpose {
+pub enum Admission {
     /// Starting caseload: nobody is signed in yet.
     Start,
     /// The session of `previous` is locked; they resume with their PIN,
@@ -87,7 +88,7 @@ impl std::fmt::Debug for PinField {
 /// State of the sign-in (and lock) screen.
 pub struct SignInState {
     /// Starting, or unlocking.
-    pub purpose: Purpose,
+    pub purpose: Admission,
     /// Staff must type a PIN (some staff member has one).
     pub required: bool,
     /// Where the screen is.
@@ -132,7 +133,7 @@ impl SignInState {
     /// A screen over `candidates`. With `preselect` (the OS login's staff
     /// member, `--staff`, or the only one) the name step is skipped.
     pub fn new(
-        purpose: Purpose,
+        purpose: Admission,
         required: bool,
         candidates: Vec<SignInCandidate>,
         preselect: Option<StaffId>,
@@ -160,7 +161,7 @@ impl SignInState {
         s.refilter();
         let pre = preselect.and_then(|id| s.candidates.iter().find(|c| c.staff.id == id).cloned());
         match (&s.purpose, pre) {
-            (Purpose::Unlock { previous, .. }, _) => {
+            (Admission::Unlock { previous, .. }, _) => {
                 let previous = previous.clone();
                 s.chosen = previous.clone();
                 s.step = match (required, previous) {
@@ -169,11 +170,11 @@ impl SignInState {
                     (false, _) => Step::Resume,
                 };
             }
-            (Purpose::Start, Some(c)) if required => {
+            (Admission::Start, Some(c)) if required => {
                 s.chosen = Some(c);
                 s.step = Step::Pin;
             }
-            (Purpose::Start, _) => {}
+            (Admission::Start, _) => {}
         }
         s
     }
@@ -355,7 +356,7 @@ impl SignInState {
                     }
                     Action::Back => {
                         // On the lock screen, back to the locked session.
-                        if let Purpose::Unlock {
+                        if let Admission::Unlock {
                             previous: Some(p), ..
                         } = &self.purpose
                         {
@@ -583,7 +584,7 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         return;
     };
 
-    if let Purpose::Unlock { reason, .. } = &s.purpose {
+    if let Admission::Unlock { reason, .. } = &s.purpose {
         let locked = if reason.is_empty() {
             "caseload is locked.".to_string()
         } else {
@@ -595,14 +596,16 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     match s.step {
         Step::Name => {
             let ask = match &s.purpose {
-                Purpose::Start if s.required => "Who are you? Type part of your name, then Enter.",
-                Purpose::Start => "Who is working? Type part of your name, then Enter.",
-                Purpose::Unlock { .. } => {
+                Admission::Start if s.required => {
+                    "Who are you? Type part of your name, then Enter."
+                }
+                Admission::Start => "Who is working? Type part of your name, then Enter.",
+                Admission::Unlock { .. } => {
                     "Sign in as yourself: type part of your name, then Enter."
                 }
             };
             line(buf, Line::raw(clip(ask, w)), &mut y);
-            if let Purpose::Unlock {
+            if let Admission::Unlock {
                 previous: Some(_), ..
             } = &s.purpose
             {
@@ -674,7 +677,7 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         Step::Pin => {
             let who = s.chosen_label();
             let ask = match &s.purpose {
-                Purpose::Unlock {
+                Admission::Unlock {
                     previous: Some(p), ..
                 } if s.chosen.as_ref().map(|c| c.staff.id) == Some(p.staff.id) => {
                     format!("{who}: type your PIN and press Enter to resume.")
@@ -696,8 +699,8 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             );
             line(buf, Line::raw(""), &mut y);
             let other: &[&str] = match &s.purpose {
-                Purpose::Unlock { .. } => SOMEONE_ELSE,
-                Purpose::Start => &["Not you? Esc to pick another name."],
+                Admission::Unlock { .. } => SOMEONE_ELSE,
+                Admission::Start => &["Not you? Esc to pick another name."],
             };
             for l in other {
                 line(buf, Line::styled(clip(l, w), t.dim()), &mut y);

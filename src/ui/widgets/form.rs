@@ -72,11 +72,14 @@ impl FormField {
     }
 }
 
-/// What the form asks of its owner after a key.
+/// What a form (a small one, or the check-in form) asks of its owner
+/// after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormOutcome {
     /// Nothing more.
     None,
+    /// A peer was picked in the check-in form: load their goals.
+    Picked(crate::model::PeerId),
     /// Save was asked for.
     Save,
     /// Cancel was asked for (the owner asks first if it is dirty).
