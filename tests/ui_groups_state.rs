@@ -5,6 +5,8 @@
 mod plan_support;
 mod ui_common;
 
+use caseload::ui::widgets::form::FieldKey;
+
 use caseload::ui::worker::Failure;
 
 use caseload::model::{GroupId, PeerId};
@@ -294,7 +296,7 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     let popup = app.popup().expect("walk-in form");
     assert_eq!(popup.purpose, Purpose::WalkIn);
     assert_eq!(
-        popup.form.value("Name"),
+        popup.form.value(FieldKey::WalkInName),
         "Robin Q",
         "what was typed comes along"
     );
@@ -406,7 +408,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
         "{}",
         err("Time")
     );
-    assert_eq!(form.value("Weekday"), "Funday", "typed text kept");
+    assert_eq!(form.value(FieldKey::Weekday), "Funday", "typed text kept");
     assert_eq!(form.fields[form.focus].label, "Weekday");
     // Fixed, with a facilitator.
     type_str(&mut app, "sun");

@@ -6,6 +6,8 @@
 mod plan_support;
 mod ui_common;
 
+use caseload::ui::widgets::form::FieldKey;
+
 use caseload::model::{GoalId, GoalStatus, LifeDomain, PeerId};
 use caseload::ops::ui_plan::{EntryChange, StepChange, WellnessSection};
 use caseload::ui::action::Action;
@@ -297,8 +299,8 @@ fn unreadable_dates_are_named_inline_and_nothing_is_sent() {
         "{:?}",
         target.error
     );
-    assert_eq!(form.value("Title"), "Get a bike", "typed text kept");
-    assert_eq!(form.value("Target"), "someday");
+    assert_eq!(form.value(FieldKey::Title), "Get a bike", "typed text kept");
+    assert_eq!(form.value(FieldKey::Target), "someday");
     assert!(
         message(&app).starts_with("Not saved: target date"),
         "{}",
@@ -342,7 +344,7 @@ fn a_refused_save_lands_under_each_field_it_names_and_keeps_the_text() {
         "{}",
         err("Next review")
     );
-    assert_eq!(form.value("Title"), "Get a bike");
+    assert_eq!(form.value(FieldKey::Title), "Get a bike");
     assert_eq!(
         form.fields[form.focus].label, "Target",
         "focus on the first problem"
@@ -355,10 +357,10 @@ fn editing_a_goal_starts_from_its_values() {
     press(&mut app, &[key('e')]);
     let popup = app.popup().expect("form");
     assert_eq!(popup.purpose, Purpose::EditGoal(GoalId::new(1)));
-    assert_eq!(popup.form.value("Title"), "Get my own place");
-    assert_eq!(popup.form.value("Start"), "2026-09-01");
-    assert_eq!(popup.form.value("Target"), "2026-12-20");
-    assert_eq!(popup.form.value("Next review"), "2026-11-20");
+    assert_eq!(popup.form.value(FieldKey::Title), "Get my own place");
+    assert_eq!(popup.form.value(FieldKey::Start), "2026-09-01");
+    assert_eq!(popup.form.value(FieldKey::Target), "2026-12-20");
+    assert_eq!(popup.form.value(FieldKey::Review), "2026-11-20");
     assert!(!popup.form.is_dirty());
     // Typing replaces the selected title.
     type_str(&mut app, "Get my own flat");
@@ -398,7 +400,8 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
         &[code(KeyCode::Down), code(KeyCode::Down), key('e')],
     );
     assert_eq!(
-        app.popup().map(|p| p.form.value("Step").to_string()),
+        app.popup()
+            .map(|p| p.form.value(FieldKey::Step).to_string()),
         Some("Fill in the [31mform".to_string()),
         "the field holds the step, without its control character"
     );
@@ -463,7 +466,8 @@ fn reviewing_records_today_a_note_and_the_next_date() {
     type_str(&mut app, "Viewed two flats");
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(
-        app.popup().map(|p| p.form.value("Next review").to_string()),
+        app.popup()
+            .map(|p| p.form.value(FieldKey::Review).to_string()),
         Some("+30d".into())
     );
     press(&mut app, &[code(KeyCode::Enter)]);
@@ -662,7 +666,8 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         ],
     );
     assert_eq!(
-        app.popup().map(|p| p.form.value("Entry").to_string()),
+        app.popup()
+            .map(|p| p.form.value(FieldKey::Entry).to_string()),
         Some("Coffee with Sam".into())
     );
     type_str(&mut app, "Coffee with Sam on Fridays");

@@ -6,6 +6,8 @@
 
 mod ui_common;
 
+use caseload::ui::widgets::form::FieldKey;
+
 use caseload::model::{
     Actor, CheckIn, Goal, GoalStatus, Group, LifeDomain, Peer, PeerId, Role, Staff, Step,
 };
@@ -187,8 +189,8 @@ fn a_target_before_the_start_is_named_and_no_goal_is_saved() {
         "target date: 2026-10-01 is before the start date 2026-11-01"
     );
     let form = &app.popup().expect("still open").form;
-    assert_eq!(form.value("Title"), "Start a course");
-    assert_eq!(form.value("Target"), "2026-10-01");
+    assert_eq!(form.value(FieldKey::Title), "Start a course");
+    assert_eq!(form.value(FieldKey::Target), "2026-10-01");
     assert_eq!(
         w.store.goals_for_peer(w.ana).expect("goals").len(),
         1,
@@ -221,7 +223,11 @@ fn a_review_date_in_the_past_is_named_and_the_review_not_recorded() {
         "review date: 2026-11-01 is in the past (today is 2026-11-23)"
     );
     let form = &app.popup().expect("still open").form;
-    assert_eq!(form.value("Note"), "Saw two flats", "note kept");
+    assert_eq!(
+        form.value(FieldKey::ReviewNote),
+        "Saw two flats",
+        "note kept"
+    );
     let g = &w.store.goals_for_peer(w.ana).expect("goals")[0];
     assert!(g.reviews.is_empty(), "no half-saved review");
     assert_eq!(g.next_review, Some(day("2026-11-20")));
@@ -333,7 +339,8 @@ fn an_unknown_weekday_is_named_and_no_group_is_saved() {
         "weekday: 'Funday' is not a day of the week (monday … sunday, or mon … sun)"
     );
     assert_eq!(
-        app.popup().map(|p| p.form.value("Name").to_string()),
+        app.popup()
+            .map(|p| p.form.value(FieldKey::GroupName).to_string()),
         Some("Sunday circle".into())
     );
     assert_eq!(

@@ -46,14 +46,91 @@ pub enum Hint {
     Date(Direction, &'static str),
 }
 
+/// The fields of the small forms, by what they hold: how a form's
+/// values are read and how the domain's field problems find their field
+/// (a typo is a compile error, not an empty value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldKey {
+    /// A goal's life domain.
+    Domain,
+    /// A goal's title.
+    Title,
+    /// A goal's start date.
+    Start,
+    /// A goal's target date.
+    Target,
+    /// A goal's next review date.
+    Review,
+    /// A step of a goal.
+    Step,
+    /// What a review found.
+    ReviewNote,
+    /// A wellness-plan entry.
+    Entry,
+    /// A group's name.
+    GroupName,
+    /// The weekday a group meets.
+    Weekday,
+    /// The time a group meets.
+    Time,
+    /// Where a group meets.
+    Place,
+    /// Who facilitates a group.
+    Facilitator,
+    /// A walk-in's name.
+    WalkInName,
+}
+
+impl FieldKey {
+    /// The label shown next to the field.
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKey::Domain => "Life domain",
+            FieldKey::Title => "Title",
+            FieldKey::Start => "Start",
+            FieldKey::Target => "Target",
+            FieldKey::Review => "Next review",
+            FieldKey::Step => "Step",
+            FieldKey::ReviewNote => "Note",
+            FieldKey::Entry => "Entry",
+            FieldKey::GroupName => "Name",
+            FieldKey::Weekday => "Weekday",
+            FieldKey::Time => "Time",
+            FieldKey::Place => "Place",
+            FieldKey::Facilitator => "Facilitator",
+            FieldKey::WalkInName => "Name",
+        }
+    }
+
+    /// The field names the domain and the operations give this field in
+    /// their problems ("target date").
+    pub fn problem_names(self) -> &'static [&'static str] {
+        match self {
+            FieldKey::Domain => &["life domain", "domain"],
+            FieldKey::Title => &["title", "goal title"],
+            FieldKey::Start => &["start", "start date", "--start"],
+            FieldKey::Target => &["target", "target date", "--target"],
+            FieldKey::Review => &["review", "review date", "next review", "--review"],
+            FieldKey::Step => &["step"],
+            FieldKey::ReviewNote => &["note", "review note"],
+            FieldKey::Entry => &["entry", "wellness plan"],
+            FieldKey::GroupName => &["name", "group name"],
+            FieldKey::Weekday => &["weekday"],
+            FieldKey::Time => &["time"],
+            FieldKey::Place => &["place", "location"],
+            FieldKey::Facilitator => &["facilitator"],
+            FieldKey::WalkInName => &["walk-in name", "display name", "name"],
+        }
+    }
+}
+
 /// One field of a form.
 #[derive(Debug, Clone)]
 pub struct FormField {
-    /// The label shown (unique in its form; also how values are read).
+    /// What the field holds; how its value is read.
+    pub key: FieldKey,
+    /// The label shown (the key's).
     pub label: &'static str,
-    /// Field names used in problem messages that mean this field
-    /// ("target date" for the Target field).
-    pub names: &'static [&'static str],
     /// Its value.
     pub value: Value,
     /// The hint next to it.
@@ -140,8 +217,7 @@ impl PopupForm {
     /// Adds a text field holding `initial`, with a grey `placeholder`.
     pub fn text(
         mut self,
-        label: &'static str,
-        names: &'static [&'static str],
+        key: FieldKey,
         initial: &str,
         placeholder: &str,
         hint: Hint,
@@ -149,8 +225,8 @@ impl PopupForm {
         let mut input = LineInput::new(initial);
         input.set_placeholder(placeholder);
         let field = FormField {
-            label,
-            names,
+            key,
+            label: key.label(),
             value: Value::Text(Box::new(input)),
             hint,
             error: None,
@@ -163,16 +239,15 @@ impl PopupForm {
     /// Adds a choice field with `options`, `index` picked.
     pub fn choice(
         mut self,
-        label: &'static str,
-        names: &'static [&'static str],
+        key: FieldKey,
         options: Vec<String>,
         index: usize,
         hint: &'static str,
     ) -> PopupForm {
         let index = index.min(options.len().saturating_sub(1));
         let field = FormField {
-            label,
-            names,
+            key,
+            label: key.label(),
             value: Value::Choice { options, index },
             hint: Hint::Plain(hint),
             error: None,
@@ -214,27 +289,18 @@ impl PopupForm {
         }
     }
 
-    /// The text of field `label` (empty for choices and unknown labels).
-    pub fn value(&self, label: &str) -> &str {
-        match self
-            .fields
-            .iter()
-            .find(|f| f.label == label)
-            .map(|f| &f.value)
-        {
+    /// The text of field `key` (empty for choices and fields the form
+    /// does not have).
+    pub fn value(&self, key: FieldKey) -> &str {
+        match self.fields.iter().find(|f| f.key == key).map(|f| &f.value) {
             Some(Value::Text(t)) => t.text(),
             _ => "",
         }
     }
 
-    /// The option picked in field `label`.
-    pub fn picked(&self, label: &str) -> usize {
-        match self
-            .fields
-            .iter()
-            .find(|f| f.label == label)
-            .map(|f| &f.value)
-        {
+    /// The option picked in field `key`.
+    pub fn picked(&self, key: FieldKey) -> usize {
+        match self.fields.iter().find(|f| f.key == key).map(|f| &f.value) {
             Some(Value::Choice { index, .. }) => *index,
             _ => 0,
         }
@@ -335,11 +401,12 @@ impl PopupForm {
         let mut first: Option<usize> = None;
         let mut loose: Vec<String> = Vec::new();
         for (field, message) in problems {
-            match self
-                .fields
-                .iter()
-                .position(|f| f.names.iter().any(|n| n.eq_ignore_ascii_case(&field)))
-            {
+            match self.fields.iter().position(|f| {
+                f.key
+                    .problem_names()
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(&field))
+            }) {
                 Some(i) => {
                     if self.fields[i].error.is_none() {
                         self.fields[i].error = Some(message);
@@ -600,23 +667,10 @@ mod tests {
 
     fn form() -> PopupForm {
         PopupForm::new("Test", Theme::mono())
-            .choice(
-                "Domain",
-                &["life domain"],
-                vec!["a".into(), "b".into()],
-                0,
-                "",
-            )
+            .choice(FieldKey::Domain, vec!["a".into(), "b".into()], 0, "")
+            .text(FieldKey::Title, "", "", Hint::Plain("in their words"))
             .text(
-                "Title",
-                &["goal title"],
-                "",
-                "",
-                Hint::Plain("in their words"),
-            )
-            .text(
-                "Target",
-                &["target date"],
+                FieldKey::Target,
                 "",
                 "",
                 Hint::Date(Direction::Future, "+30d"),
@@ -664,7 +718,7 @@ mod tests {
         assert!(f.is_dirty());
         f.handle(Action::NextField);
         f.text_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
-        assert_eq!(f.value("Title"), "x");
+        assert_eq!(f.value(FieldKey::Title), "x");
         assert_eq!(
             f.text_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
             FormOutcome::None
