@@ -614,3 +614,29 @@ fn the_top_layer_has_the_keyboard_and_the_hints() {
         .iter()
         .any(|(a, _)| *a == caseload::ui::action::Action::Save));
 }
+
+#[test]
+fn a_store_refusal_naming_a_field_is_shown_under_it() {
+    let mut app = app();
+    press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+    type_str(&mut app, "Important words");
+    press(&mut app, &[ctrl('s')]);
+    let _ = saved_checkin(&mut app);
+    let minutes = Field::Minutes.label();
+    app.on_response(Response::Saved(Err(field_failure(&[(
+        minutes,
+        "must be at most 1440",
+    )]))));
+    let form = app.form().expect("form kept");
+    assert!(!form.saving);
+    assert_eq!(
+        form.error_for(Field::Minutes),
+        Some(format!("{minutes}: must be at most 1440").as_str())
+    );
+    assert_eq!(form.focus, Field::Minutes, "the field with the problem");
+    assert!(form.failure.is_none(), "nothing left for the footer");
+    assert_eq!(
+        caseload::ui::widgets::input::area_text(&form.note),
+        "Important words"
+    );
+}

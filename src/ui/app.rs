@@ -952,7 +952,7 @@ impl App {
                 self.quit_when_saved = false;
                 self.status.error(format!("Not saved: {e}"));
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
-                    f.save_failed(e.message);
+                    f.refused(&e);
                 }
             }
             Response::Plan(r) => self.on_plan_response(*r),
