@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use ratatui::Frame;
 
@@ -47,25 +47,21 @@ pub struct Areas {
     pub screen: Rect,
 }
 
-/// Splits the terminal into regions.
+/// Splits the terminal into regions: title bar, the pane, hints and
+/// status line, by ratatui's `Layout`.
 pub fn areas(r: Rect) -> Areas {
-    let h = r.height;
-    let line = |y: u16| Rect {
-        x: r.x,
-        y,
-        width: r.width,
-        height: u16::from(h > 0),
-    };
+    let [title, main, hints, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(r);
     Areas {
-        title: line(r.y),
-        main: Rect {
-            x: r.x,
-            y: r.y + 1.min(h),
-            width: r.width,
-            height: h.saturating_sub(3),
-        },
-        hints: line(r.y + h.saturating_sub(2)),
-        status: line(r.y + h.saturating_sub(1)),
+        title,
+        main,
+        hints,
+        status,
         screen: r,
     }
 }
