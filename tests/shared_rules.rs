@@ -122,7 +122,7 @@ fn the_attendance_duplicate_rule_answers_alike_from_cli_and_ui() {
                 }),
             ) {
                 Response::Groups(g) => match *g {
-                    GroupsResponse::Saved(r) => r.expect_err("refused"),
+                    GroupsResponse::Saved(r) => r.expect_err("refused").message,
                     other => panic!("{other:?}"),
                 },
                 other => panic!("{other:?}"),
@@ -169,8 +169,8 @@ fn the_step_rule_answers_alike_from_cli_and_ui() {
             match (&cli, &ui) {
                 (Ok(a), Ok(b)) => assert_eq!(a, b, "{text:?}"),
                 (Err(a), Err(b)) => {
-                    assert_eq!(&a.to_string(), b, "{text:?}");
-                    assert_eq!(b, "step: must not be empty");
+                    assert_eq!(a.to_string(), b.message, "{text:?}");
+                    assert_eq!(b.message, "step: must not be empty");
                 }
                 _ => panic!("{text:?}: CLI {cli:?}, UI {ui:?}"),
             }
@@ -266,9 +266,9 @@ fn the_goals_a_check_in_may_touch_are_the_same_for_cli_and_ui() {
             assert_eq!(cli.is_ok(), offered.contains(&g.id), "{}", g.title);
             assert_eq!(cli.is_ok(), ui.is_ok(), "{}", g.title);
             if let (Err(a), Err(b)) = (&cli, &ui) {
-                assert_eq!(&a.to_string(), b);
-                assert!(b.starts_with("goals: goal "), "{b}");
-                assert!(b.contains("active goals only"), "{b}");
+                assert_eq!(a.to_string(), b.message);
+                assert!(b.message.starts_with("goals: goal "), "{b}");
+                assert!(b.message.contains("active goals only"), "{b}");
             }
         }
         assert_eq!(offered, vec![goals[0].id]);
@@ -387,7 +387,7 @@ fn date_windows_answer_alike_from_cli_and_ui() {
             }),
         ) {
             Response::Plan(p) => match *p {
-                PlanResponse::Goal(r) => r.expect_err("refused"),
+                PlanResponse::Goal(r) => r.expect_err("refused").message,
                 other => panic!("{other:?}"),
             },
             other => panic!("{other:?}"),
@@ -417,7 +417,7 @@ fn date_windows_answer_alike_from_cli_and_ui() {
                 actor: actor(),
             },
         ) {
-            Response::Saved(r) => r.expect_err("refused"),
+            Response::Saved(r) => r.expect_err("refused").message,
             other => panic!("{other:?}"),
         };
         assert!(ui.starts_with("at: "), "{ui}");

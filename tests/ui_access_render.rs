@@ -105,8 +105,8 @@ fn sign_in_and_lock_screens_show_no_peer_name_and_never_the_pin() {
     // A peer page, a check-in with text, a message naming the peer.
     press(&mut app, &[key('p'), code(KeyCode::Enter)]);
     pump(&mut app, &store);
-    let opened = app.peer.as_ref().map(|p| p.id).expect("a peer open");
-    assert!(app.peer.as_ref().is_some_and(|p| p.detail.is_some()));
+    let opened = app.peer().map(|p| p.id).expect("a peer open");
+    assert!(app.peer().is_some_and(|p| p.detail.is_some()));
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     pump(&mut app, &store);
     type_str(&mut app, "words nobody else should read");

@@ -80,11 +80,11 @@ fn through_a_server_sign_in_live_updates_lock_and_resume() {
     drive(&mut app, &worker, &rx);
     assert!(app.gate_open());
     assert_eq!(app.staff().map(|s| s.id), Some(SPECIALIST));
-    assert_eq!(app.peers.roster.len(), 2, "{:?}", app.peers.error);
+    assert_eq!(app.peers().roster.len(), 2, "{:?}", app.peers().error);
 
     // Eli Moss selected on the roster.
     press(&mut app, &[key('p')]);
-    while app.peers.selected_peer().map(|p| p.0) != Some(PeerId::new(2)) {
+    while app.peers().selected_peer().map(|p| p.0) != Some(PeerId::new(2)) {
         press(&mut app, &[code(KeyCode::Down)]);
     }
     // Another session adds a peer who sorts first.
@@ -104,8 +104,11 @@ fn through_a_server_sign_in_live_updates_lock_and_resume() {
     assert!(matches!(&notice, Response::Change(_)), "{notice:?}");
     app.on_response(notice);
     drive(&mut app, &worker, &rx);
-    assert_eq!(app.peers.roster.len(), 3);
-    assert_eq!(app.peers.selected_peer().map(|p| p.0), Some(PeerId::new(2)));
+    assert_eq!(app.peers().roster.len(), 3);
+    assert_eq!(
+        app.peers().selected_peer().map(|p| p.0),
+        Some(PeerId::new(2))
+    );
 
     // Locking ends the server's sign-in; the PIN resumes, loads work again.
     press(&mut app, &[ctrl('l')]);
@@ -119,10 +122,10 @@ fn through_a_server_sign_in_live_updates_lock_and_resume() {
     press(&mut app, &[code(KeyCode::Enter)]);
     drive(&mut app, &worker, &rx);
     assert!(app.gate_open());
-    assert_eq!(app.pane, Pane::Peers);
-    assert_eq!(app.peers.roster.len(), 3);
-    assert!(app.peers.error.is_none(), "{:?}", app.peers.error);
-    assert!(app.today.error.is_none(), "{:?}", app.today.error);
+    assert_eq!(app.pane(), Pane::Peers);
+    assert_eq!(app.peers().roster.len(), 3);
+    assert!(app.peers().error.is_none(), "{:?}", app.peers().error);
+    assert!(app.today().error.is_none(), "{:?}", app.today().error);
 
     drop(app);
     worker.finish();

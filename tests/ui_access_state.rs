@@ -50,11 +50,9 @@ fn step(app: &App) -> Option<Step> {
 
 fn message(app: &App) -> String {
     match app.gate() {
-        Gate::SignIn(s) | Gate::Locked(s) => s
-            .message
-            .as_ref()
-            .map(|(m, _)| m.clone())
-            .unwrap_or_default(),
+        Gate::SignIn(s) | Gate::Locked(s) => {
+            s.message().map(|(m, _)| m.clone()).unwrap_or_default()
+        }
         _ => String::new(),
     }
 }
@@ -145,8 +143,8 @@ fn right_pin_after_picking_a_name_opens_the_caseload() {
     assert!(!app.gate_open(), "not before the store said yes");
     app.on_response(signed_in(2));
     assert!(app.gate_open());
-    assert_eq!(app.pane, Pane::Today);
-    assert_eq!(app.session().map(|s| s.staff.id), Some(StaffId::new(2)));
+    assert_eq!(app.pane(), Pane::Today);
+    assert_eq!(app.signed_in().map(|s| s.staff.id), Some(StaffId::new(2)));
     let reqs = app.take_requests();
     assert!(
         reqs.iter()
@@ -213,6 +211,7 @@ fn too_many_wrong_pins_count_down_and_hold_the_next_try() {
     app.tick_at(t0 + Duration::from_secs(5));
     assert_eq!(shown(&app), None);
     assert_eq!(app.next_wake(), None, "nothing to wake for");
+    assert_eq!(message(&app), "You can try again now.", "the wait is over");
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(
         submitted(&mut app),
@@ -237,7 +236,7 @@ fn the_mapped_login_skips_the_name_step_and_esc_goes_back_to_it() {
 fn a_single_user_store_without_pins_opens_straight_to_today() {
     let mut app = starting(false, Some(1));
     assert!(app.gate_open());
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     let reqs = app.take_requests();
     assert!(
         matches!(reqs.first(), Some(Request::Init { .. })),
@@ -254,7 +253,7 @@ fn when_nobody_can_tell_who_is_working_the_picker_asks_without_a_pin() {
     assert!(!loads_caseload(&app.take_requests()));
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Enter)]);
     assert!(app.gate_open(), "no PIN step when nobody has a PIN");
-    assert_eq!(app.session().map(|s| s.staff.id), Some(StaffId::new(2)));
+    assert_eq!(app.signed_in().map(|s| s.staff.id), Some(StaffId::new(2)));
     let reqs = app.take_requests();
     assert!(!reqs.iter().any(|r| matches!(r, Request::SignIn { .. })));
     assert!(reqs
@@ -290,7 +289,7 @@ fn idle_time_locks_the_screen_and_input_restarts_the_clock() {
     );
     match app.gate() {
         Gate::Locked(s) => match &s.purpose {
-            caseload::ui::screens::signin::Purpose::Unlock { reason, .. } => {
+            caseload::ui::screens::signin::Admission::Unlock { reason, .. } => {
                 assert_eq!(reason, "after 5 minutes without input")
             }
             other => panic!("{other:?}"),
@@ -308,7 +307,7 @@ fn a_key_that_finds_the_screen_idle_only_locks_it() {
     // The timer did not fire (a suspended laptop): the late key locks.
     app.handle_event_at(Event::Key(key('p')), t0 + Duration::from_secs(61));
     assert!(matches!(app.gate(), Gate::Locked(_)));
-    assert_eq!(app.pane, Pane::Today, "the key did nothing else");
+    assert_eq!(app.pane(), Pane::Today, "the key did nothing else");
 }
 
 #[test]
@@ -326,7 +325,7 @@ fn the_same_staff_member_resumes_exactly_where_they_were() {
     let mut app = signed_in_app();
     // Peers, second row, then a check-in with text typed.
     press(&mut app, &[key('p'), code(KeyCode::Down)]);
-    let selected = app.peers.selected_peer().map(|p| p.0);
+    let selected = app.peers().selected_peer().map(|p| p.0);
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     type_str(&mut app, "Talked about the bus pass");
     press(&mut app, &[ctrl('l')]);
@@ -341,13 +340,13 @@ fn the_same_staff_member_resumes_exactly_where_they_were() {
     );
     app.on_response(signed_in(1));
     assert!(app.gate_open());
-    assert_eq!(app.pane, Pane::Peers);
-    assert_eq!(app.peers.selected_peer().map(|p| p.0), selected);
-    let form = app.form.as_ref().expect("the form is still open");
+    assert_eq!(app.pane(), Pane::Peers);
+    assert_eq!(app.peers().selected_peer().map(|p| p.0), selected);
+    let form = app.form().expect("the form is still open");
     assert_eq!(area_text(&form.note), "Talked about the bus pass");
     // Typing goes on where it stopped.
     type_str(&mut app, ".");
-    let form = app.form.as_ref().expect("form");
+    let form = app.form().expect("form");
     assert_eq!(area_text(&form.note), "Talked about the bus pass.");
     // What changed while locked is reloaded, in place.
     assert!(loads_caseload(&app.take_requests()));
@@ -375,14 +374,14 @@ fn another_staff_member_at_the_lock_screen_gets_a_fresh_session() {
     app.on_response(signed_in(2));
     assert!(app.gate_open());
     assert!(
-        app.form.is_none(),
+        app.form().is_none(),
         "Jordan's form is gone, not handed to Sam"
     );
-    assert!(app.overlay.is_none(), "and nobody was asked about it");
-    assert_eq!(app.pane, Pane::Today);
-    assert!(app.today.report.is_none(), "Today loads again for Sam");
+    assert!(!app.overlay_open(), "and nobody was asked about it");
+    assert_eq!(app.pane(), Pane::Today);
+    assert!(app.today().report.is_none(), "Today loads again for Sam");
     assert!(app.status.staff.is_none());
-    assert_eq!(app.session().map(|s| s.staff.id), Some(StaffId::new(2)));
+    assert_eq!(app.signed_in().map(|s| s.staff.id), Some(StaffId::new(2)));
     let reqs = app.take_requests();
     assert!(reqs
         .iter()
@@ -405,11 +404,11 @@ fn a_save_answered_after_someone_else_signed_in_is_not_shown_to_them() {
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     type_str(&mut app, "note");
     press(&mut app, &[ctrl('s')]);
-    let save = app
-        .take_requests()
+    let (save_id, save) = app
+        .take_tagged()
         .into_iter()
-        .find_map(|r| match r {
-            Request::SaveCheckIn { checkin, .. } => Some(checkin),
+        .find_map(|(id, r)| match r {
+            Request::SaveCheckIn { checkin, .. } => Some((id, checkin)),
             _ => None,
         })
         .expect("a save");
@@ -439,8 +438,10 @@ fn a_save_answered_after_someone_else_signed_in_is_not_shown_to_them() {
         ),
         data: save,
     };
-    app.on_response(Response::Saved(Ok(record)));
-    let form = app.form.as_ref().expect("Sam's form stays open");
+    // Matched by its id: the answer is for Jordan's session, not Sam's.
+    assert_ne!(save_id.session, app.session_serial());
+    app.on_reply(Some(save_id), Response::Saved(Ok(record)));
+    let form = app.form().expect("Sam's form stays open");
     assert_eq!(area_text(&form.note), "Sam's words");
     assert!(!app
         .status
@@ -456,14 +457,14 @@ fn without_pins_the_lock_screen_resumes_on_enter() {
         &mut app,
         &[key('p'), code(KeyCode::Down), code(KeyCode::Down)],
     );
-    let selected = app.peers.selected_peer();
+    let selected = app.peers().selected_peer();
     press(&mut app, &[ctrl('l')]);
     assert_eq!(step(&app), Some(Step::Resume));
     // Printable keys do nothing here, Enter resumes.
     press(&mut app, &[key('x'), code(KeyCode::Enter)]);
     assert!(app.gate_open());
-    assert_eq!(app.pane, Pane::Peers);
-    assert_eq!(app.peers.selected_peer(), selected);
+    assert_eq!(app.pane(), Pane::Peers);
+    assert_eq!(app.peers().selected_peer(), selected);
 }
 
 #[test]
@@ -493,8 +494,8 @@ fn the_audit_browser_is_for_supervisors_and_admins_only() {
     // Jordan is a peer specialist.
     let mut app = app();
     press(&mut app, &[key('A')]);
-    assert_ne!(app.pane, Pane::Audit);
-    assert!(app.audit.is_none());
+    assert_ne!(app.pane(), Pane::Audit);
+    assert!(app.audit().is_none());
     assert!(!app
         .take_requests()
         .iter()
@@ -510,7 +511,7 @@ fn the_audit_browser_is_for_supervisors_and_admins_only() {
     let mut app = starting(false, Some(2));
     app.take_requests();
     press(&mut app, &[key('A')]);
-    assert_eq!(app.pane, Pane::Audit);
+    assert_eq!(app.pane(), Pane::Audit);
     let reqs = app.take_requests();
     assert!(
         reqs.iter().any(|r| matches!(
@@ -535,7 +536,7 @@ fn the_audit_browser_is_for_supervisors_and_admins_only() {
     );
     // Esc leaves the browser.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
 }
 
 #[test]
@@ -544,7 +545,7 @@ fn a_change_elsewhere_reloads_in_place_keeping_cursor_and_form() {
     app.take_requests();
     // Roster: Dana selected; a check-in form with text open over it.
     press(&mut app, &[key('p')]);
-    while app.peers.selected_peer().map(|p| p.0) != Some(PeerId::new(2)) {
+    while app.peers().selected_peer().map(|p| p.0) != Some(PeerId::new(2)) {
         press(&mut app, &[code(KeyCode::Down)]);
     }
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
@@ -587,9 +588,12 @@ fn a_change_elsewhere_reloads_in_place_keeping_cursor_and_form() {
         last_contact: None,
     });
     app.on_response(Response::Roster(Ok(rows)));
-    assert_eq!(app.peers.selected_peer().map(|p| p.0), Some(PeerId::new(2)));
-    assert_eq!(app.peers.roster.len(), 7);
-    let form = app.form.as_ref().expect("form kept");
+    assert_eq!(
+        app.peers().selected_peer().map(|p| p.0),
+        Some(PeerId::new(2))
+    );
+    assert_eq!(app.peers().roster.len(), 7);
+    let form = app.form().expect("form kept");
     assert_eq!(area_text(&form.note), "half a sentence");
     assert_eq!(form.peer.as_ref().map(|p| p.0), Some(PeerId::new(2)));
 }
@@ -607,7 +611,7 @@ fn changes_while_locked_wait_for_the_unlock() {
         !loads_caseload(&app.take_requests()),
         "nothing about peers loads while locked"
     );
-    assert!(app.access.stale);
+    assert!(app.stale());
     type_str(&mut app, "2468");
     press(&mut app, &[code(KeyCode::Enter)]);
     app.on_response(signed_in(1));

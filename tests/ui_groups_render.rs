@@ -183,9 +183,10 @@ fn a_refused_save_is_shown_under_the_list_and_nothing_is_lost() {
         press(&mut app, &[ctrl('s')]);
         let r = sane(&screen(&mut app, w, h), w);
         row_with(&r, "Saving…");
-        app.on_response(groups_response(GroupsResponse::Saved(Err(
-            "attendees: Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23; nothing was saved".into(),
-        ))));
+        app.on_response(groups_response(GroupsResponse::Saved(Err(field_failure(&[(
+            "attendees",
+            "Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23; nothing was saved",
+        )])))));
         let r = sane(&screen(&mut app, w, h), w);
         row_with(
             &r,

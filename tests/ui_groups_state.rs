@@ -5,8 +5,12 @@
 mod plan_support;
 mod ui_common;
 
+use caseload::ui::widgets::form::FieldKey;
+
+use caseload::ui::worker::Failure;
+
 use caseload::model::{GroupId, PeerId};
-use caseload::ui::app::{App, Overlay, Pane};
+use caseload::ui::app::{App, Pane};
 use caseload::ui::screens::groups::GroupsMode;
 use caseload::ui::screens::popup::Purpose;
 use caseload::ui::widgets::confirm::OnYes;
@@ -39,7 +43,7 @@ fn message(app: &App) -> String {
 fn app_on_groups() -> App {
     let mut app = app();
     press(&mut app, &[key('G')]);
-    assert_eq!(app.pane, Pane::Groups);
+    assert_eq!(app.pane(), Pane::Groups);
     let reqs = groups_requests(&mut app);
     assert!(
         matches!(reqs.as_slice(), [GroupsRequest::List { today }] if *today == day("2026-11-23")),
@@ -61,13 +65,13 @@ fn app_in_session() -> App {
     let g = group(1, "Monday art group", Weekday::Mon, 10, "Art room");
     let s = session(50, &g, "2026-11-23", &[2]);
     app.on_response(groups_response(GroupsResponse::Opened(Ok((g, s)))));
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     let _ = app.take_requests();
     app
 }
 
 fn attending(app: &App) -> Vec<u64> {
-    app.groups
+    app.groups()
         .session
         .as_ref()
         .expect("session")
@@ -81,16 +85,16 @@ fn attending(app: &App) -> Vec<u64> {
 fn g_opens_groups_from_anywhere_and_a_today_group_row_comes_selected() {
     let mut app = app_on_groups();
     assert_eq!(
-        app.groups.selected().map(|r| r.group.id),
+        app.groups().selected().map(|r| r.group.id),
         Some(GroupId::new(1))
     );
     // Groups joins the Tab cycle once opened.
     assert!(app.pane_labels().iter().any(|(l, _)| l == "Groups"));
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     // From Today's "Groups today" row, G selects that group.
     let row = app
-        .today
+        .today()
         .report
         .as_ref()
         .and_then(|r| r.rows.iter().position(|r| r.peer.is_none()))
@@ -104,7 +108,7 @@ fn g_opens_groups_from_anywhere_and_a_today_group_row_comes_selected() {
     press(&mut app, &[key('G')]);
     app.on_response(groups_response(GroupsResponse::List(Ok(group_rows()))));
     assert_eq!(
-        app.groups.selected().map(|r| r.group.id),
+        app.groups().selected().map(|r| r.group.id),
         Some(GroupId::new(2))
     );
     // And from a peer's page too.
@@ -112,9 +116,9 @@ fn g_opens_groups_from_anywhere_and_a_today_group_row_comes_selected() {
         &mut app,
         &[key('g'), code(KeyCode::Home), code(KeyCode::Enter)],
     );
-    assert_eq!(app.pane, Pane::Peer);
+    assert_eq!(app.pane(), Pane::Peer);
     press(&mut app, &[key('G')]);
-    assert_eq!(app.pane, Pane::Groups);
+    assert_eq!(app.pane(), Pane::Groups);
 }
 
 #[test]
@@ -122,12 +126,12 @@ fn typing_finds_a_peer_and_enter_checks_them_off_then_the_search_clears() {
     let mut app = app_in_session();
     assert_eq!(attending(&app), vec![2]);
     type_str(&mut app, "zo");
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert_eq!(s.selected(), Some(PeerId::new(6)), "fuzzy: zo finds Zoë");
     assert_eq!(s.hits.len(), 1);
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(attending(&app), vec![2, 6]);
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert!(s.query.is_empty(), "ready for the next name");
     assert_eq!(
         s.selected(),
@@ -139,9 +143,9 @@ fn typing_finds_a_peer_and_enter_checks_them_off_then_the_search_clears() {
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(attending(&app), vec![2]);
     type_str(&mut app, "qc");
-    assert!(!app.should_quit() && app.form.is_none());
+    assert!(!app.should_quit() && app.form().is_none());
     assert_eq!(
-        app.groups
+        app.groups()
             .session
             .as_ref()
             .map(|s| s.query.text().to_string()),
@@ -149,9 +153,9 @@ fn typing_finds_a_peer_and_enter_checks_them_off_then_the_search_clears() {
     );
     // Esc clears the search first, then leaves.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     assert!(app
-        .groups
+        .groups()
         .session
         .as_ref()
         .is_some_and(|s| s.query.is_empty()));
@@ -167,7 +171,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
     press(&mut app, &[code(KeyCode::Enter)]);
     type_str(&mut app, "李");
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert!(app.groups.session.as_ref().is_some_and(|s| s.is_dirty()));
+    assert!(app.groups().session.as_ref().is_some_and(|s| s.is_dirty()));
     press(&mut app, &[code(KeyCode::Tab)]);
     type_str(&mut app, "Collage");
     press(&mut app, &[code(KeyCode::Enter)]);
@@ -194,7 +198,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(app.groups.session.as_ref().is_some_and(|s| s.saving));
+    assert!(app.groups().session.as_ref().is_some_and(|s| s.saving));
     // A second save waits for the first.
     press(&mut app, &[ctrl('s')]);
     assert!(groups_requests(&mut app).is_empty());
@@ -203,7 +207,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
     saved.data.topic = "Collage".into();
     saved.data.note = "Bring glue next week".into();
     app.on_response(groups_response(GroupsResponse::Saved(Ok(saved))));
-    let s = app.groups.session.as_ref().expect("still open");
+    let s = app.groups().session.as_ref().expect("still open");
     assert!(!s.saving && !s.is_dirty());
     assert!(
         message(&app).starts_with("Saved attendance: 2 at Monday art group"),
@@ -220,8 +224,8 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
         .any(|r| matches!(r, Request::Groups(GroupsRequest::List { .. }))));
     // Now Esc leaves without asking.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.groups.mode, GroupsMode::List);
-    assert!(app.overlay.is_none());
+    assert_eq!(app.groups().mode, GroupsMode::List);
+    assert!(!app.overlay_open());
 }
 
 #[test]
@@ -232,10 +236,12 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
     type_str(&mut app, "Collage");
     press(&mut app, &[ctrl('s')]);
     let _ = app.take_requests();
-    app.on_response(groups_response(GroupsResponse::Saved(Err(
-        "attendees: Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23; nothing was saved".into(),
-    ))));
-    let s = app.groups.session.as_ref().expect("kept");
+    // As the store refuses it: a problem of the attendees field.
+    app.on_response(groups_response(GroupsResponse::Saved(Err(Failure::field(
+        "attendees",
+        "Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23; nothing was saved",
+    )))));
+    let s = app.groups().session.as_ref().expect("kept");
     assert!(!s.saving);
     assert!(
         s.errors
@@ -246,7 +252,7 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
     );
     assert_eq!(attending(&app), vec![2, 1], "nothing dropped");
     assert_eq!(
-        app.groups
+        app.groups()
             .session
             .as_ref()
             .map(|s| s.topic.text().to_string()),
@@ -257,7 +263,7 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
     press(&mut app, &[code(KeyCode::BackTab)]);
     type_str(&mut app, "ana ru");
     press(&mut app, &[code(KeyCode::Enter)]);
-    let s = app.groups.session.as_ref().expect("kept");
+    let s = app.groups().session.as_ref().expect("kept");
     assert!(s.errors.is_empty());
     assert_eq!(attending(&app), vec![2]);
 }
@@ -267,14 +273,18 @@ fn leaving_or_quitting_with_unsaved_attendance_asks_first() {
     let mut app = app_in_session();
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Enter)]);
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::DiscardSession));
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::DiscardSession));
     press(&mut app, &[key('n')]);
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     press(&mut app, &[ctrl('c')]);
-    assert!(matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::QuitUnsaved));
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::QuitUnsaved));
     press(&mut app, &[key('n'), code(KeyCode::Esc), key('y')]);
-    assert_eq!(app.groups.mode, GroupsMode::List);
-    assert!(app.groups.session.is_none());
+    assert_eq!(app.groups().mode, GroupsMode::List);
+    assert!(app.groups().session.is_none());
     assert!(!app.should_quit());
 }
 
@@ -283,10 +293,10 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     let mut app = app_in_session();
     type_str(&mut app, "Robin Q");
     press(&mut app, &[ctrl('n')]);
-    let popup = app.popup.as_ref().expect("walk-in form");
+    let popup = app.popup().expect("walk-in form");
     assert_eq!(popup.purpose, Purpose::WalkIn);
     assert_eq!(
-        popup.form.value("Name"),
+        popup.form.value(FieldKey::WalkInName),
         "Robin Q",
         "what was typed comes along"
     );
@@ -300,9 +310,9 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     );
     // An empty name comes back refused, under the field.
     app.on_response(groups_response(GroupsResponse::WalkIn(Err(
-        "walk-in name: give the walk-in's name".into(),
+        Failure::field("walk-in name", "give the walk-in's name"),
     ))));
-    let form = &app.popup.as_ref().expect("kept").form;
+    let form = &app.popup().expect("kept").form;
     assert!(form.fields[0]
         .error
         .as_deref()
@@ -314,9 +324,9 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
         caseload::model::Peer::new("Robin Quinn", day("2026-11-23")),
     );
     app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert_eq!(attending(&app), vec![2, 31]);
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert_eq!(s.name_of(PeerId::new(31)), "Robin Quinn");
     assert!(app
         .take_requests()
@@ -333,7 +343,7 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
 fn history_lists_past_sessions_and_opens_one() {
     let mut app = app_on_groups();
     press(&mut app, &[code(KeyCode::Down), key('h')]);
-    assert_eq!(app.groups.mode, GroupsMode::History(GroupId::new(2)));
+    assert_eq!(app.groups().mode, GroupsMode::History(GroupId::new(2)));
     let reqs = groups_requests(&mut app);
     assert!(matches!(reqs.as_slice(), [GroupsRequest::History(g)] if *g == GroupId::new(2)));
     let g = group(2, "Tuesday WRAP group", Weekday::Tue, 14, "Room 2");
@@ -352,14 +362,14 @@ fn history_lists_past_sessions_and_opens_one() {
         "{reqs:?}"
     );
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.groups.mode, GroupsMode::List);
+    assert_eq!(app.groups().mode, GroupsMode::List);
     // A history answer for another group is not shown.
     app.on_response(groups_response(GroupsResponse::History(
         GroupId::new(1),
         Ok(Vec::new()),
     )));
     assert!(app
-        .groups
+        .groups()
         .history
         .as_ref()
         .is_some_and(|h| h.as_ref().is_ok_and(|v| v.len() == 2)));
@@ -370,7 +380,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
     let mut app = app_on_groups();
     press(&mut app, &[key('a')]);
     assert_eq!(
-        app.popup.as_ref().map(|p| p.purpose.clone()),
+        app.popup().map(|p| p.purpose.clone()),
         Some(Purpose::AddGroup)
     );
     type_str(&mut app, "Sunday circle");
@@ -380,7 +390,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
     type_str(&mut app, "25:00");
     press(&mut app, &[ctrl('s')]);
     assert!(groups_requests(&mut app).is_empty(), "nothing sent");
-    let form = &app.popup.as_ref().expect("kept").form;
+    let form = &app.popup().expect("kept").form;
     let err = |l: &str| {
         form.fields
             .iter()
@@ -398,7 +408,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
         "{}",
         err("Time")
     );
-    assert_eq!(form.value("Weekday"), "Funday", "typed text kept");
+    assert_eq!(form.value(FieldKey::Weekday), "Funday", "typed text kept");
     assert_eq!(form.fields[form.focus].label, "Weekday");
     // Fixed, with a facilitator.
     type_str(&mut app, "sun");
@@ -426,7 +436,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
     app.on_response(groups_response(GroupsResponse::GroupAdded(Ok(
         added.clone()
     ))));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     let mut rows = group_rows();
     rows.push(caseload::ops::groups::GroupRow {
         group: added,
@@ -436,7 +446,7 @@ fn adding_a_group_reads_weekday_and_time_and_names_bad_ones() {
     });
     app.on_response(groups_response(GroupsResponse::List(Ok(rows))));
     assert_eq!(
-        app.groups.selected().map(|r| r.group.id),
+        app.groups().selected().map(|r| r.group.id),
         Some(GroupId::new(3)),
         "the new group is selected"
     );
@@ -450,7 +460,7 @@ fn a_session_that_cannot_be_opened_says_so_and_stays_on_the_list() {
     app.on_response(groups_response(GroupsResponse::Opened(Err(
         "no group GR1".into()
     ))));
-    assert_eq!(app.groups.mode, GroupsMode::List);
+    assert_eq!(app.groups().mode, GroupsMode::List);
     assert!(message(&app).contains("Could not open the session"));
 }
 
@@ -477,9 +487,9 @@ fn another_terminals_attendance_arrives_and_this_screens_changes_stay_on_top() {
     let mut stored = session(50, &g, "2026-11-23", &[2, 3]);
     stored.data.topic = "Hope".into();
     app.on_response(groups_response(GroupsResponse::Opened(Ok((g, stored)))));
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     assert_eq!(attending(&app), vec![2, 3, 1], "theirs, then this screen's");
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert_eq!(
         s.topic.text(),
         "Hope",
@@ -498,7 +508,7 @@ fn another_terminals_attendance_arrives_and_this_screens_changes_stay_on_top() {
     let mut stored = session(50, &g, "2026-11-23", &[2, 3]);
     stored.data.topic = "Hope again".into();
     app.on_response(groups_response(GroupsResponse::Opened(Ok((g, stored)))));
-    let s = app.groups.session.as_ref().expect("session");
+    let s = app.groups().session.as_ref().expect("session");
     assert_eq!(s.topic.text(), "Collage");
 }
 
@@ -535,9 +545,9 @@ fn answers_nobody_here_asked_for_say_nothing() {
         caseload::model::Peer::new("Robin Quinn", day("2026-11-23")),
     );
     app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
-    app.on_response(groups_response(GroupsResponse::Saved(Err(
-        "attendees: Ana Ruiz (P1) is already checked off".into(),
-    ))));
+    app.on_response(groups_response(GroupsResponse::Saved(Err(field_failure(
+        &[("attendees", "Ana Ruiz (P1) is already checked off")],
+    )))));
     app.on_response(plan_response(
         caseload::ui::worker::plan::PlanResponse::Goal(Ok((
             Box::new(goals().remove(0)),
@@ -545,5 +555,5 @@ fn answers_nobody_here_asked_for_say_nothing() {
         ))),
     ));
     assert_eq!(message(&app), before);
-    assert!(app.popup.is_none() && app.groups.session.is_none());
+    assert!(app.popup().is_none() && app.groups().session.is_none());
 }

@@ -190,7 +190,7 @@ fn every_kind_of_problem_is_reported_with_its_line_and_the_rest_still_loads() {
         "my.toml:6: [global] 'C-s' is bound twice (first on line 5, as Ctrl-s)",
         "my.toml:8: [global] 'z' is both a binding and the start of the sequence 'z z' (line 7)",
         "my.toml:9: [global] 'w': the action must be a name in quotes",
-        "my.toml:10: unknown context [lists]",
+        "my.toml:10: unknown context [lists] (did you mean [list]?",
     ];
     for want in expect {
         assert!(
@@ -315,4 +315,41 @@ fn key_for_only_offers_keys_that_reach_the_action() {
     // In a text field, `?` types; F1 is the help key that works there.
     assert_eq!(k.key_for(NOTE, true, Action::Help).as_deref(), Some("F1"));
     assert_eq!(k.key_for(TODAY, false, Action::Help).as_deref(), Some("?"));
+}
+
+/// Actions a shipped keymap leaves unbound on purpose, and why.
+const UNBOUND: &[(&str, Action, &str)] = &[(
+    "default",
+    Action::Command,
+    "the command line is vim's `:`; the default keymap gives every action a key of its own",
+)];
+
+#[test]
+fn every_action_is_bound_in_both_shipped_keymaps_or_listed_as_unbound() {
+    use caseload::ui::keymap::Context;
+    let shipped = [
+        ("default", Keymap::builtin()),
+        (
+            "vim",
+            Keymap::from_layers(&[("default", DEFAULT_TOML), ("vim", VIM_TOML)]),
+        ),
+    ];
+    for (name, keymap) in &shipped {
+        assert!(keymap.problems.is_empty(), "{name}: {:?}", keymap.problems);
+        let bound: std::collections::BTreeSet<Action> = Context::ALL
+            .iter()
+            .flat_map(|c| keymap.bindings(*c))
+            .map(|(_, a)| a)
+            .collect();
+        let missing: Vec<Action> = Action::ALL
+            .iter()
+            .copied()
+            .filter(|a| !bound.contains(a) && !UNBOUND.iter().any(|(k, u, _)| k == name && u == a))
+            .collect();
+        assert!(missing.is_empty(), "{name} binds no key to {missing:?}");
+        for (_, a, why) in UNBOUND.iter().filter(|(k, _, _)| k == name) {
+            assert!(!why.is_empty());
+            assert!(!bound.contains(a), "{name} binds {a}: take it off UNBOUND");
+        }
+    }
 }

@@ -291,7 +291,7 @@ fn zooming_changes_the_scale_and_keeps_today_marked() {
 fn the_timeline_reads_the_same_without_colour() {
     let mono = timeline_rows(&mut app_on_timeline(), 80, 24);
     let mut app = app_on_timeline();
-    app.theme = Theme { color: true };
+    app.set_theme(Theme { color: true });
     let colour = timeline_rows(&mut app, 80, 24);
     assert_eq!(mono, colour, "every mark is a glyph, not just a colour");
 }
@@ -365,9 +365,10 @@ fn the_goal_form_shows_problems_under_their_fields() {
         );
         press(&mut app, &[ctrl('s')]);
         let _ = app.take_requests();
-        app.on_response(plan_response(PlanResponse::Goal(Err(
-            "target date: 2026-10-01 is before the start date 2026-11-23".into(),
-        ))));
+        app.on_response(plan_response(PlanResponse::Goal(Err(field_failure(&[(
+            "target date",
+            "2026-10-01 is before the start date 2026-11-23",
+        )])))));
         let buf = screen(&mut app, w, h);
         sane(&buf, w);
         let r = rows(&buf);

@@ -6,11 +6,13 @@
 mod plan_support;
 mod ui_common;
 
+use caseload::ui::widgets::form::FieldKey;
+
 use caseload::model::{GoalId, GoalStatus, LifeDomain, PeerId};
 use caseload::ops::plan::StepChange;
 use caseload::ops::wellness::{EntryChange, WellnessSection};
 use caseload::ui::action::Action;
-use caseload::ui::app::{App, Overlay, Pane};
+use caseload::ui::app::{App, Pane};
 use caseload::ui::keymap::{Keymap, DEFAULT_TOML, VIM_TOML};
 use caseload::ui::screens::peer_tabs::PeerTab;
 use caseload::ui::screens::plan::PlanRow;
@@ -41,13 +43,13 @@ fn one_plan_request(app: &mut App) -> PlanRequest {
 
 fn selected(app: &App) -> Option<PlanRow> {
     let goals = &app
-        .peer
+        .peer()
         .as_ref()
         .and_then(|p| p.detail.as_ref())
         .expect("loaded")
         .overview
         .goals;
-    app.peer_view.plan.current(goals)
+    app.peer_view().plan.current(goals)
 }
 
 fn message(app: &App) -> String {
@@ -61,23 +63,23 @@ fn message(app: &App) -> String {
 #[test]
 fn number_keys_and_brackets_switch_tabs_and_the_timeline_loads_once_opened() {
     let mut app = app_on_peer_with(detail());
-    assert_eq!(app.peer_view.tab, PeerTab::Overview);
+    assert_eq!(app.peer_view().tab, PeerTab::Overview);
     press(&mut app, &[key('2')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Plan);
+    assert_eq!(app.peer_view().tab, PeerTab::Plan);
     assert!(
         plan_requests(&mut app).is_empty(),
         "the plan comes with the peer"
     );
     press(&mut app, &[key(']')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Timeline);
+    assert_eq!(app.peer_view().tab, PeerTab::Timeline);
     assert!(matches!(
         one_plan_request(&mut app),
         PlanRequest::Timeline { peer, today } if peer == PeerId::new(1) && today == day("2026-11-23")
     ));
     press(&mut app, &[key('4')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Wellness);
+    assert_eq!(app.peer_view().tab, PeerTab::Wellness);
     press(&mut app, &[key('[')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Timeline);
+    assert_eq!(app.peer_view().tab, PeerTab::Timeline);
     assert!(
         plan_requests(&mut app)
             .iter()
@@ -85,10 +87,10 @@ fn number_keys_and_brackets_switch_tabs_and_the_timeline_loads_once_opened() {
         "the timeline asks again while it has no data"
     );
     press(&mut app, &[key('1')]);
-    assert_eq!(app.peer_view.tab, PeerTab::Overview);
+    assert_eq!(app.peer_view().tab, PeerTab::Overview);
     // Esc still goes back to where the peer was opened from.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
 }
 
 #[test]
@@ -98,8 +100,8 @@ fn opening_another_peer_starts_on_the_overview_again() {
         &mut app,
         &[key('g'), code(KeyCode::Down), code(KeyCode::Enter)],
     );
-    assert_eq!(app.peer.as_ref().map(|p| p.id), Some(PeerId::new(2)));
-    assert_eq!(app.peer_view.tab, PeerTab::Overview);
+    assert_eq!(app.peer().map(|p| p.id), Some(PeerId::new(2)));
+    assert_eq!(app.peer_view().tab, PeerTab::Overview);
 }
 
 #[test]
@@ -165,7 +167,7 @@ fn space_checks_off_the_selected_step_dated_today_and_again_unchecks() {
         "Checked off step 2".into(),
     )))));
     let goals = &app
-        .peer
+        .peer()
         .as_ref()
         .and_then(|p| p.detail.as_ref())
         .expect("d")
@@ -236,7 +238,7 @@ fn one_key_each_pauses_achieves_drops_and_reactivates() {
 fn adding_a_goal_sends_the_peers_words_and_selects_it_once_saved() {
     let mut app = app_on_plan();
     press(&mut app, &[key('a')]);
-    let popup = app.popup.as_ref().expect("goal form");
+    let popup = app.popup().expect("goal form");
     assert_eq!(popup.purpose, Purpose::AddGoal(PeerId::new(1)));
     assert_eq!(popup.form.focus, 1, "the title is first to type");
     // The keys type, they do not act: `q` `P` are letters here.
@@ -261,7 +263,7 @@ fn adding_a_goal_sends_the_peers_words_and_selects_it_once_saved() {
     assert_eq!(goal.next_review, None);
     assert_eq!(today, day("2026-11-23"));
     assert!(
-        app.popup.as_ref().is_some_and(|p| p.form.saving),
+        app.popup().is_some_and(|p| p.form.saving),
         "open until confirmed"
     );
     let mut saved = goal.clone();
@@ -270,7 +272,7 @@ fn adding_a_goal_sends_the_peers_words_and_selects_it_once_saved() {
         Box::new(rec(9, saved)),
         "Added goal G9".into(),
     )))));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert_eq!(selected(&app), Some(PlanRow::Goal(GoalId::new(9))));
     assert_eq!(message(&app), "Added goal G9");
 }
@@ -284,7 +286,7 @@ fn unreadable_dates_are_named_inline_and_nothing_is_sent() {
     type_str(&mut app, "someday");
     press(&mut app, &[ctrl('s')]);
     assert!(plan_requests(&mut app).is_empty());
-    let form = &app.popup.as_ref().expect("kept").form;
+    let form = &app.popup().expect("kept").form;
     let target = form
         .fields
         .iter()
@@ -298,8 +300,8 @@ fn unreadable_dates_are_named_inline_and_nothing_is_sent() {
         "{:?}",
         target.error
     );
-    assert_eq!(form.value("Title"), "Get a bike", "typed text kept");
-    assert_eq!(form.value("Target"), "someday");
+    assert_eq!(form.value(FieldKey::Title), "Get a bike", "typed text kept");
+    assert_eq!(form.value(FieldKey::Target), "someday");
     assert!(
         message(&app).starts_with("Not saved: target date"),
         "{}",
@@ -314,10 +316,17 @@ fn a_refused_save_lands_under_each_field_it_names_and_keeps_the_text() {
     type_str(&mut app, "Get a bike");
     press(&mut app, &[ctrl('s')]);
     let _ = app.take_requests();
-    app.on_response(plan_response(PlanResponse::Goal(Err(
-        "target date: 2026-10-01 is before the start date 2026-11-23; review date: 2026-11-01 is in the past (today is 2026-11-23)".into(),
-    ))));
-    let form = &app.popup.as_ref().expect("form stays open").form;
+    app.on_response(plan_response(PlanResponse::Goal(Err(field_failure(&[
+        (
+            "target date",
+            "2026-10-01 is before the start date 2026-11-23",
+        ),
+        (
+            "review date",
+            "2026-11-01 is in the past (today is 2026-11-23)",
+        ),
+    ])))));
+    let form = &app.popup().expect("form stays open").form;
     assert!(!form.saving);
     let err = |label: &str| {
         form.fields
@@ -336,7 +345,7 @@ fn a_refused_save_lands_under_each_field_it_names_and_keeps_the_text() {
         "{}",
         err("Next review")
     );
-    assert_eq!(form.value("Title"), "Get a bike");
+    assert_eq!(form.value(FieldKey::Title), "Get a bike");
     assert_eq!(
         form.fields[form.focus].label, "Target",
         "focus on the first problem"
@@ -347,12 +356,12 @@ fn a_refused_save_lands_under_each_field_it_names_and_keeps_the_text() {
 fn editing_a_goal_starts_from_its_values() {
     let mut app = app_on_plan();
     press(&mut app, &[key('e')]);
-    let popup = app.popup.as_ref().expect("form");
+    let popup = app.popup().expect("form");
     assert_eq!(popup.purpose, Purpose::EditGoal(GoalId::new(1)));
-    assert_eq!(popup.form.value("Title"), "Get my own place");
-    assert_eq!(popup.form.value("Start"), "2026-09-01");
-    assert_eq!(popup.form.value("Target"), "2026-12-20");
-    assert_eq!(popup.form.value("Next review"), "2026-11-20");
+    assert_eq!(popup.form.value(FieldKey::Title), "Get my own place");
+    assert_eq!(popup.form.value(FieldKey::Start), "2026-09-01");
+    assert_eq!(popup.form.value(FieldKey::Target), "2026-12-20");
+    assert_eq!(popup.form.value(FieldKey::Review), "2026-11-20");
     assert!(!popup.form.is_dirty());
     // Typing replaces the selected title.
     type_str(&mut app, "Get my own flat");
@@ -385,14 +394,15 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
         one_plan_request(&mut app),
         PlanRequest::AddStep { goal, text, .. } if goal == GoalId::new(1) && text == "Ask about the deposit"
     ));
-    app.popup = None;
+    app.take_layer::<caseload::ui::screens::popup::Popup>();
     // Edit the second step.
     press(
         &mut app,
         &[code(KeyCode::Down), code(KeyCode::Down), key('e')],
     );
     assert_eq!(
-        app.popup.as_ref().map(|p| p.form.value("Step").to_string()),
+        app.popup()
+            .map(|p| p.form.value(FieldKey::Step).to_string()),
         Some("Fill in the [31mform".to_string()),
         "the field holds the step, without its control character"
     );
@@ -402,7 +412,7 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
         one_plan_request(&mut app),
         PlanRequest::Step { index: 1, change: StepChange::Edit(t), .. } if t == "Fill in the housing form"
     ));
-    app.popup = None;
+    app.take_layer::<caseload::ui::screens::popup::Popup>();
     // Move up with K, down with J; the selection follows the step.
     press(&mut app, &[key('K')]);
     assert!(matches!(
@@ -427,11 +437,11 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
     ));
     // Delete asks first; no keeps it.
     press(&mut app, &[key('d')]);
-    assert!(
-        matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::Delete && c.question.contains("Delete step 2"))
-    );
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::Delete && c.question.contains("Delete step 2")));
     press(&mut app, &[key('n')]);
-    assert!(app.overlay.is_none());
+    assert!(!app.overlay_open());
     assert!(plan_requests(&mut app).is_empty());
     press(&mut app, &[key('d'), key('y')]);
     assert!(matches!(
@@ -440,7 +450,7 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
     ));
     // Goals are not deleted.
     press(&mut app, &[code(KeyCode::Home), key('d')]);
-    assert!(app.overlay.is_none());
+    assert!(!app.overlay_open());
     assert!(
         message(&app).contains("drop it instead"),
         "{}",
@@ -452,14 +462,13 @@ fn steps_are_added_edited_moved_and_deleted_after_a_yes() {
 fn reviewing_records_today_a_note_and_the_next_date() {
     let mut app = app_on_plan();
     press(&mut app, &[key('V')]);
-    let popup = app.popup.as_ref().expect("review form");
+    let popup = app.popup().expect("review form");
     assert_eq!(popup.purpose, Purpose::Review(GoalId::new(1)));
     type_str(&mut app, "Viewed two flats");
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(
-        app.popup
-            .as_ref()
-            .map(|p| p.form.value("Next review").to_string()),
+        app.popup()
+            .map(|p| p.form.value(FieldKey::Review).to_string()),
         Some("+30d".into())
     );
     press(&mut app, &[code(KeyCode::Enter)]);
@@ -479,9 +488,9 @@ fn reviewing_records_today_a_note_and_the_next_date() {
         other => panic!("{other:?}"),
     }
     // Achieved goals are not reviewed.
-    app.popup = None;
+    app.take_layer::<caseload::ui::screens::popup::Popup>();
     press(&mut app, &[code(KeyCode::End), code(KeyCode::Up), key('V')]);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert!(message(&app).contains("reactivate"), "{}", message(&app));
 }
 
@@ -507,7 +516,7 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
     app.on_response(caseload::ui::worker::Response::Today(Ok(report)));
     // Select the review row (sorted into its section) and press V.
     let idx = app
-        .today
+        .today()
         .report
         .as_ref()
         .and_then(|r| r.rows.iter().position(|r| r.goal.is_some()))
@@ -516,7 +525,7 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
         press(&mut app, &[code(KeyCode::Down)]);
     }
     press(&mut app, &[key('V')]);
-    let popup = app.popup.as_ref().expect("review form from Today");
+    let popup = app.popup().expect("review form from Today");
     assert_eq!(popup.purpose, Purpose::Review(GoalId::new(2)));
     assert_eq!(popup.form.subject.as_deref(), Some("Ana Ruiz"));
     assert_eq!(popup.form.title, "Review goal G2 with {peer}");
@@ -527,13 +536,13 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
         .is_some_and(|i| i.starts_with("Reviewed today, 2026-11-23: review of goal G2")));
     press(&mut app, &[code(KeyCode::Esc)]);
     assert!(
-        app.popup.is_none(),
+        app.popup().is_none(),
         "an untouched form closes without asking"
     );
     // Enter opens the peer's plan at that goal.
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert_eq!(app.pane, Pane::Peer);
-    assert_eq!(app.peer_view.tab, PeerTab::Plan);
+    assert_eq!(app.pane(), Pane::Peer);
+    assert_eq!(app.peer_view().tab, PeerTab::Plan);
     app.on_response(caseload::ui::worker::Response::Peer(
         PeerId::new(1),
         Ok(Box::new(detail())),
@@ -547,7 +556,7 @@ fn from_todays_review_row_the_review_key_and_enter_reach_the_goal() {
     );
     // On any other Today row the review key says where to go.
     press(&mut app, &[key('g'), code(KeyCode::End), key('V')]);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert!(
         message(&app).contains("Goal reviews due"),
         "{}",
@@ -561,19 +570,23 @@ fn a_dirty_form_asks_before_closing_or_quitting() {
     press(&mut app, &[key('a')]);
     type_str(&mut app, "x");
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::DiscardPopup));
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::DiscardPopup));
     press(&mut app, &[key('n')]);
-    assert!(app.popup.is_some(), "no keeps editing");
+    assert!(app.popup().is_some(), "no keeps editing");
     press(&mut app, &[ctrl('c')]);
-    assert!(matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.on_yes == OnYes::QuitUnsaved));
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.on_yes == OnYes::QuitUnsaved));
     press(&mut app, &[key('n')]);
     assert!(!app.should_quit());
     // Global jumps wait while a form is open.
     press(&mut app, &[code(KeyCode::BackTab), code(KeyCode::BackTab)]);
     app.update(Action::GoToday);
-    assert_eq!(app.pane, Pane::Peer);
+    assert_eq!(app.pane(), Pane::Peer);
     press(&mut app, &[code(KeyCode::Esc), key('y')]);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     press(&mut app, &[key('q')]);
     assert!(app.should_quit());
 }
@@ -598,7 +611,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
     let mut app = app_on_peer_with(detail());
     press(&mut app, &[key('4')]);
     assert_eq!(
-        app.peer_view.wellness.selected,
+        app.peer_view().wellness.selected,
         WellnessRow::Section(WellnessSection::DailyMaintenance)
     );
     // Add to an empty list from its heading.
@@ -606,12 +619,12 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         press(&mut app, &[code(KeyCode::Down)]);
     }
     assert_eq!(
-        app.peer_view.wellness.selected,
+        app.peer_view().wellness.selected,
         WellnessRow::Section(WellnessSection::EarlyWarningSigns)
     );
     press(&mut app, &[key('a')]);
     assert_eq!(
-        app.popup.as_ref().map(|p| p.purpose.clone()),
+        app.popup().map(|p| p.purpose.clone()),
         Some(Purpose::AddEntry(
             PeerId::new(1),
             WellnessSection::EarlyWarningSigns
@@ -632,9 +645,9 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         PeerId::new(1),
         Ok((Box::new(peer), "Added".into())),
     )));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert_eq!(
-        app.peer.as_ref().and_then(|p| p.detail.as_ref()).map(|d| d
+        app.peer().and_then(|p| p.detail.as_ref()).map(|d| d
             .overview
             .peer
             .wellness_plan
@@ -654,9 +667,8 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         ],
     );
     assert_eq!(
-        app.popup
-            .as_ref()
-            .map(|p| p.form.value("Entry").to_string()),
+        app.popup()
+            .map(|p| p.form.value(FieldKey::Entry).to_string()),
         Some("Coffee with Sam".into())
     );
     type_str(&mut app, "Coffee with Sam on Fridays");
@@ -665,7 +677,7 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         one_plan_request(&mut app),
         PlanRequest::Wellness { change: EntryChange::Edit { index: 1, ref expect, ref text }, .. } if expect == "Coffee with Sam" && text == "Coffee with Sam on Fridays"
     ));
-    app.popup = None;
+    app.take_layer::<caseload::ui::screens::popup::Popup>();
     press(&mut app, &[key('K')]);
     assert!(matches!(
         one_plan_request(&mut app),
@@ -679,13 +691,13 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
         }
     ));
     assert_eq!(
-        app.peer_view.wellness.selected,
+        app.peer_view().wellness.selected,
         WellnessRow::Entry(WellnessSection::DailyMaintenance, 0)
     );
     press(&mut app, &[key('d')]);
-    assert!(
-        matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.question.contains("Walk the dog"))
-    );
+    assert!(app
+        .confirm()
+        .is_some_and(|c| c.question.contains("Walk the dog")));
     press(&mut app, &[key('y')]);
     assert!(matches!(
         one_plan_request(&mut app),
@@ -693,30 +705,34 @@ fn wellness_entries_are_added_edited_moved_and_deleted() {
     ));
     // On a heading, edit says where to go.
     press(&mut app, &[code(KeyCode::Home), key('e')]);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert!(message(&app).contains("entry"));
 }
 
 #[test]
 fn the_timeline_zooms_scrolls_and_comes_back_to_today() {
     let mut app = app_on_timeline();
-    let tl = &app.peer_view.timeline;
+    let tl = &app.peer_view().timeline;
     assert_eq!((tl.zoom, tl.shift, tl.days_per_column()), (2, 0, 7));
     press(&mut app, &[key('+')]);
-    assert_eq!(app.peer_view.timeline.days_per_column(), 3);
+    assert_eq!(app.peer_view().timeline.days_per_column(), 3);
     press(&mut app, &[key('+'), key('+')]);
-    assert_eq!(app.peer_view.timeline.days_per_column(), 1, "stops at days");
+    assert_eq!(
+        app.peer_view().timeline.days_per_column(),
+        1,
+        "stops at days"
+    );
     press(
         &mut app,
         &[key('-'), key('-'), key('-'), key('-'), key('-')],
     );
     assert_eq!(
-        app.peer_view.timeline.days_per_column(),
+        app.peer_view().timeline.days_per_column(),
         30,
         "stops at months"
     );
     press(&mut app, &[code(KeyCode::Left), code(KeyCode::Left)]);
-    assert!(app.peer_view.timeline.shift < 0);
+    assert!(app.peer_view().timeline.shift < 0);
     press(
         &mut app,
         &[
@@ -725,13 +741,13 @@ fn the_timeline_zooms_scrolls_and_comes_back_to_today() {
             code(KeyCode::Right),
         ],
     );
-    assert!(app.peer_view.timeline.shift > 0);
+    assert!(app.peer_view().timeline.shift > 0);
     press(&mut app, &[key('t')]);
-    assert_eq!(app.peer_view.timeline.shift, 0);
+    assert_eq!(app.peer_view().timeline.shift, 0);
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
-    assert_eq!(app.peer_view.timeline.selected, 2);
+    assert_eq!(app.peer_view().timeline.selected, 2);
     press(&mut app, &[code(KeyCode::End)]);
-    assert_eq!(app.peer_view.timeline.selected, 4);
+    assert_eq!(app.peer_view().timeline.selected, 4);
     // A check-in saved for this peer reloads the timeline.
     let c =
         caseload::model::CheckIn::new(PeerId::new(1), caseload::model::StaffId::new(1), clock());
@@ -764,11 +780,11 @@ fn the_vim_keymap_reaches_the_same_actions() {
     )));
     press(&mut app, &[key('h')]);
     assert!(
-        app.peer_view.timeline.shift < 0,
+        app.peer_view().timeline.shift < 0,
         "h is earlier on the timeline"
     );
     press(&mut app, &[key('l'), key('l')]);
-    assert!(app.peer_view.timeline.shift > 0);
+    assert!(app.peer_view().timeline.shift > 0);
     press(&mut app, &[key('g'), key('r')]);
-    assert_eq!(app.pane, Pane::Groups);
+    assert_eq!(app.pane(), Pane::Groups);
 }

@@ -6,6 +6,8 @@
 
 mod ui_common;
 
+use caseload::ui::widgets::form::FieldKey;
+
 use caseload::model::{
     Actor, CheckIn, Goal, GoalStatus, Group, LifeDomain, Peer, PeerId, Role, Staff, Step,
 };
@@ -112,15 +114,14 @@ fn on_ana(w: &World, tab: char) -> App {
     type_str(&mut app, "ana ruiz");
     press(&mut app, &[code(KeyCode::Enter)]);
     pump(&mut app, &w.store);
-    assert_eq!(app.peer.as_ref().map(|p| p.id), Some(w.ana));
+    assert_eq!(app.peer().map(|p| p.id), Some(w.ana));
     press(&mut app, &[key(tab)]);
     pump(&mut app, &w.store);
     app
 }
 
 fn field_error(app: &App, label: &str) -> String {
-    app.popup
-        .as_ref()
+    app.popup()
         .and_then(|p| p.form.fields.iter().find(|f| f.label == label))
         .and_then(|f| f.error.clone())
         .unwrap_or_default()
@@ -162,7 +163,7 @@ fn checking_off_a_step_and_pausing_a_goal_are_dated_today_on_disk() {
     assert_eq!(last.by, Some(caseload::model::StaffId::new(1)));
     // The plan on screen follows.
     let shown = &app
-        .peer
+        .peer()
         .as_ref()
         .and_then(|p| p.detail.as_ref())
         .expect("d")
@@ -187,9 +188,9 @@ fn a_target_before_the_start_is_named_and_no_goal_is_saved() {
         field_error(&app, "Target"),
         "target date: 2026-10-01 is before the start date 2026-11-01"
     );
-    let form = &app.popup.as_ref().expect("still open").form;
-    assert_eq!(form.value("Title"), "Start a course");
-    assert_eq!(form.value("Target"), "2026-10-01");
+    let form = &app.popup().expect("still open").form;
+    assert_eq!(form.value(FieldKey::Title), "Start a course");
+    assert_eq!(form.value(FieldKey::Target), "2026-10-01");
     assert_eq!(
         w.store.goals_for_peer(w.ana).expect("goals").len(),
         1,
@@ -200,7 +201,7 @@ fn a_target_before_the_start_is_named_and_no_goal_is_saved() {
     type_str(&mut app, "+90d");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &w.store);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     let goals = w.store.goals_for_peer(w.ana).expect("goals");
     assert_eq!(goals.len(), 2);
     assert_eq!(goals[1].title, "Start a course");
@@ -221,8 +222,12 @@ fn a_review_date_in_the_past_is_named_and_the_review_not_recorded() {
         field_error(&app, "Next review"),
         "review date: 2026-11-01 is in the past (today is 2026-11-23)"
     );
-    let form = &app.popup.as_ref().expect("still open").form;
-    assert_eq!(form.value("Note"), "Saw two flats", "note kept");
+    let form = &app.popup().expect("still open").form;
+    assert_eq!(
+        form.value(FieldKey::ReviewNote),
+        "Saw two flats",
+        "note kept"
+    );
     let g = &w.store.goals_for_peer(w.ana).expect("goals")[0];
     assert!(g.reviews.is_empty(), "no half-saved review");
     assert_eq!(g.next_review, Some(day("2026-11-20")));
@@ -257,7 +262,7 @@ fn a_duplicate_attendee_refuses_the_whole_save_and_nothing_is_half_saved() {
     pump(&mut app, &w.store);
     press(&mut app, &[code(KeyCode::Enter)]);
     pump(&mut app, &w.store);
-    assert_eq!(app.groups.mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Session);
     type_str(&mut app, "ana");
     press(&mut app, &[code(KeyCode::Enter)]);
     type_str(&mut app, "dana");
@@ -275,7 +280,7 @@ fn a_duplicate_attendee_refuses_the_whole_save_and_nothing_is_half_saved() {
     .expect("other terminal");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &w.store);
-    let s = app.groups.session.as_ref().expect("kept open");
+    let s = app.groups().session.as_ref().expect("kept open");
     assert!(
         s.errors.iter().any(|(f, m)| f == "attendees"
             && m.starts_with("attendees: Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23")),
@@ -301,12 +306,12 @@ fn a_duplicate_attendee_refuses_the_whole_save_and_nothing_is_half_saved() {
     assert_eq!(stored[0].attendees, vec![w.ana, w.dana]);
     assert_eq!(stored[0].topic, "Collage");
     // The saved session is what the screen shows now, Ana included.
-    let s = app.groups.session.as_ref().expect("open");
+    let s = app.groups().session.as_ref().expect("open");
     assert_eq!(s.attending, vec![w.ana, w.dana]);
     assert!(!s.is_dirty());
     // The peer page's attendance summary follows.
     let sessions = &app
-        .peer
+        .peer()
         .as_ref()
         .and_then(|p| p.detail.as_ref())
         .expect("d")
@@ -334,7 +339,8 @@ fn an_unknown_weekday_is_named_and_no_group_is_saved() {
         "weekday: 'Funday' is not a day of the week (monday … sunday, or mon … sun)"
     );
     assert_eq!(
-        app.popup.as_ref().map(|p| p.form.value("Name").to_string()),
+        app.popup()
+            .map(|p| p.form.value(FieldKey::GroupName).to_string()),
         Some("Sunday circle".into())
     );
     assert_eq!(
@@ -391,7 +397,7 @@ fn wellness_entries_and_the_timeline_come_from_the_store() {
     press(&mut app, &[key('3')]);
     pump(&mut app, &w.store);
     let data = app
-        .peer_view
+        .peer_view()
         .timeline
         .data
         .as_ref()

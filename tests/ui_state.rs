@@ -4,7 +4,7 @@
 mod ui_common;
 
 use caseload::model::{CheckInMode, GoalId, LifeDomain, PeerId, StaffId};
-use caseload::ui::app::{Overlay, Pane};
+use caseload::ui::app::Pane;
 use caseload::ui::keymap::{Keymap, DEFAULT_TOML, VIM_TOML};
 use caseload::ui::screens::checkin::{Field, Goals};
 use caseload::ui::screens::peers::StatusFilter;
@@ -36,27 +36,30 @@ fn record(
 #[test]
 fn arrows_move_through_today_rows_and_enter_opens_the_peer() {
     let mut app = app();
-    assert_eq!(app.today.selected_peer().map(|p| p.0), Some(PeerId::new(1)));
+    assert_eq!(
+        app.today().selected_peer().map(|p| p.0),
+        Some(PeerId::new(1))
+    );
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
     assert_eq!(
-        app.today.selected_peer().map(|p| p.1),
+        app.today().selected_peer().map(|p| p.1),
         Some("李伟".to_string())
     );
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert_eq!(app.pane, Pane::Peer);
+    assert_eq!(app.pane(), Pane::Peer);
     assert!(app
         .take_requests()
         .iter()
         .any(|r| matches!(r, Request::OpenPeer { id, .. } if *id == PeerId::new(3))));
     // Esc goes back where we came from.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     // End selects the last row; a group row does not open.
     press(
         &mut app,
         &[code(KeyCode::End), code(KeyCode::Up), code(KeyCode::Enter)],
     );
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     assert!(app
         .status
         .message
@@ -68,30 +71,30 @@ fn arrows_move_through_today_rows_and_enter_opens_the_peer() {
 fn tab_cycles_panes_and_letters_jump() {
     let mut app = app();
     press(&mut app, &[code(KeyCode::Tab)]);
-    assert_eq!(app.pane, Pane::Peers);
+    assert_eq!(app.pane(), Pane::Peers);
     press(&mut app, &[code(KeyCode::Tab)]);
-    assert_eq!(app.pane, Pane::Today, "no peer open yet: two panes");
+    assert_eq!(app.pane(), Pane::Today, "no peer open yet: two panes");
     press(&mut app, &[code(KeyCode::Enter), code(KeyCode::BackTab)]);
-    assert_eq!(app.pane, Pane::Peers);
+    assert_eq!(app.pane(), Pane::Peers);
     press(&mut app, &[key('g')]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     press(&mut app, &[key('p')]);
-    assert_eq!(app.pane, Pane::Peers);
+    assert_eq!(app.pane(), Pane::Peers);
 }
 
 #[test]
 fn search_filters_as_you_type_and_enter_opens_the_best_match() {
     let mut app = app();
     press(&mut app, &[key('/')]);
-    assert_eq!(app.pane, Pane::Peers);
-    assert!(app.peers.searching);
-    assert_eq!(app.peers.visible.len(), 5, "active peers only");
+    assert_eq!(app.pane(), Pane::Peers);
+    assert!(app.peers().searching);
+    assert_eq!(app.peers().visible.len(), 5, "active peers only");
     type_str(&mut app, "ana");
     let names: Vec<&str> = app
-        .peers
+        .peers()
         .visible
         .iter()
-        .map(|&i| app.peers.roster[i].name.as_str())
+        .map(|&i| app.peers().roster[i].name.as_str())
         .collect();
     assert_eq!(names.first(), Some(&"Ana Ruiz"), "{names:?}");
     assert!(names.contains(&"Dana Ortiz"));
@@ -99,7 +102,7 @@ fn search_filters_as_you_type_and_enter_opens_the_best_match() {
     // Typed letters went into the search, not to the `g`/`q`/`c` bindings.
     type_str(&mut app, "q");
     assert!(!app.should_quit());
-    assert!(app.peers.visible.is_empty());
+    assert!(app.peers().visible.is_empty());
     press(
         &mut app,
         &[
@@ -110,10 +113,10 @@ fn search_filters_as_you_type_and_enter_opens_the_best_match() {
     );
     // Moving in the list keeps the query: the next letters add to it.
     type_str(&mut app, " r");
-    assert_eq!(app.peers.query.text(), "ana r");
+    assert_eq!(app.peers().query.text(), "ana r");
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert_eq!(app.pane, Pane::Peer);
-    assert_eq!(app.peer.as_ref().map(|p| p.id), Some(PeerId::new(1)));
+    assert_eq!(app.pane(), Pane::Peer);
+    assert_eq!(app.peer().map(|p| p.id), Some(PeerId::new(1)));
 }
 
 #[test]
@@ -122,12 +125,12 @@ fn esc_clears_the_search_then_leaves_it() {
     press(&mut app, &[key('/')]);
     type_str(&mut app, "zz");
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.peers.query.is_empty());
-    assert_eq!(app.peers.visible.len(), 5);
+    assert!(app.peers().query.is_empty());
+    assert_eq!(app.peers().visible.len(), 5);
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(!app.peers.searching);
+    assert!(!app.peers().searching);
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
 }
 
 #[test]
@@ -135,21 +138,22 @@ fn filters_and_sort_change_the_roster() {
     let mut app = app();
     press(&mut app, &[key('p'), key('s')]);
     assert_eq!(
-        app.peers.status,
+        app.peers().status,
         StatusFilter::Only(caseload::model::PeerStatus::Inactive)
     );
-    assert_eq!(app.peers.visible.len(), 1);
+    assert_eq!(app.peers().visible.len(), 1);
     press(&mut app, &[key('s'), key('s')]);
-    assert_eq!(app.peers.status, StatusFilter::All);
-    assert_eq!(app.peers.visible.len(), 6);
+    assert_eq!(app.peers().status, StatusFilter::All);
+    assert_eq!(app.peers().visible.len(), 6);
     press(&mut app, &[key('a')]);
-    assert_eq!(app.peers.visible.len(), 4, "assigned to Jordan Reyes");
+    assert_eq!(app.peers().visible.len(), 4, "assigned to Jordan Reyes");
     press(&mut app, &[key('a'), key('a'), key('a')]);
-    assert_eq!(app.peers.visible.len(), 6, "back to everyone");
+    assert_eq!(app.peers().visible.len(), 6, "back to everyone");
     press(&mut app, &[key('o')]);
-    let first = app.peers.visible[0];
+    let first = app.peers().visible[0];
     assert_eq!(
-        app.peers.roster[first].name, EVIL,
+        app.peers().roster[first].name,
+        EVIL,
         "never contacted comes first"
     );
 }
@@ -159,11 +163,11 @@ fn c_enter_picks_the_highlighted_peer_and_lands_in_the_note() {
     let mut app = app();
     press(&mut app, &[code(KeyCode::Down)]);
     press(&mut app, &[key('c')]);
-    let form = app.form.as_ref().expect("form open");
+    let form = app.form().expect("form open");
     assert_eq!(form.focus, Field::Peer);
     assert_eq!(form.picker.selected().map(|c| c.id), Some(PeerId::new(2)));
     press(&mut app, &[code(KeyCode::Enter)]);
-    let form = app.form.as_ref().expect("form open");
+    let form = app.form().expect("form open");
     assert_eq!(form.peer.as_ref().map(|p| p.0), Some(PeerId::new(2)));
     assert_eq!(form.focus, Field::Note);
     assert_eq!(form.goals, Goals::Loading);
@@ -177,7 +181,7 @@ fn c_enter_picks_the_highlighted_peer_and_lands_in_the_note() {
 fn form_defaults_are_now_15_minutes_in_person_nothing_else() {
     let mut app = app();
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
-    let form = app.form.as_ref().expect("form open");
+    let form = app.form().expect("form open");
     assert_eq!(form.when.text(), "now");
     assert_eq!(form.minutes.text(), "15");
     assert_eq!(form.mode, CheckInMode::InPerson);
@@ -233,10 +237,10 @@ fn a_whole_check_in_through_the_fields() {
     type_str(&mut app, "4");
     press(&mut app, &[code(KeyCode::Tab)]);
     type_str(&mut app, "+7d");
-    assert!(app.form.as_ref().is_some_and(|f| f.is_dirty()));
+    assert!(app.form().is_some_and(|f| f.is_dirty()));
     press(&mut app, &[ctrl('s')]);
     assert!(
-        app.form.as_ref().is_some_and(|f| f.saving),
+        app.form().is_some_and(|f| f.saving),
         "form stays until the store answers"
     );
     let c = saved_checkin(&mut app);
@@ -256,14 +260,14 @@ fn a_whole_check_in_through_the_fields() {
     // Keys while saving change nothing.
     type_str(&mut app, "zzz");
     assert_eq!(
-        app.form.as_ref().map(|f| f.follow_up.text().to_string()),
+        app.form().map(|f| f.follow_up.text().to_string()),
         Some("+7d".into())
     );
 
     // The confirmation comes only with the store's Ok; Today reloads.
     assert!(app.status.last_save.is_none());
     app.on_response(Response::Saved(Ok(record(c, 501))));
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     let msg = app.status.message.clone().expect("a message");
     assert!(
         msg.text
@@ -319,7 +323,7 @@ fn bad_values_are_named_inline_and_nothing_is_lost() {
         .take_requests()
         .iter()
         .any(|r| matches!(r, Request::SaveCheckIn { .. })));
-    let form = app.form.as_ref().expect("still open");
+    let form = app.form().expect("still open");
     assert!(!form.saving);
     let when = form.error_for(Field::When).unwrap_or_default();
     assert!(when.starts_with("when: cannot read 'someday'"), "{when}");
@@ -330,7 +334,7 @@ fn bad_values_are_named_inline_and_nothing_is_lost() {
     );
     // Once "when" reads, the model names the out-of-range values.
     let mut app2 = app_after_fixing_when(app);
-    let form = app2.form.as_ref().expect("still open");
+    let form = app2.form().expect("still open");
     assert!(
         form.error_for(Field::Minutes)
             .is_some_and(|e| e.starts_with("minutes: 0 is out of range")),
@@ -365,18 +369,18 @@ fn bad_values_are_named_inline_and_nothing_is_lost() {
 
 fn app_after_fixing_when(mut app: caseload::ui::app::App) -> caseload::ui::app::App {
     // Focus is on "when" (first error). Fix it and the follow-up.
-    assert_eq!(app.form.as_ref().map(|f| f.focus), Some(Field::When));
+    assert_eq!(app.form().map(|f| f.focus), Some(Field::When));
     type_str(&mut app, "9:15");
     press(&mut app, &[code(KeyCode::BackTab), code(KeyCode::BackTab)]); // note, peer... back to follow-up
     for _ in 0..8 {
-        if app.form.as_ref().map(|f| f.focus) == Some(Field::FollowUp) {
+        if app.form().map(|f| f.focus) == Some(Field::FollowUp) {
             break;
         }
         press(&mut app, &[code(KeyCode::Tab)]);
     }
     press(&mut app, &[code(KeyCode::Backspace)]);
     assert_eq!(
-        app.form.as_ref().map(|f| f.follow_up.text().to_string()),
+        app.form().map(|f| f.follow_up.text().to_string()),
         Some(String::new())
     );
     press(&mut app, &[ctrl('s')]);
@@ -393,7 +397,7 @@ fn a_store_refusal_keeps_the_form_and_says_why() {
     app.on_response(Response::Saved(Err(
         "the store at /x could not be written or read: disk full".into(),
     )));
-    let form = app.form.as_ref().expect("form kept");
+    let form = app.form().expect("form kept");
     assert!(!form.saving);
     assert_eq!(
         caseload::ui::widgets::input::area_text(&form.note),
@@ -416,10 +420,10 @@ fn quit_asks_when_a_form_has_unsaved_text() {
     type_str(&mut app, "q");
     assert!(!app.should_quit(), "q typed into the note");
     press(&mut app, &[ctrl('c')]);
-    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(app.confirm().is_some());
     press(&mut app, &[key('n')]);
-    assert!(app.overlay.is_none());
-    assert!(app.form.is_some());
+    assert!(!app.overlay_open());
+    assert!(app.form().is_some());
     press(&mut app, &[ctrl('c'), key('y')]);
     assert!(app.should_quit());
 
@@ -429,7 +433,7 @@ fn quit_asks_when_a_form_has_unsaved_text() {
         &mut app,
         &[key('c'), code(KeyCode::Enter), code(KeyCode::Esc)],
     );
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     press(&mut app, &[key('q')]);
     assert!(app.should_quit());
 }
@@ -440,11 +444,11 @@ fn esc_on_a_dirty_form_asks_before_discarding() {
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     type_str(&mut app, "draft");
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(app.confirm().is_some());
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.form.is_some(), "Esc answers no");
+    assert!(app.form().is_some(), "Esc answers no");
     press(&mut app, &[code(KeyCode::Esc), key('y')]);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert!(!app.should_quit());
 }
 
@@ -465,34 +469,34 @@ fn quitting_during_a_save_waits_for_the_store() {
 fn help_overlay_opens_closes_and_scrolls() {
     let mut app = app();
     press(&mut app, &[key('?')]);
-    assert!(matches!(app.overlay, Some(Overlay::Help(_))));
+    assert!(app.help().is_some());
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
-    assert!(matches!(&app.overlay, Some(Overlay::Help(h)) if h.scroll == 2));
+    assert!(app.help().is_some_and(|h| h.scroll == 2));
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.overlay.is_none());
+    assert!(!app.overlay_open());
 }
 
 #[test]
 fn vim_sequences_and_pending_prefix() {
     let mut app = app_with(Keymap::from_layers(&[("d", DEFAULT_TOML), ("v", VIM_TOML)]));
     press(&mut app, &[key('j'), key('j'), key('j')]);
-    assert_eq!(app.today.selected, 3);
+    assert_eq!(app.today().selected, 3);
     press(&mut app, &[key('g')]);
     assert_eq!(app.pending_label().as_deref(), Some("g"));
     press(&mut app, &[key('g')]);
     assert_eq!(app.pending_label(), None);
-    assert_eq!(app.today.selected, 0);
+    assert_eq!(app.today().selected, 0);
     press(&mut app, &[key('G')]);
-    assert_eq!(app.today.selected, 5);
+    assert_eq!(app.today().selected, 5);
     // Esc cancels a pending prefix without going back.
     press(&mut app, &[key('g'), code(KeyCode::Esc)]);
     assert_eq!(app.pending_label(), None);
     press(&mut app, &[key('g'), key('p')]);
-    assert_eq!(app.pane, Pane::Peers);
+    assert_eq!(app.pane(), Pane::Peers);
     // In the search field, j and k type.
     press(&mut app, &[key('/')]);
     type_str(&mut app, "jk");
-    assert_eq!(app.peers.query.text(), "jk");
+    assert_eq!(app.peers().query.text(), "jk");
     // The command line runs actions by name.
     press(
         &mut app,
@@ -500,7 +504,7 @@ fn vim_sequences_and_pending_prefix() {
     );
     type_str(&mut app, "go-today");
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert_eq!(app.pane, Pane::Today);
+    assert_eq!(app.pane(), Pane::Today);
     press(&mut app, &[key(':')]);
     type_str(&mut app, "q");
     press(&mut app, &[code(KeyCode::Enter)]);
@@ -512,7 +516,7 @@ fn paste_goes_into_the_note_without_control_characters() {
     let mut app = app();
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     app.handle_paste("line one\r\nline \u{1b}[2Jtwo\u{202e}");
-    let form = app.form.as_ref().expect("form");
+    let form = app.form().expect("form");
     assert_eq!(
         caseload::ui::widgets::input::area_text(&form.note),
         "line one\nline [2Jtwo"
@@ -548,17 +552,91 @@ fn after_a_save_the_selection_stays_put_for_the_next_peer() {
     r.rows.push(ana);
     app.on_response(Response::Today(Ok(r)));
     assert_eq!(
-        app.today.selected_peer().map(|p| p.1),
+        app.today().selected_peer().map(|p| p.1),
         Some("Dana Ortiz".to_string()),
         "the next peer to contact is selected"
     );
     // A plain reload keeps the same row selected.
     press(&mut app, &[code(KeyCode::Down)]);
-    let before = app.today.selected_peer();
+    let before = app.today().selected_peer();
     app.on_response(Response::Today(Ok(app
-        .today
+        .today()
         .report
         .clone()
         .expect("report"))));
-    assert_eq!(app.today.selected_peer(), before);
+    assert_eq!(app.today().selected_peer(), before);
+}
+
+#[test]
+fn a_yes_does_only_what_was_asked() {
+    // Another question over a dirty check-in form: yes answers it and
+    // leaves the form (and its text) alone.
+    let mut app = app();
+    press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+    type_str(&mut app, "draft");
+    app.push_layer(caseload::ui::widgets::confirm::Confirm {
+        question: "Close the other form?".into(),
+        on_yes: caseload::ui::widgets::confirm::OnYes::DiscardPopup,
+    });
+    assert_eq!(
+        app.focus_context().0,
+        &[caseload::ui::keymap::Context::Confirm]
+    );
+    press(&mut app, &[key('y')]);
+    assert!(app.confirm().is_none(), "the question is answered");
+    let form = app.form().expect("the check-in form stays open");
+    assert!(form.is_dirty(), "with what was typed");
+    // The form has the keyboard again.
+    type_str(&mut app, "!");
+    assert!(app
+        .form()
+        .is_some_and(|f| f.note.lines().join("\n").ends_with("draft!")));
+}
+
+#[test]
+fn the_top_layer_has_the_keyboard_and_the_hints() {
+    let mut app = app();
+    press(&mut app, &[key('c')]);
+    assert_eq!(app.layer_count(), 1);
+    press(&mut app, &[code(KeyCode::F(1))]);
+    assert_eq!(app.layer_count(), 2, "help over the form");
+    let hints = app.hints().expect("help has hints");
+    assert!(hints
+        .iter()
+        .any(|(a, _)| *a == caseload::ui::action::Action::Back));
+    press(&mut app, &[code(KeyCode::Esc)]);
+    assert!(
+        app.help().is_none() && app.form().is_some(),
+        "Esc closed help only"
+    );
+    let hints = app.hints().expect("form hints");
+    assert!(hints
+        .iter()
+        .any(|(a, _)| *a == caseload::ui::action::Action::Save));
+}
+
+#[test]
+fn a_store_refusal_naming_a_field_is_shown_under_it() {
+    let mut app = app();
+    press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+    type_str(&mut app, "Important words");
+    press(&mut app, &[ctrl('s')]);
+    let _ = saved_checkin(&mut app);
+    let minutes = Field::Minutes.label();
+    app.on_response(Response::Saved(Err(field_failure(&[(
+        minutes,
+        "must be at most 1440",
+    )]))));
+    let form = app.form().expect("form kept");
+    assert!(!form.saving);
+    assert_eq!(
+        form.error_for(Field::Minutes),
+        Some(format!("{minutes}: must be at most 1440").as_str())
+    );
+    assert_eq!(form.focus, Field::Minutes, "the field with the problem");
+    assert!(form.failure.is_none(), "nothing left for the footer");
+    assert_eq!(
+        caseload::ui::widgets::input::area_text(&form.note),
+        "Important words"
+    );
 }

@@ -50,7 +50,7 @@ fn a_check_in_typed_into_the_form_is_saved_and_shows_under_seen_today() {
     pump(&mut app, &store);
     assert_eq!(app.staff().map(|s| s.initials.as_str()), Some("JR"));
     assert!(app.status.location.contains("store"));
-    let report = app.today.report.clone().expect("Today loaded");
+    let report = app.today().report.clone().expect("Today loaded");
     assert!(!report.rows.is_empty());
     // Pick the first peer who has not been seen today.
     let target = report
@@ -71,10 +71,10 @@ fn a_check_in_typed_into_the_form_is_saved_and_shows_under_seen_today() {
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &store);
 
-    assert!(app.form.is_none(), "form closes once saved");
+    assert!(app.form().is_none(), "form closes once saved");
     let msg = app.status.message.clone().expect("message");
     assert!(msg.text.starts_with("Saved check-in C"), "{msg:?}");
-    let report = app.today.report.clone().expect("Today reloaded");
+    let report = app.today().report.clone().expect("Today reloaded");
     assert!(
         report
             .section(Section::SeenToday)
@@ -111,7 +111,7 @@ fn without_a_known_staff_member_the_name_picker_comes_first_and_saves_are_theirs
         other => panic!("expected the name picker, got {other:?}"),
     }
     assert!(app.status.staff.is_none(), "nothing loaded before a name");
-    assert!(app.today.report.is_none(), "no peer data before a name");
+    assert!(app.today().report.is_none(), "no peer data before a name");
     let staff = store.list_staff().expect("staff");
     let me = staff
         .iter()
@@ -128,7 +128,7 @@ fn without_a_known_staff_member_the_name_picker_comes_first_and_saves_are_theirs
     type_str(&mut app, "saved as the one who said who they are");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &store);
-    assert!(app.form.is_none(), "{:?}", app.status.message);
+    assert!(app.form().is_none(), "{:?}", app.status.message);
     let saved = store
         .checkins_page(None, 100_000)
         .expect("read back")
@@ -151,4 +151,38 @@ fn the_worker_thread_answers_and_finishes_queued_work() {
         .expect("an answer");
     assert!(matches!(got, Response::Roster(Ok(rows)) if rows.len() == 30));
     worker.finish();
+}
+
+#[test]
+fn the_worker_thread_answers_with_the_id_it_was_asked_with() {
+    use caseload::ui::worker::{Request, RequestId};
+    let (_dir, store) = demo_store();
+    let store: Arc<dyn Store> = Arc::new(store);
+    let (tx, rx) = std::sync::mpsc::channel::<(Option<RequestId>, Response)>();
+    let worker =
+        Worker::spawn_tagged(store, move |id, r| tx.send((id, r)).is_ok(), |_| {}).expect("spawn");
+    let id = RequestId { session: 3, seq: 7 };
+    assert!(worker.send_tagged(Some(id), Request::Roster));
+    let (got_id, got) = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("an answer");
+    assert_eq!(got_id, Some(id));
+    assert!(matches!(got, Response::Roster(Ok(_))));
+    worker.finish();
+}
+
+#[test]
+fn an_answer_for_the_session_in_front_is_taken_by_its_id() {
+    let mut app = ui_common::app();
+    press(&mut app, &[key('r')]);
+    let (id, _) = app
+        .take_tagged()
+        .into_iter()
+        .find(|(_, r)| matches!(r, caseload::ui::worker::Request::Roster))
+        .expect("a roster reload");
+    assert_eq!(id.session, app.session_serial());
+    let mut rows = ui_common::roster();
+    rows.truncate(2);
+    app.on_reply(Some(id), Response::Roster(Ok(rows)));
+    assert_eq!(app.peers().roster.len(), 2, "applied");
 }

@@ -8,20 +8,26 @@
 use std::fmt;
 
 macro_rules! actions {
-    ($( $(#[$doc:meta])* $variant:ident = ($name:literal, $help:literal) ),+ $(,)?) => {
-        /// Something the user asked for, by name.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    ($( $(#[$doc:meta])* $variant:ident = $help:literal ),+ $(,)?) => {
+        /// Something the user asked for, by name. The names in keymap files
+        /// are the variants in kebab case (`CheckIn` is `check-in`), from
+        /// strum, so the table cannot drift from the enum.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            strum::IntoStaticStr, strum::VariantArray,
+        )]
+        #[strum(serialize_all = "kebab-case")]
         pub enum Action {
             $( $(#[$doc])* $variant ),+
         }
 
         impl Action {
             /// Every action, in help order.
-            pub const ALL: &'static [Action] = &[$(Action::$variant),+];
+            pub const ALL: &'static [Action] = <Action as strum::VariantArray>::VARIANTS;
 
             /// The name used in keymap files (`check-in`, `next-field`).
             pub fn name(self) -> &'static str {
-                match self { $(Action::$variant => $name),+ }
+                self.into()
             }
 
             /// One line for the help overlay.
@@ -34,125 +40,125 @@ macro_rules! actions {
 
 actions! {
     /// Open the check-in form (for the peer selected on screen).
-    CheckIn = ("check-in", "log a check-in (selected peer preselected)"),
+    CheckIn = "log a check-in (selected peer preselected)",
     /// Find a peer by name.
-    Search = ("search", "find a peer by name"),
+    Search = "find a peer by name",
     /// Show or hide the help overlay.
-    Help = ("help", "show or hide this help"),
+    Help = "show or hide this help",
     /// Leave caseload (asks first if a form has unsaved text).
-    Quit = ("quit", "quit (asks if a form has unsaved text)"),
+    Quit = "quit (asks if a form has unsaved text)",
     /// Next top-level pane.
-    NextPane = ("next-pane", "next pane"),
+    NextPane = "next pane",
     /// Previous top-level pane.
-    PrevPane = ("prev-pane", "previous pane"),
+    PrevPane = "previous pane",
     /// Go to the Today list.
-    GoToday = ("go-today", "go to Today"),
+    GoToday = "go to Today",
     /// Go to the peer roster.
-    GoPeers = ("go-peers", "go to Peers"),
+    GoPeers = "go to Peers",
     /// Save the open form.
-    Save = ("save", "save the form"),
+    Save = "save the form",
     /// Go back, close or cancel.
-    Back = ("back", "back / close / cancel"),
+    Back = "back / close / cancel",
     /// Type an action name (vim's `:`).
-    Command = ("command", "type a command (an action name, q, w)"),
+    Command = "type a command (an action name, q, w)",
     /// Reload from the store.
-    Refresh = ("refresh", "reload from the store"),
+    Refresh = "reload from the store",
     /// Move up a row.
-    Up = ("up", "move up"),
+    Up = "move up",
     /// Move down a row.
-    Down = ("down", "move down"),
+    Down = "move down",
     /// Move up a page.
-    PageUp = ("page-up", "page up"),
+    PageUp = "page up",
     /// Move down a page.
-    PageDown = ("page-down", "page down"),
+    PageDown = "page down",
     /// Jump to the first row.
-    Top = ("top", "first row"),
+    Top = "first row",
     /// Jump to the last row.
-    Bottom = ("bottom", "last row"),
+    Bottom = "last row",
     /// Open or pick the selected row.
-    Open = ("open", "open / pick the selected row"),
+    Open = "open / pick the selected row",
     /// Cycle the roster's status filter.
-    FilterStatus = ("filter-status", "cycle status filter"),
+    FilterStatus = "cycle status filter",
     /// Cycle the roster's assigned-staff filter.
-    FilterStaff = ("filter-staff", "cycle assigned-staff filter"),
+    FilterStaff = "cycle assigned-staff filter",
     /// Switch the roster between name and last-contact order.
-    Sort = ("sort", "sort by name / last contact"),
+    Sort = "sort by name / last contact",
     /// Today: only my peers, or everyone's.
-    ToggleMine = ("toggle-mine", "Today: my peers / everyone"),
+    ToggleMine = "Today: my peers / everyone",
     /// Next form field.
-    NextField = ("next-field", "next field"),
+    NextField = "next field",
     /// Previous form field.
-    PrevField = ("prev-field", "previous field"),
+    PrevField = "previous field",
     /// Previous option of a choice field.
-    PrevOption = ("prev-option", "previous option"),
+    PrevOption = "previous option",
     /// Next option of a choice field.
-    NextOption = ("next-option", "next option"),
+    NextOption = "next option",
     /// Tick or untick the option under the cursor.
-    Toggle = ("toggle", "tick / untick"),
+    Toggle = "tick / untick",
     /// Answer yes to a question.
-    Yes = ("yes", "yes"),
+    Yes = "yes",
     /// Answer no to a question.
-    No = ("no", "no"),
+    No = "no",
     /// Lock the screen now (the PIN resumes).
-    Lock = ("lock", "lock the screen now"),
+    Lock = "lock the screen now",
     /// Show peers by their initials everywhere, or by name again.
-    Privacy = ("privacy", "privacy mode: peers as initials / names"),
+    Privacy = "privacy mode: peers as initials / names",
     /// Browse the audit trail (supervisors and admins).
-    Audit = ("audit", "audit trail (supervisors and admins)"),
+    Audit = "audit trail (supervisors and admins)",
     /// Go to the Groups screen.
-    GoGroups = ("go-groups", "go to Groups (today's groups first)"),
+    GoGroups = "go to Groups (today's groups first)",
     /// Next tab of the peer page.
-    NextTab = ("next-tab", "peer page: next tab"),
+    NextTab = "peer page: next tab",
     /// Previous tab of the peer page.
-    PrevTab = ("prev-tab", "peer page: previous tab"),
+    PrevTab = "peer page: previous tab",
     /// The peer page's overview tab.
-    TabOverview = ("tab-overview", "peer page: overview"),
+    TabOverview = "peer page: overview",
     /// The peer page's recovery-plan tab.
-    TabPlan = ("tab-plan", "peer page: recovery plan"),
+    TabPlan = "peer page: recovery plan",
     /// The peer page's goal-timeline tab.
-    TabTimeline = ("tab-timeline", "peer page: goal timeline"),
+    TabTimeline = "peer page: goal timeline",
     /// The peer page's wellness-plan tab.
-    TabWellness = ("tab-wellness", "peer page: wellness plan"),
+    TabWellness = "peer page: wellness plan",
     /// Add a goal to the peer's plan.
-    AddGoal = ("add-goal", "add a goal (domain, title in the peer's words, dates)"),
+    AddGoal = "add a goal (domain, title in the peer's words, dates)",
     /// Add a step to the selected goal.
-    AddStep = ("add-step", "add a step to the selected goal"),
+    AddStep = "add a step to the selected goal",
     /// Add an entry to a wellness-plan list.
-    AddEntry = ("add-entry", "add an entry to the selected wellness-plan list"),
+    AddEntry = "add an entry to the selected wellness-plan list",
     /// Edit the selected goal, step or entry.
-    Edit = ("edit", "edit the selected goal, step or entry"),
+    Edit = "edit the selected goal, step or entry",
     /// Delete the selected step or entry (asks first).
-    Delete = ("delete", "delete the selected step or entry (asks first)"),
+    Delete = "delete the selected step or entry (asks first)",
     /// Move the selected step or entry up.
-    MoveUp = ("move-up", "move the selected step or entry up"),
+    MoveUp = "move the selected step or entry up",
     /// Move the selected step or entry down.
-    MoveDown = ("move-down", "move the selected step or entry down"),
+    MoveDown = "move the selected step or entry down",
     /// Put the selected goal on hold.
-    PauseGoal = ("pause-goal", "goal paused (dated today, kept in history)"),
+    PauseGoal = "goal paused (dated today, kept in history)",
     /// Mark the selected goal achieved.
-    AchieveGoal = ("achieve-goal", "goal achieved (dated today, kept in history)"),
+    AchieveGoal = "goal achieved (dated today, kept in history)",
     /// Let go of the selected goal.
-    DropGoal = ("drop-goal", "goal dropped (dated today, kept in history)"),
+    DropGoal = "goal dropped (dated today, kept in history)",
     /// Make the selected goal active again.
-    ReactivateGoal = ("reactivate-goal", "goal active again (dated today, kept in history)"),
+    ReactivateGoal = "goal active again (dated today, kept in history)",
     /// Review the selected goal with the peer.
-    ReviewGoal = ("review-goal", "review the goal: note and next review date"),
+    ReviewGoal = "review the goal: note and next review date",
     /// Timeline: show a shorter stretch of time.
-    ZoomIn = ("zoom-in", "timeline: zoom in (days, weeks)"),
+    ZoomIn = "timeline: zoom in (days, weeks)",
     /// Timeline: show a longer stretch of time.
-    ZoomOut = ("zoom-out", "timeline: zoom out (weeks, months)"),
+    ZoomOut = "timeline: zoom out (weeks, months)",
     /// Timeline: earlier.
-    ScrollLeft = ("scroll-left", "timeline: earlier"),
+    ScrollLeft = "timeline: earlier",
     /// Timeline: later.
-    ScrollRight = ("scroll-right", "timeline: later"),
+    ScrollRight = "timeline: later",
     /// Timeline: back to today.
-    Recenter = ("recenter", "timeline: back to today"),
+    Recenter = "timeline: back to today",
     /// Add a recurring group.
-    AddGroup = ("add-group", "add a group (name, weekday, time, place)"),
+    AddGroup = "add a group (name, weekday, time, place)",
     /// The selected group's past sessions.
-    GroupHistory = ("group-history", "past sessions of the selected group"),
+    GroupHistory = "past sessions of the selected group",
     /// Add a walk-in to the roster and check them off.
-    WalkIn = ("walk-in", "session: add a walk-in (new peer, just a name)"),
+    WalkIn = "session: add a walk-in (new peer, just a name)",
 }
 
 impl Action {
@@ -171,7 +177,7 @@ impl Action {
         Action::ALL
             .iter()
             .copied()
-            .map(|a| (edit_distance(&normalize(a.name()), &want), a))
+            .map(|a| (strsim::levenshtein(&normalize(a.name()), &want), a))
             .filter(|(d, _)| *d <= 3)
             .min_by_key(|(d, _)| *d)
             .map(|(_, a)| a)
@@ -190,21 +196,6 @@ fn normalize(s: &str) -> String {
         .filter(|c| !matches!(c, '-' | '_' | ' '))
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Levenshtein distance over chars; names are short.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use crate::model::{Actor, PeerId};
 use crate::ops::{local_now, os_login};
 use crate::ui::action::Action;
 use crate::ui::keymap::{sequence_label, Context, Key, Keymap, Lookup};
+use crate::ui::layer::{Layer, Reply};
 use crate::ui::privacy::shown_name;
 use crate::ui::screens::audit::AuditState;
 use crate::ui::screens::checkin::{CheckInForm, FormOutcome};
@@ -31,13 +32,15 @@ use crate::ui::screens::Effect;
 use crate::ui::theme::Theme;
 use crate::ui::view::{self, ViewCtx};
 use crate::ui::widgets::confirm::{Confirm, OnYes};
-use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::prompt::parse_command;
 use crate::ui::widgets::status_line::StatusState;
-use crate::ui::worker::{Request, Response, StaffRow};
+use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
 mod groups;
+mod layers;
 mod plan;
+
+pub use layers::CommandLine;
+use layers::{BaseLayer, GateLayer};
 
 /// The top-level panes, cycled with Tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,16 +55,6 @@ pub enum Pane {
     Groups,
     /// The audit browser (supervisors and admins).
     Audit,
-}
-
-/// Something drawn over the panes that takes the keys while open.
-pub enum Overlay {
-    /// The help overlay.
-    Help(HelpState),
-    /// A yes/no question.
-    Confirm(Confirm),
-    /// The command line.
-    Command(Box<LineInput>),
 }
 
 /// How the app starts.
@@ -91,59 +84,121 @@ impl Default for AppOptions {
 const CHAIN_TODAY: &[Context] = &[Context::Today, Context::List, Context::Global];
 const CHAIN_PEERS: &[Context] = &[Context::Peers, Context::List, Context::Global];
 const CHAIN_SEARCH: &[Context] = &[Context::Input, Context::List, Context::Global];
-const CHAIN_PAGE: &[Context] = &[Context::List, Context::Global];
-const CHAIN_CONFIRM: &[Context] = &[Context::Confirm];
-const CHAIN_COMMAND: &[Context] = &[Context::Input, Context::Global];
 
-/// The whole UI state.
+/// The whole UI: a shell (keymap, styles, status line, layer stack, who
+/// may sign in, the outbox to the store) around the signed-in user's
+/// [`UserSession`], which owns every feature's state. Another user signing
+/// in at the lock screen replaces the session in one assignment.
 pub struct App {
     /// The active keymap (and its problems).
     pub keymap: Keymap,
     /// Styles.
-    pub theme: Theme,
+    theme: Theme,
     /// Title-bar badge.
-    pub demo: bool,
+    demo: bool,
     /// Organization name from the store's settings.
-    pub organization: String,
-    /// The pane in front.
-    pub pane: Pane,
-    /// Where `back` from the peer page goes.
-    pub back_pane: Pane,
-    /// Today screen.
-    pub today: TodayState,
-    /// Peers screen.
-    pub peers: PeersState,
-    /// Peer screen, once a peer was opened.
-    pub peer: Option<PeerState>,
-    /// The check-in form, while open (drawn over the panes).
-    pub form: Option<CheckInForm>,
-    /// The peer page's tabs (plan, timeline, wellness plan).
-    pub peer_view: PeerView,
-    /// The Groups screen.
-    pub groups: GroupsState,
-    /// A small form (goal, step, review, entry, group, walk-in), while open.
-    pub popup: Option<Popup>,
-    /// Help, question or command line, while open.
-    pub overlay: Option<Overlay>,
+    organization: String,
     /// Status line.
     pub status: StatusState,
     /// Keys of a sequence typed so far (`g` of `g g`).
-    pub pending: Vec<Key>,
+    pending: Vec<Key>,
     /// Terminal size.
-    pub size: Rect,
+    size: Rect,
     /// The current moment (updated on every event).
     pub now: DateTime<FixedOffset>,
     /// The day Today is for.
-    pub date: NaiveDate,
+    date: NaiveDate,
     /// Sign-in, lock, privacy mode (see `app::access`).
-    pub access: access::AccessState,
-    /// The audit browser, once opened.
-    pub audit: Option<AuditState>,
+    access: access::AccessState,
+    /// The signed-in user's screens.
+    user: UserSession,
+    /// Forms, popups and overlays over the pane, bottom first; the top
+    /// one has the keyboard (see `ui::layer`).
+    layers: Vec<Box<dyn Layer>>,
     options: AppOptions,
     clock: fn() -> DateTime<FixedOffset>,
-    requests: Vec<Request>,
+    requests: Outbox,
     quit: bool,
     quit_when_saved: bool,
+}
+
+/// What belongs to the user signed in (or chosen) at this terminal: every
+/// feature's state. None of it outlives a switch of user.
+pub struct UserSession {
+    /// Numbers this session's requests ([`RequestId::session`]).
+    serial: u64,
+    /// Who is working (None when no staff exist yet).
+    who: Option<SignInCandidate>,
+    /// The pane in front.
+    pane: Pane,
+    /// Where `back` from the peer page goes.
+    back_pane: Pane,
+    /// Where closing the audit browser goes.
+    audit_back: Pane,
+    /// Today screen.
+    today: TodayState,
+    /// Peers screen.
+    peers: PeersState,
+    /// Peer screen, once a peer was opened.
+    peer: Option<PeerState>,
+    /// The peer page's tabs (plan, timeline, wellness plan).
+    peer_view: PeerView,
+    /// The Groups screen.
+    groups: GroupsState,
+    /// The audit browser, once opened.
+    audit: Option<AuditState>,
+}
+
+impl UserSession {
+    /// A session with nothing loaded yet.
+    fn new(serial: u64, who: Option<SignInCandidate>, theme: &Theme) -> UserSession {
+        let mut s = UserSession {
+            serial,
+            who,
+            pane: Pane::Today,
+            back_pane: Pane::Today,
+            audit_back: Pane::Today,
+            today: TodayState {
+                loading: true,
+                ..TodayState::default()
+            },
+            peers: PeersState::default(),
+            peer: None,
+            peer_view: PeerView::default(),
+            groups: GroupsState::default(),
+            audit: None,
+        };
+        s.peers.query.set_focused(false, theme);
+        s
+    }
+}
+
+/// Store work queued for the worker, each request numbered by the session
+/// that asked, so that answers are matched to their asker.
+#[derive(Debug, Default)]
+struct Outbox {
+    session: u64,
+    seq: u64,
+    queued: Vec<(RequestId, Request)>,
+}
+
+impl Outbox {
+    fn push(&mut self, request: Request) {
+        self.seq += 1;
+        let id = RequestId {
+            session: self.session,
+            seq: self.seq,
+        };
+        self.queued.push((id, request));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Request> {
+        self.queued.iter().map(|(_, r)| r)
+    }
+
+    fn retain(&mut self, keep: impl Fn(&Request) -> bool) {
+        self.queued.retain(|(_, r)| keep(r));
+    }
 }
 
 impl App {
@@ -158,42 +213,39 @@ impl App {
             theme: options.theme,
             demo: options.demo,
             organization: String::new(),
-            pane: Pane::Today,
-            back_pane: Pane::Today,
-            today: TodayState {
-                loading: true,
-                ..TodayState::default()
-            },
-            peers: PeersState::default(),
-            peer: None,
-            form: None,
-            peer_view: PeerView::default(),
-            groups: GroupsState::default(),
-            popup: None,
-            overlay: None,
             status: StatusState::default(),
             pending: Vec::new(),
             size: Rect::new(0, 0, 80, 24),
             now,
             date: now.date_naive(),
             access: access::AccessState::new(Instant::now()),
-            audit: None,
+            user: UserSession::new(1, None, &options.theme),
+            layers: Vec::new(),
             options: kept,
             clock: options.clock,
-            requests: Vec::new(),
+            requests: Outbox {
+                session: 1,
+                ..Outbox::default()
+            },
             quit: false,
             quit_when_saved: false,
         };
-        app.peers.query.set_focused(false, &app.theme);
         app.requests.push(Request::Access {
             staff: options.staff,
         });
         app
     }
 
-    /// Work for the store thread queued since the last call.
+    /// Work for the store thread queued since the last call (tests; the
+    /// runtime takes them with their ids, [`App::take_tagged`]).
     pub fn take_requests(&mut self) -> Vec<Request> {
-        std::mem::take(&mut self.requests)
+        self.take_tagged().into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Work for the store thread queued since the last call, each with the
+    /// id its answer comes back with (see [`App::on_reply`]).
+    pub fn take_tagged(&mut self) -> Vec<(RequestId, Request)> {
+        std::mem::take(&mut self.requests.queued)
     }
 
     /// True once the user asked to quit (and confirmed, if needed).
@@ -212,11 +264,11 @@ impl App {
     }
 
     fn request_today(&mut self) {
-        let for_staff = if self.today.mine_only {
+        let for_staff = if self.user.today.mine_only {
             match &self.status.staff {
                 Some(Ok(s)) => Some(s.id),
                 _ => {
-                    self.today.mine_only = false;
+                    self.user.today.mine_only = false;
                     self.status
                         .error("showing everyone: no staff member chosen (start with --staff)");
                     None
@@ -225,7 +277,7 @@ impl App {
         } else {
             None
         };
-        self.today.loading = true;
+        self.user.today.loading = true;
         self.requests.push(Request::Today {
             date: self.date,
             for_staff,
@@ -233,30 +285,25 @@ impl App {
     }
 
     /// The key contexts where the focus is, most specific first, and
-    /// whether printable keys type text there.
+    /// whether printable keys type text there: the top layer's.
     pub fn focus_context(&self) -> (&'static [Context], bool) {
-        if let Some(gate) = self.gate_focus() {
-            return gate;
+        if !self.gate_open() {
+            return GateLayer.context(self);
         }
-        match &self.overlay {
-            Some(Overlay::Confirm(_)) => return (CHAIN_CONFIRM, false),
-            Some(Overlay::Help(_)) => return (CHAIN_PAGE, false),
-            Some(Overlay::Command(_)) => return (CHAIN_COMMAND, true),
-            None => {}
+        match self.layers.last() {
+            Some(top) => top.context(self),
+            None => BaseLayer.context(self),
         }
-        if let Some(f) = &self.form {
-            return f.context();
+    }
+
+    /// The key hints of the top layer (None: it draws the hints line).
+    pub fn hints(&self) -> Option<&'static [(Action, &'static str)]> {
+        if !self.gate_open() {
+            return GateLayer.hints(self);
         }
-        if let Some(p) = &self.popup {
-            return p.form.context();
-        }
-        match self.pane {
-            Pane::Today => (CHAIN_TODAY, false),
-            Pane::Peers if self.peers.searching => (CHAIN_SEARCH, true),
-            Pane::Peers => (CHAIN_PEERS, false),
-            Pane::Peer => self.peer_view.context(),
-            Pane::Groups => self.groups.context(),
-            Pane::Audit => self.audit_focus(),
+        match self.layers.last() {
+            Some(top) => top.hints(self),
+            None => BaseLayer.hints(self),
         }
     }
 
@@ -320,140 +367,223 @@ impl App {
 
     fn type_key(&mut self, ev: KeyEvent) {
         if !self.gate_open() {
-            return self.gate_type(ev);
+            GateLayer.text_key(ev, self);
+            return;
         }
-        let areas = view::areas(self.size);
-        if let Some(Overlay::Command(input)) = &mut self.overlay {
-            if ev.code == KeyCode::Enter {
-                let text = input.text().to_string();
-                self.overlay = None;
-                match parse_command(&text) {
-                    Ok(a) => self.update(a),
-                    Err(e) => self.status.error(e),
-                }
-            } else {
-                input.key(ev);
+        match self.layers.len().checked_sub(1) {
+            Some(top) => {
+                self.call_layer(top, |l, app| l.text_key(ev, app));
             }
-            return;
-        }
-        if let Some(form) = &mut self.form {
-            let outcome = form.text_key(ev, CheckInForm::picker_height(areas.main));
-            self.form_outcome(outcome);
-            return;
-        }
-        if self.popup.is_some() {
-            return self.popup_text_key(ev);
-        }
-        if self.pane == Pane::Peers && self.peers.searching {
-            self.peers.text_key(ev, view::peers_list_height(areas.main));
-        }
-        if self.pane == Pane::Groups {
-            self.groups_text_key(ev, areas.main);
-        }
-        if self.pane == Pane::Audit {
-            self.audit_type(ev);
+            None => {
+                BaseLayer.text_key(ev, self);
+            }
         }
     }
 
     /// Pastes text into the focused text field (bracketed paste).
     pub fn handle_paste(&mut self, s: &str) {
         if !self.gate_open() {
-            return self.gate_paste(s);
+            GateLayer.paste(s, self);
+            return;
         }
         self.note_input();
-        let areas = view::areas(self.size);
-        match &mut self.overlay {
-            Some(Overlay::Command(input)) => {
-                input.paste(s);
-                return;
+        match self.layers.len().checked_sub(1) {
+            Some(top) => {
+                self.call_layer(top, |l, app| l.paste(s, app));
             }
-            Some(_) => return,
-            None => {}
-        }
-        if let Some(form) = &mut self.form {
-            form.paste(s, CheckInForm::picker_height(areas.main));
-        } else if let Some(p) = &mut self.popup {
-            p.form.paste(s);
-        } else if self.pane == Pane::Groups {
-            self.groups_paste(s, areas.main);
-        } else if self.pane == Pane::Audit {
-            self.audit_paste(s);
-        } else if self.pane == Pane::Peers {
-            self.peers.searching = true;
-            self.peers.query.set_focused(true, &self.theme);
-            self.peers.paste(s, view::peers_list_height(areas.main));
+            None => {
+                BaseLayer.paste(s, self);
+            }
         }
     }
 
     /// Applies one action: the only way state changes in response to keys.
+    /// It goes to the top layer; a layer that passes hands it to the one
+    /// beneath, and the base pane comes last.
     pub fn update(&mut self, action: Action) {
         if !self.gate_open() {
-            return self.gate_action(action);
+            GateLayer.action(action, self);
+            return;
         }
         if self.access_action(action) {
             return;
         }
-        let areas = view::areas(self.size);
-        let help_total = match &self.overlay {
-            Some(Overlay::Help(_)) => self.help_lines(),
-            _ => 0,
-        };
-        // Overlays first.
-        match &mut self.overlay {
-            Some(Overlay::Confirm(c)) => {
-                let on_yes = c.on_yes;
-                match action {
-                    Action::Yes => {
-                        self.overlay = None;
-                        self.form = None;
-                        match on_yes {
-                            OnYes::DiscardAndQuit => self.quit = true,
-                            OnYes::DiscardForm => self.status.info("check-in discarded"),
-                            other => self.confirm_yes(other),
-                        }
-                    }
-                    Action::No | Action::Back => self.overlay = None,
-                    _ => {}
-                }
-                return;
+        let mut i = self.layers.len();
+        while i > 0 {
+            i -= 1;
+            match self.call_layer(i, |l, app| l.action(action, app)) {
+                Reply::Done | Reply::Close => return,
+                Reply::Pass | Reply::CloseAndPass => i = i.min(self.layers.len()),
             }
-            Some(Overlay::Help(h)) => {
-                let inner_h = usize::from(view::help_height(areas.main));
-                let total = help_total;
-                match action {
-                    Action::Back | Action::Help => {
-                        self.overlay = None;
-                        return;
-                    }
-                    a if h.handle(a, inner_h, total) => return,
-                    _ => self.overlay = None,
-                }
-            }
-            Some(Overlay::Command(_)) => {
-                self.overlay = None;
-                if action == Action::Back {
-                    return;
-                }
-            }
-            None => {}
         }
+        BaseLayer.action(action, self);
+    }
 
+    /// Calls layer `i` with the app (the layer is off the stack meanwhile,
+    /// so it may push layers above itself), then keeps or drops it as it
+    /// replied.
+    fn call_layer(&mut self, i: usize, f: impl FnOnce(&mut dyn Layer, &mut App) -> Reply) -> Reply {
+        if i >= self.layers.len() {
+            return Reply::Pass;
+        }
+        let mut layer = self.layers.remove(i);
+        let serial = self.user.serial;
+        let reply = f(layer.as_mut(), self);
+        let keep = matches!(reply, Reply::Done | Reply::Pass);
+        // A stack replaced meanwhile (another user signed in) keeps nothing
+        // of the old one.
+        if keep && serial == self.user.serial {
+            let at = i.min(self.layers.len());
+            self.layers.insert(at, layer);
+        }
+        reply
+    }
+
+    /// Opens a layer on top of the stack.
+    pub fn push_layer(&mut self, layer: impl Layer) {
+        self.layers.push(Box::new(layer));
+    }
+
+    /// The topmost open layer of type `T`.
+    pub fn layer<T: Layer>(&self) -> Option<&T> {
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|l| l.as_any().downcast_ref::<T>())
+    }
+
+    /// The topmost open layer of type `T`, to change it.
+    pub fn layer_mut<T: Layer>(&mut self) -> Option<&mut T> {
+        self.layers
+            .iter_mut()
+            .rev()
+            .find_map(|l| l.as_any_mut().downcast_mut::<T>())
+    }
+
+    /// Closes the topmost layer of type `T`, if one is open.
+    pub fn close_layer<T: Layer>(&mut self) -> Option<Box<dyn Layer>> {
+        let i = self.layers.iter().rposition(|l| l.as_any().is::<T>())?;
+        Some(self.layers.remove(i))
+    }
+
+    /// Takes the topmost layer of type `T` off the stack.
+    pub fn take_layer<T: Layer>(&mut self) -> Option<T> {
+        let i = self.layers.iter().rposition(|l| l.as_any().is::<T>())?;
+        self.layers
+            .remove(i)
+            .into_any()
+            .downcast::<T>()
+            .ok()
+            .map(|b| *b)
+    }
+
+    /// True while a question, help or the command line is open.
+    pub fn overlay_open(&self) -> bool {
+        self.confirm().is_some() || self.help().is_some() || self.command_line().is_some()
+    }
+
+    /// How many layers are open over the pane.
+    pub fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The check-in form, while open.
+    pub fn form(&self) -> Option<&CheckInForm> {
+        self.layer::<CheckInForm>()
+    }
+
+    /// The small form (goal, step, review, entry, group, walk-in), while open.
+    pub fn popup(&self) -> Option<&Popup> {
+        self.layer::<Popup>()
+    }
+
+    /// The question asked, while it waits for yes or no.
+    pub fn confirm(&self) -> Option<&Confirm> {
+        self.layer::<Confirm>()
+    }
+
+    /// The help overlay, while open.
+    pub fn help(&self) -> Option<&HelpState> {
+        self.layer::<HelpState>()
+    }
+
+    /// The command line, while open.
+    pub fn command_line(&self) -> Option<&CommandLine> {
+        self.layer::<CommandLine>()
+    }
+
+    /// The base pane as a layer, for drawing.
+    pub(crate) fn base_layer(&self) -> &'static dyn Layer {
+        &BaseLayer
+    }
+
+    /// The sign-in and lock gate as a layer, for drawing.
+    pub(crate) fn gate_layer(&self) -> &'static dyn Layer {
+        &GateLayer
+    }
+
+    /// The layers bottom first, for drawing.
+    pub(crate) fn layers(&self) -> impl Iterator<Item = &dyn Layer> {
+        self.layers.iter().map(|l| l.as_ref())
+    }
+
+    /// The base pane's key contexts.
+    fn base_focus(&self) -> (&'static [Context], bool) {
+        match self.user.pane {
+            Pane::Today => (CHAIN_TODAY, false),
+            Pane::Peers if self.user.peers.searching => (CHAIN_SEARCH, true),
+            Pane::Peers => (CHAIN_PEERS, false),
+            Pane::Peer => self.user.peer_view.context(),
+            Pane::Groups => self.user.groups.context(),
+            Pane::Audit => self.audit_focus(),
+        }
+    }
+
+    /// A key typed on the base pane.
+    fn base_type(&mut self, ev: KeyEvent) {
+        let areas = view::areas(self.size);
+        match self.user.pane {
+            Pane::Peers if self.user.peers.searching => self
+                .user
+                .peers
+                .text_key(ev, view::peers_list_height(areas.main)),
+            Pane::Groups => self.groups_text_key(ev, areas.main),
+            Pane::Audit => self.audit_type(ev),
+            _ => {}
+        }
+    }
+
+    /// A paste on the base pane.
+    fn base_paste(&mut self, s: &str) {
+        let areas = view::areas(self.size);
+        match self.user.pane {
+            Pane::Groups => self.groups_paste(s, areas.main),
+            Pane::Audit => self.audit_paste(s),
+            Pane::Peers => {
+                self.user.peers.searching = true;
+                self.user.peers.query.set_focused(true, &self.theme);
+                self.user
+                    .peers
+                    .paste(s, view::peers_list_height(areas.main));
+            }
+            _ => {}
+        }
+    }
+
+    /// An action that no layer took: the shell's own, then the pane's.
+    fn base_action(&mut self, action: Action) {
+        if self.audit_pane_action(action) {
+            return;
+        }
+        let areas = view::areas(self.size);
         match action {
             Action::Quit => return self.request_quit(),
-            Action::Help => {
-                self.overlay = Some(Overlay::Help(HelpState::default()));
-                return;
-            }
-            Action::Command => {
-                let mut input = LineInput::default();
-                input.set_focused(true, &self.theme);
-                self.overlay = Some(Overlay::Command(Box::new(input)));
-                return;
-            }
+            Action::Help => return self.push_layer(HelpState::default()),
+            Action::Command => return self.push_layer(CommandLine::new(&self.theme)),
             Action::Refresh => {
                 self.request_today();
                 self.requests.push(Request::Roster);
-                if let Some(p) = &self.peer {
+                if let Some(p) = &self.user.peer {
                     self.requests.push(Request::Peer(p.id));
                 }
                 self.refresh_tabs();
@@ -463,12 +593,6 @@ impl App {
             _ => {}
         }
 
-        if self.form.is_some() {
-            return self.form_action(action, areas.main);
-        }
-        if self.popup.is_some() {
-            return self.popup_action(action);
-        }
         if self.in_session() {
             return self.groups_action(action, areas.main);
         }
@@ -477,64 +601,67 @@ impl App {
             Action::CheckIn => return self.open_form(),
             Action::Save => return self.status.info("nothing to save here"),
             Action::GoToday => {
-                self.pane = Pane::Today;
+                self.user.pane = Pane::Today;
                 self.request_today();
                 return;
             }
             Action::GoPeers => {
-                self.pane = Pane::Peers;
+                self.user.pane = Pane::Peers;
                 return;
             }
             Action::GoGroups => return self.open_groups(),
             Action::Search => {
-                self.pane = Pane::Peers;
-                self.peers.searching = true;
-                self.peers.query.set_focused(true, &self.theme);
+                self.user.pane = Pane::Peers;
+                self.user.peers.searching = true;
+                self.user.peers.query.set_focused(true, &self.theme);
                 return;
             }
             Action::NextPane | Action::PrevPane => {
                 let panes = self.panes();
-                let i = panes.iter().position(|p| *p == self.pane).unwrap_or(0);
+                let i = panes.iter().position(|p| *p == self.user.pane).unwrap_or(0);
                 let n = panes.len();
                 let next = if action == Action::NextPane {
                     (i + 1) % n
                 } else {
                     (i + n - 1) % n
                 };
-                self.pane = panes[next];
+                self.user.pane = panes[next];
                 return;
             }
             _ => {}
         }
 
-        if self.pane == Pane::Peer && self.peer_page_action(action, areas.main) {
+        if self.user.pane == Pane::Peer && self.peer_page_action(action, areas.main) {
             return;
         }
-        if self.pane == Pane::Today && self.today_plan_action(action) {
+        if self.user.pane == Pane::Today && self.today_plan_action(action) {
             return;
         }
-        let effect = match self.pane {
+        let effect = match self.user.pane {
             Pane::Groups => {
                 self.groups_action(action, areas.main);
                 Effect::None
             }
             Pane::Today => self
+                .user
                 .today
                 .handle(action, view::today_list_height(areas.main)),
             Pane::Peers => {
-                let was_searching = self.peers.searching;
-                let nothing_to_clear = self.peers.query.is_empty() && !was_searching;
+                let was_searching = self.user.peers.searching;
+                let nothing_to_clear = self.user.peers.query.is_empty() && !was_searching;
                 if action == Action::Back && nothing_to_clear {
-                    self.pane = Pane::Today;
+                    self.user.pane = Pane::Today;
                     Effect::None
                 } else {
                     let e = self
+                        .user
                         .peers
                         .handle(action, view::peers_list_height(areas.main));
-                    if self.peers.searching != was_searching {
-                        self.peers
+                    if self.user.peers.searching != was_searching {
+                        self.user
+                            .peers
                             .query
-                            .set_focused(self.peers.searching, &self.theme);
+                            .set_focused(self.user.peers.searching, &self.theme);
                     }
                     e
                 }
@@ -545,12 +672,12 @@ impl App {
             }
             Pane::Peer => {
                 if action == Action::Back {
-                    self.pane = self.back_pane;
+                    self.user.pane = self.user.back_pane;
                     Effect::None
                 } else {
                     let total = self.peer_lines();
                     let height = crate::ui::screens::peer_tabs::body_height(areas.main);
-                    match &mut self.peer {
+                    match &mut self.user.peer {
                         Some(p) => p.handle(action, usize::from(height), total),
                         None => Effect::None,
                     }
@@ -571,13 +698,13 @@ impl App {
 
     fn panes(&self) -> Vec<Pane> {
         let mut v = vec![Pane::Today, Pane::Peers];
-        if self.peer.is_some() {
+        if self.user.peer.is_some() {
             v.push(Pane::Peer);
         }
-        if self.groups.opened {
+        if self.user.groups.opened {
             v.push(Pane::Groups);
         }
-        if self.audit.is_some() {
+        if self.user.audit.is_some() {
             v.push(Pane::Audit);
         }
         v
@@ -594,35 +721,39 @@ impl App {
                     Pane::Peer => format!(
                         "Peer: {}",
                         shown_name(
-                            self.peer.as_ref().map(|s| s.name.as_str()).unwrap_or(""),
+                            self.user
+                                .peer
+                                .as_ref()
+                                .map(|s| s.name.as_str())
+                                .unwrap_or(""),
                             self.access.privacy
                         )
                     ),
                     Pane::Groups => "Groups".to_string(),
                     Pane::Audit => "Audit".to_string(),
                 };
-                (label, p == self.pane)
+                (label, p == self.user.pane)
             })
             .collect()
     }
 
     fn open_peer(&mut self, id: PeerId, name: String) {
-        if self.pane != Pane::Peer {
-            self.back_pane = self.pane;
+        if self.user.pane != Pane::Peer {
+            self.user.back_pane = self.user.pane;
         }
         self.reset_peer_view(id);
-        self.peer = Some(PeerState::new(id, name));
-        self.pane = Pane::Peer;
+        self.user.peer = Some(PeerState::new(id, name));
+        self.user.pane = Pane::Peer;
         // Recorded on the audit trail before it is loaded.
         let actor = self.actor();
         self.requests.push(Request::OpenPeer { id, actor });
     }
 
     fn selected_peer(&self) -> Option<(PeerId, String)> {
-        match self.pane {
-            Pane::Today => self.today.selected_peer(),
-            Pane::Peers => self.peers.selected_peer(),
-            Pane::Peer => self.peer.as_ref().map(|p| (p.id, p.name.clone())),
+        match self.user.pane {
+            Pane::Today => self.user.today.selected_peer(),
+            Pane::Peers => self.user.peers.selected_peer(),
+            Pane::Peer => self.user.peer.as_ref().map(|p| (p.id, p.name.clone())),
             Pane::Groups => None,
             Pane::Audit => None,
         }
@@ -630,54 +761,42 @@ impl App {
 
     fn open_form(&mut self) {
         let pre = self.selected_peer();
-        self.form = Some(CheckInForm::new(&self.peers.roster, pre, self.theme));
-        self.peers.searching = false;
+        let form = CheckInForm::new(&self.user.peers.roster, pre, self.theme);
+        self.push_layer(form);
+        self.user.peers.searching = false;
     }
 
-    fn form_action(&mut self, action: Action, main: Rect) {
-        match action {
-            Action::CheckIn
-            | Action::GoToday
-            | Action::GoPeers
-            | Action::GoGroups
-            | Action::Search
-            | Action::NextPane
-            | Action::PrevPane => {
-                self.status.info("finish or cancel the check-in first");
-            }
-            _ => {
-                let outcome = match &mut self.form {
-                    Some(f) => f.handle(action, CheckInForm::picker_height(main)),
-                    None => FormOutcome::None,
-                };
-                self.form_outcome(outcome);
-            }
-        }
-    }
-
-    fn form_outcome(&mut self, outcome: FormOutcome) {
+    /// What the check-in form's outcome means for the app.
+    pub(super) fn form_outcome(&mut self, form: &mut CheckInForm, outcome: FormOutcome) -> Reply {
         match outcome {
-            FormOutcome::None => {}
-            FormOutcome::Picked(id) => self.requests.push(Request::Goals(id)),
-            FormOutcome::Save => self.save_form(),
+            FormOutcome::None => Reply::Done,
+            FormOutcome::Picked(id) => {
+                self.requests.push(Request::Goals(id));
+                Reply::Done
+            }
+            FormOutcome::Save => {
+                self.save_form(form);
+                Reply::Done
+            }
             FormOutcome::Cancel => {
-                let Some(form) = &self.form else { return };
                 if form.saving {
                     self.status
                         .info("saving… the form closes when the store confirms");
+                    Reply::Done
                 } else if form.is_dirty() {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
+                    self.push_layer(Confirm {
                         question: "Discard this check-in? What you typed will be lost.".into(),
                         on_yes: OnYes::DiscardForm,
-                    }));
+                    });
+                    Reply::Done
                 } else {
-                    self.form = None;
+                    Reply::Close
                 }
             }
         }
     }
 
-    fn save_form(&mut self) {
+    fn save_form(&mut self, form: &mut CheckInForm) {
         self.tick();
         let staff = match &self.status.staff {
             Some(Ok(s)) => Ok(s.id),
@@ -685,7 +804,6 @@ impl App {
             None => Err("still loading who is working; try again in a moment".into()),
         };
         let now = self.now;
-        let Some(form) = &mut self.form else { return };
         if form.saving {
             return;
         }
@@ -718,28 +836,38 @@ impl App {
     }
 
     fn request_quit(&mut self) {
-        match &self.form {
+        match self.form() {
             Some(f) if f.saving => {
                 self.quit_when_saved = true;
                 self.status
                     .info("saving… caseload quits when the store confirms");
             }
             Some(f) if f.is_dirty() => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
+                self.push_layer(Confirm {
                     question: "Quit and discard the unsaved check-in?".into(),
                     on_yes: OnYes::DiscardAndQuit,
-                }));
+                });
             }
             _ => self.quit_or_ask(),
         }
     }
 
-    /// Takes a result from the store thread.
+    /// Takes the store thread's answer to request `id` (None: a notice
+    /// nobody asked for). An answer to a session since replaced by another
+    /// user's is dropped: it is not theirs to see.
+    pub fn on_reply(&mut self, id: Option<RequestId>, response: Response) {
+        if let Some(id) = id {
+            if id.session != self.user.serial && !App::for_the_shell(&response) {
+                tracing::debug!("dropped an answer for a replaced session: {id:?}");
+                return;
+            }
+        }
+        self.on_response(response);
+    }
+
+    /// Takes a result from the store thread, for the session in front.
     pub fn on_response(&mut self, response: Response) {
         let main = view::areas(self.size).main;
-        let Some(response) = self.screen_response(response) else {
-            return;
-        };
         match response {
             Response::Ready {
                 location,
@@ -749,34 +877,36 @@ impl App {
             } => {
                 self.status.location = location;
                 self.organization = organization;
-                self.peers.staff = staff_list;
+                self.user.peers.staff = staff_list;
                 if let Err(e) = &staff {
                     tracing::warn!("no acting staff: {e}");
                 }
                 self.status.staff = Some(staff);
             }
-            Response::Today(Ok(report)) => {
-                self.today.set_report(report, view::today_list_height(main))
-            }
+            Response::Today(Ok(report)) => self
+                .user
+                .today
+                .set_report(report, view::today_list_height(main)),
             Response::Today(Err(e)) => {
-                self.today.loading = false;
+                self.user.today.loading = false;
                 self.status.error(format!("Today: {e}"));
-                self.today.error = Some(e);
+                self.user.today.error = Some(e);
             }
             Response::Roster(Ok(rows)) => {
                 let h = view::peers_list_height(main);
-                self.peers.set_roster(rows, h);
-                if let Some(f) = &mut self.form {
-                    f.set_roster(&self.peers.roster, CheckInForm::picker_height(main));
+                self.user.peers.set_roster(rows, h);
+                let roster = self.user.peers.roster.clone();
+                if let Some(f) = self.layer_mut::<CheckInForm>() {
+                    f.set_roster(&roster, CheckInForm::picker_height(main));
                 }
                 self.groups_after_roster(main);
             }
             Response::Roster(Err(e)) => {
                 self.status.error(format!("Roster: {e}"));
-                self.peers.error = Some(e);
+                self.user.peers.error = Some(e);
             }
             Response::Peer(id, result) => {
-                if let Some(p) = self.peer.as_mut().filter(|p| p.id == id) {
+                if let Some(p) = self.user.peer.as_mut().filter(|p| p.id == id) {
                     match result {
                         Ok(d) => {
                             p.name = d.overview.peer.display_name.clone();
@@ -788,20 +918,18 @@ impl App {
                 }
             }
             Response::Goals(id, result) => {
-                if let Some(f) = &mut self.form {
+                if let Some(f) = self.layer_mut::<CheckInForm>() {
                     f.set_goals(id, result);
                 }
             }
             Response::Saved(Ok(record)) => {
                 let name = self
-                    .form
-                    .as_ref()
+                    .form()
                     .and_then(|f| f.peer.as_ref().map(|(_, n)| n.clone()))
                     .unwrap_or_default();
-                self.form = None;
-                if matches!(self.overlay, Some(Overlay::Confirm(_))) {
-                    self.overlay = None;
-                }
+                // The form and a question about discarding it are done.
+                self.close_layer::<CheckInForm>();
+                self.close_layer::<Confirm>();
                 self.status.last_save = Some(self.now);
                 self.status.info(format!(
                     "Saved check-in {} with {} ({}) at {}",
@@ -812,7 +940,7 @@ impl App {
                 ));
                 self.request_today();
                 self.requests.push(Request::Roster);
-                if let Some(p) = self.peer.as_ref().filter(|p| p.id == record.peer) {
+                if let Some(p) = self.user.peer.as_ref().filter(|p| p.id == record.peer) {
                     self.requests.push(Request::Peer(p.id));
                 }
                 self.plan_after_checkin(record.peer);
@@ -823,8 +951,8 @@ impl App {
             Response::Saved(Err(e)) => {
                 self.quit_when_saved = false;
                 self.status.error(format!("Not saved: {e}"));
-                if let Some(f) = &mut self.form {
-                    f.save_failed(e);
+                if let Some(f) = self.layer_mut::<CheckInForm>() {
+                    f.refused(&e);
                 }
             }
             Response::Plan(r) => self.on_plan_response(*r),
@@ -861,9 +989,75 @@ impl App {
 
     fn peer_lines(&self) -> usize {
         let w = usize::from(view::areas(self.size).main.width);
-        self.peer.as_ref().map_or(0, |p| {
+        self.user.peer.as_ref().map_or(0, |p| {
             crate::ui::screens::peer::lines(p, &self.view_ctx(), w).len()
         })
+    }
+
+    /// Organization name from the store's settings (title bar, gates).
+    pub fn organization(&self) -> &str {
+        &self.organization
+    }
+
+    /// True when the title bar says "DEMO DATA".
+    pub fn demo(&self) -> bool {
+        self.demo
+    }
+
+    /// Styles.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// Changes the styles (drawing with colour in tests).
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.theme = theme;
+    }
+
+    /// The day Today is for.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The pane in front.
+    pub fn pane(&self) -> Pane {
+        self.user.pane
+    }
+
+    /// The Today screen.
+    pub fn today(&self) -> &TodayState {
+        &self.user.today
+    }
+
+    /// The Peers screen.
+    pub fn peers(&self) -> &PeersState {
+        &self.user.peers
+    }
+
+    /// The peer page, once a peer was opened.
+    pub fn peer(&self) -> Option<&PeerState> {
+        self.user.peer.as_ref()
+    }
+
+    /// The peer page's tabs.
+    pub fn peer_view(&self) -> &PeerView {
+        &self.user.peer_view
+    }
+
+    /// The Groups screen.
+    pub fn groups(&self) -> &GroupsState {
+        &self.user.groups
+    }
+
+    /// The audit browser, once opened.
+    pub fn audit(&self) -> Option<&AuditState> {
+        self.user.audit.as_ref()
+    }
+
+    /// The serial of the user session in front (a new one each time
+    /// another user signs in at the lock screen).
+    pub fn session_serial(&self) -> u64 {
+        self.user.serial
     }
 
     /// The view context for drawing.

@@ -7,6 +7,12 @@
 //! ([`worker`]), and the event loop blocks on one channel ([`runtime`]), so
 //! input never waits for the disk and nothing runs while nobody types.
 //!
+//! The screen is a base pane under a stack of layers ([`layer::Layer`]:
+//! forms, popups, questions, help, the command line; the sign-in and lock
+//! gate above them), and the app is a shell around the signed-in user's
+//! session. `src/ui/README.md` draws both and follows one key from the
+//! keyboard to the store and back to the screen; read it first.
+//!
 //! Every string from the store is escaped before it is drawn
 //! (`widgets::cells`), because names and notes may hold terminal escapes.
 //!
@@ -20,6 +26,7 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod layer;
 pub mod lock;
 pub mod privacy;
 mod runtime;

@@ -30,14 +30,14 @@ use crate::ui::keymap::Keymap;
 use crate::ui::lock;
 use crate::ui::theme::Theme;
 use crate::ui::view;
-use crate::ui::worker::{Response, Worker};
+use crate::ui::worker::{RequestId, Response, Worker};
 use crate::ui::UiOptions;
 
 /// Everything the event loop waits for, on one channel.
 enum UiEvent {
     Input(crossterm::event::Event),
     InputFailed(String),
-    Store(Box<Response>),
+    Store(Option<RequestId>, Box<Response>),
     WorkerStopped(String),
 }
 
@@ -78,12 +78,12 @@ fn install_panic_hook() {
 }
 
 /// Raw mode + alternate screen for as long as it lives.
-struct Session {
+struct TerminalGuard {
     terminal: Terminal<CrosstermBackend<Stdout>>,
 }
 
-impl Session {
-    fn start() -> anyhow::Result<Session> {
+impl TerminalGuard {
+    fn start() -> anyhow::Result<TerminalGuard> {
         install_panic_hook();
         enable_raw_mode().context("cannot switch the terminal to raw mode")?;
         ACTIVE.store(true, Ordering::SeqCst);
@@ -93,7 +93,7 @@ impl Session {
             return Err(e).context("cannot open the full-screen view");
         }
         match Terminal::new(CrosstermBackend::new(out)) {
-            Ok(terminal) => Ok(Session { terminal }),
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
                 restore_terminal();
                 Err(e).context("cannot set up the terminal")
@@ -102,7 +102,7 @@ impl Session {
     }
 }
 
-impl Drop for Session {
+impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore_terminal();
     }
@@ -150,23 +150,23 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<UiEvent>();
     let reply = tx.clone();
     let stopped = tx.clone();
-    let worker = Worker::spawn(
+    let worker = Worker::spawn_tagged(
         store,
-        move |r| reply.send(UiEvent::Store(Box::new(r))).is_ok(),
+        move |id, r| reply.send(UiEvent::Store(id, Box::new(r))).is_ok(),
         move |msg| {
             let _ = stopped.send(UiEvent::WorkerStopped(msg));
         },
     )
     .context("cannot start the store thread")?;
 
-    let mut session = match Session::start() {
+    let mut guard = match TerminalGuard::start() {
         Ok(s) => s,
         Err(e) => {
             worker.finish();
             return Err(e);
         }
     };
-    if let Ok(size) = session.terminal.size() {
+    if let Ok(size) = guard.terminal.size() {
         app.resize(size.width, size.height);
     }
     let input_tx = tx;
@@ -187,26 +187,26 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
         })
         .context("cannot start the input thread")?;
 
-    let result = event_loop(&mut session, &mut app, &rx, &worker);
-    drop(session);
+    let result = event_loop(&mut guard, &mut app, &rx, &worker);
+    drop(guard);
     // Waits for an in-flight save to reach the disk before returning.
     worker.finish();
     result
 }
 
 fn event_loop(
-    session: &mut Session,
+    guard: &mut TerminalGuard,
     app: &mut App,
     rx: &mpsc::Receiver<UiEvent>,
     worker: &Worker,
 ) -> anyhow::Result<()> {
     loop {
-        for request in app.take_requests() {
-            if !worker.send(request) {
+        for (id, request) in app.take_tagged() {
+            if !worker.send_tagged(Some(id), request) {
                 bail!("the store thread has stopped; see the log for details");
             }
         }
-        session
+        guard
             .terminal
             .draw(|frame| view::render(app, frame))
             .context("cannot draw on the terminal")?;
@@ -234,7 +234,7 @@ fn event_loop(
         while let Some(ev) = next {
             match ev {
                 UiEvent::Input(e) => app.handle_event_at(e, Instant::now()),
-                UiEvent::Store(r) => app.on_response(*r),
+                UiEvent::Store(id, r) => app.on_reply(id, *r),
                 UiEvent::InputFailed(e) => return Err(anyhow!("reading the keyboard failed: {e}")),
                 UiEvent::WorkerStopped(e) => return Err(anyhow!("{e}; see the log for details")),
             }

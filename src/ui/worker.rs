@@ -10,6 +10,7 @@
 //! its own forwards notices through the same reply function.
 
 mod access;
+mod failure;
 
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -29,6 +30,7 @@ pub use access::{
     WorkerState, AUDIT_LIMIT,
 };
 
+pub use failure::Failure;
 pub mod groups;
 pub mod plan;
 
@@ -181,7 +183,7 @@ pub enum Response {
     /// Answer to [`Request::Goals`].
     Goals(PeerId, Result<Vec<Record<Goal>>, String>),
     /// Answer to [`Request::SaveCheckIn`]: Ok only once it is on disk.
-    Saved(Result<Record<CheckIn>, String>),
+    Saved(Result<Record<CheckIn>, Failure>),
     /// Answer to [`Request::Plan`].
     Plan(Box<PlanResponse>),
     /// Answer to [`Request::Groups`].
@@ -256,7 +258,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
                 Ok(r) => tracing::info!("saved check-in {} for {peer}", r.id),
                 Err(e) => tracing::warn!("saving a check-in for {peer} failed: {e}"),
             }
-            Response::Saved(result.map_err(|e| e.to_string()))
+            Response::Saved(result.map_err(Failure::from))
         }
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
@@ -313,6 +315,14 @@ pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetai
 /// Drops loads that a later load of the same thing in `batch` repeats,
 /// keeping order otherwise. Saves and start-up are never dropped.
 pub fn coalesce(batch: Vec<Request>) -> Vec<Request> {
+    coalesce_indexed(batch)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// [`coalesce`], keeping each request's place in `batch`.
+fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
     #[derive(PartialEq)]
     enum Kind {
         Today,
@@ -346,14 +356,24 @@ pub fn coalesce(batch: Vec<Request>) -> Vec<Request> {
             None => true,
             Some(k) => !kinds[i + 1..].iter().any(|later| later.as_ref() == Some(k)),
         })
-        .map(|(_, r)| r)
         .collect()
+}
+
+/// Which request an answer is for: the user session that asked (the app
+/// drops answers for a session another user has since replaced) and a
+/// number counting up within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestId {
+    /// The asking session's serial.
+    pub session: u64,
+    /// Counts the app's requests.
+    pub seq: u64,
 }
 
 /// The running worker: send requests, then drop it (or call `finish`) to
 /// stop after the work already queued, including an in-flight save.
 pub struct Worker {
-    requests: Option<mpsc::Sender<Request>>,
+    requests: Option<mpsc::Sender<(Option<RequestId>, Request)>>,
     thread: Option<thread::JoinHandle<()>>,
 }
 
@@ -366,8 +386,20 @@ impl Worker {
         reply: impl Fn(Response) -> bool + Send + Sync + 'static,
         stopped: impl FnOnce(String) + Send + 'static,
     ) -> std::io::Result<Worker> {
-        let (tx, rx) = mpsc::channel::<Request>();
-        let reply: access::Reply = Arc::new(reply);
+        Worker::spawn_tagged(store, move |_, r| reply(r), stopped)
+    }
+
+    /// As [`Worker::spawn`], with each answer's request id (None for
+    /// notices and for requests sent without one).
+    pub fn spawn_tagged(
+        store: Arc<dyn Store>,
+        reply: impl Fn(Option<RequestId>, Response) -> bool + Send + Sync + 'static,
+        stopped: impl FnOnce(String) + Send + 'static,
+    ) -> std::io::Result<Worker> {
+        let (tx, rx) = mpsc::channel::<(Option<RequestId>, Request)>();
+        let tagged = Arc::new(reply);
+        let notices = Arc::clone(&tagged);
+        let reply: access::Reply = Arc::new(move |r| notices(None, r));
         let thread = thread::Builder::new()
             .name("caseload-store".into())
             .spawn(move || {
@@ -379,12 +411,13 @@ impl Worker {
                     // later identical reload makes stale (saves always run).
                     let mut batch = vec![first];
                     batch.extend(rx.try_iter());
-                    for req in coalesce(batch) {
+                    let (ids, requests): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+                    for (i, req) in coalesce_indexed(requests) {
                         let answer = match req {
                             Request::Subscribe => access::subscribe(store.as_ref(), &reply),
                             other => handle_in(&state, store.as_ref(), other),
                         };
-                        if !reply(answer) {
+                        if !tagged(ids[i], answer) {
                             break 'work;
                         }
                     }
@@ -401,9 +434,15 @@ impl Worker {
 
     /// Queues a request; false if the thread is gone.
     pub fn send(&self, request: Request) -> bool {
+        self.send_tagged(None, request)
+    }
+
+    /// Queues a request whose answer comes back with `id`; false if the
+    /// thread is gone.
+    pub fn send_tagged(&self, id: Option<RequestId>, request: Request) -> bool {
         self.requests
             .as_ref()
-            .is_some_and(|tx| tx.send(request).is_ok())
+            .is_some_and(|tx| tx.send((id, request)).is_ok())
     }
 
     /// Stops taking requests and waits for queued work (an in-flight save

@@ -275,3 +275,18 @@ pub fn demo_store_of(
     .expect("demo data");
     (dir, store)
 }
+
+/// What the worker answers when the domain refused some fields: each
+/// (field, problem) pair kept as the domain's `FieldError`.
+pub fn field_failure(pairs: &[(&str, &str)]) -> caseload::ui::worker::Failure {
+    caseload::model::ValidationError {
+        problems: pairs
+            .iter()
+            .map(|(field, problem)| caseload::model::validate::FieldError {
+                field: field.to_string(),
+                problem: problem.to_string(),
+            })
+            .collect(),
+    }
+    .into()
+}

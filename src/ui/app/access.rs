@@ -19,11 +19,12 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::lock::{describe, DEFAULT_LOCK_AFTER};
 use crate::ui::screens::audit::{self, AuditOutcome, AuditState};
-use crate::ui::screens::signin::{self, GateView, Purpose, SignInOutcome, SignInState};
+use crate::ui::screens::signin::{self, Admission, GateView, SignInOutcome, SignInState};
 use crate::ui::view;
 use crate::ui::worker::{not_allowed, AccessInfo, Request, Response, SignInCandidate};
 
-use super::{App, Pane};
+use super::{App, Pane, UserSession};
+use crate::ui::widgets::status_line::StatusState;
 
 /// What stands between the terminal and the caseload.
 #[derive(Debug)]
@@ -48,8 +49,6 @@ pub struct AccessState {
     pub gate: Gate,
     /// Who may sign in, once known.
     pub info: Option<AccessInfo>,
-    /// Who is working in this session (None when no staff exist yet).
-    pub session: Option<SignInCandidate>,
     /// Peers shown by initials.
     pub privacy: bool,
     /// Lock after this long without input; None never locks.
@@ -59,8 +58,6 @@ pub struct AccessState {
     instant: Instant,
     last_input: Instant,
     subscribed: bool,
-    discard_saves: usize,
-    audit_back: Pane,
 }
 
 impl AccessState {
@@ -69,15 +66,12 @@ impl AccessState {
         AccessState {
             gate: Gate::Starting { error: None },
             info: None,
-            session: None,
             privacy: false,
             lock_after: Some(DEFAULT_LOCK_AFTER),
             stale: false,
             instant: now,
             last_input: now,
             subscribed: false,
-            discard_saves: 0,
-            audit_back: Pane::Today,
         }
     }
 }
@@ -93,9 +87,14 @@ impl App {
         matches!(self.access.gate, Gate::Open)
     }
 
-    /// Who is working in this session.
-    pub fn session(&self) -> Option<&SignInCandidate> {
-        self.access.session.as_ref()
+    /// Who signed in (or was chosen) at this terminal.
+    pub fn signed_in(&self) -> Option<&SignInCandidate> {
+        self.user.who.as_ref()
+    }
+
+    /// Changes arrived while locked: what is shown reloads on resume.
+    pub fn stale(&self) -> bool {
+        self.access.stale
     }
 
     /// Privacy mode is on.
@@ -175,8 +174,8 @@ impl App {
     /// The actor for records made by this session.
     pub(super) fn actor(&self) -> Actor {
         let staff = self
-            .access
-            .session
+            .user
+            .who
             .as_ref()
             .map(|c| c.staff.id)
             .or_else(|| self.staff().map(|s| s.id));
@@ -237,10 +236,10 @@ impl App {
     fn quit_from_gate(&mut self) {
         // Nothing of a locked session is asked about or shown; a save on
         // its way still finishes first.
-        if self.form.as_ref().is_some_and(|f| f.saving) {
+        if self.form().is_some_and(|f| f.saving) {
             self.quit_when_saved = true;
             if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
-                s.message = Some(("Finishing a save, then quitting…".into(), false));
+                s.say("Finishing a save, then quitting…", false);
             }
         } else {
             self.quit = true;
@@ -260,26 +259,26 @@ impl App {
     fn admit(&mut self, who: Option<SignInCandidate>) {
         let previous = match &self.access.gate {
             Gate::Locked(s) => match &s.purpose {
-                Purpose::Unlock { previous, .. } => Some(previous.clone()),
-                Purpose::Start => None,
+                Admission::Unlock { previous, .. } => Some(previous.clone()),
+                Admission::Start => None,
             },
             _ => None,
         };
         match previous {
-            None => self.open_session(who),
+            None => self.open_user_session(who),
             Some(prev) if prev.as_ref().map(|c| c.staff.id) == who.as_ref().map(|c| c.staff.id) => {
                 self.resume()
             }
-            Some(_) => self.fresh_session(who),
+            Some(_) => self.switch_user(who),
         }
     }
 
-    fn open_session(&mut self, who: Option<SignInCandidate>) {
+    fn open_user_session(&mut self, who: Option<SignInCandidate>) {
         let named = who
             .as_ref()
             .map(|c| c.staff.id.to_string())
             .or_else(|| self.options.staff.clone());
-        self.access.session = who;
+        self.user.who = who;
         self.access.gate = Gate::Open;
         self.access.last_input = self.access.instant;
         self.requests.push(Request::Init { staff: named });
@@ -308,26 +307,24 @@ impl App {
     /// Someone else signed in at the lock screen: a session of their own.
     /// The locked session's state (unsaved text included) is dropped
     /// without a question — it is not theirs to see or to keep.
-    fn fresh_session(&mut self, who: Option<SignInCandidate>) {
-        let saving = usize::from(self.form.as_ref().is_some_and(|f| f.saving));
-        let keymap = std::mem::take(&mut self.keymap);
-        let mut fresh = App::new(keymap, self.options.clone());
-        // Work already queued (the lock's audit entry) still goes out;
-        // App::new's own first request is not needed again.
-        fresh.requests = std::mem::take(&mut self.requests);
-        fresh.size = self.size;
-        fresh.organization = std::mem::take(&mut self.organization);
-        fresh.status.location = std::mem::take(&mut self.status.location);
-        fresh.access.info = self.access.info.take();
-        fresh.access.privacy = self.access.privacy;
-        fresh.access.lock_after = self.access.lock_after;
-        fresh.access.instant = self.access.instant;
-        fresh.access.subscribed = self.access.subscribed;
-        // A save of the old session may still be answered: not for the new
-        // one to see.
-        fresh.access.discard_saves = self.access.discard_saves + saving;
-        *self = fresh;
-        self.open_session(who);
+    fn switch_user(&mut self, who: Option<SignInCandidate>) {
+        let serial = self.user.serial + 1;
+        // The one assignment that switches user: every screen's state goes.
+        self.user = UserSession::new(serial, None, &self.theme);
+        // What the shell showed of the old session goes too: its forms and
+        // questions, its messages, a quit waiting for its save. Answers to
+        // its requests carry its serial and are dropped (`on_reply`); work
+        // already queued (the lock's audit entry) still goes out.
+        self.layers.clear();
+        self.requests.session = serial;
+        self.status = StatusState {
+            location: std::mem::take(&mut self.status.location),
+            ..StatusState::default()
+        };
+        self.pending.clear();
+        self.quit_when_saved = false;
+        self.access.stale = false;
+        self.open_user_session(who);
     }
 
     /// Locks the screen now (`idle`: because nobody typed for a while).
@@ -346,8 +343,8 @@ impl App {
             _ => String::new(),
         };
         let state = SignInState::new(
-            Purpose::Unlock {
-                previous: self.access.session.clone(),
+            Admission::Unlock {
+                previous: self.user.who.clone(),
                 reason,
             },
             required,
@@ -386,19 +383,25 @@ impl App {
                 self.toggle_privacy();
                 true
             }
-            Action::Audit if self.overlay.is_none() => {
+            _ => false,
+        }
+    }
+
+    /// The audit browser's own actions, before the pane's: open it, edit
+    /// its filters, reload it. True when the action was taken care of here.
+    pub(super) fn audit_pane_action(&mut self, action: Action) -> bool {
+        match action {
+            Action::Audit => {
                 self.open_audit();
                 true
             }
-            Action::Search
-                if self.pane == Pane::Audit && self.overlay.is_none() && self.form.is_none() =>
-            {
-                if let Some(a) = &mut self.audit {
+            Action::Search if self.user.pane == Pane::Audit => {
+                if let Some(a) = &mut self.user.audit {
                     a.edit(&self.theme);
                 }
                 true
             }
-            Action::Refresh if self.pane == Pane::Audit => {
+            Action::Refresh if self.user.pane == Pane::Audit => {
                 self.request_audit();
                 false
             }
@@ -407,34 +410,34 @@ impl App {
     }
 
     fn open_audit(&mut self) {
-        if self.form.is_some() {
+        if self.form().is_some() {
             return self.status.info("finish or cancel the check-in first");
         }
-        if self.popup.is_some() || self.in_session() {
+        if self.popup().is_some() || self.in_session() {
             return self.status.info("finish or cancel the open form first");
         }
         let allowed = self
-            .access
-            .session
+            .user
+            .who
             .as_ref()
             .is_some_and(|c| Permission::ReadAudit.allows(c.role));
         if !allowed {
             return self.status.error(not_allowed());
         }
-        if self.pane != Pane::Audit {
-            self.access.audit_back = self.pane;
+        if self.user.pane != Pane::Audit {
+            self.user.audit_back = self.user.pane;
         }
-        if self.audit.is_none() {
-            self.audit = Some(AuditState::default());
+        if self.user.audit.is_none() {
+            self.user.audit = Some(AuditState::default());
         }
-        self.pane = Pane::Audit;
+        self.user.pane = Pane::Audit;
         self.request_audit();
     }
 
     fn request_audit(&mut self) {
-        let viewer = self.access.session.as_ref().map(|c| c.staff.id);
+        let viewer = self.user.who.as_ref().map(|c| c.staff.id);
         let now = self.now;
-        if let Some(a) = &mut self.audit {
+        if let Some(a) = &mut self.user.audit {
             a.loading = true;
             let query = a.query();
             self.requests
@@ -446,7 +449,7 @@ impl App {
     /// An action on the audit pane.
     pub(super) fn audit_action(&mut self, action: Action) {
         let height = audit::list_height(view::areas(self.size).main);
-        let outcome = match &mut self.audit {
+        let outcome = match &mut self.user.audit {
             Some(a) => a.handle(action, height, &self.theme),
             None => AuditOutcome::Close,
         };
@@ -455,7 +458,7 @@ impl App {
 
     /// A key typed into the audit filters.
     pub(super) fn audit_type(&mut self, ev: KeyEvent) {
-        let outcome = match &mut self.audit {
+        let outcome = match &mut self.user.audit {
             Some(a) => a.text_key(ev, &self.theme),
             None => AuditOutcome::None,
         };
@@ -464,7 +467,7 @@ impl App {
 
     /// A paste into the audit filters.
     pub(super) fn audit_paste(&mut self, text: &str) {
-        if let Some(a) = &mut self.audit {
+        if let Some(a) = &mut self.user.audit {
             a.paste(text);
         }
     }
@@ -474,8 +477,8 @@ impl App {
             AuditOutcome::None => {}
             AuditOutcome::Reload => self.request_audit(),
             AuditOutcome::Close => {
-                self.pane = match self.access.audit_back {
-                    Pane::Peer if self.peer.is_none() => Pane::Today,
+                self.user.pane = match self.user.audit_back {
+                    Pane::Peer if self.user.peer.is_none() => Pane::Today,
                     Pane::Audit => Pane::Today,
                     p => p,
                 };
@@ -485,20 +488,24 @@ impl App {
 
     /// The audit browser's key contexts, when it has the focus.
     pub(super) fn audit_focus(&self) -> (&'static [Context], bool) {
-        match &self.audit {
+        match &self.user.audit {
             Some(a) => a.context(),
             None => (audit::CHAIN_LIST, false),
         }
     }
 
-    /// Drops what the app must not act on: the answer to a save made by a
-    /// session that another staff member has since replaced.
-    pub(super) fn screen_response(&mut self, response: Response) -> Option<Response> {
-        if matches!(response, Response::Saved(_)) && self.access.discard_saves > 0 {
-            self.access.discard_saves -= 1;
-            return None;
-        }
-        Some(response)
+    /// True for answers that belong to the shell (who may sign in, audit
+    /// entries, live notices) rather than to the session that asked.
+    pub(super) fn for_the_shell(response: &Response) -> bool {
+        matches!(
+            response,
+            Response::Access(_)
+                | Response::SignedIn { .. }
+                | Response::Recorded(_)
+                | Response::Subscribed(_)
+                | Response::Change(_)
+                | Response::NoticesStopped
+        )
     }
 
     /// Answers to the access requests.
@@ -540,7 +547,7 @@ impl App {
             Response::Recorded(Ok(())) => {}
             Response::Audit(result) => {
                 let height = audit::list_height(view::areas(self.size).main);
-                if let Some(a) = &mut self.audit {
+                if let Some(a) = &mut self.user.audit {
                     match result {
                         Ok(page) => a.set_page(page, height),
                         Err(e) => a.set_error(e),
@@ -573,17 +580,17 @@ impl App {
                 if !info.required && (pre.is_some() || info.staff.is_empty()) {
                     // Who is working is clear and no PIN is asked: straight in.
                     self.access.info = Some(info);
-                    return self.open_session(pre);
+                    return self.open_user_session(pre);
                 }
                 let mut s = SignInState::new(
-                    Purpose::Start,
+                    Admission::Start,
                     info.required,
                     info.staff.clone(),
                     info.preselect,
                     &self.theme,
                 );
                 if let Some(p) = problem {
-                    s.message = Some((p, true));
+                    s.say(p, true);
                 }
                 self.access.gate = Gate::SignIn(Box::new(s));
             }
@@ -611,8 +618,8 @@ impl App {
             }
             if self.gate_open() {
                 let named = self
-                    .access
-                    .session
+                    .user
+                    .who
                     .as_ref()
                     .map(|c| c.staff.id.to_string())
                     .or_else(|| self.options.staff.clone());
@@ -641,7 +648,7 @@ impl App {
         if !self.requests.iter().any(|r| matches!(r, Request::Roster)) {
             self.requests.push(Request::Roster);
         }
-        if let Some(id) = self.peer.as_ref().map(|p| p.id) {
+        if let Some(id) = self.user.peer.as_ref().map(|p| p.id) {
             if !self
                 .requests
                 .iter()
@@ -650,7 +657,7 @@ impl App {
                 self.requests.push(Request::Peer(id));
             }
         }
-        if self.audit.is_some() {
+        if self.user.audit.is_some() {
             self.request_audit();
         }
         // The plan tabs' timeline, the group list and an open session.

@@ -15,12 +15,12 @@ use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::worker::groups::{GroupsRequest, GroupsResponse};
 use crate::ui::worker::Request;
 
-use super::{App, Overlay, Pane};
+use super::{App, Pane};
 
 impl App {
     /// Asks for the group list.
     pub(super) fn request_groups(&mut self) {
-        self.groups.loading = true;
+        self.user.groups.loading = true;
         self.requests
             .push(Request::Groups(GroupsRequest::List { today: self.date }));
     }
@@ -28,14 +28,14 @@ impl App {
     /// True while a session's attendance is in front: it takes every key
     /// (save included) until it is left.
     pub(super) fn in_session(&self) -> bool {
-        self.pane == Pane::Groups
-            && self.groups.mode == GroupsMode::Session
-            && self.groups.session.is_some()
+        self.user.pane == Pane::Groups
+            && self.user.groups.mode == GroupsMode::Session
+            && self.user.groups.session.is_some()
     }
 
     /// Reloads the group list and the open session, if any (not twice).
     pub(super) fn reload_groups(&mut self) {
-        if !self.groups.opened {
+        if !self.user.groups.opened {
             return;
         }
         let queued = |r: &Request, list: bool| match r {
@@ -47,6 +47,7 @@ impl App {
             self.request_groups();
         }
         let open = self
+            .user
             .groups
             .session
             .as_ref()
@@ -64,45 +65,46 @@ impl App {
     /// Goes to the Groups screen; from a Today group row, with that group
     /// selected.
     pub(super) fn open_groups(&mut self) {
-        if self.pane == Pane::Today {
-            if let Some(g) = self.today.selected_row().and_then(|r| r.group) {
-                self.groups.want = Some(g);
-                if self.groups.mode != GroupsMode::Session {
-                    self.groups.mode = GroupsMode::List;
+        if self.user.pane == Pane::Today {
+            if let Some(g) = self.user.today.selected_row().and_then(|r| r.group) {
+                self.user.groups.want = Some(g);
+                if self.user.groups.mode != GroupsMode::Session {
+                    self.user.groups.mode = GroupsMode::List;
                 }
             }
         }
-        self.groups.opened = true;
-        self.pane = Pane::Groups;
+        self.user.groups.opened = true;
+        self.user.pane = Pane::Groups;
         self.request_groups();
     }
 
     /// Handles an action on the Groups screen.
     pub(super) fn groups_action(&mut self, action: Action, main: Rect) {
-        if self.groups.mode == GroupsMode::Session {
-            let outcome = match &mut self.groups.session {
+        if self.user.groups.mode == GroupsMode::Session {
+            let outcome = match &mut self.user.groups.session {
                 Some(s) => s.handle(action, session::list_height(main)),
                 None => SessionOutcome::Leave,
             };
             return self.session_outcome(outcome);
         }
-        if action == Action::Back && self.groups.mode == GroupsMode::List {
-            self.pane = Pane::Today;
+        if action == Action::Back && self.user.groups.mode == GroupsMode::List {
+            self.user.pane = Pane::Today;
             return;
         }
         let effect = self
+            .user
             .groups
             .handle(action, self.date, groups::list_height(main));
         match effect {
             GroupsEffect::None => {}
             GroupsEffect::Info(s) => self.status.info(s),
-            GroupsEffect::AddGroup => self.popup = Some(Popup::add_group(self.theme)),
+            GroupsEffect::AddGroup => self.push_layer(Popup::add_group(self.theme)),
             GroupsEffect::History(g) => self
                 .requests
                 .push(Request::Groups(GroupsRequest::History(g))),
             GroupsEffect::Open(group, date) => {
                 let Some(actor) = self.acting() else { return };
-                self.groups.opening = true;
+                self.user.groups.opening = true;
                 self.requests
                     .push(Request::Groups(GroupsRequest::Open { group, date, actor }));
             }
@@ -122,14 +124,20 @@ impl App {
                     "taken off the list"
                 }
             )),
-            SessionOutcome::WalkIn(name) => self.popup = Some(Popup::walk_in(&name, self.theme)),
+            SessionOutcome::WalkIn(name) => self.push_layer(Popup::walk_in(&name, self.theme)),
             SessionOutcome::Leave => {
-                if self.groups.session.as_ref().is_some_and(|s| s.is_dirty()) {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
+                if self
+                    .user
+                    .groups
+                    .session
+                    .as_ref()
+                    .is_some_and(|s| s.is_dirty())
+                {
+                    self.push_layer(Confirm {
                         question: "Leave this session? Attendance that is not saved will be lost."
                             .into(),
                         on_yes: OnYes::DiscardSession,
-                    }));
+                    });
                 } else {
                     self.close_session();
                 }
@@ -140,17 +148,17 @@ impl App {
 
     /// Closes the session screen (its changes, if any, are dropped).
     pub(super) fn close_session(&mut self) {
-        self.groups.session = None;
-        self.groups.mode = GroupsMode::List;
+        self.user.groups.session = None;
+        self.user.groups.mode = GroupsMode::List;
         self.request_groups();
     }
 
     fn save_session(&mut self) {
-        if self.groups.session.as_ref().is_none_or(|s| s.saving) {
+        if self.user.groups.session.as_ref().is_none_or(|s| s.saving) {
             return;
         }
         let Some(actor) = self.acting() else { return };
-        let Some(s) = &mut self.groups.session else {
+        let Some(s) = &mut self.user.groups.session else {
             return;
         };
         s.saving = true;
@@ -170,10 +178,10 @@ impl App {
 
     /// A key typed on the Groups screen (the session's fields).
     pub(super) fn groups_text_key(&mut self, ev: KeyEvent, main: Rect) {
-        if self.groups.mode != GroupsMode::Session {
+        if self.user.groups.mode != GroupsMode::Session {
             return;
         }
-        let outcome = match &mut self.groups.session {
+        let outcome = match &mut self.user.groups.session {
             Some(s) => s.text_key(ev, session::list_height(main)),
             None => SessionOutcome::None,
         };
@@ -182,8 +190,8 @@ impl App {
 
     /// A paste on the Groups screen.
     pub(super) fn groups_paste(&mut self, text: &str, main: Rect) {
-        if self.groups.mode == GroupsMode::Session {
-            if let Some(s) = &mut self.groups.session {
+        if self.user.groups.mode == GroupsMode::Session {
+            if let Some(s) = &mut self.user.groups.session {
                 s.paste(text, session::list_height(main));
             }
         }
@@ -191,43 +199,45 @@ impl App {
 
     /// The roster was reloaded: the session's list follows.
     pub(super) fn groups_after_roster(&mut self, main: Rect) {
-        if let Some(s) = &mut self.groups.session {
-            s.set_roster(&self.peers.roster, session::list_height(main));
+        if let Some(s) = &mut self.user.groups.session {
+            s.set_roster(&self.user.peers.roster, session::list_height(main));
         }
     }
 
     /// Takes an answer of the store worker for the Groups screen.
     pub(super) fn on_groups_response(&mut self, response: GroupsResponse, main: Rect) {
-        let from_popup = self.popup.as_ref().is_some_and(|p| p.form.saving);
+        let from_popup = self.popup().is_some_and(|p| p.form.saving);
         match response {
             GroupsResponse::List(Ok(rows)) => {
-                self.groups.initials = self
+                self.user.groups.initials = self
+                    .user
                     .peers
                     .staff
                     .iter()
                     .map(|s| (s.id, s.initials.clone()))
                     .collect();
-                self.groups.set_rows(rows, groups::list_height(main));
+                self.user.groups.set_rows(rows, groups::list_height(main));
             }
             GroupsResponse::List(Err(e)) => {
-                self.groups.loading = false;
+                self.user.groups.loading = false;
                 self.status.error(format!("Groups: {e}"));
-                self.groups.error = Some(e);
+                self.user.groups.error = Some(e.to_string());
             }
             GroupsResponse::History(g, result) => {
-                if self.groups.mode == GroupsMode::History(g) {
-                    self.groups.history = Some(result);
+                if self.user.groups.mode == GroupsMode::History(g) {
+                    self.user.groups.history = Some(result.map_err(|e| e.to_string()));
                 }
             }
             GroupsResponse::Opened(Ok((group, session)))
                 if self
+                    .user
                     .groups
                     .session
                     .as_ref()
                     .is_some_and(|s| s.session.id == session.id) =>
             {
                 // A reload of the open session: keep this screen's changes.
-                if let Some(s) = &mut self.groups.session {
+                if let Some(s) = &mut self.user.groups.session {
                     if !s.saving {
                         s.group = group;
                         s.rebase(session);
@@ -235,28 +245,28 @@ impl App {
                 }
             }
             GroupsResponse::Opened(Ok((group, session))) => {
-                self.groups.opening = false;
+                self.user.groups.opening = false;
                 let h = session::list_height(main);
-                self.groups.session = Some(SessionState::new(
+                self.user.groups.session = Some(SessionState::new(
                     group,
                     session,
-                    &self.peers.roster,
+                    &self.user.peers.roster,
                     self.theme,
                     h,
                 ));
-                self.groups.mode = GroupsMode::Session;
-                self.groups.opened = true;
-                self.pane = Pane::Groups;
+                self.user.groups.mode = GroupsMode::Session;
+                self.user.groups.opened = true;
+                self.user.pane = Pane::Groups;
                 self.request_groups();
                 self.request_today();
             }
             GroupsResponse::Opened(Err(e)) => {
-                self.groups.opening = false;
+                self.user.groups.opening = false;
                 self.status
                     .error(format!("Could not open the session: {e}"));
             }
             GroupsResponse::Saved(Ok(saved)) => {
-                let Some(s) = &mut self.groups.session else {
+                let Some(s) = &mut self.user.groups.session else {
                     return;
                 };
                 if s.session.id != saved.id {
@@ -272,7 +282,7 @@ impl App {
                 self.request_groups();
                 self.request_today();
                 // The peer page's attendance summary.
-                if let Some(p) = self.peer.as_ref().map(|p| p.id) {
+                if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
                     self.requests.push(Request::Peer(p));
                 }
                 if self.quit_when_saved {
@@ -281,7 +291,7 @@ impl App {
             }
             GroupsResponse::Saved(Err(e)) => {
                 self.quit_when_saved = false;
-                let Some(s) = &mut self.groups.session else {
+                let Some(s) = &mut self.user.groups.session else {
                     // Not this session's (see `App::saved` in app/plan.rs).
                     return tracing::warn!("attendance was not saved: {e}");
                 };
@@ -293,9 +303,9 @@ impl App {
                 self.requests.push(Request::Roster);
             }
             GroupsResponse::WalkIn(Ok(peer)) => {
-                self.popup = None;
+                self.close_layer::<Popup>();
                 let h = session::list_height(main);
-                if let Some(s) = &mut self.groups.session {
+                if let Some(s) = &mut self.user.groups.session {
                     s.add_walk_in(peer.id, &peer.display_name, h);
                 }
                 self.status.info(format!(
@@ -306,8 +316,8 @@ impl App {
                 self.requests.push(Request::Roster);
             }
             GroupsResponse::GroupAdded(Ok(group)) => {
-                self.popup = None;
-                self.groups.want = Some(group.id);
+                self.close_layer::<Popup>();
+                self.user.groups.want = Some(group.id);
                 self.status.info(format!(
                     "Added group {} ({})",
                     crate::text::escape_line(&group.name),
@@ -317,7 +327,7 @@ impl App {
                 self.request_today();
             }
             GroupsResponse::WalkIn(Err(e)) | GroupsResponse::GroupAdded(Err(e)) => {
-                match &mut self.popup {
+                match self.layer_mut::<Popup>() {
                     Some(p) if from_popup => {
                         p.form.save_failed(&e);
                         self.status.error(format!("Not saved: {e}"));

@@ -3,7 +3,6 @@
 //! from Today, and the answers of the store worker for them. Kept apart
 //! from `app.rs` so that file only routes: it calls in here.
 
-use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::model::{Actor, Goal, GoalId, GoalStatus, PeerId, Record};
@@ -11,6 +10,7 @@ use crate::ops::os_login;
 use crate::ops::plan::StepChange;
 use crate::ops::wellness::EntryChange;
 use crate::ui::action::Action;
+use crate::ui::layer::Reply;
 use crate::ui::screens::peer_tabs::{self, PeerTab, PeerView, PendingDelete};
 use crate::ui::screens::plan::{PlanEffect, PlanRow};
 use crate::ui::screens::popup::{Popup, Purpose};
@@ -19,9 +19,9 @@ use crate::ui::screens::wellness::WellnessEffect;
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::form::FormOutcome;
 use crate::ui::worker::plan::{PlanRequest, PlanResponse};
-use crate::ui::worker::Request;
+use crate::ui::worker::{Failure, Request};
 
-use super::{App, Overlay};
+use super::App;
 
 impl App {
     /// Who saves: the acting staff member, or a status-line error saying
@@ -43,7 +43,8 @@ impl App {
     }
 
     fn goals(&self) -> Vec<Record<Goal>> {
-        self.peer
+        self.user
+            .peer
             .as_ref()
             .and_then(|p| p.detail.as_ref())
             .map(|d| d.overview.goals.clone())
@@ -51,7 +52,8 @@ impl App {
     }
 
     fn goal(&self, id: GoalId) -> Option<Record<Goal>> {
-        self.peer
+        self.user
+            .peer
             .as_ref()
             .and_then(|p| p.detail.as_ref())
             .and_then(|d| d.overview.goals.iter().find(|g| g.id == id).cloned())
@@ -59,8 +61,8 @@ impl App {
 
     /// Gives the peer page fresh tabs when another peer is opened.
     pub(super) fn reset_peer_view(&mut self, id: PeerId) {
-        if self.peer_view.peer != Some(id) {
-            self.peer_view = PeerView {
+        if self.user.peer_view.peer != Some(id) {
+            self.user.peer_view = PeerView {
                 peer: Some(id),
                 ..PeerView::default()
             };
@@ -69,15 +71,15 @@ impl App {
 
     /// Shows the peer page's plan tab with `goal` selected once loaded.
     pub(super) fn show_goal(&mut self, goal: GoalId) {
-        self.peer_view.tab = PeerTab::Plan;
-        self.peer_view.plan.want_goal = Some(goal);
+        self.user.peer_view.tab = PeerTab::Plan;
+        self.user.peer_view.plan.want_goal = Some(goal);
     }
 
     fn request_timeline(&mut self) {
-        let Some(peer) = self.peer.as_ref().map(|p| p.id) else {
+        let Some(peer) = self.user.peer.as_ref().map(|p| p.id) else {
             return;
         };
-        let tl = &mut self.peer_view.timeline;
+        let tl = &mut self.user.peer_view.timeline;
         if tl.peer != Some(peer) {
             tl.data = None;
             tl.selected = 0;
@@ -94,10 +96,10 @@ impl App {
     /// Reloads what the peer page and Today show after a plan change.
     fn reload_after_plan_change(&mut self, peer: Option<PeerId>) {
         self.request_today();
-        if let Some(p) = self.peer.as_ref().map(|p| p.id) {
+        if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
             if peer.is_none_or(|x| x == p) {
                 self.requests.push(Request::Peer(p));
-                if self.peer_view.timeline.peer == Some(p) {
+                if self.user.peer_view.timeline.peer == Some(p) {
                     self.request_timeline();
                 }
             }
@@ -107,7 +109,9 @@ impl App {
     /// A check-in for `peer` was saved: its goal marks and wellbeing may
     /// have changed on the timeline.
     pub(super) fn plan_after_checkin(&mut self, peer: PeerId) {
-        if self.peer_view.timeline.peer == Some(peer) && self.peer_view.timeline.data.is_some() {
+        if self.user.peer_view.timeline.peer == Some(peer)
+            && self.user.peer_view.timeline.data.is_some()
+        {
             self.request_timeline();
         }
     }
@@ -118,12 +122,13 @@ impl App {
     /// are kept on top, see `SessionState::rebase`). Loads already queued
     /// are not asked for twice.
     pub(super) fn refresh_tabs(&mut self) {
-        let open_peer = self.peer.as_ref().map(|p| p.id);
+        let open_peer = self.user.peer.as_ref().map(|p| p.id);
         let timeline_queued = self
             .requests
             .iter()
             .any(|r| matches!(r, Request::Plan(PlanRequest::Timeline { .. })));
-        if open_peer.is_some() && self.peer_view.timeline.peer == open_peer && !timeline_queued {
+        if open_peer.is_some() && self.user.peer_view.timeline.peer == open_peer && !timeline_queued
+        {
             self.request_timeline();
         }
         self.reload_groups();
@@ -132,11 +137,11 @@ impl App {
     /// Handles an action on the peer page's tabs. Returns false when the
     /// action is not theirs (the overview, `back`, global keys).
     pub(super) fn peer_page_action(&mut self, action: Action, main: Rect) -> bool {
-        if let Some(tab) = self.peer_view.tab.after(action) {
-            self.peer_view.tab = tab;
+        if let Some(tab) = self.user.peer_view.tab.after(action) {
+            self.user.peer_view.tab = tab;
             if tab == PeerTab::Timeline
-                && (self.peer_view.timeline.data.is_none()
-                    || self.peer_view.timeline.peer != self.peer.as_ref().map(|p| p.id))
+                && (self.user.peer_view.timeline.data.is_none()
+                    || self.user.peer_view.timeline.peer != self.user.peer.as_ref().map(|p| p.id))
             {
                 self.request_timeline();
             }
@@ -146,17 +151,18 @@ impl App {
             return false;
         }
         let height = peer_tabs::list_height(main);
-        match self.peer_view.tab {
+        match self.user.peer_view.tab {
             PeerTab::Overview => false,
             PeerTab::Plan => {
                 let goals = self.goals();
-                let effect = self.peer_view.plan.handle(action, &goals, height);
+                let effect = self.user.peer_view.plan.handle(action, &goals, height);
                 self.plan_effect(effect);
                 true
             }
             PeerTab::Timeline => {
                 let body = peer_tabs::body_height(main);
                 let goals = self
+                    .user
                     .peer_view
                     .timeline
                     .data
@@ -167,16 +173,17 @@ impl App {
                     main.width
                         .saturating_sub(timeline::label_width(main.width) + 1),
                 );
-                self.peer_view.timeline.handle(action, rows, cols)
+                self.user.peer_view.timeline.handle(action, rows, cols)
             }
             PeerTab::Wellness => {
                 let plan = self
+                    .user
                     .peer
                     .as_ref()
                     .and_then(|p| p.detail.as_ref())
                     .map(|d| d.overview.peer.wellness_plan.clone())
                     .unwrap_or_default();
-                let effect = self.peer_view.wellness.handle(action, &plan, height);
+                let effect = self.user.peer_view.wellness.handle(action, &plan, height);
                 self.wellness_effect(effect);
                 true
             }
@@ -189,26 +196,26 @@ impl App {
             PlanEffect::None => {}
             PlanEffect::Info(s) => self.status.info(s),
             PlanEffect::AddGoal => {
-                let Some(p) = &self.peer else { return };
+                let Some(p) = &self.user.peer else { return };
                 if p.detail.is_none() {
                     return self.status.info("still loading this peer…");
                 }
-                self.popup = Some(Popup::add_goal(p.id, &p.name, theme));
+                self.push_layer(Popup::add_goal(p.id, &p.name, theme));
             }
             PlanEffect::EditGoal(g) => {
                 if let Some(goal) = self.goal(g) {
-                    self.popup = Some(Popup::edit_goal(&goal, theme));
+                    self.push_layer(Popup::edit_goal(&goal, theme));
                 }
             }
             PlanEffect::AddStep(g) => {
                 if let Some(goal) = self.goal(g) {
-                    self.popup = Some(Popup::add_step(&goal, theme));
+                    self.push_layer(Popup::add_step(&goal, theme));
                 }
             }
             PlanEffect::EditStep(g, i, _) => {
                 if let Some(goal) = self.goal(g) {
                     if let Some(step) = goal.steps.get(i).cloned() {
-                        self.popup = Some(Popup::edit_step(&goal, i, &step, theme));
+                        self.push_layer(Popup::edit_step(&goal, i, &step, theme));
                     }
                 }
             }
@@ -224,7 +231,8 @@ impl App {
             }
             PlanEffect::Move(goal, index, expect, up) => {
                 let Some(actor) = self.acting() else { return };
-                self.peer_view
+                self.user
+                    .peer_view
                     .plan
                     .select(PlanRow::Step(goal, if up { index - 1 } else { index + 1 }));
                 self.requests.push(Request::Plan(PlanRequest::Step {
@@ -281,24 +289,24 @@ impl App {
                     ));
                 }
                 let about = format!("\"{}\"", g.title);
-                self.popup = Some(Popup::review(goal, &about, None, self.date, theme));
+                self.push_layer(Popup::review(goal, &about, None, self.date, theme));
             }
         }
     }
 
     fn wellness_effect(&mut self, effect: WellnessEffect) {
         let theme = self.theme;
-        let Some(peer) = self.peer.as_ref().map(|p| p.id) else {
+        let Some(peer) = self.user.peer.as_ref().map(|p| p.id) else {
             return;
         };
         match effect {
             WellnessEffect::None => {}
             WellnessEffect::Info(s) => self.status.info(s),
             WellnessEffect::Add(section) => {
-                self.popup = Some(Popup::add_entry(peer, section, theme));
+                self.push_layer(Popup::add_entry(peer, section, theme));
             }
             WellnessEffect::Edit(section, index, text) => {
-                self.popup = Some(Popup::edit_entry(peer, section, index, &text, theme));
+                self.push_layer(Popup::edit_entry(peer, section, index, &text, theme));
             }
             WellnessEffect::Delete(section, index, expect) => {
                 let Some(actor) = self.acting() else { return };
@@ -319,10 +327,11 @@ impl App {
             }
             WellnessEffect::Move(section, index, expect, up) => {
                 let Some(actor) = self.acting() else { return };
-                self.peer_view.wellness.selected = crate::ui::screens::wellness::WellnessRow::Entry(
-                    section,
-                    if up { index - 1 } else { index + 1 },
-                );
+                self.user.peer_view.wellness.selected =
+                    crate::ui::screens::wellness::WellnessRow::Entry(
+                        section,
+                        if up { index - 1 } else { index + 1 },
+                    );
                 self.requests.push(Request::Plan(PlanRequest::Wellness {
                     peer,
                     section,
@@ -334,21 +343,21 @@ impl App {
     }
 
     fn ask_delete(&mut self, question: String, request: PlanRequest) {
-        self.peer_view.pending_delete = Some(PendingDelete {
+        self.user.peer_view.pending_delete = Some(PendingDelete {
             question: question.clone(),
             request,
         });
-        self.overlay = Some(Overlay::Confirm(Confirm {
+        self.push_layer(Confirm {
             question,
             on_yes: OnYes::Delete,
-        }));
+        });
     }
 
     /// Today: the review key on a "Goal reviews due" row opens the review
     /// form; Enter on it opens the peer's plan at that goal. Returns true
     /// when the action was handled here.
     pub(super) fn today_plan_action(&mut self, action: Action) -> bool {
-        let Some(row) = self.today.selected_row() else {
+        let Some(row) = self.user.today.selected_row() else {
             return false;
         };
         let (Some(goal), Some(peer)) = (row.goal, row.peer) else {
@@ -362,7 +371,7 @@ impl App {
         match action {
             Action::ReviewGoal => {
                 let (why, name) = (row.why.clone(), row.name.clone());
-                self.popup = Some(Popup::review(
+                self.push_layer(Popup::review(
                     goal,
                     &why,
                     Some(&name),
@@ -381,71 +390,44 @@ impl App {
         }
     }
 
-    /// An action while a small form is open.
-    pub(super) fn popup_action(&mut self, action: Action) {
-        match action {
-            Action::CheckIn
-            | Action::GoToday
-            | Action::GoPeers
-            | Action::GoGroups
-            | Action::Search
-            | Action::NextPane
-            | Action::PrevPane => {
-                self.status.info("finish or cancel the open form first");
-            }
-            _ => {
-                let outcome = match &mut self.popup {
-                    Some(p) => p.form.handle(action),
-                    None => FormOutcome::None,
-                };
-                self.popup_outcome(outcome);
-            }
-        }
-    }
-
-    /// A key typed into the open small form.
-    pub(super) fn popup_text_key(&mut self, ev: KeyEvent) {
-        let outcome = match &mut self.popup {
-            Some(p) => p.form.text_key(ev),
-            None => FormOutcome::None,
-        };
-        self.popup_outcome(outcome);
-    }
-
-    fn popup_outcome(&mut self, outcome: FormOutcome) {
+    /// What a small form's outcome means for the app.
+    pub(super) fn popup_outcome(&mut self, popup: &mut Popup, outcome: FormOutcome) -> Reply {
         match outcome {
-            FormOutcome::None => {}
-            FormOutcome::Save => self.save_popup(),
+            FormOutcome::None | FormOutcome::Picked(_) => Reply::Done,
+            FormOutcome::Save => {
+                self.save_popup(popup);
+                Reply::Done
+            }
             FormOutcome::Cancel => {
-                let Some(p) = &self.popup else { return };
-                if p.form.saving {
+                if popup.form.saving {
                     self.status
                         .info("saving… the form closes when the store confirms");
-                } else if p.form.is_dirty() {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
+                    Reply::Done
+                } else if popup.form.is_dirty() {
+                    self.push_layer(Confirm {
                         question: "Close this form? What you typed will be lost.".into(),
                         on_yes: OnYes::DiscardPopup,
-                    }));
+                    });
+                    Reply::Done
                 } else {
-                    self.popup = None;
+                    Reply::Close
                 }
             }
         }
     }
 
-    fn save_popup(&mut self) {
+    fn save_popup(&mut self, popup: &mut Popup) {
         self.tick();
-        if self.popup.as_ref().is_none_or(|p| p.form.saving) {
+        if popup.form.saving {
             return;
         }
         let Some(actor) = self.acting() else {
-            if let (Some(p), Some(m)) = (&mut self.popup, &self.status.message) {
-                p.form.save_failed(&m.text);
+            if let Some(m) = &self.status.message {
+                popup.form.save_failed(&Failure::from(m.text.as_str()));
             }
             return;
         };
         let today = self.date;
-        let Some(popup) = &mut self.popup else { return };
         match popup.build(today, actor) {
             Ok(request) => {
                 popup.form.saving = true;
@@ -466,12 +448,12 @@ impl App {
     pub(super) fn confirm_yes(&mut self, on_yes: OnYes) {
         match on_yes {
             OnYes::DiscardPopup => {
-                self.popup = None;
+                self.close_layer::<Popup>();
                 self.status.info("form closed, nothing saved");
             }
             OnYes::DiscardSession => self.close_session(),
             OnYes::Delete => {
-                if let Some(d) = self.peer_view.pending_delete.take() {
+                if let Some(d) = self.user.peer_view.pending_delete.take() {
                     self.requests.push(Request::Plan(d.request));
                 }
             }
@@ -483,38 +465,42 @@ impl App {
     /// Quit, unless a small form or a session holds unsaved work (then
     /// ask) or is being saved (then quit once saved).
     pub(super) fn quit_or_ask(&mut self) {
-        let saving = self.popup.as_ref().is_some_and(|p| p.form.saving)
-            || self.groups.session.as_ref().is_some_and(|s| s.saving);
+        let saving = self.popup().is_some_and(|p| p.form.saving)
+            || self.user.groups.session.as_ref().is_some_and(|s| s.saving);
         if saving {
             self.quit_when_saved = true;
             self.status
                 .info("saving… caseload quits when the store confirms");
             return;
         }
-        let question = if self.popup.as_ref().is_some_and(|p| p.form.is_dirty()) {
+        let question = if self.popup().is_some_and(|p| p.form.is_dirty()) {
             Some("Quit and discard what you typed in the open form?")
-        } else if self.groups.session.as_ref().is_some_and(|s| s.is_dirty()) {
+        } else if self
+            .user
+            .groups
+            .session
+            .as_ref()
+            .is_some_and(|s| s.is_dirty())
+        {
             Some("Quit and discard the attendance that is not saved yet?")
         } else {
             None
         };
         match question {
-            Some(q) => {
-                self.overlay = Some(Overlay::Confirm(Confirm {
-                    question: q.into(),
-                    on_yes: OnYes::QuitUnsaved,
-                }))
-            }
+            Some(q) => self.push_layer(Confirm {
+                question: q.into(),
+                on_yes: OnYes::QuitUnsaved,
+            }),
             None => self.quit = true,
         }
     }
 
     /// Takes an answer of the store worker for the plan tabs.
     pub(super) fn on_plan_response(&mut self, response: PlanResponse) {
-        let from_popup = self.popup.as_ref().is_some_and(|p| p.form.saving);
+        let from_popup = self.popup().is_some_and(|p| p.form.saving);
         match response {
             PlanResponse::Timeline(peer, result) => {
-                let tl = &mut self.peer_view.timeline;
+                let tl = &mut self.user.peer_view.timeline;
                 if tl.peer == Some(peer) {
                     tl.loading = false;
                     match result {
@@ -523,21 +509,24 @@ impl App {
                             tl.data = Some(d);
                             tl.error = None;
                         }
-                        Err(e) => tl.error = Some(e),
+                        Err(e) => tl.error = Some(e.to_string()),
                     }
                 }
             }
             PlanResponse::Goal(Ok((goal, message))) => {
                 let purpose = if from_popup {
-                    self.popup.take().map(|p| p.purpose)
+                    self.take_layer::<Popup>().map(|p| p.purpose)
                 } else {
                     None
                 };
                 let goal = *goal;
                 self.patch_goal(&goal);
                 match purpose {
-                    Some(Purpose::AddGoal(_)) => self.peer_view.plan.select(PlanRow::Goal(goal.id)),
+                    Some(Purpose::AddGoal(_)) => {
+                        self.user.peer_view.plan.select(PlanRow::Goal(goal.id))
+                    }
                     Some(Purpose::AddStep(_)) => self
+                        .user
                         .peer_view
                         .plan
                         .select(PlanRow::Step(goal.id, goal.steps.len().saturating_sub(1))),
@@ -548,9 +537,10 @@ impl App {
             }
             PlanResponse::Peer(peer, Ok((record, message))) => {
                 if from_popup {
-                    self.popup = None;
+                    self.close_layer::<Popup>();
                 }
                 if let Some(d) = self
+                    .user
                     .peer
                     .as_mut()
                     .filter(|p| p.id == peer)
@@ -563,18 +553,18 @@ impl App {
             }
             PlanResponse::Goal(Err(e)) | PlanResponse::Peer(_, Err(e)) => {
                 self.quit_when_saved = false;
-                if !from_popup && self.peer.is_none() {
+                if !from_popup && self.user.peer.is_none() {
                     // Asked for by a session that has since been replaced
                     // at the lock screen: not for this one to see.
                     tracing::warn!("a plan change was not saved: {e}");
                     return;
                 }
                 self.status.error(format!("Not saved: {e}"));
-                match &mut self.popup {
+                match self.layer_mut::<Popup>() {
                     Some(p) if from_popup => p.form.save_failed(&e),
                     _ => {
                         // A stale step or entry: show what is there now.
-                        if let Some(p) = self.peer.as_ref().map(|p| p.id) {
+                        if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
                             self.requests.push(Request::Peer(p));
                         }
                     }
@@ -585,6 +575,7 @@ impl App {
 
     fn patch_goal(&mut self, goal: &Record<Goal>) {
         let Some(d) = self
+            .user
             .peer
             .as_mut()
             .filter(|p| p.id == goal.peer)
@@ -601,7 +592,7 @@ impl App {
 
     /// True when `peer`'s page is the one open.
     fn peer_open(&self, peer: PeerId) -> bool {
-        self.peer.as_ref().is_some_and(|p| p.id == peer)
+        self.user.peer.as_ref().is_some_and(|p| p.id == peer)
     }
 
     /// After a plan save: the message (unless the save was asked for by a

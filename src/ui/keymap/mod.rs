@@ -29,8 +29,22 @@ pub const VIM_TOML: &str = include_str!("../../../keymaps/vim.toml");
 /// Names of the built-in keymaps, for `keymap = "…"` and `--keymap`.
 pub const BUILTIN: &[&str] = &["default", "vim"];
 
-/// Where a binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Where a binding applies. Its names (keymap table names) come from
+/// strum, so the table cannot drift from the enum.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum Context {
     /// Everywhere, unless a more specific context binds the key.
     Global,
@@ -49,6 +63,7 @@ pub enum Context {
     /// Yes/no questions.
     Confirm,
     /// The peer page, whichever tab is in front.
+    #[strum(serialize = "peer")]
     PeerPage,
     /// The peer page's recovery-plan tab.
     Plan,
@@ -64,41 +79,12 @@ pub enum Context {
 
 impl Context {
     /// Every context, in help order.
-    pub const ALL: &'static [Context] = &[
-        Context::Global,
-        Context::List,
-        Context::Today,
-        Context::Peers,
-        Context::Input,
-        Context::Form,
-        Context::Choice,
-        Context::Confirm,
-        Context::PeerPage,
-        Context::Plan,
-        Context::Timeline,
-        Context::Wellness,
-        Context::Groups,
-        Context::Session,
-    ];
+    pub const ALL: &'static [Context] = <Context as strum::VariantArray>::VARIANTS;
 
-    /// The table name in keymap files.
+    /// The table name in keymap files (strum: the variant in kebab case,
+    /// `peer` for the peer page).
     pub fn name(self) -> &'static str {
-        match self {
-            Context::Global => "global",
-            Context::List => "list",
-            Context::Today => "today",
-            Context::Peers => "peers",
-            Context::Input => "input",
-            Context::Form => "form",
-            Context::Choice => "choice",
-            Context::Confirm => "confirm",
-            Context::PeerPage => "peer",
-            Context::Plan => "plan",
-            Context::Timeline => "timeline",
-            Context::Wellness => "wellness",
-            Context::Groups => "groups",
-            Context::Session => "session",
-        }
+        self.into()
     }
 
     /// A heading for the help overlay.
@@ -121,12 +107,21 @@ impl Context {
         }
     }
 
-    /// Parses a table name.
-    pub fn from_name(name: &str) -> Option<Context> {
+    /// The closest table name to a misspelt one, for "did you mean".
+    pub fn suggest(name: &str) -> Option<Context> {
+        let want = name.trim().to_ascii_lowercase();
         Context::ALL
             .iter()
             .copied()
-            .find(|c| c.name().eq_ignore_ascii_case(name.trim()))
+            .map(|c| (strsim::levenshtein(c.name(), &want), c))
+            .filter(|(d, _)| *d <= 2)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, c)| c)
+    }
+
+    /// Parses a table name (any case).
+    pub fn from_name(name: &str) -> Option<Context> {
+        name.trim().parse().ok()
     }
 }
 

@@ -105,7 +105,10 @@ pub fn parse_layer(
             problems.push(at(
                 ctx_key.span().start,
                 format!(
-                    "unknown context [{shown}] (contexts: {}); its bindings are ignored",
+                    "unknown context [{shown}] ({}contexts: {}); its bindings are ignored",
+                    Context::suggest(ctx_name)
+                        .map(|c| format!("did you mean [{}]? ", c.name()))
+                        .unwrap_or_default(),
                     Context::ALL
                         .iter()
                         .map(|c| c.name())

@@ -27,9 +27,10 @@ use crate::ui::keymap::Context;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, clip_name, fit};
+pub use crate::ui::widgets::form::FormOutcome;
 use crate::ui::widgets::input::{area_text, note_key, note_paste, style_area, LineInput};
 use crate::ui::widgets::picker::{render_list, PeerPicker};
-use crate::ui::worker::RosterRow;
+use crate::ui::worker::{Failure, RosterRow};
 
 /// The form's fields, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,19 +146,6 @@ pub enum Goals {
     Loaded(Vec<GoalChoice>),
     /// Loading failed; the check-in can still be saved without goals.
     Failed(String),
-}
-
-/// What the app should do after the form handled an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormOutcome {
-    /// Nothing more.
-    None,
-    /// A peer was picked: load their goals.
-    Picked(PeerId),
-    /// Save was asked for.
-    Save,
-    /// Cancel was asked for (the app asks first if there is unsaved text).
-    Cancel,
 }
 
 /// The default of the "when" field.
@@ -565,6 +553,28 @@ impl CheckInForm {
     pub fn save_failed(&mut self, message: String) {
         self.saving = false;
         self.failure = Some(message);
+    }
+
+    /// The store refused the save: each of the domain's field problems
+    /// goes under its field (as when the form found it), the rest under
+    /// the form; everything typed stays.
+    pub fn refused(&mut self, failure: &Failure) {
+        self.saving = false;
+        let mut inline: Vec<(Field, String)> = Vec::new();
+        let mut rest: Vec<String> = Vec::new();
+        for p in &failure.problems {
+            match Field::from_problem(&p.field) {
+                Some(f) if !inline.iter().any(|(g, _)| *g == f) => inline.push((f, p.to_string())),
+                _ => rest.push(p.to_string()),
+            }
+        }
+        if failure.problems.is_empty() {
+            rest.push(failure.message.clone());
+        }
+        self.failure = (!rest.is_empty()).then(|| rest.join("; "));
+        if !inline.is_empty() {
+            self.show_errors(inline);
+        }
     }
 
     /// The problem shown for a field.

@@ -219,23 +219,13 @@ impl PlanState {
         let pos = cur
             .and_then(|c| all.iter().position(|r| *r == c))
             .unwrap_or(0);
-        let last = all.len().saturating_sub(1);
-        let page = height.saturating_sub(2).max(1);
         let step_text = |g: GoalId, i: usize| {
             find(goals, g)
                 .and_then(|g| g.steps.get(i))
                 .map(|s| s.text.clone())
                 .unwrap_or_default()
         };
-        let moved = match action {
-            Action::Up => Some(pos.saturating_sub(1)),
-            Action::Down => Some((pos + 1).min(last)),
-            Action::PageUp => Some(pos.saturating_sub(page)),
-            Action::PageDown => Some((pos + page).min(last)),
-            Action::Top => Some(0),
-            Action::Bottom => Some(last),
-            _ => None,
-        };
+        let moved = crate::ui::widgets::list::moved(action, pos, all.len(), height);
         if let Some(p) = moved {
             self.selected = all.get(p).copied();
             self.scroll(goals, height);

@@ -18,7 +18,7 @@ use crate::ops::OpsError;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::clip;
-use crate::ui::widgets::form::{Hint, PopupForm};
+use crate::ui::widgets::form::{FieldKey, Hint, PopupForm};
 use crate::ui::worker::groups::GroupsRequest;
 use crate::ui::worker::plan::PlanRequest;
 use crate::ui::worker::Request;
@@ -73,11 +73,6 @@ pub struct Popup {
     pub purpose: Purpose,
 }
 
-const TITLE: &[&str] = &["title", "goal title"];
-const START: &[&str] = &["start", "start date", "--start"];
-const TARGET: &[&str] = &["target", "target date", "--target"];
-const REVIEW: &[&str] = &["review", "review date", "next review", "--review"];
-
 fn domains() -> Vec<String> {
     LifeDomain::ALL
         .iter()
@@ -95,37 +90,27 @@ impl Popup {
         let form = PopupForm::new("New goal for {peer}", theme)
             .about(name)
             .intro("The goal in the peer's own words; dates like +30d or 2026-12-01.")
-            .choice(
-                "Life domain",
-                &["life domain", "domain"],
-                domains(),
-                0,
-                "←/→ to change",
-            )
+            .choice(FieldKey::Domain, domains(), 0, "←/→ to change")
             .text(
-                "Title",
-                TITLE,
+                FieldKey::Title,
                 "",
                 "in the peer's own words",
                 Hint::Plain(""),
             )
             .text(
-                "Start",
-                START,
+                FieldKey::Start,
                 "today",
                 "",
                 Hint::Date(Direction::Past, "today, -2w, 2026-11-01"),
             )
             .text(
-                "Target",
-                TARGET,
+                FieldKey::Target,
                 "",
                 "optional",
                 Hint::Date(Direction::Future, DATE_FORMS),
             )
             .text(
-                "Next review",
-                REVIEW,
+                FieldKey::Review,
                 "",
                 "optional",
                 Hint::Date(Direction::Future, DATE_FORMS),
@@ -145,37 +130,27 @@ impl Popup {
             .position(|d| *d == goal.domain)
             .unwrap_or(0);
         let mut form = PopupForm::new(format!("Edit goal {}", goal.id), theme)
-            .choice(
-                "Life domain",
-                &["life domain", "domain"],
-                domains(),
-                index,
-                "←/→ to change",
-            )
+            .choice(FieldKey::Domain, domains(), index, "←/→ to change")
             .text(
-                "Title",
-                TITLE,
+                FieldKey::Title,
                 &goal.title,
                 "in the peer's own words",
                 Hint::Plain(""),
             )
             .text(
-                "Start",
-                START,
+                FieldKey::Start,
                 &goal.start_date.to_string(),
                 "",
                 Hint::Date(Direction::Past, "today, -2w, 2026-11-01"),
             )
             .text(
-                "Target",
-                TARGET,
+                FieldKey::Target,
                 &date_text(goal.target_date),
                 "optional",
                 Hint::Date(Direction::Future, DATE_FORMS),
             )
             .text(
-                "Next review",
-                REVIEW,
+                FieldKey::Review,
                 &date_text(goal.next_review),
                 "optional",
                 Hint::Date(Direction::Future, DATE_FORMS),
@@ -192,8 +167,7 @@ impl Popup {
         let form = PopupForm::new(format!("New step for {}", goal.id), theme)
             .intro(clip(&goal.title, 70))
             .text(
-                "Step",
-                &["step"],
+                FieldKey::Step,
                 "",
                 "a small next step, in the peer's words",
                 Hint::Plain(""),
@@ -208,7 +182,7 @@ impl Popup {
     pub fn edit_step(goal: &Record<Goal>, index: usize, step: &Step, theme: Theme) -> Popup {
         let form = PopupForm::new(format!("Edit step {} of {}", index + 1, goal.id), theme)
             .intro(clip(&goal.title, 70))
-            .text("Step", &["step"], &step.text, "", Hint::Plain(""));
+            .text(FieldKey::Step, &step.text, "", Hint::Plain(""));
         Popup {
             form,
             purpose: Purpose::EditStep {
@@ -237,15 +211,13 @@ impl Popup {
         form = form
             .intro(format!("Reviewed today, {today}: {about}"))
             .text(
-                "Note",
-                &["note", "review note"],
+                FieldKey::ReviewNote,
                 "",
                 "optional: how it is going",
                 Hint::Plain(""),
             )
             .text(
-                "Next review",
-                REVIEW,
+                FieldKey::Review,
                 "+30d",
                 "",
                 Hint::Date(Direction::Future, DATE_FORMS),
@@ -260,13 +232,7 @@ impl Popup {
     pub fn add_entry(peer: PeerId, section: WellnessSection, theme: Theme) -> Popup {
         let form = PopupForm::new(format!("Add to \"{}\"", section.title()), theme)
             .intro("In the peer's own words; the plan is theirs.")
-            .text(
-                "Entry",
-                &["entry", "wellness plan"],
-                "",
-                "",
-                Hint::Plain(""),
-            );
+            .text(FieldKey::Entry, "", "", Hint::Plain(""));
         Popup {
             form,
             purpose: Purpose::AddEntry(peer, section),
@@ -285,13 +251,7 @@ impl Popup {
             format!("Edit \"{}\" entry {}", section.title(), index + 1),
             theme,
         )
-        .text(
-            "Entry",
-            &["entry", "wellness plan"],
-            text,
-            "",
-            Hint::Plain(""),
-        );
+        .text(FieldKey::Entry, text, "", Hint::Plain(""));
         Popup {
             form,
             purpose: Purpose::EditEntry {
@@ -307,36 +267,26 @@ impl Popup {
     pub fn add_group(theme: Theme) -> Popup {
         let form = PopupForm::new("New group", theme)
             .text(
-                "Name",
-                &["name", "group name"],
+                FieldKey::GroupName,
                 "",
                 "e.g. Tuesday WRAP group",
                 Hint::Plain(""),
             )
             .text(
-                "Weekday",
-                &["weekday"],
+                FieldKey::Weekday,
                 "",
                 "mon … sun",
                 Hint::Plain("the day it meets each week"),
             )
+            .text(FieldKey::Time, "", "14:00", Hint::Plain("when it starts"))
             .text(
-                "Time",
-                &["time"],
-                "",
-                "14:00",
-                Hint::Plain("when it starts"),
-            )
-            .text(
-                "Place",
-                &["place", "location"],
+                FieldKey::Place,
                 "",
                 "optional",
                 Hint::Plain("room or address"),
             )
             .text(
-                "Facilitator",
-                &["facilitator"],
+                FieldKey::Facilitator,
                 "",
                 "optional",
                 Hint::Plain("staff initials or name"),
@@ -352,8 +302,7 @@ impl Popup {
         let form = PopupForm::new("Walk-in: add a new peer", theme)
             .intro("Just a name for now. Saving adds them to the roster and checks them off here.")
             .text(
-                "Name",
-                &["walk-in name", "display name", "name"],
+                FieldKey::WalkInName,
                 name,
                 "the name they want to be called",
                 Hint::Plain(""),
@@ -369,8 +318,8 @@ impl Popup {
     pub fn build(&self, today: NaiveDate, actor: Actor) -> Result<Request, Vec<(String, String)>> {
         let f = &self.form;
         let mut errs: Vec<(String, String)> = Vec::new();
-        let mut date = |label: &str, field: &str, dir: Direction| -> Option<NaiveDate> {
-            let text = f.value(label).trim();
+        let mut date = |key: FieldKey, field: &str, dir: Direction| -> Option<NaiveDate> {
+            let text = f.value(key).trim();
             if text.is_empty() {
                 return None;
             }
@@ -385,24 +334,24 @@ impl Popup {
         let req = match &self.purpose {
             Purpose::AddGoal(_) | Purpose::EditGoal(_) => {
                 let domain = LifeDomain::ALL
-                    .get(f.picked("Life domain"))
+                    .get(f.picked(FieldKey::Domain))
                     .copied()
                     .unwrap_or(LifeDomain::Other);
-                let start_text = f.value("Start").trim();
+                let start_text = f.value(FieldKey::Start).trim();
                 let start = if start_text.is_empty() {
                     Some(today)
                 } else {
-                    date("Start", "start date", Direction::Past)
+                    date(FieldKey::Start, "start date", Direction::Past)
                 };
-                let target = date("Target", "target date", Direction::Future);
-                let review = date("Next review", "review date", Direction::Future);
+                let target = date(FieldKey::Target, "target date", Direction::Future);
+                let review = date(FieldKey::Review, "review date", Direction::Future);
                 let Some(start) = start else {
                     return Err(errs);
                 };
                 if !errs.is_empty() {
                     return Err(errs);
                 }
-                let title = f.value("Title").trim().to_string();
+                let title = f.value(FieldKey::Title).trim().to_string();
                 match &self.purpose {
                     Purpose::AddGoal(peer) => {
                         let mut g = Goal::new(*peer, domain, title, start);
@@ -434,7 +383,7 @@ impl Popup {
             }
             Purpose::AddStep(goal) => PlanRequest::AddStep {
                 goal: *goal,
-                text: f.value("Step").to_string(),
+                text: f.value(FieldKey::Step).to_string(),
                 actor,
             }
             .into(),
@@ -446,19 +395,19 @@ impl Popup {
                 goal: *goal,
                 index: *index,
                 expect: expect.clone(),
-                change: StepChange::Edit(f.value("Step").to_string()),
+                change: StepChange::Edit(f.value(FieldKey::Step).to_string()),
                 actor,
             }
             .into(),
             Purpose::Review(goal) => {
-                let next = date("Next review", "review date", Direction::Future);
+                let next = date(FieldKey::Review, "review date", Direction::Future);
                 if !errs.is_empty() {
                     return Err(errs);
                 }
                 PlanRequest::Review {
                     goal: *goal,
                     on: today,
-                    note: f.value("Note").to_string(),
+                    note: f.value(FieldKey::ReviewNote).to_string(),
                     next,
                     actor,
                 }
@@ -467,7 +416,7 @@ impl Popup {
             Purpose::AddEntry(peer, section) => PlanRequest::Wellness {
                 peer: *peer,
                 section: *section,
-                change: EntryChange::Add(f.value("Entry").to_string()),
+                change: EntryChange::Add(f.value(FieldKey::Entry).to_string()),
                 actor,
             }
             .into(),
@@ -482,7 +431,7 @@ impl Popup {
                 change: EntryChange::Edit {
                     index: *index,
                     expect: expect.clone(),
-                    text: f.value("Entry").to_string(),
+                    text: f.value(FieldKey::Entry).to_string(),
                 },
                 actor,
             }
@@ -490,19 +439,19 @@ impl Popup {
             Purpose::AddGroup => {
                 let weekday = take(
                     &mut errs,
-                    parse_weekday("weekday", f.value("Weekday")).map_err(OpsError::from),
+                    parse_weekday("weekday", f.value(FieldKey::Weekday)).map_err(OpsError::from),
                 );
                 let time = take(
                     &mut errs,
-                    parse_time_of_day("time", f.value("Time")).map_err(OpsError::from),
+                    parse_time_of_day("time", f.value(FieldKey::Time)).map_err(OpsError::from),
                 );
                 let (Some(weekday), Some(time)) = (weekday, time) else {
                     return Err(errs);
                 };
-                let mut g = Group::new(f.value("Name").trim(), weekday, time);
-                g.location = f.value("Place").trim().to_string();
-                let facilitator =
-                    Some(f.value("Facilitator").trim().to_string()).filter(|s| !s.is_empty());
+                let mut g = Group::new(f.value(FieldKey::GroupName).trim(), weekday, time);
+                g.location = f.value(FieldKey::Place).trim().to_string();
+                let facilitator = Some(f.value(FieldKey::Facilitator).trim().to_string())
+                    .filter(|s| !s.is_empty());
                 GroupsRequest::AddGroup {
                     group: g,
                     facilitator,
@@ -511,7 +460,7 @@ impl Popup {
                 .into()
             }
             Purpose::WalkIn => GroupsRequest::WalkIn {
-                name: f.value("Name").to_string(),
+                name: f.value(FieldKey::WalkInName).to_string(),
                 today,
                 actor,
             }

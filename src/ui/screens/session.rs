@@ -23,9 +23,10 @@ use crate::ui::keymap::Context;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, highlighted_name, name};
-use crate::ui::widgets::form::split_problems;
+use crate::ui::widgets::form::field_problems;
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::worker::Failure;
 use crate::ui::worker::RosterRow;
 
 /// The session screen's fields, in Tab order.
@@ -429,9 +430,9 @@ impl SessionState {
     }
 
     /// The store refused: keep everything, say why next to the field.
-    pub fn save_failed(&mut self, message: &str) {
+    pub fn save_failed(&mut self, failure: &Failure) {
         self.saving = false;
-        self.errors = split_problems(message)
+        self.errors = field_problems(failure)
             .into_iter()
             .map(|(f, m)| match f.as_str() {
                 "attendees" | "topic" | "note" => (f, m),

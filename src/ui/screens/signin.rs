@@ -36,9 +36,10 @@ pub const CHAIN_TYPING: &[Context] = &[Context::Input, Context::List, Context::G
 /// Keys on the lock screen when no PIN is needed: Enter resumes.
 pub const CHAIN_RESUME: &[Context] = &[Context::List, Context::Global];
 
-/// Why the screen is up.
+/// Why the sign-in screen is up: admitting someone at start, or to a
+/// locked session.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Purpose {
+pub enum Admission {
     /// Starting caseload: nobody is signed in yet.
     Start,
     /// The session of `previous` is locked; they resume with their PIN,
@@ -87,7 +88,7 @@ impl std::fmt::Debug for PinField {
 /// State of the sign-in (and lock) screen.
 pub struct SignInState {
     /// Starting, or unlocking.
-    pub purpose: Purpose,
+    pub purpose: Admission,
     /// Staff must type a PIN (some staff member has one).
     pub required: bool,
     /// Where the screen is.
@@ -106,7 +107,10 @@ pub struct SignInState {
     /// A PIN is being checked.
     pub waiting: bool,
     /// What to tell the user ("Wrong PIN."), and whether it is an error.
-    pub message: Option<(String, bool)>,
+    message: Option<(String, bool)>,
+    /// The message is the "too many wrong PINs" wait: it changes to "you
+    /// can try again" when the wait is over.
+    message_is_wait: bool,
     /// No new try before this moment (too many wrong PINs).
     pub retry_until: Option<Instant>,
     matcher: NameMatcher,
@@ -129,7 +133,7 @@ impl SignInState {
     /// A screen over `candidates`. With `preselect` (the OS login's staff
     /// member, `--staff`, or the only one) the name step is skipped.
     pub fn new(
-        purpose: Purpose,
+        purpose: Admission,
         required: bool,
         candidates: Vec<SignInCandidate>,
         preselect: Option<StaffId>,
@@ -150,13 +154,14 @@ impl SignInState {
             pin: PinField::default(),
             waiting: false,
             message: None,
+            message_is_wait: false,
             retry_until: None,
             matcher: NameMatcher::default(),
         };
         s.refilter();
         let pre = preselect.and_then(|id| s.candidates.iter().find(|c| c.staff.id == id).cloned());
         match (&s.purpose, pre) {
-            (Purpose::Unlock { previous, .. }, _) => {
+            (Admission::Unlock { previous, .. }, _) => {
                 let previous = previous.clone();
                 s.chosen = previous.clone();
                 s.step = match (required, previous) {
@@ -165,11 +170,11 @@ impl SignInState {
                     (false, _) => Step::Resume,
                 };
             }
-            (Purpose::Start, Some(c)) if required => {
+            (Admission::Start, Some(c)) if required => {
                 s.chosen = Some(c);
                 s.step = Step::Pin;
             }
-            (Purpose::Start, _) => {}
+            (Admission::Start, _) => {}
         }
         s
     }
@@ -219,12 +224,8 @@ impl SignInState {
     pub fn tick(&mut self, now: Instant) {
         if self.retry_until.is_some() && self.wait_left(now).is_none() {
             self.retry_until = None;
-            if self
-                .message
-                .as_ref()
-                .is_some_and(|(m, _)| m.contains("Try again in"))
-            {
-                self.message = Some(("You can try again now.".into(), false));
+            if self.message_is_wait {
+                self.say("You can try again now.", false);
             }
         }
     }
@@ -285,7 +286,7 @@ impl SignInState {
     fn go_to_names(&mut self) {
         self.step = Step::Name;
         self.pin = PinField::default();
-        self.message = None;
+        self.clear_message();
     }
 
     fn choose(&mut self, c: SignInCandidate) -> SignInOutcome {
@@ -293,19 +294,19 @@ impl SignInState {
             return SignInOutcome::Chosen(Some(c));
         }
         if !c.has_pin {
-            self.message = Some((
+            self.say(
                 format!(
                     "{} has no PIN yet; an admin sets one with `caseload staff set-pin`.",
                     crate::text::escape_line(&c.staff.name)
                 ),
                 true,
-            ));
+            );
             return SignInOutcome::None;
         }
         self.chosen = Some(c);
         self.step = Step::Pin;
         self.pin = PinField::default();
-        self.message = None;
+        self.clear_message();
         SignInOutcome::None
     }
 
@@ -314,7 +315,8 @@ impl SignInState {
             return SignInOutcome::None;
         }
         if let Some(left) = self.wait_left(now) {
-            self.message = Some((format!("Too many wrong PINs. Try again in {left} s."), true));
+            self.say(format!("Too many wrong PINs. Try again in {left} s."), true);
+            self.message_is_wait = true;
             return SignInOutcome::None;
         }
         let Some(c) = &self.chosen else {
@@ -322,13 +324,14 @@ impl SignInState {
             return SignInOutcome::None;
         };
         if self.pin.0.is_empty() {
-            self.message = Some(("Type your PIN, then Enter.".into(), true));
+            self.say("Type your PIN, then Enter.", true);
             return SignInOutcome::None;
         }
         let pin = std::mem::take(&mut self.pin.0);
         self.waiting = true;
-        self.message = Some(("Checking…".into(), false));
-        SignInOutcome::Submit(c.staff.id, Secret::new(pin))
+        let staff = c.staff.id;
+        self.say("Checking…", false);
+        SignInOutcome::Submit(staff, Secret::new(pin))
     }
 
     /// Handles an action.
@@ -342,8 +345,7 @@ impl SignInState {
                     Action::Open => match self.selected().cloned() {
                         Some(c) => self.choose(c),
                         None => {
-                            self.message =
-                                Some(("No name matches; Backspace and try again.".into(), true));
+                            self.say("No name matches; Backspace and try again.", true);
                             SignInOutcome::None
                         }
                     },
@@ -354,7 +356,7 @@ impl SignInState {
                     }
                     Action::Back => {
                         // On the lock screen, back to the locked session.
-                        if let Purpose::Unlock {
+                        if let Admission::Unlock {
                             previous: Some(p), ..
                         } = &self.purpose
                         {
@@ -364,7 +366,7 @@ impl SignInState {
                             } else {
                                 Step::Resume
                             };
-                            self.message = None;
+                            self.clear_message();
                         }
                         SignInOutcome::None
                     }
@@ -396,7 +398,7 @@ impl SignInState {
             Step::Name => {
                 if self.query.key(ev) {
                     self.refilter();
-                    self.message = None;
+                    self.clear_message();
                 }
             }
             Step::Pin if !self.waiting => {
@@ -438,12 +440,30 @@ impl SignInState {
         }
     }
 
+    /// What the panel tells the user, and whether it is an error.
+    pub fn message(&self) -> Option<&(String, bool)> {
+        self.message.as_ref()
+    }
+
+    /// Shows `text` at the bottom of the panel (in red when `error`).
+    pub fn say(&mut self, text: impl Into<String>, error: bool) {
+        self.message = Some((text.into(), error));
+        self.message_is_wait = false;
+    }
+
+    /// Clears the message.
+    pub fn clear_message(&mut self) {
+        self.message = None;
+        self.message_is_wait = false;
+    }
+
     /// The PIN check failed: clear the field, show why, maybe count down.
     pub fn refused(&mut self, message: String, retry_after: Option<Duration>, now: Instant) {
         self.waiting = false;
         self.pin = PinField::default();
         self.retry_until = retry_after.map(|d| now + d);
-        self.message = Some((message, true));
+        self.say(message, true);
+        self.message_is_wait = retry_after.is_some();
     }
 
     /// The name shown for the chosen staff member.
@@ -564,7 +584,7 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         return;
     };
 
-    if let Purpose::Unlock { reason, .. } = &s.purpose {
+    if let Admission::Unlock { reason, .. } = &s.purpose {
         let locked = if reason.is_empty() {
             "caseload is locked.".to_string()
         } else {
@@ -576,14 +596,16 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     match s.step {
         Step::Name => {
             let ask = match &s.purpose {
-                Purpose::Start if s.required => "Who are you? Type part of your name, then Enter.",
-                Purpose::Start => "Who is working? Type part of your name, then Enter.",
-                Purpose::Unlock { .. } => {
+                Admission::Start if s.required => {
+                    "Who are you? Type part of your name, then Enter."
+                }
+                Admission::Start => "Who is working? Type part of your name, then Enter.",
+                Admission::Unlock { .. } => {
                     "Sign in as yourself: type part of your name, then Enter."
                 }
             };
             line(buf, Line::raw(clip(ask, w)), &mut y);
-            if let Purpose::Unlock {
+            if let Admission::Unlock {
                 previous: Some(_), ..
             } = &s.purpose
             {
@@ -655,7 +677,7 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         Step::Pin => {
             let who = s.chosen_label();
             let ask = match &s.purpose {
-                Purpose::Unlock {
+                Admission::Unlock {
                     previous: Some(p), ..
                 } if s.chosen.as_ref().map(|c| c.staff.id) == Some(p.staff.id) => {
                     format!("{who}: type your PIN and press Enter to resume.")
@@ -677,8 +699,8 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             );
             line(buf, Line::raw(""), &mut y);
             let other: &[&str] = match &s.purpose {
-                Purpose::Unlock { .. } => SOMEONE_ELSE,
-                Purpose::Start => &["Not you? Esc to pick another name."],
+                Admission::Unlock { .. } => SOMEONE_ELSE,
+                Admission::Start => &["Not you? Esc to pick another name."],
             };
             for l in other {
                 line(buf, Line::styled(clip(l, w), t.dim()), &mut y);

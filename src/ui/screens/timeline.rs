@@ -84,15 +84,10 @@ impl TimelineState {
             Action::ScrollLeft => self.shift -= step,
             Action::ScrollRight => self.shift += step,
             Action::Recenter => self.shift = 0,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(goals.saturating_sub(1)),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = goals.saturating_sub(1),
-            Action::PageUp => self.selected = self.selected.saturating_sub(rows.max(1)),
-            Action::PageDown => {
-                self.selected = (self.selected + rows.max(1)).min(goals.saturating_sub(1))
-            }
-            _ => return false,
+            other => match crate::ui::widgets::list::moved(other, self.selected, goals, rows) {
+                Some(to) => self.selected = to,
+                None => return false,
+            },
         }
         self.offset = visible_offset(self.selected, self.offset, rows);
         true

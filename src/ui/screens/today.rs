@@ -118,18 +118,18 @@ impl TodayState {
     /// Handles an action; `height` is the number of visible list lines.
     pub fn handle(&mut self, action: Action, height: usize) -> Effect {
         let len = self.report.as_ref().map_or(0, |r| r.rows.len());
-        let page = height.saturating_sub(1).max(1);
-        let last = len.saturating_sub(1);
         match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(page),
-            Action::PageDown => self.selected = (self.selected + page).min(last),
             Action::Top => {
                 self.selected = 0;
                 self.offset = 0;
             }
-            Action::Bottom => self.selected = last,
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Bottom => {
+                if let Some(to) =
+                    crate::ui::widgets::list::moved(action, self.selected, len, height)
+                {
+                    self.selected = to;
+                }
+            }
             Action::Open => {
                 return match self.selected_row() {
                     Some(TodayRow {

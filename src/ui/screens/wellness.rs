@@ -130,17 +130,7 @@ impl WellnessState {
         let all = rows(plan);
         let cur = self.current(plan);
         let pos = all.iter().position(|r| *r == cur).unwrap_or(0);
-        let last = all.len().saturating_sub(1);
-        let page = height.saturating_sub(2).max(1);
-        let moved = match action {
-            Action::Up => Some(pos.saturating_sub(1)),
-            Action::Down => Some((pos + 1).min(last)),
-            Action::PageUp => Some(pos.saturating_sub(page)),
-            Action::PageDown => Some((pos + page).min(last)),
-            Action::Top => Some(0),
-            Action::Bottom => Some(last),
-            _ => None,
-        };
+        let moved = crate::ui::widgets::list::moved(action, pos, all.len(), height);
         if let Some(p) = moved {
             if let Some(r) = all.get(p) {
                 self.selected = *r;

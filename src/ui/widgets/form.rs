@@ -21,6 +21,7 @@ use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::clip;
 use crate::ui::widgets::input::LineInput;
+use crate::ui::worker::Failure;
 
 /// What a field holds.
 #[derive(Debug, Clone)]
@@ -45,14 +46,91 @@ pub enum Hint {
     Date(Direction, &'static str),
 }
 
+/// The fields of the small forms, by what they hold: how a form's
+/// values are read and how the domain's field problems find their field
+/// (a typo is a compile error, not an empty value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldKey {
+    /// A goal's life domain.
+    Domain,
+    /// A goal's title.
+    Title,
+    /// A goal's start date.
+    Start,
+    /// A goal's target date.
+    Target,
+    /// A goal's next review date.
+    Review,
+    /// A step of a goal.
+    Step,
+    /// What a review found.
+    ReviewNote,
+    /// A wellness-plan entry.
+    Entry,
+    /// A group's name.
+    GroupName,
+    /// The weekday a group meets.
+    Weekday,
+    /// The time a group meets.
+    Time,
+    /// Where a group meets.
+    Place,
+    /// Who facilitates a group.
+    Facilitator,
+    /// A walk-in's name.
+    WalkInName,
+}
+
+impl FieldKey {
+    /// The label shown next to the field.
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKey::Domain => "Life domain",
+            FieldKey::Title => "Title",
+            FieldKey::Start => "Start",
+            FieldKey::Target => "Target",
+            FieldKey::Review => "Next review",
+            FieldKey::Step => "Step",
+            FieldKey::ReviewNote => "Note",
+            FieldKey::Entry => "Entry",
+            FieldKey::GroupName => "Name",
+            FieldKey::Weekday => "Weekday",
+            FieldKey::Time => "Time",
+            FieldKey::Place => "Place",
+            FieldKey::Facilitator => "Facilitator",
+            FieldKey::WalkInName => "Name",
+        }
+    }
+
+    /// The field names the domain and the operations give this field in
+    /// their problems ("target date").
+    pub fn problem_names(self) -> &'static [&'static str] {
+        match self {
+            FieldKey::Domain => &["life domain", "domain"],
+            FieldKey::Title => &["title", "goal title"],
+            FieldKey::Start => &["start", "start date", "--start"],
+            FieldKey::Target => &["target", "target date", "--target"],
+            FieldKey::Review => &["review", "review date", "next review", "--review"],
+            FieldKey::Step => &["step"],
+            FieldKey::ReviewNote => &["note", "review note"],
+            FieldKey::Entry => &["entry", "wellness plan"],
+            FieldKey::GroupName => &["name", "group name"],
+            FieldKey::Weekday => &["weekday"],
+            FieldKey::Time => &["time"],
+            FieldKey::Place => &["place", "location"],
+            FieldKey::Facilitator => &["facilitator"],
+            FieldKey::WalkInName => &["walk-in name", "display name", "name"],
+        }
+    }
+}
+
 /// One field of a form.
 #[derive(Debug, Clone)]
 pub struct FormField {
-    /// The label shown (unique in its form; also how values are read).
+    /// What the field holds; how its value is read.
+    pub key: FieldKey,
+    /// The label shown (the key's).
     pub label: &'static str,
-    /// Field names used in problem messages that mean this field
-    /// ("target date" for the Target field).
-    pub names: &'static [&'static str],
     /// Its value.
     pub value: Value,
     /// The hint next to it.
@@ -71,11 +149,14 @@ impl FormField {
     }
 }
 
-/// What the form asks of its owner after a key.
+/// What a form (a small one, or the check-in form) asks of its owner
+/// after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormOutcome {
     /// Nothing more.
     None,
+    /// A peer was picked in the check-in form: load their goals.
+    Picked(crate::model::PeerId),
     /// Save was asked for.
     Save,
     /// Cancel was asked for (the owner asks first if it is dirty).
@@ -136,8 +217,7 @@ impl PopupForm {
     /// Adds a text field holding `initial`, with a grey `placeholder`.
     pub fn text(
         mut self,
-        label: &'static str,
-        names: &'static [&'static str],
+        key: FieldKey,
         initial: &str,
         placeholder: &str,
         hint: Hint,
@@ -145,8 +225,8 @@ impl PopupForm {
         let mut input = LineInput::new(initial);
         input.set_placeholder(placeholder);
         let field = FormField {
-            label,
-            names,
+            key,
+            label: key.label(),
             value: Value::Text(Box::new(input)),
             hint,
             error: None,
@@ -159,16 +239,15 @@ impl PopupForm {
     /// Adds a choice field with `options`, `index` picked.
     pub fn choice(
         mut self,
-        label: &'static str,
-        names: &'static [&'static str],
+        key: FieldKey,
         options: Vec<String>,
         index: usize,
         hint: &'static str,
     ) -> PopupForm {
         let index = index.min(options.len().saturating_sub(1));
         let field = FormField {
-            label,
-            names,
+            key,
+            label: key.label(),
             value: Value::Choice { options, index },
             hint: Hint::Plain(hint),
             error: None,
@@ -210,27 +289,18 @@ impl PopupForm {
         }
     }
 
-    /// The text of field `label` (empty for choices and unknown labels).
-    pub fn value(&self, label: &str) -> &str {
-        match self
-            .fields
-            .iter()
-            .find(|f| f.label == label)
-            .map(|f| &f.value)
-        {
+    /// The text of field `key` (empty for choices and fields the form
+    /// does not have).
+    pub fn value(&self, key: FieldKey) -> &str {
+        match self.fields.iter().find(|f| f.key == key).map(|f| &f.value) {
             Some(Value::Text(t)) => t.text(),
             _ => "",
         }
     }
 
-    /// The option picked in field `label`.
-    pub fn picked(&self, label: &str) -> usize {
-        match self
-            .fields
-            .iter()
-            .find(|f| f.label == label)
-            .map(|f| &f.value)
-        {
+    /// The option picked in field `key`.
+    pub fn picked(&self, key: FieldKey) -> usize {
+        match self.fields.iter().find(|f| f.key == key).map(|f| &f.value) {
             Some(Value::Choice { index, .. }) => *index,
             _ => 0,
         }
@@ -331,11 +401,12 @@ impl PopupForm {
         let mut first: Option<usize> = None;
         let mut loose: Vec<String> = Vec::new();
         for (field, message) in problems {
-            match self
-                .fields
-                .iter()
-                .position(|f| f.names.iter().any(|n| n.eq_ignore_ascii_case(&field)))
-            {
+            match self.fields.iter().position(|f| {
+                f.key
+                    .problem_names()
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(&field))
+            }) {
                 Some(i) => {
                     if self.fields[i].error.is_none() {
                         self.fields[i].error = Some(message);
@@ -354,10 +425,10 @@ impl PopupForm {
         }
     }
 
-    /// The store refused the save with `message` ("target date: …; step:
-    /// …" or a sentence): problems naming a field go under it.
-    pub fn save_failed(&mut self, message: &str) {
-        self.show_errors(split_problems(message));
+    /// The store refused the save: each field problem goes under its
+    /// field, a refusal no field is to blame for under the form.
+    pub fn save_failed(&mut self, failure: &Failure) {
+        self.show_errors(field_problems(failure));
     }
 
     /// Problems shown now: inline ones and the footer's.
@@ -378,27 +449,17 @@ impl PopupForm {
     }
 }
 
-/// Splits "a: x; b: y" into (field, message) pairs. A part that names no
-/// field ("nothing was saved") stays with the part before it.
-pub fn split_problems(message: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for part in message.split("; ") {
-        let field = part.split_once(": ").map(|(f, _)| f).filter(|f| {
-            !f.is_empty()
-                && f.len() <= 40
-                && f.chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
-        });
-        match (field, out.last_mut()) {
-            (Some(f), _) => out.push((f.to_string(), part.to_string())),
-            (None, Some((_, last))) => {
-                last.push_str("; ");
-                last.push_str(part);
-            }
-            (None, None) => out.push((String::new(), part.to_string())),
-        }
+/// A failure as (field, message) pairs for [`PopupForm::show_errors`]:
+/// the domain's field problems, or the whole message with no field.
+pub fn field_problems(failure: &Failure) -> Vec<(String, String)> {
+    if failure.problems.is_empty() {
+        return vec![(String::new(), failure.message.clone())];
     }
-    out
+    failure
+        .problems
+        .iter()
+        .map(|p| (p.field.clone(), p.to_string()))
+        .collect()
 }
 
 const LABEL_W: usize = 14;
@@ -606,23 +667,10 @@ mod tests {
 
     fn form() -> PopupForm {
         PopupForm::new("Test", Theme::mono())
-            .choice(
-                "Domain",
-                &["life domain"],
-                vec!["a".into(), "b".into()],
-                0,
-                "",
-            )
+            .choice(FieldKey::Domain, vec!["a".into(), "b".into()], 0, "")
+            .text(FieldKey::Title, "", "", Hint::Plain("in their words"))
             .text(
-                "Title",
-                &["goal title"],
-                "",
-                "",
-                Hint::Plain("in their words"),
-            )
-            .text(
-                "Target",
-                &["target date"],
+                FieldKey::Target,
                 "",
                 "",
                 Hint::Date(Direction::Future, "+30d"),
@@ -632,14 +680,29 @@ mod tests {
     #[test]
     fn problems_land_under_their_fields_and_the_rest_in_the_footer() {
         let mut f = form();
-        f.save_failed("target date: 2026-01-01 is before the start date 2026-02-01; nothing was saved; goal 3: was changed by someone");
+        let refused = crate::model::ValidationError {
+            problems: vec![
+                crate::model::validate::FieldError {
+                    field: "target date".into(),
+                    problem: "2026-01-01 is before the start date 2026-02-01; nothing was saved"
+                        .into(),
+                },
+                crate::model::validate::FieldError {
+                    field: "goal 3".into(),
+                    problem: "was changed by someone".into(),
+                },
+            ],
+        };
+        f.save_failed(&Failure::from(refused));
         assert_eq!(f.focus, 2);
         assert!(f.fields[2].error.as_deref().is_some_and(|e| e
             .starts_with("target date: 2026-01-01")
             && e.ends_with("; nothing was saved")));
         assert_eq!(f.failure.as_deref(), Some("goal 3: was changed by someone"));
         // A sentence naming no field goes to the footer whole.
-        f.save_failed("goal G3 was changed by S2 since you opened it; reload it");
+        f.save_failed(&Failure::from(
+            "goal G3 was changed by S2 since you opened it; reload it",
+        ));
         assert!(f.fields.iter().all(|x| x.error.is_none()));
         assert_eq!(
             f.failure.as_deref(),
@@ -655,7 +718,7 @@ mod tests {
         assert!(f.is_dirty());
         f.handle(Action::NextField);
         f.text_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
-        assert_eq!(f.value("Title"), "x");
+        assert_eq!(f.value(FieldKey::Title), "x");
         assert_eq!(
             f.text_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
             FormOutcome::None

@@ -17,17 +17,10 @@ impl ListCursor {
     /// Applies a movement action over `len` rows with `height` visible.
     /// Returns false for actions that are not movements.
     pub fn apply(&mut self, action: Action, len: usize, height: usize) -> bool {
-        let page = height.max(1);
-        let last = len.saturating_sub(1);
-        self.selected = match action {
-            Action::Up => self.selected.saturating_sub(1),
-            Action::Down => (self.selected + 1).min(last),
-            Action::PageUp => self.selected.saturating_sub(page),
-            Action::PageDown => (self.selected + page).min(last),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => return false,
+        let Some(to) = moved(action, self.selected, len, height) else {
+            return false;
         };
+        self.selected = to;
         self.scroll_into_view(height);
         true
     }
@@ -50,6 +43,30 @@ impl ListCursor {
     }
 }
 
+/// Where a movement action takes the selection at `pos` in a list of `len`
+/// rows with `height` visible, or None when the action is not a movement.
+/// Every list moves by this one rule.
+pub fn moved(action: Action, pos: usize, len: usize, height: usize) -> Option<usize> {
+    let page = page_step(height);
+    let last = len.saturating_sub(1);
+    Some(match action {
+        Action::Up => pos.saturating_sub(1),
+        Action::Down => (pos + 1).min(last),
+        Action::PageUp => pos.saturating_sub(page),
+        Action::PageDown => (pos + page).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
+}
+
+/// How far page up and page down move with `height` rows visible, in
+/// every list and text view alike: a screenful less one row, so the row
+/// at the edge stays in sight as context.
+pub fn page_step(height: usize) -> usize {
+    height.saturating_sub(1).max(1)
+}
+
 /// The first visible row that shows `selected`, moving `offset` as little
 /// as possible. Pure, so views can use it after a resize without mutating.
 pub fn visible_offset(selected: usize, offset: usize, height: usize) -> usize {
@@ -68,7 +85,7 @@ pub fn visible_offset(selected: usize, offset: usize, height: usize) -> usize {
 /// visible lines and `total` the number of lines.
 pub fn scrolled(action: Action, scroll: usize, height: usize, total: usize) -> Option<usize> {
     let max = total.saturating_sub(height);
-    let page = height.saturating_sub(1).max(1);
+    let page = page_step(height);
     Some(match action {
         Action::Up => scroll.saturating_sub(1),
         Action::Down => (scroll + 1).min(max),
@@ -83,6 +100,18 @@ pub fn scrolled(action: Action, scroll: usize, height: usize, total: usize) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_and_text_views_page_by_the_same_rule() {
+        for height in [1, 2, 5, 20] {
+            let mut c = ListCursor::default();
+            c.apply(Action::PageDown, 1000, height);
+            let top = scrolled(Action::PageDown, 0, height, 1000).unwrap_or_default();
+            assert_eq!(c.selected, top, "height {height}");
+            assert_eq!(top, page_step(height));
+        }
+        assert_eq!(page_step(0), 1, "a page always moves");
+    }
 
     #[test]
     fn moves_and_scrolls_minimally() {
@@ -114,7 +143,7 @@ mod tests {
             }
         );
         c.apply(Action::PageUp, 10, 3);
-        assert_eq!(c.selected, 6);
+        assert_eq!(c.selected, 7, "a page is the visible rows less one");
         assert!(!c.apply(Action::Open, 10, 3));
         c.apply(Action::Down, 0, 3);
         assert_eq!(c.selected, 0);

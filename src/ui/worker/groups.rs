@@ -1,6 +1,7 @@
 //! Store work for the Groups screen: the group list, a group's history,
 //! opening and saving a session's attendance, walk-ins and new groups.
 
+use crate::ui::worker::Failure;
 use chrono::NaiveDate;
 
 use crate::model::{Actor, Group, GroupId, GroupSession, Peer, PeerId, Record};
@@ -70,29 +71,29 @@ pub enum GroupsRequest {
 #[derive(Debug, Clone)]
 pub enum GroupsResponse {
     /// Answer to [`GroupsRequest::List`].
-    List(Result<Vec<GroupRow>, String>),
+    List(Result<Vec<GroupRow>, Failure>),
     /// Answer to [`GroupsRequest::History`].
-    History(GroupId, Result<Vec<Record<GroupSession>>, String>),
+    History(GroupId, Result<Vec<Record<GroupSession>>, Failure>),
     /// Answer to [`GroupsRequest::Open`]: the group and its session.
-    Opened(Result<(Record<Group>, Record<GroupSession>), String>),
+    Opened(Result<(Record<Group>, Record<GroupSession>), Failure>),
     /// Answer to [`GroupsRequest::Save`]: Ok only once it is on disk.
-    Saved(Result<Record<GroupSession>, String>),
+    Saved(Result<Record<GroupSession>, Failure>),
     /// Answer to [`GroupsRequest::WalkIn`].
-    WalkIn(Result<Record<Peer>, String>),
+    WalkIn(Result<Record<Peer>, Failure>),
     /// Answer to [`GroupsRequest::AddGroup`].
-    GroupAdded(Result<Record<Group>, String>),
+    GroupAdded(Result<Record<Group>, Failure>),
 }
 
 /// Carries out one groups request. Runs on the worker thread (and in tests).
 pub fn handle(store: &dyn Store, request: GroupsRequest) -> GroupsResponse {
-    let err = |e: crate::ops::OpsError| e.to_string();
+    let err = Failure::from;
     match request {
         GroupsRequest::List { today } => {
             GroupsResponse::List(group_rows(store, today).map_err(err))
         }
         GroupsRequest::History(group) => GroupsResponse::History(
             group,
-            store.sessions_for_group(group).map_err(|e| e.to_string()),
+            store.sessions_for_group(group).map_err(Failure::from),
         ),
         GroupsRequest::Open { group, date, actor } => GroupsResponse::Opened(
             store
@@ -141,7 +142,7 @@ pub fn handle(store: &dyn Store, request: GroupsRequest) -> GroupsResponse {
             {
                 Some(f) => resolve_staff(store, f)
                     .map(|s| group.facilitator = Some(s.id))
-                    .map_err(|e| format!("facilitator: {e}")),
+                    .map_err(|e| Failure::field("facilitator", e)),
                 None => Ok(()),
             }
             .and_then(|()| crate::ops::groups::add_group(store, &actor, group).map_err(err));

@@ -3,6 +3,7 @@
 //! matching `ops::plan` or `ops::wellness` operation and answers with the saved record and
 //! a sentence for the status line.
 
+use crate::ui::worker::Failure;
 use chrono::NaiveDate;
 
 use crate::model::{Actor, Choice, Goal, GoalId, GoalStatus, Peer, PeerId, Record};
@@ -108,11 +109,11 @@ pub enum PlanRequest {
 #[derive(Debug, Clone)]
 pub enum PlanResponse {
     /// Answer to [`PlanRequest::Timeline`].
-    Timeline(PeerId, Result<Box<TimelineData>, String>),
+    Timeline(PeerId, Result<Box<TimelineData>, Failure>),
     /// A goal was saved (`Ok`: the record and a sentence saying what).
-    Goal(Result<(Box<Record<Goal>>, String), String>),
+    Goal(Result<(Box<Record<Goal>>, String), Failure>),
     /// A peer's wellness plan was saved.
-    Peer(PeerId, Result<(Box<Record<Peer>>, String), String>),
+    Peer(PeerId, Result<(Box<Record<Peer>>, String), Failure>),
 }
 
 fn title(g: &Record<Goal>) -> String {
@@ -125,7 +126,7 @@ fn title(g: &Record<Goal>) -> String {
 
 /// Carries out one plan request. Runs on the worker thread (and in tests).
 pub fn handle(store: &dyn Store, request: PlanRequest) -> PlanResponse {
-    let err = |e: crate::ops::OpsError| e.to_string();
+    let err = Failure::from;
     match request {
         PlanRequest::Timeline { peer, today } => PlanResponse::Timeline(
             peer,

@@ -1,0 +1,404 @@
+//! The layers the app stacks over its panes, each answering the questions
+//! of [`Layer`]: the check-in form, the small forms ([`Popup`]), the
+//! question box ([`Confirm`]), help ([`HelpState`]), the command line
+//! ([`CommandLine`]); and the two that are not kept on the stack: the base
+//! pane ([`BaseLayer`], beneath every layer) and the sign-in and lock gate
+//! ([`GateLayer`], above every layer while the caseload is not shown).
+
+use std::any::Any;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+use crate::ui::action::Action;
+use crate::ui::keymap::Context;
+use crate::ui::layer::{Layer, Reply};
+use crate::ui::screens::{self, checkin::CheckInForm, help::HelpState, popup::Popup};
+use crate::ui::theme::Theme;
+use crate::ui::view::{self, Areas, ViewCtx};
+use crate::ui::widgets::confirm::{self, Confirm, OnYes};
+use crate::ui::widgets::input::LineInput;
+use crate::ui::widgets::prompt::{self, parse_command};
+
+use super::{App, Pane};
+
+const CHAIN_PAGE: &[Context] = &[Context::List, Context::Global];
+const CHAIN_CONFIRM: &[Context] = &[Context::Confirm];
+const CHAIN_COMMAND: &[Context] = &[Context::Input, Context::Global];
+
+/// The hints of every form (check-in and small forms alike).
+const FORM_HINTS: &[(Action, &str)] = &[
+    (Action::Save, "save"),
+    (Action::NextField, "next field"),
+    (Action::PrevField, "previous"),
+    (Action::Back, "cancel"),
+    (Action::Help, "help"),
+];
+
+/// Actions a modal form leaves to the shell (help, quit, command line,
+/// reload), and those it refuses while open (going elsewhere).
+fn form_routing(action: Action) -> Option<bool> {
+    match action {
+        Action::Quit | Action::Help | Action::Command | Action::Refresh => Some(true),
+        Action::CheckIn
+        | Action::GoToday
+        | Action::GoPeers
+        | Action::GoGroups
+        | Action::Search
+        | Action::NextPane
+        | Action::PrevPane
+        | Action::Audit => Some(false),
+        _ => None,
+    }
+}
+
+macro_rules! any_impl {
+    () => {
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+        fn as_any_mut(&mut self) -> &mut dyn Any {
+            self
+        }
+        fn into_any(self: Box<Self>) -> Box<dyn Any> {
+            self
+        }
+    };
+}
+
+impl Layer for CheckInForm {
+    fn context(&self, _app: &App) -> (&'static [Context], bool) {
+        CheckInForm::context(self)
+    }
+
+    fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        match form_routing(action) {
+            Some(true) => Reply::Pass,
+            Some(false) => {
+                app.status.info("finish or cancel the check-in first");
+                Reply::Done
+            }
+            None => {
+                let height = CheckInForm::picker_height(view::areas(app.size).main);
+                let outcome = self.handle(action, height);
+                app.form_outcome(self, outcome)
+            }
+        }
+    }
+
+    fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
+        let height = CheckInForm::picker_height(view::areas(app.size).main);
+        let outcome = CheckInForm::text_key(self, ev, height);
+        app.form_outcome(self, outcome)
+    }
+
+    fn paste(&mut self, text: &str, app: &mut App) -> Reply {
+        let height = CheckInForm::picker_height(view::areas(app.size).main);
+        CheckInForm::paste(self, text, height);
+        Reply::Done
+    }
+
+    fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
+        Some(FORM_HINTS)
+    }
+
+    fn draw(&self, _app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
+        screens::checkin::render(self, ctx, areas.main, buf);
+    }
+
+    any_impl!();
+}
+
+impl Layer for Popup {
+    fn context(&self, _app: &App) -> (&'static [Context], bool) {
+        self.form.context()
+    }
+
+    fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        match form_routing(action) {
+            Some(true) => Reply::Pass,
+            Some(false) => {
+                app.status.info("finish or cancel the open form first");
+                Reply::Done
+            }
+            None => {
+                let outcome = self.form.handle(action);
+                app.popup_outcome(self, outcome)
+            }
+        }
+    }
+
+    fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
+        let outcome = self.form.text_key(ev);
+        app.popup_outcome(self, outcome)
+    }
+
+    fn paste(&mut self, text: &str, _app: &mut App) -> Reply {
+        self.form.paste(text);
+        Reply::Done
+    }
+
+    fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
+        Some(FORM_HINTS)
+    }
+
+    fn draw(&self, _app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
+        screens::popup::render(self, ctx, areas.main, buf);
+    }
+
+    any_impl!();
+}
+
+impl Layer for Confirm {
+    fn context(&self, _app: &App) -> (&'static [Context], bool) {
+        (CHAIN_CONFIRM, false)
+    }
+
+    fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        match action {
+            Action::Yes => {
+                // Yes does what was asked, and only that.
+                match self.on_yes {
+                    OnYes::DiscardAndQuit => app.quit = true,
+                    OnYes::DiscardForm => {
+                        app.close_layer::<CheckInForm>();
+                        app.status.info("check-in discarded");
+                    }
+                    other => app.confirm_yes(other),
+                }
+                Reply::Close
+            }
+            Action::No | Action::Back => Reply::Close,
+            _ => Reply::Done,
+        }
+    }
+
+    fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
+        Some(&[(Action::Yes, "yes"), (Action::No, "no")])
+    }
+
+    fn draw(&self, _app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
+        confirm::render(self, ctx, areas.screen, buf);
+    }
+
+    any_impl!();
+}
+
+impl Layer for HelpState {
+    fn context(&self, _app: &App) -> (&'static [Context], bool) {
+        (CHAIN_PAGE, false)
+    }
+
+    fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        if matches!(action, Action::Back | Action::Help) {
+            return Reply::Close;
+        }
+        let main = view::areas(app.size).main;
+        let height = usize::from(view::help_height(main));
+        if self.handle(action, height, app.help_lines()) {
+            Reply::Done
+        } else {
+            Reply::CloseAndPass
+        }
+    }
+
+    fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
+        Some(&[(Action::Back, "close"), (Action::Down, "scroll")])
+    }
+
+    fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
+        screens::help::render(self, &app.keymap, ctx, areas.main, buf);
+    }
+
+    any_impl!();
+}
+
+/// The command line (vim's `:`): an action name, `q` or `w`, drawn in the
+/// hints line.
+pub struct CommandLine {
+    /// What is typed so far.
+    pub input: LineInput,
+}
+
+impl CommandLine {
+    /// An empty, focused command line.
+    pub fn new(theme: &Theme) -> CommandLine {
+        let mut input = LineInput::default();
+        input.set_focused(true, theme);
+        CommandLine { input }
+    }
+}
+
+impl Layer for CommandLine {
+    fn context(&self, _app: &App) -> (&'static [Context], bool) {
+        (CHAIN_COMMAND, true)
+    }
+
+    fn action(&mut self, action: Action, _app: &mut App) -> Reply {
+        if action == Action::Back {
+            Reply::Close
+        } else {
+            Reply::CloseAndPass
+        }
+    }
+
+    fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
+        if ev.code != KeyCode::Enter {
+            self.input.key(ev);
+            return Reply::Done;
+        }
+        // Off the stack already: the command runs as if typed beneath.
+        match parse_command(self.input.text()) {
+            Ok(a) => app.update(a),
+            Err(e) => app.status.error(e),
+        }
+        Reply::Close
+    }
+
+    fn paste(&mut self, text: &str, _app: &mut App) -> Reply {
+        self.input.paste(text);
+        Reply::Done
+    }
+
+    fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
+        None
+    }
+
+    fn draw(&self, _app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
+        prompt::render(&self.input, ctx, areas.hints, buf);
+    }
+
+    any_impl!();
+}
+
+/// The pane in front, beneath every layer.
+pub struct BaseLayer;
+
+impl Layer for BaseLayer {
+    fn context(&self, app: &App) -> (&'static [Context], bool) {
+        app.base_focus()
+    }
+
+    fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        app.base_action(action);
+        Reply::Done
+    }
+
+    fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
+        app.base_type(ev);
+        Reply::Done
+    }
+
+    fn paste(&mut self, text: &str, app: &mut App) -> Reply {
+        app.base_paste(text);
+        Reply::Done
+    }
+
+    fn hints(&self, app: &App) -> Option<&'static [(Action, &'static str)]> {
+        Some(pane_hints(app))
+    }
+
+    fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
+        let main = areas.main;
+        match app.user.pane {
+            Pane::Today => screens::today::render(&app.user.today, ctx, main, buf),
+            Pane::Peers => screens::peers::render(&app.user.peers, ctx, main, buf),
+            Pane::Peer => match &app.user.peer {
+                Some(p) => screens::peer_tabs::render(&app.user.peer_view, p, ctx, main, buf),
+                None => Line::raw("No peer open.").render(main, buf),
+            },
+            Pane::Groups => screens::groups::render(&app.user.groups, ctx, main, buf),
+            Pane::Audit => match &app.user.audit {
+                Some(s) => screens::audit::render(s, ctx, main, buf),
+                None => Line::raw("The audit trail is not open.").render(main, buf),
+            },
+        }
+    }
+
+    any_impl!();
+}
+
+/// The hints of the pane in front.
+fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
+    match app.user.pane {
+        Pane::Today => &[
+            (Action::Open, "open"),
+            (Action::CheckIn, "check in"),
+            (Action::Search, "find"),
+            (Action::ToggleMine, "mine/all"),
+            (Action::GoPeers, "peers"),
+            (Action::GoGroups, "groups"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+        Pane::Peers if app.user.peers.searching => &[
+            (Action::Open, "open"),
+            (Action::Down, "move"),
+            (Action::Back, "clear"),
+            (Action::Help, "help"),
+        ],
+        Pane::Peers => &[
+            (Action::Open, "open"),
+            (Action::CheckIn, "check in"),
+            (Action::Search, "search"),
+            (Action::FilterStatus, "status"),
+            (Action::FilterStaff, "staff"),
+            (Action::Sort, "sort"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+        Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
+        Pane::Groups => screens::groups::hints(&app.user.groups),
+        Pane::Audit if app.user.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
+            &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
+        }
+        Pane::Audit => &[
+            (Action::Search, "filter"),
+            (Action::Down, "move"),
+            (Action::Refresh, "reload"),
+            (Action::Back, "back"),
+            (Action::Help, "help"),
+        ],
+    }
+}
+
+/// The sign-in, start-up and lock screens: above every layer while the
+/// caseload is not shown (the layers beneath keep their state, unseen).
+pub struct GateLayer;
+
+impl Layer for GateLayer {
+    fn context(&self, app: &App) -> (&'static [Context], bool) {
+        app.gate_focus()
+            .unwrap_or((screens::signin::CHAIN_RESUME, false))
+    }
+
+    fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        app.gate_action(action);
+        Reply::Done
+    }
+
+    fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
+        app.gate_type(ev);
+        Reply::Done
+    }
+
+    fn paste(&mut self, text: &str, app: &mut App) -> Reply {
+        app.gate_paste(text);
+        Reply::Done
+    }
+
+    fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
+        // The gate screen draws its own hints.
+        None
+    }
+
+    fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
+        if let Some(gate) = app.gate_view() {
+            screens::signin::render(&gate, ctx, areas.screen, buf);
+        }
+    }
+
+    any_impl!();
+}
