@@ -14,7 +14,7 @@ use crate::store::{Change, ChangeKind, SledStore, Store, StoreError, StoreResult
 
 use super::protocol::{
     decode, encode, read_frame, write_frame, Answer, FrameError, Hello, HelloReply, Request,
-    Response, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
+    Response, ServiceInfo, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
 };
 use super::socket_path;
 
@@ -59,6 +59,8 @@ pub struct RemoteStore {
     /// The server's answer to `location`, asked once (a status line may
     /// ask on every frame).
     location: std::sync::OnceLock<String>,
+    /// What the service said about itself when connected.
+    service: Option<ServiceInfo>,
 }
 
 fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError {
@@ -122,9 +124,9 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
         (Ok(bytes), _) => decode::<HelloReply>(&bytes)
             .map_err(|_| failed("answered in a way this caseload cannot read".into()))?,
         (Err(_), Err(e)) => return Err(failed(format!("closed the connection ({e})"))),
-        (Err(FrameError::Closed), Ok(())) => {
-            return Err(failed("closed the connection at once".into()))
-        }
+        // Closed before any answer: a service on its way out (idle, or
+        // handing over) that had not yet removed its socket.
+        (Err(FrameError::Closed), Ok(())) => return Err(ConnectError::NoServer),
         (Err(e), Ok(())) => return Err(failed(format!("did not answer ({e:?})"))),
     };
     if !reply.accepted {
@@ -149,6 +151,18 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
         let _ = exchange(&stream, &Request::SignIn { staff, pin });
     }
     Ok(stream)
+}
+
+/// Connects again after losing the service; when none answers, starts
+/// the private one (as the first command would) and connects to it.
+fn reconnect(socket: &Path, credentials: &Credentials) -> Result<UnixStream, ConnectError> {
+    match open_connection(socket, credentials) {
+        Err(ConnectError::NoServer) if super::autostart::enabled() => {
+            super::autostart::restart(socket).map_err(ConnectError::Failed)?;
+            open_connection(socket, credentials)
+        }
+        other => other,
+    }
 }
 
 /// Sends one request and reads its answer on `stream`.
@@ -194,12 +208,41 @@ impl RemoteStore {
     pub fn connect(socket: &Path) -> Result<RemoteStore, ConnectError> {
         let credentials: Credentials = Arc::new(Mutex::new(None));
         let stream = open_connection(socket, &credentials)?;
+        let service = match exchange(&stream, &Request::Service) {
+            Ok(Response::Service(info)) => Some(info),
+            _ => None,
+        };
         Ok(RemoteStore {
             socket: socket.to_path_buf(),
             conn: Mutex::new(Some(stream)),
             credentials,
             location: std::sync::OnceLock::new(),
+            service,
         })
+    }
+
+    /// True when this is the private, owner-only service a client started
+    /// (not the shared `caseload serve`).
+    pub fn is_private(&self) -> bool {
+        self.service.as_ref().is_some_and(|s| s.private)
+    }
+
+    /// The service's process id, as it said when connected.
+    pub fn service_pid(&self) -> Option<u32> {
+        self.service.as_ref().map(|s| s.pid)
+    }
+
+    /// On the private service where nobody signs in, names the staff
+    /// member acting (the service honours it there, as the store's own
+    /// files would); elsewhere the request goes as it is.
+    fn claim(&self, actor: &Actor, request: Request) -> Request {
+        match actor.staff {
+            Some(staff) if self.is_private() && lock(&self.credentials).is_none() => Request::As {
+                staff,
+                request: Box::new(request),
+            },
+            _ => request,
+        }
     }
 
     /// The socket it talks to.
@@ -255,7 +298,7 @@ impl RemoteStore {
         let mut last_error: Option<io::Error> = None;
         for _attempt in 0..2 {
             if conn.is_none() {
-                match open_connection(&self.socket, &self.credentials) {
+                match reconnect(&self.socket, &self.credentials) {
                     Ok(s) => *conn = Some(s),
                     Err(ConnectError::NoServer) => {
                         let e = last_error.unwrap_or_else(|| {
@@ -334,9 +377,10 @@ macro_rules! define_client {
 
             $(
                 fn $name(&self $(, $arg: $crate::store::api::arg_ty!($mode $ty))* $(, $actor: &Actor)?) -> StoreResult<$ret> {
-                    // The server stamps the session's actor; none is sent.
-                    $( let _ = $actor; )?
+                    // The server stamps the session's actor; only the
+                    // private service hears who acts (see `claim`).
                     let request = Request::$Variant { $( $arg: $crate::store::api::own!($mode $arg) ),* };
+                    $( let request = self.claim($actor, request); )?
                     match self.call(request)? {
                         Response::Answer(Answer::$Variant(v)) => Ok(v),
                         other => Err(unexpected(other)),
@@ -430,7 +474,7 @@ fn follow_notices(
 
 /// A new connection switched to notices, if the server is there.
 fn subscribed_connection(socket: &Path, credentials: &Credentials) -> Option<UnixStream> {
-    let stream = open_connection(socket, credentials).ok()?;
+    let stream = reconnect(socket, credentials).ok()?;
     match exchange(&stream, &Request::Subscribe) {
         Ok(Response::Subscribed) => Some(stream),
         _ => None,
@@ -443,6 +487,9 @@ pub struct Opened {
     pub store: Arc<dyn Store>,
     /// The server's socket, when the store is served.
     pub served_by: Option<PathBuf>,
+    /// True when that server is the private service a client started
+    /// for its own user, not the shared `caseload serve`.
+    pub private_service: bool,
     /// True when opening the embedded store rolled back an interrupted
     /// import (tell the user).
     pub rolled_back_import: bool,
@@ -457,6 +504,7 @@ pub struct Opened {
 pub fn open(dir: &Path) -> Result<Opened, StoreError> {
     let socket = socket_path(dir);
     let remote = |r: RemoteStore| Opened {
+        private_service: r.is_private(),
         store: Arc::new(r),
         served_by: Some(socket.clone()),
         rolled_back_import: false,
@@ -465,6 +513,10 @@ pub fn open(dir: &Path) -> Result<Opened, StoreError> {
         Ok(r) => return Ok(remote(r)),
         Err(ConnectError::Failed(e)) => return Err(e),
         Err(ConnectError::NoServer) => {}
+    }
+    if super::autostart::enabled() {
+        // The caseload binary: start the private service and use it.
+        return super::autostart::start_and_connect(dir).map(remote);
     }
     match SledStore::open(dir) {
         Ok(s) => {
@@ -476,6 +528,7 @@ pub fn open(dir: &Path) -> Result<Opened, StoreError> {
             Ok(Opened {
                 store: Arc::new(guarded),
                 served_by: None,
+                private_service: false,
                 rolled_back_import,
             })
         }

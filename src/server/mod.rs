@@ -17,6 +17,7 @@
 //! `caseload serve --group caseload`. Within that, staff sign in with a PIN
 //! once any staff member has one; see `docs/server.md`.
 
+pub mod autostart;
 pub mod client;
 pub mod protocol;
 pub mod serve;
