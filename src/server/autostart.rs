@@ -181,7 +181,14 @@ fn spawn(dir: &Path) -> Result<Report, StoreError> {
     if let Some(Err(e)) = read {
         return Err(cannot(e));
     }
-    let line = report.lines().next().unwrap_or("").trim_end();
+    let mut lines = report.lines().map(str::trim_end);
+    let mut line = lines.next().unwrap_or("");
+    while let Some(note) = line.strip_prefix("note ") {
+        // What the store's open found (modes repaired, an import rolled
+        // back): this client started it, so it tells the user.
+        eprintln!("caseload: {}", crate::text::escape_line(note));
+        line = lines.next().unwrap_or("");
+    }
     if line.starts_with("ready") {
         Ok(Report::Ready)
     } else if line == "busy" {
@@ -279,6 +286,10 @@ pub fn run_service(dir: &Path) -> i32 {
         dir.display(),
         socket.display()
     );
+    for note in server.open_notes() {
+        eprintln!("caseload service: {note}");
+        report(&format!("note {note}"));
+    }
     report(&format!("ready {}", std::process::id()));
     detach_stdout();
 

@@ -25,6 +25,8 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
 /// After the store's lock was found taken, how long to keep looking for a
 /// server that may be starting.
 const STARTING_SERVER_WAIT: Duration = Duration::from_secs(3);
+/// How many connections one request may try before giving up.
+const RESEND_ATTEMPTS: usize = 6;
 /// How long a subscription keeps trying to reach a server that went away.
 const NOTICE_RECONNECT_FOR: Duration = Duration::from_secs(5 * 60);
 
@@ -296,7 +298,10 @@ impl RemoteStore {
         }
         let mut conn = lock(&self.conn);
         let mut last_error: Option<io::Error> = None;
-        for _attempt in 0..2 {
+        // A request that never left (a dead connection: the service
+        // restarted, idled out or handed over) is resent on a new one, a
+        // few times, since a hand-over can take two reconnections.
+        for _attempt in 0..RESEND_ATTEMPTS {
             if conn.is_none() {
                 match reconnect(&self.socket, &self.credentials) {
                     Ok(s) => *conn = Some(s),

@@ -213,8 +213,12 @@ impl Server {
         if let Some(g) = gid {
             unix::chown_group(dir, g).map_err(io_err(dir))?;
         }
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
-            .map_err(io_err(dir))?;
+        // The private service leaves the directory to the store's open,
+        // which makes it 0700 and says so if it was not.
+        if !options.private {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
+                .map_err(io_err(dir))?;
+        }
 
         // One service per store: whoever holds the lock serves it (or is
         // about to, or is still closing it).
@@ -299,6 +303,21 @@ impl Server {
     /// private service exits after its idle setting.
     pub fn idle_for(&self) -> Duration {
         lock(&self.shared.idle_since).map_or(Duration::ZERO, |since| since.elapsed())
+    }
+
+    /// What opening the store found that the user should hear about: modes
+    /// it made private, an interrupted import it rolled back. The private
+    /// service passes these to the client that started it.
+    pub fn open_notes(&self) -> Vec<String> {
+        let store = &self.shared.store;
+        let mut notes: Vec<String> = store.mode_repairs().iter().map(|r| r.to_string()).collect();
+        if store.rolled_back_import() {
+            notes.push(format!(
+                "note: an interrupted import into {} was rolled back; the store is empty again",
+                crate::text::escape_line(&store.location())
+            ));
+        }
+        notes
     }
 
     /// How many connections were accepted since the server started.
@@ -622,6 +641,15 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
         );
         return;
     }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let own_uid = unsafe { libc::geteuid() };
+    if shared.options.private && unix::peer_uid(stream).is_some_and(|uid| uid != own_uid) {
+        refuse_hello(
+            stream,
+            "this is a private caseload service, for its owner only; ask an admin to run `caseload serve --group` (see docs/server.md)",
+        );
+        return;
+    }
     let welcome = HelloReply {
         protocol: PROTOCOL,
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -637,11 +665,19 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
     // (when sign-in is required at all); reads then have no deadline.
     let mut sign_in_by = Some(connected + shared.options.sign_in_timeout);
 
-    let mut session = Session::new(shared, unix::peer_uid(stream).map(unix::user_name));
+    let login = if shared.options.private {
+        // Only the owner reaches the private service; it names them as
+        // the store's own files would have (the login of the user who
+        // started it, from the environment), not by the kernel's name.
+        Some(crate::ops::os_login())
+    } else {
+        unix::peer_uid(stream).map(unix::user_name)
+    };
+    let mut session = Session::new(shared, login);
     loop {
-        if shared.stopping.load(Ordering::SeqCst) {
-            return;
-        }
+        // No check of `stopping` here: stopping shuts every connection for
+        // reading, so a request already sent is still read and answered,
+        // and the next read ends the loop.
         if sign_in_by.is_some() && session.store.signed_in().is_some() {
             sign_in_by = None;
             let _ = stream.set_read_timeout(None);

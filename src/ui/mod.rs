@@ -24,6 +24,7 @@ pub mod lock;
 pub mod privacy;
 mod runtime;
 pub mod screens;
+mod signals;
 pub mod theme;
 pub mod view;
 pub mod widgets;
