@@ -120,6 +120,12 @@ fn cli_store(umask: u32) -> (tempfile::TempDir, PathBuf) {
     );
     run(&dir, umask, &["peer", "add", "Ana Ruiz"]);
     run(&dir, umask, &["log", "P1", "--note", "talked about work"]);
+    // The store's private service goes once the commands are done (idle
+    // time 0); the next command opens the store again.
+    let gone_by = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while dir.join("caseload.sock").exists() && std::time::Instant::now() < gone_by {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     (tmp, dir)
 }
 

@@ -602,7 +602,13 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
     let mut reader = stream;
     let connected = Instant::now();
     let hello_by = connected + shared.options.hello_timeout;
-    let hello: Hello = match read_frame(&mut unix::ReadBy::new(stream, hello_by), 4096) {
+    let read = read_frame(&mut unix::ReadBy::new(stream, hello_by), 4096);
+    if read.is_err() && shared.stopping.load(Ordering::SeqCst) {
+        // Shut while it was connecting: closing without a word tells the
+        // client that no server is here, so it starts or finds the next.
+        return;
+    }
+    let hello: Hello = match read {
         Ok(bytes) => match decode::<Hello>(&bytes) {
             Ok(h) if h.magic == MAGIC => h,
             _ => {
