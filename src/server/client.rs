@@ -14,7 +14,8 @@ use crate::store::{Change, ChangeKind, SledStore, Store, StoreError, StoreResult
 
 use super::protocol::{
     decode, encode, read_frame, write_frame, Answer, FrameError, Hello, HelloReply, Request,
-    Response, ServiceInfo, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
+    Response, ServiceInfo, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PRIVATE_MAX_REQUEST_BYTES,
+    PROTOCOL,
 };
 use super::socket_path;
 
@@ -289,11 +290,16 @@ impl RemoteStore {
     fn call_once(&self, request: Request) -> StoreResult<Response> {
         let resendable = request.is_read();
         let size = encode(&request).map(|b| b.len()).unwrap_or(0);
-        if size > MAX_REQUEST_BYTES {
+        let max = if self.is_private() {
+            PRIVATE_MAX_REQUEST_BYTES
+        } else {
+            MAX_REQUEST_BYTES
+        };
+        if size > max {
             return Err(StoreError::Refused(format!(
                 "this request is {} MiB, more than the {} MiB the caseload server accepts at once",
                 size >> 20,
-                MAX_REQUEST_BYTES >> 20
+                max >> 20
             )));
         }
         let mut conn = lock(&self.conn);
@@ -501,7 +507,9 @@ pub struct Opened {
 }
 
 /// Opens the store in `dir` the way every command and the UI should: through
-/// the server if one answers on `<dir>/caseload.sock`, else directly. A
+/// the server if one answers on `<dir>/caseload.sock`; else, in the
+/// `caseload` binary, through the private service it starts
+/// ([`super::autostart`]); else (a library user) directly. A
 /// stale socket (no listener) is ignored; the server removes it when it
 /// starts. A store whose lock is taken gets a few seconds for a starting
 /// server to answer, so a second process never sees a lock error while a

@@ -40,6 +40,10 @@ pub const PROTOCOL: u32 = 3;
 pub const MAGIC: [u8; 8] = *b"caseload";
 /// Largest request a server reads.
 pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+/// Largest request the private, owner-only service reads: a restore into
+/// an empty store is one import of the whole backup, and only the owner,
+/// who could open the files anyway, can send it.
+pub const PRIVATE_MAX_REQUEST_BYTES: usize = 1024 * 1024 * 1024;
 /// Largest answer a client reads.
 pub const MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 

@@ -29,7 +29,8 @@ use crate::store::{SledStore, Store, StoreError, StoreResult};
 
 use super::protocol::{
     decode, encode, read_frame, write_frame, FrameError, Hello, HelloReply, Request, Response,
-    ServiceInfo, WireError, MAGIC, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
+    ServiceInfo, WireError, MAGIC, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
+    PRIVATE_MAX_REQUEST_BYTES, PROTOCOL,
 };
 use super::{socket_path, unix};
 
@@ -680,6 +681,11 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
         unix::peer_uid(stream).map(unix::user_name)
     };
     let mut session = Session::new(shared, login);
+    let max_request = if shared.options.private {
+        PRIVATE_MAX_REQUEST_BYTES
+    } else {
+        MAX_REQUEST_BYTES
+    };
     loop {
         // No check of `stopping` here: stopping shuts every connection for
         // reading, so a request already sent is still read and answered,
@@ -690,13 +696,13 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
         }
         let by = sign_in_by.filter(|_| staff_require_sign_in_now(shared));
         let read = match by {
-            Some(by) => read_frame(&mut unix::ReadBy::new(stream, by), MAX_REQUEST_BYTES),
+            Some(by) => read_frame(&mut unix::ReadBy::new(stream, by), max_request),
             None => {
                 if sign_in_by.is_some() {
                     // An open store (no PINs): no deadline for now.
                     let _ = stream.set_read_timeout(None);
                 }
-                read_frame(&mut reader, MAX_REQUEST_BYTES)
+                read_frame(&mut reader, max_request)
             }
         };
         let frame = match read {
@@ -718,7 +724,7 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
                     stream,
                     &Response::Error(WireError::Protocol(format!(
                         "a request of {n} bytes is larger than the {} MiB limit",
-                        MAX_REQUEST_BYTES >> 20
+                        max_request >> 20
                     ))),
                 );
                 return;
