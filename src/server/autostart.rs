@@ -303,7 +303,7 @@ pub fn run_service(dir: &Path) -> i32 {
             }
         };
         match signal {
-            Ok(Some(sig)) => break format!("{sig}"),
+            Ok(Some(sig)) => break sig.to_string(),
             Ok(None) => {}
             Err(_) => std::thread::sleep(CHECK_EVERY),
         }
