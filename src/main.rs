@@ -78,8 +78,28 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     }
 }
 
+/// `caseload __service DIR`: the private store service a client started
+/// (see `caseload::server::autostart`). Hidden from `--help`; handled
+/// before anything else, because it forks while there is one thread.
+fn service_subcommand() -> Option<ExitCode> {
+    let mut args = std::env::args_os().skip(1);
+    if args.next()? != caseload::server::autostart::SERVICE_COMMAND {
+        return None;
+    }
+    let dir = std::path::PathBuf::from(args.next()?);
+    let code = caseload::server::autostart::run_service(&dir);
+    Some(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+}
+
 fn main() -> ExitCode {
     restore_sigpipe();
+    if let Some(code) = service_subcommand() {
+        return code;
+    }
+    // This binary starts the store's private service when none runs.
+    if let Ok(exe) = std::env::current_exe() {
+        caseload::server::autostart::enable(exe);
+    }
     let cli = match parse_args() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),

@@ -26,7 +26,10 @@ fn caseload(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("caseload").expect("binary built");
     c.arg("--data-dir").arg(dir);
     c.env_remove("CASELOAD_STAFF")
-        .env_remove("CASELOAD_DATA_DIR");
+        .env_remove("CASELOAD_DATA_DIR")
+        // The private service exits once the command is done, so that the
+        // test may then open the store's files itself.
+        .env("CASELOAD_SERVICE_IDLE_SECS", "0");
     c
 }
 

@@ -30,6 +30,9 @@ fn caseload(dir: &Path, umask: u32) -> Command {
         .env_remove("CASELOAD_PIN")
         .env_remove("CASELOAD_DATA_DIR")
         .env_remove("CASELOAD_LOG")
+        // The private service exits once the command is done, so that the
+        // test may then open the store's files itself.
+        .env("CASELOAD_SERVICE_IDLE_SECS", "0")
         .stdin(Stdio::null());
     // SAFETY: umask(2) is async-signal-safe and touches no memory, so it
     // may run between fork and exec.
@@ -117,6 +120,12 @@ fn cli_store(umask: u32) -> (tempfile::TempDir, PathBuf) {
     );
     run(&dir, umask, &["peer", "add", "Ana Ruiz"]);
     run(&dir, umask, &["log", "P1", "--note", "talked about work"]);
+    // The store's private service goes once the commands are done (idle
+    // time 0); the next command opens the store again.
+    let gone_by = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while dir.join("caseload.sock").exists() && std::time::Instant::now() < gone_by {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     (tmp, dir)
 }
 
@@ -362,6 +371,9 @@ fn caseload_log_under_strace_syncs_the_check_in() {
             .args(args)
             .env_remove("CASELOAD_STAFF")
             .env_remove("CASELOAD_DATA_DIR")
+            // strace -f follows the private service too: it must end
+            // with the command.
+            .env("CASELOAD_SERVICE_IDLE_SECS", "0")
             .output()
             .expect("strace");
         let err = String::from_utf8_lossy(&out.stderr);

@@ -33,8 +33,8 @@ use crate::model::Actor;
 use crate::ops::os_login;
 use crate::store::Store;
 
-/// Opens the store the arguments point at: through `caseload serve` when
-/// it runs, else directly.
+/// Opens the store the arguments point at: through its service
+/// (`caseload serve`, or the private one, started here when none runs).
 fn open_store(cli: &Cli) -> Result<crate::server::Opened> {
     let dir = paths::store_dir(cli)?;
     let store = crate::server::open(&dir)?;
@@ -68,7 +68,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(cmd) => {
             let opened = open_store(&cli)?;
             let store = opened.store;
-            access::gate(&*store, &cli, cmd, opened.served_by.is_some())?;
+            // The private service is this user's own: it is treated as
+            // the store's files are (an admin may be set up there).
+            let shared = opened.served_by.is_some() && !opened.private_service;
+            access::gate(&*store, &cli, cmd, shared)?;
             match cmd {
                 Command::Demo(a) => demo::run(&store, a),
                 Command::Peer(a) => peer::run(&store, a),

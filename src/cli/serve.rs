@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Args;
 
-use crate::server::{ServeOptions, Server};
+use crate::server::ServeOptions;
 
 use super::Cli;
 
@@ -34,8 +34,9 @@ pub struct ServeArgs {
     pub max_connections_per_login: u64,
 }
 
-/// Runs the server in the foreground until SIGTERM (systemd) or SIGINT
-/// (Ctrl-C), then stops it cleanly: connections closed, failed sign-ins
+/// Runs the server in the foreground until SIGTERM (systemd), SIGINT
+/// (Ctrl-C) or SIGHUP, taking the store over from a private service that
+/// holds it (it finishes its requests and exits), then stops it cleanly: connections closed, failed sign-ins
 /// still being counted written, the socket removed. Every acknowledged
 /// write is already on disk, so even a kill loses no saved record.
 pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
@@ -46,12 +47,16 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
         sign_in_timeout: Duration::from_secs(args.sign_in_timeout),
         max_connections_per_login: usize::try_from(args.max_connections_per_login)
             .unwrap_or(crate::server::serve::MAX_CONNECTIONS),
+        private: false,
     };
     // Blocked before any thread starts, so that a stop signal reaches the
     // wait below and the server stops cleanly (failed sign-ins still being
     // counted are written, the socket is removed).
     let signals = crate::server::serve::block_stop_signals();
-    let server = Server::start(&dir, &options)?;
+    let (server, took_over) = crate::server::serve::start_taking_over(&dir, &options)?;
+    if let Some(pid) = took_over {
+        eprintln!("caseload: took over the store from a private service (pid {pid})");
+    }
     eprintln!(
         "caseload: serving the store at {} on {} (protocol {}{})",
         dir.display(),

@@ -14,7 +14,8 @@ use crate::store::{Change, ChangeKind, SledStore, Store, StoreError, StoreResult
 
 use super::protocol::{
     decode, encode, read_frame, write_frame, Answer, FrameError, Hello, HelloReply, Request,
-    Response, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
+    Response, ServiceInfo, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PRIVATE_MAX_REQUEST_BYTES,
+    PROTOCOL,
 };
 use super::socket_path;
 
@@ -25,6 +26,8 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
 /// After the store's lock was found taken, how long to keep looking for a
 /// server that may be starting.
 const STARTING_SERVER_WAIT: Duration = Duration::from_secs(3);
+/// How many connections one request may try before giving up.
+const RESEND_ATTEMPTS: usize = 6;
 /// How long a subscription keeps trying to reach a server that went away.
 const NOTICE_RECONNECT_FOR: Duration = Duration::from_secs(5 * 60);
 
@@ -59,6 +62,8 @@ pub struct RemoteStore {
     /// The server's answer to `location`, asked once (a status line may
     /// ask on every frame).
     location: std::sync::OnceLock<String>,
+    /// What the service said about itself when connected.
+    service: Option<ServiceInfo>,
 }
 
 fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError {
@@ -122,9 +127,9 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
         (Ok(bytes), _) => decode::<HelloReply>(&bytes)
             .map_err(|_| failed("answered in a way this caseload cannot read".into()))?,
         (Err(_), Err(e)) => return Err(failed(format!("closed the connection ({e})"))),
-        (Err(FrameError::Closed), Ok(())) => {
-            return Err(failed("closed the connection at once".into()))
-        }
+        // Closed before any answer: a service on its way out (idle, or
+        // handing over) that had not yet removed its socket.
+        (Err(FrameError::Closed), Ok(())) => return Err(ConnectError::NoServer),
         (Err(e), Ok(())) => return Err(failed(format!("did not answer ({e:?})"))),
     };
     if !reply.accepted {
@@ -149,6 +154,18 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
         let _ = exchange(&stream, &Request::SignIn { staff, pin });
     }
     Ok(stream)
+}
+
+/// Connects again after losing the service; when none answers, starts
+/// the private one (as the first command would) and connects to it.
+fn reconnect(socket: &Path, credentials: &Credentials) -> Result<UnixStream, ConnectError> {
+    match open_connection(socket, credentials) {
+        Err(ConnectError::NoServer) if super::autostart::enabled() => {
+            super::autostart::restart(socket).map_err(ConnectError::Failed)?;
+            open_connection(socket, credentials)
+        }
+        other => other,
+    }
 }
 
 /// Sends one request and reads its answer on `stream`.
@@ -194,12 +211,41 @@ impl RemoteStore {
     pub fn connect(socket: &Path) -> Result<RemoteStore, ConnectError> {
         let credentials: Credentials = Arc::new(Mutex::new(None));
         let stream = open_connection(socket, &credentials)?;
+        let service = match exchange(&stream, &Request::Service) {
+            Ok(Response::Service(info)) => Some(info),
+            _ => None,
+        };
         Ok(RemoteStore {
             socket: socket.to_path_buf(),
             conn: Mutex::new(Some(stream)),
             credentials,
             location: std::sync::OnceLock::new(),
+            service,
         })
+    }
+
+    /// True when this is the private, owner-only service a client started
+    /// (not the shared `caseload serve`).
+    pub fn is_private(&self) -> bool {
+        self.service.as_ref().is_some_and(|s| s.private)
+    }
+
+    /// The service's process id, as it said when connected.
+    pub fn service_pid(&self) -> Option<u32> {
+        self.service.as_ref().map(|s| s.pid)
+    }
+
+    /// On the private service where nobody signs in, names the staff
+    /// member acting (the service honours it there, as the store's own
+    /// files would); elsewhere the request goes as it is.
+    fn claim(&self, actor: &Actor, request: Request) -> Request {
+        match actor.staff {
+            Some(staff) if self.is_private() && lock(&self.credentials).is_none() => Request::As {
+                staff,
+                request: Box::new(request),
+            },
+            _ => request,
+        }
     }
 
     /// The socket it talks to.
@@ -244,18 +290,26 @@ impl RemoteStore {
     fn call_once(&self, request: Request) -> StoreResult<Response> {
         let resendable = request.is_read();
         let size = encode(&request).map(|b| b.len()).unwrap_or(0);
-        if size > MAX_REQUEST_BYTES {
+        let max = if self.is_private() {
+            PRIVATE_MAX_REQUEST_BYTES
+        } else {
+            MAX_REQUEST_BYTES
+        };
+        if size > max {
             return Err(StoreError::Refused(format!(
                 "this request is {} MiB, more than the {} MiB the caseload server accepts at once",
                 size >> 20,
-                MAX_REQUEST_BYTES >> 20
+                max >> 20
             )));
         }
         let mut conn = lock(&self.conn);
         let mut last_error: Option<io::Error> = None;
-        for _attempt in 0..2 {
+        // A request that never left (a dead connection: the service
+        // restarted, idled out or handed over) is resent on a new one, a
+        // few times, since a hand-over can take two reconnections.
+        for _attempt in 0..RESEND_ATTEMPTS {
             if conn.is_none() {
-                match open_connection(&self.socket, &self.credentials) {
+                match reconnect(&self.socket, &self.credentials) {
                     Ok(s) => *conn = Some(s),
                     Err(ConnectError::NoServer) => {
                         let e = last_error.unwrap_or_else(|| {
@@ -334,9 +388,10 @@ macro_rules! define_client {
 
             $(
                 fn $name(&self $(, $arg: $crate::store::api::arg_ty!($mode $ty))* $(, $actor: &Actor)?) -> StoreResult<$ret> {
-                    // The server stamps the session's actor; none is sent.
-                    $( let _ = $actor; )?
+                    // The server stamps the session's actor; only the
+                    // private service hears who acts (see `claim`).
                     let request = Request::$Variant { $( $arg: $crate::store::api::own!($mode $arg) ),* };
+                    $( let request = self.claim($actor, request); )?
                     match self.call(request)? {
                         Response::Answer(Answer::$Variant(v)) => Ok(v),
                         other => Err(unexpected(other)),
@@ -430,7 +485,7 @@ fn follow_notices(
 
 /// A new connection switched to notices, if the server is there.
 fn subscribed_connection(socket: &Path, credentials: &Credentials) -> Option<UnixStream> {
-    let stream = open_connection(socket, credentials).ok()?;
+    let stream = reconnect(socket, credentials).ok()?;
     match exchange(&stream, &Request::Subscribe) {
         Ok(Response::Subscribed) => Some(stream),
         _ => None,
@@ -443,13 +498,18 @@ pub struct Opened {
     pub store: Arc<dyn Store>,
     /// The server's socket, when the store is served.
     pub served_by: Option<PathBuf>,
+    /// True when that server is the private service a client started
+    /// for its own user, not the shared `caseload serve`.
+    pub private_service: bool,
     /// True when opening the embedded store rolled back an interrupted
     /// import (tell the user).
     pub rolled_back_import: bool,
 }
 
 /// Opens the store in `dir` the way every command and the UI should: through
-/// the server if one answers on `<dir>/caseload.sock`, else directly. A
+/// the server if one answers on `<dir>/caseload.sock`; else, in the
+/// `caseload` binary, through the private service it starts
+/// ([`super::autostart`]); else (a library user) directly. A
 /// stale socket (no listener) is ignored; the server removes it when it
 /// starts. A store whose lock is taken gets a few seconds for a starting
 /// server to answer, so a second process never sees a lock error while a
@@ -457,6 +517,7 @@ pub struct Opened {
 pub fn open(dir: &Path) -> Result<Opened, StoreError> {
     let socket = socket_path(dir);
     let remote = |r: RemoteStore| Opened {
+        private_service: r.is_private(),
         store: Arc::new(r),
         served_by: Some(socket.clone()),
         rolled_back_import: false,
@@ -465,6 +526,10 @@ pub fn open(dir: &Path) -> Result<Opened, StoreError> {
         Ok(r) => return Ok(remote(r)),
         Err(ConnectError::Failed(e)) => return Err(e),
         Err(ConnectError::NoServer) => {}
+    }
+    if super::autostart::enabled() {
+        // The caseload binary: start the private service and use it.
+        return super::autostart::start_and_connect(dir).map(remote);
     }
     match SledStore::open(dir) {
         Ok(s) => {
@@ -476,6 +541,7 @@ pub fn open(dir: &Path) -> Result<Opened, StoreError> {
             Ok(Opened {
                 store: Arc::new(guarded),
                 served_by: None,
+                private_service: false,
                 rolled_back_import,
             })
         }

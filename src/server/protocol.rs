@@ -35,11 +35,15 @@ use crate::store::api::{Class, Operation};
 use crate::store::{Change, Store, StoreError};
 
 /// The protocol this build speaks.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 /// First bytes of every [`Hello`], so a stray program is told apart.
 pub const MAGIC: [u8; 8] = *b"caseload";
 /// Largest request a server reads.
 pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+/// Largest request the private, owner-only service reads: a restore into
+/// an empty store is one import of the whole backup, and only the owner,
+/// who could open the files anyway, can send it.
+pub const PRIVATE_MAX_REQUEST_BYTES: usize = 1024 * 1024 * 1024;
 /// Largest answer a client reads.
 pub const MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 
@@ -104,6 +108,19 @@ macro_rules! define_wire {
             },
             /// Turn this connection into a stream of [`Response::Notice`]s.
             Subscribe,
+            /// Which service this is ([`Response::Service`]).
+            Service,
+            /// Ask a private service to finish its requests, close the
+            /// store and exit, so that `caseload serve` can take it over.
+            HandOver,
+            /// `request`, made by staff member `staff` on a store where
+            /// nobody signs in. Only the private, owner-only service honours
+            /// the claim (whoever can reach it can open the files anyway);
+            /// a shared server ignores it and stamps the OS login.
+            As {
+                staff: StaffId,
+                request: Box<Request>,
+            },
         }
 
         /// What a store operation returned: one variant per operation.
@@ -130,7 +147,12 @@ macro_rules! define_wire {
             pub fn operation(&self) -> Option<Operation> {
                 match self {
                     $( Request::$Variant { .. } => Some(Operation::$Variant), )*
-                    Request::Location | Request::SignIn { .. } | Request::Subscribe => None,
+                    Request::As { request, .. } => request.operation(),
+                    Request::Location
+                    | Request::SignIn { .. }
+                    | Request::Subscribe
+                    | Request::Service
+                    | Request::HandOver => None,
                 }
             }
 
@@ -143,9 +165,12 @@ macro_rules! define_wire {
                     $( Request::$Variant { $( $arg ),* } => Ok(Answer::$Variant(
                         store.$name($( $crate::store::api::pass!($mode $arg) ),* $(, $crate::store::api::actor_arg!($actor, actor))?)?,
                     )), )*
-                    Request::Location | Request::SignIn { .. } | Request::Subscribe => Err(
-                        StoreError::Refused("out of place here".into()),
-                    ),
+                    Request::As { request, .. } => (*request).apply(store, actor),
+                    Request::Location
+                    | Request::SignIn { .. }
+                    | Request::Subscribe
+                    | Request::Service
+                    | Request::HandOver => Err(StoreError::Refused("out of place here".into())),
                 }
             }
         }
@@ -196,6 +221,21 @@ pub enum Response {
     Ping,
     /// The request failed or was refused.
     Error(WireError),
+    /// The answer to [`Request::Service`].
+    Service(ServiceInfo),
+    /// The private service with this process id is handing the store over.
+    HandingOver(u32),
+}
+
+/// What a service says about itself, so that a client knows whether it
+/// is the private, owner-only one (started by a client) or the shared
+/// `caseload serve`, and `serve` knows whom it takes over from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceInfo {
+    /// True for the private service a client started for its own user.
+    pub private: bool,
+    /// The service's process id.
+    pub pid: u32,
 }
 
 /// A store error as it crosses the wire, keeping what callers match on

@@ -29,12 +29,13 @@ use crate::store::{SledStore, Store, StoreError, StoreResult};
 
 use super::protocol::{
     decode, encode, read_frame, write_frame, FrameError, Hello, HelloReply, Request, Response,
-    WireError, MAGIC, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, PROTOCOL,
+    ServiceInfo, WireError, MAGIC, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
+    PRIVATE_MAX_REQUEST_BYTES, PROTOCOL,
 };
 use super::{socket_path, unix};
 
 /// How `caseload serve` stops cleanly on SIGTERM or SIGINT.
-pub use super::unix::{block_stop_signals, wait_for_stop_signal};
+pub use super::unix::{block_stop_signals, wait_for_stop_signal, wait_for_stop_signal_for};
 
 /// Most connections served at once; more are told so and closed.
 pub const MAX_CONNECTIONS: usize = 128;
@@ -71,6 +72,13 @@ pub struct ServeOptions {
     /// Most connections one operating-system login may hold; more from
     /// that login are refused with a message while others still get in.
     pub max_connections_per_login: usize,
+    /// The private service a client started for its own user (socket
+    /// 0600, directory 0700): it works on a store without PINs, honours
+    /// the staff member a client names where nobody signs in, and hands
+    /// the store over to `caseload serve` when asked. Whoever can reach
+    /// it could open the store's files directly, so it grants nothing
+    /// more than that would. Never with `group`.
+    pub private: bool,
 }
 
 impl Default for ServeOptions {
@@ -80,6 +88,7 @@ impl Default for ServeOptions {
             hello_timeout: HELLO_TIMEOUT,
             sign_in_timeout: SIGN_IN_TIMEOUT,
             max_connections_per_login: MAX_CONNECTIONS_PER_LOGIN,
+            private: false,
         }
     }
 }
@@ -132,6 +141,42 @@ struct Shared {
     conns: Mutex<HashMap<u64, (Option<u32>, UnixStream)>>,
     next_conn: AtomicU64,
     options: ServeOptions,
+    /// Since when no connection has been open (None while one is).
+    idle_since: Mutex<Option<Instant>>,
+    /// Set when `caseload serve` asked this private service to hand over.
+    hand_over: AtomicBool,
+}
+
+/// The file whose `flock` says which process serves a store: held from
+/// before the socket is bound until after the store is closed, so that
+/// two services starting at once end with one, and a service taking over
+/// opens the store only once the previous one has let go of it.
+pub const LOCK_NAME: &str = "caseload.lock";
+
+/// Takes the service lock of the store in `dir` without waiting; `None`
+/// when another process holds it.
+fn try_service_lock(dir: &Path) -> io::Result<Option<std::fs::File>> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join(LOCK_NAME);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&path)?;
+    // SAFETY: flock on a descriptor this function owns; no memory involved.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc == 0 {
+        return Ok(Some(file));
+    }
+    let e = io::Error::last_os_error();
+    if e.kind() == io::ErrorKind::WouldBlock {
+        Ok(None)
+    } else {
+        Err(e)
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -143,6 +188,8 @@ pub struct Server {
     shared: Arc<Shared>,
     accept: Option<JoinHandle<()>>,
     tally: Option<JoinHandle<()>>,
+    /// The service lock, released only after the store is closed.
+    lock: Option<std::fs::File>,
 }
 
 impl Server {
@@ -167,12 +214,27 @@ impl Server {
         if let Some(g) = gid {
             unix::chown_group(dir, g).map_err(io_err(dir))?;
         }
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
-            .map_err(io_err(dir))?;
+        // The private service leaves the directory to the store's open,
+        // which makes it 0700 and says so if it was not.
+        if !options.private {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
+                .map_err(io_err(dir))?;
+        }
 
+        // One service per store: whoever holds the lock serves it (or is
+        // about to, or is still closing it).
+        let lock_file = match try_service_lock(dir).map_err(io_err(&dir.join(LOCK_NAME)))? {
+            Some(f) => f,
+            None => {
+                return Err(ServeError::AlreadyRunning {
+                    dir: dir.to_path_buf(),
+                    socket,
+                })
+            }
+        };
         unix::return_large_allocations();
         let store = SledStore::open(dir)?;
-        if !admin_can_sign_in(&store.list_staff()?) {
+        if !options.private && !admin_can_sign_in(&store.list_staff()?) {
             return Err(ServeError::NoAdminPin {
                 dir: dir.to_path_buf(),
             });
@@ -210,6 +272,8 @@ impl Server {
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
             options: options.clone(),
+            idle_since: Mutex::new(Some(Instant::now())),
+            hand_over: AtomicBool::new(false),
         });
         let for_tally = Arc::clone(&shared);
         let tally = std::thread::Builder::new()
@@ -232,7 +296,47 @@ impl Server {
             shared,
             accept: Some(accept),
             tally: Some(tally),
+            lock: Some(lock_file),
         })
+    }
+
+    /// How long no client has been connected (zero while one is): the
+    /// private service exits after its idle setting.
+    pub fn idle_for(&self) -> Duration {
+        lock(&self.shared.idle_since).map_or(Duration::ZERO, |since| since.elapsed())
+    }
+
+    /// What opening the store found that the user should hear about: modes
+    /// it made private, an interrupted import it rolled back. The private
+    /// service passes these to the client that started it.
+    pub fn open_notes(&self) -> Vec<String> {
+        let store = &self.shared.store;
+        let mut notes: Vec<String> = store.mode_repairs().iter().map(|r| r.to_string()).collect();
+        if store.rolled_back_import() {
+            notes.push(format!(
+                "note: an interrupted import into {} was rolled back; the store is empty again",
+                crate::text::escape_line(&store.location())
+            ));
+        }
+        notes
+    }
+
+    /// How many connections were accepted since the server started.
+    pub fn connections_so_far(&self) -> u64 {
+        self.shared.next_conn.load(Ordering::Relaxed) - 1
+    }
+
+    /// True once `caseload serve` has asked this private service to hand
+    /// the store over.
+    pub fn hand_over_requested(&self) -> bool {
+        self.shared.hand_over.load(Ordering::SeqCst)
+    }
+
+    /// True while the socket in the directory is still this server's: a
+    /// service whose store directory was removed (or whose socket was
+    /// replaced) has nobody left to serve.
+    pub fn socket_is_ours(&self) -> bool {
+        std::fs::symlink_metadata(&self.shared.socket).is_ok_and(|m| m.file_type().is_socket())
     }
 
     /// PIN checks (argon2 runs) made since the server started: what
@@ -258,11 +362,18 @@ impl Server {
 
     /// Stops listening, closes every connection, waits for their threads,
     /// releases the store and removes the socket.
+    ///
+    /// Requests already received are answered (connections are shut for
+    /// reading only, so a thread in the middle of a write finishes it and
+    /// sends its answer); the socket goes first, so that new clients find
+    /// no server and start or wait for the next one; the service lock is
+    /// let go last, once the store is closed.
     pub fn stop(mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
         // Wake the accept loop, then close every connection so that their
         // threads end and let go of the store.
         let _ = UnixStream::connect(&self.shared.socket);
+        let _ = std::fs::remove_file(&self.shared.socket);
         if let Some(h) = self.accept.take() {
             let _ = h.join();
         }
@@ -271,7 +382,92 @@ impl Server {
         }
         // Failed sign-ins still being counted go on the trail now.
         self.shared.throttle.flush(&self.shared.store);
-        let _ = std::fs::remove_file(&self.shared.socket);
+        let Server { shared, lock, .. } = self;
+        // Every thread has ended: this drops the last handle on the store,
+        // which sled then closes, before anyone else may take the lock.
+        drop(shared);
+        drop(lock);
+    }
+}
+
+/// How long `caseload serve` waits for a private service to hand over.
+const TAKE_OVER_WAIT: Duration = Duration::from_secs(30);
+
+/// Who answers on a store's socket.
+enum Holder {
+    Nobody,
+    Private(u32),
+    Shared,
+}
+
+fn holder(socket: &Path) -> Holder {
+    let Ok(stream) = UnixStream::connect(socket) else {
+        return Holder::Nobody;
+    };
+    let hello = match encode(&Hello::ours()) {
+        Ok(h) => h,
+        Err(_) => return Holder::Nobody,
+    };
+    let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
+    if write_frame(&stream, &hello).is_err() {
+        return Holder::Nobody;
+    }
+    let mut reader = &stream;
+    let accepted = read_frame(&mut reader, 64 * 1024)
+        .ok()
+        .and_then(|b| decode::<HelloReply>(&b).ok())
+        .is_some_and(|r| r.accepted && r.protocol == PROTOCOL);
+    if !accepted {
+        // Another version, or one refusing us: not ours to take over.
+        return Holder::Shared;
+    }
+    let ask = |request: &Request| -> Option<Response> {
+        write_frame(&stream, &encode(request).ok()?).ok()?;
+        let mut reader = &stream;
+        decode(&read_frame(&mut reader, MAX_RESPONSE_BYTES).ok()?).ok()
+    };
+    match ask(&Request::Service) {
+        Some(Response::Service(info)) if info.private => match ask(&Request::HandOver) {
+            Some(Response::HandingOver(pid)) => Holder::Private(pid),
+            _ => Holder::Shared,
+        },
+        Some(_) => Holder::Shared,
+        None => Holder::Nobody,
+    }
+}
+
+/// Starts the shared server (`caseload serve`) on `dir`, first asking a
+/// private service that holds the store to hand it over: that service
+/// finishes the requests it has, closes the store and exits, and its
+/// clients reconnect here. Returns the server and the private service's
+/// process id when there was one. A shared server already running is an
+/// error ([`ServeError::AlreadyRunning`]).
+pub fn start_taking_over(
+    dir: &Path,
+    options: &ServeOptions,
+) -> Result<(Server, Option<u32>), ServeError> {
+    let socket = socket_path(dir);
+    let deadline = Instant::now() + TAKE_OVER_WAIT;
+    let mut took_over = None;
+    loop {
+        match Server::start(dir, options) {
+            Ok(s) => return Ok((s, took_over)),
+            Err(e @ ServeError::AlreadyRunning { .. }) => {
+                match holder(&socket) {
+                    // A client may have started a new private service in
+                    // the gap: it is asked too.
+                    Holder::Private(pid) => took_over = took_over.or(Some(pid)),
+                    Holder::Shared => return Err(e),
+                    // Closing, or starting: wait for the lock.
+                    Holder::Nobody => {}
+                }
+                if Instant::now() >= deadline {
+                    return Err(e);
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => return Err(e),
+        }
     }
 }
 
@@ -332,6 +528,7 @@ fn accept_loop(shared: Arc<Shared>, listener: UnixListener) {
             match stream.try_clone() {
                 Ok(clone) => {
                     conns.insert(id, (uid, clone));
+                    *lock(&shared.idle_since) = None;
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "cannot keep track of a connection; refused");
@@ -348,21 +545,32 @@ fn accept_loop(shared: Arc<Shared>, listener: UnixListener) {
                     tracing::error!(conn = id, "a connection thread failed; the server goes on");
                 }
                 let _ = stream.shutdown(std::net::Shutdown::Both);
-                lock(&s.conns).remove(&id);
+                connection_ended(&s, id);
             });
         match spawned {
             Ok(h) => workers.push(h),
             Err(e) => {
                 tracing::error!(error = %e, "cannot start a connection thread");
-                lock(&shared.conns).remove(&id);
+                connection_ended(&shared, id);
             }
         }
     }
+    // Shut for reading only: a request being handled is finished and
+    // answered; a thread waiting for the next request sees the end.
     for (_, (_, c)) in lock(&shared.conns).drain() {
-        let _ = c.shutdown(std::net::Shutdown::Both);
+        let _ = c.shutdown(std::net::Shutdown::Read);
     }
     for w in workers {
         let _ = w.join();
+    }
+}
+
+/// Forgets connection `id`; the last one to go starts the idle time.
+fn connection_ended(shared: &Shared, id: u64) {
+    let mut conns = lock(&shared.conns);
+    conns.remove(&id);
+    if conns.is_empty() {
+        *lock(&shared.idle_since) = Some(Instant::now());
     }
 }
 
@@ -395,7 +603,13 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
     let mut reader = stream;
     let connected = Instant::now();
     let hello_by = connected + shared.options.hello_timeout;
-    let hello: Hello = match read_frame(&mut unix::ReadBy::new(stream, hello_by), 4096) {
+    let read = read_frame(&mut unix::ReadBy::new(stream, hello_by), 4096);
+    if read.is_err() && shared.stopping.load(Ordering::SeqCst) {
+        // Shut while it was connecting: closing without a word tells the
+        // client that no server is here, so it starts or finds the next.
+        return;
+    }
+    let hello: Hello = match read {
         Ok(bytes) => match decode::<Hello>(&bytes) {
             Ok(h) if h.magic == MAGIC => h,
             _ => {
@@ -434,6 +648,15 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
         );
         return;
     }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let own_uid = unsafe { libc::geteuid() };
+    if shared.options.private && unix::peer_uid(stream).is_some_and(|uid| uid != own_uid) {
+        refuse_hello(
+            stream,
+            "this is a private caseload service, for its owner only; ask an admin to run `caseload serve --group` (see docs/server.md)",
+        );
+        return;
+    }
     let welcome = HelloReply {
         protocol: PROTOCOL,
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -449,24 +672,37 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
     // (when sign-in is required at all); reads then have no deadline.
     let mut sign_in_by = Some(connected + shared.options.sign_in_timeout);
 
-    let mut session = Session::new(shared, unix::peer_uid(stream).map(unix::user_name));
+    let login = if shared.options.private {
+        // Only the owner reaches the private service; it names them as
+        // the store's own files would have (the login of the user who
+        // started it, from the environment), not by the kernel's name.
+        Some(crate::ops::os_login())
+    } else {
+        unix::peer_uid(stream).map(unix::user_name)
+    };
+    let mut session = Session::new(shared, login);
+    let max_request = if shared.options.private {
+        PRIVATE_MAX_REQUEST_BYTES
+    } else {
+        MAX_REQUEST_BYTES
+    };
     loop {
-        if shared.stopping.load(Ordering::SeqCst) {
-            return;
-        }
+        // No check of `stopping` here: stopping shuts every connection for
+        // reading, so a request already sent is still read and answered,
+        // and the next read ends the loop.
         if sign_in_by.is_some() && session.store.signed_in().is_some() {
             sign_in_by = None;
             let _ = stream.set_read_timeout(None);
         }
         let by = sign_in_by.filter(|_| staff_require_sign_in_now(shared));
         let read = match by {
-            Some(by) => read_frame(&mut unix::ReadBy::new(stream, by), MAX_REQUEST_BYTES),
+            Some(by) => read_frame(&mut unix::ReadBy::new(stream, by), max_request),
             None => {
                 if sign_in_by.is_some() {
                     // An open store (no PINs): no deadline for now.
                     let _ = stream.set_read_timeout(None);
                 }
-                read_frame(&mut reader, MAX_REQUEST_BYTES)
+                read_frame(&mut reader, max_request)
             }
         };
         let frame = match read {
@@ -488,7 +724,7 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
                     stream,
                     &Response::Error(WireError::Protocol(format!(
                         "a request of {n} bytes is larger than the {} MiB limit",
-                        MAX_REQUEST_BYTES >> 20
+                        max_request >> 20
                     ))),
                 );
                 return;
@@ -591,10 +827,15 @@ struct Session<'a> {
 impl<'a> Session<'a> {
     fn new(shared: &'a Shared, login: Option<String>) -> Self {
         let login = login.unwrap_or_else(|| "unknown".to_string());
-        Session {
-            store: Authorized::served(&shared.store, login.clone()),
-            login,
-        }
+        // The private service is reachable by the store's owner only, who
+        // could open the files directly: its sessions follow the rules of
+        // the store's own files (`Authorized::local`).
+        let store = if shared.options.private {
+            Authorized::local(&shared.store, login.clone())
+        } else {
+            Authorized::served(&shared.store, login.clone())
+        };
+        Session { store, login }
     }
 
     fn handle(&mut self, shared: &Shared, request: Request) -> StoreResult<Response> {
@@ -609,6 +850,21 @@ impl<'a> Session<'a> {
             }
             Request::Location => Ok(Response::Location(self.store.location())),
             Request::Subscribe => Err(StoreError::Refused("out of place here".into())),
+            Request::Service => Ok(Response::Service(ServiceInfo {
+                private: shared.options.private,
+                pid: std::process::id(),
+            })),
+            Request::HandOver if shared.options.private => {
+                shared.hand_over.store(true, Ordering::SeqCst);
+                Ok(Response::HandingOver(std::process::id()))
+            }
+            Request::HandOver => Err(StoreError::Refused(
+                "this is the shared caseload server; it does not hand over (stop it with `systemctl stop caseload`)".into(),
+            )),
+            Request::As { staff, request } if shared.options.private => {
+                let claimed = Actor::staff(staff, self.login.clone());
+                Ok(Response::Answer((*request).apply(&self.store, &claimed)?))
+            }
             other => {
                 // The actor passed here is replaced by the session's.
                 let placeholder = Actor::login(self.login.clone());

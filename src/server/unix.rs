@@ -100,8 +100,8 @@ pub fn return_large_allocations() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn return_large_allocations() {}
 
-/// The signals that stop a server cleanly: SIGTERM (systemd) and SIGINT
-/// (Ctrl-C).
+/// The signals that stop a server cleanly: SIGTERM (systemd), SIGINT
+/// (Ctrl-C) and SIGHUP (the terminal of a foreground `serve` closed).
 fn stop_signals() -> libc::sigset_t {
     // SAFETY: a zeroed sigset_t is valid storage; sigemptyset initialises
     // it and sigaddset only adds valid signal numbers to it.
@@ -110,6 +110,7 @@ fn stop_signals() -> libc::sigset_t {
         libc::sigemptyset(&mut set);
         libc::sigaddset(&mut set, libc::SIGTERM);
         libc::sigaddset(&mut set, libc::SIGINT);
+        libc::sigaddset(&mut set, libc::SIGHUP);
         set
     }
 }
@@ -138,11 +139,63 @@ pub fn wait_for_stop_signal() -> io::Result<&'static str> {
     if rc != 0 {
         return Err(io::Error::from_raw_os_error(rc));
     }
-    Ok(if sig == libc::SIGINT {
-        "SIGINT"
-    } else {
-        "SIGTERM"
-    })
+    Ok(signal_name(sig))
+}
+
+fn signal_name(sig: libc::c_int) -> &'static str {
+    match sig {
+        libc::SIGINT => "SIGINT",
+        libc::SIGHUP => "SIGHUP",
+        _ => "SIGTERM",
+    }
+}
+
+/// Like [`wait_for_stop_signal`], but gives up after `timeout` with
+/// `None`, so that a service can look at its idle time between waits.
+#[cfg(target_os = "linux")]
+pub fn wait_for_stop_signal_for(timeout: std::time::Duration) -> io::Result<Option<&'static str>> {
+    let set = stop_signals();
+    let ts = libc::timespec {
+        tv_sec: libc::time_t::try_from(timeout.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_nsec: timeout.subsec_nanos() as libc::c_long,
+    };
+    // SAFETY: `set` and `ts` are initialised; no siginfo is asked for.
+    let sig = unsafe { libc::sigtimedwait(&set, std::ptr::null_mut(), &ts) };
+    if sig >= 0 {
+        return Ok(Some(signal_name(sig)));
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EAGAIN) | Some(libc::EINTR) => Ok(None),
+        _ => Err(e),
+    }
+}
+
+/// Like [`wait_for_stop_signal`], but gives up after `timeout` with
+/// `None` (polling the pending set where `sigtimedwait` is missing).
+#[cfg(not(target_os = "linux"))]
+pub fn wait_for_stop_signal_for(timeout: std::time::Duration) -> io::Result<Option<&'static str>> {
+    let set = stop_signals();
+    let end = Instant::now() + timeout;
+    loop {
+        // SAFETY: a zeroed sigset_t is valid storage for sigpending.
+        let mut pending: libc::sigset_t = unsafe { std::mem::zeroed() };
+        // SAFETY: `pending` is valid for a write.
+        unsafe { libc::sigpending(&mut pending) };
+        for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+            // SAFETY: both sets are initialised.
+            if unsafe { libc::sigismember(&pending, sig) } == 1 {
+                let mut got: libc::c_int = 0;
+                // SAFETY: `set` is initialised; `got` is valid for a write.
+                unsafe { libc::sigwait(&set, &mut got) };
+                return Ok(Some(signal_name(got)));
+            }
+        }
+        if Instant::now() >= end {
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// True if the client on `stream` has closed its end (or shut down its

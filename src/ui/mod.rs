@@ -31,6 +31,7 @@ pub mod lock;
 pub mod privacy;
 mod runtime;
 pub mod screens;
+mod signals;
 pub mod theme;
 pub mod view;
 pub mod widgets;

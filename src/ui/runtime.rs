@@ -47,6 +47,7 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Leaves raw mode and the alternate screen, once.
 fn restore_terminal() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
+        crate::ui::signals::disarm();
         let _ = disable_raw_mode();
         let _ = execute!(
             io::stdout(),
@@ -85,6 +86,8 @@ struct TerminalGuard {
 impl TerminalGuard {
     fn start() -> anyhow::Result<TerminalGuard> {
         install_panic_hook();
+        // Before raw mode: SIGTERM/SIGHUP put back these settings.
+        crate::ui::signals::install();
         enable_raw_mode().context("cannot switch the terminal to raw mode")?;
         ACTIVE.store(true, Ordering::SeqCst);
         let mut out = io::stdout();
@@ -92,6 +95,7 @@ impl TerminalGuard {
             restore_terminal();
             return Err(e).context("cannot open the full-screen view");
         }
+        crate::ui::signals::arm();
         match Terminal::new(CrosstermBackend::new(out)) {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {

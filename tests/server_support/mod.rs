@@ -88,7 +88,13 @@ impl ServerProcess {
             dir: dir.to_path_buf(),
         };
         let deadline = Instant::now() + Duration::from_secs(15);
-        while !server_answers(&socket_path(dir)) {
+        // A private service a command started may answer first: wait for
+        // `serve` itself (it takes the store over).
+        let serving = || {
+            server_answers(&socket_path(dir))
+                && RemoteStore::connect(&socket_path(dir)).is_ok_and(|r| !r.is_private())
+        };
+        while !serving() {
             if let Ok(Some(status)) = p.child.try_wait() {
                 panic!("caseload serve exited early: {status}");
             }
@@ -161,6 +167,9 @@ pub fn cli(dir: &Path) -> assert_cmd::Command {
         .arg(dir)
         .env_remove("CASELOAD_STAFF")
         .env_remove("CASELOAD_PIN")
-        .env_remove("CASELOAD_DATA_DIR");
+        .env_remove("CASELOAD_DATA_DIR")
+        // The private service a command starts exits once it is done, so
+        // that a test may then open the store's files itself.
+        .env("CASELOAD_SERVICE_IDLE_SECS", "0");
     c
 }
