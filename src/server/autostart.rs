@@ -315,7 +315,7 @@ pub fn run_service(dir: &Path) -> i32 {
         }
         let waited_for_first =
             server.connections_so_far() > 0 || started.elapsed() >= FIRST_CLIENT_GRACE;
-        if waited_for_first && server.idle_for() >= idle {
+        if waited_for_first && server.stop_if_idle(idle) {
             break format!("no client for {} s", idle.as_secs());
         }
     };

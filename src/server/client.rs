@@ -126,10 +126,13 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
     let reply = match (read_frame(&mut reader, 64 * 1024), sent) {
         (Ok(bytes), _) => decode::<HelloReply>(&bytes)
             .map_err(|_| failed("answered in a way this caseload cannot read".into()))?,
+        // Closed, reset or a broken pipe before any answer: a service on
+        // its way out (idle, or handing over) that had not yet removed its
+        // socket. Find or start the next one.
+        (Err(FrameError::Closed), _) => return Err(ConnectError::NoServer),
+        (Err(FrameError::Io(e)), _) if went_away(&e) => return Err(ConnectError::NoServer),
+        (Err(_), Err(e)) if went_away(&e) => return Err(ConnectError::NoServer),
         (Err(_), Err(e)) => return Err(failed(format!("closed the connection ({e})"))),
-        // Closed before any answer: a service on its way out (idle, or
-        // handing over) that had not yet removed its socket.
-        (Err(FrameError::Closed), Ok(())) => return Err(ConnectError::NoServer),
         (Err(e), Ok(())) => return Err(failed(format!("did not answer ({e:?})"))),
     };
     if !reply.accepted {
@@ -154,6 +157,18 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
         let _ = exchange(&stream, &Request::SignIn { staff, pin });
     }
     Ok(stream)
+}
+
+/// True for the errors of a peer that closed its end without reading:
+/// a service stopping between accepting and greeting.
+fn went_away(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::ConnectionAborted
+    )
 }
 
 /// Connects again after losing the service; when none answers, starts

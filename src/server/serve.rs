@@ -306,6 +306,22 @@ impl Server {
         lock(&self.shared.idle_since).map_or(Duration::ZERO, |since| since.elapsed())
     }
 
+    /// Starts stopping if no client has been connected for `idle`, deciding
+    /// under the same lock that registers new connections, so that a client
+    /// that connects at that moment is either served to the end or closed
+    /// before its hello is answered (and then starts or finds the next
+    /// service), never greeted and then cut off. Returns true when it
+    /// started stopping; call [`Server::stop`] next.
+    pub fn stop_if_idle(&self, idle: Duration) -> bool {
+        let conns = lock(&self.shared.conns);
+        let idle_long_enough = conns.is_empty()
+            && lock(&self.shared.idle_since).is_some_and(|since| since.elapsed() >= idle);
+        if idle_long_enough {
+            self.shared.stopping.store(true, Ordering::SeqCst);
+        }
+        idle_long_enough
+    }
+
     /// What opening the store found that the user should hear about: modes
     /// it made private, an interrupted import it rolled back. The private
     /// service passes these to the client that started it.
@@ -496,6 +512,12 @@ fn accept_loop(shared: Arc<Shared>, listener: UnixListener) {
         let id = shared.next_conn.fetch_add(1, Ordering::Relaxed);
         {
             let mut conns = lock(&shared.conns);
+            // Checked again under the lock that `stop_if_idle` decides
+            // under: a connection either counts against going idle or is
+            // closed ungreeted (its client finds or starts the next service).
+            if shared.stopping.load(Ordering::SeqCst) {
+                break;
+            }
             if conns.len() >= MAX_CONNECTIONS {
                 drop(conns);
                 refuse_hello(
