@@ -338,18 +338,49 @@ pub struct TodayArgs {
 /// `caseload report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// First day (default: the first of this month).
+    /// A calendar month, like 2026-11.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["quarter", "year", "from", "to"])]
+    pub month: Option<String>,
+    /// A calendar quarter, like 2026Q4.
+    #[arg(long, value_name = "YYYYQn", conflicts_with_all = ["year", "from", "to"])]
+    pub quarter: Option<String>,
+    /// A calendar year, like 2026.
+    #[arg(long, value_name = "YYYY", conflicts_with_all = ["from", "to"])]
+    pub year: Option<String>,
+    /// First day (default: the first of this month); date words work too
+    /// (`--from -4w`).
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Last day, inclusive (default: today).
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub to: Option<String>,
-    /// Print JSON.
+    /// Only this staff member's work (name, initials or id).
+    #[arg(long = "staff", value_name = "STAFF")]
+    pub only_staff: Option<String>,
+    /// How to print it.
+    #[arg(long, value_enum, conflicts_with_all = ["json", "csv"])]
+    pub format: Option<ReportFormat>,
+    /// Print JSON (the same as --format json).
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// Print CSV rows (section, item, measure, value) for a spreadsheet.
+    /// Print CSV rows (section, item, measure, value) for a spreadsheet
+    /// (the same as --format csv).
     #[arg(long)]
     pub csv: bool,
+    /// Add up JSON reports of several centers for one period (counts only).
+    #[arg(long, value_name = "REPORT.json", num_args = 1.., conflicts_with_all = ["month", "quarter", "year", "from", "to", "only_staff"])]
+    pub merge: Vec<PathBuf>,
+}
+
+/// How `caseload report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned rows for reading.
+    Table,
+    /// Rows of section, item, measure, value for a spreadsheet.
+    Csv,
+    /// The whole report as JSON (what `--merge` reads).
+    Json,
 }
 
 /// `caseload export`.

@@ -65,6 +65,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         None => run_ui(&cli),
         Some(Command::Keymap(k)) => Ok(args::keymap_check(k)),
         Some(Command::Serve(a)) => serve::run(&cli, a),
+        // Adding up other centers' reports reads no store.
+        Some(Command::Report(a)) if !a.merge.is_empty() => report::merge(a),
         Some(cmd) => {
             let opened = open_store(&cli)?;
             let store = opened.store;
