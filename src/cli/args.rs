@@ -67,6 +67,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Write a dated export into a backup folder and keep the newest few.
     Backup(BackupArgs),
+    /// Add peers from a spreadsheet's CSV (checks every row first).
+    ImportPeers(ImportPeersArgs),
     /// Add and list staff.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -411,6 +413,24 @@ pub struct BackupArgs {
 pub struct ImportArgs {
     /// An export written by `caseload export` (- for standard input).
     pub file: PathBuf,
+}
+
+/// `caseload import-peers`.
+#[derive(Debug, Args)]
+pub struct ImportPeersArgs {
+    /// The roster as CSV (Excel, LibreOffice or Google Sheets).
+    pub file: PathBuf,
+    /// Use column COLUMN for FIELD (display-name, first-name, last-name,
+    /// phone, email, intake-date, …, or ignore); repeatable.
+    #[arg(long, value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// Check and report only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid rows and report the ones skipped (otherwise any
+    /// problem stops the import before anything is written).
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 /// `caseload staff …`.

@@ -10,6 +10,7 @@ mod audit;
 mod demo;
 mod goal;
 mod group;
+mod import_peers;
 mod log;
 mod output;
 mod paths;
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Export(a) => transfer::export(&store, a),
                 Command::Import(a) => transfer::import(&store, a),
                 Command::Backup(a) => transfer::backup(&store, a),
+                Command::ImportPeers(a) => import_peers::run(&store, a),
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
                 Command::Audit(a) => audit::run(&store, a),
