@@ -69,6 +69,10 @@ pub enum Command {
     Backup(BackupArgs),
     /// Add peers from a spreadsheet's CSV (checks every row first).
     ImportPeers(ImportPeersArgs),
+    /// Check a backup's checksum, format and references; print its counts.
+    Verify(VerifyArgs),
+    /// Restore a verified backup into a new, empty --data-dir.
+    Restore(RestoreArgs),
     /// Add and list staff.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -388,13 +392,30 @@ pub enum ReportFormat {
 /// `caseload export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// JSON (the only format; accepted for clarity in scripts).
-    #[arg(long)]
+    /// JSON (the default; accepted for clarity in scripts).
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
     /// Write to this file (created with owner-only permissions) instead of
     /// standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "csv")]
     pub out: Option<PathBuf>,
+    /// Write one CSV per record kind into this folder, for a spreadsheet.
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
+}
+
+/// `caseload verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A backup (or an export with its `.sha256` checksum beside it).
+    pub file: PathBuf,
+}
+
+/// `caseload restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup written by `caseload backup`; verified first.
+    pub file: PathBuf,
 }
 
 /// `caseload backup`.

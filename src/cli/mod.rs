@@ -68,6 +68,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Serve(a)) => serve::run(&cli, a),
         // Adding up other centers' reports reads no store.
         Some(Command::Report(a)) if !a.merge.is_empty() => report::merge(a),
+        // Verifying reads a file only; restoring must not open (and so
+        // create) the target store before it has checked it is empty.
+        Some(Command::Verify(a)) => transfer::verify(a),
+        Some(Command::Restore(a)) => transfer::restore(&cli, a),
         Some(cmd) => {
             let opened = open_store(&cli)?;
             let store = opened.store;
@@ -87,7 +91,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
                 Command::Audit(a) => audit::run(&store, a),
-                Command::Keymap(_) | Command::Serve(_) => Ok(ExitCode::SUCCESS),
+                Command::Keymap(_)
+                | Command::Serve(_)
+                | Command::Verify(_)
+                | Command::Restore(_) => Ok(ExitCode::SUCCESS),
             }
         }
     }
