@@ -339,3 +339,146 @@ fn bad_periods_name_the_flag() {
 fn d_(s: &str) -> chrono::NaiveDate {
     d(s)
 }
+
+#[test]
+fn demographics_turned_on_are_counted_for_peers_served_only() {
+    use caseload::model::{AgeBand, DemographicFields};
+    let dir = tempfile::tempdir().unwrap();
+    let store = build_center(dir.path());
+    let mut settings = store.settings().unwrap();
+    settings.demographics = DemographicFields::parse("age-band,veteran").unwrap();
+    store.save_settings(&settings, &actor()).unwrap();
+    for (i, mut p) in store.list_peers().unwrap().into_iter().enumerate() {
+        // Ana 25-34 veteran; Ben 25-34 not; Cy and Dee give nothing; Eve 65+.
+        p.demographics.age_band = [
+            Some(AgeBand::From25To34),
+            Some(AgeBand::From25To34),
+            None,
+            None,
+            Some(AgeBand::From65),
+        ][i];
+        p.demographics.veteran = [Some(true), Some(false), None, None, None][i];
+        p.demographics.county = Some("King".into()); // collected but not reported: off
+        store.update_peer(&p, &actor()).unwrap();
+    }
+    let r = caseload::ops::report::build(&store, november(), None).unwrap();
+    let v = serde_json::to_value(&r.demographics).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "age band": {"25-34": 2, "65+": 1, "not given": 2},
+            "veteran": {"yes": 1, "no": 1, "not given": 3}
+        })
+    );
+    // Merged centers add the counts up.
+    let m = ServiceReport::merge(&[("a".into(), r.clone()), ("b".into(), r)]).unwrap();
+    assert_eq!(m.demographics["age band"]["25-34"], 4);
+}
+
+#[test]
+fn a_schema_2_store_gains_the_demographic_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = support::open(dir.path());
+        store
+            .save_settings(
+                &Settings {
+                    organization_name: "Old Center".into(),
+                    ..Settings::default()
+                },
+                &actor(),
+            )
+            .unwrap();
+        store
+            .create_peer(Peer::new("Ana", d("2026-01-05")), &actor())
+            .unwrap();
+    }
+    // Make it what schema 2 wrote: records without the last four bytes.
+    {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let db = loop {
+            match sled::Config::new().path(dir.path()).open() {
+                Ok(db) => break db,
+                Err(_) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                Err(e) => panic!("{e}"),
+            }
+        };
+        let meta = db.open_tree("meta").unwrap();
+        let peers = db.open_tree("peers").unwrap();
+        let (k, v) = peers.iter().next().unwrap().unwrap();
+        assert_eq!(&v[v.len() - 4..], &[0, 0, 0, 0]);
+        peers.insert(k, &v[..v.len() - 4]).unwrap();
+        let s = meta.get(b"settings").unwrap().unwrap();
+        meta.insert(b"settings", &s[..s.len() - 4]).unwrap();
+        meta.insert(b"schema_version", &2u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let store = support::open(dir.path());
+    let p = store.list_peers().unwrap().remove(0);
+    assert_eq!(p.display_name, "Ana");
+    assert_eq!(p.demographics, caseload::model::Demographics::default());
+    let s = store.settings().unwrap();
+    assert_eq!(s.organization_name, "Old Center");
+    assert!(!s.demographics.any());
+}
+
+#[test]
+fn demographic_flags_need_the_setting_and_valid_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    caseload(d)
+        .args(["peer", "add", "Ana", "--county", "King"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--county: this organization does not collect it",
+        ));
+    run_ok(
+        d,
+        &[
+            "settings",
+            "--demographics",
+            "county,veteran,age-band,gender-identity",
+        ],
+    );
+    caseload(d)
+        .args(["peer", "add", "Ana", "--veteran", "maybe"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--veteran: 'maybe': give yes, no or unknown",
+        ));
+    caseload(d)
+        .args(["peer", "add", "Ana", "--age-band", "30"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--age-band"));
+    run_ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "Ana",
+            "--county",
+            "King",
+            "--veteran",
+            "yes",
+            "--age-band",
+            "25-34",
+            "--gender-identity",
+            "Woman",
+        ],
+    );
+    let list: Value = serde_json::from_str(&run_ok(d, &["peer", "list", "--json"])).unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "refused adds wrote nothing"
+    );
+    assert_eq!(
+        list[0]["data"]["demographics"],
+        serde_json::json!({"age_band": "25-34", "gender_identity": "Woman", "veteran": true, "county": "King"})
+    );
+}

@@ -137,6 +137,29 @@ pub struct PeerFields {
     /// Free notes.
     #[arg(long)]
     pub notes: Option<String>,
+    /// Age band (under-18, 18-24, 25-34, 35-44, 45-54, 55-64, 65-plus; empty
+    /// clears), if the organization collects it (`settings --demographics`).
+    #[arg(long, value_name = "BAND")]
+    pub age_band: Option<String>,
+    /// Gender identity in their own words (empty clears), if collected.
+    #[arg(long, value_name = "TEXT")]
+    pub gender_identity: Option<String>,
+    /// Veteran: yes, no, or unknown (clears), if collected.
+    #[arg(long, value_name = "yes|no|unknown")]
+    pub veteran: Option<String>,
+    /// County (empty clears), if collected.
+    #[arg(long, value_name = "COUNTY")]
+    pub county: Option<String>,
+}
+
+/// Reads `--veteran`: yes, no or unknown (`None`).
+pub(super) fn yes_no_unknown(s: &str) -> Result<Option<bool>, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Ok(Some(true)),
+        "no" | "n" | "false" => Ok(Some(false)),
+        "unknown" | "" => Ok(None),
+        other => Err(format!("'{other}': give yes, no or unknown")),
+    }
 }
 
 /// `caseload peer …`.
@@ -513,6 +536,11 @@ pub struct SettingsArgs {
     /// Days without contact before re-engagement.
     #[arg(long, allow_negative_numbers = true, value_parser = whole::<u16>)]
     pub reengage_days: Option<u16>,
+    /// Optional demographic fields to collect and report as counts: a
+    /// comma-separated list of age-band, gender-identity, veteran, county,
+    /// or none.
+    #[arg(long, value_name = "FIELDS", value_parser = crate::model::DemographicFields::parse)]
+    pub demographics: Option<crate::model::DemographicFields>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

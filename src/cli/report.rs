@@ -227,6 +227,11 @@ fn rows(r: &ServiceReport) -> Vec<[String; 4]> {
         ));
         out.push(row("goal domain", domain, "dropped", g.dropped.to_string()));
     }
+    for (field, values) in &r.demographics {
+        for (value, n) in values {
+            out.push(row(field, value, "peers served", n.to_string()));
+        }
+    }
     for w in &r.weeks {
         let label = format!("{} to {}", w.from, w.to);
         out.push(row("week", &label, "check-ins", w.checkins.to_string()));

@@ -29,7 +29,7 @@ use super::choice::Choice;
 use super::goal::{Goal, GoalStatus};
 use super::group::{Group, GroupSession};
 use super::ids::{GroupId, PeerId, StaffId};
-use super::peer::{Peer, PeerStatus};
+use super::peer::{Demographics, Peer, PeerStatus};
 use super::record::Record;
 use super::settings::Settings;
 use super::staff::Staff;
@@ -200,6 +200,11 @@ pub struct ServiceReport {
     /// The period week by week.
     #[serde(default)]
     pub weeks: Vec<Week>,
+    /// Peers served, counted by each demographic field the organization
+    /// turned on in settings (field → value → peers; "not given" for
+    /// those who did not say). Counts only, never who.
+    #[serde(default)]
+    pub demographics: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 fn one() -> u64 {
@@ -278,6 +283,12 @@ impl ServiceReport {
                 g.set += v.set;
                 g.achieved += v.achieved;
                 g.dropped += v.dropped;
+            }
+            for (field, values) in &r.demographics {
+                let f = out.demographics.entry(field.clone()).or_default();
+                for (v, n) in values {
+                    *f.entry(v.clone()).or_default() += n;
+                }
             }
             for (w, o) in out.weeks.iter_mut().zip(&r.weeks) {
                 w.checkins += o.checkins;
@@ -385,6 +396,7 @@ pub struct ReportBuilder<'a> {
     readmitted: u64,
     goals_active: u64,
     goals_by_domain: BTreeMap<String, GoalCounts>,
+    demographics: HashMap<PeerId, Demographics>,
 }
 
 impl<'a> ReportBuilder<'a> {
@@ -406,6 +418,15 @@ impl<'a> ReportBuilder<'a> {
             readmitted: 0,
             goals_active: 0,
             goals_by_domain: BTreeMap::new(),
+            demographics: HashMap::new(),
+        }
+    }
+
+    /// Notes a peer's demographics, if the organization reports any (feed
+    /// every peer, also for a one-staff report: whoever was served counts).
+    pub fn demographics_of(&mut self, id: PeerId, p: &Peer) {
+        if self.settings.demographics.any() {
+            self.demographics.insert(id, p.demographics.clone());
         }
     }
 
@@ -683,6 +704,7 @@ impl<'a> ReportBuilder<'a> {
             })
             .collect();
         by_group.sort_by_key(|g| g.group);
+        let demographics = demographic_counts(self.settings, &served, &self.demographics);
         let sum = |f: fn(&GoalCounts) -> u64| self.goals_by_domain.values().map(f).sum::<u64>();
         ServiceReport {
             format: REPORT_FORMAT.to_string(),
@@ -720,8 +742,59 @@ impl<'a> ReportBuilder<'a> {
             goals_active: self.goals_active,
             goals_by_domain: self.goals_by_domain,
             weeks,
+            demographics,
         }
     }
+}
+
+/// Counts the served peers by each demographic field turned on.
+fn demographic_counts(
+    settings: &Settings,
+    served: &HashSet<PeerId>,
+    known: &HashMap<PeerId, Demographics>,
+) -> BTreeMap<String, BTreeMap<String, u64>> {
+    const NOT_GIVEN: &str = "not given";
+    let on = settings.demographics;
+    let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| NOT_GIVEN.to_string())
+    };
+    for peer in served {
+        let d = known.get(peer).cloned().unwrap_or_default();
+        let mut add = |field: &str, value: String| {
+            *out.entry(field.to_string())
+                .or_default()
+                .entry(value)
+                .or_default() += 1;
+        };
+        if on.age_band {
+            add(
+                "age band",
+                d.age_band
+                    .map_or(NOT_GIVEN.to_string(), |a| a.label().to_string()),
+            );
+        }
+        if on.gender_identity {
+            add("gender identity", text(&d.gender_identity));
+        }
+        if on.veteran {
+            add(
+                "veteran",
+                match d.veteran {
+                    Some(true) => "yes".to_string(),
+                    Some(false) => "no".to_string(),
+                    None => NOT_GIVEN.to_string(),
+                },
+            );
+        }
+        if on.county {
+            add("county", text(&d.county));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

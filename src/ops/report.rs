@@ -76,6 +76,9 @@ pub fn build(
         b.last_contact_before(peer, c.day());
     }
     let peers = store.list_peers()?;
+    for p in &peers {
+        b.demographics_of(p.id, p);
+    }
     for p in peers
         .iter()
         .filter(|p| staff.is_none_or(|s| p.assigned_staff == Some(s.id)))
