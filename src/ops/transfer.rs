@@ -91,9 +91,9 @@ impl<'a> ArrayWriter<'a> {
 /// (The one gap: an admin purging a check-in and then its peer between the
 /// two reads; `verify` would name the dangling reference.)
 pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> {
-    write!(
+    writeln!(
         out,
-        "{{\"format\":{},\"version\":{FORMAT_VERSION},\"exported_at\":{},\n",
+        "{{\"format\":{},\"version\":{FORMAT_VERSION},\"exported_at\":{},",
         json(&FORMAT)?,
         json(&chrono::Utc::now())?,
     )
