@@ -253,9 +253,21 @@ fn a_backup_taken_while_writes_continue_is_consistent() {
     let store = Arc::new(store);
     let s1 = staff(&*store, "Jordan Reyes");
     let g = group(&*store, "Circle");
+    // Enough check-ins that an export reads several pages and takes a
+    // while, so the writer's rounds land in the middle of exports.
+    let first = store
+        .create_peer(Peer::new("First", d("2026-01-05")), &actor())
+        .unwrap();
+    for _ in 0..3 {
+        let batch = (0..1_000)
+            .map(|_| CheckIn::new(first.id, s1.id, at("2026-11-09T10:00:00-05:00")))
+            .collect();
+        store.create_checkins(batch, &actor()).unwrap();
+    }
     let stop = Arc::new(AtomicBool::new(false));
+    let rounds = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let writer = {
-        let (store, stop) = (store.clone(), stop.clone());
+        let (store, stop, done) = (store.clone(), stop.clone(), rounds.clone());
         std::thread::spawn(move || {
             let mut n = 0u64;
             while !stop.load(Ordering::Relaxed) || n < 20 {
@@ -276,14 +288,23 @@ fn a_backup_taken_while_writes_continue_is_consistent() {
                     .create_session(session(g.id, "2026-11-10", &[p.id]), &actor())
                     .unwrap();
                 n += 1;
+                done.store(n, Ordering::SeqCst);
             }
             n
         })
     };
+    while rounds.load(Ordering::SeqCst) < 3 {
+        std::thread::yield_now();
+    }
     let mut sizes = Vec::new();
-    for _ in 0..5 {
+    let mut overlapped = 0;
+    for _ in 0..8 {
         let mut out = Vec::new();
+        let before = rounds.load(Ordering::SeqCst);
         export_json(&*store, &mut out).unwrap();
+        if rounds.load(Ordering::SeqCst) > before {
+            overlapped += 1;
+        }
         let counts = verify_json(&out[..], "backup during writes")
             .unwrap_or_else(|e| panic!("inconsistent backup: {e}"));
         sizes.push(counts.checkins);
@@ -291,11 +312,12 @@ fn a_backup_taken_while_writes_continue_is_consistent() {
     stop.store(true, Ordering::Relaxed);
     let rounds = writer.join().unwrap();
     assert!(rounds >= 20);
+    assert!(overlapped >= 1, "no export ran while the writer wrote");
     assert!(sizes.windows(2).all(|w| w[0] <= w[1]), "{sizes:?}");
     // And once writes stop, the backup holds everything.
     let mut out = Vec::new();
     let counts = export_json(&*store, &mut out).unwrap();
-    assert_eq!(counts.checkins, rounds);
-    assert_eq!(counts.peers, rounds);
+    assert_eq!(counts.checkins, rounds + 3_000);
+    assert_eq!(counts.peers, rounds + 1);
     verify_json(&out[..], "final").unwrap();
 }
