@@ -242,6 +242,11 @@ fn dates_names_and_non_utf8_cells() {
         p.problems
     );
     assert!(apply(&store, &p, &actor(), false, &mut |_| {}).is_err());
+    let evil = "Name,Intake\nAna,\x1b[2J2026\n";
+    let p2 = plan(&store, evil.as_bytes(), "evil.csv", &[], d("2026-11-30")).unwrap();
+    let shown = p2.problems[0].to_string();
+    assert!(shown.starts_with("line 2, column 'Intake':"), "{shown}");
+    assert!(!shown.contains('\x1b'), "escaped: {shown}");
     assert_eq!(store.list_peers().unwrap().len(), 0, "nothing written");
 }
 

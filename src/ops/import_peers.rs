@@ -259,14 +259,21 @@ pub struct Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.column {
+            // Messages quote cells as typed: escaped, so no control
+            // character from a file reaches a terminal.
             Some(c) => write!(
                 f,
                 "line {}, column '{}': {}",
                 self.line,
                 crate::text::escape_line(c),
-                self.message
+                crate::text::escape_line(&self.message)
             ),
-            None => write!(f, "line {}: {}", self.line, self.message),
+            None => write!(
+                f,
+                "line {}: {}",
+                self.line,
+                crate::text::escape_line(&self.message)
+            ),
         }
     }
 }
