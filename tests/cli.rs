@@ -498,7 +498,18 @@ fn backups_are_private_dated_exports_and_old_ones_are_pruned() {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     files.sort();
+    // Each backup has its checksum beside it; pruning removes both.
+    let sums: Vec<_> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "sha256"))
+        .cloned()
+        .collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
     assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(sums.len(), 2, "{sums:?}");
+    for f in &files {
+        assert!(sums.contains(&std::path::PathBuf::from(format!("{}.sha256", f.display()))));
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -221,6 +221,18 @@ fn backups_are_private_under_umask_000() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(files.len(), 1, "one backup, no partial left: {files:?}");
-    assert_export(&files[0]);
+    // The backup and its checksum beside it, no partial left; both private.
+    assert_eq!(
+        files.len(),
+        2,
+        "one backup and its checksum, no partial left: {files:?}"
+    );
+    let backup = files
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("the backup");
+    let sum = PathBuf::from(format!("{}.sha256", backup.display()));
+    assert!(files.contains(&sum), "{files:?}");
+    assert_eq!(mode(&sum), 0o600);
+    assert_export(backup);
 }

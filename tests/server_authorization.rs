@@ -100,6 +100,9 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         Operation::CreatePeer => Request::CreatePeer {
             peer: Peer::new("Fresh Intake", day()),
         },
+        Operation::CreatePeers => Request::CreatePeers {
+            peers: vec![Peer::new("Batch Intake", day())],
+        },
         Operation::UpdatePeer => Request::UpdatePeer {
             peer: store.peer(PeerId::new(2)).expect("peer"),
         },

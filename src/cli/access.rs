@@ -167,9 +167,10 @@ pub(super) fn gate(store: &dyn Store, cli: &Cli, cmd: &Command, served: bool) ->
         let _ = SIGNED_IN.set(me);
     }
     let exported_to = match cmd {
-        Command::Export(a) => Some(match &a.out {
-            Some(p) => p.display().to_string(),
-            None => "standard output".to_string(),
+        Command::Export(a) => Some(match (&a.out, &a.csv) {
+            (_, Some(dir)) => format!("CSV files in {}", dir.display()),
+            (Some(p), None) => p.display().to_string(),
+            (None, None) => "standard output".to_string(),
         }),
         Command::Backup(a) => Some(match &a.to {
             Some(d) => format!("a backup in {}", d.display()),

@@ -67,6 +67,12 @@ pub enum Command {
     Import(ImportArgs),
     /// Write a dated export into a backup folder and keep the newest few.
     Backup(BackupArgs),
+    /// Add peers from a spreadsheet's CSV (checks every row first).
+    ImportPeers(ImportPeersArgs),
+    /// Check a backup's checksum, format and references; print its counts.
+    Verify(VerifyArgs),
+    /// Restore a verified backup into a new, empty --data-dir.
+    Restore(RestoreArgs),
     /// Add and list staff.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -131,6 +137,29 @@ pub struct PeerFields {
     /// Free notes.
     #[arg(long)]
     pub notes: Option<String>,
+    /// Age band (under-18, 18-24, 25-34, 35-44, 45-54, 55-64, 65-plus; empty
+    /// clears), if the organization collects it (`settings --demographics`).
+    #[arg(long, value_name = "BAND")]
+    pub age_band: Option<String>,
+    /// Gender identity in their own words (empty clears), if collected.
+    #[arg(long, value_name = "TEXT")]
+    pub gender_identity: Option<String>,
+    /// Veteran: yes, no, or unknown (clears), if collected.
+    #[arg(long, value_name = "yes|no|unknown")]
+    pub veteran: Option<String>,
+    /// County (empty clears), if collected.
+    #[arg(long, value_name = "COUNTY")]
+    pub county: Option<String>,
+}
+
+/// Reads `--veteran`: yes, no or unknown (`None`).
+pub(super) fn yes_no_unknown(s: &str) -> Result<Option<bool>, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Ok(Some(true)),
+        "no" | "n" | "false" => Ok(Some(false)),
+        "unknown" | "" => Ok(None),
+        other => Err(format!("'{other}': give yes, no or unknown")),
+    }
 }
 
 /// `caseload peer …`.
@@ -338,30 +367,78 @@ pub struct TodayArgs {
 /// `caseload report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// First day (default: the first of this month).
+    /// A calendar month, like 2026-11.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["quarter", "year", "from", "to"])]
+    pub month: Option<String>,
+    /// A calendar quarter, like 2026Q4.
+    #[arg(long, value_name = "YYYYQn", conflicts_with_all = ["year", "from", "to"])]
+    pub quarter: Option<String>,
+    /// A calendar year, like 2026.
+    #[arg(long, value_name = "YYYY", conflicts_with_all = ["from", "to"])]
+    pub year: Option<String>,
+    /// First day (default: the first of this month); date words work too
+    /// (`--from -4w`).
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Last day, inclusive (default: today).
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub to: Option<String>,
-    /// Print JSON.
+    /// Only this staff member's work (name, initials or id).
+    #[arg(long = "staff", value_name = "STAFF")]
+    pub only_staff: Option<String>,
+    /// How to print it.
+    #[arg(long, value_enum, conflicts_with_all = ["json", "csv"])]
+    pub format: Option<ReportFormat>,
+    /// Print JSON (the same as --format json).
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// Print CSV rows (section, item, measure, value) for a spreadsheet.
+    /// Print CSV rows (section, item, measure, value) for a spreadsheet
+    /// (the same as --format csv).
     #[arg(long)]
     pub csv: bool,
+    /// Add up JSON reports of several centers for one period (counts only).
+    #[arg(long, value_name = "REPORT.json", num_args = 1.., conflicts_with_all = ["month", "quarter", "year", "from", "to", "only_staff"])]
+    pub merge: Vec<PathBuf>,
+}
+
+/// How `caseload report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned rows for reading.
+    Table,
+    /// Rows of section, item, measure, value for a spreadsheet.
+    Csv,
+    /// The whole report as JSON (what `--merge` reads).
+    Json,
 }
 
 /// `caseload export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// JSON (the only format; accepted for clarity in scripts).
-    #[arg(long)]
+    /// JSON (the default; accepted for clarity in scripts).
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
     /// Write to this file (created with owner-only permissions) instead of
     /// standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "csv")]
     pub out: Option<PathBuf>,
+    /// Write one CSV per record kind into this folder, for a spreadsheet.
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
+}
+
+/// `caseload verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A backup (or an export with its `.sha256` checksum beside it).
+    pub file: PathBuf,
+}
+
+/// `caseload restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup written by `caseload backup`; verified first.
+    pub file: PathBuf,
 }
 
 /// `caseload backup`.
@@ -380,6 +457,24 @@ pub struct BackupArgs {
 pub struct ImportArgs {
     /// An export written by `caseload export` (- for standard input).
     pub file: PathBuf,
+}
+
+/// `caseload import-peers`.
+#[derive(Debug, Args)]
+pub struct ImportPeersArgs {
+    /// The roster as CSV (Excel, LibreOffice or Google Sheets).
+    pub file: PathBuf,
+    /// Use column COLUMN for FIELD (display-name, first-name, last-name,
+    /// phone, email, intake-date, …, or ignore); repeatable.
+    #[arg(long, value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// Check and report only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid rows and report the ones skipped (otherwise any
+    /// problem stops the import before anything is written).
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 /// `caseload staff …`.
@@ -441,6 +536,11 @@ pub struct SettingsArgs {
     /// Days without contact before re-engagement.
     #[arg(long, allow_negative_numbers = true, value_parser = whole::<u16>)]
     pub reengage_days: Option<u16>,
+    /// Optional demographic fields to collect and report as counts: a
+    /// comma-separated list of age-band, gender-identity, veteran, county,
+    /// or none.
+    #[arg(long, value_name = "FIELDS", value_parser = crate::model::DemographicFields::parse)]
+    pub demographics: Option<crate::model::DemographicFields>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -10,6 +10,7 @@ mod audit;
 mod demo;
 mod goal;
 mod group;
+mod import_peers;
 mod log;
 mod output;
 mod paths;
@@ -65,6 +66,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         None => run_ui(&cli),
         Some(Command::Keymap(k)) => Ok(args::keymap_check(k)),
         Some(Command::Serve(a)) => serve::run(&cli, a),
+        // Adding up other centers' reports reads no store.
+        Some(Command::Report(a)) if !a.merge.is_empty() => report::merge(a),
+        // Verifying reads a file only; restoring must not open (and so
+        // create) the target store before it has checked it is empty.
+        Some(Command::Verify(a)) => transfer::verify(a),
+        Some(Command::Restore(a)) => transfer::restore(&cli, a),
         Some(cmd) => {
             let opened = open_store(&cli)?;
             let store = opened.store;
@@ -83,10 +90,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Export(a) => transfer::export(&store, a),
                 Command::Import(a) => transfer::import(&store, a),
                 Command::Backup(a) => transfer::backup(&store, a),
+                Command::ImportPeers(a) => import_peers::run(&store, a),
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
                 Command::Audit(a) => audit::run(&store, a),
-                Command::Keymap(_) | Command::Serve(_) => Ok(ExitCode::SUCCESS),
+                Command::Keymap(_)
+                | Command::Serve(_)
+                | Command::Verify(_)
+                | Command::Restore(_) => Ok(ExitCode::SUCCESS),
             }
         }
     }

@@ -63,6 +63,51 @@ fn apply(store: &dyn Store, peer: &mut Peer, f: &PeerFields) -> Result<()> {
     if let Some(n) = &f.notes {
         peer.notes = n.clone();
     }
+    apply_demographics(store, peer, f)
+}
+
+/// The optional demographic flags: refused unless the organization turned
+/// the field on in settings, so nobody is asked for what is not collected.
+fn apply_demographics(store: &dyn Store, peer: &mut Peer, f: &PeerFields) -> Result<()> {
+    let on = store.settings()?.demographics;
+    let check = |given: bool, enabled: bool, flag: &str, key: &str| -> Result<()> {
+        if given && !enabled {
+            anyhow::bail!(
+                "{flag}: this organization does not collect it; an admin turns it on with `caseload settings --demographics {key}`"
+            );
+        }
+        Ok(())
+    };
+    check(f.age_band.is_some(), on.age_band, "--age-band", "age-band")?;
+    check(
+        f.gender_identity.is_some(),
+        on.gender_identity,
+        "--gender-identity",
+        "gender-identity",
+    )?;
+    check(f.veteran.is_some(), on.veteran, "--veteran", "veteran")?;
+    check(f.county.is_some(), on.county, "--county", "county")?;
+    let d = &mut peer.demographics;
+    if let Some(a) = &f.age_band {
+        d.age_band = if a.trim().is_empty() {
+            None
+        } else {
+            Some(
+                <crate::model::AgeBand as crate::model::Choice>::parse_choice(a)
+                    .map_err(|e| anyhow::anyhow!("--age-band: {e}"))?,
+            )
+        };
+    }
+    if f.gender_identity.is_some() {
+        d.gender_identity = non_empty(&f.gender_identity);
+    }
+    if let Some(v) = &f.veteran {
+        d.veteran =
+            super::args::yes_no_unknown(v).map_err(|e| anyhow::anyhow!("--veteran: {e}"))?;
+    }
+    if f.county.is_some() {
+        d.county = non_empty(&f.county);
+    }
     Ok(())
 }
 

@@ -29,6 +29,9 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
     if let Some(d) = args.reengage_days {
         s.reengage_after_days = d;
     }
+    if let Some(f) = args.demographics {
+        s.demographics = f;
+    }
     if s != before {
         let actor = super::actor(store, None);
         store.save_settings(&s, &actor)?;
@@ -52,6 +55,21 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
         println!(
             "re-engage after:        {} days without contact",
             s.reengage_after_days
+        );
+        let f = s.demographics;
+        let on: Vec<&str> = crate::model::DemographicFields::KEYS
+            .iter()
+            .zip([f.age_band, f.gender_identity, f.veteran, f.county])
+            .filter(|(_, on)| *on)
+            .map(|(k, _)| *k)
+            .collect();
+        println!(
+            "demographics collected: {}",
+            if on.is_empty() {
+                "none".to_string()
+            } else {
+                on.join(", ")
+            }
         );
     }
     Ok(ExitCode::SUCCESS)

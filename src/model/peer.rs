@@ -43,6 +43,42 @@ choice_enum!(
     }
 );
 
+choice_enum!(
+    /// An age band, for funders' counts (only where the organization turns
+    /// the field on in settings).
+    AgeBand, "age band" {
+        /// Younger than 18.
+        Under18 = ("under-18", "under 18"),
+        /// 18 to 24.
+        From18To24 = ("18-24", "18-24"),
+        /// 25 to 34.
+        From25To34 = ("25-34", "25-34"),
+        /// 35 to 44.
+        From35To44 = ("35-44", "35-44"),
+        /// 45 to 54.
+        From45To54 = ("45-54", "45-54"),
+        /// 55 to 64.
+        From55To64 = ("55-64", "55-64"),
+        /// 65 and older.
+        From65 = ("65-plus", "65+"),
+    }
+);
+
+/// Optional demographics some funders ask for, each given only if the
+/// peer wants to and the organization turns the field on in settings;
+/// reports show them only as counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Demographics {
+    /// Age band.
+    pub age_band: Option<AgeBand>,
+    /// Gender identity, in their own words.
+    pub gender_identity: Option<String>,
+    /// Whether they served in the armed forces.
+    pub veteran: Option<bool>,
+    /// The county they live in.
+    pub county: Option<String>,
+}
+
 /// A peer's own wellness plan (in the spirit of a Wellness Recovery Action
 /// Plan): lists in the peer's words that they own.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +148,10 @@ pub struct Peer {
     pub notes: String,
     /// Their wellness plan, if they keep one here.
     pub wellness_plan: WellnessPlan,
+    /// Optional demographics. Always the last field: stores of schema 2
+    /// gain it by four appended bytes (postcard's `None` four times).
+    #[serde(default)]
+    pub demographics: Demographics,
 }
 
 impl Peer {
@@ -134,6 +174,7 @@ impl Peer {
             tags: Vec::new(),
             notes: String::new(),
             wellness_plan: WellnessPlan::default(),
+            demographics: Demographics::default(),
         }
     }
 
@@ -204,6 +245,11 @@ impl Entity for Peer {
             c.text("tag", t, MAX_SHORT_CHARS);
         }
         c.text("notes", &self.notes, MAX_NOTE_CHARS);
+        c.short(
+            "gender identity",
+            self.demographics.gender_identity.as_deref(),
+        );
+        c.short("county", self.demographics.county.as_deref());
         for (title, list) in self.wellness_plan.sections() {
             let field = format!("wellness plan: {}", title.to_lowercase());
             c.ensure(

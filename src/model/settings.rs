@@ -19,6 +19,55 @@ pub struct Settings {
     pub daily_unit_cap: Option<u32>,
     /// Days without contact after which a peer needs re-engagement.
     pub reengage_after_days: u16,
+    /// Which optional demographic fields the organization collects (and
+    /// reports as counts). Always the last field: stores of schema 2 gain
+    /// it by four appended bytes (postcard's `false` four times).
+    #[serde(default)]
+    pub demographics: DemographicFields,
+}
+
+/// The optional demographic fields an organization may turn on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemographicFields {
+    /// Age band.
+    pub age_band: bool,
+    /// Gender identity.
+    pub gender_identity: bool,
+    /// Veteran status.
+    pub veteran: bool,
+    /// County.
+    pub county: bool,
+}
+
+impl DemographicFields {
+    /// The fields' keys, as `settings --demographics` takes them.
+    pub const KEYS: [&'static str; 4] = ["age-band", "gender-identity", "veteran", "county"];
+
+    /// Reads a comma-separated list of keys, or `none`.
+    pub fn parse(text: &str) -> Result<DemographicFields, String> {
+        let mut f = DemographicFields::default();
+        for key in text.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+            match key.to_ascii_lowercase().as_str() {
+                "none" => f = DemographicFields::default(),
+                "age-band" => f.age_band = true,
+                "gender-identity" => f.gender_identity = true,
+                "veteran" => f.veteran = true,
+                "county" => f.county = true,
+                other => {
+                    return Err(format!(
+                        "'{other}' is not a demographic field; give a comma-separated list of {} (or none)",
+                        Self::KEYS.join(", ")
+                    ))
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    /// True when any field is on.
+    pub fn any(self) -> bool {
+        self.age_band || self.gender_identity || self.veteran || self.county
+    }
 }
 
 impl Default for Settings {
@@ -29,6 +78,7 @@ impl Default for Settings {
             unit_threshold_minutes: 8,
             daily_unit_cap: None,
             reengage_after_days: 30,
+            demographics: DemographicFields::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod checkin;
 pub mod demo;
 pub mod groups;
+pub mod import_peers;
 pub mod lookup;
 pub mod peer;
 pub mod plan;

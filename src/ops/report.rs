@@ -1,23 +1,45 @@
 //! Gathers a period's records from the store for the service report.
+//!
+//! [`build`] is what the command line and the Reports screen call: it
+//! reads through the store the session was given (the authorizing layer,
+//! which checks the role and puts the reads of identified data on the
+//! audit trail) and hands the records to the pure `model::report` builder.
 
 use chrono::NaiveDate;
 
-use crate::model::report::{ReportBuilder, ServiceReport};
+use crate::model::dates::CENTER;
+use crate::model::report::{Period, ReportBuilder, ServiceReport};
+use crate::model::{Record, Staff};
 use crate::store::Store;
 
 use super::{OpsError, OpsResult};
 
-/// The service report for `from` to `to`, inclusive. Check-ins and
-/// sessions are read a day at a time through the day indexes. A check-in's
-/// day is its local date, and every check-in is recorded with the center's
-/// offset at its instant (`model::dates::CenterTime`), so a day here is
-/// the span between that day's local midnights: 23 or 25 hours on the days
-/// clocks change.
+/// The service report for `from` to `to`, inclusive, for everyone.
 pub fn service_report(
     store: &dyn Store,
     from: NaiveDate,
     to: NaiveDate,
 ) -> OpsResult<ServiceReport> {
+    let period = Period::between(from, to).map_err(OpsError::Refused)?;
+    build(store, period, None)
+}
+
+/// The service report for `period`, limited to one staff member's work if
+/// `staff` is given (their check-ins with units after the cap applied over
+/// everyone's, the sessions they facilitated, and the peers assigned to
+/// them for the roster and goal figures).
+///
+/// Check-ins and sessions are read a day at a time through the day
+/// indexes. A check-in's day is its local date, and every check-in is
+/// recorded with the center's offset at its instant
+/// (`model::dates::CenterTime`), so a day here is the span between that
+/// day's local midnights: 23 or 25 hours on the days clocks change.
+pub fn build(
+    store: &dyn Store,
+    period: Period,
+    staff: Option<&Record<Staff>>,
+) -> OpsResult<ServiceReport> {
+    let Period { from, to } = period;
     if to < from {
         return Err(OpsError::Refused(format!(
             "the period ends ({to}) before it starts ({from})"
@@ -25,6 +47,9 @@ pub fn service_report(
     }
     let settings = store.settings()?;
     let mut b = ReportBuilder::new(&settings, from, to);
+    if let Some(s) = staff {
+        b = b.only_staff(s.id, s.name.clone());
+    }
     let mut day = from;
     while day <= to {
         // Voided check-ins and sessions are kept but not counted.
@@ -47,8 +72,17 @@ pub fn service_report(
             None => break,
         }
     }
+    for (peer, c) in store.last_checkins_before(CENTER.start_of_day(from))? {
+        b.last_contact_before(peer, c.day());
+    }
     let peers = store.list_peers()?;
     for p in &peers {
+        b.demographics_of(p.id, p);
+    }
+    for p in peers
+        .iter()
+        .filter(|p| staff.is_none_or(|s| p.assigned_staff == Some(s.id)))
+    {
         b.peer(p);
         for g in store.goals_for_peer(p.id)? {
             b.goal(&g);

@@ -80,37 +80,73 @@ impl<'a> ArrayWriter<'a> {
 }
 
 /// Writes every record of the store to `out`; returns the counts written.
+///
+/// A consistent copy while others keep writing (sled has no snapshots):
+/// records are read referencing ones first and referenced ones after —
+/// check-ins and sessions, then goals, peers, groups, staff and settings.
+/// Every record the store holds refers only to records that existed when
+/// it was saved, and the store refuses to remove a record others refer
+/// to, so whatever was read first finds what it refers to in what is read
+/// later. Records saved while the export runs may or may not be in it.
+/// (The one gap: an admin purging a check-in and then its peer between the
+/// two reads; `verify` would name the dangling reference.)
 pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> {
-    let settings = store.settings()?;
-    let staff = store.list_staff()?;
-    let peers = store.list_peers()?;
-    let groups = store.list_groups()?;
+    writeln!(
+        out,
+        "{{\"format\":{},\"version\":{FORMAT_VERSION},\"exported_at\":{},",
+        json(&FORMAT)?,
+        json(&chrono::Utc::now())?,
+    )
+    .map_err(io)?;
+    let checkins = ArrayWriter::open(out, "checkins", true)?
+        .paged(|after| store.checkins_page(after, PAGE))?;
+    let sessions = ArrayWriter::open(out, "sessions", false)?
+        .paged(|after| store.sessions_page(after, PAGE))?;
+    // Goals are read per peer, so the peers are listed once for that and
+    // again after, for the peers section (a peer added in between has its
+    // goals only if they were read).
     let mut goals = Vec::new();
-    for p in &peers {
+    for p in &store.list_peers()? {
         goals.extend(store.goals_for_peer(p.id)?);
     }
     goals.sort_by_key(|g| g.id);
-    write!(
-        out,
-        "{{\"format\":{},\"version\":{FORMAT_VERSION},\"exported_at\":{},\n\"settings\":{},\n",
-        json(&FORMAT)?,
-        json(&chrono::Utc::now())?,
-        json(&settings)?
-    )
-    .map_err(io)?;
+    let goals = ArrayWriter::open(out, "goals", false)?.all(&goals)?;
+    let peers = ArrayWriter::open(out, "peers", false)?.all(&store.list_peers()?)?;
+    let groups = ArrayWriter::open(out, "groups", false)?.all(&store.list_groups()?)?;
+    let staff = ArrayWriter::open(out, "staff", false)?.all(&store.list_staff()?)?;
     let counts = Counts {
-        staff: ArrayWriter::open(out, "staff", true)?.all(&staff)?,
-        peers: ArrayWriter::open(out, "peers", false)?.all(&peers)?,
-        goals: ArrayWriter::open(out, "goals", false)?.all(&goals)?,
-        groups: ArrayWriter::open(out, "groups", false)?.all(&groups)?,
-        sessions: ArrayWriter::open(out, "sessions", false)?
-            .paged(|after| store.sessions_page(after, PAGE))?,
-        checkins: ArrayWriter::open(out, "checkins", false)?
-            .paged(|after| store.checkins_page(after, PAGE))?,
+        staff,
+        peers,
+        goals,
+        groups,
+        sessions,
+        checkins,
     };
-    writeln!(out, "}}").map_err(io)?;
+    writeln!(out, ",\n\"settings\":{}}}", json(&store.settings()?)?).map_err(io)?;
     out.flush().map_err(io)?;
     Ok(counts)
+}
+
+/// The SHA-256 of some bytes as lower-case hex (the backup checksum).
+pub fn sha256_hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads a document and checks it as an import would (format, version,
+/// every record's fields, ids and references) without writing anything;
+/// returns its counts.
+pub fn verify_json(input: impl BufRead, source: &str) -> OpsResult<Counts> {
+    let snapshot = read_document(input, source, "it was not verified")?;
+    crate::store::check_snapshot(&snapshot)
+        .map_err(|e| OpsError::Refused(format!("{source}: {e}")))?;
+    Ok(Counts {
+        staff: snapshot.staff.len() as u64,
+        peers: snapshot.peers.len() as u64,
+        goals: snapshot.goals.len() as u64,
+        groups: snapshot.groups.len() as u64,
+        sessions: snapshot.sessions.len() as u64,
+        checkins: snapshot.checkins.len() as u64,
+    })
 }
 
 /// The document as read back. Fields are listed (not flattened) so that
@@ -128,6 +164,35 @@ struct Document {
     checkins: Vec<Record<crate::model::CheckIn>>,
 }
 
+/// Reads and parses a document; `outcome` ends refusals ("nothing was
+/// imported").
+fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<Snapshot> {
+    let doc: Document = serde_json::from_reader(input).map_err(|e| {
+        OpsError::Refused(format!("{source}: not a caseload export: {e}; {outcome}"))
+    })?;
+    if doc.format != FORMAT {
+        return Err(OpsError::Refused(format!(
+            "{source}: format is '{}', expected '{FORMAT}'; {outcome}",
+            crate::text::escape_line(&doc.format)
+        )));
+    }
+    if doc.version != FORMAT_VERSION {
+        return Err(OpsError::Refused(format!(
+            "{source}: export format version {} is not supported (this caseload reads version {FORMAT_VERSION}); {outcome}",
+            doc.version
+        )));
+    }
+    Ok(Snapshot {
+        settings: doc.settings,
+        staff: doc.staff,
+        peers: doc.peers,
+        goals: doc.goals,
+        groups: doc.groups,
+        sessions: doc.sessions,
+        checkins: doc.checkins,
+    })
+}
+
 /// Reads an export and loads it into an empty store, all or nothing.
 /// `source` names the file in error messages.
 pub fn import_json(
@@ -136,32 +201,7 @@ pub fn import_json(
     input: impl BufRead,
     source: &str,
 ) -> OpsResult<Counts> {
-    let doc: Document = serde_json::from_reader(input).map_err(|e| {
-        OpsError::Refused(format!(
-            "{source}: not a caseload export: {e}; nothing was imported"
-        ))
-    })?;
-    if doc.format != FORMAT {
-        return Err(OpsError::Refused(format!(
-            "{source}: format is '{}', expected '{FORMAT}'; nothing was imported",
-            doc.format
-        )));
-    }
-    if doc.version != FORMAT_VERSION {
-        return Err(OpsError::Refused(format!(
-            "{source}: export format version {} is not supported (this caseload reads version {FORMAT_VERSION}); nothing was imported",
-            doc.version
-        )));
-    }
-    let snapshot = Snapshot {
-        settings: doc.settings,
-        staff: doc.staff,
-        peers: doc.peers,
-        goals: doc.goals,
-        groups: doc.groups,
-        sessions: doc.sessions,
-        checkins: doc.checkins,
-    };
+    let snapshot = read_document(input, source, "nothing was imported")?;
     store.import(snapshot, actor).map_err(|e| match e {
         crate::store::StoreError::Refused(m) => {
             OpsError::Refused(format!("{source}: {m}; nothing was imported"))

@@ -197,6 +197,11 @@ macro_rules! store_api {
             /// Adds a peer.
             CreatePeer create_peer(val peer: Peer) by actor -> Record<Peer>
                 => Write, WorkCaseload, No, [], [];
+            /// Adds many peers (at most [`MAX_BATCH`]) in one transaction and
+            /// one flush (a roster imported from a spreadsheet). All or none
+            /// are saved.
+            CreatePeers create_peers(val peers: Vec<Peer>) by actor -> Vec<Record<Peer>>
+                => Write, WorkCaseload, No, [batch peers], [];
             /// Saves changes to a peer (discharging is a change of status).
             UpdatePeer update_peer(by_ref peer: Record<Peer>) by actor -> Record<Peer>
                 => Write, WorkCaseload, No, [], [];

@@ -78,7 +78,8 @@ fn references<E: Kept>(section: &str, records: &[Record<E>], known: &Known) -> S
 }
 
 /// Validates every record, id uniqueness and every reference.
-pub(crate) fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
+/// Checks every id and reference of a snapshot, naming the first problem.
+pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     s.settings
         .validate()
         .map_err(|e| StoreError::Refused(format!("settings: {e}")))?;

@@ -14,6 +14,8 @@ mod codec;
 mod error;
 mod files;
 mod import;
+/// Checks a snapshot's ids and references without writing (for `verify`).
+pub use import::check_snapshot;
 mod keys;
 mod schema;
 mod sled_store;

@@ -11,7 +11,7 @@ use std::path::Path;
 use super::error::{StoreError, StoreResult};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Marks a sled database as a caseload store.
 pub(crate) const FORMAT_KEY: &[u8] = b"format";
@@ -24,7 +24,7 @@ pub(crate) const VERSION_KEY: &[u8] = b"schema_version";
 pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 
 /// The steps from each old version: `MIGRATIONS[0]` takes version 1 to 2.
-pub(crate) const MIGRATIONS: &[Migration] = &[add_void_fields];
+pub(crate) const MIGRATIONS: &[Migration] = &[add_void_fields, add_demographics];
 
 /// 1 → 2: check-ins and group sessions gained `voided` as their last field
 /// (a record is encoded with its data last), so an old record becomes a
@@ -50,6 +50,41 @@ fn add_void_fields(db: &sled::Db) -> Result<(), String> {
     }
     pass::<CheckIn>(db, NAMES[T::CheckIns as usize])?;
     pass::<GroupSession>(db, NAMES[T::Sessions as usize])?;
+    db.flush().map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// 2 → 3: peers gained `demographics` (four optional fields) and the
+/// settings `demographics` (four switches) as their last fields, so an old
+/// record becomes a new one by four appended zero bytes (postcard's `None`
+/// and `false`). Records that already read as version 3 are left alone,
+/// so an interrupted pass resumes safely.
+fn add_demographics(db: &sled::Db) -> Result<(), String> {
+    use super::keys::{NAMES, T};
+    use crate::model::{Peer, Record, Settings};
+    let peers = db
+        .open_tree(NAMES[T::Peers as usize])
+        .map_err(|e| e.to_string())?;
+    for item in peers.iter() {
+        let (k, v) = item.map_err(|e| e.to_string())?;
+        if super::codec::decode::<Record<Peer>>(&v, "peer").is_ok() {
+            continue;
+        }
+        let mut bytes = v.to_vec();
+        bytes.extend_from_slice(&[0, 0, 0, 0]);
+        super::codec::decode::<Record<Peer>>(&bytes, "peer")
+            .map_err(|e| format!("{e} (key {k:?})"))?;
+        peers.insert(k, bytes).map_err(|e| e.to_string())?;
+    }
+    let meta = db.open_tree("meta").map_err(|e| e.to_string())?;
+    if let Some(v) = meta.get(b"settings").map_err(|e| e.to_string())? {
+        if super::codec::decode::<Settings>(&v, "settings").is_err() {
+            let mut bytes = v.to_vec();
+            bytes.extend_from_slice(&[0, 0, 0, 0]);
+            super::codec::decode::<Settings>(&bytes, "settings")?;
+            meta.insert(b"settings", bytes).map_err(|e| e.to_string())?;
+        }
+    }
     db.flush().map_err(|e| e.to_string())?;
     Ok(())
 }

@@ -784,6 +784,41 @@ impl Store for SledStore {
     fn create_peer(&self, peer: Peer, actor: &Actor) -> StoreResult<Record<Peer>> {
         self.create(peer, actor)
     }
+    fn create_peers(&self, peers: Vec<Peer>, actor: &Actor) -> StoreResult<Vec<Record<Peer>>> {
+        for (i, p) in peers.iter().enumerate() {
+            p.validate().map_err(|e| {
+                StoreError::Refused(format!("peer {} of {}: {e}", i + 1, peers.len()))
+            })?;
+        }
+        let now = Utc::now();
+        let seq = self.audit_seq()?;
+        let saved = self.write(|tx| {
+            let mut out = Vec::with_capacity(peers.len());
+            for (i, p) in peers.iter().enumerate() {
+                check_refs(tx, p)?;
+                let rec = Record {
+                    id: Id::new(next_id(tx, T::Peers)?),
+                    meta: Meta::created(now, actor),
+                    data: p.clone(),
+                };
+                put_record(tx, &rec)?;
+                let event = AuditEvent::Created {
+                    kind: ChangeKind::Peer,
+                    id: rec.id.to_string(),
+                    revision: rec.meta.revision,
+                };
+                let index = u32::try_from(i).unwrap_or(u32::MAX);
+                audit::append(tx, &audit_entry(now, seq, actor, &rec, event), index)?;
+                out.push(rec);
+            }
+            bump_count(tx, T::Peers, out.len() as i64)?;
+            Ok(out)
+        })?;
+        for rec in &saved {
+            self.notify(ChangeKind::Peer, rec.id.to_string());
+        }
+        Ok(saved)
+    }
     fn update_peer(&self, peer: &Record<Peer>, actor: &Actor) -> StoreResult<Record<Peer>> {
         self.update(peer, actor)
     }
