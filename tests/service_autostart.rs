@@ -508,8 +508,15 @@ fn a_ui_and_four_commands_at_once_share_one_store_with_no_serve_started() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let backed_up = std::fs::read_dir(&backups).expect("backups").count();
-    assert_eq!(backed_up, 1);
+    // One backup, with its checksum file beside it.
+    let mut names: Vec<String> = std::fs::read_dir(&backups)
+        .expect("backups")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].ends_with(".json"), "{names:?}");
+    assert_eq!(names[1], format!("{}.sha256", names[0]));
     // A second UI at the same time, zero setup.
     let second = tmux_support::launch(
         "caseload-four-b",
