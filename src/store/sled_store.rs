@@ -1703,6 +1703,107 @@ mod tests {
         assert_eq!(store.counts().unwrap().peers, 1);
     }
 
+    /// A schema 2 store (no peer summaries) gains them when opened: the
+    /// migration builds the same summaries the writes keep, voids left out.
+    #[test]
+    fn a_schema_2_store_gains_peer_summaries() {
+        use chrono::{FixedOffset, TimeZone};
+        let dir = tempfile::tempdir().unwrap();
+        let when = |d: u32, h: u32| {
+            FixedOffset::east_opt(0)
+                .unwrap()
+                .with_ymd_and_hms(2026, 2, d, h, 0, 0)
+                .unwrap()
+        };
+        let before = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let kept = {
+            let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+            let staff = store
+                .create_staff(Staff::new("Ana", Role::Admin), &actor())
+                .unwrap();
+            let jo = store
+                .create_peer(Peer::new("Jo", day("2026-01-05")), &actor())
+                .unwrap();
+            let kim = store
+                .create_peer(Peer::new("Kim", day("2026-01-05")), &actor())
+                .unwrap();
+            store
+                .create_checkin(CheckIn::new(jo.id, staff.id, when(3, 10)), &actor())
+                .unwrap();
+            let newest = store
+                .create_checkin(CheckIn::new(jo.id, staff.id, when(4, 10)), &actor())
+                .unwrap();
+            store
+                .void_checkin(newest.id, "mistake".into(), &actor())
+                .unwrap();
+            store
+                .create_checkin(CheckIn::new(kim.id, staff.id, when(5, 9)), &actor())
+                .unwrap();
+            let g = store
+                .create_group(
+                    Group::new(
+                        "WRAP",
+                        chrono::Weekday::Tue,
+                        chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+                    ),
+                    &actor(),
+                )
+                .unwrap();
+            let mut sess = GroupSession::for_group(g.id, &g, day("2026-02-03"));
+            sess.attendees = vec![jo.id];
+            store.create_session(sess, &actor()).unwrap();
+            let kept = store.peer_summaries(before, day("2026-03-01")).unwrap();
+            assert_eq!(kept.len(), 2);
+            // Make it a schema 2 store: no summaries yet.
+            store.tree(T::PeerSummary).clear().unwrap();
+            schema::write_version(&store.db, dir.path(), 2).unwrap();
+            assert!(store
+                .peer_summaries(before, day("2026-03-01"))
+                .unwrap()
+                .is_empty());
+            kept
+        };
+        let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+        assert_eq!(version_on_disk(&store), SCHEMA_VERSION);
+        let rebuilt = store.peer_summaries(before, day("2026-03-01")).unwrap();
+        assert_eq!(rebuilt, kept);
+        let jo = &rebuilt[&PeerId::new(1)];
+        assert_eq!(
+            jo.last_checkin.as_ref().map(|c| c.id),
+            Some(CheckInId::new(1)),
+            "the voided newer one is left out"
+        );
+        assert_eq!(jo.last_attended, Some(day("2026-02-03")));
+        // Run again (an interrupted migration resumed): the same.
+        schema::rebuild_peer_summaries(&store.db).unwrap();
+        assert_eq!(
+            store.peer_summaries(before, day("2026-03-01")).unwrap(),
+            kept
+        );
+    }
+
+    /// A store keeps the compression it was created with: one made without
+    /// opens without (sled refuses to change it), and a new one is
+    /// compressed.
+    #[test]
+    fn compression_is_fixed_when_a_store_is_created() {
+        let plain = tempfile::tempdir().unwrap();
+        let options = OpenOptions {
+            compress_new: false,
+            ..opts()
+        };
+        drop(SledStore::open_with(plain.path(), &options).unwrap());
+        assert_eq!(stored_compression(plain.path()), Some(false));
+        let store = SledStore::open_with(plain.path(), &opts()).unwrap();
+        drop(store);
+        assert_eq!(stored_compression(plain.path()), Some(false));
+
+        let new = tempfile::tempdir().unwrap();
+        assert_eq!(stored_compression(new.path()), None);
+        drop(SledStore::open_with(new.path(), &opts()).unwrap());
+        assert_eq!(stored_compression(new.path()), Some(true));
+    }
+
     /// Schema 1 stores (check-ins and sessions without `voided`) open in
     /// this build: the real migration appends the missing field, once,
     /// and a pass run again (an interrupted migration resumed) changes
