@@ -166,17 +166,13 @@ impl Summary {
         match fact {
             Fact::CheckIn {
                 order, live: true, ..
-            } => {
-                if self.checkin.is_none_or(|c| c < *order) {
-                    self.checkin = Some(*order);
-                }
+            } if self.checkin.is_none_or(|c| c < *order) => {
+                self.checkin = Some(*order);
             }
             Fact::Session {
                 order, live: true, ..
-            } => {
-                if self.attended.is_none_or(|a| a < *order) {
-                    self.attended = Some(*order);
-                }
+            } if self.attended.is_none_or(|a| a < *order) => {
+                self.attended = Some(*order);
             }
             _ => {}
         }
