@@ -64,7 +64,9 @@ dataset() {
 }
 
 dataset large 10000 1000000
-dataset wide 100000 300000
+# The 100,000-peer set (for the roster and search at that size) takes long
+# to generate on a small machine: BENCH_WIDE=1 to include it.
+[[ -n "${BENCH_WIDE:-}" ]] && dataset wide 100000 300000
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 min() { sort -n | head -1; }
@@ -122,7 +124,10 @@ COMMIT;"
 echo "starting caseload serve on a copy of the large store" >&2
 "$bin" --data-dir "$store" serve >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
-for _ in $(seq 600); do [[ -S "$store/caseload.sock" ]] && break; sleep 0.1; done
+# Opening a large store can take minutes on a loaded machine.
+t_serve=$(now_ns)
+for _ in $(seq 6000); do [[ -S "$store/caseload.sock" ]] && break; sleep 0.1; done
+serve_open_ms=$(( ($(now_ns) - t_serve) / 1000000 ))
 [[ -S "$store/caseload.sock" ]] || { cat "$work/serve.err" >&2; echo "bench.sh: serve did not start" >&2; exit 1; }
 
 # --- Same answers ----------------------------------------------------------
@@ -187,7 +192,11 @@ for i in $(seq "$runs"); do
     sleep 0.002
   done
   t1=$(now_ns)
-  [[ -n "$shown" ]] || { tmux -L caseload-bench capture-pane -p >&2 || true; echo "bench.sh: FAIL: the UI never showed Today" >&2; exit 1; }
+  if [[ -z "$shown" ]]; then
+    tmux -L caseload-bench capture-pane -p >&2 || true
+    echo "bench.sh: the UI did not show Today within the wait; no frame time" >&2
+    break
+  fi
   frame_ms+=($(( (t1 - t0) / 1000000 )))
 done
 tmux -L caseload-bench kill-server 2>/dev/null || true
@@ -219,10 +228,13 @@ row "today --json" "$work/t.today" "$work/s.today"
 row "peer show --json" "$work/t.show" "$work/s.show"
 row "log (INSERT + audit)" "$work/t.log" "$work/s.log"
 row "open only (settings)" "$work/t.settings" "$work/s.settings"
+((${#frame_ms[@]})) || frame_ms=(n/a)
 printf '| %-22s | %8s | %8s | %8s | %10s | — | — | — | — | — |\n' "first full UI frame" \
   "$(printf '%s\n' "${frame_ms[@]}" | median)" "$(printf '%s\n' "${frame_ms[@]}" | min)" \
   "$(printf '%s\n' "${frame_ms[@]}" | max)" "(tmux)"
 echo
-echo "caseload serve: ${serve_rss} KiB RSS after the runs above."
-read -r wide_s wide_kib <"$cache/wide/demo.time"
-echo "Wide data set (100,000 peers / 300,000 check-ins): store $(size "$cache/wide/store") MiB, SQLite $(size "$cache/wide/sqlite.db") MiB; demo ${wide_s} s, $(( wide_kib / 1024 )) MiB."
+echo "caseload serve: open took ${serve_open_ms} ms; ${serve_rss} KiB RSS after the runs above."
+if [[ -f "$cache/wide/ready" ]]; then
+  read -r wide_s wide_kib <"$cache/wide/demo.time"
+  echo "Wide data set (100,000 peers / 300,000 check-ins): store $(size "$cache/wide/store") MiB, SQLite $(size "$cache/wide/sqlite.db") MiB; demo ${wide_s} s, $(( wide_kib / 1024 )) MiB."
+fi
