@@ -121,6 +121,11 @@ INSERT INTO audit VALUES ($ms, $n, 'bench', '[$peer]', 'created check-in ' || la
 COMMIT;"
 }
 
+# A shared service needs an admin with a PIN; the demo's first staff
+# member is the admin (and mapped to this login). Commands sign in with
+# CASELOAD_STAFF / CASELOAD_PIN.
+export CASELOAD_STAFF="Jordan Reyes" CASELOAD_PIN=2468
+printf '%s\n' "$CASELOAD_PIN" | cl staff set-pin "$CASELOAD_STAFF" --pin-stdin >/dev/null
 echo "starting caseload serve on a copy of the large store" >&2
 "$bin" --data-dir "$store" serve >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
