@@ -2,8 +2,9 @@
 //! 50,000 check-ins): logging one check-in (transaction + flush), the Today
 //! report, a peer's overview, and resolving a peer by name.
 //!
-//! `cargo bench --bench store`. The million-check-in scale is measured by
-//! `scripts/bench-scale.sh` (whole-process timings).
+//! Each operation is checked once before it is timed (it succeeds and
+//! returns what it is named after). `cargo bench --bench store`. The
+//! million-check-in scale is measured whole-process by `scripts/bench.sh`.
 
 use std::hint::black_box;
 
@@ -47,19 +48,64 @@ fn benches(c: &mut Criterion) {
         return;
     };
 
+    // Before timing: each operation works and returns what it is named
+    // after, so a failure can never be timed as a fast answer.
+    let report = caseload::ops::today::today_report(&store, today, None)
+        .unwrap_or_else(|e| panic!("today report fails: {e}"));
+    assert!(
+        report.rows.len() > 100,
+        "Today has only {} rows",
+        report.rows.len()
+    );
+    let summaries = store
+        .peer_summaries(caseload::ops::today::start_of_day(today), today)
+        .unwrap_or_else(|e| panic!("peer summaries fail: {e}"));
+    assert!(summaries.len() > 900, "{} summaries", summaries.len());
+    let p42 = store
+        .peer(PeerId::new(42))
+        .unwrap_or_else(|e| panic!("P42 is missing: {e}"));
+    let overview = caseload::ops::peer::peer_overview(&store, p42)
+        .unwrap_or_else(|e| panic!("peer overview fails: {e}"));
+    assert!(!overview.recent_checkins.is_empty(), "P42 has check-ins");
+    let found = caseload::ops::lookup::resolve_peer(&store, "nguyễn thị lan")
+        .unwrap_or_else(|e| panic!("resolving a peer by name fails: {e}"));
+    assert!(
+        found.display_name.to_lowercase().contains("lan"),
+        "{}",
+        found.display_name
+    );
+    let before = store.counts().map(|c| c.checkins).unwrap_or(0);
+    let mut probe = CheckIn::new(PeerId::new(7), StaffId::new(1), at);
+    probe.note = "benchmark note".into();
+    caseload::ops::checkin::log_checkin(&store, &actor, probe)
+        .unwrap_or_else(|e| panic!("logging a check-in fails: {e}"));
+    assert_eq!(store.counts().map(|c| c.checkins).unwrap_or(0), before + 1);
+
     c.bench_function(
         "log one check-in (transaction + flush), 1k peers / 50k check-ins",
         |b| {
             b.iter(|| {
                 let mut ci = CheckIn::new(PeerId::new(7), StaffId::new(1), at);
                 ci.note = "benchmark note".into();
-                black_box(caseload::ops::checkin::log_checkin(&store, &actor, ci).ok())
+                black_box(caseload::ops::checkin::log_checkin(&store, &actor, ci).is_ok())
             })
         },
     );
     c.bench_function("today report, 1k peers / 50k check-ins", |b| {
         b.iter(|| black_box(caseload::ops::today::today_report(&store, today, None).ok()))
     });
+    c.bench_function(
+        "peer summaries (what Today reads per peer), 1k peers",
+        |b| {
+            b.iter(|| {
+                black_box(
+                    store
+                        .peer_summaries(caseload::ops::today::start_of_day(today), today)
+                        .ok(),
+                )
+            })
+        },
+    );
     c.bench_function("peer overview", |b| {
         b.iter(|| {
             let peer = store.peer(PeerId::new(42)).ok();

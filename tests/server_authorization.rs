@@ -154,6 +154,10 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         Operation::CheckInsOn => Request::CheckInsOn { date: day() },
         Operation::CheckInsForGoal => Request::CheckInsForGoal { goal: fx.goal },
         Operation::LastCheckInsBefore => Request::LastCheckInsBefore { before: to },
+        Operation::PeerSummaries => Request::PeerSummaries {
+            before: to,
+            attended_before: day(),
+        },
         Operation::FollowupsBetween => Request::FollowupsBetween {
             from: day(),
             to: day(),

@@ -16,8 +16,16 @@ use support::*;
 /// just dropped to let go of its lock.
 fn raw_sled(path: &Path) -> sled::Db {
     let deadline = Instant::now() + Duration::from_secs(10);
+    // With the compression the store was made with (sled refuses another).
+    // (sled's `conf` ends in a binary checksum: not UTF-8 as a whole.)
+    let compressed = std::fs::read(path.join("conf"))
+        .is_ok_and(|c| String::from_utf8_lossy(&c).contains("use_compression: true"));
     loop {
-        match sled::Config::new().path(path).open() {
+        match sled::Config::new()
+            .path(path)
+            .use_compression(compressed)
+            .open()
+        {
             Ok(db) => return db,
             Err(e) if Instant::now() < deadline => {
                 let _ = e;

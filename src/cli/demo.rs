@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::model::dates::{parse_date, Direction};
 use crate::ops::demo::{generate, DemoOptions, Progress};
@@ -12,28 +13,41 @@ use crate::store::Store;
 
 use super::args::DemoArgs;
 
-/// Prints progress on standard error: a live line on a terminal, a line
-/// per tenth otherwise (so logs of long runs stay short).
+/// Shows progress on standard error: an `indicatif` bar on a terminal
+/// (one per stage), and a line per tenth otherwise, so logs of long runs
+/// stay short and never hold escape codes.
 fn reporter() -> impl FnMut(Progress) {
     let live = std::io::stderr().is_terminal();
+    let mut bar: Option<(&'static str, ProgressBar)> = None;
     let mut last_tenth = u64::MAX;
     let mut last_stage = "";
     move |p: Progress| {
-        let tenth = (p.done * 10).checked_div(p.total).unwrap_or(10);
-        let mut err = std::io::stderr().lock();
         if live {
-            let _ = write!(
-                err,
-                "\r\x1b[2K{} {}/{} ({}%)",
-                p.stage,
-                p.done,
-                p.total,
-                tenth * 10
-            );
-            if p.done == p.total {
-                let _ = writeln!(err);
+            let same = matches!(&bar, Some((stage, _)) if *stage == p.stage);
+            if !same {
+                if let Some((_, old)) = bar.take() {
+                    old.finish();
+                }
+                let b = ProgressBar::with_draw_target(Some(p.total), ProgressDrawTarget::stderr());
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{prefix:>10} [{bar:40}] {pos}/{len} ({percent}%, {per_sec}, {eta} left)",
+                ) {
+                    b.set_style(style.progress_chars("=> "));
+                }
+                b.set_prefix(p.stage);
+                bar = Some((p.stage, b));
             }
-        } else if tenth != last_tenth || p.stage != last_stage {
+            if let Some((_, b)) = &bar {
+                b.set_position(p.done);
+                if p.done >= p.total {
+                    b.finish();
+                }
+            }
+            return;
+        }
+        let tenth = (p.done * 10).checked_div(p.total).unwrap_or(10);
+        if tenth != last_tenth || p.stage != last_stage {
+            let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{} {}/{} ({}%)", p.stage, p.done, p.total, tenth * 10);
         }
         last_tenth = tenth;

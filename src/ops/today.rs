@@ -7,7 +7,7 @@ use crate::model::dates::{CenterTime, CENTER};
 use crate::model::today::{build_today, TodayInput, TodayReport};
 use std::collections::HashMap;
 
-use crate::model::{PeerId, StaffId};
+use crate::model::StaffId;
 use crate::store::Store;
 
 use super::OpsResult;
@@ -17,31 +17,6 @@ use super::OpsResult;
 pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
     CENTER.start_of_day(date)
 }
-
-/// Each peer's latest group session before `date`. Sessions are few (a
-/// handful of groups a week), so they are read page by page.
-fn last_attended_before(
-    store: &dyn Store,
-    date: NaiveDate,
-) -> OpsResult<HashMap<PeerId, NaiveDate>> {
-    let mut last: HashMap<PeerId, NaiveDate> = HashMap::new();
-    let mut after = None;
-    loop {
-        let page = store.sessions_page(after, SESSION_PAGE)?;
-        for s in page.iter().filter(|s| s.date < date && s.voided.is_none()) {
-            for p in &s.attendees {
-                let entry = last.entry(*p).or_insert(s.date);
-                *entry = (*entry).max(s.date);
-            }
-        }
-        match page.last() {
-            Some(l) if page.len() == SESSION_PAGE => after = Some(l.id),
-            _ => return Ok(last),
-        }
-    }
-}
-
-const SESSION_PAGE: usize = crate::store::MAX_PAGE;
 
 /// Today's contacts for `date`, optionally only for one staff member, in
 /// the center's zone.
@@ -63,11 +38,23 @@ pub fn today_report_in<Z: TimeZone>(
 ) -> OpsResult<TodayReport> {
     let settings = store.settings()?;
     let peers = store.list_peers()?;
-    let last_before = store.last_checkins_before(zone.start_of_day(date))?;
+    // One summary per peer, kept by the store with every write: the newest
+    // check-in before today (voided ones left out) and the last group
+    // attended, without walking each peer's check-ins or every session.
+    let summaries = store.peer_summaries(zone.start_of_day(date), date)?;
+    let mut last_before = HashMap::with_capacity(summaries.len());
+    let mut last_attended = HashMap::with_capacity(summaries.len());
+    for (peer, summary) in summaries {
+        if let Some(c) = summary.last_checkin {
+            last_before.insert(peer, c);
+        }
+        if let Some(d) = summary.last_attended {
+            last_attended.insert(peer, d);
+        }
+    }
     // Voided check-ins and sessions are kept but not counted.
     let mut seen_today = store.checkins_on(date)?;
     seen_today.retain(|c| c.voided.is_none());
-    let last_attended = last_attended_before(store, date)?;
     let goals = store.goals_due_for_review(date)?;
     let groups = store.list_groups()?;
     let mut sessions_today = store.sessions_on(date)?;

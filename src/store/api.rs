@@ -136,6 +136,23 @@ impl Identifies for HashMap<PeerId, Record<CheckIn>> {
         self.keys().copied().collect()
     }
 }
+/// What Today needs of one peer (see `Store::peer_summaries`): kept per
+/// peer by the store, so a large center's Today reads one entry per peer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PeerSummary {
+    /// The newest check-in before the asked moment that is not voided; its
+    /// follow-up is the peer's pending one.
+    pub last_checkin: Option<Record<CheckIn>>,
+    /// The day of the latest group session attended before the asked day
+    /// (voided sessions left out).
+    pub last_attended: Option<chrono::NaiveDate>,
+}
+
+impl Identifies for HashMap<PeerId, PeerSummary> {
+    fn peers(&self) -> Vec<PeerId> {
+        self.keys().copied().collect()
+    }
+}
 /// Answers that identify nobody: the layer records nothing for them.
 macro_rules! identifies_nobody {
     ($($t:ty),*) => {$(
@@ -162,6 +179,7 @@ pub(crate) mod prelude {
         Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId,
         Record, SessionId, Settings, Staff, StaffId,
     };
+    pub(crate) use crate::store::api::PeerSummary;
     pub(crate) use crate::store::{AuditEntry, AuditEvent, AuditFilter, Counts, Snapshot};
     pub(crate) use chrono::{DateTime, NaiveDate, Utc};
     pub(crate) use std::collections::HashMap;
@@ -279,6 +297,14 @@ macro_rules! store_api {
                 => Read, WorkCaseload, Peer, [], [];
             /// Each peer's newest check-in before `before`.
             LastCheckInsBefore last_checkins_before(val before: DateTime<Utc>) -> HashMap<PeerId, Record<CheckIn>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Per peer, the newest check-in before `before` that is not
+            /// voided and the day of the latest group session attended
+            /// before `attended_before` (not voided): what Today and the
+            /// roster's last contact need, read from a summary the store
+            /// keeps with every write instead of each peer's check-ins.
+            /// Peers with neither are left out.
+            PeerSummaries peer_summaries(val before: DateTime<Utc>, val attended_before: NaiveDate) -> HashMap<PeerId, PeerSummary>
                 => Read, WorkCaseload, Listing, [], [];
             /// Check-ins whose follow-up falls from `from` to `to`
             /// (inclusive), by date.

@@ -40,6 +40,13 @@ pub(crate) fn date_key(d: NaiveDate) -> [u8; 4] {
     ((d.num_days_from_ce() as u32) ^ (1 << 31)).to_be_bytes()
 }
 
+/// The day a [`date_key`] was made from (`None` for bytes no date gives).
+pub(crate) fn date_from_key(k: &[u8]) -> Option<NaiveDate> {
+    let bytes: [u8; 4] = k.get(..4)?.try_into().ok()?;
+    let days = i32::try_from(u32::from_be_bytes(bytes) ^ (1 << 31)).ok()?;
+    NaiveDate::from_num_days_from_ce_opt(days)
+}
+
 /// Concatenates key parts.
 pub(crate) fn key(parts: &[&[u8]]) -> Vec<u8> {
     let mut out = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -68,6 +75,8 @@ mod tests {
         let a: NaiveDate = "2026-11-23".parse().unwrap();
         let b: NaiveDate = "2026-11-24".parse().unwrap();
         assert!(date_key(a) < date_key(b));
+        assert_eq!(date_from_key(&date_key(a)), Some(a));
+        assert_eq!(date_from_key(&[1, 2]), None);
     }
 
     #[test]

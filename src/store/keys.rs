@@ -5,6 +5,8 @@
 //! write removes the old record's entries and adds the new one's in the same
 //! transaction: index and record never disagree.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::{CheckIn, Entity, Goal, Group, GroupSession, Peer, PeerId, Staff};
 
 use super::codec::{date_key, id_key, key, time_key};
@@ -40,10 +42,12 @@ pub(crate) enum T {
     IxAttendance,
     /// time, sequence: the append-only audit trail (see `audit.rs`)
     Audit,
+    /// peer → [`Summary`]: what Today needs per peer, kept with every write
+    PeerSummary,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 17] = [
+pub(crate) const NAMES: [&str; 18] = [
     "meta",
     "staff",
     "peers",
@@ -61,6 +65,7 @@ pub(crate) const NAMES: [&str; 17] = [
     "ix_session_by_day",
     "ix_attendance",
     "audit",
+    "peer_summary",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
@@ -73,8 +78,8 @@ pub(crate) const RECORD_TREES: [T; 6] = [
     T::Sessions,
 ];
 
-/// Every index tree.
-pub(crate) const INDEX_TREES: [T; 9] = [
+/// Every index tree (the peer summaries are derived like an index).
+pub(crate) const INDEX_TREES: [T; 10] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -84,6 +89,7 @@ pub(crate) const INDEX_TREES: [T; 9] = [
     T::IxSessionByGroup,
     T::IxSessionByDay,
     T::IxAttendance,
+    T::PeerSummary,
 ];
 
 /// A reference from a record to another that must exist.
@@ -128,6 +134,84 @@ pub(crate) trait Kept: Entity {
     fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)>;
     /// Other records this one refers to.
     fn references(&self) -> Vec<Ref>;
+    /// What the record with id `id` adds to its peers' summaries (check-ins
+    /// and group sessions only).
+    fn summary_fact(&self, _id: u64) -> Option<Fact> {
+        None
+    }
+}
+
+/// The per-peer summary kept in [`T::PeerSummary`] (postcard-encoded):
+/// the order keys of the peer's newest live (not voided) check-in and
+/// latest live group session attended. Today reads one of these per peer
+/// instead of walking each peer's check-in index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Summary {
+    /// Time key then id of the newest live check-in (the tail of its
+    /// [`T::IxCheckInByPeer`] key).
+    pub checkin: Option<[u8; 16]>,
+    /// Date key then id of the latest live session attended (the tail of
+    /// its [`T::IxAttendance`] key).
+    pub attended: Option<[u8; 12]>,
+}
+
+impl Summary {
+    /// True when the summary says nothing (its entry is removed).
+    pub fn is_empty(&self) -> bool {
+        self.checkin.is_none() && self.attended.is_none()
+    }
+
+    /// Takes in a live record's fact for one peer if it is newer.
+    pub fn absorb(&mut self, fact: &Fact) {
+        match fact {
+            Fact::CheckIn {
+                order, live: true, ..
+            } if self.checkin.is_none_or(|c| c < *order) => {
+                self.checkin = Some(*order);
+            }
+            Fact::Session {
+                order, live: true, ..
+            } if self.attended.is_none_or(|a| a < *order) => {
+                self.attended = Some(*order);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What one record contributes to the summaries of its peers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Fact {
+    /// A check-in with `peer`; `order` as in [`Summary::checkin`].
+    CheckIn {
+        peer: u64,
+        order: [u8; 16],
+        live: bool,
+    },
+    /// A session attended by `peers`; `order` as in [`Summary::attended`].
+    Session {
+        peers: Vec<u64>,
+        order: [u8; 12],
+        live: bool,
+    },
+}
+
+impl Fact {
+    /// The peers whose summaries the record touches.
+    pub fn peers(&self) -> Vec<u64> {
+        match self {
+            Fact::CheckIn { peer, .. } => vec![*peer],
+            Fact::Session { peers, .. } => peers.clone(),
+        }
+    }
+}
+
+/// Joins two fixed-size key parts into one array.
+fn order<const N: usize>(a: &[u8], b: &[u8]) -> [u8; N] {
+    let mut out = [0u8; N];
+    out[..a.len()].copy_from_slice(a);
+    out[a.len()..].copy_from_slice(b);
+    out
 }
 
 impl Kept for Staff {
@@ -195,6 +279,13 @@ impl Kept for CheckIn {
         }
         out
     }
+    fn summary_fact(&self, id: u64) -> Option<Fact> {
+        Some(Fact::CheckIn {
+            peer: self.peer.raw(),
+            order: order(&time_key(&self.at), &id_key(id)),
+            live: self.voided.is_none(),
+        })
+    }
     fn references(&self) -> Vec<Ref> {
         let mut out = vec![peer_ref("peer", self.peer), staff_ref("staff", self.staff)];
         for g in &self.goals {
@@ -239,6 +330,13 @@ impl Kept for GroupSession {
             out.push((T::IxAttendance, key(&[&id_key(p.raw()), &d, &id_key(id)])));
         }
         out
+    }
+    fn summary_fact(&self, id: u64) -> Option<Fact> {
+        Some(Fact::Session {
+            peers: self.attendees.iter().map(|p| p.raw()).collect(),
+            order: order(&date_key(self.date), &id_key(id)),
+            live: self.voided.is_none(),
+        })
     }
     fn references(&self) -> Vec<Ref> {
         let mut out = vec![Ref {

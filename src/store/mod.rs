@@ -30,7 +30,7 @@ use api::define_trait;
 #[allow(unused_imports)] // the types the declaration names
 use api::prelude::*;
 
-pub use api::{Operation, MAX_BATCH, MAX_PAGE};
+pub use api::{Operation, PeerSummary, MAX_BATCH, MAX_PAGE};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter};
 pub use error::{StoreError, StoreResult};
 pub use files::ModeRepair;

@@ -11,7 +11,7 @@ use std::path::Path;
 use super::error::{StoreError, StoreResult};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Marks a sled database as a caseload store.
 pub(crate) const FORMAT_KEY: &[u8] = b"format";
@@ -24,7 +24,50 @@ pub(crate) const VERSION_KEY: &[u8] = b"schema_version";
 pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 
 /// The steps from each old version: `MIGRATIONS[0]` takes version 1 to 2.
-pub(crate) const MIGRATIONS: &[Migration] = &[add_void_fields, add_demographics];
+pub(crate) const MIGRATIONS: &[Migration] =
+    &[add_void_fields, add_demographics, rebuild_peer_summaries];
+
+/// 3 → 4: the `peer_summary` tree (what Today needs per peer, see
+/// `keys::Summary`) is built from every check-in and group session. The
+/// tree is cleared first and built whole, so an interrupted pass simply
+/// runs again. One pass over the records, holding one summary per peer.
+pub(crate) fn rebuild_peer_summaries(db: &sled::Db) -> Result<(), String> {
+    use super::keys::{Kept, Summary, NAMES, T};
+    use crate::model::{CheckIn, GroupSession, Record};
+    use std::collections::BTreeMap;
+    fn pass<E: Kept>(
+        db: &sled::Db,
+        tree: T,
+        out: &mut BTreeMap<u64, Summary>,
+    ) -> Result<(), String> {
+        let name = NAMES[tree as usize];
+        for item in db.open_tree(name).map_err(|e| e.to_string())?.iter() {
+            let (k, v) = item.map_err(|e| e.to_string())?;
+            let rec: Record<E> =
+                super::codec::decode(&v, name).map_err(|e| format!("{e} (key {k:?})"))?;
+            if let Some(fact) = rec.data.summary_fact(rec.id.raw()) {
+                for peer in fact.peers() {
+                    out.entry(peer).or_default().absorb(&fact);
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut summaries = BTreeMap::new();
+    pass::<CheckIn>(db, T::CheckIns, &mut summaries)?;
+    pass::<GroupSession>(db, T::Sessions, &mut summaries)?;
+    let tree = db
+        .open_tree(NAMES[T::PeerSummary as usize])
+        .map_err(|e| e.to_string())?;
+    tree.clear().map_err(|e| e.to_string())?;
+    let mut batch = sled::Batch::default();
+    for (peer, summary) in summaries.iter().filter(|(_, s)| !s.is_empty()) {
+        batch.insert(&super::codec::id_key(*peer), super::codec::encode(summary)?);
+    }
+    tree.apply_batch(batch).map_err(|e| e.to_string())?;
+    db.flush().map_err(|e| e.to_string())?;
+    Ok(())
+}
 
 /// 1 → 2: check-ins and group sessions gained `voided` as their last field
 /// (a record is encoded with its data last), so an old record becomes a

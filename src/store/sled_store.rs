@@ -20,17 +20,26 @@ use crate::model::{
 };
 
 use super::audit::{self, AuditEntry, AuditEvent, AuditFilter, Audited};
-use super::codec::{date_key, decode, encode, id_key, key, time_key, trailing_id};
+use super::codec::{date_from_key, date_key, decode, encode, id_key, key, time_key, trailing_id};
 use super::error::{StoreError, StoreResult};
 use super::files::{self, ModeRepair, StoreFiles};
-use super::keys::{count_key, next_id_key, Kept, INDEX_TREES, NAMES, RECORD_TREES, T};
+use super::keys::{
+    count_key, next_id_key, Fact, Kept, Summary, INDEX_TREES, NAMES, RECORD_TREES, T,
+};
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
-use super::{Change, ChangeKind, Counts, Snapshot, Store};
+use super::{Change, ChangeKind, Counts, PeerSummary, Snapshot, Store};
 
 const SETTINGS_KEY: &[u8] = b"settings";
 const IMPORT_MARKER: &[u8] = b"import_in_progress";
 /// Records written per transaction during an import.
 const IMPORT_CHUNK: usize = 2_000;
+
+/// sled's page cache. Today, the roster and a peer's record touch a few
+/// thousand pages at a large center (10k peers: the peer tree, the
+/// peer-summary tree and the newest check-ins); 16 MiB keeps those hot
+/// while a long-lived service stays well under its 128 MiB budget. sled's
+/// default (1 GiB) lets RSS grow with every page ever read.
+pub const DEFAULT_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// How to open a store.
 #[derive(Debug, Clone)]
@@ -42,13 +51,21 @@ pub struct OpenOptions {
     /// store before saying it is in use (two CLI commands run together
     /// then simply queue).
     pub lock_wait: Duration,
+    /// Whether a store created by this open is zstd-compressed (an existing
+    /// store keeps the setting it was created with). Off by default: at 10k
+    /// peers / 1M check-ins compression halved the disk but made `demo`
+    /// 2.4× slower and the first open after a bulk write take minutes
+    /// (docs/performance.md), which a service that starts on demand cannot
+    /// afford.
+    pub compress_new: bool,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
-            cache_bytes: 64 * 1024 * 1024,
+            cache_bytes: DEFAULT_CACHE_BYTES,
             lock_wait: Duration::from_secs(2),
+            compress_new: false,
         }
     }
 }
@@ -383,12 +400,17 @@ impl SledStore {
         let now = Utc::now();
         let seq = self.audit_seq()?;
         let held = self.lock_writes();
-        match self.get::<E>(rec.id.raw()) {
-            Ok(current) if current.meta.revision == rec.meta.revision => check(&current)?,
+        // The peer summaries as they will be after the change, worked out
+        // here (scanning) under the write lock, written in the transaction.
+        let summaries = match self.get::<E>(rec.id.raw()) {
+            Ok(current) if current.meta.revision == rec.meta.revision => {
+                check(&current)?;
+                self.summaries_after(Some(&current), Some(rec))?
+            }
             // Stale or missing: the transaction below says so.
-            Ok(_) | Err(StoreError::NotFound { .. }) => {}
+            Ok(_) | Err(StoreError::NotFound { .. }) => Vec::new(),
             Err(other) => return Err(other),
-        }
+        };
         let saved = self.write_held(&held, |tx| {
             let old: Record<E> = tx_get(tx, rec.id.raw())?;
             if old.meta.revision != rec.meta.revision {
@@ -408,6 +430,7 @@ impl SledStore {
                 data: rec.data.clone(),
             };
             put_record(tx, &new)?;
+            put_summaries(tx, &summaries)?;
             let event = AuditEvent::Updated {
                 kind: E::KIND,
                 id: new.id.to_string(),
@@ -436,9 +459,11 @@ impl SledStore {
         // Read and checked under the write lock, so still true below.
         let current: Record<E> = self.get(id)?;
         in_use(&current)?;
+        let summaries = self.summaries_after(Some(&current), None)?;
         self.write_held(&held, |tx| {
             let old: Record<E> = tx_get(tx, id)?;
             remove_index(tx, &old)?;
+            put_summaries(tx, &summaries)?;
             tx[E::TREE as usize].remove(&id_key(id))?;
             bump_count(tx, E::TREE, -1)?;
             let event = AuditEvent::Deleted {
@@ -452,6 +477,208 @@ impl SledStore {
         drop(held);
         self.notify(E::KIND, Id::<E::Kind>::new(id).to_string());
         Ok(())
+    }
+
+    /// The stored summary of a peer (empty when there is none).
+    fn summary(&self, peer: u64) -> StoreResult<Summary> {
+        match self
+            .tree(T::PeerSummary)
+            .get(id_key(peer))
+            .map_err(|e| self.err(e))?
+        {
+            Some(v) => decode(&v, NAMES[T::PeerSummary as usize]).map_err(|d| self.corrupt(d)),
+            None => Ok(Summary::default()),
+        }
+    }
+
+    /// The summaries of the peers a change from `old` to `new` (either may
+    /// be absent: a create or a delete) touches, as they will be after it.
+    /// Scans indexes, so the caller holds the write lock and writes the
+    /// result in the change's transaction.
+    fn summaries_after<E: Kept>(
+        &self,
+        old: Option<&Record<E>>,
+        new: Option<&Record<E>>,
+    ) -> StoreResult<Vec<(u64, Summary)>> {
+        let old_fact = old.and_then(|r| r.data.summary_fact(r.id.raw()));
+        let new_fact = new.and_then(|r| r.data.summary_fact(r.id.raw()));
+        let Some(kind) = old_fact.as_ref().or(new_fact.as_ref()) else {
+            return Ok(Vec::new());
+        };
+        let changed = old.or(new).map_or(0, |r| r.id.raw());
+        let mut peers: Vec<u64> = old_fact
+            .iter()
+            .chain(new_fact.iter())
+            .flat_map(Fact::peers)
+            .collect();
+        peers.sort_unstable();
+        peers.dedup();
+        let mut out = Vec::with_capacity(peers.len());
+        for peer in peers {
+            let mut summary = self.summary(peer)?;
+            match kind {
+                Fact::CheckIn { .. } => summary.checkin = self.newest_checkin(peer, changed)?,
+                Fact::Session { .. } => summary.attended = self.newest_attended(peer, changed)?,
+            }
+            if let Some(f) = &new_fact {
+                if f.peers().contains(&peer) {
+                    summary.absorb(f);
+                }
+            }
+            out.push((peer, summary));
+        }
+        Ok(out)
+    }
+
+    /// The order key of `peer`'s newest live check-in other than `skip`.
+    fn newest_checkin(&self, peer: u64, skip: u64) -> StoreResult<Option<[u8; 16]>> {
+        for k in self
+            .tree(T::IxCheckInByPeer)
+            .scan_prefix(id_key(peer))
+            .keys()
+            .rev()
+        {
+            let k = k.map_err(|e| self.err(e))?;
+            let id = trailing_id(&k).ok_or_else(|| self.corrupt("short index key".into()))?;
+            if id == skip {
+                continue;
+            }
+            let c: Record<CheckIn> = self.get(id)?;
+            if c.voided.is_none() {
+                let order = k
+                    .get(8..24)
+                    .and_then(|o| o.try_into().ok())
+                    .ok_or_else(|| self.corrupt("short check-in index key".into()))?;
+                return Ok(Some(order));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The order key of the latest live session `peer` attended other
+    /// than `skip`.
+    fn newest_attended(&self, peer: u64, skip: u64) -> StoreResult<Option<[u8; 12]>> {
+        for k in self
+            .tree(T::IxAttendance)
+            .scan_prefix(id_key(peer))
+            .keys()
+            .rev()
+        {
+            let k = k.map_err(|e| self.err(e))?;
+            let id = trailing_id(&k).ok_or_else(|| self.corrupt("short index key".into()))?;
+            if id == skip {
+                continue;
+            }
+            let s: Record<GroupSession> = self.get(id)?;
+            if s.voided.is_none() {
+                let order = k
+                    .get(8..20)
+                    .and_then(|o| o.try_into().ok())
+                    .ok_or_else(|| self.corrupt("short attendance index key".into()))?;
+                return Ok(Some(order));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `peer`'s newest live check-in before `before`: the summary's when
+    /// it is older, otherwise (seen today, or dated ahead) a short walk
+    /// back through the peer's index.
+    fn last_checkin_before(
+        &self,
+        peer: &[u8],
+        summary: &Summary,
+        before: &[u8; 8],
+    ) -> StoreResult<Option<Record<CheckIn>>> {
+        let Some(order) = summary.checkin else {
+            return Ok(None);
+        };
+        if order[..8] < before[..] {
+            let id = trailing_id(&order).unwrap_or(0);
+            return self.get::<CheckIn>(id).map(Some).map_err(|e| match e {
+                StoreError::NotFound { noun, id } => self.corrupt(format!(
+                    "a peer summary names {noun} {id}, which is missing"
+                )),
+                other => other,
+            });
+        }
+        let end = key(&[peer, before]);
+        for last in self
+            .tree(T::IxCheckInByPeer)
+            .range(peer.to_vec()..end)
+            .rev()
+        {
+            let mut found: Vec<Record<CheckIn>> = self.by_index(std::iter::once(last))?;
+            match found.pop() {
+                Some(c) if c.voided.is_none() => return Ok(Some(c)),
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        Ok(None)
+    }
+
+    /// The day of `peer`'s latest live session attended before `before`.
+    fn last_attended_before(
+        &self,
+        peer: &[u8],
+        summary: &Summary,
+        before: &[u8; 4],
+    ) -> StoreResult<Option<NaiveDate>> {
+        let Some(order) = summary.attended else {
+            return Ok(None);
+        };
+        let day = |k: &[u8]| {
+            date_from_key(k).ok_or_else(|| self.corrupt("unreadable date in a summary".into()))
+        };
+        if order[..4] < before[..] {
+            return day(&order).map(Some);
+        }
+        let end = key(&[peer, before]);
+        for last in self.tree(T::IxAttendance).range(peer.to_vec()..end).rev() {
+            let (k, v) = last.map_err(|e| self.err(e))?;
+            let mut found: Vec<Record<GroupSession>> =
+                self.by_index(std::iter::once(Ok((k.clone(), v))))?;
+            match found.pop() {
+                Some(s) if s.voided.is_none() => return day(k.get(8..).unwrap_or(&[])).map(Some),
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every peer's summary answer (see [`Store::peer_summaries`]); with
+    /// `attended_before` unset, attendance is not looked up.
+    fn summaries_before(
+        &self,
+        before: DateTime<Utc>,
+        attended_before: Option<NaiveDate>,
+    ) -> StoreResult<HashMap<PeerId, PeerSummary>> {
+        let before = time_key(&before);
+        let attended_key = attended_before.map(date_key);
+        let mut out = HashMap::new();
+        for kv in self.tree(T::PeerSummary).iter() {
+            let (k, v) = kv.map_err(|e| self.err(e))?;
+            let summary: Summary =
+                decode(&v, NAMES[T::PeerSummary as usize]).map_err(|d| self.corrupt(d))?;
+            let peer = trailing_id(&k).ok_or_else(|| self.corrupt("short summary key".into()))?;
+            let last_checkin = self.last_checkin_before(&k, &summary, &before)?;
+            let last_attended = match &attended_key {
+                Some(a) => self.last_attended_before(&k, &summary, a)?,
+                None => None,
+            };
+            if last_checkin.is_some() || last_attended.is_some() {
+                out.insert(
+                    PeerId::new(peer),
+                    PeerSummary {
+                        last_checkin,
+                        last_attended,
+                    },
+                );
+            }
+        }
+        Ok(out)
     }
 
     fn count(&self, tree: T) -> StoreResult<u64> {
@@ -537,11 +764,39 @@ fn open_db(path: &Path, options: &OpenOptions) -> StoreResult<sled::Db> {
     // timer would only wake an idle process twice a second, and without it
     // dropping the store lets go of the files at once (a server can take
     // over a store a command has just closed).
+    //
+    // Compression is fixed when a store is created (sled refuses to open a
+    // store with the other setting): new stores are compressed, an existing
+    // one keeps what it was made with, and is never silently reformatted
+    // (docs/performance.md gives the export/import step that converts one).
+    let compressed = match stored_compression(path) {
+        Some(existing) => existing,
+        None => options.compress_new,
+    };
     let config = sled::Config::new()
         .path(path)
         .cache_capacity(options.cache_bytes)
+        .use_compression(compressed)
+        .compression_factor(COMPRESSION_FACTOR)
         .flush_every_ms(None);
     open_guarded(path, options.lock_wait, || config.open())
+}
+
+/// zstd level for new stores: level 3 (zstd's own default) compresses
+/// caseload's records (short notes, repeated field names removed by
+/// postcard) about as well as higher levels at a fraction of the time.
+const COMPRESSION_FACTOR: i32 = 3;
+
+/// The compression setting an existing store was created with, from the
+/// `conf` file sled writes next to its `db` (`use_compression: true`);
+/// `None` for a directory without one (a new store).
+pub(crate) fn stored_compression(path: &Path) -> Option<bool> {
+    let text = std::fs::read(path.join("conf")).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    text.lines().find_map(|line| {
+        let value = line.strip_prefix("use_compression:")?.trim();
+        value.parse::<bool>().ok()
+    })
 }
 
 /// Calls `open` until it succeeds, fails for a reason other than the lock,
@@ -717,7 +972,54 @@ fn put_record<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<(), 
 
 fn put_new<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<(), Abort> {
     put_record(tx, rec)?;
+    add_to_summaries(tx, rec)?;
     bump_count(tx, E::TREE, 1)
+}
+
+/// Takes a new record into its peers' summaries (a record only adds, so
+/// no scan is needed: it is newer than the summary's, or not).
+fn add_to_summaries<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<(), Abort> {
+    let Some(fact) = rec.data.summary_fact(rec.id.raw()) else {
+        return Ok(());
+    };
+    let tree = &tx[T::PeerSummary as usize];
+    for peer in fact.peers() {
+        let mut summary: Summary = match tree.get(id_key(peer))? {
+            Some(v) => decode(&v, NAMES[T::PeerSummary as usize]).map_err(|detail| {
+                abort(StoreError::Corrupt {
+                    path: PathBuf::new(),
+                    detail,
+                })
+            })?,
+            None => Summary::default(),
+        };
+        let before = summary;
+        summary.absorb(&fact);
+        if summary != before {
+            put_summaries(tx, &[(peer, summary)])?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes peer summaries worked out before the transaction (an empty one
+/// is removed).
+fn put_summaries(tx: &[TransactionalTree], summaries: &[(u64, Summary)]) -> Result<(), Abort> {
+    let tree = &tx[T::PeerSummary as usize];
+    for (peer, summary) in summaries {
+        if summary.is_empty() {
+            tree.remove(&id_key(*peer))?;
+        } else {
+            let bytes = encode(summary).map_err(|detail| {
+                abort(StoreError::Corrupt {
+                    path: PathBuf::new(),
+                    detail,
+                })
+            })?;
+            tree.insert(&id_key(*peer), bytes)?;
+        }
+    }
+    Ok(())
 }
 
 fn remove_index<E: Kept>(tx: &[TransactionalTree], rec: &Record<E>) -> Result<(), Abort> {
@@ -915,6 +1217,7 @@ impl Store for SledStore {
                     data: c.clone(),
                 };
                 put_record(tx, &rec)?;
+                add_to_summaries(tx, &rec)?;
                 let event = AuditEvent::Created {
                     kind: ChangeKind::CheckIn,
                     id: rec.id.to_string(),
@@ -989,25 +1292,18 @@ impl Store for SledStore {
         &self,
         before: DateTime<Utc>,
     ) -> StoreResult<HashMap<PeerId, Record<CheckIn>>> {
-        let ix = self.tree(T::IxCheckInByPeer);
-        let mut out = HashMap::new();
-        for k in self.tree(T::Peers).iter().keys() {
-            let k = k.map_err(|e| self.err(e))?;
-            let end = key(&[&k, &time_key(&before)]);
-            // The newest that was not voided (voids are rare: few steps).
-            for last in ix.range(k.to_vec()..end).rev() {
-                let mut found: Vec<Record<CheckIn>> = self.by_index(std::iter::once(last))?;
-                match found.pop() {
-                    Some(c) if c.voided.is_none() => {
-                        out.insert(c.peer, c);
-                        break;
-                    }
-                    Some(_) => continue,
-                    None => break,
-                }
-            }
-        }
-        Ok(out)
+        Ok(self
+            .summaries_before(before, None)?
+            .into_iter()
+            .filter_map(|(p, s)| s.last_checkin.map(|c| (p, c)))
+            .collect())
+    }
+    fn peer_summaries(
+        &self,
+        before: DateTime<Utc>,
+        attended_before: NaiveDate,
+    ) -> StoreResult<HashMap<PeerId, PeerSummary>> {
+        self.summaries_before(before, Some(attended_before))
     }
     fn followups_between(
         &self,
@@ -1198,6 +1494,7 @@ mod tests {
         OpenOptions {
             cache_bytes: 4 * 1024 * 1024,
             lock_wait: Duration::from_secs(10),
+            ..OpenOptions::default()
         }
     }
 
@@ -1443,6 +1740,108 @@ mod tests {
         let store = SledStore::open_with(dir.path(), &opts()).unwrap();
         assert!(!store.rolled_back_import(), "rolled back once, then done");
         assert_eq!(store.counts().unwrap().peers, 1);
+    }
+
+    /// A schema 2 store (no peer summaries) gains them when opened: the
+    /// migration builds the same summaries the writes keep, voids left out.
+    #[test]
+    fn a_schema_2_store_gains_peer_summaries() {
+        use chrono::{FixedOffset, TimeZone};
+        let dir = tempfile::tempdir().unwrap();
+        let when = |d: u32, h: u32| {
+            FixedOffset::east_opt(0)
+                .unwrap()
+                .with_ymd_and_hms(2026, 2, d, h, 0, 0)
+                .unwrap()
+        };
+        let before = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let kept = {
+            let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+            let staff = store
+                .create_staff(Staff::new("Ana", Role::Admin), &actor())
+                .unwrap();
+            let jo = store
+                .create_peer(Peer::new("Jo", day("2026-01-05")), &actor())
+                .unwrap();
+            let kim = store
+                .create_peer(Peer::new("Kim", day("2026-01-05")), &actor())
+                .unwrap();
+            store
+                .create_checkin(CheckIn::new(jo.id, staff.id, when(3, 10)), &actor())
+                .unwrap();
+            let newest = store
+                .create_checkin(CheckIn::new(jo.id, staff.id, when(4, 10)), &actor())
+                .unwrap();
+            store
+                .void_checkin(newest.id, "mistake".into(), &actor())
+                .unwrap();
+            store
+                .create_checkin(CheckIn::new(kim.id, staff.id, when(5, 9)), &actor())
+                .unwrap();
+            let g = store
+                .create_group(
+                    Group::new(
+                        "WRAP",
+                        chrono::Weekday::Tue,
+                        chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+                    ),
+                    &actor(),
+                )
+                .unwrap();
+            let mut sess = GroupSession::for_group(g.id, &g, day("2026-02-03"));
+            sess.attendees = vec![jo.id];
+            store.create_session(sess, &actor()).unwrap();
+            let kept = store.peer_summaries(before, day("2026-03-01")).unwrap();
+            assert_eq!(kept.len(), 2);
+            // Make it a schema 2 store: no summaries yet.
+            store.tree(T::PeerSummary).clear().unwrap();
+            schema::write_version(&store.db, dir.path(), 2).unwrap();
+            assert!(store
+                .peer_summaries(before, day("2026-03-01"))
+                .unwrap()
+                .is_empty());
+            kept
+        };
+        let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+        assert_eq!(version_on_disk(&store), SCHEMA_VERSION);
+        let rebuilt = store.peer_summaries(before, day("2026-03-01")).unwrap();
+        assert_eq!(rebuilt, kept);
+        let jo = &rebuilt[&PeerId::new(1)];
+        assert_eq!(
+            jo.last_checkin.as_ref().map(|c| c.id),
+            Some(CheckInId::new(1)),
+            "the voided newer one is left out"
+        );
+        assert_eq!(jo.last_attended, Some(day("2026-02-03")));
+        // Run again (an interrupted migration resumed): the same.
+        schema::rebuild_peer_summaries(&store.db).unwrap();
+        assert_eq!(
+            store.peer_summaries(before, day("2026-03-01")).unwrap(),
+            kept
+        );
+    }
+
+    /// A store keeps the compression it was created with, whatever the
+    /// options of a later open say (sled refuses to change it); new stores
+    /// are uncompressed unless asked.
+    #[test]
+    fn compression_is_fixed_when_a_store_is_created() {
+        let compressed = OpenOptions {
+            compress_new: true,
+            ..opts()
+        };
+        let plain = tempfile::tempdir().unwrap();
+        drop(SledStore::open_with(plain.path(), &opts()).unwrap());
+        assert_eq!(stored_compression(plain.path()), Some(false));
+        drop(SledStore::open_with(plain.path(), &compressed).unwrap());
+        assert_eq!(stored_compression(plain.path()), Some(false));
+
+        let packed = tempfile::tempdir().unwrap();
+        assert_eq!(stored_compression(packed.path()), None);
+        drop(SledStore::open_with(packed.path(), &compressed).unwrap());
+        assert_eq!(stored_compression(packed.path()), Some(true));
+        drop(SledStore::open_with(packed.path(), &opts()).unwrap());
+        assert_eq!(stored_compression(packed.path()), Some(true));
     }
 
     /// Schema 1 stores (check-ins and sessions without `voided`) open in

@@ -19,6 +19,7 @@ pub fn options() -> OpenOptions {
     OpenOptions {
         cache_bytes: 4 * 1024 * 1024,
         lock_wait: Duration::from_secs(10),
+        ..OpenOptions::default()
     }
 }
 
