@@ -541,13 +541,9 @@ impl App {
 
     /// A key typed on the base pane.
     fn base_type(&mut self, ev: KeyEvent) {
-        let areas = view::areas(self.size);
         match self.user.pane {
-            Pane::Peers if self.user.peers.searching => self
-                .user
-                .peers
-                .text_key(ev, view::peers_list_height(areas.main)),
-            Pane::Groups => self.groups_text_key(ev, areas.main),
+            Pane::Peers if self.user.peers.searching => self.user.peers.text_key(ev),
+            Pane::Groups => self.groups_text_key(ev),
             Pane::Audit => self.audit_type(ev),
             _ => {}
         }
@@ -555,16 +551,13 @@ impl App {
 
     /// A paste on the base pane.
     fn base_paste(&mut self, s: &str) {
-        let areas = view::areas(self.size);
         match self.user.pane {
-            Pane::Groups => self.groups_paste(s, areas.main),
+            Pane::Groups => self.groups_paste(s),
             Pane::Audit => self.audit_paste(s),
             Pane::Peers => {
                 self.user.peers.searching = true;
                 self.user.peers.query.set_focused(true, &self.theme);
-                self.user
-                    .peers
-                    .paste(s, view::peers_list_height(areas.main));
+                self.user.peers.paste(s);
             }
             _ => {}
         }
@@ -594,7 +587,7 @@ impl App {
         }
 
         if self.in_session() {
-            return self.groups_action(action, areas.main);
+            return self.groups_action(action);
         }
 
         match action {
@@ -639,7 +632,7 @@ impl App {
         }
         let effect = match self.user.pane {
             Pane::Groups => {
-                self.groups_action(action, areas.main);
+                self.groups_action(action);
                 Effect::None
             }
             Pane::Today => self
@@ -653,10 +646,7 @@ impl App {
                     self.user.pane = Pane::Today;
                     Effect::None
                 } else {
-                    let e = self
-                        .user
-                        .peers
-                        .handle(action, view::peers_list_height(areas.main));
+                    let e = self.user.peers.handle(action);
                     if self.user.peers.searching != was_searching {
                         self.user
                             .peers
@@ -893,13 +883,12 @@ impl App {
                 self.user.today.error = Some(e);
             }
             Response::Roster(Ok(rows)) => {
-                let h = view::peers_list_height(main);
-                self.user.peers.set_roster(rows, h);
+                self.user.peers.set_roster(rows);
                 let roster = self.user.peers.roster.clone();
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
-                    f.set_roster(&roster, CheckInForm::picker_height(main));
+                    f.set_roster(&roster);
                 }
-                self.groups_after_roster(main);
+                self.groups_after_roster();
             }
             Response::Roster(Err(e)) => {
                 self.status.error(format!("Roster: {e}"));
@@ -956,7 +945,7 @@ impl App {
                 }
             }
             Response::Plan(r) => self.on_plan_response(*r),
-            Response::Groups(r) => self.on_groups_response(*r, main),
+            Response::Groups(r) => self.on_groups_response(*r),
             r @ (Response::Access(_)
             | Response::SignedIn { .. }
             | Response::Recorded(_)

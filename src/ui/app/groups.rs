@@ -4,13 +4,12 @@
 //! routes here.
 
 use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
 
 use crate::ui::action::Action;
 use crate::ui::privacy::shown_name;
-use crate::ui::screens::groups::{self, GroupsEffect, GroupsMode};
+use crate::ui::screens::groups::{GroupsEffect, GroupsMode};
 use crate::ui::screens::popup::Popup;
-use crate::ui::screens::session::{self, SessionOutcome, SessionState};
+use crate::ui::screens::session::{SessionOutcome, SessionState};
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::worker::groups::{GroupsRequest, GroupsResponse};
 use crate::ui::worker::Request;
@@ -79,10 +78,10 @@ impl App {
     }
 
     /// Handles an action on the Groups screen.
-    pub(super) fn groups_action(&mut self, action: Action, main: Rect) {
+    pub(super) fn groups_action(&mut self, action: Action) {
         if self.user.groups.mode == GroupsMode::Session {
             let outcome = match &mut self.user.groups.session {
-                Some(s) => s.handle(action, session::list_height(main)),
+                Some(s) => s.handle(action),
                 None => SessionOutcome::Leave,
             };
             return self.session_outcome(outcome);
@@ -91,10 +90,7 @@ impl App {
             self.user.pane = Pane::Today;
             return;
         }
-        let effect = self
-            .user
-            .groups
-            .handle(action, self.date, groups::list_height(main));
+        let effect = self.user.groups.handle(action, self.date);
         match effect {
             GroupsEffect::None => {}
             GroupsEffect::Info(s) => self.status.info(s),
@@ -177,35 +173,35 @@ impl App {
     }
 
     /// A key typed on the Groups screen (the session's fields).
-    pub(super) fn groups_text_key(&mut self, ev: KeyEvent, main: Rect) {
+    pub(super) fn groups_text_key(&mut self, ev: KeyEvent) {
         if self.user.groups.mode != GroupsMode::Session {
             return;
         }
         let outcome = match &mut self.user.groups.session {
-            Some(s) => s.text_key(ev, session::list_height(main)),
+            Some(s) => s.text_key(ev),
             None => SessionOutcome::None,
         };
         self.session_outcome(outcome);
     }
 
     /// A paste on the Groups screen.
-    pub(super) fn groups_paste(&mut self, text: &str, main: Rect) {
+    pub(super) fn groups_paste(&mut self, text: &str) {
         if self.user.groups.mode == GroupsMode::Session {
             if let Some(s) = &mut self.user.groups.session {
-                s.paste(text, session::list_height(main));
+                s.paste(text);
             }
         }
     }
 
     /// The roster was reloaded: the session's list follows.
-    pub(super) fn groups_after_roster(&mut self, main: Rect) {
+    pub(super) fn groups_after_roster(&mut self) {
         if let Some(s) = &mut self.user.groups.session {
-            s.set_roster(&self.user.peers.roster, session::list_height(main));
+            s.set_roster(&self.user.peers.roster);
         }
     }
 
     /// Takes an answer of the store worker for the Groups screen.
-    pub(super) fn on_groups_response(&mut self, response: GroupsResponse, main: Rect) {
+    pub(super) fn on_groups_response(&mut self, response: GroupsResponse) {
         let from_popup = self.popup().is_some_and(|p| p.form.saving);
         match response {
             GroupsResponse::List(Ok(rows)) => {
@@ -216,7 +212,7 @@ impl App {
                     .iter()
                     .map(|s| (s.id, s.initials.clone()))
                     .collect();
-                self.user.groups.set_rows(rows, groups::list_height(main));
+                self.user.groups.set_rows(rows);
             }
             GroupsResponse::List(Err(e)) => {
                 self.user.groups.loading = false;
@@ -246,13 +242,11 @@ impl App {
             }
             GroupsResponse::Opened(Ok((group, session))) => {
                 self.user.groups.opening = false;
-                let h = session::list_height(main);
                 self.user.groups.session = Some(SessionState::new(
                     group,
                     session,
                     &self.user.peers.roster,
                     self.theme,
-                    h,
                 ));
                 self.user.groups.mode = GroupsMode::Session;
                 self.user.groups.opened = true;
@@ -304,9 +298,8 @@ impl App {
             }
             GroupsResponse::WalkIn(Ok(peer)) => {
                 self.close_layer::<Popup>();
-                let h = session::list_height(main);
                 if let Some(s) = &mut self.user.groups.session {
-                    s.add_walk_in(peer.id, &peer.display_name, h);
+                    s.add_walk_in(peer.id, &peer.display_name);
                 }
                 self.status.info(format!(
                     "Added {} ({}) to the roster and checked them off; save to record attendance",

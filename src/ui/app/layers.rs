@@ -81,22 +81,19 @@ impl Layer for CheckInForm {
                 Reply::Done
             }
             None => {
-                let height = CheckInForm::picker_height(view::areas(app.size).main);
-                let outcome = self.handle(action, height);
+                let outcome = self.handle(action);
                 app.form_outcome(self, outcome)
             }
         }
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
-        let height = CheckInForm::picker_height(view::areas(app.size).main);
-        let outcome = CheckInForm::text_key(self, ev, height);
+        let outcome = CheckInForm::text_key(self, ev);
         app.form_outcome(self, outcome)
     }
 
-    fn paste(&mut self, text: &str, app: &mut App) -> Reply {
-        let height = CheckInForm::picker_height(view::areas(app.size).main);
-        CheckInForm::paste(self, text, height);
+    fn paste(&mut self, text: &str, _app: &mut App) -> Reply {
+        CheckInForm::paste(self, text);
         Reply::Done
     }
 

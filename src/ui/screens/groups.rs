@@ -17,7 +17,7 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
-use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::widgets::list::ListCursor;
 
 use super::session::SessionState;
 
@@ -93,7 +93,7 @@ impl GroupsState {
     }
 
     /// Takes a reloaded list, keeping the selected group.
-    pub fn set_rows(&mut self, rows: Vec<GroupRow>, height: usize) {
+    pub fn set_rows(&mut self, rows: Vec<GroupRow>) {
         let keep = self
             .want
             .take()
@@ -105,7 +105,7 @@ impl GroupsState {
         let pos = keep
             .and_then(|id| self.rows.iter().position(|r| r.group.id == id))
             .unwrap_or(self.cursor.selected);
-        self.cursor.select(pos, self.rows.len(), height);
+        self.cursor.select(pos, self.rows.len());
     }
 
     /// The selected group.
@@ -115,7 +115,7 @@ impl GroupsState {
 
     /// Handles an action in the list or history; `height` is the number of
     /// visible rows. The session screen is handled by the app.
-    pub fn handle(&mut self, action: Action, today: NaiveDate, height: usize) -> GroupsEffect {
+    pub fn handle(&mut self, action: Action, today: NaiveDate) -> GroupsEffect {
         match self.mode {
             GroupsMode::History(group) => {
                 let len = self
@@ -123,7 +123,7 @@ impl GroupsState {
                     .as_ref()
                     .and_then(|h| h.as_ref().ok())
                     .map_or(0, Vec::len);
-                if self.history_cursor.apply(action, len, height) {
+                if self.history_cursor.apply(action, len) {
                     return GroupsEffect::None;
                 }
                 match action {
@@ -147,7 +147,7 @@ impl GroupsState {
                 }
             }
             GroupsMode::List | GroupsMode::Session => {
-                if self.cursor.apply(action, self.rows.len(), height) {
+                if self.cursor.apply(action, self.rows.len()) {
                     return GroupsEffect::None;
                 }
                 match action {
@@ -261,11 +261,7 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             }
             Some(Ok(h)) => {
                 let height = list_height(area);
-                let offset = visible_offset(
-                    state.history_cursor.selected,
-                    state.history_cursor.offset,
-                    height,
-                );
+                let offset = state.history_cursor.shown(height);
                 for (i, s) in h.iter().enumerate().skip(offset).take(height) {
                     let sel = i == state.history_cursor.selected;
                     let text = format!(
@@ -330,7 +326,7 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         return;
     }
     let height = list_height(area);
-    let offset = visible_offset(state.cursor.selected, state.cursor.offset, height);
+    let offset = state.cursor.shown(height);
     for (i, r) in state.rows.iter().enumerate().skip(offset).take(height) {
         let g = &r.group;
         let sel = i == state.cursor.selected;

@@ -25,7 +25,7 @@ use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, highlighted_name, name};
 use crate::ui::widgets::form::field_problems;
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::widgets::list::ListCursor;
 use crate::ui::worker::Failure;
 use crate::ui::worker::RosterRow;
 
@@ -120,7 +120,6 @@ impl SessionState {
         session: Record<GroupSession>,
         roster: &Arc<Vec<RosterRow>>,
         theme: Theme,
-        height: usize,
     ) -> SessionState {
         let mut query = LineInput::default();
         query.set_placeholder("type part of a name");
@@ -142,13 +141,13 @@ impl SessionState {
         };
         s.topic.set_placeholder("what it was about (optional)");
         s.note.set_placeholder("optional");
-        s.set_roster(roster, height);
+        s.set_roster(roster);
         s.set_focus(SessionField::Roster);
         s
     }
 
     /// Takes a (re)loaded roster, keeping the highlighted peer.
-    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>, height: usize) {
+    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>) {
         let keep = self.selected();
         let mut c: Vec<Candidate> = roster
             .iter()
@@ -160,19 +159,19 @@ impl SessionState {
             .collect();
         c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase(), c.id));
         self.candidates = c;
-        self.refilter(height);
+        self.refilter();
         if let Some(id) = keep {
             if let Some(pos) = self
                 .hits
                 .iter()
                 .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(id))
             {
-                self.cursor.select(pos, self.hits.len(), height);
+                self.cursor.select(pos, self.hits.len());
             }
         }
     }
 
-    fn refilter(&mut self, height: usize) {
+    fn refilter(&mut self) {
         // Best match first; among equals, active peers first.
         self.hits = self.matcher.rank_preferring(
             self.query.text(),
@@ -180,12 +179,12 @@ impl SessionState {
                 .iter()
                 .map(|c| (c.name.as_str(), c.status == PeerStatus::Active)),
         );
-        self.cursor.select(0, self.hits.len(), height);
+        self.cursor.select(0, self.hits.len());
     }
 
     /// A walk-in was added to the roster: offer them, check them off and
     /// highlight them.
-    pub fn add_walk_in(&mut self, id: PeerId, name: &str, height: usize) {
+    pub fn add_walk_in(&mut self, id: PeerId, name: &str) {
         if !self.candidates.iter().any(|c| c.id == id) {
             self.candidates.push(Candidate {
                 id,
@@ -200,13 +199,13 @@ impl SessionState {
             self.attending.push(id);
         }
         self.query.set_text("");
-        self.refilter(height);
+        self.refilter();
         if let Some(pos) = self
             .hits
             .iter()
             .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(id))
         {
-            self.cursor.select(pos, self.hits.len(), height);
+            self.cursor.select(pos, self.hits.len());
         }
     }
 
@@ -289,7 +288,7 @@ impl SessionState {
     }
 
     /// Handles an action; `height` is the number of visible roster rows.
-    pub fn handle(&mut self, action: Action, height: usize) -> SessionOutcome {
+    pub fn handle(&mut self, action: Action) -> SessionOutcome {
         if self.saving {
             return match action {
                 Action::Back => {
@@ -303,7 +302,7 @@ impl SessionState {
             Action::Back => {
                 if self.focus == SessionField::Roster && !self.query.is_empty() {
                     self.query.set_text("");
-                    self.refilter(height);
+                    self.refilter();
                     return SessionOutcome::None;
                 }
                 return SessionOutcome::Leave;
@@ -322,13 +321,13 @@ impl SessionState {
                 // Typed a name, checked them off: clear for the next name.
                 if !self.query.is_empty() {
                     self.query.set_text("");
-                    self.refilter(height);
+                    self.refilter();
                     if let Some(pos) = self
                         .hits
                         .iter()
                         .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(p))
                     {
-                        self.cursor.select(pos, self.hits.len(), height);
+                        self.cursor.select(pos, self.hits.len());
                     }
                 }
                 return SessionOutcome::Checked(name, on);
@@ -337,7 +336,7 @@ impl SessionState {
             Action::Toggle if self.focus == SessionField::Note => return SessionOutcome::Save,
             Action::Toggle => self.set_focus(SessionField::Note),
             a if self.focus == SessionField::Roster => {
-                self.cursor.apply(a, self.hits.len(), height);
+                self.cursor.apply(a, self.hits.len());
             }
             _ => {}
         }
@@ -346,14 +345,14 @@ impl SessionState {
 
     /// A key that was not bound types into the focused field; Enter in
     /// the topic moves on, in the note it saves.
-    pub fn text_key(&mut self, ev: KeyEvent, height: usize) -> SessionOutcome {
+    pub fn text_key(&mut self, ev: KeyEvent) -> SessionOutcome {
         if self.saving {
             return SessionOutcome::None;
         }
         match self.focus {
             SessionField::Roster => {
                 if self.query.key(ev) {
-                    self.refilter(height);
+                    self.refilter();
                 }
             }
             SessionField::Topic if ev.code == KeyCode::Enter => self.set_focus(SessionField::Note),
@@ -373,11 +372,11 @@ impl SessionState {
     }
 
     /// Pastes into the focused field.
-    pub fn paste(&mut self, s: &str, height: usize) {
+    pub fn paste(&mut self, s: &str) {
         match self.focus {
             SessionField::Roster => {
                 if self.query.paste(s) {
-                    self.refilter(height);
+                    self.refilter();
                 }
             }
             SessionField::Topic => {
@@ -567,7 +566,7 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
         };
         Line::styled(clip(&msg, w), t.dim()).render(row(y), buf);
     }
-    let offset = visible_offset(s.cursor.selected, s.cursor.offset, height);
+    let offset = s.cursor.shown(height);
     for (i, &idx) in s.hits.iter().enumerate().skip(offset).take(height) {
         let Some(c) = s.candidates.get(idx) else {
             continue;
