@@ -30,7 +30,7 @@ use crate::ui::screens::popup::Popup;
 use crate::ui::screens::today::TodayState;
 use crate::ui::screens::Effect;
 use crate::ui::theme::Theme;
-use crate::ui::view::{self, ViewCtx};
+use crate::ui::view::ViewCtx;
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
@@ -568,7 +568,6 @@ impl App {
         if self.audit_pane_action(action) {
             return;
         }
-        let areas = view::areas(self.size);
         match action {
             Action::Quit => return self.request_quit(),
             Action::Help => return self.push_layer(HelpState::default()),
@@ -624,7 +623,7 @@ impl App {
             _ => {}
         }
 
-        if self.user.pane == Pane::Peer && self.peer_page_action(action, areas.main) {
+        if self.user.pane == Pane::Peer && self.peer_page_action(action) {
             return;
         }
         if self.user.pane == Pane::Today && self.today_plan_action(action) {
@@ -635,10 +634,7 @@ impl App {
                 self.groups_action(action);
                 Effect::None
             }
-            Pane::Today => self
-                .user
-                .today
-                .handle(action, view::today_list_height(areas.main)),
+            Pane::Today => self.user.today.handle(action),
             Pane::Peers => {
                 let was_searching = self.user.peers.searching;
                 let nothing_to_clear = self.user.peers.query.is_empty() && !was_searching;
@@ -665,10 +661,8 @@ impl App {
                     self.user.pane = self.user.back_pane;
                     Effect::None
                 } else {
-                    let total = self.peer_lines();
-                    let height = crate::ui::screens::peer_tabs::body_height(areas.main);
                     match &mut self.user.peer {
-                        Some(p) => p.handle(action, usize::from(height), total),
+                        Some(p) => p.handle(action),
                         None => Effect::None,
                     }
                 }
@@ -857,7 +851,6 @@ impl App {
 
     /// Takes a result from the store thread, for the session in front.
     pub fn on_response(&mut self, response: Response) {
-        let main = view::areas(self.size).main;
         match response {
             Response::Ready {
                 location,
@@ -873,10 +866,7 @@ impl App {
                 }
                 self.status.staff = Some(staff);
             }
-            Response::Today(Ok(report)) => self
-                .user
-                .today
-                .set_report(report, view::today_list_height(main)),
+            Response::Today(Ok(report)) => self.user.today.set_report(report),
             Response::Today(Err(e)) => {
                 self.user.today.loading = false;
                 self.status.error(format!("Today: {e}"));
@@ -964,23 +954,6 @@ impl App {
             today: self.date,
             privacy: self.access.privacy,
         }
-    }
-
-    fn help_lines(&self) -> usize {
-        let inner = crate::ui::screens::help::overlay_area(view::areas(self.size).main);
-        crate::ui::screens::help::lines(
-            &self.keymap,
-            &self.view_ctx(),
-            usize::from(inner.width.saturating_sub(2)),
-        )
-        .len()
-    }
-
-    fn peer_lines(&self) -> usize {
-        let w = usize::from(view::areas(self.size).main.width);
-        self.user.peer.as_ref().map_or(0, |p| {
-            crate::ui::screens::peer::lines(p, &self.view_ctx(), w).len()
-        })
     }
 
     /// Organization name from the store's settings (title bar, gates).

@@ -17,7 +17,7 @@ use crate::ui::keymap::Context;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::{self, checkin::CheckInForm, help::HelpState, popup::Popup};
 use crate::ui::theme::Theme;
-use crate::ui::view::{self, Areas, ViewCtx};
+use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::confirm::{self, Confirm, OnYes};
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::prompt::{self, parse_command};
@@ -188,13 +188,11 @@ impl Layer for HelpState {
         (CHAIN_PAGE, false)
     }
 
-    fn action(&mut self, action: Action, app: &mut App) -> Reply {
+    fn action(&mut self, action: Action, _app: &mut App) -> Reply {
         if matches!(action, Action::Back | Action::Help) {
             return Reply::Close;
         }
-        let main = view::areas(app.size).main;
-        let height = usize::from(view::help_height(main));
-        if self.handle(action, height, app.help_lines()) {
+        if self.handle(action) {
             Reply::Done
         } else {
             Reply::CloseAndPass

@@ -315,11 +315,6 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
     }
 }
 
-/// Visible rows of the browser in `main`.
-pub fn list_height(main: Rect) -> usize {
-    usize::from(main.height.saturating_sub(3))
-}
-
 /// Draws the browser into `area`.
 pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     if area.height < 4 || area.width < 30 {

@@ -584,11 +584,6 @@ impl CheckInForm {
             .find(|(f, _)| *f == field)
             .map(|(_, m)| m.as_str())
     }
-
-    /// Rows the picker list gets in a form drawn in `area`.
-    pub fn picker_height(area: Rect) -> usize {
-        usize::from(area.height.saturating_sub(4))
-    }
 }
 
 fn cycle(mode: CheckInMode, forward: bool) -> CheckInMode {

@@ -203,7 +203,7 @@ pub fn hints(state: &GroupsState) -> &'static [(Action, &'static str)] {
 }
 
 /// Visible rows of the group list or history in `main`.
-pub fn list_height(main: Rect) -> usize {
+fn list_height(main: Rect) -> usize {
     usize::from(main.height.saturating_sub(3)).max(1)
 }
 

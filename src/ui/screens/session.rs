@@ -454,7 +454,7 @@ impl SessionState {
 }
 
 /// Rows the roster list gets in a session screen drawn in `main`.
-pub fn list_height(main: Rect) -> usize {
+fn list_height(main: Rect) -> usize {
     // Title, attending, search, (list), problem line, topic, note, footer.
     usize::from(main.height.saturating_sub(7)).max(1)
 }

@@ -505,11 +505,6 @@ pub struct GateView<'a> {
     pub now: Instant,
 }
 
-/// Visible rows of the name list in `main`.
-pub fn list_height(main: Rect) -> usize {
-    usize::from(panel(main).height.saturating_sub(8)).max(1)
-}
-
 fn panel(main: Rect) -> Rect {
     let w = main.width.min(66);
     let h = main.height.min(16);

@@ -10,18 +10,33 @@ use crate::ui::action::Action;
 /// view writes it while drawing (through `&self`, hence the `Cell`), and
 /// the actions read it, so update never recomputes the screen's geometry
 /// and cannot disagree with what the user saw. Zero until the first draw.
+/// A text view also records how many lines its text had at that width.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Viewport(Cell<usize>);
+pub struct Viewport {
+    rows: Cell<usize>,
+    lines: Cell<usize>,
+}
 
 impl Viewport {
     /// Rows visible at the last draw (0 before the first).
     pub fn rows(&self) -> usize {
-        self.0.get()
+        self.rows.get()
+    }
+
+    /// Lines of text at the last draw of a text view (0 before the first).
+    pub fn lines(&self) -> usize {
+        self.lines.get()
     }
 
     /// Records the rows the view is drawing now.
     pub fn record(&self, rows: usize) {
-        self.0.set(rows);
+        self.rows.set(rows);
+    }
+
+    /// Records the rows a text view is drawing now and its line count.
+    pub fn record_text(&self, rows: usize, lines: usize) {
+        self.rows.set(rows);
+        self.lines.set(lines);
     }
 }
 
@@ -74,10 +89,7 @@ impl ListCursor {
     /// in the rows of the last draw (before any draw, only upwards: the
     /// first draw scrolls down as far as it needs).
     pub fn scroll_into_view(&mut self) {
-        self.offset = match self.view.rows() {
-            0 => self.offset.min(self.selected),
-            rows => visible_offset(self.selected, self.offset, rows),
-        };
+        self.offset = follow(self.selected, self.offset, self.view.rows());
     }
 
     /// For the view: records that it shows `rows` rows now and returns the
@@ -123,6 +135,17 @@ pub fn visible_offset(selected: usize, offset: usize, height: usize) -> usize {
         selected + 1 - h
     } else {
         offset
+    }
+}
+
+/// Like [`visible_offset`] with the rows of the last draw, `rows` 0 meaning
+/// "not drawn yet": then the offset only follows the selection upwards, and
+/// the first draw scrolls down as far as it needs. State methods use this,
+/// views use `visible_offset` with the rows they draw.
+pub fn follow(selected: usize, offset: usize, rows: usize) -> usize {
+    match rows {
+        0 => offset.min(selected),
+        rows => visible_offset(selected, offset, rows),
     }
 }
 
