@@ -585,7 +585,7 @@ impl App {
             _ => {}
         }
 
-        if self.in_session() {
+        if self.in_attendance() {
             return self.groups_action(action);
         }
 

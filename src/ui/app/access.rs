@@ -411,7 +411,7 @@ impl App {
         if self.form().is_some() {
             return self.status.info("finish or cancel the check-in first");
         }
-        if self.popup().is_some() || self.in_session() {
+        if self.popup().is_some() || self.in_attendance() {
             return self.status.info("finish or cancel the open form first");
         }
         let allowed = self

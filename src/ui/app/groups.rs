@@ -7,9 +7,9 @@ use crossterm::event::KeyEvent;
 
 use crate::ui::action::Action;
 use crate::ui::privacy::shown_name;
+use crate::ui::screens::attendance::{AttendanceOutcome, AttendanceState};
 use crate::ui::screens::groups::{GroupsEffect, GroupsMode};
 use crate::ui::screens::popup::Popup;
-use crate::ui::screens::session::{SessionOutcome, SessionState};
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::worker::groups::{GroupsRequest, GroupsResponse};
 use crate::ui::worker::Request;
@@ -26,10 +26,10 @@ impl App {
 
     /// True while a session's attendance is in front: it takes every key
     /// (save included) until it is left.
-    pub(super) fn in_session(&self) -> bool {
+    pub(super) fn in_attendance(&self) -> bool {
         self.user.pane == Pane::Groups
-            && self.user.groups.mode == GroupsMode::Session
-            && self.user.groups.session.is_some()
+            && self.user.groups.mode == GroupsMode::Attendance
+            && self.user.groups.attendance.is_some()
     }
 
     /// Reloads the group list and the open session, if any (not twice).
@@ -48,7 +48,7 @@ impl App {
         let open = self
             .user
             .groups
-            .session
+            .attendance
             .as_ref()
             .filter(|s| !s.saving)
             .map(|s| (s.group.id, s.session.date));
@@ -67,7 +67,7 @@ impl App {
         if self.user.pane == Pane::Today {
             if let Some(g) = self.user.today.selected_row().and_then(|r| r.group) {
                 self.user.groups.want = Some(g);
-                if self.user.groups.mode != GroupsMode::Session {
+                if self.user.groups.mode != GroupsMode::Attendance {
                     self.user.groups.mode = GroupsMode::List;
                 }
             }
@@ -79,10 +79,10 @@ impl App {
 
     /// Handles an action on the Groups screen.
     pub(super) fn groups_action(&mut self, action: Action) {
-        if self.user.groups.mode == GroupsMode::Session {
-            let outcome = match &mut self.user.groups.session {
+        if self.user.groups.mode == GroupsMode::Attendance {
+            let outcome = match &mut self.user.groups.attendance {
                 Some(s) => s.handle(action),
-                None => SessionOutcome::Leave,
+                None => AttendanceOutcome::Leave,
             };
             return self.session_outcome(outcome);
         }
@@ -107,11 +107,11 @@ impl App {
         }
     }
 
-    fn session_outcome(&mut self, outcome: SessionOutcome) {
+    fn session_outcome(&mut self, outcome: AttendanceOutcome) {
         match outcome {
-            SessionOutcome::None => {}
-            SessionOutcome::Info(s) => self.status.info(s),
-            SessionOutcome::Checked(name, on) => self.status.info(format!(
+            AttendanceOutcome::None => {}
+            AttendanceOutcome::Info(s) => self.status.info(s),
+            AttendanceOutcome::Checked(name, on) => self.status.info(format!(
                 "{} {} (not saved yet)",
                 shown_name(&name, self.access.privacy),
                 if on {
@@ -120,41 +120,47 @@ impl App {
                     "taken off the list"
                 }
             )),
-            SessionOutcome::WalkIn(name) => self.push_layer(Popup::walk_in(&name, self.theme)),
-            SessionOutcome::Leave => {
+            AttendanceOutcome::WalkIn(name) => self.push_layer(Popup::walk_in(&name, self.theme)),
+            AttendanceOutcome::Leave => {
                 if self
                     .user
                     .groups
-                    .session
+                    .attendance
                     .as_ref()
                     .is_some_and(|s| s.is_dirty())
                 {
                     self.push_layer(Confirm {
                         question: "Leave this session? Attendance that is not saved will be lost."
                             .into(),
-                        on_yes: OnYes::DiscardSession,
+                        on_yes: OnYes::DiscardAttendance,
                     });
                 } else {
-                    self.close_session();
+                    self.close_attendance();
                 }
             }
-            SessionOutcome::Save => self.save_session(),
+            AttendanceOutcome::Save => self.save_session(),
         }
     }
 
     /// Closes the session screen (its changes, if any, are dropped).
-    pub(super) fn close_session(&mut self) {
-        self.user.groups.session = None;
+    pub(super) fn close_attendance(&mut self) {
+        self.user.groups.attendance = None;
         self.user.groups.mode = GroupsMode::List;
         self.request_groups();
     }
 
     fn save_session(&mut self) {
-        if self.user.groups.session.as_ref().is_none_or(|s| s.saving) {
+        if self
+            .user
+            .groups
+            .attendance
+            .as_ref()
+            .is_none_or(|s| s.saving)
+        {
             return;
         }
         let Some(actor) = self.acting() else { return };
-        let Some(s) = &mut self.user.groups.session else {
+        let Some(s) = &mut self.user.groups.attendance else {
             return;
         };
         s.saving = true;
@@ -174,20 +180,20 @@ impl App {
 
     /// A key typed on the Groups screen (the session's fields).
     pub(super) fn groups_text_key(&mut self, ev: KeyEvent) {
-        if self.user.groups.mode != GroupsMode::Session {
+        if self.user.groups.mode != GroupsMode::Attendance {
             return;
         }
-        let outcome = match &mut self.user.groups.session {
+        let outcome = match &mut self.user.groups.attendance {
             Some(s) => s.text_key(ev),
-            None => SessionOutcome::None,
+            None => AttendanceOutcome::None,
         };
         self.session_outcome(outcome);
     }
 
     /// A paste on the Groups screen.
     pub(super) fn groups_paste(&mut self, text: &str) {
-        if self.user.groups.mode == GroupsMode::Session {
-            if let Some(s) = &mut self.user.groups.session {
+        if self.user.groups.mode == GroupsMode::Attendance {
+            if let Some(s) = &mut self.user.groups.attendance {
                 s.paste(text);
             }
         }
@@ -195,7 +201,7 @@ impl App {
 
     /// The roster was reloaded: the session's list follows.
     pub(super) fn groups_after_roster(&mut self) {
-        if let Some(s) = &mut self.user.groups.session {
+        if let Some(s) = &mut self.user.groups.attendance {
             s.set_roster(&self.user.peers.roster);
         }
     }
@@ -228,12 +234,12 @@ impl App {
                 if self
                     .user
                     .groups
-                    .session
+                    .attendance
                     .as_ref()
                     .is_some_and(|s| s.session.id == session.id) =>
             {
                 // A reload of the open session: keep this screen's changes.
-                if let Some(s) = &mut self.user.groups.session {
+                if let Some(s) = &mut self.user.groups.attendance {
                     if !s.saving {
                         s.group = group;
                         s.rebase(session);
@@ -242,13 +248,13 @@ impl App {
             }
             GroupsResponse::Opened(Ok((group, session))) => {
                 self.user.groups.opening = false;
-                self.user.groups.session = Some(SessionState::new(
+                self.user.groups.attendance = Some(AttendanceState::new(
                     group,
                     session,
                     &self.user.peers.roster,
                     self.theme,
                 ));
-                self.user.groups.mode = GroupsMode::Session;
+                self.user.groups.mode = GroupsMode::Attendance;
                 self.user.groups.opened = true;
                 self.user.pane = Pane::Groups;
                 self.request_groups();
@@ -260,7 +266,7 @@ impl App {
                     .error(format!("Could not open the session: {e}"));
             }
             GroupsResponse::Saved(Ok(saved)) => {
-                let Some(s) = &mut self.user.groups.session else {
+                let Some(s) = &mut self.user.groups.attendance else {
                     return;
                 };
                 if s.session.id != saved.id {
@@ -285,7 +291,7 @@ impl App {
             }
             GroupsResponse::Saved(Err(e)) => {
                 self.quit_when_saved = false;
-                let Some(s) = &mut self.user.groups.session else {
+                let Some(s) = &mut self.user.groups.attendance else {
                     // Not this session's (see `App::saved` in app/plan.rs).
                     return tracing::warn!("attendance was not saved: {e}");
                 };
@@ -298,7 +304,7 @@ impl App {
             }
             GroupsResponse::WalkIn(Ok(peer)) => {
                 self.close_layer::<Popup>();
-                if let Some(s) = &mut self.user.groups.session {
+                if let Some(s) = &mut self.user.groups.attendance {
                     s.add_walk_in(peer.id, &peer.display_name);
                 }
                 self.status.info(format!(

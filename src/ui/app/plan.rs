@@ -116,7 +116,7 @@ impl App {
     /// Reloads what the tabs and the Groups screen show, in place (the
     /// `refresh` action, and change notices from other sessions): the
     /// timeline, the group list, and an open session (its unsaved changes
-    /// are kept on top, see `SessionState::rebase`). Loads already queued
+    /// are kept on top, see `AttendanceState::rebase`). Loads already queued
     /// are not asked for twice.
     pub(super) fn refresh_tabs(&mut self) {
         let open_peer = self.user.peer.as_ref().map(|p| p.id);
@@ -432,7 +432,7 @@ impl App {
                 self.close_layer::<Popup>();
                 self.status.info("form closed, nothing saved");
             }
-            OnYes::DiscardSession => self.close_session(),
+            OnYes::DiscardAttendance => self.close_attendance(),
             OnYes::Delete => {
                 if let Some(d) = self.user.peer_view.pending_delete.take() {
                     self.requests.push(Request::Plan(d.request));
@@ -447,7 +447,12 @@ impl App {
     /// ask) or is being saved (then quit once saved).
     pub(super) fn quit_or_ask(&mut self) {
         let saving = self.popup().is_some_and(|p| p.form.saving)
-            || self.user.groups.session.as_ref().is_some_and(|s| s.saving);
+            || self
+                .user
+                .groups
+                .attendance
+                .as_ref()
+                .is_some_and(|s| s.saving);
         if saving {
             self.quit_when_saved = true;
             self.status
@@ -459,7 +464,7 @@ impl App {
         } else if self
             .user
             .groups
-            .session
+            .attendance
             .as_ref()
             .is_some_and(|s| s.is_dirty())
         {

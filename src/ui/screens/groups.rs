@@ -1,7 +1,7 @@
 //! Groups: recurring groups with today's first (weekday, time, place,
 //! facilitator, today's attendance or the last session's), a group's
 //! history of past sessions with attendance counts, and the session screen
-//! (`screens::session`) for taking attendance.
+//! (`screens::attendance`) for taking attendance.
 
 use std::collections::HashMap;
 
@@ -19,7 +19,7 @@ use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
 use crate::ui::widgets::list::ListCursor;
 
-use super::session::SessionState;
+use super::attendance::AttendanceState;
 
 /// What the Groups screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,8 +29,8 @@ pub enum GroupsMode {
     List,
     /// One group's past sessions.
     History(GroupId),
-    /// A session's attendance.
-    Session,
+    /// A group session's attendance.
+    Attendance,
 }
 
 /// What the Groups screen asks the app to do.
@@ -69,8 +69,8 @@ pub struct GroupsState {
     pub history: Option<Result<Vec<Record<GroupSession>>, String>>,
     /// Selection in the history.
     pub history_cursor: ListCursor,
-    /// The open session, if any.
-    pub session: Option<SessionState>,
+    /// The attendance of the open group session, if any.
+    pub attendance: Option<AttendanceState>,
     /// A session is being opened.
     pub opening: bool,
     /// A group to select once the list is there (from Today's row).
@@ -85,8 +85,8 @@ const CHAIN_HISTORY: &[Context] = &[Context::List, Context::Global];
 impl GroupsState {
     /// The key contexts where the focus is.
     pub fn context(&self) -> (&'static [Context], bool) {
-        match (&self.mode, &self.session) {
-            (GroupsMode::Session, Some(s)) => s.context(),
+        match (&self.mode, &self.attendance) {
+            (GroupsMode::Attendance, Some(s)) => s.context(),
             (GroupsMode::History(_), _) => (CHAIN_HISTORY, false),
             _ => (CHAIN_LIST, false),
         }
@@ -146,7 +146,7 @@ impl GroupsState {
                     _ => GroupsEffect::None,
                 }
             }
-            GroupsMode::List | GroupsMode::Session => {
+            GroupsMode::List | GroupsMode::Attendance => {
                 if self.cursor.apply(action, self.rows.len()) {
                     return GroupsEffect::None;
                 }
@@ -176,7 +176,7 @@ impl GroupsState {
 /// Hints for what is in front on the Groups screen.
 pub fn hints(state: &GroupsState) -> &'static [(Action, &'static str)] {
     match state.mode {
-        GroupsMode::Session => &[
+        GroupsMode::Attendance => &[
             (Action::Toggle, "check off/on"),
             (Action::WalkIn, "walk-in"),
             (Action::Save, "save"),
@@ -224,9 +224,9 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     if area.height < 3 {
         return;
     }
-    if state.mode == GroupsMode::Session {
-        if let Some(s) = &state.session {
-            super::session::render(s, ctx, area, buf);
+    if state.mode == GroupsMode::Attendance {
+        if let Some(s) = &state.attendance {
+            super::attendance::render(s, ctx, area, buf);
             return;
         }
     }

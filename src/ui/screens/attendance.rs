@@ -29,9 +29,9 @@ use crate::ui::widgets::list::ListCursor;
 use crate::ui::worker::Failure;
 use crate::ui::worker::RosterRow;
 
-/// The session screen's fields, in Tab order.
+/// The attendance screen's fields, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionField {
+pub enum AttendanceField {
     /// The roster and its search.
     Roster,
     /// What the session was about.
@@ -40,9 +40,9 @@ pub enum SessionField {
     Note,
 }
 
-impl SessionField {
-    fn step(self, forward: bool) -> SessionField {
-        use SessionField::*;
+impl AttendanceField {
+    fn step(self, forward: bool) -> AttendanceField {
+        use AttendanceField::*;
         match (self, forward) {
             (Roster, true) | (Note, false) => Topic,
             (Topic, true) | (Roster, false) => Note,
@@ -51,9 +51,9 @@ impl SessionField {
     }
 }
 
-/// What the session screen asks of the app.
+/// What the attendance screen asks of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionOutcome {
+pub enum AttendanceOutcome {
     /// Nothing more.
     None,
     /// Save was asked for.
@@ -83,8 +83,8 @@ const CHAIN_ROSTER: &[Context] = &[
 ];
 const CHAIN_TEXT: &[Context] = &[Context::Session, Context::Input, Context::Global];
 
-/// State of an open session.
-pub struct SessionState {
+/// The attendance screen: an open group session being taken.
+pub struct AttendanceState {
     /// The group.
     pub group: Record<Group>,
     /// The session as last loaded or saved.
@@ -102,7 +102,7 @@ pub struct SessionState {
     /// The note.
     pub note: LineInput,
     /// The focused field.
-    pub focus: SessionField,
+    pub focus: AttendanceField,
     /// A save is on its way.
     pub saving: bool,
     /// Problems from the last save, by field ("attendees", "topic", "note",
@@ -113,17 +113,17 @@ pub struct SessionState {
     theme: Theme,
 }
 
-impl SessionState {
+impl AttendanceState {
     /// Opens `session` of `group` over `roster`.
     pub fn new(
         group: Record<Group>,
         session: Record<GroupSession>,
         roster: &Arc<Vec<RosterRow>>,
         theme: Theme,
-    ) -> SessionState {
+    ) -> AttendanceState {
         let mut query = LineInput::default();
         query.set_placeholder("type part of a name");
-        let mut s = SessionState {
+        let mut s = AttendanceState {
             attending: session.attendees.clone(),
             topic: LineInput::new(&session.topic),
             note: LineInput::new(&session.note),
@@ -132,7 +132,7 @@ impl SessionState {
             query,
             hits: Vec::new(),
             cursor: ListCursor::default(),
-            focus: SessionField::Roster,
+            focus: AttendanceField::Roster,
             saving: false,
             errors: Vec::new(),
             candidates: Vec::new(),
@@ -142,7 +142,7 @@ impl SessionState {
         s.topic.set_placeholder("what it was about (optional)");
         s.note.set_placeholder("optional");
         s.set_roster(roster);
-        s.set_focus(SessionField::Roster);
+        s.set_focus(AttendanceField::Roster);
         s
     }
 
@@ -227,18 +227,18 @@ impl SessionState {
     }
 
     /// Moves the focus.
-    pub fn set_focus(&mut self, field: SessionField) {
+    pub fn set_focus(&mut self, field: AttendanceField) {
         self.focus = field;
         let t = self.theme;
-        self.query.set_focused(field == SessionField::Roster, &t);
-        self.topic.set_focused(field == SessionField::Topic, &t);
-        self.note.set_focused(field == SessionField::Note, &t);
+        self.query.set_focused(field == AttendanceField::Roster, &t);
+        self.topic.set_focused(field == AttendanceField::Topic, &t);
+        self.note.set_focused(field == AttendanceField::Note, &t);
     }
 
     /// The key contexts of the focused field (printable keys type).
     pub fn context(&self) -> (&'static [Context], bool) {
         match self.focus {
-            SessionField::Roster => (CHAIN_ROSTER, true),
+            AttendanceField::Roster => (CHAIN_ROSTER, true),
             _ => (CHAIN_TEXT, true),
         }
     }
@@ -288,31 +288,33 @@ impl SessionState {
     }
 
     /// Handles an action; `height` is the number of visible roster rows.
-    pub fn handle(&mut self, action: Action) -> SessionOutcome {
+    pub fn handle(&mut self, action: Action) -> AttendanceOutcome {
         if self.saving {
             return match action {
                 Action::Back => {
-                    SessionOutcome::Info("saving… wait for the store to confirm".into())
+                    AttendanceOutcome::Info("saving… wait for the store to confirm".into())
                 }
-                _ => SessionOutcome::None,
+                _ => AttendanceOutcome::None,
             };
         }
         match action {
-            Action::Save => return SessionOutcome::Save,
+            Action::Save => return AttendanceOutcome::Save,
             Action::Back => {
-                if self.focus == SessionField::Roster && !self.query.is_empty() {
+                if self.focus == AttendanceField::Roster && !self.query.is_empty() {
                     self.query.set_text("");
                     self.refilter();
-                    return SessionOutcome::None;
+                    return AttendanceOutcome::None;
                 }
-                return SessionOutcome::Leave;
+                return AttendanceOutcome::Leave;
             }
             Action::NextField => self.set_focus(self.focus.step(true)),
             Action::PrevField => self.set_focus(self.focus.step(false)),
-            Action::WalkIn => return SessionOutcome::WalkIn(self.query.text().trim().to_string()),
-            Action::Toggle if self.focus == SessionField::Roster => {
+            Action::WalkIn => {
+                return AttendanceOutcome::WalkIn(self.query.text().trim().to_string())
+            }
+            Action::Toggle if self.focus == AttendanceField::Roster => {
                 let Some(p) = self.selected() else {
-                    return SessionOutcome::Info(
+                    return AttendanceOutcome::Info(
                         "nobody matches; a walk-in can be added with the walk-in key".into(),
                     );
                 };
@@ -330,59 +332,63 @@ impl SessionState {
                         self.cursor.select(pos, self.hits.len());
                     }
                 }
-                return SessionOutcome::Checked(name, on);
+                return AttendanceOutcome::Checked(name, on);
             }
             // Enter in the topic moves to the note; in the note it saves.
-            Action::Toggle if self.focus == SessionField::Note => return SessionOutcome::Save,
-            Action::Toggle => self.set_focus(SessionField::Note),
-            a if self.focus == SessionField::Roster => {
+            Action::Toggle if self.focus == AttendanceField::Note => {
+                return AttendanceOutcome::Save
+            }
+            Action::Toggle => self.set_focus(AttendanceField::Note),
+            a if self.focus == AttendanceField::Roster => {
                 self.cursor.apply(a, self.hits.len());
             }
             _ => {}
         }
-        SessionOutcome::None
+        AttendanceOutcome::None
     }
 
     /// A key that was not bound types into the focused field; Enter in
     /// the topic moves on, in the note it saves.
-    pub fn text_key(&mut self, ev: KeyEvent) -> SessionOutcome {
+    pub fn text_key(&mut self, ev: KeyEvent) -> AttendanceOutcome {
         if self.saving {
-            return SessionOutcome::None;
+            return AttendanceOutcome::None;
         }
         match self.focus {
-            SessionField::Roster => {
+            AttendanceField::Roster => {
                 if self.query.key(ev) {
                     self.refilter();
                 }
             }
-            SessionField::Topic if ev.code == KeyCode::Enter => self.set_focus(SessionField::Note),
-            SessionField::Note if ev.code == KeyCode::Enter => return SessionOutcome::Save,
-            SessionField::Topic => {
+            AttendanceField::Topic if ev.code == KeyCode::Enter => {
+                self.set_focus(AttendanceField::Note)
+            }
+            AttendanceField::Note if ev.code == KeyCode::Enter => return AttendanceOutcome::Save,
+            AttendanceField::Topic => {
                 if self.topic.key(ev) {
                     self.errors.retain(|(f, _)| f != "topic");
                 }
             }
-            SessionField::Note => {
+            AttendanceField::Note => {
                 if self.note.key(ev) {
                     self.errors.retain(|(f, _)| f != "note");
                 }
             }
         }
-        SessionOutcome::None
+        AttendanceOutcome::None
     }
 
     /// Pastes into the focused field.
     pub fn paste(&mut self, s: &str) {
         match self.focus {
-            SessionField::Roster => {
+            AttendanceField::Roster => {
                 if self.query.paste(s) {
                     self.refilter();
                 }
             }
-            SessionField::Topic => {
+            AttendanceField::Topic => {
                 self.topic.paste(s);
             }
-            SessionField::Note => {
+            AttendanceField::Note => {
                 self.note.paste(s);
             }
         }
@@ -439,9 +445,9 @@ impl SessionState {
             })
             .collect();
         if self.errors.iter().any(|(f, _)| f == "topic") {
-            self.set_focus(SessionField::Topic);
+            self.set_focus(AttendanceField::Topic);
         } else if self.errors.iter().any(|(f, _)| f == "note") {
-            self.set_focus(SessionField::Note);
+            self.set_focus(AttendanceField::Note);
         }
     }
 
@@ -460,7 +466,7 @@ fn list_height(main: Rect) -> usize {
 }
 
 /// Draws the session into `area`.
-pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     if area.height < 8 {
         return;
     }
@@ -512,7 +518,7 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     y += 1;
 
     // Search.
-    let focused = s.focus == SessionField::Roster;
+    let focused = s.focus == AttendanceField::Roster;
     Span::styled(
         if focused { "▸Find " } else { " Find " },
         if focused { t.focus() } else { t.heading() },
@@ -608,8 +614,8 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     y += 1;
 
     for (field, label, input) in [
-        (SessionField::Topic, "Topic", &s.topic),
-        (SessionField::Note, "Note", &s.note),
+        (AttendanceField::Topic, "Topic", &s.topic),
+        (AttendanceField::Note, "Note", &s.note),
     ] {
         let f = s.focus == field;
         Span::styled(
@@ -627,7 +633,7 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
             },
             buf,
         );
-        let key = if field == SessionField::Topic {
+        let key = if field == AttendanceField::Topic {
             "topic"
         } else {
             "note"
