@@ -173,6 +173,27 @@ impl UserSession {
     }
 }
 
+/// What [`App::cancel_unsaved`] came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cancelled {
+    /// A save is on its way: the editor stays open.
+    Stays,
+    /// "Discard?" was asked; the answer decides.
+    Asked,
+    /// Nothing to lose: the editor closes now.
+    Close,
+}
+
+impl Cancelled {
+    /// As a layer's reply: only `Close` closes the layer.
+    pub(crate) fn reply(self) -> Reply {
+        match self {
+            Cancelled::Close => Reply::Close,
+            Cancelled::Stays | Cancelled::Asked => Reply::Done,
+        }
+    }
+}
+
 /// Store work queued for the worker, each request numbered by the session
 /// that asked, so that answers are matched to their asker.
 #[derive(Debug, Default)]
@@ -762,21 +783,40 @@ impl App {
                 self.save_form(form);
                 Reply::Done
             }
-            FormOutcome::Cancel => {
-                if form.saving {
-                    self.status
-                        .info("saving… the form closes when the store confirms");
-                    Reply::Done
-                } else if form.is_dirty() {
-                    self.push_layer(Confirm {
-                        question: "Discard this check-in? What you typed will be lost.".into(),
-                        on_yes: OnYes::DiscardForm,
-                    });
-                    Reply::Done
-                } else {
-                    Reply::Close
-                }
-            }
+            FormOutcome::Cancel => self
+                .cancel_unsaved(
+                    form.saving,
+                    form.is_dirty(),
+                    "Discard this check-in? What you typed will be lost.",
+                    OnYes::DiscardForm,
+                )
+                .reply(),
+        }
+    }
+
+    /// The one way an editor (the check-in form, a small form, the
+    /// attendance screen) is cancelled: while its save is on the way it
+    /// stays open and says so; with unsaved changes it asks `question`
+    /// first (yes does `on_yes`); with nothing to lose it closes.
+    pub(crate) fn cancel_unsaved(
+        &mut self,
+        saving: bool,
+        dirty: bool,
+        question: &str,
+        on_yes: OnYes,
+    ) -> Cancelled {
+        if saving {
+            self.status
+                .info("saving… the form closes when the store confirms");
+            Cancelled::Stays
+        } else if dirty {
+            self.push_layer(Confirm {
+                question: question.into(),
+                on_yes,
+            });
+            Cancelled::Asked
+        } else {
+            Cancelled::Close
         }
     }
 

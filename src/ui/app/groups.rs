@@ -10,11 +10,11 @@ use crate::ui::privacy::shown_name;
 use crate::ui::screens::attendance::{AttendanceOutcome, AttendanceState};
 use crate::ui::screens::groups::{GroupsEffect, GroupsMode};
 use crate::ui::screens::popup::Popup;
-use crate::ui::widgets::confirm::{Confirm, OnYes};
+use crate::ui::widgets::confirm::OnYes;
 use crate::ui::worker::groups::{GroupsRequest, GroupsResponse};
 use crate::ui::worker::Request;
 
-use super::{App, Pane};
+use super::{App, Cancelled, Pane};
 
 impl App {
     /// Asks for the group list.
@@ -122,19 +122,22 @@ impl App {
             )),
             AttendanceOutcome::WalkIn(name) => self.push_layer(Popup::walk_in(&name, self.theme)),
             AttendanceOutcome::Leave => {
-                if self
+                let dirty = self
                     .user
                     .groups
                     .attendance
                     .as_ref()
-                    .is_some_and(|s| s.is_dirty())
-                {
-                    self.push_layer(Confirm {
-                        question: "Leave this session? Attendance that is not saved will be lost."
-                            .into(),
-                        on_yes: OnYes::DiscardAttendance,
-                    });
-                } else {
+                    .is_some_and(|s| s.is_dirty());
+                // Leaving while a save is on its way was always allowed
+                // (the answer then finds the screen closed), so `saving`
+                // is not asked here.
+                let cancelled = self.cancel_unsaved(
+                    false,
+                    dirty,
+                    "Leave this session? Attendance that is not saved will be lost.",
+                    OnYes::DiscardAttendance,
+                );
+                if cancelled == Cancelled::Close {
                     self.close_attendance();
                 }
             }

@@ -379,21 +379,14 @@ impl App {
                 self.save_popup(popup);
                 Reply::Done
             }
-            FormOutcome::Cancel => {
-                if popup.form.saving {
-                    self.status
-                        .info("saving… the form closes when the store confirms");
-                    Reply::Done
-                } else if popup.form.is_dirty() {
-                    self.push_layer(Confirm {
-                        question: "Close this form? What you typed will be lost.".into(),
-                        on_yes: OnYes::DiscardPopup,
-                    });
-                    Reply::Done
-                } else {
-                    Reply::Close
-                }
-            }
+            FormOutcome::Cancel => self
+                .cancel_unsaved(
+                    popup.form.saving,
+                    popup.form.is_dirty(),
+                    "Close this form? What you typed will be lost.",
+                    OnYes::DiscardPopup,
+                )
+                .reply(),
         }
     }
 
