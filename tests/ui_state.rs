@@ -673,3 +673,35 @@ fn page_down_moves_by_the_rows_the_last_draw_showed() {
     let name = format!("Peer {:02}", tall + short - 1);
     assert!(shown.contains(&name), "{name} on screen:\n{shown}");
 }
+
+#[test]
+fn a_long_roster_shows_a_scrollbar_and_a_short_one_does_not() {
+    let mut app = app();
+    press(&mut app, &[key('p')]);
+    let short = rows(&screen(&mut app, 80, 24));
+    assert!(
+        !short.iter().any(|r| r.ends_with('█')),
+        "six peers fit:\n{}",
+        short.join("\n")
+    );
+    let many: Vec<_> = (1..=60)
+        .map(|i| {
+            let mut r = roster()[0].clone();
+            r.id = PeerId::new(i);
+            r.name = format!("Peer {i:02}");
+            r
+        })
+        .collect();
+    app.on_response(Response::Roster(Ok(many)));
+    let long = rows(&screen(&mut app, 80, 24));
+    let thumb = long.iter().position(|r| r.ends_with('█'));
+    assert!(thumb.is_some(), "sixty do not:\n{}", long.join("\n"));
+    press(&mut app, &[code(KeyCode::End)]);
+    let end = rows(&screen(&mut app, 80, 24));
+    let last_thumb = end.iter().rposition(|r| r.ends_with('█'));
+    assert!(
+        last_thumb > thumb,
+        "the thumb moves down at the end:\n{}",
+        end.join("\n")
+    );
+}

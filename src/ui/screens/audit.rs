@@ -439,4 +439,10 @@ pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         )
         .render(at(body.y + skip + (i - offset) as u16), buf);
     }
+    let list = Rect {
+        y: body.y + skip,
+        height: body.height.saturating_sub(skip),
+        ..body
+    };
+    crate::ui::widgets::list::scrollbar(list, buf, page.entries.len(), offset, t.dim());
 }

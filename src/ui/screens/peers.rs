@@ -443,6 +443,7 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             buf,
         );
     }
+    crate::ui::widgets::list::scrollbar(body, buf, state.visible.len(), offset, t.dim());
 }
 
 impl PeersState {

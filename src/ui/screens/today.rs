@@ -242,4 +242,5 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             }
         }
     }
+    crate::ui::widgets::list::scrollbar(body, buf, all.len(), offset, t.dim());
 }

@@ -4,6 +4,11 @@
 
 use std::cell::Cell;
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget};
+
 use crate::ui::action::Action;
 
 /// How many rows a list or text view showed when it was last drawn. The
@@ -136,6 +141,25 @@ pub fn visible_offset(selected: usize, offset: usize, height: usize) -> usize {
     } else {
         offset
     }
+}
+
+/// Draws ratatui's vertical `Scrollbar` on the right edge of `area` when
+/// `len` rows do not fit in it, so a long list shows where in it the user
+/// is and that there is more; a list that fits gets none (and keeps its
+/// last column). `offset` is the first row drawn.
+pub fn scrollbar(area: Rect, buf: &mut Buffer, len: usize, offset: usize, style: Style) {
+    let rows = usize::from(area.height);
+    if len <= rows || area.width == 0 {
+        return;
+    }
+    let mut state = ScrollbarState::new(len - rows + 1)
+        .position(offset)
+        .viewport_content_length(rows);
+    Scrollbar::new(ScrollbarOrientation::VerticalRight)
+        .begin_symbol(None)
+        .end_symbol(None)
+        .style(style)
+        .render(area, buf, &mut state);
 }
 
 /// Like [`visible_offset`] with the rows of the last draw, `rows` 0 meaning
