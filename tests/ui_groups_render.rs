@@ -52,7 +52,7 @@ fn on_groups() -> App {
     app
 }
 
-fn in_session() -> App {
+fn in_attendance() -> App {
     let mut app = on_groups();
     press(&mut app, &[code(KeyCode::Enter)]);
     let g = group(1, "Monday art group", Weekday::Mon, 10, "Art room");
@@ -125,7 +125,7 @@ fn the_history_lists_past_sessions_with_counts() {
 #[test]
 fn the_attendance_screen_shows_who_is_checked_off_and_what_is_unsaved() {
     for (w, h) in SIZES {
-        let mut app = in_session();
+        let mut app = in_attendance();
         let buf = screen(&mut app, w, h);
         let r = sane(&buf, w);
         row_with(
@@ -177,7 +177,7 @@ fn the_attendance_screen_shows_who_is_checked_off_and_what_is_unsaved() {
 #[test]
 fn a_refused_save_is_shown_under_the_list_and_nothing_is_lost() {
     for (w, h) in SIZES {
-        let mut app = in_session();
+        let mut app = in_attendance();
         press(&mut app, &[code(KeyCode::Enter), code(KeyCode::Tab)]);
         type_str(&mut app, "Collage");
         press(&mut app, &[ctrl('s')]);
@@ -199,7 +199,7 @@ fn a_refused_save_is_shown_under_the_list_and_nothing_is_lost() {
 
 #[test]
 fn the_walk_in_and_group_forms_draw_over_the_screen() {
-    let mut app = in_session();
+    let mut app = in_attendance();
     type_str(&mut app, "Robin");
     press(&mut app, &[ctrl('n')]);
     let r = sane(&screen(&mut app, 80, 24), 80);
@@ -246,7 +246,7 @@ fn the_peer_page_lists_the_sessions_the_peer_attended() {
 #[test]
 fn privacy_mode_shows_initials_on_the_attendance_screen_and_in_forms() {
     for (w, h) in SIZES {
-        let mut app = in_session();
+        let mut app = in_attendance();
         press(&mut app, &[ctrl('p')]);
         let r = sane(&screen(&mut app, w, h), w);
         let all = r.join("\n");

@@ -65,14 +65,14 @@ fn app_in_session() -> App {
     let g = group(1, "Monday art group", Weekday::Mon, 10, "Art room");
     let s = session(50, &g, "2026-11-23", &[2]);
     app.on_response(groups_response(GroupsResponse::Opened(Ok((g, s)))));
-    assert_eq!(app.groups().mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Attendance);
     let _ = app.take_requests();
     app
 }
 
 fn attending(app: &App) -> Vec<u64> {
     app.groups()
-        .session
+        .attendance
         .as_ref()
         .expect("session")
         .attending
@@ -126,12 +126,12 @@ fn typing_finds_a_peer_and_enter_checks_them_off_then_the_search_clears() {
     let mut app = app_in_session();
     assert_eq!(attending(&app), vec![2]);
     type_str(&mut app, "zo");
-    let s = app.groups().session.as_ref().expect("session");
+    let s = app.groups().attendance.as_ref().expect("session");
     assert_eq!(s.selected(), Some(PeerId::new(6)), "fuzzy: zo finds Zoë");
     assert_eq!(s.hits.len(), 1);
     press(&mut app, &[code(KeyCode::Enter)]);
     assert_eq!(attending(&app), vec![2, 6]);
-    let s = app.groups().session.as_ref().expect("session");
+    let s = app.groups().attendance.as_ref().expect("session");
     assert!(s.query.is_empty(), "ready for the next name");
     assert_eq!(
         s.selected(),
@@ -146,17 +146,17 @@ fn typing_finds_a_peer_and_enter_checks_them_off_then_the_search_clears() {
     assert!(!app.should_quit() && app.form().is_none());
     assert_eq!(
         app.groups()
-            .session
+            .attendance
             .as_ref()
             .map(|s| s.query.text().to_string()),
         Some("qc".into())
     );
     // Esc clears the search first, then leaves.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.groups().mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Attendance);
     assert!(app
         .groups()
-        .session
+        .attendance
         .as_ref()
         .is_some_and(|s| s.query.is_empty()));
 }
@@ -171,7 +171,11 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
     press(&mut app, &[code(KeyCode::Enter)]);
     type_str(&mut app, "李");
     press(&mut app, &[code(KeyCode::Enter)]);
-    assert!(app.groups().session.as_ref().is_some_and(|s| s.is_dirty()));
+    assert!(app
+        .groups()
+        .attendance
+        .as_ref()
+        .is_some_and(|s| s.is_dirty()));
     press(&mut app, &[code(KeyCode::Tab)]);
     type_str(&mut app, "Collage");
     press(&mut app, &[code(KeyCode::Enter)]);
@@ -198,7 +202,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(app.groups().session.as_ref().is_some_and(|s| s.saving));
+    assert!(app.groups().attendance.as_ref().is_some_and(|s| s.saving));
     // A second save waits for the first.
     press(&mut app, &[ctrl('s')]);
     assert!(groups_requests(&mut app).is_empty());
@@ -207,7 +211,7 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
     saved.data.topic = "Collage".into();
     saved.data.note = "Bring glue next week".into();
     app.on_response(groups_response(GroupsResponse::Saved(Ok(saved))));
-    let s = app.groups().session.as_ref().expect("still open");
+    let s = app.groups().attendance.as_ref().expect("still open");
     assert!(!s.saving && !s.is_dirty());
     assert!(
         message(&app).starts_with("Saved attendance: 2 at Monday art group"),
@@ -241,7 +245,7 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
         "attendees",
         "Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23; nothing was saved",
     )))));
-    let s = app.groups().session.as_ref().expect("kept");
+    let s = app.groups().attendance.as_ref().expect("kept");
     assert!(!s.saving);
     assert!(
         s.errors
@@ -253,7 +257,7 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
     assert_eq!(attending(&app), vec![2, 1], "nothing dropped");
     assert_eq!(
         app.groups()
-            .session
+            .attendance
             .as_ref()
             .map(|s| s.topic.text().to_string()),
         Some("Collage".into())
@@ -263,7 +267,7 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
     press(&mut app, &[code(KeyCode::BackTab)]);
     type_str(&mut app, "ana ru");
     press(&mut app, &[code(KeyCode::Enter)]);
-    let s = app.groups().session.as_ref().expect("kept");
+    let s = app.groups().attendance.as_ref().expect("kept");
     assert!(s.errors.is_empty());
     assert_eq!(attending(&app), vec![2]);
 }
@@ -275,16 +279,16 @@ fn leaving_or_quitting_with_unsaved_attendance_asks_first() {
     press(&mut app, &[code(KeyCode::Esc)]);
     assert!(app
         .confirm()
-        .is_some_and(|c| c.on_yes == OnYes::DiscardSession));
+        .is_some_and(|c| c.on_yes == OnYes::DiscardAttendance));
     press(&mut app, &[key('n')]);
-    assert_eq!(app.groups().mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Attendance);
     press(&mut app, &[ctrl('c')]);
     assert!(app
         .confirm()
         .is_some_and(|c| c.on_yes == OnYes::QuitUnsaved));
     press(&mut app, &[key('n'), code(KeyCode::Esc), key('y')]);
     assert_eq!(app.groups().mode, GroupsMode::List);
-    assert!(app.groups().session.is_none());
+    assert!(app.groups().attendance.is_none());
     assert!(!app.should_quit());
 }
 
@@ -326,7 +330,7 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
     assert!(app.popup().is_none());
     assert_eq!(attending(&app), vec![2, 31]);
-    let s = app.groups().session.as_ref().expect("session");
+    let s = app.groups().attendance.as_ref().expect("session");
     assert_eq!(s.name_of(PeerId::new(31)), "Robin Quinn");
     assert!(app
         .take_requests()
@@ -487,9 +491,9 @@ fn another_terminals_attendance_arrives_and_this_screens_changes_stay_on_top() {
     let mut stored = session(50, &g, "2026-11-23", &[2, 3]);
     stored.data.topic = "Hope".into();
     app.on_response(groups_response(GroupsResponse::Opened(Ok((g, stored)))));
-    assert_eq!(app.groups().mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Attendance);
     assert_eq!(attending(&app), vec![2, 3, 1], "theirs, then this screen's");
-    let s = app.groups().session.as_ref().expect("session");
+    let s = app.groups().attendance.as_ref().expect("session");
     assert_eq!(
         s.topic.text(),
         "Hope",
@@ -508,7 +512,7 @@ fn another_terminals_attendance_arrives_and_this_screens_changes_stay_on_top() {
     let mut stored = session(50, &g, "2026-11-23", &[2, 3]);
     stored.data.topic = "Hope again".into();
     app.on_response(groups_response(GroupsResponse::Opened(Ok((g, stored)))));
-    let s = app.groups().session.as_ref().expect("session");
+    let s = app.groups().attendance.as_ref().expect("session");
     assert_eq!(s.topic.text(), "Collage");
 }
 
@@ -555,5 +559,5 @@ fn answers_nobody_here_asked_for_say_nothing() {
         ))),
     ));
     assert_eq!(message(&app), before);
-    assert!(app.popup().is_none() && app.groups().session.is_none());
+    assert!(app.popup().is_none() && app.groups().attendance.is_none());
 }

@@ -262,7 +262,7 @@ fn a_duplicate_attendee_refuses_the_whole_save_and_nothing_is_half_saved() {
     pump(&mut app, &w.store);
     press(&mut app, &[code(KeyCode::Enter)]);
     pump(&mut app, &w.store);
-    assert_eq!(app.groups().mode, GroupsMode::Session);
+    assert_eq!(app.groups().mode, GroupsMode::Attendance);
     type_str(&mut app, "ana");
     press(&mut app, &[code(KeyCode::Enter)]);
     type_str(&mut app, "dana");
@@ -280,7 +280,7 @@ fn a_duplicate_attendee_refuses_the_whole_save_and_nothing_is_half_saved() {
     .expect("other terminal");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &w.store);
-    let s = app.groups().session.as_ref().expect("kept open");
+    let s = app.groups().attendance.as_ref().expect("kept open");
     assert!(
         s.errors.iter().any(|(f, m)| f == "attendees"
             && m.starts_with("attendees: Ana Ruiz (P1) is already checked off for Monday art group on 2026-11-23")),
@@ -306,7 +306,7 @@ fn a_duplicate_attendee_refuses_the_whole_save_and_nothing_is_half_saved() {
     assert_eq!(stored[0].attendees, vec![w.ana, w.dana]);
     assert_eq!(stored[0].topic, "Collage");
     // The saved session is what the screen shows now, Ana included.
-    let s = app.groups().session.as_ref().expect("open");
+    let s = app.groups().attendance.as_ref().expect("open");
     assert_eq!(s.attending, vec![w.ana, w.dana]);
     assert!(!s.is_dirty());
     // The peer page's attendance summary follows.

@@ -470,6 +470,9 @@ fn help_overlay_opens_closes_and_scrolls() {
     let mut app = app();
     press(&mut app, &[key('?')]);
     assert!(app.help().is_some());
+    // Scrolling goes by what the overlay showed, as after any key the
+    // runtime draws.
+    screen(&mut app, 80, 24);
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
     assert!(app.help().is_some_and(|h| h.scroll == 2));
     press(&mut app, &[code(KeyCode::Esc)]);
@@ -638,5 +641,67 @@ fn a_store_refusal_naming_a_field_is_shown_under_it() {
     assert_eq!(
         caseload::ui::widgets::input::area_text(&form.note),
         "Important words"
+    );
+}
+
+#[test]
+fn page_down_moves_by_the_rows_the_last_draw_showed() {
+    let mut app = app();
+    let many: Vec<_> = (1..=60)
+        .map(|i| {
+            let mut r = roster()[0].clone();
+            r.id = PeerId::new(i);
+            r.name = format!("Peer {i:02}");
+            r
+        })
+        .collect();
+    app.on_response(Response::Roster(Ok(many)));
+    press(&mut app, &[key('p')]);
+    assert_eq!(app.pane(), Pane::Peers);
+    screen(&mut app, 80, 40);
+    let tall = app.peers().cursor.view.rows();
+    assert!(tall > 10, "{tall}");
+    press(&mut app, &[code(KeyCode::PageDown)]);
+    assert_eq!(app.peers().cursor.selected, tall - 1);
+    // The window shrinks: the next page is the smaller screenful.
+    screen(&mut app, 80, 16);
+    let short = app.peers().cursor.view.rows();
+    assert!(short < tall, "{short} < {tall}");
+    press(&mut app, &[code(KeyCode::PageDown)]);
+    assert_eq!(app.peers().cursor.selected, tall - 1 + short - 1);
+    let shown = rows(&screen(&mut app, 80, 16)).join("\n");
+    let name = format!("Peer {:02}", tall + short - 1);
+    assert!(shown.contains(&name), "{name} on screen:\n{shown}");
+}
+
+#[test]
+fn a_long_roster_shows_a_scrollbar_and_a_short_one_does_not() {
+    let mut app = app();
+    press(&mut app, &[key('p')]);
+    let short = rows(&screen(&mut app, 80, 24));
+    assert!(
+        !short.iter().any(|r| r.ends_with('█')),
+        "six peers fit:\n{}",
+        short.join("\n")
+    );
+    let many: Vec<_> = (1..=60)
+        .map(|i| {
+            let mut r = roster()[0].clone();
+            r.id = PeerId::new(i);
+            r.name = format!("Peer {i:02}");
+            r
+        })
+        .collect();
+    app.on_response(Response::Roster(Ok(many)));
+    let long = rows(&screen(&mut app, 80, 24));
+    let thumb = long.iter().position(|r| r.ends_with('█'));
+    assert!(thumb.is_some(), "sixty do not:\n{}", long.join("\n"));
+    press(&mut app, &[code(KeyCode::End)]);
+    let end = rows(&screen(&mut app, 80, 24));
+    let last_thumb = end.iter().rposition(|r| r.ends_with('█'));
+    assert!(
+        last_thumb > thumb,
+        "the thumb moves down at the end:\n{}",
+        end.join("\n")
     );
 }

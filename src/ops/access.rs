@@ -34,7 +34,7 @@ use crate::ops::auth::{self, admin_can_sign_in, hide_pin, staff_require_sign_in,
 #[allow(unused_imports)] // the types the declaration names
 use crate::store::api::prelude::*;
 use crate::store::api::{Identified, Identifies, Operation};
-use crate::store::{Change, Store, StoreError, StoreResult};
+use crate::store::{Change, DenialKind, Store, StoreError, StoreResult};
 
 /// How long repeated views of one peer (or one listing) by one session
 /// make one audit entry.
@@ -116,6 +116,7 @@ pub fn not_signed_in() -> StoreError {
     StoreError::Denied {
         reason: "sign in first: staff on this store have PINs (give --staff NAME and the PIN in CASELOAD_PIN, or sign in on the sign-in screen)".into(),
         retry_after_secs: None,
+        kind: DenialKind::Other,
     }
 }
 
@@ -190,6 +191,7 @@ impl<S: Store> Authorized<S> {
                     crate::text::escape_line(&rec.name)
                 ),
                 retry_after_secs: None,
+                kind: DenialKind::Other,
             });
         }
         if staff_require_sign_in(&self.inner.list_staff()?) {
@@ -499,6 +501,7 @@ impl<S: Store> Authorized<S> {
                         "only the server records \"{event}\"; a client may report opening records, locking, signing out and exporting"
                     ),
                     retry_after_secs: None,
+        kind: DenialKind::Other,
                 },
                 None,
             );

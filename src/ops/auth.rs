@@ -15,7 +15,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 
 use crate::model::{Actor, Record, Role, Staff, StaffId};
-use crate::store::{AuditEvent, Store, StoreError};
+use crate::store::{AuditEvent, DenialKind, Store, StoreError};
 use crate::text::escape_line;
 
 /// Fewest characters in a PIN.
@@ -121,6 +121,11 @@ impl From<AuthError> for StoreError {
             AuthError::Store(inner) => inner,
             other => StoreError::Denied {
                 retry_after_secs: other.retry_after().map(|d| d.as_secs()),
+                kind: match other {
+                    AuthError::WrongPin { .. } => DenialKind::WrongPin,
+                    AuthError::TryAgain { .. } => DenialKind::TooManyTries,
+                    _ => DenialKind::Other,
+                },
                 reason: other.to_string(),
             },
         }

@@ -35,7 +35,7 @@ use crate::store::api::{Class, Operation};
 use crate::store::{Change, Store, StoreError};
 
 /// The protocol this build speaks.
-pub const PROTOCOL: u32 = 3;
+pub const PROTOCOL: u32 = 4;
 /// First bytes of every [`Hello`], so a stray program is told apart.
 pub const MAGIC: [u8; 8] = *b"caseload";
 /// Largest request a server reads.
@@ -283,6 +283,8 @@ pub enum WireError {
         reason: String,
         /// Seconds to wait, for throttled sign-ins.
         retry_after_secs: Option<u64>,
+        /// What kind of refusal (a wrong PIN, too many tries, other).
+        kind: crate::store::DenialKind,
     },
     /// Any other store failure, as its message.
     Failed(String),
@@ -326,9 +328,11 @@ impl From<&StoreError> for WireError {
             StoreError::Denied {
                 reason,
                 retry_after_secs,
+                kind,
             } => WireError::Denied {
                 reason: reason.clone(),
                 retry_after_secs: *retry_after_secs,
+                kind: *kind,
             },
             other => WireError::Failed(other.to_string()),
         }
@@ -394,9 +398,11 @@ impl From<WireError> for StoreError {
             WireError::Denied {
                 reason,
                 retry_after_secs,
+                kind,
             } => StoreError::Denied {
                 reason,
                 retry_after_secs,
+                kind,
             },
             WireError::Failed(m) => StoreError::Remote(m),
             WireError::Protocol(m) => {
@@ -520,6 +526,46 @@ mod tests {
         let back: StoreError = back.into();
         assert!(matches!(back, StoreError::Conflict { actual: 2, .. }));
         assert_eq!(back.to_string(), text);
+    }
+
+    #[test]
+    fn a_wrong_pin_stays_a_wrong_pin_across_the_wire() {
+        for (err, kind) in [
+            (
+                crate::ops::auth::AuthError::WrongPin {
+                    name: "Ana Ruiz".into(),
+                },
+                crate::store::DenialKind::WrongPin,
+            ),
+            (
+                crate::ops::auth::AuthError::TryAgain {
+                    name: "Ana Ruiz".into(),
+                    seconds: 5,
+                },
+                crate::store::DenialKind::TooManyTries,
+            ),
+        ] {
+            let e: StoreError = err.into();
+            let wire: WireError = (&e).into();
+            let bytes = encode(&Response::Error(wire)).unwrap();
+            let Response::Error(back) = decode::<Response>(&bytes).unwrap() else {
+                panic!("not an error")
+            };
+            let back: StoreError = back.into();
+            assert!(
+                matches!(back, StoreError::Denied { kind: k, .. } if k == kind),
+                "{back:?}"
+            );
+        }
+        let other: StoreError = crate::ops::access::not_signed_in();
+        let wire: WireError = (&other).into();
+        assert!(matches!(
+            StoreError::from(wire),
+            StoreError::Denied {
+                kind: crate::store::DenialKind::Other,
+                ..
+            }
+        ));
     }
 
     #[test]

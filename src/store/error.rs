@@ -97,10 +97,27 @@ pub enum StoreError {
         reason: String,
         /// When refused for too many wrong PINs: seconds until the next try.
         retry_after_secs: Option<u64>,
+        /// What kind of refusal, so callers (the sign-in screen) can tell a
+        /// wrong PIN from a missing permission without reading `reason`.
+        kind: DenialKind,
     },
     /// A connection to a store server failed (used by remote stores).
     #[error("{0}")]
     Remote(String),
+}
+
+/// Why a [`StoreError::Denied`] refused, in a form a program can match
+/// on: the reason text is for people and may change wording.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum DenialKind {
+    /// The PIN did not match.
+    WrongPin,
+    /// Too many wrong PINs in a row; `retry_after_secs` says how long to wait.
+    TooManyTries,
+    /// Anything else: not signed in, a role without the permission, an
+    /// inactive account.
+    #[default]
+    Other,
 }
 
 /// Short name for store results.

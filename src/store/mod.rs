@@ -32,7 +32,7 @@ use api::prelude::*;
 
 pub use api::{Operation, PeerSummary, MAX_BATCH, MAX_PAGE};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter};
-pub use error::{StoreError, StoreResult};
+pub use error::{DenialKind, StoreError, StoreResult};
 pub use files::ModeRepair;
 pub use schema::SCHEMA_VERSION;
 pub use sled_store::{OpenOptions, SledStore};

@@ -30,7 +30,7 @@ use crate::ui::screens::popup::Popup;
 use crate::ui::screens::today::TodayState;
 use crate::ui::screens::Effect;
 use crate::ui::theme::Theme;
-use crate::ui::view::{self, ViewCtx};
+use crate::ui::view::ViewCtx;
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
@@ -170,6 +170,27 @@ impl UserSession {
         };
         s.peers.query.set_focused(false, theme);
         s
+    }
+}
+
+/// What [`App::cancel_unsaved`] came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cancelled {
+    /// A save is on its way: the editor stays open.
+    Stays,
+    /// "Discard?" was asked; the answer decides.
+    Asked,
+    /// Nothing to lose: the editor closes now.
+    Close,
+}
+
+impl Cancelled {
+    /// As a layer's reply: only `Close` closes the layer.
+    pub(crate) fn reply(self) -> Reply {
+        match self {
+            Cancelled::Close => Reply::Close,
+            Cancelled::Stays | Cancelled::Asked => Reply::Done,
+        }
     }
 }
 
@@ -541,13 +562,9 @@ impl App {
 
     /// A key typed on the base pane.
     fn base_type(&mut self, ev: KeyEvent) {
-        let areas = view::areas(self.size);
         match self.user.pane {
-            Pane::Peers if self.user.peers.searching => self
-                .user
-                .peers
-                .text_key(ev, view::peers_list_height(areas.main)),
-            Pane::Groups => self.groups_text_key(ev, areas.main),
+            Pane::Peers if self.user.peers.searching => self.user.peers.text_key(ev),
+            Pane::Groups => self.groups_text_key(ev),
             Pane::Audit => self.audit_type(ev),
             _ => {}
         }
@@ -555,16 +572,13 @@ impl App {
 
     /// A paste on the base pane.
     fn base_paste(&mut self, s: &str) {
-        let areas = view::areas(self.size);
         match self.user.pane {
-            Pane::Groups => self.groups_paste(s, areas.main),
+            Pane::Groups => self.groups_paste(s),
             Pane::Audit => self.audit_paste(s),
             Pane::Peers => {
                 self.user.peers.searching = true;
                 self.user.peers.query.set_focused(true, &self.theme);
-                self.user
-                    .peers
-                    .paste(s, view::peers_list_height(areas.main));
+                self.user.peers.paste(s);
             }
             _ => {}
         }
@@ -575,7 +589,6 @@ impl App {
         if self.audit_pane_action(action) {
             return;
         }
-        let areas = view::areas(self.size);
         match action {
             Action::Quit => return self.request_quit(),
             Action::Help => return self.push_layer(HelpState::default()),
@@ -593,8 +606,8 @@ impl App {
             _ => {}
         }
 
-        if self.in_session() {
-            return self.groups_action(action, areas.main);
+        if self.in_attendance() {
+            return self.groups_action(action);
         }
 
         match action {
@@ -631,7 +644,7 @@ impl App {
             _ => {}
         }
 
-        if self.user.pane == Pane::Peer && self.peer_page_action(action, areas.main) {
+        if self.user.pane == Pane::Peer && self.peer_page_action(action) {
             return;
         }
         if self.user.pane == Pane::Today && self.today_plan_action(action) {
@@ -639,13 +652,10 @@ impl App {
         }
         let effect = match self.user.pane {
             Pane::Groups => {
-                self.groups_action(action, areas.main);
+                self.groups_action(action);
                 Effect::None
             }
-            Pane::Today => self
-                .user
-                .today
-                .handle(action, view::today_list_height(areas.main)),
+            Pane::Today => self.user.today.handle(action),
             Pane::Peers => {
                 let was_searching = self.user.peers.searching;
                 let nothing_to_clear = self.user.peers.query.is_empty() && !was_searching;
@@ -653,10 +663,7 @@ impl App {
                     self.user.pane = Pane::Today;
                     Effect::None
                 } else {
-                    let e = self
-                        .user
-                        .peers
-                        .handle(action, view::peers_list_height(areas.main));
+                    let e = self.user.peers.handle(action);
                     if self.user.peers.searching != was_searching {
                         self.user
                             .peers
@@ -675,10 +682,8 @@ impl App {
                     self.user.pane = self.user.back_pane;
                     Effect::None
                 } else {
-                    let total = self.peer_lines();
-                    let height = crate::ui::screens::peer_tabs::body_height(areas.main);
                     match &mut self.user.peer {
-                        Some(p) => p.handle(action, usize::from(height), total),
+                        Some(p) => p.handle(action),
                         None => Effect::None,
                     }
                 }
@@ -778,21 +783,40 @@ impl App {
                 self.save_form(form);
                 Reply::Done
             }
-            FormOutcome::Cancel => {
-                if form.saving {
-                    self.status
-                        .info("saving… the form closes when the store confirms");
-                    Reply::Done
-                } else if form.is_dirty() {
-                    self.push_layer(Confirm {
-                        question: "Discard this check-in? What you typed will be lost.".into(),
-                        on_yes: OnYes::DiscardForm,
-                    });
-                    Reply::Done
-                } else {
-                    Reply::Close
-                }
-            }
+            FormOutcome::Cancel => self
+                .cancel_unsaved(
+                    form.saving,
+                    form.is_dirty(),
+                    "Discard this check-in? What you typed will be lost.",
+                    OnYes::DiscardForm,
+                )
+                .reply(),
+        }
+    }
+
+    /// The one way an editor (the check-in form, a small form, the
+    /// attendance screen) is cancelled: while its save is on the way it
+    /// stays open and says so; with unsaved changes it asks `question`
+    /// first (yes does `on_yes`); with nothing to lose it closes.
+    pub(crate) fn cancel_unsaved(
+        &mut self,
+        saving: bool,
+        dirty: bool,
+        question: &str,
+        on_yes: OnYes,
+    ) -> Cancelled {
+        if saving {
+            self.status
+                .info("saving… the form closes when the store confirms");
+            Cancelled::Stays
+        } else if dirty {
+            self.push_layer(Confirm {
+                question: question.into(),
+                on_yes,
+            });
+            Cancelled::Asked
+        } else {
+            Cancelled::Close
         }
     }
 
@@ -867,7 +891,6 @@ impl App {
 
     /// Takes a result from the store thread, for the session in front.
     pub fn on_response(&mut self, response: Response) {
-        let main = view::areas(self.size).main;
         match response {
             Response::Ready {
                 location,
@@ -883,23 +906,19 @@ impl App {
                 }
                 self.status.staff = Some(staff);
             }
-            Response::Today(Ok(report)) => self
-                .user
-                .today
-                .set_report(report, view::today_list_height(main)),
+            Response::Today(Ok(report)) => self.user.today.set_report(report),
             Response::Today(Err(e)) => {
                 self.user.today.loading = false;
                 self.status.error(format!("Today: {e}"));
                 self.user.today.error = Some(e);
             }
             Response::Roster(Ok(rows)) => {
-                let h = view::peers_list_height(main);
-                self.user.peers.set_roster(rows, h);
+                self.user.peers.set_roster(rows);
                 let roster = self.user.peers.roster.clone();
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
-                    f.set_roster(&roster, CheckInForm::picker_height(main));
+                    f.set_roster(&roster);
                 }
-                self.groups_after_roster(main);
+                self.groups_after_roster();
             }
             Response::Roster(Err(e)) => {
                 self.status.error(format!("Roster: {e}"));
@@ -956,7 +975,7 @@ impl App {
                 }
             }
             Response::Plan(r) => self.on_plan_response(*r),
-            Response::Groups(r) => self.on_groups_response(*r, main),
+            Response::Groups(r) => self.on_groups_response(*r),
             r @ (Response::Access(_)
             | Response::SignedIn { .. }
             | Response::Recorded(_)
@@ -975,23 +994,6 @@ impl App {
             today: self.date,
             privacy: self.access.privacy,
         }
-    }
-
-    fn help_lines(&self) -> usize {
-        let inner = crate::ui::screens::help::overlay_area(view::areas(self.size).main);
-        crate::ui::screens::help::lines(
-            &self.keymap,
-            &self.view_ctx(),
-            usize::from(inner.width.saturating_sub(2)),
-        )
-        .len()
-    }
-
-    fn peer_lines(&self) -> usize {
-        let w = usize::from(view::areas(self.size).main.width);
-        self.user.peer.as_ref().map_or(0, |p| {
-            crate::ui::screens::peer::lines(p, &self.view_ctx(), w).len()
-        })
     }
 
     /// Organization name from the store's settings (title bar, gates).

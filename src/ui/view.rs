@@ -11,7 +11,6 @@ use ratatui::Frame;
 
 use crate::ui::app::App;
 use crate::ui::keymap::Keymap;
-use crate::ui::screens;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{status_line, title_bar};
 
@@ -64,21 +63,6 @@ pub fn areas(r: Rect) -> Areas {
         status,
         screen: r,
     }
-}
-
-/// Visible rows of the Today list in `main`.
-pub fn today_list_height(main: Rect) -> usize {
-    usize::from(main.height.saturating_sub(1))
-}
-
-/// Visible rows of the roster in `main`.
-pub fn peers_list_height(main: Rect) -> usize {
-    usize::from(main.height.saturating_sub(2))
-}
-
-/// Visible lines inside the help overlay.
-pub fn help_height(main: Rect) -> u16 {
-    screens::help::overlay_area(main).height.saturating_sub(2)
 }
 
 /// Draws the whole UI into a frame.

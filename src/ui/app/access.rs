@@ -20,7 +20,6 @@ use crate::ui::keymap::Context;
 use crate::ui::lock::{describe, DEFAULT_LOCK_AFTER};
 use crate::ui::screens::audit::{self, AuditOutcome, AuditState};
 use crate::ui::screens::signin::{self, Admission, GateView, SignInOutcome, SignInState};
-use crate::ui::view;
 use crate::ui::worker::{not_allowed, AccessInfo, Request, Response, SignInCandidate};
 
 use super::{App, Pane, UserSession};
@@ -201,7 +200,6 @@ impl App {
             Action::Privacy => return self.toggle_privacy(),
             _ => {}
         }
-        let height = signin::list_height(view::areas(self.size).main);
         let now = self.access.instant;
         let outcome = match &mut self.access.gate {
             Gate::Open => SignInOutcome::None,
@@ -214,7 +212,7 @@ impl App {
                 }
                 SignInOutcome::None
             }
-            Gate::SignIn(s) | Gate::Locked(s) => s.handle(action, height, now),
+            Gate::SignIn(s) | Gate::Locked(s) => s.handle(action, now),
         };
         self.sign_in_outcome(outcome);
     }
@@ -413,7 +411,7 @@ impl App {
         if self.form().is_some() {
             return self.status.info("finish or cancel the check-in first");
         }
-        if self.popup().is_some() || self.in_session() {
+        if self.popup().is_some() || self.in_attendance() {
             return self.status.info("finish or cancel the open form first");
         }
         let allowed = self
@@ -448,9 +446,8 @@ impl App {
 
     /// An action on the audit pane.
     pub(super) fn audit_action(&mut self, action: Action) {
-        let height = audit::list_height(view::areas(self.size).main);
         let outcome = match &mut self.user.audit {
-            Some(a) => a.handle(action, height, &self.theme),
+            Some(a) => a.handle(action, &self.theme),
             None => AuditOutcome::Close,
         };
         self.audit_outcome(outcome);
@@ -546,10 +543,9 @@ impl App {
             }
             Response::Recorded(Ok(())) => {}
             Response::Audit(result) => {
-                let height = audit::list_height(view::areas(self.size).main);
                 if let Some(a) = &mut self.user.audit {
                     match result {
-                        Ok(page) => a.set_page(page, height),
+                        Ok(page) => a.set_page(page),
                         Err(e) => a.set_error(e),
                     }
                 }

@@ -4,18 +4,17 @@
 //! routes here.
 
 use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
 
 use crate::ui::action::Action;
 use crate::ui::privacy::shown_name;
-use crate::ui::screens::groups::{self, GroupsEffect, GroupsMode};
+use crate::ui::screens::attendance::{AttendanceOutcome, AttendanceState};
+use crate::ui::screens::groups::{GroupsEffect, GroupsMode};
 use crate::ui::screens::popup::Popup;
-use crate::ui::screens::session::{self, SessionOutcome, SessionState};
-use crate::ui::widgets::confirm::{Confirm, OnYes};
+use crate::ui::widgets::confirm::OnYes;
 use crate::ui::worker::groups::{GroupsRequest, GroupsResponse};
 use crate::ui::worker::Request;
 
-use super::{App, Pane};
+use super::{App, Cancelled, Pane};
 
 impl App {
     /// Asks for the group list.
@@ -27,10 +26,10 @@ impl App {
 
     /// True while a session's attendance is in front: it takes every key
     /// (save included) until it is left.
-    pub(super) fn in_session(&self) -> bool {
+    pub(super) fn in_attendance(&self) -> bool {
         self.user.pane == Pane::Groups
-            && self.user.groups.mode == GroupsMode::Session
-            && self.user.groups.session.is_some()
+            && self.user.groups.mode == GroupsMode::Attendance
+            && self.user.groups.attendance.is_some()
     }
 
     /// Reloads the group list and the open session, if any (not twice).
@@ -49,7 +48,7 @@ impl App {
         let open = self
             .user
             .groups
-            .session
+            .attendance
             .as_ref()
             .filter(|s| !s.saving)
             .map(|s| (s.group.id, s.session.date));
@@ -68,7 +67,7 @@ impl App {
         if self.user.pane == Pane::Today {
             if let Some(g) = self.user.today.selected_row().and_then(|r| r.group) {
                 self.user.groups.want = Some(g);
-                if self.user.groups.mode != GroupsMode::Session {
+                if self.user.groups.mode != GroupsMode::Attendance {
                     self.user.groups.mode = GroupsMode::List;
                 }
             }
@@ -79,11 +78,11 @@ impl App {
     }
 
     /// Handles an action on the Groups screen.
-    pub(super) fn groups_action(&mut self, action: Action, main: Rect) {
-        if self.user.groups.mode == GroupsMode::Session {
-            let outcome = match &mut self.user.groups.session {
-                Some(s) => s.handle(action, session::list_height(main)),
-                None => SessionOutcome::Leave,
+    pub(super) fn groups_action(&mut self, action: Action) {
+        if self.user.groups.mode == GroupsMode::Attendance {
+            let outcome = match &mut self.user.groups.attendance {
+                Some(s) => s.handle(action),
+                None => AttendanceOutcome::Leave,
             };
             return self.session_outcome(outcome);
         }
@@ -91,10 +90,7 @@ impl App {
             self.user.pane = Pane::Today;
             return;
         }
-        let effect = self
-            .user
-            .groups
-            .handle(action, self.date, groups::list_height(main));
+        let effect = self.user.groups.handle(action, self.date);
         match effect {
             GroupsEffect::None => {}
             GroupsEffect::Info(s) => self.status.info(s),
@@ -111,11 +107,11 @@ impl App {
         }
     }
 
-    fn session_outcome(&mut self, outcome: SessionOutcome) {
+    fn session_outcome(&mut self, outcome: AttendanceOutcome) {
         match outcome {
-            SessionOutcome::None => {}
-            SessionOutcome::Info(s) => self.status.info(s),
-            SessionOutcome::Checked(name, on) => self.status.info(format!(
+            AttendanceOutcome::None => {}
+            AttendanceOutcome::Info(s) => self.status.info(s),
+            AttendanceOutcome::Checked(name, on) => self.status.info(format!(
                 "{} {} (not saved yet)",
                 shown_name(&name, self.access.privacy),
                 if on {
@@ -124,41 +120,50 @@ impl App {
                     "taken off the list"
                 }
             )),
-            SessionOutcome::WalkIn(name) => self.push_layer(Popup::walk_in(&name, self.theme)),
-            SessionOutcome::Leave => {
-                if self
+            AttendanceOutcome::WalkIn(name) => self.push_layer(Popup::walk_in(&name, self.theme)),
+            AttendanceOutcome::Leave => {
+                let dirty = self
                     .user
                     .groups
-                    .session
+                    .attendance
                     .as_ref()
-                    .is_some_and(|s| s.is_dirty())
-                {
-                    self.push_layer(Confirm {
-                        question: "Leave this session? Attendance that is not saved will be lost."
-                            .into(),
-                        on_yes: OnYes::DiscardSession,
-                    });
-                } else {
-                    self.close_session();
+                    .is_some_and(|s| s.is_dirty());
+                // Leaving while a save is on its way was always allowed
+                // (the answer then finds the screen closed), so `saving`
+                // is not asked here.
+                let cancelled = self.cancel_unsaved(
+                    false,
+                    dirty,
+                    "Leave this session? Attendance that is not saved will be lost.",
+                    OnYes::DiscardAttendance,
+                );
+                if cancelled == Cancelled::Close {
+                    self.close_attendance();
                 }
             }
-            SessionOutcome::Save => self.save_session(),
+            AttendanceOutcome::Save => self.save_session(),
         }
     }
 
     /// Closes the session screen (its changes, if any, are dropped).
-    pub(super) fn close_session(&mut self) {
-        self.user.groups.session = None;
+    pub(super) fn close_attendance(&mut self) {
+        self.user.groups.attendance = None;
         self.user.groups.mode = GroupsMode::List;
         self.request_groups();
     }
 
     fn save_session(&mut self) {
-        if self.user.groups.session.as_ref().is_none_or(|s| s.saving) {
+        if self
+            .user
+            .groups
+            .attendance
+            .as_ref()
+            .is_none_or(|s| s.saving)
+        {
             return;
         }
         let Some(actor) = self.acting() else { return };
-        let Some(s) = &mut self.user.groups.session else {
+        let Some(s) = &mut self.user.groups.attendance else {
             return;
         };
         s.saving = true;
@@ -177,35 +182,35 @@ impl App {
     }
 
     /// A key typed on the Groups screen (the session's fields).
-    pub(super) fn groups_text_key(&mut self, ev: KeyEvent, main: Rect) {
-        if self.user.groups.mode != GroupsMode::Session {
+    pub(super) fn groups_text_key(&mut self, ev: KeyEvent) {
+        if self.user.groups.mode != GroupsMode::Attendance {
             return;
         }
-        let outcome = match &mut self.user.groups.session {
-            Some(s) => s.text_key(ev, session::list_height(main)),
-            None => SessionOutcome::None,
+        let outcome = match &mut self.user.groups.attendance {
+            Some(s) => s.text_key(ev),
+            None => AttendanceOutcome::None,
         };
         self.session_outcome(outcome);
     }
 
     /// A paste on the Groups screen.
-    pub(super) fn groups_paste(&mut self, text: &str, main: Rect) {
-        if self.user.groups.mode == GroupsMode::Session {
-            if let Some(s) = &mut self.user.groups.session {
-                s.paste(text, session::list_height(main));
+    pub(super) fn groups_paste(&mut self, text: &str) {
+        if self.user.groups.mode == GroupsMode::Attendance {
+            if let Some(s) = &mut self.user.groups.attendance {
+                s.paste(text);
             }
         }
     }
 
     /// The roster was reloaded: the session's list follows.
-    pub(super) fn groups_after_roster(&mut self, main: Rect) {
-        if let Some(s) = &mut self.user.groups.session {
-            s.set_roster(&self.user.peers.roster, session::list_height(main));
+    pub(super) fn groups_after_roster(&mut self) {
+        if let Some(s) = &mut self.user.groups.attendance {
+            s.set_roster(&self.user.peers.roster);
         }
     }
 
     /// Takes an answer of the store worker for the Groups screen.
-    pub(super) fn on_groups_response(&mut self, response: GroupsResponse, main: Rect) {
+    pub(super) fn on_groups_response(&mut self, response: GroupsResponse) {
         let from_popup = self.popup().is_some_and(|p| p.form.saving);
         match response {
             GroupsResponse::List(Ok(rows)) => {
@@ -216,7 +221,7 @@ impl App {
                     .iter()
                     .map(|s| (s.id, s.initials.clone()))
                     .collect();
-                self.user.groups.set_rows(rows, groups::list_height(main));
+                self.user.groups.set_rows(rows);
             }
             GroupsResponse::List(Err(e)) => {
                 self.user.groups.loading = false;
@@ -232,12 +237,12 @@ impl App {
                 if self
                     .user
                     .groups
-                    .session
+                    .attendance
                     .as_ref()
                     .is_some_and(|s| s.session.id == session.id) =>
             {
                 // A reload of the open session: keep this screen's changes.
-                if let Some(s) = &mut self.user.groups.session {
+                if let Some(s) = &mut self.user.groups.attendance {
                     if !s.saving {
                         s.group = group;
                         s.rebase(session);
@@ -246,15 +251,13 @@ impl App {
             }
             GroupsResponse::Opened(Ok((group, session))) => {
                 self.user.groups.opening = false;
-                let h = session::list_height(main);
-                self.user.groups.session = Some(SessionState::new(
+                self.user.groups.attendance = Some(AttendanceState::new(
                     group,
                     session,
                     &self.user.peers.roster,
                     self.theme,
-                    h,
                 ));
-                self.user.groups.mode = GroupsMode::Session;
+                self.user.groups.mode = GroupsMode::Attendance;
                 self.user.groups.opened = true;
                 self.user.pane = Pane::Groups;
                 self.request_groups();
@@ -266,7 +269,7 @@ impl App {
                     .error(format!("Could not open the session: {e}"));
             }
             GroupsResponse::Saved(Ok(saved)) => {
-                let Some(s) = &mut self.user.groups.session else {
+                let Some(s) = &mut self.user.groups.attendance else {
                     return;
                 };
                 if s.session.id != saved.id {
@@ -291,7 +294,7 @@ impl App {
             }
             GroupsResponse::Saved(Err(e)) => {
                 self.quit_when_saved = false;
-                let Some(s) = &mut self.user.groups.session else {
+                let Some(s) = &mut self.user.groups.attendance else {
                     // Not this session's (see `App::saved` in app/plan.rs).
                     return tracing::warn!("attendance was not saved: {e}");
                 };
@@ -304,9 +307,8 @@ impl App {
             }
             GroupsResponse::WalkIn(Ok(peer)) => {
                 self.close_layer::<Popup>();
-                let h = session::list_height(main);
-                if let Some(s) = &mut self.user.groups.session {
-                    s.add_walk_in(peer.id, &peer.display_name, h);
+                if let Some(s) = &mut self.user.groups.attendance {
+                    s.add_walk_in(peer.id, &peer.display_name);
                 }
                 self.status.info(format!(
                     "Added {} ({}) to the roster and checked them off; save to record attendance",

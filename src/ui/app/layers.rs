@@ -17,7 +17,7 @@ use crate::ui::keymap::Context;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::{self, checkin::CheckInForm, help::HelpState, popup::Popup};
 use crate::ui::theme::Theme;
-use crate::ui::view::{self, Areas, ViewCtx};
+use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::confirm::{self, Confirm, OnYes};
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::prompt::{self, parse_command};
@@ -81,22 +81,19 @@ impl Layer for CheckInForm {
                 Reply::Done
             }
             None => {
-                let height = CheckInForm::picker_height(view::areas(app.size).main);
-                let outcome = self.handle(action, height);
+                let outcome = self.handle(action);
                 app.form_outcome(self, outcome)
             }
         }
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
-        let height = CheckInForm::picker_height(view::areas(app.size).main);
-        let outcome = CheckInForm::text_key(self, ev, height);
+        let outcome = CheckInForm::text_key(self, ev);
         app.form_outcome(self, outcome)
     }
 
-    fn paste(&mut self, text: &str, app: &mut App) -> Reply {
-        let height = CheckInForm::picker_height(view::areas(app.size).main);
-        CheckInForm::paste(self, text, height);
+    fn paste(&mut self, text: &str, _app: &mut App) -> Reply {
+        CheckInForm::paste(self, text);
         Reply::Done
     }
 
@@ -191,13 +188,11 @@ impl Layer for HelpState {
         (CHAIN_PAGE, false)
     }
 
-    fn action(&mut self, action: Action, app: &mut App) -> Reply {
+    fn action(&mut self, action: Action, _app: &mut App) -> Reply {
         if matches!(action, Action::Back | Action::Help) {
             return Reply::Close;
         }
-        let main = view::areas(app.size).main;
-        let height = usize::from(view::help_height(main));
-        if self.handle(action, height, app.help_lines()) {
+        if self.handle(action) {
             Reply::Done
         } else {
             Reply::CloseAndPass

@@ -3,18 +3,15 @@
 //! from Today, and the answers of the store worker for them. Kept apart
 //! from `app.rs` so that file only routes: it calls in here.
 
-use ratatui::layout::Rect;
-
 use crate::model::{Actor, Goal, GoalId, GoalStatus, PeerId, Record};
 use crate::ops::os_login;
 use crate::ops::plan::StepChange;
 use crate::ops::wellness::EntryChange;
 use crate::ui::action::Action;
 use crate::ui::layer::Reply;
-use crate::ui::screens::peer_tabs::{self, PeerTab, PeerView, PendingDelete};
+use crate::ui::screens::peer_tabs::{PeerTab, PeerView, PendingDelete};
 use crate::ui::screens::plan::{PlanEffect, PlanRow};
 use crate::ui::screens::popup::{Popup, Purpose};
-use crate::ui::screens::timeline;
 use crate::ui::screens::wellness::WellnessEffect;
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::form::FormOutcome;
@@ -119,7 +116,7 @@ impl App {
     /// Reloads what the tabs and the Groups screen show, in place (the
     /// `refresh` action, and change notices from other sessions): the
     /// timeline, the group list, and an open session (its unsaved changes
-    /// are kept on top, see `SessionState::rebase`). Loads already queued
+    /// are kept on top, see `AttendanceState::rebase`). Loads already queued
     /// are not asked for twice.
     pub(super) fn refresh_tabs(&mut self) {
         let open_peer = self.user.peer.as_ref().map(|p| p.id);
@@ -136,7 +133,7 @@ impl App {
 
     /// Handles an action on the peer page's tabs. Returns false when the
     /// action is not theirs (the overview, `back`, global keys).
-    pub(super) fn peer_page_action(&mut self, action: Action, main: Rect) -> bool {
+    pub(super) fn peer_page_action(&mut self, action: Action) -> bool {
         if let Some(tab) = self.user.peer_view.tab.after(action) {
             self.user.peer_view.tab = tab;
             if tab == PeerTab::Timeline
@@ -150,31 +147,15 @@ impl App {
         if action == Action::Back {
             return false;
         }
-        let height = peer_tabs::list_height(main);
         match self.user.peer_view.tab {
             PeerTab::Overview => false,
             PeerTab::Plan => {
                 let goals = self.goals();
-                let effect = self.user.peer_view.plan.handle(action, &goals, height);
+                let effect = self.user.peer_view.plan.handle(action, &goals);
                 self.plan_effect(effect);
                 true
             }
-            PeerTab::Timeline => {
-                let body = peer_tabs::body_height(main);
-                let goals = self
-                    .user
-                    .peer_view
-                    .timeline
-                    .data
-                    .as_ref()
-                    .map_or(0, |d| d.goals.len());
-                let rows = timeline::layout(body, main.width, goals).goal_rows;
-                let cols = usize::from(
-                    main.width
-                        .saturating_sub(timeline::label_width(main.width) + 1),
-                );
-                self.user.peer_view.timeline.handle(action, rows, cols)
-            }
+            PeerTab::Timeline => self.user.peer_view.timeline.handle(action),
             PeerTab::Wellness => {
                 let plan = self
                     .user
@@ -183,7 +164,7 @@ impl App {
                     .and_then(|p| p.detail.as_ref())
                     .map(|d| d.overview.peer.wellness_plan.clone())
                     .unwrap_or_default();
-                let effect = self.user.peer_view.wellness.handle(action, &plan, height);
+                let effect = self.user.peer_view.wellness.handle(action, &plan);
                 self.wellness_effect(effect);
                 true
             }
@@ -398,21 +379,14 @@ impl App {
                 self.save_popup(popup);
                 Reply::Done
             }
-            FormOutcome::Cancel => {
-                if popup.form.saving {
-                    self.status
-                        .info("saving… the form closes when the store confirms");
-                    Reply::Done
-                } else if popup.form.is_dirty() {
-                    self.push_layer(Confirm {
-                        question: "Close this form? What you typed will be lost.".into(),
-                        on_yes: OnYes::DiscardPopup,
-                    });
-                    Reply::Done
-                } else {
-                    Reply::Close
-                }
-            }
+            FormOutcome::Cancel => self
+                .cancel_unsaved(
+                    popup.form.saving,
+                    popup.form.is_dirty(),
+                    "Close this form? What you typed will be lost.",
+                    OnYes::DiscardPopup,
+                )
+                .reply(),
         }
     }
 
@@ -451,7 +425,7 @@ impl App {
                 self.close_layer::<Popup>();
                 self.status.info("form closed, nothing saved");
             }
-            OnYes::DiscardSession => self.close_session(),
+            OnYes::DiscardAttendance => self.close_attendance(),
             OnYes::Delete => {
                 if let Some(d) = self.user.peer_view.pending_delete.take() {
                     self.requests.push(Request::Plan(d.request));
@@ -466,7 +440,12 @@ impl App {
     /// ask) or is being saved (then quit once saved).
     pub(super) fn quit_or_ask(&mut self) {
         let saving = self.popup().is_some_and(|p| p.form.saving)
-            || self.user.groups.session.as_ref().is_some_and(|s| s.saving);
+            || self
+                .user
+                .groups
+                .attendance
+                .as_ref()
+                .is_some_and(|s| s.saving);
         if saving {
             self.quit_when_saved = true;
             self.status
@@ -478,7 +457,7 @@ impl App {
         } else if self
             .user
             .groups
-            .session
+            .attendance
             .as_ref()
             .is_some_and(|s| s.is_dirty())
         {

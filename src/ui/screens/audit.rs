@@ -21,7 +21,7 @@ use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::widgets::list::ListCursor;
 use crate::ui::worker::{AuditPage, AuditQuery, StaffRow};
 
 /// Keys while browsing the rows.
@@ -119,7 +119,7 @@ impl AuditState {
     }
 
     /// Takes a loaded page, keeping the selected entry selected.
-    pub fn set_page(&mut self, page: Box<AuditPage>, height: usize) {
+    pub fn set_page(&mut self, page: Box<AuditPage>) {
         let keep = self.selected().map(|e| e.seq);
         self.page = Some(page);
         self.error = None;
@@ -131,8 +131,8 @@ impl AuditState {
                 .and_then(|p| p.entries.iter().position(|e| e.seq == seq))
         });
         match pos {
-            Some(p) => self.cursor.select(p, len, height),
-            None => self.cursor.clamp(len, height),
+            Some(p) => self.cursor.select(p, len),
+            None => self.cursor.clamp(len),
         }
     }
 
@@ -154,7 +154,7 @@ impl AuditState {
     }
 
     /// Handles an action; `height` is the number of visible rows.
-    pub fn handle(&mut self, action: Action, height: usize, theme: &Theme) -> AuditOutcome {
+    pub fn handle(&mut self, action: Action, theme: &Theme) -> AuditOutcome {
         if let Some(i) = self.editing {
             return match action {
                 Action::NextField => {
@@ -182,7 +182,7 @@ impl AuditState {
                 _ => AuditOutcome::None,
             };
         }
-        if self.cursor.apply(action, self.len(), height) {
+        if self.cursor.apply(action, self.len()) {
             return AuditOutcome::None;
         }
         match action {
@@ -315,11 +315,6 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
     }
 }
 
-/// Visible rows of the browser in `main`.
-pub fn list_height(main: Rect) -> usize {
-    usize::from(main.height.saturating_sub(3))
-}
-
 /// Draws the browser into `area`.
 pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     if area.height < 4 || area.width < 30 {
@@ -430,7 +425,7 @@ pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     }
     let skip = u16::from(state.error.is_some());
     let height = usize::from(body.height.saturating_sub(skip));
-    let offset = visible_offset(state.cursor.selected, state.cursor.offset, height);
+    let offset = state.cursor.shown(height);
     for (i, e) in page.entries.iter().enumerate().skip(offset).take(height) {
         let r = row(e, &page.staff, ctx.now.offset());
         let style = if i == state.cursor.selected {
@@ -444,4 +439,10 @@ pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         )
         .render(at(body.y + skip + (i - offset) as u16), buf);
     }
+    let list = Rect {
+        y: body.y + skip,
+        height: body.height.saturating_sub(skip),
+        ..body
+    };
+    crate::ui::widgets::list::scrollbar(list, buf, page.entries.len(), offset, t.dim());
 }

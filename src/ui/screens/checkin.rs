@@ -258,7 +258,7 @@ impl CheckInForm {
     }
 
     /// Handles an action; `height` is the picker's visible rows.
-    pub fn handle(&mut self, action: Action, height: usize) -> FormOutcome {
+    pub fn handle(&mut self, action: Action) -> FormOutcome {
         if self.saving {
             return FormOutcome::None;
         }
@@ -272,7 +272,7 @@ impl CheckInForm {
         match (self.focus, action) {
             (Field::Peer, Action::Open) => return self.pick(),
             (Field::Peer, a) => {
-                self.picker.handle(a, height);
+                self.picker.handle(a);
             }
             (Field::Mode, Action::NextOption | Action::Toggle) => {
                 self.mode = cycle(self.mode, true)
@@ -339,7 +339,7 @@ impl CheckInForm {
 
     /// A key that was not bound: it edits the focused text field. Enter in
     /// a one-line field moves to the next field.
-    pub fn text_key(&mut self, ev: KeyEvent, height: usize) -> FormOutcome {
+    pub fn text_key(&mut self, ev: KeyEvent) -> FormOutcome {
         if self.saving {
             return FormOutcome::None;
         }
@@ -353,7 +353,7 @@ impl CheckInForm {
                 if ev.code == KeyCode::Enter {
                     return self.pick();
                 }
-                self.picker.text_key(ev, height);
+                self.picker.text_key(ev);
                 false
             }
             Field::Note => note_key(&mut self.note, ev),
@@ -370,12 +370,12 @@ impl CheckInForm {
     }
 
     /// Pastes into the focused text field.
-    pub fn paste(&mut self, s: &str, height: usize) {
+    pub fn paste(&mut self, s: &str) {
         if self.saving {
             return;
         }
         match self.focus {
-            Field::Peer => self.picker.paste(s, height),
+            Field::Peer => self.picker.paste(s),
             Field::Note => {
                 note_paste(&mut self.note, s);
             }
@@ -417,8 +417,8 @@ impl CheckInForm {
     }
 
     /// The roster changed (reloaded): the picker follows.
-    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>, height: usize) {
-        self.picker.set_roster(roster, None, height);
+    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>) {
+        self.picker.set_roster(roster, None);
     }
 
     /// True when leaving would lose something typed or chosen.
@@ -583,11 +583,6 @@ impl CheckInForm {
             .iter()
             .find(|(f, _)| *f == field)
             .map(|(_, m)| m.as_str())
-    }
-
-    /// Rows the picker list gets in a form drawn in `area`.
-    pub fn picker_height(area: Rect) -> usize {
-        usize::from(area.height.saturating_sub(4))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Groups: recurring groups with today's first (weekday, time, place,
 //! facilitator, today's attendance or the last session's), a group's
 //! history of past sessions with attendance counts, and the session screen
-//! (`screens::session`) for taking attendance.
+//! (`screens::attendance`) for taking attendance.
 
 use std::collections::HashMap;
 
@@ -17,9 +17,9 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
-use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::widgets::list::ListCursor;
 
-use super::session::SessionState;
+use super::attendance::AttendanceState;
 
 /// What the Groups screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,8 +29,8 @@ pub enum GroupsMode {
     List,
     /// One group's past sessions.
     History(GroupId),
-    /// A session's attendance.
-    Session,
+    /// A group session's attendance.
+    Attendance,
 }
 
 /// What the Groups screen asks the app to do.
@@ -69,8 +69,8 @@ pub struct GroupsState {
     pub history: Option<Result<Vec<Record<GroupSession>>, String>>,
     /// Selection in the history.
     pub history_cursor: ListCursor,
-    /// The open session, if any.
-    pub session: Option<SessionState>,
+    /// The attendance of the open group session, if any.
+    pub attendance: Option<AttendanceState>,
     /// A session is being opened.
     pub opening: bool,
     /// A group to select once the list is there (from Today's row).
@@ -85,15 +85,15 @@ const CHAIN_HISTORY: &[Context] = &[Context::List, Context::Global];
 impl GroupsState {
     /// The key contexts where the focus is.
     pub fn context(&self) -> (&'static [Context], bool) {
-        match (&self.mode, &self.session) {
-            (GroupsMode::Session, Some(s)) => s.context(),
+        match (&self.mode, &self.attendance) {
+            (GroupsMode::Attendance, Some(s)) => s.context(),
             (GroupsMode::History(_), _) => (CHAIN_HISTORY, false),
             _ => (CHAIN_LIST, false),
         }
     }
 
     /// Takes a reloaded list, keeping the selected group.
-    pub fn set_rows(&mut self, rows: Vec<GroupRow>, height: usize) {
+    pub fn set_rows(&mut self, rows: Vec<GroupRow>) {
         let keep = self
             .want
             .take()
@@ -105,7 +105,7 @@ impl GroupsState {
         let pos = keep
             .and_then(|id| self.rows.iter().position(|r| r.group.id == id))
             .unwrap_or(self.cursor.selected);
-        self.cursor.select(pos, self.rows.len(), height);
+        self.cursor.select(pos, self.rows.len());
     }
 
     /// The selected group.
@@ -115,7 +115,7 @@ impl GroupsState {
 
     /// Handles an action in the list or history; `height` is the number of
     /// visible rows. The session screen is handled by the app.
-    pub fn handle(&mut self, action: Action, today: NaiveDate, height: usize) -> GroupsEffect {
+    pub fn handle(&mut self, action: Action, today: NaiveDate) -> GroupsEffect {
         match self.mode {
             GroupsMode::History(group) => {
                 let len = self
@@ -123,7 +123,7 @@ impl GroupsState {
                     .as_ref()
                     .and_then(|h| h.as_ref().ok())
                     .map_or(0, Vec::len);
-                if self.history_cursor.apply(action, len, height) {
+                if self.history_cursor.apply(action, len) {
                     return GroupsEffect::None;
                 }
                 match action {
@@ -146,8 +146,8 @@ impl GroupsState {
                     _ => GroupsEffect::None,
                 }
             }
-            GroupsMode::List | GroupsMode::Session => {
-                if self.cursor.apply(action, self.rows.len(), height) {
+            GroupsMode::List | GroupsMode::Attendance => {
+                if self.cursor.apply(action, self.rows.len()) {
                     return GroupsEffect::None;
                 }
                 match action {
@@ -176,7 +176,7 @@ impl GroupsState {
 /// Hints for what is in front on the Groups screen.
 pub fn hints(state: &GroupsState) -> &'static [(Action, &'static str)] {
     match state.mode {
-        GroupsMode::Session => &[
+        GroupsMode::Attendance => &[
             (Action::Toggle, "check off/on"),
             (Action::WalkIn, "walk-in"),
             (Action::Save, "save"),
@@ -203,7 +203,7 @@ pub fn hints(state: &GroupsState) -> &'static [(Action, &'static str)] {
 }
 
 /// Visible rows of the group list or history in `main`.
-pub fn list_height(main: Rect) -> usize {
+fn list_height(main: Rect) -> usize {
     usize::from(main.height.saturating_sub(3)).max(1)
 }
 
@@ -224,9 +224,9 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     if area.height < 3 {
         return;
     }
-    if state.mode == GroupsMode::Session {
-        if let Some(s) = &state.session {
-            super::session::render(s, ctx, area, buf);
+    if state.mode == GroupsMode::Attendance {
+        if let Some(s) = &state.attendance {
+            super::attendance::render(s, ctx, area, buf);
             return;
         }
     }
@@ -261,11 +261,7 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             }
             Some(Ok(h)) => {
                 let height = list_height(area);
-                let offset = visible_offset(
-                    state.history_cursor.selected,
-                    state.history_cursor.offset,
-                    height,
-                );
+                let offset = state.history_cursor.shown(height);
                 for (i, s) in h.iter().enumerate().skip(offset).take(height) {
                     let sel = i == state.history_cursor.selected;
                     let text = format!(
@@ -330,7 +326,7 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         return;
     }
     let height = list_height(area);
-    let offset = visible_offset(state.cursor.selected, state.cursor.offset, height);
+    let offset = state.cursor.shown(height);
     for (i, r) in state.rows.iter().enumerate().skip(offset).take(height) {
         let g = &r.group;
         let sel = i == state.cursor.selected;

@@ -4,6 +4,7 @@
 //! [`Effect`] for the app to carry out (open a peer, load data), and their
 //! `render` functions only read state.
 
+pub mod attendance;
 pub mod audit;
 pub mod checkin;
 pub mod groups;
@@ -14,7 +15,6 @@ pub mod peer_tabs;
 pub mod peers;
 pub mod plan;
 pub mod popup;
-pub mod session;
 pub mod signin;
 pub mod timeline;
 pub mod today;

@@ -12,6 +12,7 @@ use crate::model::{Choice, GoalStatus, PeerId};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, name};
+use crate::ui::widgets::list::Viewport;
 use crate::ui::worker::PeerDetail;
 
 use super::Effect;
@@ -29,6 +30,8 @@ pub struct PeerState {
     pub error: Option<String>,
     /// First visible line.
     pub scroll: usize,
+    /// Lines shown, and lines in all, at the last draw.
+    pub view: Viewport,
 }
 
 impl PeerState {
@@ -40,11 +43,13 @@ impl PeerState {
             detail: None,
             error: None,
             scroll: 0,
+            view: Viewport::default(),
         }
     }
 
-    /// Scrolls; `height` is the number of visible lines.
-    pub fn handle(&mut self, action: Action, height: usize, total: usize) -> Effect {
+    /// Scrolls by what the last draw showed.
+    pub fn handle(&mut self, action: Action) -> Effect {
+        let (height, total) = (self.view.rows(), self.view.lines());
         self.scroll = match crate::ui::widgets::list::scrolled(action, self.scroll, height, total) {
             Some(top) => top,
             None => return Effect::None,
@@ -278,6 +283,7 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
 pub fn render(state: &PeerState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     let all = lines(state, ctx, usize::from(area.width));
     let height = usize::from(area.height);
+    state.view.record_text(height, all.len());
     let scroll = state.scroll.min(all.len().saturating_sub(height));
     for (i, line) in all.into_iter().skip(scroll).take(height).enumerate() {
         line.render(

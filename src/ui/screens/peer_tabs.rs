@@ -185,11 +185,6 @@ pub fn body_height(main: Rect) -> u16 {
     main.height.saturating_sub(1)
 }
 
-/// Visible plan or wellness lines (below the tab's own heading).
-pub fn list_height(main: Rect) -> usize {
-    usize::from(body_height(main).saturating_sub(1))
-}
-
 /// Draws the tab bar and the tab in front.
 pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {

@@ -17,7 +17,7 @@ use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, highlighted_name};
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::widgets::list::ListCursor;
 use crate::ui::worker::{RosterRow, StaffRow};
 
 use super::Effect;
@@ -136,23 +136,23 @@ impl Default for PeersState {
 
 impl PeersState {
     /// Takes a new roster, keeping the selected peer selected.
-    pub fn set_roster(&mut self, roster: Vec<RosterRow>, height: usize) {
+    pub fn set_roster(&mut self, roster: Vec<RosterRow>) {
         let keep = self.selected_peer().map(|(id, _)| id);
         self.lower_names = roster.iter().map(|r| r.name.to_lowercase()).collect();
         self.roster = Arc::new(roster);
         self.loaded = true;
         self.error = None;
-        self.refilter(height);
+        self.refilter();
         if let Some(id) = keep {
             if let Some(pos) = self.visible.iter().position(|&i| self.roster[i].id == id) {
-                self.cursor.select(pos, self.visible.len(), height);
+                self.cursor.select(pos, self.visible.len());
             }
         }
     }
 
     /// Recomputes the visible rows from filters and the query; the best
     /// match is selected after the query changed.
-    pub fn refilter(&mut self, height: usize) {
+    pub fn refilter(&mut self) {
         let roster = &self.roster;
         let staff = self.staff_filter;
         let status = self.status;
@@ -187,7 +187,7 @@ impl PeersState {
                 .map(|h| candidates[h.index])
                 .collect()
         };
-        self.cursor.clamp(self.visible.len(), height);
+        self.cursor.clamp(self.visible.len());
     }
 
     /// The highlighted peer.
@@ -198,8 +198,8 @@ impl PeersState {
     }
 
     /// Handles an action; `height` is the number of visible rows.
-    pub fn handle(&mut self, action: Action, height: usize) -> Effect {
-        if self.cursor.apply(action, self.visible.len(), height) {
+    pub fn handle(&mut self, action: Action) -> Effect {
+        if self.cursor.apply(action, self.visible.len()) {
             return Effect::None;
         }
         match action {
@@ -217,8 +217,8 @@ impl PeersState {
             Action::Back => {
                 if !self.query.is_empty() {
                     self.query.set_text("");
-                    self.refilter(height);
-                    self.cursor.select(0, self.visible.len(), height);
+                    self.refilter();
+                    self.cursor.select(0, self.visible.len());
                 } else {
                     self.searching = false;
                 }
@@ -226,12 +226,12 @@ impl PeersState {
             }
             Action::FilterStatus => {
                 self.status = self.status.next();
-                self.refilter(height);
+                self.refilter();
                 Effect::Info(format!("showing {} peers", self.status.label()))
             }
             Action::FilterStaff => {
                 self.staff_filter = self.next_staff_filter();
-                self.refilter(height);
+                self.refilter();
                 Effect::Info(format!("assigned to: {}", self.staff_filter_label()))
             }
             Action::Sort => {
@@ -239,7 +239,7 @@ impl PeersState {
                     Sort::Name => Sort::LastContact,
                     Sort::LastContact => Sort::Name,
                 };
-                self.refilter(height);
+                self.refilter();
                 Effect::None
             }
             _ => Effect::None,
@@ -247,18 +247,18 @@ impl PeersState {
     }
 
     /// Types into the search field; the list follows on every key.
-    pub fn text_key(&mut self, ev: KeyEvent, height: usize) {
+    pub fn text_key(&mut self, ev: KeyEvent) {
         if self.query.key(ev) {
-            self.refilter(height);
-            self.cursor.select(0, self.visible.len(), height);
+            self.refilter();
+            self.cursor.select(0, self.visible.len());
         }
     }
 
     /// Pastes into the search field.
-    pub fn paste(&mut self, s: &str, height: usize) {
+    pub fn paste(&mut self, s: &str) {
         if self.query.paste(s) {
-            self.refilter(height);
-            self.cursor.select(0, self.visible.len(), height);
+            self.refilter();
+            self.cursor.select(0, self.visible.len());
         }
     }
 
@@ -400,7 +400,7 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         return;
     }
     let height = usize::from(body.height);
-    let offset = visible_offset(state.cursor.selected, state.cursor.offset, height);
+    let offset = state.cursor.shown(height);
     let query = state.query.text().trim();
     for (row_i, &idx) in state.visible.iter().enumerate().skip(offset).take(height) {
         let Some(r) = state.roster.get(idx) else {
@@ -443,6 +443,7 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             buf,
         );
     }
+    crate::ui::widgets::list::scrollbar(body, buf, state.visible.len(), offset, t.dim());
 }
 
 impl PeersState {

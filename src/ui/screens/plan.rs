@@ -15,7 +15,7 @@ use crate::model::{Choice, Goal, GoalId, GoalStatus, LifeDomain, Record, StaffId
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
-use crate::ui::widgets::list::visible_offset;
+use crate::ui::widgets::list::{follow, visible_offset, Viewport};
 
 /// One drawn line of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +95,8 @@ pub struct PlanState {
     pub selected: Option<PlanRow>,
     /// First visible line.
     pub offset: usize,
+    /// Lines the tab showed at the last draw.
+    pub view: Viewport,
     /// A goal to select as soon as the plan has loaded (opened from Today).
     pub want_goal: Option<GoalId>,
 }
@@ -178,7 +180,7 @@ impl PlanState {
     }
 
     /// Takes a reloaded plan: a wanted goal is selected once it is there.
-    pub fn settle(&mut self, goals: &[Record<Goal>], height: usize) {
+    pub fn settle(&mut self, goals: &[Record<Goal>]) {
         if let Some(want) = self.want_goal {
             if goals.iter().any(|g| g.id == want) {
                 self.selected = Some(PlanRow::Goal(want));
@@ -186,16 +188,17 @@ impl PlanState {
             }
         }
         self.selected = self.current(goals);
-        self.scroll(goals, height);
+        self.scroll(goals);
     }
 
-    fn scroll(&mut self, goals: &[Record<Goal>], height: usize) {
+    fn scroll(&mut self, goals: &[Record<Goal>]) {
+        let height = self.view.rows();
         let lines = layout(goals);
         if let Some(sel) = self.selected {
             if let Some(i) = lines.iter().position(|l| *l == sel.line()) {
                 // Keep the domain heading above a goal in view when there is room.
                 let want = if i > 0 && i <= self.offset { i - 1 } else { i };
-                self.offset = visible_offset(want, self.offset, height);
+                self.offset = follow(want, self.offset, height);
                 // Show the rest of the goal (dates, steps, history) too,
                 // as far as that keeps the selection in view.
                 let goal = sel.goal();
@@ -205,14 +208,15 @@ impl PlanState {
                         |l| matches!(l, PlanLine::History(g) | PlanLine::Reviews(g) if *g == goal),
                     )
                     .unwrap_or(i);
-                self.offset = visible_offset(end, self.offset, height).min(i);
-                self.offset = visible_offset(i, self.offset, height);
+                self.offset = follow(end, self.offset, height).min(i);
+                self.offset = follow(i, self.offset, height);
             }
         }
     }
 
-    /// Handles an action; `height` is the number of visible plan lines.
-    pub fn handle(&mut self, action: Action, goals: &[Record<Goal>], height: usize) -> PlanEffect {
+    /// Handles an action, paging by the lines the last draw showed.
+    pub fn handle(&mut self, action: Action, goals: &[Record<Goal>]) -> PlanEffect {
+        let height = self.view.rows();
         let all = rows(goals);
         let cur = self.current(goals);
         self.want_goal = None;
@@ -228,7 +232,7 @@ impl PlanState {
         let moved = crate::ui::widgets::list::moved(action, pos, all.len(), height);
         if let Some(p) = moved {
             self.selected = all.get(p).copied();
-            self.scroll(goals, height);
+            self.scroll(goals);
             return PlanEffect::None;
         }
         if action == Action::AddGoal {
@@ -407,6 +411,7 @@ pub fn render(
     let lines = layout(goals);
     let sel = state.current(goals);
     let height = usize::from(body.height);
+    state.view.record(height);
     let offset = match sel.and_then(|s| lines.iter().position(|l| *l == s.line())) {
         Some(i) => visible_offset(i, state.offset, height),
         None => state.offset.min(lines.len().saturating_sub(1)),

@@ -25,7 +25,7 @@ use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, clip_left, fit};
 use crate::ui::widgets::input::{clean_paste, LineInput};
-use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::widgets::list::ListCursor;
 use crate::ui::widgets::status_line::render_hints;
 use crate::ui::widgets::title_bar;
 use crate::ui::worker::{Secret, SignInCandidate};
@@ -335,10 +335,10 @@ impl SignInState {
     }
 
     /// Handles an action.
-    pub fn handle(&mut self, action: Action, height: usize, now: Instant) -> SignInOutcome {
+    pub fn handle(&mut self, action: Action, now: Instant) -> SignInOutcome {
         match self.step {
             Step::Name => {
-                if self.cursor.apply(action, self.hits.len(), height) {
+                if self.cursor.apply(action, self.hits.len()) {
                     return SignInOutcome::None;
                 }
                 match action {
@@ -505,11 +505,6 @@ pub struct GateView<'a> {
     pub now: Instant,
 }
 
-/// Visible rows of the name list in `main`.
-pub fn list_height(main: Rect) -> usize {
-    usize::from(panel(main).height.saturating_sub(8)).max(1)
-}
-
 fn panel(main: Rect) -> Rect {
     let w = main.width.min(66);
     let h = main.height.min(16);
@@ -638,7 +633,7 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             }
             y += 1;
             let rows = usize::from(bottom.saturating_sub(y + 2));
-            let offset = visible_offset(s.cursor.selected, s.cursor.offset, rows);
+            let offset = s.cursor.shown(rows);
             if s.hits.is_empty() {
                 line(
                     buf,

@@ -15,7 +15,7 @@ use crate::ops::plan::TimelineData;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
-use crate::ui::widgets::list::visible_offset;
+use crate::ui::widgets::list::{follow, visible_offset, Viewport};
 use crate::ui::widgets::timeline::{
     axis, glyph, goal_cells, wellbeing_bars, Scale, DEFAULT_ZOOM, LEGEND, ZOOMS,
 };
@@ -39,6 +39,11 @@ pub struct TimelineState {
     pub selected: usize,
     /// First visible goal row.
     pub offset: usize,
+    /// Goal rows shown at the last draw.
+    pub view: Viewport,
+    /// Columns of the time axis at the last draw (left/right move a
+    /// quarter of them).
+    pub axis: Viewport,
 }
 
 impl Default for TimelineState {
@@ -52,6 +57,8 @@ impl Default for TimelineState {
             shift: 0,
             selected: 0,
             offset: 0,
+            view: Viewport::default(),
+            axis: Viewport::default(),
         }
     }
 }
@@ -62,10 +69,10 @@ impl TimelineState {
         ZOOMS.get(self.zoom).map_or(7, |z| z.0)
     }
 
-    /// Handles an action; `rows` is the number of visible goal rows and
-    /// `cols` the width of the time axis. Returns false for actions it does
-    /// not use.
-    pub fn handle(&mut self, action: Action, rows: usize, cols: usize) -> bool {
+    /// Handles an action, by the goal rows and axis columns of the last
+    /// draw. Returns false for actions it does not use.
+    pub fn handle(&mut self, action: Action) -> bool {
+        let (rows, cols) = (self.view.rows(), self.axis.rows());
         let goals = self.data.as_ref().map_or(0, |d| d.goals.len());
         let step = (cols as i64 / 4).max(1);
         match action {
@@ -89,7 +96,7 @@ impl TimelineState {
                 None => return false,
             },
         }
-        self.offset = visible_offset(self.selected, self.offset, rows);
+        self.offset = follow(self.selected, self.offset, rows);
         true
     }
 }
@@ -176,6 +183,7 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
     };
     let label_w = label_width(area.width);
     let cols = usize::from(area.width.saturating_sub(label_w + 1));
+    state.axis.record(cols);
     let days = state.days_per_column();
     let scale = Scale::around(ctx.today, cols, days, state.shift);
     let zoom_words = ZOOMS.get(state.zoom).map_or("", |z| z.1);
@@ -201,6 +209,7 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
 
     let lay = layout(area.height, area.width, data.goals.len());
     let rows = lay.goal_rows;
+    state.view.record(rows);
     if data.goals.is_empty() {
         line(
             buf,

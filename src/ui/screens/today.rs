@@ -11,7 +11,7 @@ use crate::model::PeerId;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, fit_name};
-use crate::ui::widgets::list::visible_offset;
+use crate::ui::widgets::list::{follow, visible_offset, Viewport};
 
 use super::Effect;
 
@@ -30,6 +30,8 @@ pub struct TodayState {
     pub selected: usize,
     /// First visible line (headers count as lines).
     pub offset: usize,
+    /// Lines the list showed at the last draw.
+    pub view: Viewport,
 }
 
 /// One drawn line of the Today list.
@@ -64,7 +66,7 @@ impl TodayState {
     /// still listed; when it left its section (the peer was just seen), the
     /// selection stays at the same place, which is now the next peer to
     /// contact — so working down the list is `c Enter`, note, `Ctrl-s`, again.
-    pub fn set_report(&mut self, report: TodayReport, height: usize) {
+    pub fn set_report(&mut self, report: TodayReport) {
         let keep = self
             .selected_row()
             .map(|r| (r.section, r.peer, r.group, r.goal));
@@ -81,7 +83,7 @@ impl TodayState {
         self.selected = same
             .unwrap_or(self.selected)
             .min(report.rows.len().saturating_sub(1));
-        self.scroll(height);
+        self.scroll();
     }
 
     /// The selected row.
@@ -102,7 +104,8 @@ impl TodayState {
             .position(|l| *l == TodayLine::Row(self.selected))
     }
 
-    fn scroll(&mut self, height: usize) {
+    fn scroll(&mut self) {
+        let height = self.view.rows();
         if let Some(line) = self.line_of_selected() {
             // Show the section heading above the first row of a section.
             let want = if line > 0 && line <= self.offset {
@@ -110,13 +113,14 @@ impl TodayState {
             } else {
                 line
             };
-            self.offset = visible_offset(want, self.offset, height);
-            self.offset = visible_offset(line, self.offset, height);
+            self.offset = follow(want, self.offset, height);
+            self.offset = follow(line, self.offset, height);
         }
     }
 
-    /// Handles an action; `height` is the number of visible list lines.
-    pub fn handle(&mut self, action: Action, height: usize) -> Effect {
+    /// Handles an action, paging by the lines the last draw showed.
+    pub fn handle(&mut self, action: Action) -> Effect {
+        let height = self.view.rows();
         let len = self.report.as_ref().map_or(0, |r| r.rows.len());
         match action {
             Action::Top => {
@@ -150,7 +154,7 @@ impl TodayState {
             }
             _ => return Effect::None,
         }
-        self.scroll(height);
+        self.scroll();
         Effect::None
     }
 }
@@ -198,6 +202,7 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     }
     let all = lines(report);
     let height = usize::from(body.height);
+    state.view.record(height);
     let sel_line = all
         .iter()
         .position(|l| *l == TodayLine::Row(state.selected));
@@ -237,4 +242,5 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             }
         }
     }
+    crate::ui::widgets::list::scrollbar(body, buf, all.len(), offset, t.dim());
 }

@@ -13,7 +13,7 @@ use crate::ops::wellness::WellnessSection;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
-use crate::ui::widgets::list::visible_offset;
+use crate::ui::widgets::list::{follow, visible_offset, Viewport};
 
 /// A selectable row of the wellness plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,12 +51,14 @@ pub enum WellnessEffect {
 }
 
 /// State of the wellness tab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WellnessState {
     /// The selected row.
     pub selected: WellnessRow,
     /// First visible line.
     pub offset: usize,
+    /// Lines the tab showed at the last draw.
+    pub view: Viewport,
 }
 
 impl Default for WellnessState {
@@ -64,6 +66,7 @@ impl Default for WellnessState {
         WellnessState {
             selected: WellnessRow::Section(WellnessSection::DailyMaintenance),
             offset: 0,
+            view: Viewport::default(),
         }
     }
 }
@@ -117,16 +120,18 @@ impl WellnessState {
         }
     }
 
-    fn scroll(&mut self, plan: &WellnessPlan, height: usize) {
+    fn scroll(&mut self, plan: &WellnessPlan) {
+        let height = self.view.rows();
         let lines = layout(plan);
         let sel = WLine::Row(self.current(plan));
         if let Some(i) = lines.iter().position(|l| *l == sel) {
-            self.offset = visible_offset(i, self.offset, height);
+            self.offset = follow(i, self.offset, height);
         }
     }
 
-    /// Handles an action; `height` is the number of visible lines.
-    pub fn handle(&mut self, action: Action, plan: &WellnessPlan, height: usize) -> WellnessEffect {
+    /// Handles an action, paging by the lines the last draw showed.
+    pub fn handle(&mut self, action: Action, plan: &WellnessPlan) -> WellnessEffect {
+        let height = self.view.rows();
         let all = rows(plan);
         let cur = self.current(plan);
         let pos = all.iter().position(|r| *r == cur).unwrap_or(0);
@@ -135,7 +140,7 @@ impl WellnessState {
             if let Some(r) = all.get(p) {
                 self.selected = *r;
             }
-            self.scroll(plan, height);
+            self.scroll(plan);
             return WellnessEffect::None;
         }
         let text = |s: WellnessSection, i: usize| s.list(plan).get(i).cloned().unwrap_or_default();
@@ -195,6 +200,7 @@ pub fn render(
     let lines = layout(plan);
     let sel = state.current(plan);
     let height = usize::from(body.height);
+    state.view.record(height);
     let offset = match lines.iter().position(|l| *l == WLine::Row(sel)) {
         Some(i) => visible_offset(i, state.offset, height),
         None => state.offset,

@@ -20,7 +20,7 @@ pub enum OnYes {
     /// Close the open goal, step, review, entry or group form unsaved.
     DiscardPopup,
     /// Leave the session screen without saving its attendance.
-    DiscardSession,
+    DiscardAttendance,
     /// Delete the step or wellness-plan entry asked about.
     Delete,
     /// Quit, throwing away an open form or unsaved attendance.
@@ -59,7 +59,7 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         .unwrap_or_else(|| "?".into());
     let (yes_words, no_words) = match c.on_yes {
         OnYes::DiscardAndQuit | OnYes::QuitUnsaved => ("discard and quit", "keep editing"),
-        OnYes::DiscardForm | OnYes::DiscardPopup | OnYes::DiscardSession => {
+        OnYes::DiscardForm | OnYes::DiscardPopup | OnYes::DiscardAttendance => {
             ("discard", "keep editing")
         }
         OnYes::Delete => ("delete", "keep it"),
@@ -68,7 +68,7 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         OnYes::DiscardAndQuit | OnYes::DiscardForm => " Unsaved check-in ",
         OnYes::DiscardPopup => " Unsaved form ",
         OnYes::QuitUnsaved => " Unsaved changes ",
-        OnYes::DiscardSession => " Unsaved attendance ",
+        OnYes::DiscardAttendance => " Unsaved attendance ",
         OnYes::Delete => " Delete? ",
     };
     let text = vec![

@@ -16,7 +16,7 @@ use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::highlighted_name;
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::widgets::list::ListCursor;
 use crate::ui::worker::RosterRow;
 
 /// One pickable peer.
@@ -55,7 +55,7 @@ impl PeerPicker {
             cursor: ListCursor::default(),
             matcher: NameMatcher::default(),
         };
-        p.set_roster(roster, preselected.as_ref().map(|(id, _)| *id), 10);
+        p.set_roster(roster, preselected.as_ref().map(|(id, _)| *id));
         if p.candidates.is_empty() {
             if let Some((id, name)) = preselected {
                 p.candidates.push(Candidate {
@@ -63,7 +63,7 @@ impl PeerPicker {
                     name,
                     status: PeerStatus::Active,
                 });
-                p.refilter(10);
+                p.refilter();
             }
         }
         p
@@ -71,12 +71,7 @@ impl PeerPicker {
 
     /// Takes a (re)loaded roster, keeping `keep` (or the current peer)
     /// selected.
-    pub fn set_roster(
-        &mut self,
-        roster: &Arc<Vec<RosterRow>>,
-        keep: Option<PeerId>,
-        height: usize,
-    ) {
+    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>, keep: Option<PeerId>) {
         let keep = keep.or_else(|| self.selected().map(|c| c.id));
         if roster.is_empty() {
             return;
@@ -91,15 +86,15 @@ impl PeerPicker {
             .collect();
         c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase()));
         self.candidates = c;
-        self.refilter(height);
+        self.refilter();
         if let Some(id) = keep {
             if let Some(pos) = self.hits.iter().position(|&i| self.candidates[i].id == id) {
-                self.cursor.select(pos, self.hits.len(), height);
+                self.cursor.select(pos, self.hits.len());
             }
         }
     }
 
-    fn refilter(&mut self, height: usize) {
+    fn refilter(&mut self) {
         // Best match first; among equals, active peers first.
         self.hits = self.matcher.rank_preferring(
             self.query.text(),
@@ -107,7 +102,7 @@ impl PeerPicker {
                 .iter()
                 .map(|c| (c.name.as_str(), c.status == PeerStatus::Active)),
         );
-        self.cursor.select(0, self.hits.len(), height);
+        self.cursor.select(0, self.hits.len());
     }
 
     /// The highlighted candidate.
@@ -118,21 +113,21 @@ impl PeerPicker {
     }
 
     /// Moves the highlight; false for other actions.
-    pub fn handle(&mut self, action: Action, height: usize) -> bool {
-        self.cursor.apply(action, self.hits.len(), height)
+    pub fn handle(&mut self, action: Action) -> bool {
+        self.cursor.apply(action, self.hits.len())
     }
 
     /// Types into the search; the list follows.
-    pub fn text_key(&mut self, ev: KeyEvent, height: usize) {
+    pub fn text_key(&mut self, ev: KeyEvent) {
         if self.query.key(ev) {
-            self.refilter(height);
+            self.refilter();
         }
     }
 
     /// Pastes into the search.
-    pub fn paste(&mut self, s: &str, height: usize) {
+    pub fn paste(&mut self, s: &str) {
         if self.query.paste(s) {
-            self.refilter(height);
+            self.refilter();
         }
     }
 
@@ -161,7 +156,7 @@ pub fn render_list(p: &PeerPicker, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     }
     let w = usize::from(area.width);
     let q = p.query.text().trim();
-    let offset = visible_offset(p.cursor.selected, p.cursor.offset, height);
+    let offset = p.cursor.shown(height);
     for (row, &idx) in p.hits.iter().enumerate().skip(offset).take(height) {
         let Some(c) = p.candidates.get(idx) else {
             continue;

@@ -189,11 +189,13 @@ pub(super) fn sign_in(
                     wait.as_secs().max(1)
                 ),
                 (AuthError::WrongPin { .. }, None) => "Wrong PIN. Try again.".to_string(),
-                (AuthError::Store(crate::store::StoreError::Denied { reason, .. }), None)
-                    if reason.starts_with("wrong PIN") =>
-                {
-                    "Wrong PIN. Try again.".to_string()
-                }
+                (
+                    AuthError::Store(crate::store::StoreError::Denied {
+                        kind: crate::store::DenialKind::WrongPin,
+                        ..
+                    }),
+                    None,
+                ) => "Wrong PIN. Try again.".to_string(),
                 (other, None) => other.to_string(),
             };
             Err(SignInRefusal {

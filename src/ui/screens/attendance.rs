@@ -25,13 +25,13 @@ use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, highlighted_name, name};
 use crate::ui::widgets::form::field_problems;
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::{visible_offset, ListCursor};
+use crate::ui::widgets::list::ListCursor;
 use crate::ui::worker::Failure;
 use crate::ui::worker::RosterRow;
 
-/// The session screen's fields, in Tab order.
+/// The attendance screen's fields, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionField {
+pub enum AttendanceField {
     /// The roster and its search.
     Roster,
     /// What the session was about.
@@ -40,9 +40,9 @@ pub enum SessionField {
     Note,
 }
 
-impl SessionField {
-    fn step(self, forward: bool) -> SessionField {
-        use SessionField::*;
+impl AttendanceField {
+    fn step(self, forward: bool) -> AttendanceField {
+        use AttendanceField::*;
         match (self, forward) {
             (Roster, true) | (Note, false) => Topic,
             (Topic, true) | (Roster, false) => Note,
@@ -51,9 +51,9 @@ impl SessionField {
     }
 }
 
-/// What the session screen asks of the app.
+/// What the attendance screen asks of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionOutcome {
+pub enum AttendanceOutcome {
     /// Nothing more.
     None,
     /// Save was asked for.
@@ -83,8 +83,8 @@ const CHAIN_ROSTER: &[Context] = &[
 ];
 const CHAIN_TEXT: &[Context] = &[Context::Session, Context::Input, Context::Global];
 
-/// State of an open session.
-pub struct SessionState {
+/// The attendance screen: an open group session being taken.
+pub struct AttendanceState {
     /// The group.
     pub group: Record<Group>,
     /// The session as last loaded or saved.
@@ -102,7 +102,7 @@ pub struct SessionState {
     /// The note.
     pub note: LineInput,
     /// The focused field.
-    pub focus: SessionField,
+    pub focus: AttendanceField,
     /// A save is on its way.
     pub saving: bool,
     /// Problems from the last save, by field ("attendees", "topic", "note",
@@ -113,18 +113,17 @@ pub struct SessionState {
     theme: Theme,
 }
 
-impl SessionState {
+impl AttendanceState {
     /// Opens `session` of `group` over `roster`.
     pub fn new(
         group: Record<Group>,
         session: Record<GroupSession>,
         roster: &Arc<Vec<RosterRow>>,
         theme: Theme,
-        height: usize,
-    ) -> SessionState {
+    ) -> AttendanceState {
         let mut query = LineInput::default();
         query.set_placeholder("type part of a name");
-        let mut s = SessionState {
+        let mut s = AttendanceState {
             attending: session.attendees.clone(),
             topic: LineInput::new(&session.topic),
             note: LineInput::new(&session.note),
@@ -133,7 +132,7 @@ impl SessionState {
             query,
             hits: Vec::new(),
             cursor: ListCursor::default(),
-            focus: SessionField::Roster,
+            focus: AttendanceField::Roster,
             saving: false,
             errors: Vec::new(),
             candidates: Vec::new(),
@@ -142,13 +141,13 @@ impl SessionState {
         };
         s.topic.set_placeholder("what it was about (optional)");
         s.note.set_placeholder("optional");
-        s.set_roster(roster, height);
-        s.set_focus(SessionField::Roster);
+        s.set_roster(roster);
+        s.set_focus(AttendanceField::Roster);
         s
     }
 
     /// Takes a (re)loaded roster, keeping the highlighted peer.
-    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>, height: usize) {
+    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>) {
         let keep = self.selected();
         let mut c: Vec<Candidate> = roster
             .iter()
@@ -160,19 +159,19 @@ impl SessionState {
             .collect();
         c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase(), c.id));
         self.candidates = c;
-        self.refilter(height);
+        self.refilter();
         if let Some(id) = keep {
             if let Some(pos) = self
                 .hits
                 .iter()
                 .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(id))
             {
-                self.cursor.select(pos, self.hits.len(), height);
+                self.cursor.select(pos, self.hits.len());
             }
         }
     }
 
-    fn refilter(&mut self, height: usize) {
+    fn refilter(&mut self) {
         // Best match first; among equals, active peers first.
         self.hits = self.matcher.rank_preferring(
             self.query.text(),
@@ -180,12 +179,12 @@ impl SessionState {
                 .iter()
                 .map(|c| (c.name.as_str(), c.status == PeerStatus::Active)),
         );
-        self.cursor.select(0, self.hits.len(), height);
+        self.cursor.select(0, self.hits.len());
     }
 
     /// A walk-in was added to the roster: offer them, check them off and
     /// highlight them.
-    pub fn add_walk_in(&mut self, id: PeerId, name: &str, height: usize) {
+    pub fn add_walk_in(&mut self, id: PeerId, name: &str) {
         if !self.candidates.iter().any(|c| c.id == id) {
             self.candidates.push(Candidate {
                 id,
@@ -200,13 +199,13 @@ impl SessionState {
             self.attending.push(id);
         }
         self.query.set_text("");
-        self.refilter(height);
+        self.refilter();
         if let Some(pos) = self
             .hits
             .iter()
             .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(id))
         {
-            self.cursor.select(pos, self.hits.len(), height);
+            self.cursor.select(pos, self.hits.len());
         }
     }
 
@@ -228,18 +227,18 @@ impl SessionState {
     }
 
     /// Moves the focus.
-    pub fn set_focus(&mut self, field: SessionField) {
+    pub fn set_focus(&mut self, field: AttendanceField) {
         self.focus = field;
         let t = self.theme;
-        self.query.set_focused(field == SessionField::Roster, &t);
-        self.topic.set_focused(field == SessionField::Topic, &t);
-        self.note.set_focused(field == SessionField::Note, &t);
+        self.query.set_focused(field == AttendanceField::Roster, &t);
+        self.topic.set_focused(field == AttendanceField::Topic, &t);
+        self.note.set_focused(field == AttendanceField::Note, &t);
     }
 
     /// The key contexts of the focused field (printable keys type).
     pub fn context(&self) -> (&'static [Context], bool) {
         match self.focus {
-            SessionField::Roster => (CHAIN_ROSTER, true),
+            AttendanceField::Roster => (CHAIN_ROSTER, true),
             _ => (CHAIN_TEXT, true),
         }
     }
@@ -289,31 +288,33 @@ impl SessionState {
     }
 
     /// Handles an action; `height` is the number of visible roster rows.
-    pub fn handle(&mut self, action: Action, height: usize) -> SessionOutcome {
+    pub fn handle(&mut self, action: Action) -> AttendanceOutcome {
         if self.saving {
             return match action {
                 Action::Back => {
-                    SessionOutcome::Info("saving… wait for the store to confirm".into())
+                    AttendanceOutcome::Info("saving… wait for the store to confirm".into())
                 }
-                _ => SessionOutcome::None,
+                _ => AttendanceOutcome::None,
             };
         }
         match action {
-            Action::Save => return SessionOutcome::Save,
+            Action::Save => return AttendanceOutcome::Save,
             Action::Back => {
-                if self.focus == SessionField::Roster && !self.query.is_empty() {
+                if self.focus == AttendanceField::Roster && !self.query.is_empty() {
                     self.query.set_text("");
-                    self.refilter(height);
-                    return SessionOutcome::None;
+                    self.refilter();
+                    return AttendanceOutcome::None;
                 }
-                return SessionOutcome::Leave;
+                return AttendanceOutcome::Leave;
             }
             Action::NextField => self.set_focus(self.focus.step(true)),
             Action::PrevField => self.set_focus(self.focus.step(false)),
-            Action::WalkIn => return SessionOutcome::WalkIn(self.query.text().trim().to_string()),
-            Action::Toggle if self.focus == SessionField::Roster => {
+            Action::WalkIn => {
+                return AttendanceOutcome::WalkIn(self.query.text().trim().to_string())
+            }
+            Action::Toggle if self.focus == AttendanceField::Roster => {
                 let Some(p) = self.selected() else {
-                    return SessionOutcome::Info(
+                    return AttendanceOutcome::Info(
                         "nobody matches; a walk-in can be added with the walk-in key".into(),
                     );
                 };
@@ -322,68 +323,72 @@ impl SessionState {
                 // Typed a name, checked them off: clear for the next name.
                 if !self.query.is_empty() {
                     self.query.set_text("");
-                    self.refilter(height);
+                    self.refilter();
                     if let Some(pos) = self
                         .hits
                         .iter()
                         .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(p))
                     {
-                        self.cursor.select(pos, self.hits.len(), height);
+                        self.cursor.select(pos, self.hits.len());
                     }
                 }
-                return SessionOutcome::Checked(name, on);
+                return AttendanceOutcome::Checked(name, on);
             }
             // Enter in the topic moves to the note; in the note it saves.
-            Action::Toggle if self.focus == SessionField::Note => return SessionOutcome::Save,
-            Action::Toggle => self.set_focus(SessionField::Note),
-            a if self.focus == SessionField::Roster => {
-                self.cursor.apply(a, self.hits.len(), height);
+            Action::Toggle if self.focus == AttendanceField::Note => {
+                return AttendanceOutcome::Save
+            }
+            Action::Toggle => self.set_focus(AttendanceField::Note),
+            a if self.focus == AttendanceField::Roster => {
+                self.cursor.apply(a, self.hits.len());
             }
             _ => {}
         }
-        SessionOutcome::None
+        AttendanceOutcome::None
     }
 
     /// A key that was not bound types into the focused field; Enter in
     /// the topic moves on, in the note it saves.
-    pub fn text_key(&mut self, ev: KeyEvent, height: usize) -> SessionOutcome {
+    pub fn text_key(&mut self, ev: KeyEvent) -> AttendanceOutcome {
         if self.saving {
-            return SessionOutcome::None;
+            return AttendanceOutcome::None;
         }
         match self.focus {
-            SessionField::Roster => {
+            AttendanceField::Roster => {
                 if self.query.key(ev) {
-                    self.refilter(height);
+                    self.refilter();
                 }
             }
-            SessionField::Topic if ev.code == KeyCode::Enter => self.set_focus(SessionField::Note),
-            SessionField::Note if ev.code == KeyCode::Enter => return SessionOutcome::Save,
-            SessionField::Topic => {
+            AttendanceField::Topic if ev.code == KeyCode::Enter => {
+                self.set_focus(AttendanceField::Note)
+            }
+            AttendanceField::Note if ev.code == KeyCode::Enter => return AttendanceOutcome::Save,
+            AttendanceField::Topic => {
                 if self.topic.key(ev) {
                     self.errors.retain(|(f, _)| f != "topic");
                 }
             }
-            SessionField::Note => {
+            AttendanceField::Note => {
                 if self.note.key(ev) {
                     self.errors.retain(|(f, _)| f != "note");
                 }
             }
         }
-        SessionOutcome::None
+        AttendanceOutcome::None
     }
 
     /// Pastes into the focused field.
-    pub fn paste(&mut self, s: &str, height: usize) {
+    pub fn paste(&mut self, s: &str) {
         match self.focus {
-            SessionField::Roster => {
+            AttendanceField::Roster => {
                 if self.query.paste(s) {
-                    self.refilter(height);
+                    self.refilter();
                 }
             }
-            SessionField::Topic => {
+            AttendanceField::Topic => {
                 self.topic.paste(s);
             }
-            SessionField::Note => {
+            AttendanceField::Note => {
                 self.note.paste(s);
             }
         }
@@ -440,9 +445,9 @@ impl SessionState {
             })
             .collect();
         if self.errors.iter().any(|(f, _)| f == "topic") {
-            self.set_focus(SessionField::Topic);
+            self.set_focus(AttendanceField::Topic);
         } else if self.errors.iter().any(|(f, _)| f == "note") {
-            self.set_focus(SessionField::Note);
+            self.set_focus(AttendanceField::Note);
         }
     }
 
@@ -455,13 +460,13 @@ impl SessionState {
 }
 
 /// Rows the roster list gets in a session screen drawn in `main`.
-pub fn list_height(main: Rect) -> usize {
+fn list_height(main: Rect) -> usize {
     // Title, attending, search, (list), problem line, topic, note, footer.
     usize::from(main.height.saturating_sub(7)).max(1)
 }
 
 /// Draws the session into `area`.
-pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     if area.height < 8 {
         return;
     }
@@ -513,7 +518,7 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     y += 1;
 
     // Search.
-    let focused = s.focus == SessionField::Roster;
+    let focused = s.focus == AttendanceField::Roster;
     Span::styled(
         if focused { "▸Find " } else { " Find " },
         if focused { t.focus() } else { t.heading() },
@@ -567,7 +572,7 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
         };
         Line::styled(clip(&msg, w), t.dim()).render(row(y), buf);
     }
-    let offset = visible_offset(s.cursor.selected, s.cursor.offset, height);
+    let offset = s.cursor.shown(height);
     for (i, &idx) in s.hits.iter().enumerate().skip(offset).take(height) {
         let Some(c) = s.candidates.get(idx) else {
             continue;
@@ -609,8 +614,8 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     y += 1;
 
     for (field, label, input) in [
-        (SessionField::Topic, "Topic", &s.topic),
-        (SessionField::Note, "Note", &s.note),
+        (AttendanceField::Topic, "Topic", &s.topic),
+        (AttendanceField::Note, "Note", &s.note),
     ] {
         let f = s.focus == field;
         Span::styled(
@@ -628,7 +633,7 @@ pub fn render(s: &SessionState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
             },
             buf,
         );
-        let key = if field == SessionField::Topic {
+        let key = if field == AttendanceField::Topic {
             "topic"
         } else {
             "note"
