@@ -51,6 +51,9 @@ pub enum Command {
     Peer(PeerCommand),
     /// Record a check-in with a peer.
     Log(LogArgs),
+    /// Show, list, correct and void saved check-ins.
+    #[command(subcommand)]
+    Checkin(super::checkin::CheckinCommand),
     /// Recovery-plan goals.
     #[command(subcommand)]
     Goal(GoalCommand),
@@ -224,6 +227,9 @@ pub struct LogArgs {
     /// Who gave the support (name, initials or id).
     #[arg(long, env = "CASELOAD_STAFF", value_name = "STAFF")]
     pub staff: Option<String>,
+    /// Save even when it is dated in the future or the peer is not active.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `caseload goal …`.
@@ -542,7 +548,7 @@ pub(super) mod num_bounds {
     }
 }
 
-fn parse_choice<T: crate::model::Choice>(s: &str) -> Result<T, String> {
+pub(super) fn parse_choice<T: crate::model::Choice>(s: &str) -> Result<T, String> {
     T::parse_choice(s).map_err(|e| e.to_string())
 }
 

@@ -7,6 +7,7 @@
 mod access;
 mod args;
 mod audit;
+mod checkin;
 mod demo;
 mod goal;
 mod group;
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Demo(a) => demo::run(&store, a),
                 Command::Peer(a) => peer::run(&store, a),
                 Command::Log(a) => log::run(&store, a),
+                Command::Checkin(a) => checkin::run(&store, cli.staff.as_deref(), a),
                 Command::Goal(a) => goal::run(&store, a),
                 Command::Group(a) => group::run(&store, a),
                 Command::Today(a) => today::run(&store, a),

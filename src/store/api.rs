@@ -251,7 +251,11 @@ macro_rules! store_api {
             /// Voids a check-in recorded by mistake: kept, with who, when and
             /// why, but left out of Today, reports and counts of service.
             VoidCheckIn void_checkin(val id: CheckInId, val reason: String) by actor -> Record<CheckIn>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_void_checkin];
+            /// The earlier versions of a check-in, oldest first: what each
+            /// correction or void replaced (the current one is `checkin`).
+            CheckInHistory checkin_history(val id: CheckInId) -> Vec<Record<CheckIn>>
+                => Read, WorkCaseload, Peer, [], [];
             /// Removes a check-in for good (admins only; others void it).
             DeleteCheckIn delete_checkin(val id: CheckInId) by actor -> ()
                 => Write, Purge, No, [], [];

@@ -40,10 +40,14 @@ pub(crate) enum T {
     IxAttendance,
     /// time, sequence: the append-only audit trail (see `audit.rs`)
     Audit,
+    /// check-in, revision: each earlier version of a corrected check-in
+    CheckInHistory,
+    /// merged peer id: the peer it was merged into
+    PeerAliases,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 17] = [
+pub(crate) const NAMES: [&str; 19] = [
     "meta",
     "staff",
     "peers",
@@ -61,6 +65,8 @@ pub(crate) const NAMES: [&str; 17] = [
     "ix_session_by_day",
     "ix_attendance",
     "audit",
+    "checkin_history",
+    "peer_aliases",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
@@ -128,6 +134,9 @@ pub(crate) trait Kept: Entity {
     fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)>;
     /// Other records this one refers to.
     fn references(&self) -> Vec<Ref>;
+    /// Where each earlier version is kept when the record is changed
+    /// (check-ins: a correction keeps what it replaced), if anywhere.
+    const HISTORY: Option<T> = None;
 }
 
 impl Kept for Staff {
@@ -172,6 +181,7 @@ impl Kept for Goal {
 
 impl Kept for CheckIn {
     const TREE: T = T::CheckIns;
+    const HISTORY: Option<T> = Some(T::CheckInHistory);
     fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
         let t = time_key(&self.at);
         let mut out = vec![

@@ -401,6 +401,9 @@ impl SledStore {
                 }));
             }
             check_refs(tx, &rec.data)?;
+            if let Some(history) = E::HISTORY {
+                keep_version(tx, history, &old)?;
+            }
             remove_index(tx, &old)?;
             let new = Record {
                 id: rec.id,
@@ -1150,6 +1153,35 @@ impl Store for SledStore {
     fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         audit::query(self.tree(T::Audit), filter, &self.path)
     }
+
+    fn checkin_history(&self, id: CheckInId) -> StoreResult<Vec<Record<CheckIn>>> {
+        // The check-in must exist (a missing one is NotFound, not "no history").
+        self.get::<CheckIn>(id.raw())?;
+        let mut out = Vec::new();
+        for item in self.tree(T::CheckInHistory).scan_prefix(id_key(id.raw())) {
+            let (_, v) = item.map_err(|e| self.err(e))?;
+            out.push(decode(&v, NAMES[T::CheckInHistory as usize]).map_err(|d| self.corrupt(d))?);
+        }
+        Ok(out)
+    }
+}
+
+/// Keeps `old` (the version a change replaces) in the history tree, keyed
+/// by its id and revision so versions list oldest first.
+fn keep_version<E: Kept>(
+    tx: &[TransactionalTree],
+    history: T,
+    old: &Record<E>,
+) -> Result<(), Abort> {
+    let bytes = encode(old).map_err(|detail| {
+        abort(StoreError::Corrupt {
+            path: PathBuf::new(),
+            detail,
+        })
+    })?;
+    let k = key(&[&id_key(old.id.raw()), &old.meta.revision.to_be_bytes()]);
+    tx[history as usize].insert(k, bytes)?;
+    Ok(())
 }
 
 #[cfg(test)]
