@@ -9,6 +9,7 @@ pub mod dates;
 pub mod goal;
 pub mod group;
 pub mod ids;
+pub mod names;
 pub mod peer;
 pub mod permission;
 pub mod record;
