@@ -146,6 +146,9 @@ pub enum PeerCommand {
         /// First day with the organization (default: today).
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         intake: Option<String>,
+        /// Add even when a peer with the same name or phone exists.
+        #[arg(long)]
+        new: bool,
         /// The other fields.
         #[command(flatten)]
         fields: PeerFields,

@@ -73,6 +73,7 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
         PeerCommand::Add {
             name,
             intake,
+            new,
             fields,
         } => {
             let intake = match intake {
@@ -81,6 +82,28 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
             };
             let mut peer = Peer::new(name.trim(), intake);
             apply(store, &mut peer, fields)?;
+            if !*new {
+                let dups = crate::ops::roster::possible_duplicates(store, &peer)?;
+                if !dups.is_empty() {
+                    let named: Vec<String> = dups
+                        .iter()
+                        .map(|(p, why)| {
+                            format!(
+                                "{} ({}){}",
+                                escape_line(&p.display_name),
+                                p.id,
+                                match why {
+                                    crate::ops::roster::DuplicateReason::SameName =>
+                                        " already exists",
+                                    crate::ops::roster::DuplicateReason::SamePhone =>
+                                        " has the same phone number",
+                                }
+                            )
+                        })
+                        .collect();
+                    anyhow::bail!("{}; add --new to add another", named.join(", "));
+                }
+            }
             let actor = super::actor(store, None);
             let rec = add_peer(store, &actor, peer)?;
             println!("{}", rec.id);
