@@ -16,7 +16,14 @@ const MAX_LISTED: usize = 10;
 /// candidates listed.
 pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
     if let Ok(id) = text.parse::<PeerId>() {
-        return Ok(store.peer(id)?);
+        match store.peer(id) {
+            Ok(p) => return Ok(p),
+            // A bare number that is no peer's id may be a phone number.
+            Err(e) if text.trim().len() < 7 || !text.trim().bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(e.into())
+            }
+            Err(_) => {}
+        }
     }
     let peers = store.list_peers()?;
     pick(

@@ -1,0 +1,188 @@
+//! The command line for running a center: correcting and voiding
+//! check-ins, duplicates at add time, accent-folded names, --force.
+//! Each bad input gets an error naming the field and writes nothing.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn caseload(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("caseload").expect("binary built");
+    c.arg("--data-dir").arg(dir);
+    c.env_remove("CASELOAD_STAFF")
+        .env_remove("CASELOAD_DATA_DIR")
+        .env("CASELOAD_SERVICE_IDLE_SECS", "0");
+    c
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = caseload(dir)
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).expect("utf-8")
+}
+
+fn fails(dir: &Path, args: &[&str], needle: &str) {
+    caseload(dir)
+        .args(args)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(needle));
+}
+
+fn listed(dir: &Path, peer: &str) -> Value {
+    serde_json::from_str(&ok(dir, &["checkin", "list", peer, "--json"])).expect("json")
+}
+
+/// One staff member, Jürgen Müller (P1) and a check-in C1 of 30 minutes.
+fn center() -> TempDir {
+    let tmp = TempDir::new().expect("temp dir");
+    let d = tmp.path();
+    ok(
+        d,
+        &["staff", "add", "Jordan Reyes", "--role", "peer-specialist"],
+    );
+    ok(
+        d,
+        &["peer", "add", "Jürgen Müller", "--phone", "555 010 2233"],
+    );
+    ok(d, &["peer", "add", "Łukasz Nowak"]);
+    ok(d, &["log", "muller", "--minutes", "30", "--note", "first"]);
+    tmp
+}
+
+#[test]
+fn checkin_edit_keeps_the_earlier_version_and_show_lists_both() {
+    let tmp = center();
+    let d = tmp.path();
+    let out = ok(
+        d,
+        &[
+            "checkin",
+            "edit",
+            "C1",
+            "--minutes",
+            "45",
+            "--note",
+            "fixed",
+        ],
+    );
+    assert!(out.contains("corrected check-in C1"), "{out}");
+    let show = ok(d, &["checkin", "show", "C1"]);
+    assert!(show.contains("earlier, revision 1"), "{show}");
+    assert!(
+        show.contains("minutes: 30") && show.contains("minutes: 45"),
+        "{show}"
+    );
+    let list = listed(d, "P1");
+    assert_eq!(list[0]["data"]["minutes"], 45);
+    let text = ok(d, &["checkin", "list", "P1"]);
+    assert!(text.contains("1 check-in\n"), "singular: {text}");
+}
+
+#[test]
+fn checkin_edit_bad_input_names_the_field_and_writes_nothing() {
+    let tmp = center();
+    let d = tmp.path();
+    fails(d, &["checkin", "edit", "C1", "--minutes", "-5"], "minutes");
+    fails(d, &["checkin", "edit", "C1", "--mode", "pigeon"], "mode");
+    fails(
+        d,
+        &["checkin", "edit", "C1", "--follow-up", "someday"],
+        "--follow-up",
+    );
+    fails(d, &["checkin", "edit", "C1", "--at", "not a time"], "--at");
+    fails(d, &["checkin", "edit", "C1"], "nothing to change");
+    fails(d, &["checkin", "edit", "X1", "--minutes", "5"], "check-in");
+    fails(d, &["checkin", "edit", "C9", "--minutes", "5"], "C9");
+    let show = ok(d, &["checkin", "show", "C1"]);
+    assert!(!show.contains("earlier"), "nothing written: {show}");
+    assert_eq!(listed(d, "P1")[0]["data"]["minutes"], 30);
+}
+
+#[test]
+fn checkin_void_needs_a_reason_and_leaves_the_check_in_out_of_the_report() {
+    let tmp = center();
+    let d = tmp.path();
+    fails(d, &["checkin", "void", "C1", "--reason", "  "], "reason");
+    assert!(
+        listed(d, "P1")[0]["data"]["voided"].is_null(),
+        "nothing written"
+    );
+    ok(d, &["checkin", "void", "C1", "--reason", "wrong peer"]);
+    assert_eq!(listed(d, "P1")[0]["data"]["voided"]["reason"], "wrong peer");
+    fails(
+        d,
+        &["checkin", "void", "C1", "--reason", "again"],
+        "already voided",
+    );
+    fails(d, &["checkin", "edit", "C1", "--minutes", "5"], "voided");
+}
+
+#[test]
+fn accent_folded_names_find_peers_from_the_cli() {
+    let tmp = center();
+    let d = tmp.path();
+    let out = ok(d, &["log", "lukasz", "--note", "hello"]);
+    assert!(out.contains("(P2)"), "{out}");
+    let out = ok(d, &["log", "MULLER", "--note", "again"]);
+    assert!(out.contains("(P1)"), "{out}");
+    // The whole phone number answers too.
+    let out = ok(d, &["log", "5550102233", "--note", "by phone"]);
+    assert!(out.contains("(P1)"), "{out}");
+}
+
+#[test]
+fn peer_add_offers_the_possible_duplicate_unless_new() {
+    let tmp = center();
+    let d = tmp.path();
+    fails(
+        d,
+        &["peer", "add", "jurgen muller"],
+        "Jürgen Müller (P1) already exists; add --new",
+    );
+    fails(
+        d,
+        &["peer", "add", "Someone", "--phone", "(555) 010-2233"],
+        "same phone number",
+    );
+    let peers: Value = serde_json::from_str(&ok(d, &["peer", "list", "--json"])).expect("json");
+    assert_eq!(peers.as_array().map(Vec::len), Some(2), "nothing written");
+    assert_eq!(
+        ok(d, &["peer", "add", "jurgen muller", "--new"]).trim(),
+        "P3"
+    );
+}
+
+#[test]
+fn a_check_in_for_a_discharged_peer_needs_force_and_says_why() {
+    let tmp = center();
+    let d = tmp.path();
+    ok(
+        d,
+        &[
+            "peer",
+            "edit",
+            "P2",
+            "--status",
+            "discharged",
+            "--reason",
+            "moved away",
+        ],
+    );
+    fails(d, &["log", "P2", "--note", "x"], "discharged");
+    assert_eq!(
+        listed(d, "P2").as_array().map(Vec::len),
+        Some(0),
+        "nothing written"
+    );
+    ok(d, &["log", "P2", "--note", "x", "--force"]);
+    assert_eq!(listed(d, "P2").as_array().map(Vec::len), Some(1));
+}
