@@ -186,3 +186,26 @@ fn a_check_in_for_a_discharged_peer_needs_force_and_says_why() {
     ok(d, &["log", "P2", "--note", "x", "--force"]);
     assert_eq!(listed(d, "P2").as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_grammar() {
+    let tmp = TempDir::new().expect("temp dir");
+    let d = tmp.path();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = ok(d, &["completions", shell]);
+        assert!(out.contains("checkin"), "{shell}: {out}");
+    }
+    fails(d, &["completions", "tcsh"], "possible values: bash");
+    let page = ok(d, &["man"]);
+    assert!(page.contains(".TH caseload 1"), "{page}");
+    let pages = d.join("man");
+    ok(d, &["man", "--out", pages.to_str().expect("utf-8 path")]);
+    assert!(pages.join("caseload-checkin-edit.1").is_file());
+    let file = d.join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    fails(
+        d,
+        &["man", "--out", file.to_str().expect("utf-8 path")],
+        "is not a directory",
+    );
+}

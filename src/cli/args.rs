@@ -82,6 +82,10 @@ pub enum Command {
     Serve(super::serve::ServeArgs),
     /// Read the audit trail: who opened, changed or exported what.
     Audit(super::audit::AuditArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(super::docs::CompletionsArgs),
+    /// Print the man page, or write every page into a folder.
+    Man(super::docs::ManArgs),
 }
 
 /// `caseload demo`.

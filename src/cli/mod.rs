@@ -9,6 +9,7 @@ mod args;
 mod audit;
 mod checkin;
 mod demo;
+mod docs;
 mod goal;
 mod group;
 mod log;
@@ -65,6 +66,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         None => run_ui(&cli),
         Some(Command::Keymap(k)) => Ok(args::keymap_check(k)),
+        Some(Command::Completions(a)) => docs::completions(a),
+        Some(Command::Man(a)) => docs::man(a),
         Some(Command::Serve(a)) => serve::run(&cli, a),
         Some(cmd) => {
             let opened = open_store(&cli)?;
@@ -88,7 +91,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
                 Command::Audit(a) => audit::run(&store, a),
-                Command::Keymap(_) | Command::Serve(_) => Ok(ExitCode::SUCCESS),
+                Command::Keymap(_)
+                | Command::Serve(_)
+                | Command::Completions(_)
+                | Command::Man(_) => Ok(ExitCode::SUCCESS),
             }
         }
     }
