@@ -157,6 +157,25 @@ pub enum PeerCommand {
         #[command(flatten)]
         fields: PeerFields,
     },
+    /// Discharge a peer: their episode ends, history kept.
+    Discharge {
+        /// An id (P12) or a name.
+        peer: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// The day (default today).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+    },
+    /// Re-admit a discharged peer: a new episode begins.
+    Readmit {
+        /// An id (P12) or a name.
+        peer: String,
+        /// The day (default today).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+    },
     /// List peers.
     List {
         /// Print JSON.

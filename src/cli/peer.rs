@@ -108,6 +108,35 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
             let rec = add_peer(store, &actor, peer)?;
             println!("{}", rec.id);
         }
+        PeerCommand::Discharge { peer, reason, date } => {
+            let on = match date {
+                Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Intake)?,
+                None => today,
+            };
+            let p = resolve_peer(store, peer)?;
+            let actor = super::actor(store, None);
+            let rec = crate::ops::peer::discharge(store, &actor, p.id, on, reason)?;
+            println!(
+                "discharged {} ({}) on {on}",
+                escape_line(&rec.display_name),
+                rec.id
+            );
+        }
+        PeerCommand::Readmit { peer, date } => {
+            let on = match date {
+                Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Intake)?,
+                None => today,
+            };
+            let p = resolve_peer(store, peer)?;
+            let actor = super::actor(store, None);
+            let rec = crate::ops::peer::readmit(store, &actor, p.id, on)?;
+            println!(
+                "re-admitted {} ({}) on {on}: episode {}",
+                escape_line(&rec.display_name),
+                rec.id,
+                rec.episodes.len()
+            );
+        }
         PeerCommand::List {
             json,
             status,

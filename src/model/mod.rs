@@ -24,7 +24,7 @@ pub use choice::Choice;
 pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
 pub use ids::{CheckInId, GoalId, GroupId, Id, PeerId, SessionId, StaffId};
-pub use peer::{ContactPreference, Peer, PeerStatus, WellnessPlan};
+pub use peer::{ContactPreference, Episode, Peer, PeerStatus, WellnessPlan};
 pub use permission::Permission;
 pub use record::{Actor, Entity, Meta, Record, Void};
 pub use settings::Settings;

@@ -11,7 +11,7 @@ use std::path::Path;
 use super::error::{StoreError, StoreResult};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Marks a sled database as a caseload store.
 pub(crate) const FORMAT_KEY: &[u8] = b"format";
@@ -24,7 +24,7 @@ pub(crate) const VERSION_KEY: &[u8] = b"schema_version";
 pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 
 /// The steps from each old version: `MIGRATIONS[0]` takes version 1 to 2.
-pub(crate) const MIGRATIONS: &[Migration] = &[add_void_fields];
+pub(crate) const MIGRATIONS: &[Migration] = &[add_void_fields, add_peer_episodes];
 
 /// 1 → 2: check-ins and group sessions gained `voided` as their last field
 /// (a record is encoded with its data last), so an old record becomes a
@@ -50,6 +50,29 @@ fn add_void_fields(db: &sled::Db) -> Result<(), String> {
     }
     pass::<CheckIn>(db, NAMES[T::CheckIns as usize])?;
     pass::<GroupSession>(db, NAMES[T::Sessions as usize])?;
+    db.flush().map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// 2 → 3: peers gained `episodes` as their last field, so an old peer
+/// record becomes a new one by one appended byte (postcard's empty list).
+/// Records that already read as version 3 are left alone (resumable).
+fn add_peer_episodes(db: &sled::Db) -> Result<(), String> {
+    use super::keys::{NAMES, T};
+    use crate::model::{Peer, Record};
+    let name = NAMES[T::Peers as usize];
+    let tree = db.open_tree(name).map_err(|e| e.to_string())?;
+    for item in tree.iter() {
+        let (k, v) = item.map_err(|e| e.to_string())?;
+        if super::codec::decode::<Record<Peer>>(&v, name).is_ok() {
+            continue;
+        }
+        let mut bytes = v.to_vec();
+        bytes.push(0);
+        super::codec::decode::<Record<Peer>>(&bytes, name)
+            .map_err(|e| format!("{e} (key {k:?})"))?;
+        tree.insert(k, bytes).map_err(|e| e.to_string())?;
+    }
     db.flush().map_err(|e| e.to_string())?;
     Ok(())
 }
