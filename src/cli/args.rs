@@ -168,6 +168,15 @@ pub enum PeerCommand {
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         date: Option<String>,
     },
+    /// Merge two records of one person: every record moves into the other
+    /// and the merged id answers as an alias (supervisors and admins).
+    Merge {
+        /// The peer record to merge away (an id or a name).
+        peer: String,
+        /// The peer record to keep.
+        #[arg(long)]
+        into: String,
+    },
     /// Re-admit a discharged peer: a new episode begins.
     Readmit {
         /// An id (P12) or a name.

@@ -122,6 +122,21 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
                 rec.id
             );
         }
+        PeerCommand::Merge { peer, into } => {
+            let from = resolve_peer(store, peer)?;
+            let to = resolve_peer(store, into)?;
+            let actor = super::actor(store, None);
+            let rec = crate::ops::peer::merge(store, &actor, from.id, to.id)?;
+            println!(
+                "merged {} ({}) into {} ({}); {} now answers as {}",
+                escape_line(&from.display_name),
+                from.id,
+                escape_line(&rec.display_name),
+                rec.id,
+                from.id,
+                rec.id
+            );
+        }
         PeerCommand::Readmit { peer, date } => {
             let on = match date {
                 Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Intake)?,

@@ -171,3 +171,23 @@ pub fn readmissions_between(
     }
     Ok(out)
 }
+
+/// Merges peer `from` into `into` (admins and supervisors: the permission
+/// table's `MergePeers`): every record moves, `from` answers as an alias
+/// of `into` from then on, and the trail records each move.
+pub fn merge(
+    store: &dyn Store,
+    actor: &Actor,
+    from: crate::model::PeerId,
+    into: crate::model::PeerId,
+) -> OpsResult<Record<Peer>> {
+    let a = store.peer(from)?;
+    let b = store.peer(into)?;
+    if a.id == b.id {
+        return Err(super::OpsError::Refused(format!(
+            "{from} and {into} are already the same peer ({})",
+            b.id
+        )));
+    }
+    Ok(store.merge_peers(a.id, b.id, actor)?)
+}

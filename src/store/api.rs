@@ -212,6 +212,13 @@ macro_rules! store_api {
             ListPeers list_peers() -> Vec<Record<Peer>>
                 => Read, WorkCaseload, Listing, [], [];
 
+            /// Merges peer `from` into `into` (two records made for one
+            /// person): every check-in, goal and attendance moves, `from` is
+            /// removed and answers from then on as an alias of `into`
+            /// (`peer(from)` returns `into`). One transaction; on the trail.
+            MergePeers merge_peers(val from: PeerId, val into: PeerId) by actor -> Record<Peer>
+                => Write, MergePeers, No, [], [];
+
             /// Adds a goal to a peer's plan.
             CreateGoal create_goal(val goal: Goal) by actor -> Record<Goal>
                 => Write, WorkCaseload, No, [], [];

@@ -42,10 +42,12 @@ pub(crate) enum T {
     Audit,
     /// check-in, revision: each earlier version of a corrected check-in
     CheckInHistory,
+    /// merged peer id: the id of the peer it was merged into
+    PeerAliases,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 18] = [
+pub(crate) const NAMES: [&str; 19] = [
     "meta",
     "staff",
     "peers",
@@ -64,6 +66,7 @@ pub(crate) const NAMES: [&str; 18] = [
     "ix_attendance",
     "audit",
     "checkin_history",
+    "peer_aliases",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
