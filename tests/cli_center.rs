@@ -209,3 +209,63 @@ fn completions_and_man_pages_come_from_the_grammar() {
         "is not a directory",
     );
 }
+
+#[test]
+fn staff_edit_and_reactivate_keep_an_admin_who_can_sign_in() {
+    let tmp = TempDir::new().expect("temp dir");
+    let d = tmp.path();
+    caseload(d)
+        .args([
+            "staff",
+            "add",
+            "Ada Admin",
+            "--role",
+            "admin",
+            "--pin-stdin",
+        ])
+        .write_stdin("4821\n")
+        .assert()
+        .success();
+    let signed = |args: &[&str]| {
+        let mut c = caseload(d);
+        c.env("CASELOAD_PIN", "4821")
+            .arg("--staff")
+            .arg("S1")
+            .args(args);
+        c
+    };
+    signed(&["staff", "add", "Jo Spec"]).assert().success();
+    signed(&["staff", "edit", "S1", "--role", "peer-specialist"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no active admin who can sign in"));
+    signed(&["staff", "edit", "S2", "--role", "wizard"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("role"));
+    signed(&["staff", "edit", "S2"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nothing to change"));
+    signed(&["staff", "edit", "S2", "--initials", "JS"])
+        .assert()
+        .success();
+    signed(&["staff", "deactivate", "S2"]).assert().success();
+    signed(&["staff", "reactivate", "S2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("reactivated S2"));
+    let out = signed(&["staff", "list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let staff: Value = serde_json::from_slice(&out).expect("json");
+    assert_eq!(
+        staff[0]["data"]["role"], "admin",
+        "the refused edit wrote nothing"
+    );
+    assert_eq!(staff[1]["data"]["initials"], "JS");
+    assert_eq!(staff[1]["data"]["active"], true);
+}

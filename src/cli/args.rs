@@ -451,6 +451,28 @@ pub enum StaffCommand {
         #[arg(long)]
         pin_stdin: bool,
     },
+    /// Reactivate a deactivated staff member.
+    Reactivate {
+        /// Name, initials or id.
+        name: String,
+    },
+    /// Change a staff member's name, initials, role or login.
+    Edit {
+        /// Name, initials or id.
+        staff: String,
+        /// New full name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New initials.
+        #[arg(long)]
+        initials: Option<String>,
+        /// New role.
+        #[arg(long, value_parser = parse_choice::<Role>)]
+        role: Option<Role>,
+        /// New operating-system login ("" clears it).
+        #[arg(long)]
+        login: Option<String>,
+    },
     /// Deactivate a staff member: history kept, sign-in no longer possible.
     Deactivate {
         /// Name, initials or id.
