@@ -269,3 +269,70 @@ fn staff_edit_and_reactivate_keep_an_admin_who_can_sign_in() {
     assert_eq!(staff[1]["data"]["initials"], "JS");
     assert_eq!(staff[1]["data"]["active"], true);
 }
+
+#[test]
+fn goal_steps_and_reviews_from_the_cli_name_the_bad_field_and_write_nothing() {
+    let tmp = center();
+    let d = tmp.path();
+    ok(
+        d,
+        &[
+            "goal",
+            "add",
+            "P1",
+            "Find work",
+            "--domain",
+            "employment",
+            "--step",
+            "CV",
+        ],
+    );
+    let steps = |d: &Path| -> Value {
+        let v: Value =
+            serde_json::from_str(&ok(d, &["goal", "list", "P1", "--json"])).expect("json");
+        v[0]["data"]["steps"].clone()
+    };
+    assert!(ok(d, &["goal", "step", "add", "G1", "Apply"]).contains("(2 steps)"));
+    ok(d, &["goal", "step", "done", "G1", "2"]);
+    assert!(!steps(d)[1]["done_on"].is_null());
+    ok(d, &["goal", "step", "undone", "G1", "2"]);
+    assert!(steps(d)[1]["done_on"].is_null());
+    ok(d, &["goal", "step", "move", "G1", "2", "up"]);
+    assert_eq!(steps(d)[0]["text"], "Apply");
+    ok(d, &["goal", "step", "edit", "G1", "1", "Apply twice"]);
+    assert_eq!(steps(d)[0]["text"], "Apply twice");
+    let before = steps(d);
+    fails(
+        d,
+        &["goal", "step", "remove", "G1", "5"],
+        "step: G1 has no step 5",
+    );
+    fails(d, &["goal", "step", "add", "G1", "  "], "step");
+    fails(
+        d,
+        &["goal", "step", "move", "G1", "1", "sideways"],
+        "possible values: up, down",
+    );
+    fails(d, &["goal", "step", "done", "Q1", "1"], "goal");
+    fails(
+        d,
+        &["goal", "review", "G1", "--next", "2020-01-01"],
+        "review date",
+    );
+    assert_eq!(steps(d), before, "nothing written");
+    ok(d, &["goal", "step", "remove", "G1", "2"]);
+    assert_eq!(steps(d).as_array().map(Vec::len), Some(1));
+    let out = ok(
+        d,
+        &[
+            "goal",
+            "review",
+            "G1",
+            "--note",
+            "going well",
+            "--next",
+            "+14d",
+        ],
+    );
+    assert!(out.contains("next review"), "{out}");
+}

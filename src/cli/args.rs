@@ -317,6 +317,20 @@ pub enum GoalCommand {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Steps of a goal: add, done, undone, edit, move, remove.
+    #[command(subcommand)]
+    Step(super::goal_steps::StepCommand),
+    /// Record a review of a goal together with the peer.
+    Review {
+        /// The goal's id (G4).
+        goal: String,
+        /// What was said.
+        #[arg(long, default_value = "")]
+        note: String,
+        /// When to review it next (not in the past).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        next: Option<String>,
+    },
 }
 
 /// `caseload group …`.

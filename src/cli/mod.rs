@@ -11,6 +11,7 @@ mod checkin;
 mod demo;
 mod docs;
 mod goal;
+mod goal_steps;
 mod group;
 mod log;
 mod output;
