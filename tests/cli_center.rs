@@ -336,3 +336,79 @@ fn goal_steps_and_reviews_from_the_cli_name_the_bad_field_and_write_nothing() {
     );
     assert!(out.contains("next review"), "{out}");
 }
+
+#[test]
+fn walk_ins_unattend_and_session_notes_from_the_cli() {
+    let tmp = center();
+    let d = tmp.path();
+    ok(
+        d,
+        &[
+            "group",
+            "add",
+            "Circle",
+            "--weekday",
+            "tuesday",
+            "--time",
+            "10:00",
+        ],
+    );
+    let peers = |d: &Path| -> usize {
+        let v: Value = serde_json::from_str(&ok(d, &["peer", "list", "--json"])).expect("json");
+        v.as_array().map(Vec::len).unwrap_or(0)
+    };
+    // The duplicate is offered, and nothing is added.
+    fails(
+        d,
+        &["group", "attend", "GR1", "--walk-in", "jurgen muller"],
+        "Jürgen Müller (P1) already exists",
+    );
+    assert_eq!(peers(d), 2);
+    ok(d, &["group", "attend", "GR1", "--walk-in", "Kim Ito"]);
+    assert_eq!(peers(d), 3);
+    // A refused request leaves no walk-in behind.
+    fails(
+        d,
+        &["group", "attend", "GR1", "P3", "--walk-in", "Lee Park"],
+        "already checked off",
+    );
+    assert_eq!(peers(d), 3);
+    fails(
+        d,
+        &["group", "attend", "GR1", "--walk-in", "  "],
+        "walk-in name",
+    );
+    assert_eq!(peers(d), 3);
+    fails(
+        d,
+        &["group", "unattend", "GR1", "P1"],
+        "attendees: Jürgen Müller (P1) is not checked off",
+    );
+    ok(d, &["group", "attend", "GR1", "P1"]);
+    assert!(ok(d, &["group", "unattend", "GR1", "P1"]).contains("1 attending"));
+    fails(d, &["group", "session", "GR1"], "nothing to change");
+    fails(
+        d,
+        &[
+            "group", "session", "GR1", "--topic", "x", "--date", "someday",
+        ],
+        "--date",
+    );
+    ok(
+        d,
+        &[
+            "group",
+            "session",
+            "GR1",
+            "--topic",
+            "Hope",
+            "--note",
+            "good talk",
+        ],
+    );
+    let export: Value = serde_json::from_str(&ok(d, &["export"])).expect("json");
+    let sessions = export["sessions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0]["data"]["topic"], "Hope");
+    assert_eq!(sessions[0]["data"]["note"], "good talk");
+}

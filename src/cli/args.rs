@@ -362,11 +362,41 @@ pub enum GroupCommand {
         /// The group: an id (GR2) or a name.
         group: String,
         /// The peers: ids or names.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "walk_in")]
         peers: Vec<String>,
         /// The day of the session (default today).
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         date: Option<String>,
+        /// Add someone new to the roster by name and check them off.
+        #[arg(long, value_name = "NAME")]
+        walk_in: Option<String>,
+        /// Add the walk-in even when a peer with the same name exists.
+        #[arg(long, requires = "walk_in")]
+        new: bool,
+    },
+    /// Take a peer off the attendance of a group's session.
+    Unattend {
+        /// The group: an id (GR2) or a name.
+        group: String,
+        /// The peer: an id or a name.
+        peer: String,
+        /// The day of the session (default today).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+    },
+    /// Set the topic and note of a group's session (created if needed).
+    Session {
+        /// The group: an id (GR2) or a name.
+        group: String,
+        /// The day of the session (default today).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+        /// What it was about.
+        #[arg(long)]
+        topic: Option<String>,
+        /// A note about the session.
+        #[arg(long)]
+        note: Option<String>,
     },
     /// List groups, today's first.
     List {
