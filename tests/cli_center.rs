@@ -412,3 +412,41 @@ fn walk_ins_unattend_and_session_notes_from_the_cli() {
     assert_eq!(sessions[0]["data"]["topic"], "Hope");
     assert_eq!(sessions[0]["data"]["note"], "good talk");
 }
+
+#[test]
+fn wellness_plan_from_the_cli_names_the_bad_field_and_writes_nothing() {
+    let tmp = center();
+    let d = tmp.path();
+    let out = ok(d, &["wellness", "add", "P1", "triggers", "Loud places"]);
+    assert!(out.contains(": 1 entry\n"), "singular: {out}");
+    assert!(ok(d, &["wellness", "add", "P1", "triggers", "Crowds"]).contains("2 entries"));
+    ok(
+        d,
+        &["wellness", "edit", "P1", "triggers", "2", "Big crowds"],
+    );
+    let list = ok(d, &["wellness", "list", "muller"]);
+    assert!(list.contains("  2. Big crowds"), "{list}");
+    fails(
+        d,
+        &["wellness", "add", "P1", "moods", "x"],
+        "possible values",
+    );
+    fails(d, &["wellness", "add", "P1", "triggers", "   "], "entry");
+    fails(
+        d,
+        &["wellness", "edit", "P1", "triggers", "9", "x"],
+        "entry: 'Triggers' of P1 has no entry 9",
+    );
+    fails(
+        d,
+        &["wellness", "remove", "P1", "triggers", "0"],
+        "no entry 0",
+    );
+    assert_eq!(ok(d, &["wellness", "list", "P1"]), list, "nothing written");
+    ok(d, &["wellness", "remove", "P1", "triggers", "1"]);
+    let list = ok(d, &["wellness", "list", "P1"]);
+    assert!(
+        list.contains("  1. Big crowds") && !list.contains("Loud"),
+        "{list}"
+    );
+}

@@ -60,6 +60,9 @@ pub enum Command {
     /// Recurring groups and attendance.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// A peer's wellness plan: list, add, edit, remove entries.
+    #[command(subcommand)]
+    Wellness(super::wellness::WellnessCommand),
     /// Today's contacts: who needs contact and why.
     Today(TodayArgs),
     /// The service report for funders over a period.

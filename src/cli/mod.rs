@@ -24,6 +24,7 @@ mod staff;
 mod staff_auth;
 mod today;
 mod transfer;
+mod wellness;
 
 use std::process::ExitCode;
 
@@ -83,6 +84,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Log(a) => log::run(&store, a),
                 Command::Checkin(a) => checkin::run(&store, cli.staff.as_deref(), a),
                 Command::Goal(a) => goal::run(&store, a),
+                Command::Wellness(a) => wellness::run(&store, a),
                 Command::Group(a) => group::run(&store, a),
                 Command::Today(a) => today::run(&store, a),
                 Command::Report(a) => report::run(&store, a),
