@@ -4,6 +4,8 @@
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
+use crate::model::names::fold;
+
 /// A fuzzy matcher configured the way caseload wants (case-insensitive).
 pub struct NameMatcher {
     inner: SkimMatcherV2,
@@ -28,8 +30,10 @@ pub struct Hit {
 
 impl NameMatcher {
     /// Score of one candidate, or `None` if it does not match.
+    /// Case and accents are folded first (`model::names::fold`), so
+    /// "muller" finds Müller.
     pub fn score(&self, candidate: &str, query: &str) -> Option<i64> {
-        self.inner.fuzzy_match(candidate, query)
+        self.inner.fuzzy_match(&fold(candidate), &fold(query))
     }
 
     /// Char positions in `candidate` that matched `query`, for highlighting.
@@ -100,11 +104,11 @@ pub enum Closeness {
 
 /// How `name` answers `query`, if at all.
 pub fn closeness(matcher: &NameMatcher, name: &str, query: &str) -> Option<Closeness> {
-    let q = query.trim().to_lowercase();
+    let q = fold(query);
     if q.is_empty() {
         return None;
     }
-    let n = name.to_lowercase();
+    let n = fold(name);
     if n.trim() == q {
         return Some(Closeness::Exact);
     }
@@ -123,6 +127,19 @@ pub fn closeness(matcher: &NameMatcher, name: &str, query: &str) -> Option<Close
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accents_and_case_are_folded() {
+        let m = NameMatcher::default();
+        assert_eq!(closeness(&m, "Müller", "muller"), Some(Closeness::Exact));
+        assert_eq!(
+            closeness(&m, "Łukasz Nowak", "lukasz"),
+            Some(Closeness::WordPrefix)
+        );
+        assert_eq!(closeness(&m, "Björn", "BJORN"), Some(Closeness::Exact));
+        let hits = m.rank("bjorn", ["Ana", "Björn Larsen"]);
+        assert_eq!(hits.first().map(|h| h.index), Some(1));
+    }
 
     #[test]
     fn ranks_better_matches_first_and_keeps_order_for_empty_query() {

@@ -463,7 +463,19 @@ fn goals_can_be_named_by_title_words_and_must_belong_to_the_peer() {
         .expect("title")
         .to_string();
     let first_word = title.split_whitespace().last().unwrap_or("").to_string();
-    let out = stdout(d, &["log", "P2", "--goal", &first_word, "--staff", "S1"]);
+    // P2 of the demo is inactive: a check-in for them needs --force.
+    let out = stdout(
+        d,
+        &[
+            "log",
+            "P2",
+            "--goal",
+            &first_word,
+            "--staff",
+            "S1",
+            "--force",
+        ],
+    );
     assert!(out.contains("saved check-in"), "{out}");
     let after: Value = json(d, &["peer", "show", "P2", "--json"]);
     assert_eq!(

@@ -142,6 +142,11 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
             id: CheckInId::new(999),
         },
         Operation::CheckIn => Request::CheckIn { id: fx.checkin },
+        Operation::CheckInHistory => Request::CheckInHistory { id: fx.checkin },
+        Operation::MergePeers => Request::MergePeers {
+            from: PeerId::new(999),
+            into: PeerId::new(1),
+        },
         Operation::RecentCheckIns => Request::RecentCheckIns {
             peer: PeerId::new(1),
             limit: 5,

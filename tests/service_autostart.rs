@@ -485,7 +485,16 @@ fn a_ui_and_four_commands_at_once_share_one_store_with_no_serve_started() {
     let commands: Vec<Vec<&str>> = vec![
         vec!["backup", "--to", &backups_arg],
         vec!["today", "--json"],
-        vec!["log", "P1", "--minutes", "15", "--note", "four-at-once"],
+        // The demo's P1 is inactive: a check-in for them needs --force.
+        vec![
+            "log",
+            "P1",
+            "--minutes",
+            "15",
+            "--note",
+            "four-at-once",
+            "--force",
+        ],
         vec!["staff", "add", "Kim Ito", "--role", "peer-specialist"],
     ];
     let children: Vec<_> = commands

@@ -51,12 +51,18 @@ pub enum Command {
     Peer(PeerCommand),
     /// Record a check-in with a peer.
     Log(LogArgs),
+    /// Show, list, correct and void saved check-ins.
+    #[command(subcommand)]
+    Checkin(super::checkin::CheckinCommand),
     /// Recovery-plan goals.
     #[command(subcommand)]
     Goal(GoalCommand),
     /// Recurring groups and attendance.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// A peer's wellness plan: list, add, edit, remove entries.
+    #[command(subcommand)]
+    Wellness(super::wellness::WellnessCommand),
     /// Today's contacts: who needs contact and why.
     Today(TodayArgs),
     /// The service report for funders over a period.
@@ -85,6 +91,10 @@ pub enum Command {
     Serve(super::serve::ServeArgs),
     /// Read the audit trail: who opened, changed or exported what.
     Audit(super::audit::AuditArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(super::docs::CompletionsArgs),
+    /// Print the man page, or write every page into a folder.
+    Man(super::docs::ManArgs),
 }
 
 /// `caseload demo`.
@@ -172,9 +182,40 @@ pub enum PeerCommand {
         /// First day with the organization (default: today).
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         intake: Option<String>,
+        /// Add even when a peer with the same name or phone exists.
+        #[arg(long)]
+        new: bool,
         /// The other fields.
         #[command(flatten)]
         fields: PeerFields,
+    },
+    /// Discharge a peer: their episode ends, history kept.
+    Discharge {
+        /// An id (P12) or a name.
+        peer: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// The day (default today).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+    },
+    /// Merge two records of one person: every record moves into the other
+    /// and the merged id answers as an alias (supervisors and admins).
+    Merge {
+        /// The peer record to merge away (an id or a name).
+        peer: String,
+        /// The peer record to keep.
+        #[arg(long)]
+        into: String,
+    },
+    /// Re-admit a discharged peer: a new episode begins.
+    Readmit {
+        /// An id (P12) or a name.
+        peer: String,
+        /// The day (default today).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
     },
     /// List peers.
     List {
@@ -253,6 +294,9 @@ pub struct LogArgs {
     /// Who gave the support (name, initials or id).
     #[arg(long, env = "CASELOAD_STAFF", value_name = "STAFF")]
     pub staff: Option<String>,
+    /// Save even when it is dated in the future or the peer is not active.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `caseload goal …`.
@@ -305,6 +349,20 @@ pub enum GoalCommand {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Steps of a goal: add, done, undone, edit, move, remove.
+    #[command(subcommand)]
+    Step(super::goal_steps::StepCommand),
+    /// Record a review of a goal together with the peer.
+    Review {
+        /// The goal's id (G4).
+        goal: String,
+        /// What was said.
+        #[arg(long, default_value = "")]
+        note: String,
+        /// When to review it next (not in the past).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        next: Option<String>,
+    },
 }
 
 /// `caseload group …`.
@@ -336,11 +394,41 @@ pub enum GroupCommand {
         /// The group: an id (GR2) or a name.
         group: String,
         /// The peers: ids or names.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "walk_in")]
         peers: Vec<String>,
         /// The day of the session (default today).
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         date: Option<String>,
+        /// Add someone new to the roster by name and check them off.
+        #[arg(long, value_name = "NAME")]
+        walk_in: Option<String>,
+        /// Add the walk-in even when a peer with the same name exists.
+        #[arg(long, requires = "walk_in")]
+        new: bool,
+    },
+    /// Take a peer off the attendance of a group's session.
+    Unattend {
+        /// The group: an id (GR2) or a name.
+        group: String,
+        /// The peer: an id or a name.
+        peer: String,
+        /// The day of the session (default today).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+    },
+    /// Set the topic and note of a group's session (created if needed).
+    Session {
+        /// The group: an id (GR2) or a name.
+        group: String,
+        /// The day of the session (default today).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+        /// What it was about.
+        #[arg(long)]
+        topic: Option<String>,
+        /// A note about the session.
+        #[arg(long)]
+        note: Option<String>,
     },
     /// List groups, today's first.
     List {
@@ -505,6 +593,28 @@ pub enum StaffCommand {
         #[arg(long)]
         pin_stdin: bool,
     },
+    /// Reactivate a deactivated staff member.
+    Reactivate {
+        /// Name, initials or id.
+        name: String,
+    },
+    /// Change a staff member's name, initials, role or login.
+    Edit {
+        /// Name, initials or id.
+        staff: String,
+        /// New full name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New initials.
+        #[arg(long)]
+        initials: Option<String>,
+        /// New role.
+        #[arg(long, value_parser = parse_choice::<Role>)]
+        role: Option<Role>,
+        /// New operating-system login ("" clears it).
+        #[arg(long)]
+        login: Option<String>,
+    },
     /// Deactivate a staff member: history kept, sign-in no longer possible.
     Deactivate {
         /// Name, initials or id.
@@ -642,7 +752,7 @@ pub(super) mod num_bounds {
     }
 }
 
-fn parse_choice<T: crate::model::Choice>(s: &str) -> Result<T, String> {
+pub(super) fn parse_choice<T: crate::model::Choice>(s: &str) -> Result<T, String> {
     T::parse_choice(s).map_err(|e| e.to_string())
 }
 

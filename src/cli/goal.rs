@@ -26,6 +26,21 @@ pub fn run(store: &dyn Store, cmd: &GoalCommand) -> Result<ExitCode> {
             })
         };
     match cmd {
+        GoalCommand::Step(step) => return super::goal_steps::run(store, step),
+        GoalCommand::Review { goal, note, next } => {
+            let id: GoalId = goal.parse().map_err(|e| anyhow::anyhow!("goal: {e}"))?;
+            let next = date("--next", DateKind::Review, next)?;
+            let actor = super::actor(store, None);
+            let saved = crate::ops::plan::review_goal(store, &actor, id, today, note, next)?;
+            println!(
+                "reviewed {}{}",
+                saved.id,
+                match saved.next_review {
+                    Some(n) => format!("; next review {n}"),
+                    None => String::new(),
+                }
+            );
+        }
         GoalCommand::Add {
             peer,
             title,

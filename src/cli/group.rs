@@ -37,7 +37,94 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
             let saved = add_group(store, &actor, g)?;
             println!("{}", saved.id);
         }
-        GroupCommand::Attend { group, peers, date } => {
+        GroupCommand::Unattend { group, peer, date } => {
+            let group = resolve_group(store, group)?;
+            let date = match date {
+                Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Day)?,
+                None => today,
+            };
+            let peer = resolve_peer(store, peer)?;
+            let session = crate::ops::groups::session_on(store, &group, date)?;
+            let Some(session) = session.filter(|s| s.attendees.contains(&peer.id)) else {
+                return Err(crate::model::ValidationError::one(
+                    "attendees",
+                    format!(
+                        "{} ({}) is not checked off for {} on {date}; nothing was changed",
+                        escape_line(&peer.display_name),
+                        peer.id,
+                        escape_line(&group.name)
+                    ),
+                )
+                .into());
+            };
+            let actor = super::actor(store, None);
+            let saved = crate::ops::groups::save_attendance(
+                store,
+                &actor,
+                &group,
+                date,
+                &[],
+                &[peer.id],
+                &session.topic,
+                &session.note,
+            )?;
+            println!(
+                "{} on {}: {} attending ({})",
+                escape_line(&group.name),
+                saved.date,
+                saved.attendees.len(),
+                saved.id
+            );
+        }
+        GroupCommand::Session {
+            group,
+            date,
+            topic,
+            note,
+        } => {
+            if topic.is_none() && note.is_none() {
+                anyhow::bail!("nothing to change; give --topic or --note");
+            }
+            let group = resolve_group(store, group)?;
+            let date = match date {
+                Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Day)?,
+                None => today,
+            };
+            let current = crate::ops::groups::session_on(store, &group, date)?;
+            let (old_topic, old_note) = current
+                .map(|s| (s.topic.clone(), s.note.clone()))
+                .unwrap_or_default();
+            // Checked before anything is written (the session is created
+            // on demand by the save).
+            let mut probe = crate::model::GroupSession::for_group(group.id, &group, date);
+            probe.topic = topic.clone().unwrap_or(old_topic).trim().to_string();
+            probe.note = note.clone().unwrap_or(old_note).trim().to_string();
+            crate::model::Entity::validate(&probe)?;
+            let actor = super::actor(store, None);
+            let saved = crate::ops::groups::save_attendance(
+                store,
+                &actor,
+                &group,
+                date,
+                &[],
+                &[],
+                &probe.topic,
+                &probe.note,
+            )?;
+            println!(
+                "saved session {} of {} on {}",
+                saved.id,
+                escape_line(&group.name),
+                saved.date
+            );
+        }
+        GroupCommand::Attend {
+            group,
+            peers,
+            date,
+            walk_in,
+            new,
+        } => {
             let group = resolve_group(store, group)?;
             let date = match date {
                 Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Day)?,
@@ -48,6 +135,28 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
                 ids.push(resolve_peer(store, p)?.id);
             }
             let actor = super::actor(store, None);
+            if let Some(name) = walk_in {
+                let probe = crate::model::Peer::new(name.trim(), today);
+                if !*new {
+                    let dups = crate::ops::roster::possible_duplicates(store, &probe)?;
+                    if let Some((p, _)) = dups.first() {
+                        anyhow::bail!(
+                            "walk-in: {} ({}) already exists: give {} instead, or add --new to add another",
+                            escape_line(&p.display_name),
+                            p.id,
+                            p.id
+                        );
+                    }
+                }
+                // The others are checked first, so a refused request leaves
+                // no walk-in behind.
+                let checked_off = crate::ops::groups::session_on(store, &group, date)?
+                    .map(|s| s.attendees.clone())
+                    .unwrap_or_default();
+                crate::ops::groups::check_new_attendees(store, &group, date, &checked_off, &ids)?;
+                let added = crate::ops::roster::add_walk_in(store, &actor, name, today)?;
+                ids.push(added.id);
+            }
             let session = attend(store, &actor, &group, date, &ids)?;
             println!(
                 "{} on {}: {} attending ({})",

@@ -55,6 +55,8 @@ pub fn run(store: &dyn Store, args: &LogArgs) -> Result<ExitCode> {
             DateKind::FollowUp,
         )?);
     }
+    let found = crate::ops::checkin::needs_confirmation(store, &c, now)?;
+    crate::ops::checkin::confirm(&found, args.force, "add --force")?;
     let actor = Actor::staff(staff.id, os_login());
     let saved = log_checkin(store, &actor, c)?;
     let units = units(store, &saved)?;

@@ -7,8 +7,11 @@
 mod access;
 mod args;
 mod audit;
+mod checkin;
 mod demo;
+mod docs;
 mod goal;
+mod goal_steps;
 mod group;
 mod import_peers;
 mod log;
@@ -22,6 +25,7 @@ mod staff;
 mod staff_auth;
 mod today;
 mod transfer;
+mod wellness;
 
 use std::process::ExitCode;
 
@@ -65,6 +69,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         None => run_ui(&cli),
         Some(Command::Keymap(k)) => Ok(args::keymap_check(k)),
+        Some(Command::Completions(a)) => docs::completions(a),
+        Some(Command::Man(a)) => docs::man(a),
         Some(Command::Serve(a)) => serve::run(&cli, a),
         // Adding up other centers' reports reads no store.
         Some(Command::Report(a)) if !a.merge.is_empty() => report::merge(a),
@@ -83,7 +89,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Demo(a) => demo::run(&store, a),
                 Command::Peer(a) => peer::run(&store, a),
                 Command::Log(a) => log::run(&store, a),
+                Command::Checkin(a) => checkin::run(&store, cli.staff.as_deref(), a),
                 Command::Goal(a) => goal::run(&store, a),
+                Command::Wellness(a) => wellness::run(&store, a),
                 Command::Group(a) => group::run(&store, a),
                 Command::Today(a) => today::run(&store, a),
                 Command::Report(a) => report::run(&store, a),
@@ -97,7 +105,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Keymap(_)
                 | Command::Serve(_)
                 | Command::Verify(_)
-                | Command::Restore(_) => Ok(ExitCode::SUCCESS),
+                | Command::Restore(_)
+                | Command::Completions(_)
+                | Command::Man(_) => Ok(ExitCode::SUCCESS),
             }
         }
     }

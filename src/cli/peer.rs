@@ -118,6 +118,7 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
         PeerCommand::Add {
             name,
             intake,
+            new,
             fields,
         } => {
             let intake = match intake {
@@ -126,9 +127,75 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
             };
             let mut peer = Peer::new(name.trim(), intake);
             apply(store, &mut peer, fields)?;
+            if !*new {
+                let dups = crate::ops::roster::possible_duplicates(store, &peer)?;
+                if !dups.is_empty() {
+                    let named: Vec<String> = dups
+                        .iter()
+                        .map(|(p, why)| {
+                            format!(
+                                "{} ({}){}",
+                                escape_line(&p.display_name),
+                                p.id,
+                                match why {
+                                    crate::ops::roster::DuplicateReason::SameName =>
+                                        " already exists",
+                                    crate::ops::roster::DuplicateReason::SamePhone =>
+                                        " has the same phone number",
+                                }
+                            )
+                        })
+                        .collect();
+                    anyhow::bail!("{}; add --new to add another", named.join(", "));
+                }
+            }
             let actor = super::actor(store, None);
             let rec = add_peer(store, &actor, peer)?;
             println!("{}", rec.id);
+        }
+        PeerCommand::Discharge { peer, reason, date } => {
+            let on = match date {
+                Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Intake)?,
+                None => today,
+            };
+            let p = resolve_peer(store, peer)?;
+            let actor = super::actor(store, None);
+            let rec = crate::ops::peer::discharge(store, &actor, p.id, on, reason)?;
+            println!(
+                "discharged {} ({}) on {on}",
+                escape_line(&rec.display_name),
+                rec.id
+            );
+        }
+        PeerCommand::Merge { peer, into } => {
+            let from = resolve_peer(store, peer)?;
+            let to = resolve_peer(store, into)?;
+            let actor = super::actor(store, None);
+            let rec = crate::ops::peer::merge(store, &actor, from.id, to.id)?;
+            println!(
+                "merged {} ({}) into {} ({}); {} now answers as {}",
+                escape_line(&from.display_name),
+                from.id,
+                escape_line(&rec.display_name),
+                rec.id,
+                from.id,
+                rec.id
+            );
+        }
+        PeerCommand::Readmit { peer, date } => {
+            let on = match date {
+                Some(d) => parse_date_as("--date", d, today, Direction::Past, DateKind::Intake)?,
+                None => today,
+            };
+            let p = resolve_peer(store, peer)?;
+            let actor = super::actor(store, None);
+            let rec = crate::ops::peer::readmit(store, &actor, p.id, on)?;
+            println!(
+                "re-admitted {} ({}) on {on}: episode {}",
+                escape_line(&rec.display_name),
+                rec.id,
+                rec.episodes.len()
+            );
         }
         PeerCommand::List {
             json,

@@ -32,6 +32,53 @@ pub fn run(store: &dyn Store, cmd: &StaffCommand) -> Result<ExitCode> {
         StaffCommand::SetPin { name, pin_stdin } => {
             return super::staff_auth::set_pin(store, name, *pin_stdin)
         }
+        StaffCommand::Reactivate { name } => {
+            let s = crate::ops::lookup::resolve_staff(store, name)?;
+            if s.active {
+                println!(
+                    "{} {} is already active",
+                    s.id,
+                    crate::text::escape_line(&s.name)
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let edit = crate::ops::auth::StaffEdit {
+                active: Some(true),
+                ..Default::default()
+            };
+            let actor = super::actor(store, None);
+            let rec = crate::ops::auth::edit_staff(store, &actor, s.id, &edit)?;
+            println!(
+                "reactivated {} {}",
+                rec.id,
+                crate::text::escape_line(&rec.name)
+            );
+        }
+        StaffCommand::Edit {
+            staff,
+            name,
+            initials,
+            role,
+            login,
+        } => {
+            let s = crate::ops::lookup::resolve_staff(store, staff)?;
+            let edit = crate::ops::auth::StaffEdit {
+                name: name.clone(),
+                initials: initials.clone(),
+                role: *role,
+                login: login.clone().map(Some),
+                active: None,
+            };
+            let actor = super::actor(store, None);
+            let rec = crate::ops::auth::edit_staff(store, &actor, s.id, &edit)?;
+            println!(
+                "saved {} {} ({}, {})",
+                rec.id,
+                crate::text::escape_line(&rec.name),
+                crate::text::escape_line(&rec.initials),
+                rec.role.label()
+            );
+        }
         StaffCommand::Deactivate { name } => return super::staff_auth::deactivate(store, name),
         StaffCommand::List { json } => {
             let mut staff = store.list_staff()?;

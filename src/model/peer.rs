@@ -148,10 +148,28 @@ pub struct Peer {
     pub notes: String,
     /// Their wellness plan, if they keep one here.
     pub wellness_plan: WellnessPlan,
-    /// Optional demographics. Always the last field: stores of schema 2
+    /// Optional demographics. Stores of schema 2
     /// gain it by four appended bytes (postcard's `None` four times).
     #[serde(default)]
     pub demographics: Demographics,
+    /// Each time with the organization that has ended, and each
+    /// re-admission, oldest first (the first time began on `intake_date`).
+    /// Always the last field: stores of schema 4 gain it by one appended
+    /// byte (an empty list).
+    #[serde(default)]
+    pub episodes: Vec<Episode>,
+}
+
+/// One time with the organization: from intake or a re-admission to a
+/// discharge (open while the peer is still with it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Episode {
+    /// When it began (the intake date, or the day of re-admission).
+    pub start: NaiveDate,
+    /// When it ended, if it has.
+    pub end: Option<NaiveDate>,
+    /// Why it ended, as given at discharge.
+    pub reason: Option<String>,
 }
 
 impl Peer {
@@ -175,7 +193,46 @@ impl Peer {
             notes: String::new(),
             wellness_plan: WellnessPlan::default(),
             demographics: Demographics::default(),
+            episodes: Vec::new(),
         }
+    }
+
+    /// Every episode, oldest first, the current one (if open) last: the
+    /// kept ones, with the first (from intake) added when none is kept.
+    pub fn all_episodes(&self) -> Vec<Episode> {
+        if self.episodes.is_empty() {
+            return vec![Episode {
+                start: self.intake_date,
+                end: (self.status == PeerStatus::Discharged).then_some(self.status_since),
+                reason: None,
+            }];
+        }
+        self.episodes.clone()
+    }
+
+    /// Discharges the peer on `on`, ending the open episode with `reason`.
+    pub fn discharge(&mut self, on: NaiveDate, reason: String) {
+        let mut eps = self.all_episodes();
+        if let Some(last) = eps.last_mut() {
+            if last.end.is_none() {
+                last.end = Some(on);
+                last.reason = Some(reason.clone());
+            }
+        }
+        self.episodes = eps;
+        self.set_status(PeerStatus::Discharged, on, Some(reason));
+    }
+
+    /// Re-admits a discharged peer on `on`, opening a new episode.
+    pub fn readmit(&mut self, on: NaiveDate) {
+        let mut eps = self.all_episodes();
+        eps.push(Episode {
+            start: on,
+            end: None,
+            reason: None,
+        });
+        self.episodes = eps;
+        self.set_status(PeerStatus::Active, on, None);
     }
 
     /// True when the peer is currently supported.

@@ -27,6 +27,13 @@ pub enum Permission {
     /// List every check-in note of the organization page by page (the bulk
     /// read behind export and backups). Supervisors and admins.
     ReadAllNotes,
+    /// Correct or void a check-in another staff member recorded (a peer
+    /// specialist corrects their own). Supervisors and admins; the earlier
+    /// version stays in the check-in's history.
+    CorrectOthers,
+    /// Merge two peer records made for the same person (every record moves
+    /// and the merged id becomes an alias). Supervisors and admins.
+    MergePeers,
     /// Read the audit log (supervisors and admins).
     ReadAudit,
     /// Export everything, every note included (supervisors and admins).
@@ -42,10 +49,12 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::SeeSignIn,
         Permission::WorkCaseload,
         Permission::CreditOthers,
+        Permission::CorrectOthers,
+        Permission::MergePeers,
         Permission::ReadAllNotes,
         Permission::ReadAudit,
         Permission::Export,
@@ -61,6 +70,8 @@ impl Permission {
                 &[Role::PeerSpecialist, Role::Supervisor, Role::Admin]
             }
             Permission::CreditOthers
+            | Permission::CorrectOthers
+            | Permission::MergePeers
             | Permission::ReadAllNotes
             | Permission::ReadAudit
             | Permission::Export => &[Role::Supervisor, Role::Admin],
@@ -83,6 +94,8 @@ impl Permission {
             Permission::WorkCaseload => "working with peers' records",
             Permission::CreditOthers => "crediting a check-in to another staff member",
             Permission::ReadAllNotes => "listing every check-in note",
+            Permission::CorrectOthers => "correcting or voiding another staff member's check-in",
+            Permission::MergePeers => "merging two peer records",
             Permission::ReadAudit => "reading the audit log",
             Permission::ManageStaff => "managing staff accounts",
             Permission::ChangeSettings => "changing the settings",
@@ -116,6 +129,10 @@ mod tests {
         assert!(!Permission::Purge.allows(Role::Supervisor));
         assert!(!Permission::ReadAllNotes.allows(Role::PeerSpecialist));
         assert!(!Permission::CreditOthers.allows(Role::PeerSpecialist));
+        assert!(!Permission::CorrectOthers.allows(Role::PeerSpecialist));
+        assert!(Permission::CorrectOthers.allows(Role::Supervisor));
+        assert!(!Permission::MergePeers.allows(Role::PeerSpecialist));
+        assert!(Permission::MergePeers.allows(Role::Supervisor));
         assert!(Permission::WorkCaseload.allows(Role::PeerSpecialist));
         assert!(Permission::SeeSignIn.before_sign_in());
         assert!(!Permission::WorkCaseload.before_sign_in());

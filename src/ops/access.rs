@@ -479,6 +479,7 @@ impl<S: Store> Authorized<S> {
         let op = Operation::UpdateCheckIn;
         self.require(op, who)?;
         let stored = self.inner.checkin(checkin.id)?;
+        self.check_own(op, who, &stored)?;
         let credited = stored.staff != checkin.staff && self.check_credit(op, who, checkin)?;
         let rec = self
             .inner
@@ -487,6 +488,35 @@ impl<S: Store> Authorized<S> {
             self.record_credit(who, &rec)?;
         }
         Ok(rec)
+    }
+
+    /// A peer specialist corrects and voids their own check-ins; another
+    /// staff member's needs [`Permission::CorrectOthers`].
+    fn check_own(&self, op: Operation, who: &Who, stored: &Record<CheckIn>) -> StoreResult<()> {
+        match who {
+            Who::Staff(me) if stored.staff != me.id => self.require_permission(
+                op.name(),
+                who,
+                Permission::CorrectOthers,
+                Some(stored.peer),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    fn guard_void_checkin(
+        &self,
+        who: &Who,
+        id: CheckInId,
+        reason: String,
+        actor: &Actor,
+    ) -> StoreResult<Record<CheckIn>> {
+        let op = Operation::VoidCheckIn;
+        self.require(op, who)?;
+        let stored = self.inner.checkin(id)?;
+        self.check_own(op, who, &stored)?;
+        self.inner
+            .void_checkin(id, reason, &self.actor(who, Some(actor)))
     }
 
     fn guard_record_event(&self, who: &Who, event: AuditEvent, actor: &Actor) -> StoreResult<()> {

@@ -601,3 +601,53 @@ mod tests {
         );
     }
 }
+
+/// What a staff edit changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaffEdit {
+    /// New full name.
+    pub name: Option<String>,
+    /// New initials.
+    pub initials: Option<String>,
+    /// New role.
+    pub role: Option<Role>,
+    /// New login (`Some(None)` clears it).
+    pub login: Option<Option<String>>,
+    /// Active again (`Some(true)`) or deactivated (`Some(false)`).
+    pub active: Option<bool>,
+}
+
+/// Edits a staff member (name, initials, role, login, active) for the CLI
+/// and the Staff screen alike: the change must keep an active admin who
+/// can sign in ([`keeps_an_admin`], whose refusal says why), and must
+/// change something.
+pub fn edit_staff(
+    store: &dyn Store,
+    actor: &crate::model::Actor,
+    id: StaffId,
+    edit: &StaffEdit,
+) -> Result<Record<Staff>, AuthError> {
+    if *edit == StaffEdit::default() {
+        return Err(AuthError::Store(StoreError::Refused(
+            "nothing to change; give --name, --initials, --role or --login".into(),
+        )));
+    }
+    let mut rec = store.staff(id)?;
+    if let Some(n) = &edit.name {
+        rec.name = n.trim().to_string();
+    }
+    if let Some(i) = &edit.initials {
+        rec.initials = i.trim().to_string();
+    }
+    if let Some(r) = edit.role {
+        rec.role = r;
+    }
+    if let Some(l) = &edit.login {
+        rec.login = l.clone().filter(|l| !l.trim().is_empty());
+    }
+    if let Some(a) = edit.active {
+        rec.active = a;
+    }
+    keeps_an_admin(&store.list_staff()?, &rec)?;
+    Ok(store.update_staff(&rec, actor)?)
+}

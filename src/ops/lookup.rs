@@ -16,7 +16,14 @@ const MAX_LISTED: usize = 10;
 /// candidates listed.
 pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
     if let Ok(id) = text.parse::<PeerId>() {
-        return Ok(store.peer(id)?);
+        match store.peer(id) {
+            Ok(p) => return Ok(p),
+            // A bare number that is no peer's id may be a phone number.
+            Err(e) if text.trim().len() < 7 || !text.trim().bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(e.into())
+            }
+            Err(_) => {}
+        }
     }
     let peers = store.list_peers()?;
     pick(
@@ -24,10 +31,23 @@ pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
         text,
         peers,
         |p| {
-            vec![
+            let mut names = vec![
                 p.display_name.clone(),
                 p.legal_name.clone().unwrap_or_default(),
-            ]
+            ];
+            // Phone digits and tags answer only when given whole (an
+            // exact match), so they never make a name ambiguous.
+            let digits = crate::model::names::phone_digits(p.phone.as_deref().unwrap_or(""));
+            let typed = crate::model::names::phone_digits(text);
+            if !digits.is_empty() && typed.len() >= 4 && typed == digits {
+                names.push(text.trim().to_string());
+            }
+            for tag in &p.tags {
+                if crate::model::names::fold(tag) == crate::model::names::fold(text) {
+                    names.push(tag.clone());
+                }
+            }
+            names
         },
         |p| format!("{} {}", p.id, escape_line(&p.display_name)),
     )

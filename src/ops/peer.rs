@@ -88,3 +88,106 @@ pub fn add_peer(store: &dyn Store, actor: &Actor, peer: Peer) -> OpsResult<Recor
     .map_err(ValidationError::from)?;
     Ok(store.create_peer(peer, actor)?)
 }
+
+/// Discharges a peer on `on` with the reason, ending their open episode
+/// (kept in `episodes`). Refused for a peer already discharged or without
+/// a reason.
+pub fn discharge(
+    store: &dyn Store,
+    actor: &Actor,
+    id: crate::model::PeerId,
+    on: NaiveDate,
+    reason: &str,
+) -> OpsResult<Record<Peer>> {
+    let mut rec = store.peer(id)?;
+    if rec.status == crate::model::PeerStatus::Discharged {
+        return Err(super::OpsError::Refused(format!(
+            "{} ({}) was already discharged on {}",
+            crate::text::escape_line(&rec.display_name),
+            rec.id,
+            rec.status_since
+        )));
+    }
+    if reason.trim().is_empty() {
+        return Err(ValidationError::one("reason", "say why the peer is discharged").into());
+    }
+    if on < rec.status_since {
+        return Err(ValidationError::one(
+            "date",
+            format!(
+                "{on} is before the current status began ({})",
+                rec.status_since
+            ),
+        )
+        .into());
+    }
+    rec.data.discharge(on, reason.trim().to_string());
+    Ok(store.update_peer(&rec, actor)?)
+}
+
+/// Re-admits a discharged peer on `on`: a new episode begins and they are
+/// active again (on Today). Refused for a peer who is not discharged.
+pub fn readmit(
+    store: &dyn Store,
+    actor: &Actor,
+    id: crate::model::PeerId,
+    on: NaiveDate,
+) -> OpsResult<Record<Peer>> {
+    let mut rec = store.peer(id)?;
+    if rec.status != crate::model::PeerStatus::Discharged {
+        return Err(super::OpsError::Refused(format!(
+            "{} ({}) is {}, not discharged; only a discharged peer is re-admitted",
+            crate::text::escape_line(&rec.display_name),
+            rec.id,
+            crate::model::Choice::label(rec.status)
+        )));
+    }
+    if on < rec.status_since {
+        return Err(ValidationError::one(
+            "date",
+            format!("{on} is before the discharge ({})", rec.status_since),
+        )
+        .into());
+    }
+    rec.data.readmit(on);
+    Ok(store.update_peer(&rec, actor)?)
+}
+
+/// Peers re-admitted from `from` to `to` (inclusive), with the day: for
+/// the funder report, which counts a re-admitted peer as re-engaged.
+pub fn readmissions_between(
+    store: &dyn Store,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> OpsResult<Vec<(crate::model::PeerId, NaiveDate)>> {
+    let mut out = Vec::new();
+    for p in store.list_peers()? {
+        // The first episode is the intake; later ones are re-admissions.
+        for e in p.episodes.iter().skip(1) {
+            if e.start >= from && e.start <= to {
+                out.push((p.id, e.start));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Merges peer `from` into `into` (admins and supervisors: the permission
+/// table's `MergePeers`): every record moves, `from` answers as an alias
+/// of `into` from then on, and the trail records each move.
+pub fn merge(
+    store: &dyn Store,
+    actor: &Actor,
+    from: crate::model::PeerId,
+    into: crate::model::PeerId,
+) -> OpsResult<Record<Peer>> {
+    let a = store.peer(from)?;
+    let b = store.peer(into)?;
+    if a.id == b.id {
+        return Err(super::OpsError::Refused(format!(
+            "{from} and {into} are already the same peer ({})",
+            b.id
+        )));
+    }
+    Ok(store.merge_peers(a.id, b.id, actor)?)
+}

@@ -46,3 +46,43 @@ pub fn add_walk_in(
     peer.validate()?;
     super::peer::add_peer(store, actor, peer)
 }
+
+/// Why a peer on the roster may be the same person as one being added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateReason {
+    /// The same name once case and accents are folded (display or legal).
+    SameName,
+    /// The same phone number, digits compared.
+    SamePhone,
+}
+
+/// Peers already on the roster who may be `peer` (offered at add time and
+/// when a walk-in is added: "Aroha Wright (P17) already exists"): the same
+/// name once case and accents are folded (`model::names::fold`), or the
+/// same phone digits. By id.
+pub fn possible_duplicates(
+    store: &dyn Store,
+    peer: &Peer,
+) -> OpsResult<Vec<(Record<Peer>, DuplicateReason)>> {
+    use crate::model::names::{fold, phone_digits};
+    let name = fold(&peer.display_name);
+    let legal = peer.legal_name.as_deref().map(fold);
+    let phone = phone_digits(peer.phone.as_deref().unwrap_or(""));
+    let mut out = Vec::new();
+    for p in store.list_peers()? {
+        let theirs = fold(&p.display_name);
+        let their_legal = p.legal_name.as_deref().map(fold);
+        let same_name = (!name.is_empty()
+            && (theirs == name || their_legal.as_deref() == Some(&name)))
+            || legal.as_deref().is_some_and(|l| {
+                !l.is_empty() && (l == theirs || their_legal.as_deref() == Some(l))
+            });
+        let their_phone = phone_digits(p.phone.as_deref().unwrap_or(""));
+        if same_name {
+            out.push((p, DuplicateReason::SameName));
+        } else if phone.len() >= 4 && their_phone == phone {
+            out.push((p, DuplicateReason::SamePhone));
+        }
+    }
+    Ok(out)
+}

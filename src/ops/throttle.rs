@@ -419,10 +419,21 @@ mod tests {
     fn parallel_tries_get_no_more_slots_than_sequential_ones() {
         let t = Arc::new(Throttle::default());
         let id = StaffId::new(1);
+        // Each try holds its reservation until every try has been made, as
+        // tries whose PIN checks are still running do (a reservation
+        // dropped unchecked is given back).
+        let all_tried = Arc::new(std::sync::Barrier::new(20));
         let granted: Vec<bool> = (0..20)
             .map(|_| {
                 let t = Arc::clone(&t);
-                std::thread::spawn(move || t.reserve(id, "mallory").is_ok())
+                let all_tried = Arc::clone(&all_tried);
+                std::thread::spawn(move || {
+                    let reservation = t.reserve(id, "mallory");
+                    let ok = reservation.is_ok();
+                    all_tried.wait();
+                    drop(reservation);
+                    ok
+                })
             })
             .collect::<Vec<_>>()
             .into_iter()

@@ -235,6 +235,13 @@ macro_rules! store_api {
             ListPeers list_peers() -> Vec<Record<Peer>>
                 => Read, WorkCaseload, Listing, [], [];
 
+            /// Merges peer `from` into `into` (two records made for one
+            /// person): every check-in, goal and attendance moves, `from` is
+            /// removed and answers from then on as an alias of `into`
+            /// (`peer(from)` returns `into`). One transaction; on the trail.
+            MergePeers merge_peers(val from: PeerId, val into: PeerId) by actor -> Record<Peer>
+                => Write, MergePeers, No, [], [];
+
             /// Adds a goal to a peer's plan.
             CreateGoal create_goal(val goal: Goal) by actor -> Record<Goal>
                 => Write, WorkCaseload, No, [], [];
@@ -274,7 +281,11 @@ macro_rules! store_api {
             /// Voids a check-in recorded by mistake: kept, with who, when and
             /// why, but left out of Today, reports and counts of service.
             VoidCheckIn void_checkin(val id: CheckInId, val reason: String) by actor -> Record<CheckIn>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_void_checkin];
+            /// The earlier versions of a check-in, oldest first: what each
+            /// correction or void replaced (the current one is `checkin`).
+            CheckInHistory checkin_history(val id: CheckInId) -> Vec<Record<CheckIn>>
+                => Read, WorkCaseload, Peer, [], [];
             /// Removes a check-in for good (admins only; others void it).
             DeleteCheckIn delete_checkin(val id: CheckInId) by actor -> ()
                 => Write, Purge, No, [], [];

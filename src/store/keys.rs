@@ -44,10 +44,14 @@ pub(crate) enum T {
     Audit,
     /// peer → [`Summary`]: what Today needs per peer, kept with every write
     PeerSummary,
+    /// check-in, revision: each earlier version of a corrected check-in
+    CheckInHistory,
+    /// merged peer id: the id of the peer it was merged into
+    PeerAliases,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 18] = [
+pub(crate) const NAMES: [&str; 20] = [
     "meta",
     "staff",
     "peers",
@@ -66,6 +70,8 @@ pub(crate) const NAMES: [&str; 18] = [
     "ix_attendance",
     "audit",
     "peer_summary",
+    "checkin_history",
+    "peer_aliases",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
@@ -139,6 +145,9 @@ pub(crate) trait Kept: Entity {
     fn summary_fact(&self, _id: u64) -> Option<Fact> {
         None
     }
+    /// Where each earlier version is kept when the record is changed
+    /// (check-ins: a correction keeps what it replaced), if anywhere.
+    const HISTORY: Option<T> = None;
 }
 
 /// The per-peer summary kept in [`T::PeerSummary`] (postcard-encoded):
@@ -256,6 +265,7 @@ impl Kept for Goal {
 
 impl Kept for CheckIn {
     const TREE: T = T::CheckIns;
+    const HISTORY: Option<T> = Some(T::CheckInHistory);
     fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
         let t = time_key(&self.at);
         let mut out = vec![

@@ -25,7 +25,7 @@ pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 
 /// The steps from each old version: `MIGRATIONS[0]` takes version 1 to 2.
 pub(crate) const MIGRATIONS: &[Migration] =
-    &[add_void_fields, add_demographics, rebuild_peer_summaries];
+    &[add_void_fields, add_peer_fields, rebuild_peer_summaries];
 
 /// 3 → 4: the `peer_summary` tree (what Today needs per peer, see
 /// `keys::Summary`) is built from every check-in and group session. The
@@ -97,34 +97,48 @@ fn add_void_fields(db: &sled::Db) -> Result<(), String> {
     Ok(())
 }
 
-/// 2 → 3: peers gained `demographics` (four optional fields) and the
-/// settings `demographics` (four switches) as their last fields, so an old
-/// record becomes a new one by four appended zero bytes (postcard's `None`
-/// and `false`). Records that already read as version 3 are left alone,
-/// so an interrupted pass resumes safely.
-fn add_demographics(db: &sled::Db) -> Result<(), String> {
+/// 2 → 3: peers gained `demographics` (four optional fields) and then
+/// `episodes` (a list) as their last fields, and the settings
+/// `demographics` (four switches). Every new field's default encodes as
+/// one zero byte (postcard's `None`, `false`, empty list) and a record is
+/// encoded with its data last, so an old record becomes a new one by
+/// appending the fewest zero bytes that make it read as the current type.
+/// Records that already read are left alone, so an interrupted pass
+/// resumes safely.
+fn add_peer_fields(db: &sled::Db) -> Result<(), String> {
     use super::keys::{NAMES, T};
     use crate::model::{Peer, Record, Settings};
-    let peers = db
-        .open_tree(NAMES[T::Peers as usize])
-        .map_err(|e| e.to_string())?;
-    for item in peers.iter() {
-        let (k, v) = item.map_err(|e| e.to_string())?;
-        if super::codec::decode::<Record<Peer>>(&v, "peer").is_ok() {
-            continue;
+    /// The most zero bytes a record of schema 2 can be missing.
+    const AT_MOST: usize = 5;
+    fn completed<R: serde::de::DeserializeOwned>(
+        v: &[u8],
+        what: &str,
+    ) -> Result<Option<Vec<u8>>, String> {
+        if super::codec::decode::<R>(v, what).is_ok() {
+            return Ok(None);
         }
         let mut bytes = v.to_vec();
-        bytes.extend_from_slice(&[0, 0, 0, 0]);
-        super::codec::decode::<Record<Peer>>(&bytes, "peer")
-            .map_err(|e| format!("{e} (key {k:?})"))?;
-        peers.insert(k, bytes).map_err(|e| e.to_string())?;
+        for _ in 0..AT_MOST {
+            bytes.push(0);
+            if super::codec::decode::<R>(&bytes, what).is_ok() {
+                return Ok(Some(bytes));
+            }
+        }
+        Err(format!("a {what} record that no schema 2 {what} could be"))
+    }
+    let name = NAMES[T::Peers as usize];
+    let peers = db.open_tree(name).map_err(|e| e.to_string())?;
+    for item in peers.iter() {
+        let (k, v) = item.map_err(|e| e.to_string())?;
+        if let Some(bytes) =
+            completed::<Record<Peer>>(&v, name).map_err(|e| format!("{e} (key {k:?})"))?
+        {
+            peers.insert(k, bytes).map_err(|e| e.to_string())?;
+        }
     }
     let meta = db.open_tree("meta").map_err(|e| e.to_string())?;
     if let Some(v) = meta.get(b"settings").map_err(|e| e.to_string())? {
-        if super::codec::decode::<Settings>(&v, "settings").is_err() {
-            let mut bytes = v.to_vec();
-            bytes.extend_from_slice(&[0, 0, 0, 0]);
-            super::codec::decode::<Settings>(&bytes, "settings")?;
+        if let Some(bytes) = completed::<Settings>(&v, "settings")? {
             meta.insert(b"settings", bytes).map_err(|e| e.to_string())?;
         }
     }

@@ -423,6 +423,9 @@ impl SledStore {
                 }));
             }
             check_refs(tx, &rec.data)?;
+            if let Some(history) = E::HISTORY {
+                keep_version(tx, history, &old)?;
+            }
             remove_index(tx, &old)?;
             let new = Record {
                 id: rec.id,
@@ -1144,7 +1147,13 @@ impl Store for SledStore {
         })
     }
     fn peer(&self, id: PeerId) -> StoreResult<Record<Peer>> {
-        self.get(id.raw())
+        match self.get(id.raw()) {
+            Err(StoreError::NotFound { .. }) if self.alias_of(id)?.is_some() => {
+                let to = self.alias_of(id)?.unwrap_or(id);
+                self.get(to.raw())
+            }
+            other => other,
+        }
     }
     fn list_peers(&self) -> StoreResult<Vec<Record<Peer>>> {
         self.all()
@@ -1481,6 +1490,197 @@ impl Store for SledStore {
     fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         audit::query(self.tree(T::Audit), filter, &self.path)
     }
+
+    fn merge_peers(&self, from: PeerId, into: PeerId, actor: &Actor) -> StoreResult<Record<Peer>> {
+        self.merge_peers_held(from, into, actor)
+    }
+
+    fn checkin_history(&self, id: CheckInId) -> StoreResult<Vec<Record<CheckIn>>> {
+        // The check-in must exist (a missing one is NotFound, not "no history").
+        self.get::<CheckIn>(id.raw())?;
+        let mut out = Vec::new();
+        for item in self.tree(T::CheckInHistory).scan_prefix(id_key(id.raw())) {
+            let (_, v) = item.map_err(|e| self.err(e))?;
+            out.push(decode(&v, NAMES[T::CheckInHistory as usize]).map_err(|d| self.corrupt(d))?);
+        }
+        Ok(out)
+    }
+}
+
+impl SledStore {
+    /// The peer a merged id now answers as, if it was merged.
+    fn alias_of(&self, id: PeerId) -> StoreResult<Option<PeerId>> {
+        let got = self
+            .tree(T::PeerAliases)
+            .get(id_key(id.raw()))
+            .map_err(|e| self.err(e))?;
+        Ok(got
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .map(PeerId::new))
+    }
+
+    /// The ids under `prefix` in index `t` (the record id ends each key).
+    fn ids_under(&self, t: T, prefix: &[u8]) -> StoreResult<Vec<u64>> {
+        let mut out = Vec::new();
+        for item in self.tree(t).scan_prefix(prefix) {
+            let (k, _) = item.map_err(|e| self.err(e))?;
+            if let Some(id) = trailing_id(&k) {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn merge_peers_held(
+        &self,
+        from: PeerId,
+        into: PeerId,
+        actor: &Actor,
+    ) -> StoreResult<Record<Peer>> {
+        if from == into {
+            return Err(StoreError::Refused(format!(
+                "{from} cannot be merged into itself"
+            )));
+        }
+        let now = Utc::now();
+        let seq = self.audit_seq()?;
+        let held = self.lock_writes();
+        let gone: Record<Peer> = self.get(from.raw())?;
+        let kept: Record<Peer> = self.get(into.raw())?;
+        let p = id_key(from.raw());
+        let checkins = self.ids_under(T::IxCheckInByPeer, &p)?;
+        let goals = self.ids_under(T::IxGoalByPeer, &p)?;
+        let sessions = self.ids_under(T::IxAttendance, &p)?;
+        // Ids merged into `from` earlier now point at `into`.
+        let mut earlier = Vec::new();
+        for item in self.tree(T::PeerAliases).iter() {
+            let (k, v) = item.map_err(|e| self.err(e))?;
+            if v.as_ref() == p {
+                earlier.push(k.to_vec());
+            }
+        }
+        let saved = self.write_held(&held, |tx| {
+            let mut n = 0u32;
+            let mut log = |tx: &[TransactionalTree], entry: AuditEntry| {
+                n += 1;
+                audit::append(tx, &entry, n)
+            };
+            for id in &checkins {
+                let old: Record<CheckIn> = tx_get(tx, *id)?;
+                let mut data = old.data.clone();
+                data.peer = into;
+                log(tx, moved(tx, &old, data, now, seq, actor)?)?;
+            }
+            for id in &goals {
+                let old: Record<Goal> = tx_get(tx, *id)?;
+                let mut data = old.data.clone();
+                data.peer = into;
+                log(tx, moved(tx, &old, data, now, seq, actor)?)?;
+            }
+            for id in &sessions {
+                let old: Record<GroupSession> = tx_get(tx, *id)?;
+                let mut data = old.data.clone();
+                data.attendees.retain(|a| *a != from);
+                if !data.attendees.contains(&into) {
+                    data.attendees.push(into);
+                }
+                log(tx, moved(tx, &old, data, now, seq, actor)?)?;
+            }
+            let old: Record<Peer> = tx_get(tx, from.raw())?;
+            remove_index(tx, &old)?;
+            tx[T::Peers as usize].remove(&id_key(from.raw()))?;
+            bump_count(tx, T::Peers, -1)?;
+            let mut entry = audit_entry(
+                now,
+                seq,
+                actor,
+                &old,
+                AuditEvent::Deleted {
+                    kind: ChangeKind::Peer,
+                    id: old.id.to_string(),
+                    revision: old.meta.revision,
+                },
+            );
+            entry.peers.push(into);
+            log(tx, entry)?;
+            tx[T::PeerAliases as usize].insert(&p, &id_key(into.raw()))?;
+            for k in &earlier {
+                tx[T::PeerAliases as usize].insert(k.as_slice(), &id_key(into.raw()))?;
+            }
+            // The kept peer's revision moves on, so the merge shows on it.
+            let kept: Record<Peer> = tx_get(tx, into.raw())?;
+            let mut data = kept.data.clone();
+            for t in &gone.tags {
+                if !data.tags.contains(t) {
+                    data.tags.push(t.clone());
+                }
+            }
+            let entry = moved(tx, &kept, data, now, seq, actor)?;
+            let new: Record<Peer> = tx_get(tx, into.raw())?;
+            log(tx, entry)?;
+            Ok(new)
+        })?;
+        drop(held);
+        let _ = kept;
+        self.notify(ChangeKind::Everything, String::new());
+        Ok(saved)
+    }
+}
+
+/// Saves `data` as the next revision of `old` inside a transaction and
+/// returns the audit entry that says so (for a merge).
+fn moved<E: Kept + Audited>(
+    tx: &[TransactionalTree],
+    old: &Record<E>,
+    data: E,
+    now: DateTime<Utc>,
+    seq: u64,
+    actor: &Actor,
+) -> Result<AuditEntry, Abort> {
+    if let Some(history) = E::HISTORY {
+        keep_version(tx, history, old)?;
+    }
+    remove_index(tx, old)?;
+    let new = Record {
+        id: old.id,
+        meta: old.meta.next(now, actor),
+        data,
+    };
+    put_record(tx, &new)?;
+    let mut entry = audit_entry(
+        now,
+        seq,
+        actor,
+        &new,
+        AuditEvent::Updated {
+            kind: E::KIND,
+            id: new.id.to_string(),
+            from_revision: old.meta.revision,
+            to_revision: new.meta.revision,
+        },
+    );
+    entry.peers.extend(old.data.peers_of(old.id.raw()));
+    Ok(entry)
+}
+
+/// Keeps `old` (the version a change replaces) in the history tree, keyed
+/// by its id and revision so versions list oldest first.
+fn keep_version<E: Kept>(
+    tx: &[TransactionalTree],
+    history: T,
+    old: &Record<E>,
+) -> Result<(), Abort> {
+    let bytes = encode(old).map_err(|detail| {
+        abort(StoreError::Corrupt {
+            path: PathBuf::new(),
+            detail,
+        })
+    })?;
+    let k = key(&[&id_key(old.id.raw()), &old.meta.revision.to_be_bytes()]);
+    tx[history as usize].insert(k, bytes)?;
+    Ok(())
 }
 
 #[cfg(test)]
