@@ -33,6 +33,7 @@ pub use access::{
 pub use failure::Failure;
 pub mod groups;
 pub mod plan;
+pub mod reports;
 
 use groups::{GroupsRequest, GroupsResponse};
 use plan::{PlanRequest, PlanResponse};
@@ -119,6 +120,13 @@ pub enum Request {
     Plan(PlanRequest),
     /// Work for the Groups screen.
     Groups(GroupsRequest),
+    /// The service report for the Reports screen.
+    Report {
+        /// The period.
+        period: crate::model::report::Period,
+        /// Only this staff member's work, or everyone's.
+        staff: Option<StaffId>,
+    },
     /// Whether staff must sign in, and who may (nothing about peers).
     Access {
         /// `--staff`, if given.
@@ -188,6 +196,8 @@ pub enum Response {
     Plan(Box<PlanResponse>),
     /// Answer to [`Request::Groups`].
     Groups(Box<GroupsResponse>),
+    /// Answer to [`Request::Report`] (matched to its request by id).
+    Report(Box<Result<crate::model::report::ServiceReport, Failure>>),
     /// Answer to [`Request::Access`].
     Access(Result<AccessInfo, String>),
     /// Answer to [`Request::SignIn`].
@@ -262,6 +272,9 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         }
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
+        Request::Report { period, staff } => {
+            Response::Report(Box::new(reports::report(store, period, staff)))
+        }
         Request::Access { staff } => Response::Access(access::access_info(store, staff.as_deref())),
         Request::SignIn { staff, pin } => Response::SignedIn {
             staff,
@@ -347,6 +360,8 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
         Request::Plan(_) | Request::Groups(_) => None,
+        // Each answer is matched to its request by id.
+        Request::Report { .. } => None,
     };
     let kinds: Vec<Option<Kind>> = batch.iter().map(kind).collect();
     batch

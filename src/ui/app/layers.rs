@@ -46,6 +46,7 @@ fn form_routing(action: Action) -> Option<bool> {
         | Action::GoToday
         | Action::GoPeers
         | Action::GoGroups
+        | Action::GoReports
         | Action::Search
         | Action::NextPane
         | Action::PrevPane
@@ -310,6 +311,7 @@ impl Layer for BaseLayer {
                 None => Line::raw("No peer open.").render(main, buf),
             },
             Pane::Groups => screens::groups::render(&app.user.groups, ctx, main, buf),
+            Pane::Reports => screens::reports::render(&app.user.reports, ctx, main, buf),
             Pane::Audit => match &app.user.audit {
                 Some(s) => screens::audit::render(s, ctx, main, buf),
                 None => Line::raw("The audit trail is not open.").render(main, buf),
@@ -330,6 +332,7 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
             (Action::ToggleMine, "mine/all"),
             (Action::GoPeers, "peers"),
             (Action::GoGroups, "groups"),
+            (Action::GoReports, "reports"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ],
@@ -351,6 +354,7 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
         ],
         Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
         Pane::Groups => screens::groups::hints(&app.user.groups),
+        Pane::Reports => screens::reports::hints(),
         Pane::Audit if app.user.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
             &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
         }

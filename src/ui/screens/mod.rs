@@ -14,6 +14,7 @@ pub mod peer_tabs;
 pub mod peers;
 pub mod plan;
 pub mod popup;
+pub mod reports;
 pub mod session;
 pub mod signin;
 pub mod timeline;
