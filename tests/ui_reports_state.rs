@@ -57,7 +57,10 @@ fn r_opens_reports_for_this_month_and_everyone() {
     let (_, p, staff) = report_request(&mut app);
     assert_eq!(p, period("2026-11-01", "2026-11-30"));
     assert_eq!(staff, None);
-    assert!(app.pane_labels().iter().any(|(l, on)| l == "Reports" && *on));
+    assert!(app
+        .pane_labels()
+        .iter()
+        .any(|(l, on)| l == "Reports" && *on));
 }
 
 #[test]
@@ -66,20 +69,38 @@ fn left_right_and_m_move_and_resize_the_period() {
     press(&mut app, &[key('R')]);
     app.take_requests();
     press(&mut app, &[code(KeyCode::Left)]);
-    assert_eq!(report_request(&mut app).1, period("2026-10-01", "2026-10-31"));
+    assert_eq!(
+        report_request(&mut app).1,
+        period("2026-10-01", "2026-10-31")
+    );
     press(&mut app, &[code(KeyCode::Right), code(KeyCode::Right)]);
     app.take_requests();
     assert_eq!(app.reports().period, period("2026-12-01", "2026-12-31"));
     press(&mut app, &[key('m')]);
-    assert_eq!(report_request(&mut app).1, period("2026-10-01", "2026-12-31"));
+    assert_eq!(
+        report_request(&mut app).1,
+        period("2026-10-01", "2026-12-31")
+    );
     press(&mut app, &[code(KeyCode::Left)]);
-    assert_eq!(report_request(&mut app).1, period("2026-07-01", "2026-09-30"));
+    assert_eq!(
+        report_request(&mut app).1,
+        period("2026-07-01", "2026-09-30")
+    );
     press(&mut app, &[key('m')]);
-    assert_eq!(report_request(&mut app).1, period("2026-01-01", "2026-12-31"));
+    assert_eq!(
+        report_request(&mut app).1,
+        period("2026-01-01", "2026-12-31")
+    );
     press(&mut app, &[code(KeyCode::Right)]);
-    assert_eq!(report_request(&mut app).1, period("2027-01-01", "2027-12-31"));
+    assert_eq!(
+        report_request(&mut app).1,
+        period("2027-01-01", "2027-12-31")
+    );
     press(&mut app, &[key('m')]);
-    assert_eq!(report_request(&mut app).1, period("2027-01-01", "2027-01-31"));
+    assert_eq!(
+        report_request(&mut app).1,
+        period("2027-01-01", "2027-01-31")
+    );
 }
 
 #[test]
@@ -96,9 +117,15 @@ fn a_custom_period_is_typed_and_moves_by_its_length() {
     type_str(&mut app, "2026-11-10 to 2026-11-16");
     press(&mut app, &[code(KeyCode::Enter)]);
     assert!(app.layer::<caseload::ui::app::ReportPrompt>().is_none());
-    assert_eq!(report_request(&mut app).1, period("2026-11-10", "2026-11-16"));
+    assert_eq!(
+        report_request(&mut app).1,
+        period("2026-11-10", "2026-11-16")
+    );
     press(&mut app, &[code(KeyCode::Right)]);
-    assert_eq!(report_request(&mut app).1, period("2026-11-17", "2026-11-23"));
+    assert_eq!(
+        report_request(&mut app).1,
+        period("2026-11-17", "2026-11-23")
+    );
 
     // A bad span keeps the prompt open and says what was wrong.
     press(&mut app, &[key('f')]);
@@ -108,11 +135,7 @@ fn a_custom_period_is_typed_and_moves_by_its_length() {
     type_str(&mut app, "2026-11-31 2026-12-01");
     press(&mut app, &[code(KeyCode::Enter)]);
     assert!(app.layer::<caseload::ui::app::ReportPrompt>().is_some());
-    assert!(
-        msg(&app).contains("2026-11-31"),
-        "{}",
-        msg(&app)
-    );
+    assert!(msg(&app).contains("2026-11-31"), "{}", msg(&app));
     assert!(app.take_requests().is_empty());
 }
 

@@ -177,10 +177,11 @@ impl ReportsState {
         self.scroll = 0;
     }
 
-    /// Scrolls the figures by `by` rows, inside `0..rows`.
-    pub fn scroll_by(&mut self, by: isize) {
+    /// Scrolls the figures by `by` rows, keeping `visible` rows (the body's
+    /// height) filled.
+    pub fn scroll_by(&mut self, by: isize, visible: usize) {
         let rows = self.report.as_ref().map_or(0, figure_lines_len);
-        let max = rows.saturating_sub(1);
+        let max = rows.saturating_sub(visible.max(1));
         self.scroll = self.scroll.saturating_add_signed(by).min(max);
     }
 
@@ -270,13 +271,18 @@ pub fn hints() -> &'static [(Action, &'static str)] {
     &[
         (Action::PrevPeriod, "earlier"),
         (Action::NextPeriod, "later"),
-        (Action::PeriodKind, "month/quarter/year"),
-        (Action::CustomPeriod, "from–to"),
+        (Action::PeriodKind, "month/qtr/year"),
         (Action::FilterStaff, "staff"),
         (Action::NextTab, "tab"),
         (Action::ExportCsv, "CSV"),
+        (Action::CustomPeriod, "from–to"),
         (Action::Help, "help"),
     ]
+}
+
+/// Rows of the figures shown at once in the pane area `main`.
+pub fn body_height(main: Rect) -> usize {
+    usize::from(main.height.saturating_sub(2))
 }
 
 /// Draws the screen.
@@ -382,7 +388,7 @@ fn render_weeks(r: &ServiceReport, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         .iter()
         .map(|w| {
             Bar::default()
-                .label(Line::raw(w.from.format("%d %b").to_string()))
+                .label(Line::raw(w.from.format("%d %b ").to_string()))
                 .value(w.checkins)
                 .text_value(w.checkins.to_string())
         })
@@ -428,7 +434,7 @@ fn render_kinds(r: &ServiceReport, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         .iter()
         .map(|(k, n)| {
             Bar::default()
-                .label(Line::raw(escape_line(k)))
+                .label(Line::raw(format!("{} ", escape_line(k))))
                 .value(*n)
                 .text_value(n.to_string())
         })
@@ -439,7 +445,7 @@ fn render_kinds(r: &ServiceReport, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         .iter()
         .map(|l| {
             Bar::default()
-                .label(Line::raw(escape_line(&l.name)))
+                .label(Line::raw(format!("{} ", escape_line(&l.name))))
                 .value(l.units)
                 .text_value(l.units.to_string())
         })
