@@ -171,6 +171,8 @@ actions! {
     CustomPeriod = "reports: custom period (from to)",
     /// Reports: save the report as CSV.
     ExportCsv = "reports: write the CSV to a file",
+    /// Peers: import a roster from a CSV file (checked first).
+    ImportPeers = "peers: import a roster from a CSV file (checked first)",
 }
 
 impl Action {

@@ -37,10 +37,12 @@ use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
 mod groups;
+mod import;
 mod layers;
 mod plan;
 mod reports;
 
+pub use import::{plan_lines, ImportDialog, ImportStage};
 pub use layers::CommandLine;
 use layers::{BaseLayer, GateLayer};
 pub use reports::{write_csv_file, PromptFor, ReportPrompt};
@@ -653,6 +655,9 @@ impl App {
         if self.user.pane == Pane::Today && self.today_plan_action(action) {
             return;
         }
+        if self.user.pane == Pane::Peers && action == Action::ImportPeers {
+            return self.open_import();
+        }
         let effect = match self.user.pane {
             Pane::Reports => {
                 self.reports_action(action);
@@ -983,6 +988,8 @@ impl App {
             }
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r, main),
+            Response::ImportPlan(r) => self.on_import_plan(*r),
+            Response::Imported(r) => self.on_imported(r),
             // Taken by id in `on_reply`; without one it answers nobody.
             Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
             r @ (Response::Access(_)

@@ -32,6 +32,7 @@ pub use access::{
 
 pub use failure::Failure;
 pub mod groups;
+pub mod import;
 pub mod plan;
 pub mod reports;
 
@@ -120,6 +121,20 @@ pub enum Request {
     Plan(PlanRequest),
     /// Work for the Groups screen.
     Groups(GroupsRequest),
+    /// Read and check a roster file (the import's dry run).
+    ImportPlan {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Default intake day.
+        today: NaiveDate,
+    },
+    /// Write an import's checked rows.
+    ImportApply {
+        /// The dry run the user confirmed.
+        plan: Box<crate::ops::import_peers::ImportPlan>,
+        /// Who imports them.
+        actor: Actor,
+    },
     /// The service report for the Reports screen.
     Report {
         /// The period.
@@ -196,6 +211,10 @@ pub enum Response {
     Plan(Box<PlanResponse>),
     /// Answer to [`Request::Groups`].
     Groups(Box<GroupsResponse>),
+    /// Answer to [`Request::ImportPlan`].
+    ImportPlan(Box<Result<crate::ops::import_peers::ImportPlan, Failure>>),
+    /// Answer to [`Request::ImportApply`].
+    Imported(Result<crate::ops::import_peers::ImportOutcome, Failure>),
     /// Answer to [`Request::Report`] (matched to its request by id).
     Report(Box<Result<crate::model::report::ServiceReport, Failure>>),
     /// Answer to [`Request::Access`].
@@ -272,6 +291,12 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         }
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
+        Request::ImportPlan { path, today } => {
+            Response::ImportPlan(Box::new(import::plan_file(store, &path, today)))
+        }
+        Request::ImportApply { plan, actor } => {
+            Response::Imported(import::apply_plan(store, &plan, &actor))
+        }
         Request::Report { period, staff } => {
             Response::Report(Box::new(reports::report(store, period, staff)))
         }
@@ -361,7 +386,7 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         // Plan and group work includes saves; never dropped.
         Request::Plan(_) | Request::Groups(_) => None,
         // Each answer is matched to its request by id.
-        Request::Report { .. } => None,
+        Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
     };
     let kinds: Vec<Option<Kind>> = batch.iter().map(kind).collect();
     batch

@@ -349,6 +349,7 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
             (Action::FilterStatus, "status"),
             (Action::FilterStaff, "staff"),
             (Action::Sort, "sort"),
+            (Action::ImportPeers, "import"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ],
