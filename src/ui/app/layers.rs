@@ -332,9 +332,10 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
             (Action::ToggleMine, "mine/all"),
             (Action::GoPeers, "peers"),
             (Action::GoGroups, "groups"),
-            (Action::GoReports, "reports"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
+            // Last: at 80 columns it gives way to help and quit.
+            (Action::GoReports, "reports"),
         ],
         Pane::Peers if app.user.peers.searching => &[
             (Action::Open, "open"),
@@ -349,9 +350,9 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
             (Action::FilterStatus, "status"),
             (Action::FilterStaff, "staff"),
             (Action::Sort, "sort"),
-            (Action::ImportPeers, "import"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
+            (Action::ImportPeers, "import"),
         ],
         Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
         Pane::Groups => screens::groups::hints(&app.user.groups),
