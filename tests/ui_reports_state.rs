@@ -229,3 +229,51 @@ fn e_writes_the_clis_csv_to_a_new_private_file() {
     assert!(msg(&app).contains("not written"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
+
+#[test]
+fn the_worker_answers_with_the_reports_that_ops_builds() {
+    let (_dir, store) = demo_store_of(20, 150, 7);
+    let today = caseload::ops::local_now().date_naive();
+    // The demo's check-ins lie around today: the last 60 days hold some.
+    let p = Period::between(today - chrono::Duration::days(60), today).unwrap();
+    let Response::Report(got) = caseload::ui::worker::handle(
+        &store,
+        Request::Report {
+            period: p,
+            staff: None,
+        },
+    ) else {
+        panic!("not a report answer");
+    };
+    let want = caseload::ops::report::build(&store, p, None).unwrap();
+    assert_eq!(*got, Ok(want));
+    assert!(got.as_ref().as_ref().unwrap().checkins > 0);
+
+    // One staff member: their share, named.
+    let staff = caseload::store::Store::list_staff(&store).unwrap();
+    let first = staff.first().expect("demo staff");
+    let Response::Report(mine) = caseload::ui::worker::handle(
+        &store,
+        Request::Report {
+            period: p,
+            staff: Some(first.id),
+        },
+    ) else {
+        panic!("not a report answer");
+    };
+    let want = caseload::ops::report::build(&store, p, Some(first)).unwrap();
+    assert_eq!(*mine, Ok(want));
+
+    // A staff member who is not there is refused, not widened to all.
+    let Response::Report(none) = caseload::ui::worker::handle(
+        &store,
+        Request::Report {
+            period: p,
+            staff: Some(StaffId::new(9999)),
+        },
+    ) else {
+        panic!("not a report answer");
+    };
+    let e = none.expect_err("an unknown staff member was accepted");
+    assert!(e.message.contains("S9999"), "{}", e.message);
+}
