@@ -80,6 +80,8 @@ impl App {
             }
             Action::CustomPeriod => {
                 let text = format!("{} {}", r.period.from, r.period.to);
+                self.status
+                    .info("Period: two days (2026-11-01 2026-11-30), Enter shows it, Esc cancels");
                 return self.push_layer(ReportPrompt::new(PromptFor::Period, &text, &self.theme));
             }
             Action::ExportCsv => {
@@ -88,6 +90,8 @@ impl App {
                 }
                 let path = default_dir().join(r.csv_name());
                 let text = path.display().to_string();
+                self.status
+                    .info("CSV: the path of a new file, Enter writes it (0600), Esc cancels");
                 return self.push_layer(ReportPrompt::new(PromptFor::Csv, &text, &self.theme));
             }
             _ => return,
