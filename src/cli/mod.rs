@@ -19,6 +19,8 @@ mod output;
 mod paths;
 mod peer;
 mod report;
+
+pub use report::{report_rows, write_report_csv};
 mod serve;
 mod settings;
 mod staff;

@@ -107,6 +107,12 @@ fn read_report(path: &Path) -> Result<ServiceReport> {
     Ok(r)
 }
 
+/// The report's figures as (section, item, measure, value) rows: what the
+/// table, the CSV and the Reports screen all show, from this one list.
+pub fn report_rows(r: &ServiceReport) -> Vec<[String; 4]> {
+    rows(r)
+}
+
 fn rows(r: &ServiceReport) -> Vec<[String; 4]> {
     let row =
         |a: &str, b: &str, c: &str, v: String| [a.to_string(), b.to_string(), c.to_string(), v];
@@ -242,7 +248,14 @@ fn rows(r: &ServiceReport) -> Vec<[String; 4]> {
 }
 
 fn write_csv(r: &ServiceReport) -> Result<()> {
-    let mut w = csv::Writer::from_writer(io::stdout().lock());
+    write_report_csv(r, io::stdout().lock())
+}
+
+/// Writes the report as CSV to `out`: what `caseload report --format csv`
+/// prints and what the Reports screen's `e` saves, from the same code so
+/// the two never differ.
+pub fn write_report_csv<W: io::Write>(r: &ServiceReport, out: W) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(["section", "item", "measure", "value"])?;
     for r in rows(r) {
         // The first three cells are text (names among them): escaped and

@@ -159,6 +159,20 @@ actions! {
     GroupHistory = "past sessions of the selected group",
     /// Add a walk-in to the roster and check them off.
     WalkIn = "session: add a walk-in (new peer, just a name)",
+    /// Go to the Reports screen.
+    GoReports = "go to Reports (service figures for funders)",
+    /// Reports: the period before.
+    PrevPeriod = "reports: earlier period",
+    /// Reports: the period after.
+    NextPeriod = "reports: later period",
+    /// Reports: month, quarter or year.
+    PeriodKind = "reports: month / quarter / year",
+    /// Reports: type a from–to span.
+    CustomPeriod = "reports: custom period (from to)",
+    /// Reports: save the report as CSV.
+    ExportCsv = "reports: write the CSV to a file",
+    /// Peers: import a roster from a CSV file (checked first).
+    ImportPeers = "peers: import a roster from a CSV file (checked first)",
 }
 
 impl Action {

@@ -27,6 +27,7 @@ use crate::ui::screens::peer::PeerState;
 use crate::ui::screens::peer_tabs::PeerView;
 use crate::ui::screens::peers::PeersState;
 use crate::ui::screens::popup::Popup;
+use crate::ui::screens::reports::ReportsState;
 use crate::ui::screens::today::TodayState;
 use crate::ui::screens::Effect;
 use crate::ui::theme::Theme;
@@ -36,11 +37,15 @@ use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
 mod groups;
+mod import;
 mod layers;
 mod plan;
+mod reports;
 
+pub use import::{plan_lines, ImportDialog, ImportStage};
 pub use layers::CommandLine;
 use layers::{BaseLayer, GateLayer};
+pub use reports::{write_csv_file, PromptFor, ReportPrompt};
 
 /// The top-level panes, cycled with Tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +60,8 @@ pub enum Pane {
     Groups,
     /// The audit browser (supervisors and admins).
     Audit,
+    /// The service report for funders.
+    Reports,
 }
 
 /// How the app starts.
@@ -147,6 +154,8 @@ pub struct UserSession {
     groups: GroupsState,
     /// The audit browser, once opened.
     audit: Option<AuditState>,
+    /// The Reports screen.
+    reports: ReportsState,
 }
 
 impl UserSession {
@@ -167,6 +176,7 @@ impl UserSession {
             peer_view: PeerView::default(),
             groups: GroupsState::default(),
             audit: None,
+            reports: ReportsState::new(NaiveDate::MIN),
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -205,12 +215,18 @@ struct Outbox {
 
 impl Outbox {
     fn push(&mut self, request: Request) {
+        self.push_id(request);
+    }
+
+    /// Queues `request` and gives the id its answer will carry.
+    fn push_id(&mut self, request: Request) -> RequestId {
         self.seq += 1;
         let id = RequestId {
             session: self.session,
             seq: self.seq,
         };
         self.queued.push((id, request));
+        id
     }
 
     fn iter(&self) -> impl Iterator<Item = &Request> {
@@ -557,6 +573,7 @@ impl App {
             Pane::Peer => self.user.peer_view.context(),
             Pane::Groups => self.user.groups.context(),
             Pane::Audit => self.audit_focus(),
+            Pane::Reports => self.reports_focus(),
         }
     }
 
@@ -623,6 +640,7 @@ impl App {
                 return;
             }
             Action::GoGroups => return self.open_groups(),
+            Action::GoReports => return self.open_reports(),
             Action::Search => {
                 self.user.pane = Pane::Peers;
                 self.user.peers.searching = true;
@@ -650,7 +668,14 @@ impl App {
         if self.user.pane == Pane::Today && self.today_plan_action(action) {
             return;
         }
+        if self.user.pane == Pane::Peers && action == Action::ImportPeers {
+            return self.open_import();
+        }
         let effect = match self.user.pane {
+            Pane::Reports => {
+                self.reports_action(action);
+                Effect::None
+            }
             Pane::Groups => {
                 self.groups_action(action);
                 Effect::None
@@ -712,6 +737,9 @@ impl App {
         if self.user.audit.is_some() {
             v.push(Pane::Audit);
         }
+        if self.user.reports.opened {
+            v.push(Pane::Reports);
+        }
         v
     }
 
@@ -736,6 +764,7 @@ impl App {
                     ),
                     Pane::Groups => "Groups".to_string(),
                     Pane::Audit => "Audit".to_string(),
+                    Pane::Reports => "Reports".to_string(),
                 };
                 (label, p == self.user.pane)
             })
@@ -759,8 +788,7 @@ impl App {
             Pane::Today => self.user.today.selected_peer(),
             Pane::Peers => self.user.peers.selected_peer(),
             Pane::Peer => self.user.peer.as_ref().map(|p| (p.id, p.name.clone())),
-            Pane::Groups => None,
-            Pane::Audit => None,
+            Pane::Groups | Pane::Audit | Pane::Reports => None,
         }
     }
 
@@ -885,6 +913,9 @@ impl App {
                 tracing::debug!("dropped an answer for a replaced session: {id:?}");
                 return;
             }
+            if let Response::Report(r) = response {
+                return self.on_report_reply(id, *r);
+            }
         }
         self.on_response(response);
     }
@@ -976,6 +1007,10 @@ impl App {
             }
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
+            Response::ImportPlan(r) => self.on_import_plan(*r),
+            Response::Imported(r) => self.on_imported(r),
+            // Taken by id in `on_reply`; without one it answers nobody.
+            Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
             r @ (Response::Access(_)
             | Response::SignedIn { .. }
             | Response::Recorded(_)

@@ -32,7 +32,9 @@ pub use access::{
 
 pub use failure::Failure;
 pub mod groups;
+pub mod import;
 pub mod plan;
+pub mod reports;
 
 use groups::{GroupsRequest, GroupsResponse};
 use plan::{PlanRequest, PlanResponse};
@@ -119,6 +121,27 @@ pub enum Request {
     Plan(PlanRequest),
     /// Work for the Groups screen.
     Groups(GroupsRequest),
+    /// Read and check a roster file (the import's dry run).
+    ImportPlan {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Default intake day.
+        today: NaiveDate,
+    },
+    /// Write an import's checked rows.
+    ImportApply {
+        /// The dry run the user confirmed.
+        plan: Box<crate::ops::import_peers::ImportPlan>,
+        /// Who imports them.
+        actor: Actor,
+    },
+    /// The service report for the Reports screen.
+    Report {
+        /// The period.
+        period: crate::model::report::Period,
+        /// Only this staff member's work, or everyone's.
+        staff: Option<StaffId>,
+    },
     /// Whether staff must sign in, and who may (nothing about peers).
     Access {
         /// `--staff`, if given.
@@ -188,6 +211,12 @@ pub enum Response {
     Plan(Box<PlanResponse>),
     /// Answer to [`Request::Groups`].
     Groups(Box<GroupsResponse>),
+    /// Answer to [`Request::ImportPlan`].
+    ImportPlan(Box<Result<crate::ops::import_peers::ImportPlan, Failure>>),
+    /// Answer to [`Request::ImportApply`].
+    Imported(Result<crate::ops::import_peers::ImportOutcome, Failure>),
+    /// Answer to [`Request::Report`] (matched to its request by id).
+    Report(Box<Result<crate::model::report::ServiceReport, Failure>>),
     /// Answer to [`Request::Access`].
     Access(Result<AccessInfo, String>),
     /// Answer to [`Request::SignIn`].
@@ -262,6 +291,15 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         }
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
+        Request::ImportPlan { path, today } => {
+            Response::ImportPlan(Box::new(import::plan_file(store, &path, today)))
+        }
+        Request::ImportApply { plan, actor } => {
+            Response::Imported(import::apply_plan(store, &plan, &actor))
+        }
+        Request::Report { period, staff } => {
+            Response::Report(Box::new(reports::report(store, period, staff)))
+        }
         Request::Access { staff } => Response::Access(access::access_info(store, staff.as_deref())),
         Request::SignIn { staff, pin } => Response::SignedIn {
             staff,
@@ -347,6 +385,8 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
         Request::Plan(_) | Request::Groups(_) => None,
+        // Each answer is matched to its request by id.
+        Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
     };
     let kinds: Vec<Option<Kind>> = batch.iter().map(kind).collect();
     batch

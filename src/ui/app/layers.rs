@@ -46,6 +46,7 @@ fn form_routing(action: Action) -> Option<bool> {
         | Action::GoToday
         | Action::GoPeers
         | Action::GoGroups
+        | Action::GoReports
         | Action::Search
         | Action::NextPane
         | Action::PrevPane
@@ -305,6 +306,7 @@ impl Layer for BaseLayer {
                 None => Line::raw("No peer open.").render(main, buf),
             },
             Pane::Groups => screens::groups::render(&app.user.groups, ctx, main, buf),
+            Pane::Reports => screens::reports::render(&app.user.reports, ctx, main, buf),
             Pane::Audit => match &app.user.audit {
                 Some(s) => screens::audit::render(s, ctx, main, buf),
                 None => Line::raw("The audit trail is not open.").render(main, buf),
@@ -327,6 +329,8 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
             (Action::GoGroups, "groups"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
+            // Last: at 80 columns it gives way to help and quit.
+            (Action::GoReports, "reports"),
         ],
         Pane::Peers if app.user.peers.searching => &[
             (Action::Open, "open"),
@@ -343,9 +347,11 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
             (Action::Sort, "sort"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
+            (Action::ImportPeers, "import"),
         ],
         Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
         Pane::Groups => screens::groups::hints(&app.user.groups),
+        Pane::Reports => screens::reports::hints(),
         Pane::Audit if app.user.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
             &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
         }

@@ -75,6 +75,8 @@ pub enum Context {
     Groups,
     /// A group session's attendance list.
     Session,
+    /// The Reports screen.
+    Reports,
 }
 
 impl Context {
@@ -104,6 +106,7 @@ impl Context {
             Context::Wellness => "Wellness plan",
             Context::Groups => "Groups",
             Context::Session => "Group session (attendance)",
+            Context::Reports => "Reports",
         }
     }
 

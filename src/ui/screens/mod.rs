@@ -15,6 +15,7 @@ pub mod peer_tabs;
 pub mod peers;
 pub mod plan;
 pub mod popup;
+pub mod reports;
 pub mod signin;
 pub mod timeline;
 pub mod today;
