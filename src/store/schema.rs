@@ -117,9 +117,9 @@ fn add_peer_fields(db: &sled::Db) -> Result<(), String> {
         if super::codec::decode::<R>(v, what).is_ok() {
             return Ok(None);
         }
-        let mut bytes = v.to_vec();
-        for _ in 0..AT_MOST {
-            bytes.push(0);
+        for missing in 1..=AT_MOST {
+            let mut bytes = v.to_vec();
+            bytes.resize(v.len() + missing, 0);
             if super::codec::decode::<R>(&bytes, what).is_ok() {
                 return Ok(Some(bytes));
             }
