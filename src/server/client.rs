@@ -74,7 +74,7 @@ fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError
         ))
     } else {
         StoreError::Remote(format!(
-            "lost the connection to the caseload server at {} ({e}); check that it is running (`systemctl status caseload`) and try again",
+            "lost the connection to the caseload server at {} ({e}); try again: a private service starts again by itself, and a shared one (`caseload serve`) is checked with `systemctl status caseload`",
             socket.display()
         ))
     }
