@@ -535,49 +535,37 @@ impl SledStore {
 
     /// The order key of `peer`'s newest live check-in other than `skip`.
     fn newest_checkin(&self, peer: u64, skip: u64) -> StoreResult<Option<[u8; 16]>> {
-        for k in self
-            .tree(T::IxCheckInByPeer)
-            .scan_prefix(id_key(peer))
-            .keys()
-            .rev()
-        {
-            let k = k.map_err(|e| self.err(e))?;
-            let id = trailing_id(&k).ok_or_else(|| self.corrupt("short index key".into()))?;
-            if id == skip {
-                continue;
-            }
-            let c: Record<CheckIn> = self.get(id)?;
-            if c.voided.is_none() {
-                let order = k
-                    .get(8..24)
-                    .and_then(|o| o.try_into().ok())
-                    .ok_or_else(|| self.corrupt("short check-in index key".into()))?;
-                return Ok(Some(order));
-            }
-        }
-        Ok(None)
+        self.newest_live::<CheckIn, 16>(T::IxCheckInByPeer, peer, skip, |c| c.voided.is_none())
     }
 
     /// The order key of the latest live session `peer` attended other
     /// than `skip`.
     fn newest_attended(&self, peer: u64, skip: u64) -> StoreResult<Option<[u8; 12]>> {
-        for k in self
-            .tree(T::IxAttendance)
-            .scan_prefix(id_key(peer))
-            .keys()
-            .rev()
-        {
+        self.newest_live::<GroupSession, 12>(T::IxAttendance, peer, skip, |s| s.voided.is_none())
+    }
+
+    /// Walks `peer`'s entries of a per-peer `index` (keys: peer, then an
+    /// `N`-byte order, then the record id) from the newest, and returns
+    /// the order of the first record other than `skip` that is `live`.
+    fn newest_live<E: Kept, const N: usize>(
+        &self,
+        index: T,
+        peer: u64,
+        skip: u64,
+        live: fn(&E) -> bool,
+    ) -> StoreResult<Option<[u8; N]>> {
+        for k in self.tree(index).scan_prefix(id_key(peer)).keys().rev() {
             let k = k.map_err(|e| self.err(e))?;
             let id = trailing_id(&k).ok_or_else(|| self.corrupt("short index key".into()))?;
             if id == skip {
                 continue;
             }
-            let s: Record<GroupSession> = self.get(id)?;
-            if s.voided.is_none() {
+            let rec: Record<E> = self.get(id)?;
+            if live(&rec.data) {
                 let order = k
-                    .get(8..20)
+                    .get(8..8 + N)
                     .and_then(|o| o.try_into().ok())
-                    .ok_or_else(|| self.corrupt("short attendance index key".into()))?;
+                    .ok_or_else(|| self.corrupt(format!("short {} key", NAMES[index as usize])))?;
                 return Ok(Some(order));
             }
         }
