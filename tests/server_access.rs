@@ -477,3 +477,38 @@ fn the_embedded_store_notifies_its_own_sessions_and_audits_in_the_same_write() {
     assert_eq!(log[0].event, AuditEvent::SettingsChanged);
     assert_eq!(log[0].actor, actor);
 }
+
+#[test]
+fn today_is_answered_by_the_service_and_on_the_trail_with_the_peers_it_lists() {
+    use caseload::model::today::Section;
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let _server = ServerProcess::start(&dir);
+    let ana = client(&dir, ADMIN, ADMIN_PIN);
+    let actor = Actor::login("x");
+    let seen = ana
+        .create_checkin(checkin(1, ADMIN, "seen today"), &actor)
+        .expect("create");
+    let day = seen.day();
+    let report = ana.today(day, None).expect("today over the wire");
+    assert_eq!(report.date, day);
+    let rows: Vec<_> = report.section(Section::SeenToday).collect();
+    assert_eq!(rows.len(), 1, "{:?}", report.rows);
+    assert_eq!(rows[0].peer, Some(PeerId::new(1)));
+    // The same rules as gathering the inputs client-side.
+    let local =
+        caseload::ops::today::today_report_in(&caseload::model::dates::CENTER, &ana, day, None)
+            .expect("gathered");
+    assert_eq!(report, local);
+    let log = ana.audit(&AuditFilter::default()).expect("audit");
+    let listed: Vec<PeerId> = report.rows.iter().filter_map(|r| r.peer).collect();
+    assert!(
+        log.iter().any(|e| matches!(&e.event,
+            AuditEvent::Read { what, peers } if what == "today" && listed.iter().all(|p| peers.contains(p))
+        )),
+        "today's read is on the trail with its peers: {log:?}"
+    );
+    // Only what the session may read: an unsigned client is refused.
+    let anon = anonymous(&dir);
+    assert!(anon.today(day, None).is_err());
+}

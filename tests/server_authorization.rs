@@ -163,6 +163,10 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
             before: to,
             attended_before: day(),
         },
+        Operation::Today => Request::Today {
+            date: day(),
+            for_staff: None,
+        },
         Operation::FollowupsBetween => Request::FollowupsBetween {
             from: day(),
             to: day(),

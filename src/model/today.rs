@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::checkin::CheckIn;
 use super::choice::Choice;
@@ -31,7 +31,7 @@ use super::settings::Settings;
 use super::staff::Staff;
 
 /// The sections of the Today list, in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Section {
     /// A planned follow-up falls today.
@@ -77,7 +77,7 @@ impl Section {
 }
 
 /// One line of the Today list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TodayRow {
     /// Which section it belongs to.
     pub section: Section,
@@ -100,7 +100,7 @@ pub struct TodayRow {
 }
 
 /// The whole Today list for one day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TodayReport {
     /// The day it is for.
     pub date: NaiveDate,

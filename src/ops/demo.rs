@@ -12,11 +12,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::peer::WellnessPlan;
+use crate::model::record::Meta;
 use crate::model::{
     Actor, CheckIn, CheckInMode, ContactPreference, Goal, GoalId, GoalStatus, Group, GroupSession,
     LifeDomain, Peer, PeerId, PeerStatus, Role, Staff, StaffId, Step, SupportKind,
 };
-use crate::model::record::Meta;
 use crate::model::{Entity, Id, Record};
 use crate::store::{Counts, Snapshot, Store};
 

@@ -39,6 +39,7 @@
 
 use std::collections::HashMap;
 
+use crate::model::today::TodayReport;
 use crate::model::{CheckIn, GroupSession, Peer, PeerId, Permission, Record};
 
 use super::{StoreError, StoreResult};
@@ -148,6 +149,12 @@ pub struct PeerSummary {
     pub last_attended: Option<chrono::NaiveDate>,
 }
 
+impl Identifies for TodayReport {
+    fn peers(&self) -> Vec<PeerId> {
+        self.rows.iter().filter_map(|r| r.peer).collect()
+    }
+}
+
 impl Identifies for HashMap<PeerId, PeerSummary> {
     fn peers(&self) -> Vec<PeerId> {
         self.keys().copied().collect()
@@ -175,6 +182,7 @@ identifies_nobody!(
 /// Types the declaration names, for the generators' call sites
 /// (`use crate::store::api::prelude::*;`).
 pub(crate) mod prelude {
+    pub(crate) use crate::model::today::TodayReport;
     pub(crate) use crate::model::{
         Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId,
         Record, SessionId, Settings, Staff, StaffId,
@@ -316,6 +324,13 @@ macro_rules! store_api {
             /// keeps with every write instead of each peer's check-ins.
             /// Peers with neither are left out.
             PeerSummaries peer_summaries(val before: DateTime<Utc>, val attended_before: NaiveDate) -> HashMap<PeerId, PeerSummary>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Today's contacts for `date` (only `for_staff`'s peers and
+            /// groups, if set), computed where the data is: one answer of a
+            /// few thousand rows instead of the whole roster and every
+            /// peer's newest check-in sent to the client. On the trail
+            /// with the peers it lists.
+            Today today(val date: NaiveDate, val for_staff: Option<StaffId>) -> TodayReport
                 => Read, WorkCaseload, Listing, [], [];
             /// Check-ins whose follow-up falls from `from` to `to`
             /// (inclusive), by date.

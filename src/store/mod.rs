@@ -19,6 +19,7 @@ pub use import::check_snapshot;
 mod keys;
 mod schema;
 mod sled_store;
+pub mod today;
 
 use std::collections::HashMap;
 use std::sync::mpsc::Receiver;

@@ -1295,6 +1295,13 @@ impl Store for SledStore {
             .filter_map(|(p, s)| s.last_checkin.map(|c| (p, c)))
             .collect())
     }
+    fn today(
+        &self,
+        date: NaiveDate,
+        for_staff: Option<StaffId>,
+    ) -> StoreResult<crate::model::today::TodayReport> {
+        super::today::gather(&crate::model::dates::CENTER, self, date, for_staff)
+    }
     fn peer_summaries(
         &self,
         before: DateTime<Utc>,
