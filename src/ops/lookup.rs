@@ -60,7 +60,12 @@ pub fn resolve_resource(
     text: &str,
 ) -> OpsResult<Record<crate::model::Resource>> {
     if let Ok(id) = text.parse::<crate::model::ResourceId>() {
-        return Ok(store.resource(id)?);
+        match store.resource(id) {
+            Ok(r) => return Ok(r),
+            // A bare number that is no id may be a name ("988").
+            Err(e) if !text.trim().bytes().all(|b| b.is_ascii_digit()) => return Err(e.into()),
+            Err(_) => {}
+        }
     }
     pick(
         "resource",
