@@ -274,3 +274,31 @@ pub(crate) fn prepare(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_4_settings_gain_the_referral_stale_days_as_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let settings = crate::model::Settings {
+            organization_name: "Harbor".into(),
+            ..Default::default()
+        };
+        let mut bytes = super::super::codec::encode(&settings).unwrap();
+        // Schema 4 settings end before the new field's `None` byte.
+        assert_eq!(bytes.pop(), Some(0));
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert(b"settings", bytes).unwrap();
+        add_referral_fields(&db).unwrap();
+        let v = meta.get(b"settings").unwrap().unwrap();
+        let back: crate::model::Settings = super::super::codec::decode(&v, "settings").unwrap();
+        assert_eq!(back, settings);
+        assert_eq!(back.referral_stale_days(), 14);
+        // A second pass changes nothing.
+        add_referral_fields(&db).unwrap();
+        assert_eq!(meta.get(b"settings").unwrap().unwrap(), v);
+    }
+}
