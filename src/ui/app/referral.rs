@@ -50,7 +50,12 @@ macro_rules! any_impl {
 const CHAIN_RESOURCES: &[Context] = &[Context::Resources, Context::List, Context::Global];
 const CHAIN_PICKER: &[Context] = &[Context::List, Context::Global];
 const CHAIN_CARD: &[Context] = &[Context::List, Context::Global];
-const CHAIN_PATH: &[Context] = &[Context::Input, Context::Form, Context::Global];
+const CHAIN_PATH: &[Context] = &[
+    Context::Input,
+    Context::Form,
+    Context::List,
+    Context::Global,
+];
 
 /// The directory as a searchable list (the Resources screen and the
 /// picker share it).
@@ -167,6 +172,8 @@ pub struct StatusForm {
 pub struct CardPopup {
     /// Whose card.
     pub peer: PeerId,
+    /// Their name (raw): privacy mode draws it as initials.
+    pub peer_name: String,
     /// The text, once loaded; or why it could not be.
     pub text: Option<Result<String, String>>,
     /// First line shown.
@@ -391,6 +398,7 @@ impl App {
             Action::TakeHomeCard => {
                 self.push_layer(CardPopup {
                     peer,
+                    peer_name: name,
                     text: None,
                     scroll: 0,
                     path: None,

@@ -81,7 +81,7 @@ fn render_list(
         let cat_w = 18;
         let id_w = 6;
         let phone_w = 14;
-        let name_w = w.saturating_sub(cat_w + id_w + phone_w + 4);
+        let name_w = w.saturating_sub(cat_w + id_w + phone_w + 6);
         let mut text = format!(
             "{}{} {} {} {}",
             if selected { "▸ " } else { "  " },
@@ -246,8 +246,16 @@ pub fn render_card(c: &CardPopup, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             let h = usize::from(body.height);
             c.record_view(h, lines.len());
             let start = c.scroll.min(lines.len().saturating_sub(1));
+            let shown = name(ctx, &c.peer_name);
             for (i, l) in lines.iter().skip(start).take(h).enumerate() {
-                line_at(body, i as u16, Line::styled(clip(l, w), t.text()), buf);
+                // Privacy mode: the peer's name as initials on screen too
+                // (the saved file keeps it).
+                let l = if ctx.privacy && !c.peer_name.is_empty() {
+                    l.replace(c.peer_name.as_str(), &shown)
+                } else {
+                    l.to_string()
+                };
+                line_at(body, i as u16, Line::styled(clip(&l, w), t.text()), buf);
             }
         }
     }
