@@ -175,26 +175,50 @@ pub fn render_referrals(tab: &ReferralsTab, ctx: &ViewCtx<'_>, area: Rect, buf: 
         "  {} {} {} {} {}",
         fit("Id", 6),
         fit("Made", 10),
-        fit("Resource", 26),
+        fit("Resource", 28),
         fit("Status", 12),
-        "Since / outcome"
+        "Last change"
     );
     line_at(area, 0, Line::styled(clip(&head, w), t.heading()), buf);
-    let h = usize::from(area.height.saturating_sub(1));
+    // The selected referral's history, in full, below the list.
+    let history: Vec<String> = tab
+        .selected()
+        .map(|row| {
+            row.referral
+                .history
+                .iter()
+                .rev()
+                .take(5)
+                .map(|u| {
+                    let note = if u.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", crate::text::escape_line(&u.note))
+                    };
+                    format!("  {} {}{note}", u.date, u.status.label())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let detail = if history.is_empty() {
+        0
+    } else {
+        history.len() + 1
+    };
+    let h = usize::from(area.height.saturating_sub(1)).saturating_sub(detail);
     let offset = tab.cursor.shown(h);
     for (i, row) in tab.rows.iter().enumerate().skip(offset).take(h) {
         let r = &row.referral;
         let selected = i == tab.cursor.selected;
         let style = if selected { t.selected() } else { t.text() };
         let text = format!(
-            "{}{} {} {} {} {} {}",
+            "{}{} {} {} {} {}",
             if selected { "▸ " } else { "  " },
             fit(&r.id.to_string(), 6),
             r.date,
-            fit(&crate::text::escape_line(&row.resource), 26),
+            fit(&crate::text::escape_line(&row.resource), 28),
             fit(r.status().label(), 12),
             r.last_update(),
-            crate::text::escape_line(r.outcome())
         );
         line_at(
             area,
@@ -202,6 +226,23 @@ pub fn render_referrals(tab: &ReferralsTab, ctx: &ViewCtx<'_>, area: Rect, buf: 
             Line::styled(clip(&text, w), style),
             buf,
         );
+    }
+    if detail > 0 {
+        let y = area.height.saturating_sub(detail as u16);
+        line_at(
+            area,
+            y,
+            Line::styled("History (newest first)", t.heading()),
+            buf,
+        );
+        for (i, l) in history.iter().enumerate() {
+            line_at(
+                area,
+                y + 1 + i as u16,
+                Line::styled(clip(l, w), t.text()),
+                buf,
+            );
+        }
     }
 }
 
