@@ -206,7 +206,7 @@ pub fn card(store: &dyn Store, peer: PeerId, today: NaiveDate) -> OpsResult<Stri
             });
         }
     }
-    groups.sort_by(|a, b| (a.next, a.time).cmp(&(b.next, b.time)));
+    groups.sort_by_key(|g| (g.next, g.time));
     let mut resources: Vec<Resource> = store
         .list_resources()?
         .into_iter()
