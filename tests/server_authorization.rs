@@ -12,8 +12,8 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use caseload::model::{
-    Actor, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, LifeDomain, Peer, PeerId, Role,
-    SessionId, Staff, StaffId,
+    Actor, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, LifeDomain, Peer, PeerId,
+    Referral, ReferralId, Resource, ResourceCategory, ResourceId, Role, SessionId, Staff, StaffId,
 };
 use caseload::server::protocol::{
     decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
@@ -38,6 +38,8 @@ struct Fixtures {
     checkin: CheckInId,
     group: GroupId,
     session: SessionId,
+    resource: ResourceId,
+    referral: ReferralId,
 }
 
 fn add_fixtures(dir: &std::path::Path) -> Fixtures {
@@ -59,11 +61,27 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
     let mut s = GroupSession::for_group(group_rec.id, &gr, day());
     s.attendees = vec![PeerId::new(1)];
     let session = store.create_session(s, &setup).expect("session").id;
+    let resource = store
+        .create_resource(
+            Resource::new("Eastside Pantry", ResourceCategory::Food),
+            &setup,
+        )
+        .expect("resource")
+        .id;
+    let referral = store
+        .create_referral(
+            Referral::new(PeerId::new(1), resource, day(), None, "needs food"),
+            &setup,
+        )
+        .expect("referral")
+        .id;
     Fixtures {
         goal,
         checkin,
         group: group_rec.id,
         session,
+        resource,
+        referral,
     }
 }
 
@@ -224,6 +242,29 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         },
         Operation::Audit => Request::Audit {
             filter: AuditFilter::default(),
+        },
+        Operation::CreateResource => Request::CreateResource {
+            resource: Resource::new("Crisis line", ResourceCategory::Crisis),
+        },
+        Operation::UpdateResource => Request::UpdateResource {
+            resource: store.resource(fx.resource).expect("resource"),
+        },
+        Operation::Resource => Request::Resource { id: fx.resource },
+        Operation::ListResources => Request::ListResources {},
+        Operation::CreateReferral => Request::CreateReferral {
+            referral: Referral::new(PeerId::new(2), fx.resource, day(), None, ""),
+        },
+        Operation::UpdateReferral => Request::UpdateReferral {
+            referral: store.referral(fx.referral).expect("referral"),
+        },
+        Operation::Referral => Request::Referral { id: fx.referral },
+        Operation::ReferralsForPeer => Request::ReferralsForPeer {
+            peer: PeerId::new(1),
+        },
+        Operation::OpenReferrals => Request::OpenReferrals {},
+        Operation::ReferralsPage => Request::ReferralsPage {
+            after: None,
+            limit: 100,
         },
     }
 }

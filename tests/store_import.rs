@@ -26,6 +26,8 @@ fn export(store: &dyn Store) -> Snapshot {
         groups: store.list_groups().unwrap(),
         sessions: store.sessions_page(None, usize::MAX).unwrap(),
         checkins: store.checkins_page(None, usize::MAX).unwrap(),
+        resources: store.list_resources().unwrap(),
+        referrals: store.referrals_page(None, usize::MAX).unwrap(),
     }
 }
 

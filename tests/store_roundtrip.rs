@@ -337,6 +337,7 @@ fn counts_track_creates_and_deletes_of_every_kind() {
         checkins: 3,
         groups: 1,
         sessions: 1,
+        ..Counts::default()
     };
     assert_eq!(store.counts().unwrap(), want);
 
@@ -631,7 +632,8 @@ fn everything_survives_a_reopen() {
             goals: 1,
             checkins: 1,
             groups: 1,
-            sessions: 1
+            sessions: 1,
+            ..Counts::default()
         }
     );
     // Ids continue after a reopen.

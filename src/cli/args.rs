@@ -91,6 +91,16 @@ pub enum Command {
     Serve(super::serve::ServeArgs),
     /// Read the audit trail: who opened, changed or exported what.
     Audit(super::audit::AuditArgs),
+    /// The community resource directory: add, edit, list, show.
+    #[command(subcommand)]
+    Resource(super::referral::ResourceCommand),
+    /// Refer a peer to a resource.
+    Refer(super::referral::ReferArgs),
+    /// Referrals: record a new status, list.
+    #[command(subcommand)]
+    Referral(super::referral::ReferralCommand),
+    /// A peer's take-home card: goals, what helps, groups, crisis numbers.
+    Card(super::referral::CardArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(super::docs::CompletionsArgs),
     /// Print the man page, or write every page into a folder.
@@ -651,6 +661,10 @@ pub struct SettingsArgs {
     /// or none.
     #[arg(long, value_name = "FIELDS", value_parser = crate::model::DemographicFields::parse)]
     pub demographics: Option<crate::model::DemographicFields>,
+    /// Days an open referral may go without an update before Today lists
+    /// it (default 14).
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<u16>)]
+    pub referral_stale_days: Option<u16>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

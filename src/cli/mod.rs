@@ -18,6 +18,7 @@ mod log;
 mod output;
 mod paths;
 mod peer;
+mod referral;
 mod report;
 
 pub use report::{report_rows, write_report_csv};
@@ -104,6 +105,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
                 Command::Audit(a) => audit::run(&store, a),
+                Command::Resource(a) => referral::run_resource(&store, a),
+                Command::Refer(a) => referral::run_refer(&store, a),
+                Command::Referral(a) => referral::run_referral(&store, a),
+                Command::Card(a) => referral::run_card(&store, a),
                 Command::Keymap(_)
                 | Command::Serve(_)
                 | Command::Verify(_)

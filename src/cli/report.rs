@@ -244,6 +244,15 @@ fn rows(r: &ServiceReport) -> Vec<[String; 4]> {
         out.push(row("week", &label, "units", w.units.to_string()));
         out.push(row("week", &label, "peers", w.peers.to_string()));
     }
+    let f = &r.referrals;
+    out.push(row("referrals", "all", "made", f.made.to_string()));
+    out.push(row("referrals", "all", "still open", f.open.to_string()));
+    for (category, n) in &f.by_category {
+        out.push(row("referral category", category, "made", n.to_string()));
+    }
+    for (outcome, n) in &f.by_outcome {
+        out.push(row("referral outcome", outcome, "referrals", n.to_string()));
+    }
     out
 }
 

@@ -32,6 +32,9 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
     if let Some(f) = args.demographics {
         s.demographics = f;
     }
+    if let Some(d) = args.referral_stale_days {
+        s.referral_stale_days = Some(d);
+    }
     if s != before {
         let actor = super::actor(store, None);
         store.save_settings(&s, &actor)?;
@@ -55,6 +58,10 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
         println!(
             "re-engage after:        {} days without contact",
             s.reengage_after_days
+        );
+        println!(
+            "referrals quiet after:  {} days without an update",
+            s.referral_stale_days()
         );
         let f = s.demographics;
         let on: Vec<&str> = crate::model::DemographicFields::KEYS

@@ -176,6 +176,15 @@ id_kind!(
     SessionKind, SessionId, "GS", "group session"
 );
 
+id_kind!(
+    /// Marker for community resource ids.
+    ResourceKind, ResourceId, "RS", "resource"
+);
+id_kind!(
+    /// Marker for referral ids.
+    ReferralKind, ReferralId, "RF", "referral"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

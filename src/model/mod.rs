@@ -3,6 +3,7 @@
 //! Nothing here knows about terminals, sled or the command line, so every
 //! rule can be tested with plain values.
 
+pub mod card;
 pub mod checkin;
 pub mod choice;
 pub mod dates;
@@ -13,6 +14,7 @@ pub mod names;
 pub mod peer;
 pub mod permission;
 pub mod record;
+pub mod referral;
 pub mod report;
 pub mod settings;
 pub mod staff;
@@ -23,10 +25,11 @@ pub use checkin::{CheckIn, CheckInMode, SupportKind};
 pub use choice::Choice;
 pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
-pub use ids::{CheckInId, GoalId, GroupId, Id, PeerId, SessionId, StaffId};
+pub use ids::{CheckInId, GoalId, GroupId, Id, PeerId, ReferralId, ResourceId, SessionId, StaffId};
 pub use peer::{AgeBand, ContactPreference, Demographics, Episode, Peer, PeerStatus, WellnessPlan};
 pub use permission::Permission;
 pub use record::{Actor, Entity, Meta, Record, Void};
+pub use referral::{Referral, ReferralStatus, ReferralUpdate, Resource, ResourceCategory};
 pub use settings::{DemographicFields, Settings};
 pub use staff::{Role, Staff};
 pub use validate::ValidationError;

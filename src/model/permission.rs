@@ -45,11 +45,16 @@ pub enum Permission {
     /// Remove records for good (a peer, goal, check-in or session made by
     /// mistake): admins only. Ordinary staff void or discharge instead.
     Purge,
+    /// Add and change entries of the community resource directory. Its
+    /// crisis and after-hours entries are printed on every peer's
+    /// take-home card, so a wrong number reaches everyone: supervisors
+    /// and admins keep it (everyone reads it and makes referrals).
+    ManageResources,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::SeeSignIn,
         Permission::WorkCaseload,
         Permission::CreditOthers,
@@ -61,6 +66,7 @@ impl Permission {
         Permission::ManageStaff,
         Permission::ChangeSettings,
         Permission::Purge,
+        Permission::ManageResources,
     ];
 
     /// The roles that have it (the table itself).
@@ -74,7 +80,8 @@ impl Permission {
             | Permission::MergePeers
             | Permission::ReadAllNotes
             | Permission::ReadAudit
-            | Permission::Export => &[Role::Supervisor, Role::Admin],
+            | Permission::Export
+            | Permission::ManageResources => &[Role::Supervisor, Role::Admin],
             Permission::ManageStaff | Permission::ChangeSettings | Permission::Purge => {
                 &[Role::Admin]
             }
@@ -101,6 +108,7 @@ impl Permission {
             Permission::ChangeSettings => "changing the settings",
             Permission::Export => "exporting (an export holds every note)",
             Permission::Purge => "removing records for good",
+            Permission::ManageResources => "changing the resource directory",
         }
     }
 
@@ -136,5 +144,14 @@ mod tests {
         assert!(Permission::WorkCaseload.allows(Role::PeerSpecialist));
         assert!(Permission::SeeSignIn.before_sign_in());
         assert!(!Permission::WorkCaseload.before_sign_in());
+    }
+
+    #[test]
+    fn the_resource_directory_is_kept_by_supervisors_and_admins() {
+        assert!(!Permission::ManageResources.allows(Role::PeerSpecialist));
+        assert!(Permission::ManageResources.allows(Role::Supervisor));
+        assert!(Permission::ManageResources.allows(Role::Admin));
+        assert!(!Permission::ManageResources.before_sign_in());
+        assert!(Permission::ALL.contains(&Permission::ManageResources));
     }
 }

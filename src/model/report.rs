@@ -205,6 +205,10 @@ pub struct ServiceReport {
     /// those who did not say). Counts only, never who.
     #[serde(default)]
     pub demographics: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Referrals made in the period, by resource category and outcome
+    /// (appended for the referrals; older reports read as none).
+    #[serde(default)]
+    pub referrals: super::referral::ReferralFigures,
 }
 
 fn one() -> u64 {
@@ -290,6 +294,7 @@ impl ServiceReport {
                     *f.entry(v.clone()).or_default() += n;
                 }
             }
+            out.referrals.add(&r.referrals);
             for (w, o) in out.weeks.iter_mut().zip(&r.weeks) {
                 w.checkins += o.checkins;
                 w.units += o.units;
@@ -743,6 +748,7 @@ impl<'a> ReportBuilder<'a> {
             goals_by_domain: self.goals_by_domain,
             weeks,
             demographics,
+            referrals: Default::default(),
         }
     }
 }

@@ -24,6 +24,11 @@ pub struct Settings {
     /// it by four appended bytes (postcard's `false` four times).
     #[serde(default)]
     pub demographics: DemographicFields,
+    /// Days an open referral may go without an update before Today lists
+    /// it for follow-up; `None` means the default (14). Appended for the
+    /// referrals (schema 5 gains it by one zero byte, postcard's `None`).
+    #[serde(default)]
+    pub referral_stale_days: Option<u16>,
 }
 
 /// The optional demographic fields an organization may turn on.
@@ -79,6 +84,7 @@ impl Default for Settings {
             daily_unit_cap: None,
             reengage_after_days: 30,
             demographics: DemographicFields::default(),
+            referral_stale_days: None,
         }
     }
 }
@@ -100,6 +106,13 @@ impl Settings {
             Some(cap) => total.min(cap),
             None => total,
         }
+    }
+
+    /// Days an open referral may go without an update before Today lists
+    /// it (the setting, or 14).
+    pub fn referral_stale_days(&self) -> u16 {
+        self.referral_stale_days
+            .unwrap_or(super::referral::DEFAULT_STALE_DAYS)
     }
 
     /// Checks that the rules make sense.
@@ -128,6 +141,13 @@ impl Settings {
                 self.reengage_after_days
             ),
         );
+        if let Some(d) = self.referral_stale_days {
+            c.ensure(
+                (1..=365).contains(&d),
+                "referral stale days",
+                format!("{d} is out of range; give 1 to 365"),
+            );
+        }
         c.finish()
     }
 }

@@ -44,6 +44,8 @@ pub enum Section {
     Reengage,
     /// A goal's review date has come.
     ReviewDue,
+    /// An open referral has had no update for the settings' stale days.
+    ReferralsStale,
     /// A group meets today.
     GroupsToday,
     /// Already contacted today.
@@ -52,12 +54,13 @@ pub enum Section {
 
 impl Section {
     /// Every section in display order.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::FollowUpDue,
         Section::Overdue,
         Section::PastCadence,
         Section::Reengage,
         Section::ReviewDue,
+        Section::ReferralsStale,
         Section::GroupsToday,
         Section::SeenToday,
     ];
@@ -70,6 +73,7 @@ impl Section {
             Section::PastCadence => "Past cadence",
             Section::Reengage => "Re-engagement",
             Section::ReviewDue => "Goal reviews due",
+            Section::ReferralsStale => "Referrals to follow up",
             Section::GroupsToday => "Groups today",
             Section::SeenToday => "Seen today",
         }
@@ -217,9 +221,11 @@ pub fn build_today(input: TodayInput<'_>) -> TodayReport {
 
 fn urgency(row: &TodayRow) -> i64 {
     match row.section {
-        Section::Overdue | Section::PastCadence | Section::Reengage | Section::ReviewDue => {
-            row.days.unwrap_or(0)
-        }
+        Section::Overdue
+        | Section::PastCadence
+        | Section::Reengage
+        | Section::ReviewDue
+        | Section::ReferralsStale => row.days.unwrap_or(0),
         _ => 0,
     }
 }

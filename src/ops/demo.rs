@@ -363,12 +363,7 @@ impl Plan {
         Plan {
             snapshot: Snapshot {
                 settings,
-                staff: Vec::new(),
-                peers: Vec::new(),
-                goals: Vec::new(),
-                groups: Vec::new(),
-                sessions: Vec::new(),
-                checkins: Vec::new(),
+                ..Snapshot::default()
             },
             meta: Meta::created(chrono::Utc::now(), actor),
         }

@@ -53,6 +53,29 @@ pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
     )
 }
 
+/// The one directory entry `text` means: an id (`RS3`) or its name, found
+/// fuzzily like a peer's (an ambiguous name lists the candidates).
+pub fn resolve_resource(
+    store: &dyn Store,
+    text: &str,
+) -> OpsResult<Record<crate::model::Resource>> {
+    if let Ok(id) = text.parse::<crate::model::ResourceId>() {
+        match store.resource(id) {
+            Ok(r) => return Ok(r),
+            // A bare number that is no id may be a name ("988").
+            Err(e) if !text.trim().bytes().all(|b| b.is_ascii_digit()) => return Err(e.into()),
+            Err(_) => {}
+        }
+    }
+    pick(
+        "resource",
+        text,
+        store.list_resources()?,
+        |r| vec![r.name.clone()],
+        |r| format!("{} {}", r.id, escape_line(&r.name)),
+    )
+}
+
 /// The one staff member `text` means: an id (`S2`), initials, login or name.
 pub fn resolve_staff(store: &dyn Store, text: &str) -> OpsResult<Record<Staff>> {
     if let Ok(id) = text.parse::<StaffId>() {

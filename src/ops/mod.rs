@@ -14,6 +14,7 @@ pub mod import_peers;
 pub mod lookup;
 pub mod peer;
 pub mod plan;
+pub mod referral;
 pub mod report;
 pub mod roster;
 pub mod throttle;

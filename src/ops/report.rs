@@ -88,5 +88,7 @@ pub fn build(
             b.goal(&g);
         }
     }
-    Ok(b.finish(&store.list_staff()?, &store.list_groups()?))
+    let mut report = b.finish(&store.list_staff()?, &store.list_groups()?);
+    report.referrals = super::referral::report_figures(store, from, to, staff.map(|s| s.id))?;
+    Ok(report)
 }

@@ -24,7 +24,25 @@ pub fn today_report(
     date: NaiveDate,
     for_staff: Option<StaffId>,
 ) -> OpsResult<TodayReport> {
-    Ok(store.today(date, for_staff)?)
+    let mut report = store.today(date, for_staff)?;
+    add_sections(store, date, for_staff, &mut report)?;
+    Ok(report)
+}
+
+/// The sections other record kinds add to Today (referrals to follow up,
+/// …), each from its own module, after the store's contact rules.
+fn add_sections(
+    store: &dyn Store,
+    date: NaiveDate,
+    for_staff: Option<StaffId>,
+    report: &mut TodayReport,
+) -> OpsResult<()> {
+    report
+        .rows
+        .extend(super::referral::stale_rows(store, date, for_staff)?);
+    // Stable: each section keeps the order its rules gave it.
+    report.rows.sort_by_key(|r| r.section);
+    Ok(())
 }
 
 /// [`today_report`] in a given zone, gathered here through the store's
@@ -36,5 +54,7 @@ pub fn today_report_in<Z: TimeZone>(
     date: NaiveDate,
     for_staff: Option<StaffId>,
 ) -> OpsResult<TodayReport> {
-    Ok(crate::store::today::gather(zone, store, date, for_staff)?)
+    let mut report = crate::store::today::gather(zone, store, date, for_staff)?;
+    add_sections(store, date, for_staff, &mut report)?;
+    Ok(report)
 }

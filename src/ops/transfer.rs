@@ -98,6 +98,20 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         json(&chrono::Utc::now())?,
     )
     .map_err(io)?;
+    // Referrals refer to check-ins, peers, staff and resources, so they
+    // are read first (and resources after them, with the others), but
+    // written at the end, after the settings, where newer kinds go.
+    let mut referrals = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.referrals_page(after, PAGE)?;
+        let short = page.len() < PAGE;
+        after = page.last().map(|r| r.id);
+        referrals.extend(page);
+        if short || after.is_none() {
+            break;
+        }
+    }
     let checkins = ArrayWriter::open(out, "checkins", true)?
         .paged(|after| store.checkins_page(after, PAGE))?;
     let sessions = ArrayWriter::open(out, "sessions", false)?
@@ -114,6 +128,11 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     let peers = ArrayWriter::open(out, "peers", false)?.all(&store.list_peers()?)?;
     let groups = ArrayWriter::open(out, "groups", false)?.all(&store.list_groups()?)?;
     let staff = ArrayWriter::open(out, "staff", false)?.all(&store.list_staff()?)?;
+    let resource_list = store.list_resources()?;
+    write!(out, ",\n\"settings\":{}", json(&store.settings()?)?).map_err(io)?;
+    let resources = ArrayWriter::open(out, "resources", false)?.all(&resource_list)?;
+    let referrals = ArrayWriter::open(out, "referrals", false)?.all(&referrals)?;
+    writeln!(out, "}}").map_err(io)?;
     let counts = Counts {
         staff,
         peers,
@@ -121,8 +140,9 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         groups,
         sessions,
         checkins,
+        resources,
+        referrals,
     };
-    writeln!(out, ",\n\"settings\":{}}}", json(&store.settings()?)?).map_err(io)?;
     out.flush().map_err(io)?;
     Ok(counts)
 }
@@ -146,6 +166,8 @@ pub fn verify_json(input: impl BufRead, source: &str) -> OpsResult<Counts> {
         groups: snapshot.groups.len() as u64,
         sessions: snapshot.sessions.len() as u64,
         checkins: snapshot.checkins.len() as u64,
+        resources: snapshot.resources.len() as u64,
+        referrals: snapshot.referrals.len() as u64,
     })
 }
 
@@ -162,6 +184,10 @@ struct Document {
     groups: Vec<Record<crate::model::Group>>,
     sessions: Vec<Record<crate::model::GroupSession>>,
     checkins: Vec<Record<crate::model::CheckIn>>,
+    #[serde(default)]
+    resources: Vec<Record<crate::model::Resource>>,
+    #[serde(default)]
+    referrals: Vec<Record<crate::model::Referral>>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -190,6 +216,8 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         groups: doc.groups,
         sessions: doc.sessions,
         checkins: doc.checkins,
+        resources: doc.resources,
+        referrals: doc.referrals,
     })
 }
 

@@ -354,6 +354,9 @@ fn known(word: &str, fallback: &'static str) -> &'static str {
         "goals",
         "facilitator",
         "attendees",
+        "resource",
+        "referral",
+        "by",
     ];
     WORDS
         .iter()

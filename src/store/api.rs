@@ -122,6 +122,11 @@ impl Identifies for Record<CheckIn> {
         vec![self.peer]
     }
 }
+impl Identifies for Record<crate::model::Referral> {
+    fn peers(&self) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
 impl Identifies for Record<GroupSession> {
     fn peers(&self) -> Vec<PeerId> {
         self.attendees.clone()
@@ -176,7 +181,8 @@ identifies_nobody!(
     crate::model::Settings,
     Record<crate::model::Staff>,
     Record<crate::model::Group>,
-    super::AuditEntry
+    super::AuditEntry,
+    Record<crate::model::Resource>
 );
 
 /// Types the declaration names, for the generators' call sites
@@ -185,7 +191,7 @@ pub(crate) mod prelude {
     pub(crate) use crate::model::today::TodayReport;
     pub(crate) use crate::model::{
         Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId,
-        Record, SessionId, Settings, Staff, StaffId,
+        Record, Referral, ReferralId, Resource, ResourceId, SessionId, Settings, Staff, StaffId,
     };
     pub(crate) use crate::store::api::PeerSummary;
     pub(crate) use crate::store::{AuditEntry, AuditEvent, AuditFilter, Counts, Snapshot};
@@ -403,6 +409,43 @@ macro_rules! store_api {
             /// way to change or delete entries.
             Audit audit(by_ref filter: AuditFilter) -> Vec<AuditEntry>
                 => Read, ReadAudit, No, [], [];
+
+            /// Adds an entry to the community resource directory (its
+            /// crisis entries go on every take-home card: supervisors and
+            /// admins keep it).
+            CreateResource create_resource(val resource: Resource) by actor -> Record<Resource>
+                => Write, ManageResources, No, [], [];
+            /// Saves changes to a directory entry (deactivating is a change).
+            UpdateResource update_resource(by_ref resource: Record<Resource>) by actor -> Record<Resource>
+                => Write, ManageResources, No, [], [];
+            /// One directory entry (no peer data).
+            Resource resource(val id: ResourceId) -> Record<Resource>
+                => Read, WorkCaseload, No, [], [];
+            /// The whole directory, by id.
+            ListResources list_resources() -> Vec<Record<Resource>>
+                => Read, WorkCaseload, No, [], [];
+            /// Refers a peer to a resource (its peer, resource, staff and
+            /// check-in must exist).
+            CreateReferral create_referral(val referral: Referral) by actor -> Record<Referral>
+                => Write, WorkCaseload, No, [], [];
+            /// Saves a referral's new status (its history grows; a stale
+            /// revision is a conflict).
+            UpdateReferral update_referral(by_ref referral: Record<Referral>) by actor -> Record<Referral>
+                => Write, WorkCaseload, No, [], [];
+            /// One referral.
+            Referral referral(val id: ReferralId) -> Record<Referral>
+                => Read, WorkCaseload, Peer, [], [];
+            /// A peer's referrals, by id.
+            ReferralsForPeer referrals_for_peer(val peer: PeerId) -> Vec<Record<Referral>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// Every open referral (made or no response), the longest
+            /// quiet first: Today's follow-ups and `referral list --open`.
+            OpenReferrals open_referrals() -> Vec<Record<Referral>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// One page of all referrals by id, after `after`, at most
+            /// `limit` (and at most [`MAX_PAGE`]): export, report, lists.
+            ReferralsPage referrals_page(val after: Option<ReferralId>, val limit: usize) -> Vec<Record<Referral>>
+                => Read, WorkCaseload, Listing, [cap limit], [];
         }
     };
 }

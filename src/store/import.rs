@@ -13,7 +13,7 @@ use super::Snapshot;
 
 /// Ids present in the snapshot, per record tree.
 struct Known {
-    ids: [HashSet<u64>; 7],
+    ids: [HashSet<u64>; super::keys::NAMES.len()],
     /// The peer of each goal, by goal id.
     goal_peer: HashMap<u64, PeerId>,
 }
@@ -93,11 +93,15 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     collect("groups", &s.groups, &mut known)?;
     collect("sessions", &s.sessions, &mut known)?;
     collect("checkins", &s.checkins, &mut known)?;
+    collect("resources", &s.resources, &mut known)?;
+    collect("referrals", &s.referrals, &mut known)?;
     references("staff", &s.staff, &known)?;
     references("peers", &s.peers, &known)?;
     references("goals", &s.goals, &known)?;
     references("groups", &s.groups, &known)?;
     references("sessions", &s.sessions, &known)?;
     references("checkins", &s.checkins, &known)?;
+    references("resources", &s.resources, &known)?;
+    references("referrals", &s.referrals, &known)?;
     Ok(())
 }

@@ -48,10 +48,18 @@ pub(crate) enum T {
     CheckInHistory,
     /// merged peer id: the id of the peer it was merged into
     PeerAliases,
+    /// The community resource directory.
+    Resources,
+    /// Referrals of peers to resources.
+    Referrals,
+    /// peer, referral
+    IxReferralByPeer,
+    /// latest change's day, referral: open referrals only
+    IxReferralOpen,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 20] = [
+pub(crate) const NAMES: [&str; 24] = [
     "meta",
     "staff",
     "peers",
@@ -72,20 +80,26 @@ pub(crate) const NAMES: [&str; 20] = [
     "peer_summary",
     "checkin_history",
     "peer_aliases",
+    "resources",
+    "referrals",
+    "ix_referral_by_peer",
+    "ix_referral_open",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
-pub(crate) const RECORD_TREES: [T; 6] = [
+pub(crate) const RECORD_TREES: [T; 8] = [
     T::Staff,
     T::Peers,
     T::Goals,
     T::CheckIns,
     T::Groups,
     T::Sessions,
+    T::Resources,
+    T::Referrals,
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
-pub(crate) const INDEX_TREES: [T; 10] = [
+pub(crate) const INDEX_TREES: [T; 12] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -96,6 +110,8 @@ pub(crate) const INDEX_TREES: [T; 10] = [
     T::IxSessionByDay,
     T::IxAttendance,
     T::PeerSummary,
+    T::IxReferralByPeer,
+    T::IxReferralOpen,
 ];
 
 /// A reference from a record to another that must exist.

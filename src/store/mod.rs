@@ -18,6 +18,7 @@ mod import;
 pub use import::check_snapshot;
 mod keys;
 mod schema;
+mod sled_referral;
 mod sled_store;
 pub mod today;
 
@@ -55,6 +56,12 @@ pub struct Snapshot {
     pub sessions: Vec<Record<GroupSession>>,
     /// Check-ins.
     pub checkins: Vec<Record<CheckIn>>,
+    /// The community resource directory (older exports have none).
+    #[serde(default)]
+    pub resources: Vec<Record<crate::model::Resource>>,
+    /// Referrals (older exports have none).
+    #[serde(default)]
+    pub referrals: Vec<Record<crate::model::Referral>>,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
@@ -72,6 +79,12 @@ pub struct Counts {
     pub groups: u64,
     /// Group sessions.
     pub sessions: u64,
+    /// Directory entries.
+    #[serde(default)]
+    pub resources: u64,
+    /// Referrals.
+    #[serde(default)]
+    pub referrals: u64,
 }
 
 /// The kind of record a change notice or audit entry is about.
@@ -94,6 +107,10 @@ pub enum ChangeKind {
     /// Anything may have changed (an import, or notices were missed while
     /// the connection to a server was down): reload what is shown.
     Everything,
+    /// A directory entry.
+    Resource,
+    /// A referral.
+    Referral,
 }
 
 impl std::fmt::Display for ChangeKind {
@@ -107,6 +124,8 @@ impl std::fmt::Display for ChangeKind {
             ChangeKind::Session => "group session",
             ChangeKind::Settings => "settings",
             ChangeKind::Everything => "everything",
+            ChangeKind::Resource => "resource",
+            ChangeKind::Referral => "referral",
         })
     }
 }

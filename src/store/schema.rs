@@ -11,7 +11,7 @@ use std::path::Path;
 use super::error::{StoreError, StoreResult};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Marks a sled database as a caseload store.
 pub(crate) const FORMAT_KEY: &[u8] = b"format";
@@ -24,8 +24,33 @@ pub(crate) const VERSION_KEY: &[u8] = b"schema_version";
 pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 
 /// The steps from each old version: `MIGRATIONS[0]` takes version 1 to 2.
-pub(crate) const MIGRATIONS: &[Migration] =
-    &[add_void_fields, add_peer_fields, rebuild_peer_summaries];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    add_void_fields,
+    add_peer_fields,
+    rebuild_peer_summaries,
+    add_referral_fields,
+];
+
+/// 4 → 5: the settings gained `referral_stale_days` (an `Option`) as their
+/// last field, so settings of schema 4 read as schema 5 with one zero byte
+/// (postcard's `None`: the default 14 days) appended. Resources and
+/// referrals live in new trees, which need nothing. Settings that already
+/// read are left alone, so an interrupted pass resumes safely.
+pub(crate) fn add_referral_fields(db: &sled::Db) -> Result<(), String> {
+    use crate::model::Settings;
+    let meta = db.open_tree("meta").map_err(|e| e.to_string())?;
+    if let Some(v) = meta.get(b"settings").map_err(|e| e.to_string())? {
+        if super::codec::decode::<Settings>(&v, "settings").is_err() {
+            let mut bytes = v.to_vec();
+            bytes.push(0);
+            super::codec::decode::<Settings>(&bytes, "settings")
+                .map_err(|e| format!("settings of schema 4 could not be read: {e}"))?;
+            meta.insert(b"settings", bytes).map_err(|e| e.to_string())?;
+        }
+    }
+    db.flush().map_err(|e| e.to_string())?;
+    Ok(())
+}
 
 /// 3 → 4: the `peer_summary` tree (what Today needs per peer, see
 /// `keys::Summary`) is built from every check-in and group session. The
@@ -248,4 +273,32 @@ pub(crate) fn prepare(
         write_version(db, path, found)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_4_settings_gain_the_referral_stale_days_as_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let settings = crate::model::Settings {
+            organization_name: "Harbor".into(),
+            ..Default::default()
+        };
+        let mut bytes = super::super::codec::encode(&settings).unwrap();
+        // Schema 4 settings end before the new field's `None` byte.
+        assert_eq!(bytes.pop(), Some(0));
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert(b"settings", bytes).unwrap();
+        add_referral_fields(&db).unwrap();
+        let v = meta.get(b"settings").unwrap().unwrap();
+        let back: crate::model::Settings = super::super::codec::decode(&v, "settings").unwrap();
+        assert_eq!(back, settings);
+        assert_eq!(back.referral_stale_days(), 14);
+        // A second pass changes nothing.
+        add_referral_fields(&db).unwrap();
+        assert_eq!(meta.get(b"settings").unwrap().unwrap(), v);
+    }
 }

@@ -196,7 +196,7 @@ impl SledStore {
         &self.path
     }
 
-    fn tree(&self, t: T) -> &Tree {
+    pub(super) fn tree(&self, t: T) -> &Tree {
         &self.trees[t as usize]
     }
 
@@ -315,7 +315,7 @@ impl SledStore {
         }
     }
 
-    fn all<E: Kept>(&self) -> StoreResult<Vec<Record<E>>> {
+    pub(super) fn all<E: Kept>(&self) -> StoreResult<Vec<Record<E>>> {
         self.tree(E::TREE)
             .iter()
             .values()
@@ -326,7 +326,11 @@ impl SledStore {
             .collect()
     }
 
-    fn page<E: Kept>(&self, after: Option<u64>, limit: usize) -> StoreResult<Vec<Record<E>>> {
+    pub(super) fn page<E: Kept>(
+        &self,
+        after: Option<u64>,
+        limit: usize,
+    ) -> StoreResult<Vec<Record<E>>> {
         let start = id_key(after.map_or(0, |a| a.saturating_add(1)));
         self.tree(E::TREE)
             .range(start..)
@@ -340,7 +344,7 @@ impl SledStore {
     }
 
     /// Records whose ids end the index keys in `keys`.
-    fn by_index<E: Kept>(
+    pub(super) fn by_index<E: Kept>(
         &self,
         keys: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
     ) -> StoreResult<Vec<Record<E>>> {
@@ -712,7 +716,9 @@ impl SledStore {
         self.import_chunk(held, &snapshot.groups)?;
         self.import_chunk(held, &snapshot.goals)?;
         self.import_chunk(held, &snapshot.sessions)?;
-        self.import_chunk(held, &snapshot.checkins)
+        self.import_chunk(held, &snapshot.checkins)?;
+        self.import_chunk(held, &snapshot.resources)?;
+        self.import_chunk(held, &snapshot.referrals)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1033,6 +1039,8 @@ impl Store for SledStore {
             checkins: self.count(T::CheckIns)?,
             groups: self.count(T::Groups)?,
             sessions: self.count(T::Sessions)?,
+            resources: self.count(T::Resources)?,
+            referrals: self.count(T::Referrals)?,
         })
     }
 
@@ -1121,6 +1129,7 @@ impl Store for SledStore {
             (T::IxCheckInByPeer, "check-ins"),
             (T::IxGoalByPeer, "goals"),
             (T::IxAttendance, "group attendance"),
+            (T::IxReferralByPeer, "referrals"),
         ];
         self.delete::<Peer>(id.raw(), actor, |peer| {
             for (t, what) in uses {
@@ -1436,7 +1445,9 @@ impl Store for SledStore {
             + counts.goals
             + counts.checkins
             + counts.groups
-            + counts.sessions;
+            + counts.sessions
+            + counts.resources
+            + counts.referrals;
         let entry = AuditEntry {
             at: Utc::now(),
             seq: self.audit_seq()?,
@@ -1453,6 +1464,63 @@ impl Store for SledStore {
         drop(held);
         self.notify(ChangeKind::Everything, String::new());
         Ok(counts)
+    }
+
+    fn create_resource(
+        &self,
+        resource: crate::model::Resource,
+        actor: &Actor,
+    ) -> StoreResult<Record<crate::model::Resource>> {
+        self.create(resource, actor)
+    }
+    fn update_resource(
+        &self,
+        resource: &Record<crate::model::Resource>,
+        actor: &Actor,
+    ) -> StoreResult<Record<crate::model::Resource>> {
+        self.update(resource, actor)
+    }
+    fn resource(
+        &self,
+        id: crate::model::ResourceId,
+    ) -> StoreResult<Record<crate::model::Resource>> {
+        self.get(id.raw())
+    }
+    fn list_resources(&self) -> StoreResult<Vec<Record<crate::model::Resource>>> {
+        self.resource_list()
+    }
+    fn create_referral(
+        &self,
+        referral: crate::model::Referral,
+        actor: &Actor,
+    ) -> StoreResult<Record<crate::model::Referral>> {
+        self.create(referral, actor)
+    }
+    fn update_referral(
+        &self,
+        referral: &Record<crate::model::Referral>,
+        actor: &Actor,
+    ) -> StoreResult<Record<crate::model::Referral>> {
+        self.update(referral, actor)
+    }
+    fn referral(
+        &self,
+        id: crate::model::ReferralId,
+    ) -> StoreResult<Record<crate::model::Referral>> {
+        self.get(id.raw())
+    }
+    fn referrals_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<crate::model::Referral>>> {
+        self.referrals_of_peer(peer)
+    }
+    fn open_referrals(&self) -> StoreResult<Vec<Record<crate::model::Referral>>> {
+        self.open_referral_list()
+    }
+    fn referrals_page(
+        &self,
+        after: Option<crate::model::ReferralId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Record<crate::model::Referral>>> {
+        self.referral_page(after, limit)
     }
 
     fn subscribe(&self) -> Option<Receiver<Change>> {
@@ -1548,6 +1616,7 @@ impl SledStore {
         let checkins = self.ids_under(T::IxCheckInByPeer, &p)?;
         let goals = self.ids_under(T::IxGoalByPeer, &p)?;
         let sessions = self.ids_under(T::IxAttendance, &p)?;
+        let referrals = self.ids_under(T::IxReferralByPeer, &p)?;
         // Ids merged into `from` earlier now point at `into`.
         let mut earlier = Vec::new();
         for item in self.tree(T::PeerAliases).iter() {
@@ -1570,6 +1639,12 @@ impl SledStore {
             }
             for id in &goals {
                 let old: Record<Goal> = tx_get(tx, *id)?;
+                let mut data = old.data.clone();
+                data.peer = into;
+                log(tx, moved(tx, &old, data, now, seq, actor)?)?;
+            }
+            for id in &referrals {
+                let old: Record<crate::model::Referral> = tx_get(tx, *id)?;
                 let mut data = old.data.clone();
                 data.peer = into;
                 log(tx, moved(tx, &old, data, now, seq, actor)?)?;

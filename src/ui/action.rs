@@ -173,6 +173,18 @@ actions! {
     ExportCsv = "reports: write the CSV to a file",
     /// Peers: import a roster from a CSV file (checked first).
     ImportPeers = "peers: import a roster from a CSV file (checked first)",
+    /// Open the Resources screen.
+    GoResources = "go to Resources (the community resource directory)",
+    /// Add a directory entry.
+    AddResource = "resources: add an entry to the directory",
+    /// Refer the peer in front to a resource.
+    Refer = "refer the peer to a resource (saved right away)",
+    /// The peer page's Referrals tab.
+    TabReferrals = "peer page: referrals",
+    /// Record a referral's new status.
+    SetReferralStatus = "referrals: record the selected referral's new status",
+    /// Show the peer's take-home card.
+    TakeHomeCard = "peer page: the take-home card (goals, what helps, crisis numbers)",
 }
 
 impl Action {

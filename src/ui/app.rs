@@ -40,6 +40,11 @@ mod groups;
 mod import;
 mod layers;
 mod plan;
+mod referral;
+pub use referral::{
+    CardPopup, ReferralsTab, ResourceForm, ResourceList, ResourcePicker, ResourcesScreen,
+    StatusForm,
+};
 mod reports;
 
 pub use import::{plan_lines, ImportDialog, ImportStage};
@@ -641,6 +646,7 @@ impl App {
             }
             Action::GoGroups => return self.open_groups(),
             Action::GoReports => return self.open_reports(),
+            Action::GoResources => return self.open_resources(),
             Action::Search => {
                 self.user.pane = Pane::Peers;
                 self.user.peers.searching = true;
@@ -662,6 +668,9 @@ impl App {
             _ => {}
         }
 
+        if self.user.pane == Pane::Peer && self.referral_peer_action(action) {
+            return;
+        }
         if self.user.pane == Pane::Peer && self.peer_page_action(action) {
             return;
         }
@@ -1009,6 +1018,7 @@ impl App {
             Response::Groups(r) => self.on_groups_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
             Response::Imported(r) => self.on_imported(r),
+            Response::Referral(r) => self.on_referral_response(*r),
             // Taken by id in `on_reply`; without one it answers nobody.
             Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
             r @ (Response::Access(_)

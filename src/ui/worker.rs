@@ -34,6 +34,7 @@ pub use failure::Failure;
 pub mod groups;
 pub mod import;
 pub mod plan;
+pub mod referral;
 pub mod reports;
 
 use groups::{GroupsRequest, GroupsResponse};
@@ -181,6 +182,8 @@ pub enum Request {
     },
     /// Start forwarding change notices ([`Response::Change`]).
     Subscribe,
+    /// Work for resources, referrals and the take-home card.
+    Referral(referral::ReferralRequest),
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -236,6 +239,8 @@ pub enum Response {
     Change(Change),
     /// The store stopped sending notices (the server went away for long).
     NoticesStopped,
+    /// Answer to [`Request::Referral`].
+    Referral(Box<referral::ReferralResponse>),
 }
 
 /// Carries out one request with a fresh [`WorkerState`]: for tests and
@@ -313,6 +318,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             Response::Audit(access::audit_page(store, &query, viewer, now).map(Box::new))
         }
         Request::Subscribe => Response::Subscribed(false),
+        Request::Referral(r) => Response::Referral(Box::new(referral::handle(store, r))),
     }
 }
 
@@ -384,7 +390,7 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::OpenPeer { .. }
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
-        Request::Plan(_) | Request::Groups(_) => None,
+        Request::Plan(_) | Request::Groups(_) | Request::Referral(_) => None,
         // Each answer is matched to its request by id.
         Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
     };

@@ -47,6 +47,7 @@ fn form_routing(action: Action) -> Option<bool> {
         | Action::GoPeers
         | Action::GoGroups
         | Action::GoReports
+        | Action::GoResources
         | Action::Search
         | Action::NextPane
         | Action::PrevPane
@@ -75,6 +76,9 @@ impl Layer for CheckInForm {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        if action == Action::Refer {
+            return app.refer_from_checkin(self);
+        }
         match form_routing(action) {
             Some(true) => Reply::Pass,
             Some(false) => {

@@ -148,7 +148,8 @@ impl App {
             return false;
         }
         match self.user.peer_view.tab {
-            PeerTab::Overview => false,
+            // Referrals: `App::referral_peer_action` took its keys.
+            PeerTab::Overview | PeerTab::Referrals => false,
             PeerTab::Plan => {
                 let goals = self.goals();
                 let effect = self.user.peer_view.plan.handle(action, &goals);

@@ -77,6 +77,10 @@ pub enum Context {
     Session,
     /// The Reports screen.
     Reports,
+    /// The Resources screen (the community resource directory).
+    Resources,
+    /// The peer page's Referrals tab.
+    Referrals,
 }
 
 impl Context {
@@ -107,6 +111,8 @@ impl Context {
             Context::Groups => "Groups",
             Context::Session => "Group session (attendance)",
             Context::Reports => "Reports",
+            Context::Resources => "Resources",
+            Context::Referrals => "Referrals",
         }
     }
 

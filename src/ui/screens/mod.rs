@@ -16,6 +16,7 @@ pub mod peers;
 pub mod plan;
 pub mod popup;
 pub mod reports;
+pub mod resources;
 pub mod signin;
 pub mod timeline;
 pub mod today;

@@ -30,15 +30,18 @@ pub enum PeerTab {
     Timeline,
     /// The peer's wellness plan.
     Wellness,
+    /// The peer's referrals to community resources.
+    Referrals,
 }
 
 impl PeerTab {
     /// Every tab, in order.
-    pub const ALL: [PeerTab; 4] = [
+    pub const ALL: [PeerTab; 5] = [
         PeerTab::Overview,
         PeerTab::Plan,
         PeerTab::Timeline,
         PeerTab::Wellness,
+        PeerTab::Referrals,
     ];
 
     /// The tab's label.
@@ -48,6 +51,7 @@ impl PeerTab {
             PeerTab::Plan => "Recovery plan",
             PeerTab::Timeline => "Goal timeline",
             PeerTab::Wellness => "Wellness plan",
+            PeerTab::Referrals => "Referrals",
         }
     }
 
@@ -57,6 +61,7 @@ impl PeerTab {
             PeerTab::Plan => Action::TabPlan,
             PeerTab::Timeline => Action::TabTimeline,
             PeerTab::Wellness => Action::TabWellness,
+            PeerTab::Referrals => Action::TabReferrals,
         }
     }
 
@@ -69,6 +74,7 @@ impl PeerTab {
             Action::TabPlan => Some(PeerTab::Plan),
             Action::TabTimeline => Some(PeerTab::Timeline),
             Action::TabWellness => Some(PeerTab::Wellness),
+            Action::TabReferrals => Some(PeerTab::Referrals),
             Action::NextTab => Some(PeerTab::ALL[(i + 1) % n]),
             Action::PrevTab => Some(PeerTab::ALL[(i + n - 1) % n]),
             _ => None,
@@ -85,6 +91,12 @@ const CHAIN_PLAN: &[Context] = &[
 ];
 const CHAIN_TIMELINE: &[Context] = &[
     Context::Timeline,
+    Context::PeerPage,
+    Context::List,
+    Context::Global,
+];
+const CHAIN_REFERRALS: &[Context] = &[
+    Context::Referrals,
     Context::PeerPage,
     Context::List,
     Context::Global,
@@ -120,6 +132,8 @@ pub struct PeerView {
     pub wellness: WellnessState,
     /// A delete asked about in the confirm box.
     pub pending_delete: Option<PendingDelete>,
+    /// Referrals tab.
+    pub referrals: crate::ui::app::ReferralsTab,
 }
 
 impl PeerView {
@@ -130,6 +144,7 @@ impl PeerView {
             PeerTab::Plan => CHAIN_PLAN,
             PeerTab::Timeline => CHAIN_TIMELINE,
             PeerTab::Wellness => CHAIN_WELLNESS,
+            PeerTab::Referrals => CHAIN_REFERRALS,
         };
         (chain, false)
     }
@@ -174,6 +189,13 @@ pub fn hints(tab: PeerTab) -> &'static [(Action, &'static str)] {
             (Action::Delete, "delete"),
             (Action::MoveUp, "up"),
             (Action::MoveDown, "down"),
+            (Action::NextTab, "tabs"),
+            (Action::Help, "help"),
+        ],
+        PeerTab::Referrals => &[
+            (Action::Refer, "refer"),
+            (Action::SetReferralStatus, "status"),
+            (Action::TakeHomeCard, "card"),
             (Action::NextTab, "tabs"),
             (Action::Help, "help"),
         ],
@@ -237,6 +259,9 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
             buf,
         ),
         (PeerTab::Timeline, Some(_)) => super::timeline::render(&view.timeline, ctx, body, buf),
+        (PeerTab::Referrals, Some(_)) => {
+            super::resources::render_referrals(&view.referrals, ctx, body, buf)
+        }
         (PeerTab::Wellness, Some(d)) => super::wellness::render(
             &view.wellness,
             &d.overview.peer.wellness_plan,

@@ -79,6 +79,28 @@ pub enum FieldKey {
     Facilitator,
     /// A walk-in's name.
     WalkInName,
+    /// A directory entry's name.
+    ResourceName,
+    /// A directory entry's category.
+    Category,
+    /// A phone number.
+    Phone,
+    /// A street address.
+    Address,
+    /// Opening hours.
+    Hours,
+    /// Who may use a resource.
+    Eligibility,
+    /// Staff notes about a resource.
+    ResourceNotes,
+    /// Whether a resource is reachable after hours.
+    AfterHours,
+    /// Whether a directory entry is active.
+    Active,
+    /// A referral's new status.
+    ReferralStatus,
+    /// What happened with a referral.
+    ReferralNote,
 }
 
 impl FieldKey {
@@ -99,6 +121,17 @@ impl FieldKey {
             FieldKey::Place => "Place",
             FieldKey::Facilitator => "Facilitator",
             FieldKey::WalkInName => "Name",
+            FieldKey::ResourceName => "Name",
+            FieldKey::Category => "Category",
+            FieldKey::Phone => "Phone",
+            FieldKey::Address => "Address",
+            FieldKey::Hours => "Hours",
+            FieldKey::Eligibility => "Eligibility",
+            FieldKey::ResourceNotes => "Notes",
+            FieldKey::AfterHours => "After hours",
+            FieldKey::Active => "Active",
+            FieldKey::ReferralStatus => "Status",
+            FieldKey::ReferralNote => "Note",
         }
     }
 
@@ -120,6 +153,17 @@ impl FieldKey {
             FieldKey::Place => &["place", "location"],
             FieldKey::Facilitator => &["facilitator"],
             FieldKey::WalkInName => &["walk-in name", "display name", "name"],
+            FieldKey::ResourceName => &["name"],
+            FieldKey::Category => &["category"],
+            FieldKey::Phone => &["phone"],
+            FieldKey::Address => &["address"],
+            FieldKey::Hours => &["hours"],
+            FieldKey::Eligibility => &["eligibility"],
+            FieldKey::ResourceNotes => &["notes"],
+            FieldKey::AfterHours => &["after hours"],
+            FieldKey::Active => &["active"],
+            FieldKey::ReferralStatus => &["status"],
+            FieldKey::ReferralNote => &["note", "date"],
         }
     }
 }
