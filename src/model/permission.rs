@@ -45,11 +45,16 @@ pub enum Permission {
     /// Remove records for good (a peer, goal, check-in or session made by
     /// mistake): admins only. Ordinary staff void or discharge instead.
     Purge,
+    /// Give a peer's information to a named recipient under their consent
+    /// (an export or report `--for`): supervisors and admins, as for any
+    /// export; recording, listing and revoking consents is ordinary
+    /// caseload work (a peer may revoke at any time, to anyone).
+    Disclose,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::SeeSignIn,
         Permission::WorkCaseload,
         Permission::CreditOthers,
@@ -61,6 +66,7 @@ impl Permission {
         Permission::ManageStaff,
         Permission::ChangeSettings,
         Permission::Purge,
+        Permission::Disclose,
     ];
 
     /// The roles that have it (the table itself).
@@ -74,7 +80,8 @@ impl Permission {
             | Permission::MergePeers
             | Permission::ReadAllNotes
             | Permission::ReadAudit
-            | Permission::Export => &[Role::Supervisor, Role::Admin],
+            | Permission::Export
+            | Permission::Disclose => &[Role::Supervisor, Role::Admin],
             Permission::ManageStaff | Permission::ChangeSettings | Permission::Purge => {
                 &[Role::Admin]
             }
@@ -101,6 +108,9 @@ impl Permission {
             Permission::ChangeSettings => "changing the settings",
             Permission::Export => "exporting (an export holds every note)",
             Permission::Purge => "removing records for good",
+            Permission::Disclose => {
+                "disclosing a peer's information to a recipient under their consent"
+            }
         }
     }
 
@@ -136,5 +146,14 @@ mod tests {
         assert!(Permission::WorkCaseload.allows(Role::PeerSpecialist));
         assert!(Permission::SeeSignIn.before_sign_in());
         assert!(!Permission::WorkCaseload.before_sign_in());
+    }
+
+    #[test]
+    fn disclosing_is_for_supervisors_and_admins() {
+        assert!(!Permission::Disclose.allows(Role::PeerSpecialist));
+        assert!(Permission::Disclose.allows(Role::Supervisor));
+        assert!(Permission::Disclose.allows(Role::Admin));
+        assert!(!Permission::Disclose.before_sign_in());
+        assert!(Permission::Disclose.action().contains("consent"));
     }
 }

@@ -24,6 +24,11 @@ pub struct Settings {
     /// it by four appended bytes (postcard's `false` four times).
     #[serde(default)]
     pub demographics: DemographicFields,
+    /// Days before a consent's expiry that it shows on Today (`None`: the
+    /// default, 30). Appended last: stores of schema 4 gain it by one zero
+    /// byte (postcard's `None`).
+    #[serde(default)]
+    pub consent_warning_days: Option<u16>,
 }
 
 /// The optional demographic fields an organization may turn on.
@@ -79,6 +84,7 @@ impl Default for Settings {
             daily_unit_cap: None,
             reengage_after_days: 30,
             demographics: DemographicFields::default(),
+            consent_warning_days: None,
         }
     }
 }
@@ -100,6 +106,12 @@ impl Settings {
             Some(cap) => total.min(cap),
             None => total,
         }
+    }
+
+    /// Days before a consent's expiry that it shows on Today.
+    pub fn consent_warning_days(&self) -> u16 {
+        self.consent_warning_days
+            .unwrap_or(super::consent::DEFAULT_WARNING_DAYS)
     }
 
     /// Checks that the rules make sense.
@@ -128,6 +140,13 @@ impl Settings {
                 self.reengage_after_days
             ),
         );
+        if let Some(days) = self.consent_warning_days {
+            c.ensure(
+                (1..=365).contains(&days),
+                "consent warning days",
+                format!("{days} is out of range; give 1 to 365"),
+            );
+        }
         c.finish()
     }
 }

@@ -44,6 +44,8 @@ pub enum Section {
     Reengage,
     /// A goal's review date has come.
     ReviewDue,
+    /// A consent to share ends soon (within `consent_warning_days`).
+    ConsentsExpiring,
     /// A group meets today.
     GroupsToday,
     /// Already contacted today.
@@ -52,12 +54,13 @@ pub enum Section {
 
 impl Section {
     /// Every section in display order.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::FollowUpDue,
         Section::Overdue,
         Section::PastCadence,
         Section::Reengage,
         Section::ReviewDue,
+        Section::ConsentsExpiring,
         Section::GroupsToday,
         Section::SeenToday,
     ];
@@ -70,6 +73,7 @@ impl Section {
             Section::PastCadence => "Past cadence",
             Section::Reengage => "Re-engagement",
             Section::ReviewDue => "Goal reviews due",
+            Section::ConsentsExpiring => "Consents expiring",
             Section::GroupsToday => "Groups today",
             Section::SeenToday => "Seen today",
         }

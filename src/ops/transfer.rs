@@ -98,6 +98,18 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         json(&chrono::Utc::now())?,
     )
     .map_err(io)?;
+    let mut disclosures = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.disclosures_page(after, PAGE)?;
+        let full = page.len() == PAGE;
+        after = page.last().map(|d| d.id);
+        disclosures.extend(page);
+        if !full {
+            break;
+        }
+    }
+    let consents = store.list_consents()?;
     let checkins = ArrayWriter::open(out, "checkins", true)?
         .paged(|after| store.checkins_page(after, PAGE))?;
     let sessions = ArrayWriter::open(out, "sessions", false)?
@@ -122,7 +134,14 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         sessions,
         checkins,
     };
-    writeln!(out, ",\n\"settings\":{}}}", json(&store.settings()?)?).map_err(io)?;
+    writeln!(out, ",\n\"settings\":{},", json(&store.settings()?)?).map_err(io)?;
+    // Consents and disclosures are written last (appended to the format;
+    // older exports without them still import) but were read first, with
+    // the other referencing records: disclosures, then the consents they
+    // rely on, then (below) the peers both refer to.
+    ArrayWriter::open(out, "disclosures", true)?.all(&disclosures)?;
+    ArrayWriter::open(out, "consents", false)?.all(&consents)?;
+    writeln!(out, "}}").map_err(io)?;
     out.flush().map_err(io)?;
     Ok(counts)
 }
@@ -162,6 +181,10 @@ struct Document {
     groups: Vec<Record<crate::model::Group>>,
     sessions: Vec<Record<crate::model::GroupSession>>,
     checkins: Vec<Record<crate::model::CheckIn>>,
+    #[serde(default)]
+    consents: Vec<Record<crate::model::Consent>>,
+    #[serde(default)]
+    disclosures: Vec<Record<crate::model::Disclosure>>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -190,6 +213,8 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         groups: doc.groups,
         sessions: doc.sessions,
         checkins: doc.checkins,
+        consents: doc.consents,
+        disclosures: doc.disclosures,
     })
 }
 

@@ -48,10 +48,20 @@ pub(crate) enum T {
     CheckInHistory,
     /// merged peer id: the id of the peer it was merged into
     PeerAliases,
+    /// consents to share a peer's information
+    Consents,
+    /// disclosures made under a consent
+    Disclosures,
+    /// peer, consent
+    IxConsentByPeer,
+    /// expiry day, consent (consents that end on a date and are not revoked)
+    IxConsentByExpiry,
+    /// peer, time, disclosure
+    IxDisclosureByPeer,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 20] = [
+pub(crate) const NAMES: [&str; 25] = [
     "meta",
     "staff",
     "peers",
@@ -72,20 +82,27 @@ pub(crate) const NAMES: [&str; 20] = [
     "peer_summary",
     "checkin_history",
     "peer_aliases",
+    "consents",
+    "disclosures",
+    "ix_consent_by_peer",
+    "ix_consent_by_expiry",
+    "ix_disclosure_by_peer",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
-pub(crate) const RECORD_TREES: [T; 6] = [
+pub(crate) const RECORD_TREES: [T; 8] = [
     T::Staff,
     T::Peers,
     T::Goals,
     T::CheckIns,
     T::Groups,
     T::Sessions,
+    T::Consents,
+    T::Disclosures,
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
-pub(crate) const INDEX_TREES: [T; 10] = [
+pub(crate) const INDEX_TREES: [T; 13] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -96,6 +113,9 @@ pub(crate) const INDEX_TREES: [T; 10] = [
     T::IxSessionByDay,
     T::IxAttendance,
     T::PeerSummary,
+    T::IxConsentByPeer,
+    T::IxConsentByExpiry,
+    T::IxDisclosureByPeer,
 ];
 
 /// A reference from a record to another that must exist.
@@ -362,6 +382,46 @@ impl Kept for GroupSession {
         }
         out.extend(self.attendees.iter().map(|p| peer_ref("attendees", *p)));
         out
+    }
+}
+
+impl Kept for crate::model::Consent {
+    const TREE: T = T::Consents;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        let mut out = vec![(
+            T::IxConsentByPeer,
+            key(&[&id_key(self.peer.raw()), &id_key(id)]),
+        )];
+        if let (Some(last), None) = (self.expires_on(), &self.revoked) {
+            out.push((T::IxConsentByExpiry, key(&[&date_key(last), &id_key(id)])));
+        }
+        out
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![peer_ref("peer", self.peer)]
+    }
+}
+
+impl Kept for crate::model::Disclosure {
+    const TREE: T = T::Disclosures;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxDisclosureByPeer,
+            key(&[&id_key(self.peer.raw()), &time_key(&self.at), &id_key(id)]),
+        )]
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![
+            peer_ref("peer", self.peer),
+            Ref {
+                field: "consent",
+                tree: T::Consents,
+                noun: "consent",
+                id: self.consent.raw(),
+                shown: self.consent.to_string(),
+                goal_of: None,
+            },
+        ]
     }
 }
 

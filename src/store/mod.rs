@@ -54,6 +54,12 @@ pub struct Snapshot {
     pub sessions: Vec<Record<GroupSession>>,
     /// Check-ins.
     pub checkins: Vec<Record<CheckIn>>,
+    /// Consents to share (absent from exports made before they existed).
+    #[serde(default)]
+    pub consents: Vec<Record<crate::model::Consent>>,
+    /// Disclosures made under consents.
+    #[serde(default)]
+    pub disclosures: Vec<Record<crate::model::Disclosure>>,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
@@ -93,6 +99,11 @@ pub enum ChangeKind {
     /// Anything may have changed (an import, or notices were missed while
     /// the connection to a server was down): reload what is shown.
     Everything,
+    /// A consent to share (added after `Everything` so stored audit
+    /// entries keep their encoding).
+    Consent,
+    /// A disclosure made under a consent.
+    Disclosure,
 }
 
 impl std::fmt::Display for ChangeKind {
@@ -106,6 +117,8 @@ impl std::fmt::Display for ChangeKind {
             ChangeKind::Session => "group session",
             ChangeKind::Settings => "settings",
             ChangeKind::Everything => "everything",
+            ChangeKind::Consent => "consent",
+            ChangeKind::Disclosure => "disclosure",
         })
     }
 }

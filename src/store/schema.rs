@@ -11,7 +11,7 @@ use std::path::Path;
 use super::error::{StoreError, StoreResult};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Marks a sled database as a caseload store.
 pub(crate) const FORMAT_KEY: &[u8] = b"format";
@@ -24,8 +24,32 @@ pub(crate) const VERSION_KEY: &[u8] = b"schema_version";
 pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 
 /// The steps from each old version: `MIGRATIONS[0]` takes version 1 to 2.
-pub(crate) const MIGRATIONS: &[Migration] =
-    &[add_void_fields, add_peer_fields, rebuild_peer_summaries];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    add_void_fields,
+    add_peer_fields,
+    rebuild_peer_summaries,
+    add_consent_fields,
+];
+
+/// 4 → 5: the settings gained `consent_warning_days` as their last field
+/// (`None`, one zero byte). Consents and disclosures live in trees of
+/// their own, which a store of schema 4 simply does not have yet. Settings
+/// that already read are left alone, so an interrupted pass is harmless.
+fn add_consent_fields(db: &sled::Db) -> Result<(), String> {
+    use crate::model::Settings;
+    let meta = db.open_tree("meta").map_err(|e| e.to_string())?;
+    if let Some(v) = meta.get(b"settings").map_err(|e| e.to_string())? {
+        if super::codec::decode::<Settings>(&v, "settings").is_err() {
+            let mut bytes = v.to_vec();
+            bytes.push(0);
+            super::codec::decode::<Settings>(&bytes, "settings")
+                .map_err(|e| format!("settings of schema 4: {e}"))?;
+            meta.insert(b"settings", bytes).map_err(|e| e.to_string())?;
+        }
+    }
+    db.flush().map_err(|e| e.to_string())?;
+    Ok(())
+}
 
 /// 3 → 4: the `peer_summary` tree (what Today needs per peer, see
 /// `keys::Summary`) is built from every check-in and group session. The
