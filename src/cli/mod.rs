@@ -8,6 +8,7 @@ mod access;
 mod args;
 mod audit;
 mod checkin;
+mod consent;
 mod demo;
 mod docs;
 mod goal;
@@ -104,6 +105,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
                 Command::Audit(a) => audit::run(&store, a),
+                Command::Consent(a) => consent::run(&store, a),
                 Command::Keymap(_)
                 | Command::Serve(_)
                 | Command::Verify(_)

@@ -376,7 +376,7 @@ pub fn prepare(
         notice: REDISCLOSURE_NOTICE,
         format: DISCLOSURE_FORMAT,
         disclosure: None,
-        recipient: ask.recipient.trim().to_string(),
+        recipient: consent.recipient.clone(),
         consent: consent.id,
         purpose: consent.purpose.clone(),
         peer: peer.id,
