@@ -227,7 +227,7 @@ fn print_consents(consents: &[Record<Consent>], today: chrono::NaiveDate) {
         col("peer", 6),
         col("state", 14),
         col("recipient", 24),
-        col("ends", 24),
+        col("ends", 30),
         "shares"
     );
     for c in consents {
@@ -248,7 +248,7 @@ fn print_consents(consents: &[Record<Consent>], today: chrono::NaiveDate) {
             col(&c.peer.to_string(), 6),
             col(c.state_on(today).label(), 14),
             col(&c.recipient, 24),
-            col(&ends, 24),
+            col(&ends, 30),
             escape_line(&shares)
         );
     }
