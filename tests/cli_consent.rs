@@ -127,9 +127,7 @@ fn a_consent_is_added_listed_and_revoked_with_its_state() {
 
     let text = stdout(d, &["consent", "list", "ana"]);
     assert!(
-        text.contains("CN1")
-            && text.contains("active")
-            && text.contains("until my court case"),
+        text.contains("CN1") && text.contains("active") && text.contains("until my court case"),
         "{text}"
     );
     assert!(text.contains("Disclosures of P1 Ana Ruiz (0)"), "{text}");
