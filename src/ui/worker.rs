@@ -87,6 +87,10 @@ pub struct PeerDetail {
     pub group_names: HashMap<GroupId, String>,
     /// Staff initials for check-in lines.
     pub staff_initials: HashMap<StaffId, String>,
+    /// Consents to share, by id (the Consents tab).
+    pub consents: Vec<Record<crate::model::Consent>>,
+    /// Disclosures made under them, oldest first.
+    pub disclosures: Vec<Record<crate::model::Disclosure>>,
 }
 
 /// Work for the store thread.
@@ -343,10 +347,14 @@ pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetai
         .list_staff()
         .map(|ss| ss.into_iter().map(|s| (s.id, s.data.initials)).collect())
         .unwrap_or_default();
+    let consents = store.consents_for_peer(id).map_err(|e| e.to_string())?;
+    let disclosures = store.disclosures_for_peer(id).map_err(|e| e.to_string())?;
     Ok(Box::new(PeerDetail {
         overview,
         group_names,
         staff_initials,
+        consents,
+        disclosures,
     }))
 }
 

@@ -30,15 +30,18 @@ pub enum PeerTab {
     Timeline,
     /// The peer's wellness plan.
     Wellness,
+    /// Consents to share, with their state, and disclosures.
+    Consents,
 }
 
 impl PeerTab {
     /// Every tab, in order.
-    pub const ALL: [PeerTab; 4] = [
+    pub const ALL: [PeerTab; 5] = [
         PeerTab::Overview,
         PeerTab::Plan,
         PeerTab::Timeline,
         PeerTab::Wellness,
+        PeerTab::Consents,
     ];
 
     /// The tab's label.
@@ -48,6 +51,7 @@ impl PeerTab {
             PeerTab::Plan => "Recovery plan",
             PeerTab::Timeline => "Goal timeline",
             PeerTab::Wellness => "Wellness plan",
+            PeerTab::Consents => "Consents",
         }
     }
 
@@ -57,6 +61,7 @@ impl PeerTab {
             PeerTab::Plan => Action::TabPlan,
             PeerTab::Timeline => Action::TabTimeline,
             PeerTab::Wellness => Action::TabWellness,
+            PeerTab::Consents => Action::TabConsents,
         }
     }
 
@@ -69,6 +74,7 @@ impl PeerTab {
             Action::TabPlan => Some(PeerTab::Plan),
             Action::TabTimeline => Some(PeerTab::Timeline),
             Action::TabWellness => Some(PeerTab::Wellness),
+            Action::TabConsents => Some(PeerTab::Consents),
             Action::NextTab => Some(PeerTab::ALL[(i + 1) % n]),
             Action::PrevTab => Some(PeerTab::ALL[(i + n - 1) % n]),
             _ => None,
@@ -118,6 +124,8 @@ pub struct PeerView {
     pub timeline: TimelineState,
     /// Wellness plan tab.
     pub wellness: WellnessState,
+    /// Consents tab.
+    pub consents: super::consents::ConsentsState,
     /// A delete asked about in the confirm box.
     pub pending_delete: Option<PendingDelete>,
 }
@@ -130,6 +138,7 @@ impl PeerView {
             PeerTab::Plan => CHAIN_PLAN,
             PeerTab::Timeline => CHAIN_TIMELINE,
             PeerTab::Wellness => CHAIN_WELLNESS,
+            PeerTab::Consents => CHAIN_OVERVIEW,
         };
         (chain, false)
     }
@@ -176,6 +185,14 @@ pub fn hints(tab: PeerTab) -> &'static [(Action, &'static str)] {
             (Action::MoveDown, "down"),
             (Action::NextTab, "tabs"),
             (Action::Help, "help"),
+        ],
+        PeerTab::Consents => &[
+            (Action::Down, "select"),
+            (Action::NextTab, "tabs"),
+            (Action::CheckIn, "check in"),
+            (Action::Back, "back"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
         ],
     }
 }
@@ -240,6 +257,14 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
         (PeerTab::Wellness, Some(d)) => super::wellness::render(
             &view.wellness,
             &d.overview.peer.wellness_plan,
+            ctx,
+            body,
+            buf,
+        ),
+        (PeerTab::Consents, Some(d)) => super::consents::render(
+            &view.consents,
+            &d.consents,
+            &d.disclosures,
             ctx,
             body,
             buf,
