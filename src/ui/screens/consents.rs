@@ -83,7 +83,9 @@ pub fn disclosure_line(d: &Record<Disclosure>) -> String {
     format!(
         "  {} {} to {} under {}: {} ({})",
         d.id,
-        crate::model::dates::CENTER.at(&d.at).format("%Y-%m-%d %H:%M"),
+        crate::model::dates::CENTER
+            .at(&d.at)
+            .format("%Y-%m-%d %H:%M"),
         d.recipient,
         d.consent,
         d.included

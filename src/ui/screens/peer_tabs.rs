@@ -261,13 +261,8 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
             body,
             buf,
         ),
-        (PeerTab::Consents, Some(d)) => super::consents::render(
-            &view.consents,
-            &d.consents,
-            &d.disclosures,
-            ctx,
-            body,
-            buf,
-        ),
+        (PeerTab::Consents, Some(d)) => {
+            super::consents::render(&view.consents, &d.consents, &d.disclosures, ctx, body, buf)
+        }
     }
 }
