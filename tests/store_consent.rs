@@ -386,3 +386,82 @@ fn raw_sled(path: &std::path::Path) -> sled::Db {
         }
     }
 }
+
+#[test]
+fn today_lists_consents_ending_within_the_setting_for_the_staff_members_peers() {
+    use caseload::model::today::Section;
+    use caseload::ops::today::today_report;
+    let (_dir, store) = fresh();
+    let jr = staff(&store, "Jordan Reyes");
+    let mut ana = peer(&store, "Ana");
+    ana.assigned_staff = Some(jr.id);
+    let ana = store.update_peer(&ana, &actor()).unwrap();
+    let bo = peer(&store, "Bo");
+    let c1 = store
+        .create_consent(consent(ana.id, "Harbor Housing", 12), &actor())
+        .unwrap();
+    store
+        .create_consent(consent(ana.id, "Clinic", 45), &actor())
+        .unwrap();
+    store
+        .create_consent(consent(bo.id, "Harbor Housing", 3), &actor())
+        .unwrap();
+    let rows = |for_staff| {
+        today_report(&store, today(), for_staff)
+            .unwrap()
+            .section(Section::ConsentsExpiring)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let mine = rows(Some(jr.id));
+    assert_eq!(mine.len(), 1, "{mine:#?}");
+    assert_eq!(mine[0].peer, Some(ana.id));
+    assert_eq!(mine[0].days, Some(12));
+    assert!(
+        mine[0].why.contains(&c1.id.to_string()) && mine[0].why.contains("in 12 days"),
+        "{}",
+        mine[0].why
+    );
+    let everyone = rows(None);
+    assert_eq!(
+        everyone.iter().map(|r| r.days).collect::<Vec<_>>(),
+        vec![Some(3), Some(12)],
+        "soonest first"
+    );
+    // The window is a setting.
+    store
+        .save_settings(
+            &Settings {
+                consent_warning_days: Some(60),
+                ..store.settings().unwrap()
+            },
+            &actor(),
+        )
+        .unwrap();
+    assert_eq!(rows(Some(jr.id)).len(), 2);
+    let bad = store
+        .save_settings(
+            &Settings {
+                consent_warning_days: Some(0),
+                ..Settings::default()
+            },
+            &actor(),
+        )
+        .unwrap_err();
+    assert!(bad.to_string().contains("consent warning days"), "{bad}");
+    // A revoked consent leaves Today.
+    store
+        .revoke_consent(
+            c1.id,
+            Revocation {
+                date: today(),
+                note: String::new(),
+            },
+            &actor(),
+        )
+        .unwrap();
+    assert_eq!(
+        rows(None).iter().filter(|r| r.peer == Some(ana.id)).count(),
+        1
+    );
+}

@@ -222,13 +222,12 @@ fn print_consents(consents: &[Record<Consent>], today: chrono::NaiveDate) {
         return;
     }
     println!(
-        "{} {} {} {} {} {}",
+        "{} {} {} {} {} shares",
         col("id", 6),
         col("peer", 6),
         col("state", 14),
         col("recipient", 24),
         col("ends", 30),
-        "shares"
     );
     for c in consents {
         let mut shares = c.shares_keys();
