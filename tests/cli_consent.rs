@@ -492,6 +492,24 @@ fn an_export_for_a_recipient_needs_a_consent_covering_it_and_is_recorded() {
 }
 
 #[test]
+fn the_warning_window_is_a_setting() {
+    let tmp = setup();
+    let d = tmp.path();
+    add_harbor(d);
+    let today = stdout(d, &["today", "--json"]);
+    assert!(
+        today.contains("consent CN1 to share with Harbor Housing ends in 20 days"),
+        "{today}"
+    );
+    let shown = stdout(d, &["settings", "--consent-warning-days", "7"]);
+    assert!(shown.contains("consents on Today:      7 days"), "{shown}");
+    let today = stdout(d, &["today", "--json"]);
+    assert!(!today.contains("consent CN1"), "{today}");
+    let err = refused(d, &["settings", "--consent-warning-days", "0"]);
+    assert!(err.contains("consent warning days"), "{err}");
+}
+
+#[test]
 fn an_expired_consent_is_named_in_the_refusal() {
     let tmp = setup();
     let d = tmp.path();

@@ -687,6 +687,10 @@ pub struct SettingsArgs {
     /// or none.
     #[arg(long, value_name = "FIELDS", value_parser = crate::model::DemographicFields::parse)]
     pub demographics: Option<crate::model::DemographicFields>,
+    /// Days before a consent ends that it shows on Today (1 to 365;
+    /// default 30).
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true, value_parser = whole::<u16>)]
+    pub consent_warning_days: Option<u16>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

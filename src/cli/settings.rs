@@ -32,6 +32,9 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
     if let Some(f) = args.demographics {
         s.demographics = f;
     }
+    if let Some(d) = args.consent_warning_days {
+        s.consent_warning_days = Some(d);
+    }
     if s != before {
         let actor = super::actor(store, None);
         store.save_settings(&s, &actor)?;
@@ -55,6 +58,10 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
         println!(
             "re-engage after:        {} days without contact",
             s.reengage_after_days
+        );
+        println!(
+            "consents on Today:      {} days before they end",
+            s.consent_warning_days()
         );
         let f = s.demographics;
         let on: Vec<&str> = crate::model::DemographicFields::KEYS
