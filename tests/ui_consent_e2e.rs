@@ -2,8 +2,8 @@
 //! is added for Ana (to Harbor Housing, sharing attendance), her page's
 //! Consents tab (5) shows it active, an export for that recipient is
 //! allowed and appears in her disclosure history on the tab; after the
-//! consent is revoked the tab shows it revoked and the same export is
-//! refused, naming the consent.
+//! consent is revoked on the tab (`x`, how, Enter) it shows revoked and
+//! the same export is refused, naming the consent.
 //!
 //! The command line and the UI share the store through its service, as
 //! two staff members at once would. A private tmux server (`tmux -L …`)
@@ -120,12 +120,11 @@ fn a_consent_allows_an_export_until_it_is_revoked() {
         s.contains("Disclosures (1)") && s.contains("to Harbor Housing under CN1")
     });
 
-    cli(
-        &data,
-        &[
-            "--staff", "JR", "consent", "revoke", "CN1", "--date", "today", "--note", "by phone",
-        ],
-    );
+    // Revoked on the tab: x asks how, Enter revokes from today.
+    tmux.keys(&["x"]);
+    tmux.wait_for("the question", |s| s.contains("How was CN1 revoked?"));
+    tmux.text("by phone");
+    tmux.keys(&["Enter"]);
     tmux.wait_for("the consent shown revoked", |s| {
         s.contains("CN1") && s.contains("revoked") && s.contains("(by phone)")
     });

@@ -11,8 +11,10 @@ mod ui_common;
 use caseload::model::{
     Consent, ConsentId, Disclosure, Expiry, PeerId, RecipientKind, Record, Revocation, ShareKind,
 };
+use caseload::ui::app::RevokePrompt;
 use caseload::ui::screens::peer_tabs::PeerTab;
-use caseload::ui::worker::PeerDetail;
+use caseload::ui::worker::consents::{ConsentRequest, ConsentResponse};
+use caseload::ui::worker::{PeerDetail, Request, Response};
 use crossterm::event::KeyCode;
 use plan_support::*;
 use ratatui::style::Modifier;
@@ -186,4 +188,100 @@ fn a_peer_without_consents_says_so() {
     // Nothing to select: the keys do nothing harmful.
     press(&mut app, &[code(KeyCode::Down)]);
     assert_eq!(app.peer_view().consents.cursor.selected, 0);
+}
+
+fn status(app: &caseload::ui::app::App) -> (String, bool) {
+    let m = app.status.message.as_ref().expect("a status message");
+    (m.text.clone(), m.error)
+}
+
+#[test]
+fn x_asks_how_and_revokes_the_selected_consent_from_the_apps_day() {
+    let mut app = on_consents(with_consents());
+    screen(&mut app, 80, 24);
+    app.take_requests();
+    press(&mut app, &[key('x')]);
+    assert!(app.layer::<RevokePrompt>().is_some(), "the prompt is open");
+    let (asked, _) = status(&app);
+    assert!(
+        asked.starts_with("How was CN1 revoked?")
+            && asked.contains("for Harbor Housing; Enter revokes it from 2026-11-23"),
+        "{asked}"
+    );
+    type_str(&mut app, "by phone");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    assert!(app.layer::<RevokePrompt>().is_none(), "closed");
+    let reqs = app.take_requests();
+    let sent = reqs
+        .iter()
+        .find_map(|r| match r {
+            Request::Consent(ConsentRequest::Revoke {
+                id,
+                date,
+                note,
+                peer,
+                ..
+            }) => Some((*id, *date, note.clone(), *peer)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no revoke in {reqs:?}"));
+    assert_eq!(
+        sent,
+        (
+            ConsentId::new(1),
+            day("2026-11-23"),
+            "by phone".to_string(),
+            PeerId::new(1)
+        )
+    );
+    // The answer says so and reloads the page.
+    let mut saved = with_consents().consents[0].clone();
+    saved.data.revoked = Some(Revocation {
+        date: day("2026-11-23"),
+        note: "by phone".into(),
+    });
+    app.on_response(Response::Consent(Box::new(ConsentResponse::Revoked(
+        PeerId::new(1),
+        Ok(saved),
+    ))));
+    let (said, error) = status(&app);
+    assert!(!error && said.contains("Revoked CN1"), "{said}");
+    assert!(
+        app.take_requests()
+            .iter()
+            .any(|r| matches!(r, Request::Peer(p) if *p == PeerId::new(1))),
+        "the page reloads"
+    );
+    // A refusal is shown, not swallowed.
+    app.on_response(Response::Consent(Box::new(ConsentResponse::Revoked(
+        PeerId::new(1),
+        Err("consent CN1 was already revoked on 2026-11-20".into()),
+    ))));
+    let (said, error) = status(&app);
+    assert!(error && said.contains("already revoked"), "{said}");
+}
+
+#[test]
+fn only_an_active_consent_can_be_revoked_and_esc_cancels() {
+    let mut app = on_consents(with_consents());
+    screen(&mut app, 80, 24);
+    press(&mut app, &[code(KeyCode::Down)]);
+    app.take_requests();
+    press(&mut app, &[key('x')]);
+    assert!(app.layer::<RevokePrompt>().is_none());
+    let (said, error) = status(&app);
+    assert!(error && said.contains("CN2 is expired"), "{said}");
+    press(&mut app, &[code(KeyCode::Down), key('x')]);
+    let (said, _) = status(&app);
+    assert!(said.contains("CN3 is already revoked"), "{said}");
+    press(&mut app, &[code(KeyCode::Up), code(KeyCode::Up), key('x')]);
+    assert!(app.layer::<RevokePrompt>().is_some());
+    press(&mut app, &[code(KeyCode::Esc)]);
+    assert!(app.layer::<RevokePrompt>().is_none());
+    assert!(
+        !app.take_requests()
+            .iter()
+            .any(|r| matches!(r, Request::Consent(_))),
+        "nothing sent"
+    );
 }

@@ -121,6 +121,8 @@ actions! {
     TabWellness = "peer page: wellness plan",
     /// The peer page's consents tab.
     TabConsents = "peer page: consents to share and disclosures",
+    /// Revoke the selected consent (asks how).
+    RevokeConsent = "consents tab: revoke the selected consent from today (asks how)",
     /// Add a goal to the peer's plan.
     AddGoal = "add a goal (domain, title in the peer's words, dates)",
     /// Add a step to the selected goal.

@@ -36,12 +36,14 @@ use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
+mod consents;
 mod groups;
 mod import;
 mod layers;
 mod plan;
 mod reports;
 
+pub use consents::RevokePrompt;
 pub use import::{plan_lines, ImportDialog, ImportStage};
 pub use layers::CommandLine;
 use layers::{BaseLayer, GateLayer};
@@ -1007,6 +1009,7 @@ impl App {
             }
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
+            Response::Consent(r) => self.on_consent_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
             Response::Imported(r) => self.on_imported(r),
             // Taken by id in `on_reply`; without one it answers nobody.

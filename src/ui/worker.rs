@@ -31,6 +31,7 @@ pub use access::{
 };
 
 pub use failure::Failure;
+pub mod consents;
 pub mod groups;
 pub mod import;
 pub mod plan;
@@ -125,6 +126,8 @@ pub enum Request {
     Plan(PlanRequest),
     /// Work for the Groups screen.
     Groups(GroupsRequest),
+    /// Work for the peer page's Consents tab (revoking).
+    Consent(consents::ConsentRequest),
     /// Read and check a roster file (the import's dry run).
     ImportPlan {
         /// The file.
@@ -215,6 +218,8 @@ pub enum Response {
     Plan(Box<PlanResponse>),
     /// Answer to [`Request::Groups`].
     Groups(Box<GroupsResponse>),
+    /// Answer to [`Request::Consent`].
+    Consent(Box<consents::ConsentResponse>),
     /// Answer to [`Request::ImportPlan`].
     ImportPlan(Box<Result<crate::ops::import_peers::ImportPlan, Failure>>),
     /// Answer to [`Request::ImportApply`].
@@ -295,6 +300,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         }
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
+        Request::Consent(r) => Response::Consent(Box::new(consents::handle(store, r))),
         Request::ImportPlan { path, today } => {
             Response::ImportPlan(Box::new(import::plan_file(store, &path, today)))
         }
@@ -392,7 +398,7 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::OpenPeer { .. }
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
-        Request::Plan(_) | Request::Groups(_) => None,
+        Request::Plan(_) | Request::Groups(_) | Request::Consent(_) => None,
         // Each answer is matched to its request by id.
         Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
     };

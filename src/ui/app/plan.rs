@@ -168,6 +168,10 @@ impl App {
                 self.wellness_effect(effect);
                 true
             }
+            PeerTab::Consents if action == Action::RevokeConsent => {
+                self.ask_revoke();
+                true
+            }
             PeerTab::Consents => {
                 let len = self
                     .user

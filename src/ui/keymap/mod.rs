@@ -77,6 +77,8 @@ pub enum Context {
     Session,
     /// The Reports screen.
     Reports,
+    /// The peer page's consents tab.
+    Consents,
 }
 
 impl Context {
@@ -107,6 +109,7 @@ impl Context {
             Context::Groups => "Groups",
             Context::Session => "Group session (attendance)",
             Context::Reports => "Reports",
+            Context::Consents => "Consents",
         }
     }
 

@@ -95,6 +95,12 @@ const CHAIN_TIMELINE: &[Context] = &[
     Context::List,
     Context::Global,
 ];
+const CHAIN_CONSENTS: &[Context] = &[
+    Context::Consents,
+    Context::PeerPage,
+    Context::List,
+    Context::Global,
+];
 const CHAIN_WELLNESS: &[Context] = &[
     Context::Wellness,
     Context::PeerPage,
@@ -138,7 +144,7 @@ impl PeerView {
             PeerTab::Plan => CHAIN_PLAN,
             PeerTab::Timeline => CHAIN_TIMELINE,
             PeerTab::Wellness => CHAIN_WELLNESS,
-            PeerTab::Consents => CHAIN_OVERVIEW,
+            PeerTab::Consents => CHAIN_CONSENTS,
         };
         (chain, false)
     }
@@ -188,6 +194,7 @@ pub fn hints(tab: PeerTab) -> &'static [(Action, &'static str)] {
         ],
         PeerTab::Consents => &[
             (Action::Down, "select"),
+            (Action::RevokeConsent, "revoke"),
             (Action::NextTab, "tabs"),
             (Action::CheckIn, "check in"),
             (Action::Back, "back"),
