@@ -285,3 +285,36 @@ fn only_an_active_consent_can_be_revoked_and_esc_cancels() {
         "nothing sent"
     );
 }
+
+#[test]
+fn enter_on_a_consents_expiring_row_opens_the_peers_consents_tab() {
+    use caseload::model::today::{Section, TodayReport, TodayRow};
+    use caseload::ui::app::Pane;
+    let mut app = app();
+    app.on_response(Response::Today(Ok(TodayReport {
+        date: day("2026-11-23"),
+        rows: vec![TodayRow {
+            section: Section::ConsentsExpiring,
+            peer: Some(PeerId::new(1)),
+            name: "Ana Ruiz".into(),
+            goal: None,
+            group: None,
+            session: None,
+            date: Some(day("2026-12-13")),
+            days: Some(20),
+            why: "consent CN1 to share with Harbor Housing ends in 20 days (2026-12-13)".into(),
+        }],
+    })));
+    let shown = rows(&screen(&mut app, 80, 24)).join("\n");
+    assert!(shown.contains("Consents expiring (1)"), "{shown}");
+    app.take_requests();
+    press(&mut app, &[code(KeyCode::Enter)]);
+    assert_eq!(app.pane(), Pane::Peer);
+    assert_eq!(app.peer_view().tab, PeerTab::Consents);
+    assert!(
+        app.take_requests()
+            .iter()
+            .any(|r| matches!(r, Request::OpenPeer { id, .. } if *id == PeerId::new(1))),
+        "the opening is recorded"
+    );
+}

@@ -667,7 +667,9 @@ impl App {
         if self.user.pane == Pane::Peer && self.peer_page_action(action) {
             return;
         }
-        if self.user.pane == Pane::Today && self.today_plan_action(action) {
+        if self.user.pane == Pane::Today
+            && (self.today_plan_action(action) || self.today_consent_action(action))
+        {
             return;
         }
         if self.user.pane == Pane::Peers && action == Action::ImportPeers {

@@ -8,10 +8,12 @@ use std::any::Any;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 
+use crate::model::today::Section;
 use crate::model::{ConsentId, ConsentState, PeerId};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::layer::{Layer, Reply};
+use crate::ui::screens::peer_tabs::PeerTab;
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::prompt;
@@ -56,6 +58,22 @@ impl App {
         let prompt = RevokePrompt::new(peer.id, c.id, &self.theme);
         self.status.info(question);
         self.push_layer(prompt);
+    }
+
+    /// Today: Enter on a "Consents expiring" row opens the peer's page at
+    /// the Consents tab. Returns true when the action was handled here.
+    pub(super) fn today_consent_action(&mut self, action: Action) -> bool {
+        let Some(row) = self.user.today.selected_row() else {
+            return false;
+        };
+        let (Section::ConsentsExpiring, Some(peer), Action::Open) = (row.section, row.peer, action)
+        else {
+            return false;
+        };
+        let name = row.name.clone();
+        self.open_peer(peer, name);
+        self.user.peer_view.tab = PeerTab::Consents;
+        true
     }
 
     /// Takes the worker's answer for the Consents tab.
