@@ -15,6 +15,9 @@ use caseload::model::{
     Actor, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, LifeDomain, Peer, PeerId,
     Referral, ReferralId, Resource, ResourceCategory, ResourceId, Role, SessionId, Staff, StaffId,
 };
+use caseload::model::{
+    Consent, ConsentId, Disclosure, Expiry, RecipientKind, Revocation, ShareKind,
+};
 use caseload::server::protocol::{
     decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
     WireError, MAX_RESPONSE_BYTES,
@@ -40,6 +43,34 @@ struct Fixtures {
     session: SessionId,
     resource: ResourceId,
     referral: ReferralId,
+    consent: ConsentId,
+}
+
+/// An active consent of P1 for "Harbor Housing" to share attendance.
+fn consent_fixture() -> Consent {
+    Consent {
+        peer: PeerId::new(1),
+        recipient: "Harbor Housing".into(),
+        recipient_kind: RecipientKind::Organization,
+        purpose: "housing application".into(),
+        shares: vec![ShareKind::Attendance],
+        shares_text: String::new(),
+        signed: NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"),
+        expiry: Expiry::On(NaiveDate::from_ymd_opt(2099, 12, 31).expect("date")),
+        revoked: None,
+    }
+}
+
+fn disclosure_fixture(consent: ConsentId) -> Disclosure {
+    Disclosure {
+        peer: PeerId::new(1),
+        consent,
+        recipient: "Harbor Housing".into(),
+        at: Utc::now(),
+        included: vec![ShareKind::Attendance],
+        what: "export".into(),
+        to: "standard output".into(),
+    }
 }
 
 fn add_fixtures(dir: &std::path::Path) -> Fixtures {
@@ -75,6 +106,13 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
         )
         .expect("referral")
         .id;
+    let consent = store
+        .create_consent(consent_fixture(), &setup)
+        .expect("consent")
+        .id;
+    store
+        .record_disclosure(disclosure_fixture(consent), &setup)
+        .expect("disclosure");
     Fixtures {
         goal,
         checkin,
@@ -82,6 +120,7 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
         session,
         resource,
         referral,
+        consent,
     }
 }
 
@@ -263,6 +302,38 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         },
         Operation::OpenReferrals => Request::OpenReferrals {},
         Operation::ReferralsPage => Request::ReferralsPage {
+            after: None,
+            limit: 100,
+        },
+        Operation::CreateConsent => Request::CreateConsent {
+            consent: Consent {
+                peer: PeerId::new(2),
+                ..consent_fixture()
+            },
+        },
+        Operation::RevokeConsent => Request::RevokeConsent {
+            id: ConsentId::new(999),
+            revocation: Revocation {
+                date: day(),
+                note: "in writing".into(),
+            },
+        },
+        Operation::Consent => Request::Consent { id: fx.consent },
+        Operation::ConsentsForPeer => Request::ConsentsForPeer {
+            peer: PeerId::new(1),
+        },
+        Operation::ListConsents => Request::ListConsents {},
+        Operation::ConsentsExpiringBetween => Request::ConsentsExpiringBetween {
+            from: day(),
+            to: NaiveDate::from_ymd_opt(2100, 1, 1).expect("date"),
+        },
+        Operation::RecordDisclosure => Request::RecordDisclosure {
+            disclosure: disclosure_fixture(fx.consent),
+        },
+        Operation::DisclosuresForPeer => Request::DisclosuresForPeer {
+            peer: PeerId::new(1),
+        },
+        Operation::DisclosuresPage => Request::DisclosuresPage {
             after: None,
             limit: 100,
         },

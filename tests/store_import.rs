@@ -28,6 +28,8 @@ fn export(store: &dyn Store) -> Snapshot {
         checkins: store.checkins_page(None, usize::MAX).unwrap(),
         resources: store.list_resources().unwrap(),
         referrals: store.referrals_page(None, usize::MAX).unwrap(),
+        consents: store.list_consents().unwrap(),
+        disclosures: store.disclosures_page(None, usize::MAX).unwrap(),
     }
 }
 

@@ -232,6 +232,8 @@ fn detail() -> PeerDetail {
                 data: session,
             }],
         },
+        consents: Vec::new(),
+        disclosures: Vec::new(),
         group_names: HashMap::from([(GroupId::new(2), "Tuesday WRAP group".to_string())]),
         staff_initials: HashMap::from([(StaffId::new(1), "JR".to_string())]),
     }

@@ -167,6 +167,8 @@ pub(super) fn gate(store: &dyn Store, cli: &Cli, cmd: &Command, served: bool) ->
         let _ = SIGNED_IN.set(me);
     }
     let exported_to = match cmd {
+        // A disclosure is recorded as one, under the consent it relies on.
+        Command::Export(a) if a.for_recipient.is_some() => None,
         Command::Export(a) => Some(match (&a.out, &a.csv) {
             (_, Some(dir)) => format!("CSV files in {}", dir.display()),
             (Some(p), None) => p.display().to_string(),

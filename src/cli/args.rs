@@ -101,6 +101,10 @@ pub enum Command {
     Referral(super::referral::ReferralCommand),
     /// A peer's take-home card: goals, what helps, groups, crisis numbers.
     Card(super::referral::CardArgs),
+    /// Consents to share a peer's information: add, list, revoke, and
+    /// the disclosures made under them.
+    #[command(subcommand)]
+    Consent(super::consent::ConsentCommand),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(super::docs::CompletionsArgs),
     /// Print the man page, or write every page into a folder.
@@ -497,6 +501,17 @@ pub struct ReportArgs {
     /// Add up JSON reports of several centers for one period (counts only).
     #[arg(long, value_name = "REPORT.json", num_args = 1.., conflicts_with_all = ["month", "quarter", "year", "from", "to", "only_staff"])]
     pub merge: Vec<PathBuf>,
+    /// A report with a peer's name for this recipient (with --peer): their
+    /// attendance over the period, disclosed under their active consent.
+    #[arg(long = "for", value_name = "RECIPIENT", requires = "peer", conflicts_with_all = ["merge", "only_staff"])]
+    pub for_recipient: Option<String>,
+    /// The peer the report is about (with --for).
+    #[arg(long, value_name = "PEER", requires = "for_recipient")]
+    pub peer: Option<String>,
+    /// Write the report for a recipient to this file instead of standard
+    /// output (created with owner-only permissions).
+    #[arg(long, value_name = "FILE", requires = "for_recipient")]
+    pub out: Option<PathBuf>,
 }
 
 /// How `caseload report` prints.
@@ -523,6 +538,27 @@ pub struct ExportArgs {
     /// Write one CSV per record kind into this folder, for a spreadsheet.
     #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
+    /// Disclose one peer's information to this recipient instead, under
+    /// their active consent (with --peer): refused unless a consent
+    /// covers the recipient and what is included; recorded first.
+    #[arg(long = "for", value_name = "RECIPIENT", requires = "peer", conflicts_with_all = ["csv", "json"])]
+    pub for_recipient: Option<String>,
+    /// The peer whose information is disclosed (with --for).
+    #[arg(long, value_name = "PEER", requires = "for_recipient")]
+    pub peer: Option<String>,
+    /// A kind of information to include (with --for; repeatable or
+    /// comma-separated; default: what the consent covers).
+    #[arg(long = "shares", value_name = "KIND", value_delimiter = ',', requires = "for_recipient", value_parser = parse_choice::<crate::model::ShareKind>)]
+    pub shares: Vec<crate::model::ShareKind>,
+    /// How to write a disclosure (with --for): json, csv or text.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "json",
+        requires = "for_recipient"
+    )]
+    pub format: super::consent::DisclosureFormat,
 }
 
 /// `caseload verify`.
@@ -665,6 +701,10 @@ pub struct SettingsArgs {
     /// it (default 14).
     #[arg(long, allow_negative_numbers = true, value_parser = whole::<u16>)]
     pub referral_stale_days: Option<u16>,
+    /// Days before a consent ends that it shows on Today (1 to 365;
+    /// default 30).
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true, value_parser = whole::<u16>)]
+    pub consent_warning_days: Option<u16>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -8,6 +8,7 @@ mod access;
 mod args;
 mod audit;
 mod checkin;
+mod consent;
 mod demo;
 mod docs;
 mod goal;
@@ -109,6 +110,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Refer(a) => referral::run_refer(&store, a),
                 Command::Referral(a) => referral::run_referral(&store, a),
                 Command::Card(a) => referral::run_card(&store, a),
+                Command::Consent(a) => consent::run(&store, a),
                 Command::Keymap(_)
                 | Command::Serve(_)
                 | Command::Verify(_)

@@ -54,6 +54,23 @@ pub(super) fn period_of(args: &ReportArgs, today: chrono::NaiveDate) -> Result<P
 pub fn run(store: &dyn Store, args: &ReportArgs) -> Result<ExitCode> {
     let today = local_now().date_naive();
     let period = period_of(args, today)?;
+    if let (Some(recipient), Some(peer)) = (&args.for_recipient, &args.peer) {
+        let format = match format_of(args) {
+            ReportFormat::Json => super::consent::DisclosureFormat::Json,
+            ReportFormat::Csv => super::consent::DisclosureFormat::Csv,
+            ReportFormat::Table => super::consent::DisclosureFormat::Text,
+        };
+        return super::consent::run_disclosure(
+            store,
+            recipient,
+            peer,
+            &[crate::model::ShareKind::Attendance],
+            Some((period.from, period.to)),
+            format!("report {} to {}", period.from, period.to),
+            format,
+            args.out.as_deref(),
+        );
+    }
     let staff = match &args.only_staff {
         Some(s) => Some(resolve_staff(store, s).map_err(|e| anyhow!("--staff: {e}"))?),
         None => None,

@@ -35,6 +35,9 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
     if let Some(d) = args.referral_stale_days {
         s.referral_stale_days = Some(d);
     }
+    if let Some(d) = args.consent_warning_days {
+        s.consent_warning_days = Some(d);
+    }
     if s != before {
         let actor = super::actor(store, None);
         store.save_settings(&s, &actor)?;
@@ -62,6 +65,10 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
         println!(
             "referrals quiet after:  {} days without an update",
             s.referral_stale_days()
+        );
+        println!(
+            "consents on Today:      {} days before they end",
+            s.consent_warning_days()
         );
         let f = s.demographics;
         let on: Vec<&str> = crate::model::DemographicFields::KEYS

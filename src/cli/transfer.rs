@@ -90,6 +90,18 @@ fn export_to_file(store: &dyn Store, path: &Path, checksum: bool) -> Result<Coun
 
 /// Runs `caseload export`.
 pub fn export(store: &dyn Store, args: &ExportArgs) -> Result<ExitCode> {
+    if let (Some(recipient), Some(peer)) = (&args.for_recipient, &args.peer) {
+        return super::consent::run_disclosure(
+            store,
+            recipient,
+            peer,
+            &args.shares,
+            None,
+            "export".into(),
+            args.format,
+            args.out.as_deref(),
+        );
+    }
     if let Some(dir) = &args.csv {
         return export_csv(store, dir);
     }

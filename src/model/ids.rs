@@ -175,6 +175,14 @@ id_kind!(
     /// Marker for group session ids.
     SessionKind, SessionId, "GS", "group session"
 );
+id_kind!(
+    /// Marker for consent ids.
+    ConsentKind, ConsentId, "CN", "consent"
+);
+id_kind!(
+    /// Marker for disclosure ids.
+    DisclosureKind, DisclosureId, "D", "disclosure"
+);
 
 id_kind!(
     /// Marker for community resource ids.

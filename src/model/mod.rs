@@ -6,6 +6,7 @@
 pub mod card;
 pub mod checkin;
 pub mod choice;
+pub mod consent;
 pub mod dates;
 pub mod goal;
 pub mod group;
@@ -23,9 +24,15 @@ pub mod validate;
 
 pub use checkin::{CheckIn, CheckInMode, SupportKind};
 pub use choice::Choice;
+pub use consent::{
+    Consent, ConsentState, Disclosure, Expiry, RecipientKind, Revocation, ShareKind,
+};
 pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
-pub use ids::{CheckInId, GoalId, GroupId, Id, PeerId, ReferralId, ResourceId, SessionId, StaffId};
+pub use ids::{
+    CheckInId, ConsentId, DisclosureId, GoalId, GroupId, Id, PeerId, ReferralId, ResourceId,
+    SessionId, StaffId,
+};
 pub use peer::{AgeBand, ContactPreference, Demographics, Episode, Peer, PeerStatus, WellnessPlan};
 pub use permission::Permission;
 pub use record::{Actor, Entity, Meta, Record, Void};

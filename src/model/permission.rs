@@ -50,11 +50,16 @@ pub enum Permission {
     /// take-home card, so a wrong number reaches everyone: supervisors
     /// and admins keep it (everyone reads it and makes referrals).
     ManageResources,
+    /// Give a peer's information to a named recipient under their consent
+    /// (an export or report `--for`): supervisors and admins, as for any
+    /// export; recording, listing and revoking consents is ordinary
+    /// caseload work (a peer may revoke at any time, to anyone).
+    Disclose,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::SeeSignIn,
         Permission::WorkCaseload,
         Permission::CreditOthers,
@@ -67,6 +72,7 @@ impl Permission {
         Permission::ChangeSettings,
         Permission::Purge,
         Permission::ManageResources,
+        Permission::Disclose,
     ];
 
     /// The roles that have it (the table itself).
@@ -82,6 +88,7 @@ impl Permission {
             | Permission::ReadAudit
             | Permission::Export
             | Permission::ManageResources => &[Role::Supervisor, Role::Admin],
+            | Permission::Disclose => &[Role::Supervisor, Role::Admin],
             Permission::ManageStaff | Permission::ChangeSettings | Permission::Purge => {
                 &[Role::Admin]
             }
@@ -109,6 +116,9 @@ impl Permission {
             Permission::Export => "exporting (an export holds every note)",
             Permission::Purge => "removing records for good",
             Permission::ManageResources => "changing the resource directory",
+            Permission::Disclose => {
+                "disclosing a peer's information to a recipient under their consent"
+            }
         }
     }
 
@@ -153,5 +163,14 @@ mod tests {
         assert!(Permission::ManageResources.allows(Role::Admin));
         assert!(!Permission::ManageResources.before_sign_in());
         assert!(Permission::ALL.contains(&Permission::ManageResources));
+    }
+
+    #[test]
+    fn disclosing_is_for_supervisors_and_admins() {
+        assert!(!Permission::Disclose.allows(Role::PeerSpecialist));
+        assert!(Permission::Disclose.allows(Role::Supervisor));
+        assert!(Permission::Disclose.allows(Role::Admin));
+        assert!(!Permission::Disclose.before_sign_in());
+        assert!(Permission::Disclose.action().contains("consent"));
     }
 }

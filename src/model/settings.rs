@@ -29,6 +29,11 @@ pub struct Settings {
     /// referrals (schema 5 gains it by one zero byte, postcard's `None`).
     #[serde(default)]
     pub referral_stale_days: Option<u16>,
+    /// Days before a consent's expiry that it shows on Today (`None`: the
+    /// default, 30). Appended last: stores of schema 4 gain it by one zero
+    /// byte (postcard's `None`).
+    #[serde(default)]
+    pub consent_warning_days: Option<u16>,
 }
 
 /// The optional demographic fields an organization may turn on.
@@ -85,6 +90,7 @@ impl Default for Settings {
             reengage_after_days: 30,
             demographics: DemographicFields::default(),
             referral_stale_days: None,
+            consent_warning_days: None,
         }
     }
 }
@@ -113,6 +119,12 @@ impl Settings {
     pub fn referral_stale_days(&self) -> u16 {
         self.referral_stale_days
             .unwrap_or(super::referral::DEFAULT_STALE_DAYS)
+    }
+
+    /// Days before a consent's expiry that it shows on Today.
+    pub fn consent_warning_days(&self) -> u16 {
+        self.consent_warning_days
+            .unwrap_or(super::consent::DEFAULT_WARNING_DAYS)
     }
 
     /// Checks that the rules make sense.
@@ -146,6 +158,13 @@ impl Settings {
                 (1..=365).contains(&d),
                 "referral stale days",
                 format!("{d} is out of range; give 1 to 365"),
+            );
+        }
+        if let Some(days) = self.consent_warning_days {
+            c.ensure(
+                (1..=365).contains(&days),
+                "consent warning days",
+                format!("{days} is out of range; give 1 to 365"),
             );
         }
         c.finish()

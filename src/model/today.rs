@@ -46,6 +46,8 @@ pub enum Section {
     ReviewDue,
     /// An open referral has had no update for the settings' stale days.
     ReferralsStale,
+    /// A consent to share ends soon (within `consent_warning_days`).
+    ConsentsExpiring,
     /// A group meets today.
     GroupsToday,
     /// Already contacted today.
@@ -54,13 +56,14 @@ pub enum Section {
 
 impl Section {
     /// Every section in display order.
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::FollowUpDue,
         Section::Overdue,
         Section::PastCadence,
         Section::Reengage,
         Section::ReviewDue,
         Section::ReferralsStale,
+        Section::ConsentsExpiring,
         Section::GroupsToday,
         Section::SeenToday,
     ];
@@ -74,6 +77,7 @@ impl Section {
             Section::Reengage => "Re-engagement",
             Section::ReviewDue => "Goal reviews due",
             Section::ReferralsStale => "Referrals to follow up",
+            Section::ConsentsExpiring => "Consents expiring",
             Section::GroupsToday => "Groups today",
             Section::SeenToday => "Seen today",
         }

@@ -29,17 +29,16 @@ pub fn today_report(
     Ok(report)
 }
 
-/// The sections other record kinds add to Today (referrals to follow up,
-/// …), each from its own module, after the store's contact rules.
+/// The sections that are not about peers (the signed-in member's own
+/// standing, …), added after the store's answer. Sections about peers are
+/// worked out by the store with the roster at hand
+/// ([`crate::store::today::gather`]).
 fn add_sections(
-    store: &dyn Store,
-    date: NaiveDate,
-    for_staff: Option<StaffId>,
+    _store: &dyn Store,
+    _date: NaiveDate,
+    _for_staff: Option<StaffId>,
     report: &mut TodayReport,
 ) -> OpsResult<()> {
-    report
-        .rows
-        .extend(super::referral::stale_rows(store, date, for_staff)?);
     // Stable: each section keeps the order its rules gave it.
     report.rows.sort_by_key(|r| r.section);
     Ok(())

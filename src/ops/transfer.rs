@@ -112,6 +112,18 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
             break;
         }
     }
+    let mut disclosures = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.disclosures_page(after, PAGE)?;
+        let full = page.len() == PAGE;
+        after = page.last().map(|d| d.id);
+        disclosures.extend(page);
+        if !full {
+            break;
+        }
+    }
+    let consents = store.list_consents()?;
     let checkins = ArrayWriter::open(out, "checkins", true)?
         .paged(|after| store.checkins_page(after, PAGE))?;
     let sessions = ArrayWriter::open(out, "sessions", false)?
@@ -143,6 +155,14 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         resources,
         referrals,
     };
+    writeln!(out, ",\n\"settings\":{},", json(&store.settings()?)?).map_err(io)?;
+    // Consents and disclosures are written last (appended to the format;
+    // older exports without them still import) but were read first, with
+    // the other referencing records: disclosures, then the consents they
+    // rely on, then (below) the peers both refer to.
+    ArrayWriter::open(out, "disclosures", true)?.all(&disclosures)?;
+    ArrayWriter::open(out, "consents", false)?.all(&consents)?;
+    writeln!(out, "}}").map_err(io)?;
     out.flush().map_err(io)?;
     Ok(counts)
 }
@@ -188,6 +208,9 @@ struct Document {
     resources: Vec<Record<crate::model::Resource>>,
     #[serde(default)]
     referrals: Vec<Record<crate::model::Referral>>,
+    consents: Vec<Record<crate::model::Consent>>,
+    #[serde(default)]
+    disclosures: Vec<Record<crate::model::Disclosure>>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -218,6 +241,8 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         checkins: doc.checkins,
         resources: doc.resources,
         referrals: doc.referrals,
+        consents: doc.consents,
+        disclosures: doc.disclosures,
     })
 }
 

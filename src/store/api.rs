@@ -127,6 +127,16 @@ impl Identifies for Record<crate::model::Referral> {
         vec![self.peer]
     }
 }
+impl Identifies for Record<crate::model::Consent> {
+    fn peers(&self) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
+impl Identifies for Record<crate::model::Disclosure> {
+    fn peers(&self) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
 impl Identifies for Record<GroupSession> {
     fn peers(&self) -> Vec<PeerId> {
         self.attendees.clone()
@@ -193,6 +203,7 @@ pub(crate) mod prelude {
         Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId,
         Record, Referral, ReferralId, Resource, ResourceId, SessionId, Settings, Staff, StaffId,
     };
+    pub(crate) use crate::model::{Consent, ConsentId, Disclosure, DisclosureId, Revocation};
     pub(crate) use crate::store::api::PeerSummary;
     pub(crate) use crate::store::{AuditEntry, AuditEvent, AuditFilter, Counts, Snapshot};
     pub(crate) use chrono::{DateTime, NaiveDate, Utc};
@@ -445,6 +456,39 @@ macro_rules! store_api {
             /// One page of all referrals by id, after `after`, at most
             /// `limit` (and at most [`MAX_PAGE`]): export, report, lists.
             ReferralsPage referrals_page(val after: Option<ReferralId>, val limit: usize) -> Vec<Record<Referral>>
+                => Read, WorkCaseload, Listing, [cap limit], [];
+            /// Records a peer's consent to share (42 CFR § 2.31).
+            CreateConsent create_consent(val consent: Consent) by actor -> Record<Consent>
+                => Write, WorkCaseload, No, [], [];
+            /// Revokes a consent from a day, saying how: for good (a revoked
+            /// consent is refused a second revocation and never comes back).
+            RevokeConsent revoke_consent(val id: ConsentId, val revocation: Revocation) by actor -> Record<Consent>
+                => Write, WorkCaseload, No, [], [];
+            /// One consent.
+            Consent consent(val id: ConsentId) -> Record<Consent>
+                => Read, WorkCaseload, Peer, [], [];
+            /// A peer's consents, by id.
+            ConsentsForPeer consents_for_peer(val peer: PeerId) -> Vec<Record<Consent>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// Every consent, by id.
+            ListConsents list_consents() -> Vec<Record<Consent>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Consents not revoked whose expiry date falls from `from` to
+            /// `to` (inclusive), by expiry date (Today's "Consents expiring").
+            ConsentsExpiringBetween consents_expiring_between(val from: NaiveDate, val to: NaiveDate) -> Vec<Record<Consent>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Records a disclosure, now: refused unless its consent is the
+            /// peer's, active today and covers the recipient and everything
+            /// included. The record and its audit entry are one write.
+            /// Callers record before they hand anything over.
+            RecordDisclosure record_disclosure(val disclosure: Disclosure) by actor -> Record<Disclosure>
+                => Write, Disclose, No, [], [];
+            /// A peer's disclosure history, oldest first.
+            DisclosuresForPeer disclosures_for_peer(val peer: PeerId) -> Vec<Record<Disclosure>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// One page of all disclosures by id, after `after`, at most
+            /// `limit` (and at most [`MAX_PAGE`]), for export.
+            DisclosuresPage disclosures_page(val after: Option<DisclosureId>, val limit: usize) -> Vec<Record<Disclosure>>
                 => Read, WorkCaseload, Listing, [cap limit], [];
         }
     };

@@ -130,6 +130,24 @@ pub enum AuditEvent {
         /// Why, with a count per reason ("wrong PIN ×3, too many wrong PINs ×40").
         reason: String,
     },
+    /// A peer's information was given to a named recipient under their
+    /// consent (an export or report `--for`), written by the store with
+    /// the disclosure record itself. Added last so that stored entries
+    /// keep their encoding.
+    Disclosed {
+        /// The disclosure record, as printed ("D4").
+        disclosure: String,
+        /// Whose information.
+        peer: PeerId,
+        /// Who received it.
+        recipient: String,
+        /// The consent relied on, as printed ("CN2").
+        consent: String,
+        /// What kinds of information it included.
+        included: Vec<crate::model::ShareKind>,
+        /// What it was and where it went.
+        what: String,
+    },
 }
 
 impl AuditEvent {
@@ -225,6 +243,24 @@ impl fmt::Display for AuditEvent {
             AuditEvent::Credited { checkin, staff, .. } => {
                 write!(f, "credited {checkin} to {staff}")
             }
+            AuditEvent::Disclosed {
+                disclosure,
+                peer,
+                recipient,
+                consent,
+                included,
+                what,
+            } => {
+                let kinds: Vec<&str> = included
+                    .iter()
+                    .map(|k| crate::model::Choice::key(*k))
+                    .collect();
+                write!(
+                    f,
+                    "disclosed {peer}'s {} to {recipient} under consent {consent} ({what}; {disclosure})",
+                    kinds.join(", ")
+                )
+            }
         }
     }
 }
@@ -317,6 +353,18 @@ impl Audited for Group {
     const KIND: ChangeKind = ChangeKind::Group;
     fn peers_of(&self, _id: u64) -> Vec<PeerId> {
         Vec::new()
+    }
+}
+impl Audited for crate::model::Consent {
+    const KIND: ChangeKind = ChangeKind::Consent;
+    fn peers_of(&self, _id: u64) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
+impl Audited for crate::model::Disclosure {
+    const KIND: ChangeKind = ChangeKind::Disclosure;
+    fn peers_of(&self, _id: u64) -> Vec<PeerId> {
+        vec![self.peer]
     }
 }
 impl Audited for GroupSession {

@@ -13,7 +13,7 @@ use super::Snapshot;
 
 /// Ids present in the snapshot, per record tree.
 struct Known {
-    ids: [HashSet<u64>; super::keys::NAMES.len()],
+    ids: Vec<HashSet<u64>>,
     /// The peer of each goal, by goal id.
     goal_peer: HashMap<u64, PeerId>,
 }
@@ -84,7 +84,7 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
         .validate()
         .map_err(|e| StoreError::Refused(format!("settings: {e}")))?;
     let mut known = Known {
-        ids: Default::default(),
+        ids: vec![HashSet::new(); super::keys::NAMES.len()],
         goal_peer: s.goals.iter().map(|g| (g.id.raw(), g.peer)).collect(),
     };
     collect("staff", &s.staff, &mut known)?;
@@ -95,6 +95,8 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     collect("checkins", &s.checkins, &mut known)?;
     collect("resources", &s.resources, &mut known)?;
     collect("referrals", &s.referrals, &mut known)?;
+    collect("consents", &s.consents, &mut known)?;
+    collect("disclosures", &s.disclosures, &mut known)?;
     references("staff", &s.staff, &known)?;
     references("peers", &s.peers, &known)?;
     references("goals", &s.goals, &known)?;
@@ -103,5 +105,7 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     references("checkins", &s.checkins, &known)?;
     references("resources", &s.resources, &known)?;
     references("referrals", &s.referrals, &known)?;
+    references("consents", &s.consents, &known)?;
+    references("disclosures", &s.disclosures, &known)?;
     Ok(())
 }

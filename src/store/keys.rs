@@ -56,10 +56,20 @@ pub(crate) enum T {
     IxReferralByPeer,
     /// latest change's day, referral: open referrals only
     IxReferralOpen,
+    /// consents to share a peer's information
+    Consents,
+    /// disclosures made under a consent
+    Disclosures,
+    /// peer, consent
+    IxConsentByPeer,
+    /// expiry day, consent (consents that end on a date and are not revoked)
+    IxConsentByExpiry,
+    /// peer, time, disclosure
+    IxDisclosureByPeer,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 24] = [
+pub(crate) const NAMES: [&str; 29] = [
     "meta",
     "staff",
     "peers",
@@ -84,10 +94,15 @@ pub(crate) const NAMES: [&str; 24] = [
     "referrals",
     "ix_referral_by_peer",
     "ix_referral_open",
+    "consents",
+    "disclosures",
+    "ix_consent_by_peer",
+    "ix_consent_by_expiry",
+    "ix_disclosure_by_peer",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
-pub(crate) const RECORD_TREES: [T; 8] = [
+pub(crate) const RECORD_TREES: [T; 10] = [
     T::Staff,
     T::Peers,
     T::Goals,
@@ -96,10 +111,12 @@ pub(crate) const RECORD_TREES: [T; 8] = [
     T::Sessions,
     T::Resources,
     T::Referrals,
+    T::Consents,
+    T::Disclosures,
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
-pub(crate) const INDEX_TREES: [T; 12] = [
+pub(crate) const INDEX_TREES: [T; 15] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -112,6 +129,9 @@ pub(crate) const INDEX_TREES: [T; 12] = [
     T::PeerSummary,
     T::IxReferralByPeer,
     T::IxReferralOpen,
+    T::IxConsentByPeer,
+    T::IxConsentByExpiry,
+    T::IxDisclosureByPeer,
 ];
 
 /// A reference from a record to another that must exist.
@@ -378,6 +398,46 @@ impl Kept for GroupSession {
         }
         out.extend(self.attendees.iter().map(|p| peer_ref("attendees", *p)));
         out
+    }
+}
+
+impl Kept for crate::model::Consent {
+    const TREE: T = T::Consents;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        let mut out = vec![(
+            T::IxConsentByPeer,
+            key(&[&id_key(self.peer.raw()), &id_key(id)]),
+        )];
+        if let (Some(last), None) = (self.expires_on(), &self.revoked) {
+            out.push((T::IxConsentByExpiry, key(&[&date_key(last), &id_key(id)])));
+        }
+        out
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![peer_ref("peer", self.peer)]
+    }
+}
+
+impl Kept for crate::model::Disclosure {
+    const TREE: T = T::Disclosures;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxDisclosureByPeer,
+            key(&[&id_key(self.peer.raw()), &time_key(&self.at), &id_key(id)]),
+        )]
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![
+            peer_ref("peer", self.peer),
+            Ref {
+                field: "consent",
+                tree: T::Consents,
+                noun: "consent",
+                id: self.consent.raw(),
+                shown: self.consent.to_string(),
+                goal_of: None,
+            },
+        ]
     }
 }
 

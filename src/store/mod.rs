@@ -62,6 +62,12 @@ pub struct Snapshot {
     /// Referrals (older exports have none).
     #[serde(default)]
     pub referrals: Vec<Record<crate::model::Referral>>,
+    /// Consents to share (absent from exports made before they existed).
+    #[serde(default)]
+    pub consents: Vec<Record<crate::model::Consent>>,
+    /// Disclosures made under consents.
+    #[serde(default)]
+    pub disclosures: Vec<Record<crate::model::Disclosure>>,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
@@ -111,6 +117,11 @@ pub enum ChangeKind {
     Resource,
     /// A referral.
     Referral,
+    /// A consent to share (added after `Everything` so stored audit
+    /// entries keep their encoding).
+    Consent,
+    /// A disclosure made under a consent.
+    Disclosure,
 }
 
 impl std::fmt::Display for ChangeKind {
@@ -126,6 +137,8 @@ impl std::fmt::Display for ChangeKind {
             ChangeKind::Everything => "everything",
             ChangeKind::Resource => "resource",
             ChangeKind::Referral => "referral",
+            ChangeKind::Consent => "consent",
+            ChangeKind::Disclosure => "disclosure",
         })
     }
 }

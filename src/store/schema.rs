@@ -28,23 +28,34 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     add_void_fields,
     add_peer_fields,
     rebuild_peer_summaries,
-    add_referral_fields,
+    add_settings_fields,
 ];
 
-/// 4 → 5: the settings gained `referral_stale_days` (an `Option`) as their
-/// last field, so settings of schema 4 read as schema 5 with one zero byte
-/// (postcard's `None`: the default 14 days) appended. Resources and
-/// referrals live in new trees, which need nothing. Settings that already
-/// read are left alone, so an interrupted pass resumes safely.
-pub(crate) fn add_referral_fields(db: &sled::Db) -> Result<(), String> {
+/// 4 → 5: the settings gained optional fields at their end, each `None`
+/// (one zero byte in postcard) in a store of schema 4: the days an open
+/// referral may stay quiet (`referral_stale_days`), the days before a
+/// consent ends that Today shows it (`consent_warning_days`), and those
+/// added with them. The fewest zero bytes that make the settings read are
+/// appended. The new record kinds (resources, referrals, consents,
+/// disclosures, …) live in new trees, which need nothing. Settings that
+/// already read are left alone, so an interrupted pass is harmless.
+pub(crate) fn add_settings_fields(db: &sled::Db) -> Result<(), String> {
+    /// More optional fields than schema 5 appended: a limit, not a guess.
+    const AT_MOST: usize = 16;
     use crate::model::Settings;
     let meta = db.open_tree("meta").map_err(|e| e.to_string())?;
     if let Some(v) = meta.get(b"settings").map_err(|e| e.to_string())? {
         if super::codec::decode::<Settings>(&v, "settings").is_err() {
-            let mut bytes = v.to_vec();
-            bytes.push(0);
-            super::codec::decode::<Settings>(&bytes, "settings")
-                .map_err(|e| format!("settings of schema 4 could not be read: {e}"))?;
+            let bytes = (1..=AT_MOST)
+                .map(|missing| {
+                    let mut b = v.to_vec();
+                    b.resize(v.len() + missing, 0);
+                    b
+                })
+                .find(|b| super::codec::decode::<Settings>(b, "settings").is_ok())
+                .ok_or_else(|| {
+                    format!("settings of schema 4 could not be read even with {AT_MOST} fields added")
+                })?;
             meta.insert(b"settings", bytes).map_err(|e| e.to_string())?;
         }
     }
@@ -280,25 +291,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn schema_4_settings_gain_the_referral_stale_days_as_the_default() {
+    fn schema_4_settings_gain_the_new_fields_as_their_defaults() {
+        /// The settings as schema 4 stored them.
+        #[derive(serde::Serialize)]
+        struct SettingsV4 {
+            organization_name: String,
+            unit_minutes: u16,
+            unit_threshold_minutes: u16,
+            daily_unit_cap: Option<u32>,
+            reengage_after_days: u16,
+            demographics: crate::model::settings::DemographicFields,
+        }
         let dir = tempfile::tempdir().unwrap();
         let db = sled::open(dir.path()).unwrap();
         let settings = crate::model::Settings {
             organization_name: "Harbor".into(),
             ..Default::default()
         };
-        let mut bytes = super::super::codec::encode(&settings).unwrap();
-        // Schema 4 settings end before the new field's `None` byte.
-        assert_eq!(bytes.pop(), Some(0));
+        let old = SettingsV4 {
+            organization_name: settings.organization_name.clone(),
+            unit_minutes: settings.unit_minutes,
+            unit_threshold_minutes: settings.unit_threshold_minutes,
+            daily_unit_cap: settings.daily_unit_cap,
+            reengage_after_days: settings.reengage_after_days,
+            demographics: settings.demographics,
+        };
+        let bytes = super::super::codec::encode(&old).unwrap();
+        assert!(
+            super::super::codec::decode::<crate::model::Settings>(&bytes, "settings").is_err(),
+            "schema 4 settings do not read as they are"
+        );
         let meta = db.open_tree("meta").unwrap();
         meta.insert(b"settings", bytes).unwrap();
-        add_referral_fields(&db).unwrap();
+        add_settings_fields(&db).unwrap();
         let v = meta.get(b"settings").unwrap().unwrap();
         let back: crate::model::Settings = super::super::codec::decode(&v, "settings").unwrap();
         assert_eq!(back, settings);
         assert_eq!(back.referral_stale_days(), 14);
+        assert_eq!(back.consent_warning_days(), 30);
         // A second pass changes nothing.
-        add_referral_fields(&db).unwrap();
+        add_settings_fields(&db).unwrap();
         assert_eq!(meta.get(b"settings").unwrap().unwrap(), v);
     }
 }

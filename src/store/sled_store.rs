@@ -29,6 +29,9 @@ use super::keys::{
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
 use super::{Change, ChangeKind, Counts, PeerSummary, Snapshot, Store};
 
+#[path = "sled_consent.rs"]
+mod sled_consent;
+
 const SETTINGS_KEY: &[u8] = b"settings";
 const IMPORT_MARKER: &[u8] = b"import_in_progress";
 /// Records written per transaction during an import.
@@ -718,7 +721,9 @@ impl SledStore {
         self.import_chunk(held, &snapshot.sessions)?;
         self.import_chunk(held, &snapshot.checkins)?;
         self.import_chunk(held, &snapshot.resources)?;
-        self.import_chunk(held, &snapshot.referrals)
+        self.import_chunk(held, &snapshot.referrals)?;
+        self.import_chunk(held, &snapshot.consents)?;
+        self.import_chunk(held, &snapshot.disclosures)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1130,6 +1135,8 @@ impl Store for SledStore {
             (T::IxGoalByPeer, "goals"),
             (T::IxAttendance, "group attendance"),
             (T::IxReferralByPeer, "referrals"),
+            (T::IxConsentByPeer, "consents"),
+            (T::IxDisclosureByPeer, "disclosures"),
         ];
         self.delete::<Peer>(id.raw(), actor, |peer| {
             for (t, what) in uses {
@@ -1558,6 +1565,58 @@ impl Store for SledStore {
         self.merge_peers_held(from, into, actor)
     }
 
+    fn create_consent(
+        &self,
+        consent: crate::model::Consent,
+        actor: &Actor,
+    ) -> StoreResult<Record<crate::model::Consent>> {
+        self.consent_create(consent, actor)
+    }
+    fn revoke_consent(
+        &self,
+        id: crate::model::ConsentId,
+        revocation: crate::model::Revocation,
+        actor: &Actor,
+    ) -> StoreResult<Record<crate::model::Consent>> {
+        self.consent_revoke(id, revocation, actor)
+    }
+    fn consent(&self, id: crate::model::ConsentId) -> StoreResult<Record<crate::model::Consent>> {
+        self.get(id.raw())
+    }
+    fn consents_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<crate::model::Consent>>> {
+        self.consents_of(peer)
+    }
+    fn list_consents(&self) -> StoreResult<Vec<Record<crate::model::Consent>>> {
+        self.all()
+    }
+    fn consents_expiring_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<Record<crate::model::Consent>>> {
+        self.consents_expiring(from, to)
+    }
+    fn record_disclosure(
+        &self,
+        disclosure: crate::model::Disclosure,
+        actor: &Actor,
+    ) -> StoreResult<Record<crate::model::Disclosure>> {
+        self.disclosure_record(disclosure, actor)
+    }
+    fn disclosures_for_peer(
+        &self,
+        peer: PeerId,
+    ) -> StoreResult<Vec<Record<crate::model::Disclosure>>> {
+        self.disclosures_of(peer)
+    }
+    fn disclosures_page(
+        &self,
+        after: Option<crate::model::DisclosureId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Record<crate::model::Disclosure>>> {
+        self.disclosure_page(after, limit)
+    }
+
     fn checkin_history(&self, id: CheckInId) -> StoreResult<Vec<Record<CheckIn>>> {
         // The check-in must exist (a missing one is NotFound, not "no history").
         self.get::<CheckIn>(id.raw())?;
@@ -1617,6 +1676,8 @@ impl SledStore {
         let goals = self.ids_under(T::IxGoalByPeer, &p)?;
         let sessions = self.ids_under(T::IxAttendance, &p)?;
         let referrals = self.ids_under(T::IxReferralByPeer, &p)?;
+        let consents = self.ids_under(T::IxConsentByPeer, &p)?;
+        let disclosures = self.ids_under(T::IxDisclosureByPeer, &p)?;
         // Ids merged into `from` earlier now point at `into`.
         let mut earlier = Vec::new();
         for item in self.tree(T::PeerAliases).iter() {
@@ -1656,6 +1717,18 @@ impl SledStore {
                 if !data.attendees.contains(&into) {
                     data.attendees.push(into);
                 }
+                log(tx, moved(tx, &old, data, now, seq, actor)?)?;
+            }
+            for id in &consents {
+                let old: Record<crate::model::Consent> = tx_get(tx, *id)?;
+                let mut data = old.data.clone();
+                data.peer = into;
+                log(tx, moved(tx, &old, data, now, seq, actor)?)?;
+            }
+            for id in &disclosures {
+                let old: Record<crate::model::Disclosure> = tx_get(tx, *id)?;
+                let mut data = old.data.clone();
+                data.peer = into;
                 log(tx, moved(tx, &old, data, now, seq, actor)?)?;
             }
             let old: Record<Peer> = tx_get(tx, from.raw())?;

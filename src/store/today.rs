@@ -11,7 +11,9 @@ use chrono::{NaiveDate, TimeZone};
 
 use crate::model::dates::CenterTime;
 use crate::model::today::{build_today, TodayInput, TodayReport};
-use crate::model::StaffId;
+use crate::model::consent::expiring_rows;
+use crate::model::referral::stale_referral_rows;
+use crate::model::{Peer, PeerId, PeerStatus, Record, StaffId};
 
 use super::{Store, StoreResult};
 
@@ -47,7 +49,7 @@ pub fn gather<Z: TimeZone>(
     let mut sessions_today = store.sessions_on(date)?;
     sessions_today.retain(|s| s.voided.is_none());
     let staff = store.list_staff()?;
-    Ok(build_today(TodayInput {
+    let mut report = build_today(TodayInput {
         date,
         settings: &settings,
         peers: &peers,
@@ -59,5 +61,31 @@ pub fn gather<Z: TimeZone>(
         sessions_today: &sessions_today,
         staff: &staff,
         for_staff,
-    }))
+    });
+    // The sections of other record kinds, by their own rules, from the few
+    // records each concerns and the roster already at hand.
+    let open = store.open_referrals()?;
+    if !open.is_empty() {
+        let resources = store.list_resources()?;
+        report.rows.extend(stale_referral_rows(
+            date, &settings, &open, &peers, &resources, for_staff,
+        ));
+    }
+    let days = settings.consent_warning_days();
+    let to = date
+        .checked_add_signed(chrono::Duration::days(i64::from(days)))
+        .unwrap_or(NaiveDate::MAX);
+    let consents = store.consents_expiring_between(date, to)?;
+    if !consents.is_empty() {
+        let mine: HashMap<PeerId, &Record<Peer>> = peers
+            .iter()
+            .filter(|p| p.status != PeerStatus::Discharged)
+            .filter(|p| for_staff.is_none() || p.assigned_staff == for_staff)
+            .map(|p| (p.id, p))
+            .collect();
+        report.rows.extend(expiring_rows(&consents, &mine, date, days));
+    }
+    // Stable: each section keeps the order its rules gave it.
+    report.rows.sort_by_key(|r| r.section);
+    Ok(report)
 }

@@ -119,6 +119,10 @@ actions! {
     TabTimeline = "peer page: goal timeline",
     /// The peer page's wellness-plan tab.
     TabWellness = "peer page: wellness plan",
+    /// The peer page's consents tab.
+    TabConsents = "peer page: consents to share and disclosures",
+    /// Revoke the selected consent (asks how).
+    RevokeConsent = "consents tab: revoke the selected consent from today (asks how)",
     /// Add a goal to the peer's plan.
     AddGoal = "add a goal (domain, title in the peer's words, dates)",
     /// Add a step to the selected goal.

@@ -36,6 +36,7 @@ use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
+mod consents;
 mod groups;
 mod import;
 mod layers;
@@ -47,6 +48,7 @@ pub use referral::{
 };
 mod reports;
 
+pub use consents::RevokePrompt;
 pub use import::{plan_lines, ImportDialog, ImportStage};
 pub use layers::CommandLine;
 use layers::{BaseLayer, GateLayer};
@@ -674,7 +676,9 @@ impl App {
         if self.user.pane == Pane::Peer && self.peer_page_action(action) {
             return;
         }
-        if self.user.pane == Pane::Today && self.today_plan_action(action) {
+        if self.user.pane == Pane::Today
+            && (self.today_plan_action(action) || self.today_consent_action(action))
+        {
             return;
         }
         if self.user.pane == Pane::Peers && action == Action::ImportPeers {
@@ -1016,6 +1020,7 @@ impl App {
             }
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
+            Response::Consent(r) => self.on_consent_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
             Response::Imported(r) => self.on_imported(r),
             Response::Referral(r) => self.on_referral_response(*r),

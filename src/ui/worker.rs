@@ -31,6 +31,7 @@ pub use access::{
 };
 
 pub use failure::Failure;
+pub mod consents;
 pub mod groups;
 pub mod import;
 pub mod plan;
@@ -88,6 +89,10 @@ pub struct PeerDetail {
     pub group_names: HashMap<GroupId, String>,
     /// Staff initials for check-in lines.
     pub staff_initials: HashMap<StaffId, String>,
+    /// Consents to share, by id (the Consents tab).
+    pub consents: Vec<Record<crate::model::Consent>>,
+    /// Disclosures made under them, oldest first.
+    pub disclosures: Vec<Record<crate::model::Disclosure>>,
 }
 
 /// Work for the store thread.
@@ -122,6 +127,8 @@ pub enum Request {
     Plan(PlanRequest),
     /// Work for the Groups screen.
     Groups(GroupsRequest),
+    /// Work for the peer page's Consents tab (revoking).
+    Consent(consents::ConsentRequest),
     /// Read and check a roster file (the import's dry run).
     ImportPlan {
         /// The file.
@@ -214,6 +221,8 @@ pub enum Response {
     Plan(Box<PlanResponse>),
     /// Answer to [`Request::Groups`].
     Groups(Box<GroupsResponse>),
+    /// Answer to [`Request::Consent`].
+    Consent(Box<consents::ConsentResponse>),
     /// Answer to [`Request::ImportPlan`].
     ImportPlan(Box<Result<crate::ops::import_peers::ImportPlan, Failure>>),
     /// Answer to [`Request::ImportApply`].
@@ -296,6 +305,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         }
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
+        Request::Consent(r) => Response::Consent(Box::new(consents::handle(store, r))),
         Request::ImportPlan { path, today } => {
             Response::ImportPlan(Box::new(import::plan_file(store, &path, today)))
         }
@@ -349,10 +359,14 @@ pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetai
         .list_staff()
         .map(|ss| ss.into_iter().map(|s| (s.id, s.data.initials)).collect())
         .unwrap_or_default();
+    let consents = store.consents_for_peer(id).map_err(|e| e.to_string())?;
+    let disclosures = store.disclosures_for_peer(id).map_err(|e| e.to_string())?;
     Ok(Box::new(PeerDetail {
         overview,
         group_names,
         staff_initials,
+        consents,
+        disclosures,
     }))
 }
 
@@ -390,7 +404,7 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::OpenPeer { .. }
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
-        Request::Plan(_) | Request::Groups(_) | Request::Referral(_) => None,
+        Request::Plan(_) | Request::Groups(_) | Request::Referral(_) | Request::Consent(_) => None,
         // Each answer is matched to its request by id.
         Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
     };

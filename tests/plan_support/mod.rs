@@ -161,6 +161,8 @@ pub fn detail_with(goals: Vec<Record<Goal>>, plan: WellnessPlan) -> PeerDetail {
             next_follow_up: None,
             sessions,
         },
+        consents: Vec::new(),
+        disclosures: Vec::new(),
         group_names: HashMap::from([(GroupId::new(2), "Tuesday WRAP group".to_string())]),
         staff_initials: HashMap::from([(StaffId::new(1), "JR".to_string())]),
     }

@@ -169,6 +169,19 @@ impl App {
                 self.wellness_effect(effect);
                 true
             }
+            PeerTab::Consents if action == Action::RevokeConsent => {
+                self.ask_revoke();
+                true
+            }
+            PeerTab::Consents => {
+                let len = self
+                    .user
+                    .peer
+                    .as_ref()
+                    .and_then(|p| p.detail.as_ref())
+                    .map_or(0, |d| d.consents.len());
+                self.user.peer_view.consents.handle(action, len)
+            }
         }
     }
 

@@ -81,6 +81,8 @@ pub enum Context {
     Resources,
     /// The peer page's Referrals tab.
     Referrals,
+    /// The peer page's consents tab.
+    Consents,
 }
 
 impl Context {
@@ -113,6 +115,7 @@ impl Context {
             Context::Reports => "Reports",
             Context::Resources => "Resources",
             Context::Referrals => "Referrals",
+            Context::Consents => "Consents",
         }
     }
 

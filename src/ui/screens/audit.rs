@@ -301,6 +301,24 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
         AuditEvent::Credited { checkin, staff, .. } => {
             ("credited".into(), checkin.clone(), staff.to_string())
         }
+        AuditEvent::Disclosed {
+            peer,
+            recipient,
+            consent,
+            included,
+            ..
+        } => (
+            format!("disclosed to {recipient}"),
+            peer.to_string(),
+            format!(
+                "under {consent}: {}",
+                included
+                    .iter()
+                    .map(|k| crate::model::Choice::key(*k))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
     };
     AuditRow {
         when: e

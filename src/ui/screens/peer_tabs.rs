@@ -32,16 +32,19 @@ pub enum PeerTab {
     Wellness,
     /// The peer's referrals to community resources.
     Referrals,
+    /// Consents to share, with their state, and disclosures.
+    Consents,
 }
 
 impl PeerTab {
     /// Every tab, in order.
-    pub const ALL: [PeerTab; 5] = [
+    pub const ALL: [PeerTab; 6] = [
         PeerTab::Overview,
         PeerTab::Plan,
         PeerTab::Timeline,
         PeerTab::Wellness,
         PeerTab::Referrals,
+        PeerTab::Consents,
     ];
 
     /// The tab's label.
@@ -52,6 +55,7 @@ impl PeerTab {
             PeerTab::Timeline => "Goal timeline",
             PeerTab::Wellness => "Wellness plan",
             PeerTab::Referrals => "Referrals",
+            PeerTab::Consents => "Consents",
         }
     }
 
@@ -62,6 +66,7 @@ impl PeerTab {
             PeerTab::Timeline => Action::TabTimeline,
             PeerTab::Wellness => Action::TabWellness,
             PeerTab::Referrals => Action::TabReferrals,
+            PeerTab::Consents => Action::TabConsents,
         }
     }
 
@@ -75,6 +80,7 @@ impl PeerTab {
             Action::TabTimeline => Some(PeerTab::Timeline),
             Action::TabWellness => Some(PeerTab::Wellness),
             Action::TabReferrals => Some(PeerTab::Referrals),
+            Action::TabConsents => Some(PeerTab::Consents),
             Action::NextTab => Some(PeerTab::ALL[(i + 1) % n]),
             Action::PrevTab => Some(PeerTab::ALL[(i + n - 1) % n]),
             _ => None,
@@ -97,6 +103,12 @@ const CHAIN_TIMELINE: &[Context] = &[
 ];
 const CHAIN_REFERRALS: &[Context] = &[
     Context::Referrals,
+    Context::PeerPage,
+    Context::List,
+    Context::Global,
+];
+const CHAIN_CONSENTS: &[Context] = &[
+    Context::Consents,
     Context::PeerPage,
     Context::List,
     Context::Global,
@@ -130,6 +142,8 @@ pub struct PeerView {
     pub timeline: TimelineState,
     /// Wellness plan tab.
     pub wellness: WellnessState,
+    /// Consents tab.
+    pub consents: super::consents::ConsentsState,
     /// A delete asked about in the confirm box.
     pub pending_delete: Option<PendingDelete>,
     /// Referrals tab.
@@ -145,6 +159,7 @@ impl PeerView {
             PeerTab::Timeline => CHAIN_TIMELINE,
             PeerTab::Wellness => CHAIN_WELLNESS,
             PeerTab::Referrals => CHAIN_REFERRALS,
+            PeerTab::Consents => CHAIN_CONSENTS,
         };
         (chain, false)
     }
@@ -198,6 +213,15 @@ pub fn hints(tab: PeerTab) -> &'static [(Action, &'static str)] {
             (Action::TakeHomeCard, "card"),
             (Action::NextTab, "tabs"),
             (Action::Help, "help"),
+        ],
+        PeerTab::Consents => &[
+            (Action::Down, "select"),
+            (Action::RevokeConsent, "revoke"),
+            (Action::NextTab, "tabs"),
+            (Action::CheckIn, "check in"),
+            (Action::Back, "back"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
         ],
     }
 }
@@ -269,5 +293,8 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
             body,
             buf,
         ),
+        (PeerTab::Consents, Some(d)) => {
+            super::consents::render(&view.consents, &d.consents, &d.disclosures, ctx, body, buf)
+        }
     }
 }

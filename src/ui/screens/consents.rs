@@ -1,0 +1,189 @@
+//! The Consents tab of the peer page: each consent to share with its
+//! state today (active, expired, revoked, derived from its dates), who it
+//! is for, what it lets the organization share and until when; below,
+//! the peer's disclosure history (what was given to whom, under which
+//! consent). Consents are recorded and revoked with `caseload consent`.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+use crate::model::{Choice, Consent, ConsentState, Disclosure, Record};
+use crate::ui::action::Action;
+use crate::ui::view::ViewCtx;
+use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::list::ListCursor;
+
+/// Lines one consent takes.
+const LINES_PER_CONSENT: usize = 2;
+
+/// State of the Consents tab: which consent is selected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConsentsState {
+    /// The selected consent and the first one shown.
+    pub cursor: ListCursor,
+}
+
+impl ConsentsState {
+    /// Moves the selection over `len` consents; false for other actions.
+    pub fn handle(&mut self, action: Action, len: usize) -> bool {
+        self.cursor.apply(action, len)
+    }
+}
+
+/// One consent's first line: id, state, recipient, when it ends.
+pub fn consent_line(c: &Record<Consent>, today: chrono::NaiveDate) -> String {
+    let state = c.state_on(today);
+    let ends = match (&c.revoked, state) {
+        (Some(r), ConsentState::Revoked) => {
+            if r.note.is_empty() {
+                format!("revoked {}", r.date)
+            } else {
+                format!("revoked {} ({})", r.date, r.note)
+            }
+        }
+        (None, ConsentState::Revoked) => "revoked".to_string(),
+        (Some(r), ConsentState::Active) => format!("revoked from {}", r.date),
+        (None, ConsentState::Active) => match c.days_left(today) {
+            Some(0) => format!("ends today ({})", c.expiry_text()),
+            Some(1) => format!("ends tomorrow ({})", c.expiry_text()),
+            Some(n) => format!("ends {} (in {n} days)", c.expiry_text()),
+            None => c.expiry_text(),
+        },
+        (_, ConsentState::Expired) => format!("ended {}", c.expiry_text()),
+        (_, ConsentState::NotYetSigned) => format!("signed for {}", c.signed),
+    };
+    format!(
+        "{:<5} {:<8} {} ({}) · {ends}",
+        c.id.to_string(),
+        state.label(),
+        c.recipient,
+        c.recipient_kind.label()
+    )
+}
+
+/// One consent's second line: what it shares and what for.
+pub fn shares_line(c: &Consent) -> String {
+    let mut what: Vec<String> = c.shares.iter().map(|k| k.label().to_string()).collect();
+    if !c.shares_text.is_empty() {
+        what.push(c.shares_text.clone());
+    }
+    format!(
+        "      shares {} · for {} · signed {}",
+        what.join(", "),
+        c.purpose,
+        c.signed
+    )
+}
+
+/// One disclosure as a line.
+pub fn disclosure_line(d: &Record<Disclosure>) -> String {
+    format!(
+        "  {} {} to {} under {}: {} ({})",
+        d.id,
+        crate::model::dates::CENTER
+            .at(&d.at)
+            .format("%Y-%m-%d %H:%M"),
+        d.recipient,
+        d.consent,
+        d.included
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+        d.what
+    )
+}
+
+fn state_style(ctx: &ViewCtx<'_>, state: ConsentState) -> Style {
+    match state {
+        ConsentState::Active => ctx.theme.ok(),
+        ConsentState::Revoked | ConsentState::Expired => ctx.theme.error(),
+        ConsentState::NotYetSigned => ctx.theme.dim(),
+    }
+}
+
+/// Draws the tab into `area` (below the peer page's tabs).
+pub fn render(
+    state: &ConsentsState,
+    consents: &[Record<Consent>],
+    disclosures: &[Record<Disclosure>],
+    ctx: &ViewCtx<'_>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    if area.height == 0 {
+        return;
+    }
+    let t = ctx.theme;
+    let w = usize::from(area.width);
+    let today = ctx.today;
+    let active = consents
+        .iter()
+        .filter(|c| c.state_on(today) == ConsentState::Active)
+        .count();
+    let head = if consents.is_empty() {
+        "Consents to share · none recorded (caseload consent add)".to_string()
+    } else {
+        format!(
+            "Consents to share · {} recorded, {active} active today",
+            consents.len()
+        )
+    };
+    Line::styled(clip(&head, w), t.heading()).render(Rect { height: 1, ..area }, buf);
+    let line = |y: u16| Rect {
+        y,
+        height: 1,
+        ..area
+    };
+    let mut y = area.y + 1;
+    let bottom = area.y + area.height;
+    // The disclosure history takes the lines left below the consents, at
+    // most half of the body.
+    let body = usize::from(area.height.saturating_sub(1));
+    let history = if disclosures.is_empty() {
+        2
+    } else {
+        (disclosures.len() + 2).min(body / 2)
+    };
+    let for_consents = body.saturating_sub(history).max(LINES_PER_CONSENT);
+    let rows = (for_consents / LINES_PER_CONSENT).max(1);
+    let first = state.cursor.shown(rows);
+    for (i, c) in consents.iter().enumerate().skip(first).take(rows) {
+        if y + 1 >= bottom {
+            break;
+        }
+        let selected = i == state.cursor.selected;
+        let style = if selected {
+            t.selected()
+        } else {
+            state_style(ctx, c.state_on(today))
+        };
+        let mark = if selected { "▸ " } else { "  " };
+        Line::styled(fit(&format!("{mark}{}", consent_line(c, today)), w), style)
+            .render(line(y), buf);
+        Line::styled(clip(&shares_line(c), w), t.dim()).render(line(y + 1), buf);
+        y += 2;
+    }
+    if y < bottom {
+        y += 1;
+    }
+    if y < bottom {
+        let text = format!("Disclosures ({})", disclosures.len());
+        Line::styled(clip(&text, w), t.heading()).render(line(y), buf);
+        y += 1;
+    }
+    if disclosures.is_empty() && y < bottom {
+        Line::styled("  none yet", t.dim()).render(line(y), buf);
+    }
+    // Newest first: the latest disclosures matter most.
+    for d in disclosures.iter().rev() {
+        if y >= bottom {
+            break;
+        }
+        Line::styled(clip(&disclosure_line(d), w), t.text()).render(line(y), buf);
+        y += 1;
+    }
+}
