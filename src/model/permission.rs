@@ -87,7 +87,7 @@ impl Permission {
             | Permission::ReadAllNotes
             | Permission::ReadAudit
             | Permission::Export
-            | Permission::ManageResources => &[Role::Supervisor, Role::Admin],
+            | Permission::ManageResources
             | Permission::Disclose => &[Role::Supervisor, Role::Admin],
             Permission::ManageStaff | Permission::ChangeSettings | Permission::Purge => {
                 &[Role::Admin]

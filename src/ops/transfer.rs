@@ -144,6 +144,12 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     write!(out, ",\n\"settings\":{}", json(&store.settings()?)?).map_err(io)?;
     let resources = ArrayWriter::open(out, "resources", false)?.all(&resource_list)?;
     let referrals = ArrayWriter::open(out, "referrals", false)?.all(&referrals)?;
+    // Consents and disclosures are written last (appended to the format;
+    // older exports without them still import) but were read first, with
+    // the other referencing records: disclosures, then the consents they
+    // rely on, then (above) the peers both refer to.
+    ArrayWriter::open(out, "disclosures", false)?.all(&disclosures)?;
+    ArrayWriter::open(out, "consents", false)?.all(&consents)?;
     writeln!(out, "}}").map_err(io)?;
     let counts = Counts {
         staff,
@@ -155,14 +161,6 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         resources,
         referrals,
     };
-    writeln!(out, ",\n\"settings\":{},", json(&store.settings()?)?).map_err(io)?;
-    // Consents and disclosures are written last (appended to the format;
-    // older exports without them still import) but were read first, with
-    // the other referencing records: disclosures, then the consents they
-    // rely on, then (below) the peers both refer to.
-    ArrayWriter::open(out, "disclosures", true)?.all(&disclosures)?;
-    ArrayWriter::open(out, "consents", false)?.all(&consents)?;
-    writeln!(out, "}}").map_err(io)?;
     out.flush().map_err(io)?;
     Ok(counts)
 }
@@ -208,6 +206,7 @@ struct Document {
     resources: Vec<Record<crate::model::Resource>>,
     #[serde(default)]
     referrals: Vec<Record<crate::model::Referral>>,
+    #[serde(default)]
     consents: Vec<Record<crate::model::Consent>>,
     #[serde(default)]
     disclosures: Vec<Record<crate::model::Disclosure>>,
