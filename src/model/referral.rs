@@ -334,10 +334,15 @@ pub fn stale_referral_rows(
     for_staff: Option<StaffId>,
 ) -> Vec<TodayRow> {
     use super::choice::Choice;
+    use std::collections::HashMap;
     let stale = i64::from(settings.referral_stale_days());
+    // Looked up by id: a large center has thousands of each.
+    let peers: HashMap<PeerId, &Record<Peer>> = peers.iter().map(|p| (p.id, p)).collect();
+    let resources: HashMap<ResourceId, &Record<Resource>> =
+        resources.iter().map(|r| (r.id, r)).collect();
     let mut rows = Vec::new();
     for r in referrals.iter().filter(|r| r.is_open()) {
-        let Some(peer) = peers.iter().find(|p| p.id == r.peer) else {
+        let Some(peer) = peers.get(&r.peer) else {
             continue;
         };
         if !peer.is_active() || (for_staff.is_some() && peer.assigned_staff != for_staff) {
@@ -348,7 +353,7 @@ pub fn stale_referral_rows(
         if days < stale {
             continue;
         }
-        let what = resources.iter().find(|x| x.id == r.resource).map_or_else(
+        let what = resources.get(&r.resource).map_or_else(
             || r.resource.to_string(),
             |x| format!("{} ({})", x.name, x.category.label()),
         );

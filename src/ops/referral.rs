@@ -130,20 +130,21 @@ pub fn all_referrals(store: &dyn Store) -> OpsResult<Vec<Record<Referral>>> {
 
 /// Today's "Referrals to follow up" rows for `date` (only `for_staff`'s
 /// peers, if given): open referrals gone quiet for the settings' days.
+/// `peers` is the roster Today already read.
 pub fn stale_rows(
     store: &dyn Store,
     date: NaiveDate,
     for_staff: Option<StaffId>,
+    peers: &[Record<crate::model::Peer>],
 ) -> OpsResult<Vec<TodayRow>> {
     let open = store.open_referrals()?;
     if open.is_empty() {
         return Ok(Vec::new());
     }
     let settings = store.settings()?;
-    let peers = store.list_peers()?;
     let resources = store.list_resources()?;
     Ok(stale_referral_rows(
-        date, &settings, &open, &peers, &resources, for_staff,
+        date, &settings, &open, peers, &resources, for_staff,
     ))
 }
 

@@ -75,7 +75,7 @@ pub fn today_report_in<Z: TimeZone>(
     });
     report
         .rows
-        .extend(super::referral::stale_rows(store, date, for_staff)?);
+        .extend(super::referral::stale_rows(store, date, for_staff, &peers)?);
     // Stable: each section keeps the order its rules gave it.
     report.rows.sort_by_key(|r| r.section);
     Ok(report)
