@@ -334,10 +334,15 @@ pub fn stale_referral_rows(
     for_staff: Option<StaffId>,
 ) -> Vec<TodayRow> {
     use super::choice::Choice;
+    use std::collections::HashMap;
     let stale = i64::from(settings.referral_stale_days());
+    // Looked up by id: a large center has thousands of each.
+    let peers: HashMap<PeerId, &Record<Peer>> = peers.iter().map(|p| (p.id, p)).collect();
+    let resources: HashMap<ResourceId, &Record<Resource>> =
+        resources.iter().map(|r| (r.id, r)).collect();
     let mut rows = Vec::new();
     for r in referrals.iter().filter(|r| r.is_open()) {
-        let Some(peer) = peers.iter().find(|p| p.id == r.peer) else {
+        let Some(peer) = peers.get(&r.peer) else {
             continue;
         };
         if !peer.is_active() || (for_staff.is_some() && peer.assigned_staff != for_staff) {
@@ -348,7 +353,7 @@ pub fn stale_referral_rows(
         if days < stale {
             continue;
         }
-        let what = resources.iter().find(|x| x.id == r.resource).map_or_else(
+        let what = resources.get(&r.resource).map_or_else(
             || r.resource.to_string(),
             |x| format!("{} ({})", x.name, x.category.label()),
         );
@@ -498,5 +503,70 @@ mod tests {
         assert!(line.on_card());
         line.active = false;
         assert!(!line.on_card());
+    }
+
+    #[test]
+    fn quiet_open_referrals_of_active_peers_are_listed_from_the_stale_day_on() {
+        use crate::model::{Actor, Meta};
+        let meta = Meta::created(chrono::Utc::now(), &Actor::login("t"));
+        let peer = |id: u64, name: &str, staff: Option<u64>, active: bool| {
+            let mut p = Peer::new(name, day("2026-01-01"));
+            p.assigned_staff = staff.map(StaffId::new);
+            if !active {
+                p.discharge(day("2026-02-01"), "moved".into());
+            }
+            Record {
+                id: PeerId::new(id),
+                meta: meta.clone(),
+                data: p,
+            }
+        };
+        let peers = vec![
+            peer(1, "Ana", Some(1), true),
+            peer(2, "Bo", Some(2), true),
+            peer(3, "Cy", Some(1), false),
+        ];
+        let resources = vec![Record {
+            id: ResourceId::new(1),
+            meta: meta.clone(),
+            data: Resource::new("Pantry", ResourceCategory::Food),
+        }];
+        let referral = |id: u64, peer: u64| Record {
+            id: crate::model::ReferralId::new(id),
+            meta: meta.clone(),
+            data: Referral::new(
+                PeerId::new(peer),
+                ResourceId::new(1),
+                day("2026-03-01"),
+                None,
+                "",
+            ),
+        };
+        let mut closed = referral(4, 1);
+        closed
+            .data
+            .set_status(ReferralStatus::Closed, day("2026-03-02"), "", None)
+            .unwrap();
+        let list = vec![referral(1, 1), referral(2, 2), referral(3, 3), closed];
+        let settings = Settings::default();
+        let rows = |date: &str, staff: Option<u64>| {
+            stale_referral_rows(
+                day(date),
+                &settings,
+                &list,
+                &peers,
+                &resources,
+                staff.map(StaffId::new),
+            )
+        };
+        assert!(rows("2026-03-14", None).is_empty(), "13 days");
+        let all = rows("2026-03-15", None);
+        let who: Vec<u64> = all.iter().filter_map(|r| r.peer).map(|p| p.raw()).collect();
+        assert_eq!(who, vec![1, 2], "discharged and closed ones are left out");
+        assert_eq!(all[0].days, Some(14));
+        assert!(all[0].why.contains("Pantry (food)"), "{}", all[0].why);
+        let mine = rows("2026-03-15", Some(1));
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].peer, Some(PeerId::new(1)));
     }
 }

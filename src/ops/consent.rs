@@ -14,12 +14,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::model::consent::{expiring_rows, same_recipient, REDISCLOSURE_NOTICE};
+use crate::model::consent::{same_recipient, REDISCLOSURE_NOTICE};
 use crate::model::dates::CENTER;
-use crate::model::today::TodayRow;
 use crate::model::{
-    Actor, Choice, Consent, ConsentId, Disclosure, DisclosureId, Peer, PeerId, PeerStatus, Record,
-    Revocation, ShareKind, StaffId,
+    Actor, Choice, Consent, ConsentId, Disclosure, DisclosureId, Peer, PeerId, Record, Revocation,
+    ShareKind,
 };
 use crate::store::Store;
 
@@ -95,33 +94,6 @@ pub fn list(
     }
     out.sort_by_key(|c| (c.peer, c.id));
     Ok(out)
-}
-
-/// Today's "Consents expiring" rows for `date`: consents active that day
-/// ending within the organization's `consent_warning_days`, of peers
-/// assigned to `for_staff` (everyone's without), discharged peers left
-/// out. Reads only the consents in the window (an index by expiry day).
-pub fn today_rows(
-    store: &dyn Store,
-    peers: &[Record<Peer>],
-    date: NaiveDate,
-    days: u16,
-    for_staff: Option<StaffId>,
-) -> OpsResult<Vec<TodayRow>> {
-    let to = date
-        .checked_add_signed(chrono::Duration::days(i64::from(days)))
-        .unwrap_or(NaiveDate::MAX);
-    let consents = store.consents_expiring_between(date, to)?;
-    if consents.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mine: HashMap<PeerId, &Record<Peer>> = peers
-        .iter()
-        .filter(|p| p.status != PeerStatus::Discharged)
-        .filter(|p| for_staff.is_none() || p.assigned_staff == for_staff)
-        .map(|p| (p.id, p))
-        .collect();
-    Ok(expiring_rows(&consents, &mine, date, days))
 }
 
 /// The active consent of `peer` that allows giving `included` to

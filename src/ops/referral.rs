@@ -6,8 +6,7 @@
 use chrono::NaiveDate;
 
 use crate::model::card::{render_card, CardGroup, CardInput};
-use crate::model::referral::{stale_referral_rows, ReferralFigures};
-use crate::model::today::TodayRow;
+use crate::model::referral::ReferralFigures;
 use crate::model::{
     CheckInId, GoalStatus, PeerId, Record, Referral, ReferralId, ReferralStatus, Resource,
     ResourceId, StaffId,
@@ -126,25 +125,6 @@ pub fn all_referrals(store: &dyn Store) -> OpsResult<Vec<Record<Referral>>> {
             return Ok(out);
         }
     }
-}
-
-/// Today's "Referrals to follow up" rows for `date` (only `for_staff`'s
-/// peers, if given): open referrals gone quiet for the settings' days.
-pub fn stale_rows(
-    store: &dyn Store,
-    date: NaiveDate,
-    for_staff: Option<StaffId>,
-) -> OpsResult<Vec<TodayRow>> {
-    let open = store.open_referrals()?;
-    if open.is_empty() {
-        return Ok(Vec::new());
-    }
-    let settings = store.settings()?;
-    let peers = store.list_peers()?;
-    let resources = store.list_resources()?;
-    Ok(stale_referral_rows(
-        date, &settings, &open, &peers, &resources, for_staff,
-    ))
 }
 
 /// The report's referral figures: referrals made from `from` to `to`

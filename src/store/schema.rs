@@ -54,7 +54,9 @@ pub(crate) fn add_settings_fields(db: &sled::Db) -> Result<(), String> {
                 })
                 .find(|b| super::codec::decode::<Settings>(b, "settings").is_ok())
                 .ok_or_else(|| {
-                    format!("settings of schema 4 could not be read even with {AT_MOST} fields added")
+                    format!(
+                        "settings of schema 4 could not be read even with {AT_MOST} fields added"
+                    )
                 })?;
             meta.insert(b"settings", bytes).map_err(|e| e.to_string())?;
         }

@@ -9,10 +9,10 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, TimeZone};
 
-use crate::model::dates::CenterTime;
-use crate::model::today::{build_today, TodayInput, TodayReport};
 use crate::model::consent::expiring_rows;
+use crate::model::dates::CenterTime;
 use crate::model::referral::stale_referral_rows;
+use crate::model::today::{build_today, TodayInput, TodayReport};
 use crate::model::{Peer, PeerId, PeerStatus, Record, StaffId};
 
 use super::{Store, StoreResult};
@@ -83,7 +83,9 @@ pub fn gather<Z: TimeZone>(
             .filter(|p| for_staff.is_none() || p.assigned_staff == for_staff)
             .map(|p| (p.id, p))
             .collect();
-        report.rows.extend(expiring_rows(&consents, &mine, date, days));
+        report
+            .rows
+            .extend(expiring_rows(&consents, &mine, date, days));
     }
     // Stable: each section keeps the order its rules gave it.
     report.rows.sort_by_key(|r| r.section);

@@ -171,6 +171,8 @@ pub fn hints(tab: PeerTab) -> &'static [(Action, &'static str)] {
         PeerTab::Overview => &[
             (Action::NextTab, "tabs"),
             (Action::CheckIn, "check in"),
+            (Action::Refer, "refer"),
+            (Action::TakeHomeCard, "card"),
             (Action::Back, "back"),
             (Action::Down, "scroll"),
             (Action::GoToday, "today"),
