@@ -5,6 +5,7 @@
 
 pub mod checkin;
 pub mod choice;
+pub mod credential;
 pub mod dates;
 pub mod goal;
 pub mod group;
@@ -21,9 +22,13 @@ pub mod validate;
 
 pub use checkin::{CheckIn, CheckInMode, SupportKind};
 pub use choice::Choice;
+pub use credential::{Certification, CeuEntry, Hours, Requirement, Supervision, SupervisionMode};
 pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
-pub use ids::{CheckInId, GoalId, GroupId, Id, PeerId, SessionId, StaffId};
+pub use ids::{
+    CertificationId, CeuId, CheckInId, GoalId, GroupId, Id, PeerId, SessionId, StaffId,
+    SupervisionId,
+};
 pub use peer::{AgeBand, ContactPreference, Demographics, Episode, Peer, PeerStatus, WellnessPlan};
 pub use permission::Permission;
 pub use record::{Actor, Entity, Meta, Record, Void};

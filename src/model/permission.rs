@@ -45,11 +45,22 @@ pub enum Permission {
     /// Remove records for good (a peer, goal, check-in or session made by
     /// mistake): admins only. Ordinary staff void or discharge instead.
     Purge,
+    /// Keep one's own certifications, continuing-education hours and
+    /// supervision sessions. Every staff role; whose records beyond one's
+    /// own is the two permissions below.
+    KeepCredentials,
+    /// See and add to the credentials of one's supervisees (the staff whose
+    /// supervision sessions name one as supervisor), never their
+    /// supervision notes with someone else. Supervisors and admins.
+    SuperviseCredentials,
+    /// Keep everyone's credentials, every supervision note included
+    /// (admins).
+    ManageCredentials,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 14] = [
         Permission::SeeSignIn,
         Permission::WorkCaseload,
         Permission::CreditOthers,
@@ -61,12 +72,15 @@ impl Permission {
         Permission::ManageStaff,
         Permission::ChangeSettings,
         Permission::Purge,
+        Permission::KeepCredentials,
+        Permission::SuperviseCredentials,
+        Permission::ManageCredentials,
     ];
 
     /// The roles that have it (the table itself).
     pub fn roles(self) -> &'static [Role] {
         match self {
-            Permission::SeeSignIn | Permission::WorkCaseload => {
+            Permission::SeeSignIn | Permission::WorkCaseload | Permission::KeepCredentials => {
                 &[Role::PeerSpecialist, Role::Supervisor, Role::Admin]
             }
             Permission::CreditOthers
@@ -74,10 +88,12 @@ impl Permission {
             | Permission::MergePeers
             | Permission::ReadAllNotes
             | Permission::ReadAudit
-            | Permission::Export => &[Role::Supervisor, Role::Admin],
-            Permission::ManageStaff | Permission::ChangeSettings | Permission::Purge => {
-                &[Role::Admin]
-            }
+            | Permission::Export
+            | Permission::SuperviseCredentials => &[Role::Supervisor, Role::Admin],
+            Permission::ManageStaff
+            | Permission::ChangeSettings
+            | Permission::Purge
+            | Permission::ManageCredentials => &[Role::Admin],
         }
     }
 
@@ -101,6 +117,9 @@ impl Permission {
             Permission::ChangeSettings => "changing the settings",
             Permission::Export => "exporting (an export holds every note)",
             Permission::Purge => "removing records for good",
+            Permission::KeepCredentials => "keeping credentials and supervision",
+            Permission::SuperviseCredentials => "keeping a supervisee's credentials",
+            Permission::ManageCredentials => "keeping another staff member's credentials",
         }
     }
 
@@ -136,5 +155,22 @@ mod tests {
         assert!(Permission::WorkCaseload.allows(Role::PeerSpecialist));
         assert!(Permission::SeeSignIn.before_sign_in());
         assert!(!Permission::WorkCaseload.before_sign_in());
+    }
+
+    #[test]
+    fn credential_rows() {
+        // Everyone keeps their own credentials.
+        for r in <Role as crate::model::Choice>::ALL.iter() {
+            assert!(Permission::KeepCredentials.allows(*r), "{r:?}");
+        }
+        assert!(!Permission::KeepCredentials.before_sign_in());
+        // Supervisors keep their supervisees'; peer specialists do not.
+        assert!(!Permission::SuperviseCredentials.allows(Role::PeerSpecialist));
+        assert!(Permission::SuperviseCredentials.allows(Role::Supervisor));
+        assert!(Permission::SuperviseCredentials.allows(Role::Admin));
+        // Everyone's (and every supervision note): admins only.
+        assert!(!Permission::ManageCredentials.allows(Role::PeerSpecialist));
+        assert!(!Permission::ManageCredentials.allows(Role::Supervisor));
+        assert!(Permission::ManageCredentials.allows(Role::Admin));
     }
 }

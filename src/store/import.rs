@@ -13,7 +13,7 @@ use super::Snapshot;
 
 /// Ids present in the snapshot, per record tree.
 struct Known {
-    ids: [HashSet<u64>; 7],
+    ids: Vec<HashSet<u64>>,
     /// The peer of each goal, by goal id.
     goal_peer: HashMap<u64, PeerId>,
 }
@@ -84,7 +84,9 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
         .validate()
         .map_err(|e| StoreError::Refused(format!("settings: {e}")))?;
     let mut known = Known {
-        ids: Default::default(),
+        ids: (0..super::keys::NAMES.len())
+            .map(|_| HashSet::new())
+            .collect(),
         goal_peer: s.goals.iter().map(|g| (g.id.raw(), g.peer)).collect(),
     };
     collect("staff", &s.staff, &mut known)?;
@@ -99,5 +101,11 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     references("groups", &s.groups, &known)?;
     references("sessions", &s.sessions, &known)?;
     references("checkins", &s.checkins, &known)?;
+    collect("certifications", &s.certifications, &mut known)?;
+    collect("ceu_entries", &s.ceu_entries, &mut known)?;
+    collect("supervisions", &s.supervisions, &mut known)?;
+    references("certifications", &s.certifications, &known)?;
+    references("ceu_entries", &s.ceu_entries, &known)?;
+    references("supervisions", &s.supervisions, &known)?;
     Ok(())
 }

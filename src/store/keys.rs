@@ -48,10 +48,16 @@ pub(crate) enum T {
     CheckInHistory,
     /// merged peer id: the id of the peer it was merged into
     PeerAliases,
+    /// Staff certifications (few per staff member: read whole, no index)
+    Certifications,
+    /// Continuing-education entries
+    CeuEntries,
+    /// Supervision sessions
+    Supervisions,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 20] = [
+pub(crate) const NAMES: [&str; 23] = [
     "meta",
     "staff",
     "peers",
@@ -72,16 +78,22 @@ pub(crate) const NAMES: [&str; 20] = [
     "peer_summary",
     "checkin_history",
     "peer_aliases",
+    "certifications",
+    "ceu_entries",
+    "supervisions",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
-pub(crate) const RECORD_TREES: [T; 6] = [
+pub(crate) const RECORD_TREES: [T; 9] = [
     T::Staff,
     T::Peers,
     T::Goals,
     T::CheckIns,
     T::Groups,
     T::Sessions,
+    T::Certifications,
+    T::CeuEntries,
+    T::Supervisions,
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
@@ -362,6 +374,39 @@ impl Kept for GroupSession {
         }
         out.extend(self.attendees.iter().map(|p| peer_ref("attendees", *p)));
         out
+    }
+}
+
+impl Kept for crate::model::Certification {
+    const TREE: T = T::Certifications;
+    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
+        Vec::new()
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![staff_ref("staff", self.staff)]
+    }
+}
+
+impl Kept for crate::model::CeuEntry {
+    const TREE: T = T::CeuEntries;
+    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
+        Vec::new()
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![staff_ref("staff", self.staff)]
+    }
+}
+
+impl Kept for crate::model::Supervision {
+    const TREE: T = T::Supervisions;
+    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
+        Vec::new()
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![
+            staff_ref("staff", self.staff),
+            staff_ref("with", self.supervisor),
+        ]
     }
 }
 

@@ -54,6 +54,15 @@ pub struct Snapshot {
     pub sessions: Vec<Record<GroupSession>>,
     /// Check-ins.
     pub checkins: Vec<Record<CheckIn>>,
+    /// Staff certifications (older exports have none).
+    #[serde(default)]
+    pub certifications: Vec<Record<crate::model::Certification>>,
+    /// Continuing-education entries.
+    #[serde(default)]
+    pub ceu_entries: Vec<Record<crate::model::CeuEntry>>,
+    /// Supervision sessions (with the notes the exporter may read).
+    #[serde(default)]
+    pub supervisions: Vec<Record<crate::model::Supervision>>,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
@@ -93,6 +102,12 @@ pub enum ChangeKind {
     /// Anything may have changed (an import, or notices were missed while
     /// the connection to a server was down): reload what is shown.
     Everything,
+    /// A staff member's certification.
+    Certification,
+    /// A continuing-education entry.
+    Ceu,
+    /// A supervision session.
+    Supervision,
 }
 
 impl std::fmt::Display for ChangeKind {
@@ -106,6 +121,9 @@ impl std::fmt::Display for ChangeKind {
             ChangeKind::Session => "group session",
             ChangeKind::Settings => "settings",
             ChangeKind::Everything => "everything",
+            ChangeKind::Certification => "certification",
+            ChangeKind::Ceu => "continuing-education entry",
+            ChangeKind::Supervision => "supervision session",
         })
     }
 }

@@ -18,6 +18,7 @@ use crate::model::{
     Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer,
     PeerId, Record, SessionId, Settings, Staff, StaffId, ValidationError,
 };
+use crate::model::{Certification, CeuEntry, Supervision};
 
 use super::audit::{self, AuditEntry, AuditEvent, AuditFilter, Audited};
 use super::codec::{date_from_key, date_key, decode, encode, id_key, key, time_key, trailing_id};
@@ -28,6 +29,11 @@ use super::keys::{
 };
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
 use super::{Change, ChangeKind, Counts, PeerSummary, Snapshot, Store};
+
+/// Staff credentials (`sled_credentials.rs`): a child module, so it uses
+/// the record helpers here.
+#[path = "sled_credentials.rs"]
+mod credentials;
 
 const SETTINGS_KEY: &[u8] = b"settings";
 const IMPORT_MARKER: &[u8] = b"import_in_progress";
@@ -712,7 +718,10 @@ impl SledStore {
         self.import_chunk(held, &snapshot.groups)?;
         self.import_chunk(held, &snapshot.goals)?;
         self.import_chunk(held, &snapshot.sessions)?;
-        self.import_chunk(held, &snapshot.checkins)
+        self.import_chunk(held, &snapshot.checkins)?;
+        self.import_chunk(held, &snapshot.certifications)?;
+        self.import_chunk(held, &snapshot.ceu_entries)?;
+        self.import_chunk(held, &snapshot.supervisions)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1446,6 +1455,33 @@ impl Store for SledStore {
         drop(held);
         self.notify(ChangeKind::Everything, String::new());
         Ok(counts)
+    }
+
+    fn create_certification(
+        &self,
+        certification: Certification,
+        actor: &Actor,
+    ) -> StoreResult<Record<Certification>> {
+        self.create_certification_here(certification, actor)
+    }
+    fn certifications(&self, staff: Option<StaffId>) -> StoreResult<Vec<Record<Certification>>> {
+        self.certifications_here(staff)
+    }
+    fn create_ceu(&self, entry: CeuEntry, actor: &Actor) -> StoreResult<Record<CeuEntry>> {
+        self.create_ceu_here(entry, actor)
+    }
+    fn ceu_entries(&self, staff: Option<StaffId>) -> StoreResult<Vec<Record<CeuEntry>>> {
+        self.ceu_entries_here(staff)
+    }
+    fn create_supervision(
+        &self,
+        session: Supervision,
+        actor: &Actor,
+    ) -> StoreResult<Record<Supervision>> {
+        self.create_supervision_here(session, actor)
+    }
+    fn supervisions(&self, staff: Option<StaffId>) -> StoreResult<Vec<Record<Supervision>>> {
+        self.supervisions_here(staff)
     }
 
     fn subscribe(&self) -> Option<Receiver<Change>> {
