@@ -8,6 +8,7 @@ mod access;
 mod args;
 mod audit;
 mod checkin;
+mod credentials;
 mod demo;
 mod docs;
 mod goal;

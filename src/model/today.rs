@@ -44,6 +44,9 @@ pub enum Section {
     Reengage,
     /// A goal's review date has come.
     ReviewDue,
+    /// The signed-in staff member's certifications expiring within 60
+    /// days and CE hours still needed; their supervisees' expiries.
+    CredentialsExpiring,
     /// A group meets today.
     GroupsToday,
     /// Already contacted today.
@@ -52,12 +55,13 @@ pub enum Section {
 
 impl Section {
     /// Every section in display order.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::FollowUpDue,
         Section::Overdue,
         Section::PastCadence,
         Section::Reengage,
         Section::ReviewDue,
+        Section::CredentialsExpiring,
         Section::GroupsToday,
         Section::SeenToday,
     ];
@@ -70,6 +74,7 @@ impl Section {
             Section::PastCadence => "Past cadence",
             Section::Reengage => "Re-engagement",
             Section::ReviewDue => "Goal reviews due",
+            Section::CredentialsExpiring => "Credentials",
             Section::GroupsToday => "Groups today",
             Section::SeenToday => "Seen today",
         }

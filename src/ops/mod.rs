@@ -8,6 +8,7 @@
 pub mod access;
 pub mod auth;
 pub mod checkin;
+pub mod credentials;
 pub mod demo;
 pub mod groups;
 pub mod import_peers;
