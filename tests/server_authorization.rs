@@ -12,8 +12,8 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use caseload::model::{
-    Actor, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, LifeDomain, Peer, PeerId, Role,
-    SessionId, Staff, StaffId,
+    Actor, Certification, CeuEntry, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Hours,
+    LifeDomain, Peer, PeerId, Role, SessionId, Staff, StaffId, Supervision, SupervisionMode,
 };
 use caseload::server::protocol::{
     decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
@@ -59,11 +59,27 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
     let mut s = GroupSession::for_group(group_rec.id, &gr, day());
     s.attendees = vec![PeerId::new(1)];
     let session = store.create_session(s, &setup).expect("session").id;
+    // The specialist is the supervisor's supervisee (a session names the
+    // supervisor), so each role may reach the specialist's credentials.
+    store
+        .create_supervision(supervision(SPECIALIST, SUPERVISOR, None), &setup)
+        .expect("supervision");
     Fixtures {
         goal,
         checkin,
         group: group_rec.id,
         session,
+    }
+}
+
+fn supervision(staff: StaffId, with: StaffId, note: Option<&str>) -> Supervision {
+    Supervision {
+        staff,
+        supervisor: with,
+        date: day(),
+        minutes: 60,
+        mode: SupervisionMode::Individual,
+        note: note.map(str::to_string),
     }
 }
 
@@ -220,6 +236,39 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         },
         Operation::Audit => Request::Audit {
             filter: AuditFilter::default(),
+        },
+        Operation::CreateCertification => Request::CreateCertification {
+            certification: Certification {
+                staff: SPECIALIST,
+                name: "CPRS".into(),
+                issuer: "State board".into(),
+                number: String::new(),
+                issued: day(),
+                expires: None,
+                requirement: None,
+            },
+        },
+        Operation::Certifications => Request::Certifications {
+            staff: Some(SPECIALIST),
+        },
+        Operation::CreateCeu => Request::CreateCeu {
+            entry: CeuEntry {
+                staff: SPECIALIST,
+                date: day(),
+                title: "Ethics".into(),
+                provider: String::new(),
+                hours: Hours(15),
+                category: "ethics".into(),
+            },
+        },
+        Operation::CeuEntries => Request::CeuEntries {
+            staff: Some(SPECIALIST),
+        },
+        Operation::CreateSupervision => Request::CreateSupervision {
+            session: supervision(SPECIALIST, SUPERVISOR, Some("check-in on workload")),
+        },
+        Operation::Supervisions => Request::Supervisions {
+            staff: Some(SPECIALIST),
         },
     }
 }
