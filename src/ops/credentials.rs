@@ -374,7 +374,9 @@ pub fn today_credentials(
 /// The staff member a name means, with an error naming the flag.
 pub fn staff_named(store: &dyn Store, flag: &str, text: &str) -> OpsResult<Record<Staff>> {
     super::lookup::resolve_staff(store, text).map_err(|e| match e {
-        OpsError::NoMatch(m) | OpsError::Ambiguous(m) => OpsError::Refused(format!("{flag}: {m}")),
+        OpsError::NoMatch(m) | OpsError::Ambiguous(m) => {
+            crate::model::ValidationError::one(flag, m).into()
+        }
         other => other,
     })
 }

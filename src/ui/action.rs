@@ -173,6 +173,12 @@ actions! {
     ExportCsv = "reports: write the CSV to a file",
     /// Peers: import a roster from a CSV file (checked first).
     ImportPeers = "peers: import a roster from a CSV file (checked first)",
+    /// Go to the Credentials screen.
+    GoCredentials = "go to Credentials (certifications, CE hours, supervision)",
+    /// Credentials: add continuing-education hours.
+    AddCeu = "credentials: add CE hours",
+    /// Credentials: add a supervision session.
+    AddSupervision = "credentials: add a supervision session",
 }
 
 impl Action {

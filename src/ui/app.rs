@@ -21,6 +21,7 @@ use crate::ui::layer::{Layer, Reply};
 use crate::ui::privacy::shown_name;
 use crate::ui::screens::audit::AuditState;
 use crate::ui::screens::checkin::{CheckInForm, FormOutcome};
+use crate::ui::screens::credentials::CredentialsState;
 use crate::ui::screens::groups::GroupsState;
 use crate::ui::screens::help::HelpState;
 use crate::ui::screens::peer::PeerState;
@@ -36,12 +37,14 @@ use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
+mod credentials;
 mod groups;
 mod import;
 mod layers;
 mod plan;
 mod reports;
 
+pub(crate) use credentials::{ceu_request, supervision_request};
 pub use import::{plan_lines, ImportDialog, ImportStage};
 pub use layers::CommandLine;
 use layers::{BaseLayer, GateLayer};
@@ -62,6 +65,8 @@ pub enum Pane {
     Audit,
     /// The service report for funders.
     Reports,
+    /// A staff member's certifications, CE hours and supervision.
+    Credentials,
 }
 
 /// How the app starts.
@@ -156,6 +161,8 @@ pub struct UserSession {
     audit: Option<AuditState>,
     /// The Reports screen.
     reports: ReportsState,
+    /// The Credentials screen.
+    credentials: CredentialsState,
 }
 
 impl UserSession {
@@ -177,6 +184,7 @@ impl UserSession {
             groups: GroupsState::default(),
             audit: None,
             reports: ReportsState::new(NaiveDate::MIN),
+            credentials: CredentialsState::default(),
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -574,6 +582,7 @@ impl App {
             Pane::Groups => self.user.groups.context(),
             Pane::Audit => self.audit_focus(),
             Pane::Reports => self.reports_focus(),
+            Pane::Credentials => self.credentials_focus(),
         }
     }
 
@@ -617,6 +626,9 @@ impl App {
                     self.requests.push(Request::Peer(p.id));
                 }
                 self.refresh_tabs();
+                if self.user.pane == Pane::Credentials {
+                    self.request_credentials();
+                }
                 self.status.info("reloading…");
                 return;
             }
@@ -641,6 +653,7 @@ impl App {
             }
             Action::GoGroups => return self.open_groups(),
             Action::GoReports => return self.open_reports(),
+            Action::GoCredentials => return self.open_credentials(),
             Action::Search => {
                 self.user.pane = Pane::Peers;
                 self.user.peers.searching = true;
@@ -674,6 +687,10 @@ impl App {
         let effect = match self.user.pane {
             Pane::Reports => {
                 self.reports_action(action);
+                Effect::None
+            }
+            Pane::Credentials => {
+                self.credentials_action(action);
                 Effect::None
             }
             Pane::Groups => {
@@ -740,6 +757,9 @@ impl App {
         if self.user.reports.opened {
             v.push(Pane::Reports);
         }
+        if self.user.credentials.opened {
+            v.push(Pane::Credentials);
+        }
         v
     }
 
@@ -765,6 +785,7 @@ impl App {
                     Pane::Groups => "Groups".to_string(),
                     Pane::Audit => "Audit".to_string(),
                     Pane::Reports => "Reports".to_string(),
+                    Pane::Credentials => "Credentials".to_string(),
                 };
                 (label, p == self.user.pane)
             })
@@ -788,7 +809,7 @@ impl App {
             Pane::Today => self.user.today.selected_peer(),
             Pane::Peers => self.user.peers.selected_peer(),
             Pane::Peer => self.user.peer.as_ref().map(|p| (p.id, p.name.clone())),
-            Pane::Groups | Pane::Audit | Pane::Reports => None,
+            Pane::Groups | Pane::Audit | Pane::Reports | Pane::Credentials => None,
         }
     }
 
@@ -1007,6 +1028,7 @@ impl App {
             }
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
+            Response::Credentials(r) => self.on_credentials_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
             Response::Imported(r) => self.on_imported(r),
             // Taken by id in `on_reply`; without one it answers nobody.

@@ -31,6 +31,7 @@ pub use access::{
 };
 
 pub use failure::Failure;
+pub mod credentials;
 pub mod groups;
 pub mod import;
 pub mod plan;
@@ -121,6 +122,8 @@ pub enum Request {
     Plan(PlanRequest),
     /// Work for the Groups screen.
     Groups(GroupsRequest),
+    /// Work for the Credentials screen.
+    Credentials(credentials::CredentialsRequest),
     /// Read and check a roster file (the import's dry run).
     ImportPlan {
         /// The file.
@@ -211,6 +214,8 @@ pub enum Response {
     Plan(Box<PlanResponse>),
     /// Answer to [`Request::Groups`].
     Groups(Box<GroupsResponse>),
+    /// Answer to [`Request::Credentials`].
+    Credentials(Box<credentials::CredentialsResponse>),
     /// Answer to [`Request::ImportPlan`].
     ImportPlan(Box<Result<crate::ops::import_peers::ImportPlan, Failure>>),
     /// Answer to [`Request::ImportApply`].
@@ -291,6 +296,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         }
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
+        Request::Credentials(r) => Response::Credentials(Box::new(credentials::handle(store, r))),
         Request::ImportPlan { path, today } => {
             Response::ImportPlan(Box::new(import::plan_file(store, &path, today)))
         }
@@ -384,7 +390,7 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::OpenPeer { .. }
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
-        Request::Plan(_) | Request::Groups(_) => None,
+        Request::Plan(_) | Request::Groups(_) | Request::Credentials(_) => None,
         // Each answer is matched to its request by id.
         Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
     };

@@ -79,6 +79,22 @@ pub enum FieldKey {
     Facilitator,
     /// A walk-in's name.
     WalkInName,
+    /// Hours of a continuing-education entry.
+    CeHours,
+    /// The day of a CE entry or supervision session.
+    CredDate,
+    /// A CE entry's category (ethics, general, …).
+    CeCategory,
+    /// Who offered a CE course.
+    CeProvider,
+    /// The supervisor of a supervision session.
+    SupWith,
+    /// Minutes of a supervision session.
+    SupMinutes,
+    /// Individual or group supervision.
+    SupKind,
+    /// A supervision session's short note.
+    SupNote,
 }
 
 impl FieldKey {
@@ -99,6 +115,14 @@ impl FieldKey {
             FieldKey::Place => "Place",
             FieldKey::Facilitator => "Facilitator",
             FieldKey::WalkInName => "Name",
+            FieldKey::CeHours => "Hours",
+            FieldKey::CredDate => "Date",
+            FieldKey::CeCategory => "Category",
+            FieldKey::CeProvider => "Provider",
+            FieldKey::SupWith => "With",
+            FieldKey::SupMinutes => "Minutes",
+            FieldKey::SupKind => "Kind",
+            FieldKey::SupNote => "Note",
         }
     }
 
@@ -120,6 +144,14 @@ impl FieldKey {
             FieldKey::Place => &["place", "location"],
             FieldKey::Facilitator => &["facilitator"],
             FieldKey::WalkInName => &["walk-in name", "display name", "name"],
+            FieldKey::CeHours => &["hours", "--hours"],
+            FieldKey::CredDate => &["date", "--date"],
+            FieldKey::CeCategory => &["category"],
+            FieldKey::CeProvider => &["provider"],
+            FieldKey::SupWith => &["with", "--with"],
+            FieldKey::SupMinutes => &["minutes", "--minutes"],
+            FieldKey::SupKind => &["supervision kind", "--kind"],
+            FieldKey::SupNote => &["note"],
         }
     }
 }
