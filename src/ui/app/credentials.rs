@@ -178,6 +178,11 @@ impl App {
             .is_none_or(|c| Permission::ManageCredentials.allows(c.role))
     }
 
+    /// The Credentials screen (for tests and the view).
+    pub fn credentials(&self) -> &crate::ui::screens::credentials::CredentialsState {
+        &self.user.credentials
+    }
+
     /// The key contexts of the Credentials screen.
     pub(super) fn credentials_focus(&self) -> (&'static [Context], bool) {
         (CHAIN_CREDENTIALS, false)
