@@ -292,7 +292,7 @@ pub fn credentials_report(
             }
         })
         .collect();
-    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    out.sort_by_key(|s| s.name.to_lowercase());
     Ok(CredentialsReport { date, staff: out })
 }
 
