@@ -309,3 +309,105 @@ fn stored_control_characters_never_reach_the_terminal() {
     assert!(!text.contains('\u{1b}'), "{text}");
     assert!(text.contains("Evil"), "{text}");
 }
+
+#[test]
+fn the_worker_saves_and_loads_through_the_authorizing_layer_naming_bad_fields() {
+    use caseload::ops::access::Authorized;
+    use caseload::store::{SledStore, Store};
+    use caseload::ui::worker::handle;
+    let dir = tempfile::tempdir().expect("dir");
+    let raw = SledStore::open(dir.path()).expect("open");
+    let setup = Actor::login("setup");
+    let pat = raw
+        .create_staff(
+            caseload::model::Staff::new("Pat Peer", Role::PeerSpecialist),
+            &setup,
+        )
+        .expect("pat")
+        .id;
+    let mut cert = jordan("2026-11-24", "x").certifications[0]
+        .certification
+        .data
+        .clone();
+    cert.staff = pat;
+    raw.create_certification(cert, &setup).expect("cert");
+    let store = Authorized::local(&raw, "pat");
+    let add = |hours: &str| {
+        Request::Credentials(CredentialsRequest::AddCeu {
+            staff: pat,
+            hours: hours.into(),
+            title: "Boundaries".into(),
+            date: "2026-11-01".into(),
+            category: "ethics".into(),
+            provider: String::new(),
+            today: day("2026-11-24"),
+            actor: Actor::staff(pat, "pat"),
+        })
+    };
+    for bad in ["0", "-2", "30", "1.25"] {
+        match handle(&store, add(bad)) {
+            Response::Credentials(r) => match *r {
+                CredentialsResponse::SavedCeu(Err(f)) => {
+                    assert_eq!(f.problems.len(), 1, "{bad}: {f}");
+                    assert_eq!(f.problems[0].field, "--hours", "{bad}: {f}");
+                }
+                other => panic!("{bad}: {other:?}"),
+            },
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    assert!(
+        store.ceu_entries(None).expect("list").is_empty(),
+        "nothing written"
+    );
+    assert!(matches!(
+        handle(&store, add("2.5")),
+        Response::Credentials(r) if matches!(*r, CredentialsResponse::SavedCeu(Ok(_)))
+    ));
+    let load = Request::Credentials(CredentialsRequest::Load {
+        staff: pat,
+        date: day("2026-11-24"),
+    });
+    match handle(&store, load) {
+        Response::Credentials(r) => match *r {
+            CredentialsResponse::Loaded(who, Ok(d)) => {
+                assert_eq!(who, pat);
+                assert_eq!(d.certifications[0].earned, Hours(25));
+                assert_eq!(d.certifications[0].needed, Hours(175));
+                assert_eq!(d.certifications[0].ethics_needed, Hours(5));
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn enter_on_a_credentials_row_of_today_points_to_the_screen() {
+    use caseload::model::today::{Section, TodayReport, TodayRow};
+    let mut app = app();
+    app.on_response(Response::Today(Ok(TodayReport {
+        date: day("2026-11-23"),
+        rows: vec![TodayRow {
+            section: Section::CredentialsExpiring,
+            peer: None,
+            name: "Jordan Reyes".into(),
+            goal: None,
+            group: None,
+            session: None,
+            date: Some(day("2027-03-14")),
+            days: Some(111),
+            why: "CPRS: 18.5 hours still needed by 2027-03-14".into(),
+        }],
+    })));
+    let text = rows(&screen(&mut app, 80, 24)).join("\n");
+    assert!(text.contains("Credentials (1)"), "{text}");
+    assert!(text.contains("CPRS: 18.5 hours still needed"), "{text}");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    assert!(
+        msg(&app).contains("C opens the Credentials screen"),
+        "{}",
+        msg(&app)
+    );
+    assert_eq!(app.pane(), Pane::Today);
+}
