@@ -13,8 +13,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::model::credential::{
-    check_entry_hours, standing, supervisees_of, supervision_minutes, Period, Standing,
-    EXPIRY_WARNING_DAYS,
+    check_entry_hours, standing, supervisees_of, Period, Standing, EXPIRY_WARNING_DAYS,
 };
 use crate::model::dates::{parse_date, Direction};
 use crate::model::today::{Section, TodayRow};
@@ -245,53 +244,71 @@ pub fn credentials_report(
     date: NaiveDate,
     only: Option<StaffId>,
 ) -> OpsResult<CredentialsReport> {
+    let sessions = store.supervisions(only)?;
+    credentials_report_with(store, date, only, sessions)
+}
+
+/// [`credentials_report`] with the supervision sessions already read.
+fn credentials_report_with(
+    store: &dyn Store,
+    date: NaiveDate,
+    only: Option<StaffId>,
+    sessions: Vec<Record<Supervision>>,
+) -> OpsResult<CredentialsReport> {
     let certs = store.certifications(only)?;
     let entries = store.ceu_entries(only)?;
-    let sessions = store.supervisions(only)?;
-    let staff: BTreeMap<StaffId, Record<Staff>> =
-        store.list_staff()?.into_iter().map(|s| (s.id, s)).collect();
-    let mut ids: Vec<StaffId> = certs
-        .iter()
-        .map(|c| c.staff)
-        .chain(entries.iter().map(|e| e.staff))
-        .chain(sessions.iter().map(|s| s.staff))
-        .chain(only)
+    let names: BTreeMap<StaffId, String> = store
+        .list_staff()?
+        .into_iter()
+        .map(|s| (s.id, s.data.name))
         .collect();
-    ids.sort();
-    ids.dedup();
     let year = Period {
         start: date
             .checked_sub_months(chrono::Months::new(12))
             .unwrap_or(date),
         end: date.succ_opt().unwrap_or(date),
     };
-    let mut out: Vec<StaffCredentials> = ids
-        .into_iter()
-        .map(|id| {
-            let mine: Vec<Record<CeuEntry>> = {
-                let mut v: Vec<_> = entries.iter().filter(|e| e.staff == id).cloned().collect();
-                v.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
-                v
-            };
-            let mut supervision: Vec<_> =
-                sessions.iter().filter(|s| s.staff == id).cloned().collect();
-            supervision.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
-            StaffCredentials {
-                staff: id,
-                name: staff
-                    .get(&id)
-                    .map_or_else(|| id.to_string(), |s| s.name.clone()),
-                certifications: certs
-                    .iter()
-                    .filter(|c| c.staff == id)
-                    .map(|c| standing(c, &mine, date))
-                    .collect(),
-                supervision_minutes_12m: supervision_minutes(id, &sessions, year),
-                ceu_entries: mine,
-                supervision,
-            }
+    // One pass per kind, grouped by staff member.
+    let mut by_staff: BTreeMap<StaffId, StaffCredentials> = BTreeMap::new();
+    fn person<'a>(
+        by_staff: &'a mut BTreeMap<StaffId, StaffCredentials>,
+        names: &BTreeMap<StaffId, String>,
+        id: StaffId,
+    ) -> &'a mut StaffCredentials {
+        by_staff.entry(id).or_insert_with(|| StaffCredentials {
+            staff: id,
+            name: names.get(&id).cloned().unwrap_or_else(|| id.to_string()),
+            certifications: Vec::new(),
+            ceu_entries: Vec::new(),
+            supervision: Vec::new(),
+            supervision_minutes_12m: 0,
         })
-        .collect();
+    }
+    if let Some(id) = only {
+        person(&mut by_staff, &names, id);
+    }
+    for e in entries {
+        person(&mut by_staff, &names, e.staff).ceu_entries.push(e);
+    }
+    for s in sessions {
+        let p = person(&mut by_staff, &names, s.staff);
+        if year.contains(s.date) {
+            p.supervision_minutes_12m += u32::from(s.minutes);
+        }
+        p.supervision.push(s);
+    }
+    for c in certs {
+        let p = person(&mut by_staff, &names, c.staff);
+        let st = standing(&c, &p.ceu_entries, date);
+        p.certifications.push(st);
+    }
+    let mut out: Vec<StaffCredentials> = by_staff.into_values().collect();
+    for p in &mut out {
+        p.ceu_entries
+            .sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
+        p.supervision
+            .sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
+    }
     out.sort_by_key(|s| s.name.to_lowercase());
     Ok(CredentialsReport { date, staff: out })
 }
@@ -366,8 +383,8 @@ pub fn today_credentials(
     date: NaiveDate,
     me: Option<StaffId>,
 ) -> OpsResult<Vec<TodayRow>> {
-    let report = credentials_report(store, date, None)?;
     let sessions = store.supervisions(None)?;
+    let report = credentials_report_with(store, date, None, sessions.clone())?;
     Ok(today_rows(&report, &sessions, me))
 }
 
