@@ -411,3 +411,25 @@ fn enter_on_a_credentials_row_of_today_points_to_the_screen() {
     );
     assert_eq!(app.pane(), Pane::Today);
 }
+
+#[test]
+fn a_change_saved_elsewhere_reloads_the_open_screen() {
+    use caseload::store::{Change, ChangeKind};
+    let mut app = app();
+    app.take_requests();
+    app.on_response(Response::Change(Change {
+        kind: ChangeKind::Ceu,
+        id: "CE9".into(),
+    }));
+    assert!(
+        loads(&mut app).is_empty(),
+        "not opened yet: nothing to reload"
+    );
+    press(&mut app, &[key('C')]);
+    app.take_requests();
+    app.on_response(Response::Change(Change {
+        kind: ChangeKind::Ceu,
+        id: "CE9".into(),
+    }));
+    assert_eq!(loads(&mut app), vec![StaffId::new(1)]);
+}
