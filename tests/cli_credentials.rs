@@ -569,6 +569,16 @@ fn export_import_export_is_identical_with_credentials() {
         ],
     );
     assert!(out.contains("added CE2"), "{out}");
+    // The imported records are found by staff member (their index too).
+    let listed = json(dst.path(), &["staff", "ceu", "list", "Pat", "--json"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+    let certs = json(dst.path(), &["staff", "cert", "list", "Pat", "--json"]);
+    assert_eq!(certs.as_array().map(Vec::len), Some(1), "{certs}");
+    let sv = json(
+        dst.path(),
+        &["staff", "supervision", "list", "Pat", "--json"],
+    );
+    assert_eq!(sv[0]["data"]["note"], "caseload size", "{sv}");
     // An export without the new arrays (an older one) still imports.
     let mut old = read(&first);
     for k in ["certifications", "ceu_entries", "supervisions"] {

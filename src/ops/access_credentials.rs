@@ -48,6 +48,42 @@ impl Reach {
     }
 }
 
+impl Reach {
+    /// The staff members it names, when it is not everyone.
+    fn staff(&self) -> Option<Vec<StaffId>> {
+        match self {
+            Reach::All => None,
+            Reach::Some { me, supervisees } => {
+                let mut v: Vec<StaffId> = supervisees.iter().copied().collect();
+                v.push(*me);
+                v.sort();
+                v.dedup();
+                Some(v)
+            }
+        }
+    }
+}
+
+/// The records of `staff`, or with `None` those `reach` covers: read per
+/// staff member through the store's index when it is not everyone.
+fn gather<E: crate::model::Entity>(
+    reach: &Reach,
+    staff: Option<StaffId>,
+    read: impl Fn(Option<StaffId>) -> StoreResult<Vec<Record<E>>>,
+) -> StoreResult<Vec<Record<E>>> {
+    match (staff, reach.staff()) {
+        (None, Some(ids)) => {
+            let mut out = Vec::new();
+            for id in ids {
+                out.extend(read(Some(id))?);
+            }
+            out.sort_by_key(|r| r.id);
+            Ok(out)
+        }
+        _ => read(staff),
+    }
+}
+
 impl<S: Store> Authorized<S> {
     /// Refuses (audited) without [`Permission::KeepCredentials`]; else whose
     /// credentials the session reaches.
@@ -110,7 +146,7 @@ impl<S: Store> Authorized<S> {
         if let Some(s) = staff {
             self.reach_staff(op, who, &reach, s)?;
         }
-        let mut list = self.inner.certifications(staff)?;
+        let mut list = gather(&reach, staff, |s| self.inner.certifications(s))?;
         list.retain(|c| reach.covers(c.staff));
         Ok(list)
     }
@@ -137,7 +173,7 @@ impl<S: Store> Authorized<S> {
         if let Some(s) = staff {
             self.reach_staff(op, who, &reach, s)?;
         }
-        let mut list = self.inner.ceu_entries(staff)?;
+        let mut list = gather(&reach, staff, |s| self.inner.ceu_entries(s))?;
         list.retain(|c| reach.covers(c.staff));
         Ok(list)
     }

@@ -48,16 +48,22 @@ pub(crate) enum T {
     CheckInHistory,
     /// merged peer id: the id of the peer it was merged into
     PeerAliases,
-    /// Staff certifications (few per staff member: read whole, no index)
+    /// Staff certifications (indexed by staff member below)
     Certifications,
     /// Continuing-education entries
     CeuEntries,
     /// Supervision sessions
     Supervisions,
+    /// staff, certification
+    IxCertificationByStaff,
+    /// staff, CE entry
+    IxCeuByStaff,
+    /// supervisee, supervision session
+    IxSupervisionByStaff,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 23] = [
+pub(crate) const NAMES: [&str; 26] = [
     "meta",
     "staff",
     "peers",
@@ -81,6 +87,9 @@ pub(crate) const NAMES: [&str; 23] = [
     "certifications",
     "ceu_entries",
     "supervisions",
+    "ix_certification_by_staff",
+    "ix_ceu_by_staff",
+    "ix_supervision_by_staff",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
@@ -97,7 +106,7 @@ pub(crate) const RECORD_TREES: [T; 9] = [
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
-pub(crate) const INDEX_TREES: [T; 10] = [
+pub(crate) const INDEX_TREES: [T; 13] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -108,6 +117,9 @@ pub(crate) const INDEX_TREES: [T; 10] = [
     T::IxSessionByDay,
     T::IxAttendance,
     T::PeerSummary,
+    T::IxCertificationByStaff,
+    T::IxCeuByStaff,
+    T::IxSupervisionByStaff,
 ];
 
 /// A reference from a record to another that must exist.
@@ -379,8 +391,11 @@ impl Kept for GroupSession {
 
 impl Kept for crate::model::Certification {
     const TREE: T = T::Certifications;
-    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
-        Vec::new()
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxCertificationByStaff,
+            key(&[&id_key(self.staff.raw()), &id_key(id)]),
+        )]
     }
     fn references(&self) -> Vec<Ref> {
         vec![staff_ref("staff", self.staff)]
@@ -389,8 +404,11 @@ impl Kept for crate::model::Certification {
 
 impl Kept for crate::model::CeuEntry {
     const TREE: T = T::CeuEntries;
-    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
-        Vec::new()
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxCeuByStaff,
+            key(&[&id_key(self.staff.raw()), &id_key(id)]),
+        )]
     }
     fn references(&self) -> Vec<Ref> {
         vec![staff_ref("staff", self.staff)]
@@ -399,8 +417,11 @@ impl Kept for crate::model::CeuEntry {
 
 impl Kept for crate::model::Supervision {
     const TREE: T = T::Supervisions;
-    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
-        Vec::new()
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxSupervisionByStaff,
+            key(&[&id_key(self.staff.raw()), &id_key(id)]),
+        )]
     }
     fn references(&self) -> Vec<Ref> {
         vec![

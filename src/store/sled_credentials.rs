@@ -1,26 +1,22 @@
 //! Staff credentials in the embedded store: certifications, continuing-
 //! education entries and supervision sessions. A child module of
 //! `sled_store`, so it uses the store's own record helpers; each kind is
-//! its own tree (no migration), read whole (a center has tens of staff,
-//! so hundreds of these records at most), filtered by staff member here.
+//! its own tree (no migration) with an index by staff member, so one
+//! member's records are read without the others'.
 
 use crate::model::{Actor, Certification, CeuEntry, Record, Role, StaffId, Supervision};
 use crate::store::{StoreError, StoreResult};
 
-use super::SledStore;
+use super::{id_key, SledStore, T};
 
-/// Keeps the records of one staff member, or all with `None`.
-fn of<E: crate::model::Entity>(
-    records: Vec<Record<E>>,
-    staff: Option<StaffId>,
-    owner: impl Fn(&E) -> StaffId,
-) -> Vec<Record<E>> {
-    match staff {
-        Some(s) => records
-            .into_iter()
-            .filter(|r| owner(&r.data) == s)
-            .collect(),
-        None => records,
+impl SledStore {
+    /// The records of one staff member through `index` (keys: staff, id),
+    /// or every record with `None`.
+    fn of<E: super::Kept>(&self, index: T, staff: Option<StaffId>) -> StoreResult<Vec<Record<E>>> {
+        match staff {
+            Some(s) => self.by_index(self.tree(index).scan_prefix(id_key(s.raw()))),
+            None => self.all(),
+        }
     }
 }
 
@@ -37,7 +33,7 @@ impl SledStore {
         &self,
         staff: Option<StaffId>,
     ) -> StoreResult<Vec<Record<Certification>>> {
-        Ok(of(self.all()?, staff, |c: &Certification| c.staff))
+        self.of(T::IxCertificationByStaff, staff)
     }
 
     pub(super) fn create_ceu_here(
@@ -52,7 +48,7 @@ impl SledStore {
         &self,
         staff: Option<StaffId>,
     ) -> StoreResult<Vec<Record<CeuEntry>>> {
-        Ok(of(self.all()?, staff, |c: &CeuEntry| c.staff))
+        self.of(T::IxCeuByStaff, staff)
     }
 
     /// A session's supervisor must be a supervisor or an admin: being named
@@ -84,6 +80,6 @@ impl SledStore {
         &self,
         staff: Option<StaffId>,
     ) -> StoreResult<Vec<Record<Supervision>>> {
-        Ok(of(self.all()?, staff, |s: &Supervision| s.staff))
+        self.of(T::IxSupervisionByStaff, staff)
     }
 }
