@@ -12,11 +12,10 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use caseload::model::{
-    Actor, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, LifeDomain, Peer, PeerId,
-    Referral, ReferralId, Resource, ResourceCategory, ResourceId, Role, SessionId, Staff, StaffId,
-};
-use caseload::model::{
-    Consent, ConsentId, Disclosure, Expiry, RecipientKind, Revocation, ShareKind,
+    Actor, Certification, CeuEntry, CheckInId, Consent, ConsentId, Disclosure, Expiry, Goal,
+    GoalId, Group, GroupId, GroupSession, Hours, LifeDomain, Peer, PeerId, RecipientKind, Referral,
+    ReferralId, Resource, ResourceCategory, ResourceId, Revocation, Role, SessionId, ShareKind,
+    Staff, StaffId, Supervision, SupervisionMode,
 };
 use caseload::server::protocol::{
     decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
@@ -113,6 +112,11 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
     store
         .record_disclosure(disclosure_fixture(consent), &setup)
         .expect("disclosure");
+    // The specialist is the supervisor's supervisee (a session names the
+    // supervisor), so each role may reach the specialist's credentials.
+    store
+        .create_supervision(supervision(SPECIALIST, SUPERVISOR, None), &setup)
+        .expect("supervision");
     Fixtures {
         goal,
         checkin,
@@ -121,6 +125,17 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
         resource,
         referral,
         consent,
+    }
+}
+
+fn supervision(staff: StaffId, with: StaffId, note: Option<&str>) -> Supervision {
+    Supervision {
+        staff,
+        supervisor: with,
+        date: day(),
+        minutes: 60,
+        mode: SupervisionMode::Individual,
+        note: note.map(str::to_string),
     }
 }
 
@@ -336,6 +351,39 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         Operation::DisclosuresPage => Request::DisclosuresPage {
             after: None,
             limit: 100,
+        },
+        Operation::CreateCertification => Request::CreateCertification {
+            certification: Certification {
+                staff: SPECIALIST,
+                name: "CPRS".into(),
+                issuer: "State board".into(),
+                number: String::new(),
+                issued: day(),
+                expires: None,
+                requirement: None,
+            },
+        },
+        Operation::Certifications => Request::Certifications {
+            staff: Some(SPECIALIST),
+        },
+        Operation::CreateCeu => Request::CreateCeu {
+            entry: CeuEntry {
+                staff: SPECIALIST,
+                date: day(),
+                title: "Ethics".into(),
+                provider: String::new(),
+                hours: Hours(15),
+                category: "ethics".into(),
+            },
+        },
+        Operation::CeuEntries => Request::CeuEntries {
+            staff: Some(SPECIALIST),
+        },
+        Operation::CreateSupervision => Request::CreateSupervision {
+            session: supervision(SPECIALIST, SUPERVISOR, Some("check-in on workload")),
+        },
+        Operation::Supervisions => Request::Supervisions {
+            staff: Some(SPECIALIST),
         },
     }
 }

@@ -689,9 +689,10 @@ fn every_row_says_why_with_its_date_or_count() {
         assert!(!row.why.trim().is_empty(), "{row:?}");
         let evidence = match row.section {
             Section::FollowUpDue => Some("follow-up planned at the check-in on".into()),
-            Section::ReviewDue | Section::Overdue | Section::ConsentsExpiring => {
-                row.date.map(|x| x.to_string())
-            }
+            Section::ReviewDue
+            | Section::Overdue
+            | Section::ConsentsExpiring
+            | Section::CredentialsExpiring => row.date.map(|x| x.to_string()),
             Section::PastCadence | Section::Reengage => row.days.map(|n| format!("{n} days")),
             Section::ReferralsStale => row.days.map(|n| format!("no update for {n} days")),
             Section::GroupsToday => Some("meets at 14:00".into()),

@@ -672,6 +672,29 @@ pub enum StaffCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Certifications: add or list a staff member's.
+    #[command(subcommand)]
+    Cert(super::credentials::CertCommand),
+    /// Continuing-education hours: add or list a staff member's.
+    #[command(subcommand)]
+    Ceu(super::credentials::CeuCommand),
+    /// Supervision sessions: add or list a staff member's.
+    #[command(subcommand)]
+    Supervision(super::credentials::SupervisionCommand),
+    /// Hours earned against each certification's requirement for the
+    /// current renewal period, hours still needed, expiries (admins:
+    /// everyone; supervisors: themselves and their supervisees; others:
+    /// themselves).
+    Credentials {
+        /// Only this staff member (name, initials or id).
+        staff: Option<String>,
+        /// The day to count for (default today).
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        date: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `caseload settings`.

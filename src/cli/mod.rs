@@ -9,6 +9,7 @@ mod args;
 mod audit;
 mod checkin;
 mod consent;
+mod credentials;
 mod demo;
 mod docs;
 mod goal;

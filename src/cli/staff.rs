@@ -80,6 +80,12 @@ pub fn run(store: &dyn Store, cmd: &StaffCommand) -> Result<ExitCode> {
             );
         }
         StaffCommand::Deactivate { name } => return super::staff_auth::deactivate(store, name),
+        StaffCommand::Cert(c) => return super::credentials::cert(store, c),
+        StaffCommand::Ceu(c) => return super::credentials::ceu(store, c),
+        StaffCommand::Supervision(c) => return super::credentials::supervision(store, c),
+        StaffCommand::Credentials { staff, date, json } => {
+            return super::credentials::credentials(store, staff.as_deref(), date.as_deref(), *json)
+        }
         StaffCommand::List { json } => {
             let mut staff = store.list_staff()?;
             // Hashes never leave the store (a short PIN falls to a search).

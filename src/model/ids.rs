@@ -192,6 +192,18 @@ id_kind!(
     /// Marker for referral ids.
     ReferralKind, ReferralId, "RF", "referral"
 );
+id_kind!(
+    /// Marker for staff certification ids.
+    CertificationKind, CertificationId, "CT", "certification"
+);
+id_kind!(
+    /// Marker for continuing-education entry ids.
+    CeuKind, CeuId, "CE", "continuing-education entry"
+);
+id_kind!(
+    /// Marker for supervision session ids.
+    SupervisionKind, SupervisionId, "SV", "supervision session"
+);
 
 #[cfg(test)]
 mod tests {

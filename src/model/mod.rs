@@ -7,6 +7,7 @@ pub mod card;
 pub mod checkin;
 pub mod choice;
 pub mod consent;
+pub mod credential;
 pub mod dates;
 pub mod goal;
 pub mod group;
@@ -27,11 +28,12 @@ pub use choice::Choice;
 pub use consent::{
     Consent, ConsentState, Disclosure, Expiry, RecipientKind, Revocation, ShareKind,
 };
+pub use credential::{Certification, CeuEntry, Hours, Requirement, Supervision, SupervisionMode};
 pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
 pub use ids::{
-    CheckInId, ConsentId, DisclosureId, GoalId, GroupId, Id, PeerId, ReferralId, ResourceId,
-    SessionId, StaffId,
+    CertificationId, CeuId, CheckInId, ConsentId, DisclosureId, GoalId, GroupId, Id, PeerId,
+    ReferralId, ResourceId, SessionId, StaffId, SupervisionId,
 };
 pub use peer::{AgeBand, ContactPreference, Demographics, Episode, Peer, PeerStatus, WellnessPlan};
 pub use permission::Permission;

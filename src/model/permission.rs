@@ -55,11 +55,22 @@ pub enum Permission {
     /// export; recording, listing and revoking consents is ordinary
     /// caseload work (a peer may revoke at any time, to anyone).
     Disclose,
+    /// Keep one's own certifications, continuing-education hours and
+    /// supervision sessions. Every staff role; whose records beyond one's
+    /// own is the two permissions below.
+    KeepCredentials,
+    /// See and add to the credentials of one's supervisees (the staff whose
+    /// supervision sessions name one as supervisor), never their
+    /// supervision notes with someone else. Supervisors and admins.
+    SuperviseCredentials,
+    /// Keep everyone's credentials, every supervision note included
+    /// (admins).
+    ManageCredentials,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 16] = [
         Permission::SeeSignIn,
         Permission::WorkCaseload,
         Permission::CreditOthers,
@@ -73,12 +84,15 @@ impl Permission {
         Permission::Purge,
         Permission::ManageResources,
         Permission::Disclose,
+        Permission::KeepCredentials,
+        Permission::SuperviseCredentials,
+        Permission::ManageCredentials,
     ];
 
     /// The roles that have it (the table itself).
     pub fn roles(self) -> &'static [Role] {
         match self {
-            Permission::SeeSignIn | Permission::WorkCaseload => {
+            Permission::SeeSignIn | Permission::WorkCaseload | Permission::KeepCredentials => {
                 &[Role::PeerSpecialist, Role::Supervisor, Role::Admin]
             }
             Permission::CreditOthers
@@ -88,10 +102,12 @@ impl Permission {
             | Permission::ReadAudit
             | Permission::Export
             | Permission::ManageResources
-            | Permission::Disclose => &[Role::Supervisor, Role::Admin],
-            Permission::ManageStaff | Permission::ChangeSettings | Permission::Purge => {
-                &[Role::Admin]
-            }
+            | Permission::Disclose
+            | Permission::SuperviseCredentials => &[Role::Supervisor, Role::Admin],
+            Permission::ManageStaff
+            | Permission::ChangeSettings
+            | Permission::Purge
+            | Permission::ManageCredentials => &[Role::Admin],
         }
     }
 
@@ -119,6 +135,9 @@ impl Permission {
             Permission::Disclose => {
                 "disclosing a peer's information to a recipient under their consent"
             }
+            Permission::KeepCredentials => "keeping credentials and supervision",
+            Permission::SuperviseCredentials => "keeping a supervisee's credentials",
+            Permission::ManageCredentials => "keeping another staff member's credentials",
         }
     }
 
@@ -172,5 +191,22 @@ mod tests {
         assert!(Permission::Disclose.allows(Role::Admin));
         assert!(!Permission::Disclose.before_sign_in());
         assert!(Permission::Disclose.action().contains("consent"));
+    }
+
+    #[test]
+    fn credential_rows() {
+        // Everyone keeps their own credentials.
+        for r in <Role as crate::model::Choice>::ALL.iter() {
+            assert!(Permission::KeepCredentials.allows(*r), "{r:?}");
+        }
+        assert!(!Permission::KeepCredentials.before_sign_in());
+        // Supervisors keep their supervisees'; peer specialists do not.
+        assert!(!Permission::SuperviseCredentials.allows(Role::PeerSpecialist));
+        assert!(Permission::SuperviseCredentials.allows(Role::Supervisor));
+        assert!(Permission::SuperviseCredentials.allows(Role::Admin));
+        // Everyone's (and every supervision note): admins only.
+        assert!(!Permission::ManageCredentials.allows(Role::PeerSpecialist));
+        assert!(!Permission::ManageCredentials.allows(Role::Supervisor));
+        assert!(Permission::ManageCredentials.allows(Role::Admin));
     }
 }

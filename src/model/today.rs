@@ -48,6 +48,9 @@ pub enum Section {
     ReferralsStale,
     /// A consent to share ends soon (within `consent_warning_days`).
     ConsentsExpiring,
+    /// The signed-in staff member's certifications expiring within 60
+    /// days and CE hours still needed; their supervisees' expiries.
+    CredentialsExpiring,
     /// A group meets today.
     GroupsToday,
     /// Already contacted today.
@@ -56,7 +59,7 @@ pub enum Section {
 
 impl Section {
     /// Every section in display order.
-    pub const ALL: [Section; 9] = [
+    pub const ALL: [Section; 10] = [
         Section::FollowUpDue,
         Section::Overdue,
         Section::PastCadence,
@@ -64,6 +67,7 @@ impl Section {
         Section::ReviewDue,
         Section::ReferralsStale,
         Section::ConsentsExpiring,
+        Section::CredentialsExpiring,
         Section::GroupsToday,
         Section::SeenToday,
     ];
@@ -78,6 +82,7 @@ impl Section {
             Section::ReviewDue => "Goal reviews due",
             Section::ReferralsStale => "Referrals to follow up",
             Section::ConsentsExpiring => "Consents expiring",
+            Section::CredentialsExpiring => "Credentials",
             Section::GroupsToday => "Groups today",
             Section::SeenToday => "Seen today",
         }

@@ -36,6 +36,10 @@ use crate::store::api::prelude::*;
 use crate::store::api::{Identified, Identifies, Operation};
 use crate::store::{Change, DenialKind, Store, StoreError, StoreResult};
 
+/// The rules for staff credentials and supervision notes.
+#[path = "access_credentials.rs"]
+mod credentials;
+
 /// How long repeated views of one peer (or one listing) by one session
 /// make one audit entry.
 pub const COALESCE_WINDOW: TimeDelta = TimeDelta::minutes(15);

@@ -9,6 +9,7 @@ pub mod access;
 pub mod auth;
 pub mod checkin;
 pub mod consent;
+pub mod credentials;
 pub mod demo;
 pub mod groups;
 pub mod import_peers;

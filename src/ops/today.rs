@@ -34,11 +34,14 @@ pub fn today_report(
 /// worked out by the store with the roster at hand
 /// ([`crate::store::today::gather`]).
 fn add_sections(
-    _store: &dyn Store,
-    _date: NaiveDate,
-    _for_staff: Option<StaffId>,
+    store: &dyn Store,
+    date: NaiveDate,
+    for_staff: Option<StaffId>,
     report: &mut TodayReport,
 ) -> OpsResult<()> {
+    report.rows.extend(super::credentials::today_credentials(
+        store, date, for_staff,
+    )?);
     // Stable: each section keeps the order its rules gave it.
     report.rows.sort_by_key(|r| r.section);
     Ok(())

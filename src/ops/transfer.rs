@@ -136,6 +136,13 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         goals.extend(store.goals_for_peer(p.id)?);
     }
     goals.sort_by_key(|g| g.id);
+    // Credentials refer to staff: read before the staff section (written
+    // at the end of the document, where newer kinds go). Each holds what
+    // the exporter may see: a supervisor's export has their own and their
+    // supervisees', and supervision notes only of sessions they were in.
+    let certifications = store.certifications(None)?;
+    let ceu_entries = store.ceu_entries(None)?;
+    let supervisions = store.supervisions(None)?;
     let goals = ArrayWriter::open(out, "goals", false)?.all(&goals)?;
     let peers = ArrayWriter::open(out, "peers", false)?.all(&store.list_peers()?)?;
     let groups = ArrayWriter::open(out, "groups", false)?.all(&store.list_groups()?)?;
@@ -150,6 +157,9 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     // rely on, then (above) the peers both refer to.
     ArrayWriter::open(out, "disclosures", false)?.all(&disclosures)?;
     ArrayWriter::open(out, "consents", false)?.all(&consents)?;
+    ArrayWriter::open(out, "certifications", false)?.all(&certifications)?;
+    ArrayWriter::open(out, "ceu_entries", false)?.all(&ceu_entries)?;
+    ArrayWriter::open(out, "supervisions", false)?.all(&supervisions)?;
     writeln!(out, "}}").map_err(io)?;
     let counts = Counts {
         staff,
@@ -210,6 +220,12 @@ struct Document {
     consents: Vec<Record<crate::model::Consent>>,
     #[serde(default)]
     disclosures: Vec<Record<crate::model::Disclosure>>,
+    #[serde(default)]
+    certifications: Vec<Record<crate::model::Certification>>,
+    #[serde(default)]
+    ceu_entries: Vec<Record<crate::model::CeuEntry>>,
+    #[serde(default)]
+    supervisions: Vec<Record<crate::model::Supervision>>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -242,6 +258,9 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         referrals: doc.referrals,
         consents: doc.consents,
         disclosures: doc.disclosures,
+        certifications: doc.certifications,
+        ceu_entries: doc.ceu_entries,
+        supervisions: doc.supervisions,
     })
 }
 

@@ -189,6 +189,9 @@ identifies_nobody!(
     (),
     super::Counts,
     crate::model::Settings,
+    Record<crate::model::Certification>,
+    Record<crate::model::CeuEntry>,
+    Record<crate::model::Supervision>,
     Record<crate::model::Staff>,
     Record<crate::model::Group>,
     super::AuditEntry,
@@ -200,10 +203,11 @@ identifies_nobody!(
 pub(crate) mod prelude {
     pub(crate) use crate::model::today::TodayReport;
     pub(crate) use crate::model::{
-        Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId,
-        Record, Referral, ReferralId, Resource, ResourceId, SessionId, Settings, Staff, StaffId,
+        Actor, Certification, CeuEntry, CheckIn, CheckInId, Consent, ConsentId, Disclosure,
+        DisclosureId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId, Record, Referral,
+        ReferralId, Resource, ResourceId, Revocation, SessionId, Settings, Staff, StaffId,
+        Supervision,
     };
-    pub(crate) use crate::model::{Consent, ConsentId, Disclosure, DisclosureId, Revocation};
     pub(crate) use crate::store::api::PeerSummary;
     pub(crate) use crate::store::{AuditEntry, AuditEvent, AuditFilter, Counts, Snapshot};
     pub(crate) use chrono::{DateTime, NaiveDate, Utc};
@@ -490,6 +494,31 @@ macro_rules! store_api {
             /// `limit` (and at most [`MAX_PAGE`]), for export.
             DisclosuresPage disclosures_page(val after: Option<DisclosureId>, val limit: usize) -> Vec<Record<Disclosure>>
                 => Read, WorkCaseload, Listing, [cap limit], [];
+            /// Adds a certification (with its CE requirement) to a staff
+            /// member: their own, a supervisee's, or anyone's for an admin.
+            CreateCertification create_certification(val certification: Certification) by actor -> Record<Certification>
+                => Write, KeepCredentials, No, [], [guard_create_certification];
+            /// Certifications, by id: one staff member's (themselves, their
+            /// supervisors and admins only), or with `None` every one the
+            /// session may see.
+            Certifications certifications(val staff: Option<StaffId>) -> Vec<Record<Certification>>
+                => Read, KeepCredentials, No, [], [guard_certifications];
+            /// Records continuing-education hours for a staff member (the
+            /// same people as certifications).
+            CreateCeu create_ceu(val entry: CeuEntry) by actor -> Record<CeuEntry>
+                => Write, KeepCredentials, No, [], [guard_create_ceu];
+            /// Continuing-education entries, by id, as for certifications.
+            CeuEntries ceu_entries(val staff: Option<StaffId>) -> Vec<Record<CeuEntry>>
+                => Read, KeepCredentials, No, [], [guard_ceu_entries];
+            /// Records a supervision session: by the supervisee, by the
+            /// supervisor named (a supervisor or admin), or by an admin.
+            CreateSupervision create_supervision(val session: Supervision) by actor -> Record<Supervision>
+                => Write, KeepCredentials, No, [], [guard_create_supervision];
+            /// Supervision sessions of one staff member (as supervisee) or,
+            /// with `None`, every one the session may see, by id. A note is
+            /// returned only to the two people in the session and admins.
+            Supervisions supervisions(val staff: Option<StaffId>) -> Vec<Record<Supervision>>
+                => Read, KeepCredentials, No, [], [guard_supervisions];
         }
     };
 }

@@ -325,6 +325,24 @@ pub(crate) trait Audited {
     fn peers_of(&self, id: u64) -> Vec<PeerId>;
 }
 
+impl Audited for crate::model::Certification {
+    const KIND: ChangeKind = ChangeKind::Certification;
+    fn peers_of(&self, _id: u64) -> Vec<PeerId> {
+        Vec::new()
+    }
+}
+impl Audited for crate::model::CeuEntry {
+    const KIND: ChangeKind = ChangeKind::Ceu;
+    fn peers_of(&self, _id: u64) -> Vec<PeerId> {
+        Vec::new()
+    }
+}
+impl Audited for crate::model::Supervision {
+    const KIND: ChangeKind = ChangeKind::Supervision;
+    fn peers_of(&self, _id: u64) -> Vec<PeerId> {
+        Vec::new()
+    }
+}
 impl Audited for Staff {
     const KIND: ChangeKind = ChangeKind::Staff;
     fn peers_of(&self, _id: u64) -> Vec<PeerId> {

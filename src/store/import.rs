@@ -107,5 +107,11 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     references("referrals", &s.referrals, &known)?;
     references("consents", &s.consents, &known)?;
     references("disclosures", &s.disclosures, &known)?;
+    collect("certifications", &s.certifications, &mut known)?;
+    collect("ceu_entries", &s.ceu_entries, &mut known)?;
+    collect("supervisions", &s.supervisions, &mut known)?;
+    references("certifications", &s.certifications, &known)?;
+    references("ceu_entries", &s.ceu_entries, &known)?;
+    references("supervisions", &s.supervisions, &known)?;
     Ok(())
 }

@@ -66,10 +66,22 @@ pub(crate) enum T {
     IxConsentByExpiry,
     /// peer, time, disclosure
     IxDisclosureByPeer,
+    /// Staff certifications (indexed by staff member below)
+    Certifications,
+    /// Continuing-education entries
+    CeuEntries,
+    /// Supervision sessions
+    Supervisions,
+    /// staff, certification
+    IxCertificationByStaff,
+    /// staff, CE entry
+    IxCeuByStaff,
+    /// supervisee, supervision session
+    IxSupervisionByStaff,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 29] = [
+pub(crate) const NAMES: [&str; 35] = [
     "meta",
     "staff",
     "peers",
@@ -99,10 +111,16 @@ pub(crate) const NAMES: [&str; 29] = [
     "ix_consent_by_peer",
     "ix_consent_by_expiry",
     "ix_disclosure_by_peer",
+    "certifications",
+    "ceu_entries",
+    "supervisions",
+    "ix_certification_by_staff",
+    "ix_ceu_by_staff",
+    "ix_supervision_by_staff",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
-pub(crate) const RECORD_TREES: [T; 10] = [
+pub(crate) const RECORD_TREES: [T; 13] = [
     T::Staff,
     T::Peers,
     T::Goals,
@@ -113,10 +131,13 @@ pub(crate) const RECORD_TREES: [T; 10] = [
     T::Referrals,
     T::Consents,
     T::Disclosures,
+    T::Certifications,
+    T::CeuEntries,
+    T::Supervisions,
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
-pub(crate) const INDEX_TREES: [T; 15] = [
+pub(crate) const INDEX_TREES: [T; 18] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -132,6 +153,9 @@ pub(crate) const INDEX_TREES: [T; 15] = [
     T::IxConsentByPeer,
     T::IxConsentByExpiry,
     T::IxDisclosureByPeer,
+    T::IxCertificationByStaff,
+    T::IxCeuByStaff,
+    T::IxSupervisionByStaff,
 ];
 
 /// A reference from a record to another that must exist.
@@ -437,6 +461,48 @@ impl Kept for crate::model::Disclosure {
                 shown: self.consent.to_string(),
                 goal_of: None,
             },
+        ]
+    }
+}
+
+impl Kept for crate::model::Certification {
+    const TREE: T = T::Certifications;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxCertificationByStaff,
+            key(&[&id_key(self.staff.raw()), &id_key(id)]),
+        )]
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![staff_ref("staff", self.staff)]
+    }
+}
+
+impl Kept for crate::model::CeuEntry {
+    const TREE: T = T::CeuEntries;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxCeuByStaff,
+            key(&[&id_key(self.staff.raw()), &id_key(id)]),
+        )]
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![staff_ref("staff", self.staff)]
+    }
+}
+
+impl Kept for crate::model::Supervision {
+    const TREE: T = T::Supervisions;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxSupervisionByStaff,
+            key(&[&id_key(self.staff.raw()), &id_key(id)]),
+        )]
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![
+            staff_ref("staff", self.staff),
+            staff_ref("with", self.supervisor),
         ]
     }
 }

@@ -68,6 +68,15 @@ pub struct Snapshot {
     /// Disclosures made under consents.
     #[serde(default)]
     pub disclosures: Vec<Record<crate::model::Disclosure>>,
+    /// Staff certifications (older exports have none).
+    #[serde(default)]
+    pub certifications: Vec<Record<crate::model::Certification>>,
+    /// Continuing-education entries.
+    #[serde(default)]
+    pub ceu_entries: Vec<Record<crate::model::CeuEntry>>,
+    /// Supervision sessions (with the notes the exporter may read).
+    #[serde(default)]
+    pub supervisions: Vec<Record<crate::model::Supervision>>,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
@@ -122,6 +131,12 @@ pub enum ChangeKind {
     Consent,
     /// A disclosure made under a consent.
     Disclosure,
+    /// A staff member's certification.
+    Certification,
+    /// A continuing-education entry.
+    Ceu,
+    /// A supervision session.
+    Supervision,
 }
 
 impl std::fmt::Display for ChangeKind {
@@ -139,6 +154,9 @@ impl std::fmt::Display for ChangeKind {
             ChangeKind::Referral => "referral",
             ChangeKind::Consent => "consent",
             ChangeKind::Disclosure => "disclosure",
+            ChangeKind::Certification => "certification",
+            ChangeKind::Ceu => "continuing-education entry",
+            ChangeKind::Supervision => "supervision session",
         })
     }
 }

@@ -15,8 +15,9 @@ use crate::model::ids::IdKind;
 use crate::model::validate::{Checker, MAX_NOTE_CHARS};
 use crate::model::Void;
 use crate::model::{
-    Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer,
-    PeerId, Record, SessionId, Settings, Staff, StaffId, ValidationError,
+    Actor, Certification, CeuEntry, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId,
+    GroupSession, Id, Meta, Peer, PeerId, Record, SessionId, Settings, Staff, StaffId, Supervision,
+    ValidationError,
 };
 
 use super::audit::{self, AuditEntry, AuditEvent, AuditFilter, Audited};
@@ -29,6 +30,10 @@ use super::keys::{
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
 use super::{Change, ChangeKind, Counts, PeerSummary, Snapshot, Store};
 
+/// Staff credentials (`sled_credentials.rs`): a child module, so it uses
+/// the record helpers here.
+#[path = "sled_credentials.rs"]
+mod credentials;
 #[path = "sled_consent.rs"]
 mod sled_consent;
 
@@ -723,7 +728,10 @@ impl SledStore {
         self.import_chunk(held, &snapshot.resources)?;
         self.import_chunk(held, &snapshot.referrals)?;
         self.import_chunk(held, &snapshot.consents)?;
-        self.import_chunk(held, &snapshot.disclosures)
+        self.import_chunk(held, &snapshot.disclosures)?;
+        self.import_chunk(held, &snapshot.certifications)?;
+        self.import_chunk(held, &snapshot.ceu_entries)?;
+        self.import_chunk(held, &snapshot.supervisions)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1528,6 +1536,32 @@ impl Store for SledStore {
         limit: usize,
     ) -> StoreResult<Vec<Record<crate::model::Referral>>> {
         self.referral_page(after, limit)
+    }
+    fn create_certification(
+        &self,
+        certification: Certification,
+        actor: &Actor,
+    ) -> StoreResult<Record<Certification>> {
+        self.create_certification_here(certification, actor)
+    }
+    fn certifications(&self, staff: Option<StaffId>) -> StoreResult<Vec<Record<Certification>>> {
+        self.certifications_here(staff)
+    }
+    fn create_ceu(&self, entry: CeuEntry, actor: &Actor) -> StoreResult<Record<CeuEntry>> {
+        self.create_ceu_here(entry, actor)
+    }
+    fn ceu_entries(&self, staff: Option<StaffId>) -> StoreResult<Vec<Record<CeuEntry>>> {
+        self.ceu_entries_here(staff)
+    }
+    fn create_supervision(
+        &self,
+        session: Supervision,
+        actor: &Actor,
+    ) -> StoreResult<Record<Supervision>> {
+        self.create_supervision_here(session, actor)
+    }
+    fn supervisions(&self, staff: Option<StaffId>) -> StoreResult<Vec<Record<Supervision>>> {
+        self.supervisions_here(staff)
     }
 
     fn subscribe(&self) -> Option<Receiver<Change>> {

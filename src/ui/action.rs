@@ -189,6 +189,12 @@ actions! {
     SetReferralStatus = "referrals: record the selected referral's new status",
     /// Show the peer's take-home card.
     TakeHomeCard = "peer page: the take-home card (goals, what helps, crisis numbers)",
+    /// Go to the Credentials screen.
+    GoCredentials = "go to Credentials (certifications, CE hours, supervision)",
+    /// Credentials: add continuing-education hours.
+    AddCeu = "credentials: add CE hours",
+    /// Credentials: add a supervision session.
+    AddSupervision = "credentials: add a supervision session",
 }
 
 impl Action {

@@ -21,6 +21,7 @@ use crate::ui::layer::{Layer, Reply};
 use crate::ui::privacy::shown_name;
 use crate::ui::screens::audit::AuditState;
 use crate::ui::screens::checkin::{CheckInForm, FormOutcome};
+use crate::ui::screens::credentials::CredentialsState;
 use crate::ui::screens::groups::GroupsState;
 use crate::ui::screens::help::HelpState;
 use crate::ui::screens::peer::PeerState;
@@ -37,6 +38,7 @@ use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
 mod consents;
+mod credentials;
 mod groups;
 mod import;
 mod layers;
@@ -49,6 +51,7 @@ pub use referral::{
 mod reports;
 
 pub use consents::RevokePrompt;
+pub(crate) use credentials::{ceu_request, supervision_request};
 pub use import::{plan_lines, ImportDialog, ImportStage};
 pub use layers::CommandLine;
 use layers::{BaseLayer, GateLayer};
@@ -69,6 +72,8 @@ pub enum Pane {
     Audit,
     /// The service report for funders.
     Reports,
+    /// A staff member's certifications, CE hours and supervision.
+    Credentials,
 }
 
 /// How the app starts.
@@ -163,6 +168,8 @@ pub struct UserSession {
     audit: Option<AuditState>,
     /// The Reports screen.
     reports: ReportsState,
+    /// The Credentials screen.
+    credentials: CredentialsState,
 }
 
 impl UserSession {
@@ -184,6 +191,7 @@ impl UserSession {
             groups: GroupsState::default(),
             audit: None,
             reports: ReportsState::new(NaiveDate::MIN),
+            credentials: CredentialsState::default(),
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -581,6 +589,7 @@ impl App {
             Pane::Groups => self.user.groups.context(),
             Pane::Audit => self.audit_focus(),
             Pane::Reports => self.reports_focus(),
+            Pane::Credentials => self.credentials_focus(),
         }
     }
 
@@ -624,6 +633,9 @@ impl App {
                     self.requests.push(Request::Peer(p.id));
                 }
                 self.refresh_tabs();
+                if self.user.pane == Pane::Credentials {
+                    self.request_credentials();
+                }
                 self.status.info("reloading…");
                 return;
             }
@@ -649,6 +661,7 @@ impl App {
             Action::GoGroups => return self.open_groups(),
             Action::GoReports => return self.open_reports(),
             Action::GoResources => return self.open_resources(),
+            Action::GoCredentials => return self.open_credentials(),
             Action::Search => {
                 self.user.pane = Pane::Peers;
                 self.user.peers.searching = true;
@@ -687,6 +700,10 @@ impl App {
         let effect = match self.user.pane {
             Pane::Reports => {
                 self.reports_action(action);
+                Effect::None
+            }
+            Pane::Credentials => {
+                self.credentials_action(action);
                 Effect::None
             }
             Pane::Groups => {
@@ -753,6 +770,9 @@ impl App {
         if self.user.reports.opened {
             v.push(Pane::Reports);
         }
+        if self.user.credentials.opened {
+            v.push(Pane::Credentials);
+        }
         v
     }
 
@@ -778,6 +798,7 @@ impl App {
                     Pane::Groups => "Groups".to_string(),
                     Pane::Audit => "Audit".to_string(),
                     Pane::Reports => "Reports".to_string(),
+                    Pane::Credentials => "Credentials".to_string(),
                 };
                 (label, p == self.user.pane)
             })
@@ -801,7 +822,7 @@ impl App {
             Pane::Today => self.user.today.selected_peer(),
             Pane::Peers => self.user.peers.selected_peer(),
             Pane::Peer => self.user.peer.as_ref().map(|p| (p.id, p.name.clone())),
-            Pane::Groups | Pane::Audit | Pane::Reports => None,
+            Pane::Groups | Pane::Audit | Pane::Reports | Pane::Credentials => None,
         }
     }
 
@@ -1021,6 +1042,7 @@ impl App {
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
             Response::Consent(r) => self.on_consent_response(*r),
+            Response::Credentials(r) => self.on_credentials_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
             Response::Imported(r) => self.on_imported(r),
             Response::Referral(r) => self.on_referral_response(*r),

@@ -32,6 +32,7 @@ pub use access::{
 
 pub use failure::Failure;
 pub mod consents;
+pub mod credentials;
 pub mod groups;
 pub mod import;
 pub mod plan;
@@ -129,6 +130,8 @@ pub enum Request {
     Groups(GroupsRequest),
     /// Work for the peer page's Consents tab (revoking).
     Consent(consents::ConsentRequest),
+    /// Work for the Credentials screen.
+    Credentials(credentials::CredentialsRequest),
     /// Read and check a roster file (the import's dry run).
     ImportPlan {
         /// The file.
@@ -223,6 +226,8 @@ pub enum Response {
     Groups(Box<GroupsResponse>),
     /// Answer to [`Request::Consent`].
     Consent(Box<consents::ConsentResponse>),
+    /// Answer to [`Request::Credentials`].
+    Credentials(Box<credentials::CredentialsResponse>),
     /// Answer to [`Request::ImportPlan`].
     ImportPlan(Box<Result<crate::ops::import_peers::ImportPlan, Failure>>),
     /// Answer to [`Request::ImportApply`].
@@ -306,6 +311,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         Request::Plan(r) => Response::Plan(Box::new(plan::handle(store, r))),
         Request::Groups(r) => Response::Groups(Box::new(groups::handle(store, r))),
         Request::Consent(r) => Response::Consent(Box::new(consents::handle(store, r))),
+        Request::Credentials(r) => Response::Credentials(Box::new(credentials::handle(store, r))),
         Request::ImportPlan { path, today } => {
             Response::ImportPlan(Box::new(import::plan_file(store, &path, today)))
         }
@@ -404,7 +410,11 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::OpenPeer { .. }
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
-        Request::Plan(_) | Request::Groups(_) | Request::Referral(_) | Request::Consent(_) => None,
+        Request::Plan(_)
+        | Request::Groups(_)
+        | Request::Referral(_)
+        | Request::Consent(_)
+        | Request::Credentials(_) => None,
         // Each answer is matched to its request by id.
         Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
     };

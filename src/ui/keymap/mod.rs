@@ -83,6 +83,8 @@ pub enum Context {
     Referrals,
     /// The peer page's consents tab.
     Consents,
+    /// The Credentials screen.
+    Credentials,
 }
 
 impl Context {
@@ -116,6 +118,7 @@ impl Context {
             Context::Resources => "Resources",
             Context::Referrals => "Referrals",
             Context::Consents => "Consents",
+            Context::Credentials => "Credentials",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod audit;
 pub mod checkin;
 pub mod consents;
+pub mod credentials;
 pub mod groups;
 pub mod help;
 pub mod peer;

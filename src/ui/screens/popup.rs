@@ -62,6 +62,10 @@ pub enum Purpose {
     AddGroup,
     /// Add a walk-in to the roster (and check them off the session).
     WalkIn,
+    /// Add continuing-education hours for this staff member.
+    AddCeu(crate::model::StaffId),
+    /// Add a supervision session of this staff member.
+    AddSupervision(crate::model::StaffId),
 }
 
 /// A form and what saving it does.
@@ -458,6 +462,10 @@ impl Popup {
                     actor,
                 }
                 .into()
+            }
+            Purpose::AddCeu(staff) => crate::ui::app::ceu_request(f, *staff, today, actor),
+            Purpose::AddSupervision(staff) => {
+                crate::ui::app::supervision_request(f, *staff, today, actor)
             }
             Purpose::WalkIn => GroupsRequest::WalkIn {
                 name: f.value(FieldKey::WalkInName).to_string(),

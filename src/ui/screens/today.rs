@@ -141,6 +141,9 @@ impl TodayState {
                         name,
                         ..
                     }) => Effect::OpenPeer(*p, name.clone()),
+                    Some(r) if r.section == Section::CredentialsExpiring => Effect::Info(
+                        "this row is about credentials; C opens the Credentials screen".into(),
+                    ),
                     Some(_) => Effect::Info(
                         "this row is a group; open a peer's row to see their page".into(),
                     ),

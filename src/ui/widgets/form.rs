@@ -101,6 +101,22 @@ pub enum FieldKey {
     ReferralStatus,
     /// What happened with a referral.
     ReferralNote,
+    /// Hours of a continuing-education entry.
+    CeHours,
+    /// The day of a CE entry or supervision session.
+    CredDate,
+    /// A CE entry's category (ethics, general, …).
+    CeCategory,
+    /// Who offered a CE course.
+    CeProvider,
+    /// The supervisor of a supervision session.
+    SupWith,
+    /// Minutes of a supervision session.
+    SupMinutes,
+    /// Individual or group supervision.
+    SupKind,
+    /// A supervision session's short note.
+    SupNote,
 }
 
 impl FieldKey {
@@ -132,6 +148,14 @@ impl FieldKey {
             FieldKey::Active => "Active",
             FieldKey::ReferralStatus => "Status",
             FieldKey::ReferralNote => "Note",
+            FieldKey::CeHours => "Hours",
+            FieldKey::CredDate => "Date",
+            FieldKey::CeCategory => "Category",
+            FieldKey::CeProvider => "Provider",
+            FieldKey::SupWith => "With",
+            FieldKey::SupMinutes => "Minutes",
+            FieldKey::SupKind => "Kind",
+            FieldKey::SupNote => "Note",
         }
     }
 
@@ -164,6 +188,14 @@ impl FieldKey {
             FieldKey::Active => &["active"],
             FieldKey::ReferralStatus => &["status"],
             FieldKey::ReferralNote => &["note", "date"],
+            FieldKey::CeHours => &["hours", "--hours"],
+            FieldKey::CredDate => &["date", "--date"],
+            FieldKey::CeCategory => &["category"],
+            FieldKey::CeProvider => &["provider"],
+            FieldKey::SupWith => &["with", "--with"],
+            FieldKey::SupMinutes => &["minutes", "--minutes"],
+            FieldKey::SupKind => &["supervision kind", "--kind"],
+            FieldKey::SupNote => &["note"],
         }
     }
 }

@@ -1,0 +1,249 @@
+//! Staff credentials where the data is served: raw frames over the
+//! server's socket (no `RemoteStore`), as each role. A supervision note
+//! reaches only the two people in the session and admins — the server
+//! leaves it out of the frame for anyone else — and a staff member's
+//! credentials reach themselves, their supervisors and admins only.
+
+mod server_support;
+
+use std::os::unix::net::UnixStream;
+use std::time::Duration;
+
+use caseload::model::{Actor, CeuEntry, Hours, Role, Staff, StaffId, Supervision, SupervisionMode};
+use caseload::ops::auth::hash_pin;
+use caseload::server::protocol::{
+    decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
+    WireError, MAX_RESPONSE_BYTES,
+};
+use caseload::server::socket_path;
+use caseload::store::{AuditEvent, AuditFilter, SledStore, Store};
+use chrono::NaiveDate;
+
+use server_support::*;
+
+const KIM: StaffId = StaffId::new(4);
+const KIM_PIN: &str = "4444";
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 2, 3).expect("date")
+}
+
+fn session(staff: StaffId, with: StaffId, note: &str) -> Supervision {
+    Supervision {
+        staff,
+        supervisor: with,
+        date: day(),
+        minutes: 60,
+        mode: SupervisionMode::Individual,
+        note: Some(note.into()),
+    }
+}
+
+/// A raw connection: hello, and a sign-in when given a PIN.
+struct Raw(UnixStream);
+
+impl Raw {
+    fn open(dir: &std::path::Path, sign_in: Option<(StaffId, &str)>) -> Raw {
+        let s = UnixStream::connect(socket_path(dir)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(60)))
+            .expect("timeout");
+        write_frame(&s, &encode(&Hello::ours()).expect("encode")).expect("hello");
+        let mut r = &s;
+        let reply: HelloReply =
+            decode(&read_frame(&mut r, 1 << 20).expect("reply")).expect("hello reply");
+        assert!(reply.accepted, "{}", reply.message);
+        let raw = Raw(s);
+        if let Some((staff, pin)) = sign_in {
+            let answer = raw.ask(&Request::SignIn {
+                staff,
+                pin: Pin(pin.into()),
+            });
+            assert!(matches!(answer, Response::SignedIn(_)), "{answer:?}");
+        }
+        raw
+    }
+
+    /// The answer and the raw bytes of its frame.
+    fn ask_raw(&self, request: &Request) -> (Response, Vec<u8>) {
+        write_frame(&self.0, &encode(request).expect("encode")).expect("send");
+        let mut r = &self.0;
+        let frame = read_frame(&mut r, MAX_RESPONSE_BYTES).expect("answer");
+        (decode(&frame).expect("decode"), frame)
+    }
+
+    fn ask(&self, request: &Request) -> Response {
+        self.ask_raw(request).0
+    }
+}
+
+fn notes(answer: &Response) -> Vec<Option<String>> {
+    match answer {
+        Response::Answer(Answer::Supervisions(list)) => {
+            list.iter().map(|s| s.note.clone()).collect()
+        }
+        other => panic!("expected supervisions, got {other:?}"),
+    }
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_supervision_note_reaches_only_the_two_of_them_and_admins_over_the_wire() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    {
+        let store = SledStore::open(&dir).expect("open");
+        let setup = Actor::login("setup");
+        let mut kim = Staff::new("Kim Other", Role::PeerSpecialist);
+        kim.pin_hash = Some(hash_pin(KIM_PIN).expect("hash"));
+        assert_eq!(store.create_staff(kim, &setup).expect("kim").id, KIM);
+        store
+            .create_supervision(session(SPECIALIST, SUPERVISOR, "note with Sam"), &setup)
+            .expect("with the supervisor");
+        store
+            .create_supervision(session(SPECIALIST, ADMIN, "note with Ana"), &setup)
+            .expect("with the admin");
+    }
+    let _server = ServerProcess::start(&dir);
+    let pats = Request::Supervisions {
+        staff: Some(SPECIALIST),
+    };
+
+    // Pat, the supervisee: both sessions, both notes.
+    let pat = Raw::open(&dir, Some((SPECIALIST, SPECIALIST_PIN)));
+    assert_eq!(
+        notes(&pat.ask(&pats)),
+        vec![Some("note with Sam".into()), Some("note with Ana".into())]
+    );
+    // Sam, Pat's supervisor: both sessions, only the note of his own; the
+    // other note is not in the frame at all.
+    let sam = Raw::open(&dir, Some((SUPERVISOR, SUPERVISOR_PIN)));
+    let (answer, frame) = sam.ask_raw(&pats);
+    assert_eq!(notes(&answer), vec![Some("note with Sam".into()), None]);
+    assert!(!contains(&frame, "note with Ana"), "the note never leaves");
+    let (answer, frame) = sam.ask_raw(&Request::Supervisions { staff: None });
+    assert_eq!(notes(&answer), vec![Some("note with Sam".into()), None]);
+    assert!(!contains(&frame, "note with Ana"));
+    // Ana, an admin: every note.
+    let ana = Raw::open(&dir, Some((ADMIN, ADMIN_PIN)));
+    assert_eq!(
+        notes(&ana.ask(&pats)),
+        vec![Some("note with Sam".into()), Some("note with Ana".into())]
+    );
+    // Kim, another peer specialist: Pat's are refused; her own are none.
+    let kim = Raw::open(&dir, Some((KIM, KIM_PIN)));
+    match kim.ask(&pats) {
+        Response::Error(WireError::Denied { reason, .. }) => assert!(
+            reason.contains("keeping another staff member's credentials is for admin only"),
+            "{reason}"
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let (answer, frame) = kim.ask_raw(&Request::Supervisions { staff: None });
+    assert_eq!(notes(&answer), Vec::<Option<String>>::new());
+    assert!(!contains(&frame, "note with"));
+    // Not signed in: nothing.
+    let nobody = Raw::open(&dir, None);
+    match nobody.ask(&Request::Supervisions { staff: None }) {
+        Response::Error(WireError::Denied { reason, .. }) => {
+            assert!(reason.contains("sign in first"), "{reason}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // The refusal of Kim is on the trail.
+    let log = match ana.ask(&Request::Audit {
+        filter: AuditFilter::default(),
+    }) {
+        Response::Answer(Answer::Audit(log)) => log,
+        other => panic!("audit: {other:?}"),
+    };
+    assert!(log.iter().any(|e| e.actor.staff == Some(KIM)
+        && matches!(&e.event, AuditEvent::Refused { operation, .. } if operation == "supervisions")));
+}
+
+#[test]
+fn credentials_reach_their_owner_their_supervisors_and_admins_over_the_wire() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    {
+        let store = SledStore::open(&dir).expect("open");
+        let setup = Actor::login("setup");
+        let mut kim = Staff::new("Kim Other", Role::PeerSpecialist);
+        kim.pin_hash = Some(hash_pin(KIM_PIN).expect("hash"));
+        store.create_staff(kim, &setup).expect("kim");
+    }
+    let _server = ServerProcess::start(&dir);
+    let entry = |staff: StaffId| CeuEntry {
+        staff,
+        date: day(),
+        title: "Boundaries".into(),
+        provider: String::new(),
+        hours: Hours(15),
+        category: "ethics".into(),
+    };
+    let kim = Raw::open(&dir, Some((KIM, KIM_PIN)));
+    let sam = Raw::open(&dir, Some((SUPERVISOR, SUPERVISOR_PIN)));
+    let ana = Raw::open(&dir, Some((ADMIN, ADMIN_PIN)));
+    // Kim records her own hours; not Pat's.
+    assert!(matches!(
+        kim.ask(&Request::CreateCeu { entry: entry(KIM) }),
+        Response::Answer(Answer::CreateCeu(_))
+    ));
+    assert!(matches!(
+        kim.ask(&Request::CreateCeu {
+            entry: entry(SPECIALIST)
+        }),
+        Response::Error(WireError::Denied { .. })
+    ));
+    // Sam is nobody's supervisor yet: Pat's are refused to him.
+    assert!(matches!(
+        sam.ask(&Request::CeuEntries {
+            staff: Some(SPECIALIST)
+        }),
+        Response::Error(WireError::Denied { .. })
+    ));
+    // A session Sam held makes Pat his supervisee.
+    let held = Request::CreateSupervision {
+        session: session(SPECIALIST, SUPERVISOR, "first"),
+    };
+    assert!(matches!(
+        sam.ask(&held),
+        Response::Answer(Answer::CreateSupervision(_))
+    ));
+    assert!(matches!(
+        sam.ask(&Request::CreateCeu {
+            entry: entry(SPECIALIST)
+        }),
+        Response::Answer(Answer::CreateCeu(_))
+    ));
+    // But Kim cannot make herself anyone's supervisor.
+    match kim.ask(&Request::CreateSupervision {
+        session: session(SPECIALIST, KIM, "not mine"),
+    }) {
+        Response::Error(WireError::Denied { .. }) => {}
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // The listings: Sam sees Pat's entry, not Kim's; Ana sees both.
+    let owners = |r: Response| -> Vec<StaffId> {
+        match r {
+            Response::Answer(Answer::CeuEntries(list)) => list.iter().map(|e| e.staff).collect(),
+            other => panic!("expected CE entries, got {other:?}"),
+        }
+    };
+    assert_eq!(
+        owners(sam.ask(&Request::CeuEntries { staff: None })),
+        vec![SPECIALIST]
+    );
+    assert_eq!(
+        owners(ana.ask(&Request::CeuEntries { staff: None })),
+        vec![KIM, SPECIALIST]
+    );
+    assert_eq!(
+        owners(kim.ask(&Request::CeuEntries { staff: None })),
+        vec![KIM]
+    );
+}
