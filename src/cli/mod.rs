@@ -6,6 +6,7 @@
 
 mod access;
 mod args;
+mod assess;
 mod audit;
 mod checkin;
 mod demo;
@@ -71,6 +72,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         None => run_ui(&cli),
         Some(Command::Keymap(k)) => Ok(args::keymap_check(k)),
+        Some(Command::Instrument(i)) => assess::instrument(cli.config.as_deref(), i),
         Some(Command::Completions(a)) => docs::completions(a),
         Some(Command::Man(a)) => docs::man(a),
         Some(Command::Serve(a)) => serve::run(&cli, a),
@@ -104,7 +106,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Staff(a) => staff::run(&store, a),
                 Command::Settings(a) => settings::run(&store, a),
                 Command::Audit(a) => audit::run(&store, a),
+                Command::Assess(a) => {
+                    assess::run(&store, cli.config.as_deref(), cli.staff.as_deref(), a)
+                }
                 Command::Keymap(_)
+                | Command::Instrument(_)
                 | Command::Serve(_)
                 | Command::Verify(_)
                 | Command::Restore(_)

@@ -175,6 +175,10 @@ id_kind!(
     /// Marker for group session ids.
     SessionKind, SessionId, "GS", "group session"
 );
+id_kind!(
+    /// Marker for assessment ids (a BARC-10 or other instrument taken).
+    AssessmentKind, AssessmentId, "A", "assessment"
+);
 
 #[cfg(test)]
 mod tests {

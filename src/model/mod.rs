@@ -3,12 +3,14 @@
 //! Nothing here knows about terminals, sled or the command line, so every
 //! rule can be tested with plain values.
 
+pub mod assessment;
 pub mod checkin;
 pub mod choice;
 pub mod dates;
 pub mod goal;
 pub mod group;
 pub mod ids;
+pub mod instrument;
 pub mod names;
 pub mod peer;
 pub mod permission;
@@ -19,11 +21,12 @@ pub mod staff;
 pub mod today;
 pub mod validate;
 
+pub use assessment::Assessment;
 pub use checkin::{CheckIn, CheckInMode, SupportKind};
 pub use choice::Choice;
 pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
-pub use ids::{CheckInId, GoalId, GroupId, Id, PeerId, SessionId, StaffId};
+pub use ids::{AssessmentId, CheckInId, GoalId, GroupId, Id, PeerId, SessionId, StaffId};
 pub use peer::{AgeBand, ContactPreference, Demographics, Episode, Peer, PeerStatus, WellnessPlan};
 pub use permission::Permission;
 pub use record::{Actor, Entity, Meta, Record, Void};

@@ -205,6 +205,11 @@ pub struct ServiceReport {
     /// those who did not say). Counts only, never who.
     #[serde(default)]
     pub demographics: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Recovery capital (BARC-10 and other instruments): per instrument,
+    /// the mean change from each peer's first assessment to their latest
+    /// up to the period's end, among peers with two or more.
+    #[serde(default)]
+    pub recovery_capital: Vec<super::assessment::CapitalChange>,
 }
 
 fn one() -> u64 {
@@ -296,6 +301,12 @@ impl ServiceReport {
                 w.peers += o.peers;
             }
         }
+        out.recovery_capital = super::assessment::merge_capital(
+            &reports
+                .iter()
+                .map(|(_, r)| r.recovery_capital.as_slice())
+                .collect::<Vec<_>>(),
+        );
         out.mean_wellbeing = (out.wellbeing_ratings > 0)
             .then(|| out.wellbeing_sum as f64 / out.wellbeing_ratings as f64);
         Ok(out)
@@ -743,6 +754,7 @@ impl<'a> ReportBuilder<'a> {
             goals_by_domain: self.goals_by_domain,
             weeks,
             demographics,
+            recovery_capital: Vec::new(),
         }
     }
 }

@@ -44,6 +44,8 @@ pub enum Section {
     Reengage,
     /// A goal's review date has come.
     ReviewDue,
+    /// An instrument (the BARC-10) was last taken at least its interval ago.
+    ReassessmentDue,
     /// A group meets today.
     GroupsToday,
     /// Already contacted today.
@@ -52,12 +54,13 @@ pub enum Section {
 
 impl Section {
     /// Every section in display order.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::FollowUpDue,
         Section::Overdue,
         Section::PastCadence,
         Section::Reengage,
         Section::ReviewDue,
+        Section::ReassessmentDue,
         Section::GroupsToday,
         Section::SeenToday,
     ];
@@ -70,6 +73,7 @@ impl Section {
             Section::PastCadence => "Past cadence",
             Section::Reengage => "Re-engagement",
             Section::ReviewDue => "Goal reviews due",
+            Section::ReassessmentDue => "Reassessment due",
             Section::GroupsToday => "Groups today",
             Section::SeenToday => "Seen today",
         }

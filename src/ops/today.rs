@@ -60,7 +60,7 @@ pub fn today_report_in<Z: TimeZone>(
     let mut sessions_today = store.sessions_on(date)?;
     sessions_today.retain(|s| s.voided.is_none());
     let staff = store.list_staff()?;
-    Ok(build_today(TodayInput {
+    let mut report = build_today(TodayInput {
         date,
         settings: &settings,
         peers: &peers,
@@ -72,5 +72,10 @@ pub fn today_report_in<Z: TimeZone>(
         sessions_today: &sessions_today,
         staff: &staff,
         for_staff,
-    }))
+    });
+    report.rows.extend(super::assess::reassessment_rows(
+        store, date, &peers, for_staff,
+    )?);
+    report.rows.sort_by_key(|r| r.section);
+    Ok(report)
 }

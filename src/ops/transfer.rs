@@ -98,6 +98,19 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         json(&chrono::Utc::now())?,
     )
     .map_err(io)?;
+    // Assessments refer to peers and staff: read first (a few per peer, so
+    // held in memory), written at the end of the document.
+    let mut assessments = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.assessments_page(after, PAGE)?;
+        let full = page.len() == PAGE;
+        after = page.last().map(|a| a.id);
+        assessments.extend(page);
+        if !full {
+            break;
+        }
+    }
     let checkins = ArrayWriter::open(out, "checkins", true)?
         .paged(|after| store.checkins_page(after, PAGE))?;
     let sessions = ArrayWriter::open(out, "sessions", false)?
@@ -114,6 +127,7 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     let peers = ArrayWriter::open(out, "peers", false)?.all(&store.list_peers()?)?;
     let groups = ArrayWriter::open(out, "groups", false)?.all(&store.list_groups()?)?;
     let staff = ArrayWriter::open(out, "staff", false)?.all(&store.list_staff()?)?;
+    ArrayWriter::open(out, "assessments", false)?.all(&assessments)?;
     let counts = Counts {
         staff,
         peers,
@@ -162,6 +176,8 @@ struct Document {
     groups: Vec<Record<crate::model::Group>>,
     sessions: Vec<Record<crate::model::GroupSession>>,
     checkins: Vec<Record<crate::model::CheckIn>>,
+    #[serde(default)]
+    assessments: Vec<Record<crate::model::Assessment>>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -190,6 +206,7 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         groups: doc.groups,
         sessions: doc.sessions,
         checkins: doc.checkins,
+        assessments: doc.assessments,
     })
 }
 

@@ -121,6 +121,11 @@ impl Identifies for Record<CheckIn> {
         vec![self.peer]
     }
 }
+impl Identifies for Record<crate::model::Assessment> {
+    fn peers(&self) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
 impl Identifies for Record<GroupSession> {
     fn peers(&self) -> Vec<PeerId> {
         self.attendees.clone()
@@ -176,8 +181,8 @@ identifies_nobody!(
 /// (`use crate::store::api::prelude::*;`).
 pub(crate) mod prelude {
     pub(crate) use crate::model::{
-        Actor, CheckIn, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId,
-        Record, SessionId, Settings, Staff, StaffId,
+        Actor, Assessment, AssessmentId, CheckIn, CheckInId, Goal, GoalId, Group, GroupId,
+        GroupSession, Peer, PeerId, Record, SessionId, Settings, Staff, StaffId,
     };
     pub(crate) use crate::store::api::PeerSummary;
     pub(crate) use crate::store::{AuditEntry, AuditEvent, AuditFilter, Counts, Snapshot};
@@ -388,6 +393,31 @@ macro_rules! store_api {
             /// way to change or delete entries.
             Audit audit(by_ref filter: AuditFilter) -> Vec<AuditEntry>
                 => Read, ReadAudit, No, [], [];
+
+            /// Records an assessment (an instrument such as the BARC-10
+            /// taken with a peer). Its total must be the sum of its scores;
+            /// its staff member is the session's. Assessments are never
+            /// edited: a mistaken one is removed by an admin and taken again.
+            CreateAssessment create_assessment(val assessment: Assessment) by actor -> Record<Assessment>
+                => Write, WorkCaseload, No, [], [];
+            /// One assessment.
+            Assessment assessment(val id: AssessmentId) -> Record<Assessment>
+                => Read, WorkCaseload, Peer, [], [];
+            /// A peer's assessments, oldest first.
+            AssessmentsForPeer assessments_for_peer(val peer: PeerId) -> Vec<Record<Assessment>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// Each peer's newest assessment of each instrument (Today's
+            /// "Reassessment due"), by peer.
+            LatestAssessments latest_assessments() -> Vec<Record<Assessment>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// One page of all assessments by id, after `after`, at most
+            /// `limit` (and at most [`MAX_PAGE`]): the funder report's
+            /// change from baseline and export.
+            AssessmentsPage assessments_page(val after: Option<AssessmentId>, val limit: usize) -> Vec<Record<Assessment>>
+                => Read, WorkCaseload, Listing, [cap limit], [];
+            /// Removes an assessment recorded by mistake (admins only).
+            DeleteAssessment delete_assessment(val id: AssessmentId) by actor -> ()
+                => Write, Purge, No, [], [];
         }
     };
 }

@@ -8,12 +8,12 @@ use crate::model::ids::IdKind;
 use crate::model::{PeerId, Record};
 
 use super::error::{StoreError, StoreResult};
-use super::keys::{Kept, T};
+use super::keys::{Kept, NAMES, T};
 use super::Snapshot;
 
 /// Ids present in the snapshot, per record tree.
 struct Known {
-    ids: [HashSet<u64>; 7],
+    ids: [HashSet<u64>; NAMES.len()],
     /// The peer of each goal, by goal id.
     goal_peer: HashMap<u64, PeerId>,
 }
@@ -93,11 +93,13 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     collect("groups", &s.groups, &mut known)?;
     collect("sessions", &s.sessions, &mut known)?;
     collect("checkins", &s.checkins, &mut known)?;
+    collect("assessments", &s.assessments, &mut known)?;
     references("staff", &s.staff, &known)?;
     references("peers", &s.peers, &known)?;
     references("goals", &s.goals, &known)?;
     references("groups", &s.groups, &known)?;
     references("sessions", &s.sessions, &known)?;
     references("checkins", &s.checkins, &known)?;
+    references("assessments", &s.assessments, &known)?;
     Ok(())
 }

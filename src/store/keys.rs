@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CheckIn, Entity, Goal, Group, GroupSession, Peer, PeerId, Staff};
+use crate::model::{Assessment, CheckIn, Entity, Goal, Group, GroupSession, Peer, PeerId, Staff};
 
 use super::codec::{date_key, id_key, key, time_key};
 
@@ -48,10 +48,14 @@ pub(crate) enum T {
     CheckInHistory,
     /// merged peer id: the id of the peer it was merged into
     PeerAliases,
+    /// Assessments (an instrument such as the BARC-10 taken by a peer)
+    Assessments,
+    /// peer, time, assessment
+    IxAssessmentByPeer,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 20] = [
+pub(crate) const NAMES: [&str; 22] = [
     "meta",
     "staff",
     "peers",
@@ -72,20 +76,23 @@ pub(crate) const NAMES: [&str; 20] = [
     "peer_summary",
     "checkin_history",
     "peer_aliases",
+    "assessments",
+    "ix_assessment_by_peer",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
-pub(crate) const RECORD_TREES: [T; 6] = [
+pub(crate) const RECORD_TREES: [T; 7] = [
     T::Staff,
     T::Peers,
     T::Goals,
     T::CheckIns,
     T::Groups,
     T::Sessions,
+    T::Assessments,
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
-pub(crate) const INDEX_TREES: [T; 10] = [
+pub(crate) const INDEX_TREES: [T; 11] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -96,6 +103,7 @@ pub(crate) const INDEX_TREES: [T; 10] = [
     T::IxSessionByDay,
     T::IxAttendance,
     T::PeerSummary,
+    T::IxAssessmentByPeer,
 ];
 
 /// A reference from a record to another that must exist.
@@ -361,6 +369,21 @@ impl Kept for GroupSession {
             out.push(staff_ref("facilitator", s));
         }
         out.extend(self.attendees.iter().map(|p| peer_ref("attendees", *p)));
+        out
+    }
+}
+
+impl Kept for Assessment {
+    const TREE: T = T::Assessments;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxAssessmentByPeer,
+            key(&[&id_key(self.peer.raw()), &time_key(&self.at), &id_key(id)]),
+        )]
+    }
+    fn references(&self) -> Vec<Ref> {
+        let mut out = vec![peer_ref("peer", self.peer)];
+        out.extend(self.staff.map(|s| staff_ref("staff", s)));
         out
     }
 }

@@ -54,6 +54,10 @@ pub struct Snapshot {
     pub sessions: Vec<Record<GroupSession>>,
     /// Check-ins.
     pub checkins: Vec<Record<CheckIn>>,
+    /// Assessments (BARC-10 and other instruments); absent from older
+    /// exports.
+    #[serde(default)]
+    pub assessments: Vec<Record<crate::model::Assessment>>,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
@@ -93,6 +97,8 @@ pub enum ChangeKind {
     /// Anything may have changed (an import, or notices were missed while
     /// the connection to a server was down): reload what is shown.
     Everything,
+    /// An assessment (an instrument such as the BARC-10 taken).
+    Assessment,
 }
 
 impl std::fmt::Display for ChangeKind {
@@ -106,6 +112,7 @@ impl std::fmt::Display for ChangeKind {
             ChangeKind::Session => "group session",
             ChangeKind::Settings => "settings",
             ChangeKind::Everything => "everything",
+            ChangeKind::Assessment => "assessment",
         })
     }
 }

@@ -29,6 +29,9 @@ use super::keys::{
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
 use super::{Change, ChangeKind, Counts, PeerSummary, Snapshot, Store};
 
+#[path = "sled_assess.rs"]
+mod assess;
+
 const SETTINGS_KEY: &[u8] = b"settings";
 const IMPORT_MARKER: &[u8] = b"import_in_progress";
 /// Records written per transaction during an import.
@@ -712,7 +715,8 @@ impl SledStore {
         self.import_chunk(held, &snapshot.groups)?;
         self.import_chunk(held, &snapshot.goals)?;
         self.import_chunk(held, &snapshot.sessions)?;
-        self.import_chunk(held, &snapshot.checkins)
+        self.import_chunk(held, &snapshot.checkins)?;
+        self.import_chunk(held, &snapshot.assessments)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1121,6 +1125,7 @@ impl Store for SledStore {
             (T::IxCheckInByPeer, "check-ins"),
             (T::IxGoalByPeer, "goals"),
             (T::IxAttendance, "group attendance"),
+            (T::IxAssessmentByPeer, "assessments"),
         ];
         self.delete::<Peer>(id.raw(), actor, |peer| {
             for (t, what) in uses {
@@ -1483,6 +1488,42 @@ impl Store for SledStore {
         self.merge_peers_held(from, into, actor)
     }
 
+    fn create_assessment(
+        &self,
+        assessment: crate::model::Assessment,
+        actor: &Actor,
+    ) -> StoreResult<Record<crate::model::Assessment>> {
+        self.create_assessment_in(assessment, actor)
+    }
+    fn assessment(
+        &self,
+        id: crate::model::AssessmentId,
+    ) -> StoreResult<Record<crate::model::Assessment>> {
+        self.get(id.raw())
+    }
+    fn assessments_for_peer(
+        &self,
+        peer: PeerId,
+    ) -> StoreResult<Vec<Record<crate::model::Assessment>>> {
+        self.by_index(
+            self.tree(T::IxAssessmentByPeer)
+                .scan_prefix(id_key(peer.raw())),
+        )
+    }
+    fn latest_assessments(&self) -> StoreResult<Vec<Record<crate::model::Assessment>>> {
+        self.latest_assessments_in()
+    }
+    fn assessments_page(
+        &self,
+        after: Option<crate::model::AssessmentId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Record<crate::model::Assessment>>> {
+        self.page(after.map(|a| a.raw()), limit)
+    }
+    fn delete_assessment(&self, id: crate::model::AssessmentId, actor: &Actor) -> StoreResult<()> {
+        self.delete::<crate::model::Assessment>(id.raw(), actor, |_| Ok(()))
+    }
+
     fn checkin_history(&self, id: CheckInId) -> StoreResult<Vec<Record<CheckIn>>> {
         // The check-in must exist (a missing one is NotFound, not "no history").
         self.get::<CheckIn>(id.raw())?;
@@ -1541,6 +1582,7 @@ impl SledStore {
         let checkins = self.ids_under(T::IxCheckInByPeer, &p)?;
         let goals = self.ids_under(T::IxGoalByPeer, &p)?;
         let sessions = self.ids_under(T::IxAttendance, &p)?;
+        let assessments = self.ids_under(T::IxAssessmentByPeer, &p)?;
         // Ids merged into `from` earlier now point at `into`.
         let mut earlier = Vec::new();
         for item in self.tree(T::PeerAliases).iter() {
@@ -1563,6 +1605,12 @@ impl SledStore {
             }
             for id in &goals {
                 let old: Record<Goal> = tx_get(tx, *id)?;
+                let mut data = old.data.clone();
+                data.peer = into;
+                log(tx, moved(tx, &old, data, now, seq, actor)?)?;
+            }
+            for id in &assessments {
+                let old: Record<crate::model::Assessment> = tx_get(tx, *id)?;
                 let mut data = old.data.clone();
                 data.peer = into;
                 log(tx, moved(tx, &old, data, now, seq, actor)?)?;
