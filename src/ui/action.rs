@@ -173,6 +173,10 @@ actions! {
     ExportCsv = "reports: write the CSV to a file",
     /// Peers: import a roster from a CSV file (checked first).
     ImportPeers = "peers: import a roster from a CSV file (checked first)",
+    /// Peer page: the Assessments tab (recovery capital over time).
+    TabAssessments = "peer page: assessments (recovery capital)",
+    /// Peer page: take an assessment (the BARC-10) with the peer.
+    StartAssessment = "peer page: take an assessment (BARC-10) with the peer",
 }
 
 impl Action {

@@ -87,6 +87,10 @@ pub struct PeerDetail {
     pub group_names: HashMap<GroupId, String>,
     /// Staff initials for check-in lines.
     pub staff_initials: HashMap<StaffId, String>,
+    /// The peer's assessments (BARC-10 and others), oldest first.
+    pub assessments: Vec<Record<crate::model::Assessment>>,
+    /// The instruments in use, for the Assessments tab and taking one.
+    pub instruments: crate::model::instrument::Instruments,
 }
 
 /// Work for the store thread.
@@ -181,6 +185,13 @@ pub enum Request {
     },
     /// Start forwarding change notices ([`Response::Change`]).
     Subscribe,
+    /// Save an assessment taken on the assessment screen.
+    SaveAssessment {
+        /// The answers, scored.
+        assessment: crate::model::Assessment,
+        /// Who sat with the peer.
+        actor: Actor,
+    },
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -236,6 +247,8 @@ pub enum Response {
     Change(Change),
     /// The store stopped sending notices (the server went away for long).
     NoticesStopped,
+    /// Answer to [`Request::SaveAssessment`]: Ok only once it is on disk.
+    AssessmentSaved(Result<Record<crate::model::Assessment>, Failure>),
 }
 
 /// Carries out one request with a fresh [`WorkerState`]: for tests and
@@ -313,6 +326,11 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             Response::Audit(access::audit_page(store, &query, viewer, now).map(Box::new))
         }
         Request::Subscribe => Response::Subscribed(false),
+        Request::SaveAssessment { assessment, actor } => Response::AssessmentSaved(
+            store
+                .create_assessment(assessment, &actor)
+                .map_err(|e| Failure::from(crate::ops::OpsError::from(e))),
+        ),
     }
 }
 
@@ -343,10 +361,13 @@ pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetai
         .list_staff()
         .map(|ss| ss.into_iter().map(|s| (s.id, s.data.initials)).collect())
         .unwrap_or_default();
+    let assessments = store.assessments_for_peer(id).map_err(|e| e.to_string())?;
     Ok(Box::new(PeerDetail {
         overview,
         group_names,
         staff_initials,
+        assessments,
+        instruments: crate::ops::assess::load_instruments(None),
     }))
 }
 
@@ -382,6 +403,7 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::SignIn { .. }
         | Request::RecordEvent { .. }
         | Request::OpenPeer { .. }
+        | Request::SaveAssessment { .. }
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
         Request::Plan(_) | Request::Groups(_) => None,

@@ -147,8 +147,12 @@ impl App {
         if action == Action::Back {
             return false;
         }
+        if action == Action::StartAssessment {
+            self.start_assessment();
+            return true;
+        }
         match self.user.peer_view.tab {
-            PeerTab::Overview => false,
+            PeerTab::Overview | PeerTab::Assessments => false,
             PeerTab::Plan => {
                 let goals = self.goals();
                 let effect = self.user.peer_view.plan.handle(action, &goals);
@@ -432,6 +436,7 @@ impl App {
                 }
             }
             OnYes::QuitUnsaved => self.quit = true,
+            OnYes::DiscardAssessment => self.discard_assessment(),
             OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
         }
     }

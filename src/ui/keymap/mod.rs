@@ -77,6 +77,8 @@ pub enum Context {
     Session,
     /// The Reports screen.
     Reports,
+    /// Taking an assessment (one item a screen, numbers answer).
+    Assess,
 }
 
 impl Context {
@@ -107,6 +109,7 @@ impl Context {
             Context::Groups => "Groups",
             Context::Session => "Group session (attendance)",
             Context::Reports => "Reports",
+            Context::Assess => "Taking an assessment",
         }
     }
 

@@ -30,15 +30,18 @@ pub enum PeerTab {
     Timeline,
     /// The peer's wellness plan.
     Wellness,
+    /// Recovery capital (BARC-10) over time.
+    Assessments,
 }
 
 impl PeerTab {
     /// Every tab, in order.
-    pub const ALL: [PeerTab; 4] = [
+    pub const ALL: [PeerTab; 5] = [
         PeerTab::Overview,
         PeerTab::Plan,
         PeerTab::Timeline,
         PeerTab::Wellness,
+        PeerTab::Assessments,
     ];
 
     /// The tab's label.
@@ -48,6 +51,7 @@ impl PeerTab {
             PeerTab::Plan => "Recovery plan",
             PeerTab::Timeline => "Goal timeline",
             PeerTab::Wellness => "Wellness plan",
+            PeerTab::Assessments => "Assessments",
         }
     }
 
@@ -57,6 +61,7 @@ impl PeerTab {
             PeerTab::Plan => Action::TabPlan,
             PeerTab::Timeline => Action::TabTimeline,
             PeerTab::Wellness => Action::TabWellness,
+            PeerTab::Assessments => Action::TabAssessments,
         }
     }
 
@@ -69,6 +74,7 @@ impl PeerTab {
             Action::TabPlan => Some(PeerTab::Plan),
             Action::TabTimeline => Some(PeerTab::Timeline),
             Action::TabWellness => Some(PeerTab::Wellness),
+            Action::TabAssessments => Some(PeerTab::Assessments),
             Action::NextTab => Some(PeerTab::ALL[(i + 1) % n]),
             Action::PrevTab => Some(PeerTab::ALL[(i + n - 1) % n]),
             _ => None,
@@ -130,6 +136,7 @@ impl PeerView {
             PeerTab::Plan => CHAIN_PLAN,
             PeerTab::Timeline => CHAIN_TIMELINE,
             PeerTab::Wellness => CHAIN_WELLNESS,
+            PeerTab::Assessments => CHAIN_OVERVIEW,
         };
         (chain, false)
     }
@@ -175,6 +182,12 @@ pub fn hints(tab: PeerTab) -> &'static [(Action, &'static str)] {
             (Action::MoveUp, "up"),
             (Action::MoveDown, "down"),
             (Action::NextTab, "tabs"),
+            (Action::Help, "help"),
+        ],
+        PeerTab::Assessments => &[
+            (Action::StartAssessment, "take BARC-10"),
+            (Action::NextTab, "tabs"),
+            (Action::Back, "back"),
             (Action::Help, "help"),
         ],
     }
@@ -244,5 +257,8 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
             body,
             buf,
         ),
+        (PeerTab::Assessments, Some(d)) => {
+            super::assess::render_tab(&d.assessments, &d.instruments, ctx, body, buf)
+        }
     }
 }
