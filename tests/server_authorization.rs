@@ -12,8 +12,8 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use caseload::model::{
-    Actor, CheckInId, Goal, GoalId, Group, GroupId, GroupSession, LifeDomain, Peer, PeerId, Role,
-    SessionId, Staff, StaffId,
+    Actor, Assessment, AssessmentId, CheckInId, Goal, GoalId, Group, GroupId, GroupSession,
+    LifeDomain, Peer, PeerId, Role, SessionId, Staff, StaffId,
 };
 use caseload::server::protocol::{
     decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
@@ -38,6 +38,7 @@ struct Fixtures {
     checkin: CheckInId,
     group: GroupId,
     session: SessionId,
+    assessment: AssessmentId,
 }
 
 fn add_fixtures(dir: &std::path::Path) -> Fixtures {
@@ -59,11 +60,32 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
     let mut s = GroupSession::for_group(group_rec.id, &gr, day());
     s.attendees = vec![PeerId::new(1)];
     let session = store.create_session(s, &setup).expect("session").id;
+    let assessment = store
+        .create_assessment(barc10(1, 5), &setup)
+        .expect("assessment")
+        .id;
     Fixtures {
         goal,
         checkin,
         group: group_rec.id,
         session,
+        assessment,
+    }
+}
+
+/// A BARC-10 of `peer` with every answer `each`.
+fn barc10(peer: u64, each: u8) -> Assessment {
+    Assessment {
+        peer: PeerId::new(peer),
+        instrument: "barc10".into(),
+        version: 1,
+        scores: vec![each; 10],
+        total: u32::from(each) * 10,
+        at: Utc
+            .with_ymd_and_hms(2026, 2, 3, 12, 0, 0)
+            .single()
+            .expect("t"),
+        staff: None,
     }
 }
 
@@ -220,6 +242,21 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         },
         Operation::Audit => Request::Audit {
             filter: AuditFilter::default(),
+        },
+        Operation::CreateAssessment => Request::CreateAssessment {
+            assessment: barc10(2, 4),
+        },
+        Operation::Assessment => Request::Assessment { id: fx.assessment },
+        Operation::AssessmentsForPeer => Request::AssessmentsForPeer {
+            peer: PeerId::new(1),
+        },
+        Operation::LatestAssessments => Request::LatestAssessments {},
+        Operation::AssessmentsPage => Request::AssessmentsPage {
+            after: None,
+            limit: 100,
+        },
+        Operation::DeleteAssessment => Request::DeleteAssessment {
+            id: AssessmentId::new(999),
         },
     }
 }
