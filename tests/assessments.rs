@@ -45,14 +45,35 @@ fn the_shipped_barc10_scores_sums_and_refuses_off_scale_answers_by_item() {
     assert_eq!(b.score(&[1; 10]), Ok(10));
     assert_eq!(b.score(&[6; 10]), Ok(60));
     match b.score(&[1, 1, 1, 1, 1, 1, 1, 1, 1, 7]) {
-        Err(ScoreError::OffScale { item, min, max, .. }) => assert_eq!((item, min, max), (10, 1, 6)),
+        Err(ScoreError::OffScale { item, min, max, .. }) => {
+            assert_eq!((item, min, max), (10, 1, 6))
+        }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(b.score(&[1; 9]), Err(ScoreError::Count { expected: 10, given: 9, .. })));
-    assert_eq!(b.parse_scores(" 5, 4,6,3,5,4,5,6,4,5 ").map(|s| s.len()), Ok(10));
-    let e = b.parse_scores("5,4,6,3,5,4,5,6,4,\u{1b}[2J").expect_err("junk").to_string();
-    assert!(e.contains("item 10") && !e.contains('\u{1b}'), "escaped: {e}");
-    assert!(b.notes_for(47).iter().any(|n| n.text.contains("47 or more")));
+    assert!(matches!(
+        b.score(&[1; 9]),
+        Err(ScoreError::Count {
+            expected: 10,
+            given: 9,
+            ..
+        })
+    ));
+    assert_eq!(
+        b.parse_scores(" 5, 4,6,3,5,4,5,6,4,5 ").map(|s| s.len()),
+        Ok(10)
+    );
+    let e = b
+        .parse_scores("5,4,6,3,5,4,5,6,4,\u{1b}[2J")
+        .expect_err("junk")
+        .to_string();
+    assert!(
+        e.contains("item 10") && !e.contains('\u{1b}'),
+        "escaped: {e}"
+    );
+    assert!(b
+        .notes_for(47)
+        .iter()
+        .any(|n| n.text.contains("47 or more")));
     assert!(b.notes_for(46).is_empty());
 }
 
@@ -61,32 +82,73 @@ fn instrument_file_problems_name_line_and_field() {
     let base = "id = \"x\"\nversion = 1\nname = \"X\"\nattribution = \"us\"\n[scale]\nmin = 1\nmax = 3\nlabels = [\"a\", \"b\", \"c\"]\n[scoring]\nmethod = \"sum\"\n[[items]]\ntext = \"One\"\n";
     assert!(Instrument::parse("f.toml", base).is_ok());
     let p = problems(&base.replace("version = 1", "version = 0"));
-    assert!(p.iter().any(|s| s.starts_with("f.toml:2: version: 0")), "{p:?}");
+    assert!(
+        p.iter().any(|s| s.starts_with("f.toml:2: version: 0")),
+        "{p:?}"
+    );
     let p = problems(&base.replace("method = \"sum\"", "method = \"mean\""));
-    assert!(p.iter().any(|s| s.starts_with("f.toml:10: scoring.method: 'mean'")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|s| s.starts_with("f.toml:10: scoring.method: 'mean'")),
+        "{p:?}"
+    );
     let p = problems(&base.replace("min = 1\nmax = 3", "min = 4\nmax = 3"));
     assert!(p.iter().any(|s| s.starts_with("f.toml:5: scale:")), "{p:?}");
     let p = problems(&base.replace("text = \"One\"", "text = \"  \""));
-    assert!(p.iter().any(|s| s.starts_with("f.toml:11: items: item 1 has no text")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|s| s.starts_with("f.toml:11: items: item 1 has no text")),
+        "{p:?}"
+    );
     let p = problems(&base.replace("name = \"X\"\n", ""));
-    assert!(p.iter().any(|s| s.contains("name")), "missing field named: {p:?}");
-    let p = problems(&format!("{base}[[interpretation]]\nat_least = 99\ntext = \"high\"\n"));
-    assert!(p.iter().any(|s| s.starts_with("f.toml:14: interpretation.at_least: 99 is outside the totals 1 to 3")), "{p:?}");
+    assert!(
+        p.iter().any(|s| s.contains("name")),
+        "missing field named: {p:?}"
+    );
+    let p = problems(&format!(
+        "{base}[[interpretation]]\nat_least = 99\ntext = \"high\"\n"
+    ));
+    assert!(
+        p.iter().any(|s| s
+            .starts_with("f.toml:14: interpretation.at_least: 99 is outside the totals 1 to 3")),
+        "{p:?}"
+    );
     let p = problems(&base.replace("name = \"X\"", "name = \"X\\u001b[2J\""));
-    assert!(p.iter().any(|s| s.starts_with("f.toml:3: name: contains control characters")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|s| s.starts_with("f.toml:3: name: contains control characters")),
+        "{p:?}"
+    );
     let p = problems(&base.replace("[scale]", "reassess_days = 0\n[scale]"));
-    assert!(p.iter().any(|s| s.starts_with("f.toml:5: reassess_days: 0")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|s| s.starts_with("f.toml:5: reassess_days: 0")),
+        "{p:?}"
+    );
     let p = problems("id = \"x\"\nversion = [oops\n");
-    assert!(p.iter().any(|s| s.starts_with("f.toml:2:")), "syntax: {p:?}");
+    assert!(
+        p.iter().any(|s| s.starts_with("f.toml:2:")),
+        "syntax: {p:?}"
+    );
 
     // A later file replaces the earlier one of the same id; a broken one
     // is left out, the earlier one stays.
     let mut all = Instruments::builtin();
-    all.add("mine/barc10.toml", &BARC10_TOML.replace("reassess_days = 90", "reassess_days = 60"));
-    all.add("mine/broken.toml", &BARC10_TOML.replace("version = 1", "version = -1"));
+    all.add(
+        "mine/barc10.toml",
+        &BARC10_TOML.replace("reassess_days = 90", "reassess_days = 60"),
+    );
+    all.add(
+        "mine/broken.toml",
+        &BARC10_TOML.replace("version = 1", "version = -1"),
+    );
     assert_eq!(all.list.len(), 1);
     assert_eq!(all.reassess_days("barc10"), 60);
-    assert_eq!(all.reassess_days("gone"), 90, "default for an instrument no longer installed");
+    assert_eq!(
+        all.reassess_days("gone"),
+        90,
+        "default for an instrument no longer installed"
+    );
     assert_eq!(all.problems.len(), 1);
     assert!(all.get("BARC-10").is_some() && all.get("Barc10").is_some());
 }
@@ -108,14 +170,22 @@ fn assessments_round_trip_by_peer_newest_per_instrument_and_page() {
     other.instrument = "mood3".into();
     let a3 = store.create_assessment(other, &me).expect("save");
     let d1 = store
-        .create_assessment(barc(dana.id, &[6; 10], "2026-03-01T10:00:00-05:00"), &Actor::login("setup"))
+        .create_assessment(
+            barc(dana.id, &[6; 10], "2026-03-01T10:00:00-05:00"),
+            &Actor::login("setup"),
+        )
         .expect("save");
     assert_eq!(a2.id, AssessmentId::new(1));
-    assert_eq!(a2.staff, Some(sam.id), "the session's staff member sat with the peer");
+    assert_eq!(
+        a2.staff,
+        Some(sam.id),
+        "the session's staff member sat with the peer"
+    );
     assert_eq!(d1.staff, None);
     assert_eq!(a2.meta.revision, 1);
     assert_eq!(store.assessment(a1.id).expect("get"), a1);
-    let ids = |v: &[caseload::model::Record<Assessment>]| v.iter().map(|a| a.id).collect::<Vec<_>>();
+    let ids =
+        |v: &[caseload::model::Record<Assessment>]| v.iter().map(|a| a.id).collect::<Vec<_>>();
     assert_eq!(
         ids(&store.assessments_for_peer(ana.id).expect("list")),
         [a1.id, a3.id, a2.id],
@@ -142,21 +212,36 @@ fn bad_assessments_are_refused_naming_the_field_and_nothing_is_kept() {
     let ana = peer(&store, "Ana Ruiz");
     let mut wrong = barc(ana.id, &[4; 10], "2026-04-01T10:00:00-05:00");
     wrong.total = 41;
-    let e = store.create_assessment(wrong, &actor()).expect_err("not the sum");
-    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
-    assert!(e.to_string().contains("total: 41 is not the sum of the scores (40)"), "{e}");
     let e = store
-        .create_assessment(barc(PeerId::new(9), &[4; 10], "2026-04-01T10:00:00-05:00"), &actor())
+        .create_assessment(wrong, &actor())
+        .expect_err("not the sum");
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("total: 41 is not the sum of the scores (40)"),
+        "{e}"
+    );
+    let e = store
+        .create_assessment(
+            barc(PeerId::new(9), &[4; 10], "2026-04-01T10:00:00-05:00"),
+            &actor(),
+        )
         .expect_err("no such peer");
     assert!(e.to_string().contains("P9"), "{e}");
     let mut nobody = barc(ana.id, &[4; 10], "2026-04-01T10:00:00-05:00");
     nobody.staff = Some(StaffId::new(7));
-    let e = store.create_assessment(nobody, &Actor::login("x")).expect_err("no such staff");
+    let e = store
+        .create_assessment(nobody, &Actor::login("x"))
+        .expect_err("no such staff");
     assert!(e.to_string().contains("S7"), "{e}");
     let mut empty = barc(ana.id, &[4; 10], "2026-04-01T10:00:00-05:00");
     empty.scores.clear();
     empty.total = 0;
-    assert!(store.create_assessment(empty, &actor()).expect_err("no scores").to_string().contains("scores"));
+    assert!(store
+        .create_assessment(empty, &actor())
+        .expect_err("no scores")
+        .to_string()
+        .contains("scores"));
     assert!(store.assessments_for_peer(ana.id).expect("list").is_empty());
     assert!(store.assessments_page(None, 10).expect("page").is_empty());
 }
@@ -167,7 +252,10 @@ fn a_peer_with_assessments_is_not_deleted_and_a_merge_moves_them() {
     let ana = peer(&store, "Ana Ruiz");
     let twin = peer(&store, "Ana R.");
     let a = store
-        .create_assessment(barc(twin.id, &[3; 10], "2026-01-01T10:00:00-05:00"), &actor())
+        .create_assessment(
+            barc(twin.id, &[3; 10], "2026-01-01T10:00:00-05:00"),
+            &actor(),
+        )
         .expect("save");
     let e = store.delete_peer(twin.id, &actor()).expect_err("in use");
     assert!(e.to_string().contains("assessments"), "{e}");
@@ -176,9 +264,15 @@ fn a_peer_with_assessments_is_not_deleted_and_a_merge_moves_them() {
     assert_eq!(moved.len(), 1);
     assert_eq!(moved[0].id, a.id);
     assert_eq!(moved[0].peer, ana.id);
-    assert!(store.assessments_for_peer(twin.id).expect("list").is_empty());
+    assert!(store
+        .assessments_for_peer(twin.id)
+        .expect("list")
+        .is_empty());
     // Purging one made by mistake.
     store.delete_assessment(a.id, &actor()).expect("purge");
-    assert!(matches!(store.assessment(a.id), Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.assessment(a.id),
+        Err(StoreError::NotFound { .. })
+    ));
     assert!(store.latest_assessments().expect("latest").is_empty());
 }

@@ -163,6 +163,8 @@ pub fn detail_with(goals: Vec<Record<Goal>>, plan: WellnessPlan) -> PeerDetail {
         },
         group_names: HashMap::from([(GroupId::new(2), "Tuesday WRAP group".to_string())]),
         staff_initials: HashMap::from([(StaffId::new(1), "JR".to_string())]),
+        assessments: Vec::new(),
+        instruments: caseload::model::instrument::Instruments::builtin(),
     }
 }
 
