@@ -244,3 +244,44 @@ fn tab_6_shows_the_latest_total_the_change_from_the_first_and_each_item() {
     press(&mut app, &[key('6')]);
     assert!(text(&mut app).contains("No assessments yet. b takes the BARC-10"));
 }
+
+#[test]
+fn the_goal_timeline_writes_the_totals_on_its_time_axis() {
+    use caseload::ui::worker::plan::PlanResponse;
+    let mut app = app_on_peer_with(detail());
+    press(&mut app, &[key('3')]);
+    app.take_requests();
+    let mut data = timeline_data();
+    let before = {
+        let mut a = app_on_timeline();
+        rows(&screen(&mut a, 80, 24))
+    };
+    assert!(
+        !before.iter().any(|r| r.contains("BARC-10 total")),
+        "no row without assessments"
+    );
+    data.capital = vec![
+        (day("2026-09-01"), "barc10".into(), 38),
+        (day("2026-11-20"), "barc10".into(), 47),
+    ];
+    app.on_response(plan_response(PlanResponse::Timeline(
+        PeerId::new(1),
+        Ok(Box::new(data)),
+    )));
+    let rows = rows(&screen(&mut app, 80, 24));
+    let row = rows
+        .iter()
+        .find(|r| r.contains("BARC-10 total"))
+        .unwrap_or_else(|| panic!("no totals row:\n{}", rows.join("\n")));
+    assert!(row.contains("38") && row.contains("47"), "{row}");
+    assert!(
+        row.find("38") < row.find("47"),
+        "in time order on the axis: {row}"
+    );
+    // The wellbeing line is still there beneath.
+    assert!(
+        rows.iter().any(|r| r.contains("Wellbeing (1–5)")),
+        "{}",
+        rows.join("\n")
+    );
+}

@@ -188,6 +188,7 @@ pub fn timeline_data() -> TimelineData {
             (day("2026-11-16"), 4),
             (day("2026-11-20"), 5),
         ],
+        capital: Vec::new(),
     }
 }
 

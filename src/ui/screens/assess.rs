@@ -303,3 +303,30 @@ pub fn render_tab(
     }
     Paragraph::new(lines).render(area, buf);
 }
+
+/// The goal timeline's row of assessment totals for `instrument`: its
+/// label and `cols` cells with each total written from its day's column
+/// ("47" over two columns), later totals over earlier ones.
+pub fn timeline_row(
+    capital: &[(chrono::NaiveDate, String, u32)],
+    instrument: &str,
+    scale: &crate::ui::widgets::timeline::Scale,
+    cols: usize,
+) -> (String, String) {
+    let mut cells = vec![' '; cols];
+    for (day, _, total) in capital.iter().filter(|(_, id, _)| id == instrument) {
+        if let Some(c) = scale.col(*day) {
+            for (i, ch) in total.to_string().chars().enumerate() {
+                if let Some(cell) = cells.get_mut(c + i) {
+                    *cell = ch;
+                }
+            }
+        }
+    }
+    let label = if instrument == "barc10" {
+        "  BARC-10 total".to_string()
+    } else {
+        format!("  {} total", escape_line(instrument))
+    };
+    (label, cells.into_iter().collect())
+}
