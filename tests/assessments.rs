@@ -276,3 +276,71 @@ fn a_peer_with_assessments_is_not_deleted_and_a_merge_moves_them() {
     ));
     assert!(store.latest_assessments().expect("latest").is_empty());
 }
+
+#[test]
+fn reassessment_is_due_per_instrument_interval_for_active_peers_of_the_staff_member() {
+    use caseload::model::assessment::reassessment_rows;
+    use caseload::model::today::Section;
+    use caseload::model::{Meta, Peer, PeerStatus, Record};
+    let peer_rec = |id: u64, name: &str, staff: u64, status: PeerStatus| {
+        let mut p = Peer::new(name, d("2025-01-01"));
+        p.assigned_staff = Some(StaffId::new(staff));
+        p.status = status;
+        Record {
+            id: PeerId::new(id),
+            meta: Meta::created(Utc::now(), &actor()),
+            data: p,
+        }
+    };
+    let peers = vec![
+        peer_rec(1, "Ana", 1, PeerStatus::Active),
+        peer_rec(2, "Bo", 2, PeerStatus::Active),
+        peer_rec(3, "Cy", 1, PeerStatus::Discharged),
+    ];
+    let taken = |id: u64, peer: u64, instrument: &str, on: &str| Record {
+        id: AssessmentId::new(id),
+        meta: Meta::created(Utc::now(), &actor()),
+        data: Assessment {
+            instrument: instrument.into(),
+            ..barc(PeerId::new(peer), &[4; 10], on)
+        },
+    };
+    let mut all = Instruments::builtin();
+    all.add(
+        "mood.toml",
+        &BARC10_TOML
+            .replace("id = \"barc10\"", "id = \"mood\"")
+            .replace("reassess_days = 90", "reassess_days = 30"),
+    );
+    let latest = vec![
+        taken(1, 1, "barc10", "2026-01-01T12:00:00-05:00"),
+        taken(2, 1, "barc10", "2026-03-01T12:00:00-05:00"), // the newest counts
+        taken(3, 1, "mood", "2026-04-20T12:00:00-05:00"),
+        taken(4, 2, "barc10", "2026-01-01T12:00:00-05:00"),
+        taken(5, 3, "barc10", "2026-01-01T12:00:00-05:00"), // discharged
+    ];
+    let rows = reassessment_rows(d("2026-05-20"), &peers, &latest, &all, None);
+    let got: Vec<(u64, Option<i64>)> = rows
+        .iter()
+        .map(|r| (r.peer.map_or(0, |p| p.raw()), r.days))
+        .collect();
+    // Bo: due 2026-04-01 (49 days); Ana's mood: 2026-05-20 (0); Ana's
+    // BARC-10 from March is due 2026-05-30, not yet.
+    assert_eq!(got, [(2, Some(49)), (1, Some(0))], "{rows:#?}");
+    assert!(rows.iter().all(|r| r.section == Section::ReassessmentDue));
+    assert!(
+        rows[1]
+            .why
+            .contains("every 30 days, due 2026-05-20 (today)"),
+        "{}",
+        rows[1].why
+    );
+    let mine = reassessment_rows(
+        d("2026-05-20"),
+        &peers,
+        &latest,
+        &all,
+        Some(StaffId::new(1)),
+    );
+    assert_eq!(mine.len(), 1, "only the staff member's peers: {mine:#?}");
+}

@@ -689,7 +689,9 @@ fn every_row_says_why_with_its_date_or_count() {
         assert!(!row.why.trim().is_empty(), "{row:?}");
         let evidence = match row.section {
             Section::FollowUpDue => Some("follow-up planned at the check-in on".into()),
-            Section::ReviewDue | Section::Overdue => row.date.map(|x| x.to_string()),
+            Section::ReviewDue | Section::Overdue | Section::ReassessmentDue => {
+                row.date.map(|x| x.to_string())
+            }
             Section::PastCadence | Section::Reengage => row.days.map(|n| format!("{n} days")),
             Section::GroupsToday => Some("meets at 14:00".into()),
             Section::SeenToday => Some("10:15 outreach 25 min".into()),

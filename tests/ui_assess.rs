@@ -207,7 +207,7 @@ fn tab_6_shows_the_latest_total_the_change_from_the_first_and_each_item() {
     let mut d = detail();
     let mut first = saved(47).clone();
     first.id = AssessmentId::new(1);
-    first.at = first.at - chrono::Duration::days(90);
+    first.at -= chrono::Duration::days(90);
     let mut later = saved(53);
     later.id = AssessmentId::new(2);
     later.scores = vec![6, 5, 6, 4, 5, 5, 5, 6, 5, 6];

@@ -198,13 +198,13 @@ pub fn reassessment_rows(
                 date: Some(due),
                 days: Some(late),
                 why: format!(
-                    "{shown} last taken {} (total {}); retake every {every} days{}",
+                    "{shown} last taken {} (total {}); retake every {every} days, due {due}{}",
                     a.day(),
                     a.total,
-                    if late == 0 {
-                        ", due today".to_string()
-                    } else {
-                        format!(", due since {due}")
+                    match late {
+                        0 => " (today)".to_string(),
+                        1 => " (1 day ago)".to_string(),
+                        n => format!(" ({n} days ago)"),
                     }
                 ),
             })

@@ -80,7 +80,8 @@ impl Layer for AssessSitting {
         match action {
             Action::PrevField | Action::PrevOption => self.back(),
             Action::NextField | Action::NextOption => {
-                if !self.forward() && !self.on_end() {
+                let moved = self.forward();
+                if !moved && !self.on_end() {
                     app.status.info(format!(
                         "give an answer from {} to {} first",
                         self.instrument.scale.min, self.instrument.scale.max
