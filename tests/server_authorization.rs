@@ -12,10 +12,10 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use caseload::model::{
-    Actor, Certification, CeuEntry, CheckInId, Consent, ConsentId, Disclosure, Expiry, Goal,
-    GoalId, Group, GroupId, GroupSession, Hours, LifeDomain, Peer, PeerId, RecipientKind, Referral,
-    ReferralId, Resource, ResourceCategory, ResourceId, Revocation, Role, SessionId, ShareKind,
-    Staff, StaffId, Supervision, SupervisionMode,
+    Actor, Assessment, AssessmentId, Certification, CeuEntry, CheckInId, Consent, ConsentId,
+    Disclosure, Expiry, Goal, GoalId, Group, GroupId, GroupSession, Hours, LifeDomain, Peer,
+    PeerId, RecipientKind, Referral, ReferralId, Resource, ResourceCategory, ResourceId,
+    Revocation, Role, SessionId, ShareKind, Staff, StaffId, Supervision, SupervisionMode,
 };
 use caseload::server::protocol::{
     decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
@@ -43,6 +43,7 @@ struct Fixtures {
     resource: ResourceId,
     referral: ReferralId,
     consent: ConsentId,
+    assessment: AssessmentId,
 }
 
 /// An active consent of P1 for "Harbor Housing" to share attendance.
@@ -117,6 +118,10 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
     store
         .create_supervision(supervision(SPECIALIST, SUPERVISOR, None), &setup)
         .expect("supervision");
+    let assessment = store
+        .create_assessment(barc10(1, 5), &setup)
+        .expect("assessment")
+        .id;
     Fixtures {
         goal,
         checkin,
@@ -125,6 +130,7 @@ fn add_fixtures(dir: &std::path::Path) -> Fixtures {
         resource,
         referral,
         consent,
+        assessment,
     }
 }
 
@@ -136,6 +142,22 @@ fn supervision(staff: StaffId, with: StaffId, note: Option<&str>) -> Supervision
         minutes: 60,
         mode: SupervisionMode::Individual,
         note: note.map(str::to_string),
+    }
+}
+
+/// A BARC-10 of `peer` with every answer `each`.
+fn barc10(peer: u64, each: u8) -> Assessment {
+    Assessment {
+        peer: PeerId::new(peer),
+        instrument: "barc10".into(),
+        version: 1,
+        scores: vec![each; 10],
+        total: u32::from(each) * 10,
+        at: Utc
+            .with_ymd_and_hms(2026, 2, 3, 12, 0, 0)
+            .single()
+            .expect("t"),
+        staff: None,
     }
 }
 
@@ -384,6 +406,21 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         },
         Operation::Supervisions => Request::Supervisions {
             staff: Some(SPECIALIST),
+        },
+        Operation::CreateAssessment => Request::CreateAssessment {
+            assessment: barc10(2, 4),
+        },
+        Operation::Assessment => Request::Assessment { id: fx.assessment },
+        Operation::AssessmentsForPeer => Request::AssessmentsForPeer {
+            peer: PeerId::new(1),
+        },
+        Operation::LatestAssessments => Request::LatestAssessments {},
+        Operation::AssessmentsPage => Request::AssessmentsPage {
+            after: None,
+            limit: 100,
+        },
+        Operation::DeleteAssessment => Request::DeleteAssessment {
+            id: AssessmentId::new(999),
         },
     }
 }

@@ -30,6 +30,7 @@ fn export(store: &dyn Store) -> Snapshot {
         referrals: store.referrals_page(None, usize::MAX).unwrap(),
         consents: store.list_consents().unwrap(),
         disclosures: store.disclosures_page(None, usize::MAX).unwrap(),
+        assessments: store.assessments_page(None, usize::MAX).unwrap(),
         ..Snapshot::default()
     }
 }

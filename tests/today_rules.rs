@@ -692,7 +692,8 @@ fn every_row_says_why_with_its_date_or_count() {
             Section::ReviewDue
             | Section::Overdue
             | Section::ConsentsExpiring
-            | Section::CredentialsExpiring => row.date.map(|x| x.to_string()),
+            | Section::CredentialsExpiring
+            | Section::ReassessmentDue => row.date.map(|x| x.to_string()),
             Section::PastCadence | Section::Reengage => row.days.map(|n| format!("{n} days")),
             Section::ReferralsStale => row.days.map(|n| format!("no update for {n} days")),
             Section::GroupsToday => Some("meets at 14:00".into()),

@@ -236,6 +236,8 @@ fn detail() -> PeerDetail {
         disclosures: Vec::new(),
         group_names: HashMap::from([(GroupId::new(2), "Tuesday WRAP group".to_string())]),
         staff_initials: HashMap::from([(StaffId::new(1), "JR".to_string())]),
+        assessments: Vec::new(),
+        instruments: caseload::model::instrument::Instruments::builtin(),
     }
 }
 

@@ -109,6 +109,11 @@ pub enum Command {
     Completions(super::docs::CompletionsArgs),
     /// Print the man page, or write every page into a folder.
     Man(super::docs::ManArgs),
+    /// Take an instrument (the BARC-10) with a peer, or list their assessments.
+    Assess(super::assess::AssessArgs),
+    /// List and check instrument files (the BARC-10 and the organization's own).
+    #[command(subcommand)]
+    Instrument(super::assess::InstrumentCommand),
 }
 
 /// `caseload demo`.

@@ -6,6 +6,7 @@
 
 mod access;
 mod args;
+mod assess;
 mod audit;
 mod checkin;
 mod consent;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         None => run_ui(&cli),
         Some(Command::Keymap(k)) => Ok(args::keymap_check(k)),
+        Some(Command::Instrument(i)) => assess::instrument(cli.config.as_deref(), i),
         Some(Command::Completions(a)) => docs::completions(a),
         Some(Command::Man(a)) => docs::man(a),
         Some(Command::Serve(a)) => serve::run(&cli, a),
@@ -112,7 +114,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Referral(a) => referral::run_referral(&store, a),
                 Command::Card(a) => referral::run_card(&store, a),
                 Command::Consent(a) => consent::run(&store, a),
+                Command::Assess(a) => {
+                    assess::run(&store, cli.config.as_deref(), cli.staff.as_deref(), a)
+                }
                 Command::Keymap(_)
+                | Command::Instrument(_)
                 | Command::Serve(_)
                 | Command::Verify(_)
                 | Command::Restore(_)

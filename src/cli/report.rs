@@ -270,6 +270,27 @@ fn rows(r: &ServiceReport) -> Vec<[String; 4]> {
     for (outcome, n) in &f.by_outcome {
         out.push(row("referral outcome", outcome, "referrals", n.to_string()));
     }
+    for c in &r.recovery_capital {
+        out.push(row(
+            "capital",
+            &c.instrument,
+            "assessed",
+            c.peers_assessed.to_string(),
+        ));
+        out.push(row(
+            "capital",
+            &c.instrument,
+            "with 2+",
+            c.peers_with_two_or_more.to_string(),
+        ));
+        out.push(row(
+            "capital",
+            &c.instrument,
+            "mean change",
+            c.mean_change
+                .map_or_else(|| "none".to_string(), |m| format!("{m:+.1}")),
+        ));
+    }
     out
 }
 

@@ -204,6 +204,10 @@ id_kind!(
     /// Marker for supervision session ids.
     SupervisionKind, SupervisionId, "SV", "supervision session"
 );
+id_kind!(
+    /// Marker for assessment ids (a BARC-10 or other instrument taken).
+    AssessmentKind, AssessmentId, "A", "assessment"
+);
 
 #[cfg(test)]
 mod tests {

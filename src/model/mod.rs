@@ -3,6 +3,7 @@
 //! Nothing here knows about terminals, sled or the command line, so every
 //! rule can be tested with plain values.
 
+pub mod assessment;
 pub mod card;
 pub mod checkin;
 pub mod choice;
@@ -12,6 +13,7 @@ pub mod dates;
 pub mod goal;
 pub mod group;
 pub mod ids;
+pub mod instrument;
 pub mod names;
 pub mod peer;
 pub mod permission;
@@ -23,6 +25,7 @@ pub mod staff;
 pub mod today;
 pub mod validate;
 
+pub use assessment::Assessment;
 pub use checkin::{CheckIn, CheckInMode, SupportKind};
 pub use choice::Choice;
 pub use consent::{
@@ -32,8 +35,8 @@ pub use credential::{Certification, CeuEntry, Hours, Requirement, Supervision, S
 pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
 pub use ids::{
-    CertificationId, CeuId, CheckInId, ConsentId, DisclosureId, GoalId, GroupId, Id, PeerId,
-    ReferralId, ResourceId, SessionId, StaffId, SupervisionId,
+    AssessmentId, CertificationId, CeuId, CheckInId, ConsentId, DisclosureId, GoalId, GroupId, Id,
+    PeerId, ReferralId, ResourceId, SessionId, StaffId, SupervisionId,
 };
 pub use peer::{AgeBand, ContactPreference, Demographics, Episode, Peer, PeerStatus, WellnessPlan};
 pub use permission::Permission;

@@ -209,6 +209,11 @@ pub struct ServiceReport {
     /// (appended for the referrals; older reports read as none).
     #[serde(default)]
     pub referrals: super::referral::ReferralFigures,
+    /// Recovery capital (BARC-10 and other instruments): per instrument,
+    /// the mean change from each peer's first assessment to their latest
+    /// up to the period's end, among peers with two or more.
+    #[serde(default)]
+    pub recovery_capital: Vec<super::assessment::CapitalChange>,
 }
 
 fn one() -> u64 {
@@ -301,6 +306,12 @@ impl ServiceReport {
                 w.peers += o.peers;
             }
         }
+        out.recovery_capital = super::assessment::merge_capital(
+            &reports
+                .iter()
+                .map(|(_, r)| r.recovery_capital.as_slice())
+                .collect::<Vec<_>>(),
+        );
         out.mean_wellbeing = (out.wellbeing_ratings > 0)
             .then(|| out.wellbeing_sum as f64 / out.wellbeing_ratings as f64);
         Ok(out)
@@ -749,6 +760,7 @@ impl<'a> ReportBuilder<'a> {
             weeks,
             demographics,
             referrals: Default::default(),
+            recovery_capital: Vec::new(),
         }
     }
 }

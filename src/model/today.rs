@@ -51,6 +51,8 @@ pub enum Section {
     /// The signed-in staff member's certifications expiring within 60
     /// days and CE hours still needed; their supervisees' expiries.
     CredentialsExpiring,
+    /// An instrument (the BARC-10) was last taken at least its interval ago.
+    ReassessmentDue,
     /// A group meets today.
     GroupsToday,
     /// Already contacted today.
@@ -59,7 +61,7 @@ pub enum Section {
 
 impl Section {
     /// Every section in display order.
-    pub const ALL: [Section; 10] = [
+    pub const ALL: [Section; 11] = [
         Section::FollowUpDue,
         Section::Overdue,
         Section::PastCadence,
@@ -68,6 +70,7 @@ impl Section {
         Section::ReferralsStale,
         Section::ConsentsExpiring,
         Section::CredentialsExpiring,
+        Section::ReassessmentDue,
         Section::GroupsToday,
         Section::SeenToday,
     ];
@@ -83,6 +86,7 @@ impl Section {
             Section::ReferralsStale => "Referrals to follow up",
             Section::ConsentsExpiring => "Consents expiring",
             Section::CredentialsExpiring => "Credentials",
+            Section::ReassessmentDue => "Reassessment due",
             Section::GroupsToday => "Groups today",
             Section::SeenToday => "Seen today",
         }

@@ -6,6 +6,7 @@
 //! code runs against the embedded store or a server.
 
 pub mod access;
+pub mod assess;
 pub mod auth;
 pub mod checkin;
 pub mod consent;

@@ -341,6 +341,9 @@ pub struct TimelineData {
     pub touches: BTreeMap<GoalId, Vec<NaiveDate>>,
     /// Wellbeing ratings from check-ins, oldest first.
     pub wellbeing: Vec<(NaiveDate, u8)>,
+    /// Assessment totals (day, instrument id, total), oldest first, drawn
+    /// on the same time axis.
+    pub capital: Vec<(NaiveDate, String, u32)>,
 }
 
 /// How far back the wellbeing ratings reach when the plan is younger.
@@ -388,9 +391,15 @@ pub fn timeline_in<Z: TimeZone>(
         .iter()
         .filter_map(|c| c.wellbeing.map(|w| (c.day(), w)))
         .collect();
+    let capital = store
+        .assessments_for_peer(peer)?
+        .iter()
+        .map(|a| (a.day(), a.instrument.clone(), a.total))
+        .collect();
     Ok(TimelineData {
         goals,
         touches,
         wellbeing,
+        capital,
     })
 }

@@ -90,5 +90,18 @@ pub fn build(
     }
     let mut report = b.finish(&store.list_staff()?, &store.list_groups()?);
     report.referrals = super::referral::report_figures(store, from, to, staff.map(|s| s.id))?;
+    // Recovery capital up to the end of the period, for the peers the
+    // report is about (a staff member's own when limited).
+    let until = CENTER.start_of_day(to.succ_opt().unwrap_or(to));
+    let mut assessments = super::assess::all_assessments(store)?;
+    if let Some(s) = staff {
+        let theirs: std::collections::HashSet<_> = peers
+            .iter()
+            .filter(|p| p.assigned_staff == Some(s.id))
+            .map(|p| p.id)
+            .collect();
+        assessments.retain(|a| theirs.contains(&a.peer));
+    }
+    report.recovery_capital = crate::model::assessment::capital_changes(&assessments, until);
     Ok(report)
 }

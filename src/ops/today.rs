@@ -39,6 +39,11 @@ fn add_sections(
     for_staff: Option<StaffId>,
     report: &mut TodayReport,
 ) -> OpsResult<()> {
+    // Instruments are the organization's files, read where the command
+    // runs: reassessments are worked out here, not in the store.
+    report
+        .rows
+        .extend(super::assess::reassessment_rows(store, date, for_staff)?);
     report.rows.extend(super::credentials::today_credentials(
         store, date, for_staff,
     )?);

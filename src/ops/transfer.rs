@@ -123,6 +123,19 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
             break;
         }
     }
+    // Assessments refer to peers and staff: read first (a few per peer, so
+    // held in memory), written at the end of the document.
+    let mut assessments = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.assessments_page(after, PAGE)?;
+        let full = page.len() == PAGE;
+        after = page.last().map(|a| a.id);
+        assessments.extend(page);
+        if !full {
+            break;
+        }
+    }
     let consents = store.list_consents()?;
     let checkins = ArrayWriter::open(out, "checkins", true)?
         .paged(|after| store.checkins_page(after, PAGE))?;
@@ -160,6 +173,7 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     ArrayWriter::open(out, "certifications", false)?.all(&certifications)?;
     ArrayWriter::open(out, "ceu_entries", false)?.all(&ceu_entries)?;
     ArrayWriter::open(out, "supervisions", false)?.all(&supervisions)?;
+    ArrayWriter::open(out, "assessments", false)?.all(&assessments)?;
     writeln!(out, "}}").map_err(io)?;
     let counts = Counts {
         staff,
@@ -226,6 +240,8 @@ struct Document {
     ceu_entries: Vec<Record<crate::model::CeuEntry>>,
     #[serde(default)]
     supervisions: Vec<Record<crate::model::Supervision>>,
+    #[serde(default)]
+    assessments: Vec<Record<crate::model::Assessment>>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -261,6 +277,7 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         certifications: doc.certifications,
         ceu_entries: doc.ceu_entries,
         supervisions: doc.supervisions,
+        assessments: doc.assessments,
     })
 }
 

@@ -137,6 +137,11 @@ impl Identifies for Record<crate::model::Disclosure> {
         vec![self.peer]
     }
 }
+impl Identifies for Record<crate::model::Assessment> {
+    fn peers(&self) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
 impl Identifies for Record<GroupSession> {
     fn peers(&self) -> Vec<PeerId> {
         self.attendees.clone()
@@ -203,10 +208,10 @@ identifies_nobody!(
 pub(crate) mod prelude {
     pub(crate) use crate::model::today::TodayReport;
     pub(crate) use crate::model::{
-        Actor, Certification, CeuEntry, CheckIn, CheckInId, Consent, ConsentId, Disclosure,
-        DisclosureId, Goal, GoalId, Group, GroupId, GroupSession, Peer, PeerId, Record, Referral,
-        ReferralId, Resource, ResourceId, Revocation, SessionId, Settings, Staff, StaffId,
-        Supervision,
+        Actor, Assessment, AssessmentId, Certification, CeuEntry, CheckIn, CheckInId, Consent,
+        ConsentId, Disclosure, DisclosureId, Goal, GoalId, Group, GroupId, GroupSession, Peer,
+        PeerId, Record, Referral, ReferralId, Resource, ResourceId, Revocation, SessionId,
+        Settings, Staff, StaffId, Supervision,
     };
     pub(crate) use crate::store::api::PeerSummary;
     pub(crate) use crate::store::{AuditEntry, AuditEvent, AuditFilter, Counts, Snapshot};
@@ -519,6 +524,30 @@ macro_rules! store_api {
             /// returned only to the two people in the session and admins.
             Supervisions supervisions(val staff: Option<StaffId>) -> Vec<Record<Supervision>>
                 => Read, KeepCredentials, No, [], [guard_supervisions];
+            /// Records an assessment (an instrument such as the BARC-10
+            /// taken with a peer). Its total must be the sum of its scores;
+            /// its staff member is the session's. Assessments are never
+            /// edited: a mistaken one is removed by an admin and taken again.
+            CreateAssessment create_assessment(val assessment: Assessment) by actor -> Record<Assessment>
+                => Write, WorkCaseload, No, [], [];
+            /// One assessment.
+            Assessment assessment(val id: AssessmentId) -> Record<Assessment>
+                => Read, WorkCaseload, Peer, [], [];
+            /// A peer's assessments, oldest first.
+            AssessmentsForPeer assessments_for_peer(val peer: PeerId) -> Vec<Record<Assessment>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// Each peer's newest assessment of each instrument (Today's
+            /// "Reassessment due"), by peer.
+            LatestAssessments latest_assessments() -> Vec<Record<Assessment>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// One page of all assessments by id, after `after`, at most
+            /// `limit` (and at most [`MAX_PAGE`]): the funder report's
+            /// change from baseline and export.
+            AssessmentsPage assessments_page(val after: Option<AssessmentId>, val limit: usize) -> Vec<Record<Assessment>>
+                => Read, WorkCaseload, Listing, [cap limit], [];
+            /// Removes an assessment recorded by mistake (admins only).
+            DeleteAssessment delete_assessment(val id: AssessmentId) by actor -> ()
+                => Write, Purge, No, [], [];
         }
     };
 }

@@ -392,6 +392,13 @@ impl Audited for GroupSession {
     }
 }
 
+impl Audited for crate::model::Assessment {
+    const KIND: ChangeKind = ChangeKind::Assessment;
+    fn peers_of(&self, _id: u64) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
+
 /// Key of an entry: time (8 bytes), sequence (8), index within one write
 /// (4), so that entries sort by time and a bulk write's entries stay apart.
 fn entry_key(at: &DateTime<Utc>, seq: u64, index: u32) -> [u8; 20] {

@@ -97,6 +97,7 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     collect("referrals", &s.referrals, &mut known)?;
     collect("consents", &s.consents, &mut known)?;
     collect("disclosures", &s.disclosures, &mut known)?;
+    collect("assessments", &s.assessments, &mut known)?;
     references("staff", &s.staff, &known)?;
     references("peers", &s.peers, &known)?;
     references("goals", &s.goals, &known)?;
@@ -113,5 +114,6 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     references("certifications", &s.certifications, &known)?;
     references("ceu_entries", &s.ceu_entries, &known)?;
     references("supervisions", &s.supervisions, &known)?;
+    references("assessments", &s.assessments, &known)?;
     Ok(())
 }

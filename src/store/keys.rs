@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CheckIn, Entity, Goal, Group, GroupSession, Peer, PeerId, Staff};
+use crate::model::{Assessment, CheckIn, Entity, Goal, Group, GroupSession, Peer, PeerId, Staff};
 
 use super::codec::{date_key, id_key, key, time_key};
 
@@ -78,10 +78,14 @@ pub(crate) enum T {
     IxCeuByStaff,
     /// supervisee, supervision session
     IxSupervisionByStaff,
+    /// Assessments (an instrument such as the BARC-10 taken by a peer)
+    Assessments,
+    /// peer, time, assessment
+    IxAssessmentByPeer,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 35] = [
+pub(crate) const NAMES: [&str; 37] = [
     "meta",
     "staff",
     "peers",
@@ -117,10 +121,12 @@ pub(crate) const NAMES: [&str; 35] = [
     "ix_certification_by_staff",
     "ix_ceu_by_staff",
     "ix_supervision_by_staff",
+    "assessments",
+    "ix_assessment_by_peer",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
-pub(crate) const RECORD_TREES: [T; 13] = [
+pub(crate) const RECORD_TREES: [T; 14] = [
     T::Staff,
     T::Peers,
     T::Goals,
@@ -134,10 +140,11 @@ pub(crate) const RECORD_TREES: [T; 13] = [
     T::Certifications,
     T::CeuEntries,
     T::Supervisions,
+    T::Assessments,
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
-pub(crate) const INDEX_TREES: [T; 18] = [
+pub(crate) const INDEX_TREES: [T; 19] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -156,6 +163,7 @@ pub(crate) const INDEX_TREES: [T; 18] = [
     T::IxCertificationByStaff,
     T::IxCeuByStaff,
     T::IxSupervisionByStaff,
+    T::IxAssessmentByPeer,
 ];
 
 /// A reference from a record to another that must exist.
@@ -504,6 +512,21 @@ impl Kept for crate::model::Supervision {
             staff_ref("staff", self.staff),
             staff_ref("with", self.supervisor),
         ]
+    }
+}
+
+impl Kept for Assessment {
+    const TREE: T = T::Assessments;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        vec![(
+            T::IxAssessmentByPeer,
+            key(&[&id_key(self.peer.raw()), &time_key(&self.at), &id_key(id)]),
+        )]
+    }
+    fn references(&self) -> Vec<Ref> {
+        let mut out = vec![peer_ref("peer", self.peer)];
+        out.extend(self.staff.map(|s| staff_ref("staff", s)));
+        out
     }
 }
 

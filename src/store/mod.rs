@@ -77,6 +77,10 @@ pub struct Snapshot {
     /// Supervision sessions (with the notes the exporter may read).
     #[serde(default)]
     pub supervisions: Vec<Record<crate::model::Supervision>>,
+    /// Assessments (BARC-10 and other instruments); absent from older
+    /// exports.
+    #[serde(default)]
+    pub assessments: Vec<Record<crate::model::Assessment>>,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
@@ -137,6 +141,8 @@ pub enum ChangeKind {
     Ceu,
     /// A supervision session.
     Supervision,
+    /// An assessment (an instrument such as the BARC-10 taken).
+    Assessment,
 }
 
 impl std::fmt::Display for ChangeKind {
@@ -157,6 +163,7 @@ impl std::fmt::Display for ChangeKind {
             ChangeKind::Certification => "certification",
             ChangeKind::Ceu => "continuing-education entry",
             ChangeKind::Supervision => "supervision session",
+            ChangeKind::Assessment => "assessment",
         })
     }
 }

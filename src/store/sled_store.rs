@@ -30,6 +30,8 @@ use super::keys::{
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
 use super::{Change, ChangeKind, Counts, PeerSummary, Snapshot, Store};
 
+#[path = "sled_assess.rs"]
+mod assess;
 /// Staff credentials (`sled_credentials.rs`): a child module, so it uses
 /// the record helpers here.
 #[path = "sled_credentials.rs"]
@@ -731,7 +733,8 @@ impl SledStore {
         self.import_chunk(held, &snapshot.disclosures)?;
         self.import_chunk(held, &snapshot.certifications)?;
         self.import_chunk(held, &snapshot.ceu_entries)?;
-        self.import_chunk(held, &snapshot.supervisions)
+        self.import_chunk(held, &snapshot.supervisions)?;
+        self.import_chunk(held, &snapshot.assessments)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1145,6 +1148,7 @@ impl Store for SledStore {
             (T::IxReferralByPeer, "referrals"),
             (T::IxConsentByPeer, "consents"),
             (T::IxDisclosureByPeer, "disclosures"),
+            (T::IxAssessmentByPeer, "assessments"),
         ];
         self.delete::<Peer>(id.raw(), actor, |peer| {
             for (t, what) in uses {
@@ -1650,6 +1654,41 @@ impl Store for SledStore {
     ) -> StoreResult<Vec<Record<crate::model::Disclosure>>> {
         self.disclosure_page(after, limit)
     }
+    fn create_assessment(
+        &self,
+        assessment: crate::model::Assessment,
+        actor: &Actor,
+    ) -> StoreResult<Record<crate::model::Assessment>> {
+        self.create_assessment_in(assessment, actor)
+    }
+    fn assessment(
+        &self,
+        id: crate::model::AssessmentId,
+    ) -> StoreResult<Record<crate::model::Assessment>> {
+        self.get(id.raw())
+    }
+    fn assessments_for_peer(
+        &self,
+        peer: PeerId,
+    ) -> StoreResult<Vec<Record<crate::model::Assessment>>> {
+        self.by_index(
+            self.tree(T::IxAssessmentByPeer)
+                .scan_prefix(id_key(peer.raw())),
+        )
+    }
+    fn latest_assessments(&self) -> StoreResult<Vec<Record<crate::model::Assessment>>> {
+        self.latest_assessments_in()
+    }
+    fn assessments_page(
+        &self,
+        after: Option<crate::model::AssessmentId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Record<crate::model::Assessment>>> {
+        self.page(after.map(|a| a.raw()), limit)
+    }
+    fn delete_assessment(&self, id: crate::model::AssessmentId, actor: &Actor) -> StoreResult<()> {
+        self.delete::<crate::model::Assessment>(id.raw(), actor, |_| Ok(()))
+    }
 
     fn checkin_history(&self, id: CheckInId) -> StoreResult<Vec<Record<CheckIn>>> {
         // The check-in must exist (a missing one is NotFound, not "no history").
@@ -1712,6 +1751,7 @@ impl SledStore {
         let referrals = self.ids_under(T::IxReferralByPeer, &p)?;
         let consents = self.ids_under(T::IxConsentByPeer, &p)?;
         let disclosures = self.ids_under(T::IxDisclosureByPeer, &p)?;
+        let assessments = self.ids_under(T::IxAssessmentByPeer, &p)?;
         // Ids merged into `from` earlier now point at `into`.
         let mut earlier = Vec::new();
         for item in self.tree(T::PeerAliases).iter() {
@@ -1740,6 +1780,12 @@ impl SledStore {
             }
             for id in &referrals {
                 let old: Record<crate::model::Referral> = tx_get(tx, *id)?;
+                let mut data = old.data.clone();
+                data.peer = into;
+                log(tx, moved(tx, &old, data, now, seq, actor)?)?;
+            }
+            for id in &assessments {
+                let old: Record<crate::model::Assessment> = tx_get(tx, *id)?;
                 let mut data = old.data.clone();
                 data.peer = into;
                 log(tx, moved(tx, &old, data, now, seq, actor)?)?;

@@ -195,6 +195,10 @@ actions! {
     AddCeu = "credentials: add CE hours",
     /// Credentials: add a supervision session.
     AddSupervision = "credentials: add a supervision session",
+    /// Peer page: the Assessments tab (recovery capital over time).
+    TabAssessments = "peer page: assessments (recovery capital)",
+    /// Peer page: take an assessment (the BARC-10) with the peer.
+    StartAssessment = "peer page: take an assessment (BARC-10) with the peer",
 }
 
 impl Action {

@@ -37,6 +37,7 @@ use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
+mod assess;
 mod consents;
 mod credentials;
 mod groups;
@@ -1046,6 +1047,7 @@ impl App {
             Response::ImportPlan(r) => self.on_import_plan(*r),
             Response::Imported(r) => self.on_imported(r),
             Response::Referral(r) => self.on_referral_response(*r),
+            Response::AssessmentSaved(r) => self.on_assessment_saved(r),
             // Taken by id in `on_reply`; without one it answers nobody.
             Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
             r @ (Response::Access(_)

@@ -94,6 +94,10 @@ pub struct PeerDetail {
     pub consents: Vec<Record<crate::model::Consent>>,
     /// Disclosures made under them, oldest first.
     pub disclosures: Vec<Record<crate::model::Disclosure>>,
+    /// The peer's assessments (BARC-10 and others), oldest first.
+    pub assessments: Vec<Record<crate::model::Assessment>>,
+    /// The instruments in use, for the Assessments tab and taking one.
+    pub instruments: crate::model::instrument::Instruments,
 }
 
 /// Work for the store thread.
@@ -194,6 +198,13 @@ pub enum Request {
     Subscribe,
     /// Work for resources, referrals and the take-home card.
     Referral(referral::ReferralRequest),
+    /// Save an assessment taken on the assessment screen.
+    SaveAssessment {
+        /// The answers, scored.
+        assessment: crate::model::Assessment,
+        /// Who sat with the peer.
+        actor: Actor,
+    },
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -255,6 +266,8 @@ pub enum Response {
     NoticesStopped,
     /// Answer to [`Request::Referral`].
     Referral(Box<referral::ReferralResponse>),
+    /// Answer to [`Request::SaveAssessment`]: Ok only once it is on disk.
+    AssessmentSaved(Result<Record<crate::model::Assessment>, Failure>),
 }
 
 /// Carries out one request with a fresh [`WorkerState`]: for tests and
@@ -335,6 +348,11 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         }
         Request::Subscribe => Response::Subscribed(false),
         Request::Referral(r) => Response::Referral(Box::new(referral::handle(store, r))),
+        Request::SaveAssessment { assessment, actor } => Response::AssessmentSaved(
+            store
+                .create_assessment(assessment, &actor)
+                .map_err(|e| Failure::from(crate::ops::OpsError::from(e))),
+        ),
     }
 }
 
@@ -367,12 +385,15 @@ pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetai
         .unwrap_or_default();
     let consents = store.consents_for_peer(id).map_err(|e| e.to_string())?;
     let disclosures = store.disclosures_for_peer(id).map_err(|e| e.to_string())?;
+    let assessments = store.assessments_for_peer(id).map_err(|e| e.to_string())?;
     Ok(Box::new(PeerDetail {
         overview,
         group_names,
         staff_initials,
         consents,
         disclosures,
+        assessments,
+        instruments: crate::ops::assess::load_instruments(None),
     }))
 }
 
@@ -408,6 +429,7 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::SignIn { .. }
         | Request::RecordEvent { .. }
         | Request::OpenPeer { .. }
+        | Request::SaveAssessment { .. }
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
         Request::Plan(_)

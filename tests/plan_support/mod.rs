@@ -165,6 +165,8 @@ pub fn detail_with(goals: Vec<Record<Goal>>, plan: WellnessPlan) -> PeerDetail {
         disclosures: Vec::new(),
         group_names: HashMap::from([(GroupId::new(2), "Tuesday WRAP group".to_string())]),
         staff_initials: HashMap::from([(StaffId::new(1), "JR".to_string())]),
+        assessments: Vec::new(),
+        instruments: caseload::model::instrument::Instruments::builtin(),
     }
 }
 
@@ -188,6 +190,7 @@ pub fn timeline_data() -> TimelineData {
             (day("2026-11-16"), 4),
             (day("2026-11-20"), 5),
         ],
+        capital: Vec::new(),
     }
 }
 

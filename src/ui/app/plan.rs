@@ -147,9 +147,13 @@ impl App {
         if action == Action::Back {
             return false;
         }
+        if action == Action::StartAssessment {
+            self.start_assessment();
+            return true;
+        }
         match self.user.peer_view.tab {
             // Referrals: `App::referral_peer_action` took its keys.
-            PeerTab::Overview | PeerTab::Referrals => false,
+            PeerTab::Overview | PeerTab::Referrals | PeerTab::Assessments => false,
             PeerTab::Plan => {
                 let goals = self.goals();
                 let effect = self.user.peer_view.plan.handle(action, &goals);
@@ -446,6 +450,7 @@ impl App {
                 }
             }
             OnYes::QuitUnsaved => self.quit = true,
+            OnYes::DiscardAssessment => self.discard_assessment(),
             OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
         }
     }

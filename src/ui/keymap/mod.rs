@@ -85,6 +85,8 @@ pub enum Context {
     Consents,
     /// The Credentials screen.
     Credentials,
+    /// Taking an assessment (one item a screen, numbers answer).
+    Assess,
 }
 
 impl Context {
@@ -119,6 +121,7 @@ impl Context {
             Context::Referrals => "Referrals",
             Context::Consents => "Consents",
             Context::Credentials => "Credentials",
+            Context::Assess => "Taking an assessment",
         }
     }
 

@@ -4,6 +4,7 @@
 //! [`Effect`] for the app to carry out (open a peer, load data), and their
 //! `render` functions only read state.
 
+pub mod assess;
 pub mod attendance;
 pub mod audit;
 pub mod checkin;

@@ -34,17 +34,20 @@ pub enum PeerTab {
     Referrals,
     /// Consents to share, with their state, and disclosures.
     Consents,
+    /// Recovery capital (BARC-10) over time.
+    Assessments,
 }
 
 impl PeerTab {
     /// Every tab, in order.
-    pub const ALL: [PeerTab; 6] = [
+    pub const ALL: [PeerTab; 7] = [
         PeerTab::Overview,
         PeerTab::Plan,
         PeerTab::Timeline,
         PeerTab::Wellness,
         PeerTab::Referrals,
         PeerTab::Consents,
+        PeerTab::Assessments,
     ];
 
     /// The tab's label.
@@ -56,6 +59,7 @@ impl PeerTab {
             PeerTab::Wellness => "Wellness plan",
             PeerTab::Referrals => "Referrals",
             PeerTab::Consents => "Consents",
+            PeerTab::Assessments => "Assessments",
         }
     }
 
@@ -67,6 +71,7 @@ impl PeerTab {
             PeerTab::Wellness => Action::TabWellness,
             PeerTab::Referrals => Action::TabReferrals,
             PeerTab::Consents => Action::TabConsents,
+            PeerTab::Assessments => Action::TabAssessments,
         }
     }
 
@@ -81,6 +86,7 @@ impl PeerTab {
             Action::TabWellness => Some(PeerTab::Wellness),
             Action::TabReferrals => Some(PeerTab::Referrals),
             Action::TabConsents => Some(PeerTab::Consents),
+            Action::TabAssessments => Some(PeerTab::Assessments),
             Action::NextTab => Some(PeerTab::ALL[(i + 1) % n]),
             Action::PrevTab => Some(PeerTab::ALL[(i + n - 1) % n]),
             _ => None,
@@ -160,6 +166,7 @@ impl PeerView {
             PeerTab::Wellness => CHAIN_WELLNESS,
             PeerTab::Referrals => CHAIN_REFERRALS,
             PeerTab::Consents => CHAIN_CONSENTS,
+            PeerTab::Assessments => CHAIN_OVERVIEW,
         };
         (chain, false)
     }
@@ -224,6 +231,12 @@ pub fn hints(tab: PeerTab) -> &'static [(Action, &'static str)] {
             (Action::Back, "back"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
+        ],
+        PeerTab::Assessments => &[
+            (Action::StartAssessment, "take BARC-10"),
+            (Action::NextTab, "tabs"),
+            (Action::Back, "back"),
+            (Action::Help, "help"),
         ],
     }
 }
@@ -297,6 +310,9 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
         ),
         (PeerTab::Consents, Some(d)) => {
             super::consents::render(&view.consents, &d.consents, &d.disclosures, ctx, body, buf)
+        }
+        (PeerTab::Assessments, Some(d)) => {
+            super::assess::render_tab(&d.assessments, &d.instruments, ctx, body, buf)
         }
     }
 }

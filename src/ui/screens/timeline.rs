@@ -207,7 +207,13 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
     );
     y += 1;
 
-    let lay = layout(area.height, area.width, data.goals.len());
+    // One line for assessment totals when there are any.
+    let capital_line = u16::from(!data.capital.is_empty());
+    let lay = layout(
+        area.height.saturating_sub(capital_line),
+        area.width,
+        data.goals.len(),
+    );
     let rows = lay.goal_rows;
     state.view.record(rows);
     if data.goals.is_empty() {
@@ -245,6 +251,22 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
 
     for l in legend_lines(w) {
         line(buf, y, Line::styled(l, t.dim()));
+        y += 1;
+    }
+
+    // Assessment totals, on the same axis: each total written from its
+    // column (a later one in the same stretch wins).
+    if let Some((_, instrument, _)) = data.capital.last() {
+        let (label, cells) = super::assess::timeline_row(&data.capital, instrument, &scale, cols);
+        line(
+            buf,
+            y,
+            Line::from(vec![
+                Span::styled(fit(&label, usize::from(label_w)), t.heading()),
+                Span::raw(" "),
+                Span::styled(cells, t.text()),
+            ]),
+        );
         y += 1;
     }
 

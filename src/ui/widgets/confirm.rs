@@ -25,6 +25,8 @@ pub enum OnYes {
     Delete,
     /// Quit, throwing away an open form or unsaved attendance.
     QuitUnsaved,
+    /// Stop the assessment being taken, nothing saved.
+    DiscardAssessment,
 }
 
 /// A pending question.
@@ -63,6 +65,7 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
             ("discard", "keep editing")
         }
         OnYes::Delete => ("delete", "keep it"),
+        OnYes::DiscardAssessment => ("stop, nothing saved", "go on"),
     };
     let title = match c.on_yes {
         OnYes::DiscardAndQuit | OnYes::DiscardForm => " Unsaved check-in ",
@@ -70,6 +73,7 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         OnYes::QuitUnsaved => " Unsaved changes ",
         OnYes::DiscardAttendance => " Unsaved attendance ",
         OnYes::Delete => " Delete? ",
+        OnYes::DiscardAssessment => " Stop the assessment? ",
     };
     let text = vec![
         Line::raw(c.question.clone()),
