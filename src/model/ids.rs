@@ -175,6 +175,14 @@ id_kind!(
     /// Marker for group session ids.
     SessionKind, SessionId, "GS", "group session"
 );
+id_kind!(
+    /// Marker for drop-in visit ids.
+    VisitKind, VisitId, "V", "visit"
+);
+id_kind!(
+    /// Marker for pending intake ids (someone new signed in at the kiosk).
+    IntakeKind, IntakeId, "IN", "pending intake"
+);
 
 #[cfg(test)]
 mod tests {

@@ -18,15 +18,18 @@ pub mod settings;
 pub mod staff;
 pub mod today;
 pub mod validate;
+pub mod visit;
 
 pub use checkin::{CheckIn, CheckInMode, SupportKind};
 pub use choice::Choice;
 pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
 pub use ids::{CheckInId, GoalId, GroupId, Id, PeerId, SessionId, StaffId};
+pub use ids::{IntakeId, VisitId};
 pub use peer::{AgeBand, ContactPreference, Demographics, Episode, Peer, PeerStatus, WellnessPlan};
 pub use permission::Permission;
 pub use record::{Actor, Entity, Meta, Record, Void};
 pub use settings::{DemographicFields, Settings};
 pub use staff::{Role, Staff};
 pub use validate::ValidationError;
+pub use visit::{Intake, KioskReply, Visit};

@@ -45,11 +45,19 @@ pub enum Permission {
     /// Remove records for good (a peer, goal, check-in or session made by
     /// mistake): admins only. Ordinary staff void or discharge instead.
     Purge,
+    /// Turn a shared terminal into the self sign-in kiosk (supervisors and
+    /// admins): the session then has only [`Permission::KioskSignIn`].
+    StartKiosk,
+    /// The kiosk's whole power: find one peer by what they typed and
+    /// record their visit, leave a pending intake, or leave the kiosk with
+    /// a staff PIN. The only permission a kiosk session has (the narrowest
+    /// in the table); staff have it too, as it shows nothing.
+    KioskSignIn,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 13] = [
         Permission::SeeSignIn,
         Permission::WorkCaseload,
         Permission::CreditOthers,
@@ -61,12 +69,14 @@ impl Permission {
         Permission::ManageStaff,
         Permission::ChangeSettings,
         Permission::Purge,
+        Permission::StartKiosk,
+        Permission::KioskSignIn,
     ];
 
     /// The roles that have it (the table itself).
     pub fn roles(self) -> &'static [Role] {
         match self {
-            Permission::SeeSignIn | Permission::WorkCaseload => {
+            Permission::SeeSignIn | Permission::WorkCaseload | Permission::KioskSignIn => {
                 &[Role::PeerSpecialist, Role::Supervisor, Role::Admin]
             }
             Permission::CreditOthers
@@ -74,7 +84,8 @@ impl Permission {
             | Permission::MergePeers
             | Permission::ReadAllNotes
             | Permission::ReadAudit
-            | Permission::Export => &[Role::Supervisor, Role::Admin],
+            | Permission::Export
+            | Permission::StartKiosk => &[Role::Supervisor, Role::Admin],
             Permission::ManageStaff | Permission::ChangeSettings | Permission::Purge => {
                 &[Role::Admin]
             }
@@ -85,6 +96,12 @@ impl Permission {
     /// staff have PINs).
     pub fn before_sign_in(self) -> bool {
         self == Permission::SeeSignIn
+    }
+
+    /// True if a kiosk session has it: only the kiosk's own sign-in.
+    /// Not even the sign-in screen's staff names or the settings.
+    pub fn kiosk(self) -> bool {
+        self == Permission::KioskSignIn
     }
 
     /// What it allows, for messages ("… is for supervisor and admin only").
@@ -101,6 +118,8 @@ impl Permission {
             Permission::ChangeSettings => "changing the settings",
             Permission::Export => "exporting (an export holds every note)",
             Permission::Purge => "removing records for good",
+            Permission::StartKiosk => "starting the sign-in kiosk",
+            Permission::KioskSignIn => "signing in at the kiosk",
         }
     }
 
@@ -136,5 +155,18 @@ mod tests {
         assert!(Permission::WorkCaseload.allows(Role::PeerSpecialist));
         assert!(Permission::SeeSignIn.before_sign_in());
         assert!(!Permission::WorkCaseload.before_sign_in());
+    }
+
+    #[test]
+    fn the_kiosk_is_the_narrowest_session_and_only_leads_start_it() {
+        let kiosk: Vec<Permission> = Permission::ALL.into_iter().filter(|p| p.kiosk()).collect();
+        assert_eq!(kiosk, vec![Permission::KioskSignIn]);
+        assert!(!Permission::SeeSignIn.kiosk());
+        assert!(!Permission::WorkCaseload.kiosk());
+        assert!(!Permission::StartKiosk.allows(Role::PeerSpecialist));
+        assert!(Permission::StartKiosk.allows(Role::Supervisor));
+        assert!(Permission::StartKiosk.allows(Role::Admin));
+        assert!(Permission::KioskSignIn.allows(Role::PeerSpecialist));
+        assert!(!Permission::KioskSignIn.before_sign_in());
     }
 }

@@ -98,6 +98,11 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         json(&chrono::Utc::now())?,
     )
     .map_err(io)?;
+    // Visits and kiosk codes refer to peers: read before the peers.
+    let visits = store.visits_between(chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)?;
+    let intakes = store.pending_intakes()?;
+    let mut codes: Vec<(crate::model::PeerId, String)> = store.kiosk_codes()?.into_iter().collect();
+    codes.sort();
     let checkins = ArrayWriter::open(out, "checkins", true)?
         .paged(|after| store.checkins_page(after, PAGE))?;
     let sessions = ArrayWriter::open(out, "sessions", false)?
@@ -114,6 +119,9 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     let peers = ArrayWriter::open(out, "peers", false)?.all(&store.list_peers()?)?;
     let groups = ArrayWriter::open(out, "groups", false)?.all(&store.list_groups()?)?;
     let staff = ArrayWriter::open(out, "staff", false)?.all(&store.list_staff()?)?;
+    ArrayWriter::open(out, "visits", false)?.all(&visits)?;
+    ArrayWriter::open(out, "intakes", false)?.all(&intakes)?;
+    ArrayWriter::open(out, "kiosk_codes", false)?.all(&codes)?;
     let counts = Counts {
         staff,
         peers,
@@ -162,6 +170,12 @@ struct Document {
     groups: Vec<Record<crate::model::Group>>,
     sessions: Vec<Record<crate::model::GroupSession>>,
     checkins: Vec<Record<crate::model::CheckIn>>,
+    #[serde(default)]
+    visits: Vec<Record<crate::model::Visit>>,
+    #[serde(default)]
+    intakes: Vec<Record<crate::model::Intake>>,
+    #[serde(default)]
+    kiosk_codes: Vec<(crate::model::PeerId, String)>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -190,6 +204,9 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         groups: doc.groups,
         sessions: doc.sessions,
         checkins: doc.checkins,
+        visits: doc.visits,
+        intakes: doc.intakes,
+        kiosk_codes: doc.kiosk_codes,
     })
 }
 

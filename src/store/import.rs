@@ -93,11 +93,30 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     collect("groups", &s.groups, &mut known)?;
     collect("sessions", &s.sessions, &mut known)?;
     collect("checkins", &s.checkins, &mut known)?;
+    collect("visits", &s.visits, &mut known)?;
+    collect("intakes", &s.intakes, &mut known)?;
     references("staff", &s.staff, &known)?;
     references("peers", &s.peers, &known)?;
     references("goals", &s.goals, &known)?;
     references("groups", &s.groups, &known)?;
     references("sessions", &s.sessions, &known)?;
     references("checkins", &s.checkins, &known)?;
+    references("visits", &s.visits, &known)?;
+    let mut seen = std::collections::HashSet::new();
+    for v in &s.visits {
+        if !seen.insert((v.peer, v.day)) {
+            return Err(StoreError::Refused(format!(
+                "visits: {} is a second visit of peer {} on {}; there is one per peer per day",
+                v.id, v.peer, v.day
+            )));
+        }
+    }
+    for (peer, _) in &s.kiosk_codes {
+        if !s.peers.iter().any(|p| p.id == *peer) {
+            return Err(StoreError::Refused(format!(
+                "kiosk_codes: peer {peer} is not in the export"
+            )));
+        }
+    }
     Ok(())
 }

@@ -7,7 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CheckIn, Entity, Goal, Group, GroupSession, Peer, PeerId, Staff};
+use crate::model::{
+    CheckIn, Entity, Goal, Group, GroupSession, Intake, Peer, PeerId, Staff, Visit,
+};
 
 use super::codec::{date_key, id_key, key, time_key};
 
@@ -48,10 +50,20 @@ pub(crate) enum T {
     CheckInHistory,
     /// merged peer id: the id of the peer it was merged into
     PeerAliases,
+    /// drop-in visits by id (front desk)
+    Visits,
+    /// day, peer, visit: a day's visits (and the one-per-peer-per-day rule)
+    IxVisitByDay,
+    /// peer, day, visit: a peer's visits, newest last
+    IxVisitByPeer,
+    /// pending intakes by id: "I'm new here" at the kiosk
+    Intakes,
+    /// peer → the personal code the kiosk also takes for them
+    KioskCodes,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 20] = [
+pub(crate) const NAMES: [&str; 25] = [
     "meta",
     "staff",
     "peers",
@@ -72,20 +84,27 @@ pub(crate) const NAMES: [&str; 20] = [
     "peer_summary",
     "checkin_history",
     "peer_aliases",
+    "visits",
+    "ix_visit_by_day",
+    "ix_visit_by_peer",
+    "intakes",
+    "kiosk_codes",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
-pub(crate) const RECORD_TREES: [T; 6] = [
+pub(crate) const RECORD_TREES: [T; 8] = [
     T::Staff,
     T::Peers,
     T::Goals,
     T::CheckIns,
     T::Groups,
     T::Sessions,
+    T::Visits,
+    T::Intakes,
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
-pub(crate) const INDEX_TREES: [T; 10] = [
+pub(crate) const INDEX_TREES: [T; 12] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -96,6 +115,8 @@ pub(crate) const INDEX_TREES: [T; 10] = [
     T::IxSessionByDay,
     T::IxAttendance,
     T::PeerSummary,
+    T::IxVisitByDay,
+    T::IxVisitByPeer,
 ];
 
 /// A reference from a record to another that must exist.
@@ -362,6 +383,31 @@ impl Kept for GroupSession {
         }
         out.extend(self.attendees.iter().map(|p| peer_ref("attendees", *p)));
         out
+    }
+}
+
+impl Kept for Visit {
+    const TREE: T = T::Visits;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        let d = date_key(self.day);
+        let p = id_key(self.peer.raw());
+        vec![
+            (T::IxVisitByDay, key(&[&d, &p, &id_key(id)])),
+            (T::IxVisitByPeer, key(&[&p, &d, &id_key(id)])),
+        ]
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![peer_ref("peer", self.peer)]
+    }
+}
+
+impl Kept for Intake {
+    const TREE: T = T::Intakes;
+    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
+        Vec::new()
+    }
+    fn references(&self) -> Vec<Ref> {
+        Vec::new()
     }
 }
 

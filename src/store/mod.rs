@@ -54,6 +54,15 @@ pub struct Snapshot {
     pub sessions: Vec<Record<GroupSession>>,
     /// Check-ins.
     pub checkins: Vec<Record<CheckIn>>,
+    /// Drop-in visits (absent from exports made before the front desk).
+    #[serde(default)]
+    pub visits: Vec<Record<crate::model::Visit>>,
+    /// Pending intakes left at the kiosk.
+    #[serde(default)]
+    pub intakes: Vec<Record<crate::model::Intake>>,
+    /// Personal kiosk codes, by peer.
+    #[serde(default)]
+    pub kiosk_codes: Vec<(crate::model::PeerId, String)>,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
@@ -93,6 +102,10 @@ pub enum ChangeKind {
     /// Anything may have changed (an import, or notices were missed while
     /// the connection to a server was down): reload what is shown.
     Everything,
+    /// A drop-in visit (front desk).
+    Visit,
+    /// A pending intake left at the kiosk.
+    Intake,
 }
 
 impl std::fmt::Display for ChangeKind {
@@ -106,6 +119,8 @@ impl std::fmt::Display for ChangeKind {
             ChangeKind::Session => "group session",
             ChangeKind::Settings => "settings",
             ChangeKind::Everything => "everything",
+            ChangeKind::Visit => "visit",
+            ChangeKind::Intake => "pending intake",
         })
     }
 }

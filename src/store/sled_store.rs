@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Transactional, Tree};
 
@@ -15,9 +15,11 @@ use crate::model::ids::IdKind;
 use crate::model::validate::{Checker, MAX_NOTE_CHARS};
 use crate::model::Void;
 use crate::model::{
-    Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Meta, Peer,
-    PeerId, Record, SessionId, Settings, Staff, StaffId, ValidationError,
+    Actor, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId, GroupSession, Id, Intake,
+    IntakeId, KioskReply, Meta, Peer, PeerId, Record, SessionId, Settings, Staff, StaffId,
+    ValidationError, Visit,
 };
+use crate::server::protocol::Pin;
 
 use super::audit::{self, AuditEntry, AuditEvent, AuditFilter, Audited};
 use super::codec::{date_from_key, date_key, decode, encode, id_key, key, time_key, trailing_id};
@@ -28,6 +30,9 @@ use super::keys::{
 };
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
 use super::{Change, ChangeKind, Counts, PeerSummary, Snapshot, Store};
+
+#[path = "sled_frontdesk.rs"]
+mod frontdesk;
 
 const SETTINGS_KEY: &[u8] = b"settings";
 const IMPORT_MARKER: &[u8] = b"import_in_progress";
@@ -688,6 +693,7 @@ impl SledStore {
         for t in RECORD_TREES.iter().chain(INDEX_TREES.iter()) {
             self.tree(*t).clear().map_err(|e| self.err(e))?;
         }
+        self.tree(T::KioskCodes).clear().map_err(|e| self.err(e))?;
         for t in RECORD_TREES {
             self.meta().remove(count_key(t)).map_err(|e| self.err(e))?;
             self.meta()
@@ -712,7 +718,8 @@ impl SledStore {
         self.import_chunk(held, &snapshot.groups)?;
         self.import_chunk(held, &snapshot.goals)?;
         self.import_chunk(held, &snapshot.sessions)?;
-        self.import_chunk(held, &snapshot.checkins)
+        self.import_chunk(held, &snapshot.checkins)?;
+        self.fd_import(held, snapshot)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1492,6 +1499,66 @@ impl Store for SledStore {
             out.push(decode(&v, NAMES[T::CheckInHistory as usize]).map_err(|d| self.corrupt(d))?);
         }
         Ok(out)
+    }
+
+    // The front desk (`sled_frontdesk.rs`).
+    fn record_visit(&self, visit: Visit, actor: &Actor) -> StoreResult<Record<Visit>> {
+        self.fd_record_visit(visit, actor)
+    }
+    fn sign_out_visit(
+        &self,
+        peer: PeerId,
+        day: NaiveDate,
+        at: NaiveTime,
+        actor: &Actor,
+    ) -> StoreResult<Record<Visit>> {
+        self.fd_sign_out_visit(peer, day, at, actor)
+    }
+    fn visits_on(&self, date: NaiveDate) -> StoreResult<Vec<Record<Visit>>> {
+        self.fd_visits_on(date)
+    }
+    fn visits_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Record<Visit>>> {
+        self.fd_visits_between(from, to)
+    }
+    fn visits_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<Visit>>> {
+        self.fd_visits_for_peer(peer)
+    }
+    fn last_visits_before(&self, before: NaiveDate) -> StoreResult<HashMap<PeerId, NaiveDate>> {
+        self.fd_last_visits_before(before)
+    }
+    fn pending_intakes(&self) -> StoreResult<Vec<Record<Intake>>> {
+        self.fd_pending_intakes()
+    }
+    fn resolve_intake(
+        &self,
+        id: IntakeId,
+        peer: Option<PeerId>,
+        actor: &Actor,
+    ) -> StoreResult<Option<Record<Visit>>> {
+        self.fd_resolve_intake(id, peer, actor)
+    }
+    fn set_kiosk_code(&self, peer: PeerId, code: Option<String>, actor: &Actor) -> StoreResult<()> {
+        self.fd_set_kiosk_code(peer, code, actor)
+    }
+    fn kiosk_codes(&self) -> StoreResult<HashMap<PeerId, String>> {
+        self.fd_kiosk_codes()
+    }
+    fn enter_kiosk(&self, station: String, actor: &Actor) -> StoreResult<()> {
+        self.fd_enter_kiosk(station, actor)
+    }
+    fn kiosk_sign_in(
+        &self,
+        typed: String,
+        phone_digits: Option<String>,
+        actor: &Actor,
+    ) -> StoreResult<KioskReply> {
+        self.fd_kiosk_sign_in(typed, phone_digits, actor)
+    }
+    fn kiosk_new_here(&self, first_name: String, actor: &Actor) -> StoreResult<()> {
+        self.fd_kiosk_new_here(first_name, actor)
+    }
+    fn leave_kiosk(&self, pin: Pin, _actor: &Actor) -> StoreResult<Option<Record<Staff>>> {
+        self.fd_leave_kiosk(pin)
     }
 }
 
