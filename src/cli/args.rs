@@ -65,6 +65,11 @@ pub enum Command {
     Wellness(super::wellness::WellnessCommand),
     /// Today's contacts: who needs contact and why.
     Today(TodayArgs),
+    /// Drop-in visits: sign a peer in (PEER), list a day, sign out.
+    Visit(super::visit::VisitArgs),
+    /// Turn this terminal into the self sign-in kiosk (supervisors and
+    /// admins start it; a staff PIN leaves it).
+    Kiosk(super::visit::KioskArgs),
     /// The service report for funders over a period.
     Report(ReportArgs),
     /// Write every record as one JSON document.

@@ -27,6 +27,7 @@ mod staff;
 mod staff_auth;
 mod today;
 mod transfer;
+mod visit;
 mod wellness;
 
 use std::process::ExitCode;
@@ -96,6 +97,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Wellness(a) => wellness::run(&store, a),
                 Command::Group(a) => group::run(&store, a),
                 Command::Today(a) => today::run(&store, a),
+                Command::Visit(a) => visit::run(&store, a),
+                Command::Kiosk(a) => visit::kiosk(&store, a),
                 Command::Report(a) => report::run(&store, a),
                 Command::Export(a) => transfer::export(&store, a),
                 Command::Import(a) => transfer::import(&store, a),

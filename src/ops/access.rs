@@ -90,6 +90,10 @@ const KIOSK_WAIT_SECS: i64 = 5;
 /// it): as the kiosk, never as the staff member who started it.
 pub const KIOSK_ACTOR: &str = "kiosk";
 
+/// What leaves the kiosk on a store where nobody has a PIN (typed at the
+/// kiosk's PIN field after Ctrl-x; written down only in docs/kiosk.md).
+pub const KIOSK_LEAVE_PHRASE: &str = "leave kiosk";
+
 /// Where a session runs.
 enum Mode {
     /// A connection to `caseload serve`: PIN hashes never leave, sign-in is
@@ -618,7 +622,7 @@ impl<S: Store> Authorized<S> {
             }
             Ok(st.map(|s| self.hide(s.clone())))
         };
-        if !staff_require_sign_in(&staff) {
+        if !staff_require_sign_in(&staff) && pin.0.trim() == KIOSK_LEAVE_PHRASE {
             return leave(None);
         }
         let matched = {
