@@ -47,7 +47,10 @@ fn center() -> TempDir {
     let tmp = TempDir::new().expect("temp dir");
     let d = tmp.path();
     ok(d, &["staff", "add", "Jordan Reyes", "--role", "supervisor"]);
-    ok(d, &["peer", "add", "Jürgen Müller", "--phone", "555 010 2233"]);
+    ok(
+        d,
+        &["peer", "add", "Jürgen Müller", "--phone", "555 010 2233"],
+    );
     ok(d, &["peer", "add", "Ana Ruiz", "--phone", "555 010 1234"]);
     ok(d, &["peer", "add", "Ana Lopez", "--phone", "555 010 4321"]);
     tmp
@@ -57,10 +60,16 @@ fn center() -> TempDir {
 fn a_second_sign_in_the_same_day_updates_the_one_visit() {
     let tmp = center();
     let d = tmp.path();
-    let out = ok(d, &["visit", "muller", "--at", "00:00", "--purpose", "Laundry"]);
+    let out = ok(
+        d,
+        &["visit", "muller", "--at", "00:00", "--purpose", "Laundry"],
+    );
     assert!(out.contains("V1 P1") && out.contains("(laundry)"), "{out}");
     let out = ok(d, &["visit", "P1", "--purpose", "meal"]);
-    assert!(out.contains("V1") && out.contains("already in today"), "{out}");
+    assert!(
+        out.contains("V1") && out.contains("already in today"),
+        "{out}"
+    );
     let doc = listed(d);
     assert_eq!(doc["count"], 1, "{doc}");
     let v = &doc["visits"][0];
@@ -70,7 +79,10 @@ fn a_second_sign_in_the_same_day_updates_the_one_visit() {
     assert_eq!(v["purpose"], "meal", "the newer purpose is taken");
     assert!(v.get("time_out").is_none());
     let out = ok(d, &["visit", "out", "jurgen"]);
-    assert!(out.contains("signed out") && out.contains("in since 00:00"), "{out}");
+    assert!(
+        out.contains("signed out") && out.contains("in since 00:00"),
+        "{out}"
+    );
     assert!(listed(d)["visits"][0]["time_out"].is_string());
     // Signing in again opens the visit again.
     ok(d, &["visit", "P1"]);
@@ -88,8 +100,16 @@ fn bad_inputs_name_what_was_wrong_and_record_nothing() {
     fails(d, &["visit", "Ana"], "'Ana' matches 2 peers");
     fails(d, &["visit", "Nobody Here"], "Nobody Here");
     fails(d, &["visit", "P99"], "P99");
-    fails(d, &["visit", "P2", "--purpose", "nap"], "'nap' is not one of this center's purposes");
-    fails(d, &["visit", "P2", "--purpose", "nap"], "drop-in, computer, laundry, meal, meeting, other");
+    fails(
+        d,
+        &["visit", "P2", "--purpose", "nap"],
+        "'nap' is not one of this center's purposes",
+    );
+    fails(
+        d,
+        &["visit", "P2", "--purpose", "nap"],
+        "drop-in, computer, laundry, meal, meeting, other",
+    );
     fails(d, &["visit", "P2", "--at", "2099-01-01 10:00"], "--at");
     fails(d, &["visit", "P2", "--at", "half past nine"], "--at");
     fails(d, &["visit", "out", "P2"], "did not sign in on");
@@ -111,6 +131,14 @@ fn kiosk_codes_are_unique_and_intakes_are_settled_by_staff() {
     ok(d, &["visit", "code", "P3", "a-17"]);
     let out = ok(d, &["visit", "intakes"]);
     assert!(out.contains("Pending intakes (0)"), "{out}");
-    fails(d, &["visit", "intakes", "--resolve", "IN1", "--peer", "P1"], "IN1");
-    fails(d, &["visit", "intakes", "--resolve", "P1", "--dismiss"], "not a pending intake id");
+    fails(
+        d,
+        &["visit", "intakes", "--resolve", "IN1", "--peer", "P1"],
+        "IN1",
+    );
+    fails(
+        d,
+        &["visit", "intakes", "--resolve", "P1", "--dismiss"],
+        "not a pending intake id",
+    );
 }

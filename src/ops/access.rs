@@ -585,6 +585,7 @@ impl<S: Store> Authorized<S> {
     ) -> StoreResult<Option<Record<Staff>>> {
         let op = Operation::LeaveKiosk;
         if !matches!(who, Who::Kiosk) {
+            self.require(op, who)?;
             return self.inner.leave_kiosk(pin, &self.actor(who, None));
         }
         let now = self.clock.now();
