@@ -26,6 +26,7 @@ fn export(store: &dyn Store) -> Snapshot {
         groups: store.list_groups().unwrap(),
         sessions: store.sessions_page(None, usize::MAX).unwrap(),
         checkins: store.checkins_page(None, usize::MAX).unwrap(),
+        ..Snapshot::default()
     }
 }
 

@@ -109,8 +109,15 @@ fn a_peer_signs_in_by_name_and_the_screen_clears_after_the_thanks() {
     assert_eq!(k.input(), "", "the name is gone at once");
     let shown = screen(&k, 80, 24);
     assert!(shown.contains("signed in"), "{shown}");
-    assert!(!shown.contains("Brandt") && !shown.contains("zoe"), "{shown}");
-    assert!(stray_words(&shown, &k).is_empty(), "{:?}", stray_words(&shown, &k));
+    assert!(
+        !shown.contains("Brandt") && !shown.contains("zoe"),
+        "{shown}"
+    );
+    assert!(
+        stray_words(&shown, &k).is_empty(),
+        "{:?}",
+        stray_words(&shown, &k)
+    );
     // Still there just before, gone after.
     assert!(!k.tick(t0 + Duration::from_secs(THANKS_SECS) - Duration::from_millis(1)));
     assert!(k.tick(t0 + Duration::from_secs(THANKS_SECS)));
@@ -118,7 +125,10 @@ fn a_peer_signs_in_by_name_and_the_screen_clears_after_the_thanks() {
     let shown = screen(&k, 80, 24);
     assert!(!shown.contains("signed in"), "{shown}");
     // The kiosk's visit is recorded (read back through the store's files).
-    let visits = store.inner().visits_on(caseload::ops::local_now().date_naive()).expect("visits");
+    let visits = store
+        .inner()
+        .visits_on(caseload::ops::local_now().date_naive())
+        .expect("visits");
     assert_eq!(visits.len(), 1);
     assert_eq!(visits[0].peer, caseload::model::PeerId::new(3));
 }
@@ -141,7 +151,11 @@ fn an_ambiguous_name_asks_for_phone_digits_with_no_name_on_screen() {
         for name in ["Dana", "Reyes", "Kim", "Zoë", "Brandt", "2 ", "two"] {
             assert!(!shown.contains(name), "{name} at {w}x{h}:\n{shown}");
         }
-        assert!(stray_words(&shown, &k).is_empty(), "{:?}", stray_words(&shown, &k));
+        assert!(
+            stray_words(&shown, &k).is_empty(),
+            "{:?}",
+            stray_words(&shown, &k)
+        );
     }
     type_text(&mut k, "2222", t0);
     let out = k.event(&key(KeyCode::Enter), t0).expect("request");
@@ -177,7 +191,11 @@ fn new_here_leaves_an_intake_and_never_a_peer() {
     k.reply(ask(&store, out), t0);
     assert_eq!(k.note(), Some(Note::NewThanks));
     let inner = store.inner();
-    assert_eq!(inner.list_peers().expect("peers").len(), 3, "no peer was made");
+    assert_eq!(
+        inner.list_peers().expect("peers").len(),
+        3,
+        "no peer was made"
+    );
     let intakes = inner.pending_intakes().expect("intakes");
     assert_eq!(intakes.len(), 1);
     assert_eq!(intakes[0].first_name, "Dana");
@@ -188,7 +206,13 @@ fn half_typed_entries_clear_after_the_idle_time_and_ctrl_keys_do_nothing() {
     let t0 = Instant::now();
     let mut k = KioskState::new("Harbor House Drop-in", t0);
     type_text(&mut k, "Dan", t0);
-    for e in [ctrl('c'), ctrl('z'), ctrl('\\'), ctrl('d'), Event::Resize(20, 5)] {
+    for e in [
+        ctrl('c'),
+        ctrl('z'),
+        ctrl('\\'),
+        ctrl('d'),
+        Event::Resize(20, 5),
+    ] {
         assert_eq!(k.event(&e, t0), None);
         assert!(!k.done());
     }

@@ -205,6 +205,10 @@ pub struct ServiceReport {
     /// those who did not say). Counts only, never who.
     #[serde(default)]
     pub demographics: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Drop-in visits at the front desk: per day, daily and period
+    /// unduplicated visitors, by purpose (absent from older reports).
+    #[serde(default)]
+    pub visits: super::visit::VisitFigures,
 }
 
 fn one() -> u64 {
@@ -296,6 +300,7 @@ impl ServiceReport {
                 w.peers += o.peers;
             }
         }
+        out.visits = super::visit::VisitFigures::merge(reports.iter().map(|(_, r)| &r.visits));
         out.mean_wellbeing = (out.wellbeing_ratings > 0)
             .then(|| out.wellbeing_sum as f64 / out.wellbeing_ratings as f64);
         Ok(out)
@@ -743,6 +748,7 @@ impl<'a> ReportBuilder<'a> {
             goals_by_domain: self.goals_by_domain,
             weeks,
             demographics,
+            visits: Default::default(),
         }
     }
 }

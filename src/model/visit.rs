@@ -238,7 +238,7 @@ pub fn kiosk_match(
 }
 
 /// Visits on one day, for the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayVisits {
     /// The day.
     pub date: NaiveDate,
@@ -249,7 +249,7 @@ pub struct DayVisits {
 }
 
 /// The front desk's figures for a period (the funder report's section).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitFigures {
     /// Every visit in the period.
     pub visits: u64,
@@ -259,6 +259,41 @@ pub struct VisitFigures {
     pub per_day: Vec<DayVisits>,
     /// Visits by purpose, largest first ("not given" when none was).
     pub by_purpose: Vec<(String, u64)>,
+}
+
+impl VisitFigures {
+    /// Adds up several centers' figures for one period. Peers are not
+    /// matched across centers: unduplicated counts are sums of each
+    /// center's.
+    pub fn merge<'a>(all: impl IntoIterator<Item = &'a VisitFigures>) -> VisitFigures {
+        let mut days: BTreeMap<NaiveDate, (u64, u64)> = BTreeMap::new();
+        let mut purposes: BTreeMap<String, u64> = BTreeMap::new();
+        let mut out = VisitFigures::default();
+        for f in all {
+            out.visits += f.visits;
+            out.unduplicated_visitors += f.unduplicated_visitors;
+            for d in &f.per_day {
+                let e = days.entry(d.date).or_default();
+                e.0 += d.visits;
+                e.1 += d.visitors;
+            }
+            for (p, n) in &f.by_purpose {
+                *purposes.entry(p.clone()).or_default() += n;
+            }
+        }
+        out.per_day = days
+            .into_iter()
+            .map(|(date, (visits, visitors))| DayVisits {
+                date,
+                visits,
+                visitors,
+            })
+            .collect();
+        out.by_purpose = purposes.into_iter().collect();
+        out.by_purpose
+            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
 }
 
 /// What a purpose-less visit is counted as.

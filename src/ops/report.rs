@@ -88,5 +88,16 @@ pub fn build(
             b.goal(&g);
         }
     }
-    Ok(b.finish(&store.list_staff()?, &store.list_groups()?))
+    let mut report = b.finish(&store.list_staff()?, &store.list_groups()?);
+    // The front desk's figures: for one staff member, their peers' visits.
+    let mut visits = store.visits_between(from, to)?;
+    if let Some(s) = staff {
+        visits.retain(|v| {
+            peers
+                .iter()
+                .any(|p| p.id == v.peer && p.assigned_staff == Some(s.id))
+        });
+    }
+    report.visits = crate::model::visit::visit_figures(&visits);
+    Ok(report)
 }

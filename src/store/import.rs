@@ -13,7 +13,7 @@ use super::Snapshot;
 
 /// Ids present in the snapshot, per record tree.
 struct Known {
-    ids: [HashSet<u64>; 7],
+    ids: [HashSet<u64>; super::keys::NAMES.len()],
     /// The peer of each goal, by goal id.
     goal_peer: HashMap<u64, PeerId>,
 }
