@@ -124,15 +124,27 @@ fn run_ui(cli: &Cli) -> Result<ExitCode> {
         eprintln!("caseload: filling the demo store at {} …", store.location());
         demo::fill_default(&store)?;
     }
-    crate::ui::run(
-        store,
-        crate::ui::UiOptions {
-            keymap: cli.keymap.clone(),
-            staff: cli.staff.clone(),
-            config_path: cli.config.clone(),
-            demo: cli.demo,
-            lock_after: cli.lock_after.clone(),
-        },
-    )?;
-    Ok(ExitCode::SUCCESS)
+    loop {
+        crate::ui::run(
+            store.clone(),
+            crate::ui::UiOptions {
+                keymap: cli.keymap.clone(),
+                staff: cli.staff.clone(),
+                config_path: cli.config.clone(),
+                demo: cli.demo,
+                lock_after: cli.lock_after.clone(),
+            },
+        )?;
+        // `K` in the UI: the kiosk on this terminal until a staff PIN
+        // leaves it, then the staff UI again (its sign-in screen).
+        if !crate::ui::kiosk::take_after_ui() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        visit::kiosk(
+            &*store,
+            &visit::KioskArgs {
+                station: "staff terminal".into(),
+            },
+        )?;
+    }
 }

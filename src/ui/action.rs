@@ -173,6 +173,10 @@ actions! {
     ExportCsv = "reports: write the CSV to a file",
     /// Peers: import a roster from a CSV file (checked first).
     ImportPeers = "peers: import a roster from a CSV file (checked first)",
+    /// Today: who signed in today, with the Today reason ("here now").
+    HereNow = "today: here now (who signed in today)",
+    /// Hand this terminal to the self sign-in kiosk (supervisors, admins).
+    Kiosk = "start the sign-in kiosk here",
 }
 
 impl Action {

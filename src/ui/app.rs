@@ -37,6 +37,7 @@ use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
 mod groups;
+mod here_now;
 mod import;
 mod layers;
 mod plan;
@@ -62,6 +63,8 @@ pub enum Pane {
     Audit,
     /// The service report for funders.
     Reports,
+    /// Who signed in today (from Today, `h`).
+    HereNow,
 }
 
 /// How the app starts.
@@ -156,6 +159,8 @@ pub struct UserSession {
     audit: Option<AuditState>,
     /// The Reports screen.
     reports: ReportsState,
+    /// "Here now": today's visitors.
+    here_now: crate::ui::screens::here_now::HereNowState,
 }
 
 impl UserSession {
@@ -177,6 +182,7 @@ impl UserSession {
             groups: GroupsState::default(),
             audit: None,
             reports: ReportsState::new(NaiveDate::MIN),
+            here_now: Default::default(),
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -574,6 +580,7 @@ impl App {
             Pane::Groups => self.user.groups.context(),
             Pane::Audit => self.audit_focus(),
             Pane::Reports => self.reports_focus(),
+            Pane::HereNow => self.here_now_focus(),
         }
     }
 
@@ -641,6 +648,8 @@ impl App {
             }
             Action::GoGroups => return self.open_groups(),
             Action::GoReports => return self.open_reports(),
+            Action::Kiosk => return self.start_kiosk(),
+            Action::HereNow if self.user.pane == Pane::Today => return self.open_here_now(),
             Action::Search => {
                 self.user.pane = Pane::Peers;
                 self.user.peers.searching = true;
@@ -681,6 +690,7 @@ impl App {
                 Effect::None
             }
             Pane::Today => self.user.today.handle(action),
+            Pane::HereNow => self.here_now_action(action),
             Pane::Peers => {
                 let was_searching = self.user.peers.searching;
                 let nothing_to_clear = self.user.peers.query.is_empty() && !was_searching;
@@ -740,6 +750,9 @@ impl App {
         if self.user.reports.opened {
             v.push(Pane::Reports);
         }
+        if self.user.here_now.opened {
+            v.push(Pane::HereNow);
+        }
         v
     }
 
@@ -765,6 +778,7 @@ impl App {
                     Pane::Groups => "Groups".to_string(),
                     Pane::Audit => "Audit".to_string(),
                     Pane::Reports => "Reports".to_string(),
+                    Pane::HereNow => "Here now".to_string(),
                 };
                 (label, p == self.user.pane)
             })
@@ -788,6 +802,7 @@ impl App {
             Pane::Today => self.user.today.selected_peer(),
             Pane::Peers => self.user.peers.selected_peer(),
             Pane::Peer => self.user.peer.as_ref().map(|p| (p.id, p.name.clone())),
+            Pane::HereNow => self.user.here_now.selected_peer(),
             Pane::Groups | Pane::Audit | Pane::Reports => None,
         }
     }
@@ -916,6 +931,9 @@ impl App {
             if let Response::Report(r) = response {
                 return self.on_report_reply(id, *r);
             }
+            if let Response::HereNow(r) = response {
+                return self.on_here_now_reply(id, *r);
+            }
         }
         self.on_response(response);
     }
@@ -1011,6 +1029,7 @@ impl App {
             Response::Imported(r) => self.on_imported(r),
             // Taken by id in `on_reply`; without one it answers nobody.
             Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
+            Response::HereNow(_) => tracing::debug!("dropped a here-now answer without an id"),
             r @ (Response::Access(_)
             | Response::SignedIn { .. }
             | Response::Recorded(_)

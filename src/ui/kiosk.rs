@@ -429,6 +429,20 @@ pub fn ask(store: &dyn Store, out: Outgoing) -> Incoming {
     }
 }
 
+/// Set by `K` in the staff UI: once the UI has closed, `caseload` runs
+/// the kiosk on the same terminal and store session.
+static AFTER_UI: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Asks for the kiosk to run once the UI has closed (`K`).
+pub fn request_after_ui() {
+    AFTER_UI.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// True (once) if `K` asked for the kiosk.
+pub fn take_after_ui() -> bool {
+    AFTER_UI.swap(false, std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Ignores the keyboard's signals while the kiosk runs (raw mode already
 /// turns Ctrl-c and Ctrl-z into keys; this covers a `kill -INT` too).
 fn ignore_signals() {

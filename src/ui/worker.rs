@@ -31,6 +31,7 @@ pub use access::{
 };
 
 pub use failure::Failure;
+pub mod frontdesk;
 pub mod groups;
 pub mod import;
 pub mod plan;
@@ -181,6 +182,11 @@ pub enum Request {
     },
     /// Start forwarding change notices ([`Response::Change`]).
     Subscribe,
+    /// Who signed in on a day, and the pending intakes ("here now").
+    HereNow {
+        /// The day.
+        date: NaiveDate,
+    },
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -236,6 +242,8 @@ pub enum Response {
     Change(Change),
     /// The store stopped sending notices (the server went away for long).
     NoticesStopped,
+    /// Answer to [`Request::HereNow`] (matched to its request by id).
+    HereNow(Box<Result<frontdesk::HereNowAnswer, String>>),
 }
 
 /// Carries out one request with a fresh [`WorkerState`]: for tests and
@@ -313,6 +321,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             Response::Audit(access::audit_page(store, &query, viewer, now).map(Box::new))
         }
         Request::Subscribe => Response::Subscribed(false),
+        Request::HereNow { date } => Response::HereNow(Box::new(frontdesk::here_now(store, date))),
     }
 }
 
@@ -386,7 +395,10 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         // Plan and group work includes saves; never dropped.
         Request::Plan(_) | Request::Groups(_) => None,
         // Each answer is matched to its request by id.
-        Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
+        Request::Report { .. }
+        | Request::ImportPlan { .. }
+        | Request::ImportApply { .. }
+        | Request::HereNow { .. } => None,
     };
     let kinds: Vec<Option<Kind>> = batch.iter().map(kind).collect();
     batch

@@ -656,6 +656,9 @@ impl App {
         if self.user.audit.is_some() {
             self.request_audit();
         }
+        if self.user.here_now.opened {
+            self.request_here_now();
+        }
         // The plan tabs' timeline, the group list and an open session.
         self.refresh_tabs();
     }

@@ -47,6 +47,7 @@ fn form_routing(action: Action) -> Option<bool> {
         | Action::GoPeers
         | Action::GoGroups
         | Action::GoReports
+        | Action::Kiosk
         | Action::Search
         | Action::NextPane
         | Action::PrevPane
@@ -307,6 +308,7 @@ impl Layer for BaseLayer {
             },
             Pane::Groups => screens::groups::render(&app.user.groups, ctx, main, buf),
             Pane::Reports => screens::reports::render(&app.user.reports, ctx, main, buf),
+            Pane::HereNow => screens::here_now::render(&app.user.here_now, ctx, main, buf),
             Pane::Audit => match &app.user.audit {
                 Some(s) => screens::audit::render(s, ctx, main, buf),
                 None => Line::raw("The audit trail is not open.").render(main, buf),
@@ -352,6 +354,7 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
         Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
         Pane::Groups => screens::groups::hints(&app.user.groups),
         Pane::Reports => screens::reports::hints(),
+        Pane::HereNow => screens::here_now::hints(),
         Pane::Audit if app.user.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
             &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
         }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod checkin;
 pub mod groups;
 pub mod help;
+pub mod here_now;
 pub mod peer;
 pub mod peer_sessions;
 pub mod peer_tabs;
