@@ -209,3 +209,47 @@ fn visits_intakes_and_codes_survive_export_and_import() {
     let err = caseload::store::check_snapshot(&snapshot).expect_err("refused");
     assert!(err.to_string().contains("one per peer per day"), "{err}");
 }
+
+#[test]
+fn merging_moves_visits_keeping_one_per_day_and_deleting_needs_none() {
+    let (_dir, store) = fixture();
+    let who = Actor::login("desk");
+    store
+        .set_kiosk_code(C, Some("C-3".into()), &who)
+        .expect("code");
+    // C (10 March) merged into A (1 and 10 March): one visit on 10 March,
+    // with the earlier time in; C's code goes to A, who had none.
+    store.merge_peers(C, A, &who).expect("merge");
+    let a: Vec<(NaiveDate, NaiveTime)> = store
+        .visits_for_peer(A)
+        .expect("visits")
+        .iter()
+        .map(|v| (v.day, v.time_in))
+        .collect();
+    assert_eq!(a, vec![(d(3, 10), t(10, 30)), (d(3, 1), t(9, 15))]);
+    assert_eq!(store.visits_on(d(3, 10)).expect("day").len(), 1);
+    assert_eq!(
+        store
+            .kiosk_codes()
+            .expect("codes")
+            .get(&A)
+            .map(String::as_str),
+        Some("C-3")
+    );
+    // Export still imports (no visit points at the merged id).
+    let mut out = Vec::new();
+    caseload::ops::transfer::export_json(&store, &mut out).expect("export");
+    let other = tempfile::tempdir().expect("tmp");
+    let copy = SledStore::open(other.path()).expect("open");
+    caseload::ops::transfer::import_json(&copy, &who, &out[..], "x.json").expect("import");
+    // A peer with visits (or a code) is discharged, not deleted.
+    let err = store.delete_peer(DEE, &who).expect_err("refused");
+    assert!(err.to_string().contains("visits"), "{err}");
+    store
+        .set_kiosk_code(B, Some("B-2".into()), &who)
+        .expect("code");
+    let err = store.delete_peer(B, &who).expect_err("refused");
+    assert!(err.to_string().contains("kiosk code"), "{err}");
+    store.set_kiosk_code(B, None, &who).expect("cleared");
+    store.delete_peer(B, &who).expect("B had nothing");
+}

@@ -417,4 +417,87 @@ impl SledStore {
             Ok(())
         })
     }
+
+    /// What merging `from` into `into` does to visits and kiosk codes,
+    /// read before the merge's transaction (it cannot scan).
+    pub(super) fn fd_merge_plan(&self, from: PeerId, into: PeerId) -> StoreResult<MergeVisits> {
+        let theirs = self.fd_visits_for_peer(from)?;
+        let ours: HashMap<NaiveDate, u64> = self
+            .fd_visits_for_peer(into)?
+            .into_iter()
+            .map(|v| (v.day, v.id.raw()))
+            .collect();
+        let codes = self.fd_kiosk_codes()?;
+        Ok(MergeVisits {
+            visits: theirs
+                .into_iter()
+                .map(|v| (v.id.raw(), ours.get(&v.day).copied()))
+                .collect(),
+            code: codes.get(&from).cloned(),
+            into_has_code: codes.contains_key(&into),
+        })
+    }
+
+    /// Moves `from`'s visits to `into` inside the merge's transaction: a
+    /// day both came in keeps `into`'s visit (with the earlier time in)
+    /// and removes the other, so there is still one per peer per day.
+    #[allow(clippy::too_many_arguments)] // the merge transaction's context
+    pub(super) fn fd_merge_in_tx(
+        tx: &[sled::transaction::TransactionalTree],
+        plan: &MergeVisits,
+        from: PeerId,
+        into: PeerId,
+        now: chrono::DateTime<Utc>,
+        seq: u64,
+        actor: &Actor,
+        log: &mut dyn FnMut(
+            &[sled::transaction::TransactionalTree],
+            super::AuditEntry,
+        ) -> Result<(), super::Abort>,
+    ) -> Result<(), super::Abort> {
+        for (id, same_day) in &plan.visits {
+            let old: Record<Visit> = tx_get(tx, *id)?;
+            match same_day {
+                Some(kept_id) => {
+                    let kept: Record<Visit> = tx_get(tx, *kept_id)?;
+                    let mut data = kept.data.clone();
+                    data.time_in = data.time_in.min(old.time_in);
+                    if data.purpose.is_none() {
+                        data.purpose = old.purpose.clone();
+                    }
+                    log(tx, super::moved(tx, &kept, data, now, seq, actor)?)?;
+                    remove_index(tx, &old)?;
+                    tx[T::Visits as usize].remove(&id_key(*id))?;
+                    bump_count(tx, T::Visits, -1)?;
+                    let event = AuditEvent::Deleted {
+                        kind: ChangeKind::Visit,
+                        id: old.id.to_string(),
+                        revision: old.meta.revision,
+                    };
+                    log(tx, audit_entry(now, seq, actor, &old, event))?;
+                }
+                None => {
+                    let mut data = old.data.clone();
+                    data.peer = into;
+                    log(tx, super::moved(tx, &old, data, now, seq, actor)?)?;
+                }
+            }
+        }
+        let codes = &tx[T::KioskCodes as usize];
+        if let Some(code) = &plan.code {
+            codes.remove(&id_key(from.raw()))?;
+            if !plan.into_has_code {
+                codes.insert(&id_key(into.raw()), code.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a merge does to the merged peer's visits: each visit's id, and
+/// the kept peer's visit of the same day if there is one; and their code.
+pub(super) struct MergeVisits {
+    visits: Vec<(u64, Option<u64>)>,
+    code: Option<String>,
+    into_has_code: bool,
 }

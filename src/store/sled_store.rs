@@ -1128,6 +1128,8 @@ impl Store for SledStore {
             (T::IxCheckInByPeer, "check-ins"),
             (T::IxGoalByPeer, "goals"),
             (T::IxAttendance, "group attendance"),
+            (T::IxVisitByPeer, "visits"),
+            (T::KioskCodes, "a kiosk code"),
         ];
         self.delete::<Peer>(id.raw(), actor, |peer| {
             for (t, what) in uses {
@@ -1608,6 +1610,7 @@ impl SledStore {
         let checkins = self.ids_under(T::IxCheckInByPeer, &p)?;
         let goals = self.ids_under(T::IxGoalByPeer, &p)?;
         let sessions = self.ids_under(T::IxAttendance, &p)?;
+        let visits = self.fd_merge_plan(from, into)?;
         // Ids merged into `from` earlier now point at `into`.
         let mut earlier = Vec::new();
         for item in self.tree(T::PeerAliases).iter() {
@@ -1643,6 +1646,7 @@ impl SledStore {
                 }
                 log(tx, moved(tx, &old, data, now, seq, actor)?)?;
             }
+            SledStore::fd_merge_in_tx(tx, &visits, from, into, now, seq, actor, &mut log)?;
             let old: Record<Peer> = tx_get(tx, from.raw())?;
             remove_index(tx, &old)?;
             tx[T::Peers as usize].remove(&id_key(from.raw()))?;
