@@ -434,7 +434,7 @@ mod tests {
 
     #[test]
     fn the_kiosk_matches_one_peer_case_and_accent_blind() {
-        let peers = vec![
+        let peers = [
             peer(1, "Zoë Müller", Some("555 010 1234")),
             peer(2, "Ana Ruiz", Some("555-010-9876")),
             peer(3, "Ana Lopez", Some("(555) 010-4321")),

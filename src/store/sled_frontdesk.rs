@@ -450,10 +450,7 @@ impl SledStore {
         now: chrono::DateTime<Utc>,
         seq: u64,
         actor: &Actor,
-        log: &mut dyn FnMut(
-            &[sled::transaction::TransactionalTree],
-            super::AuditEntry,
-        ) -> Result<(), super::Abort>,
+        log: &mut MergeLog<'_>,
     ) -> Result<(), super::Abort> {
         for (id, same_day) in &plan.visits {
             let old: Record<Visit> = tx_get(tx, *id)?;
@@ -493,6 +490,10 @@ impl SledStore {
         Ok(())
     }
 }
+
+/// Appends one audit entry of the merge's transaction.
+pub(super) type MergeLog<'a> = dyn FnMut(&[sled::transaction::TransactionalTree], super::AuditEntry) -> Result<(), super::Abort>
+    + 'a;
 
 /// What a merge does to the merged peer's visits: each visit's id, and
 /// the kept peer's visit of the same day if there is one; and their code.
