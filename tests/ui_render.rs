@@ -234,6 +234,7 @@ fn detail() -> PeerDetail {
         },
         group_names: HashMap::from([(GroupId::new(2), "Tuesday WRAP group".to_string())]),
         staff_initials: HashMap::from([(StaffId::new(1), "JR".to_string())]),
+        visits: Vec::new(),
     }
 }
 

@@ -624,6 +624,9 @@ impl App {
                     self.requests.push(Request::Peer(p.id));
                 }
                 self.refresh_tabs();
+                if self.user.here_now.opened {
+                    self.request_here_now();
+                }
                 self.status.info("reloading…");
                 return;
             }

@@ -88,6 +88,8 @@ pub struct PeerDetail {
     pub group_names: HashMap<GroupId, String>,
     /// Staff initials for check-in lines.
     pub staff_initials: HashMap<StaffId, String>,
+    /// Drop-in visits, newest first (a visit is not a check-in).
+    pub visits: Vec<Record<crate::model::Visit>>,
 }
 
 /// Work for the store thread.
@@ -352,10 +354,12 @@ pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetai
         .list_staff()
         .map(|ss| ss.into_iter().map(|s| (s.id, s.data.initials)).collect())
         .unwrap_or_default();
+    let visits = store.visits_for_peer(id).map_err(|e| e.to_string())?;
     Ok(Box::new(PeerDetail {
         overview,
         group_names,
         staff_initials,
+        visits,
     }))
 }
 

@@ -163,6 +163,7 @@ pub fn detail_with(goals: Vec<Record<Goal>>, plan: WellnessPlan) -> PeerDetail {
         },
         group_names: HashMap::from([(GroupId::new(2), "Tuesday WRAP group".to_string())]),
         staff_initials: HashMap::from([(StaffId::new(1), "JR".to_string())]),
+        visits: Vec::new(),
     }
 }
 
