@@ -142,3 +142,31 @@ fn kiosk_codes_are_unique_and_intakes_are_settled_by_staff() {
         "not a pending intake id",
     );
 }
+
+#[test]
+fn the_center_sets_its_own_purposes() {
+    let tmp = center();
+    let d = tmp.path();
+    let out = ok(d, &["settings", "--visit-purposes", "Coffee, Shower, meal"]);
+    assert!(
+        out.contains("visit purposes:         Coffee, Shower, meal"),
+        "{out}"
+    );
+    let out = ok(d, &["visit", "P1", "--purpose", "shower"]);
+    assert!(out.contains("(Shower)"), "{out}");
+    fails(
+        d,
+        &["visit", "P2", "--purpose", "laundry"],
+        "valid: Coffee, Shower, meal",
+    );
+    fails(
+        d,
+        &["settings", "--visit-purposes", "meal,Meal"],
+        "listed twice",
+    );
+    let out = ok(d, &["settings", "--visit-purposes", "default"]);
+    assert!(
+        out.contains("drop-in, computer, laundry, meal, meeting, other"),
+        "{out}"
+    );
+}

@@ -656,6 +656,10 @@ pub struct SettingsArgs {
     /// or none.
     #[arg(long, value_name = "FIELDS", value_parser = crate::model::DemographicFields::parse)]
     pub demographics: Option<crate::model::DemographicFields>,
+    /// The purposes a drop-in visit may give: a comma-separated list, or
+    /// "default" (drop-in, computer, laundry, meal, meeting, other).
+    #[arg(long, value_name = "LIST")]
+    pub visit_purposes: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -32,6 +32,18 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
     if let Some(f) = args.demographics {
         s.demographics = f;
     }
+    if let Some(list) = &args.visit_purposes {
+        s.visit_purposes = if list.trim().eq_ignore_ascii_case("default") {
+            None
+        } else {
+            Some(
+                list.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+            )
+        };
+    }
     if s != before {
         let actor = super::actor(store, None);
         store.save_settings(&s, &actor)?;
@@ -70,6 +82,10 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
             } else {
                 on.join(", ")
             }
+        );
+        println!(
+            "visit purposes:         {}",
+            escape_line(&crate::ops::visit::center_purposes(&s).join(", "))
         );
     }
     Ok(ExitCode::SUCCESS)

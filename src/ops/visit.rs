@@ -15,8 +15,8 @@ use super::{OpsError, OpsResult};
 const FUTURE_SLACK_MINUTES: i64 = 5;
 
 /// The center's purposes (the defaults until settings name others).
-pub fn center_purposes(_settings: &Settings) -> Vec<String> {
-    visit::purposes(None)
+pub fn center_purposes(settings: &Settings) -> Vec<String> {
+    visit::purposes(settings.visit_purposes.as_deref())
 }
 
 /// The minute of a moment, without seconds (what a sign-in sheet shows).

@@ -11,7 +11,7 @@ use std::path::Path;
 use super::error::{StoreError, StoreResult};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Marks a sled database as a caseload store.
 pub(crate) const FORMAT_KEY: &[u8] = b"format";
@@ -24,8 +24,32 @@ pub(crate) const VERSION_KEY: &[u8] = b"schema_version";
 pub(crate) type Migration = fn(&sled::Db) -> Result<(), String>;
 
 /// The steps from each old version: `MIGRATIONS[0]` takes version 1 to 2.
-pub(crate) const MIGRATIONS: &[Migration] =
-    &[add_void_fields, add_peer_fields, rebuild_peer_summaries];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    add_void_fields,
+    add_peer_fields,
+    rebuild_peer_summaries,
+    add_frontdesk_fields,
+];
+
+/// 4 → 5: the settings gained `visit_purposes` (an optional list, `None`
+/// for the defaults) as their last field: one appended zero byte. Settings
+/// that already read are left alone, so an interrupted pass resumes.
+/// (Visits, intakes and kiosk codes live in trees of their own.)
+fn add_frontdesk_fields(db: &sled::Db) -> Result<(), String> {
+    use crate::model::Settings;
+    let meta = db.open_tree("meta").map_err(|e| e.to_string())?;
+    if let Some(v) = meta.get(b"settings").map_err(|e| e.to_string())? {
+        if super::codec::decode::<Settings>(&v, "settings").is_err() {
+            let mut bytes = v.to_vec();
+            bytes.push(0);
+            super::codec::decode::<Settings>(&bytes, "settings")
+                .map_err(|e| format!("settings that no schema 4 settings could be: {e}"))?;
+            meta.insert(b"settings", bytes).map_err(|e| e.to_string())?;
+        }
+    }
+    db.flush().map_err(|e| e.to_string())?;
+    Ok(())
+}
 
 /// 3 → 4: the `peer_summary` tree (what Today needs per peer, see
 /// `keys::Summary`) is built from every check-in and group session. The
@@ -248,4 +272,31 @@ pub(crate) fn prepare(
         write_version(db, path, found)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod frontdesk_tests {
+    use crate::model::Settings;
+
+    #[test]
+    fn schema_4_settings_gain_the_visit_purposes_by_one_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let s = Settings {
+            organization_name: "Harbor House".into(),
+            ..Settings::default()
+        };
+        let mut old = super::super::codec::encode(&s).unwrap();
+        assert_eq!(old.pop(), Some(0), "None is one zero byte, last");
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert(b"settings", old.clone()).unwrap();
+        assert!(super::super::codec::decode::<Settings>(&old, "settings").is_err());
+        super::add_frontdesk_fields(&db).unwrap();
+        let v = meta.get(b"settings").unwrap().unwrap();
+        let read: Settings = super::super::codec::decode(&v, "settings").unwrap();
+        assert_eq!(read, s);
+        // A second pass changes nothing.
+        super::add_frontdesk_fields(&db).unwrap();
+        assert_eq!(meta.get(b"settings").unwrap().unwrap(), v);
+    }
 }
