@@ -812,3 +812,34 @@ fn the_kiosk_signs_one_peer_in_as_the_kiosk_and_leaves_only_with_a_staff_pin() {
         |e| matches!(&e.event, AuditEvent::KioskStarted { station } if station == "test desk")
     ));
 }
+
+#[test]
+fn a_kiosk_that_reconnects_after_a_server_restart_is_still_only_a_kiosk() {
+    use caseload::model::KioskReply;
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let mut server = ServerProcess::start(&dir);
+    let sam = client(&dir, SUPERVISOR, SUPERVISOR_PIN);
+    let actor = Actor::login("desk");
+    sam.enter_kiosk("front desk".into(), &actor).expect("kiosk");
+    assert!(sam.list_peers().is_err(), "a kiosk");
+    server.kill();
+    let _server = ServerProcess::start(&dir);
+    // The connection comes back as the kiosk, not as Sam's session.
+    let err = sam.list_peers().expect_err("still a kiosk");
+    assert!(
+        err.to_string().contains("not for the sign-in kiosk"),
+        "{err}"
+    );
+    assert_eq!(
+        sam.kiosk_sign_in("eli moss".into(), None, &actor)
+            .expect("sign in"),
+        KioskReply::SignedIn
+    );
+    // Leaving with a PIN makes it that staff member's session, also
+    // after a later reconnection.
+    sam.leave_kiosk(Pin(SPECIALIST_PIN.into()), &actor)
+        .expect("left")
+        .expect("a staff member");
+    assert!(sam.list_peers().is_ok());
+}
