@@ -164,3 +164,21 @@ fn a_failed_load_is_said_and_an_empty_day_says_nobody_yet() {
     let shown = rows(&screen(&mut app, 80, 24)).join("\n");
     assert!(shown.contains("Could not load: store is busy"), "{shown}");
 }
+
+#[test]
+fn k_is_refused_to_a_peer_specialist_and_hands_nothing_to_the_kiosk() {
+    let mut app = app();
+    press(&mut app, &[key('K')]);
+    assert!(!app.should_quit(), "the UI stays");
+    assert!(
+        !caseload::ui::kiosk::take_after_ui(),
+        "no kiosk was asked for"
+    );
+    let said = app
+        .status
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("supervisors and admins"), "{said}");
+}

@@ -443,20 +443,30 @@ pub fn take_after_ui() -> bool {
     AFTER_UI.swap(false, std::sync::atomic::Ordering::SeqCst)
 }
 
-/// Ignores the keyboard's signals while the kiosk runs (raw mode already
-/// turns Ctrl-c and Ctrl-z into keys; this covers a `kill -INT` too).
-fn ignore_signals() {
-    // SAFETY: setting a signal's disposition to SIG_IGN is always sound.
+/// Ignores the keyboard's signals while the kiosk runs, or puts back
+/// the defaults (raw mode already turns Ctrl-c and Ctrl-z into keys; this
+/// covers a `kill -INT` too).
+fn ignore_signals(ignore: bool) {
+    let how = if ignore { libc::SIG_IGN } else { libc::SIG_DFL };
+    // SAFETY: setting a signal's disposition to SIG_IGN or SIG_DFL is
+    // always sound.
     unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_IGN);
-        libc::signal(libc::SIGTSTP, libc::SIG_IGN);
-        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+        libc::signal(libc::SIGINT, how);
+        libc::signal(libc::SIGTSTP, how);
+        libc::signal(libc::SIGQUIT, how);
     }
 }
 
 /// Runs the kiosk on this terminal until a staff PIN leaves it.
 pub fn run(store: &dyn Store, center: &str) -> anyhow::Result<()> {
-    ignore_signals();
+    ignore_signals(true);
+    let result = run_screen(store, center);
+    // Back to the defaults (the staff UI may follow, after `K`).
+    ignore_signals(false);
+    result
+}
+
+fn run_screen(store: &dyn Store, center: &str) -> anyhow::Result<()> {
     let mut guard = super::runtime::TerminalGuard::start()?;
     let mut state = KioskState::new(center, Instant::now());
     guard.terminal.draw(|f| draw(f, &state))?;
