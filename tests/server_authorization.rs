@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use caseload::model::{
     Actor, Assessment, AssessmentId, Certification, CeuEntry, CheckInId, Consent, ConsentId,
-    Disclosure, Expiry, Goal, GoalId, Group, GroupId, GroupSession, Hours, LifeDomain, Peer,
-    PeerId, RecipientKind, Referral, ReferralId, Resource, ResourceCategory, ResourceId,
-    Revocation, Role, SessionId, ShareKind, Staff, StaffId, Supervision, SupervisionMode,
+    Disclosure, Expiry, Goal, GoalId, Group, GroupId, GroupSession, Hours, IntakeId, LifeDomain,
+    Peer, PeerId, RecipientKind, Referral, ReferralId, Resource, ResourceCategory, ResourceId,
+    Revocation, Role, SessionId, ShareKind, Staff, StaffId, Supervision, SupervisionMode, Visit,
 };
 use caseload::server::protocol::{
     decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
@@ -422,6 +422,52 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         Operation::DeleteAssessment => Request::DeleteAssessment {
             id: AssessmentId::new(999),
         },
+        Operation::RecordVisit => Request::RecordVisit {
+            visit: Visit::new(
+                PeerId::new(1),
+                day(),
+                chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+            ),
+        },
+        Operation::SignOutVisit => Request::SignOutVisit {
+            peer: PeerId::new(1),
+            day: day(),
+            at: chrono::NaiveTime::from_hms_opt(23, 0, 0).expect("time"),
+        },
+        Operation::VisitsOn => Request::VisitsOn { date: day() },
+        Operation::VisitsBetween => Request::VisitsBetween {
+            from: day(),
+            to: day(),
+        },
+        Operation::VisitsForPeer => Request::VisitsForPeer {
+            peer: PeerId::new(1),
+        },
+        Operation::LastVisitsBefore => Request::LastVisitsBefore {
+            before: day().succ_opt().expect("day"),
+        },
+        Operation::PendingIntakes => Request::PendingIntakes {},
+        Operation::ResolveIntake => Request::ResolveIntake {
+            id: IntakeId::new(999),
+            peer: None,
+        },
+        Operation::SetKioskCode => Request::SetKioskCode {
+            peer: PeerId::new(2),
+            code: Some("Z-9".into()),
+        },
+        Operation::KioskCodes => Request::KioskCodes {},
+        Operation::EnterKiosk => Request::EnterKiosk {
+            station: "test desk".into(),
+        },
+        Operation::KioskSignIn => Request::KioskSignIn {
+            typed: "nobody by this name".into(),
+            phone_digits: None,
+        },
+        Operation::KioskNewHere => Request::KioskNewHere {
+            first_name: "Robin".into(),
+        },
+        Operation::LeaveKiosk => Request::LeaveKiosk {
+            pin: Pin("not-a-staff-pin".into()),
+        },
     }
 }
 
@@ -484,7 +530,34 @@ fn sessions() -> Vec<SessionCase> {
         ),
         ("admin", Some(Role::Admin), Some((ADMIN, ADMIN_PIN))),
         ("not signed in", None, None),
+        // Started by a supervisor, then the narrowest session there is.
+        (KIOSK, None, Some((SUPERVISOR, SUPERVISOR_PIN))),
     ]
+}
+
+/// The name of the kiosk session among [`sessions`].
+const KIOSK: &str = "kiosk";
+
+/// True if the session may run `op` per the table.
+fn may(who: &str, role: Option<Role>, op: Operation) -> bool {
+    match role {
+        _ if who == KIOSK => op.permission().kiosk(),
+        Some(r) => op.permission().allows(r),
+        None => op.permission().before_sign_in(),
+    }
+}
+
+/// A connection for the session: the kiosk is a supervisor's connection
+/// turned into the kiosk.
+fn connect(dir: &std::path::Path, who: &str, creds: Option<(StaffId, &str)>) -> Raw {
+    let conn = Raw::open(dir, creds);
+    if who == KIOSK {
+        let answer = conn.ask(&Request::EnterKiosk {
+            station: "test desk".into(),
+        });
+        assert!(matches!(answer, Response::Answer(_)), "{answer:?}");
+    }
+    conn
 }
 
 #[test]
@@ -505,22 +578,41 @@ fn every_operation_as_every_role_is_allowed_or_refused_per_the_table_and_audited
     let auditor = Raw::open(&dir, Some((ADMIN, ADMIN_PIN)));
     let (mut cases, mut refused, mut reads_audited) = (0, 0, 0);
     for (who, role, creds) in sessions() {
-        let conn = Raw::open(&dir, creds);
-        let staff = creds.map(|c| c.0);
+        let conn = connect(&dir, who, creds);
+        let staff = if who == KIOSK {
+            None
+        } else {
+            creds.map(|c| c.0)
+        };
         for (op, request) in &requests {
             assert_eq!(request.operation(), Some(*op), "the sample asks for {op:?}");
             cases += 1;
-            let allowed = match role {
-                Some(r) => op.permission().allows(r),
-                None => op.permission().before_sign_in(),
-            };
+            let allowed = may(who, role, *op);
             let before = auditor.audit().first().map(|e| e.seq).unwrap_or(0);
-            let answer = conn.ask(request);
+            // Starting the kiosk turns the connection into one: on a
+            // connection of its own, so the session under test stays.
+            let answer = if *op == Operation::EnterKiosk {
+                connect(&dir, who, creds).ask(request)
+            } else {
+                conn.ask(request)
+            };
             let name = op.name();
             match (&answer, allowed) {
+                // The kiosk may try a PIN; a wrong one is refused as such.
+                (Response::Error(WireError::Denied { reason, .. }), true)
+                    if who == KIOSK && *op == Operation::LeaveKiosk =>
+                {
+                    assert!(reason.contains("not a staff PIN"), "{reason}");
+                }
                 (Response::Error(WireError::Denied { reason, .. }), false) => {
                     // A clear refusal: what, and which roles may.
-                    if role.is_some() {
+                    if who == KIOSK {
+                        assert!(
+                            reason.contains(op.permission().action())
+                                && reason.contains("not for the sign-in kiosk"),
+                            "{who} {name}: {reason}"
+                        );
+                    } else if role.is_some() {
                         let roles = op
                             .permission()
                             .roles()
@@ -583,18 +675,15 @@ fn every_operation_as_every_role_is_allowed_or_refused_per_the_table_and_audited
             }
         }
     }
-    assert_eq!(cases, Operation::ALL.len() * 4);
+    assert_eq!(cases, Operation::ALL.len() * sessions().len());
     // The table refuses something to each of the three weaker sessions and
     // the samples return identified data for every identified read.
     let expected_refusals: usize = sessions()
         .iter()
-        .map(|(_, role, _)| {
+        .map(|(who, role, _)| {
             Operation::ALL
                 .iter()
-                .filter(|op| match role {
-                    Some(r) => !op.permission().allows(*r),
-                    None => !op.permission().before_sign_in(),
-                })
+                .filter(|op| !may(who, *role, **op))
                 .count()
         })
         .sum();
@@ -612,8 +701,9 @@ fn every_operation_as_every_role_is_allowed_or_refused_per_the_table_and_audited
         "{reads_audited} identified reads checked"
     );
     eprintln!(
-        "{} operations x 4 sessions = {cases} cases: {refused} refused, {reads_audited} identified reads checked",
-        Operation::ALL.len()
+        "{} operations x {} sessions = {cases} cases: {refused} refused, {reads_audited} identified reads checked",
+        Operation::ALL.len(),
+        sessions().len()
     );
 
     // Repeated views are coalesced: the specialist opened P1 through many
@@ -800,4 +890,157 @@ fn the_local_command_line_applies_the_same_table_and_audits_reads() {
             }),
         "goal list is on the trail"
     );
+}
+
+#[test]
+fn the_kiosk_signs_one_peer_in_as_the_kiosk_and_leaves_only_with_a_staff_pin() {
+    use caseload::model::KioskReply;
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    {
+        let store = SledStore::open(&dir).expect("open");
+        let setup = Actor::login("setup");
+        for (name, phone) in [("Dana Reyes", "555 010 1111"), ("Dana Kim", "555 010 2222")] {
+            let mut p = Peer::new(name, day());
+            p.phone = Some(phone.into());
+            store.create_peer(p, &setup).expect("peer");
+        }
+    }
+    let _server = ServerProcess::start(&dir);
+    let auditor = Raw::open(&dir, Some((ADMIN, ADMIN_PIN)));
+    // A peer specialist may not start a kiosk.
+    let pat = Raw::open(&dir, Some((SPECIALIST, SPECIALIST_PIN)));
+    match pat.ask(&Request::EnterKiosk {
+        station: "desk".into(),
+    }) {
+        Response::Error(WireError::Denied { reason, .. }) => {
+            assert!(reason.contains("starting the sign-in kiosk"), "{reason}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let kiosk = connect(&dir, KIOSK, Some((SUPERVISOR, SUPERVISOR_PIN)));
+    let sign_in = |typed: &str, digits: Option<&str>| match kiosk.ask(&Request::KioskSignIn {
+        typed: typed.into(),
+        phone_digits: digits.map(str::to_string),
+    }) {
+        Response::Answer(Answer::KioskSignIn(r)) => r,
+        other => panic!("kiosk sign-in: {other:?}"),
+    };
+    assert_eq!(sign_in("ELI moss", None), KioskReply::SignedIn);
+    assert_eq!(
+        sign_in("dana", None),
+        KioskReply::AskPhoneDigits,
+        "three Danas"
+    );
+    assert_eq!(sign_in("dana", Some("2222")), KioskReply::SignedIn);
+    assert_eq!(sign_in("dana", Some("9999")), KioskReply::NotFound);
+    assert_eq!(sign_in("Nobody", None), KioskReply::NotFound);
+    // What the kiosk recorded is on the trail as the kiosk, not as the
+    // supervisor who started it.
+    let log = auditor.audit();
+    let visits: Vec<&AuditEntry> = log
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.event,
+                AuditEvent::Created {
+                    kind: caseload::store::ChangeKind::Visit,
+                    ..
+                }
+            )
+        })
+        .collect();
+    assert_eq!(visits.len(), 2, "{log:#?}");
+    for e in &visits {
+        assert_eq!(e.actor.staff, None);
+        assert!(e.actor.login.starts_with("kiosk"), "{}", e.actor.login);
+    }
+    assert!(visits.iter().any(|e| e.peers == vec![PeerId::new(2)]));
+    assert!(visits.iter().any(|e| e.peers == vec![PeerId::new(4)]));
+    // Nothing else: not the roster, not the settings, not a peer.
+    for request in [
+        Request::ListPeers {},
+        Request::Settings {},
+        Request::ListStaff {},
+        Request::Peer { id: PeerId::new(1) },
+        Request::VisitsOn { date: day() },
+    ] {
+        match kiosk.ask(&request) {
+            Response::Error(WireError::Denied { reason, .. }) => {
+                assert!(reason.contains("not for the sign-in kiosk"), "{reason}")
+            }
+            other => panic!("the kiosk got {other:?}"),
+        }
+    }
+    // Signing in over the wire does not end the kiosk either.
+    let answer = kiosk.ask(&Request::SignIn {
+        staff: SUPERVISOR,
+        pin: Pin(SUPERVISOR_PIN.into()),
+    });
+    assert!(matches!(answer, Response::SignedIn(_)), "{answer:?}");
+    assert!(matches!(
+        kiosk.ask(&Request::ListPeers {}),
+        Response::Error(WireError::Denied { .. })
+    ));
+    // Leaving without a staff PIN is refused; with one, the session is
+    // that staff member's.
+    for wrong in ["", "leave kiosk", "0000"] {
+        match kiosk.ask(&Request::LeaveKiosk {
+            pin: Pin(wrong.into()),
+        }) {
+            Response::Error(WireError::Denied { reason, .. }) => {
+                assert!(reason.contains("not a staff PIN"), "{reason}")
+            }
+            other => panic!("left with {wrong:?}: {other:?}"),
+        }
+    }
+    match kiosk.ask(&Request::LeaveKiosk {
+        pin: Pin(SPECIALIST_PIN.into()),
+    }) {
+        Response::Answer(Answer::LeaveKiosk(Some(s))) => assert_eq!(s.id, SPECIALIST),
+        other => panic!("leaving with Pat's PIN: {other:?}"),
+    }
+    assert!(matches!(
+        kiosk.ask(&Request::ListPeers {}),
+        Response::Answer(Answer::ListPeers(_))
+    ));
+    let log = auditor.audit();
+    assert!(log.iter().any(|e| e.event
+        == AuditEvent::KioskLeft {
+            staff: Some(SPECIALIST)
+        }));
+    assert!(log.iter().any(
+        |e| matches!(&e.event, AuditEvent::KioskStarted { station } if station == "test desk")
+    ));
+}
+
+#[test]
+fn a_kiosk_that_reconnects_after_a_server_restart_is_still_only_a_kiosk() {
+    use caseload::model::KioskReply;
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let mut server = ServerProcess::start(&dir);
+    let sam = client(&dir, SUPERVISOR, SUPERVISOR_PIN);
+    let actor = Actor::login("desk");
+    sam.enter_kiosk("front desk".into(), &actor).expect("kiosk");
+    assert!(sam.list_peers().is_err(), "a kiosk");
+    server.kill();
+    let _server = ServerProcess::start(&dir);
+    // The connection comes back as the kiosk, not as Sam's session.
+    let err = sam.list_peers().expect_err("still a kiosk");
+    assert!(
+        err.to_string().contains("not for the sign-in kiosk"),
+        "{err}"
+    );
+    assert_eq!(
+        sam.kiosk_sign_in("eli moss".into(), None, &actor)
+            .expect("sign in"),
+        KioskReply::SignedIn
+    );
+    // Leaving with a PIN makes it that staff member's session, also
+    // after a later reconnection.
+    sam.leave_kiosk(Pin(SPECIALIST_PIN.into()), &actor)
+        .expect("left")
+        .expect("a staff member");
+    assert!(sam.list_peers().is_ok());
 }

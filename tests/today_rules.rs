@@ -161,6 +161,7 @@ impl Fixture {
             peers: &self.peers,
             last_before: &self.last_before,
             last_attended: &self.last_attended,
+            last_visited: &HashMap::new(),
             seen_today: &self.seen_today,
             goals: &self.goals,
             groups: &self.groups,

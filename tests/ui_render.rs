@@ -238,6 +238,7 @@ fn detail() -> PeerDetail {
         staff_initials: HashMap::from([(StaffId::new(1), "JR".to_string())]),
         assessments: Vec::new(),
         instruments: caseload::model::instrument::Instruments::builtin(),
+        visits: Vec::new(),
     }
 }
 

@@ -65,6 +65,11 @@ pub enum Command {
     Wellness(super::wellness::WellnessCommand),
     /// Today's contacts: who needs contact and why.
     Today(TodayArgs),
+    /// Drop-in visits: sign a peer in (PEER), list a day, sign out.
+    Visit(super::visit::VisitArgs),
+    /// Turn this terminal into the self sign-in kiosk (supervisors and
+    /// admins start it; a staff PIN leaves it).
+    Kiosk(super::visit::KioskArgs),
     /// The service report for funders over a period.
     Report(ReportArgs),
     /// Write every record as one JSON document.
@@ -733,6 +738,10 @@ pub struct SettingsArgs {
     /// default 30).
     #[arg(long, value_name = "DAYS", allow_negative_numbers = true, value_parser = whole::<u16>)]
     pub consent_warning_days: Option<u16>,
+    /// The purposes a drop-in visit may give: a comma-separated list, or
+    /// "default" (drop-in, computer, laundry, meal, meeting, other).
+    #[arg(long, value_name = "LIST")]
+    pub visit_purposes: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

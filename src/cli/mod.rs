@@ -31,6 +31,7 @@ mod staff;
 mod staff_auth;
 mod today;
 mod transfer;
+mod visit;
 mod wellness;
 
 use std::process::ExitCode;
@@ -101,6 +102,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Command::Wellness(a) => wellness::run(&store, a),
                 Command::Group(a) => group::run(&store, a),
                 Command::Today(a) => today::run(&store, a),
+                Command::Visit(a) => visit::run(&store, a),
+                Command::Kiosk(a) => visit::kiosk(&store, a),
                 Command::Report(a) => report::run(&store, a),
                 Command::Export(a) => transfer::export(&store, a),
                 Command::Import(a) => transfer::import(&store, a),
@@ -135,15 +138,27 @@ fn run_ui(cli: &Cli) -> Result<ExitCode> {
         eprintln!("caseload: filling the demo store at {} …", store.location());
         demo::fill_default(&store)?;
     }
-    crate::ui::run(
-        store,
-        crate::ui::UiOptions {
-            keymap: cli.keymap.clone(),
-            staff: cli.staff.clone(),
-            config_path: cli.config.clone(),
-            demo: cli.demo,
-            lock_after: cli.lock_after.clone(),
-        },
-    )?;
-    Ok(ExitCode::SUCCESS)
+    loop {
+        crate::ui::run(
+            store.clone(),
+            crate::ui::UiOptions {
+                keymap: cli.keymap.clone(),
+                staff: cli.staff.clone(),
+                config_path: cli.config.clone(),
+                demo: cli.demo,
+                lock_after: cli.lock_after.clone(),
+            },
+        )?;
+        // `K` in the UI: the kiosk on this terminal until a staff PIN
+        // leaves it, then the staff UI again (its sign-in screen).
+        if !crate::ui::kiosk::take_after_ui() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        visit::kiosk(
+            &*store,
+            &visit::KioskArgs {
+                station: "staff terminal".into(),
+            },
+        )?;
+    }
 }

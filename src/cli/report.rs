@@ -291,6 +291,28 @@ fn rows(r: &ServiceReport) -> Vec<[String; 4]> {
                 .map_or_else(|| "none".to_string(), |m| format!("{m:+.1}")),
         ));
     }
+    // The front desk's figures (visits are not check-ins: no units).
+    let v = &r.visits;
+    out.push(row("visits", "all", "count", v.visits.to_string()));
+    out.push(row(
+        "visits",
+        "all",
+        "unduplicated visitors",
+        v.unduplicated_visitors.to_string(),
+    ));
+    for d in &v.per_day {
+        let day = d.date.to_string();
+        out.push(row("visit day", &day, "visits", d.visits.to_string()));
+        out.push(row(
+            "visit day",
+            &day,
+            "unduplicated visitors",
+            d.visitors.to_string(),
+        ));
+    }
+    for (purpose, n) in &v.by_purpose {
+        out.push(row("visit purpose", purpose, "visits", n.to_string()));
+    }
     out
 }
 

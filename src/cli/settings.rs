@@ -38,6 +38,18 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
     if let Some(d) = args.consent_warning_days {
         s.consent_warning_days = Some(d);
     }
+    if let Some(list) = &args.visit_purposes {
+        s.visit_purposes = if list.trim().eq_ignore_ascii_case("default") {
+            None
+        } else {
+            Some(
+                list.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+            )
+        };
+    }
     if s != before {
         let actor = super::actor(store, None);
         store.save_settings(&s, &actor)?;
@@ -84,6 +96,10 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
             } else {
                 on.join(", ")
             }
+        );
+        println!(
+            "visit purposes:         {}",
+            escape_line(&crate::ops::visit::center_purposes(&s).join(", "))
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -208,6 +208,14 @@ id_kind!(
     /// Marker for assessment ids (a BARC-10 or other instrument taken).
     AssessmentKind, AssessmentId, "A", "assessment"
 );
+id_kind!(
+    /// Marker for drop-in visit ids.
+    VisitKind, VisitId, "V", "visit"
+);
+id_kind!(
+    /// Marker for pending intake ids (someone new signed in at the kiosk).
+    IntakeKind, IntakeId, "IN", "pending intake"
+);
 
 #[cfg(test)]
 mod tests {

@@ -24,6 +24,7 @@ pub mod settings;
 pub mod staff;
 pub mod today;
 pub mod validate;
+pub mod visit;
 
 pub use assessment::Assessment;
 pub use checkin::{CheckIn, CheckInMode, SupportKind};
@@ -36,7 +37,7 @@ pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
 pub use ids::{
     AssessmentId, CertificationId, CeuId, CheckInId, ConsentId, DisclosureId, GoalId, GroupId, Id,
-    PeerId, ReferralId, ResourceId, SessionId, StaffId, SupervisionId,
+    IntakeId, PeerId, ReferralId, ResourceId, SessionId, StaffId, SupervisionId, VisitId,
 };
 pub use peer::{AgeBand, ContactPreference, Demographics, Episode, Peer, PeerStatus, WellnessPlan};
 pub use permission::Permission;
@@ -45,3 +46,4 @@ pub use referral::{Referral, ReferralStatus, ReferralUpdate, Resource, ResourceC
 pub use settings::{DemographicFields, Settings};
 pub use staff::{Role, Staff};
 pub use validate::ValidationError;
+pub use visit::{Intake, KioskReply, Visit};

@@ -66,11 +66,19 @@ pub enum Permission {
     /// Keep everyone's credentials, every supervision note included
     /// (admins).
     ManageCredentials,
+    /// Turn a shared terminal into the self sign-in kiosk (supervisors and
+    /// admins): the session then has only [`Permission::KioskSignIn`].
+    StartKiosk,
+    /// The kiosk's whole power: find one peer by what they typed and
+    /// record their visit, leave a pending intake, or leave the kiosk with
+    /// a staff PIN. The only permission a kiosk session has (the narrowest
+    /// in the table); staff have it too, as it shows nothing.
+    KioskSignIn,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 18] = [
         Permission::SeeSignIn,
         Permission::WorkCaseload,
         Permission::CreditOthers,
@@ -87,14 +95,17 @@ impl Permission {
         Permission::KeepCredentials,
         Permission::SuperviseCredentials,
         Permission::ManageCredentials,
+        Permission::StartKiosk,
+        Permission::KioskSignIn,
     ];
 
     /// The roles that have it (the table itself).
     pub fn roles(self) -> &'static [Role] {
         match self {
-            Permission::SeeSignIn | Permission::WorkCaseload | Permission::KeepCredentials => {
-                &[Role::PeerSpecialist, Role::Supervisor, Role::Admin]
-            }
+            Permission::SeeSignIn
+            | Permission::WorkCaseload
+            | Permission::KeepCredentials
+            | Permission::KioskSignIn => &[Role::PeerSpecialist, Role::Supervisor, Role::Admin],
             Permission::CreditOthers
             | Permission::CorrectOthers
             | Permission::MergePeers
@@ -103,7 +114,8 @@ impl Permission {
             | Permission::Export
             | Permission::ManageResources
             | Permission::Disclose
-            | Permission::SuperviseCredentials => &[Role::Supervisor, Role::Admin],
+            | Permission::SuperviseCredentials
+            | Permission::StartKiosk => &[Role::Supervisor, Role::Admin],
             Permission::ManageStaff
             | Permission::ChangeSettings
             | Permission::Purge
@@ -115,6 +127,12 @@ impl Permission {
     /// staff have PINs).
     pub fn before_sign_in(self) -> bool {
         self == Permission::SeeSignIn
+    }
+
+    /// True if a kiosk session has it: only the kiosk's own sign-in.
+    /// Not even the sign-in screen's staff names or the settings.
+    pub fn kiosk(self) -> bool {
+        self == Permission::KioskSignIn
     }
 
     /// What it allows, for messages ("… is for supervisor and admin only").
@@ -138,6 +156,8 @@ impl Permission {
             Permission::KeepCredentials => "keeping credentials and supervision",
             Permission::SuperviseCredentials => "keeping a supervisee's credentials",
             Permission::ManageCredentials => "keeping another staff member's credentials",
+            Permission::StartKiosk => "starting the sign-in kiosk",
+            Permission::KioskSignIn => "signing in at the kiosk",
         }
     }
 
@@ -208,5 +228,18 @@ mod tests {
         assert!(!Permission::ManageCredentials.allows(Role::PeerSpecialist));
         assert!(!Permission::ManageCredentials.allows(Role::Supervisor));
         assert!(Permission::ManageCredentials.allows(Role::Admin));
+    }
+
+    #[test]
+    fn the_kiosk_is_the_narrowest_session_and_only_leads_start_it() {
+        let kiosk: Vec<Permission> = Permission::ALL.into_iter().filter(|p| p.kiosk()).collect();
+        assert_eq!(kiosk, vec![Permission::KioskSignIn]);
+        assert!(!Permission::SeeSignIn.kiosk());
+        assert!(!Permission::WorkCaseload.kiosk());
+        assert!(!Permission::StartKiosk.allows(Role::PeerSpecialist));
+        assert!(Permission::StartKiosk.allows(Role::Supervisor));
+        assert!(Permission::StartKiosk.allows(Role::Admin));
+        assert!(Permission::KioskSignIn.allows(Role::PeerSpecialist));
+        assert!(!Permission::KioskSignIn.before_sign_in());
     }
 }

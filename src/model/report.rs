@@ -214,6 +214,10 @@ pub struct ServiceReport {
     /// up to the period's end, among peers with two or more.
     #[serde(default)]
     pub recovery_capital: Vec<super::assessment::CapitalChange>,
+    /// Drop-in visits at the front desk: per day, daily and period
+    /// unduplicated visitors, by purpose (absent from older reports).
+    #[serde(default)]
+    pub visits: super::visit::VisitFigures,
 }
 
 fn one() -> u64 {
@@ -312,6 +316,7 @@ impl ServiceReport {
                 .map(|(_, r)| r.recovery_capital.as_slice())
                 .collect::<Vec<_>>(),
         );
+        out.visits = super::visit::VisitFigures::merge(reports.iter().map(|(_, r)| &r.visits));
         out.mean_wellbeing = (out.wellbeing_ratings > 0)
             .then(|| out.wellbeing_sum as f64 / out.wellbeing_ratings as f64);
         Ok(out)
@@ -761,6 +766,7 @@ impl<'a> ReportBuilder<'a> {
             demographics,
             referrals: Default::default(),
             recovery_capital: Vec::new(),
+            visits: Default::default(),
         }
     }
 }

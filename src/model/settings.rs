@@ -34,6 +34,11 @@ pub struct Settings {
     /// byte (postcard's `None`).
     #[serde(default)]
     pub consent_warning_days: Option<u16>,
+    /// The purposes a drop-in visit may give (`model::visit`); `None`
+    /// means the defaults. Always the last field: stores of schema 4 gain
+    /// it by one appended byte (postcard's `None`).
+    #[serde(default)]
+    pub visit_purposes: Option<Vec<String>>,
 }
 
 /// The optional demographic fields an organization may turn on.
@@ -91,6 +96,7 @@ impl Default for Settings {
             demographics: DemographicFields::default(),
             referral_stale_days: None,
             consent_warning_days: None,
+            visit_purposes: None,
         }
     }
 }
@@ -145,6 +151,27 @@ impl Settings {
                 self.unit_threshold_minutes, self.unit_minutes
             ),
         );
+        if let Some(list) = &self.visit_purposes {
+            c.ensure(
+                !list.is_empty() && list.len() <= super::visit::MAX_PURPOSES,
+                "visit purposes",
+                format!(
+                    "give 1 to {} purposes ({} given)",
+                    super::visit::MAX_PURPOSES,
+                    list.len()
+                ),
+            );
+            let mut seen = std::collections::HashSet::new();
+            for p in list {
+                c.name("visit purposes", p);
+                c.text("visit purposes", p, super::validate::MAX_SHORT_CHARS);
+                c.ensure(
+                    seen.insert(super::names::fold(p)),
+                    "visit purposes",
+                    format!("'{}' is listed twice", crate::text::escape_line(p)),
+                );
+            }
+        }
         c.ensure(
             (1..=3650).contains(&self.reengage_after_days),
             "re-engage after days",

@@ -151,6 +151,9 @@ pub struct TodayInput<'a> {
     /// Each peer's latest group session attended before `date`: being at
     /// a group counts as being seen for re-engagement.
     pub last_attended: &'a HashMap<PeerId, NaiveDate>,
+    /// Each peer's latest drop-in visit before `date`: being at the center
+    /// counts as being seen for re-engagement too (`model::visit`).
+    pub last_visited: &'a HashMap<PeerId, NaiveDate>,
     /// Every check-in on `date`.
     pub seen_today: &'a [Record<CheckIn>],
     /// Goals whose review date is on or before `date` (others are ignored).
@@ -311,6 +314,15 @@ fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> 
     let (seen_since, seen_days, seen_words_any) = match input.last_attended.get(&peer.id) {
         Some(g) if *g > since => (*g, days_between(*g, date), format!("last at a group {g}")),
         _ => (since, days, seen_words.clone()),
+    };
+    // So does a drop-in visit at the center.
+    let (seen_since, seen_days, seen_words_any) = match input.last_visited.get(&peer.id) {
+        Some(v) if *v > seen_since => (
+            *v,
+            days_between(*v, date),
+            format!("last at the center {v}"),
+        ),
+        _ => (seen_since, seen_days, seen_words_any),
     };
     if seen_days >= window && cadence.is_none_or(|c| seen_days > c) {
         return Some(row(

@@ -78,7 +78,25 @@ enum Seen {
 struct State {
     signed_in: Option<StaffId>,
     seen: HashMap<Seen, DateTime<Utc>>,
+    /// The session is the self sign-in kiosk (see [`Who::Kiosk`]).
+    kiosk: bool,
+    /// Wrong PINs in a row at the kiosk, and when the next try is allowed.
+    kiosk_misses: u32,
+    kiosk_wait_until: Option<DateTime<Utc>>,
 }
+
+/// Wrong PINs in a row at the kiosk before tries are slowed down.
+const KIOSK_FREE_MISSES: u32 = 3;
+/// The wait after each wrong PIN beyond the free ones, doubling.
+const KIOSK_WAIT_SECS: i64 = 5;
+
+/// How the kiosk appears on the audit trail (with the OS login that runs
+/// it): as the kiosk, never as the staff member who started it.
+pub const KIOSK_ACTOR: &str = "kiosk";
+
+/// What leaves the kiosk on a store where nobody has a PIN (typed at the
+/// kiosk's PIN field after Ctrl-x; written down only in docs/kiosk.md).
+pub const KIOSK_LEAVE_PHRASE: &str = "leave kiosk";
 
 /// Where a session runs.
 enum Mode {
@@ -100,6 +118,9 @@ pub enum Who {
     Staff(Box<Record<Staff>>),
     /// Sign-in is required and this session has not.
     Nobody,
+    /// The self sign-in kiosk: may only find one peer by what was typed
+    /// and record their visit ([`Permission::kiosk`]), whoever started it.
+    Kiosk,
 }
 
 /// A store as one session may use it.
@@ -113,6 +134,18 @@ pub struct Authorized<S> {
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The refusal for anything but signing in, asked by the kiosk.
+pub fn kiosk_refusal(permission: Permission) -> StoreError {
+    StoreError::Denied {
+        reason: format!(
+            "{} is not for the sign-in kiosk: a kiosk only signs peers in (a staff member's PIN leaves it)",
+            permission.action()
+        ),
+        retry_after_secs: None,
+        kind: DenialKind::Other,
+    }
 }
 
 /// The refusal for a session that has not signed in.
@@ -182,7 +215,13 @@ impl<S: Store> Authorized<S> {
     /// Who the session is now: re-read every request, so a deactivated
     /// account stops at once.
     pub fn who(&self) -> StoreResult<Who> {
-        let signed_in = lock(&self.state).signed_in;
+        let (signed_in, kiosk) = {
+            let st = lock(&self.state);
+            (st.signed_in, st.kiosk)
+        };
+        if kiosk {
+            return Ok(Who::Kiosk);
+        }
         if let Some(id) = signed_in {
             let rec = self.inner.staff(id)?;
             if rec.active {
@@ -210,6 +249,7 @@ impl<S: Store> Authorized<S> {
     /// member the caller names.
     fn actor(&self, who: &Who, claimed: Option<&Actor>) -> Actor {
         match (who, &self.mode) {
+            (Who::Kiosk, _) => Actor::login(format!("{KIOSK_ACTOR} ({})", self.login)),
             (Who::Staff(rec), _) => Actor::staff(rec.id, self.login.clone()),
             (_, Mode::Local(_)) => claimed
                 .cloned()
@@ -272,6 +312,8 @@ impl<S: Store> Authorized<S> {
             Who::Open => Ok(()),
             Who::Nobody if permission.before_sign_in() => Ok(()),
             Who::Nobody => self.refuse(op, who, not_signed_in(), peer),
+            Who::Kiosk if permission.kiosk() => Ok(()),
+            Who::Kiosk => self.refuse(op, who, kiosk_refusal(permission), peer),
             Who::Staff(rec) => match auth::require(rec, permission) {
                 Ok(()) => Ok(()),
                 Err(e) => self.refuse(op, who, e.into(), peer),
@@ -389,6 +431,7 @@ impl<S: Store> Authorized<S> {
                 }
             }
             Who::Open => {}
+            Who::Kiosk => self.require(op, who)?,
         }
         let rec = self
             .inner
@@ -523,6 +566,108 @@ impl<S: Store> Authorized<S> {
             .void_checkin(id, reason, &self.actor(who, Some(actor)))
     }
 
+    fn guard_enter_kiosk(&self, who: &Who, station: String, actor: &Actor) -> StoreResult<()> {
+        self.require(Operation::EnterKiosk, who)?;
+        self.inner
+            .enter_kiosk(station, &self.actor(who, Some(actor)))?;
+        let mut st = lock(&self.state);
+        st.kiosk = true;
+        st.signed_in = None;
+        st.kiosk_misses = 0;
+        st.kiosk_wait_until = None;
+        st.seen.clear();
+        Ok(())
+    }
+
+    /// Leaves the kiosk with any active staff member's PIN (or, on a store
+    /// where nobody has one, with none): the session becomes theirs.
+    fn guard_leave_kiosk(
+        &self,
+        who: &Who,
+        pin: Pin,
+        _actor: &Actor,
+    ) -> StoreResult<Option<Record<Staff>>> {
+        let op = Operation::LeaveKiosk;
+        if !matches!(who, Who::Kiosk) {
+            self.require(op, who)?;
+            return self.inner.leave_kiosk(pin, &self.actor(who, None));
+        }
+        let now = self.clock.now();
+        if let Some(until) = lock(&self.state).kiosk_wait_until {
+            if now < until {
+                let secs = (until - now).num_seconds().max(1);
+                return Err(StoreError::Denied {
+                    reason: format!("too many wrong PINs at the kiosk; try again in {secs} s"),
+                    retry_after_secs: Some(secs as u64),
+                    kind: DenialKind::TooManyTries,
+                });
+            }
+        }
+        let staff = self.inner.list_staff()?;
+        let leave = |st: Option<&Record<Staff>>| -> StoreResult<Option<Record<Staff>>> {
+            let kiosk_actor = self.actor(who, None);
+            self.inner.record_event(
+                AuditEvent::KioskLeft {
+                    staff: st.map(|s| s.id),
+                },
+                &kiosk_actor,
+            )?;
+            let mut state = lock(&self.state);
+            state.kiosk = false;
+            state.kiosk_misses = 0;
+            state.kiosk_wait_until = None;
+            state.seen.clear();
+            state.signed_in = st.map(|s| s.id);
+            drop(state);
+            if let Some(s) = st {
+                self.inner.record_event(
+                    AuditEvent::SignedIn { staff: s.id },
+                    &Actor::staff(s.id, self.login.clone()),
+                )?;
+            }
+            Ok(st.map(|s| self.hide(s.clone())))
+        };
+        if !staff_require_sign_in(&staff) && pin.0.trim() == KIOSK_LEAVE_PHRASE {
+            return leave(None);
+        }
+        let matched = {
+            let _slot = crate::ops::throttle::check_slot(crate::ops::throttle::CHECK_QUEUE_WAIT);
+            staff.iter().find(|s| {
+                s.active
+                    && s.pin_hash
+                        .as_deref()
+                        .is_some_and(|h| auth::usable_hash(h) && auth::pin_matches(h, &pin.0))
+            })
+        };
+        match matched {
+            Some(s) => leave(Some(s)),
+            None => {
+                let mut st = lock(&self.state);
+                st.kiosk_misses += 1;
+                if st.kiosk_misses > KIOSK_FREE_MISSES {
+                    let extra = (st.kiosk_misses - KIOSK_FREE_MISSES - 1).min(6);
+                    st.kiosk_wait_until = Some(now + TimeDelta::seconds(KIOSK_WAIT_SECS << extra));
+                }
+                drop(st);
+                self.refuse(
+                    op.name(),
+                    who,
+                    StoreError::Denied {
+                        reason: "that is not a staff PIN; the kiosk stays on".into(),
+                        retry_after_secs: None,
+                        kind: DenialKind::WrongPin,
+                    },
+                    None,
+                )
+            }
+        }
+    }
+
+    /// True while the session is the kiosk.
+    pub fn is_kiosk(&self) -> bool {
+        lock(&self.state).kiosk
+    }
+
     fn guard_record_event(&self, who: &Who, event: AuditEvent, actor: &Actor) -> StoreResult<()> {
         let op = Operation::RecordEvent;
         self.require(op, who)?;
@@ -599,6 +744,9 @@ macro_rules! define_authorized {
             }
 
             fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
+                if self.is_kiosk() {
+                    return Err(kiosk_refusal(Permission::SeeSignIn));
+                }
                 let Mode::Local(throttle) = &self.mode else {
                     return Err(StoreError::Refused(
                         "a served session signs in through its connection".into(),

@@ -23,6 +23,7 @@ pub mod roster;
 pub mod throttle;
 pub mod today;
 pub mod transfer;
+pub mod visit;
 pub mod wellness;
 
 use crate::model::dates::DateParseError;

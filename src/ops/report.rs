@@ -103,5 +103,15 @@ pub fn build(
         assessments.retain(|a| theirs.contains(&a.peer));
     }
     report.recovery_capital = crate::model::assessment::capital_changes(&assessments, until);
+    // The front desk's figures: for one staff member, their peers' visits.
+    let mut visits = store.visits_between(from, to)?;
+    if let Some(s) = staff {
+        visits.retain(|v| {
+            peers
+                .iter()
+                .any(|p| p.id == v.peer && p.assigned_staff == Some(s.id))
+        });
+    }
+    report.visits = crate::model::visit::visit_figures(&visits);
     Ok(report)
 }

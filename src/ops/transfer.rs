@@ -137,6 +137,11 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         }
     }
     let consents = store.list_consents()?;
+    // Visits and kiosk codes refer to peers: read before the peers.
+    let visits = store.visits_between(chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)?;
+    let intakes = store.pending_intakes()?;
+    let mut codes: Vec<(crate::model::PeerId, String)> = store.kiosk_codes()?.into_iter().collect();
+    codes.sort();
     let checkins = ArrayWriter::open(out, "checkins", true)?
         .paged(|after| store.checkins_page(after, PAGE))?;
     let sessions = ArrayWriter::open(out, "sessions", false)?
@@ -175,6 +180,9 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     ArrayWriter::open(out, "supervisions", false)?.all(&supervisions)?;
     ArrayWriter::open(out, "assessments", false)?.all(&assessments)?;
     writeln!(out, "}}").map_err(io)?;
+    ArrayWriter::open(out, "visits", false)?.all(&visits)?;
+    ArrayWriter::open(out, "intakes", false)?.all(&intakes)?;
+    ArrayWriter::open(out, "kiosk_codes", false)?.all(&codes)?;
     let counts = Counts {
         staff,
         peers,
@@ -242,6 +250,12 @@ struct Document {
     supervisions: Vec<Record<crate::model::Supervision>>,
     #[serde(default)]
     assessments: Vec<Record<crate::model::Assessment>>,
+    #[serde(default)]
+    visits: Vec<Record<crate::model::Visit>>,
+    #[serde(default)]
+    intakes: Vec<Record<crate::model::Intake>>,
+    #[serde(default)]
+    kiosk_codes: Vec<(crate::model::PeerId, String)>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -278,6 +292,9 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         ceu_entries: doc.ceu_entries,
         supervisions: doc.supervisions,
         assessments: doc.assessments,
+        visits: doc.visits,
+        intakes: doc.intakes,
+        kiosk_codes: doc.kiosk_codes,
     })
 }
 

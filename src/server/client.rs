@@ -64,6 +64,11 @@ pub struct RemoteStore {
     location: std::sync::OnceLock<String>,
     /// What the service said about itself when connected.
     service: Option<ServiceInfo>,
+    /// The request that made this session the kiosk, while it is one: a
+    /// new connection after a lost one enters the kiosk again before
+    /// anything else, so a reconnection never widens a kiosk into the
+    /// staff session that started it.
+    kiosk: Mutex<Option<Request>>,
 }
 
 fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError {
@@ -236,6 +241,7 @@ impl RemoteStore {
             credentials,
             location: std::sync::OnceLock::new(),
             service,
+            kiosk: Mutex::new(None),
         })
     }
 
@@ -278,7 +284,29 @@ impl RemoteStore {
                 event: AuditEvent::Locked | AuditEvent::SignedOut
             }
         );
+        let kiosk_op = request.operation();
+        let leave_pin = match &request {
+            Request::LeaveKiosk { pin } => Some(pin.0.clone()),
+            Request::As { request, .. } => match &**request {
+                Request::LeaveKiosk { pin } => Some(pin.0.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let entering =
+            (kiosk_op == Some(crate::store::Operation::EnterKiosk)).then(|| request.clone());
         let answer = self.call_once(request)?;
+        if let Some(enter) = entering {
+            *lock(&self.kiosk) = Some(enter);
+        }
+        if let (Some(pin), Response::Answer(super::protocol::Answer::LeaveKiosk(left))) =
+            (leave_pin, &answer)
+        {
+            *lock(&self.kiosk) = None;
+            if let Some(staff) = left {
+                *lock(&self.credentials) = Some((staff.id, pin));
+            }
+        }
         if ends_session {
             // A locked session must not sign itself in again on reconnect.
             *lock(&self.credentials) = None;
@@ -325,7 +353,17 @@ impl RemoteStore {
         for _attempt in 0..RESEND_ATTEMPTS {
             if conn.is_none() {
                 match reconnect(&self.socket, &self.credentials) {
-                    Ok(s) => *conn = Some(s),
+                    Ok(s) => {
+                        let enter = lock(&self.kiosk).clone();
+                        if let Some(enter) = enter {
+                            if !matches!(exchange(&s, &enter), Ok(Response::Answer(_))) {
+                                return Err(StoreError::Refused(
+                                    "the connection to the caseload service was lost and the sign-in kiosk could not be started again; a supervisor or admin starts it again".into(),
+                                ));
+                            }
+                        }
+                        *conn = Some(s)
+                    }
                     Err(ConnectError::NoServer) => {
                         let e = last_error.unwrap_or_else(|| {
                             io::Error::new(io::ErrorKind::NotConnected, "it is not running")

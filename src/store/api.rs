@@ -40,7 +40,7 @@
 use std::collections::HashMap;
 
 use crate::model::today::TodayReport;
-use crate::model::{CheckIn, GroupSession, Peer, PeerId, Permission, Record};
+use crate::model::{CheckIn, GroupSession, Intake, Peer, PeerId, Permission, Record, Visit};
 
 use super::{StoreError, StoreResult};
 
@@ -175,6 +175,26 @@ impl Identifies for TodayReport {
     }
 }
 
+impl Identifies for Record<Visit> {
+    fn peers(&self) -> Vec<PeerId> {
+        vec![self.peer]
+    }
+}
+impl<T: Identifies> Identifies for Option<T> {
+    fn peers(&self) -> Vec<PeerId> {
+        self.as_ref().map(Identifies::peers).unwrap_or_default()
+    }
+}
+impl Identifies for HashMap<PeerId, chrono::NaiveDate> {
+    fn peers(&self) -> Vec<PeerId> {
+        self.keys().copied().collect()
+    }
+}
+impl Identifies for HashMap<PeerId, String> {
+    fn peers(&self) -> Vec<PeerId> {
+        self.keys().copied().collect()
+    }
+}
 impl Identifies for HashMap<PeerId, PeerSummary> {
     fn peers(&self) -> Vec<PeerId> {
         self.keys().copied().collect()
@@ -200,7 +220,9 @@ identifies_nobody!(
     Record<crate::model::Staff>,
     Record<crate::model::Group>,
     super::AuditEntry,
-    Record<crate::model::Resource>
+    Record<crate::model::Resource>,
+    Record<Intake>,
+    crate::model::KioskReply
 );
 
 /// Types the declaration names, for the generators' call sites
@@ -209,12 +231,14 @@ pub(crate) mod prelude {
     pub(crate) use crate::model::today::TodayReport;
     pub(crate) use crate::model::{
         Actor, Assessment, AssessmentId, Certification, CeuEntry, CheckIn, CheckInId, Consent,
-        ConsentId, Disclosure, DisclosureId, Goal, GoalId, Group, GroupId, GroupSession, Peer,
-        PeerId, Record, Referral, ReferralId, Resource, ResourceId, Revocation, SessionId,
-        Settings, Staff, StaffId, Supervision,
+        ConsentId, Disclosure, DisclosureId, Goal, GoalId, Group, GroupId, GroupSession, Intake,
+        IntakeId, KioskReply, Peer, PeerId, Record, Referral, ReferralId, Resource, ResourceId,
+        Revocation, SessionId, Settings, Staff, StaffId, Supervision, Visit,
     };
+    pub(crate) use crate::server::protocol::Pin;
     pub(crate) use crate::store::api::PeerSummary;
     pub(crate) use crate::store::{AuditEntry, AuditEvent, AuditFilter, Counts, Snapshot};
+    pub(crate) use chrono::NaiveTime;
     pub(crate) use chrono::{DateTime, NaiveDate, Utc};
     pub(crate) use std::collections::HashMap;
 }
@@ -548,6 +572,64 @@ macro_rules! store_api {
             /// Removes an assessment recorded by mistake (admins only).
             DeleteAssessment delete_assessment(val id: AssessmentId) by actor -> ()
                 => Write, Purge, No, [], [];
+            /// Records a drop-in visit. One per peer per day: a second
+            /// sign-in the same day updates the first (its time in kept,
+            /// a new purpose taken, a sign-out undone). Not a check-in.
+            RecordVisit record_visit(val visit: Visit) by actor -> Record<Visit>
+                => Write, WorkCaseload, No, [], [];
+            /// Signs a peer's visit of `day` out at `at` (refused when they
+            /// did not sign in that day).
+            SignOutVisit sign_out_visit(val peer: PeerId, val day: NaiveDate, val at: NaiveTime) by actor -> Record<Visit>
+                => Write, WorkCaseload, No, [], [];
+            /// Visits on a day, by time in.
+            VisitsOn visits_on(val date: NaiveDate) -> Vec<Record<Visit>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Visits from `from` to `to` (inclusive), by day then peer.
+            VisitsBetween visits_between(val from: NaiveDate, val to: NaiveDate) -> Vec<Record<Visit>>
+                => Read, WorkCaseload, Listing, [], [];
+            /// A peer's visits, newest first.
+            VisitsForPeer visits_for_peer(val peer: PeerId) -> Vec<Record<Visit>>
+                => Read, WorkCaseload, Peer, [], [];
+            /// Each peer's latest visit day before `before`: being at the
+            /// center counts as being seen for re-engagement.
+            LastVisitsBefore last_visits_before(val before: NaiveDate) -> HashMap<PeerId, NaiveDate>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Intakes left at the kiosk ("I'm new here") that staff have
+            /// not yet turned into a peer or matched, oldest first.
+            PendingIntakes pending_intakes() -> Vec<Record<Intake>>
+                => Read, WorkCaseload, No, [], [];
+            /// Settles a pending intake: with a peer (new or already known)
+            /// their visit of that day is recorded; without, it is dismissed.
+            ResolveIntake resolve_intake(val id: IntakeId, val peer: Option<PeerId>) by actor -> Option<Record<Visit>>
+                => Write, WorkCaseload, No, [], [];
+            /// Sets (or with `None` clears) the personal code a peer may
+            /// type at the kiosk instead of their name; codes are unique.
+            SetKioskCode set_kiosk_code(val peer: PeerId, val code: Option<String>) by actor -> ()
+                => Write, WorkCaseload, No, [], [];
+            /// Every personal kiosk code, by peer (export).
+            KioskCodes kiosk_codes() -> HashMap<PeerId, String>
+                => Read, WorkCaseload, Listing, [], [];
+            /// Turns this session into a kiosk: from then on it may only
+            /// sign peers in ([`Permission::KioskSignIn`]) until a staff
+            /// member's PIN leaves it. Supervisors and admins. `station`
+            /// names the terminal on the trail ("front desk").
+            EnterKiosk enter_kiosk(val station: String) by actor -> ()
+                => Write, StartKiosk, No, [], [guard_enter_kiosk];
+            /// The kiosk's one question: finds the one peer `typed` (a name
+            /// or personal code, and when asked the last digits of their
+            /// phone) points at and records their visit of today. Says
+            /// nothing about anyone: signed in, ask for digits, or not found.
+            KioskSignIn kiosk_sign_in(val typed: String, val phone_digits: Option<String>) by actor -> KioskReply
+                => Write, KioskSignIn, No, [], [];
+            /// "I'm new here": leaves a pending intake with a first name
+            /// for staff; never creates a peer.
+            KioskNewHere kiosk_new_here(val first_name: String) by actor -> ()
+                => Write, KioskSignIn, No, [], [];
+            /// Leaves kiosk mode with any active staff member's PIN (on a
+            /// store without PINs, with an empty one): the session is then
+            /// that staff member's. Wrong PINs are slowed down.
+            LeaveKiosk leave_kiosk(val pin: Pin) by actor -> Option<Record<Staff>>
+                => Write, KioskSignIn, No, [], [guard_leave_kiosk];
         }
     };
 }

@@ -148,6 +148,25 @@ pub enum AuditEvent {
         /// What it was and where it went.
         what: String,
     },
+    /// A session became the self sign-in kiosk.
+    KioskStarted {
+        /// The terminal, as named when it was started ("front desk").
+        station: String,
+    },
+    /// A kiosk session was left, with the PIN of this staff member (none
+    /// on a store without PINs).
+    KioskLeft {
+        /// Whose PIN.
+        staff: Option<StaffId>,
+    },
+    /// A peer's personal kiosk code was set or cleared (the code itself
+    /// is not on the trail).
+    KioskCodeSet {
+        /// Whose.
+        peer: PeerId,
+        /// True when it was cleared.
+        cleared: bool,
+    },
 }
 
 impl AuditEvent {
@@ -229,6 +248,20 @@ impl fmt::Display for AuditEvent {
                 Some(s) => write!(f, "sign-in as {s} refused {count} times: {reason}"),
                 None => write!(f, "sign-in refused {count} times: {reason}"),
             },
+            AuditEvent::KioskStarted { station } => {
+                write!(f, "started the sign-in kiosk at {station}")
+            }
+            AuditEvent::KioskLeft { staff: Some(s) } => {
+                write!(f, "left the sign-in kiosk with the PIN of {s}")
+            }
+            AuditEvent::KioskLeft { staff: None } => f.write_str("left the sign-in kiosk"),
+            AuditEvent::KioskCodeSet { peer, cleared } => {
+                if *cleared {
+                    write!(f, "cleared the kiosk code of {peer}")
+                } else {
+                    write!(f, "set the kiosk code of {peer}")
+                }
+            }
             AuditEvent::Locked => f.write_str("locked the session"),
             AuditEvent::SignedOut => f.write_str("signed out"),
             AuditEvent::Exported { to } => write!(f, "exported everything to {to}"),

@@ -98,6 +98,8 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     collect("consents", &s.consents, &mut known)?;
     collect("disclosures", &s.disclosures, &mut known)?;
     collect("assessments", &s.assessments, &mut known)?;
+    collect("visits", &s.visits, &mut known)?;
+    collect("intakes", &s.intakes, &mut known)?;
     references("staff", &s.staff, &known)?;
     references("peers", &s.peers, &known)?;
     references("goals", &s.goals, &known)?;
@@ -115,5 +117,22 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
     references("ceu_entries", &s.ceu_entries, &known)?;
     references("supervisions", &s.supervisions, &known)?;
     references("assessments", &s.assessments, &known)?;
+    references("visits", &s.visits, &known)?;
+    let mut seen = std::collections::HashSet::new();
+    for v in &s.visits {
+        if !seen.insert((v.peer, v.day)) {
+            return Err(StoreError::Refused(format!(
+                "visits: {} is a second visit of peer {} on {}; there is one per peer per day",
+                v.id, v.peer, v.day
+            )));
+        }
+    }
+    for (peer, _) in &s.kiosk_codes {
+        if !s.peers.iter().any(|p| p.id == *peer) {
+            return Err(StoreError::Refused(format!(
+                "kiosk_codes: peer {peer} is not in the export"
+            )));
+        }
+    }
     Ok(())
 }

@@ -5,9 +5,10 @@
 //! write removes the old record's entries and adds the new one's in the same
 //! transaction: index and record never disagree.
 
+use crate::model::{
+    Assessment, CheckIn, Entity, Goal, Group, GroupSession, Intake, Peer, PeerId, Staff, Visit,
+};
 use serde::{Deserialize, Serialize};
-
-use crate::model::{Assessment, CheckIn, Entity, Goal, Group, GroupSession, Peer, PeerId, Staff};
 
 use super::codec::{date_key, id_key, key, time_key};
 
@@ -82,10 +83,20 @@ pub(crate) enum T {
     Assessments,
     /// peer, time, assessment
     IxAssessmentByPeer,
+    /// drop-in visits by id (front desk)
+    Visits,
+    /// day, peer, visit: a day's visits (and the one-per-peer-per-day rule)
+    IxVisitByDay,
+    /// peer, day, visit: a peer's visits, newest last
+    IxVisitByPeer,
+    /// pending intakes by id: "I'm new here" at the kiosk
+    Intakes,
+    /// peer → the personal code the kiosk also takes for them
+    KioskCodes,
 }
 
 /// Tree names on disk, indexed by `T as usize`.
-pub(crate) const NAMES: [&str; 37] = [
+pub(crate) const NAMES: [&str; 42] = [
     "meta",
     "staff",
     "peers",
@@ -123,10 +134,15 @@ pub(crate) const NAMES: [&str; 37] = [
     "ix_supervision_by_staff",
     "assessments",
     "ix_assessment_by_peer",
+    "visits",
+    "ix_visit_by_day",
+    "ix_visit_by_peer",
+    "intakes",
+    "kiosk_codes",
 ];
 
 /// The record trees, whose counts and ids the store keeps.
-pub(crate) const RECORD_TREES: [T; 14] = [
+pub(crate) const RECORD_TREES: [T; 16] = [
     T::Staff,
     T::Peers,
     T::Goals,
@@ -141,10 +157,12 @@ pub(crate) const RECORD_TREES: [T; 14] = [
     T::CeuEntries,
     T::Supervisions,
     T::Assessments,
+    T::Visits,
+    T::Intakes,
 ];
 
 /// Every index tree (the peer summaries are derived like an index).
-pub(crate) const INDEX_TREES: [T; 19] = [
+pub(crate) const INDEX_TREES: [T; 21] = [
     T::IxCheckInByPeer,
     T::IxCheckInByDay,
     T::IxFollowUp,
@@ -164,6 +182,8 @@ pub(crate) const INDEX_TREES: [T; 19] = [
     T::IxCeuByStaff,
     T::IxSupervisionByStaff,
     T::IxAssessmentByPeer,
+    T::IxVisitByDay,
+    T::IxVisitByPeer,
 ];
 
 /// A reference from a record to another that must exist.
@@ -527,6 +547,31 @@ impl Kept for Assessment {
         let mut out = vec![peer_ref("peer", self.peer)];
         out.extend(self.staff.map(|s| staff_ref("staff", s)));
         out
+    }
+}
+
+impl Kept for Visit {
+    const TREE: T = T::Visits;
+    fn index_entries(&self, id: u64) -> Vec<(T, Vec<u8>)> {
+        let d = date_key(self.day);
+        let p = id_key(self.peer.raw());
+        vec![
+            (T::IxVisitByDay, key(&[&d, &p, &id_key(id)])),
+            (T::IxVisitByPeer, key(&[&p, &d, &id_key(id)])),
+        ]
+    }
+    fn references(&self) -> Vec<Ref> {
+        vec![peer_ref("peer", self.peer)]
+    }
+}
+
+impl Kept for Intake {
+    const TREE: T = T::Intakes;
+    fn index_entries(&self, _id: u64) -> Vec<(T, Vec<u8>)> {
+        Vec::new()
+    }
+    fn references(&self) -> Vec<Ref> {
+        Vec::new()
     }
 }
 

@@ -81,6 +81,15 @@ pub struct Snapshot {
     /// exports.
     #[serde(default)]
     pub assessments: Vec<Record<crate::model::Assessment>>,
+    /// Drop-in visits (absent from exports made before the front desk).
+    #[serde(default)]
+    pub visits: Vec<Record<crate::model::Visit>>,
+    /// Pending intakes left at the kiosk.
+    #[serde(default)]
+    pub intakes: Vec<Record<crate::model::Intake>>,
+    /// Personal kiosk codes, by peer.
+    #[serde(default)]
+    pub kiosk_codes: Vec<(crate::model::PeerId, String)>,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).
@@ -143,6 +152,10 @@ pub enum ChangeKind {
     Supervision,
     /// An assessment (an instrument such as the BARC-10 taken).
     Assessment,
+    /// A drop-in visit (front desk).
+    Visit,
+    /// A pending intake left at the kiosk.
+    Intake,
 }
 
 impl std::fmt::Display for ChangeKind {
@@ -164,6 +177,8 @@ impl std::fmt::Display for ChangeKind {
             ChangeKind::Ceu => "continuing-education entry",
             ChangeKind::Supervision => "supervision session",
             ChangeKind::Assessment => "assessment",
+            ChangeKind::Visit => "visit",
+            ChangeKind::Intake => "pending intake",
         })
     }
 }

@@ -331,6 +331,7 @@ mod tests {
         assert_eq!(back, settings);
         assert_eq!(back.referral_stale_days(), 14);
         assert_eq!(back.consent_warning_days(), 30);
+        assert_eq!(back.visit_purposes, None);
         // A second pass changes nothing.
         add_settings_fields(&db).unwrap();
         assert_eq!(meta.get(b"settings").unwrap().unwrap(), v);

@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Transactional, Tree};
 
@@ -16,9 +16,10 @@ use crate::model::validate::{Checker, MAX_NOTE_CHARS};
 use crate::model::Void;
 use crate::model::{
     Actor, Certification, CeuEntry, CheckIn, CheckInId, Entity, Goal, GoalId, Group, GroupId,
-    GroupSession, Id, Meta, Peer, PeerId, Record, SessionId, Settings, Staff, StaffId, Supervision,
-    ValidationError,
+    GroupSession, Id, Intake, IntakeId, KioskReply, Meta, Peer, PeerId, Record, SessionId,
+    Settings, Staff, StaffId, Supervision, ValidationError, Visit,
 };
+use crate::server::protocol::Pin;
 
 use super::audit::{self, AuditEntry, AuditEvent, AuditFilter, Audited};
 use super::codec::{date_from_key, date_key, decode, encode, id_key, key, time_key, trailing_id};
@@ -36,6 +37,8 @@ mod assess;
 /// the record helpers here.
 #[path = "sled_credentials.rs"]
 mod credentials;
+#[path = "sled_frontdesk.rs"]
+mod frontdesk;
 #[path = "sled_consent.rs"]
 mod sled_consent;
 
@@ -702,6 +705,7 @@ impl SledStore {
         for t in RECORD_TREES.iter().chain(INDEX_TREES.iter()) {
             self.tree(*t).clear().map_err(|e| self.err(e))?;
         }
+        self.tree(T::KioskCodes).clear().map_err(|e| self.err(e))?;
         for t in RECORD_TREES {
             self.meta().remove(count_key(t)).map_err(|e| self.err(e))?;
             self.meta()
@@ -734,7 +738,8 @@ impl SledStore {
         self.import_chunk(held, &snapshot.certifications)?;
         self.import_chunk(held, &snapshot.ceu_entries)?;
         self.import_chunk(held, &snapshot.supervisions)?;
-        self.import_chunk(held, &snapshot.assessments)
+        self.import_chunk(held, &snapshot.assessments)?;
+        self.fd_import(held, snapshot)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1149,6 +1154,8 @@ impl Store for SledStore {
             (T::IxConsentByPeer, "consents"),
             (T::IxDisclosureByPeer, "disclosures"),
             (T::IxAssessmentByPeer, "assessments"),
+            (T::IxVisitByPeer, "visits"),
+            (T::KioskCodes, "a kiosk code"),
         ];
         self.delete::<Peer>(id.raw(), actor, |peer| {
             for (t, what) in uses {
@@ -1700,6 +1707,66 @@ impl Store for SledStore {
         }
         Ok(out)
     }
+
+    // The front desk (`sled_frontdesk.rs`).
+    fn record_visit(&self, visit: Visit, actor: &Actor) -> StoreResult<Record<Visit>> {
+        self.fd_record_visit(visit, actor)
+    }
+    fn sign_out_visit(
+        &self,
+        peer: PeerId,
+        day: NaiveDate,
+        at: NaiveTime,
+        actor: &Actor,
+    ) -> StoreResult<Record<Visit>> {
+        self.fd_sign_out_visit(peer, day, at, actor)
+    }
+    fn visits_on(&self, date: NaiveDate) -> StoreResult<Vec<Record<Visit>>> {
+        self.fd_visits_on(date)
+    }
+    fn visits_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Record<Visit>>> {
+        self.fd_visits_between(from, to)
+    }
+    fn visits_for_peer(&self, peer: PeerId) -> StoreResult<Vec<Record<Visit>>> {
+        self.fd_visits_for_peer(peer)
+    }
+    fn last_visits_before(&self, before: NaiveDate) -> StoreResult<HashMap<PeerId, NaiveDate>> {
+        self.fd_last_visits_before(before)
+    }
+    fn pending_intakes(&self) -> StoreResult<Vec<Record<Intake>>> {
+        self.fd_pending_intakes()
+    }
+    fn resolve_intake(
+        &self,
+        id: IntakeId,
+        peer: Option<PeerId>,
+        actor: &Actor,
+    ) -> StoreResult<Option<Record<Visit>>> {
+        self.fd_resolve_intake(id, peer, actor)
+    }
+    fn set_kiosk_code(&self, peer: PeerId, code: Option<String>, actor: &Actor) -> StoreResult<()> {
+        self.fd_set_kiosk_code(peer, code, actor)
+    }
+    fn kiosk_codes(&self) -> StoreResult<HashMap<PeerId, String>> {
+        self.fd_kiosk_codes()
+    }
+    fn enter_kiosk(&self, station: String, actor: &Actor) -> StoreResult<()> {
+        self.fd_enter_kiosk(station, actor)
+    }
+    fn kiosk_sign_in(
+        &self,
+        typed: String,
+        phone_digits: Option<String>,
+        actor: &Actor,
+    ) -> StoreResult<KioskReply> {
+        self.fd_kiosk_sign_in(typed, phone_digits, actor)
+    }
+    fn kiosk_new_here(&self, first_name: String, actor: &Actor) -> StoreResult<()> {
+        self.fd_kiosk_new_here(first_name, actor)
+    }
+    fn leave_kiosk(&self, pin: Pin, _actor: &Actor) -> StoreResult<Option<Record<Staff>>> {
+        self.fd_leave_kiosk(pin)
+    }
 }
 
 impl SledStore {
@@ -1752,6 +1819,7 @@ impl SledStore {
         let consents = self.ids_under(T::IxConsentByPeer, &p)?;
         let disclosures = self.ids_under(T::IxDisclosureByPeer, &p)?;
         let assessments = self.ids_under(T::IxAssessmentByPeer, &p)?;
+        let visits = self.fd_merge_plan(from, into)?;
         // Ids merged into `from` earlier now point at `into`.
         let mut earlier = Vec::new();
         for item in self.tree(T::PeerAliases).iter() {
@@ -1811,6 +1879,7 @@ impl SledStore {
                 data.peer = into;
                 log(tx, moved(tx, &old, data, now, seq, actor)?)?;
             }
+            SledStore::fd_merge_in_tx(tx, &visits, from, into, now, seq, actor, &mut log)?;
             let old: Record<Peer> = tx_get(tx, from.raw())?;
             remove_index(tx, &old)?;
             tx[T::Peers as usize].remove(&id_key(from.raw()))?;

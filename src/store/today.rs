@@ -49,12 +49,15 @@ pub fn gather<Z: TimeZone>(
     let mut sessions_today = store.sessions_on(date)?;
     sessions_today.retain(|s| s.voided.is_none());
     let staff = store.list_staff()?;
+    // A visit at the center counts as being seen, like a group.
+    let last_visited = store.last_visits_before(date)?;
     let mut report = build_today(TodayInput {
         date,
         settings: &settings,
         peers: &peers,
         last_before: &last_before,
         last_attended: &last_attended,
+        last_visited: &last_visited,
         seen_today: &seen_today,
         goals: &goals,
         groups: &groups,

@@ -199,6 +199,10 @@ actions! {
     TabAssessments = "peer page: assessments (recovery capital)",
     /// Peer page: take an assessment (the BARC-10) with the peer.
     StartAssessment = "peer page: take an assessment (BARC-10) with the peer",
+    /// Today: who signed in today, with the Today reason ("here now").
+    HereNow = "today: here now (who signed in today)",
+    /// Hand this terminal to the self sign-in kiosk (supervisors, admins).
+    Kiosk = "start the sign-in kiosk here",
 }
 
 impl Action {

@@ -41,6 +41,7 @@ mod assess;
 mod consents;
 mod credentials;
 mod groups;
+mod here_now;
 mod import;
 mod layers;
 mod plan;
@@ -75,6 +76,8 @@ pub enum Pane {
     Reports,
     /// A staff member's certifications, CE hours and supervision.
     Credentials,
+    /// Who signed in today (from Today, `h`).
+    HereNow,
 }
 
 /// How the app starts.
@@ -171,6 +174,8 @@ pub struct UserSession {
     reports: ReportsState,
     /// The Credentials screen.
     credentials: CredentialsState,
+    /// "Here now": today's visitors.
+    here_now: crate::ui::screens::here_now::HereNowState,
 }
 
 impl UserSession {
@@ -193,6 +198,7 @@ impl UserSession {
             audit: None,
             reports: ReportsState::new(NaiveDate::MIN),
             credentials: CredentialsState::default(),
+            here_now: Default::default(),
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -591,6 +597,7 @@ impl App {
             Pane::Audit => self.audit_focus(),
             Pane::Reports => self.reports_focus(),
             Pane::Credentials => self.credentials_focus(),
+            Pane::HereNow => self.here_now_focus(),
         }
     }
 
@@ -637,6 +644,9 @@ impl App {
                 if self.user.pane == Pane::Credentials {
                     self.request_credentials();
                 }
+                if self.user.here_now.opened {
+                    self.request_here_now();
+                }
                 self.status.info("reloading…");
                 return;
             }
@@ -663,6 +673,8 @@ impl App {
             Action::GoReports => return self.open_reports(),
             Action::GoResources => return self.open_resources(),
             Action::GoCredentials => return self.open_credentials(),
+            Action::Kiosk => return self.start_kiosk(),
+            Action::HereNow if self.user.pane == Pane::Today => return self.open_here_now(),
             Action::Search => {
                 self.user.pane = Pane::Peers;
                 self.user.peers.searching = true;
@@ -712,6 +724,7 @@ impl App {
                 Effect::None
             }
             Pane::Today => self.user.today.handle(action),
+            Pane::HereNow => self.here_now_action(action),
             Pane::Peers => {
                 let was_searching = self.user.peers.searching;
                 let nothing_to_clear = self.user.peers.query.is_empty() && !was_searching;
@@ -774,6 +787,9 @@ impl App {
         if self.user.credentials.opened {
             v.push(Pane::Credentials);
         }
+        if self.user.here_now.opened {
+            v.push(Pane::HereNow);
+        }
         v
     }
 
@@ -800,6 +816,7 @@ impl App {
                     Pane::Audit => "Audit".to_string(),
                     Pane::Reports => "Reports".to_string(),
                     Pane::Credentials => "Credentials".to_string(),
+                    Pane::HereNow => "Here now".to_string(),
                 };
                 (label, p == self.user.pane)
             })
@@ -824,6 +841,7 @@ impl App {
             Pane::Peers => self.user.peers.selected_peer(),
             Pane::Peer => self.user.peer.as_ref().map(|p| (p.id, p.name.clone())),
             Pane::Groups | Pane::Audit | Pane::Reports | Pane::Credentials => None,
+            Pane::HereNow => self.user.here_now.selected_peer(),
         }
     }
 
@@ -951,6 +969,9 @@ impl App {
             if let Response::Report(r) = response {
                 return self.on_report_reply(id, *r);
             }
+            if let Response::HereNow(r) = response {
+                return self.on_here_now_reply(id, *r);
+            }
         }
         self.on_response(response);
     }
@@ -1050,6 +1071,7 @@ impl App {
             Response::AssessmentSaved(r) => self.on_assessment_saved(r),
             // Taken by id in `on_reply`; without one it answers nobody.
             Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
+            Response::HereNow(_) => tracing::debug!("dropped a here-now answer without an id"),
             r @ (Response::Access(_)
             | Response::SignedIn { .. }
             | Response::Recorded(_)

@@ -26,6 +26,7 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod kiosk;
 pub mod layer;
 pub mod lock;
 pub mod privacy;

@@ -79,12 +79,12 @@ fn install_panic_hook() {
 }
 
 /// Raw mode + alternate screen for as long as it lives.
-struct TerminalGuard {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+pub(super) struct TerminalGuard {
+    pub(super) terminal: Terminal<CrosstermBackend<Stdout>>,
 }
 
 impl TerminalGuard {
-    fn start() -> anyhow::Result<TerminalGuard> {
+    pub(super) fn start() -> anyhow::Result<TerminalGuard> {
         install_panic_hook();
         // Before raw mode: SIGTERM/SIGHUP put back these settings.
         crate::ui::signals::install();

@@ -33,6 +33,7 @@ pub use access::{
 pub use failure::Failure;
 pub mod consents;
 pub mod credentials;
+pub mod frontdesk;
 pub mod groups;
 pub mod import;
 pub mod plan;
@@ -98,6 +99,8 @@ pub struct PeerDetail {
     pub assessments: Vec<Record<crate::model::Assessment>>,
     /// The instruments in use, for the Assessments tab and taking one.
     pub instruments: crate::model::instrument::Instruments,
+    /// Drop-in visits, newest first (a visit is not a check-in).
+    pub visits: Vec<Record<crate::model::Visit>>,
 }
 
 /// Work for the store thread.
@@ -205,6 +208,11 @@ pub enum Request {
         /// Who sat with the peer.
         actor: Actor,
     },
+    /// Who signed in on a day, and the pending intakes ("here now").
+    HereNow {
+        /// The day.
+        date: NaiveDate,
+    },
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -268,6 +276,8 @@ pub enum Response {
     Referral(Box<referral::ReferralResponse>),
     /// Answer to [`Request::SaveAssessment`]: Ok only once it is on disk.
     AssessmentSaved(Result<Record<crate::model::Assessment>, Failure>),
+    /// Answer to [`Request::HereNow`] (matched to its request by id).
+    HereNow(Box<Result<frontdesk::HereNowAnswer, String>>),
 }
 
 /// Carries out one request with a fresh [`WorkerState`]: for tests and
@@ -353,6 +363,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
                 .create_assessment(assessment, &actor)
                 .map_err(|e| Failure::from(crate::ops::OpsError::from(e))),
         ),
+        Request::HereNow { date } => Response::HereNow(Box::new(frontdesk::here_now(store, date))),
     }
 }
 
@@ -386,6 +397,7 @@ pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetai
     let consents = store.consents_for_peer(id).map_err(|e| e.to_string())?;
     let disclosures = store.disclosures_for_peer(id).map_err(|e| e.to_string())?;
     let assessments = store.assessments_for_peer(id).map_err(|e| e.to_string())?;
+    let visits = store.visits_for_peer(id).map_err(|e| e.to_string())?;
     Ok(Box::new(PeerDetail {
         overview,
         group_names,
@@ -394,6 +406,7 @@ pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetai
         disclosures,
         assessments,
         instruments: crate::ops::assess::load_instruments(None),
+        visits,
     }))
 }
 
@@ -438,7 +451,10 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::Consent(_)
         | Request::Credentials(_) => None,
         // Each answer is matched to its request by id.
-        Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
+        Request::Report { .. }
+        | Request::ImportPlan { .. }
+        | Request::ImportApply { .. }
+        | Request::HereNow { .. } => None,
     };
     let kinds: Vec<Option<Kind>> = batch.iter().map(kind).collect();
     batch

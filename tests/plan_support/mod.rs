@@ -167,6 +167,7 @@ pub fn detail_with(goals: Vec<Record<Goal>>, plan: WellnessPlan) -> PeerDetail {
         staff_initials: HashMap::from([(StaffId::new(1), "JR".to_string())]),
         assessments: Vec::new(),
         instruments: caseload::model::instrument::Instruments::builtin(),
+        visits: Vec::new(),
     }
 }
 

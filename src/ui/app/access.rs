@@ -659,6 +659,9 @@ impl App {
         if self.user.credentials.opened {
             self.request_credentials();
         }
+        if self.user.here_now.opened {
+            self.request_here_now();
+        }
         // The plan tabs' timeline, the group list and an open session.
         self.refresh_tabs();
     }

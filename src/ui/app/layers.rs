@@ -49,6 +49,7 @@ fn form_routing(action: Action) -> Option<bool> {
         | Action::GoReports
         | Action::GoResources
         | Action::GoCredentials
+        | Action::Kiosk
         | Action::Search
         | Action::NextPane
         | Action::PrevPane
@@ -315,6 +316,7 @@ impl Layer for BaseLayer {
             Pane::Credentials => {
                 screens::credentials::render(&app.user.credentials, ctx, main, buf)
             }
+            Pane::HereNow => screens::here_now::render(&app.user.here_now, ctx, main, buf),
             Pane::Audit => match &app.user.audit {
                 Some(s) => screens::audit::render(s, ctx, main, buf),
                 None => Line::raw("The audit trail is not open.").render(main, buf),
@@ -361,6 +363,7 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
         Pane::Groups => screens::groups::hints(&app.user.groups),
         Pane::Reports => screens::reports::hints(),
         Pane::Credentials => screens::credentials::hints(),
+        Pane::HereNow => screens::here_now::hints(),
         Pane::Audit if app.user.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
             &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
         }

@@ -281,6 +281,20 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
             staff_id(staff),
             reason.clone(),
         ),
+        AuditEvent::KioskStarted { station } => {
+            ("started kiosk".into(), String::new(), station.clone())
+        }
+        AuditEvent::KioskLeft { staff } => ("left kiosk".into(), staff_id(staff), String::new()),
+        AuditEvent::KioskCodeSet { peer, cleared } => (
+            if *cleared {
+                "cleared kiosk code"
+            } else {
+                "set kiosk code"
+            }
+            .into(),
+            peer.to_string(),
+            String::new(),
+        ),
         AuditEvent::Locked => ("locked the screen".into(), String::new(), String::new()),
         AuditEvent::SignedOut => ("signed out".into(), String::new(), String::new()),
         AuditEvent::Exported { to } => ("exported all".into(), String::new(), to.clone()),

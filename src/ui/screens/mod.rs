@@ -12,6 +12,7 @@ pub mod consents;
 pub mod credentials;
 pub mod groups;
 pub mod help;
+pub mod here_now;
 pub mod peer;
 pub mod peer_sessions;
 pub mod peer_tabs;

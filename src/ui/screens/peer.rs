@@ -146,6 +146,32 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
         ),
     ]));
 
+    // Drop-in visits (not check-ins: no units).
+    if let Some(v) = d.visits.first() {
+        let month = d
+            .visits
+            .iter()
+            .filter(|x| x.day.format("%Y-%m").to_string() == ctx.today.format("%Y-%m").to_string())
+            .count();
+        let purpose = v
+            .purpose
+            .as_deref()
+            .map(|p| format!(" ({})", crate::text::escape_line(p)))
+            .unwrap_or_default();
+        out.push(Line::from(vec![
+            Span::styled("Last at the center ", t.dim()),
+            Span::raw(format!(
+                "{} {}{purpose}",
+                v.day.format("%a %Y-%m-%d"),
+                v.time_in.format("%H:%M")
+            )),
+            Span::styled(
+                format!(" · {month} visits this month, {} in all", d.visits.len()),
+                t.dim(),
+            ),
+        ]));
+    }
+
     // Goals.
     out.push(Line::raw(""));
     let active = o
