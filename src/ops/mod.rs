@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod center;
 pub mod checkin;
 pub mod demo;
 pub mod groups;

@@ -36,12 +36,17 @@ use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
+mod center;
 mod groups;
 mod import;
 mod layers;
 mod plan;
 mod reports;
 
+pub use center::{
+    object_pronoun, Ask, PeerForm, PeerFormFor, Question, SetupForm, StaffForm, StaffFormFor,
+    StaffScreen,
+};
 pub use import::{plan_lines, ImportDialog, ImportStage};
 pub use layers::CommandLine;
 use layers::{BaseLayer, GateLayer};
@@ -622,6 +627,9 @@ impl App {
             }
             _ => {}
         }
+        if self.center_action(action) {
+            return;
+        }
 
         if self.in_attendance() {
             return self.groups_action(action);
@@ -794,7 +802,10 @@ impl App {
 
     fn open_form(&mut self) {
         let pre = self.selected_peer();
-        let form = CheckInForm::new(&self.user.peers.roster, pre, self.theme);
+        let mut form = CheckInForm::new(&self.user.peers.roster, pre, self.theme);
+        if self.user.peers.loaded {
+            form.picker.mark_loaded();
+        }
         self.push_layer(form);
         self.user.peers.searching = false;
     }
@@ -948,6 +959,7 @@ impl App {
                 let roster = self.user.peers.roster.clone();
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
                     f.set_roster(&roster);
+                    f.picker.mark_loaded();
                 }
                 self.groups_after_roster();
             }
@@ -1009,6 +1021,7 @@ impl App {
             Response::Groups(r) => self.on_groups_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
             Response::Imported(r) => self.on_imported(r),
+            Response::Center(r) => self.on_center_response(*r),
             // Taken by id in `on_reply`; without one it answers nobody.
             Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
             r @ (Response::Access(_)

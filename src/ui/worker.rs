@@ -31,6 +31,7 @@ pub use access::{
 };
 
 pub use failure::Failure;
+pub mod center;
 pub mod groups;
 pub mod import;
 pub mod plan;
@@ -181,6 +182,8 @@ pub enum Request {
     },
     /// Start forwarding change notices ([`Response::Change`]).
     Subscribe,
+    /// Set-up, staff and roster changes (`worker/center.rs`).
+    Center(center::CenterRequest),
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -236,6 +239,8 @@ pub enum Response {
     Change(Change),
     /// The store stopped sending notices (the server went away for long).
     NoticesStopped,
+    /// Answer to [`Request::Center`].
+    Center(Box<center::CenterResponse>),
 }
 
 /// Carries out one request with a fresh [`WorkerState`]: for tests and
@@ -265,9 +270,14 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             Response::Ready {
                 location: store.location(),
                 organization,
-                staff: acting_staff(store, staff.as_deref())
-                    .map(|s| StaffRow::from(&s))
-                    .map_err(|e| e.to_string()),
+                staff: if staff_list.iter().all(|s| !s.active) && staff.is_none() {
+                    // Said on the status line: short, and about the UI.
+                    Err("no staff yet; S adds staff".to_string())
+                } else {
+                    acting_staff(store, staff.as_deref())
+                        .map(|s| StaffRow::from(&s))
+                        .map_err(|e| e.to_string())
+                },
                 staff_list,
             }
         }
@@ -313,6 +323,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             Response::Audit(access::audit_page(store, &query, viewer, now).map(Box::new))
         }
         Request::Subscribe => Response::Subscribed(false),
+        Request::Center(r) => Response::Center(Box::new(center::handle(state, store, r))),
     }
 }
 
@@ -384,7 +395,7 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::OpenPeer { .. }
         | Request::Subscribe => None,
         // Plan and group work includes saves; never dropped.
-        Request::Plan(_) | Request::Groups(_) => None,
+        Request::Plan(_) | Request::Groups(_) | Request::Center(_) => None,
         // Each answer is matched to its request by id.
         Request::Report { .. } | Request::ImportPlan { .. } | Request::ImportApply { .. } => None,
     };

@@ -77,6 +77,8 @@ pub enum Context {
     Session,
     /// The Reports screen.
     Reports,
+    /// The Staff screen.
+    Staff,
 }
 
 impl Context {
@@ -107,6 +109,7 @@ impl Context {
             Context::Groups => "Groups",
             Context::Session => "Group session (attendance)",
             Context::Reports => "Reports",
+            Context::Staff => "Staff",
         }
     }
 

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod popup;
 pub mod reports;
 pub mod signin;
+pub mod staff;
 pub mod timeline;
 pub mod today;
 pub mod wellness;
