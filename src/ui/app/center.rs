@@ -102,13 +102,13 @@ impl SetupForm {
                 FieldKey::UnitMinutes,
                 &d.unit_minutes.to_string(),
                 "",
-                Hint::Plain("minutes in one unit (default 15)"),
+                Hint::Plain("per unit; default 15"),
             )
             .text(
                 FieldKey::UnitThreshold,
                 &d.unit_threshold_minutes.to_string(),
                 "",
-                Hint::Plain("a partial unit counts from (default 8)"),
+                Hint::Plain("counts as a unit; default 8"),
             )
             .text(
                 FieldKey::DailyCap,
@@ -722,8 +722,7 @@ impl App {
     /// Opens the first-run set-up (an empty store: no staff yet).
     pub(super) fn open_setup(&mut self) {
         self.push_layer(SetupForm::new(self.theme));
-        self.status
-            .info("Welcome: set up your center (Tab moves, ctrl-s saves)");
+        self.status.info("Welcome: Tab moves, ctrl-s saves");
     }
 
     /// The set-up, while open.

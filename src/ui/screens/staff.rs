@@ -190,3 +190,55 @@ pub fn render_ask(a: &Ask, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         )
         .render(boxed, buf);
 }
+
+/// A peer's times with the center, oldest first ("Episodes: intake
+/// 2026-01-02 → discharged 2026-05-01 (moved away) · re-admitted
+/// 2026-09-01 → now"), once there is more than the first open one.
+pub fn episodes_line(p: &crate::model::Peer) -> Option<String> {
+    let eps = p.all_episodes();
+    if eps.len() < 2 && eps.iter().all(|e| e.end.is_none()) {
+        return None;
+    }
+    let parts: Vec<String> = eps
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let began = if i == 0 { "intake" } else { "re-admitted" };
+            let end = match (e.end, &e.reason) {
+                (Some(d), Some(r)) => format!("discharged {d} ({})", crate::text::escape_line(r)),
+                (Some(d), None) => format!("discharged {d}"),
+                (None, _) => "now".to_string(),
+            };
+            format!("{began} {} → {end}", e.start)
+        })
+        .collect();
+    Some(format!("Episodes: {}", parts.join(" · ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn episodes_show_intake_discharge_and_readmission_in_order() {
+        let mut p = crate::model::Peer::new("Aroha", day("2026-01-02"));
+        assert_eq!(episodes_line(&p), None, "one open episode says nothing new");
+        p.discharge(day("2026-05-01"), "moved\u{1b}[2J away".into());
+        p.readmit(day("2026-09-01"));
+        let line = episodes_line(&p).unwrap();
+        assert!(
+            line.starts_with("Episodes: intake 2026-01-02 → discharged 2026-05-01 (moved"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("away) · re-admitted 2026-09-01 → now"),
+            "{line}"
+        );
+        assert!(!line.contains('\u{1b}'), "escaped: {line}");
+    }
+}
