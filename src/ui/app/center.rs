@@ -1349,6 +1349,8 @@ impl App {
                             pf.form.saving = false;
                         }
                         let text = self.exists_text(&existing);
+                        self.status
+                            .info("Possibly on the roster already: y opens them, n adds anew");
                         self.push_layer(Ask {
                             text,
                             about: Question::UseExisting {
@@ -1374,6 +1376,8 @@ impl App {
                             p.form.saving = false;
                         }
                         let text = self.exists_text(&existing);
+                        self.status
+                            .info("Possibly on the roster already: y checks them off, n adds anew");
                         self.push_layer(Ask {
                             text,
                             about: Question::UseForWalkIn { existing, name },

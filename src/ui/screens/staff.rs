@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::model::{Choice, Permission};
+use crate::model::Choice;
 use crate::ui::app::{Ask, SetupForm, StaffScreen};
 use crate::ui::keymap::Context;
 use crate::ui::view::ViewCtx;
@@ -111,11 +111,6 @@ pub fn render(s: &StaffScreen, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) 
     let offset = s.cursor.shown(rows);
     for (i, e) in s.entries.iter().enumerate().skip(offset).take(rows) {
         let selected = i == s.cursor.selected;
-        let admin_note = if Permission::ManageStaff.allows(e.role) {
-            " (manages staff)"
-        } else {
-            ""
-        };
         let text = format!(
             "{}{} {} {} {} {}{}",
             if selected { "▸ " } else { "  " },
@@ -124,11 +119,7 @@ pub fn render(s: &StaffScreen, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) 
             fit(&crate::text::escape_line(&e.row.name), name_w(w)),
             fit(e.role.label(), 16),
             if e.has_pin { "PIN set" } else { "no PIN" },
-            if e.row.active {
-                admin_note.to_string()
-            } else {
-                " · inactive".to_string()
-            }
+            if e.row.active { "" } else { " · inactive" }
         );
         let style = if selected {
             t.selected()
