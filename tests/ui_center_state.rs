@@ -247,6 +247,14 @@ fn staff_add_pin_and_the_last_admin_refusal_with_its_reason() {
         msg(&app)
     );
     assert!(store.inner().list_staff().unwrap().iter().all(|s| s.active));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = text(&mut app, w, h).replace(['│', '\n'], " ");
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            t.contains("make someone else an admin with a PIN first"),
+            "the whole reason on screen: {t}"
+        );
+    }
 
     // Deactivating Mia works, and she shows as inactive.
     let mia_at = app

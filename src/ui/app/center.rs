@@ -373,6 +373,9 @@ pub struct StaffScreen {
     pub manages: bool,
     /// The viewer, whose own entry a non-admin sees.
     pub me: Option<StaffId>,
+    /// Why the last change was refused, shown in full on the screen (a
+    /// status line may be too narrow for the reason).
+    pub refusal: Option<String>,
 }
 
 impl StaffScreen {
@@ -863,6 +866,7 @@ impl App {
                 error: None,
                 manages,
                 me,
+                refusal: None,
             });
         }
         self.requests
@@ -1238,6 +1242,9 @@ impl App {
             }
             CenterResponse::StaffSaved(Ok(entry)) => {
                 self.close_layer::<StaffForm>();
+                if let Some(s) = self.layer_mut::<StaffScreen>() {
+                    s.refusal = None;
+                }
                 self.status.info(format!(
                     "Saved {} {} ({}, {}{})",
                     entry.row.id,
@@ -1251,6 +1258,9 @@ impl App {
             }
             CenterResponse::StaffSaved(Err(e)) => {
                 self.status.error(format!("Not saved: {e}"));
+                if let Some(s) = self.layer_mut::<StaffScreen>() {
+                    s.refusal = Some(e.message.clone());
+                }
                 if let Some(f) = self.layer_mut::<StaffForm>() {
                     f.form.save_failed(&e);
                 }

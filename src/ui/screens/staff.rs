@@ -107,7 +107,25 @@ pub fn render(s: &StaffScreen, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) 
         row(buf, y, Line::styled("No staff to show.", t.dim()));
         return;
     }
-    let rows = usize::from((inner.y + inner.height).saturating_sub(y));
+    let mut bottom = inner.y + inner.height;
+    if let Some(r) = &s.refusal {
+        // The whole reason, wrapped, at the foot of the screen.
+        let text = format!("✗ Not saved: {r}");
+        let lines = (crate::text::width(&text).div_ceil(w.max(1)) as u16).clamp(1, 4);
+        let at = bottom.saturating_sub(lines).max(y);
+        Paragraph::new(Line::styled(text, t.error()))
+            .wrap(Wrap { trim: true })
+            .render(
+                Rect {
+                    y: at,
+                    height: bottom - at,
+                    ..inner
+                },
+                buf,
+            );
+        bottom = at;
+    }
+    let rows = usize::from(bottom.saturating_sub(y));
     let offset = s.cursor.shown(rows);
     for (i, e) in s.entries.iter().enumerate().skip(offset).take(rows) {
         let selected = i == s.cursor.selected;
