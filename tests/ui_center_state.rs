@@ -637,3 +637,44 @@ fn a_walk_in_who_is_already_on_the_roster_is_offered() {
         msg(&app)
     );
 }
+
+#[test]
+fn e_on_peers_loads_the_selected_peer_and_edits_them() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    let id = aroha(&store);
+    press(&mut app, &[key('r')]);
+    run(&mut app, &store);
+    press(&mut app, &[key('p'), key('E')]);
+    run(&mut app, &store);
+    let form = app.peer_form().expect("the edit form");
+    assert_eq!(
+        form.form
+            .value(caseload::ui::widgets::form::FieldKey::Phone),
+        "021 555 0101"
+    );
+    press(&mut app, &[code(KeyCode::End)]);
+    type_str(&mut app, " Jr");
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    assert_eq!(
+        store.inner().peer(id).unwrap().display_name,
+        "Aroha Wright Jr"
+    );
+    assert!(
+        msg(&app).starts_with("Saved Aroha Wright Jr"),
+        "{}",
+        msg(&app)
+    );
+    // The edit is on the trail as a change by the admin.
+    let trail = store
+        .inner()
+        .audit(&caseload::store::AuditFilter::default())
+        .unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.actor.staff.is_some() && format!("{:?}", e.event).contains("Updated")),
+        "{trail:?}"
+    );
+}

@@ -824,9 +824,10 @@ impl App {
                         self.push_layer(PeerForm::edit(&rec, &staff, self.theme));
                     }
                     None => {
-                        // Open the page first: the form edits the loaded record.
-                        self.status
-                            .info("open the peer (Enter), then E edits their details");
+                        // Not open on their page: load the record to edit.
+                        self.requests
+                            .push(Request::Center(CenterRequest::PeerToEdit(id)));
+                        self.status.info("loading the peer to edit…");
                     }
                 }
             }
@@ -1266,6 +1267,17 @@ impl App {
                 }
             }
             CenterResponse::Duplicates(purpose, result) => self.on_duplicates(purpose, result),
+            CenterResponse::PeerToEdit(Ok(rec)) => {
+                // Only where the user still is (Peers, no form open).
+                if self.layers.is_empty() && self.user.pane == Pane::Peers {
+                    let staff = self.active_staff();
+                    let name = shown_name(&rec.display_name, self.access.privacy).into_owned();
+                    self.push_layer(PeerForm::edit(&rec, &staff, self.theme));
+                    self.status
+                        .info(format!("Editing {name} ({}): ctrl-s saves", rec.id));
+                }
+            }
+            CenterResponse::PeerToEdit(Err(e)) => self.status.error(format!("Cannot edit: {e}")),
             CenterResponse::PeerSaved(Ok(rec)) => {
                 let purpose = self.peer_form().map(|f| f.purpose.clone());
                 self.close_layer::<PeerForm>();

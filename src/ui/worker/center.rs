@@ -133,6 +133,9 @@ pub enum CenterRequest {
         /// Who re-admits.
         actor: Actor,
     },
+    /// One peer's record, to edit (read through the authorizing store,
+    /// so the view is on the trail).
+    PeerToEdit(PeerId),
     /// Merge `from` into `into`.
     Merge {
         /// The duplicate record.
@@ -166,6 +169,8 @@ pub enum CenterResponse {
     Duplicates(DuplicateCheck, Result<Vec<Duplicate>, Failure>),
     /// Answer to the peer changes: the saved record, or why not.
     PeerSaved(Result<Box<Record<Peer>>, Failure>),
+    /// Answer to [`CenterRequest::PeerToEdit`].
+    PeerToEdit(Result<Box<Record<Peer>>, Failure>),
     /// Answer to [`CenterRequest::Merge`]: the record that stays.
     Merged {
         /// The merged (now alias) id.
@@ -270,6 +275,9 @@ pub fn handle(state: &WorkerState, store: &dyn Store, request: CenterRequest) ->
                 .map(Box::new)
                 .map_err(ops_err),
         ),
+        CenterRequest::PeerToEdit(id) => {
+            CenterResponse::PeerToEdit(store.peer(id).map(Box::new).map_err(Failure::from))
+        }
         CenterRequest::Merge { from, into, actor } => CenterResponse::Merged {
             from,
             result: crate::ops::peer::merge(store, &actor, from, into)
