@@ -678,3 +678,40 @@ fn e_on_peers_loads_the_selected_peer_and_edits_them() {
         "{trail:?}"
     );
 }
+
+#[test]
+fn today_after_the_set_up_is_not_cut_off_or_loading() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = text(&mut app, w, h);
+        assert!(!t.contains("Loading"), "{t}");
+        assert!(!t.contains("cann…") && !t.contains("No staff member chosen"), "{t}");
+        assert!(t.contains("Rangi Parata (RP)"), "who is working: {t}");
+    }
+}
+
+#[test]
+fn without_a_staff_member_a_group_save_says_not_saved_once() {
+    let mut app = ui_common::app();
+    app.on_response(caseload::ui::worker::Response::Ready {
+        location: "/srv/caseload/data".into(),
+        organization: "Harbor Peer Center".into(),
+        staff: Err("no staff yet; S adds staff".into()),
+        staff_list: Vec::new(),
+    });
+    // The status line fits 80 columns and says what to do.
+    let t = text(&mut app, 80, 24);
+    assert!(t.contains("Not saving: no staff yet; S adds staff"), "{t}");
+    press(&mut app, &[key('G'), key('a')]);
+    assert!(app.popup().is_some());
+    type_str(&mut app, "Art group");
+    press(&mut app, &[ctrl('s')]);
+    assert_eq!(
+        msg(&app),
+        "Not saved: no staff member chosen (no staff yet; S adds staff)"
+    );
+    let t = text(&mut app, 120, 40);
+    assert!(t.contains("✗ Not saved: no staff member chosen"), "{t}");
+    assert!(!t.contains("Not saved: Not saved"), "{t}");
+}
