@@ -686,7 +686,10 @@ fn today_after_the_set_up_is_not_cut_off_or_loading() {
     for (w, h) in [(80, 24), (120, 40)] {
         let t = text(&mut app, w, h);
         assert!(!t.contains("Loading"), "{t}");
-        assert!(!t.contains("cann…") && !t.contains("No staff member chosen"), "{t}");
+        assert!(
+            !t.contains("cann…") && !t.contains("No staff member chosen"),
+            "{t}"
+        );
         assert!(t.contains("Rangi Parata (RP)"), "who is working: {t}");
     }
 }
@@ -714,4 +717,115 @@ fn without_a_staff_member_a_group_save_says_not_saved_once() {
     let t = text(&mut app, 120, 40);
     assert!(t.contains("✗ Not saved: no staff member chosen"), "{t}");
     assert!(!t.contains("Not saved: Not saved"), "{t}");
+}
+
+#[test]
+fn staff_edit_changes_role_and_login_and_the_last_admin_keeps_the_role() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    press(&mut app, &[key('S')]);
+    run(&mut app, &store);
+    // The only admin cannot make themself a peer specialist.
+    press(&mut app, &[key('e')]);
+    assert!(app.staff_form().is_some());
+    tab(&mut app);
+    tab(&mut app);
+    press(&mut app, &[code(KeyCode::Right)]); // admin → peer specialist
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    assert!(app.staff_form().is_some(), "stays open: {}", msg(&app));
+    assert!(
+        msg(&app).contains("would leave no active admin who can sign in"),
+        "{}",
+        msg(&app)
+    );
+    assert_eq!(store.inner().list_staff().unwrap()[0].role, Role::Admin);
+    press(&mut app, &[code(KeyCode::Esc), key('y')]);
+    assert!(app.staff_form().is_none());
+    // Name, initials, role and login of someone else change.
+    press(&mut app, &[key('a')]);
+    type_str(&mut app, "Mia Chen");
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    press(&mut app, &[code(KeyCode::Home), key('e')]);
+    assert_eq!(
+        app.staff_form().map(|f| f
+            .form
+            .value(caseload::ui::widgets::form::FieldKey::StaffName)),
+        Some("Mia Chen")
+    );
+    press(&mut app, &[code(KeyCode::End)]);
+    type_str(&mut app, "-Ruiz");
+    tab(&mut app);
+    type_str(&mut app, "MCR");
+    tab(&mut app);
+    press(&mut app, &[code(KeyCode::Right)]); // peer specialist → supervisor
+    tab(&mut app);
+    type_str(&mut app, "mchen");
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    assert!(app.staff_form().is_none(), "{}", msg(&app));
+    let mia = store
+        .inner()
+        .list_staff()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.initials == "MCR")
+        .expect("edited");
+    assert_eq!(mia.name, "Mia Chen-Ruiz");
+    assert_eq!(mia.role, Role::Supervisor);
+    assert_eq!(mia.login.as_deref(), Some("mchen"));
+    assert!(mia.pin_hash.is_none(), "no PIN was given");
+}
+
+#[test]
+fn leaving_the_set_up_quits_and_writes_nothing() {
+    let (_d, store) = guarded();
+    let mut app = new_app();
+    run(&mut app, &store);
+    type_str(&mut app, "Half typed");
+    press(&mut app, &[code(KeyCode::Esc)]);
+    assert!(app.ask().is_some_and(|a| a.about == Question::LeaveSetUp));
+    press(&mut app, &[key('n')]);
+    assert!(!app.should_quit());
+    assert!(app.setup_form().is_some(), "still setting up");
+    press(&mut app, &[code(KeyCode::Esc), key('y')]);
+    assert!(app.should_quit());
+    run(&mut app, &store);
+    assert!(store.inner().list_staff().unwrap().is_empty());
+}
+
+#[test]
+fn a_walk_in_offered_as_a_duplicate_is_added_anew_on_no() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    let existing = aroha(&store);
+    let group = caseload::model::Group::new(
+        "Monday WRAP",
+        chrono::Weekday::Mon,
+        chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+    );
+    store
+        .inner()
+        .create_group(group, &caseload::model::Actor::login("t"))
+        .unwrap();
+    press(&mut app, &[key('r')]);
+    run(&mut app, &store);
+    press(&mut app, &[key('G')]);
+    run(&mut app, &store);
+    press(&mut app, &[code(KeyCode::Enter)]);
+    run(&mut app, &store);
+    press(&mut app, &[ctrl('n')]);
+    type_str(&mut app, "Aroha Wright");
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    assert!(app.ask().is_some());
+    press(&mut app, &[key('n')]);
+    run(&mut app, &store);
+    assert!(app.popup().is_none(), "{}", msg(&app));
+    let peers = store.inner().list_peers().unwrap();
+    assert_eq!(peers.len(), 2, "a second Aroha, as asked");
+    let new = peers.iter().find(|p| p.id != existing).unwrap();
+    let s = app.groups().attendance.as_ref().unwrap();
+    assert_eq!(s.attending, vec![new.id]);
 }
