@@ -14,8 +14,9 @@ use caseload::ui::app::{App, Pane};
 use caseload::ui::screens::groups::GroupsMode;
 use caseload::ui::screens::popup::Purpose;
 use caseload::ui::widgets::confirm::OnYes;
+use caseload::ui::worker::center::{CenterRequest, CenterResponse, DuplicateCheck};
 use caseload::ui::worker::groups::{GroupsRequest, GroupsResponse};
-use caseload::ui::worker::Request;
+use caseload::ui::worker::{Request, Response};
 use chrono::{NaiveTime, Weekday};
 use crossterm::event::KeyCode;
 use plan_support::*;
@@ -307,6 +308,17 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     press(&mut app, &[code(KeyCode::End)]);
     type_str(&mut app, "uinn");
     press(&mut app, &[code(KeyCode::Enter)]);
+    // First the roster is asked whether they are there already (issue 11:
+    // "… already exists: use her?"); nobody is, so the walk-in is added.
+    let check: Vec<Request> = app.take_requests();
+    assert!(
+        matches!(check.as_slice(), [Request::Center(CenterRequest::Duplicates { peer, purpose: DuplicateCheck::WalkIn })] if peer.display_name == "Robin Quinn"),
+        "{check:?}"
+    );
+    app.on_response(Response::Center(Box::new(CenterResponse::Duplicates(
+        DuplicateCheck::WalkIn,
+        Ok(Vec::new()),
+    ))));
     let reqs = groups_requests(&mut app);
     assert!(
         matches!(reqs.as_slice(), [GroupsRequest::WalkIn { name, today, .. }] if name == "Robin Quinn" && *today == day("2026-11-23")),

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod assess;
 pub mod auth;
+pub mod center;
 pub mod checkin;
 pub mod consent;
 pub mod credentials;

@@ -203,6 +203,22 @@ actions! {
     HereNow = "today: here now (who signed in today)",
     /// Hand this terminal to the self sign-in kiosk (supervisors, admins).
     Kiosk = "start the sign-in kiosk here",
+    /// Go to the Staff screen (admins manage everyone; others see their own).
+    GoStaff = "go to Staff (accounts, roles, PINs)",
+    /// Peers: add a new peer to the roster.
+    NewPeer = "peers: add a new peer (name, contact, cadence, staff, tags)",
+    /// Peers and the peer page: edit the selected peer.
+    EditPeer = "edit the selected peer's details",
+    /// Peers and the peer page: discharge the peer, or re-admit them.
+    DischargeReadmit = "discharge the peer (with a reason), or re-admit them",
+    /// Peers and the peer page: merge another record into this peer.
+    MergePeer = "merge a duplicate record into this peer (admins, supervisors)",
+    /// Staff screen: add a staff member.
+    AddStaff = "staff: add a staff member",
+    /// Staff screen: set or reset the selected member's PIN.
+    SetPin = "staff: set or reset the PIN (typed twice, never shown)",
+    /// Staff screen: deactivate or reactivate the selected member.
+    ToggleActive = "staff: deactivate or reactivate",
 }
 
 impl Action {

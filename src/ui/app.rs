@@ -38,6 +38,7 @@ use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
 mod assess;
+mod center;
 mod consents;
 mod credentials;
 mod groups;
@@ -52,6 +53,10 @@ pub use referral::{
 };
 mod reports;
 
+pub use center::{
+    object_pronoun, Ask, PeerForm, PeerFormFor, Question, SetupForm, StaffForm, StaffFormFor,
+    StaffScreen,
+};
 pub use consents::RevokePrompt;
 pub(crate) use credentials::{ceu_request, supervision_request};
 pub use import::{plan_lines, ImportDialog, ImportStage};
@@ -652,6 +657,9 @@ impl App {
             }
             _ => {}
         }
+        if self.center_action(action) {
+            return;
+        }
 
         if self.in_attendance() {
             return self.groups_action(action);
@@ -847,7 +855,10 @@ impl App {
 
     fn open_form(&mut self) {
         let pre = self.selected_peer();
-        let form = CheckInForm::new(&self.user.peers.roster, pre, self.theme);
+        let mut form = CheckInForm::new(&self.user.peers.roster, pre, self.theme);
+        if self.user.peers.loaded {
+            form.picker.mark_loaded();
+        }
         self.push_layer(form);
         self.user.peers.searching = false;
     }
@@ -1004,6 +1015,7 @@ impl App {
                 let roster = self.user.peers.roster.clone();
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
                     f.set_roster(&roster);
+                    f.picker.mark_loaded();
                 }
                 self.groups_after_roster();
             }
@@ -1069,6 +1081,7 @@ impl App {
             Response::Imported(r) => self.on_imported(r),
             Response::Referral(r) => self.on_referral_response(*r),
             Response::AssessmentSaved(r) => self.on_assessment_saved(r),
+            Response::Center(r) => self.on_center_response(*r),
             // Taken by id in `on_reply`; without one it answers nobody.
             Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
             Response::HereNow(_) => tracing::debug!("dropped a here-now answer without an id"),

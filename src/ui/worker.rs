@@ -31,6 +31,7 @@ pub use access::{
 };
 
 pub use failure::Failure;
+pub mod center;
 pub mod consents;
 pub mod credentials;
 pub mod frontdesk;
@@ -213,6 +214,8 @@ pub enum Request {
         /// The day.
         date: NaiveDate,
     },
+    /// Set-up, staff and roster changes (`worker/center.rs`).
+    Center(center::CenterRequest),
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -278,6 +281,8 @@ pub enum Response {
     AssessmentSaved(Result<Record<crate::model::Assessment>, Failure>),
     /// Answer to [`Request::HereNow`] (matched to its request by id).
     HereNow(Box<Result<frontdesk::HereNowAnswer, String>>),
+    /// Answer to [`Request::Center`].
+    Center(Box<center::CenterResponse>),
 }
 
 /// Carries out one request with a fresh [`WorkerState`]: for tests and
@@ -307,9 +312,14 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             Response::Ready {
                 location: store.location(),
                 organization,
-                staff: acting_staff(store, staff.as_deref())
-                    .map(|s| StaffRow::from(&s))
-                    .map_err(|e| e.to_string()),
+                staff: if staff_list.iter().all(|s| !s.active) && staff.is_none() {
+                    // Said on the status line: short, and about the UI.
+                    Err("no staff yet; S adds staff".to_string())
+                } else {
+                    acting_staff(store, staff.as_deref())
+                        .map(|s| StaffRow::from(&s))
+                        .map_err(|e| e.to_string())
+                },
                 staff_list,
             }
         }
@@ -364,6 +374,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
                 .map_err(|e| Failure::from(crate::ops::OpsError::from(e))),
         ),
         Request::HereNow { date } => Response::HereNow(Box::new(frontdesk::here_now(store, date))),
+        Request::Center(r) => Response::Center(Box::new(center::handle(state, store, r))),
     }
 }
 
@@ -449,7 +460,8 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::Groups(_)
         | Request::Referral(_)
         | Request::Consent(_)
-        | Request::Credentials(_) => None,
+        | Request::Credentials(_)
+        | Request::Center(_) => None,
         // Each answer is matched to its request by id.
         Request::Report { .. }
         | Request::ImportPlan { .. }

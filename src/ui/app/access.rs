@@ -574,9 +574,15 @@ impl App {
                     .preselect
                     .and_then(|id| info.staff.iter().find(|c| c.staff.id == id).cloned());
                 if !info.required && (pre.is_some() || info.staff.is_empty()) {
-                    // Who is working is clear and no PIN is asked: straight in.
+                    // Who is working is clear and no PIN is asked: straight in
+                    // (an empty store: into the first-run set-up).
+                    let first_run = info.staff.is_empty();
                     self.access.info = Some(info);
-                    return self.open_user_session(pre);
+                    self.open_user_session(pre);
+                    if first_run {
+                        self.open_setup();
+                    }
+                    return;
                 }
                 let mut s = SignInState::new(
                     Admission::Start,

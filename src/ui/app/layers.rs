@@ -358,6 +358,7 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
             (Action::Help, "help"),
             (Action::Quit, "quit"),
             (Action::ImportPeers, "import"),
+            (Action::NewPeer, "new peer"),
         ],
         Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
         Pane::Groups => screens::groups::hints(&app.user.groups),

@@ -24,18 +24,22 @@ impl App {
     /// Who saves: the acting staff member, or a status-line error saying
     /// why nobody can.
     pub(super) fn acting(&mut self) -> Option<Actor> {
+        match self.acting_or_why() {
+            Ok(a) => Some(a),
+            Err(why) => {
+                self.status.error(format!("Not saved: {why}"));
+                None
+            }
+        }
+    }
+
+    /// Who saves, or why nobody can (without the "Not saved" the form
+    /// footer and the status line each add once).
+    fn acting_or_why(&self) -> Result<Actor, String> {
         match &self.status.staff {
-            Some(Ok(s)) => Some(Actor::staff(s.id, os_login())),
-            Some(Err(e)) => {
-                let e = format!("Not saved: no staff member chosen ({e})");
-                self.status.error(e);
-                None
-            }
-            None => {
-                self.status
-                    .error("still loading who is working; try again in a moment");
-                None
-            }
+            Some(Ok(s)) => Ok(Actor::staff(s.id, os_login())),
+            Some(Err(e)) => Err(format!("no staff member chosen ({e})")),
+            None => Err("still loading who is working; try again in a moment".into()),
         }
     }
 
@@ -413,12 +417,17 @@ impl App {
         if popup.form.saving {
             return;
         }
-        let Some(actor) = self.acting() else {
-            if let Some(m) = &self.status.message {
-                popup.form.save_failed(&Failure::from(m.text.as_str()));
+        let actor = match self.acting_or_why() {
+            Ok(a) => a,
+            Err(why) => {
+                self.status.error(format!("Not saved: {why}"));
+                popup.form.save_failed(&Failure::from(why.as_str()));
+                return;
             }
-            return;
         };
+        if self.check_walk_in(popup) {
+            return;
+        }
         let today = self.date;
         match popup.build(today, actor) {
             Ok(request) => {

@@ -87,6 +87,8 @@ pub enum Context {
     Credentials,
     /// Taking an assessment (one item a screen, numbers answer).
     Assess,
+    /// The Staff screen.
+    Staff,
 }
 
 impl Context {
@@ -122,6 +124,7 @@ impl Context {
             Context::Consents => "Consents",
             Context::Credentials => "Credentials",
             Context::Assess => "Taking an assessment",
+            Context::Staff => "Staff",
         }
     }
 

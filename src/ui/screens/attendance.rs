@@ -562,7 +562,11 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     let q = s.query.text().trim();
     if s.hits.is_empty() {
         let msg = if s.candidates.is_empty() {
-            "Loading the roster…".to_string()
+            // The roster is loaded before a session opens: empty means empty.
+            format!(
+                "No peers on the roster yet; {} adds a walk-in.",
+                key(Action::WalkIn)
+            )
         } else {
             format!(
                 "No peer matches '{}'; {} adds them as a walk-in.",

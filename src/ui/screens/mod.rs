@@ -22,6 +22,7 @@ pub mod popup;
 pub mod reports;
 pub mod resources;
 pub mod signin;
+pub mod staff;
 pub mod timeline;
 pub mod today;
 pub mod wellness;

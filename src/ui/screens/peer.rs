@@ -91,6 +91,9 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
     }
     status.push_str(&format!(" · with us since {}", p.intake_date));
     out.push(Line::raw(clip(&status, w)));
+    if let Some(eps) = super::staff::episodes_line(p) {
+        out.push(Line::raw(clip(&eps, w)));
+    }
 
     let mut support = match &o.assigned {
         Some(s) => format!("Assigned: {} ({})", s.name, s.initials),

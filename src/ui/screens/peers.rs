@@ -391,7 +391,9 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         return;
     }
     if state.visible.is_empty() {
-        let msg = if state.query.is_empty() {
+        let msg = if state.roster.is_empty() {
+            "No peers on the roster yet: n adds one, I imports a roster from a CSV file."
+        } else if state.query.is_empty() {
             "No peers match these filters (s: status, a: assigned staff)."
         } else {
             "No peer matches this search."

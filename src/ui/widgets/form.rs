@@ -117,6 +117,48 @@ pub enum FieldKey {
     SupKind,
     /// A supervision session's short note.
     SupNote,
+    /// The center's name (first-run set-up).
+    CenterName,
+    /// A staff member's full name.
+    StaffName,
+    /// A staff member's initials.
+    Initials,
+    /// A new PIN.
+    Pin,
+    /// The new PIN again, to catch a typo.
+    PinAgain,
+    /// Minutes in one unit of service.
+    UnitMinutes,
+    /// Minutes of a partial unit that still count.
+    UnitThreshold,
+    /// Most units per peer per day.
+    DailyCap,
+    /// Whether the set-up goes on to import a roster.
+    ImportRoster,
+    /// A staff member's role.
+    Role,
+    /// A staff member's operating-system login.
+    Login,
+    /// A peer's display name.
+    PeerName,
+    /// A peer's pronouns.
+    Pronouns,
+    /// A peer's e-mail address.
+    Email,
+    /// How often a peer wants to be checked on, in days.
+    Cadence,
+    /// The staff member a peer is assigned to.
+    Assigned,
+    /// A peer's tags.
+    Tags,
+    /// A peer's intake date.
+    Intake,
+    /// Why a peer is discharged.
+    Reason,
+    /// The day of a discharge or re-admission.
+    OnDate,
+    /// The record merged into this one.
+    MergeFrom,
 }
 
 impl FieldKey {
@@ -156,6 +198,27 @@ impl FieldKey {
             FieldKey::SupMinutes => "Minutes",
             FieldKey::SupKind => "Kind",
             FieldKey::SupNote => "Note",
+            FieldKey::CenterName => "Center name",
+            FieldKey::StaffName => "Name",
+            FieldKey::Initials => "Initials",
+            FieldKey::Pin => "PIN",
+            FieldKey::PinAgain => "PIN again",
+            FieldKey::UnitMinutes => "Unit minutes",
+            FieldKey::UnitThreshold => "Partial from",
+            FieldKey::DailyCap => "Daily cap",
+            FieldKey::ImportRoster => "Roster",
+            FieldKey::Role => "Role",
+            FieldKey::Login => "Login",
+            FieldKey::PeerName => "Name",
+            FieldKey::Pronouns => "Pronouns",
+            FieldKey::Email => "E-mail",
+            FieldKey::Cadence => "Check every",
+            FieldKey::Assigned => "Staff",
+            FieldKey::Tags => "Tags",
+            FieldKey::Intake => "Intake",
+            FieldKey::Reason => "Reason",
+            FieldKey::OnDate => "Date",
+            FieldKey::MergeFrom => "Duplicate",
         }
     }
 
@@ -196,6 +259,27 @@ impl FieldKey {
             FieldKey::SupMinutes => &["minutes", "--minutes"],
             FieldKey::SupKind => &["supervision kind", "--kind"],
             FieldKey::SupNote => &["note"],
+            FieldKey::CenterName => &["organization name", "center name"],
+            FieldKey::StaffName => &["staff name", "name"],
+            FieldKey::Initials => &["initials"],
+            FieldKey::Pin => &["pin"],
+            FieldKey::PinAgain => &["pin again"],
+            FieldKey::UnitMinutes => &["unit minutes"],
+            FieldKey::UnitThreshold => &["unit threshold minutes", "partial unit"],
+            FieldKey::DailyCap => &["daily unit cap", "daily cap"],
+            FieldKey::ImportRoster => &["roster"],
+            FieldKey::Role => &["role"],
+            FieldKey::Login => &["login"],
+            FieldKey::PeerName => &["display name", "name"],
+            FieldKey::Pronouns => &["pronouns"],
+            FieldKey::Email => &["email", "e-mail"],
+            FieldKey::Cadence => &["cadence days", "cadence"],
+            FieldKey::Assigned => &["assigned staff", "staff"],
+            FieldKey::Tags => &["tags"],
+            FieldKey::Intake => &["intake date", "intake"],
+            FieldKey::Reason => &["reason", "status reason"],
+            FieldKey::OnDate => &["date", "status date"],
+            FieldKey::MergeFrom => &["duplicate", "merge"],
         }
     }
 }
@@ -309,6 +393,15 @@ impl PopupForm {
             initial: String::new(),
         };
         self.push(field);
+        self
+    }
+
+    /// Adds a secret text field (a PIN): each character is drawn as `•`.
+    pub fn secret(mut self, key: FieldKey, placeholder: &str, hint: &'static str) -> PopupForm {
+        self = self.text(key, "", placeholder, Hint::Plain(hint));
+        if let Some(Value::Text(t)) = self.fields.last_mut().map(|f| &mut f.value) {
+            t.set_mask('•');
+        }
         self
     }
 

@@ -108,6 +108,12 @@ impl LineInput {
         }
     }
 
+    /// Draws each character as `mask` (a PIN field: one `•` per
+    /// character typed, the PIN itself never drawn).
+    pub fn set_mask(&mut self, mask: char) {
+        self.area.set_mask_char(mask);
+    }
+
     /// Grey text shown while the field is empty.
     pub fn set_placeholder(&mut self, text: &str) {
         self.area.set_placeholder_text(text);

@@ -40,6 +40,7 @@ pub struct PeerPicker {
     /// Selection in `hits`.
     pub cursor: ListCursor,
     matcher: NameMatcher,
+    loaded: bool,
 }
 
 impl PeerPicker {
@@ -54,6 +55,7 @@ impl PeerPicker {
             hits: Vec::new(),
             cursor: ListCursor::default(),
             matcher: NameMatcher::default(),
+            loaded: false,
         };
         p.set_roster(roster, preselected.as_ref().map(|(id, _)| *id));
         if p.candidates.is_empty() {
@@ -76,6 +78,7 @@ impl PeerPicker {
         if roster.is_empty() {
             return;
         }
+        self.loaded = true;
         let mut c: Vec<Candidate> = roster
             .iter()
             .map(|r| Candidate {
@@ -131,6 +134,17 @@ impl PeerPicker {
         }
     }
 
+    /// The roster has arrived (it may be empty: a new center), so an
+    /// empty list no longer says "Loading".
+    pub fn mark_loaded(&mut self) {
+        self.loaded = true;
+    }
+
+    /// True once the roster arrived.
+    pub fn loaded(&self) -> bool {
+        self.loaded
+    }
+
     /// How many peers could be picked at all.
     pub fn candidate_count(&self) -> usize {
         self.candidates.len()
@@ -146,8 +160,10 @@ pub fn render_list(p: &PeerPicker, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         return;
     }
     if p.hits.is_empty() {
-        let msg = if p.candidate_count() == 0 {
+        let msg = if p.candidate_count() == 0 && !p.loaded {
             "Loading the roster…"
+        } else if p.candidate_count() == 0 {
+            "No peers on the roster yet: n on Peers adds one."
         } else {
             "No peer matches; keep typing or Backspace."
         };

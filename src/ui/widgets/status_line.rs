@@ -122,10 +122,8 @@ pub fn render_status(
     } else if let Some(m) = &state.message {
         (m.text.clone(), if m.error { t.error() } else { t.ok() })
     } else if let Some(Err(e)) = &state.staff {
-        (
-            format!("No staff member chosen, so check-ins cannot be saved: {e}"),
-            t.error(),
-        )
+        // Short enough for 80 columns; the full reason is in `e`.
+        (format!("Not saving: {e}"), t.error())
     } else if let Some(p) = ctx.keymap.problems.first() {
         let n = ctx.keymap.problems.len();
         (
