@@ -26,6 +26,8 @@ fn export(store: &dyn Store) -> Snapshot {
         groups: store.list_groups().unwrap(),
         sessions: store.sessions_page(None, usize::MAX).unwrap(),
         checkins: store.checkins_page(None, usize::MAX).unwrap(),
+        checkin_history: store.history_page(None, usize::MAX).unwrap(),
+        peer_aliases: store.peer_aliases().unwrap(),
     }
 }
 

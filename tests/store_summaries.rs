@@ -258,6 +258,7 @@ fn an_import_builds_the_summaries() {
         checkins: all_checkins(&src),
         groups: src.list_groups().unwrap(),
         sessions: all_sessions(&src),
+        ..Snapshot::default()
     };
     let (_dir2, dst) = fresh();
     dst.import(snapshot, &actor()).unwrap();

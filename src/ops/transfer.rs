@@ -98,7 +98,24 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
         json(&chrono::Utc::now())?,
     )
     .map_err(io)?;
-    let checkins = ArrayWriter::open(out, "checkins", true)?
+    // Earlier versions and aliases first: a correction saved while the
+    // export runs then leaves a version out rather than one newer than
+    // the check-in written after it (which an import would refuse).
+    let mut history = ArrayWriter::open(out, "checkin_history", true)?;
+    let mut after = None;
+    loop {
+        let page = store.history_page(after, PAGE)?;
+        for r in &page {
+            history.push(r)?;
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE => after = Some((last.id, last.meta.revision)),
+            _ => break,
+        }
+    }
+    history.close()?;
+    ArrayWriter::open(out, "peer_aliases", false)?.all(&store.peer_aliases()?)?;
+    let checkins = ArrayWriter::open(out, "checkins", false)?
         .paged(|after| store.checkins_page(after, PAGE))?;
     let sessions = ArrayWriter::open(out, "sessions", false)?
         .paged(|after| store.sessions_page(after, PAGE))?;
@@ -162,6 +179,10 @@ struct Document {
     groups: Vec<Record<crate::model::Group>>,
     sessions: Vec<Record<crate::model::GroupSession>>,
     checkins: Vec<Record<crate::model::CheckIn>>,
+    #[serde(default)]
+    checkin_history: Vec<Record<crate::model::CheckIn>>,
+    #[serde(default)]
+    peer_aliases: Vec<crate::store::PeerAlias>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -190,6 +211,8 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         groups: doc.groups,
         sessions: doc.sessions,
         checkins: doc.checkins,
+        checkin_history: doc.checkin_history,
+        peer_aliases: doc.peer_aliases,
     })
 }
 

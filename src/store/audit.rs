@@ -130,6 +130,17 @@ pub enum AuditEvent {
         /// Why, with a count per reason ("wrong PIN ×3, too many wrong PINs ×40").
         reason: String,
     },
+    /// Two records of one person were merged: every record of `from`
+    /// moved to `into`, `from` was removed and answers as `into` from then
+    /// on. Its own kind, so the trail can be searched for merges (the
+    /// removal and each move are on it too). Added last so that stored
+    /// entries keep their encoding.
+    Merged {
+        /// The peer merged away (now an alias).
+        from: PeerId,
+        /// The peer kept.
+        into: PeerId,
+    },
 }
 
 impl AuditEvent {
@@ -225,6 +236,7 @@ impl fmt::Display for AuditEvent {
             AuditEvent::Credited { checkin, staff, .. } => {
                 write!(f, "credited {checkin} to {staff}")
             }
+            AuditEvent::Merged { from, into } => write!(f, "merged peer {from} into {into}"),
         }
     }
 }

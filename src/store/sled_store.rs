@@ -97,6 +97,9 @@ pub struct SledStore {
 /// Proof that the caller holds the store's write lock.
 type Held<'a> = MutexGuard<'a, ()>;
 
+#[path = "sled_corrections.rs"]
+mod corrections;
+
 /// Turns a sled error into a store error naming the directory.
 pub(crate) fn map_sled(e: sled::Error, path: &Path) -> StoreError {
     let path = path.to_path_buf();
@@ -695,6 +698,7 @@ impl SledStore {
                 .map_err(|e| self.err(e))?;
         }
         self.meta().remove(SETTINGS_KEY).map_err(|e| self.err(e))?;
+        self.clear_corrections()?;
         self.flush()?;
         self.meta().remove(IMPORT_MARKER).map_err(|e| self.err(e))?;
         self.flush()
@@ -712,7 +716,8 @@ impl SledStore {
         self.import_chunk(held, &snapshot.groups)?;
         self.import_chunk(held, &snapshot.goals)?;
         self.import_chunk(held, &snapshot.sessions)?;
-        self.import_chunk(held, &snapshot.checkins)
+        self.import_chunk(held, &snapshot.checkins)?;
+        self.import_corrections(held, &snapshot.checkin_history, &snapshot.peer_aliases)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1483,6 +1488,18 @@ impl Store for SledStore {
         self.merge_peers_held(from, into, actor)
     }
 
+    fn history_page(
+        &self,
+        after: Option<(CheckInId, u64)>,
+        limit: usize,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        self.history_page_of(after, limit)
+    }
+
+    fn peer_aliases(&self) -> StoreResult<Vec<super::PeerAlias>> {
+        self.aliases()
+    }
+
     fn checkin_history(&self, id: CheckInId) -> StoreResult<Vec<Record<CheckIn>>> {
         // The check-in must exist (a missing one is NotFound, not "no history").
         self.get::<CheckIn>(id.raw())?;
@@ -1593,6 +1610,16 @@ impl SledStore {
             );
             entry.peers.push(into);
             log(tx, entry)?;
+            log(
+                tx,
+                AuditEntry {
+                    at: now,
+                    seq,
+                    actor: actor.clone(),
+                    peers: vec![from, into],
+                    event: AuditEvent::Merged { from, into },
+                },
+            )?;
             tx[T::PeerAliases as usize].insert(&p, &id_key(into.raw()))?;
             for k in &earlier {
                 tx[T::PeerAliases as usize].insert(k.as_slice(), &id_key(into.raw()))?;

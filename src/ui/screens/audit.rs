@@ -301,6 +301,11 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
         AuditEvent::Credited { checkin, staff, .. } => {
             ("credited".into(), checkin.clone(), staff.to_string())
         }
+        AuditEvent::Merged { from, into } => (
+            "merged peer".into(),
+            from.to_string(),
+            format!("into {into}"),
+        ),
     };
     AuditRow {
         when: e
