@@ -19,6 +19,7 @@ pub mod roster;
 pub mod throttle;
 pub mod today;
 pub mod transfer;
+pub mod undo;
 pub mod wellness;
 
 use crate::model::dates::DateParseError;

@@ -41,6 +41,8 @@ mod import;
 mod layers;
 mod plan;
 mod reports;
+mod undo;
+pub use undo::UndoJournal;
 
 pub use import::{plan_lines, ImportDialog, ImportStage};
 pub use layers::CommandLine;
@@ -156,6 +158,8 @@ pub struct UserSession {
     audit: Option<AuditState>,
     /// The Reports screen.
     reports: ReportsState,
+    /// What this session changed and may undo (`u`).
+    undo: UndoJournal,
 }
 
 impl UserSession {
@@ -177,6 +181,7 @@ impl UserSession {
             groups: GroupsState::default(),
             audit: None,
             reports: ReportsState::new(NaiveDate::MIN),
+            undo: UndoJournal::default(),
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -610,6 +615,7 @@ impl App {
             Action::Quit => return self.request_quit(),
             Action::Help => return self.push_layer(HelpState::default()),
             Action::Command => return self.push_layer(CommandLine::new(&self.theme)),
+            Action::Undo => return self.undo_last(),
             Action::Refresh => {
                 self.request_today();
                 self.requests.push(Request::Roster);
@@ -1005,6 +1011,8 @@ impl App {
                     f.refused(&e);
                 }
             }
+            Response::Undoable(change) => self.on_undoable(*change),
+            Response::Undone(r) => self.on_undone(r),
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
@@ -1084,6 +1092,11 @@ impl App {
     /// The Groups screen.
     pub fn groups(&self) -> &GroupsState {
         &self.user.groups
+    }
+
+    /// The changes this session may undo, oldest first.
+    pub fn undo_journal(&self) -> &UndoJournal {
+        &self.user.undo
     }
 
     /// The audit browser, once opened.

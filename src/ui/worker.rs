@@ -35,6 +35,7 @@ pub mod groups;
 pub mod import;
 pub mod plan;
 pub mod reports;
+pub mod undo;
 
 use groups::{GroupsRequest, GroupsResponse};
 use plan::{PlanRequest, PlanResponse};
@@ -181,6 +182,13 @@ pub enum Request {
     },
     /// Start forwarding change notices ([`Response::Change`]).
     Subscribe,
+    /// Undo a change this session made (`ops::undo`).
+    Undo {
+        /// The change, from the session's journal.
+        change: Box<crate::ops::undo::Undoable>,
+        /// Who undoes it.
+        actor: Actor,
+    },
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -236,6 +244,11 @@ pub enum Response {
     Change(Change),
     /// The store stopped sending notices (the server went away for long).
     NoticesStopped,
+    /// A change this session just made and how to undo it; sent just
+    /// before the answer that says it was saved.
+    Undoable(Box<crate::ops::undo::Undoable>),
+    /// Answer to [`Request::Undo`]: what was undone, or why not.
+    Undone(Result<String, Failure>),
 }
 
 /// Carries out one request with a fresh [`WorkerState`]: for tests and
@@ -313,6 +326,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             Response::Audit(access::audit_page(store, &query, viewer, now).map(Box::new))
         }
         Request::Subscribe => Response::Subscribed(false),
+        Request::Undo { change, actor } => undo::undo(store, &change, &actor),
     }
 }
 
@@ -382,7 +396,8 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::SignIn { .. }
         | Request::RecordEvent { .. }
         | Request::OpenPeer { .. }
-        | Request::Subscribe => None,
+        | Request::Subscribe
+        | Request::Undo { .. } => None,
         // Plan and group work includes saves; never dropped.
         Request::Plan(_) | Request::Groups(_) => None,
         // Each answer is matched to its request by id.
@@ -455,7 +470,16 @@ impl Worker {
                     for (i, req) in coalesce_indexed(requests) {
                         let answer = match req {
                             Request::Subscribe => access::subscribe(store.as_ref(), &reply),
-                            other => handle_in(&state, store.as_ref(), other),
+                            other => {
+                                let (undoable, answer) =
+                                    undo::handle_journaled(&state, store.as_ref(), other);
+                                if let Some(u) = undoable {
+                                    if !tagged(ids[i], Response::Undoable(Box::new(u))) {
+                                        break 'work;
+                                    }
+                                }
+                                answer
+                            }
                         };
                         if !tagged(ids[i], answer) {
                             break 'work;

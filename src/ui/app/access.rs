@@ -633,7 +633,7 @@ impl App {
 
     /// Reloads every list and page on screen, each keeping its selection
     /// (by record id) and leaving open forms alone.
-    fn reload_shown(&mut self) {
+    pub(super) fn reload_shown(&mut self) {
         if !self
             .requests
             .iter()
