@@ -13,9 +13,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::{
-    CheckIn, CheckInId, Entity, Goal, GroupSession, Peer, Record, SessionId,
-};
+use crate::model::{CheckIn, CheckInId, Entity, Goal, GroupSession, Peer, Record, SessionId};
 use crate::store::Store;
 use crate::text::escape_line;
 
@@ -183,11 +181,7 @@ impl Undoable {
 }
 
 /// Refuses when `current` is no longer the revision this session wrote.
-fn unchanged_since<E: Entity>(
-    current: &Record<E>,
-    wrote: u64,
-    what: &str,
-) -> OpsResult<()> {
+fn unchanged_since<E: Entity>(current: &Record<E>, wrote: u64, what: &str) -> OpsResult<()> {
     if current.meta.revision == wrote {
         return Ok(());
     }
@@ -282,7 +276,9 @@ pub fn undo(store: &dyn Store, actor: &Actor, change: &Undoable) -> OpsResult<St
             match before {
                 None => {
                     store.void_session(*id, UNDONE.to_string(), actor)?;
-                    Ok(format!("Undone: {what} (the session was voided, reason \"{UNDONE}\")"))
+                    Ok(format!(
+                        "Undone: {what} (the session was voided, reason \"{UNDONE}\")"
+                    ))
                 }
                 Some(b) => {
                     store.update_session(&restore(&current, b.data.clone()), actor)?;

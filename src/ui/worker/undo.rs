@@ -74,7 +74,9 @@ fn journal(before: Before, response: &Response) -> Option<Undoable> {
             _ => None,
         },
         (Before::Peer(b), Response::Plan(p)) => match p.as_ref() {
-            PlanResponse::Peer(_, Ok((saved, _))) => Undoable::peer(*b, saved, "wellness plan edit"),
+            PlanResponse::Peer(_, Ok((saved, _))) => {
+                Undoable::peer(*b, saved, "wellness plan edit")
+            }
             _ => None,
         },
         (Before::Session(b), Response::Groups(g)) => match g.as_ref() {
