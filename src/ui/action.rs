@@ -173,6 +173,8 @@ actions! {
     ExportCsv = "reports: write the CSV to a file",
     /// Peers: import a roster from a CSV file (checked first).
     ImportPeers = "peers: import a roster from a CSV file (checked first)",
+    /// Check-in list: void the selected check-in (asks why).
+    VoidCheckIn = "check-ins: void the selected one (asks why; kept, counted nowhere)",
     /// Undo this session's last change of the last 10 minutes.
     Undo = "undo this session's last change (within 10 minutes)",
 }

@@ -36,6 +36,7 @@ use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
+mod corrections;
 mod groups;
 mod import;
 mod layers;
@@ -873,6 +874,9 @@ impl App {
                 return;
             }
         };
+        if form.editing.is_some() {
+            return self.save_correction(form, staff, now);
+        }
         match form.build(staff, now) {
             Ok(checkin) => {
                 form.errors.clear();
@@ -972,6 +976,7 @@ impl App {
                         Err(e) => p.error = Some(e),
                     }
                 }
+                self.checkins_after_peer();
             }
             Response::Goals(id, result) => {
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
@@ -1011,6 +1016,9 @@ impl App {
                     f.refused(&e);
                 }
             }
+            r @ (Response::CheckInHistory(..)
+            | Response::CheckInEdited(_)
+            | Response::CheckInVoided(_)) => self.on_correction_response(r),
             Response::Undoable(change) => self.on_undoable(*change),
             Response::Undone(r) => self.on_undone(r),
             Response::Plan(r) => self.on_plan_response(*r),

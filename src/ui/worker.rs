@@ -182,6 +182,26 @@ pub enum Request {
     },
     /// Start forwarding change notices ([`Response::Change`]).
     Subscribe,
+    /// Every version of a check-in, oldest first (its full view).
+    CheckInHistory(crate::model::CheckInId),
+    /// Correct a saved check-in.
+    EditCheckIn {
+        /// Which.
+        id: crate::model::CheckInId,
+        /// The fields that change.
+        correction: Box<crate::ops::checkin::Correction>,
+        /// Who corrects it.
+        actor: Actor,
+    },
+    /// Void a saved check-in with the reason.
+    VoidCheckIn {
+        /// Which.
+        id: crate::model::CheckInId,
+        /// Why.
+        reason: String,
+        /// Who voids it.
+        actor: Actor,
+    },
     /// Undo a change this session made (`ops::undo`).
     Undo {
         /// The change, from the session's journal.
@@ -244,6 +264,15 @@ pub enum Response {
     Change(Change),
     /// The store stopped sending notices (the server went away for long).
     NoticesStopped,
+    /// Answer to [`Request::CheckInHistory`].
+    CheckInHistory(
+        crate::model::CheckInId,
+        Result<Vec<Record<CheckIn>>, Failure>,
+    ),
+    /// Answer to [`Request::EditCheckIn`]: Ok once it is on disk.
+    CheckInEdited(Result<Record<CheckIn>, Failure>),
+    /// Answer to [`Request::VoidCheckIn`].
+    CheckInVoided(Result<Record<CheckIn>, Failure>),
     /// A change this session just made and how to undo it; sent just
     /// before the answer that says it was saved.
     Undoable(Box<crate::ops::undo::Undoable>),
@@ -327,6 +356,20 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         }
         Request::Subscribe => Response::Subscribed(false),
         Request::Undo { change, actor } => undo::undo(store, &change, &actor),
+        Request::CheckInHistory(id) => Response::CheckInHistory(
+            id,
+            crate::ops::checkin::history(store, id).map_err(Failure::from),
+        ),
+        Request::EditCheckIn {
+            id,
+            correction,
+            actor,
+        } => Response::CheckInEdited(
+            crate::ops::checkin::edit(store, &actor, id, &correction).map_err(Failure::from),
+        ),
+        Request::VoidCheckIn { id, reason, actor } => Response::CheckInVoided(
+            crate::ops::checkin::void(store, &actor, id, &reason).map_err(Failure::from),
+        ),
     }
 }
 
@@ -397,7 +440,10 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::RecordEvent { .. }
         | Request::OpenPeer { .. }
         | Request::Subscribe
-        | Request::Undo { .. } => None,
+        | Request::Undo { .. }
+        | Request::CheckInHistory(_)
+        | Request::EditCheckIn { .. }
+        | Request::VoidCheckIn { .. } => None,
         // Plan and group work includes saves; never dropped.
         Request::Plan(_) | Request::Groups(_) => None,
         // Each answer is matched to its request by id.

@@ -148,6 +148,10 @@ impl App {
             return false;
         }
         match self.user.peer_view.tab {
+            PeerTab::Overview if action == Action::Open => {
+                self.open_checkins();
+                true
+            }
             PeerTab::Overview => false,
             PeerTab::Plan => {
                 let goals = self.goals();

@@ -77,6 +77,9 @@ pub enum Context {
     Session,
     /// The Reports screen.
     Reports,
+    /// A peer's check-in list (correct, void, read in full).
+    #[strum(serialize = "checkins")]
+    CheckIns,
 }
 
 impl Context {
@@ -107,6 +110,7 @@ impl Context {
             Context::Groups => "Groups",
             Context::Session => "Group session (attendance)",
             Context::Reports => "Reports",
+            Context::CheckIns => "Check-in list (corrections)",
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod attendance;
 pub mod audit;
 pub mod checkin;
+pub mod checkins;
 pub mod groups;
 pub mod help;
 pub mod peer;

@@ -16,7 +16,8 @@ use super::{handle_in, Failure, Request, Response, WorkerState};
 enum Before {
     /// Nothing to undo (a load, or a change undo does not cover).
     Nothing,
-    /// A check-in save (undone by voiding it).
+    /// A check-in save (undone by voiding it) or correction (undone from
+    /// its history).
     CheckIn,
     /// A goal before a step or status change.
     Goal(Box<Record<Goal>>, &'static str),
@@ -30,7 +31,7 @@ enum Before {
 /// will not be undoable; the request itself then says what is wrong.
 fn before(store: &dyn Store, request: &Request) -> Before {
     match request {
-        Request::SaveCheckIn { .. } => Before::CheckIn,
+        Request::SaveCheckIn { .. } | Request::EditCheckIn { .. } => Before::CheckIn,
         Request::Plan(PlanRequest::Step { goal, change, .. }) => {
             let what = match change {
                 StepChange::Toggle(_) => "step ticked or opened",
@@ -68,7 +69,9 @@ fn before(store: &dyn Store, request: &Request) -> Before {
 /// The journal entry for a change that `response` says was saved.
 fn journal(before: Before, response: &Response) -> Option<Undoable> {
     match (before, response) {
-        (Before::CheckIn, Response::Saved(Ok(rec))) => Some(Undoable::checkin(rec)),
+        (Before::CheckIn, Response::Saved(Ok(rec)) | Response::CheckInEdited(Ok(rec))) => {
+            Some(Undoable::checkin(rec))
+        }
         (Before::Goal(b, what), Response::Plan(p)) => match p.as_ref() {
             PlanResponse::Goal(Ok((saved, _))) => Undoable::goal(*b, saved, what),
             _ => None,
