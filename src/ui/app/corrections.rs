@@ -32,8 +32,7 @@ const FULL_HINTS: &[(Action, &str)] = &[
     (Action::VoidCheckIn, "void"),
     (Action::Back, "list"),
 ];
-const REASON_HINTS: &[(Action, &str)] =
-    &[(Action::NextField, "void it"), (Action::Back, "keep it")];
+const REASON_HINTS: &[(Action, &str)] = &[(Action::Save, "void it"), (Action::Back, "keep it")];
 
 impl App {
     /// Opens the peer's check-in list over the peer page.
@@ -232,6 +231,38 @@ impl CheckInsState {
         Reply::Done
     }
 
+    /// Enter in the reason field: voids with the reason typed (an empty
+    /// one is refused here, naming the field).
+    fn submit_void(&mut self, app: &mut App) -> Reply {
+        let Mode::Voiding {
+            id,
+            reason,
+            saving: false,
+            error,
+        } = &mut self.mode
+        else {
+            return Reply::Done;
+        };
+        let why = reason.text().trim().to_string();
+        if why.is_empty() {
+            *error = Some("reason: say why it is voided (it is kept, with the reason)".into());
+            return Reply::Done;
+        }
+        let id = *id;
+        if let Mode::Voiding { saving, error, .. } = &mut self.mode {
+            *saving = true;
+            *error = None;
+        }
+        let actor = app.actor();
+        app.requests.push(Request::VoidCheckIn {
+            id,
+            reason: why,
+            actor,
+        });
+        app.status.info(format!("voiding {id}…"));
+        Reply::Done
+    }
+
     fn start_void(&mut self, app: &mut App) -> Reply {
         let Some(c) = self.selected() else {
             return Reply::Done;
@@ -319,24 +350,9 @@ impl Layer for CheckInsState {
                     self.mode = Mode::List;
                     Reply::Done
                 }
-                Action::NextField | Action::Save if !*saving => {
-                    let why = reason.text().trim().to_string();
-                    if why.is_empty() {
-                        *error = Some(
-                            "reason: say why it is voided (it is kept, with the reason)".into(),
-                        );
-                        return Reply::Done;
-                    }
-                    *saving = true;
-                    *error = None;
-                    let (id, actor) = (*id, app.actor());
-                    app.requests.push(Request::VoidCheckIn {
-                        id,
-                        reason: why,
-                        actor,
-                    });
-                    app.status.info(format!("voiding {id}…"));
-                    Reply::Done
+                Action::NextField | Action::Save => {
+                    let _ = (id, reason, saving, error);
+                    self.submit_void(app)
                 }
                 Action::Quit | Action::Help => Reply::Pass,
                 _ => Reply::Done,
@@ -344,7 +360,10 @@ impl Layer for CheckInsState {
         }
     }
 
-    fn text_key(&mut self, ev: crossterm::event::KeyEvent, _app: &mut App) -> Reply {
+    fn text_key(&mut self, ev: crossterm::event::KeyEvent, app: &mut App) -> Reply {
+        if ev.code == crossterm::event::KeyCode::Enter {
+            return self.submit_void(app);
+        }
         if let Mode::Voiding {
             reason,
             saving: false,

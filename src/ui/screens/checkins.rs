@@ -140,11 +140,11 @@ fn row_line(s: &CheckInsState, c: &Record<CheckIn>, ctx: &ViewCtx<'_>, w: usize)
         }
         n
     };
-    let tail = match &c.voided {
-        Some(v) => format!(" — voided: {}", v.reason),
-        None => String::new(),
+    // A voided one says so before its note, so a narrow screen keeps it.
+    let text = match &c.voided {
+        Some(v) => clip(&format!("{head}  voided: {} · {note}", v.reason), w),
+        None => clip(&format!("{head}  {note}"), w),
     };
-    let text = clip(&format!("{head}  {note}{tail}"), w);
     let style = if c.voided.is_some() {
         t.dim().add_modifier(Modifier::CROSSED_OUT)
     } else {
