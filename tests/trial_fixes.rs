@@ -64,3 +64,125 @@ fn opening_a_group_and_leaving_records_no_session() {
     assert_eq!(session.topic, "Boundaries");
     assert_eq!(store.sessions_on(day).unwrap().len(), 1);
 }
+
+/// A check-in dated in the future, or for a peer who is not active, is
+/// not saved by the form's first request: the worker answers why, and
+/// saves only the confirmed one. Something outright wrong is refused
+/// first, not asked about.
+#[test]
+fn a_future_or_inactive_checkin_is_asked_about_before_it_is_saved() {
+    use caseload::model::{CheckIn, PeerStatus};
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Jordan Reyes");
+    let p = peer(&store, "Aroha Wright");
+    let actor = Actor::staff(s.id, "jordan");
+    let soon = caseload::ops::local_now() + chrono::Duration::hours(3);
+    let ask = |c: CheckIn, confirmed: bool| {
+        handle(
+            &store,
+            Request::SaveCheckIn {
+                checkin: c,
+                actor: actor.clone(),
+                confirmed,
+            },
+        )
+    };
+    let future = CheckIn::new(p.id, s.id, soon);
+    match ask(future.clone(), false) {
+        Response::NeedsConfirmation(why) => {
+            assert_eq!(why.len(), 1, "{why:?}");
+            assert!(
+                why[0].starts_with("at: ") && why[0].contains("in the future"),
+                "{why:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        store.recent_checkins(p.id, 5).unwrap().is_empty(),
+        "nothing saved"
+    );
+    assert!(matches!(ask(future, true), Response::Saved(Ok(_))));
+
+    // A discharged peer: asked, naming the status.
+    let mut rec = store.peer(p.id).unwrap();
+    rec.data.status = PeerStatus::Discharged;
+    store.update_peer(&rec, &actor).unwrap();
+    let past = CheckIn::new(
+        p.id,
+        s.id,
+        caseload::ops::local_now() - chrono::Duration::hours(1),
+    );
+    match ask(past, false) {
+        Response::NeedsConfirmation(why) => {
+            assert!(
+                why.iter()
+                    .any(|w| w.starts_with("peer: Aroha Wright is discharged")),
+                "{why:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Outright wrong (0 minutes) is refused, not asked about.
+    let mut bad = CheckIn::new(p.id, s.id, soon);
+    bad.minutes = 0;
+    match ask(bad, false) {
+        Response::Saved(Err(f)) => assert!(f.message.contains("minutes"), "{f}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.recent_checkins(p.id, 5).unwrap().len(), 1);
+}
+
+mod ui_common;
+
+mod in_the_app {
+    use super::ui_common::*;
+    use caseload::ui::worker::{Request, Response};
+    use crossterm::event::KeyCode;
+
+    #[test]
+    fn the_form_asks_then_saves_the_same_checkin_confirmed() {
+        let mut app = app();
+        press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+        type_str(&mut app, "walked to the library");
+        app.take_requests();
+        press(&mut app, &[ctrl('s')]);
+        let first = app
+            .take_requests()
+            .into_iter()
+            .find_map(|r| match r {
+                Request::SaveCheckIn {
+                    checkin, confirmed, ..
+                } => Some((checkin, confirmed)),
+                _ => None,
+            })
+            .expect("a save");
+        assert!(!first.1, "the first save is not confirmed");
+        let why = "peer: Dana Okafor-Lindqvist is discharged since 2026-10-01 and the rest of a long sentence that must wrap inside the dialog";
+        app.on_response(Response::NeedsConfirmation(vec![why.into()]));
+        let c = app.confirm().expect("asks");
+        assert!(c.question.contains("discharged since 2026-10-01"));
+        assert!(
+            app.form().is_some_and(|f| !f.saving),
+            "the form waits, editable"
+        );
+        // The whole question fits at 80×24.
+        let shown = rows(&screen(&mut app, 80, 24)).join(" ");
+        let squeezed: String = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(squeezed.contains("must wrap inside the dialog"), "{shown}");
+        assert!(squeezed.contains("Save it anyway?"), "{shown}");
+        press(&mut app, &[key('y')]);
+        let again = app
+            .take_requests()
+            .into_iter()
+            .find_map(|r| match r {
+                Request::SaveCheckIn {
+                    checkin, confirmed, ..
+                } => Some((checkin, confirmed)),
+                _ => None,
+            })
+            .expect("saved again");
+        assert!(again.1, "confirmed this time");
+        assert_eq!(again.0, first.0, "the same check-in");
+    }
+}

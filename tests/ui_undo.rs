@@ -45,6 +45,7 @@ fn a_saved_checkin_is_undone_by_voiding_it() {
         Request::SaveCheckIn {
             checkin: c,
             actor: me(s.id),
+            confirmed: true,
         },
     );
     let Response::Saved(Ok(saved)) = answer else {
@@ -304,6 +305,7 @@ fn failed_saves_and_loads_journal_nothing() {
         Request::SaveCheckIn {
             checkin: bad,
             actor: me(s.id),
+            confirmed: true,
         },
     );
     assert!(matches!(answer, Response::Saved(Err(_))), "{answer:?}");

@@ -23,6 +23,14 @@ pub fn log_checkin(
     actor: &Actor,
     checkin: CheckIn,
 ) -> OpsResult<Record<CheckIn>> {
+    check_new(store, &checkin)?;
+    Ok(store.create_checkin(checkin, actor)?)
+}
+
+/// Every check [`log_checkin`] makes before it saves, without saving: so
+/// the UI can refuse what is wrong before it asks about what is unusual
+/// ([`needs_confirmation`]).
+pub fn check_new(store: &dyn Store, checkin: &CheckIn) -> OpsResult<()> {
     checkin.validate()?;
     // The same windows the CLI and the UI form apply, for every other way in.
     let given = checkin.at.format("%Y-%m-%d %H:%M").to_string();
@@ -60,7 +68,7 @@ pub fn log_checkin(
             .into());
         }
     }
-    Ok(store.create_checkin(checkin, actor)?)
+    Ok(())
 }
 
 /// The rule of which goals a check-in may touch: the peer's active goals

@@ -161,6 +161,9 @@ pub struct UserSession {
     reports: ReportsState,
     /// What this session changed and may undo (`u`).
     undo: UndoJournal,
+    /// The check-in last sent to be saved, kept in case the store asks
+    /// for a yes first (dated in the future, peer not active).
+    unconfirmed: Option<(crate::model::CheckIn, Actor)>,
 }
 
 impl UserSession {
@@ -183,6 +186,7 @@ impl UserSession {
             audit: None,
             reports: ReportsState::new(NaiveDate::MIN),
             undo: UndoJournal::default(),
+            unconfirmed: None,
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -882,9 +886,12 @@ impl App {
                 form.errors.clear();
                 form.failure = None;
                 form.saving = true;
+                let actor = Actor::staff(staff, os_login());
+                self.user.unconfirmed = Some((checkin.clone(), actor.clone()));
                 self.requests.push(Request::SaveCheckIn {
                     checkin,
-                    actor: Actor::staff(staff, os_login()),
+                    actor,
+                    confirmed: false,
                 });
                 self.status.info("saving…");
             }
@@ -1016,6 +1023,7 @@ impl App {
                     f.refused(&e);
                 }
             }
+            Response::NeedsConfirmation(why) => self.on_needs_confirmation(why),
             r @ (Response::CheckInHistory(..)
             | Response::CheckInEdited(_)
             | Response::CheckInVoided(_)) => self.on_correction_response(r),

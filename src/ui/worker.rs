@@ -117,6 +117,10 @@ pub enum Request {
         checkin: CheckIn,
         /// Who saves it.
         actor: Actor,
+        /// The user said yes to saving it although it is dated in the
+        /// future or the peer is not active (unset: such a check-in is
+        /// answered with [`Response::NeedsConfirmation`], not saved).
+        confirmed: bool,
     },
     /// Work for the plan, timeline and wellness-plan tabs.
     Plan(PlanRequest),
@@ -264,6 +268,9 @@ pub enum Response {
     Change(Change),
     /// The store stopped sending notices (the server went away for long).
     NoticesStopped,
+    /// Answer to [`Request::SaveCheckIn`] when it must be confirmed first:
+    /// why (each "at: … is in the future", "peer: … is discharged since …").
+    NeedsConfirmation(Vec<String>),
     /// Answer to [`Request::CheckInHistory`].
     CheckInHistory(
         crate::model::CheckInId,
@@ -322,7 +329,29 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             id,
             crate::ops::checkin::goals_to_touch(store, id).map_err(|e| e.to_string()),
         ),
-        Request::SaveCheckIn { checkin, actor } => {
+        Request::SaveCheckIn {
+            checkin,
+            actor,
+            confirmed,
+        } => {
+            if !confirmed {
+                let asks = crate::ops::checkin::check_new(store, &checkin).and_then(|()| {
+                    crate::ops::checkin::needs_confirmation(
+                        store,
+                        &checkin,
+                        crate::ops::local_now(),
+                    )
+                });
+                match asks {
+                    Err(e) => return Response::Saved(Err(Failure::from(e))),
+                    Ok(found) if !found.is_empty() => {
+                        return Response::NeedsConfirmation(
+                            found.iter().map(ToString::to_string).collect(),
+                        )
+                    }
+                    Ok(_) => {}
+                }
+            }
             let peer = checkin.peer;
             let result = crate::ops::checkin::log_checkin(store, &actor, checkin);
             match &result {
@@ -596,6 +625,7 @@ mod tests {
         let save = Request::SaveCheckIn {
             checkin: c,
             actor: Actor::login("t"),
+            confirmed: false,
         };
         let out = coalesce(vec![
             today(None),

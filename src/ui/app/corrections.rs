@@ -108,6 +108,36 @@ impl App {
         }
     }
 
+    /// The store asks before saving the check-in: say why and ask.
+    pub(super) fn on_needs_confirmation(&mut self, why: Vec<String>) {
+        self.quit_when_saved = false;
+        if let Some(f) = self.layer_mut::<CheckInForm>() {
+            f.saving = false;
+        }
+        let question = format!("Check before saving: {}. Save it anyway?", why.join("; "));
+        self.status.info(format!("asking: {}", why.join("; ")));
+        self.push_layer(Confirm {
+            question,
+            on_yes: crate::ui::widgets::confirm::OnYes::SaveAnyway,
+        });
+    }
+
+    /// Yes to "save it anyway?": the same check-in again, confirmed.
+    pub(super) fn save_anyway(&mut self) {
+        let Some((checkin, actor)) = self.user.unconfirmed.take() else {
+            return;
+        };
+        if let Some(f) = self.layer_mut::<CheckInForm>() {
+            f.saving = true;
+        }
+        self.requests.push(Request::SaveCheckIn {
+            checkin,
+            actor,
+            confirmed: true,
+        });
+        self.status.info("saving…");
+    }
+
     /// Answers about check-in corrections.
     pub(super) fn on_correction_response(&mut self, response: Response) {
         match response {
@@ -276,7 +306,7 @@ impl CheckInsState {
         reason.set_focused(true, &app.theme);
         self.mode = Mode::Voiding {
             id: c.id,
-            reason,
+            reason: Box::new(reason),
             saving: false,
             error: None,
         };
@@ -312,10 +342,7 @@ impl Layer for CheckInsState {
                     Reply::Done
                 }
                 Action::Edit => self.edit(app),
-                Action::VoidCheckIn => {
-                    let r = self.start_void(app);
-                    r
-                }
+                Action::VoidCheckIn => self.start_void(app),
                 Action::Down => {
                     *scroll = scroll.saturating_add(1);
                     Reply::Done

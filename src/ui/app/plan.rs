@@ -436,6 +436,7 @@ impl App {
                 }
             }
             OnYes::QuitUnsaved => self.quit = true,
+            OnYes::SaveAnyway => self.save_anyway(),
             OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
         }
     }

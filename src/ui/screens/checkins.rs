@@ -50,8 +50,8 @@ pub enum Mode {
     Voiding {
         /// Which.
         id: CheckInId,
-        /// The reason typed.
-        reason: LineInput,
+        /// The reason typed (boxed: a text area is large).
+        reason: Box<LineInput>,
         /// A void on its way to the store.
         saving: bool,
         /// Why the last try was refused.
