@@ -185,4 +185,36 @@ mod in_the_app {
         assert!(again.1, "confirmed this time");
         assert_eq!(again.0, first.0, "the same check-in");
     }
+
+    #[test]
+    fn q_on_the_lock_screen_asks_before_discarding_unsaved_text() {
+        let mut app = app();
+        press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+        type_str(&mut app, "words not saved yet");
+        press(&mut app, &[ctrl('l')]);
+        assert!(!app.gate_open(), "locked");
+        press(&mut app, &[key('q')]);
+        assert!(!app.should_quit(), "asks first");
+        for (w, h) in [(80, 24), (120, 40)] {
+            let shown = rows(&screen(&mut app, w, h)).join("\n");
+            assert!(shown.contains("unsaved work"), "{shown}");
+            assert!(
+                !shown.contains("words not saved yet"),
+                "nothing of the session is shown: {shown}"
+            );
+        }
+        // Anything else takes the question back; then q asks again.
+        press(&mut app, &[code(KeyCode::Down), key('q')]);
+        assert!(!app.should_quit());
+        press(&mut app, &[key('q')]);
+        assert!(app.should_quit(), "q again quits");
+    }
+
+    #[test]
+    fn q_on_the_lock_screen_quits_at_once_with_nothing_unsaved() {
+        let mut app = app();
+        press(&mut app, &[ctrl('l')]);
+        press(&mut app, &[key('q')]);
+        assert!(app.should_quit());
+    }
 }
