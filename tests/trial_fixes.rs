@@ -217,4 +217,26 @@ mod in_the_app {
         press(&mut app, &[key('q')]);
         assert!(app.should_quit());
     }
+
+    #[test]
+    fn a_long_status_message_says_z_and_z_shows_it_whole() {
+        let mut app = app();
+        let long = "Not undone: check-in C12 was changed since by S2 (sam) at 14:29 (revision 3 now, this session wrote 2); change it by hand instead";
+        app.on_response(Response::Undone(Err(caseload::ui::worker::Failure {
+            message: long.into(),
+            problems: Vec::new(),
+        })));
+        let line = rows(&screen(&mut app, 80, 24)).join("\n");
+        assert!(line.contains("…z: all"), "{line}");
+        press(&mut app, &[key('z')]);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let shown = rows(&screen(&mut app, w, h)).join(" ");
+            let squeezed: String = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(squeezed.contains("change it by hand instead"), "{shown}");
+            assert!(squeezed.contains("this session wrote 2"), "{shown}");
+        }
+        press(&mut app, &[code(KeyCode::Esc)]);
+        let shown = rows(&screen(&mut app, 80, 24)).join("\n");
+        assert!(!shown.contains(" Message "), "closed: {shown}");
+    }
 }

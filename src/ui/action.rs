@@ -175,6 +175,8 @@ actions! {
     ImportPeers = "peers: import a roster from a CSV file (checked first)",
     /// Check-in list: void the selected check-in (asks why).
     VoidCheckIn = "check-ins: void the selected one (asks why; kept, counted nowhere)",
+    /// Show the whole status message (a long one is cut on the line).
+    ShowMessage = "show the whole status message",
     /// Undo this session's last change of the last 10 minutes.
     Undo = "undo this session's last change (within 10 minutes)",
 }

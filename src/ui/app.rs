@@ -621,6 +621,7 @@ impl App {
             Action::Help => return self.push_layer(HelpState::default()),
             Action::Command => return self.push_layer(CommandLine::new(&self.theme)),
             Action::Undo => return self.undo_last(),
+            Action::ShowMessage => return self.show_message(),
             Action::Refresh => {
                 self.request_today();
                 self.requests.push(Request::Roster);

@@ -447,3 +447,87 @@ impl Layer for CheckInsState {
         self
     }
 }
+
+/// The whole status message, wrapped in a box (`z`): a long message is
+/// cut on the status line, never lost.
+#[derive(Debug, Clone)]
+pub struct MessageView {
+    /// The message, raw (escaped when drawn).
+    pub text: String,
+    /// Drawn as an error.
+    pub error: bool,
+}
+
+impl App {
+    /// `z`: the status message in full.
+    pub(super) fn show_message(&mut self) {
+        match self.status.message.clone() {
+            Some(m) => self.push_layer(MessageView {
+                text: m.text,
+                error: m.error,
+            }),
+            None => self.status.info("no message to show"),
+        }
+    }
+}
+
+impl Layer for MessageView {
+    fn context(&self, _app: &App) -> (&'static [Context], bool) {
+        (&[Context::Confirm, Context::Global], false)
+    }
+
+    fn action(&mut self, action: Action, _app: &mut App) -> Reply {
+        match action {
+            Action::Quit | Action::Help => Reply::CloseAndPass,
+            _ => Reply::Close,
+        }
+    }
+
+    fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
+        Some(&[(Action::Back, "close")])
+    }
+
+    fn draw(
+        &self,
+        _app: &App,
+        ctx: &ViewCtx<'_>,
+        areas: &Areas,
+        buf: &mut ratatui::buffer::Buffer,
+    ) {
+        use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+        let area = areas.main;
+        let width = area.width.saturating_sub(4).min(76).max(10);
+        let text = crate::text::escape_multiline(&self.text).into_owned();
+        let lines = crate::ui::widgets::confirm::wrapped_lines(&text, usize::from(width - 2));
+        let height = (lines as u16 + 2).min(area.height);
+        let boxed = ratatui::layout::Rect {
+            x: area.x + (area.width - width) / 2,
+            y: area.y + (area.height - height) / 2,
+            width,
+            height,
+        };
+        Clear.render(boxed, buf);
+        let style = if self.error {
+            ctx.theme.error()
+        } else {
+            ctx.theme.text()
+        };
+        Paragraph::new(text)
+            .style(style)
+            .wrap(Wrap { trim: true })
+            .block(Block::default().borders(Borders::ALL).title(" Message "))
+            .render(boxed, buf);
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+}

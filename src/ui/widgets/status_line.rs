@@ -138,7 +138,15 @@ pub fn render_status(
     } else {
         (String::new(), t.text())
     };
-    Line::styled(clip(&left, left_w), style).render(
+    // A message cut off says how to read it whole (`z`).
+    let shown = if crate::text::width(&crate::text::escape_line(&left)) > left_w && left_w > 12 {
+        let more = " …z: all";
+        let keep = left_w - crate::text::width(more);
+        format!("{}{more}", clip(&left, keep).trim_end_matches('…'))
+    } else {
+        clip(&left, left_w)
+    };
+    Line::styled(shown, style).render(
         Rect {
             width: left_w as u16,
             ..area
