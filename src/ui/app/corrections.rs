@@ -496,13 +496,14 @@ impl Layer for MessageView {
     ) {
         use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
         let area = areas.main;
-        let width = area.width.saturating_sub(4).min(76).max(10);
+        let width = area.width.saturating_sub(4).clamp(10, 76).min(area.width);
         let text = crate::text::escape_multiline(&self.text).into_owned();
-        let lines = crate::ui::widgets::confirm::wrapped_lines(&text, usize::from(width - 2));
+        let lines =
+            crate::ui::widgets::confirm::wrapped_lines(&text, usize::from(width.saturating_sub(2)));
         let height = (lines as u16 + 2).min(area.height);
         let boxed = ratatui::layout::Rect {
-            x: area.x + (area.width - width) / 2,
-            y: area.y + (area.height - height) / 2,
+            x: area.x + area.width.saturating_sub(width) / 2,
+            y: area.y + area.height.saturating_sub(height) / 2,
             width,
             height,
         };
