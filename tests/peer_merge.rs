@@ -70,6 +70,24 @@ fn merge_moves_every_record_and_the_old_id_answers_as_an_alias() {
         && e.peers.contains(&keep.id)));
     assert!(trail.iter().any(|e| matches!(&e.event,
         AuditEvent::Updated { id, .. } if *id == c.id.to_string())));
+    // And the merge itself, as its own kind of event naming both ids.
+    let merges: Vec<_> = trail
+        .iter()
+        .filter(|e| matches!(e.event, AuditEvent::Merged { .. }))
+        .collect();
+    assert_eq!(merges.len(), 1, "{merges:?}");
+    assert_eq!(
+        merges[0].event,
+        AuditEvent::Merged {
+            from: gone.id,
+            into: keep.id
+        }
+    );
+    assert!(merges[0].peers.contains(&gone.id) && merges[0].peers.contains(&keep.id));
+    assert_eq!(
+        merges[0].event.to_string(),
+        format!("merged peer {} into {}", gone.id, keep.id)
+    );
 
     // Merging into itself, or the alias into its own target, is refused.
     let err = merge(&store, &actor(), gone.id, keep.id).unwrap_err();

@@ -237,6 +237,11 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         },
         Operation::CheckIn => Request::CheckIn { id: fx.checkin },
         Operation::CheckInHistory => Request::CheckInHistory { id: fx.checkin },
+        Operation::HistoryPage => Request::HistoryPage {
+            after: None,
+            limit: 100,
+        },
+        Operation::PeerAliases => Request::PeerAliases {},
         Operation::MergePeers => Request::MergePeers {
             from: PeerId::new(999),
             into: PeerId::new(1),

@@ -261,6 +261,7 @@ fn the_goals_a_check_in_may_touch_are_the_same_for_cli_and_ui() {
                 Request::SaveCheckIn {
                     checkin: c,
                     actor: actor(),
+                    confirmed: false,
                 },
             ) {
                 Response::Saved(r) => r,
@@ -418,6 +419,7 @@ fn date_windows_answer_alike_from_cli_and_ui() {
             Request::SaveCheckIn {
                 checkin: CheckIn::new(w.ana, StaffId::new(1), at),
                 actor: actor(),
+                confirmed: false,
             },
         ) {
             Response::Saved(r) => r.expect_err("refused").message,

@@ -31,6 +31,8 @@ fn export(store: &dyn Store) -> Snapshot {
         consents: store.list_consents().unwrap(),
         disclosures: store.disclosures_page(None, usize::MAX).unwrap(),
         assessments: store.assessments_page(None, usize::MAX).unwrap(),
+        checkin_history: store.history_page(None, usize::MAX).unwrap(),
+        peer_aliases: store.peer_aliases().unwrap(),
         ..Snapshot::default()
     }
 }

@@ -71,8 +71,8 @@ fn the_group_list_puts_todays_groups_first_with_their_attendance() {
         row_with(&r, "Groups · Mon 23 Nov 2026 · 1 today, 2 in all");
         let (y, art) = row_with(&r, "Monday art group");
         assert!(
-            art.starts_with("▸ "),
-            "today's group is marked by a glyph: {art}"
+            art.starts_with("● "),
+            "today's group is marked by a glyph of its own, not the focus marker ▸: {art}"
         );
         assert!(
             art.contains("Mon 10:00") && art.contains("Art room") && art.contains("JR"),
@@ -82,7 +82,7 @@ fn the_group_list_puts_todays_groups_first_with_their_attendance() {
         assert!(buf[(4, y as u16)].modifier.contains(Modifier::REVERSED));
         let (wy, wrap) = row_with(&r, "Tuesday WRAP group");
         assert!(wy > y);
-        assert!(!wrap.starts_with('▸'));
+        assert!(!wrap.starts_with('●') && !wrap.starts_with('▸'));
         assert!(
             wrap.contains("Tue 14:00") && wrap.contains("last 2026-11-17: 9"),
             "{wrap}"

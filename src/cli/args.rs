@@ -16,8 +16,12 @@ use crate::model::{
 #[derive(Debug, Parser)]
 #[command(name = "caseload", version, about, long_about = None)]
 pub struct Cli {
-    /// The store directory (default: the platform data folder).
-    #[arg(long, global = true, env = "CASELOAD_DATA_DIR", value_name = "DIR")]
+    /// The store directory (default: $CASELOAD_DATA_DIR, else the
+    /// platform data folder).
+    // Not clap's `env`: clap then counts it as typed and prints
+    // `--data-dir <DIR>` in every usage line as if it were required; the
+    // variable is read in `cli::run` instead (`Cli::with_env_data_dir`).
+    #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Open the UI on a demo store kept apart from real data (filled with a
     /// demo organization on first use).
@@ -39,6 +43,18 @@ pub struct Cli {
     /// What to do; none opens the terminal UI.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// `--data-dir`, else `CASELOAD_DATA_DIR` when set and not empty.
+    pub fn with_env_data_dir(mut self) -> Cli {
+        if self.data_dir.is_none() {
+            self.data_dir = std::env::var_os("CASELOAD_DATA_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from);
+        }
+        self
+    }
 }
 
 /// The commands.
@@ -160,7 +176,7 @@ pub struct PeerFields {
     #[arg(long = "assign", value_name = "STAFF")]
     pub assign: Option<String>,
     /// How they like to be reached.
-    #[arg(long, value_parser = parse_choice::<ContactPreference>)]
+    #[arg(long, value_parser = super::choices::ChoiceParser::<ContactPreference>::new())]
     pub contact_mode: Option<ContactPreference>,
     /// A tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
@@ -247,7 +263,7 @@ pub enum PeerCommand {
         #[arg(long)]
         json: bool,
         /// Only peers with this status.
-        #[arg(long, value_parser = parse_choice::<PeerStatus>)]
+        #[arg(long, value_parser = super::choices::ChoiceParser::<PeerStatus>::new())]
         status: Option<PeerStatus>,
         /// Only peers assigned to this staff member.
         #[arg(long = "assigned", value_name = "STAFF")]
@@ -269,7 +285,7 @@ pub enum PeerCommand {
         #[arg(long)]
         name: Option<String>,
         /// New status.
-        #[arg(long, value_parser = parse_choice::<PeerStatus>)]
+        #[arg(long, value_parser = super::choices::ChoiceParser::<PeerStatus>::new())]
         status: Option<PeerStatus>,
         /// Why the status changed.
         #[arg(long)]
@@ -295,10 +311,10 @@ pub struct LogArgs {
     )]
     pub minutes: String,
     /// How it happened.
-    #[arg(long, default_value = "in-person", value_parser = parse_choice::<CheckInMode>)]
+    #[arg(long, default_value = "in-person", value_parser = super::choices::ChoiceParser::<CheckInMode>::new())]
     pub mode: CheckInMode,
     /// A kind of support given (repeatable).
-    #[arg(long = "support", value_name = "KIND", value_parser = parse_choice::<SupportKind>)]
+    #[arg(long = "support", value_name = "KIND", value_parser = super::choices::ChoiceParser::<SupportKind>::new())]
     pub support: Vec<SupportKind>,
     /// A goal it touched: id or words of its title (repeatable).
     #[arg(long = "goal", value_name = "GOAL")]
@@ -333,7 +349,7 @@ pub enum GoalCommand {
         /// The goal in the peer's own words.
         title: String,
         /// Life domain.
-        #[arg(long, value_parser = parse_choice::<LifeDomain>)]
+        #[arg(long, value_parser = super::choices::ChoiceParser::<LifeDomain>::new())]
         domain: LifeDomain,
         /// When work on it begins (default today).
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
@@ -361,7 +377,7 @@ pub enum GoalCommand {
         /// The goal's id (G4).
         goal: String,
         /// New status: active, achieved, paused, dropped.
-        #[arg(long, value_parser = parse_choice::<GoalStatus>)]
+        #[arg(long, value_parser = super::choices::ChoiceParser::<GoalStatus>::new())]
         status: Option<GoalStatus>,
         /// New target date.
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
@@ -629,7 +645,7 @@ pub enum StaffCommand {
         /// Full name.
         name: String,
         /// What they may do.
-        #[arg(long, value_parser = parse_choice::<Role>, default_value = "peer-specialist")]
+        #[arg(long, value_parser = super::choices::ChoiceParser::<Role>::new(), default_value = "peer-specialist")]
         role: Role,
         /// Initials (default: from the name).
         #[arg(long)]
@@ -665,7 +681,7 @@ pub enum StaffCommand {
         #[arg(long)]
         initials: Option<String>,
         /// New role.
-        #[arg(long, value_parser = parse_choice::<Role>)]
+        #[arg(long, value_parser = super::choices::ChoiceParser::<Role>::new())]
         role: Option<Role>,
         /// New operating-system login ("" clears it).
         #[arg(long)]

@@ -16,8 +16,6 @@ use crate::ops::lookup::{resolve_goal, resolve_peer};
 use crate::store::Store;
 use crate::text::escape_line;
 
-use super::args::parse_choice;
-
 /// `caseload checkin …`.
 #[derive(Debug, Subcommand)]
 pub enum CheckinCommand {
@@ -64,10 +62,10 @@ pub struct EditArgs {
     #[arg(long)]
     pub note: Option<String>,
     /// New mode.
-    #[arg(long, value_parser = parse_choice::<CheckInMode>)]
+    #[arg(long, value_parser = super::choices::ChoiceParser::<CheckInMode>::new())]
     pub mode: Option<CheckInMode>,
     /// The kinds of support given, replacing the old list (repeatable).
-    #[arg(long = "support", value_name = "KIND", value_parser = parse_choice::<SupportKind>)]
+    #[arg(long = "support", value_name = "KIND", value_parser = super::choices::ChoiceParser::<SupportKind>::new())]
     pub support: Vec<SupportKind>,
     /// The goals it touched, replacing the old list (repeatable).
     #[arg(long = "goal", value_name = "GOAL")]

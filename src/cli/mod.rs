@@ -9,6 +9,7 @@ mod args;
 mod assess;
 mod audit;
 mod checkin;
+mod choices;
 mod consent;
 mod credentials;
 mod demo;
@@ -73,6 +74,24 @@ fn actor(store: &dyn Store, staff: Option<&str>) -> Actor {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let mut cli = cli.with_env_data_dir();
+    // `caseload --staff SO log …` means what `caseload log … --staff SO`
+    // does (the subcommand's own flag, when given, wins).
+    if let (Some(who), Some(Command::Log(a))) = (cli.staff.clone(), cli.command.as_mut()) {
+        if a.staff.is_none() {
+            a.staff = Some(who);
+        }
+    }
+    if let Some(d) = &cli.data_dir {
+        // A file where the store's folder should be: say so, before any
+        // attempt to create a store or start a service inside it.
+        if d.exists() && !d.is_dir() {
+            anyhow::bail!(
+                "--data-dir {}: not a directory (give the folder a store is in, or a new one)",
+                crate::text::escape_line(&d.display().to_string())
+            );
+        }
+    }
     match &cli.command {
         None => run_ui(&cli),
         Some(Command::Keymap(k)) => Ok(args::keymap_check(k)),

@@ -23,6 +23,14 @@ pub fn log_checkin(
     actor: &Actor,
     checkin: CheckIn,
 ) -> OpsResult<Record<CheckIn>> {
+    check_new(store, &checkin)?;
+    Ok(store.create_checkin(checkin, actor)?)
+}
+
+/// Every check [`log_checkin`] makes before it saves, without saving: so
+/// the UI can refuse what is wrong before it asks about what is unusual
+/// ([`needs_confirmation`]).
+pub fn check_new(store: &dyn Store, checkin: &CheckIn) -> OpsResult<()> {
     checkin.validate()?;
     // The same windows the CLI and the UI form apply, for every other way in.
     let given = checkin.at.format("%Y-%m-%d %H:%M").to_string();
@@ -60,7 +68,7 @@ pub fn log_checkin(
             .into());
         }
     }
-    Ok(store.create_checkin(checkin, actor)?)
+    Ok(())
 }
 
 /// The rule of which goals a check-in may touch: the peer's active goals
@@ -101,9 +109,26 @@ pub struct Correction {
     pub follow_up: Option<Option<NaiveDate>>,
     /// New time.
     pub at: Option<DateTime<FixedOffset>>,
+    /// New wellbeing rating (`Some(None)` clears it).
+    pub wellbeing: Option<Option<u8>>,
 }
 
 impl Correction {
+    /// The correction that turns `old` into `new` (what a form edited):
+    /// only the fields that differ, so the history shows what changed.
+    pub fn between(old: &CheckIn, new: &CheckIn) -> Correction {
+        Correction {
+            minutes: (old.minutes != new.minutes).then_some(new.minutes),
+            note: (old.note != new.note).then(|| new.note.clone()),
+            mode: (old.mode != new.mode).then_some(new.mode),
+            support: (old.support != new.support).then(|| new.support.clone()),
+            goals: (old.goals != new.goals).then(|| new.goals.clone()),
+            follow_up: (old.follow_up != new.follow_up).then_some(new.follow_up),
+            at: (old.at != new.at).then_some(new.at),
+            wellbeing: (old.wellbeing != new.wellbeing).then_some(new.wellbeing),
+        }
+    }
+
     /// True if it changes nothing (a correction must change something).
     pub fn is_empty(&self) -> bool {
         *self == Correction::default()
@@ -137,6 +162,9 @@ impl Correction {
         }
         if let Some(f) = self.follow_up {
             c.follow_up = f;
+        }
+        if let Some(w) = self.wellbeing {
+            c.wellbeing = w;
         }
         if let Some(at) = self.at {
             c.at = at;

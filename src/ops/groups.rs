@@ -42,6 +42,33 @@ pub fn open_session(
     }
 }
 
+/// The session of `group` on `date` to take attendance in: the one
+/// recorded, or a new one that is not saved yet (id 0, revision 0) and is
+/// only written when attendance is saved, so that opening a group and
+/// leaving records no session (none with 0 attending in Today or reports).
+pub fn session_to_take(
+    store: &dyn Store,
+    actor: &Actor,
+    group: &Record<Group>,
+    date: NaiveDate,
+) -> OpsResult<Record<GroupSession>> {
+    if let Some(s) = session_on(store, group, date)? {
+        return Ok(s);
+    }
+    let mut meta = crate::model::Meta::created(chrono::Utc::now(), actor);
+    meta.revision = 0;
+    Ok(Record {
+        id: crate::model::SessionId::new(0),
+        meta,
+        data: GroupSession::for_group(group.id, group, date),
+    })
+}
+
+/// True for a session [`session_to_take`] made up and nobody saved yet.
+pub fn is_unsaved(session: &Record<GroupSession>) -> bool {
+    session.id.raw() == 0
+}
+
 /// The one attendance rule: peers to check off must exist, be named once,
 /// and not be checked off already (`checked_off`: the session as stored).
 /// A breach refuses the whole request, naming the field "attendees".
@@ -123,18 +150,33 @@ pub fn save_attendance(
     topic: &str,
     note: &str,
 ) -> OpsResult<Record<GroupSession>> {
-    let mut session = open_session(store, actor, group, date)?;
-    check_new_attendees(store, group, date, &session.attendees, add)?;
+    let existing = session_on(store, group, date)?;
+    let mut data = match &existing {
+        Some(s) => s.data.clone(),
+        None => GroupSession::for_group(group.id, group, date),
+    };
+    check_new_attendees(store, group, date, &data.attendees, add)?;
     for p in remove {
-        session.remove_attendee(*p);
+        data.remove_attendee(*p);
     }
     for p in add {
-        session.add_attendee(*p);
+        data.add_attendee(*p);
     }
-    session.topic = topic.trim().to_string();
-    session.note = note.trim().to_string();
-    session.validate()?;
-    Ok(store.update_session(&session, actor)?)
+    data.topic = topic.trim().to_string();
+    data.note = note.trim().to_string();
+    data.validate()?;
+    match existing {
+        // Created with its attendance in one write (one revision).
+        None => Ok(store.create_session(data, actor)?),
+        Some(s) => Ok(store.update_session(
+            &Record {
+                id: s.id,
+                meta: s.meta,
+                data,
+            },
+            actor,
+        )?),
+    }
 }
 
 /// Days from `today` to the next meeting on `weekday` (0 when it is today):

@@ -24,6 +24,7 @@ pub mod roster;
 pub mod throttle;
 pub mod today;
 pub mod transfer;
+pub mod undo;
 pub mod visit;
 pub mod wellness;
 

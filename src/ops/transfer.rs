@@ -142,7 +142,24 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     let intakes = store.pending_intakes()?;
     let mut codes: Vec<(crate::model::PeerId, String)> = store.kiosk_codes()?.into_iter().collect();
     codes.sort();
-    let checkins = ArrayWriter::open(out, "checkins", true)?
+    // Earlier versions and aliases first: a correction saved while the
+    // export runs then leaves a version out rather than one newer than
+    // the check-in written after it (which an import would refuse).
+    let mut history = ArrayWriter::open(out, "checkin_history", true)?;
+    let mut after = None;
+    loop {
+        let page = store.history_page(after, PAGE)?;
+        for r in &page {
+            history.push(r)?;
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE => after = Some((last.id, last.meta.revision)),
+            _ => break,
+        }
+    }
+    history.close()?;
+    ArrayWriter::open(out, "peer_aliases", false)?.all(&store.peer_aliases()?)?;
+    let checkins = ArrayWriter::open(out, "checkins", false)?
         .paged(|after| store.checkins_page(after, PAGE))?;
     let sessions = ArrayWriter::open(out, "sessions", false)?
         .paged(|after| store.sessions_page(after, PAGE))?;
@@ -256,6 +273,10 @@ struct Document {
     intakes: Vec<Record<crate::model::Intake>>,
     #[serde(default)]
     kiosk_codes: Vec<(crate::model::PeerId, String)>,
+    #[serde(default)]
+    checkin_history: Vec<Record<crate::model::CheckIn>>,
+    #[serde(default)]
+    peer_aliases: Vec<crate::store::PeerAlias>,
 }
 
 /// Reads and parses a document; `outcome` ends refusals ("nothing was
@@ -295,6 +316,8 @@ fn read_document(input: impl BufRead, source: &str, outcome: &str) -> OpsResult<
         visits: doc.visits,
         intakes: doc.intakes,
         kiosk_codes: doc.kiosk_codes,
+        checkin_history: doc.checkin_history,
+        peer_aliases: doc.peer_aliases,
     })
 }
 

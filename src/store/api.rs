@@ -222,7 +222,8 @@ identifies_nobody!(
     super::AuditEntry,
     Record<crate::model::Resource>,
     Record<Intake>,
-    crate::model::KioskReply
+    crate::model::KioskReply,
+    super::PeerAlias
 );
 
 /// Types the declaration names, for the generators' call sites
@@ -237,9 +238,10 @@ pub(crate) mod prelude {
     };
     pub(crate) use crate::server::protocol::Pin;
     pub(crate) use crate::store::api::PeerSummary;
-    pub(crate) use crate::store::{AuditEntry, AuditEvent, AuditFilter, Counts, Snapshot};
-    pub(crate) use chrono::NaiveTime;
-    pub(crate) use chrono::{DateTime, NaiveDate, Utc};
+    pub(crate) use crate::store::{
+        AuditEntry, AuditEvent, AuditFilter, Counts, PeerAlias, Snapshot,
+    };
+    pub(crate) use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
     pub(crate) use std::collections::HashMap;
 }
 
@@ -344,6 +346,16 @@ macro_rules! store_api {
             /// correction or void replaced (the current one is `checkin`).
             CheckInHistory checkin_history(val id: CheckInId) -> Vec<Record<CheckIn>>
                 => Read, WorkCaseload, Peer, [], [];
+            /// One page of every check-in's earlier versions, by check-in
+            /// id then revision, after the version `after` names, at most
+            /// `limit` (and at most [`MAX_PAGE`]): for export, so corrections
+            /// survive a backup. Every note of the organization.
+            HistoryPage history_page(val after: Option<(CheckInId, u64)>, val limit: usize) -> Vec<Record<CheckIn>>
+                => Read, ReadAllNotes, Listing, [cap limit], [];
+            /// Every merged peer id with the peer it now answers as (for
+            /// export: merged ids keep answering after a restore).
+            PeerAliases peer_aliases() -> Vec<PeerAlias>
+                => Read, WorkCaseload, No, [], [];
             /// Removes a check-in for good (admins only; others void it).
             DeleteCheckIn delete_checkin(val id: CheckInId) by actor -> ()
                 => Write, Purge, No, [], [];

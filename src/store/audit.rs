@@ -167,6 +167,17 @@ pub enum AuditEvent {
         /// True when it was cleared.
         cleared: bool,
     },
+    /// Two records of one person were merged: every record of `from`
+    /// moved to `into`, `from` was removed and answers as `into` from then
+    /// on. Its own kind, so the trail can be searched for merges (the
+    /// removal and each move are on it too). Added last so that stored
+    /// entries keep their encoding.
+    Merged {
+        /// The peer merged away (now an alias).
+        from: PeerId,
+        /// The peer kept.
+        into: PeerId,
+    },
 }
 
 impl AuditEvent {
@@ -294,6 +305,7 @@ impl fmt::Display for AuditEvent {
                     kinds.join(", ")
                 )
             }
+            AuditEvent::Merged { from, into } => write!(f, "merged peer {from} into {into}"),
         }
     }
 }

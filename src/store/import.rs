@@ -134,5 +134,63 @@ pub fn check_snapshot(s: &Snapshot) -> StoreResult<()> {
             )));
         }
     }
+    corrections(s, &known)
+}
+
+/// Checks the earlier versions of check-ins and the merged peer ids: each
+/// version belongs to a check-in of the file and is older than it, once;
+/// each merged id is no peer of the file and answers as one that is. (An
+/// earlier version's own references are not checked: it may name the
+/// peer a merge removed, which is what it was.)
+fn corrections(s: &Snapshot, known: &Known) -> StoreResult<()> {
+    let current: HashMap<u64, u64> = s
+        .checkins
+        .iter()
+        .map(|c| (c.id.raw(), c.meta.revision))
+        .collect();
+    let mut seen = HashSet::new();
+    for (i, r) in s.checkin_history.iter().enumerate() {
+        let at = format!(
+            "checkin_history[{i}] ({} revision {})",
+            r.id, r.meta.revision
+        );
+        let Some(&now) = current.get(&r.id.raw()) else {
+            return Err(StoreError::Refused(format!(
+                "{at}: no check-in {} in the file",
+                r.id
+            )));
+        };
+        if r.meta.revision == 0 || r.meta.revision >= now {
+            return Err(StoreError::Refused(format!(
+                "{at}: an earlier version must have a revision from 1 to {}, below the check-in's current {now}",
+                now.saturating_sub(1)
+            )));
+        }
+        if !seen.insert((r.id.raw(), r.meta.revision)) {
+            return Err(StoreError::Refused(format!("{at}: appears twice")));
+        }
+    }
+    let mut merged = HashSet::new();
+    for (i, a) in s.peer_aliases.iter().enumerate() {
+        let at = format!("peer_aliases[{i}] ({} into {})", a.merged, a.into);
+        if a.merged.raw() == 0 || known.has(T::Peers, a.merged.raw()) {
+            return Err(StoreError::Refused(format!(
+                "{at}: merged: {} is a peer of the file, not a merged id",
+                a.merged
+            )));
+        }
+        if !known.has(T::Peers, a.into.raw()) {
+            return Err(StoreError::Refused(format!(
+                "{at}: into: no peer {} in the file",
+                a.into
+            )));
+        }
+        if !merged.insert(a.merged) {
+            return Err(StoreError::Refused(format!(
+                "{at}: merged: {} appears twice",
+                a.merged
+            )));
+        }
+    }
     Ok(())
 }

@@ -90,6 +90,22 @@ pub struct Snapshot {
     /// Personal kiosk codes, by peer.
     #[serde(default)]
     pub kiosk_codes: Vec<(crate::model::PeerId, String)>,
+    /// The earlier versions of corrected or voided check-ins, by check-in
+    /// and revision (what `checkin_history` answers).
+    #[serde(default)]
+    pub checkin_history: Vec<Record<CheckIn>>,
+    /// Merged peer ids and the peer each answers as.
+    #[serde(default)]
+    pub peer_aliases: Vec<PeerAlias>,
+}
+
+/// A peer id that was merged into another and answers as it from then on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PeerAlias {
+    /// The id that was merged away.
+    pub merged: crate::model::PeerId,
+    /// The peer it answers as.
+    pub into: crate::model::PeerId,
 }
 
 /// Counts of records, cheap to ask for (kept by the store, never walked).

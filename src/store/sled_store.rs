@@ -110,6 +110,9 @@ pub struct SledStore {
 /// Proof that the caller holds the store's write lock.
 type Held<'a> = MutexGuard<'a, ()>;
 
+#[path = "sled_corrections.rs"]
+mod corrections;
+
 /// Turns a sled error into a store error naming the directory.
 pub(crate) fn map_sled(e: sled::Error, path: &Path) -> StoreError {
     let path = path.to_path_buf();
@@ -713,6 +716,7 @@ impl SledStore {
                 .map_err(|e| self.err(e))?;
         }
         self.meta().remove(SETTINGS_KEY).map_err(|e| self.err(e))?;
+        self.clear_corrections()?;
         self.flush()?;
         self.meta().remove(IMPORT_MARKER).map_err(|e| self.err(e))?;
         self.flush()
@@ -739,7 +743,8 @@ impl SledStore {
         self.import_chunk(held, &snapshot.ceu_entries)?;
         self.import_chunk(held, &snapshot.supervisions)?;
         self.import_chunk(held, &snapshot.assessments)?;
-        self.fd_import(held, snapshot)
+        self.fd_import(held, snapshot)?;
+        self.import_corrections(held, &snapshot.checkin_history, &snapshot.peer_aliases)
     }
 
     fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
@@ -1696,6 +1701,17 @@ impl Store for SledStore {
     fn delete_assessment(&self, id: crate::model::AssessmentId, actor: &Actor) -> StoreResult<()> {
         self.delete::<crate::model::Assessment>(id.raw(), actor, |_| Ok(()))
     }
+    fn history_page(
+        &self,
+        after: Option<(CheckInId, u64)>,
+        limit: usize,
+    ) -> StoreResult<Vec<Record<CheckIn>>> {
+        self.history_page_of(after, limit)
+    }
+
+    fn peer_aliases(&self) -> StoreResult<Vec<super::PeerAlias>> {
+        self.aliases()
+    }
 
     fn checkin_history(&self, id: CheckInId) -> StoreResult<Vec<Record<CheckIn>>> {
         // The check-in must exist (a missing one is NotFound, not "no history").
@@ -1897,6 +1913,16 @@ impl SledStore {
             );
             entry.peers.push(into);
             log(tx, entry)?;
+            log(
+                tx,
+                AuditEntry {
+                    at: now,
+                    seq,
+                    actor: actor.clone(),
+                    peers: vec![from, into],
+                    event: AuditEvent::Merged { from, into },
+                },
+            )?;
             tx[T::PeerAliases as usize].insert(&p, &id_key(into.raw()))?;
             for k in &earlier {
                 tx[T::PeerAliases as usize].insert(k.as_slice(), &id_key(into.raw()))?;

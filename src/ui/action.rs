@@ -219,6 +219,12 @@ actions! {
     SetPin = "staff: set or reset the PIN (typed twice, never shown)",
     /// Staff screen: deactivate or reactivate the selected member.
     ToggleActive = "staff: deactivate or reactivate",
+    /// Check-in list: void the selected check-in (asks why).
+    VoidCheckIn = "check-ins: void the selected one (asks why; kept, counted nowhere)",
+    /// Show the whole status message (a long one is cut on the line).
+    ShowMessage = "show the whole status message",
+    /// Undo this session's last change of the last 10 minutes.
+    Undo = "undo this session's last change (within 10 minutes)",
 }
 
 impl Action {

@@ -40,6 +40,7 @@ use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow}
 mod assess;
 mod center;
 mod consents;
+mod corrections;
 mod credentials;
 mod groups;
 mod here_now;
@@ -52,6 +53,8 @@ pub use referral::{
     StatusForm,
 };
 mod reports;
+mod undo;
+pub use undo::UndoJournal;
 
 pub use center::{
     object_pronoun, Ask, PeerForm, PeerFormFor, Question, SetupForm, StaffForm, StaffFormFor,
@@ -181,6 +184,11 @@ pub struct UserSession {
     credentials: CredentialsState,
     /// "Here now": today's visitors.
     here_now: crate::ui::screens::here_now::HereNowState,
+    /// What this session changed and may undo (`u`).
+    undo: UndoJournal,
+    /// The check-in last sent to be saved, kept in case the store asks
+    /// for a yes first (dated in the future, peer not active).
+    unconfirmed: Option<(crate::model::CheckIn, Actor)>,
 }
 
 impl UserSession {
@@ -204,6 +212,8 @@ impl UserSession {
             reports: ReportsState::new(NaiveDate::MIN),
             credentials: CredentialsState::default(),
             here_now: Default::default(),
+            undo: UndoJournal::default(),
+            unconfirmed: None,
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -639,6 +649,8 @@ impl App {
             Action::Quit => return self.request_quit(),
             Action::Help => return self.push_layer(HelpState::default()),
             Action::Command => return self.push_layer(CommandLine::new(&self.theme)),
+            Action::Undo => return self.undo_last(),
+            Action::ShowMessage => return self.show_message(),
             Action::Refresh => {
                 self.request_today();
                 self.requests.push(Request::Roster);
@@ -931,14 +943,20 @@ impl App {
                 return;
             }
         };
+        if form.editing.is_some() {
+            return self.save_correction(form, staff, now);
+        }
         match form.build(staff, now) {
             Ok(checkin) => {
                 form.errors.clear();
                 form.failure = None;
                 form.saving = true;
+                let actor = Actor::staff(staff, os_login());
+                self.user.unconfirmed = Some((checkin.clone(), actor.clone()));
                 self.requests.push(Request::SaveCheckIn {
                     checkin,
-                    actor: Actor::staff(staff, os_login()),
+                    actor,
+                    confirmed: false,
                 });
                 self.status.info("saving…");
             }
@@ -1034,6 +1052,7 @@ impl App {
                         Err(e) => p.error = Some(e),
                     }
                 }
+                self.checkins_after_peer();
             }
             Response::Goals(id, result) => {
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
@@ -1073,6 +1092,12 @@ impl App {
                     f.refused(&e);
                 }
             }
+            Response::NeedsConfirmation(why) => self.on_needs_confirmation(why),
+            r @ (Response::CheckInHistory(..)
+            | Response::CheckInEdited(_)
+            | Response::CheckInVoided(_)) => self.on_correction_response(r),
+            Response::Undoable(change) => self.on_undoable(*change),
+            Response::Undone(r) => self.on_undone(r),
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
             Response::Consent(r) => self.on_consent_response(*r),
@@ -1158,6 +1183,11 @@ impl App {
     /// The Groups screen.
     pub fn groups(&self) -> &GroupsState {
         &self.user.groups
+    }
+
+    /// The changes this session may undo, oldest first.
+    pub fn undo_journal(&self) -> &UndoJournal {
+        &self.user.undo
     }
 
     /// The audit browser, once opened.

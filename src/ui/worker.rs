@@ -40,6 +40,7 @@ pub mod import;
 pub mod plan;
 pub mod referral;
 pub mod reports;
+pub mod undo;
 
 use groups::{GroupsRequest, GroupsResponse};
 use plan::{PlanRequest, PlanResponse};
@@ -131,6 +132,10 @@ pub enum Request {
         checkin: CheckIn,
         /// Who saves it.
         actor: Actor,
+        /// The user said yes to saving it although it is dated in the
+        /// future or the peer is not active (unset: such a check-in is
+        /// answered with [`Response::NeedsConfirmation`], not saved).
+        confirmed: bool,
     },
     /// Work for the plan, timeline and wellness-plan tabs.
     Plan(PlanRequest),
@@ -216,6 +221,33 @@ pub enum Request {
     },
     /// Set-up, staff and roster changes (`worker/center.rs`).
     Center(center::CenterRequest),
+    /// Every version of a check-in, oldest first (its full view).
+    CheckInHistory(crate::model::CheckInId),
+    /// Correct a saved check-in.
+    EditCheckIn {
+        /// Which.
+        id: crate::model::CheckInId,
+        /// The fields that change.
+        correction: Box<crate::ops::checkin::Correction>,
+        /// Who corrects it.
+        actor: Actor,
+    },
+    /// Void a saved check-in with the reason.
+    VoidCheckIn {
+        /// Which.
+        id: crate::model::CheckInId,
+        /// Why.
+        reason: String,
+        /// Who voids it.
+        actor: Actor,
+    },
+    /// Undo a change this session made (`ops::undo`).
+    Undo {
+        /// The change, from the session's journal.
+        change: Box<crate::ops::undo::Undoable>,
+        /// Who undoes it.
+        actor: Actor,
+    },
 }
 
 /// What the store thread found or did. Errors are user-facing sentences.
@@ -283,6 +315,23 @@ pub enum Response {
     HereNow(Box<Result<frontdesk::HereNowAnswer, String>>),
     /// Answer to [`Request::Center`].
     Center(Box<center::CenterResponse>),
+    /// Answer to [`Request::SaveCheckIn`] when it must be confirmed first:
+    /// why (each "at: … is in the future", "peer: … is discharged since …").
+    NeedsConfirmation(Vec<String>),
+    /// Answer to [`Request::CheckInHistory`].
+    CheckInHistory(
+        crate::model::CheckInId,
+        Result<Vec<Record<CheckIn>>, Failure>,
+    ),
+    /// Answer to [`Request::EditCheckIn`]: Ok once it is on disk.
+    CheckInEdited(Result<Record<CheckIn>, Failure>),
+    /// Answer to [`Request::VoidCheckIn`].
+    CheckInVoided(Result<Record<CheckIn>, Failure>),
+    /// A change this session just made and how to undo it; sent just
+    /// before the answer that says it was saved.
+    Undoable(Box<crate::ops::undo::Undoable>),
+    /// Answer to [`Request::Undo`]: what was undone, or why not.
+    Undone(Result<String, Failure>),
 }
 
 /// Carries out one request with a fresh [`WorkerState`]: for tests and
@@ -332,7 +381,29 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             id,
             crate::ops::checkin::goals_to_touch(store, id).map_err(|e| e.to_string()),
         ),
-        Request::SaveCheckIn { checkin, actor } => {
+        Request::SaveCheckIn {
+            checkin,
+            actor,
+            confirmed,
+        } => {
+            if !confirmed {
+                let asks = crate::ops::checkin::check_new(store, &checkin).and_then(|()| {
+                    crate::ops::checkin::needs_confirmation(
+                        store,
+                        &checkin,
+                        crate::ops::local_now(),
+                    )
+                });
+                match asks {
+                    Err(e) => return Response::Saved(Err(Failure::from(e))),
+                    Ok(found) if !found.is_empty() => {
+                        return Response::NeedsConfirmation(
+                            found.iter().map(ToString::to_string).collect(),
+                        )
+                    }
+                    Ok(_) => {}
+                }
+            }
             let peer = checkin.peer;
             let result = crate::ops::checkin::log_checkin(store, &actor, checkin);
             match &result {
@@ -375,6 +446,21 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
         ),
         Request::HereNow { date } => Response::HereNow(Box::new(frontdesk::here_now(store, date))),
         Request::Center(r) => Response::Center(Box::new(center::handle(state, store, r))),
+        Request::Undo { change, actor } => undo::undo(store, &change, &actor),
+        Request::CheckInHistory(id) => Response::CheckInHistory(
+            id,
+            crate::ops::checkin::history(store, id).map_err(Failure::from),
+        ),
+        Request::EditCheckIn {
+            id,
+            correction,
+            actor,
+        } => Response::CheckInEdited(
+            crate::ops::checkin::edit(store, &actor, id, &correction).map_err(Failure::from),
+        ),
+        Request::VoidCheckIn { id, reason, actor } => Response::CheckInVoided(
+            crate::ops::checkin::void(store, &actor, id, &reason).map_err(Failure::from),
+        ),
     }
 }
 
@@ -454,7 +540,11 @@ fn coalesce_indexed(batch: Vec<Request>) -> Vec<(usize, Request)> {
         | Request::RecordEvent { .. }
         | Request::OpenPeer { .. }
         | Request::SaveAssessment { .. }
-        | Request::Subscribe => None,
+        | Request::Subscribe
+        | Request::Undo { .. }
+        | Request::CheckInHistory(_)
+        | Request::EditCheckIn { .. }
+        | Request::VoidCheckIn { .. } => None,
         // Plan and group work includes saves; never dropped.
         Request::Plan(_)
         | Request::Groups(_)
@@ -535,7 +625,16 @@ impl Worker {
                     for (i, req) in coalesce_indexed(requests) {
                         let answer = match req {
                             Request::Subscribe => access::subscribe(store.as_ref(), &reply),
-                            other => handle_in(&state, store.as_ref(), other),
+                            other => {
+                                let (undoable, answer) =
+                                    undo::handle_journaled(&state, store.as_ref(), other);
+                                if let Some(u) = undoable {
+                                    if !tagged(ids[i], Response::Undoable(Box::new(u))) {
+                                        break 'work;
+                                    }
+                                }
+                                answer
+                            }
                         };
                         if !tagged(ids[i], answer) {
                             break 'work;
@@ -606,6 +705,7 @@ mod tests {
         let save = Request::SaveCheckIn {
             checkin: c,
             actor: Actor::login("t"),
+            confirmed: false,
         };
         let out = coalesce(vec![
             today(None),

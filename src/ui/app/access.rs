@@ -54,6 +54,9 @@ pub struct AccessState {
     pub lock_after: Option<Duration>,
     /// Changes arrived while locked: reload on resume.
     pub stale: bool,
+    /// Quit was asked for on a gate while work was unsaved, and the gate
+    /// said so: the next quit quits.
+    pub quit_asked: bool,
     instant: Instant,
     last_input: Instant,
     subscribed: bool,
@@ -68,6 +71,7 @@ impl AccessState {
             privacy: false,
             lock_after: Some(DEFAULT_LOCK_AFTER),
             stale: false,
+            quit_asked: false,
             instant: now,
             last_input: now,
             subscribed: false,
@@ -198,7 +202,7 @@ impl App {
         match action {
             Action::Quit => return self.quit_from_gate(),
             Action::Privacy => return self.toggle_privacy(),
-            _ => {}
+            _ => self.access.quit_asked = false,
         }
         let now = self.access.instant;
         let outcome = match &mut self.access.gate {
@@ -219,6 +223,7 @@ impl App {
 
     /// A key typed while a gate screen is up.
     pub(super) fn gate_type(&mut self, ev: KeyEvent) {
+        self.access.quit_asked = false;
         if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
             s.text_key(ev);
         }
@@ -239,9 +244,29 @@ impl App {
             if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
                 s.say("Finishing a save, then quitting…", false);
             }
-        } else {
-            self.quit = true;
+            return;
         }
+        // Unsaved text is asked about as everywhere else, without saying
+        // what it is (the screen is locked).
+        let unsaved = self.form().is_some_and(|f| f.is_dirty())
+            || self.popup().is_some_and(|p| p.form.is_dirty())
+            || self
+                .user
+                .groups
+                .attendance
+                .as_ref()
+                .is_some_and(|s| s.is_dirty());
+        if unsaved && !self.access.quit_asked {
+            if let Gate::Locked(s) | Gate::SignIn(s) = &mut self.access.gate {
+                self.access.quit_asked = true;
+                s.say(
+                    "This session has unsaved work. Quit again to lose it, or sign in to keep it.",
+                    true,
+                );
+                return;
+            }
+        }
+        self.quit = true;
     }
 
     fn sign_in_outcome(&mut self, outcome: SignInOutcome) {
@@ -639,7 +664,7 @@ impl App {
 
     /// Reloads every list and page on screen, each keeping its selection
     /// (by record id) and leaving open forms alone.
-    fn reload_shown(&mut self) {
+    pub(super) fn reload_shown(&mut self) {
         if !self
             .requests
             .iter()

@@ -239,7 +239,7 @@ impl App {
                     .groups
                     .attendance
                     .as_ref()
-                    .is_some_and(|s| s.session.id == session.id) =>
+                    .is_some_and(|s| same_session(&s.session, &session)) =>
             {
                 // A reload of the open session: keep this screen's changes.
                 if let Some(s) = &mut self.user.groups.attendance {
@@ -272,7 +272,7 @@ impl App {
                 let Some(s) = &mut self.user.groups.attendance else {
                     return;
                 };
-                if s.session.id != saved.id {
+                if !same_session(&s.session, &saved) {
                     return;
                 }
                 let (n, name, date) = (saved.attendees.len(), s.group.name.clone(), saved.date);
@@ -339,4 +339,16 @@ impl App {
             }
         }
     }
+}
+
+/// True when `b` is the session `a` shows: the same record, or the one a
+/// save made of a session not saved before (same group and day).
+fn same_session(
+    a: &crate::model::Record<crate::model::GroupSession>,
+    b: &crate::model::Record<crate::model::GroupSession>,
+) -> bool {
+    a.id == b.id
+        || ((crate::ops::groups::is_unsaved(a) || crate::ops::groups::is_unsaved(b))
+            && a.group == b.group
+            && a.date == b.date)
 }

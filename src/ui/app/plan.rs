@@ -157,6 +157,10 @@ impl App {
         }
         match self.user.peer_view.tab {
             // Referrals: `App::referral_peer_action` took its keys.
+            PeerTab::Overview if action == Action::Open => {
+                self.open_checkins();
+                true
+            }
             PeerTab::Overview | PeerTab::Referrals | PeerTab::Assessments => false,
             PeerTab::Plan => {
                 let goals = self.goals();
@@ -460,6 +464,7 @@ impl App {
             }
             OnYes::QuitUnsaved => self.quit = true,
             OnYes::DiscardAssessment => self.discard_assessment(),
+            OnYes::SaveAnyway => self.save_anyway(),
             OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
         }
     }

@@ -89,6 +89,9 @@ pub enum Context {
     Assess,
     /// The Staff screen.
     Staff,
+    /// A peer's check-in list (correct, void, read in full).
+    #[strum(serialize = "checkins")]
+    CheckIns,
 }
 
 impl Context {
@@ -125,6 +128,7 @@ impl Context {
             Context::Credentials => "Credentials",
             Context::Assess => "Taking an assessment",
             Context::Staff => "Staff",
+            Context::CheckIns => "Check-in list (corrections)",
         }
     }
 

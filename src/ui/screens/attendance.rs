@@ -483,12 +483,16 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     } else {
         format!(" · {}", g.location)
     };
+    let id = if crate::ops::groups::is_unsaved(&s.session) {
+        "new session (saved with its attendance)".to_string()
+    } else {
+        format!("session {}", s.session.id)
+    };
     let head = format!(
-        "{} · {} {}{place} · session {}",
+        "{} · {} {}{place} · {id}",
         g.name,
         s.session.date.format("%a %d %b %Y"),
         g.time.format("%H:%M"),
-        s.session.id
     );
     let mut y = area.y;
     Line::styled(clip(&head, w), t.heading()).render(row(y), buf);

@@ -333,6 +333,11 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
                     .join(", ")
             ),
         ),
+        AuditEvent::Merged { from, into } => (
+            "merged peer".into(),
+            from.to_string(),
+            format!("into {into}"),
+        ),
     };
     AuditRow {
         when: e

@@ -188,6 +188,9 @@ pub struct CheckInForm {
     /// Why the store refused the last save.
     pub failure: Option<String>,
     theme: Theme,
+    /// The saved check-in this form corrects (None: a new check-in), and
+    /// the "when" text it was filled in with.
+    pub editing: Option<(Record<CheckIn>, String)>,
 }
 
 impl CheckInForm {
@@ -222,9 +225,67 @@ impl CheckInForm {
             saving: false,
             failure: None,
             theme,
+            editing: None,
         };
         form.set_focus(Field::Peer);
         form
+    }
+
+    /// A form filled in with a saved check-in, to correct it (the peer
+    /// stays; the goals tick once they are loaded).
+    pub fn correcting(
+        roster: &Arc<Vec<RosterRow>>,
+        rec: Record<CheckIn>,
+        name: String,
+        theme: Theme,
+    ) -> CheckInForm {
+        let mut form = CheckInForm::new(roster, Some((rec.peer, name.clone())), theme);
+        let when = crate::model::dates::CENTER
+            .at(&rec.at)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        form.peer = Some((rec.peer, name));
+        form.goals = Goals::Loading;
+        form.note = TextArea::new(rec.note.lines().map(str::to_string).collect());
+        form.note.set_wrap_mode(WrapMode::WordOrGlyph);
+        form.when = LineInput::new(&when);
+        form.minutes = LineInput::new(&rec.minutes.to_string());
+        form.mode = rec.mode;
+        form.support = rec.support.clone();
+        form.wellbeing
+            .set_text(&rec.wellbeing.map(|w| w.to_string()).unwrap_or_default());
+        form.follow_up
+            .set_text(&rec.follow_up.map(|f| f.to_string()).unwrap_or_default());
+        form.editing = Some((rec, when));
+        form.set_focus(Field::Note);
+        form
+    }
+
+    /// The corrected check-in: what [`CheckInForm::build`] gives, with the
+    /// saved one's staff, its exact time unless "when" was changed, and
+    /// its goals that the form does not list (no longer active) kept.
+    pub fn corrected(
+        &self,
+        now: DateTime<FixedOffset>,
+    ) -> Option<Result<CheckIn, Vec<(Field, String)>>> {
+        let (orig, when) = self.editing.as_ref()?;
+        Some(self.build(orig.staff, now).map(|mut c| {
+            if self.when.text().trim() == when {
+                c.at = orig.at;
+            }
+            match &self.goals {
+                Goals::Loaded(list) => {
+                    for g in &orig.goals {
+                        if !list.iter().any(|l| l.id == *g) && !c.goals.contains(g) {
+                            c.goals.push(*g);
+                        }
+                    }
+                }
+                _ => c.goals = orig.goals.clone(),
+            }
+            c.voided = orig.voided.clone();
+            c
+        }))
     }
 
     /// The key contexts for the focused field, most specific first, and
@@ -406,9 +467,12 @@ impl CheckInForm {
                 list.into_iter()
                     .map(|g| GoalChoice {
                         id: g.id,
+                        ticked: self
+                            .editing
+                            .as_ref()
+                            .is_some_and(|(c, _)| c.goals.contains(&g.id)),
                         title: g.data.title,
                         domain: g.data.domain,
-                        ticked: false,
                     })
                     .collect(),
             ),
@@ -423,6 +487,19 @@ impl CheckInForm {
 
     /// True when leaving would lose something typed or chosen.
     pub fn is_dirty(&self) -> bool {
+        if let Some((c, when)) = &self.editing {
+            let text = |i: &LineInput| i.text().trim().to_string();
+            let opt = |v: Option<String>| v.unwrap_or_default();
+            return area_text(&self.note).trim_end() != c.note.trim_end()
+                || text(&self.when) != *when
+                || text(&self.minutes) != c.minutes.to_string()
+                || self.mode != c.mode
+                || self.support != c.support
+                || matches!(&self.goals, Goals::Loaded(l)
+                    if l.iter().any(|g| g.ticked != c.goals.contains(&g.id)))
+                || text(&self.wellbeing) != opt(c.wellbeing.map(|w| w.to_string()))
+                || text(&self.follow_up) != opt(c.follow_up.map(|f| f.to_string()));
+        }
         !area_text(&self.note).trim().is_empty()
             || self.when.text().trim() != DEFAULT_WHEN
             || self.minutes.text().trim() != DEFAULT_MINUTES
@@ -629,7 +706,14 @@ pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     let t = ctx.theme;
     ratatui::widgets::Clear.render(area, buf);
     let title = match &form.peer {
-        Some((id, name)) => format!(" Check-in with {} ({id}) ", clip_name(ctx, name, 40)),
+        Some((id, name)) => match &form.editing {
+            Some((c, _)) => format!(
+                " Correcting check-in {} with {} ({id}) ",
+                c.id,
+                clip_name(ctx, name, 40)
+            ),
+            None => format!(" Check-in with {} ({id}) ", clip_name(ctx, name, 40)),
+        },
         None => " New check-in ".to_string(),
     };
     let block = Block::default()

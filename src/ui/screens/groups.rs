@@ -21,6 +21,8 @@ use crate::ui::widgets::list::ListCursor;
 
 use super::attendance::AttendanceState;
 
+/// The glyph before a group that meets today (also shown without colour).
+pub const TODAY_MARK: &str = "●";
 /// What the Groups screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GroupsMode {
@@ -341,7 +343,9 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             (None, Some((d, n))) => format!("last {d}: {n}"),
             (None, None) => "no sessions yet".to_string(),
         };
-        let mark = if meets_today { "▸" } else { " " };
+        // Today's groups carry their own glyph: "▸" is the focus marker
+        // of fields and lists elsewhere, and the selection is reverse video.
+        let mark = if meets_today { TODAY_MARK } else { " " };
         let text = format!(
             "{mark} {} {} {} {} {} {}{}",
             fit(&g.name, name_w),

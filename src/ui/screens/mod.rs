@@ -8,6 +8,7 @@ pub mod assess;
 pub mod attendance;
 pub mod audit;
 pub mod checkin;
+pub mod checkins;
 pub mod consents;
 pub mod credentials;
 pub mod groups;

@@ -27,6 +27,9 @@ pub enum OnYes {
     QuitUnsaved,
     /// Stop the assessment being taken, nothing saved.
     DiscardAssessment,
+    /// Save the check-in although it is dated in the future or the peer
+    /// is not active.
+    SaveAnyway,
 }
 
 /// A pending question.
@@ -42,7 +45,10 @@ pub struct Confirm {
 pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     let t = ctx.theme;
     let width = area.width.saturating_sub(4).min(60);
-    let height = 6.min(area.height);
+    // The question wrapped inside the borders, a blank line and the keys:
+    // the box grows so that nothing of the question is cut.
+    let lines = wrapped_lines(&c.question, usize::from(width.saturating_sub(2)));
+    let height = (lines as u16 + 4).min(area.height);
     let boxed = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -66,6 +72,7 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         }
         OnYes::Delete => ("delete", "keep it"),
         OnYes::DiscardAssessment => ("stop, nothing saved", "go on"),
+        OnYes::SaveAnyway => ("save anyway", "back to the form"),
     };
     let title = match c.on_yes {
         OnYes::DiscardAndQuit | OnYes::DiscardForm => " Unsaved check-in ",
@@ -74,6 +81,7 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         OnYes::DiscardAttendance => " Unsaved attendance ",
         OnYes::Delete => " Delete? ",
         OnYes::DiscardAssessment => " Stop the assessment? ",
+        OnYes::SaveAnyway => " Check before saving ",
     };
     let text = vec![
         Line::raw(c.question.clone()),
@@ -89,4 +97,27 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
                 .title(title),
         )
         .render(boxed, buf);
+}
+
+/// How many lines `text` takes when word-wrapped at `w` columns (as the
+/// paragraph below wraps it; a word longer than a line is broken).
+pub fn wrapped_lines(text: &str, w: usize) -> usize {
+    let w = w.max(1);
+    let mut lines = 0;
+    for para in text.split('\n') {
+        let mut used = 0usize;
+        lines += 1;
+        for word in para.split_whitespace() {
+            let n = crate::text::width(word);
+            let need = if used == 0 { n } else { used + 1 + n };
+            if need <= w {
+                used = need;
+            } else {
+                lines += (used > 0) as usize;
+                lines += n.saturating_sub(1) / w;
+                used = if n % w == 0 { w } else { n % w };
+            }
+        }
+    }
+    lines.max(1)
 }

@@ -136,13 +136,39 @@ pub fn render_status(
     } else {
         (String::new(), t.text())
     };
-    Line::styled(clip(&left, left_w), style).render(
+    // A message too long for its part of the line takes the whole line
+    // (the staff and store on the right give way); one too long even for
+    // that says how to read it whole (`z`).
+    let msg_w = crate::text::width(&crate::text::escape_line(&left));
+    // Privacy mode stays said even then.
+    let (right, kept_w) = if msg_w > left_w && ctx.privacy {
+        ("privacy on".to_string(), 10)
+    } else {
+        (right, 0)
+    };
+    let full = w.saturating_sub(if kept_w > 0 { kept_w + 1 } else { 0 });
+    let (shown, left_w, right_w) = if msg_w <= left_w {
+        (clip(&left, left_w), left_w, right_w)
+    } else if msg_w <= full {
+        (clip(&left, full), full, kept_w)
+    } else if full > 12 {
+        let more = " …z: all";
+        let keep = full - crate::text::width(more);
+        let cut = clip(&left, keep);
+        (format!("{}{more}", cut.trim_end_matches('…')), full, kept_w)
+    } else {
+        (clip(&left, full), full, kept_w)
+    };
+    Line::styled(shown, style).render(
         Rect {
             width: left_w as u16,
             ..area
         },
         buf,
     );
+    if right_w == 0 {
+        return;
+    }
     let rx = area.x + area.width - right_w as u16;
     Line::styled(clip(&right, right_w), t.dim()).render(
         Rect {

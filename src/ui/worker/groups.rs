@@ -5,7 +5,7 @@ use crate::ui::worker::Failure;
 use chrono::NaiveDate;
 
 use crate::model::{Actor, Group, GroupId, GroupSession, Peer, PeerId, Record};
-use crate::ops::groups::{group_rows, open_session, save_attendance, GroupRow};
+use crate::ops::groups::{group_rows, save_attendance, session_to_take, GroupRow};
 use crate::ops::lookup::resolve_staff;
 use crate::ops::roster::add_walk_in;
 use crate::store::Store;
@@ -99,7 +99,7 @@ pub fn handle(store: &dyn Store, request: GroupsRequest) -> GroupsResponse {
             store
                 .group(group)
                 .map_err(crate::ops::OpsError::from)
-                .and_then(|g| open_session(store, &actor, &g, date).map(|s| (g, s)))
+                .and_then(|g| session_to_take(store, &actor, &g, date).map(|s| (g, s)))
                 .map_err(err),
         ),
         GroupsRequest::Save {

@@ -1,0 +1,534 @@
+//! Correcting check-ins from the peer page: the check-in list layer
+//! (Enter on the Overview), its full view with versions, voiding with a
+//! reason, and correcting in the check-in form filled in. The rules
+//! (what may change, voided ones not corrected) are `ops::checkin`'s.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::StaffId;
+use crate::ops::checkin::Correction;
+use crate::ui::action::Action;
+use crate::ui::keymap::Context;
+use crate::ui::layer::{Layer, Reply};
+use crate::ui::screens::checkin::CheckInForm;
+use crate::ui::screens::checkins::{self, CheckInsState, Mode, CHAIN_CHECKINS, CHAIN_REASON};
+use crate::ui::view::{Areas, ViewCtx};
+use crate::ui::widgets::confirm::Confirm;
+use crate::ui::widgets::input::LineInput;
+use crate::ui::worker::{Request, Response};
+
+use super::App;
+
+const LIST_HINTS: &[(Action, &str)] = &[
+    (Action::Open, "full view"),
+    (Action::Edit, "correct"),
+    (Action::VoidCheckIn, "void"),
+    (Action::Undo, "undo"),
+    (Action::Back, "back"),
+];
+const FULL_HINTS: &[(Action, &str)] = &[
+    (Action::Down, "scroll"),
+    (Action::Edit, "correct"),
+    (Action::VoidCheckIn, "void"),
+    (Action::Back, "list"),
+];
+const REASON_HINTS: &[(Action, &str)] = &[(Action::Save, "void it"), (Action::Back, "keep it")];
+
+impl App {
+    /// Opens the peer's check-in list over the peer page.
+    pub(super) fn open_checkins(&mut self) {
+        let Some(p) = &self.user.peer else { return };
+        let Some(d) = &p.detail else {
+            return self.status.info("still loading this peer's check-ins");
+        };
+        let state = CheckInsState::new(
+            p.id,
+            d.overview.peer.display_name.clone(),
+            d.overview.recent_checkins.clone(),
+            d.staff_initials.clone(),
+        );
+        self.push_layer(state);
+    }
+
+    /// The peer page reloaded: an open check-in list follows.
+    pub(super) fn checkins_after_peer(&mut self) {
+        let fresh = self.user.peer.as_ref().and_then(|p| {
+            p.detail
+                .as_ref()
+                .map(|d| (p.id, d.overview.recent_checkins.clone()))
+        });
+        if let (Some((peer, list)), Some(s)) = (fresh, self.layer_mut::<CheckInsState>()) {
+            if s.peer == peer {
+                s.set_checkins(list);
+            }
+        }
+    }
+
+    /// Sends a correction made in the check-in form.
+    pub(super) fn save_correction(
+        &mut self,
+        form: &mut CheckInForm,
+        _staff: StaffId,
+        now: DateTime<FixedOffset>,
+    ) {
+        let Some(built) = form.corrected(now) else {
+            return;
+        };
+        let Some((orig, _)) = form.editing.clone() else {
+            return;
+        };
+        match built {
+            Ok(new) => {
+                let correction = Correction::between(&orig.data, &new);
+                if correction.is_empty() {
+                    self.status.info(format!(
+                        "Nothing changed in {}; Esc closes the form",
+                        orig.id
+                    ));
+                    return;
+                }
+                form.errors.clear();
+                form.failure = None;
+                form.saving = true;
+                let actor = self.actor();
+                self.requests.push(Request::EditCheckIn {
+                    id: orig.id,
+                    correction: Box::new(correction),
+                    actor,
+                });
+                self.status
+                    .info(format!("saving the correction of {}…", orig.id));
+            }
+            Err(errors) => {
+                if let Some((_, first)) = errors.first() {
+                    self.status.error(format!("Not saved: {first}"));
+                }
+                form.show_errors(errors);
+            }
+        }
+    }
+
+    /// The store asks before saving the check-in: say why and ask.
+    pub(super) fn on_needs_confirmation(&mut self, why: Vec<String>) {
+        self.quit_when_saved = false;
+        if let Some(f) = self.layer_mut::<CheckInForm>() {
+            f.saving = false;
+        }
+        let question = format!("Check before saving: {}. Save it anyway?", why.join("; "));
+        self.status.info(format!("asking: {}", why.join("; ")));
+        self.push_layer(Confirm {
+            question,
+            on_yes: crate::ui::widgets::confirm::OnYes::SaveAnyway,
+        });
+    }
+
+    /// Yes to "save it anyway?": the same check-in again, confirmed.
+    pub(super) fn save_anyway(&mut self) {
+        let Some((checkin, actor)) = self.user.unconfirmed.take() else {
+            return;
+        };
+        if let Some(f) = self.layer_mut::<CheckInForm>() {
+            f.saving = true;
+        }
+        self.requests.push(Request::SaveCheckIn {
+            checkin,
+            actor,
+            confirmed: true,
+        });
+        self.status.info("saving…");
+    }
+
+    /// Answers about check-in corrections.
+    pub(super) fn on_correction_response(&mut self, response: Response) {
+        match response {
+            Response::CheckInHistory(id, result) => {
+                if let Some(s) = self.layer_mut::<CheckInsState>() {
+                    if let Mode::Full {
+                        id: shown, history, ..
+                    } = &mut s.mode
+                    {
+                        if *shown == id {
+                            *history = Some(result.map_err(|e| e.message));
+                        }
+                    }
+                }
+            }
+            Response::CheckInEdited(Ok(rec)) => {
+                self.close_layer::<CheckInForm>();
+                self.close_layer::<Confirm>();
+                self.status.last_save = Some(self.now);
+                self.status.info(format!(
+                    "Corrected check-in {} (revision {}; the earlier version is kept in its history)",
+                    rec.id, rec.meta.revision
+                ));
+                self.after_correction(&rec);
+            }
+            Response::CheckInEdited(Err(e)) => {
+                self.quit_when_saved = false;
+                self.status.error(format!("Not corrected: {e}"));
+                if let Some(f) = self.layer_mut::<CheckInForm>() {
+                    f.refused(&e);
+                }
+            }
+            Response::CheckInVoided(Ok(rec)) => {
+                if let Some(s) = self.layer_mut::<CheckInsState>() {
+                    if matches!(s.mode, Mode::Voiding { .. }) {
+                        s.mode = Mode::List;
+                    }
+                }
+                let why = rec
+                    .voided
+                    .as_ref()
+                    .map(|v| v.reason.clone())
+                    .unwrap_or_default();
+                self.status.info(format!(
+                    "Voided check-in {} ({}): kept, counted nowhere",
+                    rec.id,
+                    crate::text::escape_line(&why)
+                ));
+                self.after_correction(&rec);
+            }
+            Response::CheckInVoided(Err(e)) => {
+                self.status.error(format!("Not voided: {e}"));
+                if let Some(s) = self.layer_mut::<CheckInsState>() {
+                    if let Mode::Voiding { saving, error, .. } = &mut s.mode {
+                        *saving = false;
+                        *error = Some(e.message.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Reloads what shows a corrected or voided check-in.
+    fn after_correction(&mut self, rec: &crate::model::Record<crate::model::CheckIn>) {
+        self.request_today();
+        self.requests.push(Request::Roster);
+        if let Some(p) = self.user.peer.as_ref().filter(|p| p.id == rec.peer) {
+            self.requests.push(Request::Peer(p.id));
+        }
+        self.plan_after_checkin(rec.peer);
+        if self.quit_when_saved {
+            self.quit = true;
+        }
+    }
+}
+
+impl CheckInsState {
+    fn list_action(&mut self, action: Action, app: &mut App) -> Reply {
+        match action {
+            Action::Back => Reply::Close,
+            Action::Open => {
+                if let Some(c) = self.selected() {
+                    let id = c.id;
+                    self.mode = Mode::Full {
+                        id,
+                        history: None,
+                        scroll: 0,
+                    };
+                    app.requests.push(Request::CheckInHistory(id));
+                }
+                Reply::Done
+            }
+            Action::Edit => self.edit(app),
+            Action::VoidCheckIn => self.start_void(app),
+            a if self.cursor.apply(a, self.checkins.len()) => Reply::Done,
+            _ => shell(action),
+        }
+    }
+
+    fn edit(&mut self, app: &mut App) -> Reply {
+        let Some(c) = self.selected().cloned() else {
+            return Reply::Done;
+        };
+        if let Some(v) = &c.voided {
+            app.status.error(format!(
+                "{} was voided ({}); a voided check-in is not corrected",
+                c.id,
+                crate::text::escape_line(&v.reason)
+            ));
+            return Reply::Done;
+        }
+        let form = CheckInForm::correcting(
+            &app.user.peers.roster,
+            c.clone(),
+            self.name.clone(),
+            app.theme,
+        );
+        app.requests.push(Request::Goals(c.peer));
+        app.push_layer(form);
+        Reply::Done
+    }
+
+    /// Enter in the reason field: voids with the reason typed (an empty
+    /// one is refused here, naming the field).
+    fn submit_void(&mut self, app: &mut App) -> Reply {
+        let Mode::Voiding {
+            id,
+            reason,
+            saving: false,
+            error,
+        } = &mut self.mode
+        else {
+            return Reply::Done;
+        };
+        let why = reason.text().trim().to_string();
+        if why.is_empty() {
+            *error = Some("reason: say why it is voided (it is kept, with the reason)".into());
+            return Reply::Done;
+        }
+        let id = *id;
+        if let Mode::Voiding { saving, error, .. } = &mut self.mode {
+            *saving = true;
+            *error = None;
+        }
+        let actor = app.actor();
+        app.requests.push(Request::VoidCheckIn {
+            id,
+            reason: why,
+            actor,
+        });
+        app.status.info(format!("voiding {id}…"));
+        Reply::Done
+    }
+
+    fn start_void(&mut self, app: &mut App) -> Reply {
+        let Some(c) = self.selected() else {
+            return Reply::Done;
+        };
+        if c.voided.is_some() {
+            app.status.info(format!("{} is already voided", c.id));
+            return Reply::Done;
+        }
+        let mut reason = LineInput::default();
+        reason.set_placeholder("why, e.g. recorded twice");
+        reason.set_focused(true, &app.theme);
+        self.mode = Mode::Voiding {
+            id: c.id,
+            reason: Box::new(reason),
+            saving: false,
+            error: None,
+        };
+        Reply::Done
+    }
+}
+
+/// What the layer leaves to the shell beneath (help, quit, the command
+/// line, reload, undo); everything else stays here.
+fn shell(action: Action) -> Reply {
+    match action {
+        Action::Quit | Action::Help | Action::Command | Action::Refresh | Action::Undo => {
+            Reply::Pass
+        }
+        _ => Reply::Done,
+    }
+}
+
+impl Layer for CheckInsState {
+    fn context(&self, _app: &App) -> (&'static [Context], bool) {
+        match self.mode {
+            Mode::Voiding { .. } => (CHAIN_REASON, true),
+            _ => (CHAIN_CHECKINS, false),
+        }
+    }
+
+    fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        match &mut self.mode {
+            Mode::List => self.list_action(action, app),
+            Mode::Full { scroll, .. } => match action {
+                Action::Back => {
+                    self.mode = Mode::List;
+                    Reply::Done
+                }
+                Action::Edit => self.edit(app),
+                Action::VoidCheckIn => self.start_void(app),
+                Action::Down => {
+                    *scroll = scroll.saturating_add(1);
+                    Reply::Done
+                }
+                Action::Up => {
+                    *scroll = scroll.saturating_sub(1);
+                    Reply::Done
+                }
+                Action::PageDown => {
+                    let step = self.view.rows().max(2) as u16 - 1;
+                    *scroll = scroll.saturating_add(step);
+                    Reply::Done
+                }
+                Action::PageUp => {
+                    let step = self.view.rows().max(2) as u16 - 1;
+                    *scroll = scroll.saturating_sub(step);
+                    Reply::Done
+                }
+                Action::Top => {
+                    *scroll = 0;
+                    Reply::Done
+                }
+                _ => shell(action),
+            },
+            Mode::Voiding {
+                id,
+                reason,
+                saving,
+                error,
+            } => match action {
+                Action::Back if !*saving => {
+                    self.mode = Mode::List;
+                    Reply::Done
+                }
+                Action::NextField | Action::Save => {
+                    let _ = (id, reason, saving, error);
+                    self.submit_void(app)
+                }
+                Action::Quit | Action::Help => Reply::Pass,
+                _ => Reply::Done,
+            },
+        }
+    }
+
+    fn text_key(&mut self, ev: crossterm::event::KeyEvent, app: &mut App) -> Reply {
+        if ev.code == crossterm::event::KeyCode::Enter {
+            return self.submit_void(app);
+        }
+        if let Mode::Voiding {
+            reason,
+            saving: false,
+            error,
+            ..
+        } = &mut self.mode
+        {
+            if reason.key(ev) {
+                *error = None;
+            }
+        }
+        Reply::Done
+    }
+
+    fn paste(&mut self, text: &str, _app: &mut App) -> Reply {
+        if let Mode::Voiding {
+            reason,
+            saving: false,
+            ..
+        } = &mut self.mode
+        {
+            reason.paste(text);
+        }
+        Reply::Done
+    }
+
+    fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
+        Some(match self.mode {
+            Mode::List => LIST_HINTS,
+            Mode::Full { .. } => FULL_HINTS,
+            Mode::Voiding { .. } => REASON_HINTS,
+        })
+    }
+
+    fn draw(
+        &self,
+        _app: &App,
+        ctx: &ViewCtx<'_>,
+        areas: &Areas,
+        buf: &mut ratatui::buffer::Buffer,
+    ) {
+        checkins::render(self, ctx, areas.main, buf);
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+}
+
+/// The whole status message, wrapped in a box (`z`): a long message is
+/// cut on the status line, never lost.
+#[derive(Debug, Clone)]
+pub struct MessageView {
+    /// The message, raw (escaped when drawn).
+    pub text: String,
+    /// Drawn as an error.
+    pub error: bool,
+}
+
+impl App {
+    /// `z`: the status message in full.
+    pub(super) fn show_message(&mut self) {
+        match self.status.message.clone() {
+            Some(m) => self.push_layer(MessageView {
+                text: m.text,
+                error: m.error,
+            }),
+            None => self.status.info("no message to show"),
+        }
+    }
+}
+
+impl Layer for MessageView {
+    fn context(&self, _app: &App) -> (&'static [Context], bool) {
+        (&[Context::Confirm, Context::Global], false)
+    }
+
+    fn action(&mut self, action: Action, _app: &mut App) -> Reply {
+        match action {
+            Action::Quit | Action::Help => Reply::CloseAndPass,
+            _ => Reply::Close,
+        }
+    }
+
+    fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
+        Some(&[(Action::Back, "close")])
+    }
+
+    fn draw(
+        &self,
+        _app: &App,
+        ctx: &ViewCtx<'_>,
+        areas: &Areas,
+        buf: &mut ratatui::buffer::Buffer,
+    ) {
+        use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+        let area = areas.main;
+        let width = area.width.saturating_sub(4).clamp(10, 76).min(area.width);
+        let text = crate::text::escape_multiline(&self.text).into_owned();
+        let lines =
+            crate::ui::widgets::confirm::wrapped_lines(&text, usize::from(width.saturating_sub(2)));
+        let height = (lines as u16 + 2).min(area.height);
+        let boxed = ratatui::layout::Rect {
+            x: area.x + area.width.saturating_sub(width) / 2,
+            y: area.y + area.height.saturating_sub(height) / 2,
+            width,
+            height,
+        };
+        Clear.render(boxed, buf);
+        let style = if self.error {
+            ctx.theme.error()
+        } else {
+            ctx.theme.text()
+        };
+        Paragraph::new(text)
+            .style(style)
+            .wrap(Wrap { trim: true })
+            .block(Block::default().borders(Borders::ALL).title(" Message "))
+            .render(boxed, buf);
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+}
