@@ -46,13 +46,13 @@ pub enum Section {
     ReviewDue,
     /// An open referral has had no update for the settings' stale days.
     ReferralsStale,
+    /// An instrument (the BARC-10) was last taken at least its interval ago.
+    ReassessmentDue,
     /// A consent to share ends soon (within `consent_warning_days`).
     ConsentsExpiring,
     /// The signed-in staff member's certifications expiring within 60
     /// days and CE hours still needed; their supervisees' expiries.
     CredentialsExpiring,
-    /// An instrument (the BARC-10) was last taken at least its interval ago.
-    ReassessmentDue,
     /// A group meets today.
     GroupsToday,
     /// Already contacted today.
@@ -68,9 +68,9 @@ impl Section {
         Section::Reengage,
         Section::ReviewDue,
         Section::ReferralsStale,
+        Section::ReassessmentDue,
         Section::ConsentsExpiring,
         Section::CredentialsExpiring,
-        Section::ReassessmentDue,
         Section::GroupsToday,
         Section::SeenToday,
     ];

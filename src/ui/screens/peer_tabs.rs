@@ -45,9 +45,9 @@ impl PeerTab {
         PeerTab::Plan,
         PeerTab::Timeline,
         PeerTab::Wellness,
-        PeerTab::Referrals,
         PeerTab::Consents,
         PeerTab::Assessments,
+        PeerTab::Referrals,
     ];
 
     /// The tab's label.
@@ -60,6 +60,19 @@ impl PeerTab {
             PeerTab::Referrals => "Referrals",
             PeerTab::Consents => "Consents",
             PeerTab::Assessments => "Assessments",
+        }
+    }
+
+    /// The tab's label where the full ones do not fit (80 columns).
+    pub fn short_label(self) -> &'static str {
+        match self {
+            PeerTab::Overview => "Overview",
+            PeerTab::Plan => "Plan",
+            PeerTab::Timeline => "Timeline",
+            PeerTab::Wellness => "Wellness",
+            PeerTab::Referrals => "Referrals",
+            PeerTab::Consents => "Consents",
+            PeerTab::Assessments => "Assess",
         }
     }
 
@@ -252,21 +265,40 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
         return;
     }
     let t = ctx.theme;
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    for tab in PeerTab::ALL {
-        let key = ctx
-            .keymap
-            .key_for(view.context().0, false, tab.action())
-            .map(|k| format!("{k} "))
-            .unwrap_or_default();
-        let text = format!("{key}{}", tab.label());
-        if tab == view.tab {
-            spans.push(Span::styled(format!("[{text}]"), t.selected()));
-        } else {
-            spans.push(Span::styled(format!(" {text} "), t.dim()));
+    // Full labels when they fit, else short ones packed closer, so that
+    // every tab's key stays on screen at 80 columns.
+    let bar = |short: bool| -> Vec<Span<'static>> {
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        for tab in PeerTab::ALL {
+            let key = ctx
+                .keymap
+                .key_for(view.context().0, false, tab.action())
+                .map(|k| format!("{k} "))
+                .unwrap_or_default();
+            let label = if short {
+                tab.short_label()
+            } else {
+                tab.label()
+            };
+            let text = format!("{key}{label}");
+            if tab == view.tab {
+                spans.push(Span::styled(format!("[{text}]"), t.selected()));
+            } else if short {
+                spans.push(Span::styled(text, t.dim()));
+            } else {
+                spans.push(Span::styled(format!(" {text} "), t.dim()));
+            }
+            spans.push(Span::raw(" "));
         }
-        spans.push(Span::raw(" "));
-    }
+        spans
+    };
+    let full = bar(false);
+    let width: usize = full.iter().map(|s| s.width()).sum();
+    let spans = if width > usize::from(area.width) {
+        bar(true)
+    } else {
+        full
+    };
     Line::from(spans).render(Rect { height: 1, ..area }, buf);
     let body = Rect {
         y: area.y + 1,
