@@ -77,7 +77,7 @@ fn set_up(tmux: &Tmux, import: bool) {
     }
     tmux.keys(&["C-s"]);
     tmux.wait_for("the admin signed in", |s| {
-        s.contains("welcome, Rangi Parata") || s.contains("Import peers from a CSV file")
+        s.contains("Welcome, Rangi Parata") || s.contains("Import peers from a CSV file")
     });
 }
 

@@ -153,7 +153,7 @@ fn the_set_up_saves_the_center_and_its_admin_and_signs_them_in() {
     assert_eq!(settings.unit_minutes, 15, "the default kept");
     assert_eq!(app.signed_in().map(|c| c.role), Some(Role::Admin));
     assert_eq!(app.staff().map(|s| s.name.as_str()), Some("Rangi Parata"));
-    assert!(msg(&app).contains("welcome, Rangi Parata"), "{}", msg(&app));
+    assert!(msg(&app).contains("Welcome, Rangi Parata"), "{}", msg(&app));
     assert_eq!(app.organization(), "Harbour Peer Center");
     // The store now asks for sign-in, and this session is signed in: a
     // peer can be added and a check-in saved under the admin's name.

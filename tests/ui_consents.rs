@@ -97,9 +97,9 @@ fn key_5_opens_the_consents_tab_and_the_selection_stays_on_the_consents() {
     );
     press(&mut app, &[code(KeyCode::Up)]);
     assert_eq!(app.peer_view().consents.cursor.selected, 1);
-    // The tabs go round through it.
+    // The tabs go on through it (5 Consents, then 6 Assessments).
     press(&mut app, &[key(']')]);
-    assert_eq!(app.peer_view().tab, PeerTab::Overview);
+    assert_eq!(app.peer_view().tab, PeerTab::Assessments);
     press(&mut app, &[key('[')]);
     assert_eq!(app.peer_view().tab, PeerTab::Consents);
 }

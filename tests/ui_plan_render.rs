@@ -68,7 +68,15 @@ fn the_plan_shows_goals_by_domain_with_steps_statuses_and_history() {
         let buf = screen(&mut app, w, h);
         let r = rows(&buf);
         sane(&buf, w);
-        row_with(&r, "[2 Recovery plan]");
+        // Seven tabs fit 80 columns with their short labels.
+        row_with(
+            &r,
+            if w < 120 {
+                "[2 Plan]"
+            } else {
+                "[2 Recovery plan]"
+            },
+        );
         row_with(
             &r,
             "Recovery plan · 5 goals: 3 active, 1 achieved, 1 dropped · 1 review due",
@@ -326,7 +334,14 @@ fn the_wellness_plan_lists_the_peers_own_words() {
         let buf = screen(&mut app, w, h);
         sane(&buf, w);
         let r = rows(&buf);
-        row_with(&r, "[4 Wellness plan]");
+        row_with(
+            &r,
+            if w < 120 {
+                "[4 Wellness]"
+            } else {
+                "[4 Wellness plan]"
+            },
+        );
         row_with(&r, "Wellness plan (the peer's own words) · 4 entries");
         let (dy, _) = row_with(&r, "Daily maintenance (2)");
         assert!(r[dy + 1].contains("• Walk the dog") && r[dy + 2].contains("• Coffee with Sam"));

@@ -196,10 +196,10 @@ pub fn export_json(store: &dyn Store, out: &mut dyn Write) -> OpsResult<Counts> 
     ArrayWriter::open(out, "ceu_entries", false)?.all(&ceu_entries)?;
     ArrayWriter::open(out, "supervisions", false)?.all(&supervisions)?;
     ArrayWriter::open(out, "assessments", false)?.all(&assessments)?;
-    writeln!(out, "}}").map_err(io)?;
     ArrayWriter::open(out, "visits", false)?.all(&visits)?;
     ArrayWriter::open(out, "intakes", false)?.all(&intakes)?;
     ArrayWriter::open(out, "kiosk_codes", false)?.all(&codes)?;
+    writeln!(out, "}}").map_err(io)?;
     let counts = Counts {
         staff,
         peers,

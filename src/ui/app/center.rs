@@ -1230,9 +1230,9 @@ impl App {
                 self.requests.push(Request::Access { staff: None });
                 self.request_today();
                 self.requests.push(Request::Roster);
-                self.status.info(format!(
-                    "Set up; welcome, {name}. p Peers, n adds a peer, S Staff, c logs a check-in"
-                ));
+                // Short enough to leave "who is working" on the line at
+                // 80 columns; help (?) has the rest.
+                self.status.info(format!("Welcome, {name}: n adds a peer"));
                 if wants_import {
                     self.user.pane = Pane::Peers;
                     self.open_import();
