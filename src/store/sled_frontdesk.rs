@@ -13,19 +13,15 @@ use chrono::{NaiveDate, NaiveTime, Timelike, Utc};
 use crate::model::dates::CENTER;
 use crate::model::visit::{kiosk_match, KioskMatch};
 use crate::model::{
-    Actor, Entity, Id, Intake, IntakeId, KioskReply, Meta, PeerId, Record, Staff, ValidationError,
-    Visit,
+    Actor, Entity, Intake, IntakeId, KioskReply, PeerId, Record, Staff, ValidationError, Visit,
 };
 use crate::server::protocol::Pin;
 
 use super::super::audit::{self, AuditEvent, Audited};
 use super::super::codec::{date_key, id_key, key, trailing_id};
-use super::super::keys::{Kept, NAMES, T};
+use super::super::keys::{NAMES, T};
 use super::super::{ChangeKind, StoreError, StoreResult};
-use super::{
-    audit_entry, bump_count, check_refs, next_id, put_new, put_record, remove_index, tx_get, Held,
-    SledStore,
-};
+use super::{audit_entry, bump_count, put_record, remove_index, tx_get, Held, SledStore};
 
 /// Longest personal kiosk code.
 pub const MAX_KIOSK_CODE_CHARS: usize = 32;
@@ -108,36 +104,6 @@ impl SledStore {
         };
         self.notify(ChangeKind::Visit, saved.id.to_string());
         Ok(saved)
-    }
-
-    /// Creates a record of a kind with no summaries; the caller holds the
-    /// write lock.
-    fn create_held<E: Kept + Audited>(
-        &self,
-        held: &Held<'_>,
-        data: E,
-        actor: &Actor,
-    ) -> StoreResult<Record<E>> {
-        data.validate()?;
-        let now = Utc::now();
-        let seq = self.audit_seq()?;
-        self.write_held(held, |tx| {
-            check_refs(tx, &data)?;
-            let id = next_id(tx, E::TREE)?;
-            let rec = Record {
-                id: Id::new(id),
-                meta: Meta::created(now, actor),
-                data: data.clone(),
-            };
-            put_new(tx, &rec)?;
-            let event = AuditEvent::Created {
-                kind: E::KIND,
-                id: rec.id.to_string(),
-                revision: rec.meta.revision,
-            };
-            audit::append(tx, &audit_entry(now, seq, actor, &rec, event), 0)?;
-            Ok(rec)
-        })
     }
 
     pub(super) fn fd_record_visit(

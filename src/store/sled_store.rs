@@ -379,10 +379,27 @@ impl SledStore {
     }
 
     fn create<E: Kept + Audited>(&self, data: E, actor: &Actor) -> StoreResult<Record<E>> {
+        let held = self.lock_writes();
+        let rec = self.create_held(&held, data, actor)?;
+        drop(held);
+        self.notify(E::KIND, rec.id.to_string());
+        Ok(rec)
+    }
+
+    /// [`SledStore::create`] for a caller that already holds the write
+    /// lock (a visit that may update instead, an intake): validates,
+    /// numbers, writes the record, its indexes, summaries and count, and
+    /// audits it in one transaction. The caller notifies.
+    fn create_held<E: Kept + Audited>(
+        &self,
+        held: &Held<'_>,
+        data: E,
+        actor: &Actor,
+    ) -> StoreResult<Record<E>> {
         data.validate()?;
         let now = Utc::now();
         let seq = self.audit_seq()?;
-        let rec = self.write(|tx| {
+        self.write_held(held, |tx| {
             check_refs(tx, &data)?;
             let id = next_id(tx, E::TREE)?;
             let rec = Record {
@@ -398,9 +415,7 @@ impl SledStore {
             };
             audit::append(tx, &audit_entry(now, seq, actor, &rec, event), 0)?;
             Ok(rec)
-        })?;
-        self.notify(E::KIND, rec.id.to_string());
-        Ok(rec)
+        })
     }
 
     fn update<E: Kept + Audited>(&self, rec: &Record<E>, actor: &Actor) -> StoreResult<Record<E>> {
