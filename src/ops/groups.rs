@@ -28,20 +28,6 @@ pub fn session_on(
         .find(|s| s.group == group.id))
 }
 
-/// The session of `group` on `date`, created (empty, with the group's
-/// defaults) if there is none yet.
-pub fn open_session(
-    store: &dyn Store,
-    actor: &Actor,
-    group: &Record<Group>,
-    date: NaiveDate,
-) -> OpsResult<Record<GroupSession>> {
-    match session_on(store, group, date)? {
-        Some(s) => Ok(s),
-        None => Ok(store.create_session(GroupSession::for_group(group.id, group, date), actor)?),
-    }
-}
-
 /// The session of `group` on `date` to take attendance in: the one
 /// recorded, or a new one that is not saved yet (id 0, revision 0) and is
 /// only written when attendance is saved, so that opening a group and
