@@ -87,6 +87,103 @@ impl NameMatcher {
     }
 }
 
+/// What a peer is also found by besides their names: their id, their phone
+/// number's digits and their tags (folded). Each answers only when given
+/// whole ("P17", "021 555 0101" or its digits, "housing"), so a search for
+/// a name is never muddied by a number or tag that merely contains it.
+/// The roster rows of the UI carry these; the CLI builds them from the
+/// record. One rule, [`PeerKeys::answers`], for every peer search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeerKeys {
+    /// The id as shown ("P17").
+    pub id: String,
+    /// The phone number's digits (empty when there is none).
+    pub phone_digits: String,
+    /// Tags, folded (`model::names::fold`).
+    pub tags: Vec<String>,
+}
+
+impl PeerKeys {
+    /// The keys of a peer record.
+    pub fn of(peer: &crate::model::Record<crate::model::Peer>) -> PeerKeys {
+        PeerKeys {
+            id: peer.id.to_string(),
+            phone_digits: crate::model::names::phone_digits(peer.phone.as_deref().unwrap_or("")),
+            tags: peer.tags.iter().map(|t| fold(t)).collect(),
+        }
+    }
+
+    /// True when `query` is this peer's id (any case), their phone number
+    /// (at least 4 digits, punctuation ignored) or one of their tags (case
+    /// and accents folded).
+    pub fn answers(&self, query: &str) -> bool {
+        let q = query.trim();
+        if q.is_empty() {
+            return false;
+        }
+        if !self.id.is_empty() && self.id.eq_ignore_ascii_case(q) {
+            return true;
+        }
+        let digits = crate::model::names::phone_digits(q);
+        let mostly_digits = digits.len() * 2 > q.chars().filter(|c| !c.is_whitespace()).count();
+        if digits.len() >= 4 && mostly_digits && digits == self.phone_digits {
+            return true;
+        }
+        let folded = fold(q);
+        self.tags.iter().any(|t| *t == folded)
+    }
+}
+
+/// The score a whole id, phone number or tag gets: above any fuzzy score
+/// of a name, so the peer it names comes first.
+const KEY_SCORE: i64 = i64::MAX / 4;
+
+impl NameMatcher {
+    /// Score of a peer for `query`, or `None` if they do not match: the
+    /// one rule every peer picker and search uses. A whole id, phone
+    /// number or tag ([`PeerKeys::answers`]) scores above any name;
+    /// otherwise the best of their names, fuzzily, case and accents folded
+    /// ("muller" finds Müller, "lukasz" Łukasz, "bjorn" Björn).
+    pub fn score_peer(&self, names: &[&str], keys: &PeerKeys, query: &str) -> Option<i64> {
+        if keys.answers(query) {
+            return Some(KEY_SCORE);
+        }
+        names
+            .iter()
+            .filter(|n| !n.is_empty())
+            .filter_map(|n| self.score(n, query))
+            .max()
+    }
+
+    /// Indexes of the peers matching `query` by [`NameMatcher::score_peer`],
+    /// ordered as [`NameMatcher::rank_preferring`] orders names: best
+    /// first, then preferred (active) ones, then input order; every peer
+    /// in input order for an empty query. Each candidate is its name, its
+    /// keys and whether it is preferred.
+    pub fn rank_peers<'a>(
+        &self,
+        query: &str,
+        candidates: impl IntoIterator<Item = (&'a str, &'a PeerKeys, bool)>,
+    ) -> Vec<usize> {
+        let query = query.trim();
+        let mut hits: Vec<(i64, bool, usize)> = candidates
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, (name, keys, preferred))| {
+                if query.is_empty() {
+                    return Some((0, false, i));
+                }
+                self.score_peer(&[name], keys, query)
+                    .map(|score| (-score, !preferred, i))
+            })
+            .collect();
+        if !query.is_empty() {
+            hits.sort_unstable();
+        }
+        hits.into_iter().map(|(_, _, i)| i).collect()
+    }
+}
+
 /// How closely a name answers a query typed to pick one person, from an
 /// exact name down to a loose fuzzy match. Used to resolve `caseload log
 /// ana` without guessing between several people.
@@ -139,6 +236,43 @@ mod tests {
         assert_eq!(closeness(&m, "Björn", "BJORN"), Some(Closeness::Exact));
         let hits = m.rank("bjorn", ["Ana", "Björn Larsen"]);
         assert_eq!(hits.first().map(|h| h.index), Some(1));
+    }
+
+    fn keys(id: &str, phone: &str, tags: &[&str]) -> PeerKeys {
+        PeerKeys {
+            id: id.into(),
+            phone_digits: crate::model::names::phone_digits(phone),
+            tags: tags.iter().map(|t| fold(t)).collect(),
+        }
+    }
+
+    #[test]
+    fn peers_are_found_by_folded_names_and_whole_ids_phones_and_tags() {
+        let m = NameMatcher::default();
+        let none = PeerKeys::default();
+        let people = [
+            ("Ana Ruiz", keys("P1", "021 555 0101", &["Housing"])),
+            ("Jürgen Müller", keys("P2", "", &[])),
+            ("Łukasz Nowak", keys("P3", "", &[])),
+            ("Björn Ek", keys("P17", "(04) 123-4567", &["Ōtautahi"])),
+        ];
+        let rank =
+            |q: &str| -> Vec<usize> { m.rank_peers(q, people.iter().map(|(n, k)| (*n, k, true))) };
+        assert_eq!(rank("muller").first(), Some(&1));
+        assert_eq!(rank("lukasz").first(), Some(&2));
+        assert_eq!(rank("bjorn").first(), Some(&3));
+        assert_eq!(rank("p17"), vec![3], "an id names one peer");
+        assert_eq!(
+            rank("04 123 4567"),
+            vec![3],
+            "phone digits, punctuation aside"
+        );
+        assert_eq!(rank("0215550101"), vec![0]);
+        assert_eq!(rank("housing"), vec![0], "a tag, case folded");
+        assert_eq!(rank("otautahi"), vec![3], "a tag, accents folded");
+        assert!(rank("4567").is_empty(), "part of a phone number is not it");
+        assert!(!none.answers("P1"));
+        assert_eq!(rank("").len(), 4);
     }
 
     #[test]

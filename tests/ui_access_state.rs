@@ -586,6 +586,7 @@ fn a_change_elsewhere_reloads_in_place_keeping_cursor_and_form() {
         status: caseload::model::PeerStatus::Active,
         assigned: None,
         last_contact: None,
+        keys: Default::default(),
     });
     app.on_response(Response::Roster(Ok(rows)));
     assert_eq!(

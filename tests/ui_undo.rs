@@ -201,6 +201,7 @@ fn attendance_is_undone_and_a_session_the_save_created_is_voided() {
                 date: d("2026-11-24"),
                 add,
                 remove: Vec::new(),
+                walk_ins: Vec::new(),
                 topic: String::new(),
                 note: String::new(),
                 actor: me(s.id),

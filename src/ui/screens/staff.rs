@@ -170,24 +170,28 @@ pub fn render_ask(a: &Ask, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         height,
     };
     Clear.render(boxed, buf);
-    let chain = [Context::Confirm];
+    let chain = a.chain();
     let key = |action| {
         ctx.keymap
-            .key_for(&chain, false, action)
+            .key_for(chain, false, action)
             .unwrap_or_else(|| "?".into())
     };
     let (yes, no) = a.answers();
+    let mut answers = format!(
+        "{}: {yes}    {}: {no}",
+        key(crate::ui::action::Action::Yes),
+        key(crate::ui::action::Action::No)
+    );
+    if chain.first() == Some(&Context::Duplicate) {
+        answers.push_str(&format!(
+            "    {}: back",
+            key(crate::ui::action::Action::Back)
+        ));
+    }
     let text = vec![
         Line::raw(a.text.clone()),
         Line::raw(""),
-        Line::styled(
-            format!(
-                "{}: {yes}    {}: {no}",
-                key(crate::ui::action::Action::Yes),
-                key(crate::ui::action::Action::No)
-            ),
-            t.key(),
-        ),
+        Line::styled(answers, t.key()),
     ];
     Paragraph::new(text)
         .wrap(Wrap { trim: true })

@@ -66,6 +66,16 @@ pub fn fit(s: &str, w: usize) -> String {
     out
 }
 
+/// [`fit`] that keeps the end and shortens the start ("…me, 42 days
+/// ago"), for sentences whose end carries the meaning.
+pub fn fit_end(s: &str, w: usize) -> String {
+    let escaped = escape_line(s);
+    let mut out = crate::text::truncate_start(&escaped, w).into_owned();
+    let used = width(&out);
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(used)));
+    out
+}
+
 /// Escapes and cuts to at most `w` columns (no padding).
 pub fn clip(s: &str, w: usize) -> String {
     truncate(&escape_line(s), w).into_owned()
