@@ -112,6 +112,15 @@ pub fn truncate_start(s: &str, max: usize) -> Cow<'_, str> {
         }
         start = i;
     }
+    // Mid-word: start at the next word instead, when one is near.
+    let rest = &s[start..];
+    let mid_word = !rest.starts_with(char::is_whitespace)
+        && !s[..start].ends_with(char::is_whitespace);
+    if mid_word {
+        if let Some(space) = rest.find(char::is_whitespace).filter(|&i| i <= 12) {
+            start += space;
+        }
+    }
     Cow::Owned(format!("…{}", &s[start..]))
 }
 
@@ -170,8 +179,10 @@ mod tests {
         assert_eq!(truncate_start("abcdef", 4), "…def");
         assert_eq!(
             truncate_start("no contact for a long time, 42 days ago", 16),
-            "…me, 42 days ago"
+            "… 42 days ago",
+            "a cut word is left out whole"
         );
+        assert_eq!(truncate_start("abcdefghijklmnopqrstuvwxyz", 5), "…wxyz");
         assert_eq!(truncate_start("李伟李伟", 5), "…李伟");
         assert_eq!(truncate_start("abc", 0), "");
         let hearts = "❤\u{fe0f} 💔 💌";

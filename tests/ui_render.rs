@@ -131,13 +131,30 @@ fn wide_names_keep_the_columns_aligned() {
 
 #[test]
 fn long_text_is_cut_with_an_ellipsis_not_mid_word_silently() {
+    // Issue 11: at 80x24 a "why" that ends in its meaning ("… 42 days
+    // ago") keeps its end and shortens its start; one that says it first
+    // ("contacted once today, …") keeps its start. Either way the cut is
+    // marked with an ellipsis, never made silently.
     let mut app = app();
     let mut report = report();
-    report.rows[0].why = "word ".repeat(40);
+    report.rows[0].why = format!("{}due 42 days ago", "word ".repeat(40));
+    let seen = report
+        .rows
+        .iter()
+        .position(|r| r.section == caseload::model::today::Section::SeenToday)
+        .expect("a seen-today row");
+    report.rows[seen].why = format!("contacted once today, {}", "word ".repeat(40));
     app.on_response(Response::Today(Ok(report)));
-    let r = rows(&screen(&mut app, 80, 24));
-    let (_, ana) = row_with(&r, "Ana Ruiz");
-    assert!(ana.trim_end().ends_with('…'), "{ana}");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let r = rows(&screen(&mut app, w, h));
+        let (_, ana) = row_with(&r, "Ana Ruiz");
+        assert!(ana.trim_end().ends_with("word due 42 days ago"), "{ana}");
+        let why = &ana[ana.find("Ana Ruiz").unwrap() + "Ana Ruiz".len()..];
+        assert!(why.trim_start().starts_with("… word"), "{ana}");
+        let (_, zoe) = row_with(&r, "Zoë Ångström");
+        assert!(zoe.contains("contacted once today, word"), "{zoe}");
+        assert!(zoe.trim_end().ends_with('…'), "{zoe}");
+    }
 }
 
 #[test]

@@ -66,8 +66,8 @@ pub fn fit(s: &str, w: usize) -> String {
     out
 }
 
-/// [`fit`] that keeps the end and shortens the start ("…me, 42 days
-/// ago"), for sentences whose end carries the meaning.
+/// [`fit`] that keeps the end and shortens the start ("… 42 days ago"),
+/// for sentences whose end carries the meaning.
 pub fn fit_end(s: &str, w: usize) -> String {
     let escaped = escape_line(s);
     let mut out = crate::text::truncate_start(&escaped, w).into_owned();
