@@ -140,6 +140,11 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", noun(n, one, many))
 }
 
+/// [`count`] for the store's `u64` counts.
+pub fn count_u64(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Escapes and cuts in one go: what every table cell wants.
 pub fn cell(s: &str, max: usize) -> String {
     truncate(&escape_line(s), max).into_owned()

@@ -285,7 +285,7 @@ fn peer_page_shows_profile_goals_check_ins_follow_up_and_groups() {
             "Last check-ins (1)",
             "phone",
             "Called about the \\e]52;c;bad\\x07 lea",
-            "Groups (1 sessions attended, last 2026-11-17)",
+            "Groups (1 session attended, last 2026-11-17)",
             "Tuesday WRAP group ×1",
             "Peer: 李伟",
         ] {

@@ -195,13 +195,13 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
                 for g in groups {
                     let sessions = store.sessions_for_group(g.id)?;
                     println!(
-                        "{} {} {} {} {} {} sessions{}",
+                        "{} {} {} {} {} {}{}",
                         col(&g.id.to_string(), 5),
                         col(&g.name, 28),
                         col(&format!("{:?}", g.weekday), 4),
                         g.time.format("%H:%M"),
                         col(&g.location, 14),
-                        sessions.len(),
+                        crate::text::count(sessions.len(), "session", "sessions"),
                         if g.active { "" } else { " (inactive)" }
                     );
                 }

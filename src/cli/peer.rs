@@ -329,7 +329,11 @@ fn show(store: &dyn Store, o: &PeerOverview) -> Result<()> {
         );
     }
     if let Some(c) = p.cadence_days {
-        println!("{:<18}every {c} days", "contact");
+        println!(
+            "{:<18}every {}",
+            "contact",
+            crate::text::count(usize::from(c), "day", "days")
+        );
     }
     opt("emergency", &p.emergency_contact);
     if !p.tags.is_empty() {
@@ -385,7 +389,10 @@ fn show(store: &dyn Store, o: &PeerOverview) -> Result<()> {
             }
         );
     }
-    println!("\nGroups: attended {} sessions", o.sessions.len());
+    println!(
+        "\nGroups: attended {}",
+        crate::text::count(o.sessions.len(), "session", "sessions")
+    );
     if let Some(s) = o.sessions.first() {
         let group = store.group(s.group)?;
         println!("  last: {} on {}", escape_line(&group.name), s.date);

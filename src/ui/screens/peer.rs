@@ -100,7 +100,10 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
         None => "Assigned: nobody".to_string(),
     };
     if let Some(c) = p.cadence_days {
-        support.push_str(&format!(" · wants contact every {c} days"));
+        support.push_str(&format!(
+            " · wants contact every {}",
+            crate::text::count(usize::from(c), "day", "days")
+        ));
     }
     if let Some(c) = p.preferred_contact {
         support.push_str(&format!(" · prefers {}", c.label()));
@@ -169,7 +172,11 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
                 v.time_in.format("%H:%M")
             )),
             Span::styled(
-                format!(" · {month} visits this month, {} in all", d.visits.len()),
+                format!(
+                    " · {} this month, {} in all",
+                    crate::text::count(month, "visit", "visits"),
+                    d.visits.len()
+                ),
                 t.dim(),
             ),
         ]));
@@ -197,7 +204,7 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
             None => String::new(),
         };
         let steps = if total > 0 {
-            format!(" {done}/{total} steps")
+            format!(" {done}/{total} {}", crate::text::noun(total, "step", "steps"))
         } else {
             String::new()
         };
@@ -292,8 +299,8 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
             .unwrap_or_default();
         out.push(Line::styled(
             format!(
-                "Groups ({} sessions attended, last {latest})",
-                o.sessions.len()
+                "Groups ({} attended, last {latest})",
+                crate::text::count(o.sessions.len(), "session", "sessions")
             ),
             t.heading(),
         ));

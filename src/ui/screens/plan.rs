@@ -368,7 +368,10 @@ pub fn render(
         (n > 0).then(|| format!("{n} {}", s.label()))
     })
     .collect();
-    let mut head = format!("Recovery plan · {} goals", goals.len());
+    let mut head = format!(
+        "Recovery plan · {}",
+        crate::text::count(goals.len(), "goal", "goals")
+    );
     if !counts.is_empty() {
         head.push_str(&format!(": {}", counts.join(", ")));
     }
@@ -431,7 +434,7 @@ pub fn render(
                 let (done, total) = g.progress();
                 let mut right = status_words(g);
                 if total > 0 {
-                    right.push_str(&format!(" · {done}/{total} steps"));
+                    right.push_str(&format!(" · {done}/{total} {}", crate::text::noun(total, "step", "steps")));
                 }
                 if g.review_due(ctx.today) {
                     right.push_str(" · review due");

@@ -333,9 +333,10 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
         let end = match (g.ended_on(), g.target_date) {
             (Some(e), _) => format!("{} {e}", g.status.label()),
             (None, Some(tg)) if g.target_overdue(ctx.today) => {
+                let late = (ctx.today - tg).num_days();
                 format!(
-                    "target {tg} passed {} days ago",
-                    (ctx.today - tg).num_days()
+                    "target {tg} passed {} ago",
+                    crate::text::count(usize::try_from(late).unwrap_or(0), "day", "days")
                 )
             }
             (None, Some(tg)) => format!("{} · target {tg}", g.status.label()),

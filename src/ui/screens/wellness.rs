@@ -189,7 +189,10 @@ pub fn render(
     let head = if plan.is_empty() {
         "Wellness plan (optional, in the peer's words) · nothing written yet".to_string()
     } else {
-        format!("Wellness plan (the peer's own words) · {entries} entries")
+        format!(
+            "Wellness plan (the peer's own words) · {}",
+            crate::text::count(entries, "entry", "entries")
+        )
     };
     Line::styled(clip(&head, w), t.heading()).render(Rect { height: 1, ..area }, buf);
     let body = Rect {
