@@ -114,8 +114,8 @@ pub fn truncate_start(s: &str, max: usize) -> Cow<'_, str> {
     }
     // Mid-word: start at the next word instead, when one is near.
     let rest = &s[start..];
-    let mid_word = !rest.starts_with(char::is_whitespace)
-        && !s[..start].ends_with(char::is_whitespace);
+    let mid_word =
+        !rest.starts_with(char::is_whitespace) && !s[..start].ends_with(char::is_whitespace);
     if mid_word {
         if let Some(space) = rest.find(char::is_whitespace).filter(|&i| i <= 12) {
             start += space;

@@ -463,3 +463,53 @@ fn demo_badge_small_windows_and_resizes() {
 }
 
 use caseload::ui::app::App;
+
+/// Issue 11: privacy mode hides a goal's title in Today's "why" (the rest
+/// of the sentence stays); the reveal key shows the selected row's.
+#[test]
+fn privacy_mode_hides_goal_titles_on_today_until_revealed() {
+    let mut app = app();
+    let mut report = report();
+    report.rows.insert(
+        4,
+        caseload::model::today::TodayRow {
+            section: caseload::model::today::Section::ReviewDue,
+            peer: Some(PeerId::new(1)),
+            name: "Ana Ruiz".into(),
+            goal: Some(caseload::model::GoalId::new(2)),
+            group: None,
+            session: None,
+            date: Some(day("2026-11-20")),
+            days: Some(3),
+            why: "review of goal G2 \"Find part-time work\" was due 3 days ago".into(),
+        },
+    );
+    app.on_response(Response::Today(Ok(report)));
+    press(&mut app, &[ctrl('p')]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = text(&screen(&mut app, w, h));
+        assert!(!t.contains("Find part-time work"), "{t}");
+        assert!(
+            t.contains("review of goal G2 (hidden) was due 3 days ago"),
+            "{t}"
+        );
+    }
+    // Not selected: the reveal key shows only the selected row's.
+    press(&mut app, &[ctrl('o')]);
+    assert!(!text(&screen(&mut app, 120, 40)).contains("Find part-time work"));
+    let idx = app
+        .today()
+        .report
+        .as_ref()
+        .and_then(|r| r.rows.iter().position(|r| r.goal.is_some()))
+        .expect("row");
+    for _ in 0..idx {
+        press(&mut app, &[code(KeyCode::Down)]);
+    }
+    press(&mut app, &[ctrl('o')]);
+    let t = text(&screen(&mut app, 120, 40));
+    assert!(
+        t.contains("\"Find part-time work\" was due 3 days ago"),
+        "{t}"
+    );
+}

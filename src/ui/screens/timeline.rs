@@ -14,7 +14,7 @@ use crate::model::{Choice, PeerId};
 use crate::ops::plan::TimelineData;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::cells::{clip, fit, private};
 use crate::ui::widgets::list::{follow, visible_offset, Viewport};
 use crate::ui::widgets::timeline::{
     axis, glyph, goal_cells, wellbeing_bars, Scale, DEFAULT_ZOOM, LEGEND, ZOOMS,
@@ -236,7 +236,10 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             .into_iter()
             .collect();
         let selected = i == state.selected;
-        let label = fit(&format!("{} {}", g.id, g.title), usize::from(label_w));
+        let label = fit(
+            &format!("{} {}", g.id, private(ctx, &g.title, selected)),
+            usize::from(label_w),
+        );
         line(
             buf,
             y + (i - offset) as u16,

@@ -10,7 +10,7 @@ use crate::model::today::{Section, TodayReport, TodayRow};
 use crate::model::PeerId;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit, fit_end, fit_name};
+use crate::ui::widgets::cells::{clip, fit, fit_end, fit_name, private_quoted};
 use crate::ui::widgets::list::{follow, visible_offset, Viewport};
 
 use super::Effect;
@@ -239,10 +239,12 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
                 } else {
                     fit(&row.name, name_w)
                 };
+                // A goal's title (quoted) is hidden in privacy mode.
+                let why = private_quoted(ctx, &row.why, selected);
                 let why = if keeps_end(row.section) {
-                    fit_end(&row.why, why_w)
+                    fit_end(&why, why_w)
                 } else {
-                    fit(&row.why, why_w)
+                    fit(&why, why_w)
                 };
                 let text = format!("  {name} {why}");
                 let style = if selected { t.selected() } else { t.text() };

@@ -29,6 +29,19 @@ pub fn name<'a>(ctx: &ViewCtx<'_>, raw: &'a str) -> Cow<'a, str> {
     shown_name(raw, ctx.privacy)
 }
 
+/// A note or goal title as it may appear on screen now: hidden in privacy
+/// mode unless the reveal key was just pressed and the text is in the
+/// selected row (`selected`; a screen without rows passes true).
+pub fn private<'a>(ctx: &ViewCtx<'_>, text: &'a str, selected: bool) -> Cow<'a, str> {
+    crate::ui::privacy::shown_text(text, ctx.privacy && !(ctx.reveal && selected))
+}
+
+/// [`private`] for a sentence that quotes a goal title: only the quoted
+/// parts are hidden.
+pub fn private_quoted<'a>(ctx: &ViewCtx<'_>, sentence: &'a str, selected: bool) -> Cow<'a, str> {
+    crate::ui::privacy::shown_quoted(sentence, ctx.privacy && !(ctx.reveal && selected))
+}
+
 /// [`fit`] for a peer's name (initials in privacy mode).
 pub fn fit_name(ctx: &ViewCtx<'_>, raw: &str, w: usize) -> String {
     fit(&name(ctx, raw), w)
