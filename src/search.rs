@@ -87,14 +87,14 @@ impl NameMatcher {
     }
 }
 
-/// What a peer is also found by besides their names: their id, their phone
-/// number's digits and their tags (folded). Each answers only when given
+/// What a peer (or a directory entry) is also found by besides its names:
+/// its id, its phone number's digits and its tags (folded). Each answers only when given
 /// whole ("P17", "021 555 0101" or its digits, "housing"), so a search for
 /// a name is never muddied by a number or tag that merely contains it.
 /// The roster rows of the UI carry these; the CLI builds them from the
-/// record. One rule, [`PeerKeys::answers`], for every peer search.
+/// record. One rule, [`SearchKeys::answers`], for every peer search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PeerKeys {
+pub struct SearchKeys {
     /// The id as shown ("P17").
     pub id: String,
     /// The phone number's digits (empty when there is none).
@@ -103,10 +103,19 @@ pub struct PeerKeys {
     pub tags: Vec<String>,
 }
 
-impl PeerKeys {
+impl SearchKeys {
+    /// The keys of a directory entry: its id and phone.
+    pub fn of_resource(r: &crate::model::Record<crate::model::Resource>) -> SearchKeys {
+        SearchKeys {
+            id: r.id.to_string(),
+            phone_digits: crate::model::names::phone_digits(&r.phone),
+            tags: Vec::new(),
+        }
+    }
+
     /// The keys of a peer record.
-    pub fn of(peer: &crate::model::Record<crate::model::Peer>) -> PeerKeys {
-        PeerKeys {
+    pub fn of_peer(peer: &crate::model::Record<crate::model::Peer>) -> SearchKeys {
+        SearchKeys {
             id: peer.id.to_string(),
             phone_digits: crate::model::names::phone_digits(peer.phone.as_deref().unwrap_or("")),
             tags: peer.tags.iter().map(|t| fold(t)).collect(),
@@ -139,12 +148,12 @@ impl PeerKeys {
 const KEY_SCORE: i64 = i64::MAX / 4;
 
 impl NameMatcher {
-    /// Score of a peer for `query`, or `None` if they do not match: the
-    /// one rule every peer picker and search uses. A whole id, phone
-    /// number or tag ([`PeerKeys::answers`]) scores above any name;
+    /// Score of a peer (or directory entry) for `query`, or `None` if it
+    /// does not match: the one rule every picker and search uses. A whole id, phone
+    /// number or tag ([`SearchKeys::answers`]) scores above any name;
     /// otherwise the best of their names, fuzzily, case and accents folded
     /// ("muller" finds Müller, "lukasz" Łukasz, "bjorn" Björn).
-    pub fn score_peer(&self, names: &[&str], keys: &PeerKeys, query: &str) -> Option<i64> {
+    pub fn score_keyed(&self, names: &[&str], keys: &SearchKeys, query: &str) -> Option<i64> {
         if keys.answers(query) {
             return Some(KEY_SCORE);
         }
@@ -155,15 +164,16 @@ impl NameMatcher {
             .max()
     }
 
-    /// Indexes of the peers matching `query` by [`NameMatcher::score_peer`],
+    /// Indexes of the peers (or entries) matching `query` by
+    /// [`NameMatcher::score_keyed`],
     /// ordered as [`NameMatcher::rank_preferring`] orders names: best
     /// first, then preferred (active) ones, then input order; every peer
     /// in input order for an empty query. Each candidate is its name, its
     /// keys and whether it is preferred.
-    pub fn rank_peers<'a>(
+    pub fn rank_keyed<'a>(
         &self,
         query: &str,
-        candidates: impl IntoIterator<Item = (&'a str, &'a PeerKeys, bool)>,
+        candidates: impl IntoIterator<Item = (&'a str, &'a SearchKeys, bool)>,
     ) -> Vec<usize> {
         let query = query.trim();
         let mut hits: Vec<(i64, bool, usize)> = candidates
@@ -173,7 +183,7 @@ impl NameMatcher {
                 if query.is_empty() {
                     return Some((0, false, i));
                 }
-                self.score_peer(&[name], keys, query)
+                self.score_keyed(&[name], keys, query)
                     .map(|score| (-score, !preferred, i))
             })
             .collect();
@@ -238,8 +248,8 @@ mod tests {
         assert_eq!(hits.first().map(|h| h.index), Some(1));
     }
 
-    fn keys(id: &str, phone: &str, tags: &[&str]) -> PeerKeys {
-        PeerKeys {
+    fn keys(id: &str, phone: &str, tags: &[&str]) -> SearchKeys {
+        SearchKeys {
             id: id.into(),
             phone_digits: crate::model::names::phone_digits(phone),
             tags: tags.iter().map(|t| fold(t)).collect(),
@@ -249,7 +259,7 @@ mod tests {
     #[test]
     fn peers_are_found_by_folded_names_and_whole_ids_phones_and_tags() {
         let m = NameMatcher::default();
-        let none = PeerKeys::default();
+        let none = SearchKeys::default();
         let people = [
             ("Ana Ruiz", keys("P1", "021 555 0101", &["Housing"])),
             ("Jürgen Müller", keys("P2", "", &[])),
@@ -257,7 +267,7 @@ mod tests {
             ("Björn Ek", keys("P17", "(04) 123-4567", &["Ōtautahi"])),
         ];
         let rank =
-            |q: &str| -> Vec<usize> { m.rank_peers(q, people.iter().map(|(n, k)| (*n, k, true))) };
+            |q: &str| -> Vec<usize> { m.rank_keyed(q, people.iter().map(|(n, k)| (*n, k, true))) };
         assert_eq!(rank("muller").first(), Some(&1));
         assert_eq!(rank("lukasz").first(), Some(&2));
         assert_eq!(rank("bjorn").first(), Some(&3));

@@ -137,6 +137,59 @@ fn accent_folded_names_find_peers_from_the_cli() {
     // The whole phone number answers too.
     let out = ok(d, &["log", "5550102233", "--note", "by phone"]);
     assert!(out.contains("(P1)"), "{out}");
+    // "bjorn" finds Björn in every command that takes a peer's name, and
+    // so do his id in any case and a tag given whole (case and accents
+    // folded); part of a tag or a number names nobody.
+    let bjorn = ok(d, &["peer", "add", "Björn Ek", "--tag", "Ōtautahi"]);
+    let bjorn = bjorn.trim();
+    let shown = ok(d, &["peer", "show", "bjorn"]);
+    assert!(shown.contains("Björn Ek"), "{shown}");
+    for by in ["BJORN EK", &bjorn.to_lowercase(), "otautahi"] {
+        let out = ok(d, &["log", by, "--note", "found"]);
+        assert!(out.contains(&format!("({bjorn})")), "{by}: {out}");
+    }
+    let list = ok(d, &["checkin", "list", "bjorn"]);
+    assert!(list.contains("found"), "{list}");
+    ok(
+        d,
+        &[
+            "group",
+            "add",
+            "Tuesday circle",
+            "--weekday",
+            "tue",
+            "--time",
+            "10:00",
+        ],
+    );
+    let out = ok(d, &["group", "attend", "GR1", "bjorn", "lukasz"]);
+    assert!(out.contains("2 attending"), "{out}");
+    fails(d, &["log", "otau", "--note", "x"], "no peer matches 'otau'");
+    // A staff member's name is folded too.
+    ok(
+        d,
+        &[
+            "staff",
+            "add",
+            "José Martínez",
+            "--role",
+            "supervisor",
+            "--initials",
+            "JM",
+        ],
+    );
+    let out = ok(
+        d,
+        &[
+            "--staff",
+            "jose martinez",
+            "log",
+            "muller",
+            "--note",
+            "by José",
+        ],
+    );
+    assert!(out.contains("(P1)"), "{out}");
 }
 
 #[test]

@@ -969,3 +969,127 @@ fn esc_on_the_duplicate_question_adds_nobody_and_goes_back_to_the_form() {
     assert!(!form.form.saving);
     assert_eq!(store.inner().list_peers().unwrap().len(), 1, "no duplicate");
 }
+
+/// Issue 11: every peer search of the UI folds case and accents ("muller"
+/// finds Müller, "lukasz" Łukasz, "bjorn" Björn) and finds a peer by id,
+/// whole phone number or tag, through the one rule (`search::SearchKeys`):
+/// the Peers screen, the merge picker, a session's roster and the
+/// check-in form's picker.
+#[test]
+fn every_peer_search_folds_accents_and_finds_ids_phones_and_tags() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    let actor = caseload::model::Actor::login("t");
+    let add = |name: &str, phone: Option<&str>, tags: &[&str]| {
+        let mut p = caseload::model::Peer::new(name, day("2026-10-01"));
+        p.phone = phone.map(str::to_string);
+        p.tags = tags.iter().map(|t| t.to_string()).collect();
+        store.inner().create_peer(p, &actor).unwrap().id
+    };
+    let muller = add("Jürgen Müller", Some("555 010 2233"), &[]);
+    let lukasz = add("Łukasz Nowak", None, &["Housing"]);
+    let bjorn = add("Björn Ek", None, &["Ōtautahi"]);
+    add("Ana Ruiz", None, &[]);
+    store
+        .inner()
+        .create_group(
+            caseload::model::Group::new(
+                "Monday WRAP",
+                chrono::Weekday::Mon,
+                chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+            ),
+            &actor,
+        )
+        .unwrap();
+    press(&mut app, &[key('r')]);
+    run(&mut app, &store);
+    let bjorn_id = bjorn.to_string().to_lowercase();
+    let queries: [(&str, caseload::model::PeerId); 7] = [
+        ("muller", muller),
+        ("LUKASZ", lukasz),
+        ("bjorn", bjorn),
+        ("555-010-2233", muller),
+        ("housing", lukasz),
+        ("otautahi", bjorn),
+        (&bjorn_id, bjorn),
+    ];
+    let erase = |app: &mut App, q: &str| {
+        for _ in 0..q.chars().count() {
+            press(app, &[code(KeyCode::Backspace)]);
+        }
+    };
+
+    // The Peers screen.
+    press(&mut app, &[key('p'), key('/')]);
+    for (q, want) in queries {
+        type_str(&mut app, q);
+        assert_eq!(
+            app.peers().selected_peer().map(|p| p.0),
+            Some(want),
+            "Peers, {q:?}"
+        );
+        erase(&mut app, q);
+    }
+    // Part of a tag or phone number finds nobody by it.
+    type_str(&mut app, "0102");
+    assert!(app.peers().visible.is_empty(), "{:?}", app.peers().visible);
+    erase(&mut app, "0102");
+
+    // The merge picker, from Łukasz's page: "muller" names Müller.
+    type_str(&mut app, "lukasz");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    run(&mut app, &store);
+    assert_eq!(app.peer().map(|p| p.id), Some(lukasz), "{}", msg(&app));
+    press(&mut app, &[key('M')]);
+    type_str(&mut app, "muller");
+    press(&mut app, &[ctrl('s')]);
+    let ask = app.ask().expect("the merge question");
+    assert_eq!(
+        ask.about,
+        Question::Merge {
+            from: muller,
+            into: lukasz
+        },
+        "{}",
+        ask.text
+    );
+    // No keeps both; the form is left, dropping what was typed.
+    press(&mut app, &[key('n'), code(KeyCode::Esc)]);
+    if app.ask().is_some() {
+        press(&mut app, &[key('y')]);
+    }
+    assert!(app.peer_form().is_none() && app.ask().is_none());
+    assert_eq!(
+        store.inner().list_peers().unwrap().len(),
+        4,
+        "nothing merged"
+    );
+
+    // A session's roster.
+    press(&mut app, &[key('G')]);
+    run(&mut app, &store);
+    press(&mut app, &[code(KeyCode::Enter)]);
+    run(&mut app, &store);
+    assert!(app.groups().attendance.is_some(), "{}", msg(&app));
+    for (q, want) in queries {
+        type_str(&mut app, q);
+        let s = app.groups().attendance.as_ref().unwrap();
+        assert_eq!(s.selected(), Some(want), "session roster, {q:?}");
+        erase(&mut app, q);
+    }
+    press(&mut app, &[code(KeyCode::Esc)]);
+
+    // The check-in form's picker.
+    press(&mut app, &[key('c')]);
+    assert!(app.form().is_some(), "{}", msg(&app));
+    for (q, want) in queries {
+        type_str(&mut app, q);
+        let form = app.form().expect("form");
+        assert_eq!(
+            form.picker.selected().map(|c| c.id),
+            Some(want),
+            "check-in picker, {q:?}"
+        );
+        erase(&mut app, q);
+    }
+}

@@ -38,7 +38,7 @@ pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
             // Phone digits and tags answer only when given whole (an
             // exact match), so they never make a name ambiguous: the one
             // rule the UI's pickers use too.
-            if crate::search::PeerKeys::of(p).answers(text) {
+            if crate::search::SearchKeys::of_peer(p).answers(text) {
                 names.push(text.trim().to_string());
             }
             names

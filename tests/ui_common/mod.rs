@@ -47,7 +47,7 @@ pub fn roster() -> Vec<RosterRow> {
         status,
         assigned: Some(StaffId::new(staff)),
         last_contact: last.map(day),
-        keys: caseload::search::PeerKeys {
+        keys: caseload::search::SearchKeys {
             id: format!("P{id}"),
             ..Default::default()
         },

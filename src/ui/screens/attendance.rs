@@ -79,7 +79,7 @@ struct Candidate {
     name: String,
     status: PeerStatus,
     /// Id, phone digits and tags, which find them too.
-    keys: crate::search::PeerKeys,
+    keys: crate::search::SearchKeys,
 }
 
 const CHAIN_ROSTER: &[Context] = &[
@@ -196,7 +196,7 @@ impl AttendanceState {
 
     fn refilter(&mut self) {
         // Best match first; among equals, active peers first.
-        self.hits = self.matcher.rank_peers(
+        self.hits = self.matcher.rank_keyed(
             self.query.text(),
             self.candidates
                 .iter()
@@ -213,7 +213,7 @@ impl AttendanceState {
                 id: Some(id),
                 name: name.to_string(),
                 status: PeerStatus::Active,
-                keys: crate::search::PeerKeys {
+                keys: crate::search::SearchKeys {
                     id: id.to_string(),
                     ..Default::default()
                 },
@@ -491,7 +491,7 @@ impl AttendanceState {
                 id: Some(*id),
                 name,
                 status: PeerStatus::Active,
-                keys: crate::search::PeerKeys {
+                keys: crate::search::SearchKeys {
                     id: id.to_string(),
                     ..Default::default()
                 },

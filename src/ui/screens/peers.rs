@@ -183,7 +183,7 @@ impl PeersState {
         } else {
             // Names folded, ids, phone digits and tags: the one rule.
             self.matcher
-                .rank_peers(
+                .rank_keyed(
                     query,
                     candidates
                         .iter()

@@ -29,7 +29,7 @@ pub struct Candidate {
     /// Their status (non-active ones are listed after active ones).
     pub status: PeerStatus,
     /// Their id, phone digits and tags, which find them too.
-    pub keys: crate::search::PeerKeys,
+    pub keys: crate::search::SearchKeys,
 }
 
 /// State of the picker.
@@ -63,7 +63,7 @@ impl PeerPicker {
         if p.candidates.is_empty() {
             if let Some((id, name)) = preselected {
                 p.candidates.push(Candidate {
-                    keys: crate::search::PeerKeys {
+                    keys: crate::search::SearchKeys {
                         id: id.to_string(),
                         ..Default::default()
                     },
@@ -106,7 +106,7 @@ impl PeerPicker {
 
     fn refilter(&mut self) {
         // Best match first; among equals, active peers first.
-        self.hits = self.matcher.rank_peers(
+        self.hits = self.matcher.rank_keyed(
             self.query.text(),
             self.candidates
                 .iter()
