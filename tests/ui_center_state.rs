@@ -1093,3 +1093,37 @@ fn every_peer_search_folds_accents_and_finds_ids_phones_and_tags() {
         erase(&mut app, q);
     }
 }
+
+/// Issue 11: dialog texts fit at 80x24: the duplicate question with a
+/// long name keeps every word and its answers (Esc: back among them).
+#[test]
+fn the_duplicate_question_fits_80x24_with_a_long_name() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    let mut p = caseload::model::Peer::new(
+        "Wiremu Aperahama Te Rangihaeata-Whakaaro Pōtiki Hēnare",
+        day("2026-10-01"),
+    );
+    p.phone = Some("021 555 0101".into());
+    store
+        .inner()
+        .create_peer(p, &caseload::model::Actor::login("t"))
+        .unwrap();
+    press(&mut app, &[key('r')]);
+    run(&mut app, &store);
+    press(&mut app, &[key('p'), key('n')]);
+    type_str(&mut app, "Someone Else");
+    tab(&mut app);
+    tab(&mut app);
+    type_str(&mut app, "(021) 555-0101");
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    let question = app.ask().expect("offered").text.clone();
+    assert!(question.contains("with the same phone"), "{question}");
+    let t = text(&mut app, 80, 24);
+    for word in question.split_whitespace() {
+        assert!(t.contains(word), "{word:?} cut from\n{t}");
+    }
+    assert!(t.contains("y: open them    n: add a new peer"), "{t}");
+    assert!(t.contains("Esc: back"), "{t}");
+}
