@@ -168,8 +168,9 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
             );
         }
         PeerCommand::Merge { peer, into } => {
-            let from = resolve_peer(store, peer)?;
-            let to = resolve_peer(store, into)?;
+            // Which argument a lookup failed for is said first.
+            let from = resolve_peer(store, peer).map_err(|e| anyhow::anyhow!("PEER: {e}"))?;
+            let to = resolve_peer(store, into).map_err(|e| anyhow::anyhow!("--into: {e}"))?;
             let actor = super::actor(store, None);
             let rec = crate::ops::peer::merge(store, &actor, from.id, to.id)?;
             println!(
