@@ -522,34 +522,77 @@ fn every_issue_11_command_with_a_bad_input_names_it_and_writes_nothing() {
     let d = tmp.path();
     ok(
         d,
-        &["group", "add", "Tuesday circle", "--weekday", "tue", "--time", "10:00"],
+        &[
+            "group",
+            "add",
+            "Tuesday circle",
+            "--weekday",
+            "tue",
+            "--time",
+            "10:00",
+        ],
     );
-    ok(d, &["goal", "add", "P1", "Own place", "--domain", "housing"]);
+    ok(
+        d,
+        &["goal", "add", "P1", "Own place", "--domain", "housing"],
+    );
     let before = stored(d);
     let refusals: &[(&[&str], &str)] = &[
         (&["checkin", "show", "C9"], "no check-in C9"),
         (&["checkin", "show", "X1"], "'X1' is not a check-in id"),
         (&["checkin", "list", "nobody"], "no peer matches 'nobody'"),
-        (&["checkin", "edit", "C1", "--support", "magic"], "--support"),
+        (
+            &["checkin", "edit", "C1", "--support", "magic"],
+            "--support",
+        ),
         (&["checkin", "edit", "C1", "--goal", "G9"], "G9"),
-        (&["checkin", "edit", "C1", "--follow-up", "someday"], "--follow-up"),
+        (
+            &["checkin", "edit", "C1", "--follow-up", "someday"],
+            "--follow-up",
+        ),
         (&["checkin", "void", "C1", "--reason", ""], "reason"),
-        (&["peer", "merge", "P1", "--into", "P1"], "already the same peer"),
+        (
+            &["peer", "merge", "P1", "--into", "P1"],
+            "already the same peer",
+        ),
         (&["peer", "merge", "P9", "--into", "P1"], "PEER: no peer P9"),
-        (&["peer", "merge", "P2", "--into", "nobody"], "--into: no peer matches 'nobody'"),
+        (
+            &["peer", "merge", "P2", "--into", "nobody"],
+            "--into: no peer matches 'nobody'",
+        ),
         (&["wellness", "list", "nobody"], "no peer matches 'nobody'"),
         (&["wellness", "add", "P1", "triggers", ""], "entry"),
         (&["goal", "step", "add", "G9", "Call"], "G9"),
         (&["goal", "step", "done", "G1", "3"], "step"),
         (&["goal", "step", "undone", "G1", "0"], "step"),
         (&["goal", "review", "G9", "--note", "fine"], "no goal G9"),
-        (&["goal", "review", "G1", "--note", "ok", "--next", "soon-ish"], "--next"),
+        (
+            &["goal", "review", "G1", "--note", "ok", "--next", "soon-ish"],
+            "--next",
+        ),
         (&["group", "attend", "GR9", "P1"], "no group GR9"),
         (&["group", "attend", "GR1", "P1", "P1"], "attendees"),
-        (&["group", "attend", "GR1", "--walk-in", "   "], "walk-in name"),
+        (
+            &["group", "attend", "GR1", "--walk-in", "   "],
+            "walk-in name",
+        ),
         (&["group", "unattend", "GR1", "P9"], "no peer P9"),
-        (&["group", "session", "GR1", "--date", "next year", "--topic", "x"], "--date"),
-        (&["staff", "reactivate", "Nobody"], "no staff member matches 'Nobody'"),
+        (
+            &[
+                "group",
+                "session",
+                "GR1",
+                "--date",
+                "next year",
+                "--topic",
+                "x",
+            ],
+            "--date",
+        ),
+        (
+            &["staff", "reactivate", "Nobody"],
+            "no staff member matches 'Nobody'",
+        ),
         (&["completions", "tcsh"], "possible values"),
     ];
     for (args, needle) in refusals {
