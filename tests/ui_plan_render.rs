@@ -444,3 +444,24 @@ fn privacy_mode_hides_goal_titles_and_the_reveal_key_shows_the_selected_goal() {
         assert!(t.contains("G1 (hidden)"), "only it:\n{t}");
     }
 }
+
+/// Privacy mode hides the wellness plan's entries (the peer's own words)
+/// too; the reveal key shows the selected entry only.
+#[test]
+fn privacy_mode_hides_wellness_entries_and_reveals_the_selected_one() {
+    for (w, h) in SIZES {
+        let mut app = app_on_peer_with(detail());
+        press(&mut app, &[key('4'), ctrl('p')]);
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        for hidden in ["Walk the dog", "Crowded buses", "555-0101"] {
+            assert!(!t.contains(hidden), "{hidden} at {w}x{h}:\n{t}");
+        }
+        assert!(t.contains("• (hidden)"), "{t}");
+        assert!(t.contains("Triggers (1)"), "headings stay:\n{t}");
+        // Down to the first entry, then reveal it (and only it).
+        press(&mut app, &[code(KeyCode::Down), ctrl('o')]);
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        assert!(t.contains("• Walk the dog"), "{t}");
+        assert!(!t.contains("Coffee with Sam"), "{t}");
+    }
+}
