@@ -126,20 +126,37 @@ impl SearchKeys {
     /// (at least 4 digits, punctuation ignored) or one of their tags (case
     /// and accents folded).
     pub fn answers(&self, query: &str) -> bool {
-        let q = query.trim();
-        if q.is_empty() {
+        self.answers_prepared(&Prepared::new(query))
+    }
+
+    fn answers_prepared(&self, q: &Prepared<'_>) -> bool {
+        if q.text.is_empty() {
             return false;
         }
-        if !self.id.is_empty() && self.id.eq_ignore_ascii_case(q) {
-            return true;
+        (!self.id.is_empty() && self.id.eq_ignore_ascii_case(q.text))
+            || (q.phone.is_some() && q.phone.as_deref() == Some(self.phone_digits.as_str()))
+            || self.tags.contains(&q.folded)
+    }
+}
+
+/// A query worked out once for a whole list: trimmed, its phone digits
+/// (when it is mostly a number of at least 4 digits) and its folded form.
+struct Prepared<'a> {
+    text: &'a str,
+    phone: Option<String>,
+    folded: String,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(query: &'a str) -> Prepared<'a> {
+        let text = query.trim();
+        let digits = crate::model::names::phone_digits(text);
+        let mostly_digits = digits.len() * 2 > text.chars().filter(|c| !c.is_whitespace()).count();
+        Prepared {
+            text,
+            phone: (digits.len() >= 4 && mostly_digits).then_some(digits),
+            folded: fold(text),
         }
-        let digits = crate::model::names::phone_digits(q);
-        let mostly_digits = digits.len() * 2 > q.chars().filter(|c| !c.is_whitespace()).count();
-        if digits.len() >= 4 && mostly_digits && digits == self.phone_digits {
-            return true;
-        }
-        let folded = fold(q);
-        self.tags.iter().any(|t| *t == folded)
     }
 }
 
@@ -154,13 +171,17 @@ impl NameMatcher {
     /// otherwise the best of their names, fuzzily, case and accents folded
     /// ("muller" finds Müller, "lukasz" Łukasz, "bjorn" Björn).
     pub fn score_keyed(&self, names: &[&str], keys: &SearchKeys, query: &str) -> Option<i64> {
-        if keys.answers(query) {
+        self.score_prepared(names, keys, &Prepared::new(query))
+    }
+
+    fn score_prepared(&self, names: &[&str], keys: &SearchKeys, q: &Prepared<'_>) -> Option<i64> {
+        if keys.answers_prepared(q) {
             return Some(KEY_SCORE);
         }
         names
             .iter()
             .filter(|n| !n.is_empty())
-            .filter_map(|n| self.score(n, query))
+            .filter_map(|n| self.inner.fuzzy_match(&fold(n), &q.folded))
             .max()
     }
 
@@ -175,19 +196,19 @@ impl NameMatcher {
         query: &str,
         candidates: impl IntoIterator<Item = (&'a str, &'a SearchKeys, bool)>,
     ) -> Vec<usize> {
-        let query = query.trim();
+        let q = Prepared::new(query);
         let mut hits: Vec<(i64, bool, usize)> = candidates
             .into_iter()
             .enumerate()
             .filter_map(|(i, (name, keys, preferred))| {
-                if query.is_empty() {
+                if q.text.is_empty() {
                     return Some((0, false, i));
                 }
-                self.score_keyed(&[name], keys, query)
+                self.score_prepared(&[name], keys, &q)
                     .map(|score| (-score, !preferred, i))
             })
             .collect();
-        if !query.is_empty() {
+        if !q.text.is_empty() {
             hits.sort_unstable();
         }
         hits.into_iter().map(|(_, _, i)| i).collect()
