@@ -377,8 +377,8 @@ pub fn render(
     }
     if due > 0 {
         head.push_str(&format!(
-            " · {due} review{} due",
-            if due == 1 { "" } else { "s" }
+            " · {} due",
+            crate::text::count(due, "review", "reviews")
         ));
     }
     Line::styled(clip(&head, w), t.heading()).render(Rect { height: 1, ..area }, buf);

@@ -346,12 +346,15 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             (None, None) => format!("{} · no target date", g.status.label()),
         };
         let text = format!(
-            "{} from {} · {end} · {touches} check-in{} · {} status change{}",
+            "{} from {} · {end} · {} · {}",
             g.id,
             g.start_date,
-            if touches == 1 { "" } else { "s" },
-            g.history.len().saturating_sub(1),
-            if g.history.len() == 2 { "" } else { "s" }
+            crate::text::count(touches, "check-in", "check-ins"),
+            crate::text::count(
+                g.history.len().saturating_sub(1),
+                "status change",
+                "status changes"
+            )
         );
         line(buf, y, Line::styled(clip(&text, w), t.dim()));
         // Its marks in words, newest first, as far as there is room.
