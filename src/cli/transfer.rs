@@ -643,7 +643,7 @@ fn export_csv(store: &dyn Store, dir: &Path) -> Result<ExitCode> {
         dir.display(),
         written
             .iter()
-            .map(|(n, rows)| format!("{n} ({rows} rows)"))
+            .map(|(n, rows)| format!("{n} ({})", crate::text::count_u64(*rows, "row", "rows")))
             .collect::<Vec<_>>()
             .join(", ")
     );
