@@ -37,11 +37,34 @@ impl NameMatcher {
     }
 
     /// Char positions in `candidate` that matched `query`, for highlighting.
+    /// Matched as [`NameMatcher::score`] matches (case and accents folded),
+    /// so "muller" highlights the ü of Müller too: each char is folded on
+    /// its own and the matched folded chars map back to it.
     pub fn positions(&self, candidate: &str, query: &str) -> Vec<usize> {
-        self.inner
-            .fuzzy_indices(candidate, query)
-            .map(|(_, idx)| idx)
-            .unwrap_or_default()
+        let mut folded = String::with_capacity(candidate.len());
+        let mut origin: Vec<usize> = Vec::with_capacity(candidate.len());
+        for (i, c) in candidate.chars().enumerate() {
+            if c.is_whitespace() {
+                folded.push(' ');
+                origin.push(i);
+                continue;
+            }
+            for f in fold(c.encode_utf8(&mut [0; 4])).chars() {
+                folded.push(f);
+                origin.push(i);
+            }
+        }
+        let mut out: Vec<usize> = self
+            .inner
+            .fuzzy_indices(&folded, &fold(query))
+            .map(|(_, idx)| {
+                idx.into_iter()
+                    .filter_map(|k| origin.get(k).copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.dedup();
+        out
     }
 
     /// Candidates matching `query`, best first (ties keep input order).
@@ -324,6 +347,12 @@ mod tests {
     fn positions_point_at_matched_chars_in_unicode_names() {
         let m = NameMatcher::default();
         assert_eq!(m.positions("Nguyễn Lan", "lan"), vec![7, 8, 9]);
+        // Folded as the match is: "muller" lights Müller's ü, "lukasz" Ł.
+        assert_eq!(
+            m.positions("Jürgen Müller", "muller"),
+            vec![7, 8, 9, 10, 11, 12]
+        );
+        assert_eq!(m.positions("Łukasz", "lukasz"), vec![0, 1, 2, 3, 4, 5]);
     }
 
     #[test]
