@@ -182,3 +182,27 @@ fn k_is_refused_to_a_peer_specialist_and_hands_nothing_to_the_kiosk() {
         .unwrap_or_default();
     assert!(said.contains("supervisors and admins"), "{said}");
 }
+
+/// Privacy mode hides a goal's title in a visitor's Today reason here too
+/// (issue 11), and the reveal key shows the selected row's.
+#[test]
+fn privacy_mode_hides_goal_titles_in_the_reasons() {
+    let mut app = app();
+    app.take_requests();
+    press(&mut app, &[key('h')]);
+    let id = here_now_request(&mut app);
+    let mut a = answer();
+    a.rows[0].section = Some(Section::ReviewDue);
+    a.rows[0].why = Some("review of goal G2 \"Find part-time work\" was due today".into());
+    app.on_reply(Some(id), Response::HereNow(Box::new(Ok(a))));
+    press(&mut app, &[ctrl('p')]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(!t.contains("Find part-time work"), "{t}");
+    assert!(
+        t.contains("review of goal G2 (hidden) was due today"),
+        "{t}"
+    );
+    press(&mut app, &[ctrl('o')]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(t.contains("\"Find part-time work\""), "{t}");
+}

@@ -247,7 +247,10 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             .map(|r| r.group.name.clone())
             .unwrap_or_else(|| id.to_string());
         let head = match &state.history {
-            Some(Ok(h)) => format!("History of {name} · {} sessions", h.len()),
+            Some(Ok(h)) => format!(
+                "History of {name} · {}",
+                crate::text::count(h.len(), "session", "sessions")
+            ),
             _ => format!("History of {name}"),
         };
         Line::styled(clip(&head, w), t.heading()).render(row(area.y), buf);
@@ -368,9 +371,9 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     if let Some(r) = state.selected() {
         let y = area.y + area.height - 1;
         let hint = format!(
-            "{}: {} sessions recorded{}",
+            "{}: {} recorded{}",
             r.group.id,
-            r.sessions,
+            crate::text::count(r.sessions, "session", "sessions"),
             if state.opening {
                 " · opening the session…"
             } else {
