@@ -21,8 +21,10 @@ pub enum Permission {
     /// attendance, voiding a mistaken check-in or session. Every staff role;
     /// every read of identified peer data is on the audit trail.
     WorkCaseload,
-    /// Credit a check-in to another staff member (units of service are
-    /// counted per staff member). Supervisors and admins; audited.
+    /// Credit work to another staff member: a check-in, a referral or a
+    /// referral's change of status naming someone other than the one
+    /// signed in (units of service and referrals are counted per staff
+    /// member). Supervisors and admins; audited.
     CreditOthers,
     /// List every check-in note of the organization page by page (the bulk
     /// read behind export and backups). Supervisors and admins.
@@ -140,7 +142,9 @@ impl Permission {
         match self {
             Permission::SeeSignIn => "seeing the sign-in screen",
             Permission::WorkCaseload => "working with peers' records",
-            Permission::CreditOthers => "crediting a check-in to another staff member",
+            Permission::CreditOthers => {
+                "crediting work (a check-in, a referral) to another staff member"
+            }
             Permission::ReadAllNotes => "listing every check-in note",
             Permission::CorrectOthers => "correcting or voiding another staff member's check-in",
             Permission::MergePeers => "merging two peer records",

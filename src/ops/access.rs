@@ -8,8 +8,9 @@
 //! (`store::api`):
 //!
 //! - the acting staff member is the session's (signed in here), never the
-//!   caller's `actor`; a check-in credited to someone else needs
-//!   [`Permission::CreditOthers`] and is itself on the trail;
+//!   caller's `actor`; a check-in or referral credited to someone else
+//!   needs [`Permission::CreditOthers`] and is itself on the trail, and a
+//!   referral's history only grows (`access_integrity.rs`);
 //! - each operation needs the permission the declaration names, checked
 //!   against the table in `model::permission`; a refusal says what and
 //!   which roles may, and is on the audit trail;
@@ -39,6 +40,11 @@ use crate::store::{Change, DenialKind, Store, StoreError, StoreResult};
 /// The rules for staff credentials and supervision notes.
 #[path = "access_credentials.rs"]
 mod credentials;
+
+/// The rules for who a record names as having done something, and for
+/// records that keep their own history.
+#[path = "access_integrity.rs"]
+mod integrity;
 
 /// How long repeated views of one peer (or one listing) by one session
 /// make one audit entry.
@@ -464,12 +470,7 @@ impl<S: Store> Authorized<S> {
     }
 
     fn record_credit(&self, who: &Who, rec: &Record<CheckIn>) -> StoreResult<()> {
-        let event = AuditEvent::Credited {
-            checkin: rec.id.to_string(),
-            peer: rec.peer,
-            staff: rec.staff,
-        };
-        self.inner.record_event(event, &self.actor(who, None))
+        self.record_credit_of(who, rec.id.to_string(), rec.peer, rec.staff)
     }
 
     fn guard_create_checkin(

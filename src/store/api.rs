@@ -35,7 +35,8 @@
 //! page or limit to [`MAX_PAGE`], `batch` refuses more than [`MAX_BATCH`]
 //! records; `custom_fn` names the authorizing wrapper's hand-written rule
 //! for the few operations that need more than the table (PIN hashes,
-//! crediting a check-in to someone else, which events a client may report).
+//! crediting a check-in or referral to someone else, which events a client
+//! may report).
 
 use std::collections::HashMap;
 
@@ -483,11 +484,11 @@ macro_rules! store_api {
             /// Refers a peer to a resource (its peer, resource, staff and
             /// check-in must exist).
             CreateReferral create_referral(val referral: Referral) by actor -> Record<Referral>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_create_referral];
             /// Saves a referral's new status (its history grows; a stale
             /// revision is a conflict).
             UpdateReferral update_referral(by_ref referral: Record<Referral>) by actor -> Record<Referral>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_update_referral];
             /// One referral.
             Referral referral(val id: ReferralId) -> Record<Referral>
                 => Read, WorkCaseload, Peer, [], [];

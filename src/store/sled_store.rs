@@ -1547,7 +1547,10 @@ impl Store for SledStore {
         referral: &Record<crate::model::Referral>,
         actor: &Actor,
     ) -> StoreResult<Record<crate::model::Referral>> {
-        self.update(referral, actor)
+        // Only a new status change: the making and history stay as saved.
+        self.update_checked(referral, actor, |old| {
+            Ok(old.data.check_amendment(&referral.data)?)
+        })
     }
     fn referral(
         &self,

@@ -1,0 +1,156 @@
+//! The authorizing layer's rules for what a write may say about who did
+//! what (a child module of `ops::access`, so every path — the server per
+//! connection, the command line and the UI on the store's own files —
+//! goes through them).
+//!
+//! A record that names the staff member who did something (a referral's
+//! maker and each of its status changes) names the session's own staff
+//! member unless the role may credit others ([`Permission::CreditOthers`]),
+//! and crediting someone else is itself on the audit trail. A record that
+//! keeps its own history (a referral's status changes) only grows: what is
+//! already saved is kept as it was (the domain rule of the record kind,
+//! e.g. [`Referral::check_amendment`]). Each refusal names the field,
+//! writes nothing and is on the trail like any other.
+
+use crate::model::{Permission, Record, Referral, StaffId};
+use crate::ops::auth;
+use crate::store::api::Operation;
+use crate::store::{Store, StoreError, StoreResult};
+
+use super::{Authorized, Who};
+
+/// `err` with the field it is about in front of its reason, so a refusal
+/// says which field named someone else.
+fn about_field(field: &str, err: StoreError) -> StoreError {
+    match err {
+        StoreError::Denied {
+            reason,
+            retry_after_secs,
+            kind,
+        } => StoreError::Denied {
+            reason: format!("{field}: {reason}"),
+            retry_after_secs,
+            kind,
+        },
+        other => other,
+    }
+}
+
+impl<S: Store> Authorized<S> {
+    /// Refuses (audited, naming `field`) a record that names a staff member
+    /// other than the session's as the one who did something, unless the
+    /// role may credit others. True when it names someone else (to be put
+    /// on the trail as a credit once saved).
+    pub(super) fn check_named(
+        &self,
+        op: Operation,
+        who: &Who,
+        field: &str,
+        named: Option<StaffId>,
+        peer: crate::model::PeerId,
+    ) -> StoreResult<bool> {
+        let Who::Staff(me) = who else {
+            return Ok(false);
+        };
+        if named == Some(me.id) {
+            return Ok(false);
+        }
+        match auth::require(me, Permission::CreditOthers) {
+            Ok(()) => Ok(named.is_some()),
+            Err(e) => self.refuse(op.name(), who, about_field(field, e.into()), Some(peer)),
+        }
+    }
+
+    /// Puts on the trail that the session credited `record` (as printed:
+    /// a check-in "C12", a referral "R5") of `peer` to `staff`.
+    pub(super) fn record_credit_of(
+        &self,
+        who: &Who,
+        record: String,
+        peer: crate::model::PeerId,
+        staff: StaffId,
+    ) -> StoreResult<()> {
+        let event = crate::store::AuditEvent::Credited {
+            checkin: record,
+            peer,
+            staff,
+        };
+        self.inner.record_event(event, &self.actor(who, None))
+    }
+
+    /// The staff members other than the session's that `named` credits,
+    /// each once, after checking each may be named.
+    fn check_all_named<'a>(
+        &self,
+        op: Operation,
+        who: &Who,
+        named: impl IntoIterator<Item = (&'a str, Option<StaffId>)>,
+        peer: crate::model::PeerId,
+    ) -> StoreResult<Vec<StaffId>> {
+        let mut credited = Vec::new();
+        for (field, staff) in named {
+            if self.check_named(op, who, field, staff, peer)? {
+                if let Some(s) = staff.filter(|s| !credited.contains(s)) {
+                    credited.push(s);
+                }
+            }
+        }
+        Ok(credited)
+    }
+
+    /// A new referral names the session's staff member as its maker and
+    /// in its history, unless the role may credit others.
+    pub(super) fn guard_create_referral(
+        &self,
+        who: &Who,
+        referral: Referral,
+        actor: &crate::model::Actor,
+    ) -> StoreResult<Record<Referral>> {
+        let op = Operation::CreateReferral;
+        self.require(op, who)?;
+        let named = std::iter::once(("by", referral.by))
+            .chain(referral.history.iter().map(|u| ("history: by", u.by)));
+        let credited = self.check_all_named(op, who, named, referral.peer)?;
+        let rec = self
+            .inner
+            .create_referral(referral, &self.actor(who, Some(actor)))?;
+        for staff in credited {
+            self.record_credit_of(who, rec.id.to_string(), rec.peer, staff)?;
+        }
+        Ok(rec)
+    }
+
+    /// A saved referral only gains a status change
+    /// ([`Referral::check_amendment`]), recorded by the session's staff
+    /// member unless the role may credit others.
+    pub(super) fn guard_update_referral(
+        &self,
+        who: &Who,
+        referral: &Record<Referral>,
+        actor: &crate::model::Actor,
+    ) -> StoreResult<Record<Referral>> {
+        let op = Operation::UpdateReferral;
+        self.require(op, who)?;
+        let stored = self.inner.referral(referral.id)?;
+        // A stale revision is the store's to answer (a conflict): the rule
+        // holds against the version the save would replace.
+        let mut credited = Vec::new();
+        if stored.meta.revision == referral.meta.revision {
+            if let Err(e) = stored.data.check_amendment(&referral.data) {
+                return self.refuse(op.name(), who, e.into(), Some(stored.peer));
+            }
+            let named = stored
+                .added_updates(&referral.data)
+                .iter()
+                .map(|u| ("history: by", u.by));
+            credited = self.check_all_named(op, who, named, stored.peer)?;
+        }
+        let rec = self
+            .inner
+            .update_referral(referral, &self.actor(who, Some(actor)))?;
+        for staff in credited {
+            self.record_credit_of(who, rec.id.to_string(), rec.peer, staff)?;
+        }
+        Ok(rec)
+    }
+}
