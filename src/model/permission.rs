@@ -29,9 +29,10 @@ pub enum Permission {
     /// List every check-in note of the organization page by page (the bulk
     /// read behind export and backups). Supervisors and admins.
     ReadAllNotes,
-    /// Correct or void a check-in another staff member recorded (a peer
-    /// specialist corrects their own). Supervisors and admins; the earlier
-    /// version stays in the check-in's history.
+    /// Correct or void a check-in another staff member recorded, or take
+    /// back their latest change of a goal's status (a peer specialist
+    /// corrects their own). Supervisors and admins; the earlier version
+    /// stays in the check-in's history, and the trail keeps the goal's.
     CorrectOthers,
     /// Merge two peer records made for the same person (every record moves
     /// and the merged id becomes an alias). Supervisors and admins.
@@ -146,7 +147,9 @@ impl Permission {
                 "crediting work (a check-in, a referral) to another staff member"
             }
             Permission::ReadAllNotes => "listing every check-in note",
-            Permission::CorrectOthers => "correcting or voiding another staff member's check-in",
+            Permission::CorrectOthers => {
+                "correcting another staff member's work (a check-in, a goal's status change)"
+            }
             Permission::MergePeers => "merging two peer records",
             Permission::ReadAudit => "reading the audit log",
             Permission::ManageStaff => "managing staff accounts",

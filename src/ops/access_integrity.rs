@@ -4,15 +4,17 @@
 //! goes through them).
 //!
 //! A record that names the staff member who did something (a referral's
-//! maker and each of its status changes) names the session's own staff
-//! member unless the role may credit others ([`Permission::CreditOthers`]),
-//! and crediting someone else is itself on the audit trail. A record that
-//! keeps its own history (a referral's status changes) only grows: what is
-//! already saved is kept as it was (the domain rule of the record kind,
-//! e.g. [`Referral::check_amendment`]). Each refusal names the field,
-//! writes nothing and is on the trail like any other.
+//! maker and each of its status changes, a goal's status changes and
+//! reviews) names the session's own staff member unless the role may
+//! credit others ([`Permission::CreditOthers`]), and crediting someone
+//! else is itself on the audit trail. A record that keeps its own history
+//! keeps what is already saved as it was (the domain rule of the record
+//! kind: [`Referral::check_amendment`], [`Goal::check_amendment`]); taking
+//! back a goal's latest status change (undo) is one's own unless the role
+//! may correct others' work ([`Permission::CorrectOthers`]). Each refusal
+//! names the field, writes nothing and is on the trail like any other.
 
-use crate::model::{Permission, Record, Referral, StaffId};
+use crate::model::{Goal, Permission, Record, Referral, StaffId};
 use crate::ops::auth;
 use crate::store::api::Operation;
 use crate::store::{Store, StoreError, StoreResult};
@@ -148,6 +150,99 @@ impl<S: Store> Authorized<S> {
         let rec = self
             .inner
             .update_referral(referral, &self.actor(who, Some(actor)))?;
+        for staff in credited {
+            self.record_credit_of(who, rec.id.to_string(), rec.peer, staff)?;
+        }
+        Ok(rec)
+    }
+
+    /// Refuses (audited, naming `field`) taking back a change another
+    /// staff member recorded, unless the role may correct others' work
+    /// (as for their check-ins).
+    fn check_own_change(
+        &self,
+        op: Operation,
+        who: &Who,
+        field: &str,
+        by: Option<StaffId>,
+        peer: crate::model::PeerId,
+    ) -> StoreResult<()> {
+        match who {
+            Who::Staff(me) if by != Some(me.id) => {
+                match auth::require(me, Permission::CorrectOthers) {
+                    Ok(()) => Ok(()),
+                    Err(e) => self.refuse(op.name(), who, about_field(field, e.into()), Some(peer)),
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A new goal's status changes and reviews name the session's staff
+    /// member, or nobody (a goal's making names nobody), unless the role
+    /// may credit others.
+    pub(super) fn guard_create_goal(
+        &self,
+        who: &Who,
+        goal: Goal,
+        actor: &crate::model::Actor,
+    ) -> StoreResult<Record<Goal>> {
+        let op = Operation::CreateGoal;
+        self.require(op, who)?;
+        let named = goal
+            .history
+            .iter()
+            .map(|h| ("history: by", h.by))
+            .chain(goal.reviews.iter().map(|r| ("reviews: by", r.by)))
+            .filter(|(_, by)| by.is_some());
+        let credited = self.check_all_named(op, who, named, goal.peer)?;
+        let rec = self
+            .inner
+            .create_goal(goal, &self.actor(who, Some(actor)))?;
+        for staff in credited {
+            self.record_credit_of(who, rec.id.to_string(), rec.peer, staff)?;
+        }
+        Ok(rec)
+    }
+
+    /// A saved goal keeps its status changes and reviews
+    /// ([`Goal::check_amendment`]); what a save adds names the session's
+    /// staff member unless the role may credit others, and only one's own
+    /// latest status change is taken back unless the role may correct
+    /// others' work.
+    pub(super) fn guard_update_goal(
+        &self,
+        who: &Who,
+        goal: &Record<Goal>,
+        actor: &crate::model::Actor,
+    ) -> StoreResult<Record<Goal>> {
+        let op = Operation::UpdateGoal;
+        self.require(op, who)?;
+        let stored = self.inner.goal(goal.id)?;
+        // A stale revision is the store's to answer (a conflict).
+        let mut credited = Vec::new();
+        if stored.meta.revision == goal.meta.revision {
+            if let Err(e) = stored.data.check_amendment(&goal.data) {
+                return self.refuse(op.name(), who, e.into(), Some(stored.peer));
+            }
+            if let Some(change) = stored.taken_back(&goal.data) {
+                self.check_own_change(op, who, "history", change.by, stored.peer)?;
+            }
+            let named = stored
+                .added_changes(&goal.data)
+                .iter()
+                .map(|h| ("history: by", h.by))
+                .chain(
+                    stored
+                        .added_reviews(&goal.data)
+                        .iter()
+                        .map(|r| ("reviews: by", r.by)),
+                );
+            credited = self.check_all_named(op, who, named, stored.peer)?;
+        }
+        let rec = self
+            .inner
+            .update_goal(goal, &self.actor(who, Some(actor)))?;
         for staff in credited {
             self.record_credit_of(who, rec.id.to_string(), rec.peer, staff)?;
         }

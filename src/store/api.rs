@@ -305,11 +305,11 @@ macro_rules! store_api {
 
             /// Adds a goal to a peer's plan.
             CreateGoal create_goal(val goal: Goal) by actor -> Record<Goal>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_create_goal];
             /// Saves changes to a goal. A goal that check-ins link to cannot
             /// move to another peer ([`StoreError::InUseBy`]).
             UpdateGoal update_goal(by_ref goal: Record<Goal>) by actor -> Record<Goal>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_update_goal];
             /// Removes for good a goal no check-in touched (admins only); a
             /// goal that check-ins link to is refused
             /// ([`StoreError::InUseBy`]) and is marked dropped instead.

@@ -1208,7 +1208,9 @@ impl Store for SledStore {
     fn update_goal(&self, goal: &Record<Goal>, actor: &Actor) -> StoreResult<Record<Goal>> {
         // A check-in may only touch its own peer's goals, so a goal that
         // check-ins link to cannot move to another peer's plan.
+        // Its status changes and reviews so far stay as saved.
         self.update_checked(goal, actor, |old| {
+            old.data.check_amendment(&goal.data)?;
             if old.peer != goal.peer && self.has_prefix(T::IxCheckInByGoal, &id_key(goal.id.raw()))? {
                 return Err(StoreError::InUseBy(format!(
                     "goal {} is linked to check-ins with peer {}, so it cannot move to peer {}; add a new goal for peer {} instead",
