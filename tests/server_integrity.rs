@@ -15,6 +15,14 @@
 //!   may credit others; taking back a colleague's change needs the role
 //!   that corrects others' work.
 //!
+//! - A consent's revocation is dated on or after its signature and its
+//!   note is bounded, whoever sends it (held already by the model; kept
+//!   here as the attack that was tried).
+//!
+//! - A new check-in or group session is not voided: who voided a record,
+//!   and when, is the store's to write (`void_checkin`, `void_session`),
+//!   never a field a client fills in.
+//!
 //! Each refusal names the field, writes nothing and is on the trail.
 
 mod server_support;
@@ -23,8 +31,9 @@ use std::path::Path;
 
 use caseload::model::goal::{Review, StatusChange};
 use caseload::model::{
-    Actor, CheckInId, Goal, GoalId, GoalStatus, LifeDomain, PeerId, Record, Referral, ReferralId,
-    ReferralStatus, ReferralUpdate, Resource, ResourceCategory, ResourceId, StaffId,
+    Actor, CheckInId, Consent, Expiry, Goal, GoalId, GoalStatus, Group, GroupSession, LifeDomain,
+    PeerId, RecipientKind, Record, Referral, ReferralId, ReferralStatus, ReferralUpdate, Resource,
+    ResourceCategory, ResourceId, Revocation, ShareKind, StaffId, Void,
 };
 use caseload::server::protocol::{Answer, Request, Response, WireError};
 use caseload::store::{AuditEntry, AuditEvent, SledStore, Store, StoreError};
@@ -674,4 +683,139 @@ fn goal_changes_name_the_session_and_only_ones_own_latest_change_is_taken_back()
         sam.ask(&Request::UpdateGoal { goal: back }),
         Response::Answer(Answer::UpdateGoal(_))
     ));
+}
+
+#[test]
+fn a_consent_is_not_revoked_from_before_it_was_signed_over_the_wire() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let id = {
+        let store = SledStore::open(&dir).expect("open");
+        let consent = Consent {
+            peer: PeerId::new(1),
+            recipient: "Harbor Housing".into(),
+            recipient_kind: RecipientKind::Organization,
+            purpose: "housing application".into(),
+            shares: vec![ShareKind::Attendance],
+            shares_text: String::new(),
+            signed: d("2026-01-10"),
+            expiry: Expiry::On(d("2026-12-31")),
+            revoked: None,
+        };
+        store
+            .create_consent(consent, &Actor::login("setup"))
+            .expect("consent")
+            .id
+    };
+    let _server = ServerProcess::start(&dir);
+    let pat = Raw::open(&dir, Some((SPECIALIST, SPECIALIST_PIN)));
+    let revoke = |date: &str, note: String| Request::RevokeConsent {
+        id,
+        revocation: Revocation {
+            date: d(date),
+            note,
+        },
+    };
+    let unrevoked = |case: &str| match pat.ask(&Request::Consent { id }) {
+        Response::Answer(Answer::Consent(c)) => {
+            assert_eq!(c.revoked, None, "{case}: nothing written")
+        }
+        other => panic!("consent: {other:?}"),
+    };
+    // Before the signature: the consent would look as if it never held,
+    // and every disclosure made under it as made without one.
+    let case = "revoked from before it was signed";
+    assert_refused_naming(
+        &pat.ask(&revoke("2025-12-01", "in writing".into())),
+        "revoked date",
+        case,
+    );
+    unrevoked(case);
+    let case = "a revocation note of a megabyte";
+    assert_refused_naming(
+        &pat.ask(&revoke("2026-02-01", "x".repeat(1 << 20))),
+        "revoked note",
+        case,
+    );
+    unrevoked(case);
+    match pat.ask(&revoke("2026-02-01", "in writing".into())) {
+        Response::Answer(Answer::RevokeConsent(c)) => {
+            assert_eq!(c.revoked.as_ref().map(|r| r.date), Some(d("2026-02-01")))
+        }
+        other => panic!("a revocation is recorded: {other:?}"),
+    }
+}
+
+/// A void as a client might forge it: by the admin, years ago.
+fn forged_void() -> Void {
+    Void {
+        at: chrono::DateTime::parse_from_rfc3339("2020-01-01T09:00:00Z")
+            .expect("time")
+            .to_utc(),
+        by: Actor::staff(ADMIN, "ana"),
+        reason: "recorded twice".into(),
+    }
+}
+
+#[test]
+fn no_role_creates_a_check_in_or_session_already_voided_in_someone_elses_name() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let group = {
+        let store = SledStore::open(&dir).expect("open");
+        let g = Group::new(
+            "Tuesday WRAP",
+            chrono::Weekday::Tue,
+            chrono::NaiveTime::from_hms_opt(14, 0, 0).expect("time"),
+        );
+        let id = store
+            .create_group(g.clone(), &Actor::login("setup"))
+            .expect("group")
+            .id;
+        (id, g)
+    };
+    let _server = ServerProcess::start(&dir);
+    let auditor = Raw::open(&dir, Some((ADMIN, ADMIN_PIN)));
+    let counts = |conn: &Raw| match conn.ask(&Request::Counts {}) {
+        Response::Answer(Answer::Counts(c)) => format!("{c:?}"),
+        other => panic!("counts: {other:?}"),
+    };
+    let roles = [
+        ("peer specialist", SPECIALIST, SPECIALIST_PIN),
+        ("supervisor", SUPERVISOR, SUPERVISOR_PIN),
+        ("admin", ADMIN, ADMIN_PIN),
+    ];
+    for (role, staff, pin) in roles {
+        let mut c = checkin(1, staff, "left out of every report");
+        c.voided = Some(forged_void());
+        let mut session = GroupSession::for_group(group.0, &group.1, d("2026-02-03"));
+        session.attendees = vec![PeerId::new(1)];
+        session.voided = Some(forged_void());
+        let requests = [
+            (
+                "create_checkin",
+                Request::CreateCheckIn { checkin: c.clone() },
+            ),
+            (
+                "create_checkins",
+                Request::CreateCheckIns {
+                    checkins: vec![checkin(1, staff, "fine"), c],
+                },
+            ),
+            ("create_session", Request::CreateSession { session }),
+        ];
+        for (op, request) in requests {
+            let case = format!("{role}: {op}");
+            let conn = Raw::open(&dir, Some((staff, pin)));
+            let before = counts(&auditor);
+            let seq = last_seq(&auditor);
+            assert_refused_naming(&conn.ask(&request), "voided", &case);
+            assert_eq!(counts(&auditor), before, "{case}: nothing written");
+            assert!(
+                since(&auditor, seq).iter().any(|e| e.actor.staff == Some(staff)
+                    && matches!(&e.event, AuditEvent::Refused { operation, .. } if operation == op)),
+                "{case}: the refusal is on the trail"
+            );
+        }
+    }
 }

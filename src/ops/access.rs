@@ -481,6 +481,7 @@ impl<S: Store> Authorized<S> {
     ) -> StoreResult<Record<CheckIn>> {
         let op = Operation::CreateCheckIn;
         self.require(op, who)?;
+        self.refuse_voided(op, who, &checkin.voided, Some(checkin.peer))?;
         let credited = self.check_credit(op, who, &checkin)?;
         let rec = self
             .inner
@@ -501,6 +502,7 @@ impl<S: Store> Authorized<S> {
         self.require(op, who)?;
         let mut credited = false;
         for c in &checkins {
+            self.refuse_voided(op, who, &c.voided, Some(c.peer))?;
             credited |= self.check_credit(op, who, c)?;
         }
         let recs = self

@@ -13,8 +13,12 @@
 //! back a goal's latest status change (undo) is one's own unless the role
 //! may correct others' work ([`Permission::CorrectOthers`]). Each refusal
 //! names the field, writes nothing and is on the trail like any other.
+//! A new check-in or session never comes voided: a void's who and when are
+//! the store's to write.
 
-use crate::model::{Goal, Permission, Record, Referral, StaffId};
+use crate::model::{
+    Goal, GroupSession, Permission, Record, Referral, StaffId, ValidationError, Void,
+};
 use crate::ops::auth;
 use crate::store::api::Operation;
 use crate::store::{Store, StoreError, StoreResult};
@@ -247,5 +251,39 @@ impl<S: Store> Authorized<S> {
             self.record_credit_of(who, rec.id.to_string(), rec.peer, staff)?;
         }
         Ok(rec)
+    }
+
+    /// Refuses (audited, naming the field) a new record that comes voided:
+    /// who voided a record and when is the store's to write when it is
+    /// voided (`void_checkin`, `void_session`), never a client's.
+    pub(super) fn refuse_voided(
+        &self,
+        op: Operation,
+        who: &Who,
+        voided: &Option<Void>,
+        peer: Option<crate::model::PeerId>,
+    ) -> StoreResult<()> {
+        if voided.is_none() {
+            return Ok(());
+        }
+        let err = ValidationError::one(
+            "voided",
+            "a new record is not voided: save it, then void it with a reason (the store records who and when)",
+        );
+        self.refuse(op.name(), who, err.into(), peer)
+    }
+
+    /// A new group session is not voided.
+    pub(super) fn guard_create_session(
+        &self,
+        who: &Who,
+        session: GroupSession,
+        actor: &crate::model::Actor,
+    ) -> StoreResult<Record<GroupSession>> {
+        let op = Operation::CreateSession;
+        self.require(op, who)?;
+        self.refuse_voided(op, who, &session.voided, session.attendees.first().copied())?;
+        self.inner
+            .create_session(session, &self.actor(who, Some(actor)))
     }
 }

@@ -421,7 +421,7 @@ macro_rules! store_api {
 
             /// Records a group session.
             CreateSession create_session(val session: GroupSession) by actor -> Record<GroupSession>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_create_session];
             /// Saves changes to a session (attendance, topic, note; its void
             /// state is kept as stored).
             UpdateSession update_session(by_ref session: Record<GroupSession>) by actor -> Record<GroupSession>
