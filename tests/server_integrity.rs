@@ -8,7 +8,8 @@
 //!   they were: a save only adds one change. Every role.
 //! - A referral, and each change of its status, names the session's staff
 //!   member unless the role may credit others (supervisors and admins),
-//!   and such a credit is on the audit trail.
+//!   and such a credit is on the audit trail. It is made at its own
+//!   peer's check-in, never another peer's.
 //! - A goal's status changes and reviews so far are kept as they were (the
 //!   latest status change may be taken back: undo), a save adds at most
 //!   one of each and they name the session's staff member unless the role
@@ -818,4 +819,52 @@ fn no_role_creates_a_check_in_or_session_already_voided_in_someone_elses_name() 
             );
         }
     }
+}
+
+#[test]
+fn a_referral_is_not_made_at_another_peers_check_in() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let fx = add_fixtures(&dir);
+    let _server = ServerProcess::start(&dir);
+    let auditor = Raw::open(&dir, Some((ADMIN, ADMIN_PIN)));
+    let pat = Raw::open(&dir, Some((SPECIALIST, SPECIALIST_PIN)));
+    // C1 is P1's: a referral of P2 that points at it would show P1's note
+    // from P2's record.
+    let mut r = Referral::new(
+        PeerId::new(2),
+        fx.resource,
+        d("2026-02-03"),
+        Some(SPECIALIST),
+        "",
+    );
+    r.checkin = Some(fx.checkin);
+    let seq = last_seq(&auditor);
+    assert_refused_naming(
+        &pat.ask(&Request::CreateReferral {
+            referral: r.clone(),
+        }),
+        "checkin",
+        "another peer's check-in",
+    );
+    assert!(
+        match auditor.ask(&Request::ReferralsForPeer {
+            peer: PeerId::new(2),
+        }) {
+            Response::Answer(Answer::ReferralsForPeer(list)) => list.is_empty(),
+            other => panic!("referrals: {other:?}"),
+        },
+        "nothing written"
+    );
+    assert!(since(&auditor, seq)
+        .iter()
+        .any(|e| e.actor.staff == Some(SPECIALIST)
+            && matches!(&e.event, AuditEvent::Refused { operation, peer: Some(p), .. }
+            if operation == "create_referral" && *p == PeerId::new(2))));
+    // At P1's own check-in it is made.
+    r.peer = PeerId::new(1);
+    assert!(matches!(
+        pat.ask(&Request::CreateReferral { referral: r }),
+        Response::Answer(Answer::CreateReferral(_))
+    ));
 }

@@ -105,7 +105,8 @@ impl<S: Store> Authorized<S> {
     }
 
     /// A new referral names the session's staff member as its maker and
-    /// in its history, unless the role may credit others.
+    /// in its history, unless the role may credit others, and the check-in
+    /// it was made at is its own peer's.
     pub(super) fn guard_create_referral(
         &self,
         who: &Who,
@@ -114,6 +115,19 @@ impl<S: Store> Authorized<S> {
     ) -> StoreResult<Record<Referral>> {
         let op = Operation::CreateReferral;
         self.require(op, who)?;
+        if let Some(c) = referral.checkin {
+            let made_at = self.inner.checkin(c)?;
+            if made_at.peer != referral.peer {
+                let err = ValidationError::one(
+                    "checkin",
+                    format!(
+                        "check-in {c} is {}'s, not {}'s: a referral is made at its own peer's check-in",
+                        made_at.peer, referral.peer
+                    ),
+                );
+                return self.refuse(op.name(), who, err.into(), Some(referral.peer));
+            }
+        }
         let named = std::iter::once(("by", referral.by))
             .chain(referral.history.iter().map(|u| ("history: by", u.by)));
         let credited = self.check_all_named(op, who, named, referral.peer)?;
