@@ -20,6 +20,9 @@
 //!   note is bounded, whoever sends it (held already by the model; kept
 //!   here as the attack that was tried).
 //!
+//! - A peer's episodes (each time with the organization) are kept: an
+//!   ended one as it was, the open one from its start (a discharge ends
+//!   it), at most one added per save (a re-admission). Every role.
 //! - A new check-in or group session is not voided: who voided a record,
 //!   and when, is the store's to write (`void_checkin`, `void_session`),
 //!   never a field a client fills in.
@@ -31,6 +34,7 @@ mod server_support;
 use std::path::Path;
 
 use caseload::model::goal::{Review, StatusChange};
+use caseload::model::peer::Episode;
 use caseload::model::{
     Actor, CheckInId, Consent, Expiry, Goal, GoalId, GoalStatus, Group, GroupSession, LifeDomain,
     PeerId, RecipientKind, Record, Referral, ReferralId, ReferralStatus, ReferralUpdate, Resource,
@@ -867,4 +871,114 @@ fn a_referral_is_not_made_at_another_peers_check_in() {
         pat.ask(&Request::CreateReferral { referral: r }),
         Response::Answer(Answer::CreateReferral(_))
     ));
+}
+
+type PeerTamper = (&'static str, fn(&mut Vec<Episode>));
+
+/// Rewrites of P1's episodes (ended 2026-03-01, open since 2026-04-01).
+fn episode_tamperings() -> Vec<PeerTamper> {
+    vec![
+        ("shorten an ended episode", |e| {
+            e[0].end = Some(d("2026-02-01"))
+        }),
+        ("rewrite why it ended", |e| {
+            e[0].reason = Some("asked to leave".into())
+        }),
+        ("re-open an ended episode", |e| {
+            e[0].end = None;
+            e.pop();
+        }),
+        ("move the open one's start", |e| {
+            e[1].start = d("2026-03-02")
+        }),
+        ("drop an episode", |e| {
+            e.remove(0);
+        }),
+        ("erase every episode", |e| e.clear()),
+        ("add two at once", |e| {
+            for start in ["2026-05-01", "2026-06-01"] {
+                e.push(Episode {
+                    start: d(start),
+                    end: None,
+                    reason: None,
+                });
+            }
+        }),
+    ]
+}
+
+#[test]
+fn no_role_can_rewrite_a_peers_episodes_over_the_wire() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let p1 = PeerId::new(1);
+    {
+        let store = SledStore::open(&dir).expect("open");
+        let mut p = store.peer(p1).expect("peer");
+        p.data.discharge(d("2026-03-01"), "moved away".into());
+        p.data.readmit(d("2026-04-01"));
+        store
+            .update_peer(&p, &Actor::login("setup"))
+            .expect("episodes");
+    }
+    let _server = ServerProcess::start(&dir);
+    let auditor = Raw::open(&dir, Some((ADMIN, ADMIN_PIN)));
+    let peer = |conn: &Raw| match conn.ask(&Request::Peer { id: p1 }) {
+        Response::Answer(Answer::Peer(p)) => p,
+        other => panic!("peer: {other:?}"),
+    };
+    let roles = [
+        ("peer specialist", SPECIALIST, SPECIALIST_PIN),
+        ("supervisor", SUPERVISOR, SUPERVISOR_PIN),
+        ("admin", ADMIN, ADMIN_PIN),
+    ];
+    for (role, staff, pin) in roles {
+        for (what, tamper) in episode_tamperings() {
+            let case = format!("{role}: {what}");
+            let conn = Raw::open(&dir, Some((staff, pin)));
+            let before = peer(&auditor);
+            assert_eq!(before.episodes.len(), 2, "{case}");
+            let mut edit = before.clone();
+            tamper(&mut edit.data.episodes);
+            let seq = last_seq(&auditor);
+            let answer = conn.ask(&Request::UpdatePeer { peer: edit });
+            assert_refused_naming(&answer, "episodes", &case);
+            let after = peer(&auditor);
+            assert_eq!(
+                (after.meta.revision, &after.data),
+                (before.meta.revision, &before.data),
+                "{case}: nothing written"
+            );
+            assert_refusal_on_trail(&auditor, seq, staff, "update_peer", &case);
+        }
+    }
+    // What the screens and command line do still works: an edit, a
+    // discharge and a re-admission, through the client.
+    let remote = client(&dir, SPECIALIST, SPECIALIST_PIN);
+    let me = Actor::staff(SPECIALIST, "pat");
+    let mut p = remote.peer(p1).expect("peer");
+    p.phone = Some("555-0100".into());
+    let p = remote.update_peer(&p, &me).expect("an edit");
+    caseload::ops::peer::discharge(&remote, &me, p.id, d("2026-05-01"), "moved again")
+        .expect("a discharge");
+    let p =
+        caseload::ops::peer::readmit(&remote, &me, p.id, d("2026-06-01")).expect("a re-admission");
+    assert_eq!(p.episodes.len(), 3);
+    assert_eq!(p.episodes[1].end, Some(d("2026-05-01")));
+    // And the store itself keeps them on every path.
+    drop(_server);
+    let store = SledStore::open(&dir).expect("open");
+    for (what, tamper) in episode_tamperings() {
+        let before = store.peer(p1).expect("peer");
+        let mut edit = before.clone();
+        tamper(&mut edit.data.episodes);
+        match store.update_peer(&edit, &Actor::login("setup")) {
+            Err(StoreError::Invalid(e)) => assert!(
+                e.problems.iter().any(|p| p.field == "episodes"),
+                "{what}: {e}"
+            ),
+            other => panic!("{what}: expected a refusal naming episodes, got {other:?}"),
+        }
+        assert_eq!(store.peer(p1).expect("peer"), before, "{what}");
+    }
 }

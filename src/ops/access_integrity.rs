@@ -9,7 +9,8 @@
 //! credit others ([`Permission::CreditOthers`]), and crediting someone
 //! else is itself on the audit trail. A record that keeps its own history
 //! keeps what is already saved as it was (the domain rule of the record
-//! kind: [`Referral::check_amendment`], [`Goal::check_amendment`]); taking
+//! kind: [`Referral::check_amendment`], [`Goal::check_amendment`],
+//! [`Peer::check_amendment`] for a peer's episodes); taking
 //! back a goal's latest status change (undo) is one's own unless the role
 //! may correct others' work ([`Permission::CorrectOthers`]). Each refusal
 //! names the field, writes nothing and is on the trail like any other.
@@ -17,7 +18,7 @@
 //! the store's to write.
 
 use crate::model::{
-    Goal, GroupSession, Permission, Record, Referral, StaffId, ValidationError, Void,
+    Goal, GroupSession, Peer, Permission, Record, Referral, StaffId, ValidationError, Void,
 };
 use crate::ops::auth;
 use crate::store::api::Operation;
@@ -299,5 +300,24 @@ impl<S: Store> Authorized<S> {
         self.refuse_voided(op, who, &session.voided, session.attendees.first().copied())?;
         self.inner
             .create_session(session, &self.actor(who, Some(actor)))
+    }
+
+    /// A saved peer keeps their episodes ([`Peer::check_amendment`]).
+    pub(super) fn guard_update_peer(
+        &self,
+        who: &Who,
+        peer: &Record<Peer>,
+        actor: &crate::model::Actor,
+    ) -> StoreResult<Record<Peer>> {
+        let op = Operation::UpdatePeer;
+        self.require(op, who)?;
+        let stored = self.inner.peer(peer.id)?;
+        // A stale revision (or a merged id) is the store's to answer.
+        if stored.id == peer.id && stored.meta.revision == peer.meta.revision {
+            if let Err(e) = stored.data.check_amendment(&peer.data) {
+                return self.refuse(op.name(), who, e.into(), Some(stored.id));
+            }
+        }
+        self.inner.update_peer(peer, &self.actor(who, Some(actor)))
     }
 }

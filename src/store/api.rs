@@ -283,7 +283,7 @@ macro_rules! store_api {
                 => Write, WorkCaseload, No, [batch peers], [];
             /// Saves changes to a peer (discharging is a change of status).
             UpdatePeer update_peer(by_ref peer: Record<Peer>) by actor -> Record<Peer>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_update_peer];
             /// Removes for good a peer who has no check-ins, goals or
             /// attendance (a record made by mistake); others are discharged
             /// instead. Admins only; the trail keeps what was removed.

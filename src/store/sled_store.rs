@@ -1162,7 +1162,10 @@ impl Store for SledStore {
         Ok(saved)
     }
     fn update_peer(&self, peer: &Record<Peer>, actor: &Actor) -> StoreResult<Record<Peer>> {
-        self.update(peer, actor)
+        // Their episodes so far stay as saved.
+        self.update_checked(peer, actor, |old| {
+            Ok(old.data.check_amendment(&peer.data)?)
+        })
     }
     fn delete_peer(&self, id: PeerId, actor: &Actor) -> StoreResult<()> {
         let prefix = id_key(id.raw());
