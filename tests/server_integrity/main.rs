@@ -16,9 +16,9 @@
 //!   may credit others; taking back a colleague's change needs the role
 //!   that corrects others' work.
 //!
-//! - A consent's revocation is dated on or after its signature and its
-//!   note is bounded, whoever sends it (held already by the model; kept
-//!   here as the attack that was tried).
+//! - A consent's revocation is dated from its signature to today (a later
+//!   day kept the consent in effect while it looked revoked, and refused
+//!   the real revocation as a second one) and its note is bounded.
 //!
 //! - A peer's episodes (each time with the organization) are kept: an
 //!   ended one as it was, the open one from its start (a discharge ends

@@ -4,7 +4,7 @@
 use super::*;
 
 #[test]
-fn a_consent_is_not_revoked_from_before_it_was_signed_over_the_wire() {
+fn a_consent_is_revoked_only_from_a_day_between_its_signature_and_today_over_the_wire() {
     let tmp = make_store();
     let dir = store_dir(tmp.path());
     let id = {
@@ -45,6 +45,16 @@ fn a_consent_is_not_revoked_from_before_it_was_signed_over_the_wire() {
     let case = "revoked from before it was signed";
     assert_refused_naming(
         &pat.ask(&revoke("2025-12-01", "in writing".into())),
+        "revoked date",
+        case,
+    );
+    unrevoked(case);
+    // After today: the consent would stay in effect until then while
+    // looking revoked, and the peer's real revocation would be refused as
+    // a second one.
+    let case = "revoked from a day years ahead";
+    assert_refused_naming(
+        &pat.ask(&revoke("2099-01-01", "in writing".into())),
         "revoked date",
         case,
     );
