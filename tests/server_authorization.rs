@@ -703,7 +703,8 @@ fn the_acting_staff_member_is_the_sessions_and_crediting_another_needs_the_permi
     match pat.ask(&credit) {
         Response::Error(WireError::Denied { reason, .. }) => {
             assert!(
-                reason.contains("crediting work (a check-in, a referral)"),
+                reason.starts_with("staff: ")
+                    && reason.contains("crediting work (a check-in, a referral)"),
                 "{reason}"
             )
         }

@@ -456,17 +456,11 @@ impl<S: Store> Authorized<S> {
         Ok(list.into_iter().map(|r| self.hide(r)).collect())
     }
 
-    /// Refuses (audited) a check-in credited to another staff member
-    /// unless the role may; true if it is credited to someone else.
+    /// Refuses (audited, naming the `staff` field) a check-in credited to
+    /// another staff member unless the role may; true if it is credited to
+    /// someone else.
     fn check_credit(&self, op: Operation, who: &Who, c: &CheckIn) -> StoreResult<bool> {
-        let Who::Staff(me) = who else {
-            return Ok(false);
-        };
-        if c.staff == me.id {
-            return Ok(false);
-        }
-        self.require_permission(op.name(), who, Permission::CreditOthers, Some(c.peer))?;
-        Ok(true)
+        self.check_named(op, who, "staff", Some(c.staff), c.peer)
     }
 
     fn record_credit(&self, who: &Who, rec: &Record<CheckIn>) -> StoreResult<()> {
