@@ -21,10 +21,10 @@ pub enum Permission {
     /// attendance, voiding a mistaken check-in or session. Every staff role;
     /// every read of identified peer data is on the audit trail.
     WorkCaseload,
-    /// Credit work to another staff member: a check-in, a referral or a
-    /// referral's change of status naming someone other than the one
-    /// signed in (units of service and referrals are counted per staff
-    /// member). Supervisors and admins; audited.
+    /// Credit work to another staff member: a check-in, a referral or its
+    /// change of status, a goal's change of status or review naming someone
+    /// other than the one signed in (units of service and referrals are
+    /// counted per staff member). Supervisors and admins; audited.
     CreditOthers,
     /// List every check-in note of the organization page by page (the bulk
     /// read behind export and backups). Supervisors and admins.
