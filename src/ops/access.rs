@@ -8,9 +8,10 @@
 //! (`store::api`):
 //!
 //! - the acting staff member is the session's (signed in here), never the
-//!   caller's `actor`; a check-in or referral credited to someone else
-//!   needs [`Permission::CreditOthers`] and is itself on the trail, and a
-//!   referral's history only grows (`access_integrity.rs`);
+//!   caller's `actor`; a check-in, referral or goal change credited to
+//!   someone else needs [`Permission::CreditOthers`] and is itself on the
+//!   trail, and referrals, goals and a peer's episodes keep their history
+//!   (`access_integrity.rs`);
 //! - each operation needs the permission the declaration names, checked
 //!   against the table in `model::permission`; a refusal says what and
 //!   which roles may, and is on the audit trail;

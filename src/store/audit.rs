@@ -109,11 +109,11 @@ pub enum AuditEvent {
         peer: Option<PeerId>,
     },
     /// Work was credited to a staff member other than the one signed in
-    /// (a permission of supervisors and admins): a check-in, or a referral
-    /// or one of its changes of status.
+    /// (a permission of supervisors and admins): a check-in, a referral or
+    /// one of its changes of status, a goal's change of status or review.
     Credited {
-        /// The record credited, as printed: a check-in ("C12") or a
-        /// referral ("R5"). Named `checkin` from when only check-ins were
+        /// The record credited, as printed: a check-in ("C12"), a
+        /// referral ("RF5") or a goal ("G3"). Named `checkin` from when only check-ins were
         /// credited; the name is kept so stored entries and exports read
         /// the same.
         checkin: String,
