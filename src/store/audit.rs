@@ -113,9 +113,9 @@ pub enum AuditEvent {
     /// one of its changes of status, a goal's change of status or review.
     Credited {
         /// The record credited, as printed: a check-in ("C12"), a
-        /// referral ("RF5") or a goal ("G3"). Named `checkin` from when only check-ins were
-        /// credited; the name is kept so stored entries and exports read
-        /// the same.
+        /// referral ("RF5") or a goal ("G3"). Named `checkin` from when
+        /// only check-ins were credited; the name is kept so stored
+        /// entries and exports read the same.
         checkin: String,
         /// Its peer.
         peer: PeerId,
