@@ -8,20 +8,13 @@
 
 mod server_support;
 
-use std::os::unix::net::UnixStream;
-use std::time::Duration;
-
 use caseload::model::{
     Actor, Assessment, AssessmentId, Certification, CeuEntry, CheckInId, Consent, ConsentId,
     Disclosure, Expiry, Goal, GoalId, Group, GroupId, GroupSession, Hours, IntakeId, LifeDomain,
     Peer, PeerId, RecipientKind, Referral, ReferralId, Resource, ResourceCategory, ResourceId,
     Revocation, Role, SessionId, ShareKind, Staff, StaffId, Supervision, SupervisionMode, Visit,
 };
-use caseload::server::protocol::{
-    decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
-    WireError, MAX_RESPONSE_BYTES,
-};
-use caseload::server::socket_path;
+use caseload::server::protocol::{Answer, Pin, Request, Response, WireError};
 use caseload::store::api::{Identified, Operation, MAX_BATCH};
 use caseload::store::{AuditEntry, AuditEvent, AuditFilter, SledStore, Snapshot, Store};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -332,8 +325,10 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         },
         Operation::Resource => Request::Resource { id: fx.resource },
         Operation::ListResources => Request::ListResources {},
+        // Made by the specialist: a peer specialist's referral names them
+        // (a supervisor's or admin's names a colleague, and is credited).
         Operation::CreateReferral => Request::CreateReferral {
-            referral: Referral::new(PeerId::new(2), fx.resource, day(), None, ""),
+            referral: Referral::new(PeerId::new(2), fx.resource, day(), Some(SPECIALIST), ""),
         },
         Operation::UpdateReferral => Request::UpdateReferral {
             referral: store.referral(fx.referral).expect("referral"),
@@ -473,46 +468,6 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         Operation::LeaveKiosk => Request::LeaveKiosk {
             pin: Pin("not-a-staff-pin".into()),
         },
-    }
-}
-
-/// A raw connection: hello, and a sign-in when given a PIN.
-struct Raw(UnixStream);
-
-impl Raw {
-    fn open(dir: &std::path::Path, sign_in: Option<(StaffId, &str)>) -> Raw {
-        let s = UnixStream::connect(socket_path(dir)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(60)))
-            .expect("timeout");
-        write_frame(&s, &encode(&Hello::ours()).expect("encode")).expect("hello");
-        let mut r = &s;
-        let reply: HelloReply =
-            decode(&read_frame(&mut r, 1 << 20).expect("reply")).expect("hello reply");
-        assert!(reply.accepted, "{}", reply.message);
-        let raw = Raw(s);
-        if let Some((staff, pin)) = sign_in {
-            let answer = raw.ask(&Request::SignIn {
-                staff,
-                pin: Pin(pin.into()),
-            });
-            assert!(matches!(answer, Response::SignedIn(_)), "{answer:?}");
-        }
-        raw
-    }
-
-    fn ask(&self, request: &Request) -> Response {
-        write_frame(&self.0, &encode(request).expect("encode")).expect("send");
-        let mut r = &self.0;
-        decode(&read_frame(&mut r, MAX_RESPONSE_BYTES).expect("answer")).expect("decode")
-    }
-
-    fn audit(&self) -> Vec<AuditEntry> {
-        match self.ask(&Request::Audit {
-            filter: AuditFilter::default(),
-        }) {
-            Response::Answer(Answer::Audit(log)) => log,
-            other => panic!("audit: {other:?}"),
-        }
     }
 }
 
@@ -747,7 +702,11 @@ fn the_acting_staff_member_is_the_sessions_and_crediting_another_needs_the_permi
     };
     match pat.ask(&credit) {
         Response::Error(WireError::Denied { reason, .. }) => {
-            assert!(reason.contains("crediting a check-in"), "{reason}")
+            assert!(
+                reason.starts_with("staff: ")
+                    && reason.contains("crediting work (a check-in, a referral)"),
+                "{reason}"
+            )
         }
         other => panic!("expected a refusal, got {other:?}"),
     }

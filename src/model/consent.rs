@@ -145,6 +145,28 @@ pub fn same_recipient(a: &str, b: &str) -> bool {
 }
 
 impl Consent {
+    /// Refuses (naming the field) a revocation dated after `today`: a
+    /// revocation is recorded once the peer has made it. A later day would
+    /// keep the consent in effect until then while it looks revoked, and
+    /// the peer's real revocation would be refused as a second one. (The
+    /// day on or after the signature is the record's own rule.)
+    pub fn check_revocation(
+        &self,
+        r: &Revocation,
+        today: NaiveDate,
+    ) -> Result<(), ValidationError> {
+        let mut c = Checker::new();
+        c.ensure(
+            r.date <= today,
+            "revoked date",
+            format!(
+                "{} is after today ({today}); record a revocation once the peer has made it",
+                r.date
+            ),
+        );
+        c.finish()
+    }
+
     /// Its state on `day`.
     pub fn state_on(&self, day: NaiveDate) -> ConsentState {
         if self.revoked.as_ref().is_some_and(|r| r.date <= day) {
@@ -471,6 +493,23 @@ mod tests {
             !c.expiring_within(d("2027-01-01"), 30),
             "expired ones are not expiring"
         );
+    }
+
+    #[test]
+    fn a_revocation_is_not_dated_after_today() {
+        let c = consent();
+        let r = |date: &str| Revocation {
+            date: d(date),
+            note: String::new(),
+        };
+        assert!(c
+            .check_revocation(&r("2026-11-10"), d("2026-11-10"))
+            .is_ok());
+        let err = c
+            .check_revocation(&r("2026-11-11"), d("2026-11-10"))
+            .unwrap_err();
+        assert_eq!(err.problems[0].field, "revoked date");
+        assert!(err.to_string().contains("after today"), "{err}");
     }
 
     #[test]

@@ -226,6 +226,103 @@ impl Goal {
         }
         c.finish()
     }
+
+    /// Refuses (naming the field) a saved goal `next` that rewrites what
+    /// this one has on record: its status changes so far are kept as they
+    /// were, except that the latest may be taken back (an undo writes the
+    /// goal as it was before it); a save adds at most one status change and
+    /// one review, keeps every review so far, and its status is the one
+    /// its history ends with. Title, steps and dates are the peer's plan
+    /// and change freely.
+    pub fn check_amendment(&self, next: &Goal) -> Result<(), ValidationError> {
+        use super::choice::Choice;
+        let mut c = Checker::new();
+        let (was, now) = (self.history.len(), next.history.len());
+        let kept = was.min(now);
+        if let Some(i) = (0..kept).find(|&i| self.history[i] != next.history[i]) {
+            c.fail(
+                "history",
+                format!(
+                    "status change {} of {} (on {}) was changed; earlier changes are kept as recorded",
+                    i + 1,
+                    was,
+                    self.history[i].on
+                ),
+            );
+        } else if now + 1 < was || now == 0 {
+            c.fail(
+                "history",
+                format!(
+                    "{} of its {was} status changes were removed; only the latest may be taken back",
+                    was - now
+                ),
+            );
+        } else if now > was + 1 {
+            c.fail(
+                "history",
+                format!(
+                    "{} status changes added at once; record one change at a time",
+                    now - was
+                ),
+            );
+        }
+        if next.history != self.history || next.status != self.status {
+            let last = next.history.last().map(|h| h.to);
+            c.ensure(
+                last == Some(next.status),
+                "status",
+                format!(
+                    "the goal would be {} but its latest recorded change says {}",
+                    next.status.label(),
+                    last.map_or("nothing", |s| s.label())
+                ),
+            );
+        }
+        let (was, now) = (self.reviews.len(), next.reviews.len());
+        if let Some(i) = (0..was.min(now)).find(|&i| self.reviews[i] != next.reviews[i]) {
+            c.fail(
+                "reviews",
+                format!(
+                    "review {} of {} (on {}) was changed; reviews are kept as recorded",
+                    i + 1,
+                    was,
+                    self.reviews[i].on
+                ),
+            );
+        } else if now < was {
+            c.fail(
+                "reviews",
+                format!(
+                    "{} of its {was} reviews were removed; reviews are kept",
+                    was - now
+                ),
+            );
+        } else if now > was + 1 {
+            c.fail(
+                "reviews",
+                format!("{} reviews added at once; record one at a time", now - was),
+            );
+        }
+        c.finish()
+    }
+
+    /// The status changes `next` adds to this goal (see
+    /// [`Goal::check_amendment`]).
+    pub fn added_changes<'a>(&self, next: &'a Goal) -> &'a [StatusChange] {
+        next.history.get(self.history.len()..).unwrap_or_default()
+    }
+
+    /// The reviews `next` adds to this goal.
+    pub fn added_reviews<'a>(&self, next: &'a Goal) -> &'a [Review] {
+        next.reviews.get(self.reviews.len()..).unwrap_or_default()
+    }
+
+    /// This goal's latest status change, if `next` takes it back.
+    pub fn taken_back(&self, next: &Goal) -> Option<&StatusChange> {
+        (next.history.len() < self.history.len())
+            .then(|| self.history.last())
+            .flatten()
+    }
 }
 
 impl Entity for Goal {
@@ -275,6 +372,53 @@ mod tests {
             "Get my own place",
             d("2026-01-10"),
         )
+    }
+
+    #[test]
+    fn an_amendment_keeps_the_record_and_may_take_back_only_the_latest_change() {
+        let mut saved = goal();
+        saved.record_review(d("2026-01-15"), "ok", None, None);
+        saved.set_status(GoalStatus::Paused, d("2026-02-01"), Some(StaffId::new(2)));
+        let mut next = saved.clone();
+        next.title = "Get a place near work".into();
+        assert!(
+            saved.check_amendment(&next).is_ok(),
+            "the plan changes freely"
+        );
+        next.set_status(GoalStatus::Active, d("2026-02-02"), Some(StaffId::new(3)));
+        next.record_review(d("2026-02-02"), "", None, Some(StaffId::new(3)));
+        assert!(saved.check_amendment(&next).is_ok(), "one of each added");
+        assert_eq!(saved.added_changes(&next), &next.history[2..]);
+        assert_eq!(saved.added_reviews(&next), &next.reviews[1..]);
+        assert_eq!(saved.taken_back(&next), None);
+        let mut undo = saved.clone();
+        undo.history.pop();
+        undo.status = GoalStatus::Active;
+        assert!(
+            saved.check_amendment(&undo).is_ok(),
+            "the latest taken back"
+        );
+        assert_eq!(saved.taken_back(&undo), saved.history.last());
+        let field = |bad: &Goal| {
+            saved.check_amendment(bad).unwrap_err().problems[0]
+                .field
+                .clone()
+        };
+        let mut bad = undo.clone();
+        bad.history.pop();
+        assert_eq!(field(&bad), "history", "everything removed");
+        let mut bad = saved.clone();
+        bad.history[0].on = d("2025-01-01");
+        assert_eq!(field(&bad), "history");
+        let mut bad = saved.clone();
+        bad.status = GoalStatus::Achieved;
+        assert_eq!(field(&bad), "status");
+        let mut bad = saved.clone();
+        bad.reviews[0].note = "x".into();
+        assert_eq!(field(&bad), "reviews");
+        let mut bad = next.clone();
+        bad.set_status(GoalStatus::Dropped, d("2026-02-03"), None);
+        assert_eq!(field(&bad), "history", "two added");
     }
 
     #[test]

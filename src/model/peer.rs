@@ -246,6 +246,64 @@ impl Peer {
         self.status_since = on;
         self.status_reason = reason;
     }
+
+    /// Refuses (naming the field) a saved peer `next` that rewrites their
+    /// time with the organization: every episode that has ended is kept as
+    /// it was, the open one keeps its start (a discharge ends it), and a
+    /// save adds at most one (a re-admission). Without kept episodes
+    /// (`episodes` empty: one time, from intake) anything else about the
+    /// peer changes freely.
+    pub fn check_amendment(&self, next: &Peer) -> Result<(), ValidationError> {
+        let mut c = Checker::new();
+        if next.episodes.is_empty() {
+            c.ensure(
+                self.episodes.is_empty(),
+                "episodes",
+                format!(
+                    "all {} kept episodes were removed; episodes are kept as recorded",
+                    self.episodes.len()
+                ),
+            );
+            return c.finish();
+        }
+        let was = self.all_episodes();
+        let now = &next.episodes;
+        for (i, (w, n)) in was.iter().zip(now).enumerate() {
+            let open = w.end.is_none() && i + 1 == was.len();
+            let kept = if open { w.start == n.start } else { w == n };
+            if !kept {
+                c.fail(
+                    "episodes",
+                    format!(
+                        "episode {} of {} (from {}) was changed; episodes are kept as recorded",
+                        i + 1,
+                        was.len(),
+                        w.start
+                    ),
+                );
+                break;
+            }
+        }
+        if now.len() < was.len() {
+            c.fail(
+                "episodes",
+                format!(
+                    "{} of {} episodes were removed; episodes are kept as recorded",
+                    was.len() - now.len(),
+                    was.len()
+                ),
+            );
+        } else if now.len() > was.len() + 1 {
+            c.fail(
+                "episodes",
+                format!(
+                    "{} episodes added at once; re-admit one at a time",
+                    now.len() - was.len()
+                ),
+            );
+        }
+        c.finish()
+    }
 }
 
 impl Entity for Peer {

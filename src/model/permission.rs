@@ -21,15 +21,18 @@ pub enum Permission {
     /// attendance, voiding a mistaken check-in or session. Every staff role;
     /// every read of identified peer data is on the audit trail.
     WorkCaseload,
-    /// Credit a check-in to another staff member (units of service are
+    /// Credit work to another staff member: a check-in, a referral or its
+    /// change of status, a goal's change of status or review naming someone
+    /// other than the one signed in (units of service and referrals are
     /// counted per staff member). Supervisors and admins; audited.
     CreditOthers,
     /// List every check-in note of the organization page by page (the bulk
     /// read behind export and backups). Supervisors and admins.
     ReadAllNotes,
-    /// Correct or void a check-in another staff member recorded (a peer
-    /// specialist corrects their own). Supervisors and admins; the earlier
-    /// version stays in the check-in's history.
+    /// Correct or void a check-in another staff member recorded, or take
+    /// back their latest change of a goal's status (a peer specialist
+    /// corrects their own). Supervisors and admins; the earlier version
+    /// stays in the check-in's history, and the trail keeps the goal's.
     CorrectOthers,
     /// Merge two peer records made for the same person (every record moves
     /// and the merged id becomes an alias). Supervisors and admins.
@@ -140,9 +143,13 @@ impl Permission {
         match self {
             Permission::SeeSignIn => "seeing the sign-in screen",
             Permission::WorkCaseload => "working with peers' records",
-            Permission::CreditOthers => "crediting a check-in to another staff member",
+            Permission::CreditOthers => {
+                "crediting work (a check-in, a referral) to another staff member"
+            }
             Permission::ReadAllNotes => "listing every check-in note",
-            Permission::CorrectOthers => "correcting or voiding another staff member's check-in",
+            Permission::CorrectOthers => {
+                "correcting another staff member's work (a check-in, a goal's status change)"
+            }
             Permission::MergePeers => "merging two peer records",
             Permission::ReadAudit => "reading the audit log",
             Permission::ManageStaff => "managing staff accounts",

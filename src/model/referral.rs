@@ -22,6 +22,11 @@ use super::validate::{Checker, ValidationError, MAX_NOTE_CHARS, MAX_SHORT_CHARS}
 /// few times, not hundreds).
 pub const MAX_REFERRAL_UPDATES: usize = 200;
 
+/// Most status changes one save of a referral may add: the command line
+/// and the screens record one change at a time, so a save that adds more
+/// is not theirs.
+pub const MAX_NEW_REFERRAL_UPDATES: usize = 1;
+
 choice_enum!(
     /// What kind of help a resource gives (the directory's categories and
     /// the funder report's rows).
@@ -266,6 +271,86 @@ impl Referral {
         });
         Ok(())
     }
+
+    /// Refuses (naming the field) a saved referral `next` that is not this
+    /// one with at most [`MAX_NEW_REFERRAL_UPDATES`] status changes added:
+    /// its making (peer, resource, date, who made it, the check-in) never
+    /// changes and its history so far is kept as it was, so the record of
+    /// who connected a peer with what, and when, cannot be rewritten.
+    pub fn check_amendment(&self, next: &Referral) -> Result<(), ValidationError> {
+        let mut c = Checker::new();
+        c.ensure(
+            next.peer == self.peer,
+            "peer",
+            format!("a referral stays with its peer ({})", self.peer),
+        );
+        c.ensure(
+            next.resource == self.resource,
+            "resource",
+            format!(
+                "a referral stays with its resource ({}); make a new one",
+                self.resource
+            ),
+        );
+        c.ensure(
+            next.date == self.date,
+            "date",
+            format!(
+                "the referral was made on {}; that does not change",
+                self.date
+            ),
+        );
+        c.ensure(
+            next.by == self.by,
+            "by",
+            "who made the referral does not change",
+        );
+        c.ensure(
+            next.checkin == self.checkin,
+            "checkin",
+            "the check-in the referral was made at does not change",
+        );
+        match self
+            .history
+            .iter()
+            .zip(&next.history)
+            .position(|(was, now)| was != now)
+        {
+            Some(i) => c.fail(
+                "history",
+                format!(
+                    "change {} of {} (on {}) was changed; earlier changes are kept as recorded",
+                    i + 1,
+                    self.history.len(),
+                    self.history[i].date
+                ),
+            ),
+            None if next.history.len() < self.history.len() => c.fail(
+                "history",
+                format!(
+                    "{} of its {} changes were removed; earlier changes are kept as recorded",
+                    self.history.len() - next.history.len(),
+                    self.history.len()
+                ),
+            ),
+            None => c.ensure(
+                next.history.len() - self.history.len() <= MAX_NEW_REFERRAL_UPDATES,
+                "history",
+                format!(
+                    "{} changes added at once; record one change of status at a time",
+                    next.history.len() - self.history.len()
+                ),
+            ),
+        }
+        c.finish()
+    }
+
+    /// The status changes `next` adds to this referral (empty when it
+    /// adds none or is not an amendment of it: see
+    /// [`Referral::check_amendment`]).
+    pub fn added_updates<'a>(&self, next: &'a Referral) -> &'a [ReferralUpdate] {
+        next.history.get(self.history.len()..).unwrap_or_default()
+    }
 }
 
 impl Entity for Referral {
@@ -474,6 +559,62 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.problems[0].field, "date");
         assert_eq!(r, before);
+    }
+
+    #[test]
+    fn an_amendment_only_adds_one_change_and_keeps_the_making_and_history() {
+        let made = Referral::new(
+            PeerId::new(1),
+            ResourceId::new(2),
+            day("2026-03-01"),
+            Some(StaffId::new(3)),
+            "needs food",
+        );
+        let mut next = made.clone();
+        assert!(made.check_amendment(&next).is_ok(), "an unchanged save");
+        next.set_status(
+            ReferralStatus::Connected,
+            day("2026-03-05"),
+            "went",
+            Some(StaffId::new(3)),
+        )
+        .unwrap();
+        assert!(made.check_amendment(&next).is_ok(), "one change added");
+        assert_eq!(made.added_updates(&next), &next.history[1..]);
+        let fields = |bad: &Referral| -> Vec<String> {
+            made.check_amendment(bad)
+                .unwrap_err()
+                .problems
+                .into_iter()
+                .map(|p| p.field)
+                .collect()
+        };
+        let mut bad = next.clone();
+        bad.peer = PeerId::new(9);
+        bad.resource = ResourceId::new(9);
+        bad.by = Some(StaffId::new(9));
+        bad.checkin = Some(CheckInId::new(9));
+        assert_eq!(fields(&bad), vec!["peer", "resource", "by", "checkin"]);
+        let mut bad = next.clone();
+        bad.date = day("2026-02-01");
+        bad.history[0].date = day("2026-02-01");
+        assert_eq!(fields(&bad), vec!["date", "history"]);
+        let mut bad = next.clone();
+        bad.history[0].note = "nothing was said".into();
+        let err = made.check_amendment(&bad).unwrap_err();
+        assert!(err.to_string().contains("change 1 of 1"), "{err}");
+        let mut bad = next.clone();
+        bad.history[0].by = Some(StaffId::new(9));
+        assert_eq!(fields(&bad), vec!["history"]);
+        let mut bad = made.clone();
+        bad.history.clear();
+        assert_eq!(fields(&bad), vec!["history"]);
+        let mut bad = next.clone();
+        bad.set_status(ReferralStatus::Closed, day("2026-03-06"), "", None)
+            .unwrap();
+        let err = made.check_amendment(&bad).unwrap_err();
+        assert!(err.to_string().contains("2 changes added"), "{err}");
+        assert!(made.added_updates(&made).is_empty());
     }
 
     #[test]

@@ -8,8 +8,10 @@
 //! (`store::api`):
 //!
 //! - the acting staff member is the session's (signed in here), never the
-//!   caller's `actor`; a check-in credited to someone else needs
-//!   [`Permission::CreditOthers`] and is itself on the trail;
+//!   caller's `actor`; a check-in, referral or goal change credited to
+//!   someone else needs [`Permission::CreditOthers`] and is itself on the
+//!   trail, and referrals, goals and a peer's episodes keep their history
+//!   (`access_integrity.rs`);
 //! - each operation needs the permission the declaration names, checked
 //!   against the table in `model::permission`; a refusal says what and
 //!   which roles may, and is on the audit trail;
@@ -39,6 +41,11 @@ use crate::store::{Change, DenialKind, Store, StoreError, StoreResult};
 /// The rules for staff credentials and supervision notes.
 #[path = "access_credentials.rs"]
 mod credentials;
+
+/// The rules for who a record names as having done something, and for
+/// records that keep their own history.
+#[path = "access_integrity.rs"]
+mod integrity;
 
 /// How long repeated views of one peer (or one listing) by one session
 /// make one audit entry.
@@ -450,26 +457,15 @@ impl<S: Store> Authorized<S> {
         Ok(list.into_iter().map(|r| self.hide(r)).collect())
     }
 
-    /// Refuses (audited) a check-in credited to another staff member
-    /// unless the role may; true if it is credited to someone else.
+    /// Refuses (audited, naming the `staff` field) a check-in credited to
+    /// another staff member unless the role may; true if it is credited to
+    /// someone else.
     fn check_credit(&self, op: Operation, who: &Who, c: &CheckIn) -> StoreResult<bool> {
-        let Who::Staff(me) = who else {
-            return Ok(false);
-        };
-        if c.staff == me.id {
-            return Ok(false);
-        }
-        self.require_permission(op.name(), who, Permission::CreditOthers, Some(c.peer))?;
-        Ok(true)
+        self.check_named(op, who, "staff", Some(c.staff), c.peer)
     }
 
     fn record_credit(&self, who: &Who, rec: &Record<CheckIn>) -> StoreResult<()> {
-        let event = AuditEvent::Credited {
-            checkin: rec.id.to_string(),
-            peer: rec.peer,
-            staff: rec.staff,
-        };
-        self.inner.record_event(event, &self.actor(who, None))
+        self.record_credit_of(who, rec.id.to_string(), rec.peer, rec.staff)
     }
 
     fn guard_create_checkin(
@@ -480,6 +476,7 @@ impl<S: Store> Authorized<S> {
     ) -> StoreResult<Record<CheckIn>> {
         let op = Operation::CreateCheckIn;
         self.require(op, who)?;
+        self.refuse_voided(op, who, &checkin.voided, Some(checkin.peer))?;
         let credited = self.check_credit(op, who, &checkin)?;
         let rec = self
             .inner
@@ -500,6 +497,7 @@ impl<S: Store> Authorized<S> {
         self.require(op, who)?;
         let mut credited = false;
         for c in &checkins {
+            self.refuse_voided(op, who, &c.voided, Some(c.peer))?;
             credited |= self.check_credit(op, who, c)?;
         }
         let recs = self

@@ -35,7 +35,8 @@
 //! page or limit to [`MAX_PAGE`], `batch` refuses more than [`MAX_BATCH`]
 //! records; `custom_fn` names the authorizing wrapper's hand-written rule
 //! for the few operations that need more than the table (PIN hashes,
-//! crediting a check-in to someone else, which events a client may report).
+//! crediting a check-in or referral to someone else, which events a client
+//! may report).
 
 use std::collections::HashMap;
 
@@ -282,7 +283,7 @@ macro_rules! store_api {
                 => Write, WorkCaseload, No, [batch peers], [];
             /// Saves changes to a peer (discharging is a change of status).
             UpdatePeer update_peer(by_ref peer: Record<Peer>) by actor -> Record<Peer>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_update_peer];
             /// Removes for good a peer who has no check-ins, goals or
             /// attendance (a record made by mistake); others are discharged
             /// instead. Admins only; the trail keeps what was removed.
@@ -304,11 +305,11 @@ macro_rules! store_api {
 
             /// Adds a goal to a peer's plan.
             CreateGoal create_goal(val goal: Goal) by actor -> Record<Goal>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_create_goal];
             /// Saves changes to a goal. A goal that check-ins link to cannot
             /// move to another peer ([`StoreError::InUseBy`]).
             UpdateGoal update_goal(by_ref goal: Record<Goal>) by actor -> Record<Goal>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_update_goal];
             /// Removes for good a goal no check-in touched (admins only); a
             /// goal that check-ins link to is refused
             /// ([`StoreError::InUseBy`]) and is marked dropped instead.
@@ -420,7 +421,7 @@ macro_rules! store_api {
 
             /// Records a group session.
             CreateSession create_session(val session: GroupSession) by actor -> Record<GroupSession>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_create_session];
             /// Saves changes to a session (attendance, topic, note; its void
             /// state is kept as stored).
             UpdateSession update_session(by_ref session: Record<GroupSession>) by actor -> Record<GroupSession>
@@ -483,11 +484,11 @@ macro_rules! store_api {
             /// Refers a peer to a resource (its peer, resource, staff and
             /// check-in must exist).
             CreateReferral create_referral(val referral: Referral) by actor -> Record<Referral>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_create_referral];
             /// Saves a referral's new status (its history grows; a stale
             /// revision is a conflict).
             UpdateReferral update_referral(by_ref referral: Record<Referral>) by actor -> Record<Referral>
-                => Write, WorkCaseload, No, [], [];
+                => Write, WorkCaseload, No, [], [guard_update_referral];
             /// One referral.
             Referral referral(val id: ReferralId) -> Record<Referral>
                 => Read, WorkCaseload, Peer, [], [];

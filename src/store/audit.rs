@@ -108,10 +108,14 @@ pub enum AuditEvent {
         /// The peer it was about, if one.
         peer: Option<PeerId>,
     },
-    /// A check-in was credited to a staff member other than the one
-    /// signed in (a permission of supervisors and admins).
+    /// Work was credited to a staff member other than the one signed in
+    /// (a permission of supervisors and admins): a check-in, a referral or
+    /// one of its changes of status, a goal's change of status or review.
     Credited {
-        /// The check-in, as printed.
+        /// The record credited, as printed: a check-in ("C12"), a
+        /// referral ("RF5") or a goal ("G3"). Named `checkin` from when
+        /// only check-ins were credited; the name is kept so stored
+        /// entries and exports read the same.
         checkin: String,
         /// Its peer.
         peer: PeerId,

@@ -49,6 +49,8 @@ impl SledStore {
                 r.date
             )));
         }
+        rec.data
+            .check_revocation(&revocation, CENTER.day_of(&Utc::now()))?;
         rec.data.revoked = Some(revocation);
         self.update_checked(&rec, actor, |current| match &current.revoked {
             Some(r) => Err(StoreError::Refused(format!(

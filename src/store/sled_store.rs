@@ -1162,7 +1162,10 @@ impl Store for SledStore {
         Ok(saved)
     }
     fn update_peer(&self, peer: &Record<Peer>, actor: &Actor) -> StoreResult<Record<Peer>> {
-        self.update(peer, actor)
+        // Their episodes so far stay as saved.
+        self.update_checked(peer, actor, |old| {
+            Ok(old.data.check_amendment(&peer.data)?)
+        })
     }
     fn delete_peer(&self, id: PeerId, actor: &Actor) -> StoreResult<()> {
         let prefix = id_key(id.raw());
@@ -1208,7 +1211,9 @@ impl Store for SledStore {
     fn update_goal(&self, goal: &Record<Goal>, actor: &Actor) -> StoreResult<Record<Goal>> {
         // A check-in may only touch its own peer's goals, so a goal that
         // check-ins link to cannot move to another peer's plan.
+        // Its status changes and reviews so far stay as saved.
         self.update_checked(goal, actor, |old| {
+            old.data.check_amendment(&goal.data)?;
             if old.peer != goal.peer && self.has_prefix(T::IxCheckInByGoal, &id_key(goal.id.raw()))? {
                 return Err(StoreError::InUseBy(format!(
                     "goal {} is linked to check-ins with peer {}, so it cannot move to peer {}; add a new goal for peer {} instead",
@@ -1547,7 +1552,10 @@ impl Store for SledStore {
         referral: &Record<crate::model::Referral>,
         actor: &Actor,
     ) -> StoreResult<Record<crate::model::Referral>> {
-        self.update(referral, actor)
+        // Only a new status change: the making and history stay as saved.
+        self.update_checked(referral, actor, |old| {
+            Ok(old.data.check_amendment(&referral.data)?)
+        })
     }
     fn referral(
         &self,

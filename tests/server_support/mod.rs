@@ -3,14 +3,19 @@
 
 #![allow(dead_code)] // each test file uses its own share of these
 
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use caseload::model::{Actor, CheckIn, Peer, Role, Staff, StaffId};
 use caseload::ops::auth::hash_pin;
+use caseload::server::protocol::{
+    decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
+    MAX_RESPONSE_BYTES,
+};
 use caseload::server::{client::server_answers, socket_path, RemoteStore};
-use caseload::store::{SledStore, Store};
+use caseload::store::{AuditEntry, AuditFilter, SledStore, Store};
 use chrono::{FixedOffset, TimeZone};
 
 /// PINs of the staff every test store has.
@@ -172,4 +177,45 @@ pub fn cli(dir: &Path) -> assert_cmd::Command {
         // that a test may then open the store's files itself.
         .env("CASELOAD_SERVICE_IDLE_SECS", "0");
     c
+}
+
+/// A raw connection speaking the wire protocol itself (no `RemoteStore`):
+/// hello, and a sign-in when given a PIN.
+pub struct Raw(pub UnixStream);
+
+impl Raw {
+    pub fn open(dir: &std::path::Path, sign_in: Option<(StaffId, &str)>) -> Raw {
+        let s = UnixStream::connect(socket_path(dir)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(60)))
+            .expect("timeout");
+        write_frame(&s, &encode(&Hello::ours()).expect("encode")).expect("hello");
+        let mut r = &s;
+        let reply: HelloReply =
+            decode(&read_frame(&mut r, 1 << 20).expect("reply")).expect("hello reply");
+        assert!(reply.accepted, "{}", reply.message);
+        let raw = Raw(s);
+        if let Some((staff, pin)) = sign_in {
+            let answer = raw.ask(&Request::SignIn {
+                staff,
+                pin: Pin(pin.into()),
+            });
+            assert!(matches!(answer, Response::SignedIn(_)), "{answer:?}");
+        }
+        raw
+    }
+
+    pub fn ask(&self, request: &Request) -> Response {
+        write_frame(&self.0, &encode(request).expect("encode")).expect("send");
+        let mut r = &self.0;
+        decode(&read_frame(&mut r, MAX_RESPONSE_BYTES).expect("answer")).expect("decode")
+    }
+
+    pub fn audit(&self) -> Vec<AuditEntry> {
+        match self.ask(&Request::Audit {
+            filter: AuditFilter::default(),
+        }) {
+            Response::Answer(Answer::Audit(log)) => log,
+            other => panic!("audit: {other:?}"),
+        }
+    }
 }
