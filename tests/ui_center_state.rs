@@ -45,7 +45,7 @@ fn run(app: &mut App, store: &dyn Store) {
 }
 
 fn new_app() -> App {
-    let mut app = App::new(
+    App::new(
         Keymap::builtin(),
         AppOptions {
             demo: false,
@@ -53,9 +53,7 @@ fn new_app() -> App {
             theme: Theme::mono(),
             clock,
         },
-    );
-    app.resize(80, 24);
-    app
+    )
 }
 
 fn msg(app: &App) -> String {

@@ -274,7 +274,6 @@ fn only_admins_switch_staff_member() {
             clock,
         },
     );
-    admin.resize(80, 24);
     admin.take_requests();
     let mut info = access(false, Some(1));
     info.staff[0].role = Role::Admin;

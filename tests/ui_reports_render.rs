@@ -43,7 +43,6 @@ fn coloured_app() -> App {
             clock,
         },
     );
-    app.resize(80, 24);
     let_in(&mut app);
     app.take_requests();
     app.on_response(Response::Ready {

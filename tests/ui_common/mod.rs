@@ -169,7 +169,6 @@ pub fn app_with(keymap: Keymap) -> App {
             clock,
         },
     );
-    app.resize(80, 24);
     let_in(&mut app);
     let first = app.take_requests();
     assert!(
@@ -236,10 +235,9 @@ pub fn rows(buf: &Buffer) -> Vec<String> {
         .collect()
 }
 
-/// Draws the app through ratatui's `TestBackend` at `w`×`h` (after telling
-/// the app its size, as a resize event would).
+/// Draws the app through ratatui's `TestBackend` at `w`×`h`; the views record
+/// the rows they show, so later paging moves by what this draw showed.
 pub fn screen(app: &mut App, w: u16, h: u16) -> Buffer {
-    app.resize(w, h);
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test terminal");
     terminal

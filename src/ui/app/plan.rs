@@ -83,8 +83,7 @@ impl App {
         let tl = &mut self.user.peer_view.timeline;
         if tl.peer != Some(peer) {
             tl.data = None;
-            tl.selected = 0;
-            tl.offset = 0;
+            tl.cursor.select(0, 0);
         }
         tl.peer = Some(peer);
         tl.loading = true;
@@ -517,7 +516,7 @@ impl App {
                     tl.loading = false;
                     match result {
                         Ok(d) => {
-                            tl.selected = tl.selected.min(d.goals.len().saturating_sub(1));
+                            tl.cursor.clamp(d.goals.len());
                             tl.data = Some(d);
                             tl.error = None;
                         }

@@ -27,7 +27,7 @@ use crate::ui::screens::peer_tabs::PeerTab;
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::form::{self, FieldKey, FormOutcome, Hint, PopupForm};
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{ListCursor, TextScroll};
 use crate::ui::worker::referral::{ReferralRequest, ReferralResponse, ReferralRow, ResourceEdit};
 use crate::ui::worker::Request;
 
@@ -176,12 +176,10 @@ pub struct CardPopup {
     pub peer_name: String,
     /// The text, once loaded; or why it could not be.
     pub text: Option<Result<String, String>>,
-    /// First line shown.
-    pub scroll: usize,
+    /// First line shown, and the rows and lines of the last draw.
+    pub scroll: TextScroll,
     /// The file name being typed after `ctrl-s`.
     pub path: Option<LineInput>,
-    /// Lines shown at the last draw (for paging).
-    view: crate::ui::widgets::list::Viewport,
 }
 
 /// The Referrals tab's state.
@@ -400,9 +398,8 @@ impl App {
                     peer,
                     peer_name: name,
                     text: None,
-                    scroll: 0,
+                    scroll: TextScroll::default(),
                     path: None,
-                    view: Default::default(),
                 });
                 self.requests.push(Request::Referral(ReferralRequest::Card {
                     peer,
@@ -879,11 +876,6 @@ impl CardPopup {
             _ => Vec::new(),
         }
     }
-
-    /// Records the lines the last draw showed, for paging.
-    pub(crate) fn record_view(&self, rows: usize, lines: usize) {
-        self.view.record_text(rows, lines);
-    }
 }
 
 impl Layer for CardPopup {
@@ -935,12 +927,7 @@ impl Layer for CardPopup {
                 Reply::Done
             }
             a => {
-                let total = self.lines().len();
-                if let Some(s) =
-                    crate::ui::widgets::list::scrolled(a, self.scroll, self.view.rows(), total)
-                {
-                    self.scroll = s;
-                }
+                self.scroll.apply(a);
                 Reply::Done
             }
         }

@@ -20,6 +20,7 @@ use crate::model::StaffId;
 use crate::text::escape_line;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
+use crate::ui::widgets::list::TextScroll;
 use crate::ui::worker::{RequestId, StaffRow};
 
 /// How the period is chosen; left and right move it by its own length.
@@ -89,8 +90,9 @@ pub struct ReportsState {
     pub pending: Option<RequestId>,
     /// The tab in front.
     pub tab: ReportsTab,
-    /// First figure row shown.
-    pub scroll: usize,
+    /// First figure row shown, and the rows and figure lines of the last
+    /// draw (for paging).
+    pub scroll: TextScroll,
 }
 
 impl ReportsState {
@@ -105,7 +107,7 @@ impl ReportsState {
             error: None,
             pending: None,
             tab: ReportsTab::Figures,
-            scroll: 0,
+            scroll: TextScroll::default(),
         }
     }
 
@@ -174,15 +176,14 @@ impl ReportsState {
             (i + n - 1) % n
         };
         self.tab = ReportsTab::ALL[j];
-        self.scroll = 0;
+        self.scroll.reset();
     }
 
-    /// Scrolls the figures by `by` rows, keeping `visible` rows (the body's
-    /// height) filled.
-    pub fn scroll_by(&mut self, by: isize, visible: usize) {
-        let rows = self.report.as_ref().map_or(0, figure_lines_len);
-        let max = rows.saturating_sub(visible.max(1));
-        self.scroll = self.scroll.saturating_add_signed(by).min(max);
+    /// Scrolls the figures by a movement action, by the rows of the last
+    /// draw (the one paging rule, `widgets::list::scrolled`); true if it
+    /// was a movement.
+    pub fn scroll_by(&mut self, action: Action) -> bool {
+        self.scroll.apply(action)
     }
 
     /// The default file name for the CSV of the report in front.
@@ -262,10 +263,6 @@ fn figure_lines(r: &ServiceReport) -> Vec<String> {
         .collect()
 }
 
-fn figure_lines_len(r: &ServiceReport) -> usize {
-    figure_lines(r).len()
-}
-
 /// The key hints.
 pub fn hints() -> &'static [(Action, &'static str)] {
     &[
@@ -278,11 +275,6 @@ pub fn hints() -> &'static [(Action, &'static str)] {
         (Action::CustomPeriod, "from–to"),
         (Action::Help, "help"),
     ]
-}
-
-/// Rows of the figures shown at once in the pane area `main`.
-pub fn body_height(main: Rect) -> usize {
-    usize::from(main.height.saturating_sub(2))
 }
 
 /// Draws the screen.
@@ -351,11 +343,9 @@ pub fn render(s: &ReportsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     }
     match s.tab {
         ReportsTab::Figures => {
-            let lines: Vec<Line> = figure_lines(r)
-                .into_iter()
-                .skip(s.scroll)
-                .map(Line::raw)
-                .collect();
+            let all = figure_lines(r);
+            let top = s.scroll.shown(usize::from(body.height), all.len());
+            let lines: Vec<Line> = all.into_iter().skip(top).map(Line::raw).collect();
             Paragraph::new(lines).render(body, buf);
         }
         ReportsTab::Weeks => render_weeks(r, ctx, body, buf),

@@ -285,8 +285,7 @@ pub fn render_card(c: &CardPopup, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         Some(Ok(_)) => {
             let lines = c.lines();
             let h = usize::from(body.height);
-            c.record_view(h, lines.len());
-            let start = c.scroll.min(lines.len().saturating_sub(1));
+            let start = c.scroll.shown(h, lines.len());
             let shown = name(ctx, &c.peer_name);
             for (i, l) in lines.iter().skip(start).take(h).enumerate() {
                 // Privacy mode: the peer's name as initials on screen too

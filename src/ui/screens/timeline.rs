@@ -15,7 +15,7 @@ use crate::ops::plan::TimelineData;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
-use crate::ui::widgets::list::{follow, visible_offset, Viewport};
+use crate::ui::widgets::list::{ListCursor, Viewport};
 use crate::ui::widgets::timeline::{
     axis, glyph, goal_cells, wellbeing_bars, Scale, DEFAULT_ZOOM, LEGEND, ZOOMS,
 };
@@ -35,12 +35,9 @@ pub struct TimelineState {
     pub zoom: usize,
     /// Columns moved later (negative: earlier) from the default view.
     pub shift: i64,
-    /// The selected goal row.
-    pub selected: usize,
-    /// First visible goal row.
-    pub offset: usize,
-    /// Goal rows shown at the last draw.
-    pub view: Viewport,
+    /// The selected goal row, the first one shown and the goal rows of
+    /// the last draw.
+    pub cursor: ListCursor,
     /// Columns of the time axis at the last draw (left/right move a
     /// quarter of them).
     pub axis: Viewport,
@@ -55,9 +52,7 @@ impl Default for TimelineState {
             error: None,
             zoom: DEFAULT_ZOOM,
             shift: 0,
-            selected: 0,
-            offset: 0,
-            view: Viewport::default(),
+            cursor: ListCursor::default(),
             axis: Viewport::default(),
         }
     }
@@ -72,7 +67,7 @@ impl TimelineState {
     /// Handles an action, by the goal rows and axis columns of the last
     /// draw. Returns false for actions it does not use.
     pub fn handle(&mut self, action: Action) -> bool {
-        let (rows, cols) = (self.view.rows(), self.axis.rows());
+        let cols = self.axis.rows();
         let goals = self.data.as_ref().map_or(0, |d| d.goals.len());
         let step = (cols as i64 / 4).max(1);
         match action {
@@ -91,12 +86,8 @@ impl TimelineState {
             Action::ScrollLeft => self.shift -= step,
             Action::ScrollRight => self.shift += step,
             Action::Recenter => self.shift = 0,
-            other => match crate::ui::widgets::list::moved(other, self.selected, goals, rows) {
-                Some(to) => self.selected = to,
-                None => return false,
-            },
+            other => return self.cursor.apply(other, goals),
         }
-        self.offset = follow(self.selected, self.offset, rows);
         true
     }
 }
@@ -215,7 +206,7 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
         data.goals.len(),
     );
     let rows = lay.goal_rows;
-    state.view.record(rows);
+    let offset = state.cursor.shown(rows);
     if data.goals.is_empty() {
         line(
             buf,
@@ -229,13 +220,12 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             ),
         );
     }
-    let offset = visible_offset(state.selected, state.offset, rows);
     for (i, g) in data.goals.iter().enumerate().skip(offset).take(rows) {
         let touches = data.touches.get(&g.id).map(Vec::as_slice).unwrap_or(&[]);
         let cells: String = goal_cells(g, touches, &scale, ctx.today)
             .into_iter()
             .collect();
-        let selected = i == state.selected;
+        let selected = i == state.cursor.selected;
         let label = fit(&format!("{} {}", g.id, g.title), usize::from(label_w));
         line(
             buf,
@@ -328,7 +318,7 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
     y += spark.height;
 
     // What the selected goal's row says, in words.
-    if let Some(g) = data.goals.get(state.selected) {
+    if let Some(g) = data.goals.get(state.cursor.selected) {
         let touches = data.touches.get(&g.id).map_or(0, Vec::len);
         let end = match (g.ended_on(), g.target_date) {
             (Some(e), _) => format!("{} {e}", g.status.label()),
