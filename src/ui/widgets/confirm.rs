@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::view::ViewCtx;
+use crate::ui::widgets::layout::centered;
 
 /// What answering yes does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,12 +50,7 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     // the box grows so that nothing of the question is cut.
     let lines = wrapped_lines(&c.question, usize::from(width.saturating_sub(2)));
     let height = (lines as u16 + 4).min(area.height);
-    let boxed = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let boxed = centered(area, width, height);
     Clear.render(boxed, buf);
     let chain = [Context::Confirm];
     let yes = ctx
