@@ -18,6 +18,7 @@ use crate::ops::credentials::StaffCredentials;
 use crate::text::escape_line;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
+use crate::ui::widgets::layout::head_body;
 use crate::ui::widgets::list::TextScroll;
 use crate::ui::worker::StaffRow;
 
@@ -171,17 +172,12 @@ pub fn render(s: &CredentialsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buf
         || "nobody signed in".to_string(),
         |(_, n)| escape_line(n).into_owned(),
     );
-    let head = Rect { height: 1, ..area };
+    let (head, body) = head_body(area);
     Line::from(vec![
         Span::styled("Credentials", ctx.theme.heading()),
         Span::raw(format!(" · {who} · on {}", ctx.today)),
     ])
     .render(head, buf);
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
     let text: Vec<Line<'static>> = if let Some(e) = &s.error {
         vec![Line::from(format!("Could not load: {}", escape_line(e)))]
     } else if s.data.is_none() {
