@@ -481,12 +481,7 @@ impl Layer for MessageView {
         let lines =
             crate::ui::widgets::confirm::wrapped_lines(&text, usize::from(width.saturating_sub(2)));
         let height = (lines as u16 + 2).min(area.height);
-        let boxed = ratatui::layout::Rect {
-            x: area.x + area.width.saturating_sub(width) / 2,
-            y: area.y + area.height.saturating_sub(height) / 2,
-            width,
-            height,
-        };
+        let boxed = crate::ui::widgets::layout::centered(area, width, height);
         Clear.render(boxed, buf);
         let style = if self.error {
             ctx.theme.error()

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::Margin;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
@@ -235,12 +235,7 @@ impl Layer for ImportDialog {
 
     fn draw(&self, _app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
         let main = areas.main;
-        let area = Rect {
-            x: main.x + 1,
-            y: main.y + 1,
-            width: main.width.saturating_sub(2),
-            height: main.height.saturating_sub(2),
-        };
+        let area = main.inner(Margin::new(1, 1));
         Clear.render(area, buf);
         let block = Block::default()
             .borders(Borders::ALL)

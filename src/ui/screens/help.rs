@@ -108,12 +108,7 @@ pub fn lines(keymap: &Keymap, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static>>
 pub fn overlay_area(area: Rect) -> Rect {
     let width = area.width.saturating_sub(4).min(84);
     let height = area.height.saturating_sub(2);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
+    crate::ui::widgets::layout::centered(area, width, height)
 }
 
 /// Draws the help overlay over `area`.

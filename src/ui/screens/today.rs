@@ -11,6 +11,7 @@ use crate::model::PeerId;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, fit_name};
+use crate::ui::widgets::layout::head_body;
 use crate::ui::widgets::list::{follow, moved, visible_offset, ListCursor};
 
 use super::Effect;
@@ -183,12 +184,8 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     if state.loading {
         head.push(Span::styled(" · loading…", t.dim()));
     }
-    Line::from(head).render(Rect { height: 1, ..area }, buf);
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let (head_area, body) = head_body(area);
+    Line::from(head).render(head_area, buf);
     let Some(report) = &state.report else {
         let msg = match &state.error {
             Some(e) => Line::styled(clip(&format!("Could not load Today: {e}"), w), t.error()),
@@ -202,7 +199,7 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             clip(&format!("Reload failed (showing the last list): {e}"), w),
             t.error(),
         )
-        .render(Rect { height: 1, ..body }, buf);
+        .render(body, buf);
     }
     let all = lines(report);
     let height = usize::from(body.height);
@@ -215,13 +212,7 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         None => state.cursor.offset.min(all.len().saturating_sub(1)),
     };
     let name_w = (w.saturating_sub(4) / 3).clamp(10, 28);
-    for (i, line) in all.iter().skip(offset).take(height).enumerate() {
-        let y = body.y + i as u16;
-        let row_area = Rect {
-            y,
-            height: 1,
-            ..body
-        };
+    for (line, row_area) in all.iter().skip(offset).zip(body.rows()) {
         match *line {
             TodayLine::Header(section, count) => {
                 let style = if count == 0 { t.dim() } else { t.heading() };
