@@ -8,9 +8,21 @@ use ratatui::layout::{Constraint, Layout, Rect};
 /// an odd margin's extra cell on the left and top; the UI has always put
 /// it on the right and bottom, so the margins are given as lengths.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    placed(area, width, height, 2)
+}
+
+/// A `width`×`height` box centred across `area` with a third of the space
+/// left above it and two thirds below, where forms sit (closer to the
+/// title than to the hints).
+pub fn upper_third(area: Rect, width: u16, height: u16) -> Rect {
+    placed(area, width, height, 3)
+}
+
+/// Centred across; `1/above` of the free rows above the box.
+fn placed(area: Rect, width: u16, height: u16, above: u16) -> Rect {
     let (width, height) = (width.min(area.width), height.min(area.height));
     let [_, row, _] = Layout::vertical([
-        Constraint::Length((area.height - height) / 2),
+        Constraint::Length((area.height - height) / above),
         Constraint::Length(height),
         Constraint::Fill(1),
     ])
@@ -29,6 +41,14 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub fn head_body(area: Rect) -> (Rect, Rect) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     (head, body)
+}
+
+/// The first `width` columns of `area` (clamped to it) and the columns
+/// after them: a label and its field, a field and its hint.
+pub fn split_cols(area: Rect, width: u16) -> (Rect, Rect) {
+    let [left, rest] =
+        Layout::horizontal([Constraint::Length(width), Constraint::Fill(1)]).areas(area);
+    (left, rest)
 }
 
 #[cfg(test)]
@@ -51,6 +71,11 @@ mod tests {
                 height: h,
             };
             assert_eq!(centered(area, w, h), by_hand, "{aw}x{ah} box {w}x{h}");
+            let third = Rect {
+                y: area.y + (ah - h) / 3,
+                ..by_hand
+            };
+            assert_eq!(upper_third(area, w, h), third, "{aw}x{ah} form {w}x{h}");
         }
         assert_eq!(
             centered(Rect::new(0, 0, 10, 5), 20, 9),
