@@ -432,3 +432,12 @@ fn a_change_saved_elsewhere_reloads_the_open_screen() {
     }));
     assert_eq!(loads(&mut app), vec![StaffId::new(1)]);
 }
+
+#[test]
+fn the_credentials_screen_snapshot() {
+    let mut app = app();
+    app.take_requests();
+    press(&mut app, &[key('C')]);
+    answer(&mut app, jordan("2026-11-24", "Ethics in peer work"));
+    assert_screens("credentials", &mut app);
+}

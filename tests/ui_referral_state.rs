@@ -240,3 +240,14 @@ fn t_shows_the_take_home_card_without_staff_notes_at_80_columns() {
     press(&mut app, &[code(KeyCode::Esc)]);
     assert!(app.card_popup().is_none());
 }
+
+#[test]
+fn the_resources_screen_snapshot() {
+    let (_dir, store) = store();
+    let mut app = app();
+    pump(&mut app, &store);
+    press(&mut app, &[key('O')]);
+    pump(&mut app, &store);
+    assert!(app.resources_screen().is_some(), "the screen is open");
+    assert_screens("resources", &mut app);
+}

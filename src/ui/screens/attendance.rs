@@ -77,12 +77,12 @@ struct Candidate {
 }
 
 const CHAIN_ROSTER: &[Context] = &[
-    Context::Session,
+    Context::Attendance,
     Context::Input,
     Context::List,
     Context::Global,
 ];
-const CHAIN_TEXT: &[Context] = &[Context::Session, Context::Input, Context::Global];
+const CHAIN_TEXT: &[Context] = &[Context::Attendance, Context::Input, Context::Global];
 
 /// The attendance screen: an open group session being taken.
 pub struct AttendanceState {
