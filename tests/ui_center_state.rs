@@ -827,3 +827,35 @@ fn a_walk_in_offered_as_a_duplicate_is_added_anew_on_no() {
     let s = app.groups().attendance.as_ref().unwrap();
     assert_eq!(s.attending, vec![new.id]);
 }
+
+#[test]
+fn esc_on_a_typed_in_peer_form_asks_first_and_yes_closes_it_unsaved() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    press(&mut app, &[key('p'), key('n')]);
+    assert!(app.peer_form().is_some());
+    // Nothing typed: Esc closes at once.
+    press(&mut app, &[code(KeyCode::Esc)]);
+    assert!(app.peer_form().is_none());
+    press(&mut app, &[key('n')]);
+    type_str(&mut app, "Aroha Wright");
+    press(&mut app, &[code(KeyCode::Esc)]);
+    assert!(app.peer_form().is_some(), "typed in: asked first");
+    assert!(
+        app.confirm().is_some_and(|c| c.question.contains("lost")),
+        "the one discard question"
+    );
+    press(&mut app, &[key('n')]);
+    assert!(
+        app.confirm().is_none() && app.peer_form().is_some(),
+        "no keeps it"
+    );
+    press(&mut app, &[code(KeyCode::Esc), key('y')]);
+    assert!(app.peer_form().is_none(), "yes closes it");
+    assert!(msg(&app).contains("nothing saved"), "{}", msg(&app));
+    run(&mut app, &store);
+    assert!(
+        store.inner().list_peers().unwrap().is_empty(),
+        "nothing written"
+    );
+}

@@ -455,6 +455,11 @@ impl App {
                 self.close_layer::<Popup>();
                 self.status.info("form closed, nothing saved");
             }
+            OnYes::DiscardBelow => {
+                // The question is off the stack: the form is on top.
+                self.layers.pop();
+                self.status.info("form closed, nothing saved");
+            }
             OnYes::DiscardAttendance => self.close_attendance(),
             OnYes::Delete => {
                 if let Some(d) = self.user.peer_view.pending_delete.take() {

@@ -20,6 +20,9 @@ pub enum OnYes {
     DiscardForm,
     /// Close the open goal, step, review, entry or group form unsaved.
     DiscardPopup,
+    /// Close the form the question was asked over, unsaved (the forms
+    /// that are layers of their own: peer, staff, resource, referral).
+    DiscardBelow,
     /// Leave the session screen without saving its attendance.
     DiscardAttendance,
     /// Delete the step or wellness-plan entry asked about.
@@ -63,16 +66,17 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         .unwrap_or_else(|| "?".into());
     let (yes_words, no_words) = match c.on_yes {
         OnYes::DiscardAndQuit | OnYes::QuitUnsaved => ("discard and quit", "keep editing"),
-        OnYes::DiscardForm | OnYes::DiscardPopup | OnYes::DiscardAttendance => {
-            ("discard", "keep editing")
-        }
+        OnYes::DiscardForm
+        | OnYes::DiscardPopup
+        | OnYes::DiscardBelow
+        | OnYes::DiscardAttendance => ("discard", "keep editing"),
         OnYes::Delete => ("delete", "keep it"),
         OnYes::DiscardAssessment => ("stop, nothing saved", "go on"),
         OnYes::SaveAnyway => ("save anyway", "back to the form"),
     };
     let title = match c.on_yes {
         OnYes::DiscardAndQuit | OnYes::DiscardForm => " Unsaved check-in ",
-        OnYes::DiscardPopup => " Unsaved form ",
+        OnYes::DiscardPopup | OnYes::DiscardBelow => " Unsaved form ",
         OnYes::QuitUnsaved => " Unsaved changes ",
         OnYes::DiscardAttendance => " Unsaved attendance ",
         OnYes::Delete => " Delete? ",
