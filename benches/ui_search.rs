@@ -45,6 +45,12 @@ fn roster() -> Vec<RosterRow> {
             },
             assigned: Some(StaffId::new(1 + (i % 12) as u64)),
             last_contact: None,
+            // Every row carries its id (and most a phone) to search by.
+            keys: caseload::search::SearchKeys {
+                id: format!("P{}", i + 1),
+                phone_digits: format!("0215550{:04}", i % 10_000),
+                tags: Vec::new(),
+            },
         })
         .collect()
 }

@@ -37,11 +37,34 @@ impl NameMatcher {
     }
 
     /// Char positions in `candidate` that matched `query`, for highlighting.
+    /// Matched as [`NameMatcher::score`] matches (case and accents folded),
+    /// so "muller" highlights the ü of Müller too: each char is folded on
+    /// its own and the matched folded chars map back to it.
     pub fn positions(&self, candidate: &str, query: &str) -> Vec<usize> {
-        self.inner
-            .fuzzy_indices(candidate, query)
-            .map(|(_, idx)| idx)
-            .unwrap_or_default()
+        let mut folded = String::with_capacity(candidate.len());
+        let mut origin: Vec<usize> = Vec::with_capacity(candidate.len());
+        for (i, c) in candidate.chars().enumerate() {
+            if c.is_whitespace() {
+                folded.push(' ');
+                origin.push(i);
+                continue;
+            }
+            for f in fold(c.encode_utf8(&mut [0; 4])).chars() {
+                folded.push(f);
+                origin.push(i);
+            }
+        }
+        let mut out: Vec<usize> = self
+            .inner
+            .fuzzy_indices(&folded, &fold(query))
+            .map(|(_, idx)| {
+                idx.into_iter()
+                    .filter_map(|k| origin.get(k).copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.dedup();
+        out
     }
 
     /// Candidates matching `query`, best first (ties keep input order).
@@ -81,6 +104,134 @@ impl NameMatcher {
             .map(|h| (-h.score, !preferred[h.index], h.index))
             .collect();
         if !query.trim().is_empty() {
+            hits.sort_unstable();
+        }
+        hits.into_iter().map(|(_, _, i)| i).collect()
+    }
+}
+
+/// What a peer (or a directory entry) is also found by besides its names:
+/// its id, its phone number's digits and its tags (folded). Each answers only when given
+/// whole ("P17", "021 555 0101" or its digits, "housing"), so a search for
+/// a name is never muddied by a number or tag that merely contains it.
+/// The roster rows of the UI carry these; the CLI builds them from the
+/// record. One rule, [`SearchKeys::answers`], for every peer search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchKeys {
+    /// The id as shown ("P17").
+    pub id: String,
+    /// The phone number's digits (empty when there is none).
+    pub phone_digits: String,
+    /// Tags, folded (`model::names::fold`).
+    pub tags: Vec<String>,
+}
+
+impl SearchKeys {
+    /// The keys of a directory entry: its id and phone.
+    pub fn of_resource(r: &crate::model::Record<crate::model::Resource>) -> SearchKeys {
+        SearchKeys {
+            id: r.id.to_string(),
+            phone_digits: crate::model::names::phone_digits(&r.phone),
+            tags: Vec::new(),
+        }
+    }
+
+    /// The keys of a peer record.
+    pub fn of_peer(peer: &crate::model::Record<crate::model::Peer>) -> SearchKeys {
+        SearchKeys {
+            id: peer.id.to_string(),
+            phone_digits: crate::model::names::phone_digits(peer.phone.as_deref().unwrap_or("")),
+            tags: peer.tags.iter().map(|t| fold(t)).collect(),
+        }
+    }
+
+    /// True when `query` is this peer's id (any case), their phone number
+    /// (at least 4 digits, punctuation ignored) or one of their tags (case
+    /// and accents folded).
+    pub fn answers(&self, query: &str) -> bool {
+        self.answers_prepared(&Prepared::new(query))
+    }
+
+    fn answers_prepared(&self, q: &Prepared<'_>) -> bool {
+        if q.text.is_empty() {
+            return false;
+        }
+        (!self.id.is_empty() && self.id.eq_ignore_ascii_case(q.text))
+            || (q.phone.is_some() && q.phone.as_deref() == Some(self.phone_digits.as_str()))
+            || self.tags.contains(&q.folded)
+    }
+}
+
+/// A query worked out once for a whole list: trimmed, its phone digits
+/// (when it is mostly a number of at least 4 digits) and its folded form.
+struct Prepared<'a> {
+    text: &'a str,
+    phone: Option<String>,
+    folded: String,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(query: &'a str) -> Prepared<'a> {
+        let text = query.trim();
+        let digits = crate::model::names::phone_digits(text);
+        let mostly_digits = digits.len() * 2 > text.chars().filter(|c| !c.is_whitespace()).count();
+        Prepared {
+            text,
+            phone: (digits.len() >= 4 && mostly_digits).then_some(digits),
+            folded: fold(text),
+        }
+    }
+}
+
+/// The score a whole id, phone number or tag gets: above any fuzzy score
+/// of a name, so the peer it names comes first.
+const KEY_SCORE: i64 = i64::MAX / 4;
+
+impl NameMatcher {
+    /// Score of a peer (or directory entry) for `query`, or `None` if it
+    /// does not match: the one rule every picker and search uses. A whole id, phone
+    /// number or tag ([`SearchKeys::answers`]) scores above any name;
+    /// otherwise the best of their names, fuzzily, case and accents folded
+    /// ("muller" finds Müller, "lukasz" Łukasz, "bjorn" Björn).
+    pub fn score_keyed(&self, names: &[&str], keys: &SearchKeys, query: &str) -> Option<i64> {
+        self.score_prepared(names, keys, &Prepared::new(query))
+    }
+
+    fn score_prepared(&self, names: &[&str], keys: &SearchKeys, q: &Prepared<'_>) -> Option<i64> {
+        if keys.answers_prepared(q) {
+            return Some(KEY_SCORE);
+        }
+        names
+            .iter()
+            .filter(|n| !n.is_empty())
+            .filter_map(|n| self.inner.fuzzy_match(&fold(n), &q.folded))
+            .max()
+    }
+
+    /// Indexes of the peers (or entries) matching `query` by
+    /// [`NameMatcher::score_keyed`],
+    /// ordered as [`NameMatcher::rank_preferring`] orders names: best
+    /// first, then preferred (active) ones, then input order; every peer
+    /// in input order for an empty query. Each candidate is its name, its
+    /// keys and whether it is preferred.
+    pub fn rank_keyed<'a>(
+        &self,
+        query: &str,
+        candidates: impl IntoIterator<Item = (&'a str, &'a SearchKeys, bool)>,
+    ) -> Vec<usize> {
+        let q = Prepared::new(query);
+        let mut hits: Vec<(i64, bool, usize)> = candidates
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, (name, keys, preferred))| {
+                if q.text.is_empty() {
+                    return Some((0, false, i));
+                }
+                self.score_prepared(&[name], keys, &q)
+                    .map(|score| (-score, !preferred, i))
+            })
+            .collect();
+        if !q.text.is_empty() {
             hits.sort_unstable();
         }
         hits.into_iter().map(|(_, _, i)| i).collect()
@@ -141,6 +292,43 @@ mod tests {
         assert_eq!(hits.first().map(|h| h.index), Some(1));
     }
 
+    fn keys(id: &str, phone: &str, tags: &[&str]) -> SearchKeys {
+        SearchKeys {
+            id: id.into(),
+            phone_digits: crate::model::names::phone_digits(phone),
+            tags: tags.iter().map(|t| fold(t)).collect(),
+        }
+    }
+
+    #[test]
+    fn peers_are_found_by_folded_names_and_whole_ids_phones_and_tags() {
+        let m = NameMatcher::default();
+        let none = SearchKeys::default();
+        let people = [
+            ("Ana Ruiz", keys("P1", "021 555 0101", &["Housing"])),
+            ("Jürgen Müller", keys("P2", "", &[])),
+            ("Łukasz Nowak", keys("P3", "", &[])),
+            ("Björn Ek", keys("P17", "(04) 123-4567", &["Ōtautahi"])),
+        ];
+        let rank =
+            |q: &str| -> Vec<usize> { m.rank_keyed(q, people.iter().map(|(n, k)| (*n, k, true))) };
+        assert_eq!(rank("muller").first(), Some(&1));
+        assert_eq!(rank("lukasz").first(), Some(&2));
+        assert_eq!(rank("bjorn").first(), Some(&3));
+        assert_eq!(rank("p17"), vec![3], "an id names one peer");
+        assert_eq!(
+            rank("04 123 4567"),
+            vec![3],
+            "phone digits, punctuation aside"
+        );
+        assert_eq!(rank("0215550101"), vec![0]);
+        assert_eq!(rank("housing"), vec![0], "a tag, case folded");
+        assert_eq!(rank("otautahi"), vec![3], "a tag, accents folded");
+        assert!(rank("4567").is_empty(), "part of a phone number is not it");
+        assert!(!none.answers("P1"));
+        assert_eq!(rank("").len(), 4);
+    }
+
     #[test]
     fn ranks_better_matches_first_and_keeps_order_for_empty_query() {
         let m = NameMatcher::default();
@@ -159,6 +347,12 @@ mod tests {
     fn positions_point_at_matched_chars_in_unicode_names() {
         let m = NameMatcher::default();
         assert_eq!(m.positions("Nguyễn Lan", "lan"), vec![7, 8, 9]);
+        // Folded as the match is: "muller" lights Müller's ü, "lukasz" Ł.
+        assert_eq!(
+            m.positions("Jürgen Müller", "muller"),
+            vec![7, 8, 9, 10, 11, 12]
+        );
+        assert_eq!(m.positions("Łukasz", "lukasz"), vec![0, 1, 2, 3, 4, 5]);
     }
 
     #[test]

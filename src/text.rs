@@ -94,6 +94,57 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Cuts text to at most `max` columns from the start, beginning with `…`
+/// when anything was cut: for sentences whose end carries the meaning
+/// ("… last contact 42 days ago"). The text should already be escaped.
+pub fn truncate_start(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    // Grow the kept tail from the end, as `truncate` grows its head.
+    let mut start = s.len();
+    for (i, _) in s.char_indices().rev() {
+        if width(&s[i..]) > max - 1 {
+            break;
+        }
+        start = i;
+    }
+    // Mid-word: start at the next word instead, when one is near.
+    let rest = &s[start..];
+    let mid_word =
+        !rest.starts_with(char::is_whitespace) && !s[..start].ends_with(char::is_whitespace);
+    if mid_word {
+        if let Some(space) = rest.find(char::is_whitespace).filter(|&i| i <= 12) {
+            start += space;
+        }
+    }
+    Cow::Owned(format!("…{}", &s[start..]))
+}
+
+/// The singular or plural of a noun for `n` ("entry" or "entries").
+pub fn noun<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// A count with its noun, read right for one and for many: "1 entry",
+/// "3 entries", "0 sessions". Every user-facing count goes through this
+/// (or [`noun`]) so no screen or command says "1 sessions".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", noun(n, one, many))
+}
+
+/// [`count`] for the store's `u64` counts.
+pub fn count_u64(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Escapes and cuts in one go: what every table cell wants.
 pub fn cell(s: &str, max: usize) -> String {
     truncate(&escape_line(s), max).into_owned()
@@ -115,6 +166,34 @@ mod tests {
         assert_eq!(escape_line("\u{7f}\u{9b}"), "\\x7f\\x9b");
         assert_eq!(escape_line("abc\u{202e}cba"), "abc\\u{202e}cba");
         assert_eq!(escape_multiline("one\ntwo\u{7}"), "one\ntwo\\x07");
+    }
+
+    #[test]
+    fn counts_read_right_for_one_and_many() {
+        assert_eq!(count(1, "entry", "entries"), "1 entry");
+        assert_eq!(count(0, "entry", "entries"), "0 entries");
+        assert_eq!(count(2, "session", "sessions"), "2 sessions");
+        assert_eq!(count(1, "check-in", "check-ins"), "1 check-in");
+        assert_eq!(noun(1, "peer", "peers"), "peer");
+        assert_eq!(noun(11, "peer", "peers"), "peers");
+    }
+
+    #[test]
+    fn truncates_from_the_start_keeping_the_end() {
+        assert_eq!(truncate_start("abcdef", 6), "abcdef");
+        assert_eq!(truncate_start("abcdef", 4), "…def");
+        assert_eq!(
+            truncate_start("no contact for a long time, 42 days ago", 16),
+            "… 42 days ago",
+            "a cut word is left out whole"
+        );
+        assert_eq!(truncate_start("abcdefghijklmnopqrstuvwxyz", 5), "…wxyz");
+        assert_eq!(truncate_start("李伟李伟", 5), "…李伟");
+        assert_eq!(truncate_start("abc", 0), "");
+        let hearts = "❤\u{fe0f} 💔 💌";
+        for w in 0..8 {
+            assert!(width(&truncate_start(hearts, w)) <= w, "{w}");
+        }
     }
 
     #[test]

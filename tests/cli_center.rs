@@ -137,6 +137,59 @@ fn accent_folded_names_find_peers_from_the_cli() {
     // The whole phone number answers too.
     let out = ok(d, &["log", "5550102233", "--note", "by phone"]);
     assert!(out.contains("(P1)"), "{out}");
+    // "bjorn" finds Björn in every command that takes a peer's name, and
+    // so do his id in any case and a tag given whole (case and accents
+    // folded); part of a tag or a number names nobody.
+    let bjorn = ok(d, &["peer", "add", "Björn Ek", "--tag", "Ōtautahi"]);
+    let bjorn = bjorn.trim();
+    let shown = ok(d, &["peer", "show", "bjorn"]);
+    assert!(shown.contains("Björn Ek"), "{shown}");
+    for by in ["BJORN EK", &bjorn.to_lowercase(), "otautahi"] {
+        let out = ok(d, &["log", by, "--note", "found"]);
+        assert!(out.contains(&format!("({bjorn})")), "{by}: {out}");
+    }
+    let list = ok(d, &["checkin", "list", "bjorn"]);
+    assert!(list.contains("found"), "{list}");
+    ok(
+        d,
+        &[
+            "group",
+            "add",
+            "Tuesday circle",
+            "--weekday",
+            "tue",
+            "--time",
+            "10:00",
+        ],
+    );
+    let out = ok(d, &["group", "attend", "GR1", "bjorn", "lukasz"]);
+    assert!(out.contains("2 attending"), "{out}");
+    fails(d, &["log", "otau", "--note", "x"], "no peer matches 'otau'");
+    // A staff member's name is folded too.
+    ok(
+        d,
+        &[
+            "staff",
+            "add",
+            "José Martínez",
+            "--role",
+            "supervisor",
+            "--initials",
+            "JM",
+        ],
+    );
+    let out = ok(
+        d,
+        &[
+            "--staff",
+            "jose martinez",
+            "log",
+            "muller",
+            "--note",
+            "by José",
+        ],
+    );
+    assert!(out.contains("(P1)"), "{out}");
 }
 
 #[test]
@@ -449,4 +502,106 @@ fn wellness_plan_from_the_cli_names_the_bad_field_and_writes_nothing() {
         list.contains("  1. Big crowds") && !list.contains("Loud"),
         "{list}"
     );
+}
+
+/// The store as exported, without the moment of the export: equal before
+/// and after a refused command means nothing was written.
+fn stored(dir: &Path) -> Value {
+    let mut v: Value = serde_json::from_str(&ok(dir, &["export"])).expect("export JSON");
+    if let Some(o) = v.as_object_mut() {
+        o.remove("exported_at");
+    }
+    v
+}
+
+/// Issue 11: each command it lists, given a bad input, says what is wrong
+/// and where (the field, argument or record) and writes nothing.
+#[test]
+fn every_issue_11_command_with_a_bad_input_names_it_and_writes_nothing() {
+    let tmp = center();
+    let d = tmp.path();
+    ok(
+        d,
+        &[
+            "group",
+            "add",
+            "Tuesday circle",
+            "--weekday",
+            "tue",
+            "--time",
+            "10:00",
+        ],
+    );
+    ok(
+        d,
+        &["goal", "add", "P1", "Own place", "--domain", "housing"],
+    );
+    let before = stored(d);
+    let refusals: &[(&[&str], &str)] = &[
+        (&["checkin", "show", "C9"], "no check-in C9"),
+        (&["checkin", "show", "X1"], "'X1' is not a check-in id"),
+        (&["checkin", "list", "nobody"], "no peer matches 'nobody'"),
+        (
+            &["checkin", "edit", "C1", "--support", "magic"],
+            "--support",
+        ),
+        (&["checkin", "edit", "C1", "--goal", "G9"], "G9"),
+        (
+            &["checkin", "edit", "C1", "--follow-up", "someday"],
+            "--follow-up",
+        ),
+        (&["checkin", "void", "C1", "--reason", ""], "reason"),
+        (
+            &["peer", "merge", "P1", "--into", "P1"],
+            "already the same peer",
+        ),
+        (&["peer", "merge", "P9", "--into", "P1"], "PEER: no peer P9"),
+        (
+            &["peer", "merge", "P2", "--into", "nobody"],
+            "--into: no peer matches 'nobody'",
+        ),
+        (&["wellness", "list", "nobody"], "no peer matches 'nobody'"),
+        (&["wellness", "add", "P1", "triggers", ""], "entry"),
+        (&["goal", "step", "add", "G9", "Call"], "G9"),
+        (&["goal", "step", "done", "G1", "3"], "step"),
+        (&["goal", "step", "undone", "G1", "0"], "step"),
+        (&["goal", "review", "G9", "--note", "fine"], "no goal G9"),
+        (
+            &["goal", "review", "G1", "--note", "ok", "--next", "soon-ish"],
+            "--next",
+        ),
+        (&["group", "attend", "GR9", "P1"], "no group GR9"),
+        (&["group", "attend", "GR1", "P1", "P1"], "attendees"),
+        (
+            &["group", "attend", "GR1", "--walk-in", "   "],
+            "walk-in name",
+        ),
+        (&["group", "unattend", "GR1", "P9"], "no peer P9"),
+        (
+            &[
+                "group",
+                "session",
+                "GR1",
+                "--date",
+                "next year",
+                "--topic",
+                "x",
+            ],
+            "--date",
+        ),
+        (
+            &["staff", "reactivate", "Nobody"],
+            "no staff member matches 'Nobody'",
+        ),
+        (&["completions", "tcsh"], "possible values"),
+    ];
+    for (args, needle) in refusals {
+        fails(d, args, needle);
+    }
+    assert_eq!(stored(d), before, "nothing was written");
+    // `man --out` pointing at a file says it is not a directory.
+    let file = d.join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let out = file.to_string_lossy().into_owned();
+    fails(d, &["man", "--out", &out], "is not a directory");
 }

@@ -76,7 +76,10 @@ fn goals_are_added_listed_and_their_status_changes_are_kept() {
     assert_eq!(history, vec!["active", "paused", "active"]);
     let text = stdout(d, &["goal", "list", "ana"]);
     assert!(
-        text.contains("G1") && text.contains("housing") && text.contains("0/1 steps"),
+        text.contains("G1")
+            && text.contains("housing")
+            && text.contains("0/1 step")
+            && !text.contains("0/1 steps"),
         "{text}"
     );
 }
@@ -197,12 +200,12 @@ fn attendance_is_recorded_and_shows_in_today_and_peer_show() {
     );
     let show = stdout(d, &["peer", "show", "P2"]);
     assert!(
-        show.contains("attended 1 sessions") && show.contains("Tuesday WRAP group on 2026-11-24"),
+        show.contains("attended 1 session\n") && show.contains("Tuesday WRAP group on 2026-11-24"),
         "{show}"
     );
     let list = stdout(d, &["group", "list"]);
     assert!(
-        list.contains("GR1") && list.contains("1 sessions"),
+        list.contains("GR1") && list.contains(" 1 session") && !list.contains("1 sessions"),
         "{list}"
     );
 }

@@ -119,6 +119,7 @@ fn the_attendance_duplicate_rule_answers_alike_from_cli_and_ui() {
                     date,
                     add: add.clone(),
                     remove: vec![],
+                    walk_ins: vec![],
                     topic: String::new(),
                     note: String::new(),
                     actor: actor(),

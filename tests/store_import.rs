@@ -191,7 +191,7 @@ fn a_store_that_is_not_empty_is_refused() {
     assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains(&dir.path().display().to_string()), "{msg}");
-    assert!(msg.contains("already holds 0 staff, 1 peers"), "{msg}");
+    assert!(msg.contains("already holds 0 staff, 1 peer and"), "{msg}");
     assert_eq!(dst.list_peers().unwrap(), vec![p]);
     assert_eq!(dst.settings().unwrap(), Settings::default());
 }

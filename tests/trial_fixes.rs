@@ -48,6 +48,7 @@ fn opening_a_group_and_leaving_records_no_session() {
             date: day,
             add: vec![p.id],
             remove: Vec::new(),
+            walk_ins: Vec::new(),
             topic: "Boundaries".into(),
             note: String::new(),
             actor,

@@ -489,6 +489,29 @@ fn privacy_mode_toggles_and_says_so() {
 }
 
 #[test]
+fn the_reveal_key_shows_hidden_text_only_in_privacy_mode_and_until_the_next_key() {
+    let mut app = app();
+    press(&mut app, &[ctrl('o')]);
+    assert!(!app.ctx().reveal, "nothing hidden, nothing to show");
+    assert!(app
+        .status
+        .message
+        .as_ref()
+        .is_some_and(|m| m.text.contains("privacy mode is off")));
+    press(&mut app, &[ctrl('p')]);
+    assert!(app
+        .status
+        .message
+        .as_ref()
+        .is_some_and(|m| m.text.contains("notes and goals hidden; Ctrl-o shows")));
+    press(&mut app, &[ctrl('o')]);
+    assert!(app.ctx().reveal && app.ctx().privacy);
+    press(&mut app, &[code(KeyCode::Down)]);
+    assert!(!app.ctx().reveal, "the next key hides it again");
+    assert!(app.privacy(), "privacy mode stays on");
+}
+
+#[test]
 fn the_audit_browser_is_for_supervisors_and_admins_only() {
     // Jordan is a peer specialist.
     let mut app = app();
@@ -585,6 +608,7 @@ fn a_change_elsewhere_reloads_in_place_keeping_cursor_and_form() {
         status: caseload::model::PeerStatus::Active,
         assigned: None,
         last_contact: None,
+        keys: Default::default(),
     });
     app.on_response(Response::Roster(Ok(rows)));
     assert_eq!(

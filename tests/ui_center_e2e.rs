@@ -232,6 +232,10 @@ fn a_possible_duplicate_is_offered_when_adding_a_peer_and_a_walk_in() {
         s.contains("Saved attendance: 1 at Art group")
     });
     tmux.keys(&["Escape"]);
+    // Wait for the list: an Esc and a q read together are Alt-q.
+    tmux.wait_for("the group list", |s| {
+        s.contains("Art group") && !s.contains("Attending (")
+    });
     quit(&tmux);
     let export = cli(&data, &["export"]);
     let json: serde_json::Value = serde_json::from_slice(&export.stdout).expect("export is JSON");

@@ -623,17 +623,23 @@ fn a_walk_in_who_is_already_on_the_roster_is_offered() {
     assert_eq!(s.attending, vec![existing]);
     assert_eq!(store.inner().list_peers().unwrap().len(), 1, "no new peer");
 
-    // A walk-in nobody knows is added at once.
+    // A walk-in nobody knows is checked off at once, and joins the
+    // roster when the session is saved (not before).
     type_str(&mut app, "Bjorn Ek");
     press(&mut app, &[ctrl('n'), ctrl('s')]);
     run(&mut app, &store);
     assert!(app.ask().is_none());
-    assert_eq!(
-        store.inner().list_peers().unwrap().len(),
-        2,
-        "{}",
-        msg(&app)
-    );
+    assert!(app.popup().is_none(), "{}", msg(&app));
+    assert_eq!(store.inner().list_peers().unwrap().len(), 1, "not yet");
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    let peers = store.inner().list_peers().unwrap();
+    assert_eq!(peers.len(), 2, "{}", msg(&app));
+    let bjorn = peers.iter().find(|p| p.id != existing).unwrap();
+    assert_eq!(bjorn.display_name, "Bjorn Ek");
+    let s = app.groups().attendance.as_ref().unwrap();
+    assert_eq!(s.attending, vec![existing, bjorn.id]);
+    assert_eq!(s.name_of(bjorn.id), "Bjorn Ek");
 }
 
 #[test]
@@ -821,6 +827,13 @@ fn a_walk_in_offered_as_a_duplicate_is_added_anew_on_no() {
     press(&mut app, &[key('n')]);
     run(&mut app, &store);
     assert!(app.popup().is_none(), "{}", msg(&app));
+    assert_eq!(
+        store.inner().list_peers().unwrap().len(),
+        1,
+        "added when the session is saved"
+    );
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
     let peers = store.inner().list_peers().unwrap();
     assert_eq!(peers.len(), 2, "a second Aroha, as asked");
     let new = peers.iter().find(|p| p.id != existing).unwrap();
@@ -858,4 +871,289 @@ fn esc_on_a_typed_in_peer_form_asks_first_and_yes_closes_it_unsaved() {
         store.inner().list_peers().unwrap().is_empty(),
         "nothing written"
     );
+}
+
+/// A store with Aroha and a group meeting today, the app in its session.
+fn in_session(store: &Guarded) -> (App, caseload::model::PeerId) {
+    let mut app = set_up(store, "2468");
+    let existing = aroha(store);
+    let group = caseload::model::Group::new(
+        "Monday WRAP",
+        chrono::Weekday::Mon,
+        chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+    );
+    store
+        .inner()
+        .create_group(group, &caseload::model::Actor::login("t"))
+        .unwrap();
+    press(&mut app, &[key('r')]);
+    run(&mut app, store);
+    press(&mut app, &[key('G')]);
+    run(&mut app, store);
+    press(&mut app, &[code(KeyCode::Enter)]);
+    run(&mut app, store);
+    assert!(app.groups().attendance.is_some(), "{}", msg(&app));
+    (app, existing)
+}
+
+#[test]
+fn a_walk_in_in_a_session_left_unsaved_leaves_no_peer_and_no_trail() {
+    let (_d, store) = guarded();
+    let (mut app, _) = in_session(&store);
+    let trail = || {
+        store
+            .inner()
+            .audit(&caseload::store::AuditFilter::default())
+            .unwrap()
+    };
+    let last_seq = trail().first().map(|e| e.seq).unwrap_or(0);
+    type_str(&mut app, "Robin Walkin");
+    press(&mut app, &[ctrl('n'), ctrl('s')]);
+    run(&mut app, &store);
+    let s = app.groups().attendance.as_ref().unwrap();
+    assert_eq!(s.walk_ins, vec!["Robin Walkin".to_string()]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = text(&mut app, w, h);
+        assert!(t.contains("Robin Walkin (new)"), "{t}");
+        assert!(t.contains("new walk-in"), "{t}");
+    }
+    // Leaving asks (there is something to lose); yes drops it all.
+    press(&mut app, &[code(KeyCode::Esc)]);
+    assert!(app.confirm().is_some(), "{}", msg(&app));
+    press(&mut app, &[key('y')]);
+    run(&mut app, &store);
+    assert!(app.groups().attendance.is_none());
+    assert!(store
+        .inner()
+        .list_peers()
+        .unwrap()
+        .iter()
+        .all(|p| p.display_name != "Robin Walkin"));
+    assert_eq!(store.inner().list_peers().unwrap().len(), 1);
+    assert_eq!(
+        store.inner().counts().unwrap().sessions,
+        0,
+        "no session either"
+    );
+    // Nothing was written, so the trail records no change (reads only).
+    let changes: Vec<_> = trail()
+        .into_iter()
+        .filter(|e| e.seq > last_seq)
+        .filter(|e| {
+            matches!(
+                e.event,
+                caseload::store::AuditEvent::Created { .. }
+                    | caseload::store::AuditEvent::Updated { .. }
+                    | caseload::store::AuditEvent::Deleted { .. }
+            )
+        })
+        .collect();
+    assert!(changes.is_empty(), "{changes:?}");
+}
+
+#[test]
+fn esc_on_the_duplicate_question_adds_nobody_and_goes_back_to_the_form() {
+    let (_d, store) = guarded();
+    let (mut app, existing) = in_session(&store);
+    // A walk-in: Esc goes back to the walk-in form, nothing checked off.
+    type_str(&mut app, "Aroha Wright");
+    press(&mut app, &[ctrl('n'), ctrl('s')]);
+    run(&mut app, &store);
+    assert!(app.ask().is_some());
+    let t = text(&mut app, 80, 24);
+    assert!(t.contains("Esc: back"), "{t}");
+    press(&mut app, &[code(KeyCode::Esc)]);
+    run(&mut app, &store);
+    assert!(app.ask().is_none());
+    let popup = app.popup().expect("back to the walk-in form");
+    assert!(!popup.form.saving);
+    let s = app.groups().attendance.as_ref().unwrap();
+    assert!(s.walk_ins.is_empty() && s.attending.is_empty());
+    assert_eq!(msg(&app), "Nothing added: back to the form");
+    // The form can still be answered: yes now checks her off.
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    press(&mut app, &[key('y')]);
+    run(&mut app, &store);
+    let s = app.groups().attendance.as_ref().unwrap();
+    assert_eq!(s.attending, vec![existing]);
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    assert_eq!(
+        store.inner().list_peers().unwrap().len(),
+        1,
+        "never a second Aroha"
+    );
+
+    // Adding a peer: Esc goes back to the add form, nothing added.
+    press(&mut app, &[code(KeyCode::Esc), key('p'), key('n')]);
+    assert!(app.peer_form().is_some(), "{}", msg(&app));
+    type_str(&mut app, "AROHA wright");
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    assert!(app.ask().is_some());
+    press(&mut app, &[code(KeyCode::Esc)]);
+    run(&mut app, &store);
+    assert!(app.ask().is_none());
+    let form = app.peer_form().expect("back to the add form");
+    assert!(!form.form.saving);
+    assert_eq!(store.inner().list_peers().unwrap().len(), 1, "no duplicate");
+}
+
+/// Issue 11: every peer search of the UI folds case and accents ("muller"
+/// finds Müller, "lukasz" Łukasz, "bjorn" Björn) and finds a peer by id,
+/// whole phone number or tag, through the one rule (`search::SearchKeys`):
+/// the Peers screen, the merge picker, a session's roster and the
+/// check-in form's picker.
+#[test]
+fn every_peer_search_folds_accents_and_finds_ids_phones_and_tags() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    let actor = caseload::model::Actor::login("t");
+    let add = |name: &str, phone: Option<&str>, tags: &[&str]| {
+        let mut p = caseload::model::Peer::new(name, day("2026-10-01"));
+        p.phone = phone.map(str::to_string);
+        p.tags = tags.iter().map(|t| t.to_string()).collect();
+        store.inner().create_peer(p, &actor).unwrap().id
+    };
+    let muller = add("Jürgen Müller", Some("555 010 2233"), &[]);
+    let lukasz = add("Łukasz Nowak", None, &["Housing"]);
+    let bjorn = add("Björn Ek", None, &["Ōtautahi"]);
+    add("Ana Ruiz", None, &[]);
+    store
+        .inner()
+        .create_group(
+            caseload::model::Group::new(
+                "Monday WRAP",
+                chrono::Weekday::Mon,
+                chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+            ),
+            &actor,
+        )
+        .unwrap();
+    press(&mut app, &[key('r')]);
+    run(&mut app, &store);
+    let bjorn_id = bjorn.to_string().to_lowercase();
+    let queries: [(&str, caseload::model::PeerId); 7] = [
+        ("muller", muller),
+        ("LUKASZ", lukasz),
+        ("bjorn", bjorn),
+        ("555-010-2233", muller),
+        ("housing", lukasz),
+        ("otautahi", bjorn),
+        (&bjorn_id, bjorn),
+    ];
+    let erase = |app: &mut App, q: &str| {
+        for _ in 0..q.chars().count() {
+            press(app, &[code(KeyCode::Backspace)]);
+        }
+    };
+
+    // The Peers screen.
+    press(&mut app, &[key('p'), key('/')]);
+    for (q, want) in queries {
+        type_str(&mut app, q);
+        assert_eq!(
+            app.peers().selected_peer().map(|p| p.0),
+            Some(want),
+            "Peers, {q:?}"
+        );
+        erase(&mut app, q);
+    }
+    // Part of a tag or phone number finds nobody by it.
+    type_str(&mut app, "0102");
+    assert!(app.peers().visible.is_empty(), "{:?}", app.peers().visible);
+    erase(&mut app, "0102");
+
+    // The merge picker, from Łukasz's page: "muller" names Müller.
+    type_str(&mut app, "lukasz");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    run(&mut app, &store);
+    assert_eq!(app.peer().map(|p| p.id), Some(lukasz), "{}", msg(&app));
+    press(&mut app, &[key('M')]);
+    type_str(&mut app, "muller");
+    press(&mut app, &[ctrl('s')]);
+    let ask = app.ask().expect("the merge question");
+    assert_eq!(
+        ask.about,
+        Question::Merge {
+            from: muller,
+            into: lukasz
+        },
+        "{}",
+        ask.text
+    );
+    // No keeps both; the form is left, dropping what was typed.
+    press(&mut app, &[key('n'), code(KeyCode::Esc)]);
+    if app.ask().is_some() {
+        press(&mut app, &[key('y')]);
+    }
+    assert!(app.peer_form().is_none() && app.ask().is_none());
+    assert_eq!(
+        store.inner().list_peers().unwrap().len(),
+        4,
+        "nothing merged"
+    );
+
+    // A session's roster.
+    press(&mut app, &[key('G')]);
+    run(&mut app, &store);
+    press(&mut app, &[code(KeyCode::Enter)]);
+    run(&mut app, &store);
+    assert!(app.groups().attendance.is_some(), "{}", msg(&app));
+    for (q, want) in queries {
+        type_str(&mut app, q);
+        let s = app.groups().attendance.as_ref().unwrap();
+        assert_eq!(s.selected(), Some(want), "session roster, {q:?}");
+        erase(&mut app, q);
+    }
+    press(&mut app, &[code(KeyCode::Esc)]);
+
+    // The check-in form's picker.
+    press(&mut app, &[key('c')]);
+    assert!(app.form().is_some(), "{}", msg(&app));
+    for (q, want) in queries {
+        type_str(&mut app, q);
+        let form = app.form().expect("form");
+        assert_eq!(
+            form.picker.selected().map(|c| c.id),
+            Some(want),
+            "check-in picker, {q:?}"
+        );
+        erase(&mut app, q);
+    }
+}
+
+/// Issue 11: dialog texts fit at 80x24: the duplicate question with a
+/// long name keeps every word and its answers (Esc: back among them).
+#[test]
+fn the_duplicate_question_fits_80x24_with_a_long_name() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    let mut p = caseload::model::Peer::new(
+        "Wiremu Aperahama Te Rangihaeata-Whakaaro Pōtiki Hēnare",
+        day("2026-10-01"),
+    );
+    p.phone = Some("021 555 0101".into());
+    store
+        .inner()
+        .create_peer(p, &caseload::model::Actor::login("t"))
+        .unwrap();
+    press(&mut app, &[key('r')]);
+    run(&mut app, &store);
+    press(&mut app, &[key('p'), key('n')]);
+    type_str(&mut app, "Someone Else");
+    tab(&mut app);
+    tab(&mut app);
+    type_str(&mut app, "(021) 555-0101");
+    press(&mut app, &[ctrl('s')]);
+    run(&mut app, &store);
+    let question = app.ask().expect("offered").text.clone();
+    assert!(question.contains("with the same phone"), "{question}");
+    let t = text(&mut app, 80, 24);
+    for word in question.split_whitespace() {
+        assert!(t.contains(word), "{word:?} cut from\n{t}");
+    }
+    assert!(t.contains("y: open them    n: add a new peer"), "{t}");
+    assert!(t.contains("Esc: back"), "{t}");
 }

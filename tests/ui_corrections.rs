@@ -346,3 +346,67 @@ fn privacy_mode_hides_notes_in_the_list_and_the_full_view() {
     let all = rows(&screen(&mut app, 120, 40)).join("\n");
     assert!(!all.contains("housing application"), "{all}");
 }
+
+/// Issue 11: privacy mode hides goal titles and notes on the peer page too;
+/// the reveal key (ctrl-o) shows the page's (no rows there) or, in the
+/// check-in list, the selected check-in's note only, until the next key.
+#[test]
+fn privacy_mode_hides_goals_and_notes_and_the_reveal_key_shows_the_selected_one() {
+    let mut app = app();
+    press(
+        &mut app,
+        &[
+            code(KeyCode::Down),
+            code(KeyCode::Down),
+            code(KeyCode::Enter),
+        ],
+    );
+    app.on_response(Response::Peer(PeerId::new(3), Ok(Box::new(detail()))));
+    app.take_requests();
+    press(&mut app, &[ctrl('p')]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        for hidden in [
+            "Get my own apartment",
+            "Talked through",
+            "Recorded twice by",
+        ] {
+            assert!(!t.contains(hidden), "{hidden} at {w}x{h}:\n{t}");
+        }
+        assert!(t.contains("(hidden)"), "{t}");
+    }
+    press(&mut app, &[ctrl('o')]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(t.contains("Get my own apartment"), "{t}");
+    assert!(t.contains("Talked through the housing"), "{t}");
+    press(&mut app, &[key('1')]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(!t.contains("Get my own apartment"), "hidden again:\n{t}");
+
+    // The check-in list: the selected row's note only.
+    press(&mut app, &[code(KeyCode::Enter)]);
+    assert!(app.layer::<CheckInsState>().is_some());
+    press(&mut app, &[ctrl('o')]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(t.contains("Talked through the housing"), "{t}");
+    assert!(!t.contains("Recorded twice by mistake"), "{t}");
+    press(&mut app, &[code(KeyCode::Down)]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(!t.contains("Talked through the housing"), "{t}");
+    press(&mut app, &[ctrl('o')]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(t.contains("Recorded twice by mistake"), "{t}");
+    assert!(!t.contains("Talked through the housing"), "{t}");
+
+    // The full view: hidden, then shown by the reveal key.
+    press(&mut app, &[code(KeyCode::Up), code(KeyCode::Enter)]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(!t.contains("bring the lease copy"), "{t}");
+    assert!(t.contains("Ctrl-o shows it"), "{t}");
+    press(&mut app, &[ctrl('o')]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(
+        t.contains("Ends here: bring the lease copy on Friday"),
+        "{t}"
+    );
+}

@@ -1,7 +1,8 @@
 //! End to end in a real terminal: tmux runs the built binary on a demo
 //! store; keys typed into it open today's session of a group, check a peer
 //! off by fuzzy search, add a walk-in with just a name, set a topic and
-//! save — and the command line then finds that attendance in `caseload
+//! save (after a first walk-in in a session left unsaved, who must leave
+//! no peer behind) — and the command line then finds that attendance in `caseload
 //! today --json` (the attendee count) and `caseload peer show` (the
 //! session on each peer's record).
 //!
@@ -75,7 +76,7 @@ fn attendance_recorded_in_the_terminal_is_found_by_the_command_line() {
     // G: the Groups screen; Enter: today's session of the first group.
     tmux.keys(&["G"]);
     tmux.wait_for("the group list", |s| {
-        s.contains("Groups · ") && s.contains("sessions recorded")
+        s.contains("Groups · ") && s.contains(" recorded")
     });
     tmux.keys(&["Enter"]);
     // Opening records nothing yet (issue 11): the header says the session
@@ -93,6 +94,31 @@ fn attendance_recorded_in_the_terminal_is_found_by_the_command_line() {
         .to_string();
     assert!(session.contains("Attending (0): nobody yet"), "{session}");
 
+    // A walk-in in a session left without saving leaves no peer behind
+    // (issue 11): checked off by name, then the session is discarded.
+    tmux.keys(&["C-n"]);
+    tmux.wait_for("the walk-in form", |s| {
+        s.contains("Walk-in: add a new peer")
+    });
+    tmux.text("Casey Discarded");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the walk-in checked off by name", |s| {
+        s.contains("Attending (1) (+1 −0 not saved): Casey Discarded (new)")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the question before discarding", |s| {
+        s.contains("Leave this session?")
+    });
+    tmux.keys(&["y"]);
+    tmux.wait_for("the group list again", |s| {
+        s.contains("Groups · ") && !s.contains("Attending (")
+    });
+    tmux.keys(&["Enter"]);
+    let again = tmux.wait_for("the same session, still empty", |s| {
+        s.contains("Attending (0): nobody yet") && s.lines().any(header)
+    });
+    assert!(again.contains(&group), "{again}");
+
     // Fuzzy search, Enter checks off.
     tmux.text("quinn test");
     tmux.wait_for("the search", |s| s.contains("[ ] Quinn Testperson"));
@@ -109,7 +135,7 @@ fn attendance_recorded_in_the_terminal_is_found_by_the_command_line() {
     tmux.text("Robin Walkin");
     tmux.keys(&["Enter"]);
     tmux.wait_for("the walk-in added and checked off", |s| {
-        s.contains("Attending (2) (+2 −0 not saved): Quinn Testperson, Robin Walkin")
+        s.contains("Attending (2) (+2 −0 not saved): Quinn Testperson, Robin Walkin (new)")
             && !s.contains("Walk-in: add a new peer")
     });
 
@@ -158,7 +184,7 @@ fn attendance_recorded_in_the_terminal_is_found_by_the_command_line() {
     for who in [quinn.as_str(), "Robin Walkin"] {
         let show = cli(&data, &["peer", "show", who]);
         assert!(
-            show.contains("Groups: attended 1 sessions"),
+            show.contains("Groups: attended 1 session\n"),
             "{who}: {show}"
         );
         assert!(
@@ -166,6 +192,10 @@ fn attendance_recorded_in_the_terminal_is_found_by_the_command_line() {
             "{who}: {show}"
         );
     }
+    // The discarded walk-in never joined the roster; the saved one did.
+    let roster = cli(&data, &["peer", "list"]);
+    assert!(!roster.contains("Casey Discarded"), "{roster}");
+    assert!(roster.contains("Robin Walkin"), "{roster}");
     // And the topic was saved with it.
     let export: serde_json::Value =
         serde_json::from_str(&cli(&data, &["export"])).expect("export JSON");

@@ -236,7 +236,7 @@ fn the_peer_page_lists_the_sessions_the_peer_attended() {
         press(&mut app, &[code(KeyCode::End)]);
         let r = sane(&screen(&mut app, w, h), w);
         row_with(&r, "[1 Overview]");
-        row_with(&r, "Groups (1 sessions attended, last 2026-11-17)");
+        row_with(&r, "Groups (1 session attended, last 2026-11-17)");
         row_with(&r, "Tuesday WRAP group ×1");
         row_with(&r, "Sessions attended, newest first");
         row_with(&r, "2026-11-17 Tue Tuesday WRAP group · Hope");

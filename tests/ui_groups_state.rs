@@ -189,10 +189,12 @@ fn saving_sends_only_what_changed_with_topic_and_note() {
             date,
             add,
             remove,
+            walk_ins,
             topic,
             note,
             actor,
         }] => {
+            assert!(walk_ins.is_empty(), "{walk_ins:?}");
             assert_eq!(*group, GroupId::new(1));
             assert_eq!(*date, day("2026-11-23"));
             assert_eq!(add, &vec![PeerId::new(1), PeerId::new(3)]);
@@ -309,7 +311,8 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     type_str(&mut app, "uinn");
     press(&mut app, &[code(KeyCode::Enter)]);
     // First the roster is asked whether they are there already (issue 11:
-    // "… already exists: use her?"); nobody is, so the walk-in is added.
+    // "… already exists: use her?"); nobody is, so the walk-in is checked
+    // off here, by name: nothing is written until the session is saved.
     let check: Vec<Request> = app.take_requests();
     assert!(
         matches!(check.as_slice(), [Request::Center(CenterRequest::Duplicates { peer, purpose: DuplicateCheck::WalkIn })] if peer.display_name == "Robin Quinn"),
@@ -319,37 +322,87 @@ fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
         DuplicateCheck::WalkIn,
         Ok(Vec::new()),
     ))));
+    assert!(app.take_requests().is_empty(), "nothing written yet");
+    assert!(app.popup().is_none());
+    let s = app.groups().attendance.as_ref().expect("session");
+    assert_eq!(s.walk_ins, vec!["Robin Quinn".to_string()]);
+    assert_eq!(attending(&app), vec![2]);
+    assert!(s.is_dirty(), "leaving now asks first");
+    assert!(
+        message(&app).contains("saving the session adds them to the roster"),
+        "{}",
+        message(&app)
+    );
+    // An empty name is refused under the field, without asking anyone.
+    press(&mut app, &[ctrl('n'), code(KeyCode::Enter)]);
+    assert!(app.take_requests().is_empty());
+    let form = &app.popup().expect("kept").form;
+    assert!(
+        form.fields[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("walk-in name")),
+        "{:?}",
+        form.fields[0].error
+    );
+    // The same walk-in typed twice (case and accents folded) is refused.
+    type_str(&mut app, "robin quínn");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    assert!(app.take_requests().is_empty());
+    let form = &app.popup().expect("kept").form;
+    assert!(
+        form.fields[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("already checked off here as a walk-in")),
+        "{:?}",
+        form.fields[0].error
+    );
+    press(&mut app, &[code(KeyCode::Esc), key('y')]);
+    assert!(app.popup().is_none());
+    // Saving sends the walk-in with the attendance, in one request.
+    press(&mut app, &[ctrl('s')]);
     let reqs = groups_requests(&mut app);
     assert!(
-        matches!(reqs.as_slice(), [GroupsRequest::WalkIn { name, today, .. }] if name == "Robin Quinn" && *today == day("2026-11-23")),
+        matches!(reqs.as_slice(), [GroupsRequest::Save { add, walk_ins, .. }] if add.is_empty() && walk_ins == &vec!["Robin Quinn".to_string()]),
         "{reqs:?}"
     );
-    // An empty name comes back refused, under the field.
-    app.on_response(groups_response(GroupsResponse::WalkIn(Err(
-        Failure::field("walk-in name", "give the walk-in's name"),
-    ))));
-    let form = &app.popup().expect("kept").form;
-    assert!(form.fields[0]
-        .error
-        .as_deref()
-        .is_some_and(|e| e.starts_with("walk-in name")));
-    press(&mut app, &[ctrl('s')]);
-    let _ = app.take_requests();
-    let peer = rec(
-        31,
-        caseload::model::Peer::new("Robin Quinn", day("2026-11-23")),
-    );
-    app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
-    assert!(app.popup().is_none());
+    // The save added them (P31) and checked them off last.
+    let g = group(1, "Monday art group", Weekday::Mon, 10, "Art room");
+    let saved = session(50, &g, "2026-11-23", &[2, 31]);
+    app.on_response(groups_response(GroupsResponse::Saved(Ok(saved))));
     assert_eq!(attending(&app), vec![2, 31]);
     let s = app.groups().attendance.as_ref().expect("session");
     assert_eq!(s.name_of(PeerId::new(31)), "Robin Quinn");
+    assert!(s.walk_ins.is_empty() && !s.is_dirty());
     assert!(app
         .take_requests()
         .iter()
         .any(|r| matches!(r, Request::Roster)));
     assert!(
-        message(&app).contains("save to record attendance"),
+        message(&app).contains("1 walk-in joined the roster"),
+        "{}",
+        message(&app)
+    );
+}
+
+#[test]
+fn a_walk_in_can_be_taken_off_again_before_saving() {
+    let mut app = app_in_session();
+    type_str(&mut app, "Robin Quinn");
+    press(&mut app, &[ctrl('n'), code(KeyCode::Enter)]);
+    let _ = app.take_requests();
+    app.on_response(Response::Center(Box::new(CenterResponse::Duplicates(
+        DuplicateCheck::WalkIn,
+        Ok(Vec::new()),
+    ))));
+    // Highlighted after being added: Enter takes them off the list again.
+    press(&mut app, &[code(KeyCode::Enter)]);
+    let s = app.groups().attendance.as_ref().expect("session");
+    assert!(s.walk_ins.is_empty());
+    assert!(!s.is_dirty(), "nothing left to save");
+    assert!(
+        message(&app).contains("Robin Quinn taken off the list"),
         "{}",
         message(&app)
     );
@@ -538,13 +591,12 @@ fn privacy_mode_keeps_names_out_of_the_status_line() {
     type_str(&mut app, "Robin Quinn");
     press(&mut app, &[ctrl('n'), code(KeyCode::Enter)]);
     let _ = app.take_requests();
-    let peer = rec(
-        31,
-        caseload::model::Peer::new("Robin Quinn", day("2026-11-23")),
-    );
-    app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
+    app.on_response(Response::Center(Box::new(CenterResponse::Duplicates(
+        DuplicateCheck::WalkIn,
+        Ok(Vec::new()),
+    ))));
     assert!(
-        message(&app).starts_with("Added RQ (P31)"),
+        message(&app).starts_with("Checked off RQ as a walk-in"),
         "{}",
         message(&app)
     );
@@ -556,11 +608,10 @@ fn answers_nobody_here_asked_for_say_nothing() {
     // previous session's saves may still be answered.
     let mut app = app_on_groups();
     let before = message(&app);
-    let peer = rec(
-        31,
-        caseload::model::Peer::new("Robin Quinn", day("2026-11-23")),
-    );
-    app.on_response(groups_response(GroupsResponse::WalkIn(Ok(peer))));
+    app.on_response(Response::Center(Box::new(CenterResponse::Duplicates(
+        DuplicateCheck::WalkIn,
+        Ok(Vec::new()),
+    ))));
     app.on_response(groups_response(GroupsResponse::Saved(Err(field_failure(
         &[("attendees", "Ana Ruiz (P1) is already checked off")],
     )))));

@@ -192,3 +192,27 @@ fn the_here_now_snapshot() {
     app.on_reply(Some(id), Response::HereNow(Box::new(Ok(answer()))));
     assert_screens("here_now", &mut app);
 }
+
+/// Privacy mode hides a goal's title in a visitor's Today reason here too
+/// (issue 11), and the reveal key shows the selected row's.
+#[test]
+fn privacy_mode_hides_goal_titles_in_the_reasons() {
+    let mut app = app();
+    app.take_requests();
+    press(&mut app, &[key('h')]);
+    let id = here_now_request(&mut app);
+    let mut a = answer();
+    a.rows[0].section = Some(Section::ReviewDue);
+    a.rows[0].why = Some("review of goal G2 \"Find part-time work\" was due today".into());
+    app.on_reply(Some(id), Response::HereNow(Box::new(Ok(a))));
+    press(&mut app, &[ctrl('p')]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(!t.contains("Find part-time work"), "{t}");
+    assert!(
+        t.contains("review of goal G2 (hidden) was due today"),
+        "{t}"
+    );
+    press(&mut app, &[ctrl('o')]);
+    let t = rows(&screen(&mut app, 120, 40)).join("\n");
+    assert!(t.contains("\"Find part-time work\""), "{t}");
+}

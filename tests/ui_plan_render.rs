@@ -397,3 +397,71 @@ fn the_goal_form_shows_problems_under_their_fields() {
         row_with(&r, "Get a bike");
     }
 }
+
+/// Issue 11: privacy mode hides goal titles and steps on the plan tab and
+/// the timeline (shared screens); the reveal key (ctrl-o) shows the
+/// selected goal's until the next key.
+#[test]
+fn privacy_mode_hides_goal_titles_and_the_reveal_key_shows_the_selected_goal() {
+    for (w, h) in SIZES {
+        let mut app = app_on_plan();
+        press(&mut app, &[ctrl('p')]);
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        for hidden in ["Get my own place", "Call the housing office", "going well"] {
+            assert!(!t.contains(hidden), "{hidden} at {w}x{h}:\n{t}");
+        }
+        assert!(t.contains("G1   (hidden)"), "{t}");
+        // The selected goal (G1) only, its steps and review with it.
+        press(&mut app, &[ctrl('o')]);
+        assert!(app.ctx().reveal);
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        assert!(t.contains("G1   Get my own place"), "{t}");
+        assert!(t.contains("[x] Call the housing office"), "{t}");
+        assert!(t.contains("reviewed 2026-10-20: going well"), "{t}");
+        assert!(!t.contains("Find part-time work"), "not the others:\n{t}");
+        // The next key hides it again.
+        press(&mut app, &[code(KeyCode::Down)]);
+        assert!(!app.ctx().reveal);
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        assert!(!t.contains("Get my own place"), "{t}");
+    }
+    for (w, h) in SIZES {
+        let mut app = app_on_timeline();
+        press(&mut app, &[ctrl('p')]);
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        assert!(
+            !t.contains("Get my own place") && !t.contains("Join the art"),
+            "{t}"
+        );
+        assert!(
+            t.contains("G1 (hidden)") && t.contains("G4 (hidden)"),
+            "{t}"
+        );
+        // The first row (G4, started first) is selected.
+        press(&mut app, &[ctrl('o')]);
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        assert!(t.contains("G4 Join the art"), "the selected goal:\n{t}");
+        assert!(t.contains("G1 (hidden)"), "only it:\n{t}");
+    }
+}
+
+/// Privacy mode hides the wellness plan's entries (the peer's own words)
+/// too; the reveal key shows the selected entry only.
+#[test]
+fn privacy_mode_hides_wellness_entries_and_reveals_the_selected_one() {
+    for (w, h) in SIZES {
+        let mut app = app_on_peer_with(detail());
+        press(&mut app, &[key('4'), ctrl('p')]);
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        for hidden in ["Walk the dog", "Crowded buses", "555-0101"] {
+            assert!(!t.contains(hidden), "{hidden} at {w}x{h}:\n{t}");
+        }
+        assert!(t.contains("• (hidden)"), "{t}");
+        assert!(t.contains("Triggers (1)"), "headings stay:\n{t}");
+        // Down to the first entry, then reveal it (and only it).
+        press(&mut app, &[code(KeyCode::Down), ctrl('o')]);
+        let t = rows(&screen(&mut app, w, h)).join("\n");
+        assert!(t.contains("• Walk the dog"), "{t}");
+        assert!(!t.contains("Coffee with Sam"), "{t}");
+    }
+}

@@ -131,13 +131,30 @@ fn wide_names_keep_the_columns_aligned() {
 
 #[test]
 fn long_text_is_cut_with_an_ellipsis_not_mid_word_silently() {
+    // Issue 11: at 80x24 a "why" that ends in its meaning ("… 42 days
+    // ago") keeps its end and shortens its start; one that says it first
+    // ("contacted once today, …") keeps its start. Either way the cut is
+    // marked with an ellipsis, never made silently.
     let mut app = app();
     let mut report = report();
-    report.rows[0].why = "word ".repeat(40);
+    report.rows[0].why = format!("{}due 42 days ago", "word ".repeat(40));
+    let seen = report
+        .rows
+        .iter()
+        .position(|r| r.section == caseload::model::today::Section::SeenToday)
+        .expect("a seen-today row");
+    report.rows[seen].why = format!("contacted once today, {}", "word ".repeat(40));
     app.on_response(Response::Today(Ok(report)));
-    let r = rows(&screen(&mut app, 80, 24));
-    let (_, ana) = row_with(&r, "Ana Ruiz");
-    assert!(ana.trim_end().ends_with('…'), "{ana}");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let r = rows(&screen(&mut app, w, h));
+        let (_, ana) = row_with(&r, "Ana Ruiz");
+        assert!(ana.trim_end().ends_with("word due 42 days ago"), "{ana}");
+        let why = &ana[ana.find("Ana Ruiz").unwrap() + "Ana Ruiz".len()..];
+        assert!(why.trim_start().starts_with("… word"), "{ana}");
+        let (_, zoe) = row_with(&r, "Zoë Ångström");
+        assert!(zoe.contains("contacted once today, word"), "{zoe}");
+        assert!(zoe.trim_end().ends_with('…'), "{zoe}");
+    }
 }
 
 #[test]
@@ -268,7 +285,7 @@ fn peer_page_shows_profile_goals_check_ins_follow_up_and_groups() {
             "Last check-ins (1)",
             "phone",
             "Called about the \\e]52;c;bad\\x07 lea",
-            "Groups (1 sessions attended, last 2026-11-17)",
+            "Groups (1 session attended, last 2026-11-17)",
             "Tuesday WRAP group ×1",
             "Peer: 李伟",
         ] {
@@ -446,3 +463,53 @@ fn demo_badge_small_windows_and_resizes() {
 }
 
 use caseload::ui::app::App;
+
+/// Issue 11: privacy mode hides a goal's title in Today's "why" (the rest
+/// of the sentence stays); the reveal key shows the selected row's.
+#[test]
+fn privacy_mode_hides_goal_titles_on_today_until_revealed() {
+    let mut app = app();
+    let mut report = report();
+    report.rows.insert(
+        4,
+        caseload::model::today::TodayRow {
+            section: caseload::model::today::Section::ReviewDue,
+            peer: Some(PeerId::new(1)),
+            name: "Ana Ruiz".into(),
+            goal: Some(caseload::model::GoalId::new(2)),
+            group: None,
+            session: None,
+            date: Some(day("2026-11-20")),
+            days: Some(3),
+            why: "review of goal G2 \"Find part-time work\" was due 3 days ago".into(),
+        },
+    );
+    app.on_response(Response::Today(Ok(report)));
+    press(&mut app, &[ctrl('p')]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = text(&screen(&mut app, w, h));
+        assert!(!t.contains("Find part-time work"), "{t}");
+        assert!(
+            t.contains("review of goal G2 (hidden) was due 3 days ago"),
+            "{t}"
+        );
+    }
+    // Not selected: the reveal key shows only the selected row's.
+    press(&mut app, &[ctrl('o')]);
+    assert!(!text(&screen(&mut app, 120, 40)).contains("Find part-time work"));
+    let idx = app
+        .today()
+        .report
+        .as_ref()
+        .and_then(|r| r.rows.iter().position(|r| r.goal.is_some()))
+        .expect("row");
+    for _ in 0..idx {
+        press(&mut app, &[code(KeyCode::Down)]);
+    }
+    press(&mut app, &[ctrl('o')]);
+    let t = text(&screen(&mut app, 120, 40));
+    assert!(
+        t.contains("\"Find part-time work\" was due 3 days ago"),
+        "{t}"
+    );
+}

@@ -201,6 +201,7 @@ fn attendance_is_undone_and_a_session_the_save_created_is_voided() {
                 date: d("2026-11-24"),
                 add,
                 remove: Vec::new(),
+                walk_ins: Vec::new(),
                 topic: String::new(),
                 note: String::new(),
                 actor: me(s.id),
@@ -229,6 +230,57 @@ fn attendance_is_undone_and_a_session_the_save_created_is_voided() {
     // The first can no longer be undone: the undo above built on it.
     let err = undo(&store, &me(s.id), &first).unwrap_err().to_string();
     assert!(err.contains("was changed since"), "{err}");
+}
+
+#[test]
+fn undoing_attendance_with_a_walk_in_says_the_walk_in_stays_on_the_roster() {
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Jordan Reyes");
+    let a = peer(&store, "Aroha Wright");
+    let grp = group(&store, "Tuesday circle");
+    let (change, answer) = journaled(
+        &store,
+        Request::Groups(GroupsRequest::Save {
+            group: grp.id,
+            date: d("2026-11-24"),
+            add: vec![a.id],
+            remove: Vec::new(),
+            walk_ins: vec!["Robin Walkin".into()],
+            topic: String::new(),
+            note: String::new(),
+            actor: me(s.id),
+        }),
+    );
+    let Response::Groups(g) = answer else {
+        panic!("{answer:?}")
+    };
+    let GroupsResponse::Saved(Ok(session)) = *g else {
+        panic!("not saved")
+    };
+    let robin = store
+        .list_peers()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.display_name == "Robin Walkin")
+        .expect("the save added the walk-in");
+    assert_eq!(session.attendees, vec![a.id, robin.id]);
+    let change = change.expect("journaled");
+    assert!(
+        matches!(&change, Undoable::Attendance { walk_ins, .. } if walk_ins == &vec![robin.id]),
+        "{change:?}"
+    );
+    // Undone, the session is voided and the message does not pretend the
+    // walk-in is gone: they stay on the roster, named by id.
+    let said = undone(&store, &me(s.id), &change);
+    assert!(
+        said.contains(&format!(
+            "1 walk-in it added stays on the roster ({})",
+            robin.id
+        )),
+        "{said}"
+    );
+    assert!(store.session(session.id).unwrap().voided.is_some());
+    assert!(store.peer(robin.id).is_ok());
 }
 
 #[test]

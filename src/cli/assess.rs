@@ -245,9 +245,9 @@ fn list_out(
     for p in progress(list) {
         let items: Vec<String> = p.item_changes.iter().map(|c| signed(*c)).collect();
         println!(
-            "{}: {} assessments, latest {} ({}), change from first {}; by item {}",
+            "{}: {}, latest {} ({}), change from first {}; by item {}",
             escape_line(&p.instrument),
-            p.count,
+            crate::text::count(p.count, "assessment", "assessments"),
             p.latest.1,
             p.latest.0,
             signed(p.change),

@@ -63,10 +63,12 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
                 &actor,
                 &group,
                 date,
-                &[],
-                &[peer.id],
-                &session.topic,
-                &session.note,
+                &crate::ops::groups::AttendanceChange {
+                    remove: vec![peer.id],
+                    topic: session.topic.clone(),
+                    note: session.note.clone(),
+                    ..Default::default()
+                },
             )?;
             println!(
                 "{} on {}: {} attending ({})",
@@ -106,10 +108,11 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
                 &actor,
                 &group,
                 date,
-                &[],
-                &[],
-                &probe.topic,
-                &probe.note,
+                &crate::ops::groups::AttendanceChange {
+                    topic: probe.topic.clone(),
+                    note: probe.note.clone(),
+                    ..Default::default()
+                },
             )?;
             println!(
                 "saved session {} of {} on {}",
@@ -148,16 +151,32 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
                         );
                     }
                 }
-                // The others are checked first, so a refused request leaves
-                // no walk-in behind.
-                let checked_off = crate::ops::groups::session_on(store, &group, date)?
-                    .map(|s| s.attendees.clone())
-                    .unwrap_or_default();
-                crate::ops::groups::check_new_attendees(store, &group, date, &checked_off, &ids)?;
-                let added = crate::ops::roster::add_walk_in(store, &actor, name, today)?;
-                ids.push(added.id);
             }
-            let session = attend(store, &actor, &group, date, &ids)?;
+            // A walk-in joins the roster in the same call that checks
+            // everyone off, after every check, so a refused request leaves
+            // no walk-in behind.
+            let session = match walk_in {
+                Some(name) => {
+                    let current = crate::ops::groups::session_on(store, &group, date)?;
+                    crate::ops::groups::save_attendance(
+                        store,
+                        &actor,
+                        &group,
+                        date,
+                        &crate::ops::groups::AttendanceChange {
+                            add: ids,
+                            walk_ins: vec![name.clone()],
+                            topic: current
+                                .as_ref()
+                                .map(|s| s.topic.clone())
+                                .unwrap_or_default(),
+                            note: current.map(|s| s.note.clone()).unwrap_or_default(),
+                            ..Default::default()
+                        },
+                    )?
+                }
+                None => attend(store, &actor, &group, date, &ids)?,
+            };
             println!(
                 "{} on {}: {} attending ({})",
                 escape_line(&group.name),
@@ -176,13 +195,13 @@ pub fn run(store: &dyn Store, cmd: &GroupCommand) -> Result<ExitCode> {
                 for g in groups {
                     let sessions = store.sessions_for_group(g.id)?;
                     println!(
-                        "{} {} {} {} {} {} sessions{}",
+                        "{} {} {} {} {} {}{}",
                         col(&g.id.to_string(), 5),
                         col(&g.name, 28),
                         col(&format!("{:?}", g.weekday), 4),
                         g.time.format("%H:%M"),
                         col(&g.location, 14),
-                        sessions.len(),
+                        crate::text::count(sessions.len(), "session", "sessions"),
                         if g.active { "" } else { " (inactive)" }
                     );
                 }

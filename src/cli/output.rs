@@ -58,11 +58,12 @@ pub fn stdout_is_terminal() -> bool {
 pub fn goal_line(g: &Record<Goal>) -> String {
     let (done, total) = g.progress();
     format!(
-        "{} {} {} {} — {done}/{total} steps{}{}",
+        "{} {} {} {} — {done}/{total} {}{}{}",
         col(&g.id.to_string(), 6),
         col(g.status.label(), 9),
         col(g.domain.label(), 24),
         escape_line(&g.title),
+        crate::text::noun(total, "step", "steps"),
         g.target_date
             .map(|t| format!(", target {t}"))
             .unwrap_or_default(),

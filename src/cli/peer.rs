@@ -168,8 +168,9 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
             );
         }
         PeerCommand::Merge { peer, into } => {
-            let from = resolve_peer(store, peer)?;
-            let to = resolve_peer(store, into)?;
+            // Which argument a lookup failed for is said first.
+            let from = resolve_peer(store, peer).map_err(|e| anyhow::anyhow!("PEER: {e}"))?;
+            let to = resolve_peer(store, into).map_err(|e| anyhow::anyhow!("--into: {e}"))?;
             let actor = super::actor(store, None);
             let rec = crate::ops::peer::merge(store, &actor, from.id, to.id)?;
             println!(
@@ -329,7 +330,11 @@ fn show(store: &dyn Store, o: &PeerOverview) -> Result<()> {
         );
     }
     if let Some(c) = p.cadence_days {
-        println!("{:<18}every {c} days", "contact");
+        println!(
+            "{:<18}every {}",
+            "contact",
+            crate::text::count(usize::from(c), "day", "days")
+        );
     }
     opt("emergency", &p.emergency_contact);
     if !p.tags.is_empty() {
@@ -385,7 +390,10 @@ fn show(store: &dyn Store, o: &PeerOverview) -> Result<()> {
             }
         );
     }
-    println!("\nGroups: attended {} sessions", o.sessions.len());
+    println!(
+        "\nGroups: attended {}",
+        crate::text::count(o.sessions.len(), "session", "sessions")
+    );
     if let Some(s) = o.sessions.first() {
         let group = store.group(s.group)?;
         println!("  last: {} on {}", escape_line(&group.name), s.date);

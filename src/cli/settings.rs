@@ -61,26 +61,32 @@ pub fn run(store: &dyn Store, args: &SettingsArgs) -> Result<ExitCode> {
             "organization name:      {}",
             escape_line(&s.organization_name)
         );
-        println!("unit of service:        {} minutes", s.unit_minutes);
         println!(
-            "partial unit counts at: {} minutes",
-            s.unit_threshold_minutes
+            "unit of service:        {}",
+            crate::text::count_u64(u64::from(s.unit_minutes), "minute", "minutes")
+        );
+        println!(
+            "partial unit counts at: {}",
+            crate::text::count_u64(u64::from(s.unit_threshold_minutes), "minute", "minutes")
         );
         match s.daily_unit_cap {
-            Some(c) => println!("daily unit cap:         {c} units per peer"),
+            Some(c) => println!(
+                "daily unit cap:         {} per peer",
+                crate::text::count_u64(u64::from(c), "unit", "units")
+            ),
             None => println!("daily unit cap:         none"),
         }
         println!(
-            "re-engage after:        {} days without contact",
-            s.reengage_after_days
+            "re-engage after:        {} without contact",
+            crate::text::count_u64(u64::from(s.reengage_after_days), "day", "days")
         );
         println!(
-            "referrals quiet after:  {} days without an update",
-            s.referral_stale_days()
+            "referrals quiet after:  {} without an update",
+            crate::text::count_u64(u64::from(s.referral_stale_days()), "day", "days")
         );
         println!(
-            "consents on Today:      {} days before they end",
-            s.consent_warning_days()
+            "consents on Today:      {} before they end",
+            crate::text::count_u64(u64::from(s.consent_warning_days()), "day", "days")
         );
         let f = s.demographics;
         let on: Vec<&str> = crate::model::DemographicFields::KEYS

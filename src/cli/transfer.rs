@@ -46,9 +46,15 @@ pub(super) fn checksum_path(file: &Path) -> PathBuf {
 }
 
 fn counts_line(c: &Counts) -> String {
+    let n = crate::text::count_u64;
     format!(
-        "{} staff, {} peers, {} goals, {} groups, {} sessions, {} check-ins",
-        c.staff, c.peers, c.goals, c.groups, c.sessions, c.checkins
+        "{} staff, {}, {}, {}, {}, {}",
+        c.staff,
+        n(c.peers, "peer", "peers"),
+        n(c.goals, "goal", "goals"),
+        n(c.groups, "group", "groups"),
+        n(c.sessions, "session", "sessions"),
+        n(c.checkins, "check-in", "check-ins")
     )
 }
 
@@ -116,10 +122,7 @@ pub fn export(store: &dyn Store, args: &ExportArgs) -> Result<ExitCode> {
             export_json(store, &mut out)?
         }
     };
-    eprintln!(
-        "exported {} staff, {} peers, {} goals, {} groups, {} sessions, {} check-ins",
-        counts.staff, counts.peers, counts.goals, counts.groups, counts.sessions, counts.checkins
-    );
+    eprintln!("exported {}", counts_line(&counts));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -144,10 +147,7 @@ pub fn import(store: &dyn Store, args: &ImportArgs) -> Result<ExitCode> {
             &name,
         )?
     };
-    println!(
-        "imported {} staff, {} peers, {} goals, {} groups, {} sessions, {} check-ins",
-        counts.staff, counts.peers, counts.goals, counts.groups, counts.sessions, counts.checkins
-    );
+    println!("imported {}", counts_line(&counts));
     let _ = io::stdout().flush();
     Ok(ExitCode::SUCCESS)
 }
@@ -195,9 +195,9 @@ pub fn backup(store: &dyn Store, args: &BackupArgs) -> Result<ExitCode> {
         }
     }
     println!(
-        "backed up {} peers and {} check-ins to {}{}",
-        counts.peers,
-        counts.checkins,
+        "backed up {} and {} to {}{}",
+        crate::text::count_u64(counts.peers, "peer", "peers"),
+        crate::text::count_u64(counts.checkins, "check-in", "check-ins"),
         path.display(),
         if excess > 0 {
             format!("; removed {excess} older backup(s)")
@@ -643,7 +643,7 @@ fn export_csv(store: &dyn Store, dir: &Path) -> Result<ExitCode> {
         dir.display(),
         written
             .iter()
-            .map(|(n, rows)| format!("{n} ({rows} rows)"))
+            .map(|(n, rows)| format!("{n} ({})", crate::text::count_u64(*rows, "row", "rows")))
             .collect::<Vec<_>>()
             .join(", ")
     );

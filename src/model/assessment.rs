@@ -198,9 +198,10 @@ pub fn reassessment_rows(
                 date: Some(due),
                 days: Some(late),
                 why: format!(
-                    "{shown} last taken {} (total {}); retake every {every} days, due {due}{}",
+                    "{shown} last taken {} (total {}); retake every {}, due {due}{}",
                     a.day(),
                     a.total,
+                    crate::text::count(usize::try_from(every).unwrap_or(0), "day", "days"),
                     match late {
                         0 => " (today)".to_string(),
                         1 => " (1 day ago)".to_string(),

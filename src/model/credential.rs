@@ -383,6 +383,7 @@ impl Standing {
         let e = self.certification.expires?;
         let days = self.expires_in?;
         Some(match days {
+            -1 => format!("expired {e}, yesterday"),
             d if d < 0 => format!("expired {e}, {} days ago", -d),
             0 => format!("expires {e}, today"),
             1 => format!("expires {e}, tomorrow"),

@@ -372,8 +372,9 @@ pub fn stale_referral_rows(
             date: Some(last),
             days: Some(days),
             why: format!(
-                "referral {} to {what}: {since}, no update for {days} days",
-                r.id
+                "referral {} to {what}: {since}, no update for {}",
+                r.id,
+                crate::text::count(usize::try_from(days).unwrap_or(0), "day", "days")
             ),
         });
     }

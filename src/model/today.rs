@@ -247,11 +247,7 @@ fn urgency(row: &TodayRow) -> i64 {
 }
 
 fn plural(n: i64, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
+    crate::text::noun(usize::try_from(n).unwrap_or(0), one, many)
 }
 
 /// The one contact row a peer gets, in the most pressing section.

@@ -457,12 +457,12 @@ pub fn document_text(doc: &DisclosureDocument) -> String {
         out.push_str(&format!("\nGoals ({})\n", goals.len()));
         for g in goals {
             out.push_str(&format!(
-                "  {} — {}, {} ({} of {} steps)\n",
+                "  {} — {}, {} ({} of {})\n",
                 escape_line(&g.title),
                 g.domain,
                 g.status,
                 g.steps_done,
-                g.steps
+                crate::text::count(g.steps, "step", "steps")
             ));
         }
     }
@@ -537,8 +537,11 @@ pub fn document_rows(doc: &DisclosureDocument) -> Vec<[String; 3]> {
             "goal",
             g.title.clone(),
             format!(
-                "{}; {}; {} of {} steps",
-                g.domain, g.status, g.steps_done, g.steps
+                "{}; {}; {} of {}",
+                g.domain,
+                g.status,
+                g.steps_done,
+                crate::text::count(g.steps, "step", "steps")
             ),
         ));
     }

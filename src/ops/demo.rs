@@ -328,10 +328,10 @@ pub fn generate(
     let counts = store.counts()?;
     if counts != Counts::default() {
         return Err(OpsError::Refused(format!(
-            "the store at {} already holds data ({} peers, {} check-ins); demo data goes only into an empty store: use another --data-dir",
+            "the store at {} already holds data ({}, {}); demo data goes only into an empty store: use another --data-dir",
             store.location(),
-            counts.peers,
-            counts.checkins
+            crate::text::count_u64(counts.peers, "peer", "peers"),
+            crate::text::count_u64(counts.checkins, "check-in", "check-ins")
         )));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);

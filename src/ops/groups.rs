@@ -120,37 +120,75 @@ pub fn attend(
     Ok(store.update_session(&session, actor)?)
 }
 
+/// What a session screen changed since it loaded the session, saved all
+/// or nothing by [`save_attendance`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttendanceChange {
+    /// Peers checked off.
+    pub add: Vec<PeerId>,
+    /// Peers taken off.
+    pub remove: Vec<PeerId>,
+    /// Walk-ins by name, not on the roster yet: the save adds each as a
+    /// new peer (intake on the session's day) and checks them off after
+    /// `add`, in this order. Until then nothing of them is written, so a
+    /// session left without saving leaves no peer behind.
+    pub walk_ins: Vec<String>,
+    /// The topic.
+    pub topic: String,
+    /// The note.
+    pub note: String,
+}
+
 /// Saves attendance of `group` on `date` as a change from what the user
-/// started from: `add` are checked off, `remove` taken off, and the topic
-/// and note set. All or nothing by [`check_new_attendees`] (a peer in `add`
-/// whom another terminal checked off first refuses the save). The session
-/// is created if needed. The Groups screen's session comes here.
-#[allow(clippy::too_many_arguments)]
+/// started from: `add` are checked off, `remove` taken off, walk-ins added
+/// to the roster and checked off, and the topic and note set. Everything
+/// is checked before anything is written: [`check_new_attendees`] (a peer
+/// in `add` whom another terminal checked off first refuses the save),
+/// each walk-in's name, the session's own rules; only then are the
+/// walk-ins created and the session written (created if needed). The
+/// Groups screen's session comes here.
 pub fn save_attendance(
     store: &dyn Store,
     actor: &Actor,
     group: &Record<Group>,
     date: NaiveDate,
-    add: &[PeerId],
-    remove: &[PeerId],
-    topic: &str,
-    note: &str,
+    change: &AttendanceChange,
 ) -> OpsResult<Record<GroupSession>> {
     let existing = session_on(store, group, date)?;
     let mut data = match &existing {
         Some(s) => s.data.clone(),
         None => GroupSession::for_group(group.id, group, date),
     };
-    check_new_attendees(store, group, date, &data.attendees, add)?;
-    for p in remove {
+    check_new_attendees(store, group, date, &data.attendees, &change.add)?;
+    let walk_ins = change
+        .walk_ins
+        .iter()
+        .map(|name| super::roster::walk_in_peer(name, date))
+        .collect::<Result<Vec<_>, _>>()?;
+    for p in &change.remove {
         data.remove_attendee(*p);
     }
-    for p in add {
+    for p in &change.add {
         data.add_attendee(*p);
     }
-    data.topic = topic.trim().to_string();
-    data.note = note.trim().to_string();
+    data.topic = change.topic.trim().to_string();
+    data.note = change.note.trim().to_string();
     data.validate()?;
+    let total = data.attendees.len() + walk_ins.len();
+    if total > crate::model::group::MAX_ATTENDEES {
+        return Err(ValidationError::one(
+            "attendees",
+            format!(
+                "{total} attendees; the limit is {}",
+                crate::model::group::MAX_ATTENDEES
+            ),
+        )
+        .into());
+    }
+    for peer in walk_ins {
+        let added = super::peer::add_peer(store, actor, peer)?;
+        data.add_attendee(added.id);
+    }
     match existing {
         // Created with its attendance in one write (one revision).
         None => Ok(store.create_session(data, actor)?),

@@ -36,16 +36,10 @@ pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
                 p.legal_name.clone().unwrap_or_default(),
             ];
             // Phone digits and tags answer only when given whole (an
-            // exact match), so they never make a name ambiguous.
-            let digits = crate::model::names::phone_digits(p.phone.as_deref().unwrap_or(""));
-            let typed = crate::model::names::phone_digits(text);
-            if !digits.is_empty() && typed.len() >= 4 && typed == digits {
+            // exact match), so they never make a name ambiguous: the one
+            // rule the UI's pickers use too.
+            if crate::search::SearchKeys::of_peer(p).answers(text) {
                 names.push(text.trim().to_string());
-            }
-            for tag in &p.tags {
-                if crate::model::names::fold(tag) == crate::model::names::fold(text) {
-                    names.push(tag.clone());
-                }
             }
             names
         },

@@ -42,11 +42,20 @@ pub fn search_resources<'a>(
         all.sort_by_key(|r| (crate::model::names::fold(&r.name), r.id));
         return all;
     }
+    // Name, category and address folded; the id or phone number whole (the
+    // one rule of every search, `search::SearchKeys`).
     let texts: Vec<String> = shown.iter().map(|r| r.search_text()).collect();
+    let keys: Vec<crate::search::SearchKeys> = shown
+        .iter()
+        .map(|r| crate::search::SearchKeys::of_resource(r))
+        .collect();
     NameMatcher::default()
-        .rank(query, texts.iter().map(String::as_str))
+        .rank_keyed(
+            query,
+            texts.iter().zip(&keys).map(|(t, k)| (t.as_str(), k, true)),
+        )
         .into_iter()
-        .map(|h| shown[h.index])
+        .map(|i| shown[i])
         .collect()
 }
 
@@ -264,5 +273,11 @@ mod tests {
         let hits = search_resources(&list, "legal", false);
         assert_eq!(hits.first().map(|r| r.id), Some(ResourceId::new(2)));
         assert_eq!(search_resources(&list, "", false).len(), 2);
+        // The id, or the phone number whole, names one entry.
+        let ids: Vec<ResourceId> = search_resources(&list, "rs2", false)
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, vec![ResourceId::new(2)]);
     }
 }

@@ -34,17 +34,25 @@ pub fn add_walk_in(
     name: &str,
     today: NaiveDate,
 ) -> OpsResult<Record<Peer>> {
+    super::peer::add_peer(store, actor, walk_in_peer(name, today)?)
+}
+
+/// A walk-in as they join the roster: just a name (trimmed), active,
+/// intake on `day`; refused, naming the field "walk-in name", when the
+/// name is empty or breaks a peer's rules. Nothing is written: the
+/// session screen checks a walk-in with this when one is typed and the
+/// save creates them.
+pub fn walk_in_peer(name: &str, day: NaiveDate) -> Result<Peer, crate::model::ValidationError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(crate::model::ValidationError::one(
             "walk-in name",
             "give the walk-in's name (the one they want to be called)",
-        )
-        .into());
+        ));
     }
-    let peer = Peer::new(name, today);
+    let peer = Peer::new(name, day);
     peer.validate()?;
-    super::peer::add_peer(store, actor, peer)
+    Ok(peer)
 }
 
 /// Why a peer on the roster may be the same person as one being added.

@@ -89,6 +89,10 @@ pub enum Undoable {
         revision: u64,
         /// When.
         at: DateTime<Utc>,
+        /// Walk-ins the save added to the roster. An undo takes them off
+        /// the session but leaves them on the roster (a peer record is
+        /// never deleted), and says so.
+        walk_ins: Vec<crate::model::PeerId>,
     },
 }
 
@@ -145,11 +149,20 @@ impl Undoable {
     }
 
     /// As [`Undoable::goal`], for a session's attendance (`before` is
-    /// `None` when the save created the session).
+    /// `None` when the save created the session). `walk_ins` is how many
+    /// walk-ins the save added: the last of the attendees
+    /// (`ops::groups::save_attendance` checks them off last).
     pub fn attendance(
         before: Option<Record<GroupSession>>,
         saved: &Record<GroupSession>,
+        walk_ins: usize,
     ) -> Option<Undoable> {
+        let first_new = saved.attendees.len().saturating_sub(walk_ins);
+        let walk_ins = saved
+            .attendees
+            .get(first_new..)
+            .unwrap_or_default()
+            .to_vec();
         let fits = match &before {
             Some(b) => b.id == saved.id && saved.meta.revision == b.meta.revision + 1,
             None => saved.meta.revision == 1,
@@ -159,6 +172,7 @@ impl Undoable {
             before: before.map(Box::new),
             revision: saved.meta.revision,
             at: saved.meta.updated_at,
+            walk_ins,
         })
     }
 
@@ -264,8 +278,20 @@ pub fn undo(store: &dyn Store, actor: &Actor, change: &Undoable) -> OpsResult<St
             id,
             before,
             revision,
+            walk_ins,
             ..
         } => {
+            let kept = if walk_ins.is_empty() {
+                String::new()
+            } else {
+                let ids: Vec<String> = walk_ins.iter().map(|p| p.to_string()).collect();
+                format!(
+                    "; {} it added {} on the roster ({})",
+                    crate::text::count(walk_ins.len(), "walk-in", "walk-ins"),
+                    if walk_ins.len() == 1 { "stays" } else { "stay" },
+                    ids.join(", ")
+                )
+            };
             let current = store.session(*id)?;
             if current.voided.is_some() {
                 return Err(OpsError::Refused(format!(
@@ -277,12 +303,12 @@ pub fn undo(store: &dyn Store, actor: &Actor, change: &Undoable) -> OpsResult<St
                 None => {
                     store.void_session(*id, UNDONE.to_string(), actor)?;
                     Ok(format!(
-                        "Undone: {what} (the session was voided, reason \"{UNDONE}\")"
+                        "Undone: {what} (the session was voided, reason \"{UNDONE}\"){kept}"
                     ))
                 }
                 Some(b) => {
                     store.update_session(&restore(&current, b.data.clone()), actor)?;
-                    Ok(format!("Undone: {what}"))
+                    Ok(format!("Undone: {what}{kept}"))
                 }
             }
         }

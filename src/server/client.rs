@@ -320,11 +320,11 @@ impl RemoteStore {
         let existing = self.counts()?;
         if existing != Counts::default() {
             return Err(StoreError::Refused(format!(
-                "import goes into an empty store, but the store served at {} already holds {} staff, {} peers and {} check-ins; import into a new --data-dir while no server runs for it",
+                "import goes into an empty store, but the store served at {} already holds {} staff, {} and {}; import into a new --data-dir while no server runs for it",
                 self.socket.display(),
                 existing.staff,
-                existing.peers,
-                existing.checkins
+                crate::text::count_u64(existing.peers, "peer", "peers"),
+                crate::text::count_u64(existing.checkins, "check-in", "check-ins")
             )));
         }
         Ok(())

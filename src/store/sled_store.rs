@@ -1461,11 +1461,11 @@ impl Store for SledStore {
         let existing = self.counts()?;
         if existing != Counts::default() {
             return Err(StoreError::Refused(format!(
-                "import goes into an empty store, but {} already holds {} staff, {} peers and {} check-ins; import into a new --data-dir",
+                "import goes into an empty store, but {} already holds {} staff, {} and {}; import into a new --data-dir",
                 self.path.display(),
                 existing.staff,
-                existing.peers,
-                existing.checkins
+                crate::text::count_u64(existing.peers, "peer", "peers"),
+                crate::text::count_u64(existing.checkins, "check-in", "check-ins")
             )));
         }
         super::import::check_snapshot(&snapshot)?;

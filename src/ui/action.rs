@@ -103,6 +103,9 @@ actions! {
     Lock = "lock the screen now",
     /// Show peers by their initials everywhere, or by name again.
     Privacy = "privacy mode: peers as initials / names",
+    /// In privacy mode, show the selected row's hidden note or goal title
+    /// until the next key.
+    Reveal = "privacy mode: show the selected row's hidden text",
     /// Browse the audit trail (supervisors and admins).
     Audit = "audit trail (supervisors and admins)",
     /// Go to the Groups screen.

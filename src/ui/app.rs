@@ -400,6 +400,8 @@ impl App {
     /// focused text field.
     pub fn handle_key(&mut self, ev: KeyEvent) {
         self.note_input();
+        // What the reveal key showed is hidden again by the next key.
+        self.access.reveal = false;
         let key = Key::from_event(&ev);
         if !self.pending.is_empty() && key.code == KeyCode::Esc && key.mods == KeyModifiers::NONE {
             self.pending.clear();
@@ -1125,6 +1127,7 @@ impl App {
             now: self.now,
             today: self.date,
             privacy: self.access.privacy,
+            reveal: self.access.privacy && self.access.reveal,
         }
     }
 

@@ -73,13 +73,7 @@ pub fn parse_lock_after(text: &str) -> Result<Option<Duration>, String> {
 /// messages.
 pub fn describe(d: Duration) -> String {
     let s = d.as_secs();
-    let plural = |n: u64, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
+    let plural = |n: u64, word: &str| crate::text::count_u64(n, word, &format!("{word}s"));
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
     let mut parts = Vec::new();
     if h > 0 {

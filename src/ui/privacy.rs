@@ -7,7 +7,13 @@
 //! through the name helpers in `widgets::cells` (`fit_name`, `clip_name`,
 //! `highlighted_name`), which read the mode from the `ViewCtx`, so a new
 //! screen that draws peer names through them gets privacy mode for free.
-//! Non-peer text (group names, staff, notes) is drawn as before.
+//!
+//! Notes and goal titles say even more, so privacy mode hides them too on
+//! the screens others may see (Today, the peer page, plan, timeline, the
+//! check-in list and its full view): they are drawn through `private` and
+//! `private_quoted` in `widgets::cells`, which put [`HIDDEN`] in their
+//! place. The reveal key shows the selected row's text until the next key.
+//! Other text (group names, staff) is drawn as before.
 
 use std::borrow::Cow;
 
@@ -34,6 +40,45 @@ pub fn shown_name(name: &str, privacy: bool) -> Cow<'_, str> {
     }
 }
 
+/// What privacy mode draws in place of a note or a goal title.
+pub const HIDDEN: &str = "(hidden)";
+
+/// Text as it may be shown: itself, or [`HIDDEN`] in privacy mode.
+pub fn shown_text(text: &str, privacy: bool) -> Cow<'_, str> {
+    if privacy && !text.trim().is_empty() {
+        Cow::Borrowed(HIDDEN)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A sentence with every double-quoted part (how Today quotes a goal's
+/// title: `review of goal G2 "Find work" …`) replaced by [`HIDDEN`] in
+/// privacy mode; the rest of the sentence stays readable.
+pub fn shown_quoted(sentence: &str, privacy: bool) -> Cow<'_, str> {
+    if !privacy || !sentence.contains('"') {
+        return Cow::Borrowed(sentence);
+    }
+    let mut out = String::with_capacity(sentence.len());
+    let mut parts = sentence.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    for (i, part) in rest.iter().enumerate() {
+        if i % 2 == 0 && i + 1 < rest.len() {
+            out.push_str(HIDDEN);
+        } else if i % 2 == 0 {
+            // An unmatched quote: keep what follows as it is.
+            out.push('"');
+            out.push_str(part);
+        } else {
+            out.push_str(part);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +91,22 @@ mod tests {
         assert_eq!(initials("  "), "?");
         assert_eq!(shown_name("Dana Ortiz", true), "DO");
         assert_eq!(shown_name("Dana Ortiz", false), "Dana Ortiz");
+    }
+
+    #[test]
+    fn notes_and_quoted_goal_titles_are_hidden() {
+        assert_eq!(shown_text("relapsed last week", true), HIDDEN);
+        assert_eq!(
+            shown_text("relapsed last week", false),
+            "relapsed last week"
+        );
+        assert_eq!(shown_text("", true), "", "nothing to hide");
+        let why = "review of goal G2 \"Find work\" (employment) was due today";
+        assert_eq!(
+            shown_quoted(why, true),
+            "review of goal G2 (hidden) (employment) was due today"
+        );
+        assert_eq!(shown_quoted(why, false), why);
+        assert_eq!(shown_quoted("a \"b\" c \"d", true), "a (hidden) c \"d");
     }
 }

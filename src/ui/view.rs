@@ -27,8 +27,12 @@ pub struct ViewCtx<'a> {
     pub now: DateTime<FixedOffset>,
     /// The day Today is for.
     pub today: NaiveDate,
-    /// Privacy mode: peer names drawn as initials (see `widgets::cells`).
+    /// Privacy mode: peer names drawn as initials, notes and goal titles
+    /// hidden (see `widgets::cells`).
     pub privacy: bool,
+    /// Privacy mode's reveal key was the last key: the selected row's (or,
+    /// on a screen without rows, the screen's) hidden text is shown.
+    pub reveal: bool,
 }
 
 /// The screen's regions.

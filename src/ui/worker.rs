@@ -58,6 +58,8 @@ pub struct RosterRow {
     pub assigned: Option<StaffId>,
     /// Day of the newest check-in.
     pub last_contact: Option<NaiveDate>,
+    /// What else finds them in a search: id, phone digits, tags.
+    pub keys: crate::search::SearchKeys,
 }
 
 /// A staff member as the UI shows them.
@@ -471,6 +473,7 @@ fn roster(store: &dyn Store) -> Result<Vec<RosterRow>, String> {
     Ok(peers
         .into_iter()
         .map(|p| RosterRow {
+            keys: crate::search::SearchKeys::of_peer(&p),
             id: p.id,
             last_contact: last.get(&p.id).copied(),
             status: p.status,

@@ -47,6 +47,10 @@ pub fn roster() -> Vec<RosterRow> {
         status,
         assigned: Some(StaffId::new(staff)),
         last_contact: last.map(day),
+        keys: caseload::search::SearchKeys {
+            id: format!("P{id}"),
+            ..Default::default()
+        },
     };
     vec![
         row(1, "Ana Ruiz", PeerStatus::Active, 1, Some("2026-11-16")),

@@ -48,8 +48,11 @@ pub struct AccessState {
     pub gate: Gate,
     /// Who may sign in, once known.
     pub info: Option<AccessInfo>,
-    /// Peers shown by initials.
+    /// Peers shown by initials, notes and goal titles hidden.
     pub privacy: bool,
+    /// In privacy mode, the selected row's hidden text is shown: set by the
+    /// reveal key, cleared by the next key.
+    pub reveal: bool,
     /// Lock after this long without input; None never locks.
     pub lock_after: Option<Duration>,
     /// Changes arrived while locked: reload on resume.
@@ -69,6 +72,7 @@ impl AccessState {
             gate: Gate::Starting { error: None },
             info: None,
             privacy: false,
+            reveal: false,
             lock_after: Some(DEFAULT_LOCK_AFTER),
             stale: false,
             quit_asked: false,
@@ -387,10 +391,14 @@ impl App {
     fn toggle_privacy(&mut self) {
         self.access.privacy = !self.access.privacy;
         // The last message may name a peer; replace it either way.
+        let reveal = self
+            .keymap
+            .key_for(&[crate::ui::keymap::Context::Global], false, Action::Reveal)
+            .unwrap_or_else(|| "reveal".into());
         self.status.info(if self.access.privacy {
-            "Privacy mode on: peers are shown by their initials"
+            format!("Privacy mode on: initials, notes and goals hidden; {reveal} shows the selected one")
         } else {
-            "Privacy mode off"
+            "Privacy mode off".to_string()
         });
     }
 
@@ -404,6 +412,16 @@ impl App {
             }
             Action::Privacy => {
                 self.toggle_privacy();
+                true
+            }
+            Action::Reveal => {
+                if self.access.privacy {
+                    self.access.reveal = true;
+                    self.status
+                        .info("Shown until the next key (privacy mode stays on)");
+                } else {
+                    self.status.info("Nothing is hidden: privacy mode is off");
+                }
                 true
             }
             _ => false,

@@ -33,13 +33,14 @@ use crate::ui::widgets::list::ListCursor;
 use crate::ui::worker::center::{
     CenterRequest, CenterResponse, Duplicate, DuplicateCheck, StaffEntry,
 };
-use crate::ui::worker::groups::GroupsRequest;
 use crate::ui::worker::{Failure, Request, Secret};
 
 use super::{App, Pane};
 
 const CHAIN_STAFF: &[Context] = &[Context::Staff, Context::List, Context::Global];
 const CHAIN_ASK: &[Context] = &[Context::Confirm];
+/// The duplicate question: Esc goes back (its no would add a new peer).
+const CHAIN_DUPLICATE: &[Context] = &[Context::Duplicate, Context::Confirm];
 
 /// The hints of the center's forms.
 const FORM_HINTS: &[(Action, &str)] = &[
@@ -697,6 +698,15 @@ pub struct Ask {
 }
 
 impl Ask {
+    /// The key contexts of the question: the duplicate question's own
+    /// first, where Esc goes back instead of answering no.
+    pub fn chain(&self) -> &'static [Context] {
+        match &self.about {
+            Question::UseExisting { .. } | Question::UseForWalkIn { .. } => CHAIN_DUPLICATE,
+            _ => CHAIN_ASK,
+        }
+    }
+
     /// The words for yes and no.
     pub fn answers(&self) -> (&'static str, &'static str) {
         match &self.about {
@@ -1066,12 +1076,17 @@ impl App {
             return Err("duplicate: type the duplicate's id (like P62) or name".into());
         }
         let roster = &self.user.peers.roster;
-        let by_id = roster
+        // An id, a phone number or a tag given whole (the one rule of
+        // every peer search), else the name, case and accents folded.
+        let by_key: Vec<PeerId> = roster
             .iter()
-            .find(|r| r.id.to_string().eq_ignore_ascii_case(typed));
-        let found: Vec<PeerId> = match by_id {
-            Some(r) => vec![r.id],
-            None => {
+            .filter(|r| r.keys.answers(typed))
+            .map(|r| r.id)
+            .collect();
+        let found: Vec<PeerId> = match by_key.as_slice() {
+            [one] => vec![*one],
+            [_, _, ..] => by_key.into_iter().filter(|id| *id != not).collect(),
+            [] => {
                 let want = fold(typed);
                 let exact: Vec<PeerId> = roster
                     .iter()
@@ -1110,39 +1125,50 @@ impl App {
         }
     }
 
-    /// A walk-in form is saving: first ask whether they are already on
-    /// the roster. True when the check was sent (the form waits).
+    /// A walk-in form is saving: a name already checked off here as a
+    /// walk-in (case and accents folded) is refused under the field. True
+    /// when refused. Otherwise the form asks the roster whether they are
+    /// on it already (`Popup::build`), and the answer goes on in
+    /// `on_duplicates`.
     pub(super) fn check_walk_in(&mut self, popup: &mut Popup) -> bool {
         if popup.purpose != Purpose::WalkIn {
             return false;
         }
         let name = popup.form.value(FieldKey::WalkInName).trim().to_string();
-        if name.is_empty() {
-            // The operation names the problem under the field.
+        let typed_twice = self
+            .user
+            .groups
+            .attendance
+            .as_ref()
+            .and_then(|s| s.walk_in_named(&name))
+            .map(str::to_string);
+        let Some(earlier) = typed_twice else {
             return false;
-        }
-        popup.form.saving = true;
-        popup.form.failure = None;
-        self.requests
-            .push(Request::Center(CenterRequest::Duplicates {
-                peer: Box::new(Peer::new(name, self.date)),
-                purpose: DuplicateCheck::WalkIn,
-            }));
-        self.status.info("checking the roster…");
+        };
+        let failure = Failure::field(
+            "walk-in name",
+            format!(
+                "{} is already checked off here as a walk-in",
+                shown_name(&earlier, self.access.privacy)
+            ),
+        );
+        self.status.error(format!("Not added: {failure}"));
+        popup.form.save_failed(&failure);
         true
     }
 
+    /// Checks a new walk-in off the open session by name; the session's
+    /// save adds them to the roster (leaving without saving adds nobody).
     fn add_walk_in_now(&mut self, name: String) {
-        let actor = self.center_actor();
-        // The groups answer closes the form it finds saving.
-        if let Some(p) = self.layer_mut::<Popup>() {
-            p.form.saving = true;
-        }
-        self.requests.push(Request::Groups(GroupsRequest::WalkIn {
-            name,
-            today: self.date,
-            actor,
-        }));
+        self.close_layer::<Popup>();
+        let Some(s) = &mut self.user.groups.attendance else {
+            return;
+        };
+        s.add_new_walk_in(&name);
+        self.status.info(format!(
+            "Checked off {} as a walk-in; saving the session adds them to the roster",
+            shown_name(&name, self.access.privacy)
+        ));
     }
 
     fn ask_yes(&mut self, about: Question, yes: bool) {
@@ -1373,7 +1399,7 @@ impl App {
                         }
                         let text = self.exists_text(&existing);
                         self.status
-                            .info("Possibly on the roster already: y opens them, n adds anew");
+                            .info("Possibly on the roster already: y opens them, n adds anew, esc goes back");
                         self.push_layer(Ask {
                             text,
                             about: Question::UseExisting {
@@ -1400,7 +1426,7 @@ impl App {
                         }
                         let text = self.exists_text(&existing);
                         self.status
-                            .info("Possibly on the roster already: y checks them off, n adds anew");
+                            .info("Possibly on the roster already: y checks them off, n adds anew, esc goes back");
                         self.push_layer(Ask {
                             text,
                             about: Question::UseForWalkIn { existing, name },
@@ -1575,7 +1601,7 @@ form_layer!(PeerForm, save_peer_form);
 
 impl Layer for Ask {
     fn context(&self, _app: &App) -> (&'static [Context], bool) {
-        (CHAIN_ASK, false)
+        (self.chain(), false)
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
@@ -1590,6 +1616,10 @@ impl Layer for Ask {
                 if let Some(pf) = app.layer_mut::<PeerForm>() {
                     pf.form.saving = false;
                 }
+                if let Some(p) = app.layer_mut::<Popup>() {
+                    p.form.saving = false;
+                }
+                app.status.info("Nothing added: back to the form");
                 Reply::Close
             }
             _ => Reply::Done,
@@ -1597,7 +1627,14 @@ impl Layer for Ask {
     }
 
     fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
-        Some(&[(Action::Yes, "yes"), (Action::No, "no")])
+        match &self.about {
+            Question::UseExisting { .. } | Question::UseForWalkIn { .. } => Some(&[
+                (Action::Yes, "yes"),
+                (Action::No, "no"),
+                (Action::Back, "back to the form"),
+            ]),
+            _ => Some(&[(Action::Yes, "yes"), (Action::No, "no")]),
+        }
     }
 
     fn draw(&self, _app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {

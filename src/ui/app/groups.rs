@@ -173,6 +173,7 @@ impl App {
             date: s.session.date,
             add: s.added(),
             remove: s.removed(),
+            walk_ins: s.walk_ins.clone(),
             topic: s.topic.text().to_string(),
             note: s.note.text().to_string(),
             actor,
@@ -276,12 +277,24 @@ impl App {
                     return;
                 }
                 let (n, name, date) = (saved.attendees.len(), s.group.name.clone(), saved.date);
+                let walk_ins = s.walk_ins.len();
                 s.saved(saved);
                 self.status.last_save = Some(self.now);
+                let joined = if walk_ins == 0 {
+                    String::new()
+                } else {
+                    format!(
+                        "; {} joined the roster",
+                        crate::text::count(walk_ins, "walk-in", "walk-ins")
+                    )
+                };
                 self.status.info(format!(
-                    "Saved attendance: {n} at {} on {date}",
+                    "Saved attendance: {n} at {} on {date}{joined}",
                     crate::text::escape_line(&name)
                 ));
+                if walk_ins > 0 {
+                    self.requests.push(Request::Roster);
+                }
                 self.request_groups();
                 self.request_today();
                 // The peer page's attendance summary.
@@ -301,21 +314,9 @@ impl App {
                 s.save_failed(&e);
                 self.status.error(format!("Not saved: {e}"));
             }
-            GroupsResponse::WalkIn(Ok(_)) | GroupsResponse::GroupAdded(Ok(_)) if !from_popup => {
+            GroupsResponse::GroupAdded(Ok(_)) if !from_popup => {
                 // Asked for by a session since replaced at the lock screen.
-                self.requests.push(Request::Roster);
-            }
-            GroupsResponse::WalkIn(Ok(peer)) => {
-                self.close_layer::<Popup>();
-                if let Some(s) = &mut self.user.groups.attendance {
-                    s.add_walk_in(peer.id, &peer.display_name);
-                }
-                self.status.info(format!(
-                    "Added {} ({}) to the roster and checked them off; save to record attendance",
-                    shown_name(&peer.display_name, self.access.privacy),
-                    peer.id
-                ));
-                self.requests.push(Request::Roster);
+                self.request_groups();
             }
             GroupsResponse::GroupAdded(Ok(group)) => {
                 self.close_layer::<Popup>();
@@ -328,15 +329,13 @@ impl App {
                 self.request_groups();
                 self.request_today();
             }
-            GroupsResponse::WalkIn(Err(e)) | GroupsResponse::GroupAdded(Err(e)) => {
-                match self.layer_mut::<Popup>() {
-                    Some(p) if from_popup => {
-                        p.form.save_failed(&e);
-                        self.status.error(format!("Not saved: {e}"));
-                    }
-                    _ => tracing::warn!("a group or walk-in was not saved: {e}"),
+            GroupsResponse::GroupAdded(Err(e)) => match self.layer_mut::<Popup>() {
+                Some(p) if from_popup => {
+                    p.form.save_failed(&e);
+                    self.status.error(format!("Not saved: {e}"));
                 }
-            }
+                _ => tracing::warn!("a group was not saved: {e}"),
+            },
         }
     }
 }

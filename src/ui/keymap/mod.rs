@@ -62,6 +62,9 @@ pub enum Context {
     Choice,
     /// Yes/no questions.
     Confirm,
+    /// The possible-duplicate question ("… already exists: use her?"),
+    /// over `Confirm`: its no adds a new peer, so Esc must not mean no.
+    Duplicate,
     /// The peer page, whichever tab is in front.
     #[strum(serialize = "peer")]
     PeerPage,
@@ -117,6 +120,7 @@ impl Context {
             Context::Form => "Forms",
             Context::Choice => "Choice fields",
             Context::Confirm => "Questions",
+            Context::Duplicate => "Possible duplicate",
             Context::PeerPage => "Peer page (all tabs)",
             Context::Plan => "Recovery plan",
             Context::Timeline => "Goal timeline",

@@ -1,6 +1,10 @@
 //! Running a group session: the roster with fuzzy search, one key per peer
 //! to check them off (or on again), walk-ins, topic and note, then save.
 //!
+//! A walk-in is only a name on this screen until the session is saved: the
+//! save adds them to the roster with the attendance, so a session left
+//! without saving leaves no peer behind.
+//!
 //! Changes stay on screen until saved, and the save sends only what changed
 //! since the session was loaded (who was checked off, who was taken off),
 //! so two staff checking people in at the same time do not undo each
@@ -71,9 +75,12 @@ pub enum AttendanceOutcome {
 
 #[derive(Debug, Clone)]
 struct Candidate {
-    id: PeerId,
+    /// None for a walk-in not on the roster yet (see `walk_ins`).
+    id: Option<PeerId>,
     name: String,
     status: PeerStatus,
+    /// Id, phone digits and tags, which find them too.
+    keys: crate::search::SearchKeys,
 }
 
 const CHAIN_ROSTER: &[Context] = &[
@@ -92,6 +99,9 @@ pub struct AttendanceState {
     pub session: Record<GroupSession>,
     /// Who is checked off on screen, in the order they were.
     pub attending: Vec<PeerId>,
+    /// Walk-ins checked off here, by name, in the order they came: not on
+    /// the roster until the session is saved (the save adds them).
+    pub walk_ins: Vec<String>,
     /// The roster search.
     pub query: LineInput,
     /// Candidate indices shown, in order.
@@ -126,6 +136,7 @@ impl AttendanceState {
         query.set_placeholder("type part of a name");
         let mut s = AttendanceState {
             attending: session.attendees.clone(),
+            walk_ins: Vec::new(),
             topic: LineInput::new(&session.topic),
             note: LineInput::new(&session.note),
             group,
@@ -149,80 +160,120 @@ impl AttendanceState {
 
     /// Takes a (re)loaded roster, keeping the highlighted peer.
     pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>) {
-        let keep = self.selected();
+        let keep = self.selected_candidate().map(|c| (c.id, c.name.clone()));
         let mut c: Vec<Candidate> = roster
             .iter()
             .map(|r| Candidate {
-                id: r.id,
+                id: Some(r.id),
                 name: r.name.clone(),
                 status: r.status,
+                keys: r.keys.clone(),
             })
+            .chain(self.walk_ins.iter().map(|name| Candidate {
+                id: None,
+                name: name.clone(),
+                status: PeerStatus::Active,
+                keys: Default::default(),
+            }))
             .collect();
-        c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase(), c.id));
+        sort_candidates(&mut c);
         self.candidates = c;
         self.refilter();
-        if let Some(id) = keep {
-            if let Some(pos) = self
-                .hits
-                .iter()
-                .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(id))
-            {
-                self.cursor.select(pos, self.hits.len());
-            }
+        if let Some((id, name)) = keep {
+            self.select_candidate(|c| c.id == id && (id.is_some() || c.name == name));
+        }
+    }
+
+    /// Highlights the first shown candidate `pick` likes.
+    fn select_candidate(&mut self, pick: impl Fn(&Candidate) -> bool) {
+        if let Some(pos) = self
+            .hits
+            .iter()
+            .position(|&i| self.candidates.get(i).is_some_and(&pick))
+        {
+            self.cursor.select(pos, self.hits.len());
         }
     }
 
     fn refilter(&mut self) {
         // Best match first; among equals, active peers first.
-        self.hits = self.matcher.rank_preferring(
+        self.hits = self.matcher.rank_keyed(
             self.query.text(),
             self.candidates
                 .iter()
-                .map(|c| (c.name.as_str(), c.status == PeerStatus::Active)),
+                .map(|c| (c.name.as_str(), &c.keys, c.status == PeerStatus::Active)),
         );
         self.cursor.select(0, self.hits.len());
     }
 
-    /// A walk-in was added to the roster: offer them, check them off and
-    /// highlight them.
+    /// A walk-in turned out to be on the roster already (the duplicate
+    /// question's yes): offer them, check them off and highlight them.
     pub fn add_walk_in(&mut self, id: PeerId, name: &str) {
-        if !self.candidates.iter().any(|c| c.id == id) {
+        if !self.candidates.iter().any(|c| c.id == Some(id)) {
             self.candidates.push(Candidate {
-                id,
+                id: Some(id),
                 name: name.to_string(),
                 status: PeerStatus::Active,
+                keys: crate::search::SearchKeys {
+                    id: id.to_string(),
+                    ..Default::default()
+                },
             });
-            self.candidates.sort_by_cached_key(|c| {
-                (c.status != PeerStatus::Active, c.name.to_lowercase(), c.id)
-            });
+            sort_candidates(&mut self.candidates);
         }
         if !self.attending.contains(&id) {
             self.attending.push(id);
         }
         self.query.set_text("");
         self.refilter();
-        if let Some(pos) = self
-            .hits
-            .iter()
-            .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(id))
-        {
-            self.cursor.select(pos, self.hits.len());
-        }
+        self.select_candidate(|c| c.id == Some(id));
     }
 
-    /// The highlighted peer.
-    pub fn selected(&self) -> Option<PeerId> {
+    /// A new walk-in, by name: checked off here and highlighted, and added
+    /// to the roster only when the session is saved.
+    pub fn add_new_walk_in(&mut self, name: &str) {
+        let name = name.trim().to_string();
+        if !self.walk_ins.contains(&name) {
+            self.walk_ins.push(name.clone());
+            self.candidates.push(Candidate {
+                id: None,
+                name: name.clone(),
+                status: PeerStatus::Active,
+                keys: Default::default(),
+            });
+            sort_candidates(&mut self.candidates);
+        }
+        self.query.set_text("");
+        self.refilter();
+        self.select_candidate(|c| c.id.is_none() && c.name == name);
+    }
+
+    /// A walk-in of this session with the same name once case and accents
+    /// are folded (typed twice before saving).
+    pub fn walk_in_named(&self, name: &str) -> Option<&str> {
+        let want = crate::model::names::fold(name);
+        self.walk_ins
+            .iter()
+            .find(|w| crate::model::names::fold(w) == want)
+            .map(String::as_str)
+    }
+
+    fn selected_candidate(&self) -> Option<&Candidate> {
         self.hits
             .get(self.cursor.selected)
             .and_then(|&i| self.candidates.get(i))
-            .map(|c| c.id)
+    }
+
+    /// The highlighted peer (None also for a walk-in not saved yet).
+    pub fn selected(&self) -> Option<PeerId> {
+        self.selected_candidate().and_then(|c| c.id)
     }
 
     /// A peer's name as the roster knows it.
     pub fn name_of(&self, id: PeerId) -> String {
         self.candidates
             .iter()
-            .find(|c| c.id == id)
+            .find(|c| c.id == Some(id))
             .map(|c| c.name.clone())
             .unwrap_or_else(|| id.to_string())
     }
@@ -268,6 +319,7 @@ impl AttendanceState {
         let a: HashSet<&PeerId> = self.attending.iter().collect();
         let b: HashSet<&PeerId> = self.session.attendees.iter().collect();
         a != b
+            || !self.walk_ins.is_empty()
             || self.topic.text().trim() != self.session.topic
             || self.note.text().trim() != self.session.note
     }
@@ -314,10 +366,18 @@ impl AttendanceState {
                 return AttendanceOutcome::WalkIn(self.query.text().trim().to_string())
             }
             Action::Toggle if self.focus == AttendanceField::Roster => {
-                let Some(p) = self.selected() else {
+                let Some(c) = self.selected_candidate() else {
                     return AttendanceOutcome::Info(
                         "nobody matches; a walk-in can be added with the walk-in key".into(),
                     );
+                };
+                let Some(p) = c.id else {
+                    // A walk-in not saved yet: taking them off forgets them.
+                    let name = c.name.clone();
+                    self.walk_ins.retain(|w| *w != name);
+                    self.candidates.retain(|c| c.id.is_some() || c.name != name);
+                    self.refilter();
+                    return AttendanceOutcome::Checked(name, false);
                 };
                 let name = self.name_of(p);
                 let on = self.toggle(p);
@@ -325,13 +385,7 @@ impl AttendanceState {
                 if !self.query.is_empty() {
                     self.query.set_text("");
                     self.refilter();
-                    if let Some(pos) = self
-                        .hits
-                        .iter()
-                        .position(|&i| self.candidates.get(i).map(|c| c.id) == Some(p))
-                    {
-                        self.cursor.select(pos, self.hits.len());
-                    }
+                    self.select_candidate(|c| c.id == Some(p));
                 }
                 return AttendanceOutcome::Checked(name, on);
             }
@@ -425,8 +479,27 @@ impl AttendanceState {
         self.session = stored;
     }
 
-    /// The store saved the session: it is the new starting point.
+    /// The store saved the session: it is the new starting point. The
+    /// walk-ins were added to the roster by the save and checked off last,
+    /// in the order sent: the last of the attendees, now with their ids.
     pub fn saved(&mut self, session: Record<GroupSession>) {
+        let walk_ins = std::mem::take(&mut self.walk_ins);
+        let first_new = session.attendees.len().saturating_sub(walk_ins.len());
+        let added = session.attendees.get(first_new..).unwrap_or_default();
+        self.candidates.retain(|c| c.id.is_some());
+        for (id, name) in added.iter().zip(walk_ins) {
+            self.candidates.push(Candidate {
+                id: Some(*id),
+                name,
+                status: PeerStatus::Active,
+                keys: crate::search::SearchKeys {
+                    id: id.to_string(),
+                    ..Default::default()
+                },
+            });
+        }
+        sort_candidates(&mut self.candidates);
+        self.refilter();
         self.attending = session.attendees.clone();
         self.topic.set_text(&session.topic);
         self.note.set_text(&session.note);
@@ -458,6 +531,11 @@ impl AttendanceState {
             .find(|(f, _)| f == field)
             .map(|(_, m)| m.as_str())
     }
+}
+
+/// The roster's order: active peers first, then by name.
+fn sort_candidates(c: &mut [Candidate]) {
+    c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase(), c.id));
 }
 
 /// Draws the session into `area`.
@@ -499,7 +577,7 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     );
     Line::styled(clip(&head, w), t.heading()).render(title, buf);
 
-    let (added, removed) = (s.added().len(), s.removed().len());
+    let (added, removed) = (s.added().len() + s.walk_ins.len(), s.removed().len());
     let changes = if added + removed > 0 {
         format!(" (+{added} −{removed} not saved)")
     } else {
@@ -509,10 +587,11 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         .attending
         .iter()
         .map(|p| name(ctx, &s.name_of(*p)).into_owned())
+        .chain(s.walk_ins.iter().map(|w| format!("{} (new)", name(ctx, w))))
         .collect();
     let attending = format!(
         "Attending ({}){changes}: {}",
-        s.attending.len(),
+        s.attending.len() + s.walk_ins.len(),
         if names.is_empty() {
             "nobody yet".to_string()
         } else {
@@ -576,11 +655,15 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         } else {
             t.matched()
         };
-        let on = s.attending.contains(&c.id);
-        let tail = if c.status == PeerStatus::Active {
-            format!(" {}", c.id)
-        } else {
-            format!(" {} ({})", c.id, c.status.label())
+        let (on, tail) = match c.id {
+            Some(id) if c.status == PeerStatus::Active => {
+                (s.attending.contains(&id), format!(" {id}"))
+            }
+            Some(id) => (
+                s.attending.contains(&id),
+                format!(" {id} ({})", c.status.label()),
+            ),
+            None => (true, " new walk-in".to_string()),
         };
         let name_w = w.saturating_sub(tail.len() + 4);
         let positions = if q.is_empty() {

@@ -265,7 +265,7 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
         AuditEvent::Imported { records } => (
             "imported".into(),
             String::new(),
-            format!("{records} records"),
+            crate::text::count_u64(*records, "record", "records"),
         ),
         AuditEvent::Viewed { peer } => ("opened record".into(), peer.to_string(), String::new()),
         AuditEvent::SignedIn { staff } => ("signed in".into(), staff.to_string(), String::new()),
@@ -301,7 +301,7 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
         AuditEvent::Read { what, peers } => (
             format!("read {what}"),
             String::new(),
-            format!("{} peers", peers.len()),
+            crate::text::count(peers.len(), "peer", "peers"),
         ),
         AuditEvent::Refused {
             operation,

@@ -112,7 +112,13 @@ impl CheckInsState {
 
 /// One row of the list: mark, when, mode, minutes, staff, first line of
 /// the note (hidden in privacy mode: notes are the most private text).
-fn row_line(s: &CheckInsState, c: &Record<CheckIn>, ctx: &ViewCtx<'_>, w: usize) -> Line<'static> {
+fn row_line(
+    s: &CheckInsState,
+    c: &Record<CheckIn>,
+    ctx: &ViewCtx<'_>,
+    w: usize,
+    selected: bool,
+) -> Line<'static> {
     let t = ctx.theme;
     let who = s
         .initials
@@ -128,7 +134,8 @@ fn row_line(s: &CheckInsState, c: &Record<CheckIn>, ctx: &ViewCtx<'_>, w: usize)
         c.minutes,
         fit(&who, 4)
     );
-    let note = if ctx.privacy {
+    // The reveal key shows the selected row's note until the next key.
+    let note = if ctx.privacy && !(ctx.reveal && selected) {
         "(note hidden: privacy mode)".to_string()
     } else {
         let mut n = c.note.lines().next().unwrap_or("").to_string();
@@ -225,8 +232,15 @@ pub fn full_text(
         lines.push(Line::raw(more.join(" · ")));
     }
     lines.push(Line::raw(""));
-    if ctx.privacy {
-        lines.push(Line::styled("(note hidden: privacy mode)", t.dim()));
+    if ctx.privacy && !ctx.reveal {
+        let key = ctx
+            .keymap
+            .key_for(&[Context::Global], false, crate::ui::action::Action::Reveal)
+            .unwrap_or_else(|| "reveal".into());
+        lines.push(Line::styled(
+            format!("(note hidden: privacy mode; {key} shows it)"),
+            t.dim(),
+        ));
     } else if c.note.trim().is_empty() {
         lines.push(Line::styled("(no note)", t.dim()));
     } else {
@@ -270,7 +284,7 @@ pub fn full_text(
                     ))
                     .into_owned(),
                 ));
-                if !ctx.privacy {
+                if !ctx.privacy || ctx.reveal {
                     let first = v.note.lines().next().unwrap_or("");
                     lines.push(Line::styled(
                         format!("    {}", escape_multiline(first)),
@@ -320,7 +334,7 @@ pub fn render(s: &CheckInsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer
             }
             let first = s.cursor.shown(usize::from(list.height));
             let rows = s.checkins.iter().enumerate().skip(first).map(|(i, c)| {
-                let line = row_line(s, c, ctx, w);
+                let line = row_line(s, c, ctx, w, i == s.cursor.selected);
                 if i == s.cursor.selected {
                     line.patch_style(t.selected())
                 } else {

@@ -119,8 +119,8 @@ pub fn lines(s: &CredentialsState) -> Vec<Line<'static>> {
     }
     out.push(Line::from(""));
     out.push(Line::from(format!(
-        "CE hours ({} entries, newest first) · a adds",
-        d.ceu_entries.len()
+        "CE hours ({}, newest first) · a adds",
+        crate::text::count(d.ceu_entries.len(), "entry", "entries")
     )));
     if d.ceu_entries.is_empty() {
         out.push(Line::from("  none yet"));

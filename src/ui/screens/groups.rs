@@ -246,7 +246,10 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             .map(|r| r.group.name.clone())
             .unwrap_or_else(|| id.to_string());
         let head = match &state.history {
-            Some(Ok(h)) => format!("History of {name} · {} sessions", h.len()),
+            Some(Ok(h)) => format!(
+                "History of {name} · {}",
+                crate::text::count(h.len(), "session", "sessions")
+            ),
             _ => format!("History of {name}"),
         };
         Line::styled(clip(&head, w), t.heading()).render(head_area, buf);
@@ -362,9 +365,9 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     draw_lines(lines, body, buf);
     if let Some(r) = state.selected() {
         let hint = format!(
-            "{}: {} sessions recorded{}",
+            "{}: {} recorded{}",
             r.group.id,
-            r.sessions,
+            crate::text::count(r.sessions, "session", "sessions"),
             if state.opening {
                 " · opening the session…"
             } else {

@@ -13,7 +13,7 @@ use crate::model::visit::HereNowRow;
 use crate::model::{Intake, PeerId, Record};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit, fit_name};
+use crate::ui::widgets::cells::{clip, fit, fit_name, private_quoted};
 use crate::ui::widgets::list::{draw_lines, ListCursor};
 use crate::ui::worker::RequestId;
 
@@ -118,7 +118,12 @@ pub fn render(state: &HereNowState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buf
         };
         let staff = row.assigned.as_deref().unwrap_or("—");
         let why = match (&row.section, &row.why) {
-            (Some(s), Some(why)) => format!("{}: {why}", s.title()),
+            // A goal's title (quoted) is hidden in privacy mode, as on Today.
+            (Some(s), Some(why)) => format!(
+                "{}: {}",
+                s.title(),
+                private_quoted(ctx, why, i == state.cursor.selected)
+            ),
             _ => row.purpose.clone().unwrap_or_default(),
         };
         let fixed = 2 + 11 + 1 + name_w + 1 + 4 + 1;

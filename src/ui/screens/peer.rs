@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use crate::model::{Choice, GoalStatus, PeerId};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit, name};
+use crate::ui::widgets::cells::{clip, fit, name, private};
 use crate::ui::widgets::list::{draw_lines, TextScroll};
 use crate::ui::worker::PeerDetail;
 
@@ -92,7 +92,10 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
         None => "Assigned: nobody".to_string(),
     };
     if let Some(c) = p.cadence_days {
-        support.push_str(&format!(" · wants contact every {c} days"));
+        support.push_str(&format!(
+            " · wants contact every {}",
+            crate::text::count(usize::from(c), "day", "days")
+        ));
     }
     if let Some(c) = p.preferred_contact {
         support.push_str(&format!(" · prefers {}", c.label()));
@@ -161,7 +164,11 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
                 v.time_in.format("%H:%M")
             )),
             Span::styled(
-                format!(" · {month} visits this month, {} in all", d.visits.len()),
+                format!(
+                    " · {} this month, {} in all",
+                    crate::text::count(month, "visit", "visits"),
+                    d.visits.len()
+                ),
                 t.dim(),
             ),
         ]));
@@ -189,7 +196,10 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
             None => String::new(),
         };
         let steps = if total > 0 {
-            format!(" {done}/{total} steps")
+            format!(
+                " {done}/{total} {}",
+                crate::text::noun(total, "step", "steps")
+            )
         } else {
             String::new()
         };
@@ -199,7 +209,8 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
             "  {:<5} {:<9} {}",
             g.id.to_string(),
             g.status.label(),
-            g.title
+            // The overview has no rows to select: reveal shows them all.
+            private(ctx, &g.title, true)
         );
         let style = if g.status == GoalStatus::Active {
             t.text()
@@ -246,8 +257,8 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
             c.minutes,
             fit(&who, 4)
         );
-        let mut note = c.note.lines().next().unwrap_or("").to_string();
-        if c.note.lines().nth(1).is_some() {
+        let mut note = private(ctx, c.note.lines().next().unwrap_or(""), true).into_owned();
+        if c.note.lines().nth(1).is_some() && (!ctx.privacy || ctx.reveal) {
             note.push_str(" …");
         }
         let head_w = crate::text::width(&head);
@@ -284,8 +295,8 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
             .unwrap_or_default();
         out.push(Line::styled(
             format!(
-                "Groups ({} sessions attended, last {latest})",
-                o.sessions.len()
+                "Groups ({} attended, last {latest})",
+                crate::text::count(o.sessions.len(), "session", "sessions")
             ),
             t.heading(),
         ));

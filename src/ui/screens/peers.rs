@@ -181,10 +181,16 @@ impl PeersState {
             }
             v
         } else {
+            // Names folded, ids, phone digits and tags: the one rule.
             self.matcher
-                .rank(query, candidates.iter().map(|&i| roster[i].name.as_str()))
+                .rank_keyed(
+                    query,
+                    candidates
+                        .iter()
+                        .map(|&i| (roster[i].name.as_str(), &roster[i].keys, true)),
+                )
                 .into_iter()
-                .map(|h| candidates[h.index])
+                .map(|h| candidates[h])
                 .collect()
         };
         self.cursor.clamp(self.visible.len());

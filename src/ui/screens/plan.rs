@@ -14,7 +14,7 @@ use ratatui::widgets::Widget;
 use crate::model::{Choice, Goal, GoalId, GoalStatus, LifeDomain, Record, StaffId};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::cells::{clip, fit, private};
 use crate::ui::widgets::list::{follow, visible_offset, Viewport};
 
 /// One drawn line of the plan.
@@ -368,14 +368,17 @@ pub fn render(
         (n > 0).then(|| format!("{n} {}", s.label()))
     })
     .collect();
-    let mut head = format!("Recovery plan · {} goals", goals.len());
+    let mut head = format!(
+        "Recovery plan · {}",
+        crate::text::count(goals.len(), "goal", "goals")
+    );
     if !counts.is_empty() {
         head.push_str(&format!(": {}", counts.join(", ")));
     }
     if due > 0 {
         head.push_str(&format!(
-            " · {due} review{} due",
-            if due == 1 { "" } else { "s" }
+            " · {} due",
+            crate::text::count(due, "review", "reviews")
         ));
     }
     let (head_area, body) = crate::ui::widgets::layout::head_body(area);
@@ -414,6 +417,8 @@ pub fn render(
     };
     for (line, r) in lines.iter().skip(offset).zip(body.rows()) {
         let selected = |pr: PlanRow| sel == Some(pr);
+        // Privacy mode's reveal shows the selected goal: title, steps, review.
+        let shown = |id: GoalId| sel.is_some_and(|s| s.goal() == id);
         let drawn: Line<'static> = match *line {
             PlanLine::Blank => Line::raw(""),
             PlanLine::Domain(d) => Line::styled(clip(&capitalized(d.label()), w), t.heading()),
@@ -422,13 +427,20 @@ pub fn render(
                 let (done, total) = g.progress();
                 let mut right = status_words(g);
                 if total > 0 {
-                    right.push_str(&format!(" · {done}/{total} steps"));
+                    right.push_str(&format!(
+                        " · {done}/{total} {}",
+                        crate::text::noun(total, "step", "steps")
+                    ));
                 }
                 if g.review_due(ctx.today) {
                     right.push_str(" · review due");
                 }
                 let right_w = crate::text::width(&right).min(w / 2);
-                let left = format!("  {:<4} {}", g.id.to_string(), g.title);
+                let left = format!(
+                    "  {:<4} {}",
+                    g.id.to_string(),
+                    private(ctx, &g.title, shown(id))
+                );
                 let left_w = w.saturating_sub(right_w + 1);
                 let style = if selected(PlanRow::Goal(id)) {
                     t.selected()
@@ -472,7 +484,7 @@ pub fn render(
                     None => ("[ ]", String::new()),
                 };
                 let right_w = right.len();
-                let left = format!("       {mark} {}", s.text);
+                let left = format!("       {mark} {}", private(ctx, &s.text, shown(id)));
                 let left_w = w.saturating_sub(right_w + 1);
                 let style = if selected(PlanRow::Step(id, i)) {
                     t.selected()
@@ -507,7 +519,7 @@ pub fn render(
                 let note = if last.note.is_empty() {
                     String::new()
                 } else {
-                    format!(": {}", last.note)
+                    format!(": {}", private(ctx, &last.note, shown(id)))
                 };
                 let n = g.reviews.len();
                 Line::styled(

@@ -304,7 +304,7 @@ impl Popup {
     /// The walk-in form, holding `name` (what was typed in the search).
     pub fn walk_in(name: &str, theme: Theme) -> Popup {
         let form = PopupForm::new("Walk-in: add a new peer", theme)
-            .intro("Just a name for now. Saving adds them to the roster and checks them off here.")
+            .intro("Just a name for now: checked off here, and added to the roster when the session is saved.")
             .text(
                 FieldKey::WalkInName,
                 name,
@@ -467,12 +467,26 @@ impl Popup {
             Purpose::AddSupervision(staff) => {
                 crate::ui::app::supervision_request(f, *staff, today, actor)
             }
-            Purpose::WalkIn => GroupsRequest::WalkIn {
-                name: f.value(FieldKey::WalkInName).to_string(),
-                today,
-                actor,
+            // Nothing is written for a walk-in until the session is saved:
+            // the name is checked by the save's rule, then the roster is
+            // asked whether they are on it already.
+            Purpose::WalkIn => {
+                match crate::ops::roster::walk_in_peer(f.value(FieldKey::WalkInName), today) {
+                    Ok(peer) => {
+                        Request::Center(crate::ui::worker::center::CenterRequest::Duplicates {
+                            peer: Box::new(peer),
+                            purpose: crate::ui::worker::center::DuplicateCheck::WalkIn,
+                        })
+                    }
+                    Err(e) => {
+                        return Err(e
+                            .problems
+                            .iter()
+                            .map(|p| (p.field.clone(), p.to_string()))
+                            .collect())
+                    }
+                }
             }
-            .into(),
         };
         Ok(req)
     }

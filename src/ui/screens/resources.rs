@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use crate::model::choice::Choice;
 use crate::ui::app::{CardPopup, ReferralsTab, ResourceList, ResourcePicker, ResourcesScreen};
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit, name};
+use crate::ui::widgets::cells::{clip, fit, name, private};
 use crate::ui::widgets::layout::head_body;
 
 use ratatui::widgets::{Block, Borders, Clear, Widget};
@@ -194,7 +194,11 @@ pub fn render_referrals(tab: &ReferralsTab, ctx: &ViewCtx<'_>, area: Rect, buf: 
                     let note = if u.note.is_empty() {
                         String::new()
                     } else {
-                        format!(" — {}", crate::text::escape_line(&u.note))
+                        // The selected referral's: the reveal key shows it.
+                        format!(
+                            " — {}",
+                            crate::text::escape_line(&private(ctx, &u.note, true))
+                        )
                     };
                     format!("  {} {}{note}", u.date, u.status.label())
                 })

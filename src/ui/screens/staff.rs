@@ -140,28 +140,36 @@ pub fn render_ask(a: &Ask, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     let t = ctx.theme;
     let width = area.width.saturating_sub(4).min(64);
     let inner_w = usize::from(width.saturating_sub(2)).max(1);
-    let text_lines = crate::text::width(&a.text).div_ceil(inner_w).max(1) + 1;
-    let height = (text_lines as u16 + 4).min(area.height);
-    let boxed = centered(area, width, height);
-    Clear.render(boxed, buf);
-    let chain = [Context::Confirm];
+    let chain = a.chain();
     let key = |action| {
         ctx.keymap
-            .key_for(&chain, false, action)
+            .key_for(chain, false, action)
             .unwrap_or_else(|| "?".into())
     };
     let (yes, no) = a.answers();
+    let mut answers = format!(
+        "{}: {yes}    {}: {no}",
+        key(crate::ui::action::Action::Yes),
+        key(crate::ui::action::Action::No)
+    );
+    if chain.first() == Some(&Context::Duplicate) {
+        answers.push_str(&format!(
+            "    {}: back",
+            key(crate::ui::action::Action::Back)
+        ));
+    }
+    // The question and the answers word-wrapped as the paragraph wraps
+    // them, a blank line between, borders and a spare line: the box grows
+    // so that nothing is cut at 80x24.
+    let wrapped = |s: &str| crate::ui::widgets::confirm::wrapped_lines(s, inner_w);
+    let needed = wrapped(&a.text) + 1 + wrapped(&answers) + 3;
+    let height = (needed as u16).min(area.height);
+    let boxed = centered(area, width, height);
+    Clear.render(boxed, buf);
     let text = vec![
         Line::raw(a.text.clone()),
         Line::raw(""),
-        Line::styled(
-            format!(
-                "{}: {yes}    {}: {no}",
-                key(crate::ui::action::Action::Yes),
-                key(crate::ui::action::Action::No)
-            ),
-            t.key(),
-        ),
+        Line::styled(answers, t.key()),
     ];
     Paragraph::new(text)
         .wrap(Wrap { trim: true })

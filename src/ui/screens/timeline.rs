@@ -14,7 +14,7 @@ use crate::model::{Choice, PeerId};
 use crate::ops::plan::TimelineData;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::cells::{clip, fit, private};
 use crate::ui::widgets::list::{ListCursor, Viewport};
 use crate::ui::widgets::timeline::{
     axis, glyph, goal_cells, wellbeing_bars, Scale, DEFAULT_ZOOM, LEGEND, ZOOMS,
@@ -226,7 +226,10 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             .into_iter()
             .collect();
         let selected = i == state.cursor.selected;
-        let label = fit(&format!("{} {}", g.id, g.title), usize::from(label_w));
+        let label = fit(
+            &format!("{} {}", g.id, private(ctx, &g.title, selected)),
+            usize::from(label_w),
+        );
         line(
             buf,
             y + (i - offset) as u16,
@@ -323,21 +326,25 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
         let end = match (g.ended_on(), g.target_date) {
             (Some(e), _) => format!("{} {e}", g.status.label()),
             (None, Some(tg)) if g.target_overdue(ctx.today) => {
+                let late = (ctx.today - tg).num_days();
                 format!(
-                    "target {tg} passed {} days ago",
-                    (ctx.today - tg).num_days()
+                    "target {tg} passed {} ago",
+                    crate::text::count(usize::try_from(late).unwrap_or(0), "day", "days")
                 )
             }
             (None, Some(tg)) => format!("{} · target {tg}", g.status.label()),
             (None, None) => format!("{} · no target date", g.status.label()),
         };
         let text = format!(
-            "{} from {} · {end} · {touches} check-in{} · {} status change{}",
+            "{} from {} · {end} · {} · {}",
             g.id,
             g.start_date,
-            if touches == 1 { "" } else { "s" },
-            g.history.len().saturating_sub(1),
-            if g.history.len() == 2 { "" } else { "s" }
+            crate::text::count(touches, "check-in", "check-ins"),
+            crate::text::count(
+                g.history.len().saturating_sub(1),
+                "status change",
+                "status changes"
+            )
         );
         line(buf, y, Line::styled(clip(&text, w), t.dim()));
         // Its marks in words, newest first, as far as there is room.

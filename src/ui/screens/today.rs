@@ -10,7 +10,7 @@ use crate::model::today::{Section, TodayReport, TodayRow};
 use crate::model::PeerId;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit, fit_name};
+use crate::ui::widgets::cells::{clip, fit, fit_end, fit_name, private_quoted};
 use crate::ui::widgets::layout::head_body;
 use crate::ui::widgets::list::{follow, moved, visible_offset, ListCursor};
 
@@ -231,11 +231,27 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
                 } else {
                     fit(&row.name, name_w)
                 };
-                let text = format!("  {name} {}", fit(&row.why, why_w));
+                // A goal's title (quoted) is hidden in privacy mode.
+                let why = private_quoted(ctx, &row.why, selected);
+                let why = if keeps_end(row.section) {
+                    fit_end(&why, why_w)
+                } else {
+                    fit(&why, why_w)
+                };
+                let text = format!("  {name} {why}");
                 let style = if selected { t.selected() } else { t.text() };
                 Line::styled(text, style).render(row_area, buf);
             }
         }
     }
     crate::ui::widgets::list::scrollbar(body, buf, all.len(), offset, t.dim());
+}
+
+/// Which end of a row's "why" carries its meaning when it must be cut to
+/// fit (80 columns): most sentences end in what matters ("… 42 days ago",
+/// "… is 3 days overdue", "… no update for 20 days"), so their start is
+/// shortened; re-engagement and seen-today rows say it first ("not seen
+/// for 83 days (…)", "contacted once today, …"), so their end is.
+fn keeps_end(section: Section) -> bool {
+    !matches!(section, Section::Reengage | Section::SeenToday)
 }

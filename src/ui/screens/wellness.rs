@@ -12,7 +12,7 @@ use crate::model::WellnessPlan;
 use crate::ops::wellness::WellnessSection;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::cells::{clip, fit, private};
 use crate::ui::widgets::list::{follow, visible_offset, Viewport};
 
 /// A selectable row of the wellness plan.
@@ -189,7 +189,10 @@ pub fn render(
     let head = if plan.is_empty() {
         "Wellness plan (optional, in the peer's words) · nothing written yet".to_string()
     } else {
-        format!("Wellness plan (the peer's own words) · {entries} entries")
+        format!(
+            "Wellness plan (the peer's own words) · {}",
+            crate::text::count(entries, "entry", "entries")
+        )
     };
     let (head_area, body) = crate::ui::widgets::layout::head_body(area);
     Line::styled(clip(&head, w), t.heading()).render(head_area, buf);
@@ -219,12 +222,14 @@ pub fn render(
                 let Some(e) = s.list(plan).get(i) else {
                     continue;
                 };
-                let style = if sel == WellnessRow::Entry(s, i) {
-                    t.selected()
-                } else {
-                    t.text()
-                };
-                Line::styled(fit(&format!("    • {e}"), w), style)
+                let selected = sel == WellnessRow::Entry(s, i);
+                let style = if selected { t.selected() } else { t.text() };
+                // The peer's own words: hidden in privacy mode but for a
+                // revealed selected entry.
+                Line::styled(
+                    fit(&format!("    • {}", private(ctx, e, selected)), w),
+                    style,
+                )
             }
         };
         drawn.render(r, buf);

@@ -29,6 +29,19 @@ pub fn name<'a>(ctx: &ViewCtx<'_>, raw: &'a str) -> Cow<'a, str> {
     shown_name(raw, ctx.privacy)
 }
 
+/// A note or goal title as it may appear on screen now: hidden in privacy
+/// mode unless the reveal key was just pressed and the text is in the
+/// selected row (`selected`; a screen without rows passes true).
+pub fn private<'a>(ctx: &ViewCtx<'_>, text: &'a str, selected: bool) -> Cow<'a, str> {
+    crate::ui::privacy::shown_text(text, ctx.privacy && !(ctx.reveal && selected))
+}
+
+/// [`private`] for a sentence that quotes a goal title: only the quoted
+/// parts are hidden.
+pub fn private_quoted<'a>(ctx: &ViewCtx<'_>, sentence: &'a str, selected: bool) -> Cow<'a, str> {
+    crate::ui::privacy::shown_quoted(sentence, ctx.privacy && !(ctx.reveal && selected))
+}
+
 /// [`fit`] for a peer's name (initials in privacy mode).
 pub fn fit_name(ctx: &ViewCtx<'_>, raw: &str, w: usize) -> String {
     fit(&name(ctx, raw), w)
@@ -61,6 +74,16 @@ pub fn fit(s: &str, w: usize) -> String {
     let escaped = escape_line(s);
     let cut = truncate(&escaped, w);
     let mut out = cut.into_owned();
+    let used = width(&out);
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(used)));
+    out
+}
+
+/// [`fit`] that keeps the end and shortens the start ("… 42 days ago"),
+/// for sentences whose end carries the meaning.
+pub fn fit_end(s: &str, w: usize) -> String {
+    let escaped = escape_line(s);
+    let mut out = crate::text::truncate_start(&escaped, w).into_owned();
     let used = width(&out);
     out.extend(std::iter::repeat_n(' ', w.saturating_sub(used)));
     out

@@ -28,6 +28,8 @@ pub struct Candidate {
     pub name: String,
     /// Their status (non-active ones are listed after active ones).
     pub status: PeerStatus,
+    /// Their id, phone digits and tags, which find them too.
+    pub keys: crate::search::SearchKeys,
 }
 
 /// State of the picker.
@@ -61,6 +63,10 @@ impl PeerPicker {
         if p.candidates.is_empty() {
             if let Some((id, name)) = preselected {
                 p.candidates.push(Candidate {
+                    keys: crate::search::SearchKeys {
+                        id: id.to_string(),
+                        ..Default::default()
+                    },
                     id,
                     name,
                     status: PeerStatus::Active,
@@ -85,6 +91,7 @@ impl PeerPicker {
                 id: r.id,
                 name: r.name.clone(),
                 status: r.status,
+                keys: r.keys.clone(),
             })
             .collect();
         c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase()));
@@ -99,11 +106,11 @@ impl PeerPicker {
 
     fn refilter(&mut self) {
         // Best match first; among equals, active peers first.
-        self.hits = self.matcher.rank_preferring(
+        self.hits = self.matcher.rank_keyed(
             self.query.text(),
             self.candidates
                 .iter()
-                .map(|c| (c.name.as_str(), c.status == PeerStatus::Active)),
+                .map(|c| (c.name.as_str(), &c.keys, c.status == PeerStatus::Active)),
         );
         self.cursor.select(0, self.hits.len());
     }

@@ -128,8 +128,8 @@ pub fn render_status(
         let n = ctx.keymap.problems.len();
         (
             format!(
-                "{n} keymap problem{} (? lists all): {p}",
-                if n == 1 { "" } else { "s" }
+                "{} (? lists all): {p}",
+                crate::text::count(n, "keymap problem", "keymap problems")
             ),
             t.error(),
         )

@@ -1,13 +1,15 @@
 //! Store work for the Groups screen: the group list, a group's history,
-//! opening and saving a session's attendance, walk-ins and new groups.
+//! opening and saving a session's attendance (walk-ins join the roster
+//! with the save) and new groups.
 
 use crate::ui::worker::Failure;
 use chrono::NaiveDate;
 
-use crate::model::{Actor, Group, GroupId, GroupSession, Peer, PeerId, Record};
-use crate::ops::groups::{group_rows, save_attendance, session_to_take, GroupRow};
+use crate::model::{Actor, Group, GroupId, GroupSession, PeerId, Record};
+use crate::ops::groups::{
+    group_rows, save_attendance, session_to_take, AttendanceChange, GroupRow,
+};
 use crate::ops::lookup::resolve_staff;
-use crate::ops::roster::add_walk_in;
 use crate::store::Store;
 
 /// Store work for the Groups screen.
@@ -39,20 +41,14 @@ pub enum GroupsRequest {
         add: Vec<PeerId>,
         /// Peers taken off since it was loaded.
         remove: Vec<PeerId>,
+        /// Walk-ins typed in this session, by name: added to the roster by
+        /// this save (not before, so a session left unsaved adds nobody).
+        walk_ins: Vec<String>,
         /// The topic.
         topic: String,
         /// The note.
         note: String,
         /// Who saves it.
-        actor: Actor,
-    },
-    /// Add a walk-in to the roster with just a name.
-    WalkIn {
-        /// The name as typed.
-        name: String,
-        /// Intake day.
-        today: NaiveDate,
-        /// Who adds them.
         actor: Actor,
     },
     /// Add a recurring group.
@@ -78,8 +74,6 @@ pub enum GroupsResponse {
     Opened(Result<(Record<Group>, Record<GroupSession>), Failure>),
     /// Answer to [`GroupsRequest::Save`]: Ok only once it is on disk.
     Saved(Result<Record<GroupSession>, Failure>),
-    /// Answer to [`GroupsRequest::WalkIn`].
-    WalkIn(Result<Record<Peer>, Failure>),
     /// Answer to [`GroupsRequest::AddGroup`].
     GroupAdded(Result<Record<Group>, Failure>),
 }
@@ -107,16 +101,22 @@ pub fn handle(store: &dyn Store, request: GroupsRequest) -> GroupsResponse {
             date,
             add,
             remove,
+            walk_ins,
             topic,
             note,
             actor,
         } => {
+            let change = AttendanceChange {
+                add,
+                remove,
+                walk_ins,
+                topic,
+                note,
+            };
             let result = store
                 .group(group)
                 .map_err(crate::ops::OpsError::from)
-                .and_then(|g| {
-                    save_attendance(store, &actor, &g, date, &add, &remove, &topic, &note)
-                });
+                .and_then(|g| save_attendance(store, &actor, &g, date, &change));
             match &result {
                 Ok(s) => tracing::info!(
                     "saved attendance of {} ({} attending)",
@@ -126,9 +126,6 @@ pub fn handle(store: &dyn Store, request: GroupsRequest) -> GroupsResponse {
                 Err(e) => tracing::warn!("saving attendance of {group} on {date} failed: {e}"),
             }
             GroupsResponse::Saved(result.map_err(err))
-        }
-        GroupsRequest::WalkIn { name, today, actor } => {
-            GroupsResponse::WalkIn(add_walk_in(store, &actor, &name, today).map_err(err))
         }
         GroupsRequest::AddGroup {
             mut group,

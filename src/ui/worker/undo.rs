@@ -23,8 +23,9 @@ enum Before {
     Goal(Box<Record<Goal>>, &'static str),
     /// A peer before an edit of their wellness plan.
     Peer(Box<Record<Peer>>),
-    /// A session before its attendance was saved (None: none yet).
-    Session(Option<Box<Record<GroupSession>>>),
+    /// A session before its attendance was saved (None: none yet), and
+    /// how many walk-ins the save adds.
+    Session(Option<Box<Record<GroupSession>>>, usize),
 }
 
 /// Reads what `request` will change. A failed read only means the change
@@ -52,13 +53,18 @@ fn before(store: &dyn Store, request: &Request) -> Before {
             Ok(p) => Before::Peer(Box::new(p)),
             Err(_) => Before::Nothing,
         },
-        Request::Groups(GroupsRequest::Save { group, date, .. }) => {
+        Request::Groups(GroupsRequest::Save {
+            group,
+            date,
+            walk_ins,
+            ..
+        }) => {
             let found = store
                 .group(*group)
                 .map_err(crate::ops::OpsError::from)
                 .and_then(|g| crate::ops::groups::session_on(store, &g, *date));
             match found {
-                Ok(s) => Before::Session(s.map(Box::new)),
+                Ok(s) => Before::Session(s.map(Box::new), walk_ins.len()),
                 Err(_) => Before::Nothing,
             }
         }
@@ -82,8 +88,10 @@ fn journal(before: Before, response: &Response) -> Option<Undoable> {
             }
             _ => None,
         },
-        (Before::Session(b), Response::Groups(g)) => match g.as_ref() {
-            GroupsResponse::Saved(Ok(saved)) => Undoable::attendance(b.map(|b| *b), saved),
+        (Before::Session(b, walk_ins), Response::Groups(g)) => match g.as_ref() {
+            GroupsResponse::Saved(Ok(saved)) => {
+                Undoable::attendance(b.map(|b| *b), saved, walk_ins)
+            }
             _ => None,
         },
         _ => None,
