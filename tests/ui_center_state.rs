@@ -1083,12 +1083,14 @@ fn every_peer_search_folds_accents_and_finds_ids_phones_and_tags() {
         "{}",
         ask.text
     );
-    // No keeps both; the form is left, dropping what was typed.
+    // No keeps both; leaving the form asks before dropping what was
+    // typed (the one discard question), and yes leaves it.
     press(&mut app, &[key('n'), code(KeyCode::Esc)]);
-    if app.ask().is_some() {
+    assert!(app.ask().is_none(), "the merge question is answered");
+    if app.confirm().is_some() {
         press(&mut app, &[key('y')]);
     }
-    assert!(app.peer_form().is_none() && app.ask().is_none());
+    assert!(app.peer_form().is_none() && app.ask().is_none() && app.confirm().is_none());
     assert_eq!(
         store.inner().list_peers().unwrap().len(),
         4,
