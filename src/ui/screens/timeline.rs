@@ -295,7 +295,7 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
     };
     scale_label("  5 high", scale_labels.rows().next(), buf);
     if spark.height > 1 {
-        scale_label("  1 low", scale_labels.rows().last(), buf);
+        scale_label("  1 low", scale_labels.rows().next_back(), buf);
     }
     Sparkline::default()
         .data(bars)
