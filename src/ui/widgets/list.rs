@@ -8,7 +8,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget};
+use ratatui::widgets::{
+    List, ListItem, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget,
+};
 
 use crate::ui::action::Action;
 
@@ -183,13 +185,15 @@ pub fn visible_offset(selected: usize, offset: usize, height: usize) -> usize {
     }
 }
 
-/// Draws `lines` one to a row from the top of `area`, as many as fit; each
-/// line fills its row (a styled line colours the whole row, as a selected
-/// list row should). The one row loop every list and text view draws with.
+/// Draws `lines` one to a row from the top of `area`, as many as fit,
+/// with ratatui's `List`; each line fills its row (a styled line colours
+/// the whole row, as a selected list row should). The rows are already
+/// the visible ones (the cursor chose the first), so the list keeps no
+/// state of its own. The one row loop every list and text view draws with.
 pub fn draw_lines<'a>(lines: impl IntoIterator<Item = Line<'a>>, area: Rect, buf: &mut Buffer) {
-    for (line, row) in lines.into_iter().zip(area.rows()) {
-        line.render(row, buf);
-    }
+    let rows = usize::from(area.height);
+    let items: Vec<ListItem<'a>> = lines.into_iter().take(rows).map(ListItem::new).collect();
+    Widget::render(List::new(items), area, buf);
 }
 
 /// Draws ratatui's vertical `Scrollbar` on the right edge of `area` when
