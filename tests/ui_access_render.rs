@@ -283,6 +283,7 @@ fn the_audit_browser_shows_when_who_what_which_record_and_revisions() {
         truncated: false,
     };
     app.on_response(Response::Audit(Ok(Box::new(page))));
+    assert_screens("audit", &mut app);
     let r = rows(&screen(&mut app, 80, 24));
     let t = r.join("\n");
     assert!(r[0].contains("Audit"), "{}", r[0]);

@@ -68,7 +68,6 @@ fn through_a_server_sign_in_live_updates_lock_and_resume() {
             clock: ui_common::clock,
         },
     );
-    app.resize(80, 24);
     drive(&mut app, &worker, &rx);
     assert!(matches!(app.gate(), Gate::SignIn(_)), "PINs: sign in first");
     type_str(&mut app, "0000");

@@ -31,7 +31,6 @@ fn starting(required: bool, preselect: Option<u64>) -> App {
             clock,
         },
     );
-    app.resize(80, 24);
     let first = app.take_requests();
     assert!(
         matches!(first.as_slice(), [Request::Access { .. }]),

@@ -285,3 +285,18 @@ fn the_goal_timeline_writes_the_totals_on_its_time_axis() {
         rows.join("\n")
     );
 }
+
+#[test]
+fn the_assessments_tab_snapshot() {
+    let mut d = detail();
+    let mut first = saved(47).clone();
+    first.id = AssessmentId::new(1);
+    first.at -= chrono::Duration::days(90);
+    let mut later = saved(53);
+    later.id = AssessmentId::new(2);
+    later.scores = vec![6, 5, 6, 4, 5, 5, 5, 6, 5, 6];
+    d.assessments = vec![first, later];
+    let mut app = app_on_peer_with(d);
+    press(&mut app, &[key('6')]);
+    assert_screens("assessments_tab", &mut app);
+}

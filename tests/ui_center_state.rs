@@ -45,7 +45,7 @@ fn run(app: &mut App, store: &dyn Store) {
 }
 
 fn new_app() -> App {
-    let mut app = App::new(
+    App::new(
         Keymap::builtin(),
         AppOptions {
             demo: false,
@@ -53,9 +53,7 @@ fn new_app() -> App {
             theme: Theme::mono(),
             clock,
         },
-    );
-    app.resize(80, 24);
-    app
+    )
 }
 
 fn msg(app: &App) -> String {
@@ -843,6 +841,38 @@ fn a_walk_in_offered_as_a_duplicate_is_added_anew_on_no() {
     assert_eq!(s.attending, vec![new.id]);
 }
 
+#[test]
+fn esc_on_a_typed_in_peer_form_asks_first_and_yes_closes_it_unsaved() {
+    let (_d, store) = guarded();
+    let mut app = set_up(&store, "2468");
+    press(&mut app, &[key('p'), key('n')]);
+    assert!(app.peer_form().is_some());
+    // Nothing typed: Esc closes at once.
+    press(&mut app, &[code(KeyCode::Esc)]);
+    assert!(app.peer_form().is_none());
+    press(&mut app, &[key('n')]);
+    type_str(&mut app, "Aroha Wright");
+    press(&mut app, &[code(KeyCode::Esc)]);
+    assert!(app.peer_form().is_some(), "typed in: asked first");
+    assert!(
+        app.confirm().is_some_and(|c| c.question.contains("lost")),
+        "the one discard question"
+    );
+    press(&mut app, &[key('n')]);
+    assert!(
+        app.confirm().is_none() && app.peer_form().is_some(),
+        "no keeps it"
+    );
+    press(&mut app, &[code(KeyCode::Esc), key('y')]);
+    assert!(app.peer_form().is_none(), "yes closes it");
+    assert!(msg(&app).contains("nothing saved"), "{}", msg(&app));
+    run(&mut app, &store);
+    assert!(
+        store.inner().list_peers().unwrap().is_empty(),
+        "nothing written"
+    );
+}
+
 /// A store with Aroha and a group meeting today, the app in its session.
 fn in_session(store: &Guarded) -> (App, caseload::model::PeerId) {
     let mut app = set_up(store, "2468");
@@ -1053,12 +1083,14 @@ fn every_peer_search_folds_accents_and_finds_ids_phones_and_tags() {
         "{}",
         ask.text
     );
-    // No keeps both; the form is left, dropping what was typed.
+    // No keeps both; leaving the form asks before dropping what was
+    // typed (the one discard question), and yes leaves it.
     press(&mut app, &[key('n'), code(KeyCode::Esc)]);
-    if app.ask().is_some() {
+    assert!(app.ask().is_none(), "the merge question is answered");
+    if app.confirm().is_some() {
         press(&mut app, &[key('y')]);
     }
-    assert!(app.peer_form().is_none() && app.ask().is_none());
+    assert!(app.peer_form().is_none() && app.ask().is_none() && app.confirm().is_none());
     assert_eq!(
         store.inner().list_peers().unwrap().len(),
         4,

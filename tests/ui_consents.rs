@@ -318,3 +318,9 @@ fn enter_on_a_consents_expiring_row_opens_the_peers_consents_tab() {
         "the opening is recorded"
     );
 }
+
+#[test]
+fn the_consents_tab_snapshot() {
+    let mut app = on_consents(with_consents());
+    assert_screens("consents_tab", &mut app);
+}

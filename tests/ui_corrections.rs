@@ -410,3 +410,49 @@ fn privacy_mode_hides_goals_and_notes_and_the_reveal_key_shows_the_selected_one(
         "{t}"
     );
 }
+
+#[test]
+fn the_full_view_pages_by_its_last_draw_and_stops_at_its_end() {
+    let mut app = list_open();
+    press(&mut app, &[code(KeyCode::Enter)]);
+    let mut earlier = checkins()[0].clone();
+    earlier.data.note = "first words".into();
+    let mut current = checkins()[0].clone();
+    current.meta.revision = 2;
+    earlier.meta.revision = 1;
+    app.on_response(Response::CheckInHistory(
+        CheckInId::new(40),
+        Ok(vec![earlier, current]),
+    ));
+    let scroll = |app: &caseload::ui::app::App| match &list(app).mode {
+        Mode::Full { scroll, .. } => scroll.clone(),
+        other => panic!("not the full view: {other:?}"),
+    };
+    let before = rows(&screen(&mut app, 80, 12)).join("\n");
+    assert!(
+        !before.contains("first words"),
+        "a small window cuts it off"
+    );
+    let drawn = scroll(&app).view.rows();
+    let lines = scroll(&app).view.lines();
+    assert!(
+        drawn > 1 && lines - drawn > drawn,
+        "more than a page below: {drawn} rows of {lines} lines"
+    );
+    press(&mut app, &[code(KeyCode::PageDown)]);
+    assert_eq!(
+        scroll(&app).top,
+        drawn - 1,
+        "a page is the rows drawn less one"
+    );
+    press(&mut app, &[code(KeyCode::End)]);
+    assert_eq!(scroll(&app).top, lines - drawn, "End shows the last page");
+    press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
+    assert_eq!(
+        scroll(&app).top,
+        lines - drawn,
+        "no scrolling past the end into blank rows"
+    );
+    let after = rows(&screen(&mut app, 80, 12)).join("\n");
+    assert!(after.contains("first words"), "{after}");
+}

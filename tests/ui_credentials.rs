@@ -274,7 +274,6 @@ fn only_admins_switch_staff_member() {
             clock,
         },
     );
-    admin.resize(80, 24);
     admin.take_requests();
     let mut info = access(false, Some(1));
     info.staff[0].role = Role::Admin;
@@ -432,4 +431,13 @@ fn a_change_saved_elsewhere_reloads_the_open_screen() {
         id: "CE9".into(),
     }));
     assert_eq!(loads(&mut app), vec![StaffId::new(1)]);
+}
+
+#[test]
+fn the_credentials_screen_snapshot() {
+    let mut app = app();
+    app.take_requests();
+    press(&mut app, &[key('C')]);
+    answer(&mut app, jordan("2026-11-24", "Ethics in peer work"));
+    assert_screens("credentials", &mut app);
 }

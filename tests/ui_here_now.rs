@@ -183,6 +183,16 @@ fn k_is_refused_to_a_peer_specialist_and_hands_nothing_to_the_kiosk() {
     assert!(said.contains("supervisors and admins"), "{said}");
 }
 
+#[test]
+fn the_here_now_snapshot() {
+    let mut app = app();
+    app.take_requests();
+    press(&mut app, &[key('h')]);
+    let id = here_now_request(&mut app);
+    app.on_reply(Some(id), Response::HereNow(Box::new(Ok(answer()))));
+    assert_screens("here_now", &mut app);
+}
+
 /// Privacy mode hides a goal's title in a visitor's Today reason here too
 /// (issue 11), and the reveal key shows the selected row's.
 #[test]

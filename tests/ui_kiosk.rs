@@ -252,3 +252,13 @@ fn leaving_without_a_staff_pin_is_refused_and_the_pin_is_never_drawn() {
     assert!(k.done(), "a staff PIN leaves");
     assert!(!store.is_kiosk());
 }
+
+#[test]
+fn the_kiosk_greeting_snapshot() {
+    let k = KioskState::new("Harbor House Drop-in", Instant::now());
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let drawn = screen(&k, w, h);
+        let shown: Vec<&str> = drawn.lines().map(str::trim_end).collect();
+        insta::assert_snapshot!(format!("kiosk_{w}x{h}"), shown.join("\n"));
+    }
+}

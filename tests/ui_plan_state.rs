@@ -745,9 +745,9 @@ fn the_timeline_zooms_scrolls_and_comes_back_to_today() {
     press(&mut app, &[key('t')]);
     assert_eq!(app.peer_view().timeline.shift, 0);
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
-    assert_eq!(app.peer_view().timeline.selected, 2);
+    assert_eq!(app.peer_view().timeline.cursor.selected, 2);
     press(&mut app, &[code(KeyCode::End)]);
-    assert_eq!(app.peer_view().timeline.selected, 4);
+    assert_eq!(app.peer_view().timeline.cursor.selected, 4);
     // A check-in saved for this peer reloads the timeline.
     let c =
         caseload::model::CheckIn::new(PeerId::new(1), caseload::model::StaffId::new(1), clock());

@@ -108,7 +108,6 @@ fn on_ana(w: &World, tab: char) -> App {
             clock,
         },
     );
-    app.resize(80, 24);
     pump(&mut app, &w.store);
     press(&mut app, &[key('/')]);
     type_str(&mut app, "ana ruiz");

@@ -236,7 +236,18 @@ fn t_shows_the_take_home_card_without_staff_notes_at_80_columns() {
     assert!(!shown.contains("For Ana Ruiz"), "{shown}");
     // Scrolling moves through the card; Esc closes it.
     press(&mut app, &[code(KeyCode::Down)]);
-    assert_eq!(app.card_popup().map(|c| c.scroll), Some(1));
+    assert_eq!(app.card_popup().map(|c| c.scroll.top), Some(1));
     press(&mut app, &[code(KeyCode::Esc)]);
     assert!(app.card_popup().is_none());
+}
+
+#[test]
+fn the_resources_screen_snapshot() {
+    let (_dir, store) = store();
+    let mut app = app();
+    pump(&mut app, &store);
+    press(&mut app, &[key('O')]);
+    pump(&mut app, &store);
+    assert!(app.resources_screen().is_some(), "the screen is open");
+    assert_screens("resources", &mut app);
 }

@@ -43,7 +43,6 @@ fn coloured_app() -> App {
             clock,
         },
     );
-    app.resize(80, 24);
     let_in(&mut app);
     app.take_requests();
     app.on_response(Response::Ready {
@@ -215,4 +214,24 @@ fn snapshots_of_each_tab() {
             insta::assert_snapshot!(format!("reports_{name}_{w}x{h}"), shown);
         }
     }
+}
+
+#[test]
+fn the_figures_page_by_the_rows_of_the_last_draw() {
+    let mut app = on_reports(app());
+    screen(&mut app, 80, 14);
+    let drawn = app.reports().scroll.view.rows();
+    assert!(drawn > 1, "{drawn}");
+    press(&mut app, &[code(crossterm::event::KeyCode::PageDown)]);
+    assert_eq!(
+        app.reports().scroll.top,
+        drawn - 1,
+        "a page is the rows drawn less one, as in every list"
+    );
+    // A taller window: the next draw records more rows, and paging follows.
+    screen(&mut app, 80, 24);
+    let taller = app.reports().scroll.view.rows();
+    assert!(taller > drawn);
+    press(&mut app, &[code(crossterm::event::KeyCode::PageUp)]);
+    assert_eq!(app.reports().scroll.top, 0);
 }

@@ -1,5 +1,6 @@
 //! Snapshots (insta) of the canonical screens at 80×24 and 120×40: Today,
-//! Peers, the peer page, the check-in form, help, sign-in and Groups. The
+//! Peers, the peer page and its plan, timeline and wellness tabs, the
+//! check-in form, help, sign-in and Groups. The
 //! .snap files are committed; a change to what a screen draws shows up as
 //! a diff to review (`cargo insta review`), and CI (CI=true) fails on any
 //! snapshot that is missing or differs.
@@ -117,6 +118,25 @@ fn groups_attendance() {
         let g = group(1, "Monday art group", chrono::Weekday::Mon, 10, "Art room");
         let s = session(50, &g, "2026-11-23", &[2, 4]);
         app.on_response(groups_response(GroupsResponse::Opened(Ok((g, s)))));
+        app
+    });
+}
+
+#[test]
+fn plan_tab() {
+    snap("plan_tab", app_on_plan);
+}
+
+#[test]
+fn timeline_tab() {
+    snap("timeline_tab", app_on_timeline);
+}
+
+#[test]
+fn wellness_tab() {
+    snap("wellness_tab", || {
+        let mut app = app_on_peer_with(detail());
+        press(&mut app, &[key('4')]);
         app
     });
 }

@@ -474,7 +474,7 @@ fn help_overlay_opens_closes_and_scrolls() {
     // runtime draws.
     screen(&mut app, 80, 24);
     press(&mut app, &[code(KeyCode::Down), code(KeyCode::Down)]);
-    assert!(app.help().is_some_and(|h| h.scroll == 2));
+    assert!(app.help().is_some_and(|h| h.scroll.top == 2));
     press(&mut app, &[code(KeyCode::Esc)]);
     assert!(!app.overlay_open());
 }
@@ -483,14 +483,14 @@ fn help_overlay_opens_closes_and_scrolls() {
 fn vim_sequences_and_pending_prefix() {
     let mut app = app_with(Keymap::from_layers(&[("d", DEFAULT_TOML), ("v", VIM_TOML)]));
     press(&mut app, &[key('j'), key('j'), key('j')]);
-    assert_eq!(app.today().selected, 3);
+    assert_eq!(app.today().cursor.selected, 3);
     press(&mut app, &[key('g')]);
     assert_eq!(app.pending_label().as_deref(), Some("g"));
     press(&mut app, &[key('g')]);
     assert_eq!(app.pending_label(), None);
-    assert_eq!(app.today().selected, 0);
+    assert_eq!(app.today().cursor.selected, 0);
     press(&mut app, &[key('G')]);
-    assert_eq!(app.today().selected, 5);
+    assert_eq!(app.today().cursor.selected, 5);
     // Esc cancels a pending prefix without going back.
     press(&mut app, &[key('g'), code(KeyCode::Esc)]);
     assert_eq!(app.pending_label(), None);

@@ -11,7 +11,6 @@ use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::Rect;
 
 use crate::model::{Actor, PeerId};
 use crate::ops::{local_now, os_login};
@@ -133,8 +132,6 @@ pub struct App {
     pub status: StatusState,
     /// Keys of a sequence typed so far (`g` of `g g`).
     pending: Vec<Key>,
-    /// Terminal size.
-    size: Rect,
     /// The current moment (updated on every event).
     pub now: DateTime<FixedOffset>,
     /// The day Today is for.
@@ -289,7 +286,6 @@ impl App {
             organization: String::new(),
             status: StatusState::default(),
             pending: Vec::new(),
-            size: Rect::new(0, 0, 80, 24),
             now,
             date: now.date_naive(),
             access: access::AccessState::new(Instant::now()),
@@ -388,15 +384,17 @@ impl App {
         match event {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
             Event::Paste(s) => self.handle_paste(&s),
-            Event::Resize(w, h) => self.resize(w, h),
+            // Nothing to record: every view keeps the rows it drew last
+            // (`widgets::list::Viewport`), and the runtime draws again.
             _ => {}
         }
     }
 
-    /// Records the terminal size (lists page by what is visible).
-    pub fn resize(&mut self, w: u16, h: u16) {
-        self.size = Rect::new(0, 0, w, h);
-    }
+    /// A new terminal size. The app keeps none: lists and text views page
+    /// by the rows their last draw recorded (`widgets::list::Viewport`),
+    /// so the next draw is all a resize needs. Kept for callers that
+    /// announce the size (the search benchmark).
+    pub fn resize(&mut self, _w: u16, _h: u16) {}
 
     /// Handles one key: through the keymap to an action, or into the
     /// focused text field.

@@ -21,7 +21,7 @@
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -354,12 +354,7 @@ pub fn draw(frame: &mut Frame, state: &KioskState) {
     let area = frame.area();
     let width = area.width.clamp(20, 72);
     let height = area.height.min(12);
-    let outer = Rect {
-        x: area.x + (area.width.saturating_sub(width)) / 2,
-        y: area.y + (area.height.saturating_sub(height)) / 2,
-        width: width.min(area.width),
-        height,
-    };
+    let outer = crate::ui::widgets::layout::centered(area, width, height);
     let [greeting, question, field, note] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(2),

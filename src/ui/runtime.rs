@@ -170,9 +170,6 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
             return Err(e);
         }
     };
-    if let Ok(size) = guard.terminal.size() {
-        app.resize(size.width, size.height);
-    }
     let input_tx = tx;
     thread::Builder::new()
         .name("caseload-input".into())

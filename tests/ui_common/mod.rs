@@ -173,7 +173,6 @@ pub fn app_with(keymap: Keymap) -> App {
             clock,
         },
     );
-    app.resize(80, 24);
     let_in(&mut app);
     let first = app.take_requests();
     assert!(
@@ -240,10 +239,9 @@ pub fn rows(buf: &Buffer) -> Vec<String> {
         .collect()
 }
 
-/// Draws the app through ratatui's `TestBackend` at `w`×`h` (after telling
-/// the app its size, as a resize event would).
+/// Draws the app through ratatui's `TestBackend` at `w`×`h`; the views record
+/// the rows they show, so later paging moves by what this draw showed.
 pub fn screen(app: &mut App, w: u16, h: u16) -> Buffer {
-    app.resize(w, h);
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test terminal");
     terminal
@@ -293,4 +291,31 @@ pub fn field_failure(pairs: &[(&str, &str)]) -> caseload::ui::worker::Failure {
             .collect(),
     }
     .into()
+}
+
+/// The canonical sizes every screen is snapshotted at.
+pub const SNAPSHOT_SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// The screen drawn at `w`×`h` as text for an insta snapshot: one row a
+/// line, trailing blanks trimmed.
+pub fn snapshot_text(app: &mut App, w: u16, h: u16) -> String {
+    rows(&screen(app, w, h))
+        .iter()
+        .map(|r| r.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Asserts the insta snapshots `screens__{name}_80x24` and
+/// `screens__{name}_120x40` of `app` (drawn at each size in turn), kept
+/// with the others in `tests/snapshots` whichever test file asks.
+pub fn assert_screens(name: &str, app: &mut App) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (w, h) in SNAPSHOT_SIZES {
+            insta::assert_snapshot!(format!("screens__{name}_{w}x{h}"), snapshot_text(app, w, h));
+        }
+    });
 }

@@ -27,6 +27,7 @@ use crate::ui::privacy::shown_name;
 use crate::ui::screens::popup::{Popup, Purpose};
 use crate::ui::screens::staff as staff_view;
 use crate::ui::view::{Areas, ViewCtx};
+use crate::ui::widgets::confirm::OnYes;
 use crate::ui::widgets::form::{FieldKey, FormOutcome, Hint, PopupForm};
 use crate::ui::widgets::list::ListCursor;
 use crate::ui::worker::center::{
@@ -686,8 +687,6 @@ pub enum Question {
     },
     /// Leave the set-up (caseload quits; nothing was saved).
     LeaveSetUp,
-    /// Close the staff or peer form, dropping what was typed.
-    Discard,
 }
 
 /// A yes/no question of the center's screens.
@@ -717,7 +716,6 @@ impl Ask {
             Question::SetActive { active: false, .. } => ("deactivate", "keep"),
             Question::SetActive { active: true, .. } => ("reactivate", "keep"),
             Question::LeaveSetUp => ("quit", "keep setting up"),
-            Question::Discard => ("discard", "keep editing"),
         }
     }
 }
@@ -1225,19 +1223,8 @@ impl App {
                 self.status.info("saving…");
             }
             (Question::LeaveSetUp, true) => self.quit = true,
-            (Question::Discard, true) => {
-                if self.close_layer::<StaffForm>().is_none() {
-                    self.close_layer::<PeerForm>();
-                }
-                self.status.info("form closed; nothing was saved");
+            (Question::Merge { .. } | Question::SetActive { .. } | Question::LeaveSetUp, false) => {
             }
-            (
-                Question::Merge { .. }
-                | Question::SetActive { .. }
-                | Question::LeaveSetUp
-                | Question::Discard,
-                false,
-            ) => {}
         }
     }
 
@@ -1572,19 +1559,14 @@ macro_rules! form_layer {
                         app.$save(self);
                         Reply::Done
                     }
-                    FormOutcome::Cancel if self.form.saving => {
-                        app.status
-                            .info("saving… the form closes when the store confirms");
-                        Reply::Done
-                    }
-                    FormOutcome::Cancel if self.form.is_dirty() => {
-                        app.push_layer(Ask {
-                            text: "Close this form? What you typed will be lost.".into(),
-                            about: Question::Discard,
-                        });
-                        Reply::Done
-                    }
-                    FormOutcome::Cancel => Reply::Close,
+                    FormOutcome::Cancel => app
+                        .cancel_unsaved(
+                            self.form.saving,
+                            self.form.is_dirty(),
+                            "Close this form? What you typed will be lost.",
+                            OnYes::DiscardBelow,
+                        )
+                        .reply(),
                     _ => Reply::Done,
                 }
             }

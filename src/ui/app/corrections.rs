@@ -15,6 +15,7 @@ use crate::ui::screens::checkins::{self, CheckInsState, Mode, CHAIN_CHECKINS, CH
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::confirm::Confirm;
 use crate::ui::widgets::input::LineInput;
+use crate::ui::widgets::list::TextScroll;
 use crate::ui::worker::{Request, Response};
 
 use super::App;
@@ -225,7 +226,7 @@ impl CheckInsState {
                     self.mode = Mode::Full {
                         id,
                         history: None,
-                        scroll: 0,
+                        scroll: TextScroll::default(),
                     };
                     app.requests.push(Request::CheckInHistory(id));
                 }
@@ -343,28 +344,7 @@ impl Layer for CheckInsState {
                 }
                 Action::Edit => self.edit(app),
                 Action::VoidCheckIn => self.start_void(app),
-                Action::Down => {
-                    *scroll = scroll.saturating_add(1);
-                    Reply::Done
-                }
-                Action::Up => {
-                    *scroll = scroll.saturating_sub(1);
-                    Reply::Done
-                }
-                Action::PageDown => {
-                    let step = self.view.rows().max(2) as u16 - 1;
-                    *scroll = scroll.saturating_add(step);
-                    Reply::Done
-                }
-                Action::PageUp => {
-                    let step = self.view.rows().max(2) as u16 - 1;
-                    *scroll = scroll.saturating_sub(step);
-                    Reply::Done
-                }
-                Action::Top => {
-                    *scroll = 0;
-                    Reply::Done
-                }
+                _ if scroll.apply(action) => Reply::Done,
                 _ => shell(action),
             },
             Mode::Voiding {
@@ -501,12 +481,7 @@ impl Layer for MessageView {
         let lines =
             crate::ui::widgets::confirm::wrapped_lines(&text, usize::from(width.saturating_sub(2)));
         let height = (lines as u16 + 2).min(area.height);
-        let boxed = ratatui::layout::Rect {
-            x: area.x + area.width.saturating_sub(width) / 2,
-            y: area.y + area.height.saturating_sub(height) / 2,
-            width,
-            height,
-        };
+        let boxed = crate::ui::widgets::layout::centered(area, width, height);
         Clear.render(boxed, buf);
         let style = if self.error {
             ctx.theme.error()

@@ -223,7 +223,7 @@ impl App {
                     c.staff = Some(next);
                     c.data = None;
                     c.error = None;
-                    c.scroll = 0;
+                    c.scroll.reset();
                     self.request_credentials();
                 }
             }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::Margin;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
@@ -21,6 +21,7 @@ use crate::ui::keymap::Context;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::input::LineInput;
+use crate::ui::widgets::list::TextScroll;
 use crate::ui::widgets::prompt;
 use crate::ui::worker::{Failure, Request};
 
@@ -48,8 +49,8 @@ pub struct ImportDialog {
     pub stage: ImportStage,
     /// The path typed.
     pub input: LineInput,
-    /// First line of the report shown.
-    pub scroll: usize,
+    /// First line of the report shown, and what the last draw showed.
+    pub scroll: TextScroll,
 }
 
 impl App {
@@ -63,7 +64,7 @@ impl App {
         self.push_layer(ImportDialog {
             stage: ImportStage::Path,
             input,
-            scroll: 0,
+            scroll: TextScroll::default(),
         });
     }
 
@@ -80,7 +81,7 @@ impl App {
         match result {
             Ok(plan) => {
                 d.stage = ImportStage::Plan(Box::new(plan));
-                d.scroll = 0;
+                d.scroll.reset();
             }
             Err(e) => {
                 d.stage = ImportStage::Path;
@@ -187,14 +188,7 @@ impl Layer for ImportDialog {
                 self.stage = ImportStage::Writing;
                 Reply::Done
             }
-            (ImportStage::Plan(_), Action::Down) => {
-                self.scroll = self.scroll.saturating_add(1);
-                Reply::Done
-            }
-            (ImportStage::Plan(_), Action::Up) => {
-                self.scroll = self.scroll.saturating_sub(1);
-                Reply::Done
-            }
+            (ImportStage::Plan(_), a) if self.scroll.apply(a) => Reply::Done,
             (_, Action::Quit | Action::Help) => Reply::Pass,
             _ => Reply::Done,
         }
@@ -241,12 +235,7 @@ impl Layer for ImportDialog {
 
     fn draw(&self, _app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
         let main = areas.main;
-        let area = Rect {
-            x: main.x + 1,
-            y: main.y + 1,
-            width: main.width.saturating_sub(2),
-            height: main.height.saturating_sub(2),
-        };
+        let area = main.inner(Margin::new(1, 1));
         Clear.render(area, buf);
         let block = Block::default()
             .borders(Borders::ALL)
@@ -262,11 +251,12 @@ impl Layer for ImportDialog {
             ImportStage::Checking => vec![Line::raw("checking the file…")],
             ImportStage::Writing => vec![Line::raw("adding peers…")],
             ImportStage::Plan(plan) => {
-                let mut v: Vec<Line> = plan_lines(plan)
-                    .into_iter()
-                    .skip(self.scroll)
-                    .map(Line::raw)
-                    .collect();
+                // The question takes the first row; the report scrolls below.
+                let all = plan_lines(plan);
+                let top = self
+                    .scroll
+                    .shown(usize::from(inner.height.saturating_sub(1)), all.len());
+                let mut v: Vec<Line> = all.into_iter().skip(top).map(Line::raw).collect();
                 let ask = if plan.has_problems() {
                     "Fix the problems and import again (n closes)."
                 } else {

@@ -83,8 +83,7 @@ impl App {
         let tl = &mut self.user.peer_view.timeline;
         if tl.peer != Some(peer) {
             tl.data = None;
-            tl.selected = 0;
-            tl.offset = 0;
+            tl.cursor.select(0, 0);
         }
         tl.peer = Some(peer);
         tl.loading = true;
@@ -456,6 +455,11 @@ impl App {
                 self.close_layer::<Popup>();
                 self.status.info("form closed, nothing saved");
             }
+            OnYes::DiscardBelow => {
+                // The question is off the stack: the form is on top.
+                self.layers.pop();
+                self.status.info("form closed, nothing saved");
+            }
             OnYes::DiscardAttendance => self.close_attendance(),
             OnYes::Delete => {
                 if let Some(d) = self.user.peer_view.pending_delete.take() {
@@ -517,7 +521,7 @@ impl App {
                     tl.loading = false;
                     match result {
                         Ok(d) => {
-                            tl.selected = tl.selected.min(d.goals.len().saturating_sub(1));
+                            tl.cursor.clamp(d.goals.len());
                             tl.data = Some(d);
                             tl.error = None;
                         }

@@ -25,9 +25,10 @@ use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::checkin::CheckInForm;
 use crate::ui::screens::peer_tabs::PeerTab;
 use crate::ui::view::{Areas, ViewCtx};
+use crate::ui::widgets::confirm::OnYes;
 use crate::ui::widgets::form::{self, FieldKey, FormOutcome, Hint, PopupForm};
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{ListCursor, TextScroll};
 use crate::ui::worker::referral::{ReferralRequest, ReferralResponse, ReferralRow, ResourceEdit};
 use crate::ui::worker::Request;
 
@@ -152,8 +153,6 @@ pub struct ResourceForm {
     pub form: PopupForm,
     /// The stored entry being edited, if any.
     pub editing: Option<Record<Resource>>,
-    /// Esc was pressed once with unsaved changes.
-    pub discard_asked: bool,
 }
 
 /// The form that records a referral's new status.
@@ -163,8 +162,6 @@ pub struct StatusForm {
     pub form: PopupForm,
     /// Which referral.
     pub referral: crate::model::ReferralId,
-    /// Esc was pressed once with unsaved changes.
-    pub discard_asked: bool,
 }
 
 /// The take-home card in a scrollable popup.
@@ -176,12 +173,10 @@ pub struct CardPopup {
     pub peer_name: String,
     /// The text, once loaded; or why it could not be.
     pub text: Option<Result<String, String>>,
-    /// First line shown.
-    pub scroll: usize,
+    /// First line shown, and the rows and lines of the last draw.
+    pub scroll: TextScroll,
     /// The file name being typed after `ctrl-s`.
     pub path: Option<LineInput>,
-    /// Lines shown at the last draw (for paging).
-    view: crate::ui::widgets::list::Viewport,
 }
 
 /// The Referrals tab's state.
@@ -276,11 +271,7 @@ impl ResourceForm {
                 usize::from(r.active),
                 "inactive: kept, out of pickers",
             );
-        ResourceForm {
-            form,
-            editing,
-            discard_asked: false,
-        }
+        ResourceForm { form, editing }
     }
 
     /// The entry the fields describe.
@@ -400,9 +391,8 @@ impl App {
                     peer,
                     peer_name: name,
                     text: None,
-                    scroll: 0,
+                    scroll: TextScroll::default(),
                     path: None,
-                    view: Default::default(),
                 });
                 self.requests.push(Request::Referral(ReferralRequest::Card {
                     peer,
@@ -443,11 +433,7 @@ impl App {
                         Hint::Plain(""),
                     );
                     let id = row.referral.id;
-                    self.push_layer(StatusForm {
-                        form,
-                        referral: id,
-                        discard_asked: false,
-                    });
+                    self.push_layer(StatusForm { form, referral: id });
                 }
                 None => self.status.info("no referral selected; f makes one"),
             }
@@ -721,31 +707,22 @@ impl Layer for ResourcePicker {
     any_impl!();
 }
 
-/// Shared key handling of the two small forms: Esc twice discards
-/// unsaved changes (once when nothing changed).
-fn small_form(
-    form: &mut PopupForm,
-    discard_asked: &mut bool,
-    outcome: FormOutcome,
-    app: &mut App,
-) -> Option<Reply> {
+/// Shared key handling of the two small forms: cancelling them is the
+/// one editor's cancel (`App::cancel_unsaved`: unsaved changes are asked
+/// about first); None for a save, which the form does itself.
+fn small_form(form: &mut PopupForm, outcome: FormOutcome, app: &mut App) -> Option<Reply> {
     match outcome {
-        FormOutcome::Cancel if form.saving => {
-            app.status
-                .info("saving… the form closes when the store confirms");
-            Some(Reply::Done)
-        }
-        FormOutcome::Cancel if form.is_dirty() && !*discard_asked => {
-            *discard_asked = true;
-            app.status.info("unsaved changes: Esc again discards them");
-            Some(Reply::Done)
-        }
-        FormOutcome::Cancel => Some(Reply::Close),
+        FormOutcome::Cancel => Some(
+            app.cancel_unsaved(
+                form.saving,
+                form.is_dirty(),
+                "Close this form? What you typed will be lost.",
+                OnYes::DiscardBelow,
+            )
+            .reply(),
+        ),
         FormOutcome::Save => None,
-        _ => {
-            *discard_asked = false;
-            Some(Reply::Done)
-        }
+        _ => Some(Reply::Done),
     }
 }
 
@@ -759,7 +736,7 @@ impl Layer for ResourceForm {
             return Reply::Pass;
         }
         let outcome = self.form.handle(action);
-        if let Some(reply) = small_form(&mut self.form, &mut self.discard_asked, outcome, app) {
+        if let Some(reply) = small_form(&mut self.form, outcome, app) {
             return reply;
         }
         if self.form.saving {
@@ -789,7 +766,6 @@ impl Layer for ResourceForm {
 
     fn text_key(&mut self, ev: KeyEvent, _app: &mut App) -> Reply {
         self.form.text_key(ev);
-        self.discard_asked = false;
         Reply::Done
     }
 
@@ -825,7 +801,7 @@ impl Layer for StatusForm {
             return Reply::Pass;
         }
         let outcome = self.form.handle(action);
-        if let Some(reply) = small_form(&mut self.form, &mut self.discard_asked, outcome, app) {
+        if let Some(reply) = small_form(&mut self.form, outcome, app) {
             return reply;
         }
         if self.form.saving {
@@ -851,7 +827,6 @@ impl Layer for StatusForm {
 
     fn text_key(&mut self, ev: KeyEvent, _app: &mut App) -> Reply {
         self.form.text_key(ev);
-        self.discard_asked = false;
         Reply::Done
     }
 
@@ -878,11 +853,6 @@ impl CardPopup {
             Some(Ok(t)) => t.lines().collect(),
             _ => Vec::new(),
         }
-    }
-
-    /// Records the lines the last draw showed, for paging.
-    pub(crate) fn record_view(&self, rows: usize, lines: usize) {
-        self.view.record_text(rows, lines);
     }
 }
 
@@ -935,12 +905,7 @@ impl Layer for CardPopup {
                 Reply::Done
             }
             a => {
-                let total = self.lines().len();
-                if let Some(s) =
-                    crate::ui::widgets::list::scrolled(a, self.scroll, self.view.rows(), total)
-                {
-                    self.scroll = s;
-                }
+                self.scroll.apply(a);
                 Reply::Done
             }
         }

@@ -55,9 +55,10 @@ impl App {
 
     /// Handles an action on the Reports screen.
     pub(super) fn reports_action(&mut self, action: Action) {
-        let h = crate::ui::screens::reports::body_height(crate::ui::view::areas(self.size).main);
-        let page = isize::try_from(h.max(1)).unwrap_or(1);
         let r = &mut self.user.reports;
+        if r.scroll_by(action) {
+            return;
+        }
         match action {
             Action::PrevPeriod => r.shift(-1),
             Action::NextPeriod => r.shift(1),
@@ -68,12 +69,6 @@ impl App {
             }
             Action::NextTab => return r.move_tab(1),
             Action::PrevTab => return r.move_tab(-1),
-            Action::Down => return r.scroll_by(1, h),
-            Action::Up => return r.scroll_by(-1, h),
-            Action::PageDown => return r.scroll_by(page, h),
-            Action::PageUp => return r.scroll_by(-page, h),
-            Action::Top => return r.scroll_by(isize::MIN / 2, h),
-            Action::Bottom => return r.scroll_by(isize::MAX / 2, h),
             Action::Back => {
                 self.user.pane = Pane::Today;
                 return;
@@ -115,7 +110,7 @@ impl App {
             Ok(report) => {
                 r.report = Some(report);
                 r.error = None;
-                r.scroll = 0;
+                r.scroll.reset();
             }
             Err(e) => {
                 self.status.error(format!("Report: {e}"));

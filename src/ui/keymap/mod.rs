@@ -76,8 +76,10 @@ pub enum Context {
     Wellness,
     /// The Groups screen.
     Groups,
-    /// A group session's attendance list.
-    Session,
+    /// A group session's attendance list (`session` in keymap files,
+    /// the name they have always used).
+    #[strum(serialize = "session")]
+    Attendance,
     /// The Reports screen.
     Reports,
     /// The Resources screen (the community resource directory).
@@ -124,7 +126,7 @@ impl Context {
             Context::Timeline => "Goal timeline",
             Context::Wellness => "Wellness plan",
             Context::Groups => "Groups",
-            Context::Session => "Group session (attendance)",
+            Context::Attendance => "Group session (attendance)",
             Context::Reports => "Reports",
             Context::Resources => "Resources",
             Context::Referrals => "Referrals",

@@ -7,7 +7,7 @@
 //! `app/assess.rs`, and saving goes through the worker to the store.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Margin, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
@@ -129,11 +129,7 @@ pub fn render(s: &AssessSitting, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer
     let t = ctx.theme;
     let i = &s.instrument;
     let n = i.items.len();
-    let inner = Rect {
-        x: area.x + 2.min(area.width),
-        width: area.width.saturating_sub(4),
-        ..area
-    };
+    let inner = area.inner(Margin::new(2, 0));
     let mut lines: Vec<Line<'static>> = Vec::new();
     let head = if s.on_end() {
         format!("{} — all {n} answered", escape_line(&i.short_name))

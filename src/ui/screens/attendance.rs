@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -29,7 +29,8 @@ use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, highlighted_name, name};
 use crate::ui::widgets::form::field_problems;
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::layout::split_cols;
+use crate::ui::widgets::list::{draw_lines, ListCursor};
 use crate::ui::worker::Failure;
 use crate::ui::worker::RosterRow;
 
@@ -83,12 +84,12 @@ struct Candidate {
 }
 
 const CHAIN_ROSTER: &[Context] = &[
-    Context::Session,
+    Context::Attendance,
     Context::Input,
     Context::List,
     Context::Global,
 ];
-const CHAIN_TEXT: &[Context] = &[Context::Session, Context::Input, Context::Global];
+const CHAIN_TEXT: &[Context] = &[Context::Attendance, Context::Input, Context::Global];
 
 /// The attendance screen: an open group session being taken.
 pub struct AttendanceState {
@@ -537,12 +538,6 @@ fn sort_candidates(c: &mut [Candidate]) {
     c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase(), c.id));
 }
 
-/// Rows the roster list gets in a session screen drawn in `main`.
-fn list_height(main: Rect) -> usize {
-    // Title, attending, search, (list), problem line, topic, note, footer.
-    usize::from(main.height.saturating_sub(7)).max(1)
-}
-
 /// Draws the session into `area`.
 pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     if area.height < 8 {
@@ -550,11 +545,19 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     }
     let t = ctx.theme;
     let w = usize::from(area.width);
-    let row = |y: u16| Rect {
-        y,
-        height: 1,
-        ..area
-    };
+    // Title, attending, search, the roster, problem line, topic, note, footer.
+    let [title, attending_row, search, list, problem_row, topic_row, note_row, footer_row] =
+        Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
     let g = &s.group;
     let place = if g.location.trim().is_empty() {
         String::new()
@@ -572,9 +575,7 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         s.session.date.format("%a %d %b %Y"),
         g.time.format("%H:%M"),
     );
-    let mut y = area.y;
-    Line::styled(clip(&head, w), t.heading()).render(row(y), buf);
-    y += 1;
+    Line::styled(clip(&head, w), t.heading()).render(title, buf);
 
     let (added, removed) = (s.added().len() + s.walk_ins.len(), s.removed().len());
     let changes = if added + removed > 0 {
@@ -597,8 +598,7 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             names.join(", ")
         }
     );
-    Line::styled(clip(&attending, w), t.text()).render(row(y), buf);
-    y += 1;
+    Line::styled(clip(&attending, w), t.text()).render(attending_row, buf);
 
     // Search.
     let focused = s.focus == AttendanceField::Roster;
@@ -606,17 +606,10 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         if focused { "▸Find " } else { " Find " },
         if focused { t.focus() } else { t.heading() },
     )
-    .render(Rect { width: 6, ..row(y) }, buf);
+    .render(search, buf);
     let qw = (area.width / 3).max(16).min(area.width.saturating_sub(6));
-    Widget::render(
-        s.query.area(),
-        Rect {
-            x: area.x + 6,
-            width: qw,
-            ..row(y)
-        },
-        buf,
-    );
+    let (query_area, hint_area) = split_cols(split_cols(search, 6).1, qw);
+    Widget::render(s.query.area(), query_area, buf);
     let (chain, typing) = s.context();
     let key = |a: Action| {
         ctx.keymap
@@ -628,20 +621,11 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         key(Action::Toggle),
         key(Action::WalkIn)
     );
-    let hx = area.x + 6 + qw + 1;
-    let hw = (area.x + area.width).saturating_sub(hx);
-    Line::styled(clip(&hint, usize::from(hw)), t.dim()).render(
-        Rect {
-            x: hx,
-            width: hw,
-            ..row(y)
-        },
-        buf,
-    );
-    y += 1;
+    let hint_area = split_cols(hint_area, 1).1;
+    Line::styled(clip(&hint, usize::from(hint_area.width)), t.dim()).render(hint_area, buf);
 
     // Roster.
-    let height = list_height(area);
+    let height = usize::from(list.height).max(1);
     let q = s.query.text().trim();
     if s.hits.is_empty() {
         let msg = if s.candidates.is_empty() {
@@ -657,12 +641,12 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                 key(Action::WalkIn)
             )
         };
-        Line::styled(clip(&msg, w), t.dim()).render(row(y), buf);
+        Line::styled(clip(&msg, w), t.dim()).render(list, buf);
     }
     let offset = s.cursor.shown(height);
-    for (i, &idx) in s.hits.iter().enumerate().skip(offset).take(height) {
+    let rows = s.hits.iter().enumerate().skip(offset).map(|(i, &idx)| {
         let Some(c) = s.candidates.get(idx) else {
-            continue;
+            return Line::default();
         };
         let sel = i == s.cursor.selected && focused;
         let base = if sel { t.selected() } else { t.text() };
@@ -690,9 +674,9 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         let mut spans = vec![Span::styled(if on { "[x] " } else { "[ ] " }, base)];
         spans.extend(highlighted_name(ctx, &c.name, &positions, name_w, base, hl));
         spans.push(Span::styled(tail, if sel { base } else { t.dim() }));
-        Line::from(spans).render(row(y + (i - offset) as u16), buf);
-    }
-    y += height as u16;
+        Line::from(spans)
+    });
+    draw_lines(rows, list, buf);
 
     // Problems with the attendance, or other save failures.
     let problem = s
@@ -700,48 +684,35 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         .or_else(|| s.error_for(""))
         .map(|e| format!("✗ Not saved: {e}"));
     if let Some(p) = problem {
-        Line::styled(clip(&p, w), t.error()).render(row(y), buf);
+        Line::styled(clip(&p, w), t.error()).render(problem_row, buf);
     }
-    y += 1;
 
-    for (field, label, input) in [
-        (AttendanceField::Topic, "Topic", &s.topic),
-        (AttendanceField::Note, "Note", &s.note),
+    for (field, label, input, row) in [
+        (AttendanceField::Topic, "Topic", &s.topic, topic_row),
+        (AttendanceField::Note, "Note", &s.note, note_row),
     ] {
         let f = s.focus == field;
         Span::styled(
             format!("{}{label:<6}", if f { "▸" } else { " " }),
             if f { t.focus() } else { t.heading() },
         )
-        .render(Rect { width: 7, ..row(y) }, buf);
+        .render(row, buf);
         let iw = (area.width.saturating_sub(7)).min(60);
-        Widget::render(
-            input.area(),
-            Rect {
-                x: area.x + 7,
-                width: iw,
-                ..row(y)
-            },
-            buf,
-        );
+        let (input_area, after) = split_cols(split_cols(row, 7).1, iw);
+        Widget::render(input.area(), input_area, buf);
         let key = if field == AttendanceField::Topic {
             "topic"
         } else {
             "note"
         };
         if let Some(e) = s.error_for(key) {
-            let ex = area.x + 7 + iw + 1;
-            let ew = (area.x + area.width).saturating_sub(ex);
-            Line::styled(clip(&format!("✗ {e}"), usize::from(ew)), t.error()).render(
-                Rect {
-                    x: ex,
-                    width: ew,
-                    ..row(y)
-                },
-                buf,
-            );
+            let problem = split_cols(after, 1).1;
+            Line::styled(
+                clip(&format!("✗ {e}"), usize::from(problem.width)),
+                t.error(),
+            )
+            .render(problem, buf);
         }
-        y += 1;
     }
     let footer = if s.saving {
         Line::styled("Saving…", t.heading())
@@ -751,5 +722,5 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         parts.push(format!("{} back", key(Action::Back)));
         Line::styled(clip(&parts.join(" · "), w), t.dim())
     };
-    footer.render(row(y), buf);
+    footer.render(footer_row, buf);
 }

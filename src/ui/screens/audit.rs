@@ -9,7 +9,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -21,7 +21,7 @@ use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{draw_lines, ListCursor};
 use crate::ui::worker::{AuditPage, AuditQuery, StaffRow};
 
 /// Keys while browsing the rows.
@@ -359,11 +359,13 @@ pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     }
     let t = ctx.theme;
     let w = usize::from(area.width);
-    let at = |y: u16| Rect {
-        y,
-        height: 1,
-        ..area
-    };
+    let [head_area, filters_area, columns_area, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
     // Line 1: heading and what is shown.
     let mut head = vec![Span::styled("Audit trail", t.heading())];
     let info = match (&state.page, state.loading) {
@@ -378,38 +380,29 @@ pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         (None, false) => String::new(),
     };
     head.push(Span::styled(clip(&info, w.saturating_sub(11)), t.dim()));
-    Line::from(head).render(at(area.y), buf);
+    Line::from(head).render(head_area, buf);
 
-    // Line 2: the filters.
-    let mut x = area.x;
+    // Line 2: the filters, label and field, as many as fit whole.
     let field_w = ((area.width.saturating_sub(24)) / 3).clamp(8, 20);
-    for (i, name) in FILTERS.iter().enumerate() {
-        let label = format!("{name}: ");
-        let focused = state.editing == Some(i);
+    let labels: Vec<String> = FILTERS.iter().map(|name| format!("{name}: ")).collect();
+    let mut fitted = Vec::new();
+    let mut used = 0;
+    for label in &labels {
         let lw = label.len() as u16;
-        if x + lw + field_w > area.right() {
+        if used + lw + field_w > area.width {
             break;
         }
-        Span::styled(label, if focused { t.focus() } else { t.dim() }).render(
-            Rect {
-                x,
-                y: area.y + 1,
-                width: lw,
-                height: 1,
-            },
-            buf,
-        );
-        Widget::render(
-            state.filters[i].area(),
-            Rect {
-                x: x + lw,
-                y: area.y + 1,
-                width: field_w,
-                height: 1,
-            },
-            buf,
-        );
-        x += lw + field_w + 2;
+        fitted.push(Constraint::Length(lw + field_w));
+        used += lw + field_w + 2;
+    }
+    let cells = Layout::horizontal(fitted).spacing(2).split(filters_area);
+    for (i, (label, cell)) in labels.into_iter().zip(cells.iter()).enumerate() {
+        let focused = state.editing == Some(i);
+        let [label_area, field] =
+            Layout::horizontal([Constraint::Length(label.len() as u16), Constraint::Fill(1)])
+                .areas(*cell);
+        Span::styled(label, if focused { t.focus() } else { t.dim() }).render(label_area, buf);
+        Widget::render(state.filters[i].area(), field, buf);
     }
 
     // Line 3: column headings.
@@ -435,15 +428,10 @@ pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         ),
         t.dim(),
     )
-    .render(at(area.y + 2), buf);
+    .render(columns_area, buf);
 
-    let body = Rect {
-        y: area.y + 3,
-        height: area.height - 3,
-        ..area
-    };
     if let Some(e) = &state.error {
-        Line::styled(clip(e, w), t.error()).render(Rect { height: 1, ..body }, buf);
+        Line::styled(clip(e, w), t.error()).render(body, buf);
         if state.page.is_none() {
             return;
         }
@@ -460,10 +448,11 @@ pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         .render(body, buf);
         return;
     }
+    // Below the error line, when there is one.
     let skip = u16::from(state.error.is_some());
-    let height = usize::from(body.height.saturating_sub(skip));
-    let offset = state.cursor.shown(height);
-    for (i, e) in page.entries.iter().enumerate().skip(offset).take(height) {
+    let [_, list] = Layout::vertical([Constraint::Length(skip), Constraint::Fill(1)]).areas(body);
+    let offset = state.cursor.shown(usize::from(list.height));
+    let rows = page.entries.iter().enumerate().skip(offset).map(|(i, e)| {
         let r = row(e, &page.staff, ctx.now.offset());
         let style = if i == state.cursor.selected {
             t.selected()
@@ -474,12 +463,7 @@ pub fn render(state: &AuditState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             clip(&columns(&r.when, &r.who, &r.what, &r.record, &r.detail), w),
             style,
         )
-        .render(at(body.y + skip + (i - offset) as u16), buf);
-    }
-    let list = Rect {
-        y: body.y + skip,
-        height: body.height.saturating_sub(skip),
-        ..body
-    };
+    });
+    draw_lines(rows, list, buf);
     crate::ui::widgets::list::scrollbar(list, buf, page.entries.len(), offset, t.dim());
 }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 use ratatui_textarea::{TextArea, WrapMode};
@@ -29,6 +29,8 @@ use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, clip_name, fit};
 pub use crate::ui::widgets::form::FormOutcome;
 use crate::ui::widgets::input::{area_text, note_key, note_paste, style_area, LineInput};
+use crate::ui::widgets::layout::split_cols;
+use crate::ui::widgets::list::draw_lines;
 use crate::ui::widgets::picker::{render_list, PeerPicker};
 use crate::ui::worker::{Failure, RosterRow};
 
@@ -693,12 +695,19 @@ fn label(field: Field, focus: Field, t: &Theme) -> Span<'static> {
     )
 }
 
-fn row(area: Rect, y: u16) -> Rect {
-    Rect {
-        y,
-        height: 1,
-        ..area
-    }
+/// The value column of a form row (right of the labels).
+fn value_of(row: Rect) -> Rect {
+    split_cols(row, LABEL_W).1
+}
+
+/// The first `width` columns of `area`.
+fn first_cols(area: Rect, width: u16) -> Rect {
+    split_cols(area, width).0
+}
+
+/// What is left of `area` after `width` columns.
+fn after_cols(area: Rect, width: u16) -> Rect {
+    split_cols(area, width).1
 }
 
 /// Draws the form over `area`.
@@ -725,58 +734,45 @@ pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     if inner.height < 3 || inner.width < LABEL_W + 10 {
         return;
     }
-    let value_x = inner.x + LABEL_W;
     let value_w = inner.width - LABEL_W;
-    let bottom = inner.y + inner.height - 1;
-    let value_rect = |y: u16, w: u16| Rect {
-        x: value_x,
-        y,
-        width: w.min(value_w),
-        height: 1,
-    };
-    // Right-hand note for a field: its problem, else a hint.
-    let side = |buf: &mut Buffer, y: u16, used: u16, field: Field, hint: String| {
-        let x = value_x + used + 1;
-        let w = (inner.x + inner.width).saturating_sub(x);
-        if w == 0 {
+    // Right-hand note for a field after `used` columns of its value: its
+    // problem, else a hint.
+    let side = |buf: &mut Buffer, row: Rect, used: u16, field: Field, hint: String| {
+        let note = after_cols(value_of(row), used + 1);
+        if note.width == 0 {
             return;
         }
         let (text, style) = match form.error_for(field) {
             Some(e) => (format!("✗ {e}"), t.error()),
             None => (hint, t.dim()),
         };
-        Line::styled(clip(&text, usize::from(w)), style).render(
-            Rect {
-                x,
-                y,
-                width: w,
-                height: 1,
-            },
-            buf,
-        );
+        Line::styled(clip(&text, usize::from(note.width)), style).render(note, buf);
     };
 
-    // Peer.
-    let y = inner.y;
-    label(Field::Peer, form.focus, t).render(row(inner, y), buf);
+    // Peer, and the picker below it while choosing.
+    let [peer_row, below_peer, footer_row] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    label(Field::Peer, form.focus, t).render(peer_row, buf);
     if form.focus == Field::Peer {
         let w = (value_w / 2).max(12);
-        Widget::render(form.picker.query.area(), value_rect(y, w), buf);
+        Widget::render(
+            form.picker.query.area(),
+            first_cols(value_of(peer_row), w),
+            buf,
+        );
         side(
             buf,
-            y,
+            peer_row,
             w,
             Field::Peer,
             "Enter picks the highlighted peer".into(),
         );
-        let list = Rect {
-            x: value_x,
-            y: y + 1,
-            width: value_w,
-            height: bottom.saturating_sub(y + 1),
-        };
-        render_list(&form.picker, ctx, list, buf);
-        footer(form, ctx, inner, bottom, buf);
+        render_list(&form.picker, ctx, value_of(below_peer), buf);
+        footer(form, ctx, footer_row, buf);
         return;
     }
     let name = match &form.peer {
@@ -786,16 +782,16 @@ pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         ),
         None => "nobody picked yet".into(),
     };
-    Line::raw(name.clone()).render(value_rect(y, value_w), buf);
+    Line::raw(name.clone()).render(value_of(peer_row), buf);
     side(
         buf,
-        y,
+        peer_row,
         crate::text::width(&name) as u16,
         Field::Peer,
         String::new(),
     );
 
-    // Fixed rows below the note.
+    // Fixed rows below the note, which takes the rest.
     let support_lines = support_spans(form, t, usize::from(value_w));
     let goal_rows: u16 = match &form.goals {
         Goals::Loaded(l) if !l.is_empty() => (l.len() as u16).min(4),
@@ -803,54 +799,58 @@ pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     };
     let fixed = 1 /*when*/ + 1 /*minutes*/ + 1 /*mode*/ + support_lines.len() as u16 + goal_rows + 1 /*wellbeing*/ + 1 /*follow-up*/ + 1 /*footer*/;
     let note_h = inner.height.saturating_sub(1 + fixed).max(1);
-    let mut y = inner.y + 1;
+    let [_, note_area, when_row, minutes_row, mode_row, support_area, goals_area, wellbeing_row, follow_row] =
+        Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(note_h),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(support_lines.len() as u16),
+            Constraint::Length(goal_rows),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
 
     // Note.
-    let note_rect = Rect {
-        x: value_x,
-        y,
-        width: value_w,
-        height: note_h,
-    };
-    label(Field::Note, form.focus, t).render(row(inner, y), buf);
+    let note_rect = value_of(note_area);
+    label(Field::Note, form.focus, t).render(note_area, buf);
     if let Some(e) = form.error_for(Field::Note) {
+        let (error_row, rest) = crate::ui::widgets::layout::head_body(note_rect);
         Line::styled(clip(&format!("✗ {e}"), usize::from(value_w)), t.error())
-            .render(row(note_rect, y), buf);
-        let rest = Rect {
-            y: y + 1,
-            height: note_h.saturating_sub(1),
-            ..note_rect
-        };
+            .render(error_row, buf);
         Widget::render(&form.note, rest, buf);
     } else {
         Widget::render(&form.note, note_rect, buf);
     }
-    y += note_h;
 
     // When.
-    label(Field::When, form.focus, t).render(row(inner, y), buf);
-    Widget::render(form.when.area(), value_rect(y, 20), buf);
+    label(Field::When, form.focus, t).render(when_row, buf);
+    Widget::render(form.when.area(), first_cols(value_of(when_row), 20), buf);
     let when_hint = match parse_datetime("when", form.when.text(), ctx.now) {
         Ok(at) => format!("→ {}", at.format("%a %d %b %H:%M")),
         Err(_) => "now, 14:30, yesterday 9:15, 2026-11-20 10:00".into(),
     };
-    side(buf, y, 20, Field::When, when_hint);
-    y += 1;
+    side(buf, when_row, 20, Field::When, when_hint);
 
     // Minutes.
-    label(Field::Minutes, form.focus, t).render(row(inner, y), buf);
-    Widget::render(form.minutes.area(), value_rect(y, 6), buf);
+    label(Field::Minutes, form.focus, t).render(minutes_row, buf);
+    Widget::render(
+        form.minutes.area(),
+        first_cols(value_of(minutes_row), 6),
+        buf,
+    );
     side(
         buf,
-        y,
+        minutes_row,
         6,
         Field::Minutes,
         "1 unit of service per 15 minutes".into(),
     );
-    y += 1;
 
     // Mode.
-    label(Field::Mode, form.focus, t).render(row(inner, y), buf);
+    label(Field::Mode, form.focus, t).render(mode_row, buf);
     let mut spans = Vec::new();
     for m in CheckInMode::ALL {
         let on = *m == form.mode;
@@ -867,37 +867,33 @@ pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         ));
         spans.push(Span::raw("  "));
     }
-    Line::from(spans).render(value_rect(y, value_w), buf);
-    side_error_only(form, Field::Mode, t, inner, y, buf);
-    y += 1;
+    Line::from(spans).render(value_of(mode_row), buf);
+    side_error_only(form, Field::Mode, t, mode_row, buf);
 
     // Support.
-    label(Field::Support, form.focus, t).render(row(inner, y), buf);
-    for line in support_lines {
-        line.render(value_rect(y, value_w), buf);
-        y += 1;
-    }
+    label(Field::Support, form.focus, t).render(support_area, buf);
+    draw_lines(support_lines, value_of(support_area), buf);
 
     // Goals.
-    label(Field::Goals, form.focus, t).render(row(inner, y), buf);
+    label(Field::Goals, form.focus, t).render(goals_area, buf);
+    let goals_value = value_of(goals_area);
     match &form.goals {
-        Goals::NoPeer => Line::styled("pick a peer to see their goals", t.dim())
-            .render(value_rect(y, value_w), buf),
-        Goals::Loading => {
-            Line::styled("loading goals…", t.dim()).render(value_rect(y, value_w), buf)
+        Goals::NoPeer => {
+            Line::styled("pick a peer to see their goals", t.dim()).render(goals_value, buf)
         }
+        Goals::Loading => Line::styled("loading goals…", t.dim()).render(goals_value, buf),
         Goals::Failed(e) => Line::styled(
             clip(&format!("could not load goals: {e}"), usize::from(value_w)),
             t.error(),
         )
-        .render(value_rect(y, value_w), buf),
+        .render(goals_value, buf),
         Goals::Loaded(list) if list.is_empty() => {
-            Line::styled("no active goals", t.dim()).render(value_rect(y, value_w), buf)
+            Line::styled("no active goals", t.dim()).render(goals_value, buf)
         }
         Goals::Loaded(list) => {
             let h = usize::from(goal_rows);
             let offset = crate::ui::widgets::list::visible_offset(form.goal_cursor, 0, h);
-            for (i, g) in list.iter().enumerate().skip(offset).take(h) {
+            let rows = list.iter().enumerate().skip(offset).map(|(i, g)| {
                 let cursor = form.focus == Field::Goals && i == form.goal_cursor;
                 let text = format!(
                     "[{}] {} {} ({})",
@@ -908,27 +904,33 @@ pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
                 );
                 let style = if cursor { t.selected() } else { t.text() };
                 Line::styled(fit(&text, usize::from(value_w)), style)
-                    .render(value_rect(y + (i - offset) as u16, value_w), buf);
-            }
+            });
+            draw_lines(rows, goals_value, buf);
         }
     }
-    y += goal_rows;
 
     // Wellbeing.
-    label(Field::Wellbeing, form.focus, t).render(row(inner, y), buf);
-    Widget::render(form.wellbeing.area(), value_rect(y, 4), buf);
+    label(Field::Wellbeing, form.focus, t).render(wellbeing_row, buf);
+    Widget::render(
+        form.wellbeing.area(),
+        first_cols(value_of(wellbeing_row), 4),
+        buf,
+    );
     side(
         buf,
-        y,
+        wellbeing_row,
         4,
         Field::Wellbeing,
         "the peer's own rating, 1 (low) to 5 (high); optional".into(),
     );
-    y += 1;
 
     // Follow-up.
-    label(Field::FollowUp, form.focus, t).render(row(inner, y), buf);
-    Widget::render(form.follow_up.area(), value_rect(y, 16), buf);
+    label(Field::FollowUp, form.focus, t).render(follow_row, buf);
+    Widget::render(
+        form.follow_up.area(),
+        first_cols(value_of(follow_row), 16),
+        buf,
+    );
     let fu_hint = if form.follow_up.is_empty() {
         "+7d, friday, 2026-12-01; empty for none".to_string()
     } else {
@@ -942,31 +944,17 @@ pub fn render(form: &CheckInForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             Err(_) => "+7d, friday, 2026-12-01; empty for none".into(),
         }
     };
-    side(buf, y, 16, Field::FollowUp, fu_hint);
+    side(buf, follow_row, 16, Field::FollowUp, fu_hint);
 
-    footer(form, ctx, inner, bottom, buf);
+    footer(form, ctx, footer_row, buf);
 }
 
-fn side_error_only(
-    form: &CheckInForm,
-    field: Field,
-    t: &Theme,
-    inner: Rect,
-    y: u16,
-    buf: &mut Buffer,
-) {
+/// A field's problem in the right half of its row.
+fn side_error_only(form: &CheckInForm, field: Field, t: &Theme, row: Rect, buf: &mut Buffer) {
     if let Some(e) = form.error_for(field) {
-        let x = inner.x + inner.width / 2;
-        let w = inner.width - inner.width / 2;
-        Line::styled(clip(&format!("✗ {e}"), usize::from(w)), t.error()).render(
-            Rect {
-                x,
-                y,
-                width: w,
-                height: 1,
-            },
-            buf,
-        );
+        let right = after_cols(row, row.width / 2);
+        Line::styled(clip(&format!("✗ {e}"), usize::from(right.width)), t.error())
+            .render(right, buf);
     }
 }
 
@@ -996,9 +984,9 @@ fn support_spans(form: &CheckInForm, t: &Theme, width: usize) -> Vec<Line<'stati
     lines
 }
 
-fn footer(form: &CheckInForm, ctx: &ViewCtx<'_>, inner: Rect, y: u16, buf: &mut Buffer) {
+fn footer(form: &CheckInForm, ctx: &ViewCtx<'_>, row: Rect, buf: &mut Buffer) {
     let t = ctx.theme;
-    let w = usize::from(inner.width);
+    let w = usize::from(row.width);
     let line = if form.saving {
         Line::styled("Saving…", t.heading())
     } else if let Some(f) = &form.failure {
@@ -1029,5 +1017,5 @@ fn footer(form: &CheckInForm, ctx: &ViewCtx<'_>, inner: Rect, y: u16, buf: &mut 
         }
         Line::styled(clip(&parts.join(" · "), w), t.dim())
     };
-    line.render(row(inner, y), buf);
+    line.render(row, buf);
 }

@@ -4,7 +4,7 @@
 //! the reason asked before voiding one.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
@@ -15,7 +15,7 @@ use crate::ui::keymap::Context;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, name};
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::{ListCursor, Viewport};
+use crate::ui::widgets::list::{draw_lines, ListCursor, TextScroll};
 
 /// The keymap contexts of the list and the full view.
 pub const CHAIN_CHECKINS: &[Context] = &[
@@ -43,8 +43,8 @@ pub enum Mode {
         /// Every version, oldest first, the current one last (None while
         /// loading; Err why loading failed).
         history: Option<Result<Vec<Record<CheckIn>>, String>>,
-        /// First line shown.
-        scroll: u16,
+        /// First line shown, and what the last draw showed.
+        scroll: TextScroll,
     },
     /// Asking why a check-in is voided.
     Voiding {
@@ -74,8 +74,6 @@ pub struct CheckInsState {
     pub cursor: ListCursor,
     /// What is in front.
     pub mode: Mode,
-    /// Rows of the full view at the last draw.
-    pub view: Viewport,
 }
 
 impl CheckInsState {
@@ -93,7 +91,6 @@ impl CheckInsState {
             initials,
             cursor: ListCursor::default(),
             mode: Mode::List,
-            view: Viewport::default(),
         }
     }
 
@@ -320,35 +317,31 @@ pub fn render(s: &CheckInsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer
             history,
             scroll,
         } => {
-            let text = full_text(s, *id, history, ctx);
-            s.view.record(usize::from(inner.height));
-            Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .scroll((*scroll, 0))
+            let text = Paragraph::new(full_text(s, *id, history, ctx)).wrap(Wrap { trim: false });
+            let top = scroll.shown(usize::from(inner.height), text.line_count(inner.width));
+            text.scroll((u16::try_from(top).unwrap_or(u16::MAX), 0))
                 .render(inner, buf);
         }
         Mode::List | Mode::Voiding { .. } => {
             let voiding = matches!(s.mode, Mode::Voiding { .. });
-            let rows = usize::from(inner.height).saturating_sub(if voiding { 3 } else { 0 });
+            let [list, question] = Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length(if voiding { 3 } else { 0 }),
+            ])
+            .areas(inner);
             if s.checkins.is_empty() {
                 Line::styled("  no check-ins yet", t.dim()).render(inner, buf);
             }
-            let first = s.cursor.shown(rows);
-            for (i, c) in s.checkins.iter().enumerate().skip(first).take(rows) {
-                let y = inner.y + (i - first) as u16;
-                let mut line = row_line(s, c, ctx, w, i == s.cursor.selected);
+            let first = s.cursor.shown(usize::from(list.height));
+            let rows = s.checkins.iter().enumerate().skip(first).map(|(i, c)| {
+                let line = row_line(s, c, ctx, w, i == s.cursor.selected);
                 if i == s.cursor.selected {
-                    line = line.patch_style(t.selected());
+                    line.patch_style(t.selected())
+                } else {
+                    line
                 }
-                line.render(
-                    Rect {
-                        y,
-                        height: 1,
-                        ..inner
-                    },
-                    buf,
-                );
-            }
+            });
+            draw_lines(rows, list, buf);
             if let Mode::Voiding {
                 id,
                 reason,
@@ -356,37 +349,17 @@ pub fn render(s: &CheckInsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer
                 error,
             } = &s.mode
             {
-                let y = inner.y + inner.height.saturating_sub(3);
+                let [ask_area, reason_area, error_area] =
+                    Layout::vertical([Constraint::Length(1); 3]).areas(question);
                 let ask = if *saving {
                     format!("Voiding {id}…")
                 } else {
                     format!("Void {id}: why? (Enter voids it, Esc keeps it)")
                 };
-                Line::styled(clip(&ask, w), t.heading()).render(
-                    Rect {
-                        y,
-                        height: 1,
-                        ..inner
-                    },
-                    buf,
-                );
-                reason.area().render(
-                    Rect {
-                        y: y + 1,
-                        height: 1,
-                        ..inner
-                    },
-                    buf,
-                );
+                Line::styled(clip(&ask, w), t.heading()).render(ask_area, buf);
+                reason.area().render(reason_area, buf);
                 if let Some(e) = error {
-                    Line::styled(clip(e, w), t.error()).render(
-                        Rect {
-                            y: y + 2,
-                            height: 1,
-                            ..inner
-                        },
-                        buf,
-                    );
+                    Line::styled(clip(e, w), t.error()).render(error_area, buf);
                 }
             }
         }

@@ -14,7 +14,8 @@ use crate::model::{Choice, Consent, ConsentState, Disclosure, Record};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::layout::head_body;
+use crate::ui::widgets::list::{draw_lines, ListCursor};
 
 /// Lines one consent takes.
 const LINES_PER_CONSENT: usize = 2;
@@ -132,17 +133,11 @@ pub fn render(
             consents.len()
         )
     };
-    Line::styled(clip(&head, w), t.heading()).render(Rect { height: 1, ..area }, buf);
-    let line = |y: u16| Rect {
-        y,
-        height: 1,
-        ..area
-    };
-    let mut y = area.y + 1;
-    let bottom = area.y + area.height;
+    let (head_area, body_area) = head_body(area);
+    Line::styled(clip(&head, w), t.heading()).render(head_area, buf);
     // The disclosure history takes the lines left below the consents, at
     // most half of the body.
-    let body = usize::from(area.height.saturating_sub(1));
+    let body = usize::from(body_area.height);
     let history = if disclosures.is_empty() {
         2
     } else {
@@ -151,8 +146,10 @@ pub fn render(
     let for_consents = body.saturating_sub(history).max(LINES_PER_CONSENT);
     let rows = (for_consents / LINES_PER_CONSENT).max(1);
     let first = state.cursor.shown(rows);
+    let mut lines: Vec<Line> = Vec::new();
     for (i, c) in consents.iter().enumerate().skip(first).take(rows) {
-        if y + 1 >= bottom {
+        // A consent is drawn whole or not at all.
+        if lines.len() + 2 > body {
             break;
         }
         let selected = i == state.cursor.selected;
@@ -162,28 +159,24 @@ pub fn render(
             state_style(ctx, c.state_on(today))
         };
         let mark = if selected { "▸ " } else { "  " };
-        Line::styled(fit(&format!("{mark}{}", consent_line(c, today)), w), style)
-            .render(line(y), buf);
-        Line::styled(clip(&shares_line(c), w), t.dim()).render(line(y + 1), buf);
-        y += 2;
+        lines.push(Line::styled(
+            fit(&format!("{mark}{}", consent_line(c, today)), w),
+            style,
+        ));
+        lines.push(Line::styled(clip(&shares_line(c), w), t.dim()));
     }
-    if y < bottom {
-        y += 1;
-    }
-    if y < bottom {
-        let text = format!("Disclosures ({})", disclosures.len());
-        Line::styled(clip(&text, w), t.heading()).render(line(y), buf);
-        y += 1;
-    }
-    if disclosures.is_empty() && y < bottom {
-        Line::styled("  none yet", t.dim()).render(line(y), buf);
+    lines.push(Line::default());
+    let text = format!("Disclosures ({})", disclosures.len());
+    lines.push(Line::styled(clip(&text, w), t.heading()));
+    if disclosures.is_empty() {
+        lines.push(Line::styled("  none yet", t.dim()));
     }
     // Newest first: the latest disclosures matter most.
-    for d in disclosures.iter().rev() {
-        if y >= bottom {
-            break;
-        }
-        Line::styled(clip(&disclosure_line(d), w), t.text()).render(line(y), buf);
-        y += 1;
-    }
+    lines.extend(
+        disclosures
+            .iter()
+            .rev()
+            .map(|d| Line::styled(clip(&disclosure_line(d), w), t.text())),
+    );
+    draw_lines(lines, body_area, buf);
 }

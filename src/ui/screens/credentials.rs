@@ -18,7 +18,8 @@ use crate::ops::credentials::StaffCredentials;
 use crate::text::escape_line;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
-use crate::ui::widgets::list::{scrolled, Viewport};
+use crate::ui::widgets::layout::head_body;
+use crate::ui::widgets::list::TextScroll;
 use crate::ui::worker::StaffRow;
 
 /// What the Credentials screen shows and what it asked for.
@@ -34,10 +35,8 @@ pub struct CredentialsState {
     pub loading: bool,
     /// Why the last load failed.
     pub error: Option<String>,
-    /// First line shown.
-    pub scroll: usize,
-    /// Rows and lines drawn last (for paging).
-    pub view: Viewport,
+    /// First line shown, and the rows and lines drawn last (for paging).
+    pub scroll: TextScroll,
     /// Supervisors' names by id, for the supervision lines.
     pub names: Vec<StaffRow>,
 }
@@ -45,13 +44,7 @@ pub struct CredentialsState {
 impl CredentialsState {
     /// Scrolls by an action; true if it was a scrolling action.
     pub fn scroll_by(&mut self, action: Action) -> bool {
-        match scrolled(action, self.scroll, self.view.rows(), self.view.lines()) {
-            Some(s) => {
-                self.scroll = s;
-                true
-            }
-            None => false,
-        }
+        self.scroll.apply(action)
     }
 
     /// The staff member after the one shown in `list` (active ones only),
@@ -179,17 +172,12 @@ pub fn render(s: &CredentialsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buf
         || "nobody signed in".to_string(),
         |(_, n)| escape_line(n).into_owned(),
     );
-    let head = Rect { height: 1, ..area };
+    let (head, body) = head_body(area);
     Line::from(vec![
         Span::styled("Credentials", ctx.theme.heading()),
         Span::raw(format!(" · {who} · on {}", ctx.today)),
     ])
     .render(head, buf);
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
     let text: Vec<Line<'static>> = if let Some(e) = &s.error {
         vec![Line::from(format!("Could not load: {}", escape_line(e)))]
     } else if s.data.is_none() {
@@ -202,9 +190,7 @@ pub fn render(s: &CredentialsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buf
         lines(s)
     };
     let rows = usize::from(body.height);
-    s.view.record_text(rows, text.len());
-    let max = text.len().saturating_sub(rows);
-    let top = s.scroll.min(max);
+    let top = s.scroll.shown(rows, text.len());
     Paragraph::new(text.into_iter().skip(top).take(rows).collect::<Vec<_>>()).render(body, buf);
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
@@ -17,7 +17,7 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{draw_lines, ListCursor};
 
 use super::attendance::AttendanceState;
 
@@ -204,11 +204,6 @@ pub fn hints(state: &GroupsState) -> &'static [(Action, &'static str)] {
     }
 }
 
-/// Visible rows of the group list or history in `main`.
-fn list_height(main: Rect) -> usize {
-    usize::from(main.height.saturating_sub(3)).max(1)
-}
-
 fn weekday(w: chrono::Weekday) -> &'static str {
     match w {
         chrono::Weekday::Mon => "Mon",
@@ -234,11 +229,15 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     }
     let t = ctx.theme;
     let w = usize::from(area.width);
-    let row = |y: u16| Rect {
-        y,
-        height: 1,
-        ..area
-    };
+    // Heading, column names, the list, and a line about the selected group.
+    let [head_area, columns, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let rows = usize::from(body.height).max(1);
     if let GroupsMode::History(id) = state.mode {
         let name = state
             .rows
@@ -253,21 +252,19 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             ),
             _ => format!("History of {name}"),
         };
-        Line::styled(clip(&head, w), t.heading()).render(row(area.y), buf);
-        Line::styled(fit("  Date            Attending  Topic", w), t.dim())
-            .render(row(area.y + 1), buf);
-        let body_y = area.y + 2;
+        Line::styled(clip(&head, w), t.heading()).render(head_area, buf);
+        Line::styled(fit("  Date            Attending  Topic", w), t.dim()).render(columns, buf);
         match &state.history {
-            None => Line::styled("Loading…", t.dim()).render(row(body_y), buf),
-            Some(Err(e)) => Line::styled(clip(&format!("Could not load: {e}"), w), t.error())
-                .render(row(body_y), buf),
+            None => Line::styled("Loading…", t.dim()).render(body, buf),
+            Some(Err(e)) => {
+                Line::styled(clip(&format!("Could not load: {e}"), w), t.error()).render(body, buf)
+            }
             Some(Ok(h)) if h.is_empty() => {
-                Line::styled("No sessions recorded yet.", t.dim()).render(row(body_y), buf)
+                Line::styled("No sessions recorded yet.", t.dim()).render(body, buf)
             }
             Some(Ok(h)) => {
-                let height = list_height(area);
-                let offset = state.history_cursor.shown(height);
-                for (i, s) in h.iter().enumerate().skip(offset).take(height) {
+                let offset = state.history_cursor.shown(rows);
+                let lines = h.iter().enumerate().skip(offset).map(|(i, s)| {
                     let sel = i == state.history_cursor.selected;
                     let text = format!(
                         "  {} {}  {:>9}  {}",
@@ -277,8 +274,8 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                         s.topic
                     );
                     Line::styled(fit(&text, w), if sel { t.selected() } else { t.text() })
-                        .render(row(body_y + (i - offset) as u16), buf);
-                }
+                });
+                draw_lines(lines, body, buf);
             }
         }
         return;
@@ -298,7 +295,7 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     if state.loading {
         head.push_str(" · loading…");
     }
-    Line::styled(clip(&head, w), t.heading()).render(row(area.y), buf);
+    Line::styled(clip(&head, w), t.heading()).render(head_area, buf);
     let name_w = (w.saturating_sub(4) / 3).clamp(12, 30);
     let place_w = (w / 7).clamp(8, 16);
     Line::styled(
@@ -315,24 +312,21 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         ),
         t.dim(),
     )
-    .render(row(area.y + 1), buf);
-    let body_y = area.y + 2;
+    .render(columns, buf);
     if !state.loaded {
         let msg = match &state.error {
             Some(e) => Line::styled(clip(&format!("Could not load groups: {e}"), w), t.error()),
             None => Line::styled("Loading groups…", t.dim()),
         };
-        msg.render(row(body_y), buf);
+        msg.render(body, buf);
         return;
     }
     if state.rows.is_empty() {
-        Line::styled("No groups yet: add one with the add-group key.", t.dim())
-            .render(row(body_y), buf);
+        Line::styled("No groups yet: add one with the add-group key.", t.dim()).render(body, buf);
         return;
     }
-    let height = list_height(area);
-    let offset = state.cursor.shown(height);
-    for (i, r) in state.rows.iter().enumerate().skip(offset).take(height) {
+    let offset = state.cursor.shown(rows);
+    let lines = state.rows.iter().enumerate().skip(offset).map(|(i, r)| {
         let g = &r.group;
         let sel = i == state.cursor.selected;
         let meets_today = g.meets_on(ctx.today) || r.today.is_some();
@@ -366,10 +360,10 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         } else {
             t.dim()
         };
-        Line::styled(fit(&text, w), style).render(row(body_y + (i - offset) as u16), buf);
-    }
+        Line::styled(fit(&text, w), style)
+    });
+    draw_lines(lines, body, buf);
     if let Some(r) = state.selected() {
-        let y = area.y + area.height - 1;
         let hint = format!(
             "{}: {} recorded{}",
             r.group.id,
@@ -380,6 +374,6 @@ pub fn render(state: &GroupsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                 ""
             }
         );
-        Line::styled(clip(&hint, w), t.dim()).render(row(y), buf);
+        Line::styled(clip(&hint, w), t.dim()).render(foot, buf);
     }
 }

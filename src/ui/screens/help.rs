@@ -10,27 +10,20 @@ use crate::ui::action::Action;
 use crate::ui::keymap::{sequence_label, Context, Keymap};
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, clip_left};
-use crate::ui::widgets::list::Viewport;
+use crate::ui::widgets::list::{draw_lines, TextScroll};
 
 /// State of the help overlay.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HelpState {
-    /// First visible line.
-    pub scroll: usize,
-    /// Lines shown, and lines in all, at the last draw.
-    pub view: Viewport,
+    /// First visible line, and what the last draw showed.
+    pub scroll: TextScroll,
 }
 
 impl HelpState {
     /// Scrolls by what the last draw showed; returns false for actions
     /// that are not scrolling.
     pub fn handle(&mut self, action: Action) -> bool {
-        let (height, total) = (self.view.rows(), self.view.lines());
-        self.scroll = match crate::ui::widgets::list::scrolled(action, self.scroll, height, total) {
-            Some(top) => top,
-            None => return false,
-        };
-        true
+        self.scroll.apply(action)
     }
 }
 
@@ -115,12 +108,7 @@ pub fn lines(keymap: &Keymap, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static>>
 pub fn overlay_area(area: Rect) -> Rect {
     let width = area.width.saturating_sub(4).min(84);
     let height = area.height.saturating_sub(2);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
+    crate::ui::widgets::layout::centered(area, width, height)
 }
 
 /// Draws the help overlay over `area`.
@@ -144,17 +132,6 @@ pub fn render(state: &HelpState, keymap: &Keymap, ctx: &ViewCtx<'_>, area: Rect,
     let inner = block.inner(boxed);
     block.render(boxed, buf);
     let all = lines(keymap, ctx, usize::from(inner.width));
-    let height = usize::from(inner.height);
-    state.view.record_text(height, all.len());
-    let scroll = state.scroll.min(all.len().saturating_sub(height));
-    for (i, line) in all.into_iter().skip(scroll).take(height).enumerate() {
-        line.render(
-            Rect {
-                y: inner.y + i as u16,
-                height: 1,
-                ..inner
-            },
-            buf,
-        );
-    }
+    let top = state.scroll.shown(usize::from(inner.height), all.len());
+    draw_lines(all.into_iter().skip(top), inner, buf);
 }

@@ -5,7 +5,7 @@
 //! started from a row as from Today (`c`), and Enter opens the peer.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -14,7 +14,7 @@ use crate::model::{Intake, PeerId, Record};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, fit_name, private_quoted};
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{draw_lines, ListCursor};
 use crate::ui::worker::RequestId;
 
 /// The pane's state.
@@ -87,19 +87,15 @@ pub fn render(state: &HereNowState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buf
             t.dim(),
         ));
     }
-    Line::from(head).render(Rect { height: 1, ..area }, buf);
-    let mut body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let [head_area, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    Line::from(head).render(head_area, buf);
     if let Some(e) = &state.error {
-        Line::styled(clip(&format!("Could not load: {e}"), w), t.error())
-            .render(Rect { height: 1, ..body }, buf);
+        Line::styled(clip(&format!("Could not load: {e}"), w), t.error()).render(body, buf);
         return;
     }
     if !state.loaded {
-        Line::styled("Loading…", t.dim()).render(Rect { height: 1, ..body }, buf);
+        Line::styled("Loading…", t.dim()).render(body, buf);
         return;
     }
     let intake_lines = if state.intakes.is_empty() {
@@ -107,15 +103,15 @@ pub fn render(state: &HereNowState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buf
     } else {
         state.intakes.len().min(5) + 1
     };
-    let list_h = usize::from(body.height).saturating_sub(intake_lines).max(1);
+    let [list, intakes] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(intake_lines as u16)])
+            .areas(body);
     if state.rows.is_empty() {
-        Line::styled("Nobody has signed in yet today.", t.dim())
-            .render(Rect { height: 1, ..body }, buf);
+        Line::styled("Nobody has signed in yet today.", t.dim()).render(list, buf);
     }
-    let offset = state.cursor.shown(list_h);
+    let offset = state.cursor.shown(usize::from(list.height).max(1));
     let name_w = (w.saturating_sub(20) / 3).clamp(10, 26);
-    for (i, row) in state.rows.iter().enumerate().skip(offset).take(list_h) {
-        let y = body.y + (i - offset) as u16;
+    let rows = state.rows.iter().enumerate().skip(offset).map(|(i, row)| {
         let time = match row.time_out {
             Some(out) => format!("{}–{}", row.time_in.format("%H:%M"), out.format("%H:%M")),
             None => format!("{}      ", row.time_in.format("%H:%M")),
@@ -145,28 +141,15 @@ pub fn render(state: &HereNowState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buf
         } else {
             t.text()
         };
-        Line::styled(clip(&text, w), style).render(
-            Rect {
-                y,
-                height: 1,
-                ..body
-            },
-            buf,
-        );
-    }
+        Line::styled(clip(&text, w), style)
+    });
+    draw_lines(rows, list, buf);
     if intake_lines > 0 {
-        let top = body.y + body.height.saturating_sub(intake_lines as u16);
-        body = Rect {
-            y: top,
-            height: intake_lines as u16,
-            ..body
-        };
-        Line::styled(
+        let heading = Line::styled(
             clip("New here (pending intakes: caseload visit intakes)", w),
             t.heading(),
-        )
-        .render(Rect { height: 1, ..body }, buf);
-        for (i, intake) in state.intakes.iter().take(5).enumerate() {
+        );
+        let listed = state.intakes.iter().take(5).map(|intake| {
             let text = format!(
                 "  {} {} {} {}",
                 fit(&intake.id.to_string(), 5),
@@ -174,14 +157,8 @@ pub fn render(state: &HereNowState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buf
                 fit_name(ctx, &intake.first_name, name_w),
                 intake.day
             );
-            Line::styled(clip(&text, w), t.text()).render(
-                Rect {
-                    y: body.y + 1 + i as u16,
-                    height: 1,
-                    ..body
-                },
-                buf,
-            );
-        }
+            Line::styled(clip(&text, w), t.text())
+        });
+        draw_lines(std::iter::once(heading).chain(listed), intakes, buf);
     }
 }

@@ -6,13 +6,12 @@ use std::collections::BTreeMap;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
 
 use crate::model::{Choice, GoalStatus, PeerId};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, name, private};
-use crate::ui::widgets::list::Viewport;
+use crate::ui::widgets::list::{draw_lines, TextScroll};
 use crate::ui::worker::PeerDetail;
 
 use super::Effect;
@@ -28,10 +27,8 @@ pub struct PeerState {
     pub detail: Option<Box<PeerDetail>>,
     /// Why loading failed.
     pub error: Option<String>,
-    /// First visible line.
-    pub scroll: usize,
-    /// Lines shown, and lines in all, at the last draw.
-    pub view: Viewport,
+    /// First visible line, and what the last draw showed.
+    pub scroll: TextScroll,
 }
 
 impl PeerState {
@@ -42,18 +39,13 @@ impl PeerState {
             name,
             detail: None,
             error: None,
-            scroll: 0,
-            view: Viewport::default(),
+            scroll: TextScroll::default(),
         }
     }
 
     /// Scrolls by what the last draw showed.
     pub fn handle(&mut self, action: Action) -> Effect {
-        let (height, total) = (self.view.rows(), self.view.lines());
-        self.scroll = match crate::ui::widgets::list::scrolled(action, self.scroll, height, total) {
-            Some(top) => top,
-            None => return Effect::None,
-        };
+        self.scroll.apply(action);
         Effect::None
     }
 }
@@ -322,17 +314,6 @@ pub fn lines(state: &PeerState, ctx: &ViewCtx<'_>, w: usize) -> Vec<Line<'static
 /// Draws the peer page into `area`.
 pub fn render(state: &PeerState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     let all = lines(state, ctx, usize::from(area.width));
-    let height = usize::from(area.height);
-    state.view.record_text(height, all.len());
-    let scroll = state.scroll.min(all.len().saturating_sub(height));
-    for (i, line) in all.into_iter().skip(scroll).take(height).enumerate() {
-        line.render(
-            Rect {
-                y: area.y + i as u16,
-                height: 1,
-                ..area
-            },
-            buf,
-        );
-    }
+    let top = state.scroll.shown(usize::from(area.height), all.len());
+    draw_lines(all.into_iter().skip(top), area, buf);
 }

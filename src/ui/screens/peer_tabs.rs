@@ -254,11 +254,6 @@ pub fn hints(tab: PeerTab) -> &'static [(Action, &'static str)] {
     }
 }
 
-/// Lines the tab in front gets below the tab bar.
-pub fn body_height(main: Rect) -> u16 {
-    main.height.saturating_sub(1)
-}
-
 /// Draws the tab bar and the tab in front.
 pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
@@ -299,12 +294,8 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
     } else {
         full
     };
-    Line::from(spans).render(Rect { height: 1, ..area }, buf);
-    let body = Rect {
-        y: area.y + 1,
-        height: body_height(area),
-        ..area
-    };
+    let (bar_area, body) = crate::ui::widgets::layout::head_body(area);
+    Line::from(spans).render(bar_area, buf);
     let detail = peer.detail.as_deref();
     match (view.tab, detail) {
         (PeerTab::Overview, _) => super::peer::render(peer, ctx, body, buf),
@@ -319,7 +310,7 @@ pub fn render(view: &PeerView, peer: &PeerState, ctx: &ViewCtx<'_>, area: Rect, 
                 ),
                 None => Line::styled("Loading…", t.dim()),
             };
-            msg.render(Rect { height: 1, ..body }, buf);
+            msg.render(body, buf);
         }
         (PeerTab::Plan, Some(d)) => super::plan::render(
             &view.plan,

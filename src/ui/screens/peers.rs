@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -17,7 +17,7 @@ use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, highlighted_name};
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{draw_lines, ListCursor};
 use crate::ui::worker::{RosterRow, StaffRow};
 
 use super::Effect;
@@ -310,9 +310,21 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     }
     let t = ctx.theme;
     let w = usize::from(area.width);
+    let [top, heading, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
     // Line 1: search field and filters.
     let label = "Find: ";
     let field_w = (w / 3).clamp(12, 40) as u16;
+    let [label_area, field, info_area] = Layout::horizontal([
+        Constraint::Length(label.len() as u16),
+        Constraint::Length(field_w),
+        Constraint::Fill(1),
+    ])
+    .areas(top);
     Span::styled(
         label,
         if state.searching {
@@ -321,20 +333,7 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             t.heading()
         },
     )
-    .render(
-        Rect {
-            height: 1,
-            width: label.len() as u16,
-            ..area
-        },
-        buf,
-    );
-    let field = Rect {
-        x: area.x + label.len() as u16,
-        y: area.y,
-        width: field_w,
-        height: 1,
-    };
+    .render(label_area, buf);
     ratatui::widgets::Widget::render(state.query.area(), field, buf);
     let info = format!(
         " {} of {} · status: {} · assigned: {} · sort: {}",
@@ -347,17 +346,7 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             Sort::LastContact => "last contact",
         },
     );
-    let info_x = field.x + field.width;
-    let info_w = area.right().saturating_sub(info_x);
-    Line::styled(clip(&info, usize::from(info_w)), t.dim()).render(
-        Rect {
-            x: info_x,
-            y: area.y,
-            width: info_w,
-            height: 1,
-        },
-        buf,
-    );
+    Line::styled(clip(&info, usize::from(info_area.width)), t.dim()).render(info_area, buf);
 
     // Line 2: column headings.
     let status_w = 11;
@@ -371,20 +360,8 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         fit("Staff", staff_w),
         fit("Last contact", last_w)
     );
-    Line::styled(clip(&head, w), t.dim()).render(
-        Rect {
-            y: area.y + 1,
-            height: 1,
-            ..area
-        },
-        buf,
-    );
+    Line::styled(clip(&head, w), t.dim()).render(heading, buf);
 
-    let body = Rect {
-        y: area.y + 2,
-        height: area.height - 2,
-        ..area
-    };
     if !state.loaded {
         let msg = match &state.error {
             Some(e) => Line::styled(
@@ -410,47 +387,45 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     let height = usize::from(body.height);
     let offset = state.cursor.shown(height);
     let query = state.query.text().trim();
-    for (row_i, &idx) in state.visible.iter().enumerate().skip(offset).take(height) {
-        let Some(r) = state.roster.get(idx) else {
-            continue;
-        };
-        let selected = row_i == state.cursor.selected;
-        let base = if selected { t.selected() } else { t.text() };
-        let hl = if selected {
-            t.selected().patch(t.matched())
-        } else {
-            t.matched()
-        };
-        let positions = if query.is_empty() {
-            Vec::new()
-        } else {
-            state.matcher_positions(&r.name, query)
-        };
-        let mut spans = vec![Span::styled("  ", base)];
-        spans.extend(highlighted_name(ctx, &r.name, &positions, name_w, base, hl));
-        let last = r
-            .last_contact
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "never".into());
-        spans.push(Span::styled(
-            format!(
-                " {} {} {}",
-                fit(r.status.label(), status_w),
-                fit(&state.initials(r.assigned), staff_w),
-                fit(&last, last_w)
-            ),
-            base,
-        ));
-        let y = body.y + (row_i - offset) as u16;
-        Line::from(spans).render(
-            Rect {
-                y,
-                height: 1,
-                ..body
-            },
-            buf,
-        );
-    }
+    let rows = state
+        .visible
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .map(|(row_i, &idx)| {
+            let Some(r) = state.roster.get(idx) else {
+                return Line::default();
+            };
+            let selected = row_i == state.cursor.selected;
+            let base = if selected { t.selected() } else { t.text() };
+            let hl = if selected {
+                t.selected().patch(t.matched())
+            } else {
+                t.matched()
+            };
+            let positions = if query.is_empty() {
+                Vec::new()
+            } else {
+                state.matcher_positions(&r.name, query)
+            };
+            let mut spans = vec![Span::styled("  ", base)];
+            spans.extend(highlighted_name(ctx, &r.name, &positions, name_w, base, hl));
+            let last = r
+                .last_contact
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "never".into());
+            spans.push(Span::styled(
+                format!(
+                    " {} {} {}",
+                    fit(r.status.label(), status_w),
+                    fit(&state.initials(r.assigned), staff_w),
+                    fit(&last, last_w)
+                ),
+                base,
+            ));
+            Line::from(spans)
+        });
+    draw_lines(rows, body, buf);
     crate::ui::widgets::list::scrollbar(body, buf, state.visible.len(), offset, t.dim());
 }
 

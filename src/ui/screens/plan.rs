@@ -381,12 +381,8 @@ pub fn render(
             crate::text::count(due, "review", "reviews")
         ));
     }
-    Line::styled(clip(&head, w), t.heading()).render(Rect { height: 1, ..area }, buf);
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let (head_area, body) = crate::ui::widgets::layout::head_body(area);
+    Line::styled(clip(&head, w), t.heading()).render(head_area, buf);
     if goals.is_empty() {
         let add = ctx
             .keymap
@@ -408,7 +404,7 @@ pub fn render(
             ),
             t.dim(),
         )
-        .render(Rect { height: 1, ..body }, buf);
+        .render(body, buf);
         return;
     }
     let lines = layout(goals);
@@ -419,12 +415,7 @@ pub fn render(
         Some(i) => visible_offset(i, state.offset, height),
         None => state.offset.min(lines.len().saturating_sub(1)),
     };
-    for (row, line) in lines.iter().skip(offset).take(height).enumerate() {
-        let r = Rect {
-            y: body.y + row as u16,
-            height: 1,
-            ..body
-        };
+    for (line, r) in lines.iter().skip(offset).zip(body.rows()) {
         let selected = |pr: PlanRow| sel == Some(pr);
         // Privacy mode's reveal shows the selected goal: title, steps, review.
         let shown = |id: GoalId| sel.is_some_and(|s| s.goal() == id);

@@ -11,7 +11,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph, Sparkline, Widget};
 
@@ -20,6 +20,7 @@ use crate::model::StaffId;
 use crate::text::escape_line;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
+use crate::ui::widgets::list::TextScroll;
 use crate::ui::worker::{RequestId, StaffRow};
 
 /// How the period is chosen; left and right move it by its own length.
@@ -89,8 +90,9 @@ pub struct ReportsState {
     pub pending: Option<RequestId>,
     /// The tab in front.
     pub tab: ReportsTab,
-    /// First figure row shown.
-    pub scroll: usize,
+    /// First figure row shown, and the rows and figure lines of the last
+    /// draw (for paging).
+    pub scroll: TextScroll,
 }
 
 impl ReportsState {
@@ -105,7 +107,7 @@ impl ReportsState {
             error: None,
             pending: None,
             tab: ReportsTab::Figures,
-            scroll: 0,
+            scroll: TextScroll::default(),
         }
     }
 
@@ -174,15 +176,14 @@ impl ReportsState {
             (i + n - 1) % n
         };
         self.tab = ReportsTab::ALL[j];
-        self.scroll = 0;
+        self.scroll.reset();
     }
 
-    /// Scrolls the figures by `by` rows, keeping `visible` rows (the body's
-    /// height) filled.
-    pub fn scroll_by(&mut self, by: isize, visible: usize) {
-        let rows = self.report.as_ref().map_or(0, figure_lines_len);
-        let max = rows.saturating_sub(visible.max(1));
-        self.scroll = self.scroll.saturating_add_signed(by).min(max);
+    /// Scrolls the figures by a movement action, by the rows of the last
+    /// draw (the one paging rule, `widgets::list::scrolled`); true if it
+    /// was a movement.
+    pub fn scroll_by(&mut self, action: Action) -> bool {
+        self.scroll.apply(action)
     }
 
     /// The default file name for the CSV of the report in front.
@@ -262,10 +263,6 @@ fn figure_lines(r: &ServiceReport) -> Vec<String> {
         .collect()
 }
 
-fn figure_lines_len(r: &ServiceReport) -> usize {
-    figure_lines(r).len()
-}
-
 /// The key hints.
 pub fn hints() -> &'static [(Action, &'static str)] {
     &[
@@ -280,22 +277,15 @@ pub fn hints() -> &'static [(Action, &'static str)] {
     ]
 }
 
-/// Rows of the figures shown at once in the pane area `main`.
-pub fn body_height(main: Rect) -> usize {
-    usize::from(main.height.saturating_sub(2))
-}
-
 /// Draws the screen.
 pub fn render(s: &ReportsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     let theme = ctx.theme;
-    let rows = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Min(0),
-        ])
-        .split(area);
+    let [title, tab_bar, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     let who = match &s.staff {
         Some((_, name)) => escape_line(name).into_owned(),
         None => "everyone".to_string(),
@@ -310,7 +300,7 @@ pub fn render(s: &ReportsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
             who
         )),
     ])
-    .render(rows[0], buf);
+    .render(title, buf);
     let mut tabs = Vec::new();
     for (i, t) in ReportsTab::ALL.iter().enumerate() {
         let label = if *t == s.tab {
@@ -323,8 +313,7 @@ pub fn render(s: &ReportsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
         }
         tabs.push(label);
     }
-    Line::from(tabs).render(rows[1], buf);
-    let body = rows[2];
+    Line::from(tabs).render(tab_bar, buf);
     if let Some(e) = &s.error {
         Paragraph::new(vec![
             Line::styled(format!("No report: {}", escape_line(e)), theme.error()),
@@ -339,23 +328,15 @@ pub fn render(s: &ReportsState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     };
     if s.pending.is_some() {
         // The old figures stay readable while the new ones are built.
-        Line::styled("updating…", theme.dim()).render(
-            Rect {
-                x: body.x + body.width.saturating_sub(11),
-                y: rows[1].y,
-                width: body.width.min(11),
-                height: 1,
-            },
-            buf,
-        );
+        let [_, updating] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(11)]).areas(tab_bar);
+        Line::styled("updating…", theme.dim()).render(updating, buf);
     }
     match s.tab {
         ReportsTab::Figures => {
-            let lines: Vec<Line> = figure_lines(r)
-                .into_iter()
-                .skip(s.scroll)
-                .map(Line::raw)
-                .collect();
+            let all = figure_lines(r);
+            let top = s.scroll.shown(usize::from(body.height), all.len());
+            let lines: Vec<Line> = all.into_iter().skip(top).map(Line::raw).collect();
             Paragraph::new(lines).render(body, buf);
         }
         ReportsTab::Weeks => render_weeks(r, ctx, body, buf),
@@ -379,10 +360,8 @@ fn chart<'a>(title: String, bars: Vec<Bar<'a>>, ctx: &ViewCtx<'_>) -> BarChart<'
 }
 
 fn render_weeks(r: &ServiceReport, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
-    let parts = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([Constraint::Min(3), Constraint::Length(4)])
-        .split(area);
+    let [weeks, spark_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(area);
     let bars: Vec<Bar> = r
         .weeks
         .iter()
@@ -393,42 +372,29 @@ fn render_weeks(r: &ServiceReport, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                 .text_value(w.checkins.to_string())
         })
         .collect();
-    chart("Check-ins per week".to_string(), bars, ctx).render(parts[0], buf);
+    chart("Check-ins per week".to_string(), bars, ctx).render(weeks, buf);
     let peers: Vec<u64> = r.weeks.iter().map(|w| w.peers).collect();
     let listed: Vec<String> = peers.iter().map(u64::to_string).collect();
-    let spark_area = parts[1];
     Block::default()
         .borders(Borders::TOP)
         .border_style(ctx.theme.border())
         .title("Different peers per week")
         .render(spark_area, buf);
     if spark_area.height >= 3 {
-        let inner = Rect {
-            y: spark_area.y + 1,
-            height: 2,
-            ..spark_area
-        };
+        // Under the block's title: the sparkline, then the numbers.
+        let [_, spark, numbers] = Layout::vertical([Constraint::Length(1); 3]).areas(spark_area);
         Sparkline::default()
             .data(&peers)
             .style(ctx.theme.text())
-            .render(Rect { height: 1, ..inner }, buf);
-        Line::raw(listed.join(" ")).render(
-            Rect {
-                y: inner.y + 1,
-                height: 1,
-                ..inner
-            },
-            buf,
-        );
+            .render(spark, buf);
+        Line::raw(listed.join(" ")).render(numbers, buf);
     }
 }
 
 fn render_kinds(r: &ServiceReport, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     let kinds = r.by_support.len() as u16;
-    let parts = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([Constraint::Length(kinds + 1), Constraint::Min(2)])
-        .split(area);
+    let [by_kind, by_staff] =
+        Layout::vertical([Constraint::Length(kinds + 1), Constraint::Min(2)]).areas(area);
     let bars: Vec<Bar> = r
         .by_support
         .iter()
@@ -439,7 +405,7 @@ fn render_kinds(r: &ServiceReport, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                 .text_value(n.to_string())
         })
         .collect();
-    chart("Check-ins by support kind".to_string(), bars, ctx).render(parts[0], buf);
+    chart("Check-ins by support kind".to_string(), bars, ctx).render(by_kind, buf);
     let bars: Vec<Bar> = r
         .by_staff
         .iter()
@@ -450,5 +416,5 @@ fn render_kinds(r: &ServiceReport, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                 .text_value(l.units.to_string())
         })
         .collect();
-    chart("Units per staff member".to_string(), bars, ctx).render(parts[1], buf);
+    chart("Units per staff member".to_string(), bars, ctx).render(by_staff, buf);
 }

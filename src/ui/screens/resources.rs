@@ -11,6 +11,7 @@ use crate::model::choice::Choice;
 use crate::ui::app::{CardPopup, ReferralsTab, ResourceList, ResourcePicker, ResourcesScreen};
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, name, private};
+use crate::ui::widgets::layout::head_body;
 
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
@@ -258,25 +259,17 @@ pub fn render_card(c: &CardPopup, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     let t = ctx.theme;
     let inner = boxed("Take-home card", ctx, area, buf);
     let w = usize::from(inner.width);
-    let mut body = inner;
+    let (path_area, below) = head_body(inner);
+    let body = if c.path.is_some() { below } else { inner };
     if let Some(p) = &c.path {
-        line_at(
-            inner,
-            0,
-            Line::from(vec![
-                Span::styled("Write to file: ", t.heading()),
-                Span::styled(
-                    clip(&format!("{}▏", p.text()), w.saturating_sub(15)),
-                    t.text(),
-                ),
-            ]),
-            buf,
-        );
-        body = Rect {
-            y: inner.y + 1,
-            height: inner.height.saturating_sub(1),
-            ..inner
-        };
+        Line::from(vec![
+            Span::styled("Write to file: ", t.heading()),
+            Span::styled(
+                clip(&format!("{}▏", p.text()), w.saturating_sub(15)),
+                t.text(),
+            ),
+        ])
+        .render(path_area, buf);
     }
     match &c.text {
         None => line_at(body, 0, Line::styled("Loading the card…", t.dim()), buf),
@@ -289,8 +282,7 @@ pub fn render_card(c: &CardPopup, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
         Some(Ok(_)) => {
             let lines = c.lines();
             let h = usize::from(body.height);
-            c.record_view(h, lines.len());
-            let start = c.scroll.min(lines.len().saturating_sub(1));
+            let start = c.scroll.shown(h, lines.len());
             let shown = name(ctx, &c.peer_name);
             for (i, l) in lines.iter().skip(start).take(h).enumerate() {
                 // Privacy mode: the peer's name as initials on screen too
@@ -328,14 +320,7 @@ pub(crate) fn boxed(title: &str, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer
 
 /// Draws one line at row `y` of `area` (nothing outside it).
 pub(crate) fn line_at(area: Rect, y: u16, line: Line<'_>, buf: &mut Buffer) {
-    if y < area.height {
-        line.render(
-            Rect {
-                y: area.y + y,
-                height: 1,
-                ..area
-            },
-            buf,
-        );
+    if let Some(row) = area.rows().nth(usize::from(y)) {
+        line.render(row, buf);
     }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Margin, Rect, Rows};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 
@@ -506,14 +506,7 @@ pub struct GateView<'a> {
 }
 
 fn panel(main: Rect) -> Rect {
-    let w = main.width.min(66);
-    let h = main.height.min(16);
-    Rect {
-        x: main.x + (main.width - w) / 2,
-        y: main.y + (main.height - h) / 2,
-        width: w,
-        height: h,
-    }
+    crate::ui::widgets::layout::centered(main, 66, 16)
 }
 
 /// Draws a gate screen over the whole `area`: title bar, panel, hints and
@@ -537,26 +530,14 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     let framed = block.inner(p);
     block.render(p, buf);
     // One column of air on each side.
-    let inner = Rect {
-        x: framed.x + 1.min(framed.width),
-        width: framed.width.saturating_sub(2),
-        ..framed
-    };
+    let inner = framed.inner(Margin::new(1, 0));
     let w = usize::from(inner.width);
-    let mut y = inner.y;
-    let bottom = inner.y + inner.height;
-    let line = |buf: &mut Buffer, l: Line<'_>, y: &mut u16| {
-        if *y < bottom {
-            l.render(
-                Rect {
-                    y: *y,
-                    height: 1,
-                    ..inner
-                },
-                buf,
-            );
+    // One row after another from the top; what does not fit is not drawn.
+    let mut rows = inner.rows();
+    let line = |buf: &mut Buffer, l: Line<'_>, rows: &mut Rows| {
+        if let Some(row) = rows.next() {
+            l.render(row, buf);
         }
-        *y += 1;
     };
 
     let Some(s) = view.sign_in else {
@@ -564,7 +545,7 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             line(
                 buf,
                 Line::styled(clip(note, w), if error { t.error() } else { t.dim() }),
-                &mut y,
+                &mut rows,
             );
         }
         render_bottom(
@@ -585,8 +566,8 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         } else {
             format!("caseload is locked {reason}.")
         };
-        line(buf, Line::styled(clip(&locked, w), t.heading()), &mut y);
-        line(buf, Line::raw(""), &mut y);
+        line(buf, Line::styled(clip(&locked, w), t.heading()), &mut rows);
+        line(buf, Line::raw(""), &mut rows);
     }
     match s.step {
         Step::Name => {
@@ -599,41 +580,31 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                     "Sign in as yourself: type part of your name, then Enter."
                 }
             };
-            line(buf, Line::raw(clip(ask, w)), &mut y);
+            line(buf, Line::raw(clip(ask, w)), &mut rows);
             if let Admission::Unlock {
                 previous: Some(_), ..
             } = &s.purpose
             {
                 for l in SOMEONE_ELSE_FRESH {
-                    line(buf, Line::styled(clip(l, w), t.dim()), &mut y);
+                    line(buf, Line::styled(clip(l, w), t.dim()), &mut rows);
                 }
             }
-            line(buf, Line::raw(""), &mut y);
+            line(buf, Line::raw(""), &mut rows);
             let label = "Name: ";
-            Span::styled(label, t.focus()).render(
-                Rect {
-                    y,
-                    height: 1,
-                    width: label.len() as u16,
-                    ..inner
-                },
-                buf,
-            );
-            if y < bottom {
-                Widget::render(
-                    s.query.area(),
-                    Rect {
-                        x: inner.x + label.len() as u16,
-                        y,
-                        width: inner.width.saturating_sub(label.len() as u16).min(30),
-                        height: 1,
-                    },
-                    buf,
-                );
+            let mut listed = 0;
+            if let Some(row) = rows.next() {
+                let [label_area, field, _] = Layout::horizontal([
+                    Constraint::Length(label.len() as u16),
+                    Constraint::Length(row.width.saturating_sub(label.len() as u16).min(30)),
+                    Constraint::Fill(1),
+                ])
+                .areas(row);
+                Span::styled(label, t.focus()).render(label_area, buf);
+                Widget::render(s.query.area(), field, buf);
+                // The names below, a blank row above the message.
+                listed = usize::from(inner.bottom().saturating_sub(row.bottom() + 2));
             }
-            y += 1;
-            let rows = usize::from(bottom.saturating_sub(y + 2));
-            let offset = s.cursor.shown(rows);
+            let offset = s.cursor.shown(listed);
             if s.hits.is_empty() {
                 line(
                     buf,
@@ -645,10 +616,10 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                         },
                         t.dim(),
                     ),
-                    &mut y,
+                    &mut rows,
                 );
             }
-            for (row, &i) in s.hits.iter().enumerate().skip(offset).take(rows) {
+            for (row, &i) in s.hits.iter().enumerate().skip(offset).take(listed) {
                 let Some(c) = s.candidates.get(i) else {
                     continue;
                 };
@@ -666,7 +637,7 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                     fit(&format!("{} ({})", c.staff.name, c.staff.initials), name_w),
                     tail
                 );
-                line(buf, Line::styled(clip(&text, w), style), &mut y);
+                line(buf, Line::styled(clip(&text, w), style), &mut rows);
             }
         }
         Step::Pin => {
@@ -679,8 +650,8 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                 }
                 _ => format!("Signing in as {who}. Type your PIN, then Enter."),
             };
-            line(buf, Line::raw(clip(&ask, w)), &mut y);
-            line(buf, Line::raw(""), &mut y);
+            line(buf, Line::raw(clip(&ask, w)), &mut rows);
+            line(buf, Line::raw(""), &mut rows);
             // Never the PIN itself: one dot per character typed.
             let dots = "•".repeat(s.pin_len().min(w.saturating_sub(8)));
             line(
@@ -690,23 +661,23 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
                     Span::raw(dots),
                     Span::styled(" ", t.selected()),
                 ]),
-                &mut y,
+                &mut rows,
             );
-            line(buf, Line::raw(""), &mut y);
+            line(buf, Line::raw(""), &mut rows);
             let other: &[&str] = match &s.purpose {
                 Admission::Unlock { .. } => SOMEONE_ELSE,
                 Admission::Start => &["Not you? Esc to pick another name."],
             };
             for l in other {
-                line(buf, Line::styled(clip(l, w), t.dim()), &mut y);
+                line(buf, Line::styled(clip(l, w), t.dim()), &mut rows);
             }
         }
         Step::Resume => {
-            line(buf, Line::raw(clip("Press Enter to resume.", w)), &mut y);
-            line(buf, Line::raw(""), &mut y);
+            line(buf, Line::raw(clip("Press Enter to resume.", w)), &mut rows);
+            line(buf, Line::raw(""), &mut rows);
             if !s.candidates.is_empty() {
                 for l in SOMEONE_ELSE {
-                    line(buf, Line::styled(clip(l, w), t.dim()), &mut y);
+                    line(buf, Line::styled(clip(l, w), t.dim()), &mut rows);
                 }
             }
         }
@@ -717,16 +688,9 @@ pub fn render(view: &GateView<'_>, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         (None, m) => m.clone(),
     };
     if let Some((m, error)) = message {
-        if inner.height > 0 {
-            Line::styled(clip(&m, w), if error { t.error() } else { t.ok() }).render(
-                Rect {
-                    y: bottom - 1,
-                    height: 1,
-                    ..inner
-                },
-                buf,
-            );
-        }
+        let [_, bottom] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+        Line::styled(clip(&m, w), if error { t.error() } else { t.ok() }).render(bottom, buf);
     }
     let (chain, typing) = s.context();
     let hints: &[(Action, &str)] = match s.step {
@@ -766,12 +730,8 @@ fn render_bottom(
     let right_w = crate::text::width(&right);
     let left = if ctx.privacy { "privacy on" } else { "" };
     Line::styled(left, ctx.theme.key()).render(a.status, buf);
-    Line::styled(right, ctx.theme.dim()).render(
-        Rect {
-            x: a.status.x + a.status.width - right_w as u16,
-            width: right_w as u16,
-            ..a.status
-        },
-        buf,
-    );
+    let [_, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_w as u16)])
+            .areas(a.status);
+    Line::styled(right, ctx.theme.dim()).render(right_area, buf);
 }

@@ -5,7 +5,7 @@
 //! character typed (`LineInput::set_mask`).
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
@@ -14,6 +14,8 @@ use crate::ui::app::{Ask, SetupForm, StaffScreen};
 use crate::ui::keymap::Context;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit};
+use crate::ui::widgets::layout::{centered, head_body};
+use crate::ui::widgets::list::draw_lines;
 
 /// The set-up: a welcome line over the pane, then the form.
 pub fn render_setup(s: &SetupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
@@ -27,13 +29,9 @@ pub fn render_setup(s: &SetupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             ),
             ctx.theme.heading(),
         )
-        .render(Rect { height: 1, ..area }, buf);
+        .render(area, buf);
     }
-    let below = Rect {
-        y: area.y + 1,
-        height: area.height.saturating_sub(1),
-        ..area
-    };
+    let (_, below) = head_body(area);
     crate::ui::widgets::form::render(&s.form, ctx, below, buf);
 }
 
@@ -58,26 +56,18 @@ pub fn render(s: &StaffScreen, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) 
     if inner.height == 0 || w == 0 {
         return;
     }
-    let row = |buf: &mut Buffer, y: u16, line: Line<'_>| {
-        if y < inner.y + inner.height {
-            line.render(
-                Rect {
-                    y,
-                    height: 1,
-                    ..inner
-                },
-                buf,
-            );
-        }
-    };
-    let mut y = inner.y;
+    let [rule_area, header_area, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
     let rule = if s.manages {
         "At least one active admin who can sign in (with a PIN) always stays."
     } else {
         "Admins manage staff accounts; you can set your own PIN here."
     };
-    row(buf, y, Line::styled(clip(rule, w), t.dim()));
-    y += 1;
+    Line::styled(clip(rule, w), t.dim()).render(rule_area, buf);
     let header = format!(
         "  {} {} {} {} {}",
         fit("Id", 4),
@@ -86,48 +76,37 @@ pub fn render(s: &StaffScreen, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) 
         fit("Role", 16),
         "PIN · status"
     );
-    row(buf, y, Line::styled(clip(&header, w), t.heading()));
-    y += 1;
+    Line::styled(clip(&header, w), t.heading()).render(header_area, buf);
     if s.loading && s.entries.is_empty() {
-        row(buf, y, Line::styled("Loading the staff…", t.dim()));
+        Line::styled("Loading the staff…", t.dim()).render(body, buf);
         return;
     }
     if let Some(e) = &s.error {
-        row(
-            buf,
-            y,
-            Line::styled(
-                clip(&format!("Could not load the staff: {e}"), w),
-                t.error(),
-            ),
-        );
+        Line::styled(
+            clip(&format!("Could not load the staff: {e}"), w),
+            t.error(),
+        )
+        .render(body, buf);
         return;
     }
     if s.entries.is_empty() {
-        row(buf, y, Line::styled("No staff to show.", t.dim()));
+        Line::styled("No staff to show.", t.dim()).render(body, buf);
         return;
     }
-    let mut bottom = inner.y + inner.height;
-    if let Some(r) = &s.refusal {
-        // The whole reason, wrapped, at the foot of the screen.
-        let text = format!("✗ Not saved: {r}");
-        let lines = (crate::text::width(&text).div_ceil(w.max(1)) as u16).clamp(1, 4);
-        let at = bottom.saturating_sub(lines).max(y);
+    // A refusal: the whole reason, wrapped, at the foot of the screen.
+    let refusal = s.refusal.as_ref().map(|r| format!("✗ Not saved: {r}"));
+    let refusal_lines = refusal.as_ref().map_or(0, |text| {
+        (crate::text::width(text).div_ceil(w.max(1)) as u16).clamp(1, 4)
+    });
+    let [list, foot] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(refusal_lines)]).areas(body);
+    if let Some(text) = refusal {
         Paragraph::new(Line::styled(text, t.error()))
             .wrap(Wrap { trim: true })
-            .render(
-                Rect {
-                    y: at,
-                    height: bottom - at,
-                    ..inner
-                },
-                buf,
-            );
-        bottom = at;
+            .render(foot, buf);
     }
-    let rows = usize::from(bottom.saturating_sub(y));
-    let offset = s.cursor.shown(rows);
-    for (i, e) in s.entries.iter().enumerate().skip(offset).take(rows) {
+    let offset = s.cursor.shown(usize::from(list.height));
+    let rows = s.entries.iter().enumerate().skip(offset).map(|(i, e)| {
         let selected = i == s.cursor.selected;
         let text = format!(
             "{}{} {} {} {} {}{}",
@@ -146,9 +125,9 @@ pub fn render(s: &StaffScreen, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) 
         } else {
             t.dim()
         };
-        row(buf, y, Line::styled(clip(&text, w), style));
-        y += 1;
-    }
+        Line::styled(clip(&text, w), style)
+    });
+    draw_lines(rows, list, buf);
 }
 
 fn name_w(w: usize) -> usize {
@@ -185,12 +164,7 @@ pub fn render_ask(a: &Ask, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     let wrapped = |s: &str| crate::ui::widgets::confirm::wrapped_lines(s, inner_w);
     let needed = wrapped(&a.text) + 1 + wrapped(&answers) + 3;
     let height = (needed as u16).min(area.height);
-    let boxed = Rect {
-        x: area.x + (area.width.saturating_sub(width)) / 2,
-        y: area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    };
+    let boxed = centered(area, width, height);
     Clear.render(boxed, buf);
     let text = vec![
         Line::raw(a.text.clone()),

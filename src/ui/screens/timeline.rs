@@ -15,7 +15,8 @@ use crate::ops::plan::TimelineData;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, private};
-use crate::ui::widgets::list::{follow, visible_offset, Viewport};
+use crate::ui::widgets::layout::split_cols;
+use crate::ui::widgets::list::{ListCursor, Viewport};
 use crate::ui::widgets::timeline::{
     axis, glyph, goal_cells, wellbeing_bars, Scale, DEFAULT_ZOOM, LEGEND, ZOOMS,
 };
@@ -35,12 +36,9 @@ pub struct TimelineState {
     pub zoom: usize,
     /// Columns moved later (negative: earlier) from the default view.
     pub shift: i64,
-    /// The selected goal row.
-    pub selected: usize,
-    /// First visible goal row.
-    pub offset: usize,
-    /// Goal rows shown at the last draw.
-    pub view: Viewport,
+    /// The selected goal row, the first one shown and the goal rows of
+    /// the last draw.
+    pub cursor: ListCursor,
     /// Columns of the time axis at the last draw (left/right move a
     /// quarter of them).
     pub axis: Viewport,
@@ -55,9 +53,7 @@ impl Default for TimelineState {
             error: None,
             zoom: DEFAULT_ZOOM,
             shift: 0,
-            selected: 0,
-            offset: 0,
-            view: Viewport::default(),
+            cursor: ListCursor::default(),
             axis: Viewport::default(),
         }
     }
@@ -72,7 +68,7 @@ impl TimelineState {
     /// Handles an action, by the goal rows and axis columns of the last
     /// draw. Returns false for actions it does not use.
     pub fn handle(&mut self, action: Action) -> bool {
-        let (rows, cols) = (self.view.rows(), self.axis.rows());
+        let cols = self.axis.rows();
         let goals = self.data.as_ref().map_or(0, |d| d.goals.len());
         let step = (cols as i64 / 4).max(1);
         match action {
@@ -91,12 +87,8 @@ impl TimelineState {
             Action::ScrollLeft => self.shift -= step,
             Action::ScrollRight => self.shift += step,
             Action::Recenter => self.shift = 0,
-            other => match crate::ui::widgets::list::moved(other, self.selected, goals, rows) {
-                Some(to) => self.selected = to,
-                None => return false,
-            },
+            other => return self.cursor.apply(other, goals),
         }
-        self.offset = follow(self.selected, self.offset, rows);
         true
     }
 }
@@ -158,16 +150,12 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
     }
     let t = ctx.theme;
     let w = usize::from(area.width);
-    let line = |buf: &mut Buffer, y: u16, l: Line<'_>| {
-        if y < area.y + area.height {
-            l.render(
-                Rect {
-                    y,
-                    height: 1,
-                    ..area
-                },
-                buf,
-            );
+    // The bands one under another, row by row from the top; what does not
+    // fit at the bottom is not drawn.
+    let mut rows = area.rows();
+    let line = |buf: &mut Buffer, row: Option<Rect>, l: Line<'_>| {
+        if let Some(row) = row {
+            l.render(row, buf);
         }
     };
     let Some(data) = &state.data else {
@@ -178,7 +166,7 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             ),
             _ => Line::styled("Loading the timeline…", t.dim()),
         };
-        line(buf, area.y, msg);
+        line(buf, rows.next(), msg);
         return;
     };
     let label_w = label_width(area.width);
@@ -193,19 +181,16 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
         scale.to().format("%-d %b %Y"),
         ctx.today.format("%-d %b")
     );
-    let mut y = area.y;
-    line(buf, y, Line::styled(clip(&head, w), t.heading()));
-    y += 1;
+    line(buf, rows.next(), Line::styled(clip(&head, w), t.heading()));
     let pad = " ".repeat(usize::from(label_w) + 1);
     line(
         buf,
-        y,
+        rows.next(),
         Line::from(vec![
             Span::raw(pad.clone()),
             Span::styled(axis(&scale, ctx.today), t.dim()),
         ]),
     );
-    y += 1;
 
     // One line for assessment totals when there are any.
     let capital_line = u16::from(!data.capital.is_empty());
@@ -214,12 +199,12 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
         area.width,
         data.goals.len(),
     );
-    let rows = lay.goal_rows;
-    state.view.record(rows);
+    let goal_rows: Vec<Rect> = rows.by_ref().take(lay.goal_rows).collect();
+    let offset = state.cursor.shown(lay.goal_rows);
     if data.goals.is_empty() {
         line(
             buf,
-            y,
+            goal_rows.first().copied(),
             Line::styled(
                 clip(
                     "  No goals yet: the timeline fills in as goals are added to the plan.",
@@ -229,20 +214,19 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             ),
         );
     }
-    let offset = visible_offset(state.selected, state.offset, rows);
-    for (i, g) in data.goals.iter().enumerate().skip(offset).take(rows) {
+    for ((i, g), row) in data.goals.iter().enumerate().skip(offset).zip(goal_rows) {
         let touches = data.touches.get(&g.id).map(Vec::as_slice).unwrap_or(&[]);
         let cells: String = goal_cells(g, touches, &scale, ctx.today)
             .into_iter()
             .collect();
-        let selected = i == state.selected;
+        let selected = i == state.cursor.selected;
         let label = fit(
             &format!("{} {}", g.id, private(ctx, &g.title, selected)),
             usize::from(label_w),
         );
         line(
             buf,
-            y + (i - offset) as u16,
+            Some(row),
             Line::from(vec![
                 Span::styled(label, if selected { t.selected() } else { t.text() }),
                 Span::raw(" "),
@@ -250,11 +234,9 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
             ]),
         );
     }
-    y += rows as u16;
 
     for l in legend_lines(w) {
-        line(buf, y, Line::styled(l, t.dim()));
-        y += 1;
+        line(buf, rows.next(), Line::styled(l, t.dim()));
     }
 
     // Assessment totals, on the same axis: each total written from its
@@ -263,14 +245,13 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
         let (label, cells) = super::assess::timeline_row(&data.capital, instrument, &scale, cols);
         line(
             buf,
-            y,
+            rows.next(),
             Line::from(vec![
                 Span::styled(fit(&label, usize::from(label_w)), t.heading()),
                 Span::raw(" "),
                 Span::styled(cells, t.text()),
             ]),
         );
-        y += 1;
     }
 
     // Wellbeing, on the same axis.
@@ -300,38 +281,33 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
                 .unwrap_or_default()
         )
     };
-    line(buf, y, Line::styled(clip(&label, w), t.heading()));
-    y += 1;
-    let spark = Rect {
-        x: area.x + label_w + 1,
-        y,
-        width: cols as u16,
-        height: lay.spark_rows.min((area.y + area.height).saturating_sub(y)),
+    line(buf, rows.next(), Line::styled(clip(&label, w), t.heading()));
+    // The sparkline's rows, right of the labels: "5 high" by its top row,
+    // "1 low" by its bottom one.
+    let spark_rows: Vec<Rect> = rows.by_ref().take(usize::from(lay.spark_rows)).collect();
+    let band = match (spark_rows.first(), spark_rows.last()) {
+        (Some(top), Some(bottom)) => top.union(*bottom),
+        _ => Rect::default(),
     };
-    let scale_label = |text: &str, row: u16, buf: &mut Buffer| {
-        Line::styled(fit(text, usize::from(label_w)), t.dim()).render(
-            Rect {
-                y: row,
-                height: 1,
-                width: label_w,
-                ..area
-            },
-            buf,
-        );
+    let (scale_labels, spark) = split_cols(band, label_w + 1);
+    let scale_label = |text: &str, row: Option<Rect>, buf: &mut Buffer| {
+        if let Some(row) = row {
+            Line::styled(fit(text, usize::from(label_w)), t.dim())
+                .render(split_cols(row, label_w).0, buf);
+        }
     };
-    scale_label("  5 high", y, buf);
+    scale_label("  5 high", scale_labels.rows().next(), buf);
     if spark.height > 1 {
-        scale_label("  1 low", y + spark.height - 1, buf);
+        scale_label("  1 low", scale_labels.rows().next_back(), buf);
     }
     Sparkline::default()
         .data(bars)
         .max(5)
         .style(t.text())
         .render(spark, buf);
-    y += spark.height;
 
     // What the selected goal's row says, in words.
-    if let Some(g) = data.goals.get(state.selected) {
+    if let Some(g) = data.goals.get(state.cursor.selected) {
         let touches = data.touches.get(&g.id).map_or(0, Vec::len);
         let end = match (g.ended_on(), g.target_date) {
             (Some(e), _) => format!("{} {e}", g.status.label()),
@@ -356,7 +332,7 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
                 "status changes"
             )
         );
-        line(buf, y, Line::styled(clip(&text, w), t.dim()));
+        line(buf, rows.next(), Line::styled(clip(&text, w), t.dim()));
         // Its marks in words, newest first, as far as there is room.
         let mut events: Vec<(chrono::NaiveDate, String)> = g
             .history
@@ -383,14 +359,10 @@ pub fn render(state: &TimelineState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Bu
         }
         events.push((g.start_date, format!("{} started", glyph::START)));
         events.sort_by_key(|e| std::cmp::Reverse(e.0));
-        for (i, (d, what)) in events.iter().enumerate() {
-            let row = y + 1 + i as u16;
-            if row >= area.y + area.height {
-                break;
-            }
+        for ((d, what), row) in events.iter().zip(rows) {
             line(
                 buf,
-                row,
+                Some(row),
                 Line::styled(clip(&format!("  {d} {what}"), w), t.dim()),
             );
         }

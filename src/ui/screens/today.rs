@@ -11,7 +11,8 @@ use crate::model::PeerId;
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, fit_end, fit_name, private_quoted};
-use crate::ui::widgets::list::{follow, visible_offset, Viewport};
+use crate::ui::widgets::layout::head_body;
+use crate::ui::widgets::list::{follow, moved, visible_offset, ListCursor};
 
 use super::Effect;
 
@@ -26,12 +27,9 @@ pub struct TodayState {
     pub loading: bool,
     /// Only the acting staff member's peers.
     pub mine_only: bool,
-    /// Index of the selected row in `report.rows`.
-    pub selected: usize,
-    /// First visible line (headers count as lines).
-    pub offset: usize,
-    /// Lines the list showed at the last draw.
-    pub view: Viewport,
+    /// The selected row (an index into `report.rows`), the first visible
+    /// line (headings count as lines) and the lines of the last draw.
+    pub cursor: ListCursor,
 }
 
 /// One drawn line of the Today list.
@@ -80,15 +78,17 @@ impl TodayState {
                 .iter()
                 .position(|r| (r.section, r.peer, r.group, r.goal) == k)
         });
-        self.selected = same
-            .unwrap_or(self.selected)
+        self.cursor.selected = same
+            .unwrap_or(self.cursor.selected)
             .min(report.rows.len().saturating_sub(1));
         self.scroll();
     }
 
     /// The selected row.
     pub fn selected_row(&self) -> Option<&TodayRow> {
-        self.report.as_ref().and_then(|r| r.rows.get(self.selected))
+        self.report
+            .as_ref()
+            .and_then(|r| r.rows.get(self.cursor.selected))
     }
 
     /// The selected row's peer and name, for `c` and Enter.
@@ -101,37 +101,39 @@ impl TodayState {
         let report = self.report.as_ref()?;
         lines(report)
             .iter()
-            .position(|l| *l == TodayLine::Row(self.selected))
+            .position(|l| *l == TodayLine::Row(self.cursor.selected))
     }
 
+    /// The cursor's offset counts lines, headings included, so it
+    /// follows the selected row's line (and the heading above a section's
+    /// first row) rather than the row index.
     fn scroll(&mut self) {
-        let height = self.view.rows();
+        let height = self.cursor.view.rows();
         if let Some(line) = self.line_of_selected() {
+            let c = &mut self.cursor;
             // Show the section heading above the first row of a section.
-            let want = if line > 0 && line <= self.offset {
+            let want = if line > 0 && line <= c.offset {
                 line - 1
             } else {
                 line
             };
-            self.offset = follow(want, self.offset, height);
-            self.offset = follow(line, self.offset, height);
+            c.offset = follow(want, c.offset, height);
+            c.offset = follow(line, c.offset, height);
         }
     }
 
     /// Handles an action, paging by the lines the last draw showed.
     pub fn handle(&mut self, action: Action) -> Effect {
-        let height = self.view.rows();
+        let height = self.cursor.view.rows();
         let len = self.report.as_ref().map_or(0, |r| r.rows.len());
         match action {
             Action::Top => {
-                self.selected = 0;
-                self.offset = 0;
+                self.cursor.selected = 0;
+                self.cursor.offset = 0;
             }
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Bottom => {
-                if let Some(to) =
-                    crate::ui::widgets::list::moved(action, self.selected, len, height)
-                {
-                    self.selected = to;
+                if let Some(to) = moved(action, self.cursor.selected, len, height) {
+                    self.cursor.selected = to;
                 }
             }
             Action::Open => {
@@ -182,12 +184,8 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     if state.loading {
         head.push(Span::styled(" · loading…", t.dim()));
     }
-    Line::from(head).render(Rect { height: 1, ..area }, buf);
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let (head_area, body) = head_body(area);
+    Line::from(head).render(head_area, buf);
     let Some(report) = &state.report else {
         let msg = match &state.error {
             Some(e) => Line::styled(clip(&format!("Could not load Today: {e}"), w), t.error()),
@@ -201,26 +199,20 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
             clip(&format!("Reload failed (showing the last list): {e}"), w),
             t.error(),
         )
-        .render(Rect { height: 1, ..body }, buf);
+        .render(body, buf);
     }
     let all = lines(report);
     let height = usize::from(body.height);
-    state.view.record(height);
+    state.cursor.view.record(height);
     let sel_line = all
         .iter()
-        .position(|l| *l == TodayLine::Row(state.selected));
+        .position(|l| *l == TodayLine::Row(state.cursor.selected));
     let offset = match sel_line {
-        Some(l) => visible_offset(l, state.offset, height),
-        None => state.offset.min(all.len().saturating_sub(1)),
+        Some(l) => visible_offset(l, state.cursor.offset, height),
+        None => state.cursor.offset.min(all.len().saturating_sub(1)),
     };
     let name_w = (w.saturating_sub(4) / 3).clamp(10, 28);
-    for (i, line) in all.iter().skip(offset).take(height).enumerate() {
-        let y = body.y + i as u16;
-        let row_area = Rect {
-            y,
-            height: 1,
-            ..body
-        };
+    for (line, row_area) in all.iter().skip(offset).zip(body.rows()) {
         match *line {
             TodayLine::Header(section, count) => {
                 let style = if count == 0 { t.dim() } else { t.heading() };
@@ -231,7 +223,7 @@ pub fn render(state: &TodayState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
                 let Some(row) = report.rows.get(idx) else {
                     continue;
                 };
-                let selected = idx == state.selected;
+                let selected = idx == state.cursor.selected;
                 let why_w = w.saturating_sub(name_w + 3);
                 // Peer rows name a peer; group rows name the group.
                 let name = if row.peer.is_some() {

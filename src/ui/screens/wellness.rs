@@ -194,12 +194,8 @@ pub fn render(
             crate::text::count(entries, "entry", "entries")
         )
     };
-    Line::styled(clip(&head, w), t.heading()).render(Rect { height: 1, ..area }, buf);
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let (head_area, body) = crate::ui::widgets::layout::head_body(area);
+    Line::styled(clip(&head, w), t.heading()).render(head_area, buf);
     let lines = layout(plan);
     let sel = state.current(plan);
     let height = usize::from(body.height);
@@ -208,12 +204,7 @@ pub fn render(
         Some(i) => visible_offset(i, state.offset, height),
         None => state.offset,
     };
-    for (row, line) in lines.iter().skip(offset).take(height).enumerate() {
-        let r = Rect {
-            y: body.y + row as u16,
-            height: 1,
-            ..body
-        };
+    for (line, r) in lines.iter().skip(offset).zip(body.rows()) {
         let drawn = match *line {
             WLine::Blank => Line::raw(""),
             WLine::Nothing => Line::styled("    (nothing yet)", t.dim()),

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::view::ViewCtx;
+use crate::ui::widgets::layout::centered;
 
 /// What answering yes does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +20,9 @@ pub enum OnYes {
     DiscardForm,
     /// Close the open goal, step, review, entry or group form unsaved.
     DiscardPopup,
+    /// Close the form the question was asked over, unsaved (the forms
+    /// that are layers of their own: peer, staff, resource, referral).
+    DiscardBelow,
     /// Leave the session screen without saving its attendance.
     DiscardAttendance,
     /// Delete the step or wellness-plan entry asked about.
@@ -49,12 +53,7 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
     // the box grows so that nothing of the question is cut.
     let lines = wrapped_lines(&c.question, usize::from(width.saturating_sub(2)));
     let height = (lines as u16 + 4).min(area.height);
-    let boxed = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let boxed = centered(area, width, height);
     Clear.render(boxed, buf);
     let chain = [Context::Confirm];
     let yes = ctx
@@ -67,16 +66,17 @@ pub fn render(c: &Confirm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
         .unwrap_or_else(|| "?".into());
     let (yes_words, no_words) = match c.on_yes {
         OnYes::DiscardAndQuit | OnYes::QuitUnsaved => ("discard and quit", "keep editing"),
-        OnYes::DiscardForm | OnYes::DiscardPopup | OnYes::DiscardAttendance => {
-            ("discard", "keep editing")
-        }
+        OnYes::DiscardForm
+        | OnYes::DiscardPopup
+        | OnYes::DiscardBelow
+        | OnYes::DiscardAttendance => ("discard", "keep editing"),
         OnYes::Delete => ("delete", "keep it"),
         OnYes::DiscardAssessment => ("stop, nothing saved", "go on"),
         OnYes::SaveAnyway => ("save anyway", "back to the form"),
     };
     let title = match c.on_yes {
         OnYes::DiscardAndQuit | OnYes::DiscardForm => " Unsaved check-in ",
-        OnYes::DiscardPopup => " Unsaved form ",
+        OnYes::DiscardPopup | OnYes::DiscardBelow => " Unsaved form ",
         OnYes::QuitUnsaved => " Unsaved changes ",
         OnYes::DiscardAttendance => " Unsaved attendance ",
         OnYes::Delete => " Delete? ",

@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
@@ -636,13 +636,8 @@ const LABEL_W: usize = 14;
 /// The box for a form of `form`'s size inside `area`.
 pub fn form_area(form: &PopupForm, area: Rect) -> Rect {
     let width = area.width.saturating_sub(2).min(78);
-    let height = (form.inner_height() + 2).min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 3,
-        width,
-        height,
-    }
+    let height = form.inner_height() + 2;
+    crate::ui::widgets::layout::upper_third(area, width, height)
 }
 
 /// Draws the form over `area`.
@@ -654,16 +649,7 @@ pub fn render(form: &PopupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     }
     // Clear a column either side too, so no stray character of the pane
     // below sits against the border.
-    let left = boxed.x.saturating_sub(1).max(area.x);
-    let right = (boxed.x + boxed.width + 1).min(area.x + area.width);
-    Clear.render(
-        Rect {
-            x: left,
-            width: right - left,
-            ..boxed
-        },
-        buf,
-    );
+    Clear.render(boxed.outer(Margin::new(1, 0)).intersection(area), buf);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.focus())
@@ -686,23 +672,17 @@ pub fn render(form: &PopupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
     let inner = block.inner(boxed);
     block.render(boxed, buf);
     let w = usize::from(inner.width);
-    let mut y = inner.y;
-    let bottom = inner.y + inner.height;
-    let line = |buf: &mut Buffer, y: &mut u16, l: Line<'_>| {
-        if *y < bottom {
-            l.render(
-                Rect {
-                    y: *y,
-                    height: 1,
-                    ..inner
-                },
-                buf,
-            );
+    // One row after another from the top; what does not fit is not drawn.
+    let mut rows = inner.rows();
+    let mut line = |buf: &mut Buffer, l: Option<Line<'_>>| {
+        let row = rows.next();
+        if let (Some(row), Some(l)) = (row, l) {
+            l.render(row, buf);
         }
-        *y += 1;
+        row
     };
     if let Some(intro) = &form.intro {
-        line(buf, &mut y, Line::styled(clip(intro, w), t.dim()));
+        line(buf, Some(Line::styled(clip(intro, w), t.dim())));
     }
     let value_w = w.saturating_sub(LABEL_W).min(34);
     for (i, f) in form.fields.iter().enumerate() {
@@ -716,54 +696,37 @@ pub fn render(form: &PopupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
             ),
             if focused { t.focus() } else { t.heading() },
         );
-        if y >= bottom {
+        let Some(row) = line(buf, None) else {
             break;
-        }
-        label.render(
-            Rect {
-                y,
-                height: 1,
-                width: LABEL_W as u16,
-                ..inner
-            },
-            buf,
-        );
-        let vx = inner.x + LABEL_W as u16;
-        let used = match &f.value {
-            Value::Text(input) => {
-                Widget::render(
-                    input.area(),
-                    Rect {
-                        x: vx,
-                        y,
-                        width: value_w as u16,
-                        height: 1,
-                    },
-                    buf,
-                );
-                value_w
-            }
-            Value::Choice { options, index } => {
-                let text = format!(
+        };
+        // The label, the value, a space and the hint.
+        let choice = match &f.value {
+            Value::Text(_) => None,
+            Value::Choice { options, index } => Some(clip(
+                &format!(
                     "◂ {} ▸",
                     options.get(*index).map(String::as_str).unwrap_or("")
-                );
-                let shown = clip(&text, value_w);
-                let width = crate::text::width(&shown);
-                Span::styled(shown, if focused { t.selected() } else { t.text() }).render(
-                    Rect {
-                        x: vx,
-                        y,
-                        width: width as u16,
-                        height: 1,
-                    },
-                    buf,
-                );
-                width
-            }
+                ),
+                value_w,
+            )),
         };
-        let hint_x = vx + used as u16 + 1;
-        let hint_w = usize::from((inner.x + inner.width).saturating_sub(hint_x));
+        let used = choice.as_deref().map_or(value_w, crate::text::width);
+        let [label_area, value_area, rest] = Layout::horizontal([
+            Constraint::Length(LABEL_W as u16),
+            Constraint::Length(used as u16),
+            Constraint::Fill(1),
+        ])
+        .areas(row);
+        let [_, hint_area] =
+            Layout::horizontal([Constraint::Length(1), Constraint::Fill(1)]).areas(rest);
+        label.render(label_area, buf);
+        match (&f.value, choice) {
+            (_, Some(shown)) => Span::styled(shown, if focused { t.selected() } else { t.text() })
+                .render(value_area, buf),
+            (Value::Text(input), None) => Widget::render(input.area(), value_area, buf),
+            (Value::Choice { .. }, None) => {}
+        }
+        let hint_w = usize::from(hint_area.width);
         if hint_w > 0 {
             let hint = match (&f.hint, &f.value) {
                 (Hint::Date(dir, forms), Value::Text(input)) => {
@@ -778,26 +741,16 @@ pub fn render(form: &PopupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
                 }
                 (Hint::Plain(s), _) | (Hint::Date(_, s), _) => s.to_string(),
             };
-            Span::styled(clip(&hint, hint_w), t.dim()).render(
-                Rect {
-                    x: hint_x,
-                    y,
-                    width: hint_w as u16,
-                    height: 1,
-                },
-                buf,
-            );
+            Span::styled(clip(&hint, hint_w), t.dim()).render(hint_area, buf);
         }
-        y += 1;
         if let Some(e) = &f.error {
             line(
                 buf,
-                &mut y,
-                Line::styled(clip(&format!("  ✗ {e}"), w), t.error()),
+                Some(Line::styled(clip(&format!("  ✗ {e}"), w), t.error())),
             );
         }
     }
-    y += 1;
+    line(buf, None);
     let footer = if form.saving {
         Line::styled("Saving…", t.heading())
     } else if let Some(f) = &form.failure {
@@ -821,7 +774,7 @@ pub fn render(form: &PopupForm, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer)
         }
         Line::styled(clip(&parts.join(" · "), w), t.dim())
     };
-    line(buf, &mut y, footer);
+    line(buf, Some(footer));
 }
 
 /// A date as the forms show it: "Tue 01 Dec 2026".

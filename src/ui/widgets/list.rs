@@ -7,7 +7,10 @@ use std::cell::Cell;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget};
+use ratatui::text::Line;
+use ratatui::widgets::{
+    List, ListItem, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget,
+};
 
 use crate::ui::action::Action;
 
@@ -106,6 +109,45 @@ impl ListCursor {
     }
 }
 
+/// The top line of a scrolled text view (help, the peer page, a card, the
+/// Credentials and Reports figures, the import report) and what its last
+/// draw showed: the one scroll type every text view uses, paging by the
+/// same rule as lists ([`scrolled`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextScroll {
+    /// First line shown.
+    pub top: usize,
+    /// Rows shown, and lines in all, at the last draw.
+    pub view: Viewport,
+}
+
+impl TextScroll {
+    /// Applies a movement action by the rows and lines of the last draw.
+    /// Returns false for actions that are not movements.
+    pub fn apply(&mut self, action: Action) -> bool {
+        match scrolled(action, self.top, self.view.rows(), self.view.lines()) {
+            Some(top) => {
+                self.top = top;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Back to the first line (new text).
+    pub fn reset(&mut self) {
+        self.top = 0;
+    }
+
+    /// For the view: records that it shows `rows` rows of `lines` lines
+    /// now and returns the first line to draw (never past the last page,
+    /// also right after the window grew).
+    pub fn shown(&self, rows: usize, lines: usize) -> usize {
+        self.view.record_text(rows, lines);
+        self.top.min(lines.saturating_sub(rows))
+    }
+}
+
 /// Where a movement action takes the selection at `pos` in a list of `len`
 /// rows with `height` visible, or None when the action is not a movement.
 /// Every list moves by this one rule.
@@ -141,6 +183,17 @@ pub fn visible_offset(selected: usize, offset: usize, height: usize) -> usize {
     } else {
         offset
     }
+}
+
+/// Draws `lines` one to a row from the top of `area`, as many as fit,
+/// with ratatui's `List`; each line fills its row (a styled line colours
+/// the whole row, as a selected list row should). The rows are already
+/// the visible ones (the cursor chose the first), so the list keeps no
+/// state of its own. The one row loop every list and text view draws with.
+pub fn draw_lines<'a>(lines: impl IntoIterator<Item = Line<'a>>, area: Rect, buf: &mut Buffer) {
+    let rows = usize::from(area.height);
+    let items: Vec<ListItem<'a>> = lines.into_iter().take(rows).map(ListItem::new).collect();
+    Widget::render(List::new(items), area, buf);
 }
 
 /// Draws ratatui's vertical `Scrollbar` on the right edge of `area` when
@@ -237,6 +290,20 @@ mod tests {
         c.apply(Action::PageDown, 100);
         assert_eq!(c.selected, 12, "four rows drawn: a page is three");
         assert_eq!(c.offset, 9);
+    }
+
+    #[test]
+    fn text_scrolls_by_the_last_draw_and_stops_at_the_last_page() {
+        let mut s = TextScroll::default();
+        assert_eq!(s.shown(10, 25), 0);
+        assert!(s.apply(Action::PageDown));
+        assert_eq!(s.top, 9, "a page is the rows drawn less one");
+        assert!(s.apply(Action::PageDown));
+        assert_eq!(s.top, 15, "no further than the last page");
+        assert_eq!(s.shown(20, 25), 5, "a taller window shows the last page");
+        assert!(!s.apply(Action::Open));
+        s.reset();
+        assert_eq!(s.top, 0);
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod cells;
 pub mod confirm;
 pub mod form;
 pub mod input;
+pub mod layout;
 pub mod list;
 pub mod picker;
 pub mod prompt;

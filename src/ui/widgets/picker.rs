@@ -16,7 +16,7 @@ use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::highlighted_name;
 use crate::ui::widgets::input::LineInput;
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{draw_lines, ListCursor};
 use crate::ui::worker::RosterRow;
 
 /// One pickable peer.
@@ -180,9 +180,9 @@ pub fn render_list(p: &PeerPicker, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     let w = usize::from(area.width);
     let q = p.query.text().trim();
     let offset = p.cursor.shown(height);
-    for (row, &idx) in p.hits.iter().enumerate().skip(offset).take(height) {
+    let rows = p.hits.iter().enumerate().skip(offset).map(|(row, &idx)| {
         let Some(c) = p.candidates.get(idx) else {
-            continue;
+            return Line::default();
         };
         let selected = row == p.cursor.selected;
         let base = if selected {
@@ -212,13 +212,7 @@ pub fn render_list(p: &PeerPicker, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
             tail,
             if selected { base } else { theme.dim() },
         ));
-        Line::from(spans).render(
-            Rect {
-                y: area.y + (row - offset) as u16,
-                height: 1,
-                ..area
-            },
-            buf,
-        );
-    }
+        Line::from(spans)
+    });
+    draw_lines(rows, area, buf);
 }

@@ -2,7 +2,7 @@
 //! press Enter.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
@@ -34,16 +34,10 @@ pub fn parse_command(text: &str) -> Result<Action, String> {
 
 /// Draws the command line.
 pub fn render(input: &LineInput, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
-    Span::styled(":", ctx.theme.key()).render(Rect { width: 1, ..area }, buf);
-    Widget::render(
-        input.area(),
-        Rect {
-            x: area.x + 1,
-            width: area.width.saturating_sub(1),
-            ..area
-        },
-        buf,
-    );
+    let [colon, field] =
+        Layout::horizontal([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    Span::styled(":", ctx.theme.key()).render(colon, buf);
+    Widget::render(input.area(), field, buf);
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -159,23 +159,15 @@ pub fn render_status(
     } else {
         (clip(&left, full), full, kept_w)
     };
-    Line::styled(shown, style).render(
-        Rect {
-            width: left_w as u16,
-            ..area
-        },
-        buf,
-    );
+    // The message from the left edge, the staff and store against the
+    // right one (each placed on its own: the message may reach under them).
+    let [left_area, _] =
+        Layout::horizontal([Constraint::Length(left_w as u16), Constraint::Fill(1)]).areas(area);
+    Line::styled(shown, style).render(left_area, buf);
     if right_w == 0 {
         return;
     }
-    let rx = area.x + area.width - right_w as u16;
-    Line::styled(clip(&right, right_w), t.dim()).render(
-        Rect {
-            x: rx,
-            width: right_w as u16,
-            ..area
-        },
-        buf,
-    );
+    let [_, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_w as u16)]).areas(area);
+    Line::styled(clip(&right, right_w), t.dim()).render(right_area, buf);
 }

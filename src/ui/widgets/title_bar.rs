@@ -2,7 +2,7 @@
 //! "DEMO DATA" badge when the store holds generated data.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -49,14 +49,9 @@ pub fn render(
     }
     Line::from(spans).render(area, buf);
     if demo && w > badge_w {
-        let x = area.x + area.width - badge_w as u16;
-        Span::styled(badge, t.badge()).render(
-            Rect {
-                x,
-                width: badge_w as u16,
-                ..area
-            },
-            buf,
-        );
+        let [_, badge_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(badge_w as u16)])
+                .areas(area);
+        Span::styled(badge, t.badge()).render(badge_area, buf);
     }
 }
