@@ -266,6 +266,12 @@ macro_rules! store_api {
             /// Saves changes to a staff member (everyone may change their own PIN).
             UpdateStaff update_staff(by_ref staff: Record<Staff>) by actor -> Record<Staff>
                 => Write, ManageStaff, No, [], [guard_update_staff];
+            /// Sets (or replaces) a staff member's PIN: the PIN itself is
+            /// sent, checked against the rules and hashed where the data is
+            /// served, never logged or on the trail (everyone may set their
+            /// own).
+            SetPin set_pin(val staff: StaffId, val pin: Pin) by actor -> Record<Staff>
+                => Write, ManageStaff, No, [], [guard_set_pin];
             /// One staff member.
             Staff staff(val id: StaffId) -> Record<Staff>
                 => Read, SeeSignIn, No, [], [guard_staff];
