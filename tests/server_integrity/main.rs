@@ -31,6 +31,9 @@
 //!   hashed where the data is served; a staff record carrying a PIN hash
 //!   of its own is refused. Setting a PIN is on the trail, the PIN never.
 //!
+//! - A supervisor records supervision they held only with a peer
+//!   specialist; a supervisor's or admin's is an admin's to record.
+//!
 //! Each refusal names the field, writes nothing and is on the trail.
 //!
 //! The `#[ignore]`d tests in `open_holes` are holes found and left open
@@ -45,6 +48,7 @@ mod open_holes;
 mod pins;
 mod records;
 mod referrals;
+mod supervision;
 
 pub(crate) use std::path::Path;
 
