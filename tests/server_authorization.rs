@@ -182,6 +182,11 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
             s.initials = "SSX".into();
             Request::UpdateStaff { staff: s }
         }
+        // Someone else's PIN (missing, so an allowed one changes nothing).
+        Operation::SetPin => Request::SetPin {
+            staff: StaffId::new(999),
+            pin: Pin("4321".into()),
+        },
         Operation::Staff => Request::Staff { id: SPECIALIST },
         Operation::ListStaff => Request::ListStaff {},
         Operation::CreatePeer => Request::CreatePeer {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 
 use crate::model::{Role, Staff};
-use crate::ops::auth::{self, hash_pin};
+use crate::ops::auth;
 use crate::ops::lookup::resolve_staff;
 use crate::store::Store;
 use crate::text::escape_line;
@@ -37,14 +37,18 @@ pub fn add(
         s.initials = i.trim().to_string();
     }
     s.login = login.map(str::to_string);
-    if pin_stdin {
-        // Read and check the PIN before saving, so that a bad PIN leaves no
-        // account behind.
-        let pin = read_new_pin(&s.name)?;
-        s.pin_hash = Some(hash_pin(&pin)?);
-    }
+    // Read and check the PIN before saving, so that a bad PIN leaves no
+    // account behind; it is set on its own once the account exists.
+    let pin = if pin_stdin {
+        Some(read_new_pin(&s.name)?)
+    } else {
+        None
+    };
     let actor = super::actor(store, None);
-    let rec = store.create_staff(s, &actor)?;
+    let mut rec = store.create_staff(s, &actor)?;
+    if let Some(pin) = pin {
+        rec = auth::set_pin(store, &actor, rec.id, &pin)?;
+    }
     println!("{}", rec.id);
     Ok(ExitCode::SUCCESS)
 }

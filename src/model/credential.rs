@@ -17,7 +17,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::choice::choice_enum;
 use super::ids::{CertificationKind, CeuKind, StaffId, SupervisionKind};
+use super::permission::Permission;
 use super::record::{Entity, Record};
+use super::staff::Role;
 use super::validate::{Checker, ValidationError, MAX_NAME_CHARS, MAX_SHORT_CHARS};
 
 /// Most hours one CE entry may carry (a whole day).
@@ -443,6 +445,21 @@ pub fn supervisees_of(supervisor: StaffId, sessions: &[Record<Supervision>]) -> 
     out
 }
 
+/// What recording a supervision session needs, by its supervisee's role.
+/// Recording one makes its supervisor the supervisee's supervisor, with
+/// read and write on their certifications and CE hours
+/// ([`supervisees_of`]): so a supervisor may record one they held only
+/// with a peer specialist, and a session whose supervisee is a supervisor
+/// or an admin needs an admin ([`Permission::ManageCredentials`]) to
+/// record it. A peer specialist's session needs what keeping credentials
+/// does (whose the session may be is the credentials rules' reach).
+pub fn permission_to_record_supervision_of(supervisee: Role) -> Permission {
+    match supervisee {
+        Role::PeerSpecialist => Permission::KeepCredentials,
+        Role::Supervisor | Role::Admin => Permission::ManageCredentials,
+    }
+}
+
 /// Supervision minutes in a period, for the staff member supervised.
 pub fn supervision_minutes(staff: StaffId, sessions: &[Record<Supervision>], p: Period) -> u32 {
     sessions
@@ -458,6 +475,18 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_an_admin_records_a_supervisors_or_admins_supervision() {
+        let needs = permission_to_record_supervision_of;
+        assert_eq!(needs(Role::PeerSpecialist), Permission::KeepCredentials);
+        for r in [Role::Supervisor, Role::Admin] {
+            assert!(needs(r).allows(Role::Admin), "{r:?}");
+            assert!(!needs(r).allows(Role::Supervisor), "{r:?}");
+            assert!(!needs(r).allows(Role::PeerSpecialist), "{r:?}");
+        }
+        assert!(needs(Role::PeerSpecialist).allows(Role::Supervisor));
     }
 
     #[test]

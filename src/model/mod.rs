@@ -44,6 +44,6 @@ pub use permission::Permission;
 pub use record::{Actor, Entity, Meta, Record, Void};
 pub use referral::{Referral, ReferralStatus, ReferralUpdate, Resource, ResourceCategory};
 pub use settings::{DemographicFields, Settings};
-pub use staff::{Role, Staff};
+pub use staff::{Pin, Role, Staff};
 pub use validate::ValidationError;
 pub use visit::{Intake, KioskReply, Visit};

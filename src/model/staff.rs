@@ -111,3 +111,16 @@ mod tests {
         assert!(msg.contains("initials"));
     }
 }
+
+/// A PIN on its way to where the data is served (which checks its rules
+/// and hashes it): encoded as the plain string it is, but never shown by
+/// `Debug`, so that no log, audit entry or panic message can carry it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Pin(pub String);
+
+impl std::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pin(hidden)")
+    }
+}

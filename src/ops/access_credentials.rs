@@ -7,14 +7,16 @@
 //! name the supervisor: [`supervisees_of`]); an admin's, everyone's. A
 //! supervision note is returned only to the supervisee, the supervisor of
 //! that session and admins: for anyone else the note is left out here, so
-//! no client can show it.
+//! no client can show it. Recording a session whose supervisee is a
+//! supervisor or an admin is an admin's (the domain's rule,
+//! `model::credential::permission_to_record_supervision_of`).
 
 use std::collections::HashSet;
 
-use crate::model::credential::supervisees_of;
+use crate::model::credential::{permission_to_record_supervision_of, supervisees_of};
 use crate::model::{Certification, CeuEntry, Permission, Record, StaffId, Supervision};
 use crate::store::api::Operation;
-use crate::store::{Store, StoreResult};
+use crate::store::{Store, StoreError, StoreResult};
 
 use super::{Authorized, Who};
 
@@ -180,7 +182,10 @@ impl<S: Store> Authorized<S> {
 
     /// The supervisee may record a session with any supervisor; a
     /// supervisor may record one they held (which makes the staff member
-    /// their supervisee) or one of a supervisee's; admins any.
+    /// their supervisee) or one of a supervisee's; admins any. Whoever
+    /// records it, a session whose supervisee is a supervisor or an admin
+    /// needs an admin ([`permission_to_record_supervision_of`]), so no
+    /// made-up session reaches their credentials.
     pub(super) fn guard_create_supervision(
         &self,
         who: &Who,
@@ -189,6 +194,17 @@ impl<S: Store> Authorized<S> {
     ) -> StoreResult<Record<Supervision>> {
         let op = Operation::CreateSupervision;
         let reach = self.reach(op, who)?;
+        match self.inner.staff(session.staff) {
+            Ok(supervisee) => self.require_permission(
+                op.name(),
+                who,
+                permission_to_record_supervision_of(supervisee.role),
+                None,
+            )?,
+            // A missing supervisee: the store refuses it, naming the field.
+            Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
         let held_it = match (who, &reach) {
             (Who::Staff(me), Reach::Some { me: id, .. }) => {
                 session.supervisor == *id && Permission::SuperviseCredentials.allows(me.role)

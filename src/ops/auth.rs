@@ -184,6 +184,17 @@ pub fn hash_pin(pin: &str) -> Result<String, AuthError> {
         .map_err(|e| AuthError::BadPin(format!("cannot hash the PIN: {e}")))
 }
 
+/// Checks `pin` against the rules and hashes it, for the store that keeps
+/// it (`Store::set_pin`): a PIN below the rules is refused as invalid,
+/// naming the PIN field, and the PIN itself is in no message.
+pub fn pin_hash_for_store(pin: &crate::model::Pin) -> Result<String, StoreError> {
+    hash_pin(&pin.0).map_err(|e| match e {
+        AuthError::BadPin(m) => StoreError::Invalid(crate::model::ValidationError::one("PIN", m)),
+        AuthError::Store(s) => s,
+        other => other.into(),
+    })
+}
+
 /// True if `hash` is a PIN hash that can be checked (not hidden or lost).
 pub fn usable_hash(hash: &str) -> bool {
     PasswordHash::new(hash).is_ok()
@@ -304,18 +315,18 @@ pub fn sign_in(
     }
 }
 
-/// Sets (or replaces) the PIN of `staff`. Who may do it is the caller's
-/// and the server's business: admins for anyone, everyone for themselves.
+/// Sets (or replaces) the PIN of `staff`: the rules are checked here for a
+/// clear message, and again where the data is served, which hashes it
+/// (`Store::set_pin`; a PIN hash is never sent). Who may do it is the
+/// serving layer's rule: admins for anyone, everyone for themselves.
 pub fn set_pin(
     store: &dyn Store,
     actor: &Actor,
     staff: StaffId,
     pin: &str,
 ) -> Result<Record<Staff>, AuthError> {
-    let hash = hash_pin(pin)?;
-    let mut rec = store.staff(staff)?;
-    rec.pin_hash = Some(hash);
-    Ok(store.update_staff(&rec, actor)?)
+    check_pin_rules(pin)?;
+    Ok(store.set_pin(staff, crate::model::Pin(pin.to_string()), actor)?)
 }
 
 /// True once any active staff member has a PIN: from then on every

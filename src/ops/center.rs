@@ -111,17 +111,20 @@ pub fn set_up(store: &dyn Store, actor: &Actor, setup: &SetUp) -> OpsResult<Reco
     if !problems.problems.is_empty() {
         return Err(problems.into());
     }
-    if let Some(pin) = &setup.pin {
-        admin.pin_hash = Some(auth::hash_pin(pin).map_err(|e| pin_problem("PIN", e))?);
-    }
     // Settings first: once an admin has a PIN, changing them needs a
-    // signed-in admin.
+    // signed-in admin. The PIN goes on its own, after the admin exists,
+    // to where the data is served (which hashes it).
     store.save_settings(&settings, actor)?;
-    Ok(store.create_staff(admin, actor)?)
+    let admin = store.create_staff(admin, actor)?;
+    match &setup.pin {
+        Some(pin) => auth::set_pin(store, actor, admin.id, pin).map_err(|e| pin_problem("PIN", e)),
+        None => Ok(admin),
+    }
 }
 
-/// Adds a staff member (with a PIN if given, checked before anything is
-/// written).
+/// Adds a staff member (with a PIN if given, checked against the rules
+/// before anything is written, then set on its own: a staff record never
+/// carries a PIN hash to the store).
 pub fn add_staff(
     store: &dyn Store,
     actor: &Actor,
@@ -136,9 +139,13 @@ pub fn add_staff(
     staff.login = staff.login.filter(|l| !l.trim().is_empty());
     staff.validate()?;
     if let Some(pin) = pin {
-        staff.pin_hash = Some(auth::hash_pin(pin).map_err(|e| pin_problem("PIN", e))?);
+        auth::check_pin_rules(pin).map_err(|e| pin_problem("PIN", e))?;
     }
-    Ok(store.create_staff(staff, actor)?)
+    let rec = store.create_staff(staff, actor)?;
+    match pin {
+        Some(pin) => auth::set_pin(store, actor, rec.id, pin).map_err(|e| pin_problem("PIN", e)),
+        None => Ok(rec),
+    }
 }
 
 /// Saves an edited peer: validated first, so every problem names its field.

@@ -191,17 +191,9 @@ impl Request {
     }
 }
 
-/// A PIN on its way to the server: encoded as the plain string it is, but
-/// never shown by `Debug`, so that no log or panic message can carry it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Pin(pub String);
-
-impl std::fmt::Debug for Pin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Pin(hidden)")
-    }
-}
+/// A PIN on its way to the server (the domain's [`crate::model::Pin`],
+/// named here too for the wire's readers).
+pub use crate::model::Pin;
 
 /// An answer: a store operation's result, or one of the session's own.
 #[allow(clippy::large_enum_variant)] // built once, encoded, dropped: boxing buys nothing

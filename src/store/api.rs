@@ -263,9 +263,16 @@ macro_rules! store_api {
             /// Adds a staff member.
             CreateStaff create_staff(val staff: Staff) by actor -> Record<Staff>
                 => Write, ManageStaff, No, [], [guard_create_staff];
-            /// Saves changes to a staff member (everyone may change their own PIN).
+            /// Saves changes to a staff member, its PIN as it was (a PIN is
+            /// set with `set_pin`, never by sending a hash).
             UpdateStaff update_staff(by_ref staff: Record<Staff>) by actor -> Record<Staff>
                 => Write, ManageStaff, No, [], [guard_update_staff];
+            /// Sets (or replaces) a staff member's PIN: the PIN itself is
+            /// sent, checked against the rules and hashed where the data is
+            /// served, never logged or on the trail (everyone may set their
+            /// own).
+            SetPin set_pin(val staff: StaffId, val pin: Pin) by actor -> Record<Staff>
+                => Write, ManageStaff, No, [], [guard_set_pin];
             /// One staff member.
             Staff staff(val id: StaffId) -> Record<Staff>
                 => Read, SeeSignIn, No, [], [guard_staff];

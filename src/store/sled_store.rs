@@ -1116,6 +1116,12 @@ impl Store for SledStore {
     fn update_staff(&self, staff: &Record<Staff>, actor: &Actor) -> StoreResult<Record<Staff>> {
         self.update(staff, actor)
     }
+    fn set_pin(&self, staff: StaffId, pin: Pin, actor: &Actor) -> StoreResult<Record<Staff>> {
+        let hash = crate::ops::auth::pin_hash_for_store(&pin)?;
+        let mut rec: Record<Staff> = self.get(staff.raw())?;
+        rec.pin_hash = Some(hash);
+        self.update(&rec, actor)
+    }
     fn staff(&self, id: StaffId) -> StoreResult<Record<Staff>> {
         self.get(id.raw())
     }

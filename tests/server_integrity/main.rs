@@ -27,6 +27,13 @@
 //!   and when, is the store's to write (`void_checkin`, `void_session`),
 //!   never a field a client fills in.
 //!
+//! - A PIN is sent as itself (`SetPin`), checked against the rules and
+//!   hashed where the data is served; a staff record carrying a PIN hash
+//!   of its own is refused. Setting a PIN is on the trail, the PIN never.
+//!
+//! - A supervisor records supervision they held only with a peer
+//!   specialist; a supervisor's or admin's is an admin's to record.
+//!
 //! Each refusal names the field, writes nothing and is on the trail.
 //!
 //! The `#[ignore]`d tests in `open_holes` are holes found and left open
@@ -38,8 +45,10 @@ mod server_support;
 
 mod goals;
 mod open_holes;
+mod pins;
 mod records;
 mod referrals;
+mod supervision;
 
 pub(crate) use std::path::Path;
 
