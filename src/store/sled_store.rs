@@ -1260,7 +1260,7 @@ impl Store for SledStore {
         let seq = self.audit_seq()?;
         let saved = self.write(|tx| {
             let mut out = Vec::with_capacity(checkins.len());
-            for (i, c) in checkins.iter().enumerate() {
+            for c in &checkins {
                 check_refs(tx, c)?;
                 let id = next_id(tx, T::CheckIns)?;
                 let rec = Record {
@@ -1270,16 +1270,39 @@ impl Store for SledStore {
                 };
                 put_record(tx, &rec)?;
                 add_to_summaries(tx, &rec)?;
-                let event = AuditEvent::Created {
-                    kind: ChangeKind::CheckIn,
-                    id: rec.id.to_string(),
-                    revision: rec.meta.revision,
-                };
-                let index = u32::try_from(i).unwrap_or(u32::MAX);
-                audit::append(tx, &audit_entry(now, seq, actor, &rec, event), index)?;
                 out.push(rec);
             }
             bump_count(tx, T::CheckIns, out.len() as i64)?;
+            // One entry for the batch: its ids are consecutive (numbered
+            // in this transaction under the write lock), and it names
+            // every peer, so "who touched P12?" still finds it.
+            if let (Some(first), Some(last)) = (out.first(), out.last()) {
+                let mut peers: Vec<PeerId> = out.iter().map(|r| r.peer).collect();
+                peers.sort_unstable();
+                peers.dedup();
+                let event = if out.len() == 1 {
+                    AuditEvent::Created {
+                        kind: ChangeKind::CheckIn,
+                        id: first.id.to_string(),
+                        revision: first.meta.revision,
+                    }
+                } else {
+                    AuditEvent::CreatedBatch {
+                        kind: ChangeKind::CheckIn,
+                        first: first.id.to_string(),
+                        last: last.id.to_string(),
+                        count: out.len() as u64,
+                    }
+                };
+                let entry = AuditEntry {
+                    at: now,
+                    seq,
+                    actor: actor.clone(),
+                    peers,
+                    event,
+                };
+                audit::append(tx, &entry, 0)?;
+            }
             Ok(out)
         })?;
         for rec in &saved {
