@@ -47,12 +47,17 @@ const IMPORT_MARKER: &[u8] = b"import_in_progress";
 /// Records written per transaction during an import.
 const IMPORT_CHUNK: usize = 2_000;
 
-/// sled's page cache. Today, the roster and a peer's record touch a few
-/// thousand pages at a large center (10k peers: the peer tree, the
-/// peer-summary tree and the newest check-ins); 16 MiB keeps those hot
-/// while a long-lived service stays well under its 128 MiB budget. sled's
-/// default (1 GiB) lets RSS grow with every page ever read.
-pub const DEFAULT_CACHE_BYTES: u64 = 16 * 1024 * 1024;
+/// sled's page cache: 64 MiB, chosen by measuring (docs/performance.md).
+/// At 10k peers / 1M check-ins, Today reads the roster, the summaries and
+/// each peer's newest check-in, which lie on some thousands of leaves of
+/// the check-in tree: with 16 MiB they were evicted between two Todays
+/// (the service's Today took 450-700 ms, most of it paging the same nodes
+/// in again); with 64 MiB they stay (150-200 ms), and the service's RSS
+/// rose by only 5 MiB. Its RSS is dominated by what sled keeps per page
+/// and segment of the store (143 MiB right after opening at that size),
+/// not by this cache. sled's default (1 GiB) would let a long-running
+/// service grow with every page it ever read.
+pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// How to open a store.
 #[derive(Debug, Clone)]
@@ -73,10 +78,33 @@ pub struct OpenOptions {
     pub compress_new: bool,
 }
 
+/// Overrides [`DEFAULT_CACHE_BYTES`] (whole MiB, 1 to 4096), for measuring
+/// a store's service at other cache sizes (docs/performance.md).
+pub const CACHE_ENV: &str = "CASELOAD_CACHE_MIB";
+
+/// The page cache from [`CACHE_ENV`], else [`DEFAULT_CACHE_BYTES`]; a value
+/// that is not a whole number from 1 to 4096 is reported and ignored.
+fn cache_bytes_from_env() -> u64 {
+    match std::env::var(CACHE_ENV) {
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(mib @ 1..=4096) => mib * 1024 * 1024,
+            _ => {
+                tracing::warn!(
+                    "{CACHE_ENV}={} is not a whole number of MiB from 1 to 4096; using {} MiB",
+                    crate::text::escape_line(&v),
+                    DEFAULT_CACHE_BYTES >> 20
+                );
+                DEFAULT_CACHE_BYTES
+            }
+        },
+        Err(_) => DEFAULT_CACHE_BYTES,
+    }
+}
+
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
-            cache_bytes: DEFAULT_CACHE_BYTES,
+            cache_bytes: cache_bytes_from_env(),
             lock_wait: Duration::from_secs(2),
             compress_new: false,
         }
