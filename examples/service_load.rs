@@ -42,7 +42,10 @@ fn rss_kib(pid: u32) -> u64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(args.next().ok_or("usage: service_load DIR [REQUESTS] [AS_OF]")?);
+    let dir = PathBuf::from(
+        args.next()
+            .ok_or("usage: service_load DIR [REQUESTS] [AS_OF]")?,
+    );
     let requests: usize = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let as_of = match args.next() {
         Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")?,

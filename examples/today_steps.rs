@@ -28,10 +28,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("date")?;
     for round in 1..=rounds {
         let mut line = format!("round {round}:");
-        let mut step = |name: &str, f: &mut dyn FnMut() -> Result<usize, Box<dyn std::error::Error>>| -> Result<(), Box<dyn std::error::Error>> {
+        let mut step = |name: &str,
+                        f: &mut dyn FnMut() -> Result<usize, Box<dyn std::error::Error>>|
+         -> Result<(), Box<dyn std::error::Error>> {
             let t = Instant::now();
             let n = f()?;
-            line.push_str(&format!(" {name} {:.0} ms ({n})", t.elapsed().as_secs_f64() * 1000.0));
+            line.push_str(&format!(
+                " {name} {:.0} ms ({n})",
+                t.elapsed().as_secs_f64() * 1000.0
+            ));
             Ok(())
         };
         step("list_peers", &mut || Ok(store.list_peers()?.len()))?;
@@ -39,8 +44,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok(store.peer_summaries(midnight, date)?.len())
         })?;
         step("checkins_on", &mut || Ok(store.checkins_on(date)?.len()))?;
-        step("goals_due", &mut || Ok(store.goals_due_for_review(date)?.len()))?;
-        step("last_visits", &mut || Ok(store.last_visits_before(date)?.len()))?;
+        step("goals_due", &mut || {
+            Ok(store.goals_due_for_review(date)?.len())
+        })?;
+        step("last_visits", &mut || {
+            Ok(store.last_visits_before(date)?.len())
+        })?;
         step("today", &mut || Ok(store.today(date, None)?.rows.len()))?;
         println!("{line}");
     }

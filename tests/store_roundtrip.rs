@@ -854,7 +854,11 @@ fn a_batch_of_checkins_is_one_audit_entry_naming_its_ids_and_peers() {
     );
     assert_eq!(entry.peers, vec![p1.id, p2.id]);
     assert_eq!(entry.actor, actor());
-    assert!(entry.event.to_string().contains("C1 to C3"), "{}", entry.event);
+    assert!(
+        entry.event.to_string().contains("C1 to C3"),
+        "{}",
+        entry.event
+    );
     // Asking about either peer finds it.
     for p in [p1.id, p2.id] {
         let about = store
