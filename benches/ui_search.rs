@@ -65,7 +65,7 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-fn bench_size(c: &mut Criterion, peers: usize) {
+fn bench_size(c: &mut Criterion, size: usize) {
     let mut app = App::new(
         Keymap::builtin(),
         AppOptions {
@@ -89,13 +89,13 @@ fn bench_size(c: &mut Criterion, peers: usize) {
     })));
     assert!(app.gate_open(), "the caseload is shown");
     let _ = app.take_requests();
-    app.on_response(Response::Roster(Ok(roster(peers))));
+    app.on_response(Response::Roster(Ok(roster(size))));
     app.handle_key(key(KeyCode::Char('/')));
     let all = app.peers().visible.len();
     // The roster arrived (the default filter may hide the inactive tenth).
     assert!(
-        all > peers / 2 && all <= peers,
-        "{all} of {peers} peers listed before the search"
+        all > size / 2 && all <= size,
+        "{all} of {size} peers listed before the search"
     );
     // The bench measures a real search: the typed character must filter
     // the roster to names holding it, and Backspace must undo it.
@@ -116,7 +116,7 @@ fn bench_size(c: &mut Criterion, peers: usize) {
     assert_eq!(app.peers().visible.len(), all, "the empty search shows all");
     // TestBackend cannot fail (its error type is Infallible).
     let Ok(mut terminal) = Terminal::new(TestBackend::new(120, 40));
-    let name = format!("type 1 search char + draw 120x40, {}k peers", peers / 1000);
+    let name = format!("type 1 search char + draw 120x40, {}k peers", size / 1000);
     c.bench_function(&name, |b| {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
