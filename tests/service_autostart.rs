@@ -542,3 +542,21 @@ fn a_ui_and_four_commands_at_once_share_one_store_with_no_serve_started() {
     drop(tmux);
     stop_services(&dir);
 }
+
+#[test]
+fn the_service_exits_when_its_store_directory_is_removed() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("store");
+    // A long idle time: only the missing socket can end it.
+    run_ok(&dir, 600, &["peer", "add", "Ana Lee"]);
+    let pids = services(&dir);
+    assert_eq!(pids.len(), 1, "{pids:?}");
+    std::fs::remove_dir_all(&dir).expect("remove the store");
+    // It notices its socket is gone and exits, instead of waiting in
+    // accept for a wake-up connection that has nowhere to go.
+    assert!(
+        within(20, || !alive(pids[0])),
+        "service {} still running after its directory was removed",
+        pids[0]
+    );
+}

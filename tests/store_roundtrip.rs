@@ -820,3 +820,66 @@ fn concurrent_writers_never_orphan_a_checkin() {
         );
     }
 }
+
+#[test]
+fn a_batch_of_checkins_is_one_audit_entry_naming_its_ids_and_peers() {
+    use caseload::store::{AuditEvent, AuditFilter, ChangeKind};
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Ana Ruiz");
+    let p1 = peer(&store, "Jo");
+    let p2 = peer(&store, "Kim");
+    let before = store.audit(&AuditFilter::default()).unwrap().len();
+    let many = store
+        .create_checkins(
+            vec![
+                checkin(p2.id, s.id, "2026-11-20T10:00:00Z"),
+                checkin(p1.id, s.id, "2026-11-21T10:00:00Z"),
+                checkin(p2.id, s.id, "2026-11-22T10:00:00Z"),
+            ],
+            &actor(),
+        )
+        .unwrap();
+    assert_eq!(ids(&many), vec![1, 2, 3]);
+    let trail = store.audit(&AuditFilter::default()).unwrap();
+    assert_eq!(trail.len(), before + 1, "{trail:#?}");
+    let entry = &trail[0];
+    assert_eq!(
+        entry.event,
+        AuditEvent::CreatedBatch {
+            kind: ChangeKind::CheckIn,
+            first: "C1".into(),
+            last: "C3".into(),
+            count: 3,
+        }
+    );
+    assert_eq!(entry.peers, vec![p1.id, p2.id]);
+    assert_eq!(entry.actor, actor());
+    assert!(
+        entry.event.to_string().contains("C1 to C3"),
+        "{}",
+        entry.event
+    );
+    // Asking about either peer finds it.
+    for p in [p1.id, p2.id] {
+        let about = store
+            .audit(&AuditFilter {
+                peer: Some(p),
+                ..AuditFilter::default()
+            })
+            .unwrap();
+        assert!(about.iter().any(|e| e.event == entry.event), "{about:#?}");
+    }
+    // A batch of one is an ordinary creation.
+    let one = store
+        .create_checkins(vec![checkin(p1.id, s.id, "2026-11-23T10:00:00Z")], &actor())
+        .unwrap();
+    let newest = &store.audit(&AuditFilter::default()).unwrap()[0];
+    assert_eq!(
+        newest.event,
+        AuditEvent::Created {
+            kind: ChangeKind::CheckIn,
+            id: one[0].id.to_string(),
+            revision: 1,
+        }
+    );
+}

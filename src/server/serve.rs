@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::io::AsRawFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -190,6 +191,10 @@ pub struct Server {
     tally: Option<JoinHandle<()>>,
     /// The service lock, released only after the store is closed.
     lock: Option<std::fs::File>,
+    /// The listening socket (a second handle on the accept loop's), shut
+    /// down to wake that loop when stopping: connecting to the socket's
+    /// path cannot, once the path is gone (the store directory removed).
+    waker: Option<UnixListener>,
 }
 
 impl Server {
@@ -257,6 +262,7 @@ impl Server {
             Err(_) => {}
         }
         let listener = UnixListener::bind(&socket).map_err(io_err(&socket))?;
+        let waker = listener.try_clone().ok();
         if let Some(g) = gid {
             unix::chown_group(&socket, g).map_err(io_err(&socket))?;
         }
@@ -297,6 +303,7 @@ impl Server {
             accept: Some(accept),
             tally: Some(tally),
             lock: Some(lock_file),
+            waker,
         })
     }
 
@@ -389,6 +396,15 @@ impl Server {
         // Wake the accept loop, then close every connection so that their
         // threads end and let go of the store.
         let _ = UnixStream::connect(&self.shared.socket);
+        if let Some(l) = &self.waker {
+            // Makes a blocked accept return (EINVAL) even when the path is
+            // gone and the connect above reached nobody.
+            // SAFETY: the descriptor is open (owned by `l`); shutdown only
+            // changes the socket's state.
+            unsafe {
+                libc::shutdown(l.as_raw_fd(), libc::SHUT_RDWR);
+            }
+        }
         let _ = std::fs::remove_file(&self.shared.socket);
         if let Some(h) = self.accept.take() {
             let _ = h.join();

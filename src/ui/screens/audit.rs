@@ -333,6 +333,16 @@ pub fn row(e: &AuditEntry, staff: &[StaffRow], offset: &chrono::FixedOffset) -> 
                     .join(", ")
             ),
         ),
+        AuditEvent::CreatedBatch {
+            kind,
+            first,
+            last,
+            count,
+        } => (
+            format!("created {count} × {kind}"),
+            format!("{first}–{last}"),
+            String::new(),
+        ),
         AuditEvent::Merged { from, into } => (
             "merged peer".into(),
             from.to_string(),
