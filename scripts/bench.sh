@@ -26,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ -n "${CI:-}" ]]; then
-  echo "bench.sh: not run in CI (CI only builds the benches: cargo bench --no-run)" >&2
+  echo "bench.sh: not run in CI (CI only builds the benches: cargo test --benches --no-run)" >&2
   exit 2
 fi
 
