@@ -445,9 +445,14 @@ fn holder(socket: &Path) -> Holder {
         return Holder::Nobody;
     }
     let mut reader = &stream;
-    let accepted = read_frame(&mut reader, 64 * 1024)
+    // No answer at all (the connection closed) is a service stopping, or
+    // handing over already: wait for its lock. Only an answer that turns
+    // us away says someone else's server is there.
+    let Ok(reply) = read_frame(&mut reader, 64 * 1024) else {
+        return Holder::Nobody;
+    };
+    let accepted = decode::<HelloReply>(&reply)
         .ok()
-        .and_then(|b| decode::<HelloReply>(&b).ok())
         .is_some_and(|r| r.accepted && r.protocol == PROTOCOL);
     if !accepted {
         // Another version, or one refusing us: not ours to take over.
@@ -461,7 +466,9 @@ fn holder(socket: &Path) -> Holder {
     match ask(&Request::Service) {
         Some(Response::Service(info)) if info.private => match ask(&Request::HandOver) {
             Some(Response::HandingOver(pid)) => Holder::Private(pid),
-            _ => Holder::Shared,
+            // Closed while being asked: it is on its way out.
+            None => Holder::Nobody,
+            Some(_) => Holder::Shared,
         },
         Some(_) => Holder::Shared,
         None => Holder::Nobody,

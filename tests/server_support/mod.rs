@@ -101,7 +101,11 @@ impl ServerProcess {
         };
         while !serving() {
             if let Ok(Some(status)) = p.child.try_wait() {
-                panic!("caseload serve exited early: {status}");
+                let mut said = String::new();
+                if let Some(mut err) = p.child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut err, &mut said);
+                }
+                panic!("caseload serve exited early: {status}: {said}");
             }
             assert!(
                 Instant::now() < deadline,
