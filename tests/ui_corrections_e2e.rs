@@ -6,29 +6,16 @@
 //! Skips, saying so, when tmux is not installed.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 mod tmux_support;
-use tmux_support::{launch, quote, tmux_missing};
+use tmux_support::{caseload_ok, launch, quote, tmux_missing};
 
 const BIN: &str = env!("CARGO_BIN_EXE_caseload");
 
 fn cli(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("CASELOAD_STAFF")
-        .env_remove("CASELOAD_DATA_DIR")
-        .output()
-        .expect("run caseload");
-    assert!(
-        out.status.success(),
-        "caseload {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    caseload_ok(dir, args, &[])
 }
 
 fn stdout(o: &Output) -> String {

@@ -11,26 +11,14 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod tmux_support;
-use tmux_support::{launch, quote};
+use tmux_support::{caseload_ok, launch, quote};
 
 const BIN: &str = env!("CARGO_BIN_EXE_caseload");
 const NOTE: &str = "secret housing words";
 const GOAL: &str = "Own place quietly";
 
 fn cli(dir: &Path, args: &[&str]) {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("CASELOAD_STAFF")
-        .env_remove("CASELOAD_DATA_DIR")
-        .output()
-        .expect("run caseload");
-    assert!(
-        out.status.success(),
-        "caseload {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    caseload_ok(dir, args, &[]);
 }
 
 #[test]

@@ -11,28 +11,14 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 
 mod tmux_support;
-use tmux_support::{launch, quote, tmux_missing};
+use tmux_support::{caseload_ok, launch, quote, stdout_of, tmux_missing};
 
 const BIN: &str = env!("CARGO_BIN_EXE_caseload");
 
 fn cli(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("CASELOAD_STAFF")
-        .env_remove("CASELOAD_DATA_DIR")
-        .output()
-        .expect("run caseload");
-    assert!(
-        out.status.success(),
-        "caseload {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    stdout_of(&caseload_ok(dir, args, &[]))
 }
 
 #[test]

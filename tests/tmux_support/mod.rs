@@ -110,3 +110,31 @@ impl Drop for Tmux {
 pub fn quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
+
+/// Runs the built `caseload` on the store in `dir` with `args` (and the
+/// variables in `env`), as the tests' own setup and checks do beside the
+/// terminal: without the caller's `CASELOAD_STAFF` or `CASELOAD_DATA_DIR`,
+/// so the test decides who works and where. Fails the test, with what the
+/// command said, unless it succeeded.
+pub fn caseload_ok(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("CASELOAD_STAFF")
+        .env_remove("CASELOAD_DATA_DIR")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run caseload");
+    assert!(
+        out.status.success(),
+        "caseload {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// What a command printed on standard output, as text.
+pub fn stdout_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
