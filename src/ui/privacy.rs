@@ -52,31 +52,26 @@ pub fn shown_text(text: &str, privacy: bool) -> Cow<'_, str> {
     }
 }
 
-/// A sentence with every double-quoted part (how Today quotes a goal's
+/// A sentence with its double-quoted part (how Today quotes a goal's
 /// title: `review of goal G2 "Find work" …`) replaced by [`HIDDEN`] in
-/// privacy mode; the rest of the sentence stays readable.
+/// privacy mode; the rest of the sentence stays readable. Everything from
+/// the first quote to the last is hidden, because a title may itself hold
+/// quotes (`Call "Mom"`): hiding pair by pair would show what lies between
+/// them. A lone quote cannot come from a quoted title, so it is kept.
 pub fn shown_quoted(sentence: &str, privacy: bool) -> Cow<'_, str> {
-    if !privacy || !sentence.contains('"') {
+    if !privacy {
         return Cow::Borrowed(sentence);
     }
-    let mut out = String::with_capacity(sentence.len());
-    let mut parts = sentence.split('"');
-    if let Some(first) = parts.next() {
-        out.push_str(first);
-    }
-    let rest: Vec<&str> = parts.collect();
-    for (i, part) in rest.iter().enumerate() {
-        if i % 2 == 0 && i + 1 < rest.len() {
+    match (sentence.find('"'), sentence.rfind('"')) {
+        (Some(first), Some(last)) if first < last => {
+            let mut out = String::with_capacity(sentence.len());
+            out.push_str(&sentence[..first]);
             out.push_str(HIDDEN);
-        } else if i % 2 == 0 {
-            // An unmatched quote: keep what follows as it is.
-            out.push('"');
-            out.push_str(part);
-        } else {
-            out.push_str(part);
+            out.push_str(&sentence[last + 1..]);
+            Cow::Owned(out)
         }
+        _ => Cow::Borrowed(sentence),
     }
-    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -107,6 +102,13 @@ mod tests {
             "review of goal G2 (hidden) (employment) was due today"
         );
         assert_eq!(shown_quoted(why, false), why);
-        assert_eq!(shown_quoted("a \"b\" c \"d", true), "a (hidden) c \"d");
+        assert_eq!(shown_quoted("a \"b\" c \"d", true), "a (hidden)d");
+        assert_eq!(shown_quoted("a lone \" quote", true), "a lone \" quote");
+        // A title holding quotes shows none of itself.
+        let quoted = "review of goal G2 \"Call \"Mom\" back\" (family) was due today";
+        assert_eq!(
+            shown_quoted(quoted, true),
+            "review of goal G2 (hidden) (family) was due today"
+        );
     }
 }
