@@ -432,6 +432,23 @@ enum Holder {
     Shared,
 }
 
+/// True if reading failed because the other side closed the connection
+/// (between or in the middle of frames, or reset it), as a service that is
+/// stopping does.
+fn closed_without_answer(e: &FrameError) -> bool {
+    match e {
+        FrameError::Closed => true,
+        FrameError::Io(io) => matches!(
+            io.kind(),
+            io::ErrorKind::UnexpectedEof
+                | io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::BrokenPipe
+        ),
+        FrameError::TooLarge(_) => false,
+    }
+}
+
 fn holder(socket: &Path) -> Holder {
     let Ok(stream) = UnixStream::connect(socket) else {
         return Holder::Nobody;
@@ -445,11 +462,14 @@ fn holder(socket: &Path) -> Holder {
         return Holder::Nobody;
     }
     let mut reader = &stream;
-    // No answer at all (the connection closed) is a service stopping, or
-    // handing over already: wait for its lock. Only an answer that turns
-    // us away says someone else's server is there.
-    let Ok(reply) = read_frame(&mut reader, 64 * 1024) else {
-        return Holder::Nobody;
+    // The connection closed without an answer: a service stopping, or
+    // handing over already: wait for its lock. Anything else that is not
+    // our hello's answer (a timeout from a busy shared server, another
+    // program on the socket) is someone else's, not ours to wait for.
+    let reply = match read_frame(&mut reader, 64 * 1024) {
+        Ok(reply) => reply,
+        Err(e) if closed_without_answer(&e) => return Holder::Nobody,
+        Err(_) => return Holder::Shared,
     };
     let accepted = decode::<HelloReply>(&reply)
         .ok()
