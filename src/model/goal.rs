@@ -249,7 +249,7 @@ impl Goal {
                     self.history[i].on
                 ),
             );
-        } else if now + 1 < was || now == 0 {
+        } else if now + 1 < was || (now == 0 && was > 0) {
             c.fail(
                 "history",
                 format!(
@@ -372,6 +372,17 @@ mod tests {
             "Get my own place",
             d("2026-01-10"),
         )
+    }
+
+    #[test]
+    fn a_goal_saved_without_status_changes_can_still_be_edited() {
+        // An import or an older client may have saved one: its plan must
+        // not be frozen by "0 of its 0 status changes were removed".
+        let mut saved = goal();
+        saved.history.clear();
+        let mut next = saved.clone();
+        next.title = "Get a place near work".into();
+        assert!(saved.check_amendment(&next).is_ok());
     }
 
     #[test]
