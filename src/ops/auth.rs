@@ -83,6 +83,11 @@ pub enum AuthError {
         /// Who.
         name: String,
     },
+    /// Every argon2 slot stayed taken while a new PIN waited to be hashed
+    /// (many sign-ins at once): nothing was saved, and the PIN itself was
+    /// fine, so this is no field problem.
+    #[error("the PIN could not be saved: too many PINs are being checked at once; try again in a moment")]
+    HashBusy,
     /// The role lacks the permission.
     #[error("{action} is for {roles} only; {name} is a {role}")]
     Forbidden {
@@ -175,9 +180,7 @@ pub fn hash_pin(pin: &str) -> Result<String, AuthError> {
     let salt_bytes: [u8; 16] = rand::random();
     let salt = SaltString::encode_b64(&salt_bytes)
         .map_err(|e| AuthError::BadPin(format!("cannot make a salt: {e}")))?;
-    let _slot = check_slot(CHECK_QUEUE_WAIT).ok_or_else(|| {
-        AuthError::BadPin("too many PINs are being checked at once; try again in a moment".into())
-    })?;
+    let _slot = check_slot(CHECK_QUEUE_WAIT).ok_or(AuthError::HashBusy)?;
     Argon2::default()
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
