@@ -241,3 +241,42 @@ mod in_the_app {
         assert!(!shown.contains(" Message "), "closed: {shown}");
     }
 }
+
+/// A save that fails after its walk-ins joined the roster names them with
+/// their ids, so that the screen checks them off instead of adding them a
+/// second time, and keeps them: here the session's group is gone by the
+/// time the session is written.
+#[test]
+fn a_save_failing_after_its_walk_ins_joined_names_them_and_keeps_them() {
+    use caseload::ops::groups::{save_attendance, AttendanceChange};
+    use caseload::ops::OpsError;
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Jordan Reyes");
+    let mut gone = group(&store, "Tuesday circle");
+    gone.id = caseload::model::GroupId::new(999);
+    let actor = Actor::staff(s.id, "jordan");
+    let change = AttendanceChange {
+        add: Vec::new(),
+        remove: Vec::new(),
+        walk_ins: vec!["Robin Quinn".into()],
+        topic: String::new(),
+        note: String::new(),
+    };
+    let err = save_attendance(&store, &actor, &gone, d("2026-11-24"), &change)
+        .expect_err("no such group");
+    let OpsError::WalkInsKept { kept, cause } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].0, "Robin Quinn");
+    assert_eq!(store.peer(kept[0].1).unwrap().display_name, "Robin Quinn");
+    assert!(
+        err.to_string().contains(&format!(
+            "Robin Quinn ({}) joined the roster before that and stays",
+            kept[0].1
+        )),
+        "{err}"
+    );
+    assert!(!matches!(**cause, OpsError::WalkInsKept { .. }));
+    assert_eq!(store.counts().unwrap().sessions, 0, "no session");
+}

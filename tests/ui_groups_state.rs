@@ -295,6 +295,46 @@ fn leaving_or_quitting_with_unsaved_attendance_asks_first() {
     assert!(!app.should_quit());
 }
 
+/// A save that failed after its walk-in joined the roster: the walk-in is
+/// checked off as the peer they became, so saving again sends them as an
+/// attendee and never as a second walk-in.
+#[test]
+fn a_walk_in_that_joined_in_a_failed_save_is_checked_off_as_the_peer() {
+    let mut app = app_in_session();
+    type_str(&mut app, "Robin Quinn");
+    press(&mut app, &[ctrl('n'), code(KeyCode::Enter)]);
+    app.take_requests();
+    app.on_response(Response::Center(Box::new(CenterResponse::Duplicates(
+        DuplicateCheck::WalkIn,
+        Ok(Vec::new()),
+    ))));
+    assert_eq!(
+        app.groups().attendance.as_ref().expect("session").walk_ins,
+        vec!["Robin Quinn".to_string()]
+    );
+    press(&mut app, &[ctrl('s')]);
+    assert_eq!(groups_requests(&mut app).len(), 1, "one save");
+    let failure = Failure {
+        message: "the session was changed elsewhere (Robin Quinn (P31) joined the roster before that and stays)".into(),
+        problems: Vec::new(),
+    };
+    app.on_response(groups_response(GroupsResponse::SaveFailedWalkInsKept(
+        failure,
+        vec![("Robin Quinn".to_string(), PeerId::new(31))],
+    )));
+    let s = app.groups().attendance.as_ref().expect("still open");
+    assert!(s.walk_ins.is_empty(), "{:?}", s.walk_ins);
+    assert!(attending(&app).contains(&31), "{:?}", attending(&app));
+    assert_eq!(s.name_of(PeerId::new(31)), "Robin Quinn");
+    assert!(message(&app).contains("Not saved"), "{}", message(&app));
+    press(&mut app, &[ctrl('s')]);
+    let reqs = groups_requests(&mut app);
+    assert!(
+        matches!(reqs.as_slice(), [GroupsRequest::Save { add, walk_ins, .. }] if add.contains(&PeerId::new(31)) && walk_ins.is_empty()),
+        "{reqs:?}"
+    );
+}
+
 #[test]
 fn a_walk_in_is_added_with_just_a_name_and_checked_off() {
     let mut app = app_in_session();

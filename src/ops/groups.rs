@@ -8,7 +8,7 @@ use crate::model::{Actor, Entity, Group, GroupSession, PeerId, Record, Validatio
 use crate::store::Store;
 use crate::text::escape_line;
 
-use super::OpsResult;
+use super::{OpsError, OpsResult};
 
 /// Adds a recurring group.
 pub fn add_group(store: &dyn Store, actor: &Actor, group: Group) -> OpsResult<Record<Group>> {
@@ -185,22 +185,40 @@ pub fn save_attendance(
         )
         .into());
     }
-    for peer in walk_ins {
-        let added = super::peer::add_peer(store, actor, peer)?;
-        data.add_attendee(added.id);
-    }
-    match existing {
-        // Created with its attendance in one write (one revision).
-        None => Ok(store.create_session(data, actor)?),
-        Some(s) => Ok(store.update_session(
-            &Record {
-                id: s.id,
-                meta: s.meta,
-                data,
-            },
-            actor,
-        )?),
-    }
+    // Walk-ins join the roster first; should anything after the first of
+    // them fail, the error names those added so that a second try checks
+    // them off instead of adding them again.
+    let mut kept = Vec::new();
+    let write = || -> OpsResult<Record<GroupSession>> {
+        for (name, peer) in change.walk_ins.iter().zip(walk_ins) {
+            let added = super::peer::add_peer(store, actor, peer)?;
+            kept.push((name.clone(), added.id));
+            data.add_attendee(added.id);
+        }
+        Ok(match existing {
+            // Created with its attendance in one write (one revision).
+            None => store.create_session(data.clone(), actor)?,
+            Some(ref s) => store.update_session(
+                &Record {
+                    id: s.id,
+                    meta: s.meta.clone(),
+                    data: data.clone(),
+                },
+                actor,
+            )?,
+        })
+    };
+    let written = write();
+    written.map_err(|cause| {
+        if kept.is_empty() {
+            cause
+        } else {
+            OpsError::WalkInsKept {
+                kept,
+                cause: Box::new(cause),
+            }
+        }
+    })
 }
 
 /// Days from `today` to the next meeting on `weekday` (0 when it is today):

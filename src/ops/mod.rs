@@ -56,6 +56,35 @@ pub enum OpsError {
     /// Reading or writing a file failed.
     #[error("{0}")]
     Io(String),
+    /// A save that added walk-ins to the roster and then failed: those
+    /// peers stay (nothing is taken off the roster behind the user's
+    /// back) and are named with their ids, by the name they were typed
+    /// as, so the screen checks them off instead of adding them again.
+    #[error("{cause} ({})", walk_ins_kept(.kept))]
+    WalkInsKept {
+        /// Each walk-in added, as typed, and the peer it became.
+        kept: Vec<(String, crate::model::PeerId)>,
+        /// Why the rest was not saved.
+        cause: Box<OpsError>,
+    },
+}
+
+/// "Robin Walk (P31) joined the roster before that and stays", for
+/// [`OpsError::WalkInsKept`].
+fn walk_ins_kept(kept: &[(String, crate::model::PeerId)]) -> String {
+    let names: Vec<String> = kept
+        .iter()
+        .map(|(name, id)| format!("{} ({id})", crate::text::escape_line(name)))
+        .collect();
+    let (verb, stay) = if kept.len() == 1 {
+        ("joined", "stays")
+    } else {
+        ("joined", "stay")
+    };
+    format!(
+        "{} {verb} the roster before that and {stay}",
+        names.join(", ")
+    )
 }
 
 /// Short name for operation results.

@@ -314,6 +314,17 @@ impl App {
                 s.save_failed(&e);
                 self.status.error(format!("Not saved: {e}"));
             }
+            GroupsResponse::SaveFailedWalkInsKept(e, kept) => {
+                self.quit_when_saved = false;
+                let Some(s) = &mut self.user.groups.attendance else {
+                    return tracing::warn!("attendance was not saved: {e}");
+                };
+                // They are on the roster now: checked off as the peers
+                // they became, so saving again does not add them twice.
+                s.walk_ins_joined(&kept);
+                s.save_failed(&e);
+                self.status.error(format!("Not saved: {e}"));
+            }
             GroupsResponse::GroupAdded(Ok(_)) if !from_popup => {
                 // Asked for by a session since replaced at the lock screen.
                 self.request_groups();

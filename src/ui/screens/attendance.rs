@@ -229,6 +229,17 @@ impl AttendanceState {
         self.select_candidate(|c| c.id == Some(id));
     }
 
+    /// Walk-ins that joined the roster in a save that then failed: each
+    /// is no longer a name to add but the peer it became, checked off.
+    pub fn walk_ins_joined(&mut self, kept: &[(String, PeerId)]) {
+        for (name, id) in kept {
+            self.walk_ins.retain(|w| w != name);
+            self.candidates
+                .retain(|c| !(c.id.is_none() && &c.name == name));
+            self.add_walk_in(*id, name);
+        }
+    }
+
     /// A new walk-in, by name: checked off here and highlighted, and added
     /// to the roster only when the session is saved.
     pub fn add_new_walk_in(&mut self, name: &str) {

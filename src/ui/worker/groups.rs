@@ -74,6 +74,10 @@ pub enum GroupsResponse {
     Opened(Result<(Record<Group>, Record<GroupSession>), Failure>),
     /// Answer to [`GroupsRequest::Save`]: Ok only once it is on disk.
     Saved(Result<Record<GroupSession>, Failure>),
+    /// Answer to [`GroupsRequest::Save`] when it failed after walk-ins had
+    /// joined the roster: why, and each walk-in (as typed) with the peer it
+    /// became, to be checked off rather than added a second time.
+    SaveFailedWalkInsKept(Failure, Vec<(String, crate::model::PeerId)>),
     /// Answer to [`GroupsRequest::AddGroup`].
     GroupAdded(Result<Record<Group>, Failure>),
 }
@@ -125,7 +129,16 @@ pub fn handle(store: &dyn Store, request: GroupsRequest) -> GroupsResponse {
                 ),
                 Err(e) => tracing::warn!("saving attendance of {group} on {date} failed: {e}"),
             }
-            GroupsResponse::Saved(result.map_err(err))
+            match result {
+                Err(crate::ops::OpsError::WalkInsKept { kept, cause }) => {
+                    let failure = err(crate::ops::OpsError::WalkInsKept {
+                        kept: kept.clone(),
+                        cause,
+                    });
+                    GroupsResponse::SaveFailedWalkInsKept(failure, kept)
+                }
+                other => GroupsResponse::Saved(other.map_err(err)),
+            }
         }
         GroupsRequest::AddGroup {
             mut group,
