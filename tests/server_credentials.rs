@@ -6,16 +6,9 @@
 
 mod server_support;
 
-use std::os::unix::net::UnixStream;
-use std::time::Duration;
-
 use caseload::model::{Actor, CeuEntry, Hours, Role, Staff, StaffId, Supervision, SupervisionMode};
 use caseload::ops::auth::hash_pin;
-use caseload::server::protocol::{
-    decode, encode, read_frame, write_frame, Answer, Hello, HelloReply, Pin, Request, Response,
-    WireError, MAX_RESPONSE_BYTES,
-};
-use caseload::server::socket_path;
+use caseload::server::protocol::{Answer, Request, Response, WireError};
 use caseload::store::{AuditEvent, AuditFilter, SledStore, Store};
 use chrono::NaiveDate;
 
@@ -36,43 +29,6 @@ fn session(staff: StaffId, with: StaffId, note: &str) -> Supervision {
         minutes: 60,
         mode: SupervisionMode::Individual,
         note: Some(note.into()),
-    }
-}
-
-/// A raw connection: hello, and a sign-in when given a PIN.
-struct Raw(UnixStream);
-
-impl Raw {
-    fn open(dir: &std::path::Path, sign_in: Option<(StaffId, &str)>) -> Raw {
-        let s = UnixStream::connect(socket_path(dir)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(60)))
-            .expect("timeout");
-        write_frame(&s, &encode(&Hello::ours()).expect("encode")).expect("hello");
-        let mut r = &s;
-        let reply: HelloReply =
-            decode(&read_frame(&mut r, 1 << 20).expect("reply")).expect("hello reply");
-        assert!(reply.accepted, "{}", reply.message);
-        let raw = Raw(s);
-        if let Some((staff, pin)) = sign_in {
-            let answer = raw.ask(&Request::SignIn {
-                staff,
-                pin: Pin(pin.into()),
-            });
-            assert!(matches!(answer, Response::SignedIn(_)), "{answer:?}");
-        }
-        raw
-    }
-
-    /// The answer and the raw bytes of its frame.
-    fn ask_raw(&self, request: &Request) -> (Response, Vec<u8>) {
-        write_frame(&self.0, &encode(request).expect("encode")).expect("send");
-        let mut r = &self.0;
-        let frame = read_frame(&mut r, MAX_RESPONSE_BYTES).expect("answer");
-        (decode(&frame).expect("decode"), frame)
-    }
-
-    fn ask(&self, request: &Request) -> Response {
-        self.ask_raw(request).0
     }
 }
 

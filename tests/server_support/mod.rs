@@ -209,9 +209,16 @@ impl Raw {
     }
 
     pub fn ask(&self, request: &Request) -> Response {
+        self.ask_raw(request).0
+    }
+
+    /// The answer and the raw bytes of its frame (to show what a field
+    /// left out of the answer never crossed the socket).
+    pub fn ask_raw(&self, request: &Request) -> (Response, Vec<u8>) {
         write_frame(&self.0, &encode(request).expect("encode")).expect("send");
         let mut r = &self.0;
-        decode(&read_frame(&mut r, MAX_RESPONSE_BYTES).expect("answer")).expect("decode")
+        let frame = read_frame(&mut r, MAX_RESPONSE_BYTES).expect("answer");
+        (decode(&frame).expect("decode"), frame)
     }
 
     pub fn audit(&self) -> Vec<AuditEntry> {
