@@ -81,7 +81,6 @@ fn bench_size(c: &mut Criterion, size: usize) {
             clock,
         },
     );
-    app.resize(120, 40);
     // Signed in first, as `caseload` at a center without PINs where the
     // OS login names the staff member: straight past the start-up gate
     // into the caseload. (With no staff at all the app opens the first-run

@@ -390,12 +390,6 @@ impl App {
         }
     }
 
-    /// A new terminal size. The app keeps none: lists and text views page
-    /// by the rows their last draw recorded (`widgets::list::Viewport`),
-    /// so the next draw is all a resize needs. Kept for callers that
-    /// announce the size (the search benchmark).
-    pub fn resize(&mut self, _w: u16, _h: u16) {}
-
     /// Handles one key: through the keymap to an action, or into the
     /// focused text field.
     pub fn handle_key(&mut self, ev: KeyEvent) {
