@@ -142,7 +142,10 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 
 /// [`count`] for the store's `u64` counts.
 pub fn count_u64(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!(
+        "{n} {}",
+        noun(usize::try_from(n).unwrap_or(usize::MAX), one, many)
+    )
 }
 
 /// Escapes and cuts in one go: what every table cell wants.
