@@ -81,7 +81,7 @@ fn a_schema_2_store_gains_empty_episodes_on_open() {
     let p = store.peer(id).unwrap();
     assert_eq!(p.display_name, "Ana Ruiz");
     assert!(p.episodes.is_empty());
-    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(SCHEMA_VERSION, 6);
 }
 
 fn raw_sled(path: &std::path::Path) -> sled::Db {

@@ -369,7 +369,7 @@ fn a_schema_4_store_gains_the_consent_warning_setting() {
     assert_eq!(s.organization_name, "Harbor Peer Center");
     assert_eq!(s.consent_warning_days, None);
     assert_eq!(s.consent_warning_days(), 30);
-    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(SCHEMA_VERSION, 6);
 }
 
 /// The store's sled database opened directly, once the store has let go.

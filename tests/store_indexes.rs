@@ -7,6 +7,7 @@ mod support;
 
 use std::collections::{BTreeMap, HashMap};
 
+use caseload::model::today::LastCheckIn;
 use caseload::model::{
     CheckIn, CheckInId, GoalId, GoalStatus, GroupId, GroupSession, PeerId, Record, SessionId,
 };
@@ -99,8 +100,8 @@ fn checkin_indexes_follow_every_changed_field() {
         .last_checkins_before(utc("2026-12-01T00:00:00Z"))
         .unwrap();
     assert_eq!(last.len(), 2);
-    assert_eq!(last[&p1.id], other);
-    assert_eq!(last[&p2.id], moved);
+    assert_eq!(last[&p1.id], LastCheckIn::of(&other));
+    assert_eq!(last[&p2.id], LastCheckIn::of(&moved));
     assert_eq!(
         store.checkins_page(None, 10).unwrap(),
         vec![other.clone(), moved.clone()]
@@ -302,8 +303,8 @@ fn query_orders_limits_and_bounds() {
     let last = store
         .last_checkins_before(utc("2026-11-20T15:00:00Z"))
         .unwrap();
-    assert_eq!(last[&p.id], cs[1], "strictly before");
-    assert_eq!(last[&q.id], q1);
+    assert_eq!(last[&p.id], LastCheckIn::of(&cs[1]), "strictly before");
+    assert_eq!(last[&q.id], LastCheckIn::of(&q1));
     let last = store
         .last_checkins_before(utc("2026-11-19T09:00:00Z"))
         .unwrap();
@@ -686,6 +687,8 @@ mod model_check {
                     want.insert(c.peer, c.clone());
                 }
             }
+            let want: HashMap<PeerId, LastCheckIn> =
+                want.iter().map(|(p, c)| (*p, LastCheckIn::of(c))).collect();
             assert_eq!(
                 st.last_checkins_before(b).unwrap(),
                 want,

@@ -2,14 +2,18 @@
 //! in the same transaction as every write. These tests change check-ins
 //! and sessions every way the API allows (create, batch, edit, move to
 //! another peer, void, delete, import) and compare the summaries with the
-//! answer worked out from all records, including after a reopen.
+//! answer worked out from all records, including after a reopen. Since
+//! schema 6 a summary keeps what Today needs of the newest check-in (its
+//! day where it happened and its follow-up), so those are compared too,
+//! and a schema 5 store (summaries holding only the order) is rebuilt.
 
 mod support;
 
 use std::collections::HashMap;
 
+use caseload::model::today::LastCheckIn;
 use caseload::model::{CheckIn, GroupSession, PeerId, Record};
-use caseload::store::{PeerSummary, SledStore, Snapshot, Store};
+use caseload::store::{PeerSummary, SledStore, Snapshot, Store, SCHEMA_VERSION};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use support::*;
 
@@ -25,6 +29,7 @@ fn expected(
     attended_before: NaiveDate,
 ) -> HashMap<PeerId, PeerSummary> {
     let mut out: HashMap<PeerId, PeerSummary> = HashMap::new();
+    let mut newest: HashMap<PeerId, &Record<CheckIn>> = HashMap::new();
     let empty = || PeerSummary {
         last_checkin: None,
         last_attended: None,
@@ -34,11 +39,18 @@ fn expected(
         .filter(|c| c.voided.is_none() && c.at < before)
     {
         let e = out.entry(c.peer).or_insert_with(empty);
-        let newer = e.last_checkin.as_ref().is_none_or(|have| {
+        let newer = newest.get(&c.peer).is_none_or(|have: &&Record<CheckIn>| {
             (c.at.timestamp_millis(), c.id.raw()) > (have.at.timestamp_millis(), have.id.raw())
         });
         if newer {
-            e.last_checkin = Some(c.clone());
+            newest.insert(c.peer, c);
+            // What Today needs of it: the id, the day where it happened
+            // and the follow-up, straight from the record.
+            e.last_checkin = Some(LastCheckIn {
+                id: c.id,
+                day: c.at.date_naive(),
+                follow_up: c.follow_up,
+            });
         }
     }
     for s in sessions
@@ -72,7 +84,7 @@ fn check(store: &SledStore) {
             expected(&checkins, &sessions, b, a),
             "summaries before {before} / {attended}"
         );
-        let last: HashMap<PeerId, Record<CheckIn>> = expected(&checkins, &sessions, b, a)
+        let last: HashMap<PeerId, LastCheckIn> = expected(&checkins, &sessions, b, a)
             .into_iter()
             .filter_map(|(p, s)| s.last_checkin.map(|c| (p, c)))
             .collect();
@@ -270,6 +282,198 @@ fn an_import_builds_the_summaries() {
     );
 }
 
+/// The summary keeps the newest check-in's own local day (where it
+/// happened, not UTC's) and its follow-up, and takes in edits that change
+/// only those (the check-in stays the newest).
+#[test]
+fn the_summary_keeps_the_newest_checkins_local_day_and_follow_up() {
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Ana Ruiz");
+    let jo = peer(&store, "Jo");
+    let b = utc("2026-11-23T00:00:00Z");
+    let got = |st: &SledStore| {
+        st.peer_summaries(b, d("2026-11-23")).unwrap()[&jo.id]
+            .last_checkin
+            .expect("Jo has a check-in")
+    };
+    // 23:30 in New York is already the 21st in UTC.
+    let mut late = checkin(jo.id, s.id, "2026-11-20T23:30:00-05:00");
+    late.follow_up = Some(d("2026-11-24"));
+    let late = save_checkin(&store, late);
+    assert_eq!(
+        got(&store),
+        LastCheckIn {
+            id: late.id,
+            day: d("2026-11-20"),
+            follow_up: Some(d("2026-11-24")),
+        }
+    );
+    assert_eq!(
+        store.last_checkins_before(b).unwrap()[&jo.id],
+        got(&store),
+        "the roster's last contact reads the same facts"
+    );
+    check(&store);
+
+    // Re-planned: the same check-in, still the newest, a new follow-up.
+    let mut edit = late.clone();
+    edit.follow_up = Some(d("2026-11-27"));
+    let edit = store.update_checkin(&edit, &actor()).unwrap();
+    assert_eq!(got(&store).follow_up, Some(d("2026-11-27")));
+    check(&store);
+
+    // The same moment written in UTC: the order stays, the day is the 21st.
+    let mut in_utc = edit.clone();
+    in_utc.at = in_utc.at.with_timezone(&FixedOffset::east_opt(0).unwrap());
+    let in_utc = store.update_checkin(&in_utc, &actor()).unwrap();
+    assert_eq!(got(&store).day, d("2026-11-21"));
+    check(&store);
+
+    // Follow-up dropped; an older check-in planning one does not bring
+    // its follow-up back: only the newest check-in's is pending.
+    let mut bare = in_utc.clone();
+    bare.follow_up = None;
+    store.update_checkin(&bare, &actor()).unwrap();
+    let mut older = checkin(jo.id, s.id, "2026-11-19T10:00:00-05:00");
+    older.follow_up = Some(d("2026-11-30"));
+    let older = save_checkin(&store, older);
+    assert_eq!(
+        got(&store),
+        LastCheckIn {
+            id: late.id,
+            day: d("2026-11-21"),
+            follow_up: None,
+        }
+    );
+    check(&store);
+
+    // Voiding the newest brings the older one's day and follow-up.
+    store
+        .void_checkin(late.id, "wrong peer".into(), &actor())
+        .unwrap();
+    assert_eq!(got(&store), LastCheckIn::of(&older));
+    assert_eq!(got(&store).follow_up, Some(d("2026-11-30")));
+    check(&store);
+}
+
+/// The summary entry as schema 6 stores it (postcard), mirrored here to
+/// write a schema 5 store: the newest check-in's order, day and follow-up
+/// (dates as 4-byte keys), then the latest session attended.
+#[derive(serde::Deserialize)]
+struct StoredV6 {
+    checkin: Option<NewestV6>,
+    attended: Option<[u8; 12]>,
+}
+
+#[derive(serde::Deserialize)]
+struct NewestV6 {
+    order: [u8; 16],
+    #[allow(dead_code)] // read to get past it
+    day: [u8; 4],
+    #[allow(dead_code)]
+    follow_up: Option<[u8; 4]>,
+}
+
+/// The summary entry as schema 4 and 5 stored it: order keys only.
+#[derive(serde::Serialize)]
+struct StoredV5 {
+    checkin: Option<[u8; 16]>,
+    attended: Option<[u8; 12]>,
+}
+
+/// The store's sled database opened directly, once the store has let go.
+fn raw_sled(path: &std::path::Path) -> sled::Db {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match sled::Config::new().path(path).open() {
+            Ok(db) => return db,
+            Err(e) if std::time::Instant::now() < deadline => {
+                let _ = e;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => panic!("cannot open {}: {e}", path.display()),
+        }
+    }
+}
+
+/// A schema 5 store, whose summaries hold only each newest check-in's
+/// order, is migrated when opened: the tree is rebuilt from the records
+/// with the day and follow-up, entries the old tree held for nobody (an
+/// interrupted run's leftovers) are gone, and the version is 6.
+#[test]
+fn a_schema_5_store_gains_each_newest_checkins_day_and_follow_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = utc("2026-12-01T00:00:00Z");
+    let want = {
+        let store = open(dir.path());
+        let s = staff(&store, "Ana Ruiz");
+        let jo = peer(&store, "Jo");
+        let kim = peer(&store, "Kim");
+        let g = group(&store, "WRAP");
+        let mut c = checkin(jo.id, s.id, "2026-11-20T23:30:00-05:00");
+        c.follow_up = Some(d("2026-11-25"));
+        save_checkin(&store, c);
+        let newest = save_checkin(&store, checkin(jo.id, s.id, "2026-11-22T09:00:00Z"));
+        store
+            .void_checkin(newest.id, "mistake".into(), &actor())
+            .unwrap();
+        save_checkin(&store, checkin(kim.id, s.id, "2026-11-21T09:00:00Z"));
+        store
+            .create_session(session(g.id, "2026-11-17", &[jo.id, kim.id]), &actor())
+            .unwrap();
+        check(&store);
+        let want = store.peer_summaries(b, d("2026-12-01")).unwrap();
+        assert_eq!(
+            want[&jo.id].last_checkin.map(|c| (c.day, c.follow_up)),
+            Some((d("2026-11-20"), Some(d("2026-11-25"))))
+        );
+        want
+    };
+    {
+        // Write the tree back as schema 5 kept it, plus a leftover.
+        let db = raw_sled(dir.path());
+        let tree = db.open_tree("peer_summary").unwrap();
+        let mut rewritten = 0;
+        for kv in tree.iter() {
+            let (k, v) = kv.unwrap();
+            let now: StoredV6 = postcard::from_bytes(&v).unwrap();
+            let old = StoredV5 {
+                checkin: now.checkin.map(|c| c.order),
+                attended: now.attended,
+            };
+            tree.insert(k, postcard::to_stdvec(&old).unwrap()).unwrap();
+            rewritten += 1;
+        }
+        assert_eq!(rewritten, 2, "Jo and Kim");
+        let leftover = StoredV5 {
+            checkin: Some([7; 16]),
+            attended: None,
+        };
+        tree.insert(
+            999u64.to_be_bytes(),
+            postcard::to_stdvec(&leftover).unwrap(),
+        )
+        .unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(b"schema_version", &5u32.to_be_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.peer_summaries(b, d("2026-12-01")).unwrap(), want);
+    check(&store);
+    drop(store);
+    let db = raw_sled(dir.path());
+    let version = db
+        .open_tree("meta")
+        .unwrap()
+        .get(b"schema_version")
+        .unwrap();
+    assert_eq!(version.as_deref(), Some(&SCHEMA_VERSION.to_be_bytes()[..]));
+    assert_eq!(SCHEMA_VERSION, 6);
+}
+
 mod model_check {
     use super::*;
     use proptest::prelude::*;
@@ -277,14 +481,43 @@ mod model_check {
 
     #[derive(Debug, Clone)]
     enum Op {
-        NewCheckIn { peer: usize, day: u32, hour: u32 },
-        NewCheckIns(Vec<(usize, u32, u32)>),
-        Retime { pick: Index, day: u32, hour: u32 },
-        Move { pick: Index, peer: usize },
+        NewCheckIn {
+            peer: usize,
+            day: u32,
+            hour: u32,
+            follow: Option<u32>,
+        },
+        NewCheckIns(Vec<(usize, u32, u32, Option<u32>)>),
+        Retime {
+            pick: Index,
+            day: u32,
+            hour: u32,
+        },
+        /// A new follow-up (days after the check-in's day) or none.
+        Replan {
+            pick: Index,
+            follow: Option<u32>,
+        },
+        /// The same moment written at another offset: the order stays,
+        /// the local day may change.
+        Rezone {
+            pick: Index,
+            east_hours: i32,
+        },
+        Move {
+            pick: Index,
+            peer: usize,
+        },
         Void(Index),
         Drop(Index),
-        NewSession { day: u32, who: Vec<bool> },
-        Attend { pick: Index, who: Vec<bool> },
+        NewSession {
+            day: u32,
+            who: Vec<bool>,
+        },
+        Attend {
+            pick: Index,
+            who: Vec<bool>,
+        },
         VoidSession(Index),
         DropSession(Index),
     }
@@ -292,9 +525,11 @@ mod model_check {
     fn op() -> impl Strategy<Value = Op> {
         let who = proptest::collection::vec(any::<bool>(), 3);
         prop_oneof![
-            4 => (0..3usize, 0..6u32, 0..24u32).prop_map(|(peer, day, hour)| Op::NewCheckIn { peer, day, hour }),
-            1 => proptest::collection::vec((0..3usize, 0..6u32, 0..24u32), 0..4).prop_map(Op::NewCheckIns),
+            4 => (0..3usize, 0..6u32, 0..24u32, proptest::option::of(0..5u32)).prop_map(|(peer, day, hour, follow)| Op::NewCheckIn { peer, day, hour, follow }),
+            1 => proptest::collection::vec((0..3usize, 0..6u32, 0..24u32, proptest::option::of(0..5u32)), 0..4).prop_map(Op::NewCheckIns),
             2 => (any::<Index>(), 0..6u32, 0..24u32).prop_map(|(pick, day, hour)| Op::Retime { pick, day, hour }),
+            2 => (any::<Index>(), proptest::option::of(0..5u32)).prop_map(|(pick, follow)| Op::Replan { pick, follow }),
+            1 => (any::<Index>(), -11..13i32).prop_map(|(pick, east_hours)| Op::Rezone { pick, east_hours }),
             1 => (any::<Index>(), 0..3usize).prop_map(|(pick, peer)| Op::Move { pick, peer }),
             2 => any::<Index>().prop_map(Op::Void),
             1 => any::<Index>().prop_map(Op::Drop),
@@ -333,6 +568,14 @@ mod model_check {
             .collect()
     }
 
+    /// A follow-up may not fall before its check-in's day: one a move in
+    /// time left behind moves to that day.
+    fn keep_follow_up_valid(c: &mut CheckIn) {
+        if c.follow_up.is_some_and(|f| f < c.day()) {
+            c.follow_up = Some(c.day());
+        }
+    }
+
     fn apply(w: &World, op: &Op) {
         let st = &w.store;
         let live: Vec<Record<CheckIn>> = all_checkins(st)
@@ -347,19 +590,48 @@ mod model_check {
             .cloned()
             .collect();
         match op {
-            Op::NewCheckIn { peer, day, hour } => {
-                save_checkin(st, CheckIn::new(w.peers[*peer], w.staff, when(*day, *hour)));
+            Op::NewCheckIn {
+                peer,
+                day,
+                hour,
+                follow,
+            } => {
+                let mut c = CheckIn::new(w.peers[*peer], w.staff, when(*day, *hour));
+                c.follow_up = follow.map(|f| c.day() + Duration::days(i64::from(f)));
+                save_checkin(st, c);
             }
             Op::NewCheckIns(specs) => {
                 let batch = specs
                     .iter()
-                    .map(|(p, d, h)| CheckIn::new(w.peers[*p], w.staff, when(*d, *h)))
+                    .map(|(p, d, h, f)| {
+                        let mut c = CheckIn::new(w.peers[*p], w.staff, when(*d, *h));
+                        c.follow_up = f.map(|f| c.day() + Duration::days(i64::from(f)));
+                        c
+                    })
                     .collect();
                 st.create_checkins(batch, &actor()).unwrap();
             }
             Op::Retime { pick: i, day, hour } => {
                 if let Some(mut c) = pick(&every, i) {
                     c.at = when(*day, *hour);
+                    keep_follow_up_valid(&mut c);
+                    st.update_checkin(&c, &actor()).unwrap();
+                }
+            }
+            Op::Replan { pick: i, follow } => {
+                if let Some(mut c) = pick(&every, i) {
+                    c.follow_up = follow.map(|f| c.day() + Duration::days(i64::from(f)));
+                    st.update_checkin(&c, &actor()).unwrap();
+                }
+            }
+            Op::Rezone {
+                pick: i,
+                east_hours,
+            } => {
+                if let Some(mut c) = pick(&every, i) {
+                    let zone = FixedOffset::east_opt(east_hours * 3600).unwrap();
+                    c.at = c.at.with_timezone(&zone);
+                    keep_follow_up_valid(&mut c);
                     st.update_checkin(&c, &actor()).unwrap();
                 }
             }

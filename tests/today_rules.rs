@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use caseload::model::today::{build_today, Section, TodayInput, TodayReport, TodayRow};
+use caseload::model::today::{
+    build_today, LastCheckIn, Section, TodayInput, TodayReport, TodayRow,
+};
 use caseload::model::{
     Actor, CheckIn, CheckInId, CheckInMode, Entity, Goal, GoalId, GoalStatus, Group, GroupId,
     GroupSession, Id, LifeDomain, Meta, Peer, PeerId, PeerStatus, Record, Role, SessionId,
@@ -44,7 +46,7 @@ struct Fixture {
     date: NaiveDate,
     settings: Settings,
     peers: Vec<Record<Peer>>,
-    last_before: HashMap<PeerId, Record<CheckIn>>,
+    last_before: HashMap<PeerId, LastCheckIn>,
     last_attended: HashMap<PeerId, NaiveDate>,
     seen_today: Vec<Record<CheckIn>>,
     goals: Vec<Record<Goal>>,
@@ -109,7 +111,7 @@ impl Fixture {
         c.follow_up = follow_up;
         c.validate().expect("a valid check-in");
         let id = c.id;
-        self.last_before.insert(peer, c);
+        self.last_before.insert(peer, LastCheckIn::of(&c));
         id
     }
 

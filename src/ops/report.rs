@@ -73,7 +73,7 @@ pub fn build(
         }
     }
     for (peer, c) in store.last_checkins_before(CENTER.start_of_day(from))? {
-        b.last_contact_before(peer, c.day());
+        b.last_contact_before(peer, c.day);
     }
     let peers = store.list_peers()?;
     for p in &peers {

@@ -23,7 +23,7 @@ pub fn last_contacts(
     Ok(store
         .last_checkins_before(before)?
         .into_iter()
-        .map(|(p, c)| (p, c.day()))
+        .map(|(p, c)| (p, c.day))
         .collect())
 }
 

@@ -40,7 +40,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::today::TodayReport;
+use crate::model::today::{LastCheckIn, TodayReport};
 use crate::model::{CheckIn, GroupSession, Intake, Peer, PeerId, Permission, Record, Visit};
 
 use super::{StoreError, StoreResult};
@@ -153,7 +153,7 @@ impl<T: Identifies> Identifies for Vec<T> {
         self.iter().flat_map(Identifies::peers).collect()
     }
 }
-impl Identifies for HashMap<PeerId, Record<CheckIn>> {
+impl Identifies for HashMap<PeerId, LastCheckIn> {
     fn peers(&self) -> Vec<PeerId> {
         self.keys().copied().collect()
     }
@@ -162,9 +162,10 @@ impl Identifies for HashMap<PeerId, Record<CheckIn>> {
 /// peer by the store, so a large center's Today reads one entry per peer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PeerSummary {
-    /// The newest check-in before the asked moment that is not voided; its
-    /// follow-up is the peer's pending one.
-    pub last_checkin: Option<Record<CheckIn>>,
+    /// What Today needs of the newest check-in before the asked moment
+    /// that is not voided: its day, and its follow-up, the peer's pending
+    /// one (kept in the summary itself, so no check-in record is read).
+    pub last_checkin: Option<LastCheckIn>,
     /// The day of the latest group session attended before the asked day
     /// (voided sessions left out).
     pub last_attended: Option<chrono::NaiveDate>,
@@ -230,7 +231,7 @@ identifies_nobody!(
 /// Types the declaration names, for the generators' call sites
 /// (`use crate::store::api::prelude::*;`).
 pub(crate) mod prelude {
-    pub(crate) use crate::model::today::TodayReport;
+    pub(crate) use crate::model::today::{LastCheckIn, TodayReport};
     pub(crate) use crate::model::{
         Actor, Assessment, AssessmentId, Certification, CeuEntry, CheckIn, CheckInId, Consent,
         ConsentId, Disclosure, DisclosureId, Goal, GoalId, Group, GroupId, GroupSession, Intake,
@@ -384,8 +385,10 @@ macro_rules! store_api {
             /// Check-ins that touched a goal, oldest first.
             CheckInsForGoal checkins_for_goal(val goal: GoalId) -> Vec<Record<CheckIn>>
                 => Read, WorkCaseload, Peer, [], [];
-            /// Each peer's newest check-in before `before`.
-            LastCheckInsBefore last_checkins_before(val before: DateTime<Utc>) -> HashMap<PeerId, Record<CheckIn>>
+            /// Each peer's newest check-in before `before` that is not
+            /// voided: its id, day and follow-up (the roster's last
+            /// contact), from the summary the store keeps per peer.
+            LastCheckInsBefore last_checkins_before(val before: DateTime<Utc>) -> HashMap<PeerId, LastCheckIn>
                 => Read, WorkCaseload, Listing, [], [];
             /// Per peer, the newest check-in before `before` that is not
             /// voided and the day of the latest group session attended

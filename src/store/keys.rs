@@ -5,12 +5,14 @@
 //! write removes the old record's entries and adds the new one's in the same
 //! transaction: index and record never disagree.
 
+use crate::model::today::LastCheckIn;
 use crate::model::{
-    Assessment, CheckIn, Entity, Goal, Group, GroupSession, Intake, Peer, PeerId, Staff, Visit,
+    Assessment, CheckIn, CheckInId, Entity, Goal, Group, GroupSession, Intake, Peer, PeerId, Staff,
+    Visit,
 };
 use serde::{Deserialize, Serialize};
 
-use super::codec::{date_key, id_key, key, time_key};
+use super::codec::{date_from_key, date_key, id_key, key, time_key, trailing_id};
 
 /// Every tree of a store, in a fixed order (the order of `NAMES`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,17 +241,46 @@ pub(crate) trait Kept: Entity {
 }
 
 /// The per-peer summary kept in [`T::PeerSummary`] (postcard-encoded):
-/// the order keys of the peer's newest live (not voided) check-in and
-/// latest live group session attended. Today reads one of these per peer
-/// instead of walking each peer's check-in index.
+/// the peer's newest live (not voided) check-in, with what Today needs of
+/// it, and the order key of the latest live group session attended. Today
+/// reads one of these per peer instead of walking each peer's check-in
+/// index or reading its newest check-in record. Schema 6 added the
+/// check-in's day and follow-up (schema 4's entries held its order only).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Summary {
-    /// Time key then id of the newest live check-in (the tail of its
-    /// [`T::IxCheckInByPeer`] key).
-    pub checkin: Option<[u8; 16]>,
+    /// The newest live check-in.
+    pub checkin: Option<Newest>,
     /// Date key then id of the latest live session attended (the tail of
     /// its [`T::IxAttendance`] key).
     pub attended: Option<[u8; 12]>,
+}
+
+/// A peer's newest live check-in as its summary keeps it: dates as
+/// [`date_key`]s (4 bytes, nothing to parse), so reading 10,000 summaries
+/// decodes no text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Newest {
+    /// Time key then id (the tail of its [`T::IxCheckInByPeer`] key): what
+    /// "newest" is decided by.
+    pub order: [u8; 16],
+    /// Its local day (`CheckIn::day`).
+    pub day: [u8; 4],
+    /// The follow-up it planned.
+    pub follow_up: Option<[u8; 4]>,
+}
+
+impl Newest {
+    /// The facts Today reads, `None` if a stored date is unreadable.
+    pub fn facts(&self) -> Option<LastCheckIn> {
+        Some(LastCheckIn {
+            id: CheckInId::new(trailing_id(&self.order)?),
+            day: date_from_key(&self.day)?,
+            follow_up: match &self.follow_up {
+                Some(f) => Some(date_from_key(f)?),
+                None => None,
+            },
+        })
+    }
 }
 
 impl Summary {
@@ -262,9 +293,9 @@ impl Summary {
     pub fn absorb(&mut self, fact: &Fact) {
         match fact {
             Fact::CheckIn {
-                order, live: true, ..
-            } if self.checkin.is_none_or(|c| c < *order) => {
-                self.checkin = Some(*order);
+                newest, live: true, ..
+            } if self.checkin.is_none_or(|c| c.order < newest.order) => {
+                self.checkin = Some(*newest);
             }
             Fact::Session {
                 order, live: true, ..
@@ -279,10 +310,10 @@ impl Summary {
 /// What one record contributes to the summaries of its peers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Fact {
-    /// A check-in with `peer`; `order` as in [`Summary::checkin`].
+    /// A check-in with `peer`, as [`Summary::checkin`] would keep it.
     CheckIn {
         peer: u64,
-        order: [u8; 16],
+        newest: Newest,
         live: bool,
     },
     /// A session attended by `peers`; `order` as in [`Summary::attended`].
@@ -299,6 +330,13 @@ impl Fact {
         match self {
             Fact::CheckIn { peer, .. } => vec![*peer],
             Fact::Session { peers, .. } => peers.clone(),
+        }
+    }
+
+    /// Whether the record counts (it is not voided).
+    pub fn is_live(&self) -> bool {
+        match self {
+            Fact::CheckIn { live, .. } | Fact::Session { live, .. } => *live,
         }
     }
 }
@@ -380,7 +418,11 @@ impl Kept for CheckIn {
     fn summary_fact(&self, id: u64) -> Option<Fact> {
         Some(Fact::CheckIn {
             peer: self.peer.raw(),
-            order: order(&time_key(&self.at), &id_key(id)),
+            newest: Newest {
+                order: order(&time_key(&self.at), &id_key(id)),
+                day: date_key(self.day()),
+                follow_up: self.follow_up.map(date_key),
+            },
             live: self.voided.is_none(),
         })
     }

@@ -11,7 +11,7 @@ use std::path::Path;
 use super::error::{StoreError, StoreResult};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Marks a sled database as a caseload store.
 pub(crate) const FORMAT_KEY: &[u8] = b"format";
@@ -29,6 +29,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     add_peer_fields,
     rebuild_peer_summaries,
     add_settings_fields,
+    rebuild_peer_summaries,
 ];
 
 /// 4 → 5: the settings gained optional fields at their end, each `None`
@@ -65,10 +66,14 @@ pub(crate) fn add_settings_fields(db: &sled::Db) -> Result<(), String> {
     Ok(())
 }
 
-/// 3 → 4: the `peer_summary` tree (what Today needs per peer, see
-/// `keys::Summary`) is built from every check-in and group session. The
-/// tree is cleared first and built whole, so an interrupted pass simply
-/// runs again. One pass over the records, holding one summary per peer.
+/// 3 → 4 and again 5 → 6: the `peer_summary` tree (what Today needs per
+/// peer, see `keys::Summary`) is built from every check-in and group
+/// session. Schema 4 created it; schema 6 keeps the newest check-in's day
+/// and follow-up in it too, so Today reads no check-in record. The tree is
+/// cleared first and built whole, so an interrupted pass simply runs
+/// again. One pass over the records, holding one summary per peer. (A
+/// store of schema 3 or older builds it twice on its way up: rare, and
+/// simpler than a step that depends on the steps after it.)
 pub(crate) fn rebuild_peer_summaries(db: &sled::Db) -> Result<(), String> {
     use super::keys::{Kept, Summary, NAMES, T};
     use crate::model::{CheckIn, GroupSession, Record};

@@ -12,6 +12,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use sled::{Transactional, Tree};
 
 use crate::model::ids::IdKind;
+use crate::model::today::LastCheckIn;
 use crate::model::validate::{Checker, MAX_NOTE_CHARS};
 use crate::model::Void;
 use crate::model::{
@@ -584,11 +585,17 @@ impl SledStore {
         let mut out = Vec::with_capacity(peers.len());
         for peer in peers {
             let mut summary = self.summary(peer)?;
-            match kind {
-                Fact::CheckIn { .. } => summary.checkin = self.newest_checkin(peer, changed)?,
-                Fact::Session { .. } => summary.attended = self.newest_attended(peer, changed)?,
-            }
-            if let Some(f) = &new_fact {
+            let newest = match kind {
+                Fact::CheckIn { .. } => {
+                    summary.checkin = None;
+                    self.newest_live::<CheckIn>(T::IxCheckInByPeer, peer, changed)?
+                }
+                Fact::Session { .. } => {
+                    summary.attended = None;
+                    self.newest_live::<GroupSession>(T::IxAttendance, peer, changed)?
+                }
+            };
+            for f in newest.iter().chain(new_fact.iter()) {
                 if f.peers().contains(&peer) {
                     summary.absorb(f);
                 }
@@ -598,27 +605,10 @@ impl SledStore {
         Ok(out)
     }
 
-    /// The order key of `peer`'s newest live check-in other than `skip`.
-    fn newest_checkin(&self, peer: u64, skip: u64) -> StoreResult<Option<[u8; 16]>> {
-        self.newest_live::<CheckIn, 16>(T::IxCheckInByPeer, peer, skip, |c| c.voided.is_none())
-    }
-
-    /// The order key of the latest live session `peer` attended other
-    /// than `skip`.
-    fn newest_attended(&self, peer: u64, skip: u64) -> StoreResult<Option<[u8; 12]>> {
-        self.newest_live::<GroupSession, 12>(T::IxAttendance, peer, skip, |s| s.voided.is_none())
-    }
-
     /// Walks `peer`'s entries of a per-peer `index` (keys: peer, then an
-    /// `N`-byte order, then the record id) from the newest, and returns
-    /// the order of the first record other than `skip` that is `live`.
-    fn newest_live<E: Kept, const N: usize>(
-        &self,
-        index: T,
-        peer: u64,
-        skip: u64,
-        live: fn(&E) -> bool,
-    ) -> StoreResult<Option<[u8; N]>> {
+    /// order, then the record id) from the newest, and returns the summary
+    /// fact of the first record other than `skip` that is live.
+    fn newest_live<E: Kept>(&self, index: T, peer: u64, skip: u64) -> StoreResult<Option<Fact>> {
         for k in self.tree(index).scan_prefix(id_key(peer)).keys().rev() {
             let k = k.map_err(|e| self.err(e))?;
             let id = trailing_id(&k).ok_or_else(|| self.corrupt("short index key".into()))?;
@@ -626,12 +616,10 @@ impl SledStore {
                 continue;
             }
             let rec: Record<E> = self.get(id)?;
-            if live(&rec.data) {
-                let order = k
-                    .get(8..8 + N)
-                    .and_then(|o| o.try_into().ok())
-                    .ok_or_else(|| self.corrupt(format!("short {} key", NAMES[index as usize])))?;
-                return Ok(Some(order));
+            if let Some(fact) = rec.data.summary_fact(id) {
+                if fact.is_live() {
+                    return Ok(Some(fact));
+                }
             }
         }
         Ok(None)
@@ -645,18 +633,15 @@ impl SledStore {
         peer: &[u8],
         summary: &Summary,
         before: &[u8; 8],
-    ) -> StoreResult<Option<Record<CheckIn>>> {
-        let Some(order) = summary.checkin else {
+    ) -> StoreResult<Option<LastCheckIn>> {
+        let Some(newest) = summary.checkin else {
             return Ok(None);
         };
-        if order[..8] < before[..] {
-            let id = trailing_id(&order).unwrap_or(0);
-            return self.get::<CheckIn>(id).map(Some).map_err(|e| match e {
-                StoreError::NotFound { noun, id } => self.corrupt(format!(
-                    "a peer summary names {noun} {id}, which is missing"
-                )),
-                other => other,
-            });
+        if newest.order[..8] < before[..] {
+            return newest
+                .facts()
+                .map(Some)
+                .ok_or_else(|| self.corrupt("unreadable date in a summary".into()));
         }
         let end = key(&[peer, before]);
         for last in self
@@ -666,7 +651,7 @@ impl SledStore {
         {
             let mut found: Vec<Record<CheckIn>> = self.by_index(std::iter::once(last))?;
             match found.pop() {
-                Some(c) if c.voided.is_none() => return Ok(Some(c)),
+                Some(c) if c.voided.is_none() => return Ok(Some(LastCheckIn::of(&c))),
                 Some(_) => continue,
                 None => break,
             }
@@ -1407,7 +1392,7 @@ impl Store for SledStore {
     fn last_checkins_before(
         &self,
         before: DateTime<Utc>,
-    ) -> StoreResult<HashMap<PeerId, Record<CheckIn>>> {
+    ) -> StoreResult<HashMap<PeerId, LastCheckIn>> {
         Ok(self
             .summaries_before(before, None)?
             .into_iter()
