@@ -1,10 +1,15 @@
 //! Times each read Today is gathered from, one request at a time through
 //! a running store service, to show where `today`'s time goes at a large
-//! center (docs/performance.md).
+//! center (docs/performance.md); then the UI's start-up requests, in the
+//! order the app sends them before its first full frame (connect, Access,
+//! Init, Today, Roster), each answered as the UI's store worker answers it.
 //!
 //! ```sh
 //! caseload --data-dir DIR settings          # starts the private service
 //! cargo run --release --example today_steps -- DIR AS_OF [ROUNDS]
+//! # or, with no service running, the same reads inside this process
+//! # (what the service itself spends, without the socket):
+//! cargo run --release --example today_steps -- --local DIR AS_OF [ROUNDS]
 //! ```
 
 use std::path::PathBuf;
@@ -13,15 +18,27 @@ use std::time::Instant;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 use caseload::server::{socket_path, RemoteStore};
-use caseload::store::Store;
+use caseload::store::{SledStore, Store};
+use caseload::ui::worker::{handle, Request, Response};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let usage = "usage: today_steps DIR AS_OF [ROUNDS]";
+    let mut args = std::env::args().skip(1).peekable();
+    let usage = "usage: today_steps [--local] DIR AS_OF [ROUNDS]";
+    let local = args.next_if(|a| a == "--local").is_some();
     let dir = PathBuf::from(args.next().ok_or(usage)?);
     let date = NaiveDate::parse_from_str(&args.next().ok_or(usage)?, "%Y-%m-%d")?;
     let rounds: usize = args.next().map_or(Ok(3), |a| a.parse())?;
-    let store = RemoteStore::connect(&socket_path(&dir)).map_err(|e| format!("{e:?}"))?;
+    let t = Instant::now();
+    let store: Box<dyn Store> = if local {
+        Box::new(SledStore::open(&dir)?)
+    } else {
+        Box::new(RemoteStore::connect(&socket_path(&dir)).map_err(|e| format!("{e:?}"))?)
+    };
+    println!(
+        "{} {:.1} ms",
+        if local { "open" } else { "connect" },
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     let midnight = Utc
         .from_local_datetime(&date.and_hms_opt(0, 0, 0).ok_or("date")?)
         .single()
@@ -51,6 +68,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok(store.last_visits_before(date)?.len())
         })?;
         step("today", &mut || Ok(store.today(date, None)?.rows.len()))?;
+        println!("{line}");
+    }
+    // The UI's start-up, request by request (what its worker answers).
+    for round in 1..=rounds {
+        let mut line = format!("ui round {round}:");
+        for (name, request) in [
+            ("access", Request::Access { staff: None }),
+            ("init", Request::Init { staff: None }),
+            (
+                "today",
+                Request::Today {
+                    date,
+                    for_staff: None,
+                },
+            ),
+            ("roster", Request::Roster),
+        ] {
+            let t = Instant::now();
+            let answer = handle(store.as_ref(), request);
+            let n = match &answer {
+                Response::Today(Ok(r)) => r.rows.len(),
+                Response::Roster(Ok(r)) => r.len(),
+                Response::Today(Err(e)) | Response::Roster(Err(e)) => {
+                    return Err(format!("{name}: {e}").into())
+                }
+                _ => 1,
+            };
+            line.push_str(&format!(
+                " {name} {:.0} ms ({n})",
+                t.elapsed().as_secs_f64() * 1000.0
+            ));
+        }
         println!("{line}");
     }
     Ok(())

