@@ -57,6 +57,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
     if let Some(pid) = took_over {
         eprintln!("caseload: took over the store from a private service (pid {pid})");
     }
+    // What the open found or did (a schema upgrade, modes repaired).
+    for note in server.open_notes() {
+        eprintln!("caseload: {note}");
+    }
     eprintln!(
         "caseload: serving the store at {} on {} (protocol {}{})",
         dir.display(),

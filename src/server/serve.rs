@@ -335,6 +335,12 @@ impl Server {
     pub fn open_notes(&self) -> Vec<String> {
         let store = &self.shared.store;
         let mut notes: Vec<String> = store.mode_repairs().iter().map(|r| r.to_string()).collect();
+        if let Some(u) = store.upgraded() {
+            notes.push(format!(
+                "note: the store at {} was {u}",
+                crate::text::escape_line(&store.location())
+            ));
+        }
         if store.rolled_back_import() {
             notes.push(format!(
                 "note: an interrupted import into {} was rolled back; the store is empty again",

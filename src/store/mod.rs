@@ -36,7 +36,7 @@ pub use api::{Operation, PeerSummary, MAX_BATCH, MAX_PAGE};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter};
 pub use error::{DenialKind, StoreError, StoreResult};
 pub use files::ModeRepair;
-pub use schema::SCHEMA_VERSION;
+pub use schema::{Upgrade, SCHEMA_VERSION};
 pub use sled_store::{OpenOptions, SledStore};
 
 /// Everything a store holds, for export and import.

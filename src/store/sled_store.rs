@@ -123,6 +123,8 @@ pub struct SledStore {
     trees: Vec<Tree>,
     path: PathBuf,
     rolled_back_import: bool,
+    /// The schema upgrade this open ran, if any.
+    upgraded: Option<schema::Upgrade>,
     /// Serializes this process's writes (sled lets only one process in).
     ///
     /// Some writes must first look at more than one key ("does anything
@@ -208,7 +210,10 @@ impl SledStore {
         let prepared = files::before_open(path)?;
         let db = open_db(path, options)?;
         let files = files::after_open(path, prepared)?;
-        schema::prepare(&db, path, had_data, version, migrations)?;
+        let upgraded = schema::prepare(&db, path, had_data, version, migrations)?;
+        if let Some(u) = &upgraded {
+            tracing::info!(store = %path.display(), "{u}");
+        }
         let mut trees = Vec::with_capacity(NAMES.len());
         for name in NAMES {
             trees.push(db.open_tree(name).map_err(|e| map_sled(e, path))?);
@@ -218,6 +223,7 @@ impl SledStore {
             trees,
             path: path.to_path_buf(),
             rolled_back_import: false,
+            upgraded,
             writer: Mutex::new(()),
             subscribers: Mutex::new(Vec::new()),
             files,
@@ -236,6 +242,12 @@ impl SledStore {
     /// True when opening found an interrupted import and removed it.
     pub fn rolled_back_import(&self) -> bool {
         self.rolled_back_import
+    }
+
+    /// The schema upgrade this open ran (an older caseload can no longer
+    /// open the store afterwards), so a caller can say so.
+    pub fn upgraded(&self) -> Option<schema::Upgrade> {
+        self.upgraded
     }
 
     /// The directory of the store.
