@@ -168,6 +168,20 @@ else
   serve_open_ms=$(( ($(now_ns) - t_serve) / 1000000 ))
   service_pid=$(sed -n 's/^caseload service (pid \([0-9]*\)): serving.*/\1/p' "$store/caseload-service.log" | tail -1)
   [[ -n "$service_pid" ]] || { echo "bench.sh: no private service started" >&2; exit 1; }
+  # The cached store is of the schema it was generated with: a newer
+  # caseload upgrades the copy on that first open. Say so, then measure a
+  # service started afterwards, as users have it from then on (the
+  # upgrade's reading leaves the service that ran it larger).
+  upgrade=$(sed -n 's/^caseload service: note: the store at .* was \(upgraded .*\)/\1/p' "$store/caseload-service.log" | tail -1)
+  if [[ -n "$upgrade" ]]; then
+    upgrade_ms=$serve_open_ms
+    kill "$service_pid"
+    for _ in $(seq 600); do kill -0 "$service_pid" 2>/dev/null || break; sleep 0.05; done
+    t_serve=$(now_ns)
+    cl settings >/dev/null
+    serve_open_ms=$(( ($(now_ns) - t_serve) / 1000000 ))
+    service_pid=$(sed -n 's/^caseload service (pid \([0-9]*\)): serving.*/\1/p' "$store/caseload-service.log" | tail -1)
+  fi
 fi
 service_rss() { awk '/VmRSS/ {print $2}' "/proc/$service_pid/status"; }
 rss_after_open=$(service_rss)
@@ -305,6 +319,9 @@ frame_row() {
 frame_row "first UI frame (running)" "${frame_ms[@]}"
 [[ $mode == private ]] && frame_row "first UI frame (starts it)" "${cold_ms[@]}"
 echo
+if [[ -n "${upgrade:-}" ]]; then
+  echo "The first command upgraded the copied store: ${upgrade} (the command took ${upgrade_ms} ms); the service was then restarted for the figures below."
+fi
 echo "Service ($mode): the first command (starting it and opening the store) took ${serve_open_ms} ms; RSS ${rss_after_open} KiB after it, ${service_rss_after} KiB after the runs above."
 [[ -n "$load_out" ]] && printf 'Service across 10,000 mixed requests: %s\n' "$load_out"
 if [[ -f "$cache/wide/ready" ]]; then
