@@ -560,3 +560,46 @@ fn the_service_exits_when_its_store_directory_is_removed() {
         pids[0]
     );
 }
+
+/// An older store is upgraded by the service the first command starts, and
+/// the admin learns it: the command's stderr and the service's log say
+/// which versions and that an older caseload can no longer open it. The
+/// next start says nothing (nothing was upgraded).
+#[test]
+fn the_command_that_starts_a_service_says_that_it_upgraded_the_store() {
+    use caseload::store::SCHEMA_VERSION;
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("store");
+    run_ok(&dir, 60, &["peer", "add", "Ana Lee"]);
+    stop_services(&dir);
+    {
+        let db = sled::Config::new().path(&dir).open().expect("raw sled");
+        db.open_tree("meta")
+            .unwrap()
+            .insert(b"schema_version", &(SCHEMA_VERSION - 1).to_be_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let out = run_ok(&dir, 60, &["peer", "list"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let said = format!(
+        "was upgraded from schema version {} to {SCHEMA_VERSION} in ",
+        SCHEMA_VERSION - 1
+    );
+    assert!(err.contains(&said), "{err}");
+    assert!(
+        err.contains("an older caseload can no longer open it"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Ana Lee"));
+    let log = std::fs::read_to_string(dir.join("caseload-service.log")).unwrap();
+    assert!(log.contains(&said), "{log}");
+    stop_services(&dir);
+    let again = run_ok(&dir, 60, &["peer", "list"]);
+    assert!(
+        !String::from_utf8_lossy(&again.stderr).contains("upgraded"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    stop_services(&dir);
+}
