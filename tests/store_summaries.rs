@@ -356,6 +356,34 @@ fn the_summary_keeps_the_newest_checkins_local_day_and_follow_up() {
     check(&store);
 }
 
+/// A merge moves one peer's check-ins and attendance to the other: the
+/// kept peer's summary takes the newest of both, and the merged peer's
+/// entry goes.
+#[test]
+fn a_merge_gives_the_kept_peer_the_newest_of_both_summaries() {
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Ana Ruiz");
+    let jo = peer(&store, "Jo");
+    let kim = peer(&store, "Kim");
+    let g = group(&store, "WRAP");
+    save_checkin(&store, checkin(kim.id, s.id, "2026-11-18T09:00:00Z"));
+    let mut newest = checkin(jo.id, s.id, "2026-11-20T23:30:00-05:00");
+    newest.follow_up = Some(d("2026-11-26"));
+    let newest = save_checkin(&store, newest);
+    store
+        .create_session(session(g.id, "2026-11-19", &[jo.id]), &actor())
+        .unwrap();
+    check(&store);
+    store.merge_peers(jo.id, kim.id, &actor()).unwrap();
+    check(&store);
+    let got = store
+        .peer_summaries(utc("2026-11-22T00:00:00Z"), d("2026-11-22"))
+        .unwrap();
+    assert!(!got.contains_key(&jo.id), "{got:?}");
+    assert_eq!(got[&kim.id].last_checkin, Some(LastCheckIn::of(&newest)));
+    assert_eq!(got[&kim.id].last_attended, Some(d("2026-11-19")));
+}
+
 /// The summary entry as schema 6 stores it (postcard), mirrored here to
 /// write a schema 5 store: the newest check-in's order, day and follow-up
 /// (dates as 4-byte keys), then the latest session attended.

@@ -289,6 +289,21 @@ impl Summary {
         self.checkin.is_none() && self.attended.is_none()
     }
 
+    /// Takes in another summary of the same person (a merge moves all of
+    /// the other's check-ins and attendance here): the newer of each.
+    pub fn merge(&mut self, other: &Summary) {
+        if let Some(c) = other.checkin {
+            if self.checkin.is_none_or(|mine| mine.order < c.order) {
+                self.checkin = Some(c);
+            }
+        }
+        if let Some(a) = other.attended {
+            if self.attended.is_none_or(|mine| mine < a) {
+                self.attended = Some(a);
+            }
+        }
+    }
+
     /// Takes in a live record's fact for one peer if it is newer.
     pub fn absorb(&mut self, fact: &Fact) {
         match fact {

@@ -1915,6 +1915,11 @@ impl SledStore {
         let disclosures = self.ids_under(T::IxDisclosureByPeer, &p)?;
         let assessments = self.ids_under(T::IxAssessmentByPeer, &p)?;
         let visits = self.fd_merge_plan(from, into)?;
+        // Every check-in and session of `from` becomes `into`'s: the kept
+        // peer's summary takes the newer of both, `from`'s entry goes.
+        let mut merged = self.summary(into.raw())?;
+        merged.merge(&self.summary(from.raw())?);
+        let summaries = [(into.raw(), merged), (from.raw(), Summary::default())];
         // Ids merged into `from` earlier now point at `into`.
         let mut earlier = Vec::new();
         for item in self.tree(T::PeerAliases).iter() {
@@ -1975,6 +1980,7 @@ impl SledStore {
                 log(tx, moved(tx, &old, data, now, seq, actor)?)?;
             }
             SledStore::fd_merge_in_tx(tx, &visits, from, into, now, seq, actor, &mut log)?;
+            put_summaries(tx, &summaries)?;
             let old: Record<Peer> = tx_get(tx, from.raw())?;
             remove_index(tx, &old)?;
             tx[T::Peers as usize].remove(&id_key(from.raw()))?;
