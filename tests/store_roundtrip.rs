@@ -713,6 +713,42 @@ fn a_checkin_may_only_touch_its_own_peers_goals() {
 }
 
 #[test]
+fn a_batch_checks_a_goal_again_for_each_peer_it_is_linked_from() {
+    // A batch reads each reference once (the same staff member, peer or
+    // goal on many check-ins): a goal accepted on its own peer's check-in
+    // must still be refused on another peer's check-in in the same batch.
+    let (_dir, store) = fresh();
+    let s = staff(&store, "Ana Ruiz");
+    let jo = peer(&store, "Jo");
+    let kim = peer(&store, "Kim");
+    let jos_goal = goal(&store, jo.id, "Job");
+    let mut first = checkin(jo.id, s.id, "2026-11-23T10:00:00Z");
+    first.goals = vec![jos_goal.id];
+    let mut second = checkin(kim.id, s.id, "2026-11-23T11:00:00Z");
+    second.goals = vec![jos_goal.id];
+    let err = store
+        .create_checkins(vec![first.clone(), second], &actor())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "goals: goal G1 is on the plan of peer P1, not of peer P2"
+    );
+    assert_eq!(store.counts().unwrap().checkins, 0);
+    assert!(store.checkins_for_goal(jos_goal.id).unwrap().is_empty());
+
+    // Numbered as one run: a batch of three, then one on its own.
+    let made = store
+        .create_checkins(vec![first.clone(), first.clone(), first.clone()], &actor())
+        .unwrap();
+    let ids: Vec<String> = made.iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(ids, ["C1", "C2", "C3"]);
+    let next = store.create_checkin(first, &actor()).unwrap();
+    assert_eq!(next.id.to_string(), "C4");
+    assert_eq!(store.counts().unwrap().checkins, 4);
+    assert_eq!(store.checkins_for_goal(jos_goal.id).unwrap().len(), 4);
+}
+
+#[test]
 fn a_goal_linked_to_checkins_cannot_move_to_another_peer() {
     let (_dir, store) = fresh();
     let s = staff(&store, "Ana Ruiz");

@@ -911,30 +911,57 @@ fn tx_get<E: Kept>(tx: &[TransactionalTree], id: u64) -> Result<Record<E>, Abort
 
 fn check_refs<E: Kept>(tx: &[TransactionalTree], data: &E) -> Result<(), Abort> {
     for r in data.references() {
-        let Some(bytes) = tx[r.tree as usize].get(id_key(r.id))? else {
-            return Err(abort(StoreError::BadReference {
-                field: r.field,
-                noun: r.noun,
-                id: r.shown,
-            }));
-        };
-        if let Some(peer) = r.goal_of {
-            let goal: Record<Goal> =
-                decode(&bytes, NAMES[T::Goals as usize]).map_err(|detail| {
-                    abort(StoreError::Corrupt {
-                        path: PathBuf::new(),
-                        detail,
-                    })
-                })?;
-            if goal.peer != peer {
-                return Err(abort(StoreError::Invalid(ValidationError::one(
-                    r.field,
-                    format!(
-                        "goal {} is on the plan of peer {}, not of peer {peer}",
-                        r.shown, goal.peer
-                    ),
-                ))));
-            }
+        check_ref(tx, &r)?;
+    }
+    Ok(())
+}
+
+/// A reference already checked within one transaction: its tree, id and,
+/// for a goal, the peer whose plan it must be on.
+type Checked = (usize, u64, Option<u64>);
+
+/// [`check_refs`] for a batch: a reference already checked in this
+/// transaction (the same staff member, peer or goal on many check-ins of
+/// one batch) is not read again. `seen` lives inside the transaction's
+/// closure, so a rerun starts afresh.
+fn check_refs_once<E: Kept>(
+    tx: &[TransactionalTree],
+    data: &E,
+    seen: &mut std::collections::HashSet<Checked>,
+) -> Result<(), Abort> {
+    for r in data.references() {
+        if seen.insert((r.tree as usize, r.id, r.goal_of.map(|p| p.raw()))) {
+            check_ref(tx, &r)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks that the record `r` refers to exists (and a goal is on the
+/// right peer's plan).
+fn check_ref(tx: &[TransactionalTree], r: &super::keys::Ref) -> Result<(), Abort> {
+    let Some(bytes) = tx[r.tree as usize].get(id_key(r.id))? else {
+        return Err(abort(StoreError::BadReference {
+            field: r.field,
+            noun: r.noun,
+            id: r.shown.clone(),
+        }));
+    };
+    if let Some(peer) = r.goal_of {
+        let goal: Record<Goal> = decode(&bytes, NAMES[T::Goals as usize]).map_err(|detail| {
+            abort(StoreError::Corrupt {
+                path: PathBuf::new(),
+                detail,
+            })
+        })?;
+        if goal.peer != peer {
+            return Err(abort(StoreError::Invalid(ValidationError::one(
+                r.field,
+                format!(
+                    "goal {} is on the plan of peer {}, not of peer {peer}",
+                    r.shown, goal.peer
+                ),
+            ))));
         }
     }
     Ok(())
@@ -953,6 +980,17 @@ fn next_id(tx: &[TransactionalTree], tree: T) -> Result<u64, Abort> {
     let id = read_u64(meta, &k)?.max(1);
     meta.insert(k, &(id + 1).to_be_bytes())?;
     Ok(id)
+}
+
+/// Takes `n` consecutive ids of `tree` at once (a batch), returning the
+/// first: one read and one write of the counter instead of one each per
+/// record.
+fn take_ids(tx: &[TransactionalTree], tree: T, n: u64) -> Result<u64, Abort> {
+    let meta = &tx[T::Meta as usize];
+    let k = next_id_key(tree);
+    let first = read_u64(meta, &k)?.max(1);
+    meta.insert(k, &first.saturating_add(n).to_be_bytes())?;
+    Ok(first)
 }
 
 fn raise_next_id(tx: &[TransactionalTree], tree: T, used: u64) -> Result<(), Abort> {
@@ -1298,9 +1336,10 @@ impl Store for SledStore {
         let seq = self.audit_seq()?;
         let saved = self.write(|tx| {
             let mut out = Vec::with_capacity(checkins.len());
-            for c in &checkins {
-                check_refs(tx, c)?;
-                let id = next_id(tx, T::CheckIns)?;
+            let mut seen = std::collections::HashSet::new();
+            let first = take_ids(tx, T::CheckIns, checkins.len() as u64)?;
+            for (c, id) in checkins.iter().zip(first..) {
+                check_refs_once(tx, c, &mut seen)?;
                 let rec = Record {
                     id: Id::new(id),
                     meta: Meta::created(now, actor),
