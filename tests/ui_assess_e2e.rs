@@ -59,8 +59,10 @@ fn a_barc10_taken_through_the_ui_shows_its_total_on_the_peer_page() {
     tmux.keys(&["p"]);
     tmux.wait_for("the roster", |s| s.contains("Ana Ruiz"));
     tmux.keys(&["Enter"]);
-    tmux.wait_for("Ana's page", |s| {
-        s.contains("Peer: Ana Ruiz") && s.contains("Overview")
+    // "Assigned: …" is drawn from the peer's details, so the page has
+    // loaded them: `b` before that only says "still loading this peer…".
+    tmux.wait_for("Ana's page, loaded", |s| {
+        s.contains("Peer: Ana Ruiz") && s.contains("Assigned: Jordan Reyes")
     });
     tmux.keys(&["b"]);
     tmux.wait_for("the first statement", |s| {
