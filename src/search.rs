@@ -1,10 +1,16 @@
 //! Fuzzy search over names, behind one small seam so the matcher can be
-//! swapped. Used by the peer picker, the roster search and `caseload log`.
+//! swapped. Used by the peer picker, the roster search and `caseload log`;
+//! the lists searched as the user types go through [`LiveSearch`], which
+//! gives the same results as [`NameMatcher::rank_keyed`] without ranking
+//! the whole list again on every key.
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
 use crate::model::names::fold;
+
+mod live;
+pub use live::{LiveSearch, SearchIndex};
 
 /// A fuzzy matcher configured the way caseload wants (case-insensitive).
 pub struct NameMatcher {
