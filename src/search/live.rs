@@ -16,9 +16,6 @@
 
 use std::collections::HashMap;
 
-#[cfg(test)]
-mod tests;
-
 use fuzzy_matcher::FuzzyMatcher;
 
 use super::{NameMatcher, Prepared, SearchKeys, KEY_SCORE};
@@ -285,7 +282,6 @@ impl LiveSearch {
         self.base.is_none() || self.in_base.get(i as usize).copied().unwrap_or(false)
     }
 
-
     /// Candidates matching `query`, best first, as
     /// [`NameMatcher::rank_keyed`] orders them (among equal scores the
     /// preferred first, then list order); every candidate of the subset in
@@ -401,3 +397,6 @@ fn sort_hits(hits: Vec<(u32, i64)>, rest: impl Fn(u32) -> bool) -> Vec<usize> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

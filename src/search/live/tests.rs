@@ -108,10 +108,7 @@ fn reference(rows: &[Row], base: Option<&[usize]>, query: &str) -> Vec<usize> {
 }
 
 fn index_of(rows: &[Row]) -> SearchIndex {
-    SearchIndex::new(
-        rows.iter()
-            .map(|r| (r.name.as_str(), &r.keys, r.preferred)),
-    )
+    SearchIndex::new(rows.iter().map(|r| (r.name.as_str(), &r.keys, r.preferred)))
 }
 
 fn apply(query: &mut Vec<char>, op: &Op) {
@@ -194,13 +191,27 @@ fn a_long_list_scored_on_several_threads_ranks_as_one_thread_does() {
             keys: SearchKeys {
                 id: format!("P{}", i + 1),
                 phone_digits: format!("0215550{:04}", i % 10_000),
-                tags: if i % 5 == 0 { vec!["k".into()] } else { Vec::new() },
+                tags: if i % 5 == 0 {
+                    vec!["k".into()]
+                } else {
+                    Vec::new()
+                },
             },
             preferred: i % 10 != 9,
         })
         .collect();
     let mut live = LiveSearch::new(index_of(&rows));
-    for q in ["k", "ko", "kow", "ko", "k", "P17", "02155500101", "muller 1", "zz"] {
+    for q in [
+        "k",
+        "ko",
+        "kow",
+        "ko",
+        "k",
+        "P17",
+        "02155500101",
+        "muller 1",
+        "zz",
+    ] {
         let got = live.rank(q);
         assert_eq!(got, reference(&rows, None, q), "query {q:?}");
         if q == "k" {
@@ -210,7 +221,11 @@ fn a_long_list_scored_on_several_threads_ranks_as_one_thread_does() {
     let base: Vec<usize> = (0..rows.len()).filter(|i| i % 3 != 0).collect();
     live.set_base(Some(base.clone()));
     for q in ["a", "an", "P18", "P19"] {
-        assert_eq!(live.rank(q), reference(&rows, Some(&base), q), "query {q:?}");
+        assert_eq!(
+            live.rank(q),
+            reference(&rows, Some(&base), q),
+            "query {q:?}"
+        );
     }
 }
 
@@ -235,7 +250,11 @@ fn backspace_returns_the_kept_result_and_narrowing_keeps_it() {
     assert_eq!(live.rank("a"), a, "Backspace");
     assert_eq!(live.levels.len(), 1, "the longer query is dropped");
     assert_eq!(live.rank("an"), an);
-    assert_eq!(live.rank("P1"), vec![0], "a whole id, not a narrowing of 'an'");
+    assert_eq!(
+        live.rank("P1"),
+        vec![0],
+        "a whole id, not a narrowing of 'an'"
+    );
     assert_eq!(live.levels.len(), 1, "'an' does not hold 'P1''s matches");
     assert_eq!(live.rank(""), vec![0, 1, 2, 3]);
 }

@@ -524,7 +524,7 @@ impl AttendanceState {
             });
         }
         sort_candidates(&mut self.candidates);
-            self.live = None;
+        self.live = None;
         self.refilter();
         self.attending = session.attendees.clone();
         self.topic.set_text(&session.topic);

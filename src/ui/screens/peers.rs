@@ -468,3 +468,6 @@ impl PeersState {
         self.matcher.positions(name, query)
     }
 }
+
+#[cfg(test)]
+mod tests;
