@@ -13,15 +13,28 @@ mod live;
 pub use live::{LiveSearch, SearchIndex};
 
 /// A fuzzy matcher configured the way caseload wants (case-insensitive).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct NameMatcher {
-    inner: SkimMatcherV2,
+    _private: (),
 }
 
-impl Default for NameMatcher {
-    fn default() -> Self {
-        NameMatcher {
-            inner: SkimMatcherV2::default().ignore_case(),
-        }
+impl NameMatcher {
+    /// The skim matcher, new for each name asked about: fuzzy-matcher
+    /// 0.3.7 reuses its score table between calls and some scores then
+    /// depend on the name scored before ("Kkk" for "kkk" scores 69 alone
+    /// and 81 after "Kkkaa"), so a rank would depend on the list's order
+    /// and on which thread scored it; and its `use_cache(false)` panics
+    /// ("RefCell already borrowed"). A fresh one costs a few allocations
+    /// per name asked about, and the live search asks about few
+    /// (`live::shape`).
+    fn skim() -> SkimMatcherV2 {
+        SkimMatcherV2::default().ignore_case()
+    }
+
+    /// The matcher's score of an already folded `choice` for a folded
+    /// `pattern`: the one call every score goes through.
+    fn fuzzy_score(&self, choice: &str, pattern: &str) -> Option<i64> {
+        Self::skim().fuzzy_match(choice, pattern)
     }
 }
 
@@ -39,7 +52,7 @@ impl NameMatcher {
     /// Case and accents are folded first (`model::names::fold`), so
     /// "muller" finds Müller.
     pub fn score(&self, candidate: &str, query: &str) -> Option<i64> {
-        self.inner.fuzzy_match(&fold(candidate), &fold(query))
+        self.fuzzy_score(&fold(candidate), &fold(query))
     }
 
     /// Char positions in `candidate` that matched `query`, for highlighting.
@@ -60,8 +73,7 @@ impl NameMatcher {
                 origin.push(i);
             }
         }
-        let mut out: Vec<usize> = self
-            .inner
+        let mut out: Vec<usize> = Self::skim()
             .fuzzy_indices(&folded, &fold(query))
             .map(|(_, idx)| {
                 idx.into_iter()
@@ -210,7 +222,7 @@ impl NameMatcher {
         names
             .iter()
             .filter(|n| !n.is_empty())
-            .filter_map(|n| self.inner.fuzzy_match(&fold(n), &q.folded))
+            .filter_map(|n| self.fuzzy_score(&fold(n), &q.folded))
             .max()
     }
 

@@ -11,14 +11,17 @@
 //!   are kept on a stack, so Backspace is a lookup;
 //! - the whole id, phone number and tag rule does not narrow ("P1" names
 //!   P1, "P17" does not), so it is answered from hash maps on every query;
+//! - names the matcher cannot tell apart are scored once per query
+//!   ([`shape`]);
 //! - ranks are put in order by a counting sort on the (small) scores;
 //! - a long list is scored on every core (`std::thread::scope`).
 
 use std::collections::HashMap;
 
-use fuzzy_matcher::FuzzyMatcher;
-
 use super::{NameMatcher, Prepared, SearchKeys, KEY_SCORE};
+use shape::Shapes;
+
+mod shape;
 use crate::model::names::fold;
 
 /// Lists at least this long are scored on more than one thread: below it
@@ -149,13 +152,25 @@ impl SearchIndex {
     }
 
     /// The fuzzy score of candidate `i`'s name for the folded `pattern`
-    /// (with its mask), or None when it does not match.
-    fn name_score(&self, m: &NameMatcher, i: u32, pattern: &str, mask: u64) -> Option<i64> {
+    /// (with its mask), or None when it does not match: names that cannot
+    /// match are turned away before the matcher, and names of one shape
+    /// are scored once ([`shape::Shapes`]).
+    fn name_score(
+        &self,
+        m: &NameMatcher,
+        shapes: &mut Option<Shapes<'_>>,
+        i: u32,
+        pattern: &str,
+        mask: u64,
+    ) -> Option<i64> {
         let e = &self.entries[i as usize];
         if !e.named || mask & !e.mask != 0 || !subsequence(&e.folded, pattern) {
             return None;
         }
-        m.inner.fuzzy_match(&e.folded, pattern)
+        match shapes {
+            Some(s) => s.score(&m, &e.folded),
+            None => m.fuzzy_score(&e.folded, pattern),
+        }
     }
 
     /// Names among `source` matching `pattern`, in `source` order, with
@@ -163,8 +178,12 @@ impl SearchIndex {
     fn score_all(&self, m: &NameMatcher, source: &[u32], pattern: &str) -> Vec<(u32, i64)> {
         let mask = mask_of(pattern);
         let run = |part: &[u32]| -> Vec<(u32, i64)> {
+            let mut shapes = Shapes::new(pattern);
             part.iter()
-                .filter_map(|&i| self.name_score(m, i, pattern, mask).map(|s| (i, s)))
+                .filter_map(|&i| {
+                    self.name_score(m, &mut shapes, i, pattern, mask)
+                        .map(|s| (i, s))
+                })
                 .collect()
         };
         let threads = if source.len() < PARALLEL_FROM {

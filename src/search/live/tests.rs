@@ -270,3 +270,91 @@ fn masks_never_reject_what_the_matcher_accepts() {
     assert!(!subsequence("ana", "ab"));
     assert!(subsequence("li wei", ""));
 }
+
+/// Every class the matcher tells apart, letters a query holds and does not,
+/// both cases, and a few non-ASCII characters (scored by the matcher).
+const SHAPE_CHARS: &[char] = &[
+    '\0', ' ', '/', '(', '!', '-', '.', '\'', '~', '0', '7', 'A', 'K', 'Z', 'a', 'b', 'e', 'k',
+    'z', 'é', '李', '\t',
+];
+const PATTERN_CHARS: &[char] = &['a', 'k', 'e', 'A', 'K', ' ', '-', '7', '.', '(', 'é'];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Scoring by shape answers exactly what the matcher answers for every
+    /// name, whichever name of a shape came first.
+    #[test]
+    fn shapes_score_as_the_matcher_does(
+        names in prop::collection::vec(
+            prop::collection::vec(prop::sample::select(SHAPE_CHARS), 0..14)
+                .prop_map(|v| v.into_iter().collect::<String>()),
+            1..60,
+        ),
+        pattern in prop::collection::vec(prop::sample::select(PATTERN_CHARS), 1..5)
+            .prop_map(|v| v.into_iter().collect::<String>()),
+    ) {
+        check_shapes(&names, &pattern)?;
+    }
+
+    /// The same over a few characters and short names, so that many names
+    /// share a shape, or nearly do.
+    #[test]
+    fn shapes_score_as_the_matcher_does_when_names_are_alike(
+        names in prop::collection::vec(
+            prop::collection::vec(prop::sample::select(&['a', 'b', 'k', 'K', ' ', '-'][..]), 0..7)
+                .prop_map(|v| v.into_iter().collect::<String>()),
+            1..80,
+        ),
+        pattern in prop::collection::vec(prop::sample::select(&['a', 'k', 'b', 'K'][..]), 1..4)
+            .prop_map(|v| v.into_iter().collect::<String>()),
+    ) {
+        check_shapes(&names, &pattern)?;
+    }
+}
+
+fn check_shapes(names: &[String], pattern: &str) -> Result<(), TestCaseError> {
+    let m = NameMatcher::default();
+    let mut shapes = shape::Shapes::new(pattern);
+    prop_assert!(shapes.is_some() || !pattern.is_ascii());
+    for n in names {
+        let want = m.fuzzy_score(n, pattern);
+        let got = match shapes.as_mut() {
+            Some(s) => s.score(&m, n),
+            None => want,
+        };
+        prop_assert_eq!(got, want, "name {:?}, pattern {:?}", n, pattern);
+    }
+    Ok(())
+}
+
+#[test]
+fn names_of_one_shape_ask_the_matcher_once() {
+    let m = NameMatcher::default();
+    let mut shapes = shape::Shapes::new("k").expect("an ASCII pattern");
+    // One k each, after a space: one shape however the names differ.
+    for n in ["ana kim", "jose king", "mei kowal", "a k"] {
+        assert_eq!(shapes.score(&m, n), m.fuzzy_score(n, "k"));
+    }
+    assert_eq!(shapes.memo_len(), 1);
+    // The first character of the name is another shape, a k after a
+    // letter another, and a K (case mismatch) another.
+    for n in ["kai ek", "baker", "Kai"] {
+        assert_eq!(shapes.score(&m, n), m.fuzzy_score(n, "k"));
+    }
+    assert_eq!(shapes.memo_len(), 4);
+}
+
+#[test]
+fn a_score_does_not_depend_on_the_name_scored_before() {
+    // fuzzy-matcher 0.3.7 reuses its score table between calls, and with
+    // it reused "Kkk" scored 69 or 81 for "kkk" depending on the name
+    // before it: a rank that depended on the list's order and on the
+    // threads. Each name is asked of a fresh matcher.
+    let m = NameMatcher::default();
+    let alone = m.fuzzy_score("Kkk", "kkk");
+    for before in ["Kkkaa", "kkaK", "k", "aaaaaaaaaaaaaaaaaaaaaaaaak"] {
+        let _ = m.fuzzy_score(before, "kkk");
+        assert_eq!(m.fuzzy_score("Kkk", "kkk"), alone, "after {before:?}");
+    }
+}
