@@ -30,18 +30,12 @@ const PARALLEL_FROM: usize = 8_192;
 /// At most this many threads score one query.
 const MAX_THREADS: usize = 4;
 
-/// One candidate, worked out once.
-#[derive(Debug, Clone)]
-struct Entry {
-    /// Its name folded (`model::names::fold`), as the matcher sees it.
-    folded: Box<str>,
-    /// Which characters the folded name holds ([`char_bit`]).
-    mask: u64,
-    /// False for an empty name, which never matches fuzzily.
-    named: bool,
-    /// Ranked before others of equal score (active peers).
-    preferred: bool,
-}
+/// A candidate's flags: its name is not empty (an empty one never
+/// matches fuzzily).
+const NAMED: u8 = 1;
+/// A candidate's flags: ranked before others of equal score (active
+/// peers).
+const PREFERRED: u8 = 2;
 
 /// The bit standing for `c` in a name's character mask. Characters equal
 /// to the matcher (ASCII case aside) share a bit, so a query character
@@ -83,9 +77,22 @@ fn subsequence(text: &str, pattern: &str) -> bool {
 /// A list of candidates prepared for searching: folded names, character
 /// masks and the whole-key maps. Built once per list (when the roster
 /// arrives); queries are answered by [`LiveSearch`].
+///
+/// Laid out for a walk over every candidate: the masks side by side (most
+/// names are turned away by the mask alone), the folded names one after
+/// another in one string, not one allocation each.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
-    entries: Vec<Entry>,
+    /// Which characters each folded name holds ([`char_bit`]).
+    masks: Vec<u64>,
+    /// The folded names (`model::names::fold`, as the matcher sees them),
+    /// one after another.
+    text: String,
+    /// Where each folded name ends in `text` (it starts where the one
+    /// before ends).
+    ends: Vec<usize>,
+    /// [`NAMED`] and [`PREFERRED`], per candidate.
+    flags: Vec<u8>,
     /// Ids, ASCII lowercased (ids compare ignoring ASCII case).
     ids: HashMap<String, Vec<u32>>,
     /// Phone digits.
@@ -101,12 +108,12 @@ impl SearchIndex {
         for (i, (name, keys, preferred)) in candidates.into_iter().enumerate() {
             let i = i as u32;
             let folded = fold(name);
-            index.entries.push(Entry {
-                mask: mask_of(&folded),
-                folded: folded.into_boxed_str(),
-                named: !name.is_empty(),
-                preferred,
-            });
+            index.masks.push(mask_of(&folded));
+            index.text.push_str(&folded);
+            index.ends.push(index.text.len());
+            index
+                .flags
+                .push(u8::from(!name.is_empty()) * NAMED + u8::from(preferred) * PREFERRED);
             if !keys.id.is_empty() {
                 push(&mut index.ids, keys.id.to_ascii_lowercase(), i);
             }
@@ -122,12 +129,22 @@ impl SearchIndex {
 
     /// How many candidates.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.masks.len()
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.masks.is_empty()
+    }
+
+    /// Candidate `i`'s folded name.
+    fn folded(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    fn preferred(&self, i: u32) -> bool {
+        self.flags[i as usize] & PREFERRED != 0
     }
 
     /// Candidates whose id, phone number or a tag is the query, whole
@@ -160,30 +177,30 @@ impl SearchIndex {
         m: &NameMatcher,
         shapes: &mut Option<Shapes<'_>>,
         i: u32,
-        pattern: &str,
-        mask: u64,
+        q: &Pattern<'_>,
     ) -> Option<i64> {
-        let e = &self.entries[i as usize];
-        if !e.named || mask & !e.mask != 0 || !subsequence(&e.folded, pattern) {
+        let i = i as usize;
+        if self.flags[i] & NAMED == 0 || q.mask & !self.masks[i] != 0 {
+            return None;
+        }
+        let folded = self.folded(i);
+        if !q.mask_decides && !subsequence(folded, q.text) {
             return None;
         }
         match shapes {
-            Some(s) => s.score(&m, &e.folded),
-            None => m.fuzzy_score(&e.folded, pattern),
+            Some(s) => s.score(m, folded),
+            None => m.fuzzy_score(folded, q.text),
         }
     }
 
     /// Names among `source` matching `pattern`, in `source` order, with
     /// their scores; on several threads when the list is long.
     fn score_all(&self, m: &NameMatcher, source: &[u32], pattern: &str) -> Vec<(u32, i64)> {
-        let mask = mask_of(pattern);
+        let q = Pattern::new(pattern);
         let run = |part: &[u32]| -> Vec<(u32, i64)> {
             let mut shapes = Shapes::new(pattern);
             part.iter()
-                .filter_map(|&i| {
-                    self.name_score(m, &mut shapes, i, pattern, mask)
-                        .map(|s| (i, s))
-                })
+                .filter_map(|&i| self.name_score(m, &mut shapes, i, &q).map(|s| (i, s)))
                 .collect()
         };
         let threads = if source.len() < PARALLEL_FROM {
@@ -212,6 +229,26 @@ impl SearchIndex {
             }
             out
         })
+    }
+}
+
+/// A folded query pattern with what the walk over the names needs.
+struct Pattern<'a> {
+    text: &'a str,
+    /// Its characters' bits ([`char_bit`]).
+    mask: u64,
+    /// True when a name holding the mask matches: one ASCII letter or
+    /// digit, whose bit no other character shares.
+    mask_decides: bool,
+}
+
+impl<'a> Pattern<'a> {
+    fn new(text: &'a str) -> Pattern<'a> {
+        Pattern {
+            text,
+            mask: mask_of(text),
+            mask_decides: text.len() == 1 && text.as_bytes()[0].is_ascii_alphanumeric(),
+        }
     }
 }
 
@@ -359,8 +396,7 @@ impl LiveSearch {
     /// any name), then names by score, preferred first among equals, list
     /// order last. `named` is ascending; `keys` ascending.
     fn order(&self, named: Vec<(u32, i64)>, keys: &[u32]) -> Vec<usize> {
-        let e = &self.index.entries;
-        let rest = |i: u32| !e[i as usize].preferred;
+        let rest = |i: u32| !self.index.preferred(i);
         let mut out: Vec<usize> = Vec::with_capacity(named.len() + keys.len());
         let mut k: Vec<u32> = keys.to_vec();
         k.sort_by_key(|&i| (rest(i), i));
