@@ -76,6 +76,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let Ok(mut terminal) = Terminal::new(TestBackend::new(120, 40));
     let mut typed: Vec<Duration> = Vec::new();
     let mut erased: Vec<Duration> = Vec::new();
+    // Typed characters by their place in the word (1st, 2nd, …).
+    let mut by_place: Vec<Vec<Duration>> = vec![Vec::new(); 5];
     let mut updates: Vec<Duration> = Vec::new();
     let mut cpu: Vec<Duration> = Vec::new();
     let mut press = |app: &mut App, code: KeyCode| -> Duration {
@@ -92,8 +94,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     for _ in 0..rounds {
         for w in WORDS {
-            for c in w.chars() {
-                typed.push(press(&mut app, KeyCode::Char(c)));
+            for (place, c) in w.chars().enumerate() {
+                let took = press(&mut app, KeyCode::Char(c));
+                typed.push(took);
+                if let Some(p) = by_place.get_mut(place) {
+                    p.push(took);
+                }
             }
             // The search took the word (a run that ignored keys would be
             // timed as fast otherwise).
@@ -109,6 +115,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut every: Vec<Duration> = typed.iter().chain(&erased).copied().collect();
     println!("key → frame, {rounds} rounds of {} words:", WORDS.len());
     report("typed characters", &mut typed);
+    for (place, v) in by_place.iter_mut().enumerate() {
+        report(&format!("  character {} of a word", place + 1), v);
+    }
     report("Backspaces", &mut erased);
     report("every key", &mut every);
     report("every key, state update only", &mut updates);
