@@ -109,15 +109,17 @@ proptest! {
         first in prop::collection::vec(row(), 0..16),
         ops in prop::collection::vec(op(), 1..25),
     ) {
-        let mut s = PeersState::default();
-        s.staff = (1..4)
-            .map(|i| crate::ui::worker::StaffRow {
-                id: StaffId::new(i),
-                name: format!("Staff {i}"),
-                initials: format!("S{i}"),
-                active: true,
-            })
-            .collect();
+        let mut s = PeersState {
+            staff: (1..4)
+                .map(|i| crate::ui::worker::StaffRow {
+                    id: StaffId::new(i),
+                    name: format!("Staff {i}"),
+                    initials: format!("S{i}"),
+                    active: true,
+                })
+                .collect(),
+            ..PeersState::default()
+        };
         s.set_roster(roster(&first));
         for op in &ops {
             match op {
