@@ -13,28 +13,38 @@ mod live;
 pub use live::{LiveSearch, SearchIndex};
 
 /// A fuzzy matcher configured the way caseload wants (case-insensitive).
-#[derive(Debug, Clone, Copy, Default)]
 pub struct NameMatcher {
-    _private: (),
+    inner: SkimMatcherV2,
+}
+
+impl Default for NameMatcher {
+    fn default() -> Self {
+        NameMatcher {
+            inner: Self::skim(),
+        }
+    }
 }
 
 impl NameMatcher {
-    /// The skim matcher, new for each name asked about: fuzzy-matcher
-    /// 0.3.7 reuses its score table between calls and some scores then
-    /// depend on the name scored before ("Kkk" for "kkk" scores 69 alone
-    /// and 81 after "Kkkaa"), so a rank would depend on the list's order
-    /// and on which thread scored it; and its `use_cache(false)` panics
-    /// ("RefCell already borrowed"). A fresh one costs a few allocations
-    /// per name asked about, and the live search asks about few
-    /// (`live::shape`).
+    /// The skim matcher, case ignored.
     fn skim() -> SkimMatcherV2 {
         SkimMatcherV2::default().ignore_case()
     }
 
     /// The matcher's score of an already folded `choice` for a folded
-    /// `pattern`: the one call every score goes through.
+    /// `pattern`: the one call every score goes through, and the same
+    /// whatever was scored before. fuzzy-matcher 0.3.7 reuses its score
+    /// table between calls, and some scores then depended on the name
+    /// scored before ("Kkk" for "kkk": 69 alone, 81 after "Kkkaa"), so a
+    /// rank depended on the list's order and on which thread scored it
+    /// (its `use_cache(false)` panics: "RefCell already borrowed"). Scoring
+    /// "a" for "a" first leaves the table two rows of two cells, which
+    /// every later call's first row covers or resets before reading: the
+    /// score is a fresh matcher's (`tests::scores_are_a_fresh_matchers`),
+    /// for one tiny call instead of a new matcher's allocations.
     fn fuzzy_score(&self, choice: &str, pattern: &str) -> Option<i64> {
-        Self::skim().fuzzy_match(choice, pattern)
+        let _ = self.inner.fuzzy_match("a", "a");
+        self.inner.fuzzy_match(choice, pattern)
     }
 }
 
@@ -73,6 +83,8 @@ impl NameMatcher {
                 origin.push(i);
             }
         }
+        // A fresh matcher: its table reused would depend on the call
+        // before (see `fuzzy_score`); a few calls per frame.
         let mut out: Vec<usize> = Self::skim()
             .fuzzy_indices(&folded, &fold(query))
             .map(|(_, idx)| {
@@ -380,6 +392,34 @@ mod tests {
         assert_eq!(order, vec![1, 0]);
         let all = m.rank_preferring("", [("Ana B", false), ("Bob", true)]);
         assert_eq!(all, vec![0, 1]);
+    }
+
+    proptest::proptest! {
+        /// Whatever was scored before, a score is what a new matcher
+        /// gives.
+        #[test]
+        fn scores_are_a_fresh_matchers(
+            calls in proptest::collection::vec(
+                (
+                    proptest::collection::vec(
+                        proptest::sample::select(&['a', 'k', 'K', ' ', '-', '0', 'é', '\0'][..]),
+                        0..16,
+                    ),
+                    proptest::collection::vec(
+                        proptest::sample::select(&['a', 'k', 'K', ' ', '-'][..]),
+                        0..5,
+                    ),
+                ),
+                1..40,
+            ),
+        ) {
+            let m = NameMatcher::default();
+            for (choice, pattern) in calls {
+                let (c, p): (String, String) = (choice.into_iter().collect(), pattern.into_iter().collect());
+                let fresh = NameMatcher::skim().fuzzy_match(&c, &p);
+                proptest::prop_assert_eq!(m.fuzzy_score(&c, &p), fresh, "{:?} for {:?}", c, p);
+            }
+        }
     }
 
     #[test]
