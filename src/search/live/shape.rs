@@ -31,6 +31,8 @@ use super::NameMatcher;
 const START: u8 = 6;
 /// Added to a character that equals a query character (kept exactly).
 const ITSELF: u8 = 0x80;
+/// How many codes a shape can start with: a class or [`START`].
+const PAIR_STARTS: usize = START as usize + 1;
 
 /// `fuzzy_matcher::skim::CharType::of` for an ASCII byte, as a number.
 fn class(b: u8) -> u8 {
@@ -90,6 +92,10 @@ pub(super) struct Shapes<'p> {
     last: [bool; 128],
     /// Score of each shape met so far.
     memo: HashMap<Box<[u8]>, Option<i64>, BuildHasherDefault<ShapeHasher>>,
+    /// Scores of the two-code shapes (one matching character after a
+    /// start), the most common for a first character: by the two codes,
+    /// without hashing. None: not met yet.
+    pairs: Vec<Option<Option<i64>>>,
     key: Vec<u8>,
 }
 
@@ -108,6 +114,7 @@ impl<'p> Shapes<'p> {
             first: [false; 128],
             last: [false; 128],
             memo: HashMap::default(),
+            pairs: vec![None; PAIR_STARTS * 256],
             key: Vec::with_capacity(32),
         };
         for b in 0..128u8 {
@@ -146,6 +153,17 @@ impl<'p> Shapes<'p> {
         });
         self.key
             .extend(b[from..=to].iter().map(|&c| self.code[usize::from(c)]));
+        if let [start, code] = self.key[..] {
+            let slot = usize::from(start) * 256 + usize::from(code);
+            if let Some(Some(score)) = self.pairs.get(slot) {
+                return *score;
+            }
+            let score = m.fuzzy_score(name, self.pattern);
+            if let Some(p) = self.pairs.get_mut(slot) {
+                *p = Some(score);
+            }
+            return score;
+        }
         if let Some(&score) = self.memo.get(self.key.as_slice()) {
             return score;
         }
@@ -159,6 +177,6 @@ impl<'p> Shapes<'p> {
 impl Shapes<'_> {
     /// How many shapes the matcher was asked about.
     pub(super) fn memo_len(&self) -> usize {
-        self.memo.len()
+        self.memo.len() + self.pairs.iter().filter(|p| p.is_some()).count()
     }
 }
