@@ -1,10 +1,16 @@
 //! Fuzzy search over names, behind one small seam so the matcher can be
-//! swapped. Used by the peer picker, the roster search and `caseload log`.
+//! swapped. Used by the peer picker, the roster search and `caseload log`;
+//! the lists searched as the user types go through [`LiveSearch`], which
+//! gives the same results as [`NameMatcher::rank_keyed`] without ranking
+//! the whole list again on every key.
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
 use crate::model::names::fold;
+
+mod live;
+pub use live::{LiveSearch, SearchIndex};
 
 /// A fuzzy matcher configured the way caseload wants (case-insensitive).
 pub struct NameMatcher {
@@ -14,8 +20,31 @@ pub struct NameMatcher {
 impl Default for NameMatcher {
     fn default() -> Self {
         NameMatcher {
-            inner: SkimMatcherV2::default().ignore_case(),
+            inner: Self::skim(),
         }
+    }
+}
+
+impl NameMatcher {
+    /// The skim matcher, case ignored.
+    fn skim() -> SkimMatcherV2 {
+        SkimMatcherV2::default().ignore_case()
+    }
+
+    /// The matcher's score of an already folded `choice` for a folded
+    /// `pattern`: the one call every score goes through, and the same
+    /// whatever was scored before. fuzzy-matcher 0.3.7 reuses its score
+    /// table between calls, and some scores then depended on the name
+    /// scored before ("Kkk" for "kkk": 69 alone, 81 after "Kkkaa"), so a
+    /// rank depended on the list's order and on which thread scored it
+    /// (its `use_cache(false)` panics: "RefCell already borrowed"). Scoring
+    /// "a" for "a" first leaves the table two rows of two cells, which
+    /// every later call's first row covers or resets before reading: the
+    /// score is a fresh matcher's (`tests::scores_are_a_fresh_matchers`),
+    /// for one tiny call instead of a new matcher's allocations.
+    fn fuzzy_score(&self, choice: &str, pattern: &str) -> Option<i64> {
+        let _ = self.inner.fuzzy_match("a", "a");
+        self.inner.fuzzy_match(choice, pattern)
     }
 }
 
@@ -33,7 +62,7 @@ impl NameMatcher {
     /// Case and accents are folded first (`model::names::fold`), so
     /// "muller" finds Müller.
     pub fn score(&self, candidate: &str, query: &str) -> Option<i64> {
-        self.inner.fuzzy_match(&fold(candidate), &fold(query))
+        self.fuzzy_score(&fold(candidate), &fold(query))
     }
 
     /// Char positions in `candidate` that matched `query`, for highlighting.
@@ -54,8 +83,9 @@ impl NameMatcher {
                 origin.push(i);
             }
         }
-        let mut out: Vec<usize> = self
-            .inner
+        // A fresh matcher: its table reused would depend on the call
+        // before (see `fuzzy_score`); a few calls per frame.
+        let mut out: Vec<usize> = Self::skim()
             .fuzzy_indices(&folded, &fold(query))
             .map(|(_, idx)| {
                 idx.into_iter()
@@ -204,7 +234,7 @@ impl NameMatcher {
         names
             .iter()
             .filter(|n| !n.is_empty())
-            .filter_map(|n| self.inner.fuzzy_match(&fold(n), &q.folded))
+            .filter_map(|n| self.fuzzy_score(&fold(n), &q.folded))
             .max()
     }
 
@@ -362,6 +392,34 @@ mod tests {
         assert_eq!(order, vec![1, 0]);
         let all = m.rank_preferring("", [("Ana B", false), ("Bob", true)]);
         assert_eq!(all, vec![0, 1]);
+    }
+
+    proptest::proptest! {
+        /// Whatever was scored before, a score is what a new matcher
+        /// gives.
+        #[test]
+        fn scores_are_a_fresh_matchers(
+            calls in proptest::collection::vec(
+                (
+                    proptest::collection::vec(
+                        proptest::sample::select(&['a', 'k', 'K', ' ', '-', '0', 'é', '\0'][..]),
+                        0..16,
+                    ),
+                    proptest::collection::vec(
+                        proptest::sample::select(&['a', 'k', 'K', ' ', '-'][..]),
+                        0..5,
+                    ),
+                ),
+                1..40,
+            ),
+        ) {
+            let m = NameMatcher::default();
+            for (choice, pattern) in calls {
+                let (c, p): (String, String) = (choice.into_iter().collect(), pattern.into_iter().collect());
+                let fresh = NameMatcher::skim().fuzzy_match(&c, &p);
+                proptest::prop_assert_eq!(m.fuzzy_score(&c, &p), fresh, "{:?} for {:?}", c, p);
+            }
+        }
     }
 
     #[test]

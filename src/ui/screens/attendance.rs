@@ -21,7 +21,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::model::{Choice, Group, GroupSession, PeerId, PeerStatus, Record};
-use crate::search::NameMatcher;
+use crate::search::{LiveSearch, NameMatcher, SearchIndex};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::theme::Theme;
@@ -121,6 +121,9 @@ pub struct AttendanceState {
     pub errors: Vec<(String, String)>,
     candidates: Vec<Candidate>,
     matcher: NameMatcher,
+    /// The candidates prepared for searching; None after they changed
+    /// (prepared again at the next search).
+    live: Option<LiveSearch>,
     theme: Theme,
 }
 
@@ -149,6 +152,7 @@ impl AttendanceState {
             errors: Vec::new(),
             candidates: Vec::new(),
             matcher: NameMatcher::default(),
+            live: None,
             theme,
         };
         s.topic.set_placeholder("what it was about (optional)");
@@ -178,6 +182,7 @@ impl AttendanceState {
             .collect();
         sort_candidates(&mut c);
         self.candidates = c;
+        self.live = None;
         self.refilter();
         if let Some((id, name)) = keep {
             self.select_candidate(|c| c.id == id && (id.is_some() || c.name == name));
@@ -196,13 +201,18 @@ impl AttendanceState {
     }
 
     fn refilter(&mut self) {
-        // Best match first; among equals, active peers first.
-        self.hits = self.matcher.rank_keyed(
-            self.query.text(),
-            self.candidates
-                .iter()
-                .map(|c| (c.name.as_str(), &c.keys, c.status == PeerStatus::Active)),
-        );
+        // Best match first; among equals, active peers first (the one
+        // rule, `NameMatcher::rank_keyed`, answered incrementally over
+        // candidates prepared once).
+        let candidates = &self.candidates;
+        let live = self.live.get_or_insert_with(|| {
+            LiveSearch::new(SearchIndex::new(
+                candidates
+                    .iter()
+                    .map(|c| (c.name.as_str(), &c.keys, c.status == PeerStatus::Active)),
+            ))
+        });
+        self.hits = live.rank(self.query.text());
         self.cursor.select(0, self.hits.len());
     }
 
@@ -220,6 +230,7 @@ impl AttendanceState {
                 },
             });
             sort_candidates(&mut self.candidates);
+            self.live = None;
         }
         if !self.attending.contains(&id) {
             self.attending.push(id);
@@ -236,6 +247,7 @@ impl AttendanceState {
             self.walk_ins.retain(|w| w != name);
             self.candidates
                 .retain(|c| !(c.id.is_none() && &c.name == name));
+            self.live = None;
             self.add_walk_in(*id, name);
         }
     }
@@ -253,6 +265,7 @@ impl AttendanceState {
                 keys: Default::default(),
             });
             sort_candidates(&mut self.candidates);
+            self.live = None;
         }
         self.query.set_text("");
         self.refilter();
@@ -387,6 +400,7 @@ impl AttendanceState {
                     let name = c.name.clone();
                     self.walk_ins.retain(|w| *w != name);
                     self.candidates.retain(|c| c.id.is_some() || c.name != name);
+                    self.live = None;
                     self.refilter();
                     return AttendanceOutcome::Checked(name, false);
                 };
@@ -510,6 +524,7 @@ impl AttendanceState {
             });
         }
         sort_candidates(&mut self.candidates);
+        self.live = None;
         self.refilter();
         self.attending = session.attendees.clone();
         self.topic.set_text(&session.topic);

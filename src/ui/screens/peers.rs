@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::model::{Choice, PeerId, PeerStatus, StaffId};
-use crate::search::NameMatcher;
+use crate::search::{LiveSearch, NameMatcher, SearchIndex};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, highlighted_name};
@@ -110,6 +110,17 @@ pub struct PeersState {
     /// Selection in `visible`.
     pub cursor: ListCursor,
     matcher: NameMatcher,
+    /// The roster prepared for searching once it arrives, narrowing the
+    /// previous matches as characters are typed.
+    live: LiveSearch,
+    /// The filters `live` searches within (None: not set since the roster
+    /// arrived).
+    live_for: Option<(StatusFilter, StaffFilter)>,
+    /// Every peer ordered by name, worked out once per roster.
+    by_name: Vec<usize>,
+    /// The rows of an empty search, for the filters in `live_for` and this
+    /// order, kept so clearing the search costs no sort.
+    unsearched: Option<(Sort, Vec<usize>)>,
 }
 
 impl Default for PeersState {
@@ -130,6 +141,10 @@ impl Default for PeersState {
             visible: Vec::new(),
             cursor: ListCursor::default(),
             matcher: NameMatcher::default(),
+            live: LiveSearch::default(),
+            live_for: None,
+            by_name: Vec::new(),
+            unsearched: None,
         }
     }
 }
@@ -139,6 +154,14 @@ impl PeersState {
     pub fn set_roster(&mut self, roster: Vec<RosterRow>) {
         let keep = self.selected_peer().map(|(id, _)| id);
         self.lower_names = roster.iter().map(|r| r.name.to_lowercase()).collect();
+        // Folded and indexed once here, not on every key.
+        self.live = LiveSearch::new(SearchIndex::new(
+            roster.iter().map(|r| (r.name.as_str(), &r.keys, true)),
+        ));
+        self.live_for = None;
+        let mut by_name: Vec<usize> = (0..roster.len()).collect();
+        by_name.sort_by(|&a, &b| self.lower_names[a].cmp(&self.lower_names[b]));
+        self.by_name = by_name;
         self.roster = Arc::new(roster);
         self.loaded = true;
         self.error = None;
@@ -150,50 +173,60 @@ impl PeersState {
         }
     }
 
+    fn admits(&self, r: &RosterRow) -> bool {
+        self.status.admits(r.status)
+            && match self.staff_filter {
+                StaffFilter::All => true,
+                StaffFilter::Staff(s) => r.assigned == Some(s),
+                StaffFilter::Unassigned => r.assigned.is_none(),
+            }
+    }
+
     /// Recomputes the visible rows from filters and the query; the best
-    /// match is selected after the query changed.
+    /// match is selected after the query changed. The search narrows the
+    /// previous matches while only the query changes; new filters start
+    /// it afresh.
     pub fn refilter(&mut self) {
-        let roster = &self.roster;
-        let staff = self.staff_filter;
-        let status = self.status;
-        let candidates: Vec<usize> = (0..roster.len())
-            .filter(|&i| {
-                let r = &roster[i];
-                status.admits(r.status)
-                    && match staff {
-                        StaffFilter::All => true,
-                        StaffFilter::Staff(s) => r.assigned == Some(s),
-                        StaffFilter::Unassigned => r.assigned.is_none(),
-                    }
-            })
-            .collect();
+        let filters = (self.status, self.staff_filter);
+        if self.live_for != Some(filters) {
+            let admitted: Vec<usize> = (0..self.roster.len())
+                .filter(|&i| self.admits(&self.roster[i]))
+                .collect();
+            self.live.set_base(Some(admitted));
+            self.live_for = Some(filters);
+            self.unsearched = None;
+        }
         let query = self.query.text().trim();
         self.visible = if query.is_empty() {
-            let mut v = candidates;
-            match self.sort {
-                Sort::Name => v.sort_by(|&a, &b| self.lower_names[a].cmp(&self.lower_names[b])),
-                Sort::LastContact => v.sort_by(|&a, &b| {
-                    let key = |i: usize| roster[i].last_contact.unwrap_or(NaiveDate::MIN);
-                    key(a)
-                        .cmp(&key(b))
-                        .then_with(|| self.lower_names[a].cmp(&self.lower_names[b]))
-                }),
-            }
-            v
+            self.unsearched_rows()
         } else {
             // Names folded, ids, phone digits and tags: the one rule.
-            self.matcher
-                .rank_keyed(
-                    query,
-                    candidates
-                        .iter()
-                        .map(|&i| (roster[i].name.as_str(), &roster[i].keys, true)),
-                )
-                .into_iter()
-                .map(|h| candidates[h])
-                .collect()
+            self.live.rank(query)
         };
         self.cursor.clamp(self.visible.len());
+    }
+
+    /// The admitted peers in the screen's order (name, or last contact
+    /// then name), worked out once per roster, filters and order.
+    fn unsearched_rows(&mut self) -> Vec<usize> {
+        if let Some((sort, rows)) = &self.unsearched {
+            if *sort == self.sort {
+                return rows.clone();
+            }
+        }
+        let roster = &self.roster;
+        let mut v: Vec<usize> = self
+            .by_name
+            .iter()
+            .copied()
+            .filter(|&i| self.admits(&roster[i]))
+            .collect();
+        if self.sort == Sort::LastContact {
+            // Stable: peers of one date stay in name order.
+            v.sort_by_key(|&i| roster[i].last_contact.unwrap_or(NaiveDate::MIN));
+        }
+        self.unsearched = Some((self.sort, v.clone()));
+        v
     }
 
     /// The highlighted peer.
@@ -435,3 +468,6 @@ impl PeersState {
         self.matcher.positions(name, query)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::model::{Choice, PeerId, PeerStatus};
-use crate::search::NameMatcher;
+use crate::search::{LiveSearch, NameMatcher, SearchIndex};
 use crate::ui::action::Action;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::highlighted_name;
@@ -42,6 +42,9 @@ pub struct PeerPicker {
     /// Selection in `hits`.
     pub cursor: ListCursor,
     matcher: NameMatcher,
+    /// The candidates prepared for searching once, narrowing the previous
+    /// matches as characters are typed.
+    live: LiveSearch,
     loaded: bool,
 }
 
@@ -57,6 +60,7 @@ impl PeerPicker {
             hits: Vec::new(),
             cursor: ListCursor::default(),
             matcher: NameMatcher::default(),
+            live: LiveSearch::default(),
             loaded: false,
         };
         p.set_roster(roster, preselected.as_ref().map(|(id, _)| *id));
@@ -71,6 +75,7 @@ impl PeerPicker {
                     name,
                     status: PeerStatus::Active,
                 });
+                p.reindex();
                 p.refilter();
             }
         }
@@ -96,6 +101,7 @@ impl PeerPicker {
             .collect();
         c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase()));
         self.candidates = c;
+        self.reindex();
         self.refilter();
         if let Some(id) = keep {
             if let Some(pos) = self.hits.iter().position(|&i| self.candidates[i].id == id) {
@@ -104,14 +110,19 @@ impl PeerPicker {
         }
     }
 
-    fn refilter(&mut self) {
-        // Best match first; among equals, active peers first.
-        self.hits = self.matcher.rank_keyed(
-            self.query.text(),
+    /// Prepares the candidates for searching: once per roster.
+    fn reindex(&mut self) {
+        self.live = LiveSearch::new(SearchIndex::new(
             self.candidates
                 .iter()
                 .map(|c| (c.name.as_str(), &c.keys, c.status == PeerStatus::Active)),
-        );
+        ));
+    }
+
+    fn refilter(&mut self) {
+        // Best match first; among equals, active peers first (the one
+        // rule, `NameMatcher::rank_keyed`, answered incrementally).
+        self.hits = self.live.rank(self.query.text());
         self.cursor.select(0, self.hits.len());
     }
 
