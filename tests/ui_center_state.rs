@@ -57,7 +57,7 @@ fn new_app() -> App {
 }
 
 fn msg(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())

@@ -36,7 +36,7 @@ fn open_with(app: &mut App, path: &str) {
 }
 
 fn msg(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())

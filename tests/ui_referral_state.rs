@@ -55,7 +55,7 @@ fn text(app: &mut App) -> String {
 }
 
 fn status(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())

@@ -61,7 +61,7 @@ fn arrows_move_through_today_rows_and_enter_opens_the_peer() {
     );
     assert_eq!(app.pane(), Pane::Today);
     assert!(app
-        .status
+        .status()
         .message
         .as_ref()
         .is_some_and(|m| m.text.contains("group")));
@@ -265,16 +265,16 @@ fn a_whole_check_in_through_the_fields() {
     );
 
     // The confirmation comes only with the store's Ok; Today reloads.
-    assert!(app.status.last_save.is_none());
+    assert!(app.status().last_save.is_none());
     app.on_response(Response::Saved(Ok(record(c, 501))));
     assert!(app.form().is_none());
-    let msg = app.status.message.clone().expect("a message");
+    let msg = app.status().message.clone().expect("a message");
     assert!(
         msg.text
             .starts_with("Saved check-in C501 with Ana Ruiz (P1)"),
         "{msg:?}"
     );
-    assert!(app.status.last_save.is_some());
+    assert!(app.status().last_save.is_some());
     let reqs = app.take_requests();
     assert!(
         reqs.iter().any(|r| matches!(r, Request::Today { .. })),
@@ -357,7 +357,7 @@ fn bad_values_are_named_inline_and_nothing_is_lost() {
         "Kept note"
     );
     assert!(app2
-        .status
+        .status()
         .message
         .as_ref()
         .is_some_and(|m| m.error && m.text.contains("minutes")));
@@ -407,7 +407,7 @@ fn a_store_refusal_keeps_the_form_and_says_why() {
         .failure
         .as_deref()
         .is_some_and(|f| f.contains("disk full")));
-    assert!(app.status.last_save.is_none());
+    assert!(app.status().last_save.is_none());
     // It can be saved again.
     press(&mut app, &[ctrl('s')]);
     assert_eq!(saved_checkin(&mut app).note, "Important words");

@@ -5,6 +5,34 @@
 //! [`App::on_response`]. Nothing in this file touches the terminal or disk,
 //! so every behaviour can be tested by feeding keys and responses.
 
+/// Lends one feature of the session and a [`Cx`] over the shell at once
+/// (disjoint borrows of the app): `split!(app, credentials)` gives
+/// `(&mut app.user.credentials, Cx)`, `split!(app)` only the `Cx`.
+macro_rules! split {
+    ($app:expr, $field:ident) => {{
+        let App { shell, user } = $app;
+        let UserSession {
+            who, nav, $field, ..
+        } = user;
+        (
+            $field,
+            Cx {
+                shell,
+                who: who.as_ref(),
+                nav,
+            },
+        )
+    }};
+    ($app:expr) => {{
+        let App { shell, user } = $app;
+        Cx {
+            shell,
+            who: user.who.as_ref(),
+            nav: &mut user.nav,
+        }
+    }};
+}
+
 pub mod access;
 
 use std::time::Instant;
@@ -41,10 +69,15 @@ mod center;
 mod consents;
 mod corrections;
 mod credentials;
+mod feature;
 mod groups;
 mod here_now;
 mod import;
 mod layers;
+mod shell;
+pub use feature::{owner, Feature, FeatureId, PeerAt};
+pub(crate) use shell::Cancelled;
+pub use shell::{Cx, Nav, Notice, Shell};
 mod plan;
 mod referral;
 pub use referral::{
@@ -115,39 +148,15 @@ const CHAIN_TODAY: &[Context] = &[Context::Today, Context::List, Context::Global
 const CHAIN_PEERS: &[Context] = &[Context::Peers, Context::List, Context::Global];
 const CHAIN_SEARCH: &[Context] = &[Context::Input, Context::List, Context::Global];
 
-/// The whole UI: a shell (keymap, styles, status line, layer stack, who
-/// may sign in, the outbox to the store) around the signed-in user's
+/// The whole UI: the [`Shell`] (keymap, styles, status line, layer
+/// stack, gate, the outbox to the store) and the signed-in user's
 /// [`UserSession`], which owns every feature's state. Another user signing
 /// in at the lock screen replaces the session in one assignment.
 pub struct App {
-    /// The active keymap (and its problems).
-    pub keymap: Keymap,
-    /// Styles.
-    theme: Theme,
-    /// Title-bar badge.
-    demo: bool,
-    /// Organization name from the store's settings.
-    organization: String,
-    /// Status line.
-    pub status: StatusState,
-    /// Keys of a sequence typed so far (`g` of `g g`).
-    pending: Vec<Key>,
-    /// The current moment (updated on every event).
-    pub now: DateTime<FixedOffset>,
-    /// The day Today is for.
-    date: NaiveDate,
-    /// Sign-in, lock, privacy mode (see `app::access`).
-    access: access::AccessState,
+    /// What every feature needs (see `app::shell`).
+    shell: Shell,
     /// The signed-in user's screens.
     user: UserSession,
-    /// Forms, popups and overlays over the pane, bottom first; the top
-    /// one has the keyboard (see `ui::layer`).
-    layers: Vec<Box<dyn Layer>>,
-    options: AppOptions,
-    clock: fn() -> DateTime<FixedOffset>,
-    requests: Outbox,
-    quit: bool,
-    quit_when_saved: bool,
 }
 
 /// What belongs to the user signed in (or chosen) at this terminal: every
@@ -157,12 +166,8 @@ pub struct UserSession {
     serial: u64,
     /// Who is working (None when no staff exist yet).
     who: Option<SignInCandidate>,
-    /// The pane in front.
-    pane: Pane,
-    /// Where `back` from the peer page goes.
-    back_pane: Pane,
-    /// Where closing the audit browser goes.
-    audit_back: Pane,
+    /// The pane in front and where `back` goes.
+    nav: Nav,
     /// Today screen.
     today: TodayState,
     /// Peers screen.
@@ -194,9 +199,7 @@ impl UserSession {
         let mut s = UserSession {
             serial,
             who,
-            pane: Pane::Today,
-            back_pane: Pane::Today,
-            audit_back: Pane::Today,
+            nav: Nav::default(),
             today: TodayState {
                 loading: true,
                 ..TodayState::default()
@@ -215,94 +218,73 @@ impl UserSession {
         s.peers.query.set_focused(false, theme);
         s
     }
-}
 
-/// What [`App::cancel_unsaved`] came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cancelled {
-    /// A save is on its way: the editor stays open.
-    Stays,
-    /// "Discard?" was asked; the answer decides.
-    Asked,
-    /// Nothing to lose: the editor closes now.
-    Close,
-}
-
-impl Cancelled {
-    /// As a layer's reply: only `Close` closes the layer.
-    pub(crate) fn reply(self) -> Reply {
-        match self {
-            Cancelled::Close => Reply::Close,
-            Cancelled::Stays | Cancelled::Asked => Reply::Done,
-        }
-    }
-}
-
-/// Store work queued for the worker, each request numbered by the session
-/// that asked, so that answers are matched to their asker.
-#[derive(Debug, Default)]
-struct Outbox {
-    session: u64,
-    seq: u64,
-    queued: Vec<(RequestId, Request)>,
-}
-
-impl Outbox {
-    fn push(&mut self, request: Request) {
-        self.push_id(request);
-    }
-
-    /// Queues `request` and gives the id its answer will carry.
-    fn push_id(&mut self, request: Request) -> RequestId {
-        self.seq += 1;
-        let id = RequestId {
-            session: self.session,
-            seq: self.seq,
+    /// Feature `id`, with who is signed in and where the screen is (the
+    /// parts of a [`Cx`] the session lends); None for a feature still
+    /// handled by `App` itself.
+    fn feature(
+        &mut self,
+        id: FeatureId,
+    ) -> Option<(&mut dyn Feature, Option<&SignInCandidate>, &mut Nav)> {
+        let UserSession {
+            who,
+            nav,
+            credentials,
+            here_now,
+            undo,
+            ..
+        } = self;
+        let f: &mut dyn Feature = match id {
+            FeatureId::Credentials => credentials,
+            FeatureId::HereNow => here_now,
+            FeatureId::Undo => undo,
+            _ => return None,
         };
-        self.queued.push((id, request));
-        id
+        Some((f, who.as_ref(), nav))
     }
 
-    fn iter(&self) -> impl Iterator<Item = &Request> {
-        self.queued.iter().map(|(_, r)| r)
-    }
-
-    fn retain(&mut self, keep: impl Fn(&Request) -> bool) {
-        self.queued.retain(|(_, r)| keep(r));
+    /// Feature `id`, to read (context, hints, drawing).
+    fn feature_ref(&self, id: FeatureId) -> Option<&dyn Feature> {
+        Some(match id {
+            FeatureId::Credentials => &self.credentials,
+            FeatureId::HereNow => &self.here_now,
+            FeatureId::Undo => &self.undo,
+            _ => return None,
+        })
     }
 }
+
+/// Every feature, in the order notices are delivered to them.
+const FEATURES: &[FeatureId] = &[
+    FeatureId::Today,
+    FeatureId::Peers,
+    FeatureId::PeerPage,
+    FeatureId::CheckIn,
+    FeatureId::Groups,
+    FeatureId::Audit,
+    FeatureId::Reports,
+    FeatureId::Credentials,
+    FeatureId::HereNow,
+    FeatureId::Undo,
+    FeatureId::Center,
+    FeatureId::Consents,
+    FeatureId::Referral,
+    FeatureId::Import,
+    FeatureId::Assess,
+];
 
 impl App {
     /// A new app. Shows nothing of the caseload yet: it first asks who may
     /// sign in, and loads who is working, Today and the roster once someone
     /// is (see `app::access`).
     pub fn new(keymap: Keymap, options: AppOptions) -> App {
-        let now = (options.clock)();
-        let kept = options.clone();
+        let staff = options.staff.clone();
+        let theme = options.theme;
         let mut app = App {
-            keymap,
-            theme: options.theme,
-            demo: options.demo,
-            organization: String::new(),
-            status: StatusState::default(),
-            pending: Vec::new(),
-            now,
-            date: now.date_naive(),
-            access: access::AccessState::new(Instant::now()),
-            user: UserSession::new(1, None, &options.theme),
-            layers: Vec::new(),
-            options: kept,
-            clock: options.clock,
-            requests: Outbox {
-                session: 1,
-                ..Outbox::default()
-            },
-            quit: false,
-            quit_when_saved: false,
+            shell: Shell::new(keymap, options, access::AccessState::new(Instant::now())),
+            user: UserSession::new(1, None, &theme),
         };
-        app.requests.push(Request::Access {
-            staff: options.staff,
-        });
+        app.shell.requests.push(Request::Access { staff });
         app
     }
 
@@ -315,31 +297,81 @@ impl App {
     /// Work for the store thread queued since the last call, each with the
     /// id its answer comes back with (see [`App::on_reply`]).
     pub fn take_tagged(&mut self) -> Vec<(RequestId, Request)> {
-        std::mem::take(&mut self.requests.queued)
+        std::mem::take(&mut self.shell.requests.queued)
+    }
+
+    /// Calls feature `id` with the shell (None: the feature is not one
+    /// of the session's table).
+    fn with_feature<R>(
+        &mut self,
+        id: FeatureId,
+        f: impl FnOnce(&mut dyn Feature, &mut Cx) -> R,
+    ) -> Option<R> {
+        let (feature, who, nav) = self.user.feature(id)?;
+        let mut cx = Cx {
+            shell: &mut self.shell,
+            who,
+            nav,
+        };
+        Some(f(feature, &mut cx))
+    }
+
+    /// Delivers the notices features queued on the shell, to every
+    /// feature in turn, until none is left (a feature may notify again).
+    fn deliver(&mut self) {
+        while !self.shell.notices.is_empty() {
+            for notice in std::mem::take(&mut self.shell.notices) {
+                self.on_notice(&notice);
+                for id in FEATURES {
+                    self.with_feature(*id, |f, cx| f.on_notice(&notice, cx));
+                }
+            }
+        }
+    }
+
+    /// What the app itself does on a notice (the features not yet in the
+    /// session's table).
+    fn on_notice(&mut self, notice: &Notice) {
+        match notice {
+            Notice::ReloadToday => self.request_today(),
+            Notice::ReloadShown => self.reload_shown(),
+            Notice::OpenPeer(id, name, at) => {
+                self.open_peer(*id, name.clone());
+                match at {
+                    PeerAt::Page => {}
+                    PeerAt::Goal(g) => self.show_goal(*g),
+                    PeerAt::Tab(t) => self.user.peer_view.tab = *t,
+                }
+            }
+            Notice::Go(p) => self.user.nav.pane = *p,
+            _ => {}
+        }
     }
 
     /// True once the user asked to quit (and confirmed, if needed).
     pub fn should_quit(&self) -> bool {
-        self.quit
+        self.shell.quit
     }
 
     /// Reads the clock; a new day reloads Today.
     pub fn tick(&mut self) {
-        self.now = (self.clock)();
-        let date = self.now.date_naive();
-        if date != self.date {
-            self.date = date;
-            self.request_today();
+        self.shell.now = (self.shell.options.clock)();
+        let date = self.shell.now.date_naive();
+        if date != self.shell.date {
+            self.shell.date = date;
+            self.shell.notify(Notice::ReloadToday);
+            self.deliver();
         }
     }
 
     fn request_today(&mut self) {
         let for_staff = if self.user.today.mine_only {
-            match &self.status.staff {
+            match &self.shell.status.staff {
                 Some(Ok(s)) => Some(s.id),
                 _ => {
                     self.user.today.mine_only = false;
-                    self.status
+                    self.shell
+                        .status
                         .error("showing everyone: no staff member chosen (start with --staff)");
                     None
                 }
@@ -348,8 +380,8 @@ impl App {
             None
         };
         self.user.today.loading = true;
-        self.requests.push(Request::Today {
-            date: self.date,
+        self.shell.requests.push(Request::Today {
+            date: self.shell.date,
             for_staff,
         });
     }
@@ -360,7 +392,7 @@ impl App {
         if !self.gate_open() {
             return GateLayer.context(self);
         }
-        match self.layers.last() {
+        match self.shell.layers.last() {
             Some(top) => top.context(self),
             None => BaseLayer.context(self),
         }
@@ -371,7 +403,7 @@ impl App {
         if !self.gate_open() {
             return GateLayer.hints(self);
         }
-        match self.layers.last() {
+        match self.shell.layers.last() {
             Some(top) => top.hints(self),
             None => BaseLayer.hints(self),
         }
@@ -395,26 +427,29 @@ impl App {
     pub fn handle_key(&mut self, ev: KeyEvent) {
         self.note_input();
         // What the reveal key showed is hidden again by the next key.
-        self.access.reveal = false;
+        self.shell.access.reveal = false;
         let key = Key::from_event(&ev);
-        if !self.pending.is_empty() && key.code == KeyCode::Esc && key.mods == KeyModifiers::NONE {
-            self.pending.clear();
+        if !self.shell.pending.is_empty()
+            && key.code == KeyCode::Esc
+            && key.mods == KeyModifiers::NONE
+        {
+            self.shell.pending.clear();
             return;
         }
         let (chain, typing) = self.focus_context();
-        let mut pressed = self.pending.clone();
+        let mut pressed = self.shell.pending.clone();
         pressed.push(key);
-        match self.keymap.lookup(chain, typing, &pressed) {
+        match self.shell.keymap.lookup(chain, typing, &pressed) {
             Lookup::Action(a) => {
-                self.pending.clear();
+                self.shell.pending.clear();
                 self.update(a);
             }
-            Lookup::Pending => self.pending = pressed,
+            Lookup::Pending => self.shell.pending = pressed,
             Lookup::Unbound => {
-                if !self.pending.is_empty() {
+                if !self.shell.pending.is_empty() {
                     // The sequence went nowhere: typed keys become text,
                     // then this key is tried on its own.
-                    let old = std::mem::take(&mut self.pending);
+                    let old = std::mem::take(&mut self.shell.pending);
                     if typing {
                         for k in old {
                             self.type_key(KeyEvent::new(k.code, k.mods));
@@ -430,15 +465,20 @@ impl App {
 
     /// The keys of a pending sequence, for the status line.
     pub fn pending_label(&self) -> Option<String> {
-        (!self.pending.is_empty()).then(|| sequence_label(&self.pending))
+        (!self.shell.pending.is_empty()).then(|| sequence_label(&self.shell.pending))
     }
 
     fn type_key(&mut self, ev: KeyEvent) {
+        self.type_key_here(ev);
+        self.deliver();
+    }
+
+    fn type_key_here(&mut self, ev: KeyEvent) {
         if !self.gate_open() {
             GateLayer.text_key(ev, self);
             return;
         }
-        match self.layers.len().checked_sub(1) {
+        match self.shell.layers.len().checked_sub(1) {
             Some(top) => {
                 self.call_layer(top, |l, app| l.text_key(ev, app));
             }
@@ -450,12 +490,17 @@ impl App {
 
     /// Pastes text into the focused text field (bracketed paste).
     pub fn handle_paste(&mut self, s: &str) {
+        self.paste_here(s);
+        self.deliver();
+    }
+
+    fn paste_here(&mut self, s: &str) {
         if !self.gate_open() {
             GateLayer.paste(s, self);
             return;
         }
         self.note_input();
-        match self.layers.len().checked_sub(1) {
+        match self.shell.layers.len().checked_sub(1) {
             Some(top) => {
                 self.call_layer(top, |l, app| l.paste(s, app));
             }
@@ -469,6 +514,12 @@ impl App {
     /// It goes to the top layer; a layer that passes hands it to the one
     /// beneath, and the base pane comes last.
     pub fn update(&mut self, action: Action) {
+        self.dispatch(action);
+        self.deliver();
+    }
+
+    /// Routes one action down the layer stack (see [`App::update`]).
+    fn dispatch(&mut self, action: Action) {
         if !self.gate_open() {
             GateLayer.action(action, self);
             return;
@@ -476,12 +527,12 @@ impl App {
         if self.access_action(action) {
             return;
         }
-        let mut i = self.layers.len();
+        let mut i = self.shell.layers.len();
         while i > 0 {
             i -= 1;
             match self.call_layer(i, |l, app| l.action(action, app)) {
                 Reply::Done | Reply::Close => return,
-                Reply::Pass | Reply::CloseAndPass => i = i.min(self.layers.len()),
+                Reply::Pass | Reply::CloseAndPass => i = i.min(self.shell.layers.len()),
             }
         }
         BaseLayer.action(action, self);
@@ -491,58 +542,45 @@ impl App {
     /// so it may push layers above itself), then keeps or drops it as it
     /// replied.
     fn call_layer(&mut self, i: usize, f: impl FnOnce(&mut dyn Layer, &mut App) -> Reply) -> Reply {
-        if i >= self.layers.len() {
+        if i >= self.shell.layers.len() {
             return Reply::Pass;
         }
-        let mut layer = self.layers.remove(i);
+        let mut layer = self.shell.layers.remove(i);
         let serial = self.user.serial;
         let reply = f(layer.as_mut(), self);
         let keep = matches!(reply, Reply::Done | Reply::Pass);
         // A stack replaced meanwhile (another user signed in) keeps nothing
         // of the old one.
         if keep && serial == self.user.serial {
-            let at = i.min(self.layers.len());
-            self.layers.insert(at, layer);
+            let at = i.min(self.shell.layers.len());
+            self.shell.layers.insert(at, layer);
         }
         reply
     }
 
     /// Opens a layer on top of the stack.
     pub fn push_layer(&mut self, layer: impl Layer) {
-        self.layers.push(Box::new(layer));
+        self.shell.push_layer(layer);
     }
 
     /// The topmost open layer of type `T`.
     pub fn layer<T: Layer>(&self) -> Option<&T> {
-        self.layers
-            .iter()
-            .rev()
-            .find_map(|l| l.as_any().downcast_ref::<T>())
+        self.shell.layer::<T>()
     }
 
     /// The topmost open layer of type `T`, to change it.
     pub fn layer_mut<T: Layer>(&mut self) -> Option<&mut T> {
-        self.layers
-            .iter_mut()
-            .rev()
-            .find_map(|l| l.as_any_mut().downcast_mut::<T>())
+        self.shell.layer_mut::<T>()
     }
 
     /// Closes the topmost layer of type `T`, if one is open.
     pub fn close_layer<T: Layer>(&mut self) -> Option<Box<dyn Layer>> {
-        let i = self.layers.iter().rposition(|l| l.as_any().is::<T>())?;
-        Some(self.layers.remove(i))
+        self.shell.close_layer::<T>()
     }
 
     /// Takes the topmost layer of type `T` off the stack.
     pub fn take_layer<T: Layer>(&mut self) -> Option<T> {
-        let i = self.layers.iter().rposition(|l| l.as_any().is::<T>())?;
-        self.layers
-            .remove(i)
-            .into_any()
-            .downcast::<T>()
-            .ok()
-            .map(|b| *b)
+        self.shell.take_layer::<T>()
     }
 
     /// True while a question, help or the command line is open.
@@ -552,7 +590,7 @@ impl App {
 
     /// How many layers are open over the pane.
     pub fn layer_count(&self) -> usize {
-        self.layers.len()
+        self.shell.layers.len()
     }
 
     /// The check-in form, while open.
@@ -592,12 +630,15 @@ impl App {
 
     /// The layers bottom first, for drawing.
     pub(crate) fn layers(&self) -> impl Iterator<Item = &dyn Layer> {
-        self.layers.iter().map(|l| l.as_ref())
+        self.shell.layers.iter().map(|l| l.as_ref())
     }
 
     /// The base pane's key contexts.
     fn base_focus(&self) -> (&'static [Context], bool) {
-        match self.user.pane {
+        if let Some(f) = self.user.feature_ref(self.user.nav.pane.feature()) {
+            return f.context(&self.shell);
+        }
+        match self.user.nav.pane {
             Pane::Today => (CHAIN_TODAY, false),
             Pane::Peers if self.user.peers.searching => (CHAIN_SEARCH, true),
             Pane::Peers => (CHAIN_PEERS, false),
@@ -605,14 +646,20 @@ impl App {
             Pane::Groups => self.user.groups.context(),
             Pane::Audit => self.audit_focus(),
             Pane::Reports => self.reports_focus(),
-            Pane::Credentials => self.credentials_focus(),
-            Pane::HereNow => self.here_now_focus(),
+            Pane::Credentials | Pane::HereNow => unreachable!("in the feature table"),
         }
     }
 
     /// A key typed on the base pane.
     fn base_type(&mut self, ev: KeyEvent) {
-        match self.user.pane {
+        let pane = self.user.nav.pane;
+        if self
+            .with_feature(pane.feature(), |f, cx| f.text_key(ev, cx))
+            .is_some()
+        {
+            return;
+        }
+        match pane {
             Pane::Peers if self.user.peers.searching => self.user.peers.text_key(ev),
             Pane::Groups => self.groups_text_key(ev),
             Pane::Audit => self.audit_type(ev),
@@ -622,12 +669,19 @@ impl App {
 
     /// A paste on the base pane.
     fn base_paste(&mut self, s: &str) {
-        match self.user.pane {
+        let pane = self.user.nav.pane;
+        if self
+            .with_feature(pane.feature(), |f, cx| f.paste(s, cx))
+            .is_some()
+        {
+            return;
+        }
+        match pane {
             Pane::Groups => self.groups_paste(s),
             Pane::Audit => self.audit_paste(s),
             Pane::Peers => {
                 self.user.peers.searching = true;
-                self.user.peers.query.set_focused(true, &self.theme);
+                self.user.peers.query.set_focused(true, &self.shell.theme);
                 self.user.peers.paste(s);
             }
             _ => {}
@@ -642,23 +696,21 @@ impl App {
         match action {
             Action::Quit => return self.request_quit(),
             Action::Help => return self.push_layer(HelpState::default()),
-            Action::Command => return self.push_layer(CommandLine::new(&self.theme)),
-            Action::Undo => return self.undo_last(),
+            Action::Command => return self.push_layer(CommandLine::new(&self.shell.theme)),
+            Action::Undo => {
+                let (undo, mut cx) = split!(self, undo);
+                return undo.undo_last(&mut cx);
+            }
             Action::ShowMessage => return self.show_message(),
             Action::Refresh => {
                 self.request_today();
-                self.requests.push(Request::Roster);
+                self.shell.requests.push(Request::Roster);
                 if let Some(p) = &self.user.peer {
-                    self.requests.push(Request::Peer(p.id));
+                    self.shell.requests.push(Request::Peer(p.id));
                 }
                 self.refresh_tabs();
-                if self.user.pane == Pane::Credentials {
-                    self.request_credentials();
-                }
-                if self.user.here_now.opened {
-                    self.request_here_now();
-                }
-                self.status.info("reloading…");
+                self.shell.notify(Notice::Refresh);
+                self.shell.status.info("reloading…");
                 return;
             }
             _ => {}
@@ -673,64 +725,78 @@ impl App {
 
         match action {
             Action::CheckIn => return self.open_form(),
-            Action::Save => return self.status.info("nothing to save here"),
+            Action::Save => return self.shell.status.info("nothing to save here"),
             Action::GoToday => {
-                self.user.pane = Pane::Today;
+                self.user.nav.pane = Pane::Today;
                 self.request_today();
                 return;
             }
             Action::GoPeers => {
-                self.user.pane = Pane::Peers;
+                self.user.nav.pane = Pane::Peers;
                 return;
             }
             Action::GoGroups => return self.open_groups(),
             Action::GoReports => return self.open_reports(),
             Action::GoResources => return self.open_resources(),
-            Action::GoCredentials => return self.open_credentials(),
-            Action::Kiosk => return self.start_kiosk(),
-            Action::HereNow if self.user.pane == Pane::Today => return self.open_here_now(),
+            Action::GoCredentials => {
+                let (credentials, mut cx) = split!(self, credentials);
+                return credentials.open(&mut cx);
+            }
+            Action::Kiosk => {
+                return here_now::start_kiosk(&mut split!(self));
+            }
+            Action::HereNow if self.user.nav.pane == Pane::Today => {
+                let (here_now, mut cx) = split!(self, here_now);
+                return here_now.open(&mut cx);
+            }
             Action::Search => {
-                self.user.pane = Pane::Peers;
+                self.user.nav.pane = Pane::Peers;
                 self.user.peers.searching = true;
-                self.user.peers.query.set_focused(true, &self.theme);
+                self.user.peers.query.set_focused(true, &self.shell.theme);
                 return;
             }
             Action::NextPane | Action::PrevPane => {
                 let panes = self.panes();
-                let i = panes.iter().position(|p| *p == self.user.pane).unwrap_or(0);
+                let i = panes
+                    .iter()
+                    .position(|p| *p == self.user.nav.pane)
+                    .unwrap_or(0);
                 let n = panes.len();
                 let next = if action == Action::NextPane {
                     (i + 1) % n
                 } else {
                     (i + n - 1) % n
                 };
-                self.user.pane = panes[next];
+                self.user.nav.pane = panes[next];
                 return;
             }
             _ => {}
         }
 
-        if self.user.pane == Pane::Peer && self.referral_peer_action(action) {
+        if self.user.nav.pane == Pane::Peer && self.referral_peer_action(action) {
             return;
         }
-        if self.user.pane == Pane::Peer && self.peer_page_action(action) {
+        if self.user.nav.pane == Pane::Peer && self.peer_page_action(action) {
             return;
         }
-        if self.user.pane == Pane::Today
+        if self.user.nav.pane == Pane::Today
             && (self.today_plan_action(action) || self.today_consent_action(action))
         {
             return;
         }
-        if self.user.pane == Pane::Peers && action == Action::ImportPeers {
+        if self.user.nav.pane == Pane::Peers && action == Action::ImportPeers {
             return self.open_import();
         }
-        let effect = match self.user.pane {
+        let pane = self.user.nav.pane;
+        if self
+            .with_feature(pane.feature(), |f, cx| f.action(action, cx))
+            .is_some()
+        {
+            return;
+        }
+        let effect = match self.user.nav.pane {
             Pane::Reports => {
                 self.reports_action(action);
-                Effect::None
-            }
-            Pane::Credentials => {
-                self.credentials_action(action);
                 Effect::None
             }
             Pane::Groups => {
@@ -738,12 +804,12 @@ impl App {
                 Effect::None
             }
             Pane::Today => self.user.today.handle(action),
-            Pane::HereNow => self.here_now_action(action),
+            Pane::Credentials | Pane::HereNow => Effect::None,
             Pane::Peers => {
                 let was_searching = self.user.peers.searching;
                 let nothing_to_clear = self.user.peers.query.is_empty() && !was_searching;
                 if action == Action::Back && nothing_to_clear {
-                    self.user.pane = Pane::Today;
+                    self.user.nav.pane = Pane::Today;
                     Effect::None
                 } else {
                     let e = self.user.peers.handle(action);
@@ -751,7 +817,7 @@ impl App {
                         self.user
                             .peers
                             .query
-                            .set_focused(self.user.peers.searching, &self.theme);
+                            .set_focused(self.user.peers.searching, &self.shell.theme);
                     }
                     e
                 }
@@ -762,7 +828,7 @@ impl App {
             }
             Pane::Peer => {
                 if action == Action::Back {
-                    self.user.pane = self.user.back_pane;
+                    self.user.nav.pane = self.user.nav.back_pane;
                     Effect::None
                 } else {
                     match &mut self.user.peer {
@@ -780,7 +846,7 @@ impl App {
             Effect::None => {}
             Effect::OpenPeer(id, name) => self.open_peer(id, name),
             Effect::ReloadToday => self.request_today(),
-            Effect::Info(s) => self.status.info(s),
+            Effect::Info(s) => self.shell.status.info(s),
         }
     }
 
@@ -823,7 +889,7 @@ impl App {
                                 .as_ref()
                                 .map(|s| s.name.as_str())
                                 .unwrap_or(""),
-                            self.access.privacy
+                            self.shell.access.privacy
                         )
                     ),
                     Pane::Groups => "Groups".to_string(),
@@ -832,25 +898,25 @@ impl App {
                     Pane::Credentials => "Credentials".to_string(),
                     Pane::HereNow => "Here now".to_string(),
                 };
-                (label, p == self.user.pane)
+                (label, p == self.user.nav.pane)
             })
             .collect()
     }
 
     fn open_peer(&mut self, id: PeerId, name: String) {
-        if self.user.pane != Pane::Peer {
-            self.user.back_pane = self.user.pane;
+        if self.user.nav.pane != Pane::Peer {
+            self.user.nav.back_pane = self.user.nav.pane;
         }
         self.reset_peer_view(id);
         self.user.peer = Some(PeerState::new(id, name));
-        self.user.pane = Pane::Peer;
+        self.user.nav.pane = Pane::Peer;
         // Recorded on the audit trail before it is loaded.
         let actor = self.actor();
-        self.requests.push(Request::OpenPeer { id, actor });
+        self.shell.requests.push(Request::OpenPeer { id, actor });
     }
 
     fn selected_peer(&self) -> Option<(PeerId, String)> {
-        match self.user.pane {
+        match self.user.nav.pane {
             Pane::Today => self.user.today.selected_peer(),
             Pane::Peers => self.user.peers.selected_peer(),
             Pane::Peer => self.user.peer.as_ref().map(|p| (p.id, p.name.clone())),
@@ -861,7 +927,7 @@ impl App {
 
     fn open_form(&mut self) {
         let pre = self.selected_peer();
-        let mut form = CheckInForm::new(&self.user.peers.roster, pre, self.theme);
+        let mut form = CheckInForm::new(&self.user.peers.roster, pre, self.shell.theme);
         if self.user.peers.loaded {
             form.picker.mark_loaded();
         }
@@ -874,7 +940,7 @@ impl App {
         match outcome {
             FormOutcome::None => Reply::Done,
             FormOutcome::Picked(id) => {
-                self.requests.push(Request::Goals(id));
+                self.shell.requests.push(Request::Goals(id));
                 Reply::Done
             }
             FormOutcome::Save => {
@@ -882,6 +948,7 @@ impl App {
                 Reply::Done
             }
             FormOutcome::Cancel => self
+                .shell
                 .cancel_unsaved(
                     form.saving,
                     form.is_dirty(),
@@ -892,40 +959,14 @@ impl App {
         }
     }
 
-    /// The one way an editor (the check-in form, a small form, the
-    /// attendance screen) is cancelled: while its save is on the way it
-    /// stays open and says so; with unsaved changes it asks `question`
-    /// first (yes does `on_yes`); with nothing to lose it closes.
-    pub(crate) fn cancel_unsaved(
-        &mut self,
-        saving: bool,
-        dirty: bool,
-        question: &str,
-        on_yes: OnYes,
-    ) -> Cancelled {
-        if saving {
-            self.status
-                .info("saving… the form closes when the store confirms");
-            Cancelled::Stays
-        } else if dirty {
-            self.push_layer(Confirm {
-                question: question.into(),
-                on_yes,
-            });
-            Cancelled::Asked
-        } else {
-            Cancelled::Close
-        }
-    }
-
     fn save_form(&mut self, form: &mut CheckInForm) {
         self.tick();
-        let staff = match &self.status.staff {
+        let staff = match &self.shell.status.staff {
             Some(Ok(s)) => Ok(s.id),
             Some(Err(e)) => Err(format!("no staff member chosen ({e})")),
             None => Err("still loading who is working; try again in a moment".into()),
         };
-        let now = self.now;
+        let now = self.shell.now;
         if form.saving {
             return;
         }
@@ -933,7 +974,7 @@ impl App {
             Ok(s) => s,
             Err(e) => {
                 form.save_failed(e.clone());
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.status.error(format!("Not saved: {e}"));
                 return;
             }
         };
@@ -947,16 +988,16 @@ impl App {
                 form.saving = true;
                 let actor = Actor::staff(staff, os_login());
                 self.user.unconfirmed = Some((checkin.clone(), actor.clone()));
-                self.requests.push(Request::SaveCheckIn {
+                self.shell.requests.push(Request::SaveCheckIn {
                     checkin,
                     actor,
                     confirmed: false,
                 });
-                self.status.info("saving…");
+                self.shell.status.info("saving…");
             }
             Err(errors) => {
                 if let Some((_, first)) = errors.first() {
-                    self.status.error(format!("Not saved: {first}"));
+                    self.shell.status.error(format!("Not saved: {first}"));
                 }
                 form.show_errors(errors);
             }
@@ -966,8 +1007,9 @@ impl App {
     fn request_quit(&mut self) {
         match self.form() {
             Some(f) if f.saving => {
-                self.quit_when_saved = true;
-                self.status
+                self.shell.quit_when_saved = true;
+                self.shell
+                    .status
                     .info("saving… caseload quits when the store confirms");
             }
             Some(f) if f.is_dirty() => {
@@ -992,15 +1034,29 @@ impl App {
             if let Response::Report(r) = response {
                 return self.on_report_reply(id, *r);
             }
-            if let Response::HereNow(r) = response {
-                return self.on_here_now_reply(id, *r);
-            }
         }
-        self.on_response(response);
+        self.route_reply(id, response);
+        self.deliver();
     }
 
     /// Takes a result from the store thread, for the session in front.
     pub fn on_response(&mut self, response: Response) {
+        self.route_reply(None, response);
+        self.deliver();
+    }
+
+    /// Hands an answer to the feature it is for ([`owner`]).
+    fn route_reply(&mut self, id: Option<RequestId>, response: Response) {
+        let to = owner(&response);
+        if self.user.feature_ref(to).is_some() {
+            self.with_feature(to, |f, cx| f.on_reply(id, response, cx));
+            return;
+        }
+        self.app_reply(response);
+    }
+
+    /// Answers for the shell, and for features `App` still handles.
+    fn app_reply(&mut self, response: Response) {
         match response {
             Response::Ready {
                 location,
@@ -1008,18 +1064,19 @@ impl App {
                 staff,
                 staff_list,
             } => {
-                self.status.location = location;
-                self.organization = organization;
+                self.shell.status.location = location;
+                self.shell.organization = organization;
+                self.shell.staff_list = staff_list.clone();
                 self.user.peers.staff = staff_list;
                 if let Err(e) = &staff {
                     tracing::warn!("no acting staff: {e}");
                 }
-                self.status.staff = Some(staff);
+                self.shell.status.staff = Some(staff);
             }
             Response::Today(Ok(report)) => self.user.today.set_report(report),
             Response::Today(Err(e)) => {
                 self.user.today.loading = false;
-                self.status.error(format!("Today: {e}"));
+                self.shell.status.error(format!("Today: {e}"));
                 self.user.today.error = Some(e);
             }
             Response::Roster(Ok(rows)) => {
@@ -1032,7 +1089,7 @@ impl App {
                 self.groups_after_roster();
             }
             Response::Roster(Err(e)) => {
-                self.status.error(format!("Roster: {e}"));
+                self.shell.status.error(format!("Roster: {e}"));
                 self.user.peers.error = Some(e);
             }
             Response::Peer(id, result) => {
@@ -1061,27 +1118,27 @@ impl App {
                 // The form and a question about discarding it are done.
                 self.close_layer::<CheckInForm>();
                 self.close_layer::<Confirm>();
-                self.status.last_save = Some(self.now);
-                self.status.info(format!(
+                self.shell.status.last_save = Some(self.shell.now);
+                self.shell.status.info(format!(
                     "Saved check-in {} with {} ({}) at {}",
                     record.id,
-                    shown_name(&name, self.access.privacy),
+                    shown_name(&name, self.shell.access.privacy),
                     record.peer,
-                    self.now.format("%H:%M")
+                    self.shell.now.format("%H:%M")
                 ));
                 self.request_today();
-                self.requests.push(Request::Roster);
+                self.shell.requests.push(Request::Roster);
                 if let Some(p) = self.user.peer.as_ref().filter(|p| p.id == record.peer) {
-                    self.requests.push(Request::Peer(p.id));
+                    self.shell.requests.push(Request::Peer(p.id));
                 }
                 self.plan_after_checkin(record.peer);
-                if self.quit_when_saved {
-                    self.quit = true;
+                if self.shell.quit_when_saved {
+                    self.shell.quit = true;
                 }
             }
             Response::Saved(Err(e)) => {
-                self.quit_when_saved = false;
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.quit_when_saved = false;
+                self.shell.status.error(format!("Not saved: {e}"));
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
                     f.refused(&e);
                 }
@@ -1090,12 +1147,9 @@ impl App {
             r @ (Response::CheckInHistory(..)
             | Response::CheckInEdited(_)
             | Response::CheckInVoided(_)) => self.on_correction_response(r),
-            Response::Undoable(change) => self.on_undoable(*change),
-            Response::Undone(r) => self.on_undone(r),
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
             Response::Consent(r) => self.on_consent_response(*r),
-            Response::Credentials(r) => self.on_credentials_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
             Response::Imported(r) => self.on_imported(r),
             Response::Referral(r) => self.on_referral_response(*r),
@@ -1103,7 +1157,6 @@ impl App {
             Response::Center(r) => self.on_center_response(*r),
             // Taken by id in `on_reply`; without one it answers nobody.
             Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
-            Response::HereNow(_) => tracing::debug!("dropped a here-now answer without an id"),
             r @ (Response::Access(_)
             | Response::SignedIn { .. }
             | Response::Recorded(_)
@@ -1111,48 +1164,41 @@ impl App {
             | Response::Subscribed(_)
             | Response::Change(_)
             | Response::NoticesStopped) => self.on_access_response(r),
-        }
-    }
-
-    fn view_ctx(&self) -> ViewCtx<'_> {
-        ViewCtx {
-            theme: &self.theme,
-            keymap: &self.keymap,
-            now: self.now,
-            today: self.date,
-            privacy: self.access.privacy,
-            reveal: self.access.privacy && self.access.reveal,
+            r @ (Response::Credentials(_)
+            | Response::HereNow(_)
+            | Response::Undoable(_)
+            | Response::Undone(_)) => feature::misrouted(owner(&r), &r),
         }
     }
 
     /// Organization name from the store's settings (title bar, gates).
     pub fn organization(&self) -> &str {
-        &self.organization
+        &self.shell.organization
     }
 
     /// True when the title bar says "DEMO DATA".
     pub fn demo(&self) -> bool {
-        self.demo
+        self.shell.demo
     }
 
     /// Styles.
     pub fn theme(&self) -> &Theme {
-        &self.theme
+        &self.shell.theme
     }
 
     /// Changes the styles (drawing with colour in tests).
     pub fn set_theme(&mut self, theme: Theme) {
-        self.theme = theme;
+        self.shell.theme = theme;
     }
 
     /// The day Today is for.
     pub fn date(&self) -> NaiveDate {
-        self.date
+        self.shell.date
     }
 
     /// The pane in front.
     pub fn pane(&self) -> Pane {
-        self.user.pane
+        self.user.nav.pane
     }
 
     /// The Today screen.
@@ -1190,6 +1236,16 @@ impl App {
         self.user.audit.as_ref()
     }
 
+    /// The Credentials screen (for tests and the view).
+    pub fn credentials(&self) -> &CredentialsState {
+        &self.user.credentials
+    }
+
+    /// The "here now" pane's state.
+    pub fn here_now(&self) -> &crate::ui::screens::here_now::HereNowState {
+        &self.user.here_now
+    }
+
     /// The serial of the user session in front (a new one each time
     /// another user signs in at the lock screen).
     pub fn session_serial(&self) -> u64 {
@@ -1198,11 +1254,35 @@ impl App {
 
     /// The view context for drawing.
     pub fn ctx(&self) -> ViewCtx<'_> {
-        self.view_ctx()
+        self.shell.view_ctx()
+    }
+
+    /// The status line.
+    pub fn status(&self) -> &StatusState {
+        &self.shell.status
+    }
+
+    /// The status line, to change (tests say things on it).
+    pub fn status_mut(&mut self) -> &mut StatusState {
+        &mut self.shell.status
+    }
+
+    /// The current moment (updated on every event).
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        self.shell.now
+    }
+
+    /// The active keymap.
+    pub fn keymap(&self) -> &Keymap {
+        &self.shell.keymap
     }
 
     /// Acting staff, once known.
     pub fn staff(&self) -> Option<&StaffRow> {
-        self.status.staff.as_ref().and_then(|s| s.as_ref().ok())
+        self.shell
+            .status
+            .staff
+            .as_ref()
+            .and_then(|s| s.as_ref().ok())
     }
 }

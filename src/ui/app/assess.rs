@@ -25,7 +25,7 @@ impl App {
     pub(super) fn start_assessment(&mut self) {
         let Some(p) = &self.user.peer else { return };
         let Some(d) = &p.detail else {
-            return self.status.info("still loading this peer…");
+            return self.shell.status.info("still loading this peer…");
         };
         let last = d.assessments.last().map(|a| a.instrument.clone());
         let instrument = last
@@ -33,6 +33,7 @@ impl App {
             .or_else(|| d.instruments.list.first().cloned());
         let Some(instrument) = instrument else {
             return self
+                .shell
                 .status
                 .info("no instrument is installed (caseload instrument list)");
         };
@@ -42,7 +43,7 @@ impl App {
 
     pub(super) fn discard_assessment(&mut self) {
         self.close_layer::<AssessSitting>();
-        self.status.info("assessment stopped, nothing saved");
+        self.shell.status.info("assessment stopped, nothing saved");
     }
 
     pub(super) fn on_assessment_saved(&mut self, r: Result<Record<Assessment>, Failure>) {
@@ -53,10 +54,11 @@ impl App {
                     .map(|s| s.instrument.short_name.clone())
                     .unwrap_or_else(|| rec.instrument.clone());
                 self.close_layer::<AssessSitting>();
-                self.status
+                self.shell
+                    .status
                     .info(format!("saved {shown} {}: total {}", rec.id, rec.total));
                 if self.user.peer.as_ref().is_some_and(|p| p.id == rec.peer) {
-                    self.requests.push(Request::Peer(rec.peer));
+                    self.shell.requests.push(Request::Peer(rec.peer));
                 }
             }
             Err(e) => {
@@ -65,7 +67,9 @@ impl App {
                     s.saving = false;
                     s.error = Some(msg.clone());
                 }
-                self.status.error(format!("assessment not saved: {msg}"));
+                self.shell
+                    .status
+                    .error(format!("assessment not saved: {msg}"));
             }
         }
     }
@@ -82,7 +86,7 @@ impl Layer for AssessSitting {
             Action::NextField | Action::NextOption => {
                 let moved = self.forward();
                 if !moved && !self.on_end() {
-                    app.status.info(format!(
+                    app.shell.status.info(format!(
                         "give an answer from {} to {} first",
                         self.instrument.scale.min, self.instrument.scale.max
                     ));
@@ -92,19 +96,19 @@ impl Layer for AssessSitting {
                 if self.saving {
                     return Reply::Done;
                 }
-                let now = app.now.with_timezone(&chrono::Utc);
+                let now = app.shell.now.with_timezone(&chrono::Utc);
                 match self.assessment(now) {
                     Some(a) if self.on_end() => {
                         self.saving = true;
                         self.error = None;
                         let actor = app.actor();
-                        app.requests.push(Request::SaveAssessment {
+                        app.shell.requests.push(Request::SaveAssessment {
                             assessment: a,
                             actor,
                         });
-                        app.status.info("saving…");
+                        app.shell.status.info("saving…");
                     }
-                    _ => app.status.info(format!(
+                    _ => app.shell.status.info(format!(
                         "{} of {} answered: answer every statement, then save on the last screen",
                         self.answered(),
                         self.instrument.items.len()
@@ -118,14 +122,14 @@ impl Layer for AssessSitting {
                     self.answered(),
                     self.instrument.items.len()
                 );
-                return match app.cancel_unsaved(
+                return match app.shell.cancel_unsaved(
                     self.saving,
                     self.answered() > 0,
                     &question,
                     OnYes::DiscardAssessment,
                 ) {
                     Cancelled::Close => {
-                        app.status.info("assessment stopped, nothing saved");
+                        app.shell.status.info("assessment stopped, nothing saved");
                         Reply::Close
                     }
                     Cancelled::Asked | Cancelled::Stays => Reply::Done,
@@ -143,7 +147,7 @@ impl Layer for AssessSitting {
             if let Some(d) = c.to_digit(10) {
                 let v = u8::try_from(d).unwrap_or(u8::MAX);
                 if !self.answer(v) && !self.on_end() {
-                    app.status.info(format!(
+                    app.shell.status.info(format!(
                         "{v} is not an answer here: press {} to {}",
                         self.instrument.scale.min, self.instrument.scale.max
                     ));

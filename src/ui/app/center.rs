@@ -735,8 +735,8 @@ pub fn object_pronoun(pronouns: Option<&str>) -> &'static str {
 impl App {
     /// Opens the first-run set-up (an empty store: no staff yet).
     pub(super) fn open_setup(&mut self) {
-        self.push_layer(SetupForm::new(self.theme));
-        self.status.info("Welcome: Tab moves, ctrl-s saves");
+        self.push_layer(SetupForm::new(self.shell.theme));
+        self.shell.status.info("Welcome: Tab moves, ctrl-s saves");
     }
 
     /// The set-up, while open.
@@ -777,12 +777,12 @@ impl App {
     pub(super) fn center_action(&mut self, action: Action) -> bool {
         match action {
             Action::GoStaff => self.open_staff(),
-            Action::NewPeer if self.user.pane == Pane::Peers => {
+            Action::NewPeer if self.user.nav.pane == Pane::Peers => {
                 let staff = self.active_staff();
-                self.push_layer(PeerForm::add(&staff, self.theme));
+                self.push_layer(PeerForm::add(&staff, self.shell.theme));
             }
             Action::EditPeer | Action::DischargeReadmit | Action::MergePeer
-                if matches!(self.user.pane, Pane::Peers | Pane::Peer) =>
+                if matches!(self.user.nav.pane, Pane::Peers | Pane::Peer) =>
             {
                 self.peer_action(action)
             }
@@ -802,14 +802,14 @@ impl App {
     }
 
     fn peer_action(&mut self, action: Action) {
-        let (id, name) = match self.user.pane {
+        let (id, name) = match self.user.nav.pane {
             Pane::Peer => match &self.user.peer {
                 Some(p) => (p.id, p.name.clone()),
                 None => return,
             },
             _ => match self.user.peers.selected_peer() {
                 Some(x) => x,
-                None => return self.status.info("no peer selected"),
+                None => return self.shell.status.info("no peer selected"),
             },
         };
         let status = self
@@ -832,18 +832,22 @@ impl App {
                 match rec {
                     Some(rec) => {
                         let staff = self.active_staff();
-                        self.push_layer(PeerForm::edit(&rec, &staff, self.theme));
+                        self.push_layer(PeerForm::edit(&rec, &staff, self.shell.theme));
                     }
                     None => {
                         // Not open on their page: load the record to edit.
-                        self.requests
+                        self.shell
+                            .requests
                             .push(Request::Center(CenterRequest::PeerToEdit(id)));
-                        self.status.info("loading the peer to edit…");
+                        self.shell.status.info("loading the peer to edit…");
                     }
                 }
             }
             Action::DischargeReadmit => self.push_layer(PeerForm::discharge_or_readmit(
-                id, &name, status, self.theme,
+                id,
+                &name,
+                status,
+                self.shell.theme,
             )),
             Action::MergePeer => {
                 let allowed = self
@@ -851,10 +855,11 @@ impl App {
                     .is_none_or(|r| Permission::MergePeers.allows(r));
                 if !allowed {
                     return self
+                        .shell
                         .status
                         .error("merging two peer records is for supervisors and admins only");
                 }
-                self.push_layer(PeerForm::merge(id, &name, self.theme));
+                self.push_layer(PeerForm::merge(id, &name, self.shell.theme));
             }
             _ => {}
         }
@@ -881,7 +886,8 @@ impl App {
                 refusal: None,
             });
         }
-        self.requests
+        self.shell
+            .requests
             .push(Request::Center(CenterRequest::StaffList));
     }
 
@@ -889,11 +895,12 @@ impl App {
         if screen.cursor.apply(action, screen.entries.len()) {
             return Reply::Done;
         }
-        let theme = self.theme;
+        let theme = self.shell.theme;
         match action {
             Action::Back | Action::GoStaff => return Reply::Close,
             Action::Refresh => {
-                self.requests
+                self.shell
+                    .requests
                     .push(Request::Center(CenterRequest::StaffList));
             }
             Action::AddStaff if screen.manages => self.push_layer(StaffForm::add(theme)),
@@ -928,7 +935,8 @@ impl App {
                 }
             }
             Action::AddStaff | Action::Edit | Action::ToggleActive | Action::Open => {
-                self.status
+                self.shell
+                    .status
                     .error("managing staff accounts is for admins only; P sets your own PIN");
             }
             Action::Quit | Action::Help | Action::Command | Action::Lock | Action::Privacy => {
@@ -948,14 +956,15 @@ impl App {
                 setup.form.saving = true;
                 setup.form.failure = None;
                 let actor = crate::model::Actor::login(os_login());
-                self.requests
+                self.shell
+                    .requests
                     .push(Request::Center(CenterRequest::SetUp { setup: s, actor }));
-                self.status.info("setting up…");
+                self.shell.status.info("setting up…");
             }
             Err(problems) => {
                 setup.form.show_errors(problems);
                 let first = setup.form.problems().into_iter().next().unwrap_or_default();
-                self.status.error(format!("Not set up: {first}"));
+                self.shell.status.error(format!("Not set up: {first}"));
             }
         }
     }
@@ -969,13 +978,13 @@ impl App {
             Ok(req) => {
                 sf.form.saving = true;
                 sf.form.failure = None;
-                self.requests.push(req);
-                self.status.info("saving…");
+                self.shell.requests.push(req);
+                self.shell.status.info("saving…");
             }
             Err(problems) => {
                 sf.form.show_errors(problems);
                 let first = sf.form.problems().into_iter().next().unwrap_or_default();
-                self.status.error(format!("Not saved: {first}"));
+                self.shell.status.error(format!("Not saved: {first}"));
             }
         }
     }
@@ -984,7 +993,7 @@ impl App {
         if pf.form.saving {
             return;
         }
-        let today = self.date;
+        let today = self.shell.date;
         let actor = self.center_actor();
         let mut errs = Vec::new();
         let request = match &pf.purpose {
@@ -1035,7 +1044,9 @@ impl App {
                                 .roster
                                 .iter()
                                 .find(|r| r.id == id)
-                                .map(|r| shown_name(&r.name, self.access.privacy).into_owned())
+                                .map(|r| {
+                                    shown_name(&r.name, self.shell.access.privacy).into_owned()
+                                })
                                 .unwrap_or_default()
                         };
                         let text = format!(
@@ -1057,14 +1068,14 @@ impl App {
         };
         pf.form.saving = true;
         pf.form.failure = None;
-        self.requests.push(Request::Center(request));
-        self.status.info("saving…");
+        self.shell.requests.push(Request::Center(request));
+        self.shell.status.info("saving…");
     }
 
     fn peer_form_problems(&mut self, pf: &mut PeerForm, problems: Vec<(String, String)>) {
         pf.form.show_errors(problems);
         let first = pf.form.problems().into_iter().next().unwrap_or_default();
-        self.status.error(format!("Not saved: {first}"));
+        self.shell.status.error(format!("Not saved: {first}"));
     }
 
     /// The peer on the roster `typed` names (an id like P62, or a name
@@ -1149,10 +1160,10 @@ impl App {
             "walk-in name",
             format!(
                 "{} is already checked off here as a walk-in",
-                shown_name(&earlier, self.access.privacy)
+                shown_name(&earlier, self.shell.access.privacy)
             ),
         );
-        self.status.error(format!("Not added: {failure}"));
+        self.shell.status.error(format!("Not added: {failure}"));
         popup.form.save_failed(&failure);
         true
     }
@@ -1165,9 +1176,9 @@ impl App {
             return;
         };
         s.add_new_walk_in(&name);
-        self.status.info(format!(
+        self.shell.status.info(format!(
             "Checked off {} as a walk-in; saving the session adds them to the roster",
-            shown_name(&name, self.access.privacy)
+            shown_name(&name, self.shell.access.privacy)
         ));
     }
 
@@ -1185,7 +1196,8 @@ impl App {
                 if let Some(pf) = self.layer_mut::<PeerForm>() {
                     pf.form.saving = true;
                 }
-                self.requests
+                self.shell
+                    .requests
                     .push(Request::Center(CenterRequest::AddPeer { peer, actor }));
             }
             (Question::UseForWalkIn { existing, .. }, true) => {
@@ -1193,9 +1205,9 @@ impl App {
                 if let Some(s) = &mut self.user.groups.attendance {
                     s.add_walk_in(existing.id, &existing.name);
                 }
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Checked off {} ({}), already on the roster; save to record attendance",
-                    shown_name(&existing.name, self.access.privacy),
+                    shown_name(&existing.name, self.shell.access.privacy),
                     existing.id
                 ));
             }
@@ -1205,13 +1217,15 @@ impl App {
                 if let Some(pf) = self.layer_mut::<PeerForm>() {
                     pf.form.saving = true;
                 }
-                self.requests
+                self.shell
+                    .requests
                     .push(Request::Center(CenterRequest::Merge { from, into, actor }));
-                self.status.info("merging…");
+                self.shell.status.info("merging…");
             }
             (Question::SetActive { id, active }, true) => {
                 let actor = self.center_actor();
-                self.requests
+                self.shell
+                    .requests
                     .push(Request::Center(CenterRequest::EditStaff {
                         id,
                         edit: StaffEdit {
@@ -1220,9 +1234,9 @@ impl App {
                         },
                         actor,
                     }));
-                self.status.info("saving…");
+                self.shell.status.info("saving…");
             }
-            (Question::LeaveSetUp, true) => self.quit = true,
+            (Question::LeaveSetUp, true) => self.shell.quit = true,
             (Question::Merge { .. } | Question::SetActive { .. } | Question::LeaveSetUp, false) => {
             }
         }
@@ -1237,22 +1251,24 @@ impl App {
                 let id = admin.staff.id;
                 let name = clean(&admin.staff.name);
                 self.user.who = Some(admin);
-                self.requests.push(Request::Init {
+                self.shell.requests.push(Request::Init {
                     staff: Some(id.to_string()),
                 });
-                self.requests.push(Request::Access { staff: None });
+                self.shell.requests.push(Request::Access { staff: None });
                 self.request_today();
-                self.requests.push(Request::Roster);
+                self.shell.requests.push(Request::Roster);
                 // Short enough to leave "who is working" on the line at
                 // 80 columns; help (?) has the rest.
-                self.status.info(format!("Welcome, {name}: n adds a peer"));
+                self.shell
+                    .status
+                    .info(format!("Welcome, {name}: n adds a peer"));
                 if wants_import {
-                    self.user.pane = Pane::Peers;
+                    self.user.nav.pane = Pane::Peers;
                     self.open_import();
                 }
             }
             CenterResponse::SetUp(Err(e)) => {
-                self.status.error(format!("Not set up: {e}"));
+                self.shell.status.error(format!("Not set up: {e}"));
                 if let Some(s) = self.layer_mut::<SetupForm>() {
                     s.form.save_failed(&e);
                 }
@@ -1273,7 +1289,7 @@ impl App {
                 if let Some(s) = self.layer_mut::<StaffScreen>() {
                     s.refusal = None;
                 }
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Saved {} {} ({}, {}{})",
                     entry.row.id,
                     clean(&entry.row.name),
@@ -1281,11 +1297,12 @@ impl App {
                     entry.role.label(),
                     if entry.row.active { "" } else { ", inactive" }
                 ));
-                self.requests
+                self.shell
+                    .requests
                     .push(Request::Center(CenterRequest::StaffList));
             }
             CenterResponse::StaffSaved(Err(e)) => {
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.status.error(format!("Not saved: {e}"));
                 if let Some(s) = self.layer_mut::<StaffScreen>() {
                     s.refusal = Some(e.message.clone());
                 }
@@ -1296,15 +1313,19 @@ impl App {
             CenterResponse::Duplicates(purpose, result) => self.on_duplicates(purpose, result),
             CenterResponse::PeerToEdit(Ok(rec)) => {
                 // Only where the user still is (Peers, no form open).
-                if self.layers.is_empty() && self.user.pane == Pane::Peers {
+                if self.shell.layers.is_empty() && self.user.nav.pane == Pane::Peers {
                     let staff = self.active_staff();
-                    let name = shown_name(&rec.display_name, self.access.privacy).into_owned();
-                    self.push_layer(PeerForm::edit(&rec, &staff, self.theme));
-                    self.status
+                    let name =
+                        shown_name(&rec.display_name, self.shell.access.privacy).into_owned();
+                    self.push_layer(PeerForm::edit(&rec, &staff, self.shell.theme));
+                    self.shell
+                        .status
                         .info(format!("Editing {name} ({}): ctrl-s saves", rec.id));
                 }
             }
-            CenterResponse::PeerToEdit(Err(e)) => self.status.error(format!("Cannot edit: {e}")),
+            CenterResponse::PeerToEdit(Err(e)) => {
+                self.shell.status.error(format!("Cannot edit: {e}"))
+            }
             CenterResponse::PeerSaved(Ok(rec)) => {
                 let purpose = self.peer_form().map(|f| f.purpose.clone());
                 self.close_layer::<PeerForm>();
@@ -1314,9 +1335,9 @@ impl App {
                     Some(PeerFormFor::Readmit(_)) => "Re-admitted",
                     _ => "Saved",
                 };
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "{what} {} ({})",
-                    shown_name(&rec.display_name, self.access.privacy),
+                    shown_name(&rec.display_name, self.shell.access.privacy),
                     rec.id
                 ));
                 self.after_peer_change(rec.id);
@@ -1328,7 +1349,7 @@ impl App {
                 }
             }
             CenterResponse::PeerSaved(Err(e)) | CenterResponse::Merged { result: Err(e), .. } => {
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.status.error(format!("Not saved: {e}"));
                 if let Some(f) = self.layer_mut::<PeerForm>() {
                     f.form.save_failed(&e);
                 }
@@ -1338,9 +1359,9 @@ impl App {
                 result: Ok(rec),
             } => {
                 self.close_layer::<PeerForm>();
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Merged {from} into {} ({}); {from} now answers as an alias",
-                    shown_name(&rec.display_name, self.access.privacy),
+                    shown_name(&rec.display_name, self.shell.access.privacy),
                     rec.id
                 ));
                 self.after_peer_change(rec.id);
@@ -1349,10 +1370,10 @@ impl App {
     }
 
     fn after_peer_change(&mut self, id: PeerId) {
-        self.requests.push(Request::Roster);
+        self.shell.requests.push(Request::Roster);
         self.request_today();
         if self.user.peer.as_ref().is_some_and(|p| p.id == id) {
-            self.requests.push(Request::Peer(id));
+            self.shell.requests.push(Request::Peer(id));
         }
     }
 
@@ -1360,7 +1381,7 @@ impl App {
         let dups = match result {
             Ok(d) => d,
             Err(e) => {
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.status.error(format!("Not saved: {e}"));
                 match purpose {
                     DuplicateCheck::AddPeer => {
                         if let Some(f) = self.layer_mut::<PeerForm>() {
@@ -1378,7 +1399,7 @@ impl App {
         };
         match purpose {
             DuplicateCheck::AddPeer => {
-                let today = self.date;
+                let today = self.shell.date;
                 let Some(pf) = self.layer::<PeerForm>() else {
                     return;
                 };
@@ -1388,17 +1409,19 @@ impl App {
                 match dups.into_iter().next() {
                     None => {
                         let actor = self.center_actor();
-                        self.requests.push(Request::Center(CenterRequest::AddPeer {
-                            peer: Box::new(peer),
-                            actor,
-                        }));
+                        self.shell
+                            .requests
+                            .push(Request::Center(CenterRequest::AddPeer {
+                                peer: Box::new(peer),
+                                actor,
+                            }));
                     }
                     Some(existing) => {
                         if let Some(pf) = self.layer_mut::<PeerForm>() {
                             pf.form.saving = false;
                         }
                         let text = self.exists_text(&existing);
-                        self.status
+                        self.shell.status
                             .info("Possibly on the roster already: y opens them, n adds anew, esc goes back");
                         self.push_layer(Ask {
                             text,
@@ -1425,7 +1448,7 @@ impl App {
                             p.form.saving = false;
                         }
                         let text = self.exists_text(&existing);
-                        self.status
+                        self.shell.status
                             .info("Possibly on the roster already: y checks them off, n adds anew, esc goes back");
                         self.push_layer(Ask {
                             text,
@@ -1445,7 +1468,7 @@ impl App {
         };
         format!(
             "{} ({}) already exists{why}: use {}?",
-            shown_name(&d.name, self.access.privacy),
+            shown_name(&d.name, self.shell.access.privacy),
             d.id,
             object_pronoun(d.pronouns.as_deref())
         )
@@ -1560,6 +1583,7 @@ macro_rules! form_layer {
                         Reply::Done
                     }
                     FormOutcome::Cancel => app
+                        .shell
                         .cancel_unsaved(
                             self.form.saving,
                             self.form.is_dirty(),
@@ -1619,7 +1643,7 @@ impl Layer for Ask {
                 if let Some(p) = app.layer_mut::<Popup>() {
                     p.form.saving = false;
                 }
-                app.status.info("Nothing added: back to the form");
+                app.shell.status.info("Nothing added: back to the form");
                 Reply::Close
             }
             _ => Reply::Done,

@@ -31,32 +31,33 @@ impl App {
             return;
         };
         let Some(detail) = peer.detail.as_ref() else {
-            return self.status.error("the consents are still loading");
+            return self.shell.status.error("the consents are still loading");
         };
         let i = self.user.peer_view.consents.cursor.selected;
         let Some(c) = detail.consents.get(i) else {
-            return self.status.error("no consent to revoke");
+            return self.shell.status.error("no consent to revoke");
         };
         if let Some(r) = &c.revoked {
             return self
+                .shell
                 .status
                 .error(format!("{} is already revoked from {}", c.id, r.date));
         }
-        if c.state_on(self.date) != ConsentState::Active {
-            return self.status.error(format!(
+        if c.state_on(self.shell.date) != ConsentState::Active {
+            return self.shell.status.error(format!(
                 "{} is {}; only an active consent can be revoked",
                 c.id,
-                c.state_on(self.date).label()
+                c.state_on(self.shell.date).label()
             ));
         }
         let question = format!(
             "How was {} revoked? (for {}; Enter revokes it from {}, Esc keeps it)",
             c.id,
             crate::text::escape_line(&c.recipient),
-            self.date
+            self.shell.date
         );
-        let prompt = RevokePrompt::new(peer.id, c.id, &self.theme);
-        self.status.info(question);
+        let prompt = RevokePrompt::new(peer.id, c.id, &self.shell.theme);
+        self.shell.status.info(question);
         self.push_layer(prompt);
     }
 
@@ -80,18 +81,21 @@ impl App {
     pub(super) fn on_consent_response(&mut self, response: ConsentResponse) {
         match response {
             ConsentResponse::Revoked(peer, Ok(c)) => {
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Revoked {} for {} from {}",
                     c.id,
                     crate::text::escape_line(&c.recipient),
-                    c.revoked.as_ref().map(|r| r.date).unwrap_or(self.date)
+                    c.revoked
+                        .as_ref()
+                        .map(|r| r.date)
+                        .unwrap_or(self.shell.date)
                 ));
                 if self.user.peer.as_ref().is_some_and(|p| p.id == peer) {
-                    self.requests.push(Request::Peer(peer));
+                    self.shell.requests.push(Request::Peer(peer));
                 }
             }
             ConsentResponse::Revoked(_, Err(e)) => {
-                self.status.error(format!("Not revoked: {e}"));
+                self.shell.status.error(format!("Not revoked: {e}"));
             }
         }
     }
@@ -127,7 +131,7 @@ impl Layer for RevokePrompt {
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
         match action {
             Action::Back => {
-                app.status.info("Not revoked");
+                app.shell.status.info("Not revoked");
                 Reply::Close
             }
             Action::Quit | Action::Help => Reply::Pass,
@@ -142,14 +146,16 @@ impl Layer for RevokePrompt {
         }
         let note = self.input.text().trim().to_string();
         let actor = app.actor();
-        app.requests.push(Request::Consent(ConsentRequest::Revoke {
-            peer: self.peer,
-            id: self.consent,
-            date: app.date,
-            note,
-            actor,
-        }));
-        app.status.info(format!("Revoking {}…", self.consent));
+        app.shell
+            .requests
+            .push(Request::Consent(ConsentRequest::Revoke {
+                peer: self.peer,
+                id: self.consent,
+                date: app.shell.date,
+                note,
+                actor,
+            }));
+        app.shell.status.info(format!("Revoking {}…", self.consent));
         Reply::Close
     }
 

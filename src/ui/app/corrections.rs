@@ -40,7 +40,10 @@ impl App {
     pub(super) fn open_checkins(&mut self) {
         let Some(p) = &self.user.peer else { return };
         let Some(d) = &p.detail else {
-            return self.status.info("still loading this peer's check-ins");
+            return self
+                .shell
+                .status
+                .info("still loading this peer's check-ins");
         };
         let state = CheckInsState::new(
             p.id,
@@ -82,7 +85,7 @@ impl App {
             Ok(new) => {
                 let correction = Correction::between(&orig.data, &new);
                 if correction.is_empty() {
-                    self.status.info(format!(
+                    self.shell.status.info(format!(
                         "Nothing changed in {}; Esc closes the form",
                         orig.id
                     ));
@@ -92,17 +95,18 @@ impl App {
                 form.failure = None;
                 form.saving = true;
                 let actor = self.actor();
-                self.requests.push(Request::EditCheckIn {
+                self.shell.requests.push(Request::EditCheckIn {
                     id: orig.id,
                     correction: Box::new(correction),
                     actor,
                 });
-                self.status
+                self.shell
+                    .status
                     .info(format!("saving the correction of {}…", orig.id));
             }
             Err(errors) => {
                 if let Some((_, first)) = errors.first() {
-                    self.status.error(format!("Not saved: {first}"));
+                    self.shell.status.error(format!("Not saved: {first}"));
                 }
                 form.show_errors(errors);
             }
@@ -111,12 +115,14 @@ impl App {
 
     /// The store asks before saving the check-in: say why and ask.
     pub(super) fn on_needs_confirmation(&mut self, why: Vec<String>) {
-        self.quit_when_saved = false;
+        self.shell.quit_when_saved = false;
         if let Some(f) = self.layer_mut::<CheckInForm>() {
             f.saving = false;
         }
         let question = format!("Check before saving: {}. Save it anyway?", why.join("; "));
-        self.status.info(format!("asking: {}", why.join("; ")));
+        self.shell
+            .status
+            .info(format!("asking: {}", why.join("; ")));
         self.push_layer(Confirm {
             question,
             on_yes: crate::ui::widgets::confirm::OnYes::SaveAnyway,
@@ -131,12 +137,12 @@ impl App {
         if let Some(f) = self.layer_mut::<CheckInForm>() {
             f.saving = true;
         }
-        self.requests.push(Request::SaveCheckIn {
+        self.shell.requests.push(Request::SaveCheckIn {
             checkin,
             actor,
             confirmed: true,
         });
-        self.status.info("saving…");
+        self.shell.status.info("saving…");
     }
 
     /// Answers about check-in corrections.
@@ -157,16 +163,16 @@ impl App {
             Response::CheckInEdited(Ok(rec)) => {
                 self.close_layer::<CheckInForm>();
                 self.close_layer::<Confirm>();
-                self.status.last_save = Some(self.now);
-                self.status.info(format!(
+                self.shell.status.last_save = Some(self.shell.now);
+                self.shell.status.info(format!(
                     "Corrected check-in {} (revision {}; the earlier version is kept in its history)",
                     rec.id, rec.meta.revision
                 ));
                 self.after_correction(&rec);
             }
             Response::CheckInEdited(Err(e)) => {
-                self.quit_when_saved = false;
-                self.status.error(format!("Not corrected: {e}"));
+                self.shell.quit_when_saved = false;
+                self.shell.status.error(format!("Not corrected: {e}"));
                 if let Some(f) = self.layer_mut::<CheckInForm>() {
                     f.refused(&e);
                 }
@@ -182,7 +188,7 @@ impl App {
                     .as_ref()
                     .map(|v| v.reason.clone())
                     .unwrap_or_default();
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Voided check-in {} ({}): kept, counted nowhere",
                     rec.id,
                     crate::text::escape_line(&why)
@@ -190,7 +196,7 @@ impl App {
                 self.after_correction(&rec);
             }
             Response::CheckInVoided(Err(e)) => {
-                self.status.error(format!("Not voided: {e}"));
+                self.shell.status.error(format!("Not voided: {e}"));
                 if let Some(s) = self.layer_mut::<CheckInsState>() {
                     if let Mode::Voiding { saving, error, .. } = &mut s.mode {
                         *saving = false;
@@ -205,13 +211,13 @@ impl App {
     /// Reloads what shows a corrected or voided check-in.
     fn after_correction(&mut self, rec: &crate::model::Record<crate::model::CheckIn>) {
         self.request_today();
-        self.requests.push(Request::Roster);
+        self.shell.requests.push(Request::Roster);
         if let Some(p) = self.user.peer.as_ref().filter(|p| p.id == rec.peer) {
-            self.requests.push(Request::Peer(p.id));
+            self.shell.requests.push(Request::Peer(p.id));
         }
         self.plan_after_checkin(rec.peer);
-        if self.quit_when_saved {
-            self.quit = true;
+        if self.shell.quit_when_saved {
+            self.shell.quit = true;
         }
     }
 }
@@ -228,7 +234,7 @@ impl CheckInsState {
                         history: None,
                         scroll: TextScroll::default(),
                     };
-                    app.requests.push(Request::CheckInHistory(id));
+                    app.shell.requests.push(Request::CheckInHistory(id));
                 }
                 Reply::Done
             }
@@ -244,7 +250,7 @@ impl CheckInsState {
             return Reply::Done;
         };
         if let Some(v) = &c.voided {
-            app.status.error(format!(
+            app.shell.status.error(format!(
                 "{} was voided ({}); a voided check-in is not corrected",
                 c.id,
                 crate::text::escape_line(&v.reason)
@@ -255,9 +261,9 @@ impl CheckInsState {
             &app.user.peers.roster,
             c.clone(),
             self.name.clone(),
-            app.theme,
+            app.shell.theme,
         );
-        app.requests.push(Request::Goals(c.peer));
+        app.shell.requests.push(Request::Goals(c.peer));
         app.push_layer(form);
         Reply::Done
     }
@@ -285,12 +291,12 @@ impl CheckInsState {
             *error = None;
         }
         let actor = app.actor();
-        app.requests.push(Request::VoidCheckIn {
+        app.shell.requests.push(Request::VoidCheckIn {
             id,
             reason: why,
             actor,
         });
-        app.status.info(format!("voiding {id}…"));
+        app.shell.status.info(format!("voiding {id}…"));
         Reply::Done
     }
 
@@ -299,12 +305,12 @@ impl CheckInsState {
             return Reply::Done;
         };
         if c.voided.is_some() {
-            app.status.info(format!("{} is already voided", c.id));
+            app.shell.status.info(format!("{} is already voided", c.id));
             return Reply::Done;
         }
         let mut reason = LineInput::default();
         reason.set_placeholder("why, e.g. recorded twice");
-        reason.set_focused(true, &app.theme);
+        reason.set_focused(true, &app.shell.theme);
         self.mode = Mode::Voiding {
             id: c.id,
             reason: Box::new(reason),
@@ -441,12 +447,12 @@ pub struct MessageView {
 impl App {
     /// `z`: the status message in full.
     pub(super) fn show_message(&mut self) {
-        match self.status.message.clone() {
+        match self.shell.status.message.clone() {
             Some(m) => self.push_layer(MessageView {
                 text: m.text,
                 error: m.error,
             }),
-            None => self.status.info("no message to show"),
+            None => self.shell.status.info("no message to show"),
         }
     }
 }

@@ -20,14 +20,17 @@ impl App {
     /// Asks for the group list.
     pub(super) fn request_groups(&mut self) {
         self.user.groups.loading = true;
-        self.requests
-            .push(Request::Groups(GroupsRequest::List { today: self.date }));
+        self.shell
+            .requests
+            .push(Request::Groups(GroupsRequest::List {
+                today: self.shell.date,
+            }));
     }
 
     /// True while a session's attendance is in front: it takes every key
     /// (save included) until it is left.
     pub(super) fn in_attendance(&self) -> bool {
-        self.user.pane == Pane::Groups
+        self.user.nav.pane == Pane::Groups
             && self.user.groups.mode == GroupsMode::Attendance
             && self.user.groups.attendance.is_some()
     }
@@ -42,7 +45,7 @@ impl App {
             Request::Groups(GroupsRequest::Open { .. }) => !list,
             _ => false,
         };
-        if !self.requests.iter().any(|r| queued(r, true)) {
+        if !self.shell.requests.iter().any(|r| queued(r, true)) {
             self.request_groups();
         }
         let open = self
@@ -53,9 +56,10 @@ impl App {
             .filter(|s| !s.saving)
             .map(|s| (s.group.id, s.session.date));
         if let Some((group, date)) = open {
-            if !self.requests.iter().any(|r| queued(r, false)) {
+            if !self.shell.requests.iter().any(|r| queued(r, false)) {
                 let actor = self.actor();
-                self.requests
+                self.shell
+                    .requests
                     .push(Request::Groups(GroupsRequest::Open { group, date, actor }));
             }
         }
@@ -64,7 +68,7 @@ impl App {
     /// Goes to the Groups screen; from a Today group row, with that group
     /// selected.
     pub(super) fn open_groups(&mut self) {
-        if self.user.pane == Pane::Today {
+        if self.user.nav.pane == Pane::Today {
             if let Some(g) = self.user.today.selected_row().and_then(|r| r.group) {
                 self.user.groups.want = Some(g);
                 if self.user.groups.mode != GroupsMode::Attendance {
@@ -73,7 +77,7 @@ impl App {
             }
         }
         self.user.groups.opened = true;
-        self.user.pane = Pane::Groups;
+        self.user.nav.pane = Pane::Groups;
         self.request_groups();
     }
 
@@ -87,21 +91,25 @@ impl App {
             return self.session_outcome(outcome);
         }
         if action == Action::Back && self.user.groups.mode == GroupsMode::List {
-            self.user.pane = Pane::Today;
+            self.user.nav.pane = Pane::Today;
             return;
         }
-        let effect = self.user.groups.handle(action, self.date);
+        let effect = self.user.groups.handle(action, self.shell.date);
         match effect {
             GroupsEffect::None => {}
-            GroupsEffect::Info(s) => self.status.info(s),
-            GroupsEffect::AddGroup => self.push_layer(Popup::add_group(self.theme)),
+            GroupsEffect::Info(s) => self.shell.status.info(s),
+            GroupsEffect::AddGroup => self.push_layer(Popup::add_group(self.shell.theme)),
             GroupsEffect::History(g) => self
+                .shell
                 .requests
                 .push(Request::Groups(GroupsRequest::History(g))),
             GroupsEffect::Open(group, date) => {
-                let Some(actor) = self.acting() else { return };
+                let Some(actor) = self.shell.acting() else {
+                    return;
+                };
                 self.user.groups.opening = true;
-                self.requests
+                self.shell
+                    .requests
                     .push(Request::Groups(GroupsRequest::Open { group, date, actor }));
             }
         }
@@ -110,17 +118,19 @@ impl App {
     fn session_outcome(&mut self, outcome: AttendanceOutcome) {
         match outcome {
             AttendanceOutcome::None => {}
-            AttendanceOutcome::Info(s) => self.status.info(s),
-            AttendanceOutcome::Checked(name, on) => self.status.info(format!(
+            AttendanceOutcome::Info(s) => self.shell.status.info(s),
+            AttendanceOutcome::Checked(name, on) => self.shell.status.info(format!(
                 "{} {} (not saved yet)",
-                shown_name(&name, self.access.privacy),
+                shown_name(&name, self.shell.access.privacy),
                 if on {
                     "checked off"
                 } else {
                     "taken off the list"
                 }
             )),
-            AttendanceOutcome::WalkIn(name) => self.push_layer(Popup::walk_in(&name, self.theme)),
+            AttendanceOutcome::WalkIn(name) => {
+                self.push_layer(Popup::walk_in(&name, self.shell.theme))
+            }
             AttendanceOutcome::Leave => {
                 let dirty = self
                     .user
@@ -131,7 +141,7 @@ impl App {
                 // Leaving while a save is on its way was always allowed
                 // (the answer then finds the screen closed), so `saving`
                 // is not asked here.
-                let cancelled = self.cancel_unsaved(
+                let cancelled = self.shell.cancel_unsaved(
                     false,
                     dirty,
                     "Leave this session? Attendance that is not saved will be lost.",
@@ -162,7 +172,9 @@ impl App {
         {
             return;
         }
-        let Some(actor) = self.acting() else { return };
+        let Some(actor) = self.shell.acting() else {
+            return;
+        };
         let Some(s) = &mut self.user.groups.attendance else {
             return;
         };
@@ -178,8 +190,8 @@ impl App {
             note: s.note.text().to_string(),
             actor,
         };
-        self.requests.push(Request::Groups(request));
-        self.status.info("saving attendance…");
+        self.shell.requests.push(Request::Groups(request));
+        self.shell.status.info("saving attendance…");
     }
 
     /// A key typed on the Groups screen (the session's fields).
@@ -226,7 +238,7 @@ impl App {
             }
             GroupsResponse::List(Err(e)) => {
                 self.user.groups.loading = false;
-                self.status.error(format!("Groups: {e}"));
+                self.shell.status.error(format!("Groups: {e}"));
                 self.user.groups.error = Some(e.to_string());
             }
             GroupsResponse::History(g, result) => {
@@ -256,17 +268,18 @@ impl App {
                     group,
                     session,
                     &self.user.peers.roster,
-                    self.theme,
+                    self.shell.theme,
                 ));
                 self.user.groups.mode = GroupsMode::Attendance;
                 self.user.groups.opened = true;
-                self.user.pane = Pane::Groups;
+                self.user.nav.pane = Pane::Groups;
                 self.request_groups();
                 self.request_today();
             }
             GroupsResponse::Opened(Err(e)) => {
                 self.user.groups.opening = false;
-                self.status
+                self.shell
+                    .status
                     .error(format!("Could not open the session: {e}"));
             }
             GroupsResponse::Saved(Ok(saved)) => {
@@ -279,7 +292,7 @@ impl App {
                 let (n, name, date) = (saved.attendees.len(), s.group.name.clone(), saved.date);
                 let walk_ins = s.walk_ins.len();
                 s.saved(saved);
-                self.status.last_save = Some(self.now);
+                self.shell.status.last_save = Some(self.shell.now);
                 let joined = if walk_ins == 0 {
                     String::new()
                 } else {
@@ -288,34 +301,34 @@ impl App {
                         crate::text::count(walk_ins, "walk-in", "walk-ins")
                     )
                 };
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Saved attendance: {n} at {} on {date}{joined}",
                     crate::text::escape_line(&name)
                 ));
                 if walk_ins > 0 {
-                    self.requests.push(Request::Roster);
+                    self.shell.requests.push(Request::Roster);
                 }
                 self.request_groups();
                 self.request_today();
                 // The peer page's attendance summary.
                 if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
-                    self.requests.push(Request::Peer(p));
+                    self.shell.requests.push(Request::Peer(p));
                 }
-                if self.quit_when_saved {
-                    self.quit = true;
+                if self.shell.quit_when_saved {
+                    self.shell.quit = true;
                 }
             }
             GroupsResponse::Saved(Err(e)) => {
-                self.quit_when_saved = false;
+                self.shell.quit_when_saved = false;
                 let Some(s) = &mut self.user.groups.attendance else {
                     // Not this session's (see `App::saved` in app/plan.rs).
                     return tracing::warn!("attendance was not saved: {e}");
                 };
                 s.save_failed(&e);
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.status.error(format!("Not saved: {e}"));
             }
             GroupsResponse::SaveFailedWalkInsKept(e, kept) => {
-                self.quit_when_saved = false;
+                self.shell.quit_when_saved = false;
                 let Some(s) = &mut self.user.groups.attendance else {
                     return tracing::warn!("attendance was not saved: {e}");
                 };
@@ -323,7 +336,7 @@ impl App {
                 // they became, so saving again does not add them twice.
                 s.walk_ins_joined(&kept);
                 s.save_failed(&e);
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.status.error(format!("Not saved: {e}"));
             }
             GroupsResponse::GroupAdded(Ok(_)) if !from_popup => {
                 // Asked for by a session since replaced at the lock screen.
@@ -332,7 +345,7 @@ impl App {
             GroupsResponse::GroupAdded(Ok(group)) => {
                 self.close_layer::<Popup>();
                 self.user.groups.want = Some(group.id);
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Added group {} ({})",
                     crate::text::escape_line(&group.name),
                     group.id
@@ -343,7 +356,7 @@ impl App {
             GroupsResponse::GroupAdded(Err(e)) => match self.layer_mut::<Popup>() {
                 Some(p) if from_popup => {
                     p.form.save_failed(&e);
-                    self.status.error(format!("Not saved: {e}"));
+                    self.shell.status.error(format!("Not saved: {e}"));
                 }
                 _ => tracing::warn!("a group was not saved: {e}"),
             },

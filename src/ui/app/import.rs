@@ -58,8 +58,9 @@ impl App {
     pub(super) fn open_import(&mut self) {
         let mut input = LineInput::default();
         input.set_placeholder("path of a .csv roster");
-        input.set_focused(true, &self.theme);
-        self.status
+        input.set_focused(true, &self.shell.theme);
+        self.shell
+            .status
             .info("Import peers: type the CSV file's path, Enter checks it (nothing is written)");
         self.push_layer(ImportDialog {
             stage: ImportStage::Path,
@@ -85,7 +86,7 @@ impl App {
             }
             Err(e) => {
                 d.stage = ImportStage::Path;
-                self.status.error(format!("Not imported: {e}"));
+                self.shell.status.error(format!("Not imported: {e}"));
             }
         }
     }
@@ -95,19 +96,19 @@ impl App {
         match result {
             Ok(o) => {
                 self.close_layer::<ImportDialog>();
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Imported {} peer(s); {} likely duplicate(s) left out",
                     o.created.len(),
                     o.duplicates
                 ));
-                self.requests.push(Request::Roster);
+                self.shell.requests.push(Request::Roster);
                 self.request_today();
             }
             Err(e) => {
                 if let Some(d) = self.layer_mut::<ImportDialog>() {
                     d.stage = ImportStage::Path;
                 }
-                self.status.error(format!("Not imported: {e}"));
+                self.shell.status.error(format!("Not imported: {e}"));
             }
         }
     }
@@ -164,27 +165,33 @@ impl Layer for ImportDialog {
                 Reply::Pass
             }
             (ImportStage::Checking | ImportStage::Writing, _) => {
-                app.status
+                app.shell
+                    .status
                     .info("working… the dialog changes when the store answers");
                 Reply::Done
             }
             (_, Action::Back | Action::No) => {
-                app.status.info("Import cancelled; nothing was written");
+                app.shell
+                    .status
+                    .info("Import cancelled; nothing was written");
                 Reply::Close
             }
             (ImportStage::Plan(plan), Action::Yes) => {
                 if plan.has_problems() {
-                    app.status
+                    app.shell
+                        .status
                         .error("Not imported: fix the problems in the file and import it again");
                     return Reply::Done;
                 }
                 if plan.rows.is_empty() {
-                    app.status.info("Nothing to import: no new rows");
+                    app.shell.status.info("Nothing to import: no new rows");
                     return Reply::Close;
                 }
                 let plan = plan.clone();
                 let actor = app.actor();
-                app.requests.push(Request::ImportApply { plan, actor });
+                app.shell
+                    .requests
+                    .push(Request::ImportApply { plan, actor });
                 self.stage = ImportStage::Writing;
                 Reply::Done
             }
@@ -204,12 +211,14 @@ impl Layer for ImportDialog {
         }
         let text = self.input.text().trim().to_string();
         if text.is_empty() {
-            app.status.error("Import: type the path of a CSV file");
+            app.shell
+                .status
+                .error("Import: type the path of a CSV file");
             return Reply::Done;
         }
-        app.requests.push(Request::ImportPlan {
+        app.shell.requests.push(Request::ImportPlan {
             path: PathBuf::from(text),
-            today: app.date,
+            today: app.shell.date,
         });
         self.stage = ImportStage::Checking;
         Reply::Done

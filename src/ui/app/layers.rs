@@ -84,7 +84,7 @@ impl Layer for CheckInForm {
         match form_routing(action) {
             Some(true) => Reply::Pass,
             Some(false) => {
-                app.status.info("finish or cancel the check-in first");
+                app.shell.status.info("finish or cancel the check-in first");
                 Reply::Done
             }
             None => {
@@ -124,7 +124,9 @@ impl Layer for Popup {
         match form_routing(action) {
             Some(true) => Reply::Pass,
             Some(false) => {
-                app.status.info("finish or cancel the open form first");
+                app.shell
+                    .status
+                    .info("finish or cancel the open form first");
                 Reply::Done
             }
             None => {
@@ -165,10 +167,10 @@ impl Layer for Confirm {
             Action::Yes => {
                 // Yes does what was asked, and only that.
                 match self.on_yes {
-                    OnYes::DiscardAndQuit => app.quit = true,
+                    OnYes::DiscardAndQuit => app.shell.quit = true,
                     OnYes::DiscardForm => {
                         app.close_layer::<CheckInForm>();
-                        app.status.info("check-in discarded");
+                        app.shell.status.info("check-in discarded");
                     }
                     other => app.confirm_yes(other),
                 }
@@ -211,7 +213,7 @@ impl Layer for HelpState {
     }
 
     fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
-        screens::help::render(self, &app.keymap, ctx, areas.main, buf);
+        screens::help::render(self, &app.shell.keymap, ctx, areas.main, buf);
     }
 
     any_impl!();
@@ -254,7 +256,7 @@ impl Layer for CommandLine {
         // Off the stack already: the command runs as if typed beneath.
         match parse_command(self.input.text()) {
             Ok(a) => app.update(a),
-            Err(e) => app.status.error(e),
+            Err(e) => app.shell.status.error(e),
         }
         Reply::Close
     }
@@ -304,7 +306,10 @@ impl Layer for BaseLayer {
 
     fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
         let main = areas.main;
-        match app.user.pane {
+        if let Some(f) = app.user.feature_ref(app.user.nav.pane.feature()) {
+            return f.draw(ctx, main, buf);
+        }
+        match app.user.nav.pane {
             Pane::Today => screens::today::render(&app.user.today, ctx, main, buf),
             Pane::Peers => screens::peers::render(&app.user.peers, ctx, main, buf),
             Pane::Peer => match &app.user.peer {
@@ -313,10 +318,7 @@ impl Layer for BaseLayer {
             },
             Pane::Groups => screens::groups::render(&app.user.groups, ctx, main, buf),
             Pane::Reports => screens::reports::render(&app.user.reports, ctx, main, buf),
-            Pane::Credentials => {
-                screens::credentials::render(&app.user.credentials, ctx, main, buf)
-            }
-            Pane::HereNow => screens::here_now::render(&app.user.here_now, ctx, main, buf),
+            Pane::Credentials | Pane::HereNow => {}
             Pane::Audit => match &app.user.audit {
                 Some(s) => screens::audit::render(s, ctx, main, buf),
                 None => Line::raw("The audit trail is not open.").render(main, buf),
@@ -329,7 +331,10 @@ impl Layer for BaseLayer {
 
 /// The hints of the pane in front.
 fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
-    match app.user.pane {
+    if let Some(f) = app.user.feature_ref(app.user.nav.pane.feature()) {
+        return f.hints();
+    }
+    match app.user.nav.pane {
         Pane::Today => &[
             (Action::Open, "open"),
             (Action::CheckIn, "check in"),
@@ -363,8 +368,7 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
         Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
         Pane::Groups => screens::groups::hints(&app.user.groups),
         Pane::Reports => screens::reports::hints(),
-        Pane::Credentials => screens::credentials::hints(),
-        Pane::HereNow => screens::here_now::hints(),
+        Pane::Credentials | Pane::HereNow => &[],
         Pane::Audit if app.user.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
             &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
         }

@@ -3,8 +3,7 @@
 //! from Today, and the answers of the store worker for them. Kept apart
 //! from `app.rs` so that file only routes: it calls in here.
 
-use crate::model::{Actor, Goal, GoalId, GoalStatus, PeerId, Record};
-use crate::ops::os_login;
+use crate::model::{Goal, GoalId, GoalStatus, PeerId, Record};
 use crate::ops::plan::StepChange;
 use crate::ops::wellness::EntryChange;
 use crate::ui::action::Action;
@@ -21,28 +20,6 @@ use crate::ui::worker::{Failure, Request};
 use super::App;
 
 impl App {
-    /// Who saves: the acting staff member, or a status-line error saying
-    /// why nobody can.
-    pub(super) fn acting(&mut self) -> Option<Actor> {
-        match self.acting_or_why() {
-            Ok(a) => Some(a),
-            Err(why) => {
-                self.status.error(format!("Not saved: {why}"));
-                None
-            }
-        }
-    }
-
-    /// Who saves, or why nobody can (without the "Not saved" the form
-    /// footer and the status line each add once).
-    fn acting_or_why(&self) -> Result<Actor, String> {
-        match &self.status.staff {
-            Some(Ok(s)) => Ok(Actor::staff(s.id, os_login())),
-            Some(Err(e)) => Err(format!("no staff member chosen ({e})")),
-            None => Err("still loading who is working; try again in a moment".into()),
-        }
-    }
-
     fn goals(&self) -> Vec<Record<Goal>> {
         self.user
             .peer
@@ -87,10 +64,12 @@ impl App {
         }
         tl.peer = Some(peer);
         tl.loading = true;
-        self.requests.push(Request::Plan(PlanRequest::Timeline {
-            peer,
-            today: self.date,
-        }));
+        self.shell
+            .requests
+            .push(Request::Plan(PlanRequest::Timeline {
+                peer,
+                today: self.shell.date,
+            }));
     }
 
     /// Reloads what the peer page and Today show after a plan change.
@@ -98,7 +77,7 @@ impl App {
         self.request_today();
         if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
             if peer.is_none_or(|x| x == p) {
-                self.requests.push(Request::Peer(p));
+                self.shell.requests.push(Request::Peer(p));
                 if self.user.peer_view.timeline.peer == Some(p) {
                     self.request_timeline();
                 }
@@ -124,6 +103,7 @@ impl App {
     pub(super) fn refresh_tabs(&mut self) {
         let open_peer = self.user.peer.as_ref().map(|p| p.id);
         let timeline_queued = self
+            .shell
             .requests
             .iter()
             .any(|r| matches!(r, Request::Plan(PlanRequest::Timeline { .. })));
@@ -197,14 +177,14 @@ impl App {
     }
 
     fn plan_effect(&mut self, effect: PlanEffect) {
-        let theme = self.theme;
+        let theme = self.shell.theme;
         match effect {
             PlanEffect::None => {}
-            PlanEffect::Info(s) => self.status.info(s),
+            PlanEffect::Info(s) => self.shell.status.info(s),
             PlanEffect::AddGoal => {
                 let Some(p) = &self.user.peer else { return };
                 if p.detail.is_none() {
-                    return self.status.info("still loading this peer…");
+                    return self.shell.status.info("still loading this peer…");
                 }
                 self.push_layer(Popup::add_goal(p.id, &p.name, theme));
             }
@@ -226,22 +206,26 @@ impl App {
                 }
             }
             PlanEffect::Toggle(goal, index, expect) => {
-                let Some(actor) = self.acting() else { return };
-                self.requests.push(Request::Plan(PlanRequest::Step {
+                let Some(actor) = self.shell.acting() else {
+                    return;
+                };
+                self.shell.requests.push(Request::Plan(PlanRequest::Step {
                     goal,
                     index,
                     expect,
-                    change: StepChange::Toggle(self.date),
+                    change: StepChange::Toggle(self.shell.date),
                     actor,
                 }));
             }
             PlanEffect::Move(goal, index, expect, up) => {
-                let Some(actor) = self.acting() else { return };
+                let Some(actor) = self.shell.acting() else {
+                    return;
+                };
                 self.user
                     .peer_view
                     .plan
                     .select(PlanRow::Step(goal, if up { index - 1 } else { index + 1 }));
-                self.requests.push(Request::Plan(PlanRequest::Step {
+                self.shell.requests.push(Request::Plan(PlanRequest::Step {
                     goal,
                     index,
                     expect,
@@ -254,7 +238,9 @@ impl App {
                 }));
             }
             PlanEffect::Delete(goal, index, expect) => {
-                let Some(actor) = self.acting() else { return };
+                let Some(actor) = self.shell.acting() else {
+                    return;
+                };
                 let question = format!(
                     "Delete step {} of {goal}, \"{}\"? It is not kept in the history.",
                     index + 1,
@@ -273,41 +259,43 @@ impl App {
             }
             PlanEffect::Status(goal, status) => {
                 if self.goal(goal).is_some_and(|g| g.status == status) {
-                    return self.status.info(format!(
+                    return self.shell.status.info(format!(
                         "goal {goal} is already {}",
                         crate::model::Choice::label(status)
                     ));
                 }
-                let Some(actor) = self.acting() else { return };
-                self.requests.push(Request::Plan(PlanRequest::Status {
+                let Some(actor) = self.shell.acting() else {
+                    return;
+                };
+                self.shell.requests.push(Request::Plan(PlanRequest::Status {
                     goal,
                     status,
-                    on: self.date,
+                    on: self.shell.date,
                     actor,
                 }));
             }
             PlanEffect::Review(goal) => {
                 let Some(g) = self.goal(goal) else { return };
                 if g.status != GoalStatus::Active {
-                    return self.status.info(format!(
+                    return self.shell.status.info(format!(
                         "goal {goal} is {}; reactivate it to review it",
                         crate::model::Choice::label(g.status)
                     ));
                 }
                 let about = format!("\"{}\"", g.title);
-                self.push_layer(Popup::review(goal, &about, None, self.date, theme));
+                self.push_layer(Popup::review(goal, &about, None, self.shell.date, theme));
             }
         }
     }
 
     fn wellness_effect(&mut self, effect: WellnessEffect) {
-        let theme = self.theme;
+        let theme = self.shell.theme;
         let Some(peer) = self.user.peer.as_ref().map(|p| p.id) else {
             return;
         };
         match effect {
             WellnessEffect::None => {}
-            WellnessEffect::Info(s) => self.status.info(s),
+            WellnessEffect::Info(s) => self.shell.status.info(s),
             WellnessEffect::Add(section) => {
                 self.push_layer(Popup::add_entry(peer, section, theme));
             }
@@ -315,7 +303,9 @@ impl App {
                 self.push_layer(Popup::edit_entry(peer, section, index, &text, theme));
             }
             WellnessEffect::Delete(section, index, expect) => {
-                let Some(actor) = self.acting() else { return };
+                let Some(actor) = self.shell.acting() else {
+                    return;
+                };
                 let question = format!(
                     "Delete \"{}\" from \"{}\"?",
                     crate::ui::widgets::cells::clip(&expect, 60),
@@ -332,18 +322,22 @@ impl App {
                 );
             }
             WellnessEffect::Move(section, index, expect, up) => {
-                let Some(actor) = self.acting() else { return };
+                let Some(actor) = self.shell.acting() else {
+                    return;
+                };
                 self.user.peer_view.wellness.selected =
                     crate::ui::screens::wellness::WellnessRow::Entry(
                         section,
                         if up { index - 1 } else { index + 1 },
                     );
-                self.requests.push(Request::Plan(PlanRequest::Wellness {
-                    peer,
-                    section,
-                    change: EntryChange::Move { index, expect, up },
-                    actor,
-                }));
+                self.shell
+                    .requests
+                    .push(Request::Plan(PlanRequest::Wellness {
+                        peer,
+                        section,
+                        change: EntryChange::Move { index, expect, up },
+                        actor,
+                    }));
             }
         }
     }
@@ -368,7 +362,8 @@ impl App {
         };
         let (Some(goal), Some(peer)) = (row.goal, row.peer) else {
             if action == Action::ReviewGoal {
-                self.status
+                self.shell
+                    .status
                     .info("move to a row under \"Goal reviews due\" to review a goal");
                 return true;
             }
@@ -381,8 +376,8 @@ impl App {
                     goal,
                     &why,
                     Some(&name),
-                    self.date,
-                    self.theme,
+                    self.shell.date,
+                    self.shell.theme,
                 ));
                 true
             }
@@ -405,6 +400,7 @@ impl App {
                 Reply::Done
             }
             FormOutcome::Cancel => self
+                .shell
                 .cancel_unsaved(
                     popup.form.saving,
                     popup.form.is_dirty(),
@@ -420,10 +416,10 @@ impl App {
         if popup.form.saving {
             return;
         }
-        let actor = match self.acting_or_why() {
+        let actor = match self.shell.acting_or_why() {
             Ok(a) => a,
             Err(why) => {
-                self.status.error(format!("Not saved: {why}"));
+                self.shell.status.error(format!("Not saved: {why}"));
                 popup.form.save_failed(&Failure::from(why.as_str()));
                 return;
             }
@@ -431,18 +427,18 @@ impl App {
         if self.check_walk_in(popup) {
             return;
         }
-        let today = self.date;
+        let today = self.shell.date;
         match popup.build(today, actor) {
             Ok(request) => {
                 popup.form.saving = true;
                 popup.form.failure = None;
-                self.requests.push(request);
-                self.status.info("saving…");
+                self.shell.requests.push(request);
+                self.shell.status.info("saving…");
             }
             Err(problems) => {
                 popup.form.show_errors(problems);
                 let first = popup.form.problems().into_iter().next().unwrap_or_default();
-                self.status.error(format!("Not saved: {first}"));
+                self.shell.status.error(format!("Not saved: {first}"));
             }
         }
     }
@@ -453,20 +449,20 @@ impl App {
         match on_yes {
             OnYes::DiscardPopup => {
                 self.close_layer::<Popup>();
-                self.status.info("form closed, nothing saved");
+                self.shell.status.info("form closed, nothing saved");
             }
             OnYes::DiscardBelow => {
                 // The question is off the stack: the form is on top.
-                self.layers.pop();
-                self.status.info("form closed, nothing saved");
+                self.shell.layers.pop();
+                self.shell.status.info("form closed, nothing saved");
             }
             OnYes::DiscardAttendance => self.close_attendance(),
             OnYes::Delete => {
                 if let Some(d) = self.user.peer_view.pending_delete.take() {
-                    self.requests.push(Request::Plan(d.request));
+                    self.shell.requests.push(Request::Plan(d.request));
                 }
             }
-            OnYes::QuitUnsaved => self.quit = true,
+            OnYes::QuitUnsaved => self.shell.quit = true,
             OnYes::DiscardAssessment => self.discard_assessment(),
             OnYes::SaveAnyway => self.save_anyway(),
             OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
@@ -484,8 +480,9 @@ impl App {
                 .as_ref()
                 .is_some_and(|s| s.saving);
         if saving {
-            self.quit_when_saved = true;
-            self.status
+            self.shell.quit_when_saved = true;
+            self.shell
+                .status
                 .info("saving… caseload quits when the store confirms");
             return;
         }
@@ -507,7 +504,7 @@ impl App {
                 question: q.into(),
                 on_yes: OnYes::QuitUnsaved,
             }),
-            None => self.quit = true,
+            None => self.shell.quit = true,
         }
     }
 
@@ -568,20 +565,20 @@ impl App {
                 self.saved(ours.then_some(message), Some(peer));
             }
             PlanResponse::Goal(Err(e)) | PlanResponse::Peer(_, Err(e)) => {
-                self.quit_when_saved = false;
+                self.shell.quit_when_saved = false;
                 if !from_popup && self.user.peer.is_none() {
                     // Asked for by a session that has since been replaced
                     // at the lock screen: not for this one to see.
                     tracing::warn!("a plan change was not saved: {e}");
                     return;
                 }
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.status.error(format!("Not saved: {e}"));
                 match self.layer_mut::<Popup>() {
                     Some(p) if from_popup => p.form.save_failed(&e),
                     _ => {
                         // A stale step or entry: show what is there now.
                         if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
-                            self.requests.push(Request::Peer(p));
+                            self.shell.requests.push(Request::Peer(p));
                         }
                     }
                 }
@@ -619,11 +616,11 @@ impl App {
             self.request_today();
             return;
         };
-        self.status.last_save = Some(self.now);
-        self.status.info(message);
+        self.shell.status.last_save = Some(self.shell.now);
+        self.shell.status.info(message);
         self.reload_after_plan_change(peer);
-        if self.quit_when_saved {
-            self.quit = true;
+        if self.shell.quit_when_saved {
+            self.shell.quit = true;
         }
     }
 }

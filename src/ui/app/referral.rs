@@ -311,9 +311,10 @@ impl App {
             .list
             .query
             .set_placeholder("type to search name, category, address");
-        screen.list.query.set_focused(true, &self.theme);
+        screen.list.query.set_focused(true, &self.shell.theme);
         self.push_layer(screen);
-        self.requests
+        self.shell
+            .requests
             .push(Request::Referral(ReferralRequest::Resources));
     }
 
@@ -349,7 +350,7 @@ impl App {
         };
         list.query
             .set_placeholder("type part of a resource's name or category");
-        list.query.set_focused(true, &self.theme);
+        list.query.set_focused(true, &self.shell.theme);
         self.push_layer(ResourcePicker {
             peer,
             peer_name,
@@ -357,7 +358,8 @@ impl App {
             list,
             saving: false,
         });
-        self.requests
+        self.shell
+            .requests
             .push(Request::Referral(ReferralRequest::Resources));
     }
 
@@ -369,7 +371,9 @@ impl App {
                 Reply::Done
             }
             None => {
-                self.status.info("pick the peer first, then refer them");
+                self.shell
+                    .status
+                    .info("pick the peer first, then refer them");
                 Reply::Done
             }
         }
@@ -394,10 +398,12 @@ impl App {
                     scroll: TextScroll::default(),
                     path: None,
                 });
-                self.requests.push(Request::Referral(ReferralRequest::Card {
-                    peer,
-                    today: self.date,
-                }));
+                self.shell
+                    .requests
+                    .push(Request::Referral(ReferralRequest::Card {
+                        peer,
+                        today: self.shell.date,
+                    }));
                 return true;
             }
             _ => {}
@@ -423,7 +429,7 @@ impl App {
                         .unwrap_or(0);
                     let form = PopupForm::new(
                         format!("Referral {} to {}", row.referral.id, row.resource),
-                        self.theme,
+                        self.shell.theme,
                     )
                     .choice(FieldKey::ReferralStatus, status_options(), current, "←/→")
                     .text(
@@ -435,7 +441,7 @@ impl App {
                     let id = row.referral.id;
                     self.push_layer(StatusForm { form, referral: id });
                 }
-                None => self.status.info("no referral selected; f makes one"),
+                None => self.shell.status.info("no referral selected; f makes one"),
             }
             return true;
         }
@@ -449,7 +455,8 @@ impl App {
                 ..ReferralsTab::default()
             };
         }
-        self.requests
+        self.shell
+            .requests
             .push(Request::Referral(ReferralRequest::ForPeer(peer)));
     }
 
@@ -465,20 +472,21 @@ impl App {
                 }
             }
             ReferralResponse::Resources(Err(e)) => {
-                self.status.error(format!("Resources: {e}"));
+                self.shell.status.error(format!("Resources: {e}"));
             }
             ReferralResponse::SavedResource(Ok(rec)) => {
                 self.close_layer::<ResourceForm>();
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Saved resource {} {}",
                     rec.id,
                     crate::text::escape_line(&rec.name)
                 ));
-                self.requests
+                self.shell
+                    .requests
                     .push(Request::Referral(ReferralRequest::Resources));
             }
             ReferralResponse::SavedResource(Err(e)) => {
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.status.error(format!("Not saved: {e}"));
                 if let Some(f) = self.layer_mut::<ResourceForm>() {
                     f.form.save_failed(&e);
                 }
@@ -490,7 +498,7 @@ impl App {
                     .map(|r| r.name.clone())
                     .unwrap_or_else(|| rec.resource.to_string());
                 self.close_layer::<ResourcePicker>();
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Saved referral {} to {}",
                     rec.id,
                     crate::text::escape_line(&resource)
@@ -504,7 +512,7 @@ impl App {
                 if let Some(p) = self.layer_mut::<ResourcePicker>() {
                     p.saving = false;
                 }
-                self.status.error(format!("Referral not saved: {e}"));
+                self.shell.status.error(format!("Referral not saved: {e}"));
             }
             ReferralResponse::ForPeer(peer, result) => {
                 let tab = &mut self.user.peer_view.referrals;
@@ -521,7 +529,7 @@ impl App {
             }
             ReferralResponse::StatusSet(Ok(rec)) => {
                 self.close_layer::<StatusForm>();
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Referral {} is {} since {}",
                     rec.id,
                     rec.status().label(),
@@ -531,7 +539,7 @@ impl App {
                 self.request_today();
             }
             ReferralResponse::StatusSet(Err(e)) => {
-                self.status.error(format!("Not saved: {e}"));
+                self.shell.status.error(format!("Not saved: {e}"));
                 if let Some(f) = self.layer_mut::<StatusForm>() {
                     f.form.save_failed(&e);
                 }
@@ -545,13 +553,13 @@ impl App {
                 if let Some(c) = self.layer_mut::<CardPopup>() {
                     c.path = None;
                 }
-                self.status.info(format!(
+                self.shell.status.info(format!(
                     "Card written to {}",
                     crate::text::escape_line(&path.display().to_string())
                 ));
             }
             ReferralResponse::CardSaved(Err(e)) => {
-                self.status.error(format!("Card not written: {e}"))
+                self.shell.status.error(format!("Card not written: {e}"))
             }
         }
     }
@@ -582,18 +590,22 @@ impl Layer for ResourcesScreen {
             }
             Action::Back | Action::GoResources => Reply::Close,
             Action::AddResource => {
-                app.push_layer(ResourceForm::new(None, app.theme));
+                app.push_layer(ResourceForm::new(None, app.shell.theme));
                 Reply::Done
             }
             Action::Edit | Action::Open => {
                 match self.list.selected() {
-                    Some(r) => app.push_layer(ResourceForm::new(Some(r.clone()), app.theme)),
-                    None => app.status.info("no resource selected; ctrl-n adds one"),
+                    Some(r) => app.push_layer(ResourceForm::new(Some(r.clone()), app.shell.theme)),
+                    None => app
+                        .shell
+                        .status
+                        .info("no resource selected; ctrl-n adds one"),
                 }
                 Reply::Done
             }
             Action::Refresh => {
-                app.requests
+                app.shell
+                    .requests
                     .push(Request::Referral(ReferralRequest::Resources));
                 Reply::Done
             }
@@ -644,7 +656,8 @@ impl Layer for ResourcePicker {
         }
         match action {
             Action::Back if self.saving => {
-                app.status
+                app.shell
+                    .status
                     .info("saving… the picker closes when the store confirms");
                 Reply::Done
             }
@@ -654,27 +667,30 @@ impl Layer for ResourcePicker {
                     return Reply::Done;
                 }
                 let Some(r) = self.list.selected() else {
-                    app.status
+                    app.shell
+                        .status
                         .info("no resource matches; keep typing or Backspace");
                     return Reply::Done;
                 };
                 let actor = app.actor();
                 self.saving = true;
-                app.requests.push(Request::Referral(ReferralRequest::Refer {
-                    new: NewReferral {
-                        peer: self.peer,
-                        resource: r.id,
-                        date: app.date,
-                        by: actor.staff,
-                        note: if self.from_checkin {
-                            "made at a check-in".into()
-                        } else {
-                            String::new()
+                app.shell
+                    .requests
+                    .push(Request::Referral(ReferralRequest::Refer {
+                        new: NewReferral {
+                            peer: self.peer,
+                            resource: r.id,
+                            date: app.shell.date,
+                            by: actor.staff,
+                            note: if self.from_checkin {
+                                "made at a check-in".into()
+                            } else {
+                                String::new()
+                            },
+                            checkin: None,
                         },
-                        checkin: None,
-                    },
-                    actor,
-                }));
+                        actor,
+                    }));
                 Reply::Done
             }
             a if self.list.cursor.apply(a, self.list.shown.len()) => Reply::Done,
@@ -713,13 +729,14 @@ impl Layer for ResourcePicker {
 fn small_form(form: &mut PopupForm, outcome: FormOutcome, app: &mut App) -> Option<Reply> {
     match outcome {
         FormOutcome::Cancel => Some(
-            app.cancel_unsaved(
-                form.saving,
-                form.is_dirty(),
-                "Close this form? What you typed will be lost.",
-                OnYes::DiscardBelow,
-            )
-            .reply(),
+            app.shell
+                .cancel_unsaved(
+                    form.saving,
+                    form.is_dirty(),
+                    "Close this form? What you typed will be lost.",
+                    OnYes::DiscardBelow,
+                )
+                .reply(),
         ),
         FormOutcome::Save => None,
         _ => Some(Reply::Done),
@@ -756,7 +773,8 @@ impl Layer for ResourceForm {
         };
         self.form.saving = true;
         let actor = app.actor();
-        app.requests
+        app.shell
+            .requests
             .push(Request::Referral(ReferralRequest::SaveResource {
                 resource: Box::new(edit),
                 actor,
@@ -813,11 +831,12 @@ impl Layer for StatusForm {
             .unwrap_or(ReferralStatus::Made);
         let actor = app.actor();
         self.form.saving = true;
-        app.requests
+        app.shell
+            .requests
             .push(Request::Referral(ReferralRequest::SetStatus {
                 id: self.referral,
                 status,
-                date: app.date,
+                date: app.shell.date,
                 note: self.form.value(FieldKey::ReferralNote).trim().to_string(),
                 by: actor.staff,
                 actor,
@@ -878,10 +897,12 @@ impl Layer for CardPopup {
                         _ => return Reply::Done,
                     };
                     if typed.is_empty() {
-                        app.status
+                        app.shell
+                            .status
                             .info("file: give a file name to write the card to");
                     } else {
-                        app.requests
+                        app.shell
+                            .requests
                             .push(Request::Referral(ReferralRequest::SaveCard {
                                 path: std::path::PathBuf::from(&typed),
                                 text,
@@ -897,10 +918,10 @@ impl Layer for CardPopup {
             Action::Save => {
                 if matches!(self.text, Some(Ok(_))) {
                     let mut input = LineInput::new(&format!("card-{}.txt", self.peer));
-                    input.set_focused(true, &app.theme);
+                    input.set_focused(true, &app.shell.theme);
                     self.path = Some(input);
                 } else {
-                    app.status.info("the card is still loading");
+                    app.shell.status.info("the card is still loading");
                 }
                 Reply::Done
             }

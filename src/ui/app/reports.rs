@@ -32,10 +32,10 @@ impl App {
     /// Opens the Reports screen and asks for the report in front.
     pub(super) fn open_reports(&mut self) {
         if !self.user.reports.opened {
-            self.user.reports = ReportsState::new(self.date);
+            self.user.reports = ReportsState::new(self.shell.date);
             self.user.reports.opened = true;
         }
-        self.user.pane = Pane::Reports;
+        self.user.nav.pane = Pane::Reports;
         self.request_report();
     }
 
@@ -46,7 +46,7 @@ impl App {
 
     fn request_report(&mut self) {
         let r = &self.user.reports;
-        let id = self.requests.push_id(Request::Report {
+        let id = self.shell.requests.push_id(Request::Report {
             period: r.period,
             staff: r.staff.as_ref().map(|(id, _)| *id),
         });
@@ -70,24 +70,34 @@ impl App {
             Action::NextTab => return r.move_tab(1),
             Action::PrevTab => return r.move_tab(-1),
             Action::Back => {
-                self.user.pane = Pane::Today;
+                self.user.nav.pane = Pane::Today;
                 return;
             }
             Action::CustomPeriod => {
                 let text = format!("{} {}", r.period.from, r.period.to);
-                self.status
+                self.shell
+                    .status
                     .info("Period: two days (2026-11-01 2026-11-30), Enter shows it, Esc cancels");
-                return self.push_layer(ReportPrompt::new(PromptFor::Period, &text, &self.theme));
+                return self.push_layer(ReportPrompt::new(
+                    PromptFor::Period,
+                    &text,
+                    &self.shell.theme,
+                ));
             }
             Action::ExportCsv => {
                 if r.report.is_none() {
-                    return self.status.error("no report to write yet");
+                    return self.shell.status.error("no report to write yet");
                 }
                 let path = default_dir().join(r.csv_name());
                 let text = path.display().to_string();
-                self.status
+                self.shell
+                    .status
                     .info("CSV: the path of a new file, Enter writes it (0600), Esc cancels");
-                return self.push_layer(ReportPrompt::new(PromptFor::Csv, &text, &self.theme));
+                return self.push_layer(ReportPrompt::new(
+                    PromptFor::Csv,
+                    &text,
+                    &self.shell.theme,
+                ));
             }
             _ => return,
         }
@@ -113,7 +123,7 @@ impl App {
                 r.scroll.reset();
             }
             Err(e) => {
-                self.status.error(format!("Report: {e}"));
+                self.shell.status.error(format!("Report: {e}"));
                 r.report = None;
                 r.error = Some(e.message);
             }
@@ -128,14 +138,14 @@ impl App {
     /// Writes the report in front as CSV to `path` (a new file, 0600).
     fn write_report_csv(&mut self, path: &Path) {
         let Some(report) = self.user.reports.report.as_ref() else {
-            return self.status.error("no report to write yet");
+            return self.shell.status.error("no report to write yet");
         };
         match write_csv_file(report, path) {
-            Ok(()) => self.status.info(format!(
+            Ok(()) => self.shell.status.info(format!(
                 "Report written to {}",
                 crate::text::escape_line(&path.display().to_string())
             )),
-            Err(e) => self.status.error(format!(
+            Err(e) => self.shell.status.error(format!(
                 "Report not written to {}: {}",
                 crate::text::escape_line(&path.display().to_string()),
                 crate::text::escape_line(&e)
@@ -217,12 +227,12 @@ impl Layer for ReportPrompt {
                     Reply::Close
                 }
                 Err(e) => {
-                    app.status.error(e);
+                    app.shell.status.error(e);
                     Reply::Done
                 }
             },
             PromptFor::Csv if text.is_empty() => {
-                app.status.error("CSV: type the path of a new file");
+                app.shell.status.error("CSV: type the path of a new file");
                 Reply::Done
             }
             PromptFor::Csv => {
