@@ -65,11 +65,19 @@ use crate::ui::widgets::status_line::StatusState;
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
 mod assess;
+mod audit;
 mod center;
+mod checkin;
 mod consents;
 mod corrections;
 mod credentials;
 mod feature;
+mod peer;
+mod peers;
+mod today;
+use audit::AuditBrowser;
+use checkin::CheckIns;
+pub use peer::PeerPage;
 mod groups;
 mod here_now;
 mod import;
@@ -144,10 +152,6 @@ impl Default for AppOptions {
     }
 }
 
-const CHAIN_TODAY: &[Context] = &[Context::Today, Context::List, Context::Global];
-const CHAIN_PEERS: &[Context] = &[Context::Peers, Context::List, Context::Global];
-const CHAIN_SEARCH: &[Context] = &[Context::Input, Context::List, Context::Global];
-
 /// The whole UI: the [`Shell`] (keymap, styles, status line, layer
 /// stack, gate, the outbox to the store) and the signed-in user's
 /// [`UserSession`], which owns every feature's state. Another user signing
@@ -172,14 +176,12 @@ pub struct UserSession {
     today: TodayState,
     /// Peers screen.
     peers: PeersState,
-    /// Peer screen, once a peer was opened.
-    peer: Option<PeerState>,
-    /// The peer page's tabs (plan, timeline, wellness plan).
-    peer_view: PeerView,
+    /// The peer page and its tabs, once a peer was opened.
+    page: PeerPage,
     /// The Groups screen.
     groups: GroupsState,
-    /// The audit browser, once opened.
-    audit: Option<AuditState>,
+    /// The audit browser.
+    audit: AuditBrowser,
     /// The Reports screen.
     reports: ReportsState,
     /// The Credentials screen.
@@ -188,9 +190,8 @@ pub struct UserSession {
     here_now: crate::ui::screens::here_now::HereNowState,
     /// What this session changed and may undo (`u`).
     undo: UndoJournal,
-    /// The check-in last sent to be saved, kept in case the store asks
-    /// for a yes first (dated in the future, peer not active).
-    unconfirmed: Option<(crate::model::CheckIn, Actor)>,
+    /// Saving check-ins and corrections from the check-in form.
+    checkin: CheckIns,
 }
 
 impl UserSession {
@@ -205,15 +206,14 @@ impl UserSession {
                 ..TodayState::default()
             },
             peers: PeersState::default(),
-            peer: None,
-            peer_view: PeerView::default(),
+            page: PeerPage::default(),
             groups: GroupsState::default(),
-            audit: None,
+            audit: AuditBrowser::default(),
             reports: ReportsState::new(NaiveDate::MIN),
             credentials: CredentialsState::default(),
             here_now: Default::default(),
             undo: UndoJournal::default(),
-            unconfirmed: None,
+            checkin: CheckIns::default(),
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -229,12 +229,16 @@ impl UserSession {
         let UserSession {
             who,
             nav,
+            today,
+            peers,
             credentials,
             here_now,
             undo,
             ..
         } = self;
         let f: &mut dyn Feature = match id {
+            FeatureId::Today => today,
+            FeatureId::Peers => peers,
             FeatureId::Credentials => credentials,
             FeatureId::HereNow => here_now,
             FeatureId::Undo => undo,
@@ -246,6 +250,8 @@ impl UserSession {
     /// Feature `id`, to read (context, hints, drawing).
     fn feature_ref(&self, id: FeatureId) -> Option<&dyn Feature> {
         Some(match id {
+            FeatureId::Today => &self.today,
+            FeatureId::Peers => &self.peers,
             FeatureId::Credentials => &self.credentials,
             FeatureId::HereNow => &self.here_now,
             FeatureId::Undo => &self.undo,
@@ -333,17 +339,24 @@ impl App {
     /// session's table).
     fn on_notice(&mut self, notice: &Notice) {
         match notice {
-            Notice::ReloadToday => self.request_today(),
             Notice::ReloadShown => self.reload_shown(),
             Notice::OpenPeer(id, name, at) => {
                 self.open_peer(*id, name.clone());
                 match at {
                     PeerAt::Page => {}
                     PeerAt::Goal(g) => self.show_goal(*g),
-                    PeerAt::Tab(t) => self.user.peer_view.tab = *t,
+                    PeerAt::Tab(t) => self.user.page.view.tab = *t,
                 }
             }
             Notice::Go(p) => self.user.nav.pane = *p,
+            Notice::RosterLoaded => {
+                let roster = self.shell.roster.clone();
+                if let Some(f) = self.layer_mut::<CheckInForm>() {
+                    f.set_roster(&roster);
+                    f.picker.mark_loaded();
+                }
+                self.groups_after_roster();
+            }
             _ => {}
         }
     }
@@ -362,28 +375,6 @@ impl App {
             self.shell.notify(Notice::ReloadToday);
             self.deliver();
         }
-    }
-
-    fn request_today(&mut self) {
-        let for_staff = if self.user.today.mine_only {
-            match &self.shell.status.staff {
-                Some(Ok(s)) => Some(s.id),
-                _ => {
-                    self.user.today.mine_only = false;
-                    self.shell
-                        .status
-                        .error("showing everyone: no staff member chosen (start with --staff)");
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        self.user.today.loading = true;
-        self.shell.requests.push(Request::Today {
-            date: self.shell.date,
-            for_staff,
-        });
     }
 
     /// The key contexts where the focus is, most specific first, and
@@ -639,14 +630,13 @@ impl App {
             return f.context(&self.shell);
         }
         match self.user.nav.pane {
-            Pane::Today => (CHAIN_TODAY, false),
-            Pane::Peers if self.user.peers.searching => (CHAIN_SEARCH, true),
-            Pane::Peers => (CHAIN_PEERS, false),
-            Pane::Peer => self.user.peer_view.context(),
+            Pane::Peer => self.user.page.view.context(),
             Pane::Groups => self.user.groups.context(),
             Pane::Audit => self.audit_focus(),
             Pane::Reports => self.reports_focus(),
-            Pane::Credentials | Pane::HereNow => unreachable!("in the feature table"),
+            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => {
+                unreachable!("in the feature table")
+            }
         }
     }
 
@@ -660,7 +650,6 @@ impl App {
             return;
         }
         match pane {
-            Pane::Peers if self.user.peers.searching => self.user.peers.text_key(ev),
             Pane::Groups => self.groups_text_key(ev),
             Pane::Audit => self.audit_type(ev),
             _ => {}
@@ -679,11 +668,6 @@ impl App {
         match pane {
             Pane::Groups => self.groups_paste(s),
             Pane::Audit => self.audit_paste(s),
-            Pane::Peers => {
-                self.user.peers.searching = true;
-                self.user.peers.query.set_focused(true, &self.shell.theme);
-                self.user.peers.paste(s);
-            }
             _ => {}
         }
     }
@@ -703,9 +687,7 @@ impl App {
             }
             Action::ShowMessage => return self.show_message(),
             Action::Refresh => {
-                self.request_today();
-                self.shell.requests.push(Request::Roster);
-                if let Some(p) = &self.user.peer {
+                if let Some(p) = &self.user.page.peer {
                     self.shell.requests.push(Request::Peer(p.id));
                 }
                 self.refresh_tabs();
@@ -727,9 +709,9 @@ impl App {
             Action::CheckIn => return self.open_form(),
             Action::Save => return self.shell.status.info("nothing to save here"),
             Action::GoToday => {
-                self.user.nav.pane = Pane::Today;
-                self.request_today();
-                return;
+                let (today, mut cx) = split!(self, today);
+                cx.go(Pane::Today);
+                return today.request(&mut cx);
             }
             Action::GoPeers => {
                 self.user.nav.pane = Pane::Peers;
@@ -750,10 +732,8 @@ impl App {
                 return here_now.open(&mut cx);
             }
             Action::Search => {
-                self.user.nav.pane = Pane::Peers;
-                self.user.peers.searching = true;
-                self.user.peers.query.set_focused(true, &self.shell.theme);
-                return;
+                let (peers, mut cx) = split!(self, peers);
+                return peers.start_search(&mut cx);
             }
             Action::NextPane | Action::PrevPane => {
                 let panes = self.panes();
@@ -779,11 +759,6 @@ impl App {
         if self.user.nav.pane == Pane::Peer && self.peer_page_action(action) {
             return;
         }
-        if self.user.nav.pane == Pane::Today
-            && (self.today_plan_action(action) || self.today_consent_action(action))
-        {
-            return;
-        }
         if self.user.nav.pane == Pane::Peers && action == Action::ImportPeers {
             return self.open_import();
         }
@@ -803,25 +778,7 @@ impl App {
                 self.groups_action(action);
                 Effect::None
             }
-            Pane::Today => self.user.today.handle(action),
-            Pane::Credentials | Pane::HereNow => Effect::None,
-            Pane::Peers => {
-                let was_searching = self.user.peers.searching;
-                let nothing_to_clear = self.user.peers.query.is_empty() && !was_searching;
-                if action == Action::Back && nothing_to_clear {
-                    self.user.nav.pane = Pane::Today;
-                    Effect::None
-                } else {
-                    let e = self.user.peers.handle(action);
-                    if self.user.peers.searching != was_searching {
-                        self.user
-                            .peers
-                            .query
-                            .set_focused(self.user.peers.searching, &self.shell.theme);
-                    }
-                    e
-                }
-            }
+            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => Effect::None,
             Pane::Audit => {
                 self.audit_action(action);
                 Effect::None
@@ -831,7 +788,7 @@ impl App {
                     self.user.nav.pane = self.user.nav.back_pane;
                     Effect::None
                 } else {
-                    match &mut self.user.peer {
+                    match &mut self.user.page.peer {
                         Some(p) => p.handle(action),
                         None => Effect::None,
                     }
@@ -845,20 +802,20 @@ impl App {
         match effect {
             Effect::None => {}
             Effect::OpenPeer(id, name) => self.open_peer(id, name),
-            Effect::ReloadToday => self.request_today(),
+            Effect::ReloadToday => self.shell.notify(Notice::ReloadToday),
             Effect::Info(s) => self.shell.status.info(s),
         }
     }
 
     fn panes(&self) -> Vec<Pane> {
         let mut v = vec![Pane::Today, Pane::Peers];
-        if self.user.peer.is_some() {
+        if self.user.page.peer.is_some() {
             v.push(Pane::Peer);
         }
         if self.user.groups.opened {
             v.push(Pane::Groups);
         }
-        if self.user.audit.is_some() {
+        if self.user.audit.state.is_some() {
             v.push(Pane::Audit);
         }
         if self.user.reports.opened {
@@ -885,6 +842,7 @@ impl App {
                         "Peer: {}",
                         shown_name(
                             self.user
+                                .page
                                 .peer
                                 .as_ref()
                                 .map(|s| s.name.as_str())
@@ -908,7 +866,7 @@ impl App {
             self.user.nav.back_pane = self.user.nav.pane;
         }
         self.reset_peer_view(id);
-        self.user.peer = Some(PeerState::new(id, name));
+        self.user.page.peer = Some(PeerState::new(id, name));
         self.user.nav.pane = Pane::Peer;
         // Recorded on the audit trail before it is loaded.
         let actor = self.actor();
@@ -919,7 +877,7 @@ impl App {
         match self.user.nav.pane {
             Pane::Today => self.user.today.selected_peer(),
             Pane::Peers => self.user.peers.selected_peer(),
-            Pane::Peer => self.user.peer.as_ref().map(|p| (p.id, p.name.clone())),
+            Pane::Peer => self.user.page.peer.as_ref().map(|p| (p.id, p.name.clone())),
             Pane::Groups | Pane::Audit | Pane::Reports | Pane::Credentials => None,
             Pane::HereNow => self.user.here_now.selected_peer(),
         }
@@ -987,7 +945,7 @@ impl App {
                 form.failure = None;
                 form.saving = true;
                 let actor = Actor::staff(staff, os_login());
-                self.user.unconfirmed = Some((checkin.clone(), actor.clone()));
+                self.user.checkin.unconfirmed = Some((checkin.clone(), actor.clone()));
                 self.shell.requests.push(Request::SaveCheckIn {
                     checkin,
                     actor,
@@ -1066,34 +1024,15 @@ impl App {
             } => {
                 self.shell.status.location = location;
                 self.shell.organization = organization;
-                self.shell.staff_list = staff_list.clone();
-                self.user.peers.staff = staff_list;
+                self.shell.staff_list = staff_list;
+                self.shell.notify(Notice::StaffList);
                 if let Err(e) = &staff {
                     tracing::warn!("no acting staff: {e}");
                 }
                 self.shell.status.staff = Some(staff);
             }
-            Response::Today(Ok(report)) => self.user.today.set_report(report),
-            Response::Today(Err(e)) => {
-                self.user.today.loading = false;
-                self.shell.status.error(format!("Today: {e}"));
-                self.user.today.error = Some(e);
-            }
-            Response::Roster(Ok(rows)) => {
-                self.user.peers.set_roster(rows);
-                let roster = self.user.peers.roster.clone();
-                if let Some(f) = self.layer_mut::<CheckInForm>() {
-                    f.set_roster(&roster);
-                    f.picker.mark_loaded();
-                }
-                self.groups_after_roster();
-            }
-            Response::Roster(Err(e)) => {
-                self.shell.status.error(format!("Roster: {e}"));
-                self.user.peers.error = Some(e);
-            }
             Response::Peer(id, result) => {
-                if let Some(p) = self.user.peer.as_mut().filter(|p| p.id == id) {
+                if let Some(p) = self.user.page.peer.as_mut().filter(|p| p.id == id) {
                     match result {
                         Ok(d) => {
                             p.name = d.overview.peer.display_name.clone();
@@ -1126,9 +1065,9 @@ impl App {
                     record.peer,
                     self.shell.now.format("%H:%M")
                 ));
-                self.request_today();
+                self.shell.notify(Notice::ReloadToday);
                 self.shell.requests.push(Request::Roster);
-                if let Some(p) = self.user.peer.as_ref().filter(|p| p.id == record.peer) {
+                if let Some(p) = self.user.page.peer.as_ref().filter(|p| p.id == record.peer) {
                     self.shell.requests.push(Request::Peer(p.id));
                 }
                 self.plan_after_checkin(record.peer);
@@ -1165,6 +1104,8 @@ impl App {
             | Response::Change(_)
             | Response::NoticesStopped) => self.on_access_response(r),
             r @ (Response::Credentials(_)
+            | Response::Today(_)
+            | Response::Roster(_)
             | Response::HereNow(_)
             | Response::Undoable(_)
             | Response::Undone(_)) => feature::misrouted(owner(&r), &r),
@@ -1213,12 +1154,12 @@ impl App {
 
     /// The peer page, once a peer was opened.
     pub fn peer(&self) -> Option<&PeerState> {
-        self.user.peer.as_ref()
+        self.user.page.peer.as_ref()
     }
 
     /// The peer page's tabs.
     pub fn peer_view(&self) -> &PeerView {
-        &self.user.peer_view
+        &self.user.page.view
     }
 
     /// The Groups screen.
@@ -1233,7 +1174,7 @@ impl App {
 
     /// The audit browser, once opened.
     pub fn audit(&self) -> Option<&AuditState> {
-        self.user.audit.as_ref()
+        self.user.audit.state.as_ref()
     }
 
     /// The Credentials screen (for tests and the view).

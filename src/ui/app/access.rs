@@ -316,7 +316,7 @@ impl App {
         self.shell.access.gate = Gate::Open;
         self.shell.access.last_input = self.shell.access.instant;
         self.shell.requests.push(Request::Init { staff: named });
-        self.request_today();
+        self.shell.notify(Notice::ReloadToday);
         self.shell.requests.push(Request::Roster);
         self.subscribe();
     }
@@ -448,7 +448,7 @@ impl App {
                 true
             }
             Action::Search if self.user.nav.pane == Pane::Audit => {
-                if let Some(a) = &mut self.user.audit {
+                if let Some(a) = &mut self.user.audit.state {
                     a.edit(&self.shell.theme);
                 }
                 true
@@ -485,8 +485,8 @@ impl App {
         if self.user.nav.pane != Pane::Audit {
             self.user.nav.audit_back = self.user.nav.pane;
         }
-        if self.user.audit.is_none() {
-            self.user.audit = Some(AuditState::default());
+        if self.user.audit.state.is_none() {
+            self.user.audit.state = Some(AuditState::default());
         }
         self.user.nav.pane = Pane::Audit;
         self.request_audit();
@@ -495,7 +495,7 @@ impl App {
     fn request_audit(&mut self) {
         let viewer = self.user.who.as_ref().map(|c| c.staff.id);
         let now = self.shell.now;
-        if let Some(a) = &mut self.user.audit {
+        if let Some(a) = &mut self.user.audit.state {
             a.loading = true;
             let query = a.query();
             self.shell
@@ -509,7 +509,7 @@ impl App {
 
     /// An action on the audit pane.
     pub(super) fn audit_action(&mut self, action: Action) {
-        let outcome = match &mut self.user.audit {
+        let outcome = match &mut self.user.audit.state {
             Some(a) => a.handle(action, &self.shell.theme),
             None => AuditOutcome::Close,
         };
@@ -518,7 +518,7 @@ impl App {
 
     /// A key typed into the audit filters.
     pub(super) fn audit_type(&mut self, ev: KeyEvent) {
-        let outcome = match &mut self.user.audit {
+        let outcome = match &mut self.user.audit.state {
             Some(a) => a.text_key(ev, &self.shell.theme),
             None => AuditOutcome::None,
         };
@@ -527,7 +527,7 @@ impl App {
 
     /// A paste into the audit filters.
     pub(super) fn audit_paste(&mut self, text: &str) {
-        if let Some(a) = &mut self.user.audit {
+        if let Some(a) = &mut self.user.audit.state {
             a.paste(text);
         }
     }
@@ -538,7 +538,7 @@ impl App {
             AuditOutcome::Reload => self.request_audit(),
             AuditOutcome::Close => {
                 self.user.nav.pane = match self.user.nav.audit_back {
-                    Pane::Peer if self.user.peer.is_none() => Pane::Today,
+                    Pane::Peer if self.user.page.peer.is_none() => Pane::Today,
                     Pane::Audit => Pane::Today,
                     p => p,
                 };
@@ -548,7 +548,7 @@ impl App {
 
     /// The audit browser's key contexts, when it has the focus.
     pub(super) fn audit_focus(&self) -> (&'static [Context], bool) {
-        match &self.user.audit {
+        match &self.user.audit.state {
             Some(a) => a.context(),
             None => (audit::CHAIN_LIST, false),
         }
@@ -607,7 +607,7 @@ impl App {
             }
             Response::Recorded(Ok(())) => {}
             Response::Audit(result) => {
-                if let Some(a) = &mut self.user.audit {
+                if let Some(a) = &mut self.user.audit.state {
                     match result {
                         Ok(page) => a.set_page(page),
                         Err(e) => a.set_error(e),
@@ -708,23 +708,7 @@ impl App {
     /// itself (the features follow [`Notice::ReloadShown`]), each keeping
     /// its selection (by record id) and leaving open forms alone.
     pub(super) fn reload_shown(&mut self) {
-        if !self
-            .shell
-            .requests
-            .iter()
-            .any(|r| matches!(r, Request::Today { .. }))
-        {
-            self.request_today();
-        }
-        if !self
-            .shell
-            .requests
-            .iter()
-            .any(|r| matches!(r, Request::Roster))
-        {
-            self.shell.requests.push(Request::Roster);
-        }
-        if let Some(id) = self.user.peer.as_ref().map(|p| p.id) {
+        if let Some(id) = self.user.page.peer.as_ref().map(|p| p.id) {
             if !self
                 .shell
                 .requests
@@ -734,7 +718,7 @@ impl App {
                 self.shell.requests.push(Request::Peer(id));
             }
         }
-        if self.user.audit.is_some() {
+        if self.user.audit.state.is_some() {
             self.request_audit();
         }
         // The plan tabs' timeline, the group list and an open session.

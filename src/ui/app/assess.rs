@@ -23,7 +23,9 @@ impl App {
     /// Opens a sitting of the peer's instrument (the one they took last,
     /// else the first installed: the BARC-10).
     pub(super) fn start_assessment(&mut self) {
-        let Some(p) = &self.user.peer else { return };
+        let Some(p) = &self.user.page.peer else {
+            return;
+        };
         let Some(d) = &p.detail else {
             return self.shell.status.info("still loading this peer…");
         };
@@ -57,7 +59,13 @@ impl App {
                 self.shell
                     .status
                     .info(format!("saved {shown} {}: total {}", rec.id, rec.total));
-                if self.user.peer.as_ref().is_some_and(|p| p.id == rec.peer) {
+                if self
+                    .user
+                    .page
+                    .peer
+                    .as_ref()
+                    .is_some_and(|p| p.id == rec.peer)
+                {
                     self.shell.requests.push(Request::Peer(rec.peer));
                 }
             }

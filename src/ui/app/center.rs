@@ -35,7 +35,7 @@ use crate::ui::worker::center::{
 };
 use crate::ui::worker::{Failure, Request, Secret};
 
-use super::{App, Pane};
+use super::{App, Notice, Pane};
 
 const CHAIN_STAFF: &[Context] = &[Context::Staff, Context::List, Context::Global];
 const CHAIN_ASK: &[Context] = &[Context::Confirm];
@@ -803,7 +803,7 @@ impl App {
 
     fn peer_action(&mut self, action: Action) {
         let (id, name) = match self.user.nav.pane {
-            Pane::Peer => match &self.user.peer {
+            Pane::Peer => match &self.user.page.peer {
                 Some(p) => (p.id, p.name.clone()),
                 None => return,
             },
@@ -824,6 +824,7 @@ impl App {
             Action::EditPeer => {
                 let rec = self
                     .user
+                    .page
                     .peer
                     .as_ref()
                     .filter(|p| p.id == id)
@@ -1255,7 +1256,7 @@ impl App {
                     staff: Some(id.to_string()),
                 });
                 self.shell.requests.push(Request::Access { staff: None });
-                self.request_today();
+                self.shell.notify(Notice::ReloadToday);
                 self.shell.requests.push(Request::Roster);
                 // Short enough to leave "who is working" on the line at
                 // 80 columns; help (?) has the rest.
@@ -1371,8 +1372,8 @@ impl App {
 
     fn after_peer_change(&mut self, id: PeerId) {
         self.shell.requests.push(Request::Roster);
-        self.request_today();
-        if self.user.peer.as_ref().is_some_and(|p| p.id == id) {
+        self.shell.notify(Notice::ReloadToday);
+        if self.user.page.peer.as_ref().is_some_and(|p| p.id == id) {
             self.shell.requests.push(Request::Peer(id));
         }
     }

@@ -8,12 +8,10 @@ use std::any::Any;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 
-use crate::model::today::Section;
 use crate::model::{ConsentId, ConsentState, PeerId};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::layer::{Layer, Reply};
-use crate::ui::screens::peer_tabs::PeerTab;
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::prompt;
@@ -27,13 +25,13 @@ const CHAIN_PROMPT: &[Context] = &[Context::Input, Context::Global];
 impl App {
     /// Asks how the selected consent was revoked (only an active one).
     pub(super) fn ask_revoke(&mut self) {
-        let Some(peer) = self.user.peer.as_ref() else {
+        let Some(peer) = self.user.page.peer.as_ref() else {
             return;
         };
         let Some(detail) = peer.detail.as_ref() else {
             return self.shell.status.error("the consents are still loading");
         };
-        let i = self.user.peer_view.consents.cursor.selected;
+        let i = self.user.page.view.consents.cursor.selected;
         let Some(c) = detail.consents.get(i) else {
             return self.shell.status.error("no consent to revoke");
         };
@@ -61,22 +59,6 @@ impl App {
         self.push_layer(prompt);
     }
 
-    /// Today: Enter on a "Consents expiring" row opens the peer's page at
-    /// the Consents tab. Returns true when the action was handled here.
-    pub(super) fn today_consent_action(&mut self, action: Action) -> bool {
-        let Some(row) = self.user.today.selected_row() else {
-            return false;
-        };
-        let (Section::ConsentsExpiring, Some(peer), Action::Open) = (row.section, row.peer, action)
-        else {
-            return false;
-        };
-        let name = row.name.clone();
-        self.open_peer(peer, name);
-        self.user.peer_view.tab = PeerTab::Consents;
-        true
-    }
-
     /// Takes the worker's answer for the Consents tab.
     pub(super) fn on_consent_response(&mut self, response: ConsentResponse) {
         match response {
@@ -90,7 +72,7 @@ impl App {
                         .map(|r| r.date)
                         .unwrap_or(self.shell.date)
                 ));
-                if self.user.peer.as_ref().is_some_and(|p| p.id == peer) {
+                if self.user.page.peer.as_ref().is_some_and(|p| p.id == peer) {
                     self.shell.requests.push(Request::Peer(peer));
                 }
             }

@@ -18,7 +18,7 @@ use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::list::TextScroll;
 use crate::ui::worker::{Request, Response};
 
-use super::App;
+use super::{App, Notice};
 
 const LIST_HINTS: &[(Action, &str)] = &[
     (Action::Open, "full view"),
@@ -38,7 +38,9 @@ const REASON_HINTS: &[(Action, &str)] = &[(Action::Save, "void it"), (Action::Ba
 impl App {
     /// Opens the peer's check-in list over the peer page.
     pub(super) fn open_checkins(&mut self) {
-        let Some(p) = &self.user.peer else { return };
+        let Some(p) = &self.user.page.peer else {
+            return;
+        };
         let Some(d) = &p.detail else {
             return self
                 .shell
@@ -56,7 +58,7 @@ impl App {
 
     /// The peer page reloaded: an open check-in list follows.
     pub(super) fn checkins_after_peer(&mut self) {
-        let fresh = self.user.peer.as_ref().and_then(|p| {
+        let fresh = self.user.page.peer.as_ref().and_then(|p| {
             p.detail
                 .as_ref()
                 .map(|d| (p.id, d.overview.recent_checkins.clone()))
@@ -131,7 +133,7 @@ impl App {
 
     /// Yes to "save it anyway?": the same check-in again, confirmed.
     pub(super) fn save_anyway(&mut self) {
-        let Some((checkin, actor)) = self.user.unconfirmed.take() else {
+        let Some((checkin, actor)) = self.user.checkin.unconfirmed.take() else {
             return;
         };
         if let Some(f) = self.layer_mut::<CheckInForm>() {
@@ -210,9 +212,9 @@ impl App {
 
     /// Reloads what shows a corrected or voided check-in.
     fn after_correction(&mut self, rec: &crate::model::Record<crate::model::CheckIn>) {
-        self.request_today();
+        self.shell.notify(Notice::ReloadToday);
         self.shell.requests.push(Request::Roster);
-        if let Some(p) = self.user.peer.as_ref().filter(|p| p.id == rec.peer) {
+        if let Some(p) = self.user.page.peer.as_ref().filter(|p| p.id == rec.peer) {
             self.shell.requests.push(Request::Peer(p.id));
         }
         self.plan_after_checkin(rec.peer);

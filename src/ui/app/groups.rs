@@ -14,7 +14,7 @@ use crate::ui::widgets::confirm::OnYes;
 use crate::ui::worker::groups::{GroupsRequest, GroupsResponse};
 use crate::ui::worker::Request;
 
-use super::{App, Cancelled, Pane};
+use super::{App, Cancelled, Notice, Pane};
 
 impl App {
     /// Asks for the group list.
@@ -274,7 +274,7 @@ impl App {
                 self.user.groups.opened = true;
                 self.user.nav.pane = Pane::Groups;
                 self.request_groups();
-                self.request_today();
+                self.shell.notify(Notice::ReloadToday);
             }
             GroupsResponse::Opened(Err(e)) => {
                 self.user.groups.opening = false;
@@ -309,9 +309,9 @@ impl App {
                     self.shell.requests.push(Request::Roster);
                 }
                 self.request_groups();
-                self.request_today();
+                self.shell.notify(Notice::ReloadToday);
                 // The peer page's attendance summary.
-                if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
+                if let Some(p) = self.user.page.peer.as_ref().map(|p| p.id) {
                     self.shell.requests.push(Request::Peer(p));
                 }
                 if self.shell.quit_when_saved {
@@ -351,7 +351,7 @@ impl App {
                     group.id
                 ));
                 self.request_groups();
-                self.request_today();
+                self.shell.notify(Notice::ReloadToday);
             }
             GroupsResponse::GroupAdded(Err(e)) => match self.layer_mut::<Popup>() {
                 Some(p) if from_popup => {

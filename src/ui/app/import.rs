@@ -25,7 +25,7 @@ use crate::ui::widgets::list::TextScroll;
 use crate::ui::widgets::prompt;
 use crate::ui::worker::{Failure, Request};
 
-use super::App;
+use super::{App, Notice};
 
 const CHAIN_PATH: &[Context] = &[Context::Input, Context::Global];
 const CHAIN_PLAN: &[Context] = &[Context::Confirm, Context::List, Context::Global];
@@ -102,7 +102,7 @@ impl App {
                     o.duplicates
                 ));
                 self.shell.requests.push(Request::Roster);
-                self.request_today();
+                self.shell.notify(Notice::ReloadToday);
             }
             Err(e) => {
                 if let Some(d) = self.layer_mut::<ImportDialog>() {

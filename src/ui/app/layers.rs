@@ -310,16 +310,14 @@ impl Layer for BaseLayer {
             return f.draw(ctx, main, buf);
         }
         match app.user.nav.pane {
-            Pane::Today => screens::today::render(&app.user.today, ctx, main, buf),
-            Pane::Peers => screens::peers::render(&app.user.peers, ctx, main, buf),
-            Pane::Peer => match &app.user.peer {
-                Some(p) => screens::peer_tabs::render(&app.user.peer_view, p, ctx, main, buf),
+            Pane::Peer => match &app.user.page.peer {
+                Some(p) => screens::peer_tabs::render(&app.user.page.view, p, ctx, main, buf),
                 None => Line::raw("No peer open.").render(main, buf),
             },
             Pane::Groups => screens::groups::render(&app.user.groups, ctx, main, buf),
             Pane::Reports => screens::reports::render(&app.user.reports, ctx, main, buf),
-            Pane::Credentials | Pane::HereNow => {}
-            Pane::Audit => match &app.user.audit {
+            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => {}
+            Pane::Audit => match &app.user.audit.state {
                 Some(s) => screens::audit::render(s, ctx, main, buf),
                 None => Line::raw("The audit trail is not open.").render(main, buf),
             },
@@ -335,41 +333,18 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
         return f.hints();
     }
     match app.user.nav.pane {
-        Pane::Today => &[
-            (Action::Open, "open"),
-            (Action::CheckIn, "check in"),
-            (Action::Search, "find"),
-            (Action::ToggleMine, "mine/all"),
-            (Action::GoPeers, "peers"),
-            (Action::GoGroups, "groups"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-            // Last: at 80 columns it gives way to help and quit.
-            (Action::GoReports, "reports"),
-        ],
-        Pane::Peers if app.user.peers.searching => &[
-            (Action::Open, "open"),
-            (Action::Down, "move"),
-            (Action::Back, "clear"),
-            (Action::Help, "help"),
-        ],
-        Pane::Peers => &[
-            (Action::Open, "open"),
-            (Action::CheckIn, "check in"),
-            (Action::Search, "search"),
-            (Action::FilterStatus, "status"),
-            (Action::FilterStaff, "staff"),
-            (Action::Sort, "sort"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-            (Action::ImportPeers, "import"),
-            (Action::NewPeer, "new peer"),
-        ],
-        Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
+        Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => &[],
+        Pane::Peer => screens::peer_tabs::hints(app.user.page.view.tab),
         Pane::Groups => screens::groups::hints(&app.user.groups),
         Pane::Reports => screens::reports::hints(),
-        Pane::Credentials | Pane::HereNow => &[],
-        Pane::Audit if app.user.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
+        Pane::Audit
+            if app
+                .user
+                .audit
+                .state
+                .as_ref()
+                .is_some_and(|a| a.editing.is_some()) =>
+        {
             &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
         }
         Pane::Audit => &[

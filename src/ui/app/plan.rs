@@ -17,11 +17,12 @@ use crate::ui::widgets::form::FormOutcome;
 use crate::ui::worker::plan::{PlanRequest, PlanResponse};
 use crate::ui::worker::{Failure, Request};
 
-use super::App;
+use super::{App, Notice};
 
 impl App {
     fn goals(&self) -> Vec<Record<Goal>> {
         self.user
+            .page
             .peer
             .as_ref()
             .and_then(|p| p.detail.as_ref())
@@ -31,6 +32,7 @@ impl App {
 
     fn goal(&self, id: GoalId) -> Option<Record<Goal>> {
         self.user
+            .page
             .peer
             .as_ref()
             .and_then(|p| p.detail.as_ref())
@@ -39,8 +41,8 @@ impl App {
 
     /// Gives the peer page fresh tabs when another peer is opened.
     pub(super) fn reset_peer_view(&mut self, id: PeerId) {
-        if self.user.peer_view.peer != Some(id) {
-            self.user.peer_view = PeerView {
+        if self.user.page.view.peer != Some(id) {
+            self.user.page.view = PeerView {
                 peer: Some(id),
                 ..PeerView::default()
             };
@@ -49,15 +51,15 @@ impl App {
 
     /// Shows the peer page's plan tab with `goal` selected once loaded.
     pub(super) fn show_goal(&mut self, goal: GoalId) {
-        self.user.peer_view.tab = PeerTab::Plan;
-        self.user.peer_view.plan.want_goal = Some(goal);
+        self.user.page.view.tab = PeerTab::Plan;
+        self.user.page.view.plan.want_goal = Some(goal);
     }
 
     fn request_timeline(&mut self) {
-        let Some(peer) = self.user.peer.as_ref().map(|p| p.id) else {
+        let Some(peer) = self.user.page.peer.as_ref().map(|p| p.id) else {
             return;
         };
-        let tl = &mut self.user.peer_view.timeline;
+        let tl = &mut self.user.page.view.timeline;
         if tl.peer != Some(peer) {
             tl.data = None;
             tl.cursor.select(0, 0);
@@ -74,11 +76,11 @@ impl App {
 
     /// Reloads what the peer page and Today show after a plan change.
     fn reload_after_plan_change(&mut self, peer: Option<PeerId>) {
-        self.request_today();
-        if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
+        self.shell.notify(Notice::ReloadToday);
+        if let Some(p) = self.user.page.peer.as_ref().map(|p| p.id) {
             if peer.is_none_or(|x| x == p) {
                 self.shell.requests.push(Request::Peer(p));
-                if self.user.peer_view.timeline.peer == Some(p) {
+                if self.user.page.view.timeline.peer == Some(p) {
                     self.request_timeline();
                 }
             }
@@ -88,8 +90,8 @@ impl App {
     /// A check-in for `peer` was saved: its goal marks and wellbeing may
     /// have changed on the timeline.
     pub(super) fn plan_after_checkin(&mut self, peer: PeerId) {
-        if self.user.peer_view.timeline.peer == Some(peer)
-            && self.user.peer_view.timeline.data.is_some()
+        if self.user.page.view.timeline.peer == Some(peer)
+            && self.user.page.view.timeline.data.is_some()
         {
             self.request_timeline();
         }
@@ -101,13 +103,13 @@ impl App {
     /// are kept on top, see `AttendanceState::rebase`). Loads already queued
     /// are not asked for twice.
     pub(super) fn refresh_tabs(&mut self) {
-        let open_peer = self.user.peer.as_ref().map(|p| p.id);
+        let open_peer = self.user.page.peer.as_ref().map(|p| p.id);
         let timeline_queued = self
             .shell
             .requests
             .iter()
             .any(|r| matches!(r, Request::Plan(PlanRequest::Timeline { .. })));
-        if open_peer.is_some() && self.user.peer_view.timeline.peer == open_peer && !timeline_queued
+        if open_peer.is_some() && self.user.page.view.timeline.peer == open_peer && !timeline_queued
         {
             self.request_timeline();
         }
@@ -117,11 +119,12 @@ impl App {
     /// Handles an action on the peer page's tabs. Returns false when the
     /// action is not theirs (the overview, `back`, global keys).
     pub(super) fn peer_page_action(&mut self, action: Action) -> bool {
-        if let Some(tab) = self.user.peer_view.tab.after(action) {
-            self.user.peer_view.tab = tab;
+        if let Some(tab) = self.user.page.view.tab.after(action) {
+            self.user.page.view.tab = tab;
             if tab == PeerTab::Timeline
-                && (self.user.peer_view.timeline.data.is_none()
-                    || self.user.peer_view.timeline.peer != self.user.peer.as_ref().map(|p| p.id))
+                && (self.user.page.view.timeline.data.is_none()
+                    || self.user.page.view.timeline.peer
+                        != self.user.page.peer.as_ref().map(|p| p.id))
             {
                 self.request_timeline();
             }
@@ -134,7 +137,7 @@ impl App {
             self.start_assessment();
             return true;
         }
-        match self.user.peer_view.tab {
+        match self.user.page.view.tab {
             // Referrals: `App::referral_peer_action` took its keys.
             PeerTab::Overview if action == Action::Open => {
                 self.open_checkins();
@@ -143,20 +146,21 @@ impl App {
             PeerTab::Overview | PeerTab::Referrals | PeerTab::Assessments => false,
             PeerTab::Plan => {
                 let goals = self.goals();
-                let effect = self.user.peer_view.plan.handle(action, &goals);
+                let effect = self.user.page.view.plan.handle(action, &goals);
                 self.plan_effect(effect);
                 true
             }
-            PeerTab::Timeline => self.user.peer_view.timeline.handle(action),
+            PeerTab::Timeline => self.user.page.view.timeline.handle(action),
             PeerTab::Wellness => {
                 let plan = self
                     .user
+                    .page
                     .peer
                     .as_ref()
                     .and_then(|p| p.detail.as_ref())
                     .map(|d| d.overview.peer.wellness_plan.clone())
                     .unwrap_or_default();
-                let effect = self.user.peer_view.wellness.handle(action, &plan);
+                let effect = self.user.page.view.wellness.handle(action, &plan);
                 self.wellness_effect(effect);
                 true
             }
@@ -167,11 +171,12 @@ impl App {
             PeerTab::Consents => {
                 let len = self
                     .user
+                    .page
                     .peer
                     .as_ref()
                     .and_then(|p| p.detail.as_ref())
                     .map_or(0, |d| d.consents.len());
-                self.user.peer_view.consents.handle(action, len)
+                self.user.page.view.consents.handle(action, len)
             }
         }
     }
@@ -182,7 +187,9 @@ impl App {
             PlanEffect::None => {}
             PlanEffect::Info(s) => self.shell.status.info(s),
             PlanEffect::AddGoal => {
-                let Some(p) = &self.user.peer else { return };
+                let Some(p) = &self.user.page.peer else {
+                    return;
+                };
                 if p.detail.is_none() {
                     return self.shell.status.info("still loading this peer…");
                 }
@@ -222,7 +229,8 @@ impl App {
                     return;
                 };
                 self.user
-                    .peer_view
+                    .page
+                    .view
                     .plan
                     .select(PlanRow::Step(goal, if up { index - 1 } else { index + 1 }));
                 self.shell.requests.push(Request::Plan(PlanRequest::Step {
@@ -290,7 +298,7 @@ impl App {
 
     fn wellness_effect(&mut self, effect: WellnessEffect) {
         let theme = self.shell.theme;
-        let Some(peer) = self.user.peer.as_ref().map(|p| p.id) else {
+        let Some(peer) = self.user.page.peer.as_ref().map(|p| p.id) else {
             return;
         };
         match effect {
@@ -325,7 +333,7 @@ impl App {
                 let Some(actor) = self.shell.acting() else {
                     return;
                 };
-                self.user.peer_view.wellness.selected =
+                self.user.page.view.wellness.selected =
                     crate::ui::screens::wellness::WellnessRow::Entry(
                         section,
                         if up { index - 1 } else { index + 1 },
@@ -343,7 +351,7 @@ impl App {
     }
 
     fn ask_delete(&mut self, question: String, request: PlanRequest) {
-        self.user.peer_view.pending_delete = Some(PendingDelete {
+        self.user.page.view.pending_delete = Some(PendingDelete {
             question: question.clone(),
             request,
         });
@@ -351,44 +359,6 @@ impl App {
             question,
             on_yes: OnYes::Delete,
         });
-    }
-
-    /// Today: the review key on a "Goal reviews due" row opens the review
-    /// form; Enter on it opens the peer's plan at that goal. Returns true
-    /// when the action was handled here.
-    pub(super) fn today_plan_action(&mut self, action: Action) -> bool {
-        let Some(row) = self.user.today.selected_row() else {
-            return false;
-        };
-        let (Some(goal), Some(peer)) = (row.goal, row.peer) else {
-            if action == Action::ReviewGoal {
-                self.shell
-                    .status
-                    .info("move to a row under \"Goal reviews due\" to review a goal");
-                return true;
-            }
-            return false;
-        };
-        match action {
-            Action::ReviewGoal => {
-                let (why, name) = (row.why.clone(), row.name.clone());
-                self.push_layer(Popup::review(
-                    goal,
-                    &why,
-                    Some(&name),
-                    self.shell.date,
-                    self.shell.theme,
-                ));
-                true
-            }
-            Action::Open => {
-                let name = row.name.clone();
-                self.open_peer(peer, name);
-                self.show_goal(goal);
-                true
-            }
-            _ => false,
-        }
     }
 
     /// What a small form's outcome means for the app.
@@ -458,7 +428,7 @@ impl App {
             }
             OnYes::DiscardAttendance => self.close_attendance(),
             OnYes::Delete => {
-                if let Some(d) = self.user.peer_view.pending_delete.take() {
+                if let Some(d) = self.user.page.view.pending_delete.take() {
                     self.shell.requests.push(Request::Plan(d.request));
                 }
             }
@@ -513,7 +483,7 @@ impl App {
         let from_popup = self.popup().is_some_and(|p| p.form.saving);
         match response {
             PlanResponse::Timeline(peer, result) => {
-                let tl = &mut self.user.peer_view.timeline;
+                let tl = &mut self.user.page.view.timeline;
                 if tl.peer == Some(peer) {
                     tl.loading = false;
                     match result {
@@ -536,11 +506,12 @@ impl App {
                 self.patch_goal(&goal);
                 match purpose {
                     Some(Purpose::AddGoal(_)) => {
-                        self.user.peer_view.plan.select(PlanRow::Goal(goal.id))
+                        self.user.page.view.plan.select(PlanRow::Goal(goal.id))
                     }
                     Some(Purpose::AddStep(_)) => self
                         .user
-                        .peer_view
+                        .page
+                        .view
                         .plan
                         .select(PlanRow::Step(goal.id, goal.steps.len().saturating_sub(1))),
                     _ => {}
@@ -554,6 +525,7 @@ impl App {
                 }
                 if let Some(d) = self
                     .user
+                    .page
                     .peer
                     .as_mut()
                     .filter(|p| p.id == peer)
@@ -566,7 +538,7 @@ impl App {
             }
             PlanResponse::Goal(Err(e)) | PlanResponse::Peer(_, Err(e)) => {
                 self.shell.quit_when_saved = false;
-                if !from_popup && self.user.peer.is_none() {
+                if !from_popup && self.user.page.peer.is_none() {
                     // Asked for by a session that has since been replaced
                     // at the lock screen: not for this one to see.
                     tracing::warn!("a plan change was not saved: {e}");
@@ -577,7 +549,7 @@ impl App {
                     Some(p) if from_popup => p.form.save_failed(&e),
                     _ => {
                         // A stale step or entry: show what is there now.
-                        if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
+                        if let Some(p) = self.user.page.peer.as_ref().map(|p| p.id) {
                             self.shell.requests.push(Request::Peer(p));
                         }
                     }
@@ -589,6 +561,7 @@ impl App {
     fn patch_goal(&mut self, goal: &Record<Goal>) {
         let Some(d) = self
             .user
+            .page
             .peer
             .as_mut()
             .filter(|p| p.id == goal.peer)
@@ -605,7 +578,7 @@ impl App {
 
     /// True when `peer`'s page is the one open.
     fn peer_open(&self, peer: PeerId) -> bool {
-        self.user.peer.as_ref().is_some_and(|p| p.id == peer)
+        self.user.page.peer.as_ref().is_some_and(|p| p.id == peer)
     }
 
     /// After a plan save: the message (unless the save was asked for by a
@@ -613,7 +586,7 @@ impl App {
     /// hear about), and reloads.
     fn saved(&mut self, message: Option<String>, peer: Option<PeerId>) {
         let Some(message) = message else {
-            self.request_today();
+            self.shell.notify(Notice::ReloadToday);
             return;
         };
         self.shell.status.last_save = Some(self.shell.now);

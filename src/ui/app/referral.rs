@@ -32,7 +32,7 @@ use crate::ui::widgets::list::{ListCursor, TextScroll};
 use crate::ui::worker::referral::{ReferralRequest, ReferralResponse, ReferralRow, ResourceEdit};
 use crate::ui::worker::Request;
 
-use super::App;
+use super::{App, Notice};
 
 macro_rules! any_impl {
     () => {
@@ -382,7 +382,8 @@ impl App {
     /// The peer page's referral keys: `f` refers, `T` shows the card, tab 7
     /// lists referrals and records a new status. False when not theirs.
     pub(super) fn referral_peer_action(&mut self, action: Action) -> bool {
-        let Some((peer, name)) = self.user.peer.as_ref().map(|p| (p.id, p.name.clone())) else {
+        let Some((peer, name)) = self.user.page.peer.as_ref().map(|p| (p.id, p.name.clone()))
+        else {
             return false;
         };
         match action {
@@ -408,15 +409,15 @@ impl App {
             }
             _ => {}
         }
-        if self.user.peer_view.tab.after(action) == Some(PeerTab::Referrals) {
-            self.user.peer_view.tab = PeerTab::Referrals;
+        if self.user.page.view.tab.after(action) == Some(PeerTab::Referrals) {
+            self.user.page.view.tab = PeerTab::Referrals;
             self.request_referrals(peer);
             return true;
         }
-        if self.user.peer_view.tab != PeerTab::Referrals {
+        if self.user.page.view.tab != PeerTab::Referrals {
             return false;
         }
-        let tab = &mut self.user.peer_view.referrals;
+        let tab = &mut self.user.page.view.referrals;
         if tab.cursor.apply(action, tab.rows.len()) {
             return true;
         }
@@ -449,8 +450,8 @@ impl App {
     }
 
     fn request_referrals(&mut self, peer: PeerId) {
-        if self.user.peer_view.referrals.peer != Some(peer) {
-            self.user.peer_view.referrals = ReferralsTab {
+        if self.user.page.view.referrals.peer != Some(peer) {
+            self.user.page.view.referrals = ReferralsTab {
                 peer: Some(peer),
                 ..ReferralsTab::default()
             };
@@ -503,10 +504,16 @@ impl App {
                     rec.id,
                     crate::text::escape_line(&resource)
                 ));
-                if self.user.peer.as_ref().is_some_and(|p| p.id == rec.peer) {
+                if self
+                    .user
+                    .page
+                    .peer
+                    .as_ref()
+                    .is_some_and(|p| p.id == rec.peer)
+                {
                     self.request_referrals(rec.peer);
                 }
-                self.request_today();
+                self.shell.notify(Notice::ReloadToday);
             }
             ReferralResponse::Referred(Err(e)) => {
                 if let Some(p) = self.layer_mut::<ResourcePicker>() {
@@ -515,7 +522,7 @@ impl App {
                 self.shell.status.error(format!("Referral not saved: {e}"));
             }
             ReferralResponse::ForPeer(peer, result) => {
-                let tab = &mut self.user.peer_view.referrals;
+                let tab = &mut self.user.page.view.referrals;
                 if tab.peer == Some(peer) {
                     match result {
                         Ok(rows) => {
@@ -536,7 +543,7 @@ impl App {
                     rec.last_update()
                 ));
                 self.request_referrals(rec.peer);
-                self.request_today();
+                self.shell.notify(Notice::ReloadToday);
             }
             ReferralResponse::StatusSet(Err(e)) => {
                 self.shell.status.error(format!("Not saved: {e}"));

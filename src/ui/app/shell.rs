@@ -8,6 +8,8 @@
 //! feature changes its own state and the shell, and tells the others what
 //! happened with a [`Notice`], which the app delivers.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::model::{Actor, PeerId};
@@ -18,7 +20,7 @@ use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
-use crate::ui::worker::{Request, RequestId, SignInCandidate, StaffRow};
+use crate::ui::worker::{Request, RequestId, RosterRow, SignInCandidate, StaffRow};
 
 use super::access::AccessState;
 use super::feature::PeerAt;
@@ -54,6 +56,11 @@ pub struct Shell {
     /// Every staff member (from `Ready`): names and initials for every
     /// feature that shows or picks staff.
     pub(crate) staff_list: Vec<StaffRow>,
+    /// The roster as last loaded (the Peers feature's, shared): the
+    /// check-in form, attendance and the peer forms pick from it.
+    pub(crate) roster: Arc<Vec<RosterRow>>,
+    /// The roster arrived at least once.
+    pub(crate) roster_loaded: bool,
     /// What features told each other, delivered by the app after each
     /// key and answer (see [`Notice`]).
     pub(crate) notices: Vec<Notice>,
@@ -86,8 +93,10 @@ pub enum Notice {
     ReloadShown,
     /// The refresh key: like [`Notice::ReloadShown`], said on the status line.
     Refresh,
-    /// The staff list changed (from `Ready`).
+    /// The staff list changed (from `Ready`): `Shell::staff_list`.
     StaffList,
+    /// The roster was loaded again: `Shell::roster`.
+    RosterLoaded,
 }
 
 /// Where the screen is within the user's session: the pane in front and
@@ -238,6 +247,8 @@ impl Shell {
                 ..Outbox::default()
             },
             staff_list: Vec::new(),
+            roster: Arc::new(Vec::new()),
+            roster_loaded: false,
             notices: Vec::new(),
             quit: false,
             quit_when_saved: false,
