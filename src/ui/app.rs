@@ -10,13 +10,13 @@
 /// `(&mut app.user.credentials, Cx)`, `split!(app)` only the `Cx`.
 macro_rules! split {
     ($app:expr, $field:ident) => {{
-        let App { shell, user } = $app;
-        let UserSession {
+        let $crate::ui::app::App { shell, user } = $app;
+        let $crate::ui::app::UserSession {
             who, nav, $field, ..
         } = user;
         (
             $field,
-            Cx {
+            $crate::ui::app::Cx {
                 shell,
                 who: who.as_ref(),
                 nav,
@@ -24,8 +24,8 @@ macro_rules! split {
         )
     }};
     ($app:expr) => {{
-        let App { shell, user } = $app;
-        Cx {
+        let $crate::ui::app::App { shell, user } = $app;
+        $crate::ui::app::Cx {
             shell,
             who: user.who.as_ref(),
             nav: &mut user.nav,
