@@ -40,24 +40,23 @@ use std::time::Instant;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::model::{Actor, PeerId};
-use crate::ops::{local_now, os_login};
+use crate::model::PeerId;
+use crate::ops::local_now;
 use crate::ui::action::Action;
 use crate::ui::keymap::{sequence_label, Context, Key, Keymap, Lookup};
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::privacy::shown_name;
 use crate::ui::screens::audit::AuditState;
-use crate::ui::screens::checkin::{CheckInForm, FormOutcome};
+use crate::ui::screens::checkin::CheckInForm;
 use crate::ui::screens::credentials::CredentialsState;
 use crate::ui::screens::groups::GroupsState;
 use crate::ui::screens::help::HelpState;
 use crate::ui::screens::peer::PeerState;
-use crate::ui::screens::peer_tabs::PeerView;
+use crate::ui::screens::peer_tabs::{PeerTab, PeerView};
 use crate::ui::screens::peers::PeersState;
 use crate::ui::screens::popup::Popup;
 use crate::ui::screens::reports::ReportsState;
 use crate::ui::screens::today::TodayState;
-use crate::ui::screens::Effect;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::confirm::{Confirm, OnYes};
@@ -231,6 +230,8 @@ impl UserSession {
             nav,
             today,
             peers,
+            page,
+            checkin,
             credentials,
             here_now,
             undo,
@@ -239,6 +240,8 @@ impl UserSession {
         let f: &mut dyn Feature = match id {
             FeatureId::Today => today,
             FeatureId::Peers => peers,
+            FeatureId::PeerPage => page,
+            FeatureId::CheckIn => checkin,
             FeatureId::Credentials => credentials,
             FeatureId::HereNow => here_now,
             FeatureId::Undo => undo,
@@ -252,6 +255,8 @@ impl UserSession {
         Some(match id {
             FeatureId::Today => &self.today,
             FeatureId::Peers => &self.peers,
+            FeatureId::PeerPage => &self.page,
+            FeatureId::CheckIn => &self.checkin,
             FeatureId::Credentials => &self.credentials,
             FeatureId::HereNow => &self.here_now,
             FeatureId::Undo => &self.undo,
@@ -340,21 +345,8 @@ impl App {
     fn on_notice(&mut self, notice: &Notice) {
         match notice {
             Notice::ReloadShown => self.reload_shown(),
-            Notice::OpenPeer(id, name, at) => {
-                self.open_peer(*id, name.clone());
-                match at {
-                    PeerAt::Page => {}
-                    PeerAt::Goal(g) => self.show_goal(*g),
-                    PeerAt::Tab(t) => self.user.page.view.tab = *t,
-                }
-            }
             Notice::Go(p) => self.user.nav.pane = *p,
             Notice::RosterLoaded => {
-                let roster = self.shell.roster.clone();
-                if let Some(f) = self.layer_mut::<CheckInForm>() {
-                    f.set_roster(&roster);
-                    f.picker.mark_loaded();
-                }
                 self.groups_after_roster();
             }
             _ => {}
@@ -368,13 +360,8 @@ impl App {
 
     /// Reads the clock; a new day reloads Today.
     pub fn tick(&mut self) {
-        self.shell.now = (self.shell.options.clock)();
-        let date = self.shell.now.date_naive();
-        if date != self.shell.date {
-            self.shell.date = date;
-            self.shell.notify(Notice::ReloadToday);
-            self.deliver();
-        }
+        self.shell.tick();
+        self.deliver();
     }
 
     /// The key contexts where the focus is, most specific first, and
@@ -630,11 +617,10 @@ impl App {
             return f.context(&self.shell);
         }
         match self.user.nav.pane {
-            Pane::Peer => self.user.page.view.context(),
             Pane::Groups => self.user.groups.context(),
             Pane::Audit => self.audit_focus(),
             Pane::Reports => self.reports_focus(),
-            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => {
+            Pane::Today | Pane::Peers | Pane::Peer | Pane::Credentials | Pane::HereNow => {
                 unreachable!("in the feature table")
             }
         }
@@ -685,12 +671,9 @@ impl App {
                 let (undo, mut cx) = split!(self, undo);
                 return undo.undo_last(&mut cx);
             }
-            Action::ShowMessage => return self.show_message(),
+            Action::ShowMessage => return corrections::show_message(&mut self.shell),
             Action::Refresh => {
-                if let Some(p) = &self.user.page.peer {
-                    self.shell.requests.push(Request::Peer(p.id));
-                }
-                self.refresh_tabs();
+                self.reload_groups();
                 self.shell.notify(Notice::Refresh);
                 self.shell.status.info("reloading…");
                 return;
@@ -706,7 +689,13 @@ impl App {
         }
 
         match action {
-            Action::CheckIn => return self.open_form(),
+            Action::CheckIn => {
+                let pre = self.selected_peer();
+                let (checkin, mut cx) = split!(self, checkin);
+                checkin.open(pre, &mut cx);
+                self.user.peers.searching = false;
+                return;
+            }
             Action::Save => return self.shell.status.info("nothing to save here"),
             Action::GoToday => {
                 let (today, mut cx) = split!(self, today);
@@ -756,8 +745,14 @@ impl App {
         if self.user.nav.pane == Pane::Peer && self.referral_peer_action(action) {
             return;
         }
-        if self.user.nav.pane == Pane::Peer && self.peer_page_action(action) {
-            return;
+        if self.user.nav.pane == Pane::Peer && action == Action::StartAssessment {
+            return self.start_assessment();
+        }
+        if self.user.nav.pane == Pane::Peer
+            && self.user.page.view.tab == PeerTab::Consents
+            && action == Action::RevokeConsent
+        {
+            return self.ask_revoke();
         }
         if self.user.nav.pane == Pane::Peers && action == Action::ImportPeers {
             return self.open_import();
@@ -769,41 +764,11 @@ impl App {
         {
             return;
         }
-        let effect = match self.user.nav.pane {
-            Pane::Reports => {
-                self.reports_action(action);
-                Effect::None
-            }
-            Pane::Groups => {
-                self.groups_action(action);
-                Effect::None
-            }
-            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => Effect::None,
-            Pane::Audit => {
-                self.audit_action(action);
-                Effect::None
-            }
-            Pane::Peer => {
-                if action == Action::Back {
-                    self.user.nav.pane = self.user.nav.back_pane;
-                    Effect::None
-                } else {
-                    match &mut self.user.page.peer {
-                        Some(p) => p.handle(action),
-                        None => Effect::None,
-                    }
-                }
-            }
-        };
-        self.apply(effect);
-    }
-
-    fn apply(&mut self, effect: Effect) {
-        match effect {
-            Effect::None => {}
-            Effect::OpenPeer(id, name) => self.open_peer(id, name),
-            Effect::ReloadToday => self.shell.notify(Notice::ReloadToday),
-            Effect::Info(s) => self.shell.status.info(s),
+        match self.user.nav.pane {
+            Pane::Reports => self.reports_action(action),
+            Pane::Groups => self.groups_action(action),
+            Pane::Audit => self.audit_action(action),
+            Pane::Today | Pane::Peers | Pane::Peer | Pane::Credentials | Pane::HereNow => {}
         }
     }
 
@@ -861,104 +826,49 @@ impl App {
             .collect()
     }
 
-    fn open_peer(&mut self, id: PeerId, name: String) {
-        if self.user.nav.pane != Pane::Peer {
-            self.user.nav.back_pane = self.user.nav.pane;
-        }
-        self.reset_peer_view(id);
-        self.user.page.peer = Some(PeerState::new(id, name));
-        self.user.nav.pane = Pane::Peer;
-        // Recorded on the audit trail before it is loaded.
-        let actor = self.actor();
-        self.shell.requests.push(Request::OpenPeer { id, actor });
-    }
-
+    /// The peer the pane in front has selected.
     fn selected_peer(&self) -> Option<(PeerId, String)> {
-        match self.user.nav.pane {
-            Pane::Today => self.user.today.selected_peer(),
-            Pane::Peers => self.user.peers.selected_peer(),
-            Pane::Peer => self.user.page.peer.as_ref().map(|p| (p.id, p.name.clone())),
-            Pane::Groups | Pane::Audit | Pane::Reports | Pane::Credentials => None,
-            Pane::HereNow => self.user.here_now.selected_peer(),
-        }
+        self.user
+            .feature_ref(self.user.nav.pane.feature())
+            .and_then(|f| f.selected_peer())
     }
 
-    fn open_form(&mut self) {
-        let pre = self.selected_peer();
-        let mut form = CheckInForm::new(&self.user.peers.roster, pre, self.shell.theme);
-        if self.user.peers.loaded {
-            form.picker.mark_loaded();
-        }
-        self.push_layer(form);
-        self.user.peers.searching = false;
-    }
-
-    /// What the check-in form's outcome means for the app.
-    pub(super) fn form_outcome(&mut self, form: &mut CheckInForm, outcome: FormOutcome) -> Reply {
-        match outcome {
-            FormOutcome::None => Reply::Done,
-            FormOutcome::Picked(id) => {
-                self.shell.requests.push(Request::Goals(id));
-                Reply::Done
-            }
-            FormOutcome::Save => {
-                self.save_form(form);
-                Reply::Done
-            }
-            FormOutcome::Cancel => self
-                .shell
-                .cancel_unsaved(
-                    form.saving,
-                    form.is_dirty(),
-                    "Discard this check-in? What you typed will be lost.",
-                    OnYes::DiscardForm,
-                )
-                .reply(),
-        }
-    }
-
-    fn save_form(&mut self, form: &mut CheckInForm) {
-        self.tick();
-        let staff = match &self.shell.status.staff {
-            Some(Ok(s)) => Ok(s.id),
-            Some(Err(e)) => Err(format!("no staff member chosen ({e})")),
-            None => Err("still loading who is working; try again in a moment".into()),
-        };
-        let now = self.shell.now;
-        if form.saving {
+    /// Quit, unless a small form or a session holds unsaved work (then
+    /// ask) or is being saved (then quit once saved).
+    pub(super) fn quit_or_ask(&mut self) {
+        let saving = self.popup().is_some_and(|p| p.form.saving)
+            || self
+                .user
+                .groups
+                .attendance
+                .as_ref()
+                .is_some_and(|s| s.saving);
+        if saving {
+            self.shell.quit_when_saved = true;
+            self.shell
+                .status
+                .info("saving… caseload quits when the store confirms");
             return;
         }
-        let staff = match staff {
-            Ok(s) => s,
-            Err(e) => {
-                form.save_failed(e.clone());
-                self.shell.status.error(format!("Not saved: {e}"));
-                return;
-            }
+        let question = if self.popup().is_some_and(|p| p.form.is_dirty()) {
+            Some("Quit and discard what you typed in the open form?")
+        } else if self
+            .user
+            .groups
+            .attendance
+            .as_ref()
+            .is_some_and(|s| s.is_dirty())
+        {
+            Some("Quit and discard the attendance that is not saved yet?")
+        } else {
+            None
         };
-        if form.editing.is_some() {
-            return self.save_correction(form, staff, now);
-        }
-        match form.build(staff, now) {
-            Ok(checkin) => {
-                form.errors.clear();
-                form.failure = None;
-                form.saving = true;
-                let actor = Actor::staff(staff, os_login());
-                self.user.checkin.unconfirmed = Some((checkin.clone(), actor.clone()));
-                self.shell.requests.push(Request::SaveCheckIn {
-                    checkin,
-                    actor,
-                    confirmed: false,
-                });
-                self.shell.status.info("saving…");
-            }
-            Err(errors) => {
-                if let Some((_, first)) = errors.first() {
-                    self.shell.status.error(format!("Not saved: {first}"));
-                }
-                form.show_errors(errors);
-            }
+        match question {
+            Some(q) => self.push_layer(Confirm {
+                question: q.into(),
+                on_yes: OnYes::QuitUnsaved,
+            }),
+            None => self.shell.quit = true,
         }
     }
 
@@ -1031,62 +941,6 @@ impl App {
                 }
                 self.shell.status.staff = Some(staff);
             }
-            Response::Peer(id, result) => {
-                if let Some(p) = self.user.page.peer.as_mut().filter(|p| p.id == id) {
-                    match result {
-                        Ok(d) => {
-                            p.name = d.overview.peer.display_name.clone();
-                            p.detail = Some(d);
-                            p.error = None;
-                        }
-                        Err(e) => p.error = Some(e),
-                    }
-                }
-                self.checkins_after_peer();
-            }
-            Response::Goals(id, result) => {
-                if let Some(f) = self.layer_mut::<CheckInForm>() {
-                    f.set_goals(id, result);
-                }
-            }
-            Response::Saved(Ok(record)) => {
-                let name = self
-                    .form()
-                    .and_then(|f| f.peer.as_ref().map(|(_, n)| n.clone()))
-                    .unwrap_or_default();
-                // The form and a question about discarding it are done.
-                self.close_layer::<CheckInForm>();
-                self.close_layer::<Confirm>();
-                self.shell.status.last_save = Some(self.shell.now);
-                self.shell.status.info(format!(
-                    "Saved check-in {} with {} ({}) at {}",
-                    record.id,
-                    shown_name(&name, self.shell.access.privacy),
-                    record.peer,
-                    self.shell.now.format("%H:%M")
-                ));
-                self.shell.notify(Notice::ReloadToday);
-                self.shell.requests.push(Request::Roster);
-                if let Some(p) = self.user.page.peer.as_ref().filter(|p| p.id == record.peer) {
-                    self.shell.requests.push(Request::Peer(p.id));
-                }
-                self.plan_after_checkin(record.peer);
-                if self.shell.quit_when_saved {
-                    self.shell.quit = true;
-                }
-            }
-            Response::Saved(Err(e)) => {
-                self.shell.quit_when_saved = false;
-                self.shell.status.error(format!("Not saved: {e}"));
-                if let Some(f) = self.layer_mut::<CheckInForm>() {
-                    f.refused(&e);
-                }
-            }
-            Response::NeedsConfirmation(why) => self.on_needs_confirmation(why),
-            r @ (Response::CheckInHistory(..)
-            | Response::CheckInEdited(_)
-            | Response::CheckInVoided(_)) => self.on_correction_response(r),
-            Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
             Response::Consent(r) => self.on_consent_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
@@ -1104,6 +958,14 @@ impl App {
             | Response::Change(_)
             | Response::NoticesStopped) => self.on_access_response(r),
             r @ (Response::Credentials(_)
+            | Response::Peer(..)
+            | Response::Plan(_)
+            | Response::Goals(..)
+            | Response::Saved(_)
+            | Response::NeedsConfirmation(_)
+            | Response::CheckInHistory(..)
+            | Response::CheckInEdited(_)
+            | Response::CheckInVoided(_)
             | Response::Today(_)
             | Response::Roster(_)
             | Response::HereNow(_)

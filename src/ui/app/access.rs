@@ -721,8 +721,8 @@ impl App {
         if self.user.audit.state.is_some() {
             self.request_audit();
         }
-        // The plan tabs' timeline, the group list and an open session.
-        self.refresh_tabs();
+        // The group list and an open session.
+        self.reload_groups();
     }
 
     /// What a gate screen shows, or None while the caseload is shown.

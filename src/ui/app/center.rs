@@ -1187,10 +1187,8 @@ impl App {
         match (about, yes) {
             (Question::UseExisting { existing, .. }, true) => {
                 self.close_layer::<PeerForm>();
-                self.apply(crate::ui::screens::Effect::OpenPeer(
-                    existing.id,
-                    existing.name,
-                ));
+                self.shell
+                    .notify(Notice::open_peer(existing.id, existing.name));
             }
             (Question::UseExisting { peer, .. }, false) => {
                 let actor = self.center_actor();
@@ -1343,10 +1341,8 @@ impl App {
                 ));
                 self.after_peer_change(rec.id);
                 if purpose == Some(PeerFormFor::Add) {
-                    self.apply(crate::ui::screens::Effect::OpenPeer(
-                        rec.id,
-                        rec.data.display_name.clone(),
-                    ));
+                    self.shell
+                        .notify(Notice::open_peer(rec.id, rec.data.display_name.clone()));
                 }
             }
             CenterResponse::PeerSaved(Err(e)) | CenterResponse::Merged { result: Err(e), .. } => {

@@ -153,14 +153,14 @@ pub fn owner(reply: &Response) -> FeatureId {
         | Response::NoticesStopped => FeatureId::Shell,
         Response::Today(_) => FeatureId::Today,
         Response::Roster(_) => FeatureId::Peers,
-        Response::Peer(..) | Response::Plan(_) | Response::CheckInHistory(..) => {
-            FeatureId::PeerPage
-        }
+        Response::Peer(..)
+        | Response::Plan(_)
+        | Response::CheckInHistory(..)
+        | Response::CheckInVoided(_) => FeatureId::PeerPage,
         Response::Goals(..)
         | Response::Saved(_)
         | Response::NeedsConfirmation(_)
-        | Response::CheckInEdited(_)
-        | Response::CheckInVoided(_) => FeatureId::CheckIn,
+        | Response::CheckInEdited(_) => FeatureId::CheckIn,
         Response::Undoable(_) | Response::Undone(_) => FeatureId::Undo,
         Response::Groups(_) => FeatureId::Groups,
         Response::Audit(_) => FeatureId::Audit,

@@ -19,8 +19,10 @@ use crate::ui::screens::{self, checkin::CheckInForm, help::HelpState, popup::Pop
 use crate::ui::theme::Theme;
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::confirm::{self, Confirm, OnYes};
+use crate::ui::widgets::form::FormOutcome;
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::prompt::{self, parse_command};
+use crate::ui::worker::Failure;
 
 use super::{App, Pane};
 
@@ -89,14 +91,16 @@ impl Layer for CheckInForm {
             }
             None => {
                 let outcome = self.handle(action);
-                app.form_outcome(self, outcome)
+                let (checkin, mut cx) = split!(app, checkin);
+                checkin.outcome(self, outcome, &mut cx)
             }
         }
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
         let outcome = CheckInForm::text_key(self, ev);
-        app.form_outcome(self, outcome)
+        let (checkin, mut cx) = split!(app, checkin);
+        checkin.outcome(self, outcome, &mut cx)
     }
 
     fn paste(&mut self, text: &str, _app: &mut App) -> Reply {
@@ -131,14 +135,14 @@ impl Layer for Popup {
             }
             None => {
                 let outcome = self.form.handle(action);
-                app.popup_outcome(self, outcome)
+                popup_outcome(app, self, outcome)
             }
         }
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
         let outcome = self.form.text_key(ev);
-        app.popup_outcome(self, outcome)
+        popup_outcome(app, self, outcome)
     }
 
     fn paste(&mut self, text: &str, _app: &mut App) -> Reply {
@@ -157,6 +161,85 @@ impl Layer for Popup {
     any_impl!();
 }
 
+/// What a small form's outcome means: save it, or cancel it (asking
+/// first if something was typed).
+fn popup_outcome(app: &mut App, popup: &mut Popup, outcome: FormOutcome) -> Reply {
+    match outcome {
+        FormOutcome::None | FormOutcome::Picked(_) => Reply::Done,
+        FormOutcome::Save => {
+            save_popup(app, popup);
+            Reply::Done
+        }
+        FormOutcome::Cancel => app
+            .shell
+            .cancel_unsaved(
+                popup.form.saving,
+                popup.form.is_dirty(),
+                "Close this form? What you typed will be lost.",
+                OnYes::DiscardPopup,
+            )
+            .reply(),
+    }
+}
+
+/// Sends what a small form describes (a walk-in is first looked for on
+/// the roster, `app/center.rs`).
+fn save_popup(app: &mut App, popup: &mut Popup) {
+    app.shell.tick();
+    if popup.form.saving {
+        return;
+    }
+    let actor = match app.shell.acting_or_why() {
+        Ok(a) => a,
+        Err(why) => {
+            app.shell.status.error(format!("Not saved: {why}"));
+            popup.form.save_failed(&Failure::from(why.as_str()));
+            return;
+        }
+    };
+    if app.check_walk_in(popup) {
+        return;
+    }
+    let today = app.shell.date;
+    match popup.build(today, actor) {
+        Ok(request) => {
+            popup.form.saving = true;
+            popup.form.failure = None;
+            app.shell.requests.push(request);
+            app.shell.status.info("saving…");
+        }
+        Err(problems) => {
+            popup.form.show_errors(problems);
+            let first = popup.form.problems().into_iter().next().unwrap_or_default();
+            app.shell.status.error(format!("Not saved: {first}"));
+        }
+    }
+}
+
+/// A yes in the confirm box goes to the feature that asked.
+fn confirm_yes(app: &mut App, on_yes: OnYes) {
+    match on_yes {
+        OnYes::DiscardPopup => {
+            app.close_layer::<Popup>();
+            app.shell.status.info("form closed, nothing saved");
+        }
+        OnYes::DiscardBelow => {
+            // The question is off the stack: the form is on top.
+            app.shell.layers.pop();
+            app.shell.status.info("form closed, nothing saved");
+        }
+        OnYes::DiscardAttendance => app.close_attendance(),
+        OnYes::Delete => app.user.page.confirm_delete(&mut app.shell),
+        OnYes::QuitUnsaved => app.shell.quit = true,
+        OnYes::DiscardAssessment => app.discard_assessment(),
+        OnYes::SaveAnyway => {
+            let (checkin, mut cx) = split!(app, checkin);
+            checkin.save_anyway(&mut cx);
+        }
+        OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
+    }
+}
+
 impl Layer for Confirm {
     fn context(&self, _app: &App) -> (&'static [Context], bool) {
         (CHAIN_CONFIRM, false)
@@ -172,7 +255,7 @@ impl Layer for Confirm {
                         app.close_layer::<CheckInForm>();
                         app.shell.status.info("check-in discarded");
                     }
-                    other => app.confirm_yes(other),
+                    other => confirm_yes(app, other),
                 }
                 Reply::Close
             }

@@ -255,6 +255,16 @@ impl Shell {
         }
     }
 
+    /// Reads the clock; a new day reloads Today.
+    pub fn tick(&mut self) {
+        self.now = (self.options.clock)();
+        let date = self.now.date_naive();
+        if date != self.date {
+            self.date = date;
+            self.notify(Notice::ReloadToday);
+        }
+    }
+
     /// Tells the other features (delivered after this key or answer).
     pub fn notify(&mut self, notice: Notice) {
         if !self.notices.contains(&notice) {
