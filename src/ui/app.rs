@@ -231,6 +231,8 @@ impl UserSession {
             today,
             peers,
             page,
+            groups,
+            audit,
             checkin,
             credentials,
             here_now,
@@ -242,6 +244,8 @@ impl UserSession {
             FeatureId::Peers => peers,
             FeatureId::PeerPage => page,
             FeatureId::CheckIn => checkin,
+            FeatureId::Groups => groups,
+            FeatureId::Audit => audit,
             FeatureId::Credentials => credentials,
             FeatureId::HereNow => here_now,
             FeatureId::Undo => undo,
@@ -257,6 +261,8 @@ impl UserSession {
             FeatureId::Peers => &self.peers,
             FeatureId::PeerPage => &self.page,
             FeatureId::CheckIn => &self.checkin,
+            FeatureId::Groups => &self.groups,
+            FeatureId::Audit => &self.audit,
             FeatureId::Credentials => &self.credentials,
             FeatureId::HereNow => &self.here_now,
             FeatureId::Undo => &self.undo,
@@ -345,9 +351,12 @@ impl App {
     fn on_notice(&mut self, notice: &Notice) {
         match notice {
             Notice::ReloadShown => self.reload_shown(),
-            Notice::Go(p) => self.user.nav.pane = *p,
-            Notice::RosterLoaded => {
-                self.groups_after_roster();
+            Notice::Go(p) => {
+                // A peer page closed meanwhile is not gone back to.
+                self.user.nav.pane = match p {
+                    Pane::Peer if self.user.page.peer.is_none() => Pane::Today,
+                    p => *p,
+                };
             }
             _ => {}
         }
@@ -617,12 +626,8 @@ impl App {
             return f.context(&self.shell);
         }
         match self.user.nav.pane {
-            Pane::Groups => self.user.groups.context(),
-            Pane::Audit => self.audit_focus(),
             Pane::Reports => self.reports_focus(),
-            Pane::Today | Pane::Peers | Pane::Peer | Pane::Credentials | Pane::HereNow => {
-                unreachable!("in the feature table")
-            }
+            _ => (&[Context::Global], false),
         }
     }
 
@@ -636,8 +641,6 @@ impl App {
             return;
         }
         match pane {
-            Pane::Groups => self.groups_text_key(ev),
-            Pane::Audit => self.audit_type(ev),
             _ => {}
         }
     }
@@ -652,8 +655,6 @@ impl App {
             return;
         }
         match pane {
-            Pane::Groups => self.groups_paste(s),
-            Pane::Audit => self.audit_paste(s),
             _ => {}
         }
     }
@@ -673,7 +674,6 @@ impl App {
             }
             Action::ShowMessage => return corrections::show_message(&mut self.shell),
             Action::Refresh => {
-                self.reload_groups();
                 self.shell.notify(Notice::Refresh);
                 self.shell.status.info("reloading…");
                 return;
@@ -684,8 +684,9 @@ impl App {
             return;
         }
 
-        if self.in_attendance() {
-            return self.groups_action(action);
+        if self.user.groups.in_attendance(self.user.nav.pane) {
+            self.with_feature(FeatureId::Groups, |f, cx| f.action(action, cx));
+            return;
         }
 
         match action {
@@ -706,7 +707,14 @@ impl App {
                 self.user.nav.pane = Pane::Peers;
                 return;
             }
-            Action::GoGroups => return self.open_groups(),
+            Action::GoGroups => {
+                let on_row = match self.user.nav.pane {
+                    Pane::Today => self.user.today.selected_row().and_then(|r| r.group),
+                    _ => None,
+                };
+                let (groups, mut cx) = split!(self, groups);
+                return groups.open(on_row, &mut cx);
+            }
             Action::GoReports => return self.open_reports(),
             Action::GoResources => return self.open_resources(),
             Action::GoCredentials => {
@@ -766,9 +774,7 @@ impl App {
         }
         match self.user.nav.pane {
             Pane::Reports => self.reports_action(action),
-            Pane::Groups => self.groups_action(action),
-            Pane::Audit => self.audit_action(action),
-            Pane::Today | Pane::Peers | Pane::Peer | Pane::Credentials | Pane::HereNow => {}
+            _ => {}
         }
     }
 
@@ -941,7 +947,6 @@ impl App {
                 }
                 self.shell.status.staff = Some(staff);
             }
-            Response::Groups(r) => self.on_groups_response(*r),
             Response::Consent(r) => self.on_consent_response(*r),
             Response::ImportPlan(r) => self.on_import_plan(*r),
             Response::Imported(r) => self.on_imported(r),
@@ -953,11 +958,12 @@ impl App {
             r @ (Response::Access(_)
             | Response::SignedIn { .. }
             | Response::Recorded(_)
-            | Response::Audit(_)
             | Response::Subscribed(_)
             | Response::Change(_)
             | Response::NoticesStopped) => self.on_access_response(r),
             r @ (Response::Credentials(_)
+            | Response::Audit(_)
+            | Response::Groups(_)
             | Response::Peer(..)
             | Response::Plan(_)
             | Response::Goals(..)

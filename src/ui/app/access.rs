@@ -12,17 +12,15 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use crate::model::Actor;
-use crate::ops::auth::Permission;
 use crate::ops::os_login;
 use crate::store::{AuditEvent, Change, ChangeKind};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::lock::{describe, DEFAULT_LOCK_AFTER};
-use crate::ui::screens::audit::{self, AuditOutcome, AuditState};
 use crate::ui::screens::signin::{self, Admission, GateView, SignInOutcome, SignInState};
-use crate::ui::worker::{not_allowed, AccessInfo, Request, Response, SignInCandidate};
+use crate::ui::worker::{AccessInfo, Request, Response, SignInCandidate};
 
-use super::{App, Notice, Pane, UserSession};
+use super::{App, Notice, UserSession};
 use crate::ui::widgets::status_line::StatusState;
 
 /// What stands between the terminal and the caseload.
@@ -439,28 +437,18 @@ impl App {
         }
     }
 
-    /// The audit browser's own actions, before the pane's: open it, edit
+    /// The audit browser's own keys, before the pane's: open it, edit
     /// its filters, reload it. True when the action was taken care of here.
     pub(super) fn audit_pane_action(&mut self, action: Action) -> bool {
-        match action {
-            Action::Audit => {
-                self.open_audit();
-                true
-            }
-            Action::Search if self.user.nav.pane == Pane::Audit => {
-                if let Some(a) = &mut self.user.audit.state {
-                    a.edit(&self.shell.theme);
-                }
-                true
-            }
-            Action::Refresh if self.user.nav.pane == Pane::Audit => {
-                self.request_audit();
-                false
-            }
-            _ => false,
+        if action == Action::Audit {
+            self.open_audit();
+            return true;
         }
+        let (audit, mut cx) = split!(self, audit);
+        audit.shell_action(action, &mut cx)
     }
 
+    /// `A`, unless a form is open (it is finished or cancelled first).
     fn open_audit(&mut self) {
         if self.form().is_some() {
             return self
@@ -468,90 +456,14 @@ impl App {
                 .status
                 .info("finish or cancel the check-in first");
         }
-        if self.popup().is_some() || self.in_attendance() {
+        if self.popup().is_some() || self.user.groups.in_attendance(self.user.nav.pane) {
             return self
                 .shell
                 .status
                 .info("finish or cancel the open form first");
         }
-        let allowed = self
-            .user
-            .who
-            .as_ref()
-            .is_some_and(|c| Permission::ReadAudit.allows(c.role));
-        if !allowed {
-            return self.shell.status.error(not_allowed());
-        }
-        if self.user.nav.pane != Pane::Audit {
-            self.user.nav.audit_back = self.user.nav.pane;
-        }
-        if self.user.audit.state.is_none() {
-            self.user.audit.state = Some(AuditState::default());
-        }
-        self.user.nav.pane = Pane::Audit;
-        self.request_audit();
-    }
-
-    fn request_audit(&mut self) {
-        let viewer = self.user.who.as_ref().map(|c| c.staff.id);
-        let now = self.shell.now;
-        if let Some(a) = &mut self.user.audit.state {
-            a.loading = true;
-            let query = a.query();
-            self.shell
-                .requests
-                .retain(|r| !matches!(r, Request::Audit { .. }));
-            self.shell
-                .requests
-                .push(Request::Audit { query, viewer, now });
-        }
-    }
-
-    /// An action on the audit pane.
-    pub(super) fn audit_action(&mut self, action: Action) {
-        let outcome = match &mut self.user.audit.state {
-            Some(a) => a.handle(action, &self.shell.theme),
-            None => AuditOutcome::Close,
-        };
-        self.audit_outcome(outcome);
-    }
-
-    /// A key typed into the audit filters.
-    pub(super) fn audit_type(&mut self, ev: KeyEvent) {
-        let outcome = match &mut self.user.audit.state {
-            Some(a) => a.text_key(ev, &self.shell.theme),
-            None => AuditOutcome::None,
-        };
-        self.audit_outcome(outcome);
-    }
-
-    /// A paste into the audit filters.
-    pub(super) fn audit_paste(&mut self, text: &str) {
-        if let Some(a) = &mut self.user.audit.state {
-            a.paste(text);
-        }
-    }
-
-    fn audit_outcome(&mut self, outcome: AuditOutcome) {
-        match outcome {
-            AuditOutcome::None => {}
-            AuditOutcome::Reload => self.request_audit(),
-            AuditOutcome::Close => {
-                self.user.nav.pane = match self.user.nav.audit_back {
-                    Pane::Peer if self.user.page.peer.is_none() => Pane::Today,
-                    Pane::Audit => Pane::Today,
-                    p => p,
-                };
-            }
-        }
-    }
-
-    /// The audit browser's key contexts, when it has the focus.
-    pub(super) fn audit_focus(&self) -> (&'static [Context], bool) {
-        match &self.user.audit.state {
-            Some(a) => a.context(),
-            None => (audit::CHAIN_LIST, false),
-        }
+        let (audit, mut cx) = split!(self, audit);
+        audit.open(&mut cx);
     }
 
     /// True for answers that belong to the shell (who may sign in, audit
@@ -606,14 +518,6 @@ impl App {
                 }
             }
             Response::Recorded(Ok(())) => {}
-            Response::Audit(result) => {
-                if let Some(a) = &mut self.user.audit.state {
-                    match result {
-                        Ok(page) => a.set_page(page),
-                        Err(e) => a.set_error(e),
-                    }
-                }
-            }
             Response::Subscribed(ok) => self.shell.access.subscribed = ok,
             Response::Change(change) => self.on_change(&change),
             Response::NoticesStopped => {
@@ -718,11 +622,6 @@ impl App {
                 self.shell.requests.push(Request::Peer(id));
             }
         }
-        if self.user.audit.state.is_some() {
-            self.request_audit();
-        }
-        // The group list and an open session.
-        self.reload_groups();
     }
 
     /// What a gate screen shows, or None while the caseload is shown.

@@ -9,8 +9,6 @@ use std::any::Any;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
-use ratatui::text::Line;
-use ratatui::widgets::Widget;
 
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
@@ -228,7 +226,10 @@ fn confirm_yes(app: &mut App, on_yes: OnYes) {
             app.shell.layers.pop();
             app.shell.status.info("form closed, nothing saved");
         }
-        OnYes::DiscardAttendance => app.close_attendance(),
+        OnYes::DiscardAttendance => {
+            let (groups, mut cx) = split!(app, groups);
+            groups.close_attendance(&mut cx);
+        }
         OnYes::Delete => app.user.page.confirm_delete(&mut app.shell),
         OnYes::QuitUnsaved => app.shell.quit = true,
         OnYes::DiscardAssessment => app.discard_assessment(),
@@ -392,18 +393,8 @@ impl Layer for BaseLayer {
         if let Some(f) = app.user.feature_ref(app.user.nav.pane.feature()) {
             return f.draw(ctx, main, buf);
         }
-        match app.user.nav.pane {
-            Pane::Peer => match &app.user.page.peer {
-                Some(p) => screens::peer_tabs::render(&app.user.page.view, p, ctx, main, buf),
-                None => Line::raw("No peer open.").render(main, buf),
-            },
-            Pane::Groups => screens::groups::render(&app.user.groups, ctx, main, buf),
-            Pane::Reports => screens::reports::render(&app.user.reports, ctx, main, buf),
-            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => {}
-            Pane::Audit => match &app.user.audit.state {
-                Some(s) => screens::audit::render(s, ctx, main, buf),
-                None => Line::raw("The audit trail is not open.").render(main, buf),
-            },
+        if app.user.nav.pane == Pane::Reports {
+            screens::reports::render(&app.user.reports, ctx, main, buf);
         }
     }
 
@@ -416,27 +407,8 @@ fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
         return f.hints();
     }
     match app.user.nav.pane {
-        Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => &[],
-        Pane::Peer => screens::peer_tabs::hints(app.user.page.view.tab),
-        Pane::Groups => screens::groups::hints(&app.user.groups),
         Pane::Reports => screens::reports::hints(),
-        Pane::Audit
-            if app
-                .user
-                .audit
-                .state
-                .as_ref()
-                .is_some_and(|a| a.editing.is_some()) =>
-        {
-            &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
-        }
-        Pane::Audit => &[
-            (Action::Search, "filter"),
-            (Action::Down, "move"),
-            (Action::Refresh, "reload"),
-            (Action::Back, "back"),
-            (Action::Help, "help"),
-        ],
+        _ => &[],
     }
 }
 
