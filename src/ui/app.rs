@@ -45,7 +45,6 @@ use crate::ops::local_now;
 use crate::ui::action::Action;
 use crate::ui::keymap::{sequence_label, Context, Key, Keymap, Lookup};
 use crate::ui::layer::{Layer, Reply};
-use crate::ui::privacy::shown_name;
 use crate::ui::screens::audit::AuditState;
 use crate::ui::screens::checkin::CheckInForm;
 use crate::ui::screens::credentials::CredentialsState;
@@ -82,7 +81,7 @@ mod here_now;
 mod import;
 mod layers;
 mod shell;
-pub use feature::{owner, Feature, FeatureId, PeerAt};
+pub use feature::{owner, Feature, FeatureId, InHand, PeerAt};
 pub(crate) use shell::Cancelled;
 pub use shell::{Cx, Nav, Notice, Shell};
 mod plan;
@@ -346,19 +345,15 @@ impl App {
         }
     }
 
-    /// What the app itself does on a notice (the features not yet in the
-    /// session's table).
+    /// What the app itself does on a notice: going to a pane (the
+    /// navigation is the session's, not a feature's).
     fn on_notice(&mut self, notice: &Notice) {
-        match notice {
-            Notice::ReloadShown => self.reload_shown(),
-            Notice::Go(p) => {
-                // A peer page closed meanwhile is not gone back to.
-                self.user.nav.pane = match p {
-                    Pane::Peer if self.user.page.peer.is_none() => Pane::Today,
-                    p => *p,
-                };
-            }
-            _ => {}
+        if let Notice::Go(p) = notice {
+            // A peer page closed meanwhile is not gone back to.
+            self.user.nav.pane = match p {
+                Pane::Peer if self.user.page.peer.is_none() => Pane::Today,
+                p => *p,
+            };
         }
     }
 
@@ -733,7 +728,7 @@ impl App {
                 return peers.start_search(&mut cx);
             }
             Action::NextPane | Action::PrevPane => {
-                let panes = self.panes();
+                let panes: Vec<Pane> = self.titled_panes().into_iter().map(|(p, _)| p).collect();
                 let i = panes
                     .iter()
                     .position(|p| *p == self.user.nav.pane)
@@ -778,57 +773,37 @@ impl App {
         }
     }
 
-    fn panes(&self) -> Vec<Pane> {
-        let mut v = vec![Pane::Today, Pane::Peers];
-        if self.user.page.peer.is_some() {
-            v.push(Pane::Peer);
-        }
-        if self.user.groups.opened {
-            v.push(Pane::Groups);
-        }
-        if self.user.audit.state.is_some() {
-            v.push(Pane::Audit);
-        }
-        if self.user.reports.opened {
-            v.push(Pane::Reports);
-        }
-        if self.user.credentials.opened {
-            v.push(Pane::Credentials);
-        }
-        if self.user.here_now.opened {
-            v.push(Pane::HereNow);
-        }
-        v
+    /// The open panes with their titles, in title-bar order: each
+    /// feature says whether its pane is open and what it is called.
+    fn titled_panes(&self) -> Vec<(Pane, String)> {
+        let privacy = self.shell.access.privacy;
+        Pane::ALL
+            .into_iter()
+            .filter_map(|p| {
+                let title = match self.user.feature_ref(p.feature()) {
+                    Some(f) => f.title(privacy),
+                    None => (p == Pane::Reports && self.user.reports.opened)
+                        .then(|| "Reports".to_string()),
+                }?;
+                Some((p, title))
+            })
+            .collect()
     }
 
     /// The pane labels for the title bar, with the active one marked.
     pub fn pane_labels(&self) -> Vec<(String, bool)> {
-        self.panes()
+        self.titled_panes()
             .into_iter()
-            .map(|p| {
-                let label = match p {
-                    Pane::Today => "Today".to_string(),
-                    Pane::Peers => "Peers".to_string(),
-                    Pane::Peer => format!(
-                        "Peer: {}",
-                        shown_name(
-                            self.user
-                                .page
-                                .peer
-                                .as_ref()
-                                .map(|s| s.name.as_str())
-                                .unwrap_or(""),
-                            self.shell.access.privacy
-                        )
-                    ),
-                    Pane::Groups => "Groups".to_string(),
-                    Pane::Audit => "Audit".to_string(),
-                    Pane::Reports => "Reports".to_string(),
-                    Pane::Credentials => "Credentials".to_string(),
-                    Pane::HereNow => "Here now".to_string(),
-                };
-                (label, p == self.user.nav.pane)
-            })
+            .map(|(p, label)| (label, p == self.user.nav.pane))
+            .collect()
+    }
+
+    /// What each feature holds that quitting would lose.
+    fn in_hand(&self) -> Vec<InHand> {
+        FEATURES
+            .iter()
+            .filter_map(|id| self.user.feature_ref(*id))
+            .map(|f| f.in_hand())
             .collect()
     }
 
@@ -842,13 +817,9 @@ impl App {
     /// Quit, unless a small form or a session holds unsaved work (then
     /// ask) or is being saved (then quit once saved).
     pub(super) fn quit_or_ask(&mut self) {
-        let saving = self.popup().is_some_and(|p| p.form.saving)
-            || self
-                .user
-                .groups
-                .attendance
-                .as_ref()
-                .is_some_and(|s| s.saving);
+        let in_hand = self.in_hand();
+        let saving =
+            self.popup().is_some_and(|p| p.form.saving) || in_hand.iter().any(|h| h.saving);
         if saving {
             self.shell.quit_when_saved = true;
             self.shell
@@ -858,16 +829,8 @@ impl App {
         }
         let question = if self.popup().is_some_and(|p| p.form.is_dirty()) {
             Some("Quit and discard what you typed in the open form?")
-        } else if self
-            .user
-            .groups
-            .attendance
-            .as_ref()
-            .is_some_and(|s| s.is_dirty())
-        {
-            Some("Quit and discard the attendance that is not saved yet?")
         } else {
-            None
+            in_hand.iter().find_map(|h| h.unsaved)
         };
         match question {
             Some(q) => self.push_layer(Confirm {

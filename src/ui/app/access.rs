@@ -257,12 +257,7 @@ impl App {
         // what it is (the screen is locked).
         let unsaved = self.form().is_some_and(|f| f.is_dirty())
             || self.popup().is_some_and(|p| p.form.is_dirty())
-            || self
-                .user
-                .groups
-                .attendance
-                .as_ref()
-                .is_some_and(|s| s.is_dirty());
+            || self.in_hand().iter().any(|h| h.unsaved.is_some());
         if unsaved && !self.shell.access.quit_asked {
             if let Gate::Locked(s) | Gate::SignIn(s) = &mut self.shell.access.gate {
                 self.shell.access.quit_asked = true;
@@ -606,22 +601,6 @@ impl App {
             return;
         }
         self.shell.notify(Notice::ReloadShown);
-    }
-
-    /// Reloads every list and page on screen that `App` still shows
-    /// itself (the features follow [`Notice::ReloadShown`]), each keeping
-    /// its selection (by record id) and leaving open forms alone.
-    pub(super) fn reload_shown(&mut self) {
-        if let Some(id) = self.user.page.peer.as_ref().map(|p| p.id) {
-            if !self
-                .shell
-                .requests
-                .iter()
-                .any(|r| matches!(r, Request::Peer(p) if *p == id))
-            {
-                self.shell.requests.push(Request::Peer(id));
-            }
-        }
     }
 
     /// What a gate screen shows, or None while the caseload is shown.

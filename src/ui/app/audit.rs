@@ -114,6 +114,10 @@ impl Feature for AuditBrowser {
         }
     }
 
+    fn title(&self, _privacy: bool) -> Option<String> {
+        self.state.as_ref().map(|_| "Audit".into())
+    }
+
     fn context(&self, _shell: &Shell) -> (&'static [Context], bool) {
         match &self.state {
             Some(a) => a.context(),

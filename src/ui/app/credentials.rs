@@ -277,6 +277,10 @@ impl Feature for CredentialsState {
         }
     }
 
+    fn title(&self, _privacy: bool) -> Option<String> {
+        self.opened.then(|| "Credentials".into())
+    }
+
     fn context(&self, _shell: &Shell) -> (&'static [Context], bool) {
         (CHAIN_CREDENTIALS, false)
     }

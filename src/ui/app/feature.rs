@@ -82,6 +82,15 @@ impl Notice {
     }
 }
 
+/// Work a feature holds that quitting would lose or cut short.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InHand {
+    /// A save is on its way: quitting waits for it.
+    pub saving: bool,
+    /// Unsaved changes: the question asked before they are lost.
+    pub unsaved: Option<&'static str>,
+}
+
 /// A part of the user session with its own state, actions and answers.
 /// A feature that is a pane also answers the layer questions for it
 /// (context, hints, typed text, paste, drawing); the others keep the
@@ -114,6 +123,19 @@ pub trait Feature {
     /// A paste on the pane.
     fn paste(&mut self, _text: &str, _cx: &mut Cx) {}
 
+    /// The pane's name in the title bar, or None while it is not open
+    /// (nor among the panes Tab goes through). `privacy`: names are
+    /// shown by initials.
+    fn title(&self, _privacy: bool) -> Option<String> {
+        None
+    }
+
+    /// Work in hand that quitting would lose (asked before quitting,
+    /// also from the lock screen).
+    fn in_hand(&self) -> InHand {
+        InHand::default()
+    }
+
     /// The peer the pane has selected (check-in, `K`, …).
     fn selected_peer(&self) -> Option<(PeerId, String)> {
         None
@@ -124,6 +146,18 @@ pub trait Feature {
 }
 
 impl Pane {
+    /// Every pane, in the order of the title bar and of Tab.
+    pub const ALL: [Pane; 8] = [
+        Pane::Today,
+        Pane::Peers,
+        Pane::Peer,
+        Pane::Groups,
+        Pane::Audit,
+        Pane::Reports,
+        Pane::Credentials,
+        Pane::HereNow,
+    ];
+
     /// The feature that owns this pane: the one table of base-pane
     /// routing (keys, typing, paste, hints, drawing).
     pub fn feature(self) -> FeatureId {

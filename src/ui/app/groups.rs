@@ -19,7 +19,7 @@ use crate::ui::widgets::confirm::OnYes;
 use crate::ui::worker::groups::{GroupsRequest, GroupsResponse};
 use crate::ui::worker::{Request, RequestId, Response};
 
-use super::feature::{misrouted, Feature, FeatureId};
+use super::feature::{misrouted, Feature, FeatureId, InHand};
 use super::shell::{Cancelled, Cx, Notice, Shell};
 use super::Pane;
 
@@ -352,6 +352,20 @@ impl Feature for GroupsState {
             }
             Notice::ReloadShown | Notice::Refresh => self.reload(cx),
             _ => {}
+        }
+    }
+
+    fn title(&self, _privacy: bool) -> Option<String> {
+        self.opened.then(|| "Groups".into())
+    }
+
+    fn in_hand(&self) -> InHand {
+        let s = self.attendance.as_ref();
+        InHand {
+            saving: s.is_some_and(|s| s.saving),
+            unsaved: s
+                .is_some_and(|s| s.is_dirty())
+                .then_some("Quit and discard the attendance that is not saved yet?"),
         }
     }
 

@@ -64,6 +64,10 @@ impl Feature for HereNowState {
         }
     }
 
+    fn title(&self, _privacy: bool) -> Option<String> {
+        self.opened.then(|| "Here now".into())
+    }
+
     fn context(&self, _shell: &Shell) -> (&'static [Context], bool) {
         (CHAIN_HERE_NOW, false)
     }

@@ -13,6 +13,7 @@ use ratatui::widgets::Widget;
 use crate::model::{Goal, GoalId, PeerId, Record};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::privacy::shown_name;
 use crate::ui::screens::peer::PeerState;
 use crate::ui::screens::peer_tabs::{self, PeerTab, PeerView};
 use crate::ui::screens::Effect;
@@ -202,6 +203,11 @@ impl Feature for PeerPage {
             }
             _ => {}
         }
+    }
+
+    fn title(&self, privacy: bool) -> Option<String> {
+        let p = self.peer.as_ref()?;
+        Some(format!("Peer: {}", shown_name(&p.name, privacy)))
     }
 
     fn context(&self, _shell: &Shell) -> (&'static [Context], bool) {

@@ -62,6 +62,10 @@ impl Feature for PeersState {
         }
     }
 
+    fn title(&self, _privacy: bool) -> Option<String> {
+        Some("Peers".into())
+    }
+
     fn context(&self, _shell: &Shell) -> (&'static [Context], bool) {
         if self.searching {
             (CHAIN_SEARCH, true)

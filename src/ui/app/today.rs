@@ -114,6 +114,10 @@ impl Feature for TodayState {
         }
     }
 
+    fn title(&self, _privacy: bool) -> Option<String> {
+        Some("Today".into())
+    }
+
     fn context(&self, _shell: &Shell) -> (&'static [Context], bool) {
         (CHAIN_TODAY, false)
     }
