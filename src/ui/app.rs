@@ -1,9 +1,15 @@
-//! The application state and the one place it changes: keys become named
-//! actions through the keymap, and [`App::update`] applies them, handing
-//! screen-specific work to each screen's own `handle`. Store work is only
-//! *requested* here (see [`App::take_requests`]); results come back through
-//! [`App::on_response`]. Nothing in this file touches the terminal or disk,
-//! so every behaviour can be tested by feeding keys and responses.
+//! The application: the [`Shell`] (keymap, status line, clock, layer
+//! stack, gate, outbox) and the signed-in user's [`UserSession`], whose
+//! features (`app/today.rs`, `peers.rs`, `peer.rs`, `groups.rs`, …) each
+//! own their state, actions and answers. This file only routes: keys
+//! become named actions through the keymap, [`App::update`] hands them down
+//! the layer stack to the pane's feature (`Pane::feature`), answers of the
+//! store go to the feature that owns them (`feature::owner`), and the
+//! notices features leave on the shell are delivered to all of them
+//! (`App::deliver`). Store work is only *requested* (see
+//! [`App::take_requests`]); results come back through [`App::on_reply`].
+//! Nothing here touches the terminal or disk, so every behaviour can be
+//! tested by feeding keys and responses.
 
 /// Lends one feature of the session and a [`Cx`] over the shell at once
 /// (disjoint borrows of the app): `split!(app, credentials)` gives
