@@ -413,7 +413,7 @@ impl App {
     /// Handles one key: through the keymap to an action, or into the
     /// focused text field.
     pub fn handle_key(&mut self, ev: KeyEvent) {
-        self.note_input();
+        self.shell.note_input();
         // What the reveal key showed is hidden again by the next key.
         self.shell.access.reveal = false;
         let key = Key::from_event(&ev);
@@ -487,7 +487,7 @@ impl App {
             GateLayer.paste(s, self);
             return;
         }
-        self.note_input();
+        self.shell.note_input();
         match self.shell.layers.len().checked_sub(1) {
             Some(top) => {
                 self.call_layer(top, |l, app| l.paste(s, app));
@@ -870,7 +870,7 @@ impl App {
     /// user's is dropped: it is not theirs to see.
     pub fn on_reply(&mut self, id: Option<RequestId>, response: Response) {
         if let Some(id) = id {
-            if id.session != self.user.serial && !App::for_the_shell(&response) {
+            if id.session != self.user.serial && !access::for_the_shell(&response) {
                 tracing::debug!("dropped an answer for a replaced session: {id:?}");
                 return;
             }

@@ -20,7 +20,7 @@ use crate::ui::lock::{describe, DEFAULT_LOCK_AFTER};
 use crate::ui::screens::signin::{self, Admission, GateView, SignInOutcome, SignInState};
 use crate::ui::worker::{AccessInfo, Request, Response, SignInCandidate};
 
-use super::{App, Notice, UserSession};
+use super::{App, Notice, Shell, UserSession};
 use crate::ui::widgets::status_line::StatusState;
 
 /// What stands between the terminal and the caseload.
@@ -120,10 +120,10 @@ impl App {
     /// Handles one terminal event that happened at `at`. A key that finds
     /// the screen idle past the lock time only locks it.
     pub fn handle_event_at(&mut self, event: Event, at: Instant) {
-        self.advance(at);
+        self.shell.advance(at);
         let input = matches!(&event, Event::Key(k) if k.kind != KeyEventKind::Release)
             || matches!(event, Event::Paste(_));
-        if input && self.idle_expired() {
+        if input && self.shell.idle_expired() {
             self.lock(true);
             return;
         }
@@ -133,9 +133,9 @@ impl App {
     /// The clock moved to `at` with no input: locks an idle screen, runs a
     /// sign-in countdown, turns the day.
     pub fn tick_at(&mut self, at: Instant) {
-        self.advance(at);
+        self.shell.advance(at);
         self.tick();
-        if self.idle_expired() {
+        if self.shell.idle_expired() {
             self.lock(true);
         }
         let now = self.shell.access.instant;
@@ -159,28 +159,6 @@ impl App {
         }
     }
 
-    fn advance(&mut self, at: Instant) {
-        if at > self.shell.access.instant {
-            self.shell.access.instant = at;
-        }
-    }
-
-    fn idle_expired(&self) -> bool {
-        self.gate_open()
-            && self
-                .shell
-                .access
-                .lock_after
-                .is_some_and(|d| self.shell.access.instant >= self.shell.access.last_input + d)
-    }
-
-    /// A key or paste reached the open caseload: the idle time restarts.
-    pub(super) fn note_input(&mut self) {
-        if self.gate_open() {
-            self.shell.access.last_input = self.shell.access.instant;
-        }
-    }
-
     /// The actor for records made by this session.
     pub(super) fn actor(&self) -> Actor {
         let staff = self
@@ -195,20 +173,11 @@ impl App {
         }
     }
 
-    /// Key contexts while a gate screen is up.
-    pub(super) fn gate_focus(&self) -> Option<(&'static [Context], bool)> {
-        match &self.shell.access.gate {
-            Gate::Open => None,
-            Gate::Starting { .. } => Some((signin::CHAIN_RESUME, false)),
-            Gate::SignIn(s) | Gate::Locked(s) => Some(s.context()),
-        }
-    }
-
     /// An action while a gate screen is up.
     pub(super) fn gate_action(&mut self, action: Action) {
         match action {
             Action::Quit => return self.quit_from_gate(),
-            Action::Privacy => return self.toggle_privacy(),
+            Action::Privacy => return self.shell.toggle_privacy(),
             _ => self.shell.access.quit_asked = false,
         }
         let now = self.shell.access.instant;
@@ -226,21 +195,6 @@ impl App {
             Gate::SignIn(s) | Gate::Locked(s) => s.handle(action, now),
         };
         self.sign_in_outcome(outcome);
-    }
-
-    /// A key typed while a gate screen is up.
-    pub(super) fn gate_type(&mut self, ev: KeyEvent) {
-        self.shell.access.quit_asked = false;
-        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.shell.access.gate {
-            s.text_key(ev);
-        }
-    }
-
-    /// A paste while a gate screen is up.
-    pub(super) fn gate_paste(&mut self, text: &str) {
-        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.shell.access.gate {
-            s.paste(text);
-        }
     }
 
     fn quit_from_gate(&mut self) {
@@ -388,21 +342,6 @@ impl App {
         });
     }
 
-    fn toggle_privacy(&mut self) {
-        self.shell.access.privacy = !self.shell.access.privacy;
-        // The last message may name a peer; replace it either way.
-        let reveal = self
-            .shell
-            .keymap
-            .key_for(&[crate::ui::keymap::Context::Global], false, Action::Reveal)
-            .unwrap_or_else(|| "reveal".into());
-        self.shell.status.info(if self.shell.access.privacy {
-            format!("Privacy mode on: initials, notes and goals hidden; {reveal} shows the selected one")
-        } else {
-            "Privacy mode off".to_string()
-        });
-    }
-
     /// Lock, privacy and the audit browser, from wherever the caseload is.
     /// True when the action was taken care of here.
     pub(super) fn access_action(&mut self, action: Action) -> bool {
@@ -412,7 +351,7 @@ impl App {
                 true
             }
             Action::Privacy => {
-                self.toggle_privacy();
+                self.shell.toggle_privacy();
                 true
             }
             Action::Reveal => {
@@ -459,20 +398,6 @@ impl App {
         }
         let (audit, mut cx) = split!(self, audit);
         audit.open(&mut cx);
-    }
-
-    /// True for answers that belong to the shell (who may sign in, audit
-    /// entries, live notices) rather than to the session that asked.
-    pub(super) fn for_the_shell(response: &Response) -> bool {
-        matches!(
-            response,
-            Response::Access(_)
-                | Response::SignedIn { .. }
-                | Response::Recorded(_)
-                | Response::Subscribed(_)
-                | Response::Change(_)
-                | Response::NoticesStopped
-        )
     }
 
     /// Answers to the access requests.
@@ -602,10 +527,76 @@ impl App {
         }
         self.shell.notify(Notice::ReloadShown);
     }
+}
+
+impl Shell {
+    /// True while the caseload is shown (signed in and not locked).
+    pub(super) fn gate_is_open(&self) -> bool {
+        matches!(self.access.gate, Gate::Open)
+    }
+
+    pub(super) fn advance(&mut self, at: Instant) {
+        if at > self.access.instant {
+            self.access.instant = at;
+        }
+    }
+
+    pub(super) fn idle_expired(&self) -> bool {
+        self.gate_is_open()
+            && self
+                .access
+                .lock_after
+                .is_some_and(|d| self.access.instant >= self.access.last_input + d)
+    }
+
+    /// A key or paste reached the open caseload: the idle time restarts.
+    pub(super) fn note_input(&mut self) {
+        if self.gate_is_open() {
+            self.access.last_input = self.access.instant;
+        }
+    }
+
+    /// Key contexts while a gate screen is up.
+    pub(super) fn gate_focus(&self) -> Option<(&'static [Context], bool)> {
+        match &self.access.gate {
+            Gate::Open => None,
+            Gate::Starting { .. } => Some((signin::CHAIN_RESUME, false)),
+            Gate::SignIn(s) | Gate::Locked(s) => Some(s.context()),
+        }
+    }
+
+    /// A key typed while a gate screen is up.
+    pub(super) fn gate_type(&mut self, ev: KeyEvent) {
+        self.access.quit_asked = false;
+        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+            s.text_key(ev);
+        }
+    }
+
+    /// A paste while a gate screen is up.
+    pub(super) fn gate_paste(&mut self, text: &str) {
+        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+            s.paste(text);
+        }
+    }
+
+    pub(super) fn toggle_privacy(&mut self) {
+        self.access.privacy = !self.access.privacy;
+        // The last message may name a peer; replace it either way.
+        let reveal = self
+            .keymap
+            .key_for(&[crate::ui::keymap::Context::Global], false, Action::Reveal)
+            .unwrap_or_else(|| "reveal".into());
+        self.status.info(if self.access.privacy {
+            format!("Privacy mode on: initials, notes and goals hidden; {reveal} shows the selected one")
+        } else {
+            "Privacy mode off".to_string()
+        });
+    }
 
     /// What a gate screen shows, or None while the caseload is shown.
     pub fn gate_view(&self) -> Option<GateView<'_>> {
-        let (title, sign_in, note) = match &self.shell.access.gate {
+        let (title, sign_in, note) = match &self.access.gate {
             Gate::Open => return None,
             Gate::Starting { error } => (
                 "Starting",
@@ -620,12 +611,26 @@ impl App {
         };
         Some(GateView {
             title,
-            organization: &self.shell.organization,
-            location: &self.shell.status.location,
-            demo: self.shell.demo,
+            organization: &self.organization,
+            location: &self.status.location,
+            demo: self.demo,
             sign_in,
             note,
-            now: self.shell.access.instant,
+            now: self.access.instant,
         })
     }
+}
+
+/// True for answers that belong to the shell (who may sign in, audit
+/// entries, live notices) rather than to the session that asked.
+pub(super) fn for_the_shell(response: &Response) -> bool {
+    matches!(
+        response,
+        Response::Access(_)
+            | Response::SignedIn { .. }
+            | Response::Recorded(_)
+            | Response::Subscribed(_)
+            | Response::Change(_)
+            | Response::NoticesStopped
+    )
 }

@@ -418,7 +418,8 @@ pub struct GateLayer;
 
 impl Layer for GateLayer {
     fn context(&self, app: &App) -> (&'static [Context], bool) {
-        app.gate_focus()
+        app.shell
+            .gate_focus()
             .unwrap_or((screens::signin::CHAIN_RESUME, false))
     }
 
@@ -428,12 +429,12 @@ impl Layer for GateLayer {
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
-        app.gate_type(ev);
+        app.shell.gate_type(ev);
         Reply::Done
     }
 
     fn paste(&mut self, text: &str, app: &mut App) -> Reply {
-        app.gate_paste(text);
+        app.shell.gate_paste(text);
         Reply::Done
     }
 
@@ -443,7 +444,7 @@ impl Layer for GateLayer {
     }
 
     fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
-        if let Some(gate) = app.gate_view() {
+        if let Some(gate) = app.shell.gate_view() {
             screens::signin::render(&gate, ctx, areas.screen, buf);
         }
     }
