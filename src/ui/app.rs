@@ -626,38 +626,20 @@ impl App {
         if let Some(f) = self.user.feature_ref(self.user.nav.pane.feature()) {
             return f.context(&self.shell);
         }
-        match self.user.nav.pane {
-            Pane::Reports => self.reports_focus(),
-            _ => (&[Context::Global], false),
-        }
+        // Reports: still routed here until it is a feature of its own.
+        self.reports_focus()
     }
 
     /// A key typed on the base pane.
     fn base_type(&mut self, ev: KeyEvent) {
         let pane = self.user.nav.pane;
-        if self
-            .with_feature(pane.feature(), |f, cx| f.text_key(ev, cx))
-            .is_some()
-        {
-            return;
-        }
-        match pane {
-            _ => {}
-        }
+        self.with_feature(pane.feature(), |f, cx| f.text_key(ev, cx));
     }
 
     /// A paste on the base pane.
     fn base_paste(&mut self, s: &str) {
         let pane = self.user.nav.pane;
-        if self
-            .with_feature(pane.feature(), |f, cx| f.paste(s, cx))
-            .is_some()
-        {
-            return;
-        }
-        match pane {
-            _ => {}
-        }
+        self.with_feature(pane.feature(), |f, cx| f.paste(s, cx));
     }
 
     /// An action that no layer took: the shell's own, then the pane's.
@@ -773,9 +755,9 @@ impl App {
         {
             return;
         }
-        match self.user.nav.pane {
-            Pane::Reports => self.reports_action(action),
-            _ => {}
+        // Reports: still routed here until it is a feature of its own.
+        if self.user.nav.pane == Pane::Reports {
+            self.reports_action(action);
         }
     }
 

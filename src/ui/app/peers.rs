@@ -53,10 +53,8 @@ impl Feature for PeersState {
         match notice {
             Notice::StaffList => self.staff = cx.staff_list.clone(),
             Notice::ReloadRoster | Notice::Refresh => cx.requests.push(Request::Roster),
-            Notice::ReloadShown => {
-                if !cx.requests.iter().any(|r| matches!(r, Request::Roster)) {
-                    cx.requests.push(Request::Roster);
-                }
+            Notice::ReloadShown if !cx.requests.iter().any(|r| matches!(r, Request::Roster)) => {
+                cx.requests.push(Request::Roster);
             }
             _ => {}
         }

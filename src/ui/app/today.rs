@@ -101,14 +101,13 @@ impl Feature for TodayState {
     fn on_notice(&mut self, notice: &Notice, cx: &mut Cx) {
         match notice {
             Notice::ReloadToday | Notice::Refresh => self.request(cx),
-            Notice::ReloadShown => {
+            Notice::ReloadShown
                 if !cx
                     .requests
                     .iter()
-                    .any(|r| matches!(r, Request::Today { .. }))
-                {
-                    self.request(cx);
-                }
+                    .any(|r| matches!(r, Request::Today { .. })) =>
+            {
+                self.request(cx)
             }
             _ => {}
         }
