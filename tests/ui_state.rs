@@ -705,3 +705,72 @@ fn a_long_roster_shows_a_scrollbar_and_a_short_one_does_not() {
         end.join("\n")
     );
 }
+
+/// How many of the queued requests are like this.
+fn count(reqs: &[Request], like: impl Fn(&Request) -> bool) -> usize {
+    reqs.iter().filter(|r| like(r)).count()
+}
+
+#[test]
+fn a_saved_check_in_reloads_today_the_roster_and_the_open_page_once_each() {
+    // Features tell each other by notices the app delivers: the check-in
+    // feature never reaches into Today, Peers or the peer page, and each
+    // of them loads again exactly once.
+    let mut app = app();
+    press(&mut app, &[code(KeyCode::Enter)]);
+    assert_eq!(app.pane(), Pane::Peer);
+    let peer = app.peer().map(|p| p.id).expect("a peer page");
+    let _ = app.take_requests();
+    press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+    type_str(&mut app, "talked");
+    press(&mut app, &[ctrl('s')]);
+    let c = saved_checkin(&mut app);
+    assert_eq!(c.peer, peer, "the check-in is for the open page's peer");
+    app.on_response(Response::Saved(Ok(record(c, 78))));
+    assert!(app.form().is_none(), "the form closes once saved");
+    let reqs = app.take_requests();
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Today { .. })),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Roster)),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Peer(p) if *p == peer)),
+        1,
+        "{reqs:?}"
+    );
+}
+
+#[test]
+fn refresh_reloads_what_is_shown_once_each() {
+    let mut app = app();
+    press(&mut app, &[code(KeyCode::Enter)]);
+    let peer = app.peer().map(|p| p.id).expect("a peer page");
+    let _ = app.take_requests();
+    press(&mut app, &[key('r')]);
+    let reqs = app.take_requests();
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Today { .. })),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Roster)),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Peer(p) if *p == peer)),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        app.status().message.as_ref().map(|m| m.text.as_str()),
+        Some("reloading…")
+    );
+}
