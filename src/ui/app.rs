@@ -676,9 +676,7 @@ impl App {
             Action::CheckIn => {
                 let pre = self.selected_peer();
                 let (checkin, mut cx) = split!(self, checkin);
-                checkin.open(pre, &mut cx);
-                self.user.peers.searching = false;
-                return;
+                return checkin.open(pre, &mut cx);
             }
             Action::Save => return self.shell.status.info("nothing to save here"),
             Action::GoToday => {

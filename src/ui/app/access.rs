@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use crate::model::Actor;
-use crate::ops::os_login;
 use crate::store::{AuditEvent, Change, ChangeKind};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
@@ -161,16 +160,7 @@ impl App {
 
     /// The actor for records made by this session.
     pub(super) fn actor(&self) -> Actor {
-        let staff = self
-            .user
-            .who
-            .as_ref()
-            .map(|c| c.staff.id)
-            .or_else(|| self.staff().map(|s| s.id));
-        match staff {
-            Some(id) => Actor::staff(id, os_login()),
-            None => Actor::login(os_login()),
-        }
+        super::shell::actor_of(self.user.who.as_ref(), &self.shell)
     }
 
     /// An action while a gate screen is up.

@@ -33,6 +33,7 @@ impl CheckIns {
             form.picker.mark_loaded();
         }
         cx.push_layer(form);
+        cx.notify(Notice::CheckInOpened);
     }
 
     /// What the form's outcome means: load the picked peer's goals, save,

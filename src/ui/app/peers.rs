@@ -52,6 +52,7 @@ impl Feature for PeersState {
     fn on_notice(&mut self, notice: &Notice, cx: &mut Cx) {
         match notice {
             Notice::StaffList => self.staff = cx.staff_list.clone(),
+            Notice::CheckInOpened => self.searching = false,
             Notice::ReloadRoster | Notice::Refresh => cx.requests.push(Request::Roster),
             Notice::ReloadShown if !cx.requests.iter().any(|r| matches!(r, Request::Roster)) => {
                 cx.requests.push(Request::Roster);

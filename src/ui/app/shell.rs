@@ -97,6 +97,9 @@ pub enum Notice {
     StaffList,
     /// The roster was loaded again: `Shell::roster`.
     RosterLoaded,
+    /// The check-in form opened over the pane (a search field gives up
+    /// the keyboard).
+    CheckInOpened,
 }
 
 /// Where the screen is within the user's session: the pane in front and
@@ -145,21 +148,27 @@ impl std::ops::DerefMut for Cx<'_> {
     }
 }
 
+/// The actor for records made by a session: who signed in, else the
+/// staff member working (`--staff`), else the login alone.
+pub(crate) fn actor_of(who: Option<&SignInCandidate>, shell: &Shell) -> Actor {
+    let staff = who.map(|c| c.staff.id).or_else(|| {
+        shell
+            .status
+            .staff
+            .as_ref()
+            .and_then(|s| s.as_ref().ok())
+            .map(|s| s.id)
+    });
+    match staff {
+        Some(id) => Actor::staff(id, os_login()),
+        None => Actor::login(os_login()),
+    }
+}
+
 impl Cx<'_> {
     /// The actor for records made by this session.
     pub fn actor(&self) -> Actor {
-        let staff = self.who.map(|c| c.staff.id).or_else(|| {
-            self.shell
-                .status
-                .staff
-                .as_ref()
-                .and_then(|s| s.as_ref().ok())
-                .map(|s| s.id)
-        });
-        match staff {
-            Some(id) => Actor::staff(id, os_login()),
-            None => Actor::login(os_login()),
-        }
+        actor_of(self.who, self.shell)
     }
 
     /// Shows `pane`.
