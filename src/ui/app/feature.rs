@@ -213,3 +213,47 @@ pub fn owner(reply: &Response) -> FeatureId {
 pub(crate) fn misrouted(feature: FeatureId, reply: &Response) {
     tracing::warn!("{feature:?} got an answer it does not take: {reply:?}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::worker::Failure;
+
+    #[test]
+    fn answers_that_outlive_a_session_are_the_shells_and_others_go_to_their_feature() {
+        let shell = [
+            Response::Access(Err("x".into())),
+            Response::Recorded(Ok(())),
+            Response::Subscribed(true),
+            Response::NoticesStopped,
+        ];
+        for r in &shell {
+            assert_eq!(owner(r), FeatureId::Shell, "{r:?}");
+            assert!(super::super::access::for_the_shell(r), "{r:?}");
+        }
+        let mine = [
+            (Response::Today(Err("x".into())), FeatureId::Today),
+            (Response::Roster(Err("x".into())), FeatureId::Peers),
+            (Response::Saved(Err(Failure::from("x"))), FeatureId::CheckIn),
+            (
+                Response::CheckInVoided(Err(Failure::from("x"))),
+                FeatureId::PeerPage,
+            ),
+            (Response::Undone(Err(Failure::from("x"))), FeatureId::Undo),
+            (Response::Audit(Err("x".into())), FeatureId::Audit),
+        ];
+        for (r, to) in &mine {
+            assert_eq!(owner(r), *to, "{r:?}");
+            assert!(!super::super::access::for_the_shell(r), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn every_pane_has_its_own_feature() {
+        let seen: Vec<FeatureId> = Pane::ALL.iter().map(|p| p.feature()).collect();
+        for (i, a) in seen.iter().enumerate() {
+            assert_ne!(*a, FeatureId::Shell);
+            assert!(!seen[i + 1..].contains(a), "{a:?} owns two panes");
+        }
+    }
+}
