@@ -1,7 +1,7 @@
-//! The app's handling of the peer page's tabs (recovery plan, goal
-//! timeline, wellness plan), the small forms they open, reviews started
-//! from Today, and the answers of the store worker for them. Kept apart
-//! from `app.rs` so that file only routes: it calls in here.
+//! The peer page's plan and wellness tabs (part of the peer page
+//! feature, `impl PeerPage`): their keys, the small forms and deletes they
+//! open, and the store worker's answers for plan changes (`on_plan`),
+//! after which Today and the open page reload.
 
 use crate::model::{Goal, GoalStatus, PeerId, Record};
 use crate::ops::plan::StepChange;
