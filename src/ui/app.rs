@@ -192,6 +192,12 @@ pub struct UserSession {
     undo: UndoJournal,
     /// Saving check-ins and corrections from the check-in form.
     checkin: CheckIns,
+    /// Taking an assessment (the sitting is a layer).
+    assess: assess::Assess,
+    /// Revoking consents (the prompt is a layer).
+    consents: consents::Consents,
+    /// Importing a roster (the dialog is a layer).
+    import: import::Import,
 }
 
 impl UserSession {
@@ -214,6 +220,9 @@ impl UserSession {
             here_now: Default::default(),
             undo: UndoJournal::default(),
             checkin: CheckIns::default(),
+            assess: assess::Assess,
+            consents: consents::Consents,
+            import: import::Import,
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -234,6 +243,9 @@ impl UserSession {
             credentials,
             here_now,
             undo,
+            assess,
+            consents,
+            import,
             ..
         } = self;
         let f: &mut dyn Feature = match id {
@@ -242,6 +254,9 @@ impl UserSession {
             FeatureId::Credentials => credentials,
             FeatureId::HereNow => here_now,
             FeatureId::Undo => undo,
+            FeatureId::Assess => assess,
+            FeatureId::Consents => consents,
+            FeatureId::Import => import,
             _ => return None,
         };
         Some((f, who.as_ref(), nav))
@@ -255,6 +270,9 @@ impl UserSession {
             FeatureId::Credentials => &self.credentials,
             FeatureId::HereNow => &self.here_now,
             FeatureId::Undo => &self.undo,
+            FeatureId::Assess => &self.assess,
+            FeatureId::Consents => &self.consents,
+            FeatureId::Import => &self.import,
             _ => return None,
         })
     }
@@ -340,6 +358,11 @@ impl App {
     fn on_notice(&mut self, notice: &Notice) {
         match notice {
             Notice::ReloadShown => self.reload_shown(),
+            // Until the peer page is a feature (branch `shell`): the open
+            // page of a changed peer reloads.
+            Notice::PeerChanged(id) if self.user.page.peer.as_ref().is_some_and(|p| p.id == *id) => {
+                self.shell.requests.push(Request::Peer(*id));
+            }
             Notice::OpenPeer(id, name, at) => {
                 self.open_peer(*id, name.clone());
                 match at {
@@ -760,7 +783,7 @@ impl App {
             return;
         }
         if self.user.nav.pane == Pane::Peers && action == Action::ImportPeers {
-            return self.open_import();
+            return import::open(&mut split!(self));
         }
         let pane = self.user.nav.pane;
         if self
@@ -1088,11 +1111,7 @@ impl App {
             | Response::CheckInVoided(_)) => self.on_correction_response(r),
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
-            Response::Consent(r) => self.on_consent_response(*r),
-            Response::ImportPlan(r) => self.on_import_plan(*r),
-            Response::Imported(r) => self.on_imported(r),
             Response::Referral(r) => self.on_referral_response(*r),
-            Response::AssessmentSaved(r) => self.on_assessment_saved(r),
             Response::Center(r) => self.on_center_response(*r),
             // Taken by id in `on_reply`; without one it answers nobody.
             Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
@@ -1108,7 +1127,11 @@ impl App {
             | Response::Roster(_)
             | Response::HereNow(_)
             | Response::Undoable(_)
-            | Response::Undone(_)) => feature::misrouted(owner(&r), &r),
+            | Response::Undone(_)
+            | Response::AssessmentSaved(_)
+            | Response::Consent(_)
+            | Response::ImportPlan(_)
+            | Response::Imported(_)) => feature::misrouted(owner(&r), &r),
         }
     }
 

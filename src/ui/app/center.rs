@@ -1265,7 +1265,7 @@ impl App {
                     .info(format!("Welcome, {name}: n adds a peer"));
                 if wants_import {
                     self.user.nav.pane = Pane::Peers;
-                    self.open_import();
+                    super::import::open(&mut split!(self));
                 }
             }
             CenterResponse::SetUp(Err(e)) => {

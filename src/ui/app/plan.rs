@@ -134,7 +134,8 @@ impl App {
             return false;
         }
         if action == Action::StartAssessment {
-            self.start_assessment();
+            let (page, mut cx) = split!(self, page);
+            super::assess::start(page, &mut cx);
             return true;
         }
         match self.user.page.view.tab {
@@ -165,7 +166,8 @@ impl App {
                 true
             }
             PeerTab::Consents if action == Action::RevokeConsent => {
-                self.ask_revoke();
+                let (page, mut cx) = split!(self, page);
+                super::consents::ask_revoke(page, &mut cx);
                 true
             }
             PeerTab::Consents => {
@@ -433,7 +435,7 @@ impl App {
                 }
             }
             OnYes::QuitUnsaved => self.shell.quit = true,
-            OnYes::DiscardAssessment => self.discard_assessment(),
+            OnYes::DiscardAssessment => super::assess::discard(&mut split!(self)),
             OnYes::SaveAnyway => self.save_anyway(),
             OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
         }
