@@ -198,6 +198,10 @@ pub struct UserSession {
     consents: consents::Consents,
     /// Importing a roster (the dialog is a layer).
     import: import::Import,
+    /// Resources and referrals (the screens are layers).
+    referral: referral::Referral,
+    /// Set-up, staff and peer records (the screens are layers).
+    center: center::Center,
 }
 
 impl UserSession {
@@ -223,6 +227,8 @@ impl UserSession {
             assess: assess::Assess,
             consents: consents::Consents,
             import: import::Import,
+            referral: referral::Referral,
+            center: center::Center,
         };
         s.peers.query.set_focused(false, theme);
         s
@@ -243,9 +249,12 @@ impl UserSession {
             credentials,
             here_now,
             undo,
+            reports,
             assess,
             consents,
             import,
+            referral,
+            center,
             ..
         } = self;
         let f: &mut dyn Feature = match id {
@@ -255,8 +264,11 @@ impl UserSession {
             FeatureId::HereNow => here_now,
             FeatureId::Undo => undo,
             FeatureId::Assess => assess,
+            FeatureId::Reports => reports,
             FeatureId::Consents => consents,
             FeatureId::Import => import,
+            FeatureId::Referral => referral,
+            FeatureId::Center => center,
             _ => return None,
         };
         Some((f, who.as_ref(), nav))
@@ -271,8 +283,11 @@ impl UserSession {
             FeatureId::HereNow => &self.here_now,
             FeatureId::Undo => &self.undo,
             FeatureId::Assess => &self.assess,
+            FeatureId::Reports => &self.reports,
             FeatureId::Consents => &self.consents,
             FeatureId::Import => &self.import,
+            FeatureId::Referral => &self.referral,
+            FeatureId::Center => &self.center,
             _ => return None,
         })
     }
@@ -360,8 +375,19 @@ impl App {
             Notice::ReloadShown => self.reload_shown(),
             // Until the peer page is a feature (branch `shell`): the open
             // page of a changed peer reloads.
-            Notice::PeerChanged(id) if self.user.page.peer.as_ref().is_some_and(|p| p.id == *id) => {
+            Notice::PeerChanged(id)
+                if self.user.page.peer.as_ref().is_some_and(|p| p.id == *id) =>
+            {
                 self.shell.requests.push(Request::Peer(*id));
+            }
+            Notice::ReferralsChanged(_) => {
+                referral::page_notice(&mut self.user.page, notice, &mut self.shell);
+            }
+            // The shell's: the first admin is who is working now.
+            Notice::SignedInAs(admin) => self.user.who = Some((**admin).clone()),
+            // Until Groups is a feature (branch `shell`).
+            Notice::CheckOffWalkIn(..) => {
+                center::check_off_walk_in(&mut self.user.groups, notice, &mut self.shell);
             }
             Notice::OpenPeer(id, name, at) => {
                 self.open_peer(*id, name.clone());
@@ -656,8 +682,7 @@ impl App {
             Pane::Peer => self.user.page.view.context(),
             Pane::Groups => self.user.groups.context(),
             Pane::Audit => self.audit_focus(),
-            Pane::Reports => self.reports_focus(),
-            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => {
+            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow | Pane::Reports => {
                 unreachable!("in the feature table")
             }
         }
@@ -720,7 +745,9 @@ impl App {
             }
             _ => {}
         }
-        if self.center_action(action) {
+        let selected = self.selected_peer();
+        let (page, mut cx) = split!(self, page);
+        if center::action(action, page, selected, &mut cx) {
             return;
         }
 
@@ -741,8 +768,11 @@ impl App {
                 return;
             }
             Action::GoGroups => return self.open_groups(),
-            Action::GoReports => return self.open_reports(),
-            Action::GoResources => return self.open_resources(),
+            Action::GoReports => {
+                let (reports, mut cx) = split!(self, reports);
+                return reports.open(&mut cx);
+            }
+            Action::GoResources => return referral::open_resources(&mut split!(self)),
             Action::GoCredentials => {
                 let (credentials, mut cx) = split!(self, credentials);
                 return credentials.open(&mut cx);
@@ -776,8 +806,11 @@ impl App {
             _ => {}
         }
 
-        if self.user.nav.pane == Pane::Peer && self.referral_peer_action(action) {
-            return;
+        if self.user.nav.pane == Pane::Peer {
+            let (page, mut cx) = split!(self, page);
+            if referral::peer_action(page, action, &mut cx) {
+                return;
+            }
         }
         if self.user.nav.pane == Pane::Peer && self.peer_page_action(action) {
             return;
@@ -793,15 +826,13 @@ impl App {
             return;
         }
         let effect = match self.user.nav.pane {
-            Pane::Reports => {
-                self.reports_action(action);
-                Effect::None
-            }
             Pane::Groups => {
                 self.groups_action(action);
                 Effect::None
             }
-            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow => Effect::None,
+            Pane::Today | Pane::Peers | Pane::Credentials | Pane::HereNow | Pane::Reports => {
+                Effect::None
+            }
             Pane::Audit => {
                 self.audit_action(action);
                 Effect::None
@@ -1012,9 +1043,6 @@ impl App {
                 tracing::debug!("dropped an answer for a replaced session: {id:?}");
                 return;
             }
-            if let Response::Report(r) = response {
-                return self.on_report_reply(id, *r);
-            }
         }
         self.route_reply(id, response);
         self.deliver();
@@ -1111,10 +1139,15 @@ impl App {
             | Response::CheckInVoided(_)) => self.on_correction_response(r),
             Response::Plan(r) => self.on_plan_response(*r),
             Response::Groups(r) => self.on_groups_response(*r),
-            Response::Referral(r) => self.on_referral_response(*r),
-            Response::Center(r) => self.on_center_response(*r),
-            // Taken by id in `on_reply`; without one it answers nobody.
-            Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
+            // Until the peer page is a feature: its Referrals tab's rows.
+            Response::Referral(r) => match *r {
+                crate::ui::worker::referral::ReferralResponse::ForPeer(peer, rows) => {
+                    referral::take_rows(&mut self.user.page, peer, rows)
+                }
+                other => {
+                    feature::misrouted(FeatureId::PeerPage, &Response::Referral(Box::new(other)))
+                }
+            },
             r @ (Response::Access(_)
             | Response::SignedIn { .. }
             | Response::Recorded(_)
@@ -1131,7 +1164,9 @@ impl App {
             | Response::AssessmentSaved(_)
             | Response::Consent(_)
             | Response::ImportPlan(_)
-            | Response::Imported(_)) => feature::misrouted(owner(&r), &r),
+            | Response::Imported(_)
+            | Response::Report(_)
+            | Response::Center(_)) => feature::misrouted(owner(&r), &r),
         }
     }
 
@@ -1198,6 +1233,11 @@ impl App {
     /// The audit browser, once opened.
     pub fn audit(&self) -> Option<&AuditState> {
         self.user.audit.state.as_ref()
+    }
+
+    /// The Reports screen's state.
+    pub fn reports(&self) -> &ReportsState {
+        &self.user.reports
     }
 
     /// The Credentials screen (for tests and the view).

@@ -1,8 +1,16 @@
-//! Running a center from the UI, as state changes of the [`App`]: the
-//! first-run set-up (an empty store opens it instead of an empty Today),
-//! the Staff screen (`S`), and the roster forms on Peers and the peer page
-//! (`n` add, `E` edit, `X` discharge or re-admit, `M` merge), with the
-//! possible-duplicates question at add time and for a walk-in.
+//! The Center feature: running a center from the UI — the first-run
+//! set-up (an empty store opens it instead of an empty Today,
+//! [`open_setup`]), the Staff screen (`S`), and the roster forms on Peers
+//! and the peer page (`n` add, `E` edit, `X` discharge or re-admit, `M`
+//! merge, [`action`]), with the possible-duplicates question at add time
+//! and for a walk-in ([`check_walk_in`]).
+//!
+//! Each of them is a layer; [`Center`] takes the store's answers. What
+//! they change elsewhere goes out as notices: a saved peer as
+//! `ReloadRoster`, `PeerChanged` and `ReloadToday` (and `OpenPeer` for a
+//! new one), the first admin as `SignedInAs`, a walk-in as
+//! `CheckOffWalkIn` (which the Groups feature follows with
+//! [`check_off_walk_in`]).
 //!
 //! Only reading what was typed happens here (numbers, dates, the PIN typed
 //! twice alike); every rule about the values, and who may change what, is
@@ -24,6 +32,7 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::privacy::shown_name;
+use crate::ui::screens::groups::GroupsState;
 use crate::ui::screens::popup::{Popup, Purpose};
 use crate::ui::screens::staff as staff_view;
 use crate::ui::view::{Areas, ViewCtx};
@@ -33,8 +42,11 @@ use crate::ui::widgets::list::ListCursor;
 use crate::ui::worker::center::{
     CenterRequest, CenterResponse, Duplicate, DuplicateCheck, StaffEntry,
 };
-use crate::ui::worker::{Failure, Request, Secret};
+use crate::ui::worker::{Failure, Request, RequestId, Response, RosterRow, Secret};
 
+use super::feature::{misrouted, Feature, FeatureId};
+use super::peer::PeerPage;
+use super::shell::{Cx, Shell};
 use super::{App, Notice, Pane};
 
 const CHAIN_STAFF: &[Context] = &[Context::Staff, Context::List, Context::Global];
@@ -732,550 +744,512 @@ pub fn object_pronoun(pronouns: Option<&str>) -> &'static str {
     }
 }
 
-impl App {
-    /// Opens the first-run set-up (an empty store: no staff yet).
-    pub(super) fn open_setup(&mut self) {
-        self.push_layer(SetupForm::new(self.shell.theme));
-        self.shell.status.info("Welcome: Tab moves, ctrl-s saves");
-    }
+/// The Center feature: it owns no state of its own (the set-up, the Staff
+/// screen, the forms and the questions are layers); it takes the answers
+/// to the center requests.
+#[derive(Debug, Default)]
+pub struct Center;
 
-    /// The set-up, while open.
-    pub fn setup_form(&self) -> Option<&SetupForm> {
-        self.layer::<SetupForm>()
-    }
+/// Opens the first-run set-up (an empty store: no staff yet).
+pub(super) fn open_setup(shell: &mut Shell) {
+    let theme = shell.theme;
+    shell.push_layer(SetupForm::new(theme));
+    shell.status.info("Welcome: Tab moves, ctrl-s saves");
+}
 
-    /// The Staff screen, while open.
-    pub fn staff_screen(&self) -> Option<&StaffScreen> {
-        self.layer::<StaffScreen>()
-    }
+fn viewer_role(cx: &Cx) -> Option<Role> {
+    cx.who.map(|c| c.role)
+}
 
-    /// The open staff form.
-    pub fn staff_form(&self) -> Option<&StaffForm> {
-        self.layer::<StaffForm>()
-    }
-
-    /// The open peer form.
-    pub fn peer_form(&self) -> Option<&PeerForm> {
-        self.layer::<PeerForm>()
-    }
-
-    /// The open center question.
-    pub fn ask(&self) -> Option<&Ask> {
-        self.layer::<Ask>()
-    }
-
-    fn center_actor(&self) -> crate::model::Actor {
-        self.actor()
-    }
-
-    fn viewer_role(&self) -> Option<Role> {
-        self.user.who.as_ref().map(|c| c.role)
-    }
-
-    /// The shell's and panes' center keys: `S`, and on Peers and the peer
-    /// page `n`, `E`, `X`, `M`. True when taken care of here.
-    pub(super) fn center_action(&mut self, action: Action) -> bool {
-        match action {
-            Action::GoStaff => self.open_staff(),
-            Action::NewPeer if self.user.nav.pane == Pane::Peers => {
-                let staff = self.active_staff();
-                self.push_layer(PeerForm::add(&staff, self.shell.theme));
-            }
-            Action::EditPeer | Action::DischargeReadmit | Action::MergePeer
-                if matches!(self.user.nav.pane, Pane::Peers | Pane::Peer) =>
-            {
-                self.peer_action(action)
-            }
-            _ => return false,
+/// The shell's and panes' center keys: `S`, and on Peers and the peer
+/// page `n`, `E`, `X`, `M` (on `selected`, the pane's peer; `page` gives
+/// the record when it is open there). True when taken care of here.
+pub(super) fn action(
+    action: Action,
+    page: &PeerPage,
+    selected: Option<(PeerId, String)>,
+    cx: &mut Cx,
+) -> bool {
+    match action {
+        Action::GoStaff => open_staff(cx),
+        Action::NewPeer if cx.nav.pane == Pane::Peers => {
+            let staff = active_staff(cx);
+            let theme = cx.theme;
+            cx.push_layer(PeerForm::add(&staff, theme));
         }
-        true
-    }
-
-    fn active_staff(&self) -> Vec<(StaffId, String)> {
-        self.user
-            .peers
-            .staff
-            .iter()
-            .filter(|s| s.active)
-            .map(|s| (s.id, s.name.clone()))
-            .collect()
-    }
-
-    fn peer_action(&mut self, action: Action) {
-        let (id, name) = match self.user.nav.pane {
-            Pane::Peer => match &self.user.page.peer {
-                Some(p) => (p.id, p.name.clone()),
-                None => return,
-            },
-            _ => match self.user.peers.selected_peer() {
-                Some(x) => x,
-                None => return self.shell.status.info("no peer selected"),
-            },
-        };
-        let status = self
-            .user
-            .peers
-            .roster
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.status)
-            .unwrap_or(PeerStatus::Active);
-        match action {
-            Action::EditPeer => {
-                let rec = self
-                    .user
-                    .page
-                    .peer
-                    .as_ref()
-                    .filter(|p| p.id == id)
-                    .and_then(|p| p.detail.as_ref())
-                    .map(|d| d.overview.peer.clone());
-                match rec {
-                    Some(rec) => {
-                        let staff = self.active_staff();
-                        self.push_layer(PeerForm::edit(&rec, &staff, self.shell.theme));
-                    }
-                    None => {
-                        // Not open on their page: load the record to edit.
-                        self.shell
-                            .requests
-                            .push(Request::Center(CenterRequest::PeerToEdit(id)));
-                        self.shell.status.info("loading the peer to edit…");
-                    }
-                }
-            }
-            Action::DischargeReadmit => self.push_layer(PeerForm::discharge_or_readmit(
-                id,
-                &name,
-                status,
-                self.shell.theme,
-            )),
-            Action::MergePeer => {
-                let allowed = self
-                    .viewer_role()
-                    .is_none_or(|r| Permission::MergePeers.allows(r));
-                if !allowed {
-                    return self
-                        .shell
-                        .status
-                        .error("merging two peer records is for supervisors and admins only");
-                }
-                self.push_layer(PeerForm::merge(id, &name, self.shell.theme));
-            }
-            _ => {}
+        Action::EditPeer | Action::DischargeReadmit | Action::MergePeer
+            if matches!(cx.nav.pane, Pane::Peers | Pane::Peer) =>
+        {
+            peer_action(action, page, selected, cx)
         }
+        _ => return false,
     }
+    true
+}
 
-    fn open_staff(&mut self) {
-        let me = self
-            .user
-            .who
-            .as_ref()
-            .map(|c| c.staff.id)
-            .or_else(|| self.staff().map(|s| s.id));
-        let manages = self
-            .viewer_role()
-            .is_none_or(|r| Permission::ManageStaff.allows(r));
-        if self.staff_screen().is_none() {
-            self.push_layer(StaffScreen {
-                entries: Vec::new(),
-                cursor: ListCursor::default(),
-                loading: true,
-                error: None,
-                manages,
-                me,
-                refusal: None,
-            });
-        }
-        self.shell
-            .requests
-            .push(Request::Center(CenterRequest::StaffList));
-    }
+fn active_staff(shell: &Shell) -> Vec<(StaffId, String)> {
+    shell
+        .staff_list
+        .iter()
+        .filter(|s| s.active)
+        .map(|s| (s.id, s.name.clone()))
+        .collect()
+}
 
-    fn staff_screen_action(&mut self, screen: &mut StaffScreen, action: Action) -> Reply {
-        if screen.cursor.apply(action, screen.entries.len()) {
-            return Reply::Done;
+fn peer_action(action: Action, page: &PeerPage, selected: Option<(PeerId, String)>, cx: &mut Cx) {
+    let (id, name) = match selected {
+        Some(x) => x,
+        None if cx.nav.pane == Pane::Peer => return,
+        None => return cx.status.info("no peer selected"),
+    };
+    let status = cx
+        .roster
+        .iter()
+        .find(|r| r.id == id)
+        .map(|r| r.status)
+        .unwrap_or(PeerStatus::Active);
+    let theme = cx.theme;
+    match action {
+        Action::EditPeer => {
+            let rec = page
+                .peer
+                .as_ref()
+                .filter(|p| p.id == id)
+                .and_then(|p| p.detail.as_ref())
+                .map(|d| d.overview.peer.clone());
+            match rec {
+                Some(rec) => {
+                    let staff = active_staff(cx);
+                    cx.push_layer(PeerForm::edit(&rec, &staff, theme));
+                }
+                None => {
+                    // Not open on their page: load the record to edit.
+                    cx.requests
+                        .push(Request::Center(CenterRequest::PeerToEdit(id)));
+                    cx.status.info("loading the peer to edit…");
+                }
+            }
         }
-        let theme = self.shell.theme;
-        match action {
-            Action::Back | Action::GoStaff => return Reply::Close,
-            Action::Refresh => {
-                self.shell
-                    .requests
-                    .push(Request::Center(CenterRequest::StaffList));
-            }
-            Action::AddStaff if screen.manages => self.push_layer(StaffForm::add(theme)),
-            Action::Edit | Action::Open if screen.manages => {
-                if let Some(s) = screen.selected() {
-                    self.push_layer(StaffForm::edit(s, theme));
-                }
-            }
-            Action::SetPin => {
-                if let Some(s) = screen.selected() {
-                    self.push_layer(StaffForm::pin(s, theme));
-                }
-            }
-            Action::ToggleActive if screen.manages => {
-                if let Some(s) = screen.selected() {
-                    let name = clean(&s.row.name);
-                    let text = if s.row.active {
-                        format!(
-                            "Deactivate {name} ({})? They keep their history but can no longer sign in.",
-                            s.row.id
-                        )
-                    } else {
-                        format!("Reactivate {name} ({})? They can sign in again.", s.row.id)
-                    };
-                    self.push_layer(Ask {
-                        text,
-                        about: Question::SetActive {
-                            id: s.row.id,
-                            active: !s.row.active,
-                        },
-                    });
-                }
-            }
-            Action::AddStaff | Action::Edit | Action::ToggleActive | Action::Open => {
-                self.shell
+        Action::DischargeReadmit => {
+            cx.push_layer(PeerForm::discharge_or_readmit(id, &name, status, theme))
+        }
+        Action::MergePeer => {
+            let allowed = viewer_role(cx).is_none_or(|r| Permission::MergePeers.allows(r));
+            if !allowed {
+                return cx
                     .status
-                    .error("managing staff accounts is for admins only; P sets your own PIN");
+                    .error("merging two peer records is for supervisors and admins only");
             }
-            Action::Quit | Action::Help | Action::Command | Action::Lock | Action::Privacy => {
-                return Reply::Pass
-            }
-            _ => {}
+            cx.push_layer(PeerForm::merge(id, &name, theme));
         }
-        Reply::Done
+        _ => {}
     }
+}
 
-    fn save_setup(&mut self, setup: &mut SetupForm) {
-        if setup.form.saving {
-            return;
-        }
-        match setup.build() {
-            Ok(s) => {
-                setup.form.saving = true;
-                setup.form.failure = None;
-                let actor = crate::model::Actor::login(os_login());
-                self.shell
-                    .requests
-                    .push(Request::Center(CenterRequest::SetUp { setup: s, actor }));
-                self.shell.status.info("setting up…");
-            }
-            Err(problems) => {
-                setup.form.show_errors(problems);
-                let first = setup.form.problems().into_iter().next().unwrap_or_default();
-                self.shell.status.error(format!("Not set up: {first}"));
-            }
-        }
-    }
-
-    fn save_staff_form(&mut self, sf: &mut StaffForm) {
-        if sf.form.saving {
-            return;
-        }
-        let actor = self.center_actor();
-        match sf.build(actor) {
-            Ok(req) => {
-                sf.form.saving = true;
-                sf.form.failure = None;
-                self.shell.requests.push(req);
-                self.shell.status.info("saving…");
-            }
-            Err(problems) => {
-                sf.form.show_errors(problems);
-                let first = sf.form.problems().into_iter().next().unwrap_or_default();
-                self.shell.status.error(format!("Not saved: {first}"));
-            }
-        }
-    }
-
-    fn save_peer_form(&mut self, pf: &mut PeerForm) {
-        if pf.form.saving {
-            return;
-        }
-        let today = self.shell.date;
-        let actor = self.center_actor();
-        let mut errs = Vec::new();
-        let request = match &pf.purpose {
-            PeerFormFor::Add => match pf.peer(Peer::new("", today), today) {
-                Ok(p) => CenterRequest::Duplicates {
-                    peer: Box::new(p),
-                    purpose: DuplicateCheck::AddPeer,
-                },
-                Err(e) => {
-                    errs = e;
-                    return self.peer_form_problems(pf, errs);
-                }
-            },
-            PeerFormFor::Edit(rec) => match pf.peer(rec.data.clone(), today) {
-                Ok(p) => {
-                    let mut r = (**rec).clone();
-                    r.data = p;
-                    CenterRequest::EditPeer {
-                        peer: Box::new(r),
-                        actor,
-                    }
-                }
-                Err(e) => return self.peer_form_problems(pf, e),
-            },
-            PeerFormFor::Discharge(id) => {
-                let on = pf.day(FieldKey::OnDate, "date", today, &mut errs);
-                match on {
-                    Some(on) if errs.is_empty() => CenterRequest::Discharge {
-                        id: *id,
-                        on,
-                        reason: pf.form.value(FieldKey::Reason).to_string(),
-                        actor,
-                    },
-                    _ => return self.peer_form_problems(pf, errs),
-                }
-            }
-            PeerFormFor::Readmit(id) => match pf.day(FieldKey::OnDate, "date", today, &mut errs) {
-                Some(on) => CenterRequest::Readmit { id: *id, on, actor },
-                None => return self.peer_form_problems(pf, errs),
-            },
-            PeerFormFor::Merge(into) => {
-                let typed = pf.form.value(FieldKey::MergeFrom).trim().to_string();
-                match self.find_on_roster(&typed, *into) {
-                    Ok(from) => {
-                        let name_of = |id: PeerId| {
-                            self.user
-                                .peers
-                                .roster
-                                .iter()
-                                .find(|r| r.id == id)
-                                .map(|r| {
-                                    shown_name(&r.name, self.shell.access.privacy).into_owned()
-                                })
-                                .unwrap_or_default()
-                        };
-                        let text = format!(
-                            "Merge {} ({from}) into {} ({into})? Every record of {from} moves to {into}; {from} then answers as an alias.",
-                            name_of(from),
-                            name_of(*into)
-                        );
-                        self.push_layer(Ask {
-                            text,
-                            about: Question::Merge { from, into: *into },
-                        });
-                        return;
-                    }
-                    Err(e) => {
-                        return self.peer_form_problems(pf, vec![("duplicate".into(), e)]);
-                    }
-                }
-            }
-        };
-        pf.form.saving = true;
-        pf.form.failure = None;
-        self.shell.requests.push(Request::Center(request));
-        self.shell.status.info("saving…");
-    }
-
-    fn peer_form_problems(&mut self, pf: &mut PeerForm, problems: Vec<(String, String)>) {
-        pf.form.show_errors(problems);
-        let first = pf.form.problems().into_iter().next().unwrap_or_default();
-        self.shell.status.error(format!("Not saved: {first}"));
-    }
-
-    /// The peer on the roster `typed` names (an id like P62, or a name
-    /// matching one peer once case and accents are folded), other than
-    /// `not`.
-    fn find_on_roster(&self, typed: &str, not: PeerId) -> Result<PeerId, String> {
-        use crate::model::names::fold;
-        if typed.is_empty() {
-            return Err("duplicate: type the duplicate's id (like P62) or name".into());
-        }
-        let roster = &self.user.peers.roster;
-        // An id, a phone number or a tag given whole (the one rule of
-        // every peer search), else the name, case and accents folded.
-        let by_key: Vec<PeerId> = roster
-            .iter()
-            .filter(|r| r.keys.answers(typed))
-            .map(|r| r.id)
-            .collect();
-        let found: Vec<PeerId> = match by_key.as_slice() {
-            [one] => vec![*one],
-            [_, _, ..] => by_key.into_iter().filter(|id| *id != not).collect(),
-            [] => {
-                let want = fold(typed);
-                let exact: Vec<PeerId> = roster
-                    .iter()
-                    .filter(|r| r.id != not && fold(&r.name) == want)
-                    .map(|r| r.id)
-                    .collect();
-                if exact.is_empty() {
-                    roster
-                        .iter()
-                        .filter(|r| r.id != not && fold(&r.name).contains(&want))
-                        .map(|r| r.id)
-                        .collect()
-                } else {
-                    exact
-                }
-            }
-        };
-        match found.as_slice() {
-            [] => Err(format!(
-                "duplicate: no peer on the roster matches '{}'",
-                clean(typed)
-            )),
-            [one] if *one == not => Err(format!(
-                "duplicate: {one} is this peer; name the other record"
-            )),
-            [one] => Ok(*one),
-            many => Err(format!(
-                "duplicate: '{}' matches {} peers ({}); type the id",
-                clean(typed),
-                many.len(),
-                many.iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        }
-    }
-
-    /// A walk-in form is saving: a name already checked off here as a
-    /// walk-in (case and accents folded) is refused under the field. True
-    /// when refused. Otherwise the form asks the roster whether they are
-    /// on it already (`Popup::build`), and the answer goes on in
-    /// `on_duplicates`.
-    pub(super) fn check_walk_in(&mut self, popup: &mut Popup) -> bool {
-        if popup.purpose != Purpose::WalkIn {
-            return false;
-        }
-        let name = popup.form.value(FieldKey::WalkInName).trim().to_string();
-        let typed_twice = self
-            .user
-            .groups
-            .attendance
+fn open_staff(cx: &mut Cx) {
+    let me = cx.who.map(|c| c.staff.id).or_else(|| {
+        cx.status
+            .staff
             .as_ref()
-            .and_then(|s| s.walk_in_named(&name))
-            .map(str::to_string);
-        let Some(earlier) = typed_twice else {
-            return false;
-        };
-        let failure = Failure::field(
-            "walk-in name",
-            format!(
-                "{} is already checked off here as a walk-in",
-                shown_name(&earlier, self.shell.access.privacy)
-            ),
-        );
-        self.shell.status.error(format!("Not added: {failure}"));
-        popup.form.save_failed(&failure);
-        true
+            .and_then(|s| s.as_ref().ok())
+            .map(|s| s.id)
+    });
+    let manages = viewer_role(cx).is_none_or(|r| Permission::ManageStaff.allows(r));
+    if cx.layer::<StaffScreen>().is_none() {
+        cx.push_layer(StaffScreen {
+            entries: Vec::new(),
+            cursor: ListCursor::default(),
+            loading: true,
+            error: None,
+            manages,
+            me,
+            refusal: None,
+        });
     }
+    cx.requests.push(Request::Center(CenterRequest::StaffList));
+}
 
-    /// Checks a new walk-in off the open session by name; the session's
-    /// save adds them to the roster (leaving without saving adds nobody).
-    fn add_walk_in_now(&mut self, name: String) {
-        self.close_layer::<Popup>();
-        let Some(s) = &mut self.user.groups.attendance else {
-            return;
-        };
-        s.add_new_walk_in(&name);
-        self.shell.status.info(format!(
-            "Checked off {} as a walk-in; saving the session adds them to the roster",
-            shown_name(&name, self.shell.access.privacy)
-        ));
+fn staff_screen_action(screen: &mut StaffScreen, action: Action, cx: &mut Cx) -> Reply {
+    if screen.cursor.apply(action, screen.entries.len()) {
+        return Reply::Done;
     }
-
-    fn ask_yes(&mut self, about: Question, yes: bool) {
-        match (about, yes) {
-            (Question::UseExisting { existing, .. }, true) => {
-                self.close_layer::<PeerForm>();
-                self.apply(crate::ui::screens::Effect::OpenPeer(
-                    existing.id,
-                    existing.name,
-                ));
-            }
-            (Question::UseExisting { peer, .. }, false) => {
-                let actor = self.center_actor();
-                if let Some(pf) = self.layer_mut::<PeerForm>() {
-                    pf.form.saving = true;
-                }
-                self.shell
-                    .requests
-                    .push(Request::Center(CenterRequest::AddPeer { peer, actor }));
-            }
-            (Question::UseForWalkIn { existing, .. }, true) => {
-                self.close_layer::<Popup>();
-                if let Some(s) = &mut self.user.groups.attendance {
-                    s.add_walk_in(existing.id, &existing.name);
-                }
-                self.shell.status.info(format!(
-                    "Checked off {} ({}), already on the roster; save to record attendance",
-                    shown_name(&existing.name, self.shell.access.privacy),
-                    existing.id
-                ));
-            }
-            (Question::UseForWalkIn { name, .. }, false) => self.add_walk_in_now(name),
-            (Question::Merge { from, into }, true) => {
-                let actor = self.center_actor();
-                if let Some(pf) = self.layer_mut::<PeerForm>() {
-                    pf.form.saving = true;
-                }
-                self.shell
-                    .requests
-                    .push(Request::Center(CenterRequest::Merge { from, into, actor }));
-                self.shell.status.info("merging…");
-            }
-            (Question::SetActive { id, active }, true) => {
-                let actor = self.center_actor();
-                self.shell
-                    .requests
-                    .push(Request::Center(CenterRequest::EditStaff {
-                        id,
-                        edit: StaffEdit {
-                            active: Some(active),
-                            ..StaffEdit::default()
-                        },
-                        actor,
-                    }));
-                self.shell.status.info("saving…");
-            }
-            (Question::LeaveSetUp, true) => self.shell.quit = true,
-            (Question::Merge { .. } | Question::SetActive { .. } | Question::LeaveSetUp, false) => {
+    let theme = cx.theme;
+    match action {
+        Action::Back | Action::GoStaff => return Reply::Close,
+        Action::Refresh => {
+            cx.requests.push(Request::Center(CenterRequest::StaffList));
+        }
+        Action::AddStaff if screen.manages => cx.push_layer(StaffForm::add(theme)),
+        Action::Edit | Action::Open if screen.manages => {
+            if let Some(s) = screen.selected() {
+                cx.push_layer(StaffForm::edit(s, theme));
             }
         }
+        Action::SetPin => {
+            if let Some(s) = screen.selected() {
+                cx.push_layer(StaffForm::pin(s, theme));
+            }
+        }
+        Action::ToggleActive if screen.manages => {
+            if let Some(s) = screen.selected() {
+                let name = clean(&s.row.name);
+                let text = if s.row.active {
+                    format!(
+                        "Deactivate {name} ({})? They keep their history but can no longer sign in.",
+                        s.row.id
+                    )
+                } else {
+                    format!("Reactivate {name} ({})? They can sign in again.", s.row.id)
+                };
+                cx.push_layer(Ask {
+                    text,
+                    about: Question::SetActive {
+                        id: s.row.id,
+                        active: !s.row.active,
+                    },
+                });
+            }
+        }
+        Action::AddStaff | Action::Edit | Action::ToggleActive | Action::Open => {
+            cx.status
+                .error("managing staff accounts is for admins only; P sets your own PIN");
+        }
+        Action::Quit | Action::Help | Action::Command | Action::Lock | Action::Privacy => {
+            return Reply::Pass
+        }
+        _ => {}
     }
+    Reply::Done
+}
 
+fn save_setup(setup: &mut SetupForm, cx: &mut Cx) {
+    if setup.form.saving {
+        return;
+    }
+    match setup.build() {
+        Ok(s) => {
+            setup.form.saving = true;
+            setup.form.failure = None;
+            let actor = crate::model::Actor::login(os_login());
+            cx.requests
+                .push(Request::Center(CenterRequest::SetUp { setup: s, actor }));
+            cx.status.info("setting up…");
+        }
+        Err(problems) => {
+            setup.form.show_errors(problems);
+            let first = setup.form.problems().into_iter().next().unwrap_or_default();
+            cx.status.error(format!("Not set up: {first}"));
+        }
+    }
+}
+
+fn save_staff_form(sf: &mut StaffForm, cx: &mut Cx) {
+    if sf.form.saving {
+        return;
+    }
+    let actor = cx.actor();
+    match sf.build(actor) {
+        Ok(req) => {
+            sf.form.saving = true;
+            sf.form.failure = None;
+            cx.requests.push(req);
+            cx.status.info("saving…");
+        }
+        Err(problems) => {
+            sf.form.show_errors(problems);
+            let first = sf.form.problems().into_iter().next().unwrap_or_default();
+            cx.status.error(format!("Not saved: {first}"));
+        }
+    }
+}
+
+fn save_peer_form(pf: &mut PeerForm, cx: &mut Cx) {
+    if pf.form.saving {
+        return;
+    }
+    let today = cx.date;
+    let actor = cx.actor();
+    let mut errs = Vec::new();
+    let request = match &pf.purpose {
+        PeerFormFor::Add => match pf.peer(Peer::new("", today), today) {
+            Ok(p) => CenterRequest::Duplicates {
+                peer: Box::new(p),
+                purpose: DuplicateCheck::AddPeer,
+            },
+            Err(e) => {
+                errs = e;
+                return peer_form_problems(pf, errs, cx);
+            }
+        },
+        PeerFormFor::Edit(rec) => match pf.peer(rec.data.clone(), today) {
+            Ok(p) => {
+                let mut r = (**rec).clone();
+                r.data = p;
+                CenterRequest::EditPeer {
+                    peer: Box::new(r),
+                    actor,
+                }
+            }
+            Err(e) => return peer_form_problems(pf, e, cx),
+        },
+        PeerFormFor::Discharge(id) => {
+            let on = pf.day(FieldKey::OnDate, "date", today, &mut errs);
+            match on {
+                Some(on) if errs.is_empty() => CenterRequest::Discharge {
+                    id: *id,
+                    on,
+                    reason: pf.form.value(FieldKey::Reason).to_string(),
+                    actor,
+                },
+                _ => return peer_form_problems(pf, errs, cx),
+            }
+        }
+        PeerFormFor::Readmit(id) => match pf.day(FieldKey::OnDate, "date", today, &mut errs) {
+            Some(on) => CenterRequest::Readmit { id: *id, on, actor },
+            None => return peer_form_problems(pf, errs, cx),
+        },
+        PeerFormFor::Merge(into) => {
+            let typed = pf.form.value(FieldKey::MergeFrom).trim().to_string();
+            match find_on_roster(&cx.roster, &typed, *into) {
+                Ok(from) => {
+                    let privacy = cx.privacy();
+                    let name_of = |id: PeerId| {
+                        cx.roster
+                            .iter()
+                            .find(|r| r.id == id)
+                            .map(|r| shown_name(&r.name, privacy).into_owned())
+                            .unwrap_or_default()
+                    };
+                    let text = format!(
+                        "Merge {} ({from}) into {} ({into})? Every record of {from} moves to {into}; {from} then answers as an alias.",
+                        name_of(from),
+                        name_of(*into)
+                    );
+                    cx.push_layer(Ask {
+                        text,
+                        about: Question::Merge { from, into: *into },
+                    });
+                    return;
+                }
+                Err(e) => {
+                    return peer_form_problems(pf, vec![("duplicate".into(), e)], cx);
+                }
+            }
+        }
+    };
+    pf.form.saving = true;
+    pf.form.failure = None;
+    cx.requests.push(Request::Center(request));
+    cx.status.info("saving…");
+}
+
+fn peer_form_problems(pf: &mut PeerForm, problems: Vec<(String, String)>, cx: &mut Cx) {
+    pf.form.show_errors(problems);
+    let first = pf.form.problems().into_iter().next().unwrap_or_default();
+    cx.status.error(format!("Not saved: {first}"));
+}
+
+/// The peer on the roster `typed` names (an id like P62, or a name
+/// matching one peer once case and accents are folded), other than
+/// `not`.
+fn find_on_roster(roster: &[RosterRow], typed: &str, not: PeerId) -> Result<PeerId, String> {
+    use crate::model::names::fold;
+    if typed.is_empty() {
+        return Err("duplicate: type the duplicate's id (like P62) or name".into());
+    }
+    // An id, a phone number or a tag given whole (the one rule of
+    // every peer search), else the name, case and accents folded.
+    let by_key: Vec<PeerId> = roster
+        .iter()
+        .filter(|r| r.keys.answers(typed))
+        .map(|r| r.id)
+        .collect();
+    let found: Vec<PeerId> = match by_key.as_slice() {
+        [one] => vec![*one],
+        [_, _, ..] => by_key.into_iter().filter(|id| *id != not).collect(),
+        [] => {
+            let want = fold(typed);
+            let exact: Vec<PeerId> = roster
+                .iter()
+                .filter(|r| r.id != not && fold(&r.name) == want)
+                .map(|r| r.id)
+                .collect();
+            if exact.is_empty() {
+                roster
+                    .iter()
+                    .filter(|r| r.id != not && fold(&r.name).contains(&want))
+                    .map(|r| r.id)
+                    .collect()
+            } else {
+                exact
+            }
+        }
+    };
+    match found.as_slice() {
+        [] => Err(format!(
+            "duplicate: no peer on the roster matches '{}'",
+            clean(typed)
+        )),
+        [one] if *one == not => Err(format!(
+            "duplicate: {one} is this peer; name the other record"
+        )),
+        [one] => Ok(*one),
+        many => Err(format!(
+            "duplicate: '{}' matches {} peers ({}); type the id",
+            clean(typed),
+            many.len(),
+            many.iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// A walk-in form is saving: a name already checked off in the open
+/// session (`groups.attendance`) as a walk-in (case and accents folded)
+/// is refused under the field. True when refused. Otherwise the form asks
+/// the roster whether they are on it already (`Popup::build`), and the
+/// answer goes on in `on_duplicates`.
+pub(super) fn check_walk_in(popup: &mut Popup, groups: &GroupsState, shell: &mut Shell) -> bool {
+    if popup.purpose != Purpose::WalkIn {
+        return false;
+    }
+    let name = popup.form.value(FieldKey::WalkInName).trim().to_string();
+    let typed_twice = groups
+        .attendance
+        .as_ref()
+        .and_then(|s| s.walk_in_named(&name))
+        .map(str::to_string);
+    let Some(earlier) = typed_twice else {
+        return false;
+    };
+    let failure = Failure::field(
+        "walk-in name",
+        format!(
+            "{} is already checked off here as a walk-in",
+            shown_name(&earlier, shell.privacy())
+        ),
+    );
+    shell.status.error(format!("Not added: {failure}"));
+    popup.form.save_failed(&failure);
+    true
+}
+
+/// What the Groups feature does on [`Notice::CheckOffWalkIn`]: checks
+/// the walk-in off its open session, a peer on the roster by id, a new one
+/// by name (the session's save adds them to the roster; leaving without
+/// saving adds nobody).
+pub(super) fn check_off_walk_in(groups: &mut GroupsState, notice: &Notice, shell: &mut Shell) {
+    let Notice::CheckOffWalkIn(existing, name) = notice else {
+        return;
+    };
+    let Some(s) = &mut groups.attendance else {
+        return;
+    };
+    match existing {
+        Some(id) => s.add_walk_in(*id, name),
+        None => {
+            s.add_new_walk_in(name);
+            shell.status.info(format!(
+                "Checked off {} as a walk-in; saving the session adds them to the roster",
+                shown_name(name, shell.privacy())
+            ));
+        }
+    }
+}
+
+/// A new walk-in is checked off the open session by name.
+fn add_walk_in_now(name: String, cx: &mut Cx) {
+    cx.close_layer::<Popup>();
+    cx.notify(Notice::CheckOffWalkIn(None, name));
+}
+
+fn ask_yes(about: Question, yes: bool, cx: &mut Cx) {
+    match (about, yes) {
+        (Question::UseExisting { existing, .. }, true) => {
+            cx.close_layer::<PeerForm>();
+            cx.notify(Notice::open_peer(existing.id, existing.name));
+        }
+        (Question::UseExisting { peer, .. }, false) => {
+            let actor = cx.actor();
+            if let Some(pf) = cx.layer_mut::<PeerForm>() {
+                pf.form.saving = true;
+            }
+            cx.requests
+                .push(Request::Center(CenterRequest::AddPeer { peer, actor }));
+        }
+        (Question::UseForWalkIn { existing, .. }, true) => {
+            cx.close_layer::<Popup>();
+            let shown = shown_name(&existing.name, cx.privacy()).into_owned();
+            cx.notify(Notice::CheckOffWalkIn(Some(existing.id), existing.name));
+            cx.status.info(format!(
+                "Checked off {shown} ({}), already on the roster; save to record attendance",
+                existing.id
+            ));
+        }
+        (Question::UseForWalkIn { name, .. }, false) => add_walk_in_now(name, cx),
+        (Question::Merge { from, into }, true) => {
+            let actor = cx.actor();
+            if let Some(pf) = cx.layer_mut::<PeerForm>() {
+                pf.form.saving = true;
+            }
+            cx.requests
+                .push(Request::Center(CenterRequest::Merge { from, into, actor }));
+            cx.status.info("merging…");
+        }
+        (Question::SetActive { id, active }, true) => {
+            let actor = cx.actor();
+            cx.requests.push(Request::Center(CenterRequest::EditStaff {
+                id,
+                edit: StaffEdit {
+                    active: Some(active),
+                    ..StaffEdit::default()
+                },
+                actor,
+            }));
+            cx.status.info("saving…");
+        }
+        (Question::LeaveSetUp, true) => cx.quit = true,
+        (Question::Merge { .. } | Question::SetActive { .. } | Question::LeaveSetUp, false) => {}
+    }
+}
+
+impl Feature for Center {
     /// Answers to the center requests.
-    pub(super) fn on_center_response(&mut self, response: CenterResponse) {
-        match response {
+    fn on_reply(&mut self, _id: Option<RequestId>, reply: Response, cx: &mut Cx) {
+        let Response::Center(response) = reply else {
+            return misrouted(FeatureId::Center, &reply);
+        };
+        match *response {
             CenterResponse::SetUp(Ok(admin)) => {
-                let wants_import = self.setup_form().is_some_and(SetupForm::wants_import);
-                self.close_layer::<SetupForm>();
+                let wants_import = cx.layer::<SetupForm>().is_some_and(SetupForm::wants_import);
+                cx.close_layer::<SetupForm>();
                 let id = admin.staff.id;
                 let name = clean(&admin.staff.name);
-                self.user.who = Some(admin);
-                self.shell.requests.push(Request::Init {
+                cx.notify(Notice::SignedInAs(Box::new(admin)));
+                cx.requests.push(Request::Init {
                     staff: Some(id.to_string()),
                 });
-                self.shell.requests.push(Request::Access { staff: None });
-                self.shell.notify(Notice::ReloadToday);
-                self.shell.requests.push(Request::Roster);
+                cx.requests.push(Request::Access { staff: None });
+                cx.notify(Notice::ReloadToday);
+                cx.requests.push(Request::Roster);
                 // Short enough to leave "who is working" on the line at
                 // 80 columns; help (?) has the rest.
-                self.shell
-                    .status
-                    .info(format!("Welcome, {name}: n adds a peer"));
+                cx.status.info(format!("Welcome, {name}: n adds a peer"));
                 if wants_import {
-                    self.user.nav.pane = Pane::Peers;
-                    super::import::open(&mut split!(self));
+                    cx.go(Pane::Peers);
+                    super::import::open(cx);
                 }
             }
             CenterResponse::SetUp(Err(e)) => {
-                self.shell.status.error(format!("Not set up: {e}"));
-                if let Some(s) = self.layer_mut::<SetupForm>() {
+                cx.status.error(format!("Not set up: {e}"));
+                if let Some(s) = cx.layer_mut::<SetupForm>() {
                     s.form.save_failed(&e);
                 }
             }
             CenterResponse::StaffList(result) => {
-                if let Some(s) = self.layer_mut::<StaffScreen>() {
+                if let Some(s) = cx.layer_mut::<StaffScreen>() {
                     match result {
                         Ok(list) => s.set(list),
                         Err(e) => {
@@ -1286,11 +1260,11 @@ impl App {
                 }
             }
             CenterResponse::StaffSaved(Ok(entry)) => {
-                self.close_layer::<StaffForm>();
-                if let Some(s) = self.layer_mut::<StaffScreen>() {
+                cx.close_layer::<StaffForm>();
+                if let Some(s) = cx.layer_mut::<StaffScreen>() {
                     s.refusal = None;
                 }
-                self.shell.status.info(format!(
+                cx.status.info(format!(
                     "Saved {} {} ({}, {}{})",
                     entry.row.id,
                     clean(&entry.row.name),
@@ -1298,60 +1272,49 @@ impl App {
                     entry.role.label(),
                     if entry.row.active { "" } else { ", inactive" }
                 ));
-                self.shell
-                    .requests
-                    .push(Request::Center(CenterRequest::StaffList));
+                cx.requests.push(Request::Center(CenterRequest::StaffList));
             }
             CenterResponse::StaffSaved(Err(e)) => {
-                self.shell.status.error(format!("Not saved: {e}"));
-                if let Some(s) = self.layer_mut::<StaffScreen>() {
+                cx.status.error(format!("Not saved: {e}"));
+                if let Some(s) = cx.layer_mut::<StaffScreen>() {
                     s.refusal = Some(e.message.clone());
                 }
-                if let Some(f) = self.layer_mut::<StaffForm>() {
+                if let Some(f) = cx.layer_mut::<StaffForm>() {
                     f.form.save_failed(&e);
                 }
             }
-            CenterResponse::Duplicates(purpose, result) => self.on_duplicates(purpose, result),
+            CenterResponse::Duplicates(purpose, result) => on_duplicates(purpose, result, cx),
             CenterResponse::PeerToEdit(Ok(rec)) => {
                 // Only where the user still is (Peers, no form open).
-                if self.shell.layers.is_empty() && self.user.nav.pane == Pane::Peers {
-                    let staff = self.active_staff();
-                    let name =
-                        shown_name(&rec.display_name, self.shell.access.privacy).into_owned();
-                    self.push_layer(PeerForm::edit(&rec, &staff, self.shell.theme));
-                    self.shell
-                        .status
+                if cx.layers.is_empty() && cx.nav.pane == Pane::Peers {
+                    let staff = active_staff(cx);
+                    let name = shown_name(&rec.display_name, cx.privacy()).into_owned();
+                    let theme = cx.theme;
+                    cx.push_layer(PeerForm::edit(&rec, &staff, theme));
+                    cx.status
                         .info(format!("Editing {name} ({}): ctrl-s saves", rec.id));
                 }
             }
-            CenterResponse::PeerToEdit(Err(e)) => {
-                self.shell.status.error(format!("Cannot edit: {e}"))
-            }
+            CenterResponse::PeerToEdit(Err(e)) => cx.status.error(format!("Cannot edit: {e}")),
             CenterResponse::PeerSaved(Ok(rec)) => {
-                let purpose = self.peer_form().map(|f| f.purpose.clone());
-                self.close_layer::<PeerForm>();
+                let purpose = cx.layer::<PeerForm>().map(|f| f.purpose.clone());
+                cx.close_layer::<PeerForm>();
                 let what = match purpose {
                     Some(PeerFormFor::Add) => "Added",
                     Some(PeerFormFor::Discharge(_)) => "Discharged",
                     Some(PeerFormFor::Readmit(_)) => "Re-admitted",
                     _ => "Saved",
                 };
-                self.shell.status.info(format!(
-                    "{what} {} ({})",
-                    shown_name(&rec.display_name, self.shell.access.privacy),
-                    rec.id
-                ));
-                self.after_peer_change(rec.id);
+                let shown = shown_name(&rec.display_name, cx.privacy()).into_owned();
+                cx.status.info(format!("{what} {shown} ({})", rec.id));
+                after_peer_change(rec.id, cx);
                 if purpose == Some(PeerFormFor::Add) {
-                    self.apply(crate::ui::screens::Effect::OpenPeer(
-                        rec.id,
-                        rec.data.display_name.clone(),
-                    ));
+                    cx.notify(Notice::open_peer(rec.id, rec.data.display_name.clone()));
                 }
             }
             CenterResponse::PeerSaved(Err(e)) | CenterResponse::Merged { result: Err(e), .. } => {
-                self.shell.status.error(format!("Not saved: {e}"));
-                if let Some(f) = self.layer_mut::<PeerForm>() {
+                cx.status.error(format!("Not saved: {e}"));
+                if let Some(f) = cx.layer_mut::<PeerForm>() {
                     f.form.save_failed(&e);
                 }
             }
@@ -1359,121 +1322,117 @@ impl App {
                 from,
                 result: Ok(rec),
             } => {
-                self.close_layer::<PeerForm>();
-                self.shell.status.info(format!(
-                    "Merged {from} into {} ({}); {from} now answers as an alias",
-                    shown_name(&rec.display_name, self.shell.access.privacy),
+                cx.close_layer::<PeerForm>();
+                let shown = shown_name(&rec.display_name, cx.privacy()).into_owned();
+                cx.status.info(format!(
+                    "Merged {from} into {shown} ({}); {from} now answers as an alias",
                     rec.id
                 ));
-                self.after_peer_change(rec.id);
+                after_peer_change(rec.id, cx);
             }
         }
     }
+}
 
-    fn after_peer_change(&mut self, id: PeerId) {
-        self.shell.requests.push(Request::Roster);
-        self.shell.notify(Notice::ReloadToday);
-        if self.user.page.peer.as_ref().is_some_and(|p| p.id == id) {
-            self.shell.requests.push(Request::Peer(id));
-        }
-    }
+/// A peer's record changed: the roster, their open page and Today reload.
+fn after_peer_change(id: PeerId, cx: &mut Cx) {
+    cx.notify(Notice::ReloadRoster);
+    cx.notify(Notice::PeerChanged(id));
+    cx.notify(Notice::ReloadToday);
+}
 
-    fn on_duplicates(&mut self, purpose: DuplicateCheck, result: Result<Vec<Duplicate>, Failure>) {
-        let dups = match result {
-            Ok(d) => d,
-            Err(e) => {
-                self.shell.status.error(format!("Not saved: {e}"));
-                match purpose {
-                    DuplicateCheck::AddPeer => {
-                        if let Some(f) = self.layer_mut::<PeerForm>() {
-                            f.form.save_failed(&e);
-                        }
-                    }
-                    DuplicateCheck::WalkIn => {
-                        if let Some(p) = self.layer_mut::<Popup>() {
-                            p.form.save_failed(&e);
-                        }
+fn on_duplicates(purpose: DuplicateCheck, result: Result<Vec<Duplicate>, Failure>, cx: &mut Cx) {
+    let dups = match result {
+        Ok(d) => d,
+        Err(e) => {
+            cx.status.error(format!("Not saved: {e}"));
+            match purpose {
+                DuplicateCheck::AddPeer => {
+                    if let Some(f) = cx.layer_mut::<PeerForm>() {
+                        f.form.save_failed(&e);
                     }
                 }
+                DuplicateCheck::WalkIn => {
+                    if let Some(p) = cx.layer_mut::<Popup>() {
+                        p.form.save_failed(&e);
+                    }
+                }
+            }
+            return;
+        }
+    };
+    match purpose {
+        DuplicateCheck::AddPeer => {
+            let today = cx.date;
+            let Some(pf) = cx.layer::<PeerForm>() else {
                 return;
-            }
-        };
-        match purpose {
-            DuplicateCheck::AddPeer => {
-                let today = self.shell.date;
-                let Some(pf) = self.layer::<PeerForm>() else {
-                    return;
-                };
-                let Ok(peer) = pf.peer(Peer::new("", today), today) else {
-                    return;
-                };
-                match dups.into_iter().next() {
-                    None => {
-                        let actor = self.center_actor();
-                        self.shell
-                            .requests
-                            .push(Request::Center(CenterRequest::AddPeer {
-                                peer: Box::new(peer),
-                                actor,
-                            }));
+            };
+            let Ok(peer) = pf.peer(Peer::new("", today), today) else {
+                return;
+            };
+            match dups.into_iter().next() {
+                None => {
+                    let actor = cx.actor();
+                    cx.requests.push(Request::Center(CenterRequest::AddPeer {
+                        peer: Box::new(peer),
+                        actor,
+                    }));
+                }
+                Some(existing) => {
+                    if let Some(pf) = cx.layer_mut::<PeerForm>() {
+                        pf.form.saving = false;
                     }
-                    Some(existing) => {
-                        if let Some(pf) = self.layer_mut::<PeerForm>() {
-                            pf.form.saving = false;
-                        }
-                        let text = self.exists_text(&existing);
-                        self.shell.status
-                            .info("Possibly on the roster already: y opens them, n adds anew, esc goes back");
-                        self.push_layer(Ask {
-                            text,
-                            about: Question::UseExisting {
-                                existing,
-                                peer: Box::new(peer),
-                            },
-                        });
-                    }
+                    let text = exists_text(&existing, cx.privacy());
+                    cx.status.info(
+                        "Possibly on the roster already: y opens them, n adds anew, esc goes back",
+                    );
+                    cx.push_layer(Ask {
+                        text,
+                        about: Question::UseExisting {
+                            existing,
+                            peer: Box::new(peer),
+                        },
+                    });
                 }
             }
-            DuplicateCheck::WalkIn => {
-                let Some(p) = self
-                    .layer::<Popup>()
-                    .filter(|p| p.purpose == Purpose::WalkIn)
-                else {
-                    return;
-                };
-                let name = p.form.value(FieldKey::WalkInName).trim().to_string();
-                match dups.into_iter().next() {
-                    None => self.add_walk_in_now(name),
-                    Some(existing) => {
-                        if let Some(p) = self.layer_mut::<Popup>() {
-                            p.form.saving = false;
-                        }
-                        let text = self.exists_text(&existing);
-                        self.shell.status
-                            .info("Possibly on the roster already: y checks them off, n adds anew, esc goes back");
-                        self.push_layer(Ask {
-                            text,
-                            about: Question::UseForWalkIn { existing, name },
-                        });
+        }
+        DuplicateCheck::WalkIn => {
+            let Some(p) = cx.layer::<Popup>().filter(|p| p.purpose == Purpose::WalkIn) else {
+                return;
+            };
+            let name = p.form.value(FieldKey::WalkInName).trim().to_string();
+            match dups.into_iter().next() {
+                None => add_walk_in_now(name, cx),
+                Some(existing) => {
+                    if let Some(p) = cx.layer_mut::<Popup>() {
+                        p.form.saving = false;
                     }
+                    let text = exists_text(&existing, cx.privacy());
+                    cx.status.info(
+                        "Possibly on the roster already: y checks them off, n adds anew, esc goes back",
+                    );
+                    cx.push_layer(Ask {
+                        text,
+                        about: Question::UseForWalkIn { existing, name },
+                    });
                 }
             }
         }
     }
+}
 
-    /// "Aroha Wright (P17) already exists: use her?"
-    fn exists_text(&self, d: &Duplicate) -> String {
-        let why = match d.reason {
-            crate::ops::roster::DuplicateReason::SameName => "",
-            crate::ops::roster::DuplicateReason::SamePhone => " with the same phone",
-        };
-        format!(
-            "{} ({}) already exists{why}: use {}?",
-            shown_name(&d.name, self.shell.access.privacy),
-            d.id,
-            object_pronoun(d.pronouns.as_deref())
-        )
-    }
+/// "Aroha Wright (P17) already exists: use her?"
+fn exists_text(d: &Duplicate, privacy: bool) -> String {
+    let why = match d.reason {
+        crate::ops::roster::DuplicateReason::SameName => "",
+        crate::ops::roster::DuplicateReason::SamePhone => " with the same phone",
+    };
+    format!(
+        "{} ({}) already exists{why}: use {}?",
+        shown_name(&d.name, privacy),
+        d.id,
+        object_pronoun(d.pronouns.as_deref())
+    )
 }
 
 /// Actions the center's forms leave to the shell.
@@ -1490,6 +1449,7 @@ impl Layer for SetupForm {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         if matches!(action, Action::Help | Action::Command) {
             return Reply::Pass;
         }
@@ -1499,8 +1459,8 @@ impl Layer for SetupForm {
             self.form.handle(action)
         };
         match outcome {
-            FormOutcome::Save => app.save_setup(self),
-            FormOutcome::Cancel if !self.form.saving => app.push_layer(Ask {
+            FormOutcome::Save => save_setup(self, &mut cx),
+            FormOutcome::Cancel if !self.form.saving => cx.push_layer(Ask {
                 text: "Leave the set-up? caseload quits and nothing is saved; it opens here again next time.".into(),
                 about: Question::LeaveSetUp,
             }),
@@ -1510,8 +1470,9 @@ impl Layer for SetupForm {
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         if self.form.text_key(ev) == FormOutcome::Save {
-            app.save_setup(self);
+            save_setup(self, &mut cx);
         }
         Reply::Done
     }
@@ -1538,7 +1499,8 @@ impl Layer for StaffScreen {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
-        app.staff_screen_action(self, action)
+        let mut cx = split!(app);
+        staff_screen_action(self, action, &mut cx)
     }
 
     fn hints(&self, _app: &App) -> Option<&'static [(Action, &'static str)]> {
@@ -1575,16 +1537,16 @@ macro_rules! form_layer {
             }
 
             fn action(&mut self, action: Action, app: &mut App) -> Reply {
+                let mut cx = split!(app);
                 if passes(action) {
                     return Reply::Pass;
                 }
                 match self.form.handle(action) {
                     FormOutcome::Save => {
-                        app.$save(self);
+                        $save(self, &mut cx);
                         Reply::Done
                     }
-                    FormOutcome::Cancel => app
-                        .shell
+                    FormOutcome::Cancel => cx
                         .cancel_unsaved(
                             self.form.saving,
                             self.form.is_dirty(),
@@ -1597,8 +1559,9 @@ macro_rules! form_layer {
             }
 
             fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
+                let mut cx = split!(app);
                 if self.form.text_key(ev) == FormOutcome::Save {
-                    app.$save(self);
+                    $save(self, &mut cx);
                 }
                 Reply::Done
             }
@@ -1630,21 +1593,22 @@ impl Layer for Ask {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         match action {
             Action::Yes | Action::No => {
                 let about = self.about.clone();
-                app.ask_yes(about, action == Action::Yes);
+                ask_yes(about, action == Action::Yes, &mut cx);
                 Reply::Close
             }
             Action::Back => {
                 // Back to the form, nothing done.
-                if let Some(pf) = app.layer_mut::<PeerForm>() {
+                if let Some(pf) = cx.layer_mut::<PeerForm>() {
                     pf.form.saving = false;
                 }
-                if let Some(p) = app.layer_mut::<Popup>() {
+                if let Some(p) = cx.layer_mut::<Popup>() {
                     p.form.saving = false;
                 }
-                app.shell.status.info("Nothing added: back to the form");
+                cx.status.info("Nothing added: back to the form");
                 Reply::Close
             }
             _ => Reply::Done,

@@ -185,8 +185,7 @@ impl Layer for ImportDialog {
                 Reply::Done
             }
             (_, Action::Back | Action::No) => {
-                cx.status
-                    .info("Import cancelled; nothing was written");
+                cx.status.info("Import cancelled; nothing was written");
                 Reply::Close
             }
             (ImportStage::Plan(plan), Action::Yes) => {

@@ -79,7 +79,7 @@ impl Layer for CheckInForm {
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
         if action == Action::Refer {
-            return app.refer_from_checkin(self);
+            return super::referral::refer_from_checkin(self, &mut split!(app));
         }
         match form_routing(action) {
             Some(true) => Reply::Pass,

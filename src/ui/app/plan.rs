@@ -139,7 +139,7 @@ impl App {
             return true;
         }
         match self.user.page.view.tab {
-            // Referrals: `App::referral_peer_action` took its keys.
+            // Referrals: `referral::peer_action` took its keys.
             PeerTab::Overview if action == Action::Open => {
                 self.open_checkins();
                 true
@@ -396,7 +396,7 @@ impl App {
                 return;
             }
         };
-        if self.check_walk_in(popup) {
+        if super::center::check_walk_in(popup, &self.user.groups, &mut self.shell) {
             return;
         }
         let today = self.shell.date;
