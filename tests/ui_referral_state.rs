@@ -9,7 +9,8 @@ use caseload::store::{SledStore, Store};
 use caseload::ui::app::{
     App, CardPopup, ResourceForm, ResourcePicker, ResourcesScreen, StatusForm,
 };
-use caseload::ui::worker::handle;
+use caseload::ui::worker::referral::ReferralRequest;
+use caseload::ui::worker::{handle, Request};
 use crossterm::event::KeyCode;
 use ui_common::*;
 
@@ -261,4 +262,53 @@ fn the_resources_screen_snapshot() {
         "the screen is open"
     );
     assert_screens("resources", &mut app);
+}
+
+#[test]
+fn a_referral_for_another_peer_leaves_the_open_pages_referrals_tab_alone() {
+    let (_dir, store) = store();
+    let mut app = on_anas_page(&store);
+    press(&mut app, &[key('7')]);
+    pump(&mut app, &store);
+    let ana = "P1".parse().expect("id");
+    assert_eq!(app.peer_view().referrals.peer, Some(ana));
+    assert!(app.peer_view().referrals.rows.is_empty());
+
+    // From the check-in form, Dana (P2) is referred while Ana's page is open.
+    press(&mut app, &[key('c')]);
+    type_str(&mut app, "Dana");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    pump(&mut app, &store);
+    press(&mut app, &[ctrl('r')]);
+    pump(&mut app, &store);
+    assert_eq!(
+        app.layer::<ResourcePicker>().map(|p| p.peer_name.as_str()),
+        Some("Dana Ortiz")
+    );
+    type_str(&mut app, "pantry");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    for (id, r) in app.take_tagged() {
+        let answer = handle(&store, r);
+        app.on_reply(Some(id), answer);
+    }
+    assert!(
+        status(&app).contains("Saved referral RF1 to Eastside Pantry"),
+        "{}",
+        status(&app)
+    );
+    // Today reloads; Ana's Referrals tab is not asked for again, nor
+    // switched to Dana's.
+    let after = app.take_requests();
+    assert!(
+        after.iter().any(|r| matches!(r, Request::Today { .. })),
+        "{after:?}"
+    );
+    assert!(
+        !after
+            .iter()
+            .any(|r| matches!(r, Request::Referral(ReferralRequest::ForPeer(_)))),
+        "{after:?}"
+    );
+    assert_eq!(app.peer_view().referrals.peer, Some(ana));
+    assert!(app.peer_view().referrals.rows.is_empty());
 }
