@@ -195,6 +195,16 @@ pub struct UserSession {
     undo: UndoJournal,
     /// Saving check-ins and corrections from the check-in form.
     checkin: CheckIns,
+    /// Taking an assessment (the sitting is a layer).
+    assess: assess::Assess,
+    /// Revoking consents (the prompt is a layer).
+    consents: consents::Consents,
+    /// Importing a roster (the dialog is a layer).
+    import: import::Import,
+    /// Resources and referrals (the screens are layers).
+    referral: referral::Referral,
+    /// Set-up, staff and peer records (the screens are layers).
+    center: center::Center,
 }
 
 impl UserSession {
@@ -217,14 +227,19 @@ impl UserSession {
             here_now: Default::default(),
             undo: UndoJournal::default(),
             checkin: CheckIns::default(),
+            assess: assess::Assess,
+            consents: consents::Consents,
+            import: import::Import,
+            referral: referral::Referral,
+            center: center::Center,
         };
         s.peers.query.set_focused(false, theme);
         s
     }
 
     /// Feature `id`, with who is signed in and where the screen is (the
-    /// parts of a [`Cx`] the session lends); None for a feature still
-    /// handled by `App` itself.
+    /// parts of a [`Cx`] the session lends); None for the shell's own
+    /// answers ([`FeatureId::Shell`]), which `App` handles.
     fn feature(
         &mut self,
         id: FeatureId,
@@ -241,6 +256,12 @@ impl UserSession {
             credentials,
             here_now,
             undo,
+            reports,
+            assess,
+            consents,
+            import,
+            referral,
+            center,
             ..
         } = self;
         let f: &mut dyn Feature = match id {
@@ -253,6 +274,12 @@ impl UserSession {
             FeatureId::Credentials => credentials,
             FeatureId::HereNow => here_now,
             FeatureId::Undo => undo,
+            FeatureId::Assess => assess,
+            FeatureId::Reports => reports,
+            FeatureId::Consents => consents,
+            FeatureId::Import => import,
+            FeatureId::Referral => referral,
+            FeatureId::Center => center,
             _ => return None,
         };
         Some((f, who.as_ref(), nav))
@@ -270,6 +297,12 @@ impl UserSession {
             FeatureId::Credentials => &self.credentials,
             FeatureId::HereNow => &self.here_now,
             FeatureId::Undo => &self.undo,
+            FeatureId::Assess => &self.assess,
+            FeatureId::Reports => &self.reports,
+            FeatureId::Consents => &self.consents,
+            FeatureId::Import => &self.import,
+            FeatureId::Referral => &self.referral,
+            FeatureId::Center => &self.center,
             _ => return None,
         })
     }
@@ -351,14 +384,20 @@ impl App {
     }
 
     /// What the app itself does on a notice: going to a pane (the
-    /// navigation is the session's, not a feature's).
+    /// navigation is the session's, not a feature's) and who is working
+    /// (set-up's first admin).
     fn on_notice(&mut self, notice: &Notice) {
-        if let Notice::Go(p) = notice {
-            // A peer page closed meanwhile is not gone back to.
-            self.user.nav.pane = match p {
-                Pane::Peer if self.user.page.peer.is_none() => Pane::Today,
-                p => *p,
-            };
+        match notice {
+            Notice::Go(p) => {
+                // A peer page closed meanwhile is not gone back to.
+                self.user.nav.pane = match p {
+                    Pane::Peer if self.user.page.peer.is_none() => Pane::Today,
+                    p => *p,
+                };
+            }
+            // Set-up made the center's first admin who is working now.
+            Notice::SignedInAs(admin) => self.user.who = Some((**admin).clone()),
+            _ => {}
         }
     }
 
@@ -455,11 +494,7 @@ impl App {
         Pane::ALL
             .into_iter()
             .filter_map(|p| {
-                let title = match self.user.feature_ref(p.feature()) {
-                    Some(f) => f.title(privacy),
-                    None => (p == Pane::Reports && self.user.reports.opened)
-                        .then(|| "Reports".to_string()),
-                }?;
+                let title = self.user.feature_ref(p.feature())?.title(privacy)?;
                 Some((p, title))
             })
             .collect()
@@ -543,9 +578,6 @@ impl App {
                 tracing::debug!("dropped an answer for a replaced session: {id:?}");
                 return;
             }
-            if let Response::Report(r) = response {
-                return self.on_report_reply(id, *r);
-            }
         }
         self.route_reply(id, response);
         self.deliver();
@@ -567,7 +599,7 @@ impl App {
         self.app_reply(response);
     }
 
-    /// Answers for the shell, and for features `App` still handles.
+    /// Answers for the shell itself (every other answer has its feature).
     fn app_reply(&mut self, response: Response) {
         match response {
             Response::Ready {
@@ -585,14 +617,6 @@ impl App {
                 }
                 self.shell.status.staff = Some(staff);
             }
-            Response::Consent(r) => self.on_consent_response(*r),
-            Response::ImportPlan(r) => self.on_import_plan(*r),
-            Response::Imported(r) => self.on_imported(r),
-            Response::Referral(r) => self.on_referral_response(*r),
-            Response::AssessmentSaved(r) => self.on_assessment_saved(r),
-            Response::Center(r) => self.on_center_response(*r),
-            // Taken by id in `on_reply`; without one it answers nobody.
-            Response::Report(_) => tracing::debug!("dropped a report answer without an id"),
             r @ (Response::Access(_)
             | Response::SignedIn { .. }
             | Response::Recorded(_)
@@ -614,7 +638,14 @@ impl App {
             | Response::Roster(_)
             | Response::HereNow(_)
             | Response::Undoable(_)
-            | Response::Undone(_)) => feature::misrouted(owner(&r), &r),
+            | Response::Undone(_)
+            | Response::AssessmentSaved(_)
+            | Response::Consent(_)
+            | Response::ImportPlan(_)
+            | Response::Imported(_)
+            | Response::Report(_)
+            | Response::Referral(_)
+            | Response::Center(_)) => feature::misrouted(owner(&r), &r),
         }
     }
 
@@ -681,6 +712,11 @@ impl App {
     /// The audit browser, once opened.
     pub fn audit(&self) -> Option<&AuditState> {
         self.user.audit.state.as_ref()
+    }
+
+    /// The Reports screen's state.
+    pub fn reports(&self) -> &ReportsState {
+        &self.user.reports
     }
 
     /// The Credentials screen (for tests and the view).

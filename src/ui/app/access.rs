@@ -458,7 +458,7 @@ impl App {
                     self.shell.access.info = Some(info);
                     self.open_user_session(pre);
                     if first_run {
-                        self.open_setup();
+                        super::center::open_setup(&mut self.shell);
                     }
                     return;
                 }

@@ -21,6 +21,7 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::screens::peer_tabs::PeerTab;
 use crate::ui::view::ViewCtx;
+use crate::ui::worker::referral::ReferralResponse;
 use crate::ui::worker::{RequestId, Response};
 
 use super::shell::{Cx, Notice, Shell};
@@ -203,6 +204,10 @@ pub fn owner(reply: &Response) -> FeatureId {
         Response::HereNow(_) => FeatureId::HereNow,
         Response::Consent(_) => FeatureId::Consents,
         Response::ImportPlan(_) | Response::Imported(_) => FeatureId::Import,
+        // A peer's referrals fill the page's Referrals tab.
+        Response::Referral(r) if matches!(**r, ReferralResponse::ForPeer(..)) => {
+            FeatureId::PeerPage
+        }
         Response::Referral(_) => FeatureId::Referral,
         Response::AssessmentSaved(_) => FeatureId::Assess,
         Response::Center(_) => FeatureId::Center,

@@ -351,6 +351,8 @@ impl Feature for GroupsState {
                 }
             }
             Notice::ReloadShown | Notice::Refresh => self.reload(cx),
+            // A walk-in from the small form (`center.rs`).
+            Notice::CheckOffWalkIn(..) => super::center::check_off_walk_in(self, notice, cx),
             _ => {}
         }
     }

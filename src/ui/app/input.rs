@@ -9,10 +9,9 @@ use crate::ui::action::Action;
 use crate::ui::keymap::{sequence_label, Context, Key, Lookup};
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::help::HelpState;
-use crate::ui::screens::peer_tabs::PeerTab;
 
 use super::layers::{BaseLayer, CommandLine, GateLayer};
-use super::{corrections, here_now, App, FeatureId, Notice, Pane};
+use super::{center, corrections, here_now, referral, App, FeatureId, Notice, Pane};
 
 impl App {
     /// The key contexts where the focus is, most specific first, and
@@ -189,11 +188,11 @@ impl App {
 
     /// The base pane's key contexts.
     pub(super) fn base_focus(&self) -> (&'static [Context], bool) {
-        if let Some(f) = self.user.feature_ref(self.user.nav.pane.feature()) {
-            return f.context(&self.shell);
+        match self.user.feature_ref(self.user.nav.pane.feature()) {
+            Some(f) => f.context(&self.shell),
+            // Every pane has a feature (`Pane::feature`).
+            None => (&[Context::Global], false),
         }
-        // Reports: still routed here until it is a feature of its own.
-        self.reports_focus()
     }
 
     /// A key typed on the base pane.
@@ -229,7 +228,9 @@ impl App {
             }
             _ => {}
         }
-        if self.center_action(action) {
+        let selected = self.selected_peer();
+        let (page, mut cx) = split!(self, page);
+        if center::action(action, page, selected, &mut cx) {
             return;
         }
 
@@ -262,8 +263,11 @@ impl App {
                 let (groups, mut cx) = split!(self, groups);
                 return groups.open(on_row, &mut cx);
             }
-            Action::GoReports => return self.open_reports(),
-            Action::GoResources => return self.open_resources(),
+            Action::GoReports => {
+                let (reports, mut cx) = split!(self, reports);
+                return reports.open(&mut cx);
+            }
+            Action::GoResources => return referral::open_resources(&mut split!(self)),
             Action::GoCredentials => {
                 let (credentials, mut cx) = split!(self, credentials);
                 return credentials.open(&mut cx);
@@ -297,31 +301,7 @@ impl App {
             _ => {}
         }
 
-        if self.user.nav.pane == Pane::Peer && self.referral_peer_action(action) {
-            return;
-        }
-        if self.user.nav.pane == Pane::Peer && action == Action::StartAssessment {
-            return self.start_assessment();
-        }
-        if self.user.nav.pane == Pane::Peer
-            && self.user.page.view.tab == PeerTab::Consents
-            && action == Action::RevokeConsent
-        {
-            return self.ask_revoke();
-        }
-        if self.user.nav.pane == Pane::Peers && action == Action::ImportPeers {
-            return self.open_import();
-        }
         let pane = self.user.nav.pane;
-        if self
-            .with_feature(pane.feature(), |f, cx| f.action(action, cx))
-            .is_some()
-        {
-            return;
-        }
-        // Reports: still routed here until it is a feature of its own.
-        if self.user.nav.pane == Pane::Reports {
-            self.reports_action(action);
-        }
+        self.with_feature(pane.feature(), |f, cx| f.action(action, cx));
     }
 }

@@ -22,7 +22,7 @@ use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::prompt::{self, parse_command};
 use crate::ui::worker::Failure;
 
-use super::{App, Pane};
+use super::App;
 
 const CHAIN_PAGE: &[Context] = &[Context::List, Context::Global];
 const CHAIN_CONFIRM: &[Context] = &[Context::Confirm];
@@ -79,7 +79,7 @@ impl Layer for CheckInForm {
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
         if action == Action::Refer {
-            return app.refer_from_checkin(self);
+            return super::referral::refer_from_checkin(self, &mut split!(app));
         }
         match form_routing(action) {
             Some(true) => Reply::Pass,
@@ -195,7 +195,7 @@ fn save_popup(app: &mut App, popup: &mut Popup) {
             return;
         }
     };
-    if app.check_walk_in(popup) {
+    if super::center::check_walk_in(popup, &app.user.groups, &mut app.shell) {
         return;
     }
     let today = app.shell.date;
@@ -232,7 +232,7 @@ fn confirm_yes(app: &mut App, on_yes: OnYes) {
         }
         OnYes::Delete => app.user.page.confirm_delete(&mut app.shell),
         OnYes::QuitUnsaved => app.shell.quit = true,
-        OnYes::DiscardAssessment => app.discard_assessment(),
+        OnYes::DiscardAssessment => super::assess::discard(&mut split!(app)),
         OnYes::SaveAnyway => {
             let (checkin, mut cx) = split!(app, checkin);
             checkin.save_anyway(&mut cx);
@@ -391,10 +391,7 @@ impl Layer for BaseLayer {
     fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
         let main = areas.main;
         if let Some(f) = app.user.feature_ref(app.user.nav.pane.feature()) {
-            return f.draw(ctx, main, buf);
-        }
-        if app.user.nav.pane == Pane::Reports {
-            screens::reports::render(&app.user.reports, ctx, main, buf);
+            f.draw(ctx, main, buf);
         }
     }
 
@@ -403,13 +400,9 @@ impl Layer for BaseLayer {
 
 /// The hints of the pane in front.
 fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
-    if let Some(f) = app.user.feature_ref(app.user.nav.pane.feature()) {
-        return f.hints();
-    }
-    match app.user.nav.pane {
-        Pane::Reports => screens::reports::hints(),
-        _ => &[],
-    }
+    app.user
+        .feature_ref(app.user.nav.pane.feature())
+        .map_or(&[], |f| f.hints())
 }
 
 /// The sign-in, start-up and lock screens: above every layer while the

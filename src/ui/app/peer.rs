@@ -19,11 +19,12 @@ use crate::ui::screens::peer_tabs::{self, PeerTab, PeerView};
 use crate::ui::screens::Effect;
 use crate::ui::view::ViewCtx;
 use crate::ui::worker::plan::PlanRequest;
+use crate::ui::worker::referral::ReferralResponse;
 use crate::ui::worker::{Request, RequestId, Response};
 
 use super::feature::{misrouted, Feature, FeatureId, PeerAt};
 use super::shell::{Cx, Notice, Shell};
-use super::Pane;
+use super::{referral, Pane};
 
 /// See the module doc.
 #[derive(Default)]
@@ -175,6 +176,12 @@ impl Feature for PeerPage {
             r @ (Response::CheckInHistory(..) | Response::CheckInVoided(_)) => {
                 self.on_correction(r, cx)
             }
+            // The Referrals tab's rows (the Referral feature's other
+            // answers are its own).
+            Response::Referral(r) => match *r {
+                ReferralResponse::ForPeer(peer, rows) => referral::take_rows(self, peer, rows),
+                other => misrouted(FeatureId::PeerPage, &Response::Referral(Box::new(other))),
+            },
             other => misrouted(FeatureId::PeerPage, &other),
         }
     }
@@ -191,6 +198,7 @@ impl Feature for PeerPage {
                 }
             }
             Notice::CheckInSaved(peer) => self.after_checkin(*peer, cx),
+            Notice::ReferralsChanged(_) => referral::page_notice(self, notice, cx),
             Notice::ReloadShown => {
                 self.reload(cx);
                 self.refresh_timeline(cx);
@@ -219,6 +227,11 @@ impl Feature for PeerPage {
     }
 
     fn action(&mut self, action: Action, cx: &mut Cx) {
+        // Refer, the take-home card and the Referrals tab (its switch
+        // loads the rows) first.
+        if referral::peer_action(self, action, cx) {
+            return;
+        }
         if self.tab_action(action, cx) {
             return;
         }

@@ -98,6 +98,9 @@ impl Feature for PeersState {
     }
 
     fn action(&mut self, action: Action, cx: &mut Cx) {
+        if action == Action::ImportPeers {
+            return super::import::open(cx);
+        }
         let was_searching = self.searching;
         let nothing_to_clear = self.query.is_empty() && !was_searching;
         if action == Action::Back && nothing_to_clear {

@@ -55,8 +55,13 @@ impl PeerPage {
         if action == Action::Back {
             return false;
         }
+        if action == Action::StartAssessment {
+            super::assess::start(self, cx);
+            return true;
+        }
         match self.view.tab {
-            // Referrals: `App::referral_peer_action` took its keys.
+            // Referrals: `referral::peer_action` took its keys (in
+            // `PeerPage::action`, before this).
             PeerTab::Overview if action == Action::Open => {
                 self.open_checkins(cx);
                 true
@@ -78,6 +83,10 @@ impl PeerPage {
                     .unwrap_or_default();
                 let effect = self.view.wellness.handle(action, &plan);
                 self.wellness_effect(effect, cx);
+                true
+            }
+            PeerTab::Consents if action == Action::RevokeConsent => {
+                super::consents::ask_revoke(self, cx);
                 true
             }
             PeerTab::Consents => {

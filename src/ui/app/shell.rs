@@ -85,6 +85,14 @@ pub enum Notice {
     ReloadOpenPeer,
     /// A check-in for the peer was saved, corrected or voided.
     CheckInSaved(PeerId),
+    /// The peer's referrals changed: an open page of theirs reloads its
+    /// Referrals tab (`referral::page_notice`).
+    ReferralsChanged(PeerId),
+    /// The center was set up: its first admin is who is working now.
+    SignedInAs(Box<SignInCandidate>),
+    /// Check a walk-in off the open group session: a peer on the roster
+    /// (their id and name) or a new one (None, the name typed).
+    CheckOffWalkIn(Option<PeerId>, String),
     /// Open this peer's page (from Today, Peers, Here now …), there.
     OpenPeer(PeerId, String, PeerAt),
     /// Show this pane.
