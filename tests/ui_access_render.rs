@@ -110,7 +110,7 @@ fn sign_in_and_lock_screens_show_no_peer_name_and_never_the_pin() {
     press(&mut app, &[key('c'), code(KeyCode::Enter)]);
     pump(&mut app, &store);
     type_str(&mut app, "words nobody else should read");
-    app.status.info(format!("about {}", names[0]));
+    app.status_mut().info(format!("about {}", names[0]));
     assert!(!names_on_screen(&mut app, &names).is_empty());
 
     press(&mut app, &[ctrl('l')]);

@@ -379,7 +379,7 @@ fn another_staff_member_at_the_lock_screen_gets_a_fresh_session() {
     assert!(!app.overlay_open(), "and nobody was asked about it");
     assert_eq!(app.pane(), Pane::Today);
     assert!(app.today().report.is_none(), "Today loads again for Sam");
-    assert!(app.status.staff.is_none());
+    assert!(app.status().staff.is_none());
     assert_eq!(app.signed_in().map(|s| s.staff.id), Some(StaffId::new(2)));
     let reqs = app.take_requests();
     assert!(reqs
@@ -388,7 +388,7 @@ fn another_staff_member_at_the_lock_screen_gets_a_fresh_session() {
     assert!(loads_caseload(&reqs));
     // The keymap and settings are the terminal's, not the session's.
     assert!(app
-        .keymap
+        .keymap()
         .key_for(
             &[caseload::ui::keymap::Context::Global],
             false,
@@ -443,7 +443,7 @@ fn a_save_answered_after_someone_else_signed_in_is_not_shown_to_them() {
     let form = app.form().expect("Sam's form stays open");
     assert_eq!(area_text(&form.note), "Sam's words");
     assert!(!app
-        .status
+        .status()
         .message
         .as_ref()
         .is_some_and(|m| m.text.contains("Saved")));
@@ -474,7 +474,7 @@ fn privacy_mode_toggles_and_says_so() {
     assert!(app.privacy());
     assert!(app.ctx().privacy, "views are told");
     assert!(app
-        .status
+        .status()
         .message
         .as_ref()
         .is_some_and(|m| m.text.contains("Privacy mode on")));
@@ -494,13 +494,13 @@ fn the_reveal_key_shows_hidden_text_only_in_privacy_mode_and_until_the_next_key(
     press(&mut app, &[ctrl('o')]);
     assert!(!app.ctx().reveal, "nothing hidden, nothing to show");
     assert!(app
-        .status
+        .status()
         .message
         .as_ref()
         .is_some_and(|m| m.text.contains("privacy mode is off")));
     press(&mut app, &[ctrl('p')]);
     assert!(app
-        .status
+        .status()
         .message
         .as_ref()
         .is_some_and(|m| m.text.contains("notes and goals hidden; Ctrl-o shows")));
@@ -522,7 +522,7 @@ fn the_audit_browser_is_for_supervisors_and_admins_only() {
         .take_requests()
         .iter()
         .any(|r| matches!(r, Request::Audit { .. })));
-    let msg = app.status.message.clone().expect("a message");
+    let msg = app.status().message.clone().expect("a message");
     assert!(msg.error);
     assert_eq!(
         msg.text,

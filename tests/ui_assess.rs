@@ -89,12 +89,12 @@ fn numbers_answer_and_move_on_arrows_go_back_and_forward_and_off_scale_is_refuse
         "7 and 0 are not answers"
     );
     assert!(
-        app.status
+        app.status()
             .message
             .as_ref()
             .is_some_and(|m| m.text.contains("press 1 to 6")),
         "{:?}",
-        app.status.message
+        app.status().message
     );
     press(&mut app, &[code(KeyCode::Right)]);
     assert_eq!(
@@ -171,7 +171,7 @@ fn the_last_screen_shows_the_total_and_enter_saves_then_the_page_reloads() {
     app.on_response(Response::AssessmentSaved(Ok(saved(47))));
     assert!(sitting(&mut app).is_none(), "closed once saved");
     let msg = app
-        .status
+        .status()
         .message
         .as_ref()
         .map(|m| m.text.clone())

@@ -12,7 +12,9 @@ mod ui_common;
 use caseload::model::{PeerStatus, Role};
 use caseload::ops::access::Authorized;
 use caseload::store::{SledStore, Store};
-use caseload::ui::app::{App, AppOptions, Question};
+use caseload::ui::app::{
+    App, AppOptions, Ask, PeerForm, Question, SetupForm, StaffForm, StaffScreen,
+};
 use caseload::ui::keymap::Keymap;
 use caseload::ui::theme::Theme;
 use caseload::ui::worker::{handle_in, Request, WorkerState};
@@ -57,7 +59,7 @@ fn new_app() -> App {
 }
 
 fn msg(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())
@@ -89,13 +91,13 @@ fn set_up(store: &Guarded, pin: &str) -> App {
     let mut app = new_app();
     run(&mut app, store);
     assert!(
-        app.setup_form().is_some(),
+        app.layer::<SetupForm>().is_some(),
         "an empty store opens the set-up"
     );
     fill_setup(&mut app, pin, pin);
     press(&mut app, &[ctrl('s')]);
     run(&mut app, store);
-    assert!(app.setup_form().is_none(), "{}", msg(&app));
+    assert!(app.layer::<SetupForm>().is_none(), "{}", msg(&app));
     app
 }
 
@@ -104,7 +106,7 @@ fn an_empty_store_opens_the_set_up_and_a_pin_typo_writes_nothing() {
     let (_d, store) = guarded();
     let mut app = new_app();
     run(&mut app, &store);
-    assert!(app.setup_form().is_some());
+    assert!(app.layer::<SetupForm>().is_some());
     for (w, h) in [(80, 24), (120, 40)] {
         let t = text(&mut app, w, h);
         assert!(t.contains("Welcome: set up your center"), "{t}");
@@ -124,7 +126,7 @@ fn an_empty_store_opens_the_set_up_and_a_pin_typo_writes_nothing() {
     );
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.setup_form().is_some(), "stays open");
+    assert!(app.layer::<SetupForm>().is_some(), "stays open");
     assert!(msg(&app).contains("the two PINs differ"), "{}", msg(&app));
     assert!(
         store.inner().list_staff().unwrap().is_empty(),
@@ -134,7 +136,9 @@ fn an_empty_store_opens_the_set_up_and_a_pin_typo_writes_nothing() {
     assert!(t.contains("the two PINs differ"), "under its field: {t}");
     // Quitting asks before leaving, and leaving writes nothing either.
     press(&mut app, &[ctrl('c')]);
-    assert!(app.ask().is_some_and(|a| a.about == Question::LeaveSetUp));
+    assert!(app
+        .layer::<Ask>()
+        .is_some_and(|a| a.about == Question::LeaveSetUp));
 }
 
 #[test]
@@ -184,7 +188,7 @@ fn staff_add_pin_and_the_last_admin_refusal_with_its_reason() {
     let mut app = set_up(&store, "2468");
     press(&mut app, &[key('S')]);
     run(&mut app, &store);
-    let s = app.staff_screen().expect("Staff screen");
+    let s = app.layer::<StaffScreen>().expect("Staff screen");
     assert!(s.manages);
     assert_eq!(s.entries.len(), 1);
     for (w, h) in [(80, 24), (120, 40)] {
@@ -195,7 +199,7 @@ fn staff_add_pin_and_the_last_admin_refusal_with_its_reason() {
     }
     // Add a peer specialist with a PIN typed twice.
     press(&mut app, &[key('a')]);
-    assert!(app.staff_form().is_some());
+    assert!(app.layer::<StaffForm>().is_some());
     type_str(&mut app, "Mia Chen");
     tab(&mut app);
     tab(&mut app);
@@ -208,7 +212,7 @@ fn staff_add_pin_and_the_last_admin_refusal_with_its_reason() {
     assert!(!t.contains("1357") && t.contains("••••"), "{t}");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.staff_form().is_none(), "{}", msg(&app));
+    assert!(app.layer::<StaffForm>().is_none(), "{}", msg(&app));
     let mia = store
         .inner()
         .list_staff()
@@ -221,11 +225,11 @@ fn staff_add_pin_and_the_last_admin_refusal_with_its_reason() {
         mia.pin_hash.as_deref().unwrap(),
         "1357"
     ));
-    assert_eq!(app.staff_screen().unwrap().entries.len(), 2);
+    assert_eq!(app.layer::<StaffScreen>().unwrap().entries.len(), 2);
 
     // Deactivating the only admin is refused by the store, with the reason.
     let admin_at = app
-        .staff_screen()
+        .layer::<StaffScreen>()
         .unwrap()
         .entries
         .iter()
@@ -236,7 +240,7 @@ fn staff_add_pin_and_the_last_admin_refusal_with_its_reason() {
         press(&mut app, &[code(KeyCode::Down)]);
     }
     press(&mut app, &[key('d')]);
-    assert!(app.ask().is_some());
+    assert!(app.layer::<Ask>().is_some());
     press(&mut app, &[key('y')]);
     run(&mut app, &store);
     assert!(
@@ -256,7 +260,7 @@ fn staff_add_pin_and_the_last_admin_refusal_with_its_reason() {
 
     // Deactivating Mia works, and she shows as inactive.
     let mia_at = app
-        .staff_screen()
+        .layer::<StaffScreen>()
         .unwrap()
         .entries
         .iter()
@@ -286,7 +290,10 @@ fn staff_add_pin_and_the_last_admin_refusal_with_its_reason() {
     type_str(&mut app, "12");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.staff_form().is_some(), "a short PIN stays in the form");
+    assert!(
+        app.layer::<StaffForm>().is_some(),
+        "a short PIN stays in the form"
+    );
     assert!(msg(&app).contains("at least 4"), "{}", msg(&app));
 }
 
@@ -341,12 +348,12 @@ fn a_peer_specialist_sees_only_their_own_entry_and_cannot_add() {
     );
     press(&mut app, &[key('S')]);
     run(&mut app, &store);
-    let s = app.staff_screen().unwrap();
+    let s = app.layer::<StaffScreen>().unwrap();
     assert!(!s.manages);
     assert_eq!(s.entries.len(), 1);
     assert_eq!(s.entries[0].row.id, mia.id);
     press(&mut app, &[key('a')]);
-    assert!(app.staff_form().is_none());
+    assert!(app.layer::<StaffForm>().is_none());
     assert!(msg(&app).contains("for admins only"), "{}", msg(&app));
     // Her own PIN she may change.
     press(&mut app, &[key('P')]);
@@ -355,7 +362,7 @@ fn a_peer_specialist_sees_only_their_own_entry_and_cannot_add() {
     type_str(&mut app, "9753");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.staff_form().is_none(), "{}", msg(&app));
+    assert!(app.layer::<StaffForm>().is_none(), "{}", msg(&app));
     let h = store
         .inner()
         .staff(mia.id)
@@ -386,11 +393,11 @@ fn adding_a_peer_offers_a_possible_duplicate_and_no_adds_anyway() {
     press(&mut app, &[key('r')]);
     run(&mut app, &store);
     press(&mut app, &[key('p'), key('n')]);
-    assert!(app.peer_form().is_some());
+    assert!(app.layer::<PeerForm>().is_some());
     type_str(&mut app, "aroha WRIGHT");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    let ask = app.ask().expect("the duplicate is offered");
+    let ask = app.layer::<Ask>().expect("the duplicate is offered");
     assert_eq!(
         ask.text,
         format!("Aroha Wright ({existing}) already exists: use her?")
@@ -403,7 +410,7 @@ fn adding_a_peer_offers_a_possible_duplicate_and_no_adds_anyway() {
     press(&mut app, &[key('y')]);
     run(&mut app, &store);
     assert_eq!(app.peer().map(|p| p.id), Some(existing));
-    assert!(app.peer_form().is_none());
+    assert!(app.layer::<PeerForm>().is_none());
     assert_eq!(store.inner().list_peers().unwrap().len(), 1);
 
     // The same phone is offered too; no adds the new peer anyway.
@@ -414,7 +421,7 @@ fn adding_a_peer_offers_a_possible_duplicate_and_no_adds_anyway() {
     type_str(&mut app, "(021) 555-0101");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    let ask = app.ask().expect("same phone offered");
+    let ask = app.layer::<Ask>().expect("same phone offered");
     assert!(ask.text.contains("with the same phone"), "{}", ask.text);
     press(&mut app, &[key('n')]);
     run(&mut app, &store);
@@ -462,7 +469,7 @@ fn a_peer_is_added_with_every_field_and_edited() {
     // Saved peers open on their page; E edits the loaded record.
     assert_eq!(app.peer().map(|x| x.id), Some(p.id));
     press(&mut app, &[key('E')]);
-    assert!(app.peer_form().is_some());
+    assert!(app.layer::<PeerForm>().is_some());
     tab(&mut app); // pronouns
     tab(&mut app); // phone
     tab(&mut app); // e-mail
@@ -475,7 +482,7 @@ fn a_peer_is_added_with_every_field_and_edited() {
     type_str(&mut app, "14");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.peer_form().is_none(), "{}", msg(&app));
+    assert!(app.layer::<PeerForm>().is_none(), "{}", msg(&app));
     assert_eq!(store.inner().peer(p.id).unwrap().cadence_days, Some(14));
 }
 
@@ -562,7 +569,7 @@ fn merge_asks_naming_both_then_moves_the_record() {
     }
     type_str(&mut app, &dup.to_string());
     press(&mut app, &[ctrl('s')]);
-    let ask = app.ask().expect("asks first");
+    let ask = app.layer::<Ask>().expect("asks first");
     assert!(
         ask.text.starts_with(&format!(
             "Merge Aroha W ({dup}) into Aroha Wright ({keep})?"
@@ -611,7 +618,7 @@ fn a_walk_in_who_is_already_on_the_roster_is_offered() {
     type_str(&mut app, "t");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    let ask = app.ask().expect("offered");
+    let ask = app.layer::<Ask>().expect("offered");
     assert_eq!(
         ask.text,
         format!("Aroha Wright ({existing}) already exists: use her?")
@@ -628,7 +635,7 @@ fn a_walk_in_who_is_already_on_the_roster_is_offered() {
     type_str(&mut app, "Bjorn Ek");
     press(&mut app, &[ctrl('n'), ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.ask().is_none());
+    assert!(app.layer::<Ask>().is_none());
     assert!(app.popup().is_none(), "{}", msg(&app));
     assert_eq!(store.inner().list_peers().unwrap().len(), 1, "not yet");
     press(&mut app, &[ctrl('s')]);
@@ -651,7 +658,7 @@ fn e_on_peers_loads_the_selected_peer_and_edits_them() {
     run(&mut app, &store);
     press(&mut app, &[key('p'), key('E')]);
     run(&mut app, &store);
-    let form = app.peer_form().expect("the edit form");
+    let form = app.layer::<PeerForm>().expect("the edit form");
     assert_eq!(
         form.form
             .value(caseload::ui::widgets::form::FieldKey::Phone),
@@ -731,13 +738,17 @@ fn staff_edit_changes_role_and_login_and_the_last_admin_keeps_the_role() {
     run(&mut app, &store);
     // The only admin cannot make themself a peer specialist.
     press(&mut app, &[key('e')]);
-    assert!(app.staff_form().is_some());
+    assert!(app.layer::<StaffForm>().is_some());
     tab(&mut app);
     tab(&mut app);
     press(&mut app, &[code(KeyCode::Right)]); // admin → peer specialist
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.staff_form().is_some(), "stays open: {}", msg(&app));
+    assert!(
+        app.layer::<StaffForm>().is_some(),
+        "stays open: {}",
+        msg(&app)
+    );
     assert!(
         msg(&app).contains("would leave no active admin who can sign in"),
         "{}",
@@ -745,7 +756,7 @@ fn staff_edit_changes_role_and_login_and_the_last_admin_keeps_the_role() {
     );
     assert_eq!(store.inner().list_staff().unwrap()[0].role, Role::Admin);
     press(&mut app, &[code(KeyCode::Esc), key('y')]);
-    assert!(app.staff_form().is_none());
+    assert!(app.layer::<StaffForm>().is_none());
     // Name, initials, role and login of someone else change.
     press(&mut app, &[key('a')]);
     type_str(&mut app, "Mia Chen");
@@ -753,7 +764,7 @@ fn staff_edit_changes_role_and_login_and_the_last_admin_keeps_the_role() {
     run(&mut app, &store);
     press(&mut app, &[code(KeyCode::Home), key('e')]);
     assert_eq!(
-        app.staff_form().map(|f| f
+        app.layer::<StaffForm>().map(|f| f
             .form
             .value(caseload::ui::widgets::form::FieldKey::StaffName)),
         Some("Mia Chen")
@@ -768,7 +779,7 @@ fn staff_edit_changes_role_and_login_and_the_last_admin_keeps_the_role() {
     type_str(&mut app, "mchen");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.staff_form().is_none(), "{}", msg(&app));
+    assert!(app.layer::<StaffForm>().is_none(), "{}", msg(&app));
     let mia = store
         .inner()
         .list_staff()
@@ -789,10 +800,12 @@ fn leaving_the_set_up_quits_and_writes_nothing() {
     run(&mut app, &store);
     type_str(&mut app, "Half typed");
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.ask().is_some_and(|a| a.about == Question::LeaveSetUp));
+    assert!(app
+        .layer::<Ask>()
+        .is_some_and(|a| a.about == Question::LeaveSetUp));
     press(&mut app, &[key('n')]);
     assert!(!app.should_quit());
-    assert!(app.setup_form().is_some(), "still setting up");
+    assert!(app.layer::<SetupForm>().is_some(), "still setting up");
     press(&mut app, &[code(KeyCode::Esc), key('y')]);
     assert!(app.should_quit());
     run(&mut app, &store);
@@ -823,7 +836,7 @@ fn a_walk_in_offered_as_a_duplicate_is_added_anew_on_no() {
     type_str(&mut app, "Aroha Wright");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.ask().is_some());
+    assert!(app.layer::<Ask>().is_some());
     press(&mut app, &[key('n')]);
     run(&mut app, &store);
     assert!(app.popup().is_none(), "{}", msg(&app));
@@ -846,25 +859,25 @@ fn esc_on_a_typed_in_peer_form_asks_first_and_yes_closes_it_unsaved() {
     let (_d, store) = guarded();
     let mut app = set_up(&store, "2468");
     press(&mut app, &[key('p'), key('n')]);
-    assert!(app.peer_form().is_some());
+    assert!(app.layer::<PeerForm>().is_some());
     // Nothing typed: Esc closes at once.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.peer_form().is_none());
+    assert!(app.layer::<PeerForm>().is_none());
     press(&mut app, &[key('n')]);
     type_str(&mut app, "Aroha Wright");
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.peer_form().is_some(), "typed in: asked first");
+    assert!(app.layer::<PeerForm>().is_some(), "typed in: asked first");
     assert!(
         app.confirm().is_some_and(|c| c.question.contains("lost")),
         "the one discard question"
     );
     press(&mut app, &[key('n')]);
     assert!(
-        app.confirm().is_none() && app.peer_form().is_some(),
+        app.confirm().is_none() && app.layer::<PeerForm>().is_some(),
         "no keeps it"
     );
     press(&mut app, &[code(KeyCode::Esc), key('y')]);
-    assert!(app.peer_form().is_none(), "yes closes it");
+    assert!(app.layer::<PeerForm>().is_none(), "yes closes it");
     assert!(msg(&app).contains("nothing saved"), "{}", msg(&app));
     run(&mut app, &store);
     assert!(
@@ -959,12 +972,12 @@ fn esc_on_the_duplicate_question_adds_nobody_and_goes_back_to_the_form() {
     type_str(&mut app, "Aroha Wright");
     press(&mut app, &[ctrl('n'), ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.ask().is_some());
+    assert!(app.layer::<Ask>().is_some());
     let t = text(&mut app, 80, 24);
     assert!(t.contains("Esc: back"), "{t}");
     press(&mut app, &[code(KeyCode::Esc)]);
     run(&mut app, &store);
-    assert!(app.ask().is_none());
+    assert!(app.layer::<Ask>().is_none());
     let popup = app.popup().expect("back to the walk-in form");
     assert!(!popup.form.saving);
     let s = app.groups().attendance.as_ref().unwrap();
@@ -987,15 +1000,15 @@ fn esc_on_the_duplicate_question_adds_nobody_and_goes_back_to_the_form() {
 
     // Adding a peer: Esc goes back to the add form, nothing added.
     press(&mut app, &[code(KeyCode::Esc), key('p'), key('n')]);
-    assert!(app.peer_form().is_some(), "{}", msg(&app));
+    assert!(app.layer::<PeerForm>().is_some(), "{}", msg(&app));
     type_str(&mut app, "AROHA wright");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    assert!(app.ask().is_some());
+    assert!(app.layer::<Ask>().is_some());
     press(&mut app, &[code(KeyCode::Esc)]);
     run(&mut app, &store);
-    assert!(app.ask().is_none());
-    let form = app.peer_form().expect("back to the add form");
+    assert!(app.layer::<Ask>().is_none());
+    let form = app.layer::<PeerForm>().expect("back to the add form");
     assert!(!form.form.saving);
     assert_eq!(store.inner().list_peers().unwrap().len(), 1, "no duplicate");
 }
@@ -1073,7 +1086,7 @@ fn every_peer_search_folds_accents_and_finds_ids_phones_and_tags() {
     press(&mut app, &[key('M')]);
     type_str(&mut app, "muller");
     press(&mut app, &[ctrl('s')]);
-    let ask = app.ask().expect("the merge question");
+    let ask = app.layer::<Ask>().expect("the merge question");
     assert_eq!(
         ask.about,
         Question::Merge {
@@ -1086,11 +1099,18 @@ fn every_peer_search_folds_accents_and_finds_ids_phones_and_tags() {
     // No keeps both; leaving the form asks before dropping what was
     // typed (the one discard question), and yes leaves it.
     press(&mut app, &[key('n'), code(KeyCode::Esc)]);
-    assert!(app.ask().is_none(), "the merge question is answered");
+    assert!(
+        app.layer::<Ask>().is_none(),
+        "the merge question is answered"
+    );
     if app.confirm().is_some() {
         press(&mut app, &[key('y')]);
     }
-    assert!(app.peer_form().is_none() && app.ask().is_none() && app.confirm().is_none());
+    assert!(
+        app.layer::<PeerForm>().is_none()
+            && app.layer::<Ask>().is_none()
+            && app.confirm().is_none()
+    );
     assert_eq!(
         store.inner().list_peers().unwrap().len(),
         4,
@@ -1150,7 +1170,7 @@ fn the_duplicate_question_fits_80x24_with_a_long_name() {
     type_str(&mut app, "(021) 555-0101");
     press(&mut app, &[ctrl('s')]);
     run(&mut app, &store);
-    let question = app.ask().expect("offered").text.clone();
+    let question = app.layer::<Ask>().expect("offered").text.clone();
     assert!(question.contains("with the same phone"), "{question}");
     let t = text(&mut app, 80, 24);
     for word in question.split_whitespace() {

@@ -191,7 +191,7 @@ fn a_peer_without_consents_says_so() {
 }
 
 fn status(app: &caseload::ui::app::App) -> (String, bool) {
-    let m = app.status.message.as_ref().expect("a status message");
+    let m = app.status().message.as_ref().expect("a status message");
     (m.text.clone(), m.error)
 }
 

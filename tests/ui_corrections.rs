@@ -122,7 +122,7 @@ fn list(app: &caseload::ui::app::App) -> &CheckInsState {
 }
 
 fn message(app: &caseload::ui::app::App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())

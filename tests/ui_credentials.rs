@@ -96,7 +96,7 @@ fn answer(app: &mut App, data: StaffCredentials) {
 }
 
 fn msg(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())

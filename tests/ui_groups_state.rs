@@ -33,7 +33,7 @@ fn groups_requests(app: &mut App) -> Vec<GroupsRequest> {
 }
 
 fn message(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())
@@ -265,7 +265,7 @@ fn a_duplicate_attendee_refuses_the_save_inline_and_keeps_everything() {
             .map(|s| s.topic.text().to_string()),
         Some("Collage".into())
     );
-    assert!(app.status.message.as_ref().is_some_and(|m| m.error));
+    assert!(app.status().message.as_ref().is_some_and(|m| m.error));
     // Taking them off (the other terminal recorded them) clears the problem.
     press(&mut app, &[code(KeyCode::BackTab)]);
     type_str(&mut app, "ana ru");

@@ -175,7 +175,7 @@ fn k_is_refused_to_a_peer_specialist_and_hands_nothing_to_the_kiosk() {
         "no kiosk was asked for"
     );
     let said = app
-        .status
+        .status()
         .message
         .as_ref()
         .map(|m| m.text.clone())

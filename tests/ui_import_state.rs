@@ -8,7 +8,7 @@ mod support;
 mod ui_common;
 
 use caseload::store::{SledStore, Store};
-use caseload::ui::app::{plan_lines, App, ImportStage};
+use caseload::ui::app::{plan_lines, App, ImportDialog, ImportStage};
 use caseload::ui::worker::{handle, Request};
 use crossterm::event::KeyCode;
 use ui_common::*;
@@ -26,17 +26,17 @@ fn run(app: &mut App, store: &SledStore) {
 
 fn open_with(app: &mut App, path: &str) {
     press(app, &[key('p'), key('I')]);
-    assert!(app.import_dialog().is_some());
+    assert!(app.layer::<ImportDialog>().is_some());
     type_str(app, path);
     press(app, &[code(KeyCode::Enter)]);
     assert!(matches!(
-        app.import_dialog().map(|d| &d.stage),
+        app.layer::<ImportDialog>().map(|d| &d.stage),
         Some(ImportStage::Checking)
     ));
 }
 
 fn msg(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())
@@ -54,7 +54,7 @@ fn a_clean_roster_is_shown_then_added_on_yes() {
     app.take_requests();
     open_with(&mut app, "tests/fixtures/import/roster_clean.csv");
     run(&mut app, &store);
-    let Some(ImportStage::Plan(plan)) = app.import_dialog().map(|d| &d.stage) else {
+    let Some(ImportStage::Plan(plan)) = app.layer::<ImportDialog>().map(|d| &d.stage) else {
         panic!("no dry run shown");
     };
     assert_eq!(plan.rows.len(), 3);
@@ -67,7 +67,7 @@ fn a_clean_roster_is_shown_then_added_on_yes() {
     }
     press(&mut app, &[key('y')]);
     run(&mut app, &store);
-    assert!(app.import_dialog().is_none());
+    assert!(app.layer::<ImportDialog>().is_none());
     assert_eq!(store.list_peers().unwrap().len(), 3);
     assert!(msg(&app).contains("Imported 3 peer(s)"), "{}", msg(&app));
 }
@@ -79,7 +79,7 @@ fn problems_are_shown_with_line_and_column_and_nothing_is_written() {
     app.take_requests();
     open_with(&mut app, "tests/fixtures/import/roster_excel.csv");
     run(&mut app, &store);
-    let Some(ImportStage::Plan(plan)) = app.import_dialog().map(|d| &d.stage) else {
+    let Some(ImportStage::Plan(plan)) = app.layer::<ImportDialog>().map(|d| &d.stage) else {
         panic!("no dry run shown");
     };
     let lines = plan_lines(plan);
@@ -103,7 +103,7 @@ fn problems_are_shown_with_line_and_column_and_nothing_is_written() {
     );
     assert!(msg(&app).contains("Not imported"), "{}", msg(&app));
     press(&mut app, &[key('n')]);
-    assert!(app.import_dialog().is_none());
+    assert!(app.layer::<ImportDialog>().is_none());
     assert!(store.list_peers().unwrap().is_empty());
 }
 
@@ -115,12 +115,12 @@ fn no_cancels_and_a_missing_file_is_named() {
     open_with(&mut app, "tests/fixtures/import/no-such.csv");
     run(&mut app, &store);
     assert!(matches!(
-        app.import_dialog().map(|d| &d.stage),
+        app.layer::<ImportDialog>().map(|d| &d.stage),
         Some(ImportStage::Path)
     ));
     assert!(msg(&app).contains("no-such.csv"), "{}", msg(&app));
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.import_dialog().is_none());
+    assert!(app.layer::<ImportDialog>().is_none());
     assert!(msg(&app).contains("nothing was written"));
     assert!(store.list_peers().unwrap().is_empty());
 }

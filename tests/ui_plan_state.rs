@@ -53,7 +53,7 @@ fn selected(app: &App) -> Option<PlanRow> {
 }
 
 fn message(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())
@@ -599,7 +599,7 @@ fn a_stale_step_is_reported_and_the_page_reloaded() {
     app.on_response(plan_response(PlanResponse::Goal(Err(
         "step 1 of goal G1 was changed by someone else meanwhile; nothing was saved".into(),
     ))));
-    assert!(app.status.message.as_ref().is_some_and(|m| m.error));
+    assert!(app.status().message.as_ref().is_some_and(|m| m.error));
     assert!(app
         .take_requests()
         .iter()

@@ -135,7 +135,7 @@ fn checking_off_a_step_and_pausing_a_goal_are_dated_today_on_disk() {
     let g = &w.store.goals_for_peer(w.ana).expect("goals")[0];
     assert_eq!(g.steps[0].done_on, Some(day("2026-11-23")));
     assert!(app
-        .status
+        .status()
         .message
         .as_ref()
         .is_some_and(|m| m.text.starts_with("Checked off step 1 of G1")));

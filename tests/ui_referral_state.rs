@@ -6,8 +6,11 @@ mod ui_common;
 
 use caseload::model::{Actor, Peer, ReferralStatus, Resource, ResourceCategory, Role, Staff};
 use caseload::store::{SledStore, Store};
-use caseload::ui::app::App;
-use caseload::ui::worker::handle;
+use caseload::ui::app::{
+    App, CardPopup, ResourceForm, ResourcePicker, ResourcesScreen, StatusForm,
+};
+use caseload::ui::worker::referral::ReferralRequest;
+use caseload::ui::worker::{handle, Request};
 use crossterm::event::KeyCode;
 use ui_common::*;
 
@@ -55,7 +58,7 @@ fn text(app: &mut App) -> String {
 }
 
 fn status(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())
@@ -69,7 +72,7 @@ fn the_resources_screen_searches_as_you_type_and_adds_an_entry() {
     pump(&mut app, &store);
     press(&mut app, &[key('O')]);
     pump(&mut app, &store);
-    let s = app.resources_screen().expect("the screen is open");
+    let s = app.layer::<ResourcesScreen>().expect("the screen is open");
     assert_eq!(s.list.all.len(), 2);
     let shown = text(&mut app);
     assert!(shown.contains("Resources (2)"), "{shown}");
@@ -82,7 +85,7 @@ fn the_resources_screen_searches_as_you_type_and_adds_an_entry() {
     }
     // Typing searches (printable keys type, even 'q' and 'c').
     type_str(&mut app, "crisis");
-    let s = app.resources_screen().expect("still open");
+    let s = app.layer::<ResourcesScreen>().expect("still open");
     assert_eq!(s.list.rows().len(), 1);
     assert_eq!(
         s.list.selected().map(|r| r.name.as_str()),
@@ -91,13 +94,16 @@ fn the_resources_screen_searches_as_you_type_and_adds_an_entry() {
     assert!(!app.should_quit(), "typing q did not quit");
     // Esc clears the search, then closes.
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert_eq!(app.resources_screen().map(|s| s.list.rows().len()), Some(2));
+    assert_eq!(
+        app.layer::<ResourcesScreen>().map(|s| s.list.rows().len()),
+        Some(2)
+    );
 
     // ctrl-n: a blank name is refused under its field, nothing sent.
     press(&mut app, &[ctrl('n')]);
-    assert!(app.resource_form().is_some());
+    assert!(app.layer::<ResourceForm>().is_some());
     press(&mut app, &[ctrl('s')]);
-    let form = app.resource_form().expect("the form stays");
+    let form = app.layer::<ResourceForm>().expect("the form stays");
     assert!(
         form.form
             .fields
@@ -110,16 +116,19 @@ fn the_resources_screen_searches_as_you_type_and_adds_an_entry() {
     type_str(&mut app, "Legal Aid Clinic");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &store);
-    assert!(app.resource_form().is_none(), "closed once saved");
+    assert!(app.layer::<ResourceForm>().is_none(), "closed once saved");
     assert!(
         status(&app).contains("Saved resource RS3"),
         "{}",
         status(&app)
     );
-    assert_eq!(app.resources_screen().map(|s| s.list.all.len()), Some(3));
+    assert_eq!(
+        app.layer::<ResourcesScreen>().map(|s| s.list.all.len()),
+        Some(3)
+    );
     assert_eq!(store.list_resources().expect("list").len(), 3);
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.resources_screen().is_none());
+    assert!(app.layer::<ResourcesScreen>().is_none());
 }
 
 fn on_anas_page(store: &SledStore) -> App {
@@ -138,14 +147,14 @@ fn f_refers_the_peer_and_tab_7_lists_and_follows_up_their_referrals() {
     let mut app = on_anas_page(&store);
     press(&mut app, &[key('f')]);
     pump(&mut app, &store);
-    let picker = app.resource_picker().expect("the picker");
+    let picker = app.layer::<ResourcePicker>().expect("the picker");
     assert_eq!(picker.peer_name, "Ana Ruiz");
     let shown = text(&mut app);
     assert!(shown.contains("Refer Ana Ruiz to"), "{shown}");
     type_str(&mut app, "pantry");
     press(&mut app, &[code(KeyCode::Enter)]);
     pump(&mut app, &store);
-    assert!(app.resource_picker().is_none());
+    assert!(app.layer::<ResourcePicker>().is_none());
     assert!(
         status(&app).contains("Saved referral RF1 to Eastside Pantry"),
         "{}",
@@ -165,13 +174,13 @@ fn f_refers_the_peer_and_tab_7_lists_and_follows_up_their_referrals() {
 
     // s: connected, with a note.
     press(&mut app, &[key('s')]);
-    assert!(app.status_form().is_some());
+    assert!(app.layer::<StatusForm>().is_some());
     press(&mut app, &[code(KeyCode::Right)]);
     press(&mut app, &[code(KeyCode::Tab)]);
     type_str(&mut app, "went on Tuesday");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &store);
-    assert!(app.status_form().is_none());
+    assert!(app.layer::<StatusForm>().is_none());
     let r = store.referral(saved.id).expect("referral");
     assert_eq!(r.status(), ReferralStatus::Connected);
     assert_eq!(r.outcome(), "went on Tuesday");
@@ -189,7 +198,7 @@ fn ctrl_r_in_the_check_in_form_refers_the_picked_peer_and_the_form_stays() {
     press(&mut app, &[key('c')]);
     // Before a peer is picked there is nobody to refer.
     press(&mut app, &[ctrl('r')]);
-    assert!(app.resource_picker().is_none());
+    assert!(app.layer::<ResourcePicker>().is_none());
     assert!(
         status(&app).contains("pick the peer first"),
         "{}",
@@ -199,7 +208,7 @@ fn ctrl_r_in_the_check_in_form_refers_the_picked_peer_and_the_form_stays() {
     pump(&mut app, &store);
     press(&mut app, &[ctrl('r')]);
     pump(&mut app, &store);
-    assert!(app.resource_picker().is_some());
+    assert!(app.layer::<ResourcePicker>().is_some());
     type_str(&mut app, "988");
     press(&mut app, &[code(KeyCode::Enter)]);
     pump(&mut app, &store);
@@ -219,7 +228,7 @@ fn t_shows_the_take_home_card_without_staff_notes_at_80_columns() {
     let mut app = on_anas_page(&store);
     press(&mut app, &[key('T')]);
     pump(&mut app, &store);
-    let card = app.card_popup().expect("the card");
+    let card = app.layer::<CardPopup>().expect("the card");
     let lines = card.lines().join("\n");
     assert!(lines.contains("Walking by the river"), "{lines}");
     assert!(lines.contains("988 Lifeline — 988"), "{lines}");
@@ -236,9 +245,9 @@ fn t_shows_the_take_home_card_without_staff_notes_at_80_columns() {
     assert!(!shown.contains("For Ana Ruiz"), "{shown}");
     // Scrolling moves through the card; Esc closes it.
     press(&mut app, &[code(KeyCode::Down)]);
-    assert_eq!(app.card_popup().map(|c| c.scroll.top), Some(1));
+    assert_eq!(app.layer::<CardPopup>().map(|c| c.scroll.top), Some(1));
     press(&mut app, &[code(KeyCode::Esc)]);
-    assert!(app.card_popup().is_none());
+    assert!(app.layer::<CardPopup>().is_none());
 }
 
 #[test]
@@ -248,6 +257,58 @@ fn the_resources_screen_snapshot() {
     pump(&mut app, &store);
     press(&mut app, &[key('O')]);
     pump(&mut app, &store);
-    assert!(app.resources_screen().is_some(), "the screen is open");
+    assert!(
+        app.layer::<ResourcesScreen>().is_some(),
+        "the screen is open"
+    );
     assert_screens("resources", &mut app);
+}
+
+#[test]
+fn a_referral_for_another_peer_leaves_the_open_pages_referrals_tab_alone() {
+    let (_dir, store) = store();
+    let mut app = on_anas_page(&store);
+    press(&mut app, &[key('7')]);
+    pump(&mut app, &store);
+    let ana = "P1".parse().expect("id");
+    assert_eq!(app.peer_view().referrals.peer, Some(ana));
+    assert!(app.peer_view().referrals.rows.is_empty());
+
+    // From the check-in form, Dana (P2) is referred while Ana's page is open.
+    press(&mut app, &[key('c')]);
+    type_str(&mut app, "Dana");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    pump(&mut app, &store);
+    press(&mut app, &[ctrl('r')]);
+    pump(&mut app, &store);
+    assert_eq!(
+        app.layer::<ResourcePicker>().map(|p| p.peer_name.as_str()),
+        Some("Dana Ortiz")
+    );
+    type_str(&mut app, "pantry");
+    press(&mut app, &[code(KeyCode::Enter)]);
+    for (id, r) in app.take_tagged() {
+        let answer = handle(&store, r);
+        app.on_reply(Some(id), answer);
+    }
+    assert!(
+        status(&app).contains("Saved referral RF1 to Eastside Pantry"),
+        "{}",
+        status(&app)
+    );
+    // Today reloads; Ana's Referrals tab is not asked for again, nor
+    // switched to Dana's.
+    let after = app.take_requests();
+    assert!(
+        after.iter().any(|r| matches!(r, Request::Today { .. })),
+        "{after:?}"
+    );
+    assert!(
+        !after
+            .iter()
+            .any(|r| matches!(r, Request::Referral(ReferralRequest::ForPeer(_)))),
+        "{after:?}"
+    );
+    assert_eq!(app.peer_view().referrals.peer, Some(ana));
+    assert!(app.peer_view().referrals.rows.is_empty());
 }

@@ -34,7 +34,7 @@ fn answer(app: &mut App, id: RequestId, r: Result<ServiceReport, Failure>) {
 }
 
 fn msg(app: &App) -> String {
-    app.status
+    app.status()
         .message
         .as_ref()
         .map(|m| m.text.clone())

@@ -61,7 +61,7 @@ fn arrows_move_through_today_rows_and_enter_opens_the_peer() {
     );
     assert_eq!(app.pane(), Pane::Today);
     assert!(app
-        .status
+        .status()
         .message
         .as_ref()
         .is_some_and(|m| m.text.contains("group")));
@@ -265,16 +265,16 @@ fn a_whole_check_in_through_the_fields() {
     );
 
     // The confirmation comes only with the store's Ok; Today reloads.
-    assert!(app.status.last_save.is_none());
+    assert!(app.status().last_save.is_none());
     app.on_response(Response::Saved(Ok(record(c, 501))));
     assert!(app.form().is_none());
-    let msg = app.status.message.clone().expect("a message");
+    let msg = app.status().message.clone().expect("a message");
     assert!(
         msg.text
             .starts_with("Saved check-in C501 with Ana Ruiz (P1)"),
         "{msg:?}"
     );
-    assert!(app.status.last_save.is_some());
+    assert!(app.status().last_save.is_some());
     let reqs = app.take_requests();
     assert!(
         reqs.iter().any(|r| matches!(r, Request::Today { .. })),
@@ -357,7 +357,7 @@ fn bad_values_are_named_inline_and_nothing_is_lost() {
         "Kept note"
     );
     assert!(app2
-        .status
+        .status()
         .message
         .as_ref()
         .is_some_and(|m| m.error && m.text.contains("minutes")));
@@ -407,7 +407,7 @@ fn a_store_refusal_keeps_the_form_and_says_why() {
         .failure
         .as_deref()
         .is_some_and(|f| f.contains("disk full")));
-    assert!(app.status.last_save.is_none());
+    assert!(app.status().last_save.is_none());
     // It can be saved again.
     press(&mut app, &[ctrl('s')]);
     assert_eq!(saved_checkin(&mut app).note, "Important words");
@@ -703,5 +703,74 @@ fn a_long_roster_shows_a_scrollbar_and_a_short_one_does_not() {
         last_thumb > thumb,
         "the thumb moves down at the end:\n{}",
         end.join("\n")
+    );
+}
+
+/// How many of the queued requests are like this.
+fn count(reqs: &[Request], like: impl Fn(&Request) -> bool) -> usize {
+    reqs.iter().filter(|r| like(r)).count()
+}
+
+#[test]
+fn a_saved_check_in_reloads_today_the_roster_and_the_open_page_once_each() {
+    // Features tell each other by notices the app delivers: the check-in
+    // feature never reaches into Today, Peers or the peer page, and each
+    // of them loads again exactly once.
+    let mut app = app();
+    press(&mut app, &[code(KeyCode::Enter)]);
+    assert_eq!(app.pane(), Pane::Peer);
+    let peer = app.peer().map(|p| p.id).expect("a peer page");
+    let _ = app.take_requests();
+    press(&mut app, &[key('c'), code(KeyCode::Enter)]);
+    type_str(&mut app, "talked");
+    press(&mut app, &[ctrl('s')]);
+    let c = saved_checkin(&mut app);
+    assert_eq!(c.peer, peer, "the check-in is for the open page's peer");
+    app.on_response(Response::Saved(Ok(record(c, 78))));
+    assert!(app.form().is_none(), "the form closes once saved");
+    let reqs = app.take_requests();
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Today { .. })),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Roster)),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Peer(p) if *p == peer)),
+        1,
+        "{reqs:?}"
+    );
+}
+
+#[test]
+fn refresh_reloads_what_is_shown_once_each() {
+    let mut app = app();
+    press(&mut app, &[code(KeyCode::Enter)]);
+    let peer = app.peer().map(|p| p.id).expect("a peer page");
+    let _ = app.take_requests();
+    press(&mut app, &[key('r')]);
+    let reqs = app.take_requests();
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Today { .. })),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Roster)),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        count(&reqs, |r| matches!(r, Request::Peer(p) if *p == peer)),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(
+        app.status().message.as_ref().map(|m| m.text.as_str()),
+        Some("reloading…")
     );
 }

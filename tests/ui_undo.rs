@@ -438,7 +438,7 @@ mod app_keys {
     }
 
     fn message(app: &caseload::ui::app::App) -> String {
-        app.status
+        app.status()
             .message
             .as_ref()
             .map(|m| m.text.clone())
@@ -539,7 +539,7 @@ mod app_keys {
             message: why.into(),
             problems: Vec::new(),
         })));
-        let m = app.status.message.as_ref().expect("message");
+        let m = app.status().message.as_ref().expect("message");
         assert!(m.error);
         assert_eq!(m.text, why);
         let shown = rows(&screen(&mut app, 120, 40)).join("\n");

@@ -49,7 +49,7 @@ fn a_check_in_typed_into_the_form_is_saved_and_shows_under_seen_today() {
     );
     pump(&mut app, &store);
     assert_eq!(app.staff().map(|s| s.initials.as_str()), Some("JR"));
-    assert!(app.status.location.contains("store"));
+    assert!(app.status().location.contains("store"));
     let report = app.today().report.clone().expect("Today loaded");
     assert!(!report.rows.is_empty());
     // Pick the first peer who has not been seen today.
@@ -72,7 +72,7 @@ fn a_check_in_typed_into_the_form_is_saved_and_shows_under_seen_today() {
     pump(&mut app, &store);
 
     assert!(app.form().is_none(), "form closes once saved");
-    let msg = app.status.message.clone().expect("message");
+    let msg = app.status().message.clone().expect("message");
     assert!(msg.text.starts_with("Saved check-in C"), "{msg:?}");
     let report = app.today().report.clone().expect("Today reloaded");
     assert!(
@@ -110,7 +110,7 @@ fn without_a_known_staff_member_the_name_picker_comes_first_and_saves_are_theirs
         }
         other => panic!("expected the name picker, got {other:?}"),
     }
-    assert!(app.status.staff.is_none(), "nothing loaded before a name");
+    assert!(app.status().staff.is_none(), "nothing loaded before a name");
     assert!(app.today().report.is_none(), "no peer data before a name");
     let staff = store.list_staff().expect("staff");
     let me = staff
@@ -128,7 +128,7 @@ fn without_a_known_staff_member_the_name_picker_comes_first_and_saves_are_theirs
     type_str(&mut app, "saved as the one who said who they are");
     press(&mut app, &[ctrl('s')]);
     pump(&mut app, &store);
-    assert!(app.form().is_none(), "{:?}", app.status.message);
+    assert!(app.form().is_none(), "{:?}", app.status().message);
     let saved = store
         .checkins_page(None, 100_000)
         .expect("read back")

@@ -6,7 +6,10 @@
 //!
 //! A layer is called with the [`App`] it lives in (taken off the stack for
 //! the call), so it can queue store work, set the status line or push
-//! another layer without the app knowing what kind of layer it is.
+//! another layer without the app knowing what kind of layer it is; a layer
+//! that belongs to a feature hands its outcome to that feature with the
+//! shell (`split!(app, feature)`), never to the app. The base pane is the
+//! pane's feature (`app::Feature`), routed by `Pane::feature`.
 
 use std::any::Any;
 

@@ -216,7 +216,7 @@ fn event_loop(
         }
         // Block until something happens, or until the app's next deadline
         // (auto-lock, a countdown) or midnight: never a busy loop.
-        let mut wait = until_tomorrow(app.now);
+        let mut wait = until_tomorrow(app.now());
         if let Some(at) = app.next_wake() {
             wait = wait.min(at.saturating_duration_since(Instant::now()));
         }

@@ -109,5 +109,5 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     for layer in app.layers() {
         layer.draw(app, &ctx, &a, buf);
     }
-    status_line::render_status(&app.status, app.pending_label(), &ctx, a.status, buf);
+    status_line::render_status(app.status(), app.pending_label(), &ctx, a.status, buf);
 }

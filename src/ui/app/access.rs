@@ -12,17 +12,14 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use crate::model::Actor;
-use crate::ops::auth::Permission;
-use crate::ops::os_login;
 use crate::store::{AuditEvent, Change, ChangeKind};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::lock::{describe, DEFAULT_LOCK_AFTER};
-use crate::ui::screens::audit::{self, AuditOutcome, AuditState};
 use crate::ui::screens::signin::{self, Admission, GateView, SignInOutcome, SignInState};
-use crate::ui::worker::{not_allowed, AccessInfo, Request, Response, SignInCandidate};
+use crate::ui::worker::{AccessInfo, Request, Response, SignInCandidate};
 
-use super::{App, Pane, UserSession};
+use super::{App, Notice, Shell, UserSession};
 use crate::ui::widgets::status_line::StatusState;
 
 /// What stands between the terminal and the caseload.
@@ -86,12 +83,12 @@ impl AccessState {
 impl App {
     /// The gate in front of the caseload.
     pub fn gate(&self) -> &Gate {
-        &self.access.gate
+        &self.shell.access.gate
     }
 
     /// True while the caseload is shown (signed in and not locked).
     pub fn gate_open(&self) -> bool {
-        matches!(self.access.gate, Gate::Open)
+        matches!(self.shell.access.gate, Gate::Open)
     }
 
     /// Who signed in (or was chosen) at this terminal.
@@ -101,31 +98,31 @@ impl App {
 
     /// Changes arrived while locked: what is shown reloads on resume.
     pub fn stale(&self) -> bool {
-        self.access.stale
+        self.shell.access.stale
     }
 
     /// Privacy mode is on.
     pub fn privacy(&self) -> bool {
-        self.access.privacy
+        self.shell.access.privacy
     }
 
     /// The app's monotonic "now", as last told by an event or tick.
     pub fn instant(&self) -> Instant {
-        self.access.instant
+        self.shell.access.instant
     }
 
     /// Sets the idle time before the screen locks (None: never).
     pub fn set_lock_after(&mut self, after: Option<Duration>) {
-        self.access.lock_after = after;
+        self.shell.access.lock_after = after;
     }
 
     /// Handles one terminal event that happened at `at`. A key that finds
     /// the screen idle past the lock time only locks it.
     pub fn handle_event_at(&mut self, event: Event, at: Instant) {
-        self.advance(at);
+        self.shell.advance(at);
         let input = matches!(&event, Event::Key(k) if k.kind != KeyEventKind::Release)
             || matches!(event, Event::Paste(_));
-        if input && self.idle_expired() {
+        if input && self.shell.idle_expired() {
             self.lock(true);
             return;
         }
@@ -135,13 +132,13 @@ impl App {
     /// The clock moved to `at` with no input: locks an idle screen, runs a
     /// sign-in countdown, turns the day.
     pub fn tick_at(&mut self, at: Instant) {
-        self.advance(at);
+        self.shell.advance(at);
         self.tick();
-        if self.idle_expired() {
+        if self.shell.idle_expired() {
             self.lock(true);
         }
-        let now = self.access.instant;
-        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+        let now = self.shell.access.instant;
+        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.shell.access.gate {
             s.tick(now);
         }
     }
@@ -150,72 +147,37 @@ impl App {
     /// happens: the lock time, or the next second of a countdown. None
     /// means wait for input as long as it takes.
     pub fn next_wake(&self) -> Option<Instant> {
-        match &self.access.gate {
-            Gate::Open => self.access.lock_after.map(|d| self.access.last_input + d),
-            Gate::SignIn(s) | Gate::Locked(s) => s.next_wake(self.access.instant),
-            Gate::Starting { .. } => None,
-        }
-    }
-
-    fn advance(&mut self, at: Instant) {
-        if at > self.access.instant {
-            self.access.instant = at;
-        }
-    }
-
-    fn idle_expired(&self) -> bool {
-        self.gate_open()
-            && self
+        match &self.shell.access.gate {
+            Gate::Open => self
+                .shell
                 .access
                 .lock_after
-                .is_some_and(|d| self.access.instant >= self.access.last_input + d)
-    }
-
-    /// A key or paste reached the open caseload: the idle time restarts.
-    pub(super) fn note_input(&mut self) {
-        if self.gate_open() {
-            self.access.last_input = self.access.instant;
+                .map(|d| self.shell.access.last_input + d),
+            Gate::SignIn(s) | Gate::Locked(s) => s.next_wake(self.shell.access.instant),
+            Gate::Starting { .. } => None,
         }
     }
 
     /// The actor for records made by this session.
     pub(super) fn actor(&self) -> Actor {
-        let staff = self
-            .user
-            .who
-            .as_ref()
-            .map(|c| c.staff.id)
-            .or_else(|| self.staff().map(|s| s.id));
-        match staff {
-            Some(id) => Actor::staff(id, os_login()),
-            None => Actor::login(os_login()),
-        }
-    }
-
-    /// Key contexts while a gate screen is up.
-    pub(super) fn gate_focus(&self) -> Option<(&'static [Context], bool)> {
-        match &self.access.gate {
-            Gate::Open => None,
-            Gate::Starting { .. } => Some((signin::CHAIN_RESUME, false)),
-            Gate::SignIn(s) | Gate::Locked(s) => Some(s.context()),
-        }
+        super::shell::actor_of(self.user.who.as_ref(), &self.shell)
     }
 
     /// An action while a gate screen is up.
     pub(super) fn gate_action(&mut self, action: Action) {
         match action {
             Action::Quit => return self.quit_from_gate(),
-            Action::Privacy => return self.toggle_privacy(),
-            _ => self.access.quit_asked = false,
+            Action::Privacy => return self.shell.toggle_privacy(),
+            _ => self.shell.access.quit_asked = false,
         }
-        let now = self.access.instant;
-        let outcome = match &mut self.access.gate {
+        let now = self.shell.access.instant;
+        let outcome = match &mut self.shell.access.gate {
             Gate::Open => SignInOutcome::None,
             Gate::Starting { error } => {
                 if action == Action::Refresh && error.is_some() {
                     *error = None;
-                    self.requests.push(Request::Access {
-                        staff: self.options.staff.clone(),
+                    self.shell.requests.push(Request::Access {
+                        staff: self.shell.options.staff.clone(),
                     });
                 }
                 SignInOutcome::None
@@ -225,27 +187,12 @@ impl App {
         self.sign_in_outcome(outcome);
     }
 
-    /// A key typed while a gate screen is up.
-    pub(super) fn gate_type(&mut self, ev: KeyEvent) {
-        self.access.quit_asked = false;
-        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
-            s.text_key(ev);
-        }
-    }
-
-    /// A paste while a gate screen is up.
-    pub(super) fn gate_paste(&mut self, text: &str) {
-        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
-            s.paste(text);
-        }
-    }
-
     fn quit_from_gate(&mut self) {
         // Nothing of a locked session is asked about or shown; a save on
         // its way still finishes first.
         if self.form().is_some_and(|f| f.saving) {
-            self.quit_when_saved = true;
-            if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+            self.shell.quit_when_saved = true;
+            if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.shell.access.gate {
                 s.say("Finishing a save, then quitting…", false);
             }
             return;
@@ -254,15 +201,10 @@ impl App {
         // what it is (the screen is locked).
         let unsaved = self.form().is_some_and(|f| f.is_dirty())
             || self.popup().is_some_and(|p| p.form.is_dirty())
-            || self
-                .user
-                .groups
-                .attendance
-                .as_ref()
-                .is_some_and(|s| s.is_dirty());
-        if unsaved && !self.access.quit_asked {
-            if let Gate::Locked(s) | Gate::SignIn(s) = &mut self.access.gate {
-                self.access.quit_asked = true;
+            || self.in_hand().iter().any(|h| h.unsaved.is_some());
+        if unsaved && !self.shell.access.quit_asked {
+            if let Gate::Locked(s) | Gate::SignIn(s) = &mut self.shell.access.gate {
+                self.shell.access.quit_asked = true;
                 s.say(
                     "This session has unsaved work. Quit again to lose it, or sign in to keep it.",
                     true,
@@ -270,13 +212,15 @@ impl App {
                 return;
             }
         }
-        self.quit = true;
+        self.shell.quit = true;
     }
 
     fn sign_in_outcome(&mut self, outcome: SignInOutcome) {
         match outcome {
             SignInOutcome::None => {}
-            SignInOutcome::Submit(staff, pin) => self.requests.push(Request::SignIn { staff, pin }),
+            SignInOutcome::Submit(staff, pin) => {
+                self.shell.requests.push(Request::SignIn { staff, pin })
+            }
             SignInOutcome::Chosen(c) => self.admit(c),
         }
     }
@@ -284,7 +228,7 @@ impl App {
     /// `who` signed in (or was chosen where no PIN is needed): open their
     /// session, resume the locked one if it is theirs, or start afresh.
     fn admit(&mut self, who: Option<SignInCandidate>) {
-        let previous = match &self.access.gate {
+        let previous = match &self.shell.access.gate {
             Gate::Locked(s) => match &s.purpose {
                 Admission::Unlock { previous, .. } => Some(previous.clone()),
                 Admission::Start => None,
@@ -304,30 +248,30 @@ impl App {
         let named = who
             .as_ref()
             .map(|c| c.staff.id.to_string())
-            .or_else(|| self.options.staff.clone());
+            .or_else(|| self.shell.options.staff.clone());
         self.user.who = who;
-        self.access.gate = Gate::Open;
-        self.access.last_input = self.access.instant;
-        self.requests.push(Request::Init { staff: named });
-        self.request_today();
-        self.requests.push(Request::Roster);
+        self.shell.access.gate = Gate::Open;
+        self.shell.access.last_input = self.shell.access.instant;
+        self.shell.requests.push(Request::Init { staff: named });
+        self.shell.notify(Notice::ReloadToday);
+        self.shell.requests.push(Request::Roster);
         self.subscribe();
     }
 
     fn subscribe(&mut self) {
-        if !self.access.subscribed {
-            self.access.subscribed = true;
-            self.requests.push(Request::Subscribe);
+        if !self.shell.access.subscribed {
+            self.shell.access.subscribed = true;
+            self.shell.requests.push(Request::Subscribe);
         }
     }
 
     /// The same staff member is back: everything as they left it, with
     /// what changed meanwhile reloaded in place.
     fn resume(&mut self) {
-        self.access.gate = Gate::Open;
-        self.access.last_input = self.access.instant;
-        self.access.stale = false;
-        self.reload_shown();
+        self.shell.access.gate = Gate::Open;
+        self.shell.access.last_input = self.shell.access.instant;
+        self.shell.access.stale = false;
+        self.shell.notify(Notice::ReloadShown);
         self.subscribe();
     }
 
@@ -337,20 +281,20 @@ impl App {
     fn switch_user(&mut self, who: Option<SignInCandidate>) {
         let serial = self.user.serial + 1;
         // The one assignment that switches user: every screen's state goes.
-        self.user = UserSession::new(serial, None, &self.theme);
+        self.user = UserSession::new(serial, None, &self.shell.theme);
         // What the shell showed of the old session goes too: its forms and
         // questions, its messages, a quit waiting for its save. Answers to
         // its requests carry its serial and are dropped (`on_reply`); work
         // already queued (the lock's audit entry) still goes out.
-        self.layers.clear();
-        self.requests.session = serial;
-        self.status = StatusState {
-            location: std::mem::take(&mut self.status.location),
+        self.shell.layers.clear();
+        self.shell.requests.session = serial;
+        self.shell.status = StatusState {
+            location: std::mem::take(&mut self.shell.status.location),
             ..StatusState::default()
         };
-        self.pending.clear();
-        self.quit_when_saved = false;
-        self.access.stale = false;
+        self.shell.pending.clear();
+        self.shell.quit_when_saved = false;
+        self.shell.access.stale = false;
         self.open_user_session(who);
     }
 
@@ -361,11 +305,11 @@ impl App {
         if !self.gate_open() {
             return;
         }
-        let (required, candidates) = match &self.access.info {
+        let (required, candidates) = match &self.shell.access.info {
             Some(i) => (i.required, i.staff.clone()),
             None => (false, Vec::new()),
         };
-        let reason = match (idle, self.access.lock_after) {
+        let reason = match (idle, self.shell.access.lock_after) {
             (true, Some(d)) => format!("after {} without input", describe(d)),
             _ => String::new(),
         };
@@ -377,28 +321,14 @@ impl App {
             required,
             candidates,
             None,
-            &self.theme,
+            &self.shell.theme,
         );
-        self.pending.clear();
-        self.access.gate = Gate::Locked(Box::new(state));
+        self.shell.pending.clear();
+        self.shell.access.gate = Gate::Locked(Box::new(state));
         let actor = self.actor();
-        self.requests.push(Request::RecordEvent {
+        self.shell.requests.push(Request::RecordEvent {
             event: AuditEvent::Locked,
             actor,
-        });
-    }
-
-    fn toggle_privacy(&mut self) {
-        self.access.privacy = !self.access.privacy;
-        // The last message may name a peer; replace it either way.
-        let reveal = self
-            .keymap
-            .key_for(&[crate::ui::keymap::Context::Global], false, Action::Reveal)
-            .unwrap_or_else(|| "reveal".into());
-        self.status.info(if self.access.privacy {
-            format!("Privacy mode on: initials, notes and goals hidden; {reveal} shows the selected one")
-        } else {
-            "Privacy mode off".to_string()
         });
     }
 
@@ -411,16 +341,19 @@ impl App {
                 true
             }
             Action::Privacy => {
-                self.toggle_privacy();
+                self.shell.toggle_privacy();
                 true
             }
             Action::Reveal => {
-                if self.access.privacy {
-                    self.access.reveal = true;
-                    self.status
+                if self.shell.access.privacy {
+                    self.shell.access.reveal = true;
+                    self.shell
+                        .status
                         .info("Shown until the next key (privacy mode stays on)");
                 } else {
-                    self.status.info("Nothing is hidden: privacy mode is off");
+                    self.shell
+                        .status
+                        .info("Nothing is hidden: privacy mode is off");
                 }
                 true
             }
@@ -428,139 +361,48 @@ impl App {
         }
     }
 
-    /// The audit browser's own actions, before the pane's: open it, edit
+    /// The audit browser's own keys, before the pane's: open it, edit
     /// its filters, reload it. True when the action was taken care of here.
     pub(super) fn audit_pane_action(&mut self, action: Action) -> bool {
-        match action {
-            Action::Audit => {
-                self.open_audit();
-                true
-            }
-            Action::Search if self.user.pane == Pane::Audit => {
-                if let Some(a) = &mut self.user.audit {
-                    a.edit(&self.theme);
-                }
-                true
-            }
-            Action::Refresh if self.user.pane == Pane::Audit => {
-                self.request_audit();
-                false
-            }
-            _ => false,
+        if action == Action::Audit {
+            self.open_audit();
+            return true;
         }
+        let (audit, mut cx) = split!(self, audit);
+        audit.shell_action(action, &mut cx)
     }
 
+    /// `A`, unless a form is open (it is finished or cancelled first).
     fn open_audit(&mut self) {
         if self.form().is_some() {
-            return self.status.info("finish or cancel the check-in first");
+            return self
+                .shell
+                .status
+                .info("finish or cancel the check-in first");
         }
-        if self.popup().is_some() || self.in_attendance() {
-            return self.status.info("finish or cancel the open form first");
+        if self.popup().is_some() || self.user.groups.in_attendance(self.user.nav.pane) {
+            return self
+                .shell
+                .status
+                .info("finish or cancel the open form first");
         }
-        let allowed = self
-            .user
-            .who
-            .as_ref()
-            .is_some_and(|c| Permission::ReadAudit.allows(c.role));
-        if !allowed {
-            return self.status.error(not_allowed());
-        }
-        if self.user.pane != Pane::Audit {
-            self.user.audit_back = self.user.pane;
-        }
-        if self.user.audit.is_none() {
-            self.user.audit = Some(AuditState::default());
-        }
-        self.user.pane = Pane::Audit;
-        self.request_audit();
-    }
-
-    fn request_audit(&mut self) {
-        let viewer = self.user.who.as_ref().map(|c| c.staff.id);
-        let now = self.now;
-        if let Some(a) = &mut self.user.audit {
-            a.loading = true;
-            let query = a.query();
-            self.requests
-                .retain(|r| !matches!(r, Request::Audit { .. }));
-            self.requests.push(Request::Audit { query, viewer, now });
-        }
-    }
-
-    /// An action on the audit pane.
-    pub(super) fn audit_action(&mut self, action: Action) {
-        let outcome = match &mut self.user.audit {
-            Some(a) => a.handle(action, &self.theme),
-            None => AuditOutcome::Close,
-        };
-        self.audit_outcome(outcome);
-    }
-
-    /// A key typed into the audit filters.
-    pub(super) fn audit_type(&mut self, ev: KeyEvent) {
-        let outcome = match &mut self.user.audit {
-            Some(a) => a.text_key(ev, &self.theme),
-            None => AuditOutcome::None,
-        };
-        self.audit_outcome(outcome);
-    }
-
-    /// A paste into the audit filters.
-    pub(super) fn audit_paste(&mut self, text: &str) {
-        if let Some(a) = &mut self.user.audit {
-            a.paste(text);
-        }
-    }
-
-    fn audit_outcome(&mut self, outcome: AuditOutcome) {
-        match outcome {
-            AuditOutcome::None => {}
-            AuditOutcome::Reload => self.request_audit(),
-            AuditOutcome::Close => {
-                self.user.pane = match self.user.audit_back {
-                    Pane::Peer if self.user.peer.is_none() => Pane::Today,
-                    Pane::Audit => Pane::Today,
-                    p => p,
-                };
-            }
-        }
-    }
-
-    /// The audit browser's key contexts, when it has the focus.
-    pub(super) fn audit_focus(&self) -> (&'static [Context], bool) {
-        match &self.user.audit {
-            Some(a) => a.context(),
-            None => (audit::CHAIN_LIST, false),
-        }
-    }
-
-    /// True for answers that belong to the shell (who may sign in, audit
-    /// entries, live notices) rather than to the session that asked.
-    pub(super) fn for_the_shell(response: &Response) -> bool {
-        matches!(
-            response,
-            Response::Access(_)
-                | Response::SignedIn { .. }
-                | Response::Recorded(_)
-                | Response::Subscribed(_)
-                | Response::Change(_)
-                | Response::NoticesStopped
-        )
+        let (audit, mut cx) = split!(self, audit);
+        audit.open(&mut cx);
     }
 
     /// Answers to the access requests.
     pub(super) fn on_access_response(&mut self, response: Response) {
         match response {
             Response::Access(Ok(info)) => self.on_access_info(info),
-            Response::Access(Err(e)) => match &mut self.access.gate {
+            Response::Access(Err(e)) => match &mut self.shell.access.gate {
                 Gate::Starting { error } => {
                     *error = Some(format!("Cannot tell who may sign in: {e}"));
                 }
                 _ => tracing::warn!("reloading the staff list failed: {e}"),
             },
             Response::SignedIn { staff, result } => {
-                let now = self.access.instant;
-                let chosen = match &mut self.access.gate {
+                let now = self.shell.access.instant;
+                let chosen = match &mut self.shell.access.gate {
                     Gate::SignIn(s) | Gate::Locked(s)
                         if s.waiting && s.chosen.as_ref().map(|c| c.staff.id) == Some(staff) =>
                     {
@@ -580,25 +422,18 @@ impl App {
             Response::Recorded(Err(e)) => {
                 tracing::warn!("an audit entry could not be recorded: {e}");
                 if self.gate_open() {
-                    self.status
+                    self.shell
+                        .status
                         .error(format!("Could not record on the audit trail: {e}"));
                 }
             }
             Response::Recorded(Ok(())) => {}
-            Response::Audit(result) => {
-                if let Some(a) = &mut self.user.audit {
-                    match result {
-                        Ok(page) => a.set_page(page),
-                        Err(e) => a.set_error(e),
-                    }
-                }
-            }
-            Response::Subscribed(ok) => self.access.subscribed = ok,
+            Response::Subscribed(ok) => self.shell.access.subscribed = ok,
             Response::Change(change) => self.on_change(&change),
             Response::NoticesStopped => {
-                self.access.subscribed = false;
+                self.shell.access.subscribed = false;
                 if self.gate_open() {
-                    self.status.error(
+                    self.shell.status.error(
                         "Live updates stopped (the server is unreachable); r reloads by hand",
                     );
                 }
@@ -608,10 +443,10 @@ impl App {
     }
 
     fn on_access_info(&mut self, info: AccessInfo) {
-        self.organization = info.organization.clone();
-        self.status.location = info.location.clone();
+        self.shell.organization = info.organization.clone();
+        self.shell.status.location = info.location.clone();
         let problem = info.preselect_problem.clone();
-        match &mut self.access.gate {
+        match &mut self.shell.access.gate {
             Gate::Starting { .. } => {
                 let pre = info
                     .preselect
@@ -620,10 +455,10 @@ impl App {
                     // Who is working is clear and no PIN is asked: straight in
                     // (an empty store: into the first-run set-up).
                     let first_run = info.staff.is_empty();
-                    self.access.info = Some(info);
+                    self.shell.access.info = Some(info);
                     self.open_user_session(pre);
                     if first_run {
-                        self.open_setup();
+                        super::center::open_setup(&mut self.shell);
                     }
                     return;
                 }
@@ -632,19 +467,19 @@ impl App {
                     info.required,
                     info.staff.clone(),
                     info.preselect,
-                    &self.theme,
+                    &self.shell.theme,
                 );
                 if let Some(p) = problem {
                     s.say(p, true);
                 }
-                self.access.gate = Gate::SignIn(Box::new(s));
+                self.shell.access.gate = Gate::SignIn(Box::new(s));
             }
             Gate::SignIn(s) | Gate::Locked(s) => {
                 s.set_candidates(info.staff.clone(), info.required);
             }
             Gate::Open => {}
         }
-        self.access.info = Some(info);
+        self.shell.access.info = Some(info);
     }
 
     /// A record changed somewhere: reload what is shown, in place.
@@ -655,11 +490,12 @@ impl App {
         ) {
             // PINs set or removed, staff added: the lock screen must know.
             if !self
+                .shell
                 .requests
                 .iter()
                 .any(|r| matches!(r, Request::Access { .. }))
             {
-                self.requests.push(Request::Access { staff: None });
+                self.shell.requests.push(Request::Access { staff: None });
             }
             if self.gate_open() {
                 let named = self
@@ -667,52 +503,85 @@ impl App {
                     .who
                     .as_ref()
                     .map(|c| c.staff.id.to_string())
-                    .or_else(|| self.options.staff.clone());
-                self.requests.retain(|r| !matches!(r, Request::Init { .. }));
-                self.requests.push(Request::Init { staff: named });
+                    .or_else(|| self.shell.options.staff.clone());
+                self.shell
+                    .requests
+                    .retain(|r| !matches!(r, Request::Init { .. }));
+                self.shell.requests.push(Request::Init { staff: named });
             }
         }
         if !self.gate_open() {
             // Nothing is loaded while locked; catch up on resume.
-            self.access.stale = true;
+            self.shell.access.stale = true;
             return;
         }
-        self.reload_shown();
+        self.shell.notify(Notice::ReloadShown);
+    }
+}
+
+impl Shell {
+    /// True while the caseload is shown (signed in and not locked).
+    pub(super) fn gate_is_open(&self) -> bool {
+        matches!(self.access.gate, Gate::Open)
     }
 
-    /// Reloads every list and page on screen, each keeping its selection
-    /// (by record id) and leaving open forms alone.
-    pub(super) fn reload_shown(&mut self) {
-        if !self
-            .requests
-            .iter()
-            .any(|r| matches!(r, Request::Today { .. }))
-        {
-            self.request_today();
+    pub(super) fn advance(&mut self, at: Instant) {
+        if at > self.access.instant {
+            self.access.instant = at;
         }
-        if !self.requests.iter().any(|r| matches!(r, Request::Roster)) {
-            self.requests.push(Request::Roster);
+    }
+
+    pub(super) fn idle_expired(&self) -> bool {
+        self.gate_is_open()
+            && self
+                .access
+                .lock_after
+                .is_some_and(|d| self.access.instant >= self.access.last_input + d)
+    }
+
+    /// A key or paste reached the open caseload: the idle time restarts.
+    pub(super) fn note_input(&mut self) {
+        if self.gate_is_open() {
+            self.access.last_input = self.access.instant;
         }
-        if let Some(id) = self.user.peer.as_ref().map(|p| p.id) {
-            if !self
-                .requests
-                .iter()
-                .any(|r| matches!(r, Request::Peer(p) if *p == id))
-            {
-                self.requests.push(Request::Peer(id));
-            }
+    }
+
+    /// Key contexts while a gate screen is up.
+    pub(super) fn gate_focus(&self) -> Option<(&'static [Context], bool)> {
+        match &self.access.gate {
+            Gate::Open => None,
+            Gate::Starting { .. } => Some((signin::CHAIN_RESUME, false)),
+            Gate::SignIn(s) | Gate::Locked(s) => Some(s.context()),
         }
-        if self.user.audit.is_some() {
-            self.request_audit();
+    }
+
+    /// A key typed while a gate screen is up.
+    pub(super) fn gate_type(&mut self, ev: KeyEvent) {
+        self.access.quit_asked = false;
+        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+            s.text_key(ev);
         }
-        if self.user.credentials.opened {
-            self.request_credentials();
+    }
+
+    /// A paste while a gate screen is up.
+    pub(super) fn gate_paste(&mut self, text: &str) {
+        if let Gate::SignIn(s) | Gate::Locked(s) = &mut self.access.gate {
+            s.paste(text);
         }
-        if self.user.here_now.opened {
-            self.request_here_now();
-        }
-        // The plan tabs' timeline, the group list and an open session.
-        self.refresh_tabs();
+    }
+
+    pub(super) fn toggle_privacy(&mut self) {
+        self.access.privacy = !self.access.privacy;
+        // The last message may name a peer; replace it either way.
+        let reveal = self
+            .keymap
+            .key_for(&[crate::ui::keymap::Context::Global], false, Action::Reveal)
+            .unwrap_or_else(|| "reveal".into());
+        self.status.info(if self.access.privacy {
+            format!("Privacy mode on: initials, notes and goals hidden; {reveal} shows the selected one")
+        } else {
+            "Privacy mode off".to_string()
+        });
     }
 
     /// What a gate screen shows, or None while the caseload is shown.
@@ -740,4 +609,18 @@ impl App {
             now: self.access.instant,
         })
     }
+}
+
+/// True for answers that belong to the shell (who may sign in, audit
+/// entries, live notices) rather than to the session that asked.
+pub(super) fn for_the_shell(response: &Response) -> bool {
+    matches!(
+        response,
+        Response::Access(_)
+            | Response::SignedIn { .. }
+            | Response::Recorded(_)
+            | Response::Subscribed(_)
+            | Response::Change(_)
+            | Response::NoticesStopped
+    )
 }

@@ -1,71 +1,86 @@
-//! Taking an assessment from the peer page (`b`): the sitting is a layer
-//! over the page (so nothing of the record shows while the peer reads
-//! along), numbers answer, and the answers are saved through the worker
-//! at the end; the peer page reloads to show the new total.
+//! The Assess feature: taking an assessment from the peer page (`b`).
+//! The sitting is a layer over the page (so nothing of the record shows
+//! while the peer reads along), numbers answer, and the answers are saved
+//! through the worker at the end. [`start`] opens it from the page's
+//! state; [`Assess`] takes the save's answer and tells the page with
+//! [`Notice::PeerChanged`], which reloads to show the new total.
 
 use std::any::Any;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 
-use crate::model::{Assessment, Record};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::assess::{self, AssessSitting, CHAIN};
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::confirm::OnYes;
-use crate::ui::worker::{Failure, Request};
+use crate::ui::worker::{Request, RequestId, Response};
 
+use super::feature::{misrouted, Feature, FeatureId};
+use super::peer::PeerPage;
+use super::shell::{Cx, Notice};
 use super::{App, Cancelled};
 
-impl App {
-    /// Opens a sitting of the peer's instrument (the one they took last,
-    /// else the first installed: the BARC-10).
-    pub(super) fn start_assessment(&mut self) {
-        let Some(p) = &self.user.peer else { return };
-        let Some(d) = &p.detail else {
-            return self.status.info("still loading this peer…");
-        };
-        let last = d.assessments.last().map(|a| a.instrument.clone());
-        let instrument = last
-            .and_then(|id| d.instruments.get(&id).cloned())
-            .or_else(|| d.instruments.list.first().cloned());
-        let Some(instrument) = instrument else {
-            return self
-                .status
-                .info("no instrument is installed (caseload instrument list)");
-        };
-        let sitting = AssessSitting::new(p.id, p.name.clone(), instrument);
-        self.push_layer(sitting);
-    }
+/// The Assess feature: it owns no state of its own (the sitting is a
+/// layer, the peer is the page's); it takes the answer to a save.
+#[derive(Debug, Default)]
+pub struct Assess;
 
-    pub(super) fn discard_assessment(&mut self) {
-        self.close_layer::<AssessSitting>();
-        self.status.info("assessment stopped, nothing saved");
-    }
+/// Opens a sitting of the open peer's instrument (the one they took last,
+/// else the first installed: the BARC-10).
+pub(super) fn start(page: &PeerPage, cx: &mut Cx) {
+    let Some(p) = &page.peer else {
+        return;
+    };
+    let Some(d) = &p.detail else {
+        return cx.status.info("still loading this peer…");
+    };
+    let last = d.assessments.last().map(|a| a.instrument.clone());
+    let instrument = last
+        .and_then(|id| d.instruments.get(&id).cloned())
+        .or_else(|| d.instruments.list.first().cloned());
+    let Some(instrument) = instrument else {
+        return cx
+            .status
+            .info("no instrument is installed (caseload instrument list)");
+    };
+    let sitting = AssessSitting::new(p.id, p.name.clone(), instrument);
+    cx.push_layer(sitting);
+}
 
-    pub(super) fn on_assessment_saved(&mut self, r: Result<Record<Assessment>, Failure>) {
+/// Yes to "stop without saving?": the sitting closes.
+pub(super) fn discard(cx: &mut Cx) {
+    cx.close_layer::<AssessSitting>();
+    cx.status.info("assessment stopped, nothing saved");
+}
+
+impl Feature for Assess {
+    /// Takes the answer to saving a sitting: the open page of the peer
+    /// reloads to show the new total.
+    fn on_reply(&mut self, _id: Option<RequestId>, reply: Response, cx: &mut Cx) {
+        let Response::AssessmentSaved(r) = reply else {
+            return misrouted(FeatureId::Assess, &reply);
+        };
         match r {
             Ok(rec) => {
-                let shown = self
+                let shown = cx
                     .layer_mut::<AssessSitting>()
                     .map(|s| s.instrument.short_name.clone())
                     .unwrap_or_else(|| rec.instrument.clone());
-                self.close_layer::<AssessSitting>();
-                self.status
+                cx.close_layer::<AssessSitting>();
+                cx.status
                     .info(format!("saved {shown} {}: total {}", rec.id, rec.total));
-                if self.user.peer.as_ref().is_some_and(|p| p.id == rec.peer) {
-                    self.requests.push(Request::Peer(rec.peer));
-                }
+                cx.notify(Notice::PeerChanged(rec.peer));
             }
             Err(e) => {
                 let msg = e.to_string();
-                if let Some(s) = self.layer_mut::<AssessSitting>() {
+                if let Some(s) = cx.layer_mut::<AssessSitting>() {
                     s.saving = false;
                     s.error = Some(msg.clone());
                 }
-                self.status.error(format!("assessment not saved: {msg}"));
+                cx.status.error(format!("assessment not saved: {msg}"));
             }
         }
     }
@@ -77,12 +92,13 @@ impl Layer for AssessSitting {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         match action {
             Action::PrevField | Action::PrevOption => self.back(),
             Action::NextField | Action::NextOption => {
                 let moved = self.forward();
                 if !moved && !self.on_end() {
-                    app.status.info(format!(
+                    cx.status.info(format!(
                         "give an answer from {} to {} first",
                         self.instrument.scale.min, self.instrument.scale.max
                     ));
@@ -92,19 +108,19 @@ impl Layer for AssessSitting {
                 if self.saving {
                     return Reply::Done;
                 }
-                let now = app.now.with_timezone(&chrono::Utc);
+                let now = cx.now.with_timezone(&chrono::Utc);
                 match self.assessment(now) {
                     Some(a) if self.on_end() => {
                         self.saving = true;
                         self.error = None;
-                        let actor = app.actor();
-                        app.requests.push(Request::SaveAssessment {
+                        let actor = cx.actor();
+                        cx.requests.push(Request::SaveAssessment {
                             assessment: a,
                             actor,
                         });
-                        app.status.info("saving…");
+                        cx.status.info("saving…");
                     }
-                    _ => app.status.info(format!(
+                    _ => cx.status.info(format!(
                         "{} of {} answered: answer every statement, then save on the last screen",
                         self.answered(),
                         self.instrument.items.len()
@@ -118,14 +134,14 @@ impl Layer for AssessSitting {
                     self.answered(),
                     self.instrument.items.len()
                 );
-                return match app.cancel_unsaved(
+                return match cx.cancel_unsaved(
                     self.saving,
                     self.answered() > 0,
                     &question,
                     OnYes::DiscardAssessment,
                 ) {
                     Cancelled::Close => {
-                        app.status.info("assessment stopped, nothing saved");
+                        cx.status.info("assessment stopped, nothing saved");
                         Reply::Close
                     }
                     Cancelled::Asked | Cancelled::Stays => Reply::Done,
@@ -139,11 +155,12 @@ impl Layer for AssessSitting {
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         if let KeyCode::Char(c) = ev.code {
             if let Some(d) = c.to_digit(10) {
                 let v = u8::try_from(d).unwrap_or(u8::MAX);
                 if !self.answer(v) && !self.on_end() {
-                    app.status.info(format!(
+                    cx.status.info(format!(
                         "{v} is not an answer here: press {} to {}",
                         self.instrument.scale.min, self.instrument.scale.max
                     ));

@@ -1,97 +1,94 @@
-//! The Consents tab's one action, revoking the selected consent: a prompt
-//! over the hints line asks how it was revoked (Enter revokes it from the
-//! app's day, Esc cancels), the worker saves it through `ops::consent`,
-//! and the answer reloads the page or says why not.
+//! The Consents feature: the Consents tab's one action, revoking the
+//! selected consent. [`ask_revoke`] (called by the peer page) opens a
+//! prompt over the hints line asking how it was revoked (Enter revokes it
+//! from the app's day, Esc cancels); the worker saves it through
+//! `ops::consent`, and [`Consents`] takes the answer: it says why not, or
+//! tells the page with [`Notice::PeerChanged`], which reloads.
 
 use std::any::Any;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 
-use crate::model::today::Section;
 use crate::model::{ConsentId, ConsentState, PeerId};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::layer::{Layer, Reply};
-use crate::ui::screens::peer_tabs::PeerTab;
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::prompt;
 use crate::ui::worker::consents::{ConsentRequest, ConsentResponse};
-use crate::ui::worker::Request;
+use crate::ui::worker::{Request, RequestId, Response};
 
+use super::feature::{misrouted, Feature, FeatureId};
+use super::peer::PeerPage;
+use super::shell::{Cx, Notice};
 use super::App;
 
 const CHAIN_PROMPT: &[Context] = &[Context::Input, Context::Global];
 
-impl App {
-    /// Asks how the selected consent was revoked (only an active one).
-    pub(super) fn ask_revoke(&mut self) {
-        let Some(peer) = self.user.peer.as_ref() else {
-            return;
-        };
-        let Some(detail) = peer.detail.as_ref() else {
-            return self.status.error("the consents are still loading");
-        };
-        let i = self.user.peer_view.consents.cursor.selected;
-        let Some(c) = detail.consents.get(i) else {
-            return self.status.error("no consent to revoke");
-        };
-        if let Some(r) = &c.revoked {
-            return self
-                .status
-                .error(format!("{} is already revoked from {}", c.id, r.date));
-        }
-        if c.state_on(self.date) != ConsentState::Active {
-            return self.status.error(format!(
-                "{} is {}; only an active consent can be revoked",
-                c.id,
-                c.state_on(self.date).label()
-            ));
-        }
-        let question = format!(
-            "How was {} revoked? (for {}; Enter revokes it from {}, Esc keeps it)",
+/// The Consents feature: it owns no state of its own (the tab's cursor
+/// is the page's, the prompt a layer); it takes the answer to a revoke.
+#[derive(Debug, Default)]
+pub struct Consents;
+
+/// Asks how the selected consent of the open page was revoked (only an
+/// active one).
+pub(super) fn ask_revoke(page: &PeerPage, cx: &mut Cx) {
+    let Some(peer) = page.peer.as_ref() else {
+        return;
+    };
+    let Some(detail) = peer.detail.as_ref() else {
+        return cx.status.error("the consents are still loading");
+    };
+    let i = page.view.consents.cursor.selected;
+    let Some(c) = detail.consents.get(i) else {
+        return cx.status.error("no consent to revoke");
+    };
+    if let Some(r) = &c.revoked {
+        return cx
+            .status
+            .error(format!("{} is already revoked from {}", c.id, r.date));
+    }
+    let state = c.state_on(cx.date);
+    if state != ConsentState::Active {
+        return cx.status.error(format!(
+            "{} is {}; only an active consent can be revoked",
             c.id,
-            crate::text::escape_line(&c.recipient),
-            self.date
-        );
-        let prompt = RevokePrompt::new(peer.id, c.id, &self.theme);
-        self.status.info(question);
-        self.push_layer(prompt);
+            state.label()
+        ));
     }
+    let question = format!(
+        "How was {} revoked? (for {}; Enter revokes it from {}, Esc keeps it)",
+        c.id,
+        crate::text::escape_line(&c.recipient),
+        cx.date
+    );
+    let prompt = RevokePrompt::new(peer.id, c.id, &cx.theme);
+    cx.status.info(question);
+    cx.push_layer(prompt);
+}
 
-    /// Today: Enter on a "Consents expiring" row opens the peer's page at
-    /// the Consents tab. Returns true when the action was handled here.
-    pub(super) fn today_consent_action(&mut self, action: Action) -> bool {
-        let Some(row) = self.user.today.selected_row() else {
-            return false;
+impl Feature for Consents {
+    /// Takes the worker's answer for the Consents tab: the open page of
+    /// the peer reloads.
+    fn on_reply(&mut self, _id: Option<RequestId>, reply: Response, cx: &mut Cx) {
+        let Response::Consent(response) = reply else {
+            return misrouted(FeatureId::Consents, &reply);
         };
-        let (Section::ConsentsExpiring, Some(peer), Action::Open) = (row.section, row.peer, action)
-        else {
-            return false;
-        };
-        let name = row.name.clone();
-        self.open_peer(peer, name);
-        self.user.peer_view.tab = PeerTab::Consents;
-        true
-    }
-
-    /// Takes the worker's answer for the Consents tab.
-    pub(super) fn on_consent_response(&mut self, response: ConsentResponse) {
-        match response {
+        match *response {
             ConsentResponse::Revoked(peer, Ok(c)) => {
-                self.status.info(format!(
+                let date = c.revoked.as_ref().map(|r| r.date).unwrap_or(cx.date);
+                cx.status.info(format!(
                     "Revoked {} for {} from {}",
                     c.id,
                     crate::text::escape_line(&c.recipient),
-                    c.revoked.as_ref().map(|r| r.date).unwrap_or(self.date)
+                    date
                 ));
-                if self.user.peer.as_ref().is_some_and(|p| p.id == peer) {
-                    self.requests.push(Request::Peer(peer));
-                }
+                cx.notify(Notice::PeerChanged(peer));
             }
             ConsentResponse::Revoked(_, Err(e)) => {
-                self.status.error(format!("Not revoked: {e}"));
+                cx.status.error(format!("Not revoked: {e}"));
             }
         }
     }
@@ -127,7 +124,7 @@ impl Layer for RevokePrompt {
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
         match action {
             Action::Back => {
-                app.status.info("Not revoked");
+                split!(app).status.info("Not revoked");
                 Reply::Close
             }
             Action::Quit | Action::Help => Reply::Pass,
@@ -141,15 +138,17 @@ impl Layer for RevokePrompt {
             return Reply::Done;
         }
         let note = self.input.text().trim().to_string();
-        let actor = app.actor();
-        app.requests.push(Request::Consent(ConsentRequest::Revoke {
+        let mut cx = split!(app);
+        let actor = cx.actor();
+        let date = cx.date;
+        cx.requests.push(Request::Consent(ConsentRequest::Revoke {
             peer: self.peer,
             id: self.consent,
-            date: app.date,
+            date,
             note,
             actor,
         }));
-        app.status.info(format!("Revoking {}…", self.consent));
+        cx.status.info(format!("Revoking {}…", self.consent));
         Reply::Close
     }
 

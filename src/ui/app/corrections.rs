@@ -3,21 +3,19 @@
 //! reason, and correcting in the check-in form filled in. The rules
 //! (what may change, voided ones not corrected) are `ops::checkin`'s.
 
-use chrono::{DateTime, FixedOffset};
-
-use crate::model::StaffId;
-use crate::ops::checkin::Correction;
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::checkin::CheckInForm;
 use crate::ui::screens::checkins::{self, CheckInsState, Mode, CHAIN_CHECKINS, CHAIN_REASON};
 use crate::ui::view::{Areas, ViewCtx};
-use crate::ui::widgets::confirm::Confirm;
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::list::TextScroll;
 use crate::ui::worker::{Request, Response};
 
+use super::feature::{misrouted, FeatureId};
+use super::peer::PeerPage;
+use super::shell::{Cx, Shell};
 use super::App;
 
 const LIST_HINTS: &[(Action, &str)] = &[
@@ -35,12 +33,14 @@ const FULL_HINTS: &[(Action, &str)] = &[
 ];
 const REASON_HINTS: &[(Action, &str)] = &[(Action::Save, "void it"), (Action::Back, "keep it")];
 
-impl App {
+impl PeerPage {
     /// Opens the peer's check-in list over the peer page.
-    pub(super) fn open_checkins(&mut self) {
-        let Some(p) = &self.user.peer else { return };
+    pub(super) fn open_checkins(&mut self, cx: &mut Cx) {
+        let Some(p) = &self.peer else {
+            return;
+        };
         let Some(d) = &p.detail else {
-            return self.status.info("still loading this peer's check-ins");
+            return cx.status.info("still loading this peer's check-ins");
         };
         let state = CheckInsState::new(
             p.id,
@@ -48,102 +48,28 @@ impl App {
             d.overview.recent_checkins.clone(),
             d.staff_initials.clone(),
         );
-        self.push_layer(state);
+        cx.push_layer(state);
     }
 
     /// The peer page reloaded: an open check-in list follows.
-    pub(super) fn checkins_after_peer(&mut self) {
-        let fresh = self.user.peer.as_ref().and_then(|p| {
+    pub(super) fn checkins_after_peer(&mut self, cx: &mut Cx) {
+        let fresh = self.peer.as_ref().and_then(|p| {
             p.detail
                 .as_ref()
                 .map(|d| (p.id, d.overview.recent_checkins.clone()))
         });
-        if let (Some((peer, list)), Some(s)) = (fresh, self.layer_mut::<CheckInsState>()) {
+        if let (Some((peer, list)), Some(s)) = (fresh, cx.layer_mut::<CheckInsState>()) {
             if s.peer == peer {
                 s.set_checkins(list);
             }
         }
     }
 
-    /// Sends a correction made in the check-in form.
-    pub(super) fn save_correction(
-        &mut self,
-        form: &mut CheckInForm,
-        _staff: StaffId,
-        now: DateTime<FixedOffset>,
-    ) {
-        let Some(built) = form.corrected(now) else {
-            return;
-        };
-        let Some((orig, _)) = form.editing.clone() else {
-            return;
-        };
-        match built {
-            Ok(new) => {
-                let correction = Correction::between(&orig.data, &new);
-                if correction.is_empty() {
-                    self.status.info(format!(
-                        "Nothing changed in {}; Esc closes the form",
-                        orig.id
-                    ));
-                    return;
-                }
-                form.errors.clear();
-                form.failure = None;
-                form.saving = true;
-                let actor = self.actor();
-                self.requests.push(Request::EditCheckIn {
-                    id: orig.id,
-                    correction: Box::new(correction),
-                    actor,
-                });
-                self.status
-                    .info(format!("saving the correction of {}…", orig.id));
-            }
-            Err(errors) => {
-                if let Some((_, first)) = errors.first() {
-                    self.status.error(format!("Not saved: {first}"));
-                }
-                form.show_errors(errors);
-            }
-        }
-    }
-
-    /// The store asks before saving the check-in: say why and ask.
-    pub(super) fn on_needs_confirmation(&mut self, why: Vec<String>) {
-        self.quit_when_saved = false;
-        if let Some(f) = self.layer_mut::<CheckInForm>() {
-            f.saving = false;
-        }
-        let question = format!("Check before saving: {}. Save it anyway?", why.join("; "));
-        self.status.info(format!("asking: {}", why.join("; ")));
-        self.push_layer(Confirm {
-            question,
-            on_yes: crate::ui::widgets::confirm::OnYes::SaveAnyway,
-        });
-    }
-
-    /// Yes to "save it anyway?": the same check-in again, confirmed.
-    pub(super) fn save_anyway(&mut self) {
-        let Some((checkin, actor)) = self.user.unconfirmed.take() else {
-            return;
-        };
-        if let Some(f) = self.layer_mut::<CheckInForm>() {
-            f.saving = true;
-        }
-        self.requests.push(Request::SaveCheckIn {
-            checkin,
-            actor,
-            confirmed: true,
-        });
-        self.status.info("saving…");
-    }
-
-    /// Answers about check-in corrections.
-    pub(super) fn on_correction_response(&mut self, response: Response) {
+    /// Answers for the check-in list: a check-in's versions, a void.
+    pub(super) fn on_correction(&mut self, response: Response, cx: &mut Cx) {
         match response {
             Response::CheckInHistory(id, result) => {
-                if let Some(s) = self.layer_mut::<CheckInsState>() {
+                if let Some(s) = cx.layer_mut::<CheckInsState>() {
                     if let Mode::Full {
                         id: shown, history, ..
                     } = &mut s.mode
@@ -154,25 +80,8 @@ impl App {
                     }
                 }
             }
-            Response::CheckInEdited(Ok(rec)) => {
-                self.close_layer::<CheckInForm>();
-                self.close_layer::<Confirm>();
-                self.status.last_save = Some(self.now);
-                self.status.info(format!(
-                    "Corrected check-in {} (revision {}; the earlier version is kept in its history)",
-                    rec.id, rec.meta.revision
-                ));
-                self.after_correction(&rec);
-            }
-            Response::CheckInEdited(Err(e)) => {
-                self.quit_when_saved = false;
-                self.status.error(format!("Not corrected: {e}"));
-                if let Some(f) = self.layer_mut::<CheckInForm>() {
-                    f.refused(&e);
-                }
-            }
             Response::CheckInVoided(Ok(rec)) => {
-                if let Some(s) = self.layer_mut::<CheckInsState>() {
+                if let Some(s) = cx.layer_mut::<CheckInsState>() {
                     if matches!(s.mode, Mode::Voiding { .. }) {
                         s.mode = Mode::List;
                     }
@@ -182,36 +91,23 @@ impl App {
                     .as_ref()
                     .map(|v| v.reason.clone())
                     .unwrap_or_default();
-                self.status.info(format!(
+                cx.status.info(format!(
                     "Voided check-in {} ({}): kept, counted nowhere",
                     rec.id,
                     crate::text::escape_line(&why)
                 ));
-                self.after_correction(&rec);
+                super::checkin::after_checkin_change(rec.peer, cx);
             }
             Response::CheckInVoided(Err(e)) => {
-                self.status.error(format!("Not voided: {e}"));
-                if let Some(s) = self.layer_mut::<CheckInsState>() {
+                cx.status.error(format!("Not voided: {e}"));
+                if let Some(s) = cx.layer_mut::<CheckInsState>() {
                     if let Mode::Voiding { saving, error, .. } = &mut s.mode {
                         *saving = false;
                         *error = Some(e.message.clone());
                     }
                 }
             }
-            _ => {}
-        }
-    }
-
-    /// Reloads what shows a corrected or voided check-in.
-    fn after_correction(&mut self, rec: &crate::model::Record<crate::model::CheckIn>) {
-        self.request_today();
-        self.requests.push(Request::Roster);
-        if let Some(p) = self.user.peer.as_ref().filter(|p| p.id == rec.peer) {
-            self.requests.push(Request::Peer(p.id));
-        }
-        self.plan_after_checkin(rec.peer);
-        if self.quit_when_saved {
-            self.quit = true;
+            other => misrouted(FeatureId::PeerPage, &other),
         }
     }
 }
@@ -228,7 +124,7 @@ impl CheckInsState {
                         history: None,
                         scroll: TextScroll::default(),
                     };
-                    app.requests.push(Request::CheckInHistory(id));
+                    app.shell.requests.push(Request::CheckInHistory(id));
                 }
                 Reply::Done
             }
@@ -244,7 +140,7 @@ impl CheckInsState {
             return Reply::Done;
         };
         if let Some(v) = &c.voided {
-            app.status.error(format!(
+            app.shell.status.error(format!(
                 "{} was voided ({}); a voided check-in is not corrected",
                 c.id,
                 crate::text::escape_line(&v.reason)
@@ -252,12 +148,12 @@ impl CheckInsState {
             return Reply::Done;
         }
         let form = CheckInForm::correcting(
-            &app.user.peers.roster,
+            &app.shell.roster,
             c.clone(),
             self.name.clone(),
-            app.theme,
+            app.shell.theme,
         );
-        app.requests.push(Request::Goals(c.peer));
+        app.shell.requests.push(Request::Goals(c.peer));
         app.push_layer(form);
         Reply::Done
     }
@@ -285,12 +181,12 @@ impl CheckInsState {
             *error = None;
         }
         let actor = app.actor();
-        app.requests.push(Request::VoidCheckIn {
+        app.shell.requests.push(Request::VoidCheckIn {
             id,
             reason: why,
             actor,
         });
-        app.status.info(format!("voiding {id}…"));
+        app.shell.status.info(format!("voiding {id}…"));
         Reply::Done
     }
 
@@ -299,12 +195,12 @@ impl CheckInsState {
             return Reply::Done;
         };
         if c.voided.is_some() {
-            app.status.info(format!("{} is already voided", c.id));
+            app.shell.status.info(format!("{} is already voided", c.id));
             return Reply::Done;
         }
         let mut reason = LineInput::default();
         reason.set_placeholder("why, e.g. recorded twice");
-        reason.set_focused(true, &app.theme);
+        reason.set_focused(true, &app.shell.theme);
         self.mode = Mode::Voiding {
             id: c.id,
             reason: Box::new(reason),
@@ -438,16 +334,14 @@ pub struct MessageView {
     pub error: bool,
 }
 
-impl App {
-    /// `z`: the status message in full.
-    pub(super) fn show_message(&mut self) {
-        match self.status.message.clone() {
-            Some(m) => self.push_layer(MessageView {
-                text: m.text,
-                error: m.error,
-            }),
-            None => self.status.info("no message to show"),
-        }
+/// `z`: the status message in full.
+pub(super) fn show_message(shell: &mut Shell) {
+    match shell.status.message.clone() {
+        Some(m) => shell.push_layer(MessageView {
+            text: m.text,
+            error: m.error,
+        }),
+        None => shell.status.info("no message to show"),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The Credentials screen's actions and answers, and its two forms (CE
+//! The Credentials feature: the screen's actions and answers, and its two forms (CE
 //! hours, a supervision session), which are small forms ([`Popup`]) so
 //! saving, cancelling and errors under fields work as everywhere else.
 //!
@@ -7,18 +7,25 @@
 //! the authorizing layer: a refusal is shown, never worked around here).
 
 use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use crate::model::{Actor, Choice, Permission, StaffId, SupervisionMode};
 use crate::text::escape_line;
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::screens::checkin::CheckInForm;
+use crate::ui::screens::credentials::CredentialsState;
 use crate::ui::screens::popup::{Popup, Purpose};
 use crate::ui::theme::Theme;
+use crate::ui::view::ViewCtx;
 use crate::ui::widgets::form::{FieldKey, Hint, PopupForm};
 use crate::ui::worker::credentials::{CredentialsRequest, CredentialsResponse};
-use crate::ui::worker::Request;
+use crate::ui::worker::{Failure, Request, RequestId, Response};
 
-use super::{App, Pane};
+use super::feature::{misrouted, Feature, FeatureId};
+use super::shell::{Cx, Notice, Shell};
+use super::Pane;
 
 const CHAIN_CREDENTIALS: &[Context] = &[Context::Credentials, Context::List, Context::Global];
 
@@ -144,169 +151,181 @@ pub(crate) fn supervision_request(
     })
 }
 
-impl App {
+impl CredentialsState {
     /// Opens the Credentials screen on the signed-in member (the first
     /// time) and asks for what it shows.
-    pub(super) fn open_credentials(&mut self) {
-        if self.form().is_some() || self.popup().is_some() {
-            return self.status.info("finish or cancel the open form first");
+    pub(super) fn open(&mut self, cx: &mut Cx) {
+        if cx.layer::<CheckInForm>().is_some() || cx.layer::<Popup>().is_some() {
+            return cx.status.info("finish or cancel the open form first");
         }
-        if !self.user.credentials.opened {
-            self.user.credentials.opened = true;
-            self.user.credentials.staff = self.signed_in_staff();
+        if !self.opened {
+            self.opened = true;
+            self.staff = signed_in_staff(cx);
         }
-        self.user.pane = Pane::Credentials;
-        self.request_credentials();
-    }
-
-    fn signed_in_staff(&self) -> Option<(StaffId, String)> {
-        if let Some(c) = &self.user.who {
-            return Some((c.staff.id, c.staff.name.clone()));
-        }
-        match &self.status.staff {
-            Some(Ok(s)) => Some((s.id, s.name.clone())),
-            _ => None,
-        }
-    }
-
-    /// True if the session may look at other staff members' credentials
-    /// here (admins; anyone on a store without sign-in).
-    fn switches_staff(&self) -> bool {
-        self.user
-            .who
-            .as_ref()
-            .is_none_or(|c| Permission::ManageCredentials.allows(c.role))
-    }
-
-    /// The Credentials screen (for tests and the view).
-    pub fn credentials(&self) -> &crate::ui::screens::credentials::CredentialsState {
-        &self.user.credentials
-    }
-
-    /// The key contexts of the Credentials screen.
-    pub(super) fn credentials_focus(&self) -> (&'static [Context], bool) {
-        (CHAIN_CREDENTIALS, false)
+        cx.go(Pane::Credentials);
+        self.request(cx);
     }
 
     /// Asks again for what the screen shows (after a save, a reload).
-    pub(super) fn request_credentials(&mut self) {
-        let c = &mut self.user.credentials;
-        c.names = self.user.peers.staff.clone();
-        let Some((staff, _)) = c.staff else {
-            c.loading = false;
+    fn request(&mut self, shell: &mut Shell) {
+        self.names = shell.staff_list.clone();
+        let Some((staff, _)) = self.staff else {
+            self.loading = false;
             return;
         };
-        c.loading = true;
-        self.requests
+        self.loading = true;
+        shell
+            .requests
             .push(Request::Credentials(CredentialsRequest::Load {
                 staff,
-                date: self.date,
+                date: shell.date,
             }));
     }
 
-    /// Handles an action on the Credentials screen.
-    pub(super) fn credentials_action(&mut self, action: Action) {
-        if self.user.credentials.scroll_by(action) {
-            return;
-        }
-        match action {
-            Action::Back => self.user.pane = Pane::Today,
-            Action::FilterStaff => {
-                if !self.switches_staff() {
-                    return self
-                        .status
-                        .info("only admins switch staff member here; you see your own");
-                }
-                let list = self.user.peers.staff.clone();
-                let c = &mut self.user.credentials;
-                if let Some(next) = c.next_staff(&list) {
-                    c.staff = Some(next);
-                    c.data = None;
-                    c.error = None;
-                    c.scroll.reset();
-                    self.request_credentials();
-                }
-            }
-            Action::AddCeu | Action::AddSupervision => {
-                let Some((id, name)) = self.user.credentials.staff.clone() else {
-                    return self.status.error("no staff member to add to");
-                };
-                let popup = if action == Action::AddCeu {
-                    Popup::add_ceu(id, &name, self.theme)
-                } else {
-                    Popup::add_supervision(id, &name, self.theme)
-                };
-                self.push_layer(popup);
-            }
-            _ => {}
-        }
+    fn after_save(&mut self, cx: &mut Cx) {
+        cx.status.last_save = Some(cx.now);
+        self.request(cx);
+        cx.notify(Notice::ReloadToday);
+        cx.saved_then_quit();
     }
+}
 
+fn signed_in_staff(cx: &Cx) -> Option<(StaffId, String)> {
+    if let Some(c) = cx.who {
+        return Some((c.staff.id, c.staff.name.clone()));
+    }
+    match &cx.status.staff {
+        Some(Ok(s)) => Some((s.id, s.name.clone())),
+        _ => None,
+    }
+}
+
+/// True if the session may look at other staff members' credentials
+/// here (admins; anyone on a store without sign-in).
+fn switches_staff(cx: &Cx) -> bool {
+    cx.who
+        .is_none_or(|c| Permission::ManageCredentials.allows(c.role))
+}
+
+fn save_failed(cx: &mut Cx, e: &Failure) {
+    cx.quit_when_saved = false;
+    cx.status.error(format!("Not saved: {e}"));
+    if let Some(p) = cx.layer_mut::<Popup>() {
+        p.form.save_failed(e);
+    }
+}
+
+impl Feature for CredentialsState {
     /// Takes the store thread's answer for the Credentials screen.
-    pub(super) fn on_credentials_response(&mut self, response: CredentialsResponse) {
-        match response {
+    fn on_reply(&mut self, _id: Option<RequestId>, reply: Response, cx: &mut Cx) {
+        let Response::Credentials(response) = reply else {
+            return misrouted(FeatureId::Credentials, &reply);
+        };
+        match *response {
             CredentialsResponse::Loaded(staff, result) => {
-                let c = &mut self.user.credentials;
-                if c.staff.as_ref().map(|s| s.0) != Some(staff) {
+                if self.staff.as_ref().map(|s| s.0) != Some(staff) {
                     return;
                 }
-                c.loading = false;
+                self.loading = false;
                 match result {
                     Ok(d) => {
-                        c.data = Some(*d);
-                        c.error = None;
+                        self.data = Some(*d);
+                        self.error = None;
                     }
                     Err(e) => {
-                        c.data = None;
-                        c.error = Some(e.to_string());
+                        self.data = None;
+                        self.error = Some(e.to_string());
                     }
                 }
             }
             CredentialsResponse::SavedCeu(result) => match result {
                 Ok(rec) => {
-                    self.close_layer::<Popup>();
-                    self.status.info(format!(
+                    cx.close_layer::<Popup>();
+                    cx.status.info(format!(
                         "Saved {}: {} hours \"{}\" on {}",
                         rec.id,
                         rec.hours,
                         escape_line(&rec.title),
                         rec.date
                     ));
-                    self.after_credentials_save();
+                    self.after_save(cx);
                 }
-                Err(e) => self.credentials_save_failed(&e),
+                Err(e) => save_failed(cx, &e),
             },
             CredentialsResponse::SavedSupervision(result) => match result {
                 Ok(rec) => {
-                    self.close_layer::<Popup>();
-                    self.status.info(format!(
+                    cx.close_layer::<Popup>();
+                    cx.status.info(format!(
                         "Saved {}: {} minutes of {} supervision on {}",
                         rec.id,
                         rec.minutes,
                         rec.mode.label(),
                         rec.date
                     ));
-                    self.after_credentials_save();
+                    self.after_save(cx);
                 }
-                Err(e) => self.credentials_save_failed(&e),
+                Err(e) => save_failed(cx, &e),
             },
         }
     }
 
-    fn after_credentials_save(&mut self) {
-        self.status.last_save = Some(self.now);
-        self.request_credentials();
-        self.request_today();
-        if self.quit_when_saved {
-            self.quit = true;
+    fn on_notice(&mut self, notice: &Notice, cx: &mut Cx) {
+        match notice {
+            Notice::ReloadShown if self.opened => self.request(cx),
+            Notice::Refresh if cx.nav.pane == Pane::Credentials => self.request(cx),
+            _ => {}
         }
     }
 
-    fn credentials_save_failed(&mut self, e: &crate::ui::worker::Failure) {
-        self.quit_when_saved = false;
-        self.status.error(format!("Not saved: {e}"));
-        if let Some(p) = self.layer_mut::<Popup>() {
-            p.form.save_failed(e);
+    fn title(&self, _privacy: bool) -> Option<String> {
+        self.opened.then(|| "Credentials".into())
+    }
+
+    fn context(&self, _shell: &Shell) -> (&'static [Context], bool) {
+        (CHAIN_CREDENTIALS, false)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        crate::ui::screens::credentials::hints()
+    }
+
+    /// Handles an action on the Credentials screen.
+    fn action(&mut self, action: Action, cx: &mut Cx) {
+        if self.scroll_by(action) {
+            return;
         }
+        match action {
+            Action::Back => cx.go(Pane::Today),
+            Action::FilterStaff => {
+                if !switches_staff(cx) {
+                    return cx
+                        .status
+                        .info("only admins switch staff member here; you see your own");
+                }
+                if let Some(next) = self.next_staff(&cx.staff_list) {
+                    self.staff = Some(next);
+                    self.data = None;
+                    self.error = None;
+                    self.scroll.reset();
+                    self.request(cx);
+                }
+            }
+            Action::AddCeu | Action::AddSupervision => {
+                let Some((id, name)) = self.staff.clone() else {
+                    return cx.status.error("no staff member to add to");
+                };
+                let popup = if action == Action::AddCeu {
+                    Popup::add_ceu(id, &name, cx.theme)
+                } else {
+                    Popup::add_supervision(id, &name, cx.theme)
+                };
+                cx.push_layer(popup);
+            }
+            _ => {}
+        }
+    }
+
+    fn draw(&self, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+        crate::ui::screens::credentials::render(self, ctx, area, buf);
     }
 }

@@ -1,9 +1,12 @@
-//! Import a roster from the Peers screen (`I`): a path prompt, the
+//! The Import feature: import a roster from the Peers screen (`I`,
+//! [`open`]). The dialog is a layer: a path prompt, the
 //! dry-run report of `ops::import_peers::plan` (rows to add, every problem
 //! with its line and column, likely duplicates), then yes to write or no
 //! to leave the roster as it is. Nothing is written before the yes, and
 //! a file with problems is not written at all (as `caseload import-peers`
-//! without `--skip-invalid`).
+//! without `--skip-invalid`). [`Import`] takes the worker's answers into
+//! the dialog; a written roster goes out as [`Notice::ReloadRoster`] and
+//! [`Notice::ReloadToday`].
 
 use std::any::Any;
 use std::path::PathBuf;
@@ -23,9 +26,11 @@ use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::list::TextScroll;
 use crate::ui::widgets::prompt;
-use crate::ui::worker::{Failure, Request};
+use crate::ui::worker::{Failure, Request, RequestId, Response};
 
-use super::App;
+use super::feature::{misrouted, Feature, FeatureId};
+use super::shell::Cx;
+use super::{App, Notice};
 
 const CHAIN_PATH: &[Context] = &[Context::Input, Context::Global];
 const CHAIN_PLAN: &[Context] = &[Context::Confirm, Context::List, Context::Global];
@@ -53,29 +58,29 @@ pub struct ImportDialog {
     pub scroll: TextScroll,
 }
 
-impl App {
-    /// Opens the import dialog at its path prompt.
-    pub(super) fn open_import(&mut self) {
-        let mut input = LineInput::default();
-        input.set_placeholder("path of a .csv roster");
-        input.set_focused(true, &self.theme);
-        self.status
-            .info("Import peers: type the CSV file's path, Enter checks it (nothing is written)");
-        self.push_layer(ImportDialog {
-            stage: ImportStage::Path,
-            input,
-            scroll: TextScroll::default(),
-        });
-    }
+/// The Import feature: it owns no state of its own (the dialog is a
+/// layer); it takes the dry run and the outcome of writing.
+#[derive(Debug, Default)]
+pub struct Import;
 
-    /// The import dialog, while open.
-    pub fn import_dialog(&self) -> Option<&ImportDialog> {
-        self.layer::<ImportDialog>()
-    }
+/// Opens the import dialog at its path prompt.
+pub(super) fn open(cx: &mut Cx) {
+    let mut input = LineInput::default();
+    input.set_placeholder("path of a .csv roster");
+    input.set_focused(true, &cx.theme);
+    cx.status
+        .info("Import peers: type the CSV file's path, Enter checks it (nothing is written)");
+    cx.push_layer(ImportDialog {
+        stage: ImportStage::Path,
+        input,
+        scroll: TextScroll::default(),
+    });
+}
 
+impl Import {
     /// Takes the dry run.
-    pub(super) fn on_import_plan(&mut self, result: Result<ImportPlan, Failure>) {
-        let Some(d) = self.layer_mut::<ImportDialog>() else {
+    fn on_plan(&mut self, result: Result<ImportPlan, Failure>, cx: &mut Cx) {
+        let Some(d) = cx.layer_mut::<ImportDialog>() else {
             return;
         };
         match result {
@@ -85,30 +90,40 @@ impl App {
             }
             Err(e) => {
                 d.stage = ImportStage::Path;
-                self.status.error(format!("Not imported: {e}"));
+                cx.status.error(format!("Not imported: {e}"));
             }
         }
     }
 
-    /// Takes the outcome of writing.
-    pub(super) fn on_imported(&mut self, result: Result<ImportOutcome, Failure>) {
+    /// Takes the outcome of writing: the roster and Today reload.
+    fn on_imported(&mut self, result: Result<ImportOutcome, Failure>, cx: &mut Cx) {
         match result {
             Ok(o) => {
-                self.close_layer::<ImportDialog>();
-                self.status.info(format!(
+                cx.close_layer::<ImportDialog>();
+                cx.status.info(format!(
                     "Imported {} peer(s); {} likely duplicate(s) left out",
                     o.created.len(),
                     o.duplicates
                 ));
-                self.requests.push(Request::Roster);
-                self.request_today();
+                cx.notify(Notice::ReloadRoster);
+                cx.notify(Notice::ReloadToday);
             }
             Err(e) => {
-                if let Some(d) = self.layer_mut::<ImportDialog>() {
+                if let Some(d) = cx.layer_mut::<ImportDialog>() {
                     d.stage = ImportStage::Path;
                 }
-                self.status.error(format!("Not imported: {e}"));
+                cx.status.error(format!("Not imported: {e}"));
             }
+        }
+    }
+}
+
+impl Feature for Import {
+    fn on_reply(&mut self, _id: Option<RequestId>, reply: Response, cx: &mut Cx) {
+        match reply {
+            Response::ImportPlan(r) => self.on_plan(*r, cx),
+            Response::Imported(r) => self.on_imported(r, cx),
+            other => misrouted(FeatureId::Import, &other),
         }
     }
 }
@@ -159,32 +174,33 @@ impl Layer for ImportDialog {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         match (&self.stage, action) {
             (ImportStage::Checking | ImportStage::Writing, Action::Quit | Action::Help) => {
                 Reply::Pass
             }
             (ImportStage::Checking | ImportStage::Writing, _) => {
-                app.status
+                cx.status
                     .info("working… the dialog changes when the store answers");
                 Reply::Done
             }
             (_, Action::Back | Action::No) => {
-                app.status.info("Import cancelled; nothing was written");
+                cx.status.info("Import cancelled; nothing was written");
                 Reply::Close
             }
             (ImportStage::Plan(plan), Action::Yes) => {
                 if plan.has_problems() {
-                    app.status
+                    cx.status
                         .error("Not imported: fix the problems in the file and import it again");
                     return Reply::Done;
                 }
                 if plan.rows.is_empty() {
-                    app.status.info("Nothing to import: no new rows");
+                    cx.status.info("Nothing to import: no new rows");
                     return Reply::Close;
                 }
                 let plan = plan.clone();
-                let actor = app.actor();
-                app.requests.push(Request::ImportApply { plan, actor });
+                let actor = cx.actor();
+                cx.requests.push(Request::ImportApply { plan, actor });
                 self.stage = ImportStage::Writing;
                 Reply::Done
             }
@@ -195,6 +211,7 @@ impl Layer for ImportDialog {
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         if !matches!(self.stage, ImportStage::Path) {
             return Reply::Done;
         }
@@ -204,12 +221,13 @@ impl Layer for ImportDialog {
         }
         let text = self.input.text().trim().to_string();
         if text.is_empty() {
-            app.status.error("Import: type the path of a CSV file");
+            cx.status.error("Import: type the path of a CSV file");
             return Reply::Done;
         }
-        app.requests.push(Request::ImportPlan {
+        let today = cx.date;
+        cx.requests.push(Request::ImportPlan {
             path: PathBuf::from(text),
-            today: app.date,
+            today,
         });
         self.stage = ImportStage::Checking;
         Reply::Done

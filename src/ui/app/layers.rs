@@ -9,8 +9,6 @@ use std::any::Any;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
-use ratatui::text::Line;
-use ratatui::widgets::Widget;
 
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
@@ -19,10 +17,12 @@ use crate::ui::screens::{self, checkin::CheckInForm, help::HelpState, popup::Pop
 use crate::ui::theme::Theme;
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::confirm::{self, Confirm, OnYes};
+use crate::ui::widgets::form::FormOutcome;
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::prompt::{self, parse_command};
+use crate::ui::worker::Failure;
 
-use super::{App, Pane};
+use super::App;
 
 const CHAIN_PAGE: &[Context] = &[Context::List, Context::Global];
 const CHAIN_CONFIRM: &[Context] = &[Context::Confirm];
@@ -79,24 +79,26 @@ impl Layer for CheckInForm {
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
         if action == Action::Refer {
-            return app.refer_from_checkin(self);
+            return super::referral::refer_from_checkin(self, &mut split!(app));
         }
         match form_routing(action) {
             Some(true) => Reply::Pass,
             Some(false) => {
-                app.status.info("finish or cancel the check-in first");
+                app.shell.status.info("finish or cancel the check-in first");
                 Reply::Done
             }
             None => {
                 let outcome = self.handle(action);
-                app.form_outcome(self, outcome)
+                let (checkin, mut cx) = split!(app, checkin);
+                checkin.outcome(self, outcome, &mut cx)
             }
         }
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
         let outcome = CheckInForm::text_key(self, ev);
-        app.form_outcome(self, outcome)
+        let (checkin, mut cx) = split!(app, checkin);
+        checkin.outcome(self, outcome, &mut cx)
     }
 
     fn paste(&mut self, text: &str, _app: &mut App) -> Reply {
@@ -124,19 +126,21 @@ impl Layer for Popup {
         match form_routing(action) {
             Some(true) => Reply::Pass,
             Some(false) => {
-                app.status.info("finish or cancel the open form first");
+                app.shell
+                    .status
+                    .info("finish or cancel the open form first");
                 Reply::Done
             }
             None => {
                 let outcome = self.form.handle(action);
-                app.popup_outcome(self, outcome)
+                popup_outcome(app, self, outcome)
             }
         }
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
         let outcome = self.form.text_key(ev);
-        app.popup_outcome(self, outcome)
+        popup_outcome(app, self, outcome)
     }
 
     fn paste(&mut self, text: &str, _app: &mut App) -> Reply {
@@ -155,6 +159,88 @@ impl Layer for Popup {
     any_impl!();
 }
 
+/// What a small form's outcome means: save it, or cancel it (asking
+/// first if something was typed).
+fn popup_outcome(app: &mut App, popup: &mut Popup, outcome: FormOutcome) -> Reply {
+    match outcome {
+        FormOutcome::None | FormOutcome::Picked(_) => Reply::Done,
+        FormOutcome::Save => {
+            save_popup(app, popup);
+            Reply::Done
+        }
+        FormOutcome::Cancel => app
+            .shell
+            .cancel_unsaved(
+                popup.form.saving,
+                popup.form.is_dirty(),
+                "Close this form? What you typed will be lost.",
+                OnYes::DiscardPopup,
+            )
+            .reply(),
+    }
+}
+
+/// Sends what a small form describes (a walk-in is first looked for on
+/// the roster, `app/center.rs`).
+fn save_popup(app: &mut App, popup: &mut Popup) {
+    app.shell.tick();
+    if popup.form.saving {
+        return;
+    }
+    let actor = match app.shell.acting_or_why() {
+        Ok(a) => a,
+        Err(why) => {
+            app.shell.status.error(format!("Not saved: {why}"));
+            popup.form.save_failed(&Failure::from(why.as_str()));
+            return;
+        }
+    };
+    if super::center::check_walk_in(popup, &app.user.groups, &mut app.shell) {
+        return;
+    }
+    let today = app.shell.date;
+    match popup.build(today, actor) {
+        Ok(request) => {
+            popup.form.saving = true;
+            popup.form.failure = None;
+            app.shell.requests.push(request);
+            app.shell.status.info("saving…");
+        }
+        Err(problems) => {
+            popup.form.show_errors(problems);
+            let first = popup.form.problems().into_iter().next().unwrap_or_default();
+            app.shell.status.error(format!("Not saved: {first}"));
+        }
+    }
+}
+
+/// A yes in the confirm box goes to the feature that asked.
+fn confirm_yes(app: &mut App, on_yes: OnYes) {
+    match on_yes {
+        OnYes::DiscardPopup => {
+            app.close_layer::<Popup>();
+            app.shell.status.info("form closed, nothing saved");
+        }
+        OnYes::DiscardBelow => {
+            // The question is off the stack: the form is on top.
+            app.shell.layers.pop();
+            app.shell.status.info("form closed, nothing saved");
+        }
+        OnYes::DiscardAttendance => {
+            let (groups, mut cx) = split!(app, groups);
+            groups.close_attendance(&mut cx);
+        }
+        OnYes::Delete => app.user.page.confirm_delete(&mut app.shell),
+        OnYes::QuitUnsaved => app.shell.quit = true,
+        OnYes::DiscardAssessment => super::assess::discard(&mut split!(app)),
+        OnYes::SaveAnyway => {
+            let (checkin, mut cx) = split!(app, checkin);
+            checkin.save_anyway(&mut cx);
+        }
+        OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
+    }
+}
+
 impl Layer for Confirm {
     fn context(&self, _app: &App) -> (&'static [Context], bool) {
         (CHAIN_CONFIRM, false)
@@ -165,12 +251,12 @@ impl Layer for Confirm {
             Action::Yes => {
                 // Yes does what was asked, and only that.
                 match self.on_yes {
-                    OnYes::DiscardAndQuit => app.quit = true,
+                    OnYes::DiscardAndQuit => app.shell.quit = true,
                     OnYes::DiscardForm => {
                         app.close_layer::<CheckInForm>();
-                        app.status.info("check-in discarded");
+                        app.shell.status.info("check-in discarded");
                     }
-                    other => app.confirm_yes(other),
+                    other => confirm_yes(app, other),
                 }
                 Reply::Close
             }
@@ -211,7 +297,7 @@ impl Layer for HelpState {
     }
 
     fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
-        screens::help::render(self, &app.keymap, ctx, areas.main, buf);
+        screens::help::render(self, &app.shell.keymap, ctx, areas.main, buf);
     }
 
     any_impl!();
@@ -254,7 +340,7 @@ impl Layer for CommandLine {
         // Off the stack already: the command runs as if typed beneath.
         match parse_command(self.input.text()) {
             Ok(a) => app.update(a),
-            Err(e) => app.status.error(e),
+            Err(e) => app.shell.status.error(e),
         }
         Reply::Close
     }
@@ -304,23 +390,8 @@ impl Layer for BaseLayer {
 
     fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
         let main = areas.main;
-        match app.user.pane {
-            Pane::Today => screens::today::render(&app.user.today, ctx, main, buf),
-            Pane::Peers => screens::peers::render(&app.user.peers, ctx, main, buf),
-            Pane::Peer => match &app.user.peer {
-                Some(p) => screens::peer_tabs::render(&app.user.peer_view, p, ctx, main, buf),
-                None => Line::raw("No peer open.").render(main, buf),
-            },
-            Pane::Groups => screens::groups::render(&app.user.groups, ctx, main, buf),
-            Pane::Reports => screens::reports::render(&app.user.reports, ctx, main, buf),
-            Pane::Credentials => {
-                screens::credentials::render(&app.user.credentials, ctx, main, buf)
-            }
-            Pane::HereNow => screens::here_now::render(&app.user.here_now, ctx, main, buf),
-            Pane::Audit => match &app.user.audit {
-                Some(s) => screens::audit::render(s, ctx, main, buf),
-                None => Line::raw("The audit trail is not open.").render(main, buf),
-            },
+        if let Some(f) = app.user.feature_ref(app.user.nav.pane.feature()) {
+            f.draw(ctx, main, buf);
         }
     }
 
@@ -329,53 +400,9 @@ impl Layer for BaseLayer {
 
 /// The hints of the pane in front.
 fn pane_hints(app: &App) -> &'static [(Action, &'static str)] {
-    match app.user.pane {
-        Pane::Today => &[
-            (Action::Open, "open"),
-            (Action::CheckIn, "check in"),
-            (Action::Search, "find"),
-            (Action::ToggleMine, "mine/all"),
-            (Action::GoPeers, "peers"),
-            (Action::GoGroups, "groups"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-            // Last: at 80 columns it gives way to help and quit.
-            (Action::GoReports, "reports"),
-        ],
-        Pane::Peers if app.user.peers.searching => &[
-            (Action::Open, "open"),
-            (Action::Down, "move"),
-            (Action::Back, "clear"),
-            (Action::Help, "help"),
-        ],
-        Pane::Peers => &[
-            (Action::Open, "open"),
-            (Action::CheckIn, "check in"),
-            (Action::Search, "search"),
-            (Action::FilterStatus, "status"),
-            (Action::FilterStaff, "staff"),
-            (Action::Sort, "sort"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-            (Action::ImportPeers, "import"),
-            (Action::NewPeer, "new peer"),
-        ],
-        Pane::Peer => screens::peer_tabs::hints(app.user.peer_view.tab),
-        Pane::Groups => screens::groups::hints(&app.user.groups),
-        Pane::Reports => screens::reports::hints(),
-        Pane::Credentials => screens::credentials::hints(),
-        Pane::HereNow => screens::here_now::hints(),
-        Pane::Audit if app.user.audit.as_ref().is_some_and(|a| a.editing.is_some()) => {
-            &[(Action::NextField, "next filter"), (Action::Back, "cancel")]
-        }
-        Pane::Audit => &[
-            (Action::Search, "filter"),
-            (Action::Down, "move"),
-            (Action::Refresh, "reload"),
-            (Action::Back, "back"),
-            (Action::Help, "help"),
-        ],
-    }
+    app.user
+        .feature_ref(app.user.nav.pane.feature())
+        .map_or(&[], |f| f.hints())
 }
 
 /// The sign-in, start-up and lock screens: above every layer while the
@@ -384,7 +411,8 @@ pub struct GateLayer;
 
 impl Layer for GateLayer {
     fn context(&self, app: &App) -> (&'static [Context], bool) {
-        app.gate_focus()
+        app.shell
+            .gate_focus()
             .unwrap_or((screens::signin::CHAIN_RESUME, false))
     }
 
@@ -394,12 +422,12 @@ impl Layer for GateLayer {
     }
 
     fn text_key(&mut self, ev: KeyEvent, app: &mut App) -> Reply {
-        app.gate_type(ev);
+        app.shell.gate_type(ev);
         Reply::Done
     }
 
     fn paste(&mut self, text: &str, app: &mut App) -> Reply {
-        app.gate_paste(text);
+        app.shell.gate_paste(text);
         Reply::Done
     }
 
@@ -409,7 +437,7 @@ impl Layer for GateLayer {
     }
 
     fn draw(&self, app: &App, ctx: &ViewCtx<'_>, areas: &Areas, buf: &mut Buffer) {
-        if let Some(gate) = app.gate_view() {
+        if let Some(gate) = app.shell.gate_view() {
             screens::signin::render(&gate, ctx, areas.screen, buf);
         }
     }

@@ -1,149 +1,54 @@
-//! The app's handling of the peer page's tabs (recovery plan, goal
-//! timeline, wellness plan), the small forms they open, reviews started
-//! from Today, and the answers of the store worker for them. Kept apart
-//! from `app.rs` so that file only routes: it calls in here.
+//! The peer page's plan and wellness tabs (part of the peer page
+//! feature, `impl PeerPage`): their keys, the small forms and deletes they
+//! open, and the store worker's answers for plan changes (`on_plan`),
+//! after which Today and the open page reload.
 
-use crate::model::{Actor, Goal, GoalId, GoalStatus, PeerId, Record};
-use crate::ops::os_login;
+use crate::model::{Goal, GoalStatus, PeerId, Record};
 use crate::ops::plan::StepChange;
 use crate::ops::wellness::EntryChange;
 use crate::ui::action::Action;
-use crate::ui::layer::Reply;
-use crate::ui::screens::peer_tabs::{PeerTab, PeerView, PendingDelete};
+use crate::ui::screens::peer_tabs::{PeerTab, PendingDelete};
 use crate::ui::screens::plan::{PlanEffect, PlanRow};
 use crate::ui::screens::popup::{Popup, Purpose};
 use crate::ui::screens::wellness::WellnessEffect;
 use crate::ui::widgets::confirm::{Confirm, OnYes};
-use crate::ui::widgets::form::FormOutcome;
 use crate::ui::worker::plan::{PlanRequest, PlanResponse};
-use crate::ui::worker::{Failure, Request};
+use crate::ui::worker::Request;
 
-use super::App;
+use super::peer::PeerPage;
+use super::shell::{Cx, Notice, Shell};
 
-impl App {
-    /// Who saves: the acting staff member, or a status-line error saying
-    /// why nobody can.
-    pub(super) fn acting(&mut self) -> Option<Actor> {
-        match self.acting_or_why() {
-            Ok(a) => Some(a),
-            Err(why) => {
-                self.status.error(format!("Not saved: {why}"));
-                None
-            }
-        }
-    }
-
-    /// Who saves, or why nobody can (without the "Not saved" the form
-    /// footer and the status line each add once).
-    fn acting_or_why(&self) -> Result<Actor, String> {
-        match &self.status.staff {
-            Some(Ok(s)) => Ok(Actor::staff(s.id, os_login())),
-            Some(Err(e)) => Err(format!("no staff member chosen ({e})")),
-            None => Err("still loading who is working; try again in a moment".into()),
-        }
-    }
-
-    fn goals(&self) -> Vec<Record<Goal>> {
-        self.user
-            .peer
-            .as_ref()
-            .and_then(|p| p.detail.as_ref())
-            .map(|d| d.overview.goals.clone())
-            .unwrap_or_default()
-    }
-
-    fn goal(&self, id: GoalId) -> Option<Record<Goal>> {
-        self.user
-            .peer
-            .as_ref()
-            .and_then(|p| p.detail.as_ref())
-            .and_then(|d| d.overview.goals.iter().find(|g| g.id == id).cloned())
-    }
-
-    /// Gives the peer page fresh tabs when another peer is opened.
-    pub(super) fn reset_peer_view(&mut self, id: PeerId) {
-        if self.user.peer_view.peer != Some(id) {
-            self.user.peer_view = PeerView {
-                peer: Some(id),
-                ..PeerView::default()
-            };
-        }
-    }
-
-    /// Shows the peer page's plan tab with `goal` selected once loaded.
-    pub(super) fn show_goal(&mut self, goal: GoalId) {
-        self.user.peer_view.tab = PeerTab::Plan;
-        self.user.peer_view.plan.want_goal = Some(goal);
-    }
-
-    fn request_timeline(&mut self) {
-        let Some(peer) = self.user.peer.as_ref().map(|p| p.id) else {
-            return;
-        };
-        let tl = &mut self.user.peer_view.timeline;
-        if tl.peer != Some(peer) {
-            tl.data = None;
-            tl.cursor.select(0, 0);
-        }
-        tl.peer = Some(peer);
-        tl.loading = true;
-        self.requests.push(Request::Plan(PlanRequest::Timeline {
-            peer,
-            today: self.date,
-        }));
-    }
-
+impl PeerPage {
     /// Reloads what the peer page and Today show after a plan change.
-    fn reload_after_plan_change(&mut self, peer: Option<PeerId>) {
-        self.request_today();
-        if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
+    fn reload_after_plan_change(&mut self, peer: Option<PeerId>, cx: &mut Cx) {
+        cx.notify(Notice::ReloadToday);
+        if let Some(p) = self.open_id() {
             if peer.is_none_or(|x| x == p) {
-                self.requests.push(Request::Peer(p));
-                if self.user.peer_view.timeline.peer == Some(p) {
-                    self.request_timeline();
+                cx.requests.push(Request::Peer(p));
+                if self.view.timeline.peer == Some(p) {
+                    self.request_timeline(cx);
                 }
             }
         }
     }
 
-    /// A check-in for `peer` was saved: its goal marks and wellbeing may
-    /// have changed on the timeline.
-    pub(super) fn plan_after_checkin(&mut self, peer: PeerId) {
-        if self.user.peer_view.timeline.peer == Some(peer)
-            && self.user.peer_view.timeline.data.is_some()
-        {
-            self.request_timeline();
+    /// Yes to "delete …?" asked from a tab: the delete goes out.
+    pub(super) fn confirm_delete(&mut self, shell: &mut Shell) {
+        if let Some(d) = self.view.pending_delete.take() {
+            shell.requests.push(Request::Plan(d.request));
         }
-    }
-
-    /// Reloads what the tabs and the Groups screen show, in place (the
-    /// `refresh` action, and change notices from other sessions): the
-    /// timeline, the group list, and an open session (its unsaved changes
-    /// are kept on top, see `AttendanceState::rebase`). Loads already queued
-    /// are not asked for twice.
-    pub(super) fn refresh_tabs(&mut self) {
-        let open_peer = self.user.peer.as_ref().map(|p| p.id);
-        let timeline_queued = self
-            .requests
-            .iter()
-            .any(|r| matches!(r, Request::Plan(PlanRequest::Timeline { .. })));
-        if open_peer.is_some() && self.user.peer_view.timeline.peer == open_peer && !timeline_queued
-        {
-            self.request_timeline();
-        }
-        self.reload_groups();
     }
 
     /// Handles an action on the peer page's tabs. Returns false when the
     /// action is not theirs (the overview, `back`, global keys).
-    pub(super) fn peer_page_action(&mut self, action: Action) -> bool {
-        if let Some(tab) = self.user.peer_view.tab.after(action) {
-            self.user.peer_view.tab = tab;
+    pub(super) fn tab_action(&mut self, action: Action, cx: &mut Cx) -> bool {
+        if let Some(tab) = self.view.tab.after(action) {
+            self.view.tab = tab;
             if tab == PeerTab::Timeline
-                && (self.user.peer_view.timeline.data.is_none()
-                    || self.user.peer_view.timeline.peer != self.user.peer.as_ref().map(|p| p.id))
+                && (self.view.timeline.data.is_none()
+                    || self.view.timeline.peer != self.peer.as_ref().map(|p| p.id))
             {
-                self.request_timeline();
+                self.request_timeline(cx);
             }
             return true;
         }
@@ -151,97 +56,101 @@ impl App {
             return false;
         }
         if action == Action::StartAssessment {
-            self.start_assessment();
+            super::assess::start(self, cx);
             return true;
         }
-        match self.user.peer_view.tab {
-            // Referrals: `App::referral_peer_action` took its keys.
+        match self.view.tab {
+            // Referrals: `referral::peer_action` took its keys (in
+            // `PeerPage::action`, before this).
             PeerTab::Overview if action == Action::Open => {
-                self.open_checkins();
+                self.open_checkins(cx);
                 true
             }
             PeerTab::Overview | PeerTab::Referrals | PeerTab::Assessments => false,
             PeerTab::Plan => {
                 let goals = self.goals();
-                let effect = self.user.peer_view.plan.handle(action, &goals);
-                self.plan_effect(effect);
+                let effect = self.view.plan.handle(action, &goals);
+                self.plan_effect(effect, cx);
                 true
             }
-            PeerTab::Timeline => self.user.peer_view.timeline.handle(action),
+            PeerTab::Timeline => self.view.timeline.handle(action),
             PeerTab::Wellness => {
                 let plan = self
-                    .user
                     .peer
                     .as_ref()
                     .and_then(|p| p.detail.as_ref())
                     .map(|d| d.overview.peer.wellness_plan.clone())
                     .unwrap_or_default();
-                let effect = self.user.peer_view.wellness.handle(action, &plan);
-                self.wellness_effect(effect);
+                let effect = self.view.wellness.handle(action, &plan);
+                self.wellness_effect(effect, cx);
                 true
             }
             PeerTab::Consents if action == Action::RevokeConsent => {
-                self.ask_revoke();
+                super::consents::ask_revoke(self, cx);
                 true
             }
             PeerTab::Consents => {
                 let len = self
-                    .user
                     .peer
                     .as_ref()
                     .and_then(|p| p.detail.as_ref())
                     .map_or(0, |d| d.consents.len());
-                self.user.peer_view.consents.handle(action, len)
+                self.view.consents.handle(action, len)
             }
         }
     }
 
-    fn plan_effect(&mut self, effect: PlanEffect) {
-        let theme = self.theme;
+    fn plan_effect(&mut self, effect: PlanEffect, cx: &mut Cx) {
+        let (theme, date) = (cx.theme, cx.date);
         match effect {
             PlanEffect::None => {}
-            PlanEffect::Info(s) => self.status.info(s),
+            PlanEffect::Info(s) => cx.status.info(s),
             PlanEffect::AddGoal => {
-                let Some(p) = &self.user.peer else { return };
+                let Some(p) = &self.peer else {
+                    return;
+                };
                 if p.detail.is_none() {
-                    return self.status.info("still loading this peer…");
+                    return cx.status.info("still loading this peer…");
                 }
-                self.push_layer(Popup::add_goal(p.id, &p.name, theme));
+                cx.push_layer(Popup::add_goal(p.id, &p.name, theme));
             }
             PlanEffect::EditGoal(g) => {
                 if let Some(goal) = self.goal(g) {
-                    self.push_layer(Popup::edit_goal(&goal, theme));
+                    cx.push_layer(Popup::edit_goal(&goal, theme));
                 }
             }
             PlanEffect::AddStep(g) => {
                 if let Some(goal) = self.goal(g) {
-                    self.push_layer(Popup::add_step(&goal, theme));
+                    cx.push_layer(Popup::add_step(&goal, theme));
                 }
             }
             PlanEffect::EditStep(g, i, _) => {
                 if let Some(goal) = self.goal(g) {
                     if let Some(step) = goal.steps.get(i).cloned() {
-                        self.push_layer(Popup::edit_step(&goal, i, &step, theme));
+                        cx.push_layer(Popup::edit_step(&goal, i, &step, theme));
                     }
                 }
             }
             PlanEffect::Toggle(goal, index, expect) => {
-                let Some(actor) = self.acting() else { return };
-                self.requests.push(Request::Plan(PlanRequest::Step {
+                let Some(actor) = cx.acting() else {
+                    return;
+                };
+                cx.requests.push(Request::Plan(PlanRequest::Step {
                     goal,
                     index,
                     expect,
-                    change: StepChange::Toggle(self.date),
+                    change: StepChange::Toggle(date),
                     actor,
                 }));
             }
             PlanEffect::Move(goal, index, expect, up) => {
-                let Some(actor) = self.acting() else { return };
-                self.user
-                    .peer_view
+                let Some(actor) = cx.acting() else {
+                    return;
+                };
+                self.view
                     .plan
                     .select(PlanRow::Step(goal, if up { index - 1 } else { index + 1 }));
-                self.requests.push(Request::Plan(PlanRequest::Step {
+                cx.requests.push(Request::Plan(PlanRequest::Step {
                     goal,
                     index,
                     expect,
@@ -254,7 +163,9 @@ impl App {
                 }));
             }
             PlanEffect::Delete(goal, index, expect) => {
-                let Some(actor) = self.acting() else { return };
+                let Some(actor) = cx.acting() else {
+                    return;
+                };
                 let question = format!(
                     "Delete step {} of {goal}, \"{}\"? It is not kept in the history.",
                     index + 1,
@@ -269,53 +180,58 @@ impl App {
                         change: StepChange::Delete,
                         actor,
                     },
+                    cx,
                 );
             }
             PlanEffect::Status(goal, status) => {
                 if self.goal(goal).is_some_and(|g| g.status == status) {
-                    return self.status.info(format!(
+                    return cx.status.info(format!(
                         "goal {goal} is already {}",
                         crate::model::Choice::label(status)
                     ));
                 }
-                let Some(actor) = self.acting() else { return };
-                self.requests.push(Request::Plan(PlanRequest::Status {
+                let Some(actor) = cx.acting() else {
+                    return;
+                };
+                cx.requests.push(Request::Plan(PlanRequest::Status {
                     goal,
                     status,
-                    on: self.date,
+                    on: date,
                     actor,
                 }));
             }
             PlanEffect::Review(goal) => {
                 let Some(g) = self.goal(goal) else { return };
                 if g.status != GoalStatus::Active {
-                    return self.status.info(format!(
+                    return cx.status.info(format!(
                         "goal {goal} is {}; reactivate it to review it",
                         crate::model::Choice::label(g.status)
                     ));
                 }
                 let about = format!("\"{}\"", g.title);
-                self.push_layer(Popup::review(goal, &about, None, self.date, theme));
+                cx.push_layer(Popup::review(goal, &about, None, date, theme));
             }
         }
     }
 
-    fn wellness_effect(&mut self, effect: WellnessEffect) {
-        let theme = self.theme;
-        let Some(peer) = self.user.peer.as_ref().map(|p| p.id) else {
+    fn wellness_effect(&mut self, effect: WellnessEffect, cx: &mut Cx) {
+        let theme = cx.theme;
+        let Some(peer) = self.peer.as_ref().map(|p| p.id) else {
             return;
         };
         match effect {
             WellnessEffect::None => {}
-            WellnessEffect::Info(s) => self.status.info(s),
+            WellnessEffect::Info(s) => cx.status.info(s),
             WellnessEffect::Add(section) => {
-                self.push_layer(Popup::add_entry(peer, section, theme));
+                cx.push_layer(Popup::add_entry(peer, section, theme));
             }
             WellnessEffect::Edit(section, index, text) => {
-                self.push_layer(Popup::edit_entry(peer, section, index, &text, theme));
+                cx.push_layer(Popup::edit_entry(peer, section, index, &text, theme));
             }
             WellnessEffect::Delete(section, index, expect) => {
-                let Some(actor) = self.acting() else { return };
+                let Some(actor) = cx.acting() else {
+                    return;
+                };
                 let question = format!(
                     "Delete \"{}\" from \"{}\"?",
                     crate::ui::widgets::cells::clip(&expect, 60),
@@ -329,16 +245,18 @@ impl App {
                         change: EntryChange::Delete { index, expect },
                         actor,
                     },
+                    cx,
                 );
             }
             WellnessEffect::Move(section, index, expect, up) => {
-                let Some(actor) = self.acting() else { return };
-                self.user.peer_view.wellness.selected =
-                    crate::ui::screens::wellness::WellnessRow::Entry(
-                        section,
-                        if up { index - 1 } else { index + 1 },
-                    );
-                self.requests.push(Request::Plan(PlanRequest::Wellness {
+                let Some(actor) = cx.acting() else {
+                    return;
+                };
+                self.view.wellness.selected = crate::ui::screens::wellness::WellnessRow::Entry(
+                    section,
+                    if up { index - 1 } else { index + 1 },
+                );
+                cx.requests.push(Request::Plan(PlanRequest::Wellness {
                     peer,
                     section,
                     change: EntryChange::Move { index, expect, up },
@@ -348,175 +266,23 @@ impl App {
         }
     }
 
-    fn ask_delete(&mut self, question: String, request: PlanRequest) {
-        self.user.peer_view.pending_delete = Some(PendingDelete {
+    fn ask_delete(&mut self, question: String, request: PlanRequest, cx: &mut Cx) {
+        self.view.pending_delete = Some(PendingDelete {
             question: question.clone(),
             request,
         });
-        self.push_layer(Confirm {
+        cx.push_layer(Confirm {
             question,
             on_yes: OnYes::Delete,
         });
     }
 
-    /// Today: the review key on a "Goal reviews due" row opens the review
-    /// form; Enter on it opens the peer's plan at that goal. Returns true
-    /// when the action was handled here.
-    pub(super) fn today_plan_action(&mut self, action: Action) -> bool {
-        let Some(row) = self.user.today.selected_row() else {
-            return false;
-        };
-        let (Some(goal), Some(peer)) = (row.goal, row.peer) else {
-            if action == Action::ReviewGoal {
-                self.status
-                    .info("move to a row under \"Goal reviews due\" to review a goal");
-                return true;
-            }
-            return false;
-        };
-        match action {
-            Action::ReviewGoal => {
-                let (why, name) = (row.why.clone(), row.name.clone());
-                self.push_layer(Popup::review(
-                    goal,
-                    &why,
-                    Some(&name),
-                    self.date,
-                    self.theme,
-                ));
-                true
-            }
-            Action::Open => {
-                let name = row.name.clone();
-                self.open_peer(peer, name);
-                self.show_goal(goal);
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// What a small form's outcome means for the app.
-    pub(super) fn popup_outcome(&mut self, popup: &mut Popup, outcome: FormOutcome) -> Reply {
-        match outcome {
-            FormOutcome::None | FormOutcome::Picked(_) => Reply::Done,
-            FormOutcome::Save => {
-                self.save_popup(popup);
-                Reply::Done
-            }
-            FormOutcome::Cancel => self
-                .cancel_unsaved(
-                    popup.form.saving,
-                    popup.form.is_dirty(),
-                    "Close this form? What you typed will be lost.",
-                    OnYes::DiscardPopup,
-                )
-                .reply(),
-        }
-    }
-
-    fn save_popup(&mut self, popup: &mut Popup) {
-        self.tick();
-        if popup.form.saving {
-            return;
-        }
-        let actor = match self.acting_or_why() {
-            Ok(a) => a,
-            Err(why) => {
-                self.status.error(format!("Not saved: {why}"));
-                popup.form.save_failed(&Failure::from(why.as_str()));
-                return;
-            }
-        };
-        if self.check_walk_in(popup) {
-            return;
-        }
-        let today = self.date;
-        match popup.build(today, actor) {
-            Ok(request) => {
-                popup.form.saving = true;
-                popup.form.failure = None;
-                self.requests.push(request);
-                self.status.info("saving…");
-            }
-            Err(problems) => {
-                popup.form.show_errors(problems);
-                let first = popup.form.problems().into_iter().next().unwrap_or_default();
-                self.status.error(format!("Not saved: {first}"));
-            }
-        }
-    }
-
-    /// The answer to a yes in the confirm box, for the questions asked
-    /// from here.
-    pub(super) fn confirm_yes(&mut self, on_yes: OnYes) {
-        match on_yes {
-            OnYes::DiscardPopup => {
-                self.close_layer::<Popup>();
-                self.status.info("form closed, nothing saved");
-            }
-            OnYes::DiscardBelow => {
-                // The question is off the stack: the form is on top.
-                self.layers.pop();
-                self.status.info("form closed, nothing saved");
-            }
-            OnYes::DiscardAttendance => self.close_attendance(),
-            OnYes::Delete => {
-                if let Some(d) = self.user.peer_view.pending_delete.take() {
-                    self.requests.push(Request::Plan(d.request));
-                }
-            }
-            OnYes::QuitUnsaved => self.quit = true,
-            OnYes::DiscardAssessment => self.discard_assessment(),
-            OnYes::SaveAnyway => self.save_anyway(),
-            OnYes::DiscardAndQuit | OnYes::DiscardForm => {}
-        }
-    }
-
-    /// Quit, unless a small form or a session holds unsaved work (then
-    /// ask) or is being saved (then quit once saved).
-    pub(super) fn quit_or_ask(&mut self) {
-        let saving = self.popup().is_some_and(|p| p.form.saving)
-            || self
-                .user
-                .groups
-                .attendance
-                .as_ref()
-                .is_some_and(|s| s.saving);
-        if saving {
-            self.quit_when_saved = true;
-            self.status
-                .info("saving… caseload quits when the store confirms");
-            return;
-        }
-        let question = if self.popup().is_some_and(|p| p.form.is_dirty()) {
-            Some("Quit and discard what you typed in the open form?")
-        } else if self
-            .user
-            .groups
-            .attendance
-            .as_ref()
-            .is_some_and(|s| s.is_dirty())
-        {
-            Some("Quit and discard the attendance that is not saved yet?")
-        } else {
-            None
-        };
-        match question {
-            Some(q) => self.push_layer(Confirm {
-                question: q.into(),
-                on_yes: OnYes::QuitUnsaved,
-            }),
-            None => self.quit = true,
-        }
-    }
-
     /// Takes an answer of the store worker for the plan tabs.
-    pub(super) fn on_plan_response(&mut self, response: PlanResponse) {
-        let from_popup = self.popup().is_some_and(|p| p.form.saving);
+    pub(super) fn on_plan(&mut self, response: PlanResponse, cx: &mut Cx) {
+        let from_popup = cx.layer::<Popup>().is_some_and(|p| p.form.saving);
         match response {
             PlanResponse::Timeline(peer, result) => {
-                let tl = &mut self.user.peer_view.timeline;
+                let tl = &mut self.view.timeline;
                 if tl.peer == Some(peer) {
                     tl.loading = false;
                     match result {
@@ -531,32 +297,28 @@ impl App {
             }
             PlanResponse::Goal(Ok((goal, message))) => {
                 let purpose = if from_popup {
-                    self.take_layer::<Popup>().map(|p| p.purpose)
+                    cx.take_layer::<Popup>().map(|p| p.purpose)
                 } else {
                     None
                 };
                 let goal = *goal;
                 self.patch_goal(&goal);
                 match purpose {
-                    Some(Purpose::AddGoal(_)) => {
-                        self.user.peer_view.plan.select(PlanRow::Goal(goal.id))
-                    }
+                    Some(Purpose::AddGoal(_)) => self.view.plan.select(PlanRow::Goal(goal.id)),
                     Some(Purpose::AddStep(_)) => self
-                        .user
-                        .peer_view
+                        .view
                         .plan
                         .select(PlanRow::Step(goal.id, goal.steps.len().saturating_sub(1))),
                     _ => {}
                 }
-                let ours = purpose.is_some() || self.peer_open(goal.peer);
-                self.saved(ours.then_some(message), Some(goal.peer));
+                let ours = purpose.is_some() || self.is_open(goal.peer);
+                self.saved(ours.then_some(message), Some(goal.peer), cx);
             }
             PlanResponse::Peer(peer, Ok((record, message))) => {
                 if from_popup {
-                    self.close_layer::<Popup>();
+                    cx.close_layer::<Popup>();
                 }
                 if let Some(d) = self
-                    .user
                     .peer
                     .as_mut()
                     .filter(|p| p.id == peer)
@@ -564,24 +326,24 @@ impl App {
                 {
                     d.overview.peer = *record;
                 }
-                let ours = from_popup || self.peer_open(peer);
-                self.saved(ours.then_some(message), Some(peer));
+                let ours = from_popup || self.is_open(peer);
+                self.saved(ours.then_some(message), Some(peer), cx);
             }
             PlanResponse::Goal(Err(e)) | PlanResponse::Peer(_, Err(e)) => {
-                self.quit_when_saved = false;
-                if !from_popup && self.user.peer.is_none() {
+                cx.quit_when_saved = false;
+                if !from_popup && self.peer.is_none() {
                     // Asked for by a session that has since been replaced
                     // at the lock screen: not for this one to see.
                     tracing::warn!("a plan change was not saved: {e}");
                     return;
                 }
-                self.status.error(format!("Not saved: {e}"));
-                match self.layer_mut::<Popup>() {
+                cx.status.error(format!("Not saved: {e}"));
+                match cx.layer_mut::<Popup>() {
                     Some(p) if from_popup => p.form.save_failed(&e),
                     _ => {
                         // A stale step or entry: show what is there now.
-                        if let Some(p) = self.user.peer.as_ref().map(|p| p.id) {
-                            self.requests.push(Request::Peer(p));
+                        if let Some(p) = self.peer.as_ref().map(|p| p.id) {
+                            cx.requests.push(Request::Peer(p));
                         }
                     }
                 }
@@ -591,7 +353,6 @@ impl App {
 
     fn patch_goal(&mut self, goal: &Record<Goal>) {
         let Some(d) = self
-            .user
             .peer
             .as_mut()
             .filter(|p| p.id == goal.peer)
@@ -606,24 +367,19 @@ impl App {
         }
     }
 
-    /// True when `peer`'s page is the one open.
-    fn peer_open(&self, peer: PeerId) -> bool {
-        self.user.peer.as_ref().is_some_and(|p| p.id == peer)
-    }
-
     /// After a plan save: the message (unless the save was asked for by a
     /// session since replaced at the lock screen, which this one must not
     /// hear about), and reloads.
-    fn saved(&mut self, message: Option<String>, peer: Option<PeerId>) {
+    fn saved(&mut self, message: Option<String>, peer: Option<PeerId>, cx: &mut Cx) {
         let Some(message) = message else {
-            self.request_today();
+            cx.notify(Notice::ReloadToday);
             return;
         };
-        self.status.last_save = Some(self.now);
-        self.status.info(message);
-        self.reload_after_plan_change(peer);
-        if self.quit_when_saved {
-            self.quit = true;
+        cx.status.last_save = Some(cx.now);
+        cx.status.info(message);
+        self.reload_after_plan_change(peer, cx);
+        if cx.quit_when_saved {
+            cx.quit = true;
         }
     }
 }

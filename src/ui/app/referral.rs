@@ -1,12 +1,17 @@
-//! Resources, referrals and the take-home card in the terminal UI.
+//! The Referral feature: resources, referrals and the take-home card in
+//! the terminal UI.
 //!
 //! Each is a layer of its own, so the shell's routing stays as it is:
-//! the Resources screen (`O`: search the directory as you type, `ctrl-n`
-//! adds, Enter edits), the resource picker that makes a referral (`f` on
-//! the peer page, `ctrl-r` in the check-in form), the resource and status
-//! forms, and the card popup (`T` on the peer page: scroll, `ctrl-s`
-//! saves it to a file). The peer page's Referrals tab (7) keeps its state
-//! in `PeerView::referrals`.
+//! the Resources screen (`O`, [`open_resources`]: search the directory as
+//! you type, `ctrl-n` adds, Enter edits), the resource picker that makes a
+//! referral (`f` on the peer page, `ctrl-r` in the check-in form,
+//! [`refer_from_checkin`]), the resource and status forms, and the card
+//! popup (`T` on the peer page: scroll, `ctrl-s` saves it to a file).
+//! [`Referral`] takes the worker's answers for them. The peer page's
+//! Referrals tab (7) keeps its state in `PeerView::referrals`: the page
+//! calls [`peer_action`] for its keys, [`take_rows`] with the rows (the
+//! answer table routes them to the page) and [`page_notice`] on
+//! [`Notice::ReferralsChanged`], which a saved referral or status sends.
 //!
 //! A referral picked from the check-in form is saved right away, not with
 //! the check-in: it is a record of its own with its own follow-up, so it
@@ -30,9 +35,12 @@ use crate::ui::widgets::form::{self, FieldKey, FormOutcome, Hint, PopupForm};
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::list::{ListCursor, TextScroll};
 use crate::ui::worker::referral::{ReferralRequest, ReferralResponse, ReferralRow, ResourceEdit};
-use crate::ui::worker::Request;
+use crate::ui::worker::{Request, RequestId, Response};
 
-use super::App;
+use super::feature::{misrouted, Feature, FeatureId};
+use super::peer::PeerPage;
+use super::shell::{Cx, Shell};
+use super::{App, Notice};
 
 macro_rules! any_impl {
     () => {
@@ -298,260 +306,254 @@ impl ResourceForm {
     }
 }
 
-impl App {
-    /// Opens the Resources screen and loads the directory.
-    pub(super) fn open_resources(&mut self) {
-        if self.layer::<ResourcesScreen>().is_some() {
-            return;
+/// The Referral feature: it owns no state of its own (the Resources
+/// screen, the picker, the forms and the card are layers; the Referrals
+/// tab is the page's, `PeerView::referrals`); it takes the worker's
+/// answers for them.
+#[derive(Debug, Default)]
+pub struct Referral;
+
+/// Opens the Resources screen and loads the directory.
+pub(super) fn open_resources(cx: &mut Cx) {
+    if cx.layer::<ResourcesScreen>().is_some() {
+        return;
+    }
+    let mut screen = ResourcesScreen::default();
+    screen.list.loading = true;
+    screen.list.with_inactive = true;
+    screen
+        .list
+        .query
+        .set_placeholder("type to search name, category, address");
+    screen.list.query.set_focused(true, &cx.theme);
+    cx.push_layer(screen);
+    cx.requests
+        .push(Request::Referral(ReferralRequest::Resources));
+}
+
+fn open_picker(peer: PeerId, peer_name: String, from_checkin: bool, cx: &mut Cx) {
+    let mut list = ResourceList {
+        loading: true,
+        ..ResourceList::default()
+    };
+    list.query
+        .set_placeholder("type part of a resource's name or category");
+    list.query.set_focused(true, &cx.theme);
+    cx.push_layer(ResourcePicker {
+        peer,
+        peer_name,
+        from_checkin,
+        list,
+        saving: false,
+    });
+    cx.requests
+        .push(Request::Referral(ReferralRequest::Resources));
+}
+
+/// `ctrl-r` in the check-in form: refer its peer (picked first).
+pub(crate) fn refer_from_checkin(form: &CheckInForm, cx: &mut Cx) -> Reply {
+    match form.peer.clone() {
+        Some((id, name)) => open_picker(id, name, true, cx),
+        None => cx.status.info("pick the peer first, then refer them"),
+    }
+    Reply::Done
+}
+
+/// The peer page's referral keys: `f` refers, `T` shows the card, tab 7
+/// lists referrals and records a new status. False when not theirs.
+pub(super) fn peer_action(page: &mut PeerPage, action: Action, cx: &mut Cx) -> bool {
+    let Some((peer, name)) = page.peer.as_ref().map(|p| (p.id, p.name.clone())) else {
+        return false;
+    };
+    match action {
+        Action::Refer => {
+            open_picker(peer, name, false, cx);
+            return true;
         }
-        let mut screen = ResourcesScreen::default();
-        screen.list.loading = true;
-        screen.list.with_inactive = true;
-        screen
-            .list
-            .query
-            .set_placeholder("type to search name, category, address");
-        screen.list.query.set_focused(true, &self.theme);
-        self.push_layer(screen);
-        self.requests
-            .push(Request::Referral(ReferralRequest::Resources));
+        Action::TakeHomeCard => {
+            cx.push_layer(CardPopup {
+                peer,
+                peer_name: name,
+                text: None,
+                scroll: TextScroll::default(),
+                path: None,
+            });
+            let today = cx.date;
+            cx.requests
+                .push(Request::Referral(ReferralRequest::Card { peer, today }));
+            return true;
+        }
+        _ => {}
     }
-
-    /// The Resources screen, while open.
-    pub fn resources_screen(&self) -> Option<&ResourcesScreen> {
-        self.layer::<ResourcesScreen>()
+    if page.view.tab.after(action) == Some(PeerTab::Referrals) {
+        page.view.tab = PeerTab::Referrals;
+        request_referrals(page, peer, cx);
+        return true;
     }
-
-    /// The resource picker, while open.
-    pub fn resource_picker(&self) -> Option<&ResourcePicker> {
-        self.layer::<ResourcePicker>()
+    if page.view.tab != PeerTab::Referrals {
+        return false;
     }
-
-    /// The card popup, while open.
-    pub fn card_popup(&self) -> Option<&CardPopup> {
-        self.layer::<CardPopup>()
+    let tab = &mut page.view.referrals;
+    if tab.cursor.apply(action, tab.rows.len()) {
+        return true;
     }
-
-    /// The resource form, while open.
-    pub fn resource_form(&self) -> Option<&ResourceForm> {
-        self.layer::<ResourceForm>()
+    if action == Action::SetReferralStatus {
+        match tab.selected() {
+            Some(row) => {
+                let current = ReferralStatus::ALL
+                    .iter()
+                    .position(|s| *s == row.referral.status())
+                    .unwrap_or(0);
+                let form = PopupForm::new(
+                    format!("Referral {} to {}", row.referral.id, row.resource),
+                    cx.theme,
+                )
+                .choice(FieldKey::ReferralStatus, status_options(), current, "←/→")
+                .text(FieldKey::ReferralNote, "", "what happened", Hint::Plain(""));
+                let id = row.referral.id;
+                cx.push_layer(StatusForm { form, referral: id });
+            }
+            None => cx.status.info("no referral selected; f makes one"),
+        }
+        return true;
     }
+    false
+}
 
-    /// The referral status form, while open.
-    pub fn status_form(&self) -> Option<&StatusForm> {
-        self.layer::<StatusForm>()
-    }
-
-    fn open_picker(&mut self, peer: PeerId, peer_name: String, from_checkin: bool) {
-        let mut list = ResourceList {
-            loading: true,
-            ..ResourceList::default()
+/// Asks for `peer`'s referrals for the page's Referrals tab (a fresh tab
+/// for another peer).
+pub(super) fn request_referrals(page: &mut PeerPage, peer: PeerId, shell: &mut Shell) {
+    if page.view.referrals.peer != Some(peer) {
+        page.view.referrals = ReferralsTab {
+            peer: Some(peer),
+            ..ReferralsTab::default()
         };
-        list.query
-            .set_placeholder("type part of a resource's name or category");
-        list.query.set_focused(true, &self.theme);
-        self.push_layer(ResourcePicker {
-            peer,
-            peer_name,
-            from_checkin,
-            list,
-            saving: false,
-        });
-        self.requests
-            .push(Request::Referral(ReferralRequest::Resources));
     }
+    shell
+        .requests
+        .push(Request::Referral(ReferralRequest::ForPeer(peer)));
+}
 
-    /// `ctrl-r` in the check-in form: refer its peer (picked first).
-    pub(crate) fn refer_from_checkin(&mut self, form: &CheckInForm) -> Reply {
-        match form.peer.clone() {
-            Some((id, name)) => {
-                self.open_picker(id, name, true);
-                Reply::Done
-            }
-            None => {
-                self.status.info("pick the peer first, then refer them");
-                Reply::Done
-            }
+/// What the page does on a notice of the Referral feature: the open
+/// peer's Referrals tab reloads when their referrals changed.
+pub(super) fn page_notice(page: &mut PeerPage, notice: &Notice, shell: &mut Shell) {
+    if let Notice::ReferralsChanged(peer) = notice {
+        if page.peer.as_ref().is_some_and(|p| p.id == *peer) {
+            request_referrals(page, *peer, shell);
         }
     }
+}
 
-    /// The peer page's referral keys: `f` refers, `T` shows the card, tab 7
-    /// lists referrals and records a new status. False when not theirs.
-    pub(super) fn referral_peer_action(&mut self, action: Action) -> bool {
-        let Some((peer, name)) = self.user.peer.as_ref().map(|p| (p.id, p.name.clone())) else {
-            return false;
+/// Takes a peer's referrals into the page's Referrals tab (the answer
+/// [`owner`](super::owner) routes to the page).
+pub(super) fn take_rows(
+    page: &mut PeerPage,
+    peer: PeerId,
+    result: Result<Vec<ReferralRow>, String>,
+) {
+    let tab = &mut page.view.referrals;
+    if tab.peer == Some(peer) {
+        match result {
+            Ok(rows) => {
+                tab.rows = rows;
+                tab.error = None;
+                tab.cursor.clamp(tab.rows.len());
+            }
+            Err(e) => tab.error = Some(e),
+        }
+    }
+}
+
+impl Feature for Referral {
+    /// Takes an answer for the referral layers; a saved referral or status
+    /// goes out as [`Notice::ReferralsChanged`] and [`Notice::ReloadToday`].
+    fn on_reply(&mut self, _id: Option<RequestId>, reply: Response, cx: &mut Cx) {
+        let Response::Referral(r) = reply else {
+            return misrouted(FeatureId::Referral, &reply);
         };
-        match action {
-            Action::Refer => {
-                self.open_picker(peer, name, false);
-                return true;
-            }
-            Action::TakeHomeCard => {
-                self.push_layer(CardPopup {
-                    peer,
-                    peer_name: name,
-                    text: None,
-                    scroll: TextScroll::default(),
-                    path: None,
-                });
-                self.requests.push(Request::Referral(ReferralRequest::Card {
-                    peer,
-                    today: self.date,
-                }));
-                return true;
-            }
-            _ => {}
-        }
-        if self.user.peer_view.tab.after(action) == Some(PeerTab::Referrals) {
-            self.user.peer_view.tab = PeerTab::Referrals;
-            self.request_referrals(peer);
-            return true;
-        }
-        if self.user.peer_view.tab != PeerTab::Referrals {
-            return false;
-        }
-        let tab = &mut self.user.peer_view.referrals;
-        if tab.cursor.apply(action, tab.rows.len()) {
-            return true;
-        }
-        if action == Action::SetReferralStatus {
-            match tab.selected() {
-                Some(row) => {
-                    let current = ReferralStatus::ALL
-                        .iter()
-                        .position(|s| *s == row.referral.status())
-                        .unwrap_or(0);
-                    let form = PopupForm::new(
-                        format!("Referral {} to {}", row.referral.id, row.resource),
-                        self.theme,
-                    )
-                    .choice(FieldKey::ReferralStatus, status_options(), current, "←/→")
-                    .text(
-                        FieldKey::ReferralNote,
-                        "",
-                        "what happened",
-                        Hint::Plain(""),
-                    );
-                    let id = row.referral.id;
-                    self.push_layer(StatusForm { form, referral: id });
-                }
-                None => self.status.info("no referral selected; f makes one"),
-            }
-            return true;
-        }
-        false
-    }
-
-    fn request_referrals(&mut self, peer: PeerId) {
-        if self.user.peer_view.referrals.peer != Some(peer) {
-            self.user.peer_view.referrals = ReferralsTab {
-                peer: Some(peer),
-                ..ReferralsTab::default()
-            };
-        }
-        self.requests
-            .push(Request::Referral(ReferralRequest::ForPeer(peer)));
-    }
-
-    /// Takes an answer for the referral features.
-    pub(super) fn on_referral_response(&mut self, r: ReferralResponse) {
-        match r {
+        match *r {
             ReferralResponse::Resources(Ok(all)) => {
-                if let Some(s) = self.layer_mut::<ResourcesScreen>() {
+                if let Some(s) = cx.layer_mut::<ResourcesScreen>() {
                     s.list.set(all.clone());
                 }
-                if let Some(p) = self.layer_mut::<ResourcePicker>() {
+                if let Some(p) = cx.layer_mut::<ResourcePicker>() {
                     p.list.set(all);
                 }
             }
             ReferralResponse::Resources(Err(e)) => {
-                self.status.error(format!("Resources: {e}"));
+                cx.status.error(format!("Resources: {e}"));
             }
             ReferralResponse::SavedResource(Ok(rec)) => {
-                self.close_layer::<ResourceForm>();
-                self.status.info(format!(
+                cx.close_layer::<ResourceForm>();
+                cx.status.info(format!(
                     "Saved resource {} {}",
                     rec.id,
                     crate::text::escape_line(&rec.name)
                 ));
-                self.requests
+                cx.requests
                     .push(Request::Referral(ReferralRequest::Resources));
             }
             ReferralResponse::SavedResource(Err(e)) => {
-                self.status.error(format!("Not saved: {e}"));
-                if let Some(f) = self.layer_mut::<ResourceForm>() {
+                cx.status.error(format!("Not saved: {e}"));
+                if let Some(f) = cx.layer_mut::<ResourceForm>() {
                     f.form.save_failed(&e);
                 }
             }
             ReferralResponse::Referred(Ok(rec)) => {
-                let resource = self
+                let resource = cx
                     .layer::<ResourcePicker>()
                     .and_then(|p| p.list.all.iter().find(|r| r.id == rec.resource))
                     .map(|r| r.name.clone())
                     .unwrap_or_else(|| rec.resource.to_string());
-                self.close_layer::<ResourcePicker>();
-                self.status.info(format!(
+                cx.close_layer::<ResourcePicker>();
+                cx.status.info(format!(
                     "Saved referral {} to {}",
                     rec.id,
                     crate::text::escape_line(&resource)
                 ));
-                if self.user.peer.as_ref().is_some_and(|p| p.id == rec.peer) {
-                    self.request_referrals(rec.peer);
-                }
-                self.request_today();
+                cx.notify(Notice::ReferralsChanged(rec.peer));
+                cx.notify(Notice::ReloadToday);
             }
             ReferralResponse::Referred(Err(e)) => {
-                if let Some(p) = self.layer_mut::<ResourcePicker>() {
+                if let Some(p) = cx.layer_mut::<ResourcePicker>() {
                     p.saving = false;
                 }
-                self.status.error(format!("Referral not saved: {e}"));
+                cx.status.error(format!("Referral not saved: {e}"));
             }
-            ReferralResponse::ForPeer(peer, result) => {
-                let tab = &mut self.user.peer_view.referrals;
-                if tab.peer == Some(peer) {
-                    match result {
-                        Ok(rows) => {
-                            tab.rows = rows;
-                            tab.error = None;
-                            tab.cursor.clamp(tab.rows.len());
-                        }
-                        Err(e) => tab.error = Some(e),
-                    }
-                }
-            }
+            ReferralResponse::ForPeer(..) => misrouted(FeatureId::Referral, &Response::Referral(r)),
             ReferralResponse::StatusSet(Ok(rec)) => {
-                self.close_layer::<StatusForm>();
-                self.status.info(format!(
+                cx.close_layer::<StatusForm>();
+                cx.status.info(format!(
                     "Referral {} is {} since {}",
                     rec.id,
                     rec.status().label(),
                     rec.last_update()
                 ));
-                self.request_referrals(rec.peer);
-                self.request_today();
+                cx.notify(Notice::ReferralsChanged(rec.peer));
+                cx.notify(Notice::ReloadToday);
             }
             ReferralResponse::StatusSet(Err(e)) => {
-                self.status.error(format!("Not saved: {e}"));
-                if let Some(f) = self.layer_mut::<StatusForm>() {
+                cx.status.error(format!("Not saved: {e}"));
+                if let Some(f) = cx.layer_mut::<StatusForm>() {
                     f.form.save_failed(&e);
                 }
             }
             ReferralResponse::Card(peer, text) => {
-                if let Some(c) = self.layer_mut::<CardPopup>().filter(|c| c.peer == peer) {
+                if let Some(c) = cx.layer_mut::<CardPopup>().filter(|c| c.peer == peer) {
                     c.text = Some(text);
                 }
             }
             ReferralResponse::CardSaved(Ok(path)) => {
-                if let Some(c) = self.layer_mut::<CardPopup>() {
+                if let Some(c) = cx.layer_mut::<CardPopup>() {
                     c.path = None;
                 }
-                self.status.info(format!(
+                cx.status.info(format!(
                     "Card written to {}",
                     crate::text::escape_line(&path.display().to_string())
                 ));
             }
             ReferralResponse::CardSaved(Err(e)) => {
-                self.status.error(format!("Card not written: {e}"))
+                cx.status.error(format!("Card not written: {e}"))
             }
         }
     }
@@ -571,6 +573,7 @@ impl Layer for ResourcesScreen {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         if passes(action) {
             return Reply::Pass;
         }
@@ -582,18 +585,22 @@ impl Layer for ResourcesScreen {
             }
             Action::Back | Action::GoResources => Reply::Close,
             Action::AddResource => {
-                app.push_layer(ResourceForm::new(None, app.theme));
+                let theme = cx.theme;
+                cx.push_layer(ResourceForm::new(None, theme));
                 Reply::Done
             }
             Action::Edit | Action::Open => {
                 match self.list.selected() {
-                    Some(r) => app.push_layer(ResourceForm::new(Some(r.clone()), app.theme)),
-                    None => app.status.info("no resource selected; ctrl-n adds one"),
+                    Some(r) => {
+                        let theme = cx.theme;
+                        cx.push_layer(ResourceForm::new(Some(r.clone()), theme))
+                    }
+                    None => cx.status.info("no resource selected; ctrl-n adds one"),
                 }
                 Reply::Done
             }
             Action::Refresh => {
-                app.requests
+                cx.requests
                     .push(Request::Referral(ReferralRequest::Resources));
                 Reply::Done
             }
@@ -639,12 +646,13 @@ impl Layer for ResourcePicker {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         if passes(action) {
             return Reply::Pass;
         }
         match action {
             Action::Back if self.saving => {
-                app.status
+                cx.status
                     .info("saving… the picker closes when the store confirms");
                 Reply::Done
             }
@@ -654,17 +662,18 @@ impl Layer for ResourcePicker {
                     return Reply::Done;
                 }
                 let Some(r) = self.list.selected() else {
-                    app.status
+                    cx.status
                         .info("no resource matches; keep typing or Backspace");
                     return Reply::Done;
                 };
-                let actor = app.actor();
+                let actor = cx.actor();
+                let date = cx.date;
                 self.saving = true;
-                app.requests.push(Request::Referral(ReferralRequest::Refer {
+                cx.requests.push(Request::Referral(ReferralRequest::Refer {
                     new: NewReferral {
                         peer: self.peer,
                         resource: r.id,
-                        date: app.date,
+                        date,
                         by: actor.staff,
                         note: if self.from_checkin {
                             "made at a check-in".into()
@@ -708,18 +717,19 @@ impl Layer for ResourcePicker {
 }
 
 /// Shared key handling of the two small forms: cancelling them is the
-/// one editor's cancel (`App::cancel_unsaved`: unsaved changes are asked
+/// one editor's cancel (`Shell::cancel_unsaved`: unsaved changes are asked
 /// about first); None for a save, which the form does itself.
-fn small_form(form: &mut PopupForm, outcome: FormOutcome, app: &mut App) -> Option<Reply> {
+fn small_form(form: &mut PopupForm, outcome: FormOutcome, shell: &mut Shell) -> Option<Reply> {
     match outcome {
         FormOutcome::Cancel => Some(
-            app.cancel_unsaved(
-                form.saving,
-                form.is_dirty(),
-                "Close this form? What you typed will be lost.",
-                OnYes::DiscardBelow,
-            )
-            .reply(),
+            shell
+                .cancel_unsaved(
+                    form.saving,
+                    form.is_dirty(),
+                    "Close this form? What you typed will be lost.",
+                    OnYes::DiscardBelow,
+                )
+                .reply(),
         ),
         FormOutcome::Save => None,
         _ => Some(Reply::Done),
@@ -732,11 +742,12 @@ impl Layer for ResourceForm {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         if passes(action) {
             return Reply::Pass;
         }
         let outcome = self.form.handle(action);
-        if let Some(reply) = small_form(&mut self.form, outcome, app) {
+        if let Some(reply) = small_form(&mut self.form, outcome, &mut cx) {
             return reply;
         }
         if self.form.saving {
@@ -755,8 +766,8 @@ impl Layer for ResourceForm {
             None => ResourceEdit::New(resource),
         };
         self.form.saving = true;
-        let actor = app.actor();
-        app.requests
+        let actor = cx.actor();
+        cx.requests
             .push(Request::Referral(ReferralRequest::SaveResource {
                 resource: Box::new(edit),
                 actor,
@@ -797,11 +808,12 @@ impl Layer for StatusForm {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         if passes(action) {
             return Reply::Pass;
         }
         let outcome = self.form.handle(action);
-        if let Some(reply) = small_form(&mut self.form, outcome, app) {
+        if let Some(reply) = small_form(&mut self.form, outcome, &mut cx) {
             return reply;
         }
         if self.form.saving {
@@ -811,13 +823,14 @@ impl Layer for StatusForm {
             .get(self.form.picked(FieldKey::ReferralStatus))
             .copied()
             .unwrap_or(ReferralStatus::Made);
-        let actor = app.actor();
+        let actor = cx.actor();
+        let date = cx.date;
         self.form.saving = true;
-        app.requests
+        cx.requests
             .push(Request::Referral(ReferralRequest::SetStatus {
                 id: self.referral,
                 status,
-                date: app.date,
+                date,
                 note: self.form.value(FieldKey::ReferralNote).trim().to_string(),
                 by: actor.staff,
                 actor,
@@ -865,6 +878,7 @@ impl Layer for CardPopup {
     }
 
     fn action(&mut self, action: Action, app: &mut App) -> Reply {
+        let mut cx = split!(app);
         if passes(action) {
             return Reply::Pass;
         }
@@ -878,10 +892,10 @@ impl Layer for CardPopup {
                         _ => return Reply::Done,
                     };
                     if typed.is_empty() {
-                        app.status
+                        cx.status
                             .info("file: give a file name to write the card to");
                     } else {
-                        app.requests
+                        cx.requests
                             .push(Request::Referral(ReferralRequest::SaveCard {
                                 path: std::path::PathBuf::from(&typed),
                                 text,
@@ -897,10 +911,10 @@ impl Layer for CardPopup {
             Action::Save => {
                 if matches!(self.text, Some(Ok(_))) {
                     let mut input = LineInput::new(&format!("card-{}.txt", self.peer));
-                    input.set_focused(true, &app.theme);
+                    input.set_focused(true, &cx.theme);
                     self.path = Some(input);
                 } else {
-                    app.status.info("the card is still loading");
+                    cx.status.info("the card is still loading");
                 }
                 Reply::Done
             }

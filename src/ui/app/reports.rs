@@ -1,5 +1,6 @@
-//! The Reports screen's actions and answers, and its one prompt (a custom
-//! period or where to write the CSV).
+//! The Reports feature: the screen's state ([`ReportsState`], the
+//! session's `reports`) takes its actions and answers here, and its one
+//! prompt (a custom period or where to write the CSV) is a layer.
 //!
 //! Each change of period or staff asks the worker for a new report; the
 //! request's id is kept and only the answer with that id is taken, so a
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use crate::model::report::ServiceReport;
 use crate::ui::action::Action;
@@ -21,126 +23,140 @@ use crate::ui::theme::Theme;
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::prompt;
-use crate::ui::worker::{Failure, Request, RequestId};
+use crate::ui::worker::{Failure, Request, RequestId, Response};
 
+use super::feature::{misrouted, Feature, FeatureId};
+use super::shell::{Cx, Shell};
 use super::{App, Pane};
 
 const CHAIN_REPORTS: &[Context] = &[Context::Reports, Context::List, Context::Global];
 const CHAIN_PROMPT: &[Context] = &[Context::Input, Context::Global];
 
-impl App {
-    /// Opens the Reports screen and asks for the report in front.
-    pub(super) fn open_reports(&mut self) {
-        if !self.user.reports.opened {
-            self.user.reports = ReportsState::new(self.date);
-            self.user.reports.opened = true;
+impl ReportsState {
+    /// Opens the Reports screen (on this month, the first time) and asks
+    /// for the report in front.
+    pub(super) fn open(&mut self, cx: &mut Cx) {
+        if !self.opened {
+            *self = ReportsState::new(cx.date);
+            self.opened = true;
         }
-        self.user.pane = Pane::Reports;
-        self.request_report();
+        cx.go(Pane::Reports);
+        self.request(cx);
     }
 
-    /// The key contexts of the Reports screen.
-    pub(super) fn reports_focus(&self) -> (&'static [Context], bool) {
-        (CHAIN_REPORTS, false)
-    }
-
-    fn request_report(&mut self) {
-        let r = &self.user.reports;
-        let id = self.requests.push_id(Request::Report {
-            period: r.period,
-            staff: r.staff.as_ref().map(|(id, _)| *id),
+    /// Asks for the report of the period and staff chosen, keeping the
+    /// request's id: only its answer is taken.
+    fn request(&mut self, shell: &mut Shell) {
+        let id = shell.requests.push_id(Request::Report {
+            period: self.period,
+            staff: self.staff.as_ref().map(|(id, _)| *id),
         });
-        self.user.reports.pending = Some(id);
-    }
-
-    /// Handles an action on the Reports screen.
-    pub(super) fn reports_action(&mut self, action: Action) {
-        let r = &mut self.user.reports;
-        if r.scroll_by(action) {
-            return;
-        }
-        match action {
-            Action::PrevPeriod => r.shift(-1),
-            Action::NextPeriod => r.shift(1),
-            Action::PeriodKind => r.next_kind(),
-            Action::FilterStaff => {
-                let staff = self.user.peers.staff.clone();
-                r.cycle_staff(&staff);
-            }
-            Action::NextTab => return r.move_tab(1),
-            Action::PrevTab => return r.move_tab(-1),
-            Action::Back => {
-                self.user.pane = Pane::Today;
-                return;
-            }
-            Action::CustomPeriod => {
-                let text = format!("{} {}", r.period.from, r.period.to);
-                self.status
-                    .info("Period: two days (2026-11-01 2026-11-30), Enter shows it, Esc cancels");
-                return self.push_layer(ReportPrompt::new(PromptFor::Period, &text, &self.theme));
-            }
-            Action::ExportCsv => {
-                if r.report.is_none() {
-                    return self.status.error("no report to write yet");
-                }
-                let path = default_dir().join(r.csv_name());
-                let text = path.display().to_string();
-                self.status
-                    .info("CSV: the path of a new file, Enter writes it (0600), Esc cancels");
-                return self.push_layer(ReportPrompt::new(PromptFor::Csv, &text, &self.theme));
-            }
-            _ => return,
-        }
-        self.request_report();
+        self.pending = Some(id);
     }
 
     /// Takes the answer to report request `id`: only the one awaited.
-    pub(super) fn on_report_reply(
-        &mut self,
-        id: RequestId,
-        result: Result<ServiceReport, Failure>,
-    ) {
-        let r = &mut self.user.reports;
-        if r.pending != Some(id) {
+    fn take_report(&mut self, id: RequestId, result: Result<ServiceReport, Failure>, cx: &mut Cx) {
+        if self.pending != Some(id) {
             tracing::debug!("dropped a stale report answer: {id:?}");
             return;
         }
-        r.pending = None;
+        self.pending = None;
         match result {
             Ok(report) => {
-                r.report = Some(report);
-                r.error = None;
-                r.scroll.reset();
+                self.report = Some(report);
+                self.error = None;
+                self.scroll.reset();
             }
             Err(e) => {
-                self.status.error(format!("Report: {e}"));
-                r.report = None;
-                r.error = Some(e.message);
+                cx.status.error(format!("Report: {e}"));
+                self.report = None;
+                self.error = Some(e.message);
             }
         }
     }
 
-    /// The Reports screen's state.
-    pub fn reports(&self) -> &ReportsState {
-        &self.user.reports
-    }
-
     /// Writes the report in front as CSV to `path` (a new file, 0600).
-    fn write_report_csv(&mut self, path: &Path) {
-        let Some(report) = self.user.reports.report.as_ref() else {
-            return self.status.error("no report to write yet");
+    fn write_csv(&self, path: &Path, cx: &mut Cx) {
+        let Some(report) = self.report.as_ref() else {
+            return cx.status.error("no report to write yet");
         };
         match write_csv_file(report, path) {
-            Ok(()) => self.status.info(format!(
+            Ok(()) => cx.status.info(format!(
                 "Report written to {}",
                 crate::text::escape_line(&path.display().to_string())
             )),
-            Err(e) => self.status.error(format!(
+            Err(e) => cx.status.error(format!(
                 "Report not written to {}: {}",
                 crate::text::escape_line(&path.display().to_string()),
                 crate::text::escape_line(&e)
             )),
         }
+    }
+}
+
+impl Feature for ReportsState {
+    /// Takes a report by the id of its request; one without an id answers
+    /// nobody.
+    fn on_reply(&mut self, id: Option<RequestId>, reply: Response, cx: &mut Cx) {
+        let Response::Report(r) = reply else {
+            return misrouted(FeatureId::Reports, &reply);
+        };
+        match id {
+            Some(id) => self.take_report(id, *r, cx),
+            None => tracing::debug!("dropped a report answer without an id"),
+        }
+    }
+
+    fn title(&self, _privacy: bool) -> Option<String> {
+        self.opened.then(|| "Reports".into())
+    }
+
+    fn context(&self, _shell: &Shell) -> (&'static [Context], bool) {
+        (CHAIN_REPORTS, false)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        crate::ui::screens::reports::hints()
+    }
+
+    /// Handles an action on the Reports screen.
+    fn action(&mut self, action: Action, cx: &mut Cx) {
+        if self.scroll_by(action) {
+            return;
+        }
+        match action {
+            Action::PrevPeriod => self.shift(-1),
+            Action::NextPeriod => self.shift(1),
+            Action::PeriodKind => self.next_kind(),
+            Action::FilterStaff => self.cycle_staff(&cx.staff_list),
+            Action::NextTab => return self.move_tab(1),
+            Action::PrevTab => return self.move_tab(-1),
+            Action::Back => return cx.go(Pane::Today),
+            Action::CustomPeriod => {
+                let text = format!("{} {}", self.period.from, self.period.to);
+                cx.status
+                    .info("Period: two days (2026-11-01 2026-11-30), Enter shows it, Esc cancels");
+                let prompt = ReportPrompt::new(PromptFor::Period, &text, &cx.theme);
+                return cx.push_layer(prompt);
+            }
+            Action::ExportCsv => {
+                if self.report.is_none() {
+                    return cx.status.error("no report to write yet");
+                }
+                let path = default_dir().join(self.csv_name());
+                let text = path.display().to_string();
+                cx.status
+                    .info("CSV: the path of a new file, Enter writes it (0600), Esc cancels");
+                let prompt = ReportPrompt::new(PromptFor::Csv, &text, &cx.theme);
+                return cx.push_layer(prompt);
+            }
+            _ => return,
+        }
+        self.request(cx);
+    }
+
+    fn draw(&self, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffer) {
+        crate::ui::screens::reports::render(self, ctx, area, buf);
     }
 }
 
@@ -209,24 +225,25 @@ impl Layer for ReportPrompt {
             return Reply::Done;
         }
         let text = self.input.text().trim().to_string();
+        let (reports, mut cx) = split!(app, reports);
         match self.purpose {
             PromptFor::Period => match parse_span(&text) {
                 Ok(p) => {
-                    app.user.reports.set_custom(p);
-                    app.request_report();
+                    reports.set_custom(p);
+                    reports.request(&mut cx);
                     Reply::Close
                 }
                 Err(e) => {
-                    app.status.error(e);
+                    cx.status.error(e);
                     Reply::Done
                 }
             },
             PromptFor::Csv if text.is_empty() => {
-                app.status.error("CSV: type the path of a new file");
+                cx.status.error("CSV: type the path of a new file");
                 Reply::Done
             }
             PromptFor::Csv => {
-                app.write_report_csv(Path::new(&text));
+                reports.write_csv(Path::new(&text), &mut cx);
                 Reply::Close
             }
         }

@@ -1,12 +1,13 @@
-//! The session's undo journal: the changes this signed-in session made,
+//! The undo feature: the session's journal: the changes this signed-in session made,
 //! newest last, each with what undoing it needs (from the worker). `u`
 //! takes the newest one that is still in the window and asks the store
 //! to undo it; the rules (the window, "changed since") are `ops::undo`'s.
 
 use crate::ops::undo::{in_window, Undoable, WINDOW_MINUTES};
-use crate::ui::worker::{Failure, Request};
+use crate::ui::worker::{Request, RequestId, Response};
 
-use super::App;
+use super::feature::{misrouted, Feature, FeatureId};
+use super::shell::{Cx, Notice};
 
 /// How many changes a session remembers (older ones are out of the
 /// window long before a busy session makes this many).
@@ -40,38 +41,38 @@ impl UndoJournal {
     }
 }
 
-impl App {
+impl UndoJournal {
     /// `u`: undo the newest change this session made in the window.
-    pub(super) fn undo_last(&mut self) {
-        let now = self.now.with_timezone(&chrono::Utc);
-        let Some(change) = self.user.undo.take_latest(now) else {
-            self.status.info(format!(
+    pub(super) fn undo_last(&mut self, cx: &mut Cx) {
+        let now = cx.now.with_timezone(&chrono::Utc);
+        let Some(change) = self.take_latest(now) else {
+            cx.status.info(format!(
                 "Nothing to undo: this session made no change in the last {WINDOW_MINUTES} minutes"
             ));
             return;
         };
-        self.status
+        cx.status
             .info(format!("undoing the {}…", change.describe()));
-        let actor = self.actor();
-        self.requests.push(Request::Undo {
+        let actor = cx.actor();
+        cx.requests.push(Request::Undo {
             change: Box::new(change),
             actor,
         });
     }
+}
 
-    /// A change this session just made: remember it.
-    pub(super) fn on_undoable(&mut self, change: Undoable) {
-        self.user.undo.push(change);
-    }
-
-    /// The store undid the change (reload what shows it), or said why not.
-    pub(super) fn on_undone(&mut self, result: Result<String, Failure>) {
-        match result {
-            Ok(said) => {
-                self.status.info(said);
-                self.reload_shown();
+impl Feature for UndoJournal {
+    /// A change this session just made is remembered; the store undid
+    /// one (what shows it reloads), or said why not.
+    fn on_reply(&mut self, _id: Option<RequestId>, reply: Response, cx: &mut Cx) {
+        match reply {
+            Response::Undoable(change) => self.push(*change),
+            Response::Undone(Ok(said)) => {
+                cx.status.info(said);
+                cx.notify(Notice::ReloadShown);
             }
-            Err(e) => self.status.error(e.message),
+            Response::Undone(Err(e)) => cx.status.error(e.message),
+            other => misrouted(FeatureId::Undo, &other),
         }
     }
 }
