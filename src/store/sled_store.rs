@@ -53,7 +53,7 @@ const IMPORT_CHUNK: usize = 2_000;
 /// reads check-in records, so down to 12 MiB the cache hardly matters to
 /// it: in interleaved runs `today --json` through the service took
 /// 1.14–1.27× sqlite3 at 12 MiB, 1.07–1.37× at 16, 1.13–1.35× at 64, and
-/// `peer show` 11–14 ms at every size; at 8 MiB Today was 1.47–1.68×,
+/// `peer show` 11–15 ms at every size; at 8 MiB Today was 1.47–1.68×,
 /// at or past the 1.5× target. What the cache decides is how the service
 /// grows: across 10,000 mixed requests on a freshly opened store its RSS
 /// rose +9.5 % and +9.9 % at 12 MiB (to 157–164 MiB), +12–13 % at 16,
