@@ -54,9 +54,11 @@ const IMPORT_CHUNK: usize = 2_000;
 /// it: in interleaved runs `today --json` through the service took
 /// 1.14–1.27× sqlite3 at 12 MiB, 1.07–1.37× at 16, 1.13–1.35× at 64, and
 /// `peer show` 11–15 ms at every size; at 8 MiB Today was 1.47–1.68×,
-/// at or past the 1.5× target. What the cache decides is how the service
-/// grows: across 10,000 mixed requests on a freshly opened store its RSS
-/// rose +9.5 % and +9.9 % at 12 MiB (to 157–164 MiB), +12–13 % at 16,
+/// at or past the 1.5× target. (`scripts/bench.sh` timed Today at 104.7
+/// ms with 12 MiB and 110.0 ms with 64.) What the cache decides is how
+/// the service grows: across 10,000 mixed requests on a freshly opened
+/// store its RSS rose +9.5 % and +9.9 % at 12 MiB (to 157–164 MiB; +7.8 %
+/// inside `bench.sh`, +42.5 % there at 64), +12–13 % at 16,
 /// +27 % at 32 and +45 % at 64 (to 219 MiB), from 113–120 MiB at open.
 /// 12 MiB is the largest size measured that kept the service within the
 /// ±10 % target. Most of its memory is sled's own state per page of the
