@@ -48,19 +48,24 @@ const IMPORT_MARKER: &[u8] = b"import_in_progress";
 /// Records written per transaction during an import.
 const IMPORT_CHUNK: usize = 2_000;
 
-/// sled's page cache: 64 MiB, chosen by measuring (docs/performance.md).
-/// At 10k peers / 1M check-ins, Today reads the roster, the summaries and
-/// each peer's newest check-in, which lie on some thousands of leaves of
-/// the check-in tree: with 16 MiB they were evicted between two Todays
-/// (the service's Today took 450-700 ms, most of it paging the same nodes
-/// in again); with 64 MiB they stay (150-200 ms), and the service's RSS
-/// rose by only 5 MiB. Its RSS is dominated by what sled keeps per page
-/// and segment of the store (143 MiB right after opening at that size),
-/// not by this cache. The price: across 10,000 mixed requests the
-/// service's RSS rose 27 % as the cache filled (16 MiB: 1 %, 32 MiB: 5 %).
-/// sled's default (1 GiB) would let a long-running service grow with
-/// every page it ever read.
-pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// sled's page cache: 12 MiB, chosen by measuring (docs/performance.md,
+/// "Cache size"). At 10k peers / 1M check-ins (schema 6) Today no longer
+/// reads check-in records, so down to 12 MiB the cache hardly matters to
+/// it: in interleaved runs `today --json` through the service took
+/// 1.14–1.27× sqlite3 at 12 MiB, 1.07–1.37× at 16, 1.13–1.35× at 64, and
+/// `peer show` 11–15 ms at every size; at 8 MiB Today was 1.47–1.68×,
+/// at or past the 1.5× target. (`scripts/bench.sh` timed Today at 104.7
+/// ms with 12 MiB and 110.0 ms with 64.) What the cache decides is how
+/// the service grows: across 10,000 mixed requests on a freshly opened
+/// store its RSS rose +9.5 % and +9.9 % at 12 MiB (to 157–164 MiB; +7.8 %
+/// inside `bench.sh`, +42.5 % there at 64), +12–13 % at 16,
+/// +27 % at 32 and +45 % at 64 (to 219 MiB), from 113–120 MiB at open.
+/// 12 MiB is the largest size measured that kept the service within the
+/// ±10 % target. Most of its memory is sled's own state per page of the
+/// store and the answers in flight, not this cache. sled's default
+/// (1 GiB) would let a long-running service grow with every page it ever
+/// read.
+pub const DEFAULT_CACHE_BYTES: u64 = 12 * 1024 * 1024;
 
 /// How to open a store.
 #[derive(Debug, Clone)]
