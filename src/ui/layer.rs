@@ -71,3 +71,20 @@ pub trait Layer: Any {
     /// The boxed layer as `Any`, to take it off the stack by its type.
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
+
+/// The three `Any` conversions every [`Layer`] needs, written once: put
+/// `any_impl!();` inside an `impl Layer for T` block.
+macro_rules! any_impl {
+    () => {
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+        fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+            self
+        }
+        fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+            self
+        }
+    };
+}
+pub(crate) use any_impl;

@@ -5,13 +5,12 @@
 //! state; [`Assess`] takes the save's answer and tells the page with
 //! [`Notice::PeerChanged`], which reloads to show the new total.
 
-use std::any::Any;
-
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::layer::any_impl;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::assess::{self, AssessSitting, CHAIN};
 use crate::ui::view::{Areas, ViewCtx};
@@ -183,13 +182,5 @@ impl Layer for AssessSitting {
         assess::render(self, ctx, areas.main, buf);
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-    fn into_any(self: Box<Self>) -> Box<dyn Any> {
-        self
-    }
+    any_impl!();
 }

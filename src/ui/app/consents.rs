@@ -5,14 +5,13 @@
 //! `ops::consent`, and [`Consents`] takes the answer: it says why not, or
 //! tells the page with [`Notice::PeerChanged`], which reloads.
 
-use std::any::Any;
-
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 
 use crate::model::{ConsentId, ConsentState, PeerId};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::layer::any_impl;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::input::LineInput;
@@ -165,13 +164,5 @@ impl Layer for RevokePrompt {
         prompt::render(&self.input, ctx, areas.hints, buf);
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-    fn into_any(self: Box<Self>) -> Box<dyn Any> {
-        self
-    }
+    any_impl!();
 }

@@ -5,6 +5,7 @@
 
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::layer::any_impl;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::checkin::CheckInForm;
 use crate::ui::screens::checkins::{self, CheckInsState, Mode, CHAIN_CHECKINS, CHAIN_REASON};
@@ -311,17 +312,7 @@ impl Layer for CheckInsState {
         checkins::render(self, ctx, areas.main, buf);
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
+    any_impl!();
 }
 
 /// The whole status message, wrapped in a box (`z`): a long message is
@@ -389,15 +380,5 @@ impl Layer for MessageView {
             .render(boxed, buf);
     }
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
+    any_impl!();
 }

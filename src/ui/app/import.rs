@@ -8,7 +8,6 @@
 //! the dialog; a written roster goes out as [`Notice::ReloadRoster`] and
 //! [`Notice::ReloadToday`].
 
-use std::any::Any;
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -21,6 +20,7 @@ use crate::ops::import_peers::{ImportOutcome, ImportPlan};
 use crate::text::escape_line;
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::layer::any_impl;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::view::{Areas, ViewCtx};
 use crate::ui::widgets::input::LineInput;
@@ -290,13 +290,5 @@ impl Layer for ImportDialog {
         }
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-    fn into_any(self: Box<Self>) -> Box<dyn Any> {
-        self
-    }
+    any_impl!();
 }

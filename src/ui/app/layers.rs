@@ -5,13 +5,12 @@
 //! pane ([`BaseLayer`], beneath every layer) and the sign-in and lock gate
 //! ([`GateLayer`], above every layer while the caseload is not shown).
 
-use std::any::Any;
-
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::layer::any_impl;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::{self, checkin::CheckInForm, help::HelpState, popup::Popup};
 use crate::ui::theme::Theme;
@@ -28,8 +27,9 @@ const CHAIN_PAGE: &[Context] = &[Context::List, Context::Global];
 const CHAIN_CONFIRM: &[Context] = &[Context::Confirm];
 const CHAIN_COMMAND: &[Context] = &[Context::Input, Context::Global];
 
-/// The hints of every form (check-in and small forms alike).
-const FORM_HINTS: &[(Action, &str)] = &[
+/// The hints of every form (check-in, small forms, and the center's
+/// set-up, staff and peer forms).
+pub(super) const FORM_HINTS: &[(Action, &str)] = &[
     (Action::Save, "save"),
     (Action::NextField, "next field"),
     (Action::PrevField, "previous"),
@@ -56,20 +56,6 @@ fn form_routing(action: Action) -> Option<bool> {
         | Action::Audit => Some(false),
         _ => None,
     }
-}
-
-macro_rules! any_impl {
-    () => {
-        fn as_any(&self) -> &dyn Any {
-            self
-        }
-        fn as_any_mut(&mut self) -> &mut dyn Any {
-            self
-        }
-        fn into_any(self: Box<Self>) -> Box<dyn Any> {
-            self
-        }
-    };
 }
 
 impl Layer for CheckInForm {

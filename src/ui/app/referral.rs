@@ -26,6 +26,7 @@ use crate::model::{PeerId, Record, ReferralStatus, Resource, ResourceCategory};
 use crate::ops::referral::{search_resources, NewReferral};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::layer::any_impl;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::checkin::CheckInForm;
 use crate::ui::screens::peer_tabs::PeerTab;
@@ -41,20 +42,6 @@ use super::feature::{misrouted, Feature, FeatureId};
 use super::peer::PeerPage;
 use super::shell::{Cx, Shell};
 use super::{App, Notice};
-
-macro_rules! any_impl {
-    () => {
-        fn as_any(&self) -> &dyn std::any::Any {
-            self
-        }
-        fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
-            self
-        }
-        fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-            self
-        }
-    };
-}
 
 const CHAIN_RESOURCES: &[Context] = &[Context::Resources, Context::List, Context::Global];
 const CHAIN_PICKER: &[Context] = &[Context::List, Context::Global];

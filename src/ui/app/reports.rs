@@ -6,7 +6,6 @@
 //! request's id is kept and only the answer with that id is taken, so a
 //! slow answer to an older choice never overwrites a newer one.
 
-use std::any::Any;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +16,7 @@ use ratatui::layout::Rect;
 use crate::model::report::ServiceReport;
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::layer::any_impl;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::reports::{parse_span, ReportsState};
 use crate::ui::theme::Theme;
@@ -262,13 +262,5 @@ impl Layer for ReportPrompt {
         prompt::render(&self.input, ctx, areas.hints, buf);
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-    fn into_any(self: Box<Self>) -> Box<dyn Any> {
-        self
-    }
+    any_impl!();
 }

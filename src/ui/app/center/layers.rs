@@ -2,13 +2,12 @@
 //! and drawn: each is a layer, handing what it saves to the feature
 //! (`center.rs`) with a [`Cx`](super::Cx) from `split!`.
 
-use std::any::Any;
-
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::layer::any_impl;
 use crate::ui::layer::{Layer, Reply};
 use crate::ui::screens::popup::Popup;
 use crate::ui::screens::staff as staff_view;
@@ -24,28 +23,7 @@ use crate::ui::app::App;
 
 const CHAIN_STAFF: &[Context] = &[Context::Staff, Context::List, Context::Global];
 
-/// The hints of the center's forms.
-const FORM_HINTS: &[(Action, &str)] = &[
-    (Action::Save, "save"),
-    (Action::NextField, "next field"),
-    (Action::PrevField, "previous"),
-    (Action::Back, "cancel"),
-    (Action::Help, "help"),
-];
-
-macro_rules! any_impl {
-    () => {
-        fn as_any(&self) -> &dyn Any {
-            self
-        }
-        fn as_any_mut(&mut self) -> &mut dyn Any {
-            self
-        }
-        fn into_any(self: Box<Self>) -> Box<dyn Any> {
-            self
-        }
-    };
-}
+use crate::ui::app::layers::FORM_HINTS;
 
 /// Actions the center's forms leave to the shell.
 fn passes(action: Action) -> bool {
