@@ -711,6 +711,22 @@ fn count(reqs: &[Request], like: impl Fn(&Request) -> bool) -> usize {
     reqs.iter().filter(|r| like(r)).count()
 }
 
+/// Today, the roster and the open page of `peer` are each asked for
+/// exactly once in `reqs`.
+fn assert_today_roster_and_page_reloaded_once(reqs: &[Request], peer: PeerId) {
+    assert_eq!(
+        count(reqs, |r| matches!(r, Request::Today { .. })),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(count(reqs, |r| matches!(r, Request::Roster)), 1, "{reqs:?}");
+    assert_eq!(
+        count(reqs, |r| matches!(r, Request::Peer(p) if *p == peer)),
+        1,
+        "{reqs:?}"
+    );
+}
+
 #[test]
 fn a_saved_check_in_reloads_today_the_roster_and_the_open_page_once_each() {
     // Features tell each other by notices the app delivers: the check-in
@@ -729,21 +745,7 @@ fn a_saved_check_in_reloads_today_the_roster_and_the_open_page_once_each() {
     app.on_response(Response::Saved(Ok(record(c, 78))));
     assert!(app.form().is_none(), "the form closes once saved");
     let reqs = app.take_requests();
-    assert_eq!(
-        count(&reqs, |r| matches!(r, Request::Today { .. })),
-        1,
-        "{reqs:?}"
-    );
-    assert_eq!(
-        count(&reqs, |r| matches!(r, Request::Roster)),
-        1,
-        "{reqs:?}"
-    );
-    assert_eq!(
-        count(&reqs, |r| matches!(r, Request::Peer(p) if *p == peer)),
-        1,
-        "{reqs:?}"
-    );
+    assert_today_roster_and_page_reloaded_once(&reqs, peer);
 }
 
 #[test]
@@ -754,21 +756,7 @@ fn refresh_reloads_what_is_shown_once_each() {
     let _ = app.take_requests();
     press(&mut app, &[key('r')]);
     let reqs = app.take_requests();
-    assert_eq!(
-        count(&reqs, |r| matches!(r, Request::Today { .. })),
-        1,
-        "{reqs:?}"
-    );
-    assert_eq!(
-        count(&reqs, |r| matches!(r, Request::Roster)),
-        1,
-        "{reqs:?}"
-    );
-    assert_eq!(
-        count(&reqs, |r| matches!(r, Request::Peer(p) if *p == peer)),
-        1,
-        "{reqs:?}"
-    );
+    assert_today_roster_and_page_reloaded_once(&reqs, peer);
     assert_eq!(
         app.status().message.as_ref().map(|m| m.text.as_str()),
         Some("reloading…")
