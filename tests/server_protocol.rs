@@ -245,9 +245,10 @@ fn a_server_of_another_protocol_gets_a_clear_message_on_the_client() {
     assert_eq!(
         err,
         format!(
-            "the caseload server at {} speaks protocol 9 (caseload 0.9.0), this caseload speaks {PROTOCOL} (caseload {}); upgrade caseload so that both are the same version",
+            "the caseload server at {} speaks protocol 9 (caseload 0.9.0), this caseload speaks {PROTOCOL} (caseload {}); upgrade caseload so that both are the same version (just upgraded? the older service still runs: restart `caseload serve` (`systemctl restart caseload`), or stop a private one with SIGTERM to the pid in {}; it also exits by itself when idle)",
             socket_path(&dir).display(),
-            env!("CARGO_PKG_VERSION")
+            env!("CARGO_PKG_VERSION"),
+            dir.join("caseload-service.log").display()
         )
     );
     // open_store reports it too, instead of opening the files behind the

@@ -145,11 +145,12 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
     }
     if reply.protocol != PROTOCOL {
         return Err(ConnectError::Failed(StoreError::Remote(format!(
-            "the caseload server at {} speaks protocol {} (caseload {}), this caseload speaks {PROTOCOL} (caseload {}); upgrade caseload so that both are the same version",
+            "the caseload server at {} speaks protocol {} (caseload {}), this caseload speaks {PROTOCOL} (caseload {}); upgrade caseload so that both are the same version (just upgraded? the older service still runs: restart `caseload serve` (`systemctl restart caseload`), or stop a private one with SIGTERM to the pid in {}; it also exits by itself when idle)",
             socket.display(),
             reply.protocol,
             reply.version,
-            env!("CARGO_PKG_VERSION")
+            env!("CARGO_PKG_VERSION"),
+            service_log_beside(socket).display()
         ))));
     }
     let _ = stream.set_read_timeout(Some(ANSWER_TIMEOUT));
@@ -620,4 +621,14 @@ pub fn open(dir: &Path) -> Result<Opened, StoreError> {
 /// Opens the store in `dir`: through the running server, else directly.
 pub fn open_store(dir: &Path) -> Result<Arc<dyn Store>, StoreError> {
     open(dir).map(|o| o.store)
+}
+
+/// Where a private service started for the store of `socket` writes its
+/// log (and its pid): beside the socket, in the store's directory, so an
+/// error about that service can say where to look.
+fn service_log_beside(socket: &Path) -> PathBuf {
+    socket
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(super::autostart::LOG_NAME)
 }
