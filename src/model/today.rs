@@ -430,34 +430,47 @@ fn contact_row<P: TodayPeer>(input: &TodayInput<'_, P>, peer: &P) -> Option<Toda
         }
     }
 
-    let (since, days, seen_words) = match last {
-        Some(c) => {
-            let d = c.day;
-            (d, days_between(d, date), format!("last seen {d}"))
-        }
+    // Words are made only for a row that is shown: most of a large
+    // center's peers get none.
+    let (since, days, by_checkin) = match last {
+        Some(c) => (c.day, days_between(c.day, date), true),
         None => (
             peer.intake_date(),
             days_between(peer.intake_date(), date),
-            format!("no check-in since intake on {}", peer.intake_date()),
+            false,
         ),
+    };
+    let seen_words = || {
+        if by_checkin {
+            format!("last seen {since}")
+        } else {
+            format!("no check-in since intake on {since}")
+        }
     };
     let window = i64::from(input.settings.reengage_after_days);
     let cadence = peer.cadence_days().map(i64::from);
+    /// Where the peer was last seen at all.
+    enum Seen {
+        Contact,
+        Group,
+        Center,
+    }
     // Re-engagement is about not being seen at all, so a group counts.
-    let (seen_since, seen_days, seen_words_any) = match input.last_attended.get(&peer.peer_id()) {
-        Some(g) if *g > since => (*g, days_between(*g, date), format!("last at a group {g}")),
-        _ => (since, days, seen_words.clone()),
+    let (seen_since, seen_days, how) = match input.last_attended.get(&peer.peer_id()) {
+        Some(g) if *g > since => (*g, days_between(*g, date), Seen::Group),
+        _ => (since, days, Seen::Contact),
     };
     // So does a drop-in visit at the center.
-    let (seen_since, seen_days, seen_words_any) = match input.last_visited.get(&peer.peer_id()) {
-        Some(v) if *v > seen_since => (
-            *v,
-            days_between(*v, date),
-            format!("last at the center {v}"),
-        ),
-        _ => (seen_since, seen_days, seen_words_any),
+    let (seen_since, seen_days, how) = match input.last_visited.get(&peer.peer_id()) {
+        Some(v) if *v > seen_since => (*v, days_between(*v, date), Seen::Center),
+        _ => (seen_since, seen_days, how),
     };
     if seen_days >= window && cadence.is_none_or(|c| seen_days > c) {
+        let seen_words_any = match how {
+            Seen::Contact => seen_words(),
+            Seen::Group => format!("last at a group {seen_since}"),
+            Seen::Center => format!("last at the center {seen_since}"),
+        };
         return Some(row(
             Section::Reengage,
             Some(seen_since),
@@ -475,8 +488,9 @@ fn contact_row<P: TodayPeer>(input: &TodayInput<'_, P>, peer: &P) -> Option<Toda
                 Some(since),
                 Some(days),
                 format!(
-                    "wants contact every {c} {}; {seen_words}, {days} {} ago",
+                    "wants contact every {c} {}; {}, {days} {} ago",
                     plural(c, "day", "days"),
+                    seen_words(),
                     plural(days, "day", "days")
                 ),
             ));

@@ -738,7 +738,7 @@ impl SledStore {
     ) -> StoreResult<HashMap<PeerId, PeerSummary>> {
         let before = time_key(&before);
         let attended_key = attended_before.map(date_key);
-        let mut out = HashMap::new();
+        let mut out = HashMap::with_capacity(self.capacity_hint(T::Peers)?);
         for kv in self.tree(T::PeerSummary).iter() {
             let (k, v) = kv.map_err(|e| self.err(e))?;
             let summary: Summary =
