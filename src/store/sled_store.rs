@@ -1342,9 +1342,35 @@ impl Store for SledStore {
     }
     fn goals_due_for_review(&self, date: NaiveDate) -> StoreResult<Vec<Record<Goal>>> {
         let end = date_key(date.succ_opt().unwrap_or(date));
-        let goals: Vec<Record<Goal>> =
-            self.by_index(self.tree(T::IxGoalByReview).range(..end.to_vec()))?;
-        Ok(goals.into_iter().filter(|g| g.review_due(date)).collect())
+        // Read in id order (neighbouring goals share a leaf, so each read
+        // finds its path warm; in review order each went to another part
+        // of the tree: 4,000 goals of 25,000), answered in review order.
+        let mut ids = Vec::new();
+        for (at, k) in self
+            .tree(T::IxGoalByReview)
+            .range(..end.to_vec())
+            .keys()
+            .enumerate()
+        {
+            let k = k.map_err(|e| self.err(e))?;
+            let id = trailing_id(&k).ok_or_else(|| self.corrupt("short index key".into()))?;
+            ids.push((id, at));
+        }
+        ids.sort_unstable();
+        let mut due = Vec::with_capacity(ids.len());
+        for (id, at) in ids {
+            let goal: Record<Goal> = self.get(id).map_err(|e| match e {
+                StoreError::NotFound { noun, id } => {
+                    self.corrupt(format!("an index names {noun} {id}, which is missing"))
+                }
+                other => other,
+            })?;
+            if goal.review_due(date) {
+                due.push((at, goal));
+            }
+        }
+        due.sort_unstable_by_key(|(at, _)| *at);
+        Ok(due.into_iter().map(|(_, g)| g).collect())
     }
 
     fn create_checkin(&self, checkin: CheckIn, actor: &Actor) -> StoreResult<Record<CheckIn>> {
