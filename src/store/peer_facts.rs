@@ -59,6 +59,17 @@ struct SkipMeta<'a>(
     u64,
 );
 
+/// `WellnessPlan`'s five lists, stepped over.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct SkipPlan<'a>(
+    #[serde(borrow)] Skip<&'a str>,
+    #[serde(borrow)] Skip<&'a str>,
+    #[serde(borrow)] Skip<&'a str>,
+    #[serde(borrow)] Skip<&'a str>,
+    #[serde(borrow)] Skip<&'a str>,
+);
+
 /// `Record<Peer>` as stored, field for field (see `model::peer::Peer`;
 /// postcard keeps no names, only the order).
 #[derive(serde::Deserialize)]
@@ -89,15 +100,8 @@ struct StoredPeer<'a> {
     #[serde(borrow)]
     tags: Skip<&'a str>,
     notes: &'a str,
-    /// The wellness plan's five lists.
     #[serde(borrow)]
-    wellness_plan: (
-        Skip<&'a str>,
-        Skip<&'a str>,
-        Skip<&'a str>,
-        Skip<&'a str>,
-        Skip<&'a str>,
-    ),
+    wellness_plan: SkipPlan<'a>,
     /// Demographics: age band, gender identity, veteran, county.
     #[serde(borrow)]
     demographics: (
