@@ -269,5 +269,16 @@ mod tests {
         assert_eq!(mirrored, whole);
         assert!(whole.iter().any(|p| p.cadence_days.is_some()));
         assert!(whole.iter().any(|p| p.status != PeerStatus::Active));
+        // The store's Today (from the facts) is the Today of whole records,
+        // for everyone and for one staff member.
+        for staff in [None, Some(StaffId::new(2))] {
+            let date = day("2026-11-30");
+            let fast = crate::store::Store::today(&store, date, staff).unwrap();
+            let whole =
+                super::super::today::gather(&crate::model::dates::CENTER, &store, date, staff)
+                    .unwrap();
+            assert!(fast.rows.len() > 10, "{}", fast.rows.len());
+            assert_eq!(fast, whole);
+        }
     }
 }
