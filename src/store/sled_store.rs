@@ -1509,27 +1509,9 @@ impl Store for SledStore {
         date: NaiveDate,
         for_staff: Option<StaffId>,
     ) -> StoreResult<crate::model::today::TodayReport> {
-        std::thread::scope(|s| {
-            // The goals due (4,000 records read one by one at a large
-            // center, up to a third of its Today) on a second thread,
-            // while this one reads the roster, the summaries and the day's
-            // check-ins.
-            let goals = s.spawn(|| self.goals_due_for_review(date));
-            // Only what Today reads of each peer, not 10,000 whole records.
-            let peers = self.today_peers_by(super::peer_facts::peer_facts)?;
-            super::today::gather_with(
-                &crate::model::dates::CENTER,
-                self,
-                date,
-                for_staff,
-                &peers,
-                || {
-                    goals
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                },
-            )
-        })
+        // Only what Today reads of each peer, not 10,000 whole records.
+        let peers = self.today_peers_by(super::peer_facts::peer_facts)?;
+        super::today::gather_with(&crate::model::dates::CENTER, self, date, for_staff, &peers)
     }
     fn peer_summaries(
         &self,

@@ -13,7 +13,7 @@ use crate::model::consent::expiring_rows;
 use crate::model::dates::CenterTime;
 use crate::model::referral::stale_referral_rows;
 use crate::model::today::{build_today, TodayInput, TodayPeer, TodayReport};
-use crate::model::{Goal, PeerId, PeerStatus, Record, StaffId};
+use crate::model::{PeerId, PeerStatus, StaffId};
 
 use super::{Store, StoreResult};
 
@@ -26,22 +26,18 @@ pub fn gather<Z: TimeZone>(
     for_staff: Option<StaffId>,
 ) -> StoreResult<TodayReport> {
     let peers = store.list_peers()?;
-    gather_with(zone, store, date, for_staff, &peers, || {
-        store.goals_due_for_review(date)
-    })
+    gather_with(zone, store, date, for_staff, &peers)
 }
 
-/// [`gather`] with the roster already read (whole records, or only what
-/// Today reads of each peer: [`TodayPeer`]; `SledStore` reads just that
-/// from its records) and the goals due asked of `goals_due` when they are
-/// needed (`SledStore` reads them on a second thread meanwhile).
+/// [`gather`] with the roster already read: whole records, or only what
+/// Today reads of each peer ([`TodayPeer`]; `SledStore` reads just that
+/// from its records).
 pub fn gather_with<Z: TimeZone, P: TodayPeer>(
     zone: &CenterTime<Z>,
     store: &dyn Store,
     date: NaiveDate,
     for_staff: Option<StaffId>,
     peers: &[P],
-    goals_due: impl FnOnce() -> StoreResult<Vec<Record<Goal>>>,
 ) -> StoreResult<TodayReport> {
     let settings = store.settings()?;
     // One summary per peer, kept by the store with every write: the newest
@@ -61,7 +57,7 @@ pub fn gather_with<Z: TimeZone, P: TodayPeer>(
     // Voided check-ins and sessions are kept but not counted.
     let mut seen_today = store.checkins_on(date)?;
     seen_today.retain(|c| c.voided.is_none());
-    let goals = goals_due()?;
+    let goals = store.goals_due_for_review(date)?;
     let groups = store.list_groups()?;
     let mut sessions_today = store.sessions_on(date)?;
     sessions_today.retain(|s| s.voided.is_none());
