@@ -78,15 +78,22 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 min() { sort -n | head -1; }
 max() { sort -n | tail -1; }
 
-# Runs "$@" once; appends "ms rss_kib" to the file in $out.
+# Runs "$@" once, timed; appends "us rss_kib" to the file in $out. The
+# timed run is the command alone: the clock is read by bash itself (two
+# `date` processes and `/usr/bin/time` around each run added their own
+# start-up to both columns, ~2-10 ms a run). Peak RSS comes from one
+# untimed run under `/usr/bin/time` before the first timed one.
 timed() {
   local out=$1
   shift
+  if [[ ! -s "$out.rss" ]]; then
+    /usr/bin/time -f '%M' -o "$out.rss" "$@" >/dev/null 2>>"$out.err"
+  fi
   local t0 t1
-  t0=$(now_ns)
-  /usr/bin/time -f '%M' -o "$out.rss" "$@" >/dev/null 2>>"$out.err"
-  t1=$(now_ns)
-  echo "$(( (t1 - t0) / 1000 )) $(cat "$out.rss")" >>"$out"
+  t0=${EPOCHREALTIME/[.,]/}
+  "$@" >/dev/null 2>>"$out.err"
+  t1=${EPOCHREALTIME/[.,]/}
+  echo "$(( t1 - t0 )) $(cat "$out.rss")" >>"$out"
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/caseload-bench.XXXXXX")

@@ -245,6 +245,28 @@ fn a_single_user_store_without_pins_opens_straight_to_today() {
     assert!(!reqs.iter().any(|r| matches!(r, Request::SignIn { .. })));
 }
 
+/// The first screen waits for Today, not for the roster: the worker
+/// answers in order, so Today goes out before the roster (each once),
+/// with signing in and without.
+#[test]
+fn opening_the_caseload_asks_for_today_before_the_roster() {
+    let today_then_roster = |reqs: &[Request]| {
+        let at = |like: fn(&Request) -> bool| {
+            let found: Vec<usize> = (0..reqs.len()).filter(|i| like(&reqs[*i])).collect();
+            assert_eq!(found.len(), 1, "{reqs:?}");
+            found[0]
+        };
+        let today = at(|r| matches!(r, Request::Today { .. }));
+        let roster = at(|r| matches!(r, Request::Roster));
+        assert!(today < roster, "Today first: {reqs:?}");
+    };
+    let mut app = starting(false, Some(1));
+    today_then_roster(&app.take_requests());
+    let mut app = starting(true, Some(1));
+    sign_in_jordan(&mut app);
+    today_then_roster(&app.take_requests());
+}
+
 #[test]
 fn when_nobody_can_tell_who_is_working_the_picker_asks_without_a_pin() {
     let mut app = starting(false, None);

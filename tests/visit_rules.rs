@@ -253,3 +253,27 @@ fn merging_moves_visits_keeping_one_per_day_and_deleting_needs_none() {
     store.set_kiosk_code(B, None, &who).expect("cleared");
     store.delete_peer(B, &who).expect("B had nothing");
 }
+
+/// Each peer's latest visit before a day, straight from the store (read
+/// from peer to peer in the visit index): the day itself is not before
+/// it, peers who never came are absent.
+#[test]
+fn last_visits_before_a_day_are_each_peers_latest_earlier_visit() {
+    let (_dir, store) = fixture();
+    let at = |day| {
+        let mut v: Vec<(PeerId, NaiveDate)> = store
+            .last_visits_before(day)
+            .expect("last visits")
+            .into_iter()
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(at(d(3, 10)), vec![(A, d(3, 1)), (DEE, d(2, 1))]);
+    assert_eq!(
+        at(d(3, 11)),
+        vec![(A, d(3, 10)), (C, d(3, 10)), (DEE, d(2, 1))]
+    );
+    assert_eq!(at(d(2, 1)), vec![]);
+    assert_eq!(at(d(2, 2)), vec![(DEE, d(2, 1))]);
+}

@@ -399,9 +399,9 @@ impl Disclosure {
 /// Today's "Consents expiring" rows: each consent of `peers` (the peers
 /// the list is for, by id) active on `date` whose expiry date is within
 /// `days`, soonest first. Pure; `ops::consent` gathers the records.
-pub fn expiring_rows(
+pub fn expiring_rows<P: super::today::TodayPeer>(
     consents: &[Record<Consent>],
-    peers: &std::collections::HashMap<PeerId, &Record<super::peer::Peer>>,
+    peers: &std::collections::HashMap<PeerId, &P>,
     date: NaiveDate,
     days: u16,
 ) -> Vec<super::today::TodayRow> {
@@ -421,7 +421,7 @@ pub fn expiring_rows(
                 super::today::TodayRow {
                     section: super::today::Section::ConsentsExpiring,
                     peer: Some(c.peer),
-                    name: peer.display_name.clone(),
+                    name: peer.display_name().to_string(),
                     goal: None,
                     group: None,
                     session: None,

@@ -22,6 +22,7 @@ pub mod referral;
 pub mod report;
 pub mod settings;
 pub mod staff;
+pub mod stored_time;
 pub mod today;
 pub mod validate;
 pub mod visit;

@@ -73,11 +73,14 @@ pub struct Void {
 /// Bookkeeping kept with every record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
-    /// When the record was first saved.
+    /// When the record was first saved. (Read back without chrono's
+    /// general parser: every record read reads two of these.)
+    #[serde(deserialize_with = "super::stored_time::serde_utc::deserialize")]
     pub created_at: DateTime<Utc>,
     /// Who first saved it.
     pub created_by: Actor,
     /// When it was last saved.
+    #[serde(deserialize_with = "super::stored_time::serde_utc::deserialize")]
     pub updated_at: DateTime<Utc>,
     /// Who last saved it.
     pub updated_by: Actor,

@@ -12,10 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::choice::choice_enum;
 use super::dates::days_between;
 use super::ids::{CheckInId, PeerId, ReferralKind, ResourceId, ResourceKind, StaffId};
-use super::peer::Peer;
 use super::record::{Entity, Record};
 use super::settings::Settings;
-use super::today::{Section, TodayRow};
+use super::today::{Section, TodayPeer, TodayRow};
 use super::validate::{Checker, ValidationError, MAX_NOTE_CHARS, MAX_SHORT_CHARS};
 
 /// Most status changes one referral keeps (a referral is followed up a
@@ -410,11 +409,11 @@ pub const DEFAULT_STALE_DAYS: u16 = 14;
 /// (only `for_staff`'s, if given) whose latest change is at least the
 /// settings' stale days before `date`. Longest quiet first is left to
 /// Today's sort; rows carry the days since the latest change.
-pub fn stale_referral_rows(
+pub fn stale_referral_rows<P: TodayPeer>(
     date: NaiveDate,
     settings: &Settings,
     referrals: &[Record<Referral>],
-    peers: &[Record<Peer>],
+    peers: &[P],
     resources: &[Record<Resource>],
     for_staff: Option<StaffId>,
 ) -> Vec<TodayRow> {
@@ -422,7 +421,7 @@ pub fn stale_referral_rows(
     use std::collections::HashMap;
     let stale = i64::from(settings.referral_stale_days());
     // Looked up by id: a large center has thousands of each.
-    let peers: HashMap<PeerId, &Record<Peer>> = peers.iter().map(|p| (p.id, p)).collect();
+    let peers: HashMap<PeerId, &P> = peers.iter().map(|p| (p.peer_id(), p)).collect();
     let resources: HashMap<ResourceId, &Record<Resource>> =
         resources.iter().map(|r| (r.id, r)).collect();
     let mut rows = Vec::new();
@@ -430,7 +429,7 @@ pub fn stale_referral_rows(
         let Some(peer) = peers.get(&r.peer) else {
             continue;
         };
-        if !peer.is_active() || (for_staff.is_some() && peer.assigned_staff != for_staff) {
+        if !peer.is_active() || (for_staff.is_some() && peer.assigned_staff() != for_staff) {
             continue;
         }
         let last = r.last_update();
@@ -449,8 +448,8 @@ pub fn stale_referral_rows(
         };
         rows.push(TodayRow {
             section: Section::ReferralsStale,
-            peer: Some(peer.id),
-            name: peer.display_name.clone(),
+            peer: Some(peer.peer_id()),
+            name: peer.display_name().to_string(),
             goal: None,
             group: None,
             session: None,
@@ -513,6 +512,7 @@ impl ReferralFigures {
 mod tests {
     use super::*;
     use crate::model::choice::Choice;
+    use crate::model::peer::Peer;
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -25,7 +25,7 @@ use super::dates::days_between;
 use super::goal::Goal;
 use super::group::{Group, GroupSession};
 use super::ids::{CheckInId, GoalId, GroupId, PeerId, SessionId, StaffId};
-use super::peer::Peer;
+use super::peer::{Peer, PeerStatus};
 use super::record::Record;
 use super::settings::Settings;
 use super::staff::Staff;
@@ -163,15 +163,114 @@ impl LastCheckIn {
     }
 }
 
+/// What the Today rules read of a peer, and all they read: a stored
+/// record (`Record<Peer>`) answers it, and so does [`PeerFacts`], which a
+/// store can read from a peer record without decoding the rest of it (a
+/// large center's Today reads 10,000 peers).
+pub trait TodayPeer {
+    /// The peer's id.
+    fn peer_id(&self) -> PeerId;
+    /// The name every screen shows.
+    fn display_name(&self) -> &str;
+    /// Active, inactive or discharged.
+    fn status(&self) -> PeerStatus;
+    /// The staff member who mainly supports them.
+    fn assigned_staff(&self) -> Option<StaffId>;
+    /// First day with the organization (re-engagement counts from it
+    /// when there is no check-in).
+    fn intake_date(&self) -> NaiveDate;
+    /// How often, in days, they want to be checked on.
+    fn cadence_days(&self) -> Option<u16>;
+    /// True when the peer is currently supported (as [`Peer::is_active`]).
+    fn is_active(&self) -> bool {
+        self.status() == PeerStatus::Active
+    }
+}
+
+impl TodayPeer for Record<Peer> {
+    fn peer_id(&self) -> PeerId {
+        self.id
+    }
+    fn display_name(&self) -> &str {
+        &self.data.display_name
+    }
+    fn status(&self) -> PeerStatus {
+        self.data.status
+    }
+    fn assigned_staff(&self) -> Option<StaffId> {
+        self.data.assigned_staff
+    }
+    fn intake_date(&self) -> NaiveDate {
+        self.data.intake_date
+    }
+    fn cadence_days(&self) -> Option<u16> {
+        self.data.cadence_days
+    }
+}
+
+/// The few fields of a peer Today reads ([`TodayPeer`]), owned: what a
+/// store hands the rules instead of whole records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerFacts {
+    /// The peer's id.
+    pub id: PeerId,
+    /// The name every screen shows.
+    pub display_name: String,
+    /// Active, inactive or discharged.
+    pub status: PeerStatus,
+    /// The staff member who mainly supports them.
+    pub assigned_staff: Option<StaffId>,
+    /// First day with the organization.
+    pub intake_date: NaiveDate,
+    /// How often, in days, they want to be checked on.
+    pub cadence_days: Option<u16>,
+}
+
+impl PeerFacts {
+    /// The facts of a whole record.
+    pub fn of(p: &Record<Peer>) -> Self {
+        PeerFacts {
+            id: p.id,
+            display_name: p.data.display_name.clone(),
+            status: p.data.status,
+            assigned_staff: p.data.assigned_staff,
+            intake_date: p.data.intake_date,
+            cadence_days: p.data.cadence_days,
+        }
+    }
+}
+
+impl TodayPeer for PeerFacts {
+    fn peer_id(&self) -> PeerId {
+        self.id
+    }
+    fn display_name(&self) -> &str {
+        &self.display_name
+    }
+    fn status(&self) -> PeerStatus {
+        self.status
+    }
+    fn assigned_staff(&self) -> Option<StaffId> {
+        self.assigned_staff
+    }
+    fn intake_date(&self) -> NaiveDate {
+        self.intake_date
+    }
+    fn cadence_days(&self) -> Option<u16> {
+        self.cadence_days
+    }
+}
+
 /// Everything the rules look at, gathered by the caller.
-#[derive(Debug, Clone, Copy)]
-pub struct TodayInput<'a> {
+#[derive(Debug)]
+pub struct TodayInput<'a, P: TodayPeer = Record<Peer>> {
     /// The day to plan.
     pub date: NaiveDate,
     /// Organization rules (re-engagement window).
     pub settings: &'a Settings,
-    /// Every peer on the roster (inactive ones are skipped).
-    pub peers: &'a [Record<Peer>],
+    /// Every peer on the roster (inactive ones are skipped): whole
+    /// records or only the facts Today reads of them.
+    pub peers: &'a [P],
     /// What the rules need of each peer's newest check-in before `date`
     /// (voided ones left out).
     pub last_before: &'a HashMap<PeerId, LastCheckIn>,
@@ -195,17 +294,25 @@ pub struct TodayInput<'a> {
     pub for_staff: Option<StaffId>,
 }
 
+// By hand: the derives would ask `P: Clone`, and the input only borrows.
+impl<P: TodayPeer> Clone for TodayInput<'_, P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<P: TodayPeer> Copy for TodayInput<'_, P> {}
+
 /// Applies the rules.
-pub fn build_today(input: TodayInput<'_>) -> TodayReport {
+pub fn build_today<P: TodayPeer>(input: TodayInput<'_, P>) -> TodayReport {
     let date = input.date;
-    let peers: HashMap<PeerId, &Record<Peer>> = input.peers.iter().map(|p| (p.id, p)).collect();
-    let mine = |p: &Peer| input.for_staff.is_none() || p.assigned_staff == input.for_staff;
-    let mut rows = Vec::new();
+    let peers: HashMap<PeerId, &P> = input.peers.iter().map(|p| (p.peer_id(), p)).collect();
+    let mine = |p: &P| input.for_staff.is_none() || p.assigned_staff() == input.for_staff;
+    let mut rows = Vec::with_capacity(input.peers.len() / 2);
 
     let seen = seen_today_rows(&input, &peers, &mut rows);
 
     for peer in input.peers.iter().filter(|p| p.is_active() && mine(p)) {
-        if seen.contains_key(&peer.id) {
+        if seen.contains_key(&peer.peer_id()) {
             continue;
         }
         if let Some(row) = contact_row(&input, peer) {
@@ -229,8 +336,8 @@ pub fn build_today(input: TodayInput<'_>) -> TodayReport {
         };
         rows.push(TodayRow {
             section: Section::ReviewDue,
-            peer: Some(peer.id),
-            name: peer.display_name.clone(),
+            peer: Some(peer.peer_id()),
+            name: peer.display_name().to_string(),
             goal: Some(goal.id),
             group: None,
             session: None,
@@ -281,13 +388,13 @@ fn plural(n: i64, one: &'static str, many: &'static str) -> &'static str {
 }
 
 /// The one contact row a peer gets, in the most pressing section.
-fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> {
+fn contact_row<P: TodayPeer>(input: &TodayInput<'_, P>, peer: &P) -> Option<TodayRow> {
     let date = input.date;
-    let last = input.last_before.get(&peer.id);
+    let last = input.last_before.get(&peer.peer_id());
     let row = |section, day: Option<NaiveDate>, days: Option<i64>, why: String| TodayRow {
         section,
-        peer: Some(peer.id),
-        name: peer.display_name.clone(),
+        peer: Some(peer.peer_id()),
+        name: peer.display_name().to_string(),
         goal: None,
         group: None,
         session: None,
@@ -323,34 +430,47 @@ fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> 
         }
     }
 
-    let (since, days, seen_words) = match last {
-        Some(c) => {
-            let d = c.day;
-            (d, days_between(d, date), format!("last seen {d}"))
-        }
+    // Words are made only for a row that is shown: most of a large
+    // center's peers get none.
+    let (since, days, by_checkin) = match last {
+        Some(c) => (c.day, days_between(c.day, date), true),
         None => (
-            peer.intake_date,
-            days_between(peer.intake_date, date),
-            format!("no check-in since intake on {}", peer.intake_date),
+            peer.intake_date(),
+            days_between(peer.intake_date(), date),
+            false,
         ),
+    };
+    let seen_words = || {
+        if by_checkin {
+            format!("last seen {since}")
+        } else {
+            format!("no check-in since intake on {since}")
+        }
     };
     let window = i64::from(input.settings.reengage_after_days);
-    let cadence = peer.cadence_days.map(i64::from);
+    let cadence = peer.cadence_days().map(i64::from);
+    /// Where the peer was last seen at all.
+    enum Seen {
+        Contact,
+        Group,
+        Center,
+    }
     // Re-engagement is about not being seen at all, so a group counts.
-    let (seen_since, seen_days, seen_words_any) = match input.last_attended.get(&peer.id) {
-        Some(g) if *g > since => (*g, days_between(*g, date), format!("last at a group {g}")),
-        _ => (since, days, seen_words.clone()),
+    let (seen_since, seen_days, how) = match input.last_attended.get(&peer.peer_id()) {
+        Some(g) if *g > since => (*g, days_between(*g, date), Seen::Group),
+        _ => (since, days, Seen::Contact),
     };
     // So does a drop-in visit at the center.
-    let (seen_since, seen_days, seen_words_any) = match input.last_visited.get(&peer.id) {
-        Some(v) if *v > seen_since => (
-            *v,
-            days_between(*v, date),
-            format!("last at the center {v}"),
-        ),
-        _ => (seen_since, seen_days, seen_words_any),
+    let (seen_since, seen_days, how) = match input.last_visited.get(&peer.peer_id()) {
+        Some(v) if *v > seen_since => (*v, days_between(*v, date), Seen::Center),
+        _ => (seen_since, seen_days, how),
     };
     if seen_days >= window && cadence.is_none_or(|c| seen_days > c) {
+        let seen_words_any = match how {
+            Seen::Contact => seen_words(),
+            Seen::Group => format!("last at a group {seen_since}"),
+            Seen::Center => format!("last at the center {seen_since}"),
+        };
         return Some(row(
             Section::Reengage,
             Some(seen_since),
@@ -368,8 +488,9 @@ fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> 
                 Some(since),
                 Some(days),
                 format!(
-                    "wants contact every {c} {}; {seen_words}, {days} {} ago",
+                    "wants contact every {c} {}; {}, {days} {} ago",
                     plural(c, "day", "days"),
+                    seen_words(),
                     plural(days, "day", "days")
                 ),
             ));
@@ -379,9 +500,9 @@ fn contact_row(input: &TodayInput<'_>, peer: &Record<Peer>) -> Option<TodayRow> 
 }
 
 /// Adds "seen today" rows (one per peer) and returns who was seen.
-fn seen_today_rows(
-    input: &TodayInput<'_>,
-    peers: &HashMap<PeerId, &Record<Peer>>,
+fn seen_today_rows<P: TodayPeer>(
+    input: &TodayInput<'_, P>,
+    peers: &HashMap<PeerId, &P>,
     rows: &mut Vec<TodayRow>,
 ) -> HashMap<PeerId, ()> {
     let initials: HashMap<StaffId, &str> = input
@@ -410,7 +531,7 @@ fn seen_today_rows(
         };
         let relevant = match input.for_staff {
             None => true,
-            Some(s) => peer.assigned_staff == Some(s) || list.iter().any(|c| c.staff == s),
+            Some(s) => peer.assigned_staff() == Some(s) || list.iter().any(|c| c.staff == s),
         };
         if !relevant {
             continue;
@@ -431,7 +552,7 @@ fn seen_today_rows(
         rows.push(TodayRow {
             section: Section::SeenToday,
             peer: Some(peer_id),
-            name: peer.display_name.clone(),
+            name: peer.display_name().to_string(),
             goal: None,
             group: None,
             session: None,
@@ -451,7 +572,7 @@ fn seen_today_rows(
     seen
 }
 
-fn group_rows(input: &TodayInput<'_>, rows: &mut Vec<TodayRow>) {
+fn group_rows<P: TodayPeer>(input: &TodayInput<'_, P>, rows: &mut Vec<TodayRow>) {
     let session_of = |g: GroupId| input.sessions_today.iter().find(|s| s.group == g);
     let mut groups: Vec<&Record<Group>> = input.groups.iter().collect();
     groups.sort_by_key(|g| g.time);

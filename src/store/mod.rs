@@ -17,6 +17,7 @@ mod import;
 /// Checks a snapshot's ids and references without writing (for `verify`).
 pub use import::check_snapshot;
 mod keys;
+mod peer_facts;
 mod schema;
 mod sled_referral;
 mod sled_store;

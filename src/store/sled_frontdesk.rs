@@ -193,18 +193,32 @@ impl SledStore {
     ) -> StoreResult<HashMap<PeerId, NaiveDate>> {
         let mut out = HashMap::new();
         let ix = self.tree(T::IxVisitByPeer);
-        for k in self.tree(T::Peers).iter().keys() {
-            let k = k.map_err(|e| self.err(e))?;
-            let start = key(&[&k]);
+        let peers = self.tree(T::Peers);
+        // From peer to peer with visits in the index (peer, day, visit),
+        // not over the whole roster: a Today of 10,000 peers looked up
+        // 10,000 ranges, mostly empty.
+        let mut from = Vec::new();
+        while let Some(first) = ix.range(from.as_slice()..).next() {
+            let (first, _) = first.map_err(|e| self.err(e))?;
+            let k: [u8; 8] = first
+                .get(..8)
+                .and_then(|p| p.try_into().ok())
+                .ok_or_else(|| self.corrupt("short visit index key".into()))?;
             let end = key(&[&k, &date_key(before)]);
-            if let Some(item) = ix.range(start..end).next_back() {
+            if let Some(item) = ix.range(k.to_vec()..end).next_back() {
                 let (ik, _) = item.map_err(|e| self.err(e))?;
                 let day = ik
                     .get(8..12)
                     .and_then(super::super::codec::date_from_key)
                     .ok_or_else(|| self.corrupt("short visit index key".into()))?;
-                let id = trailing_id(&k).ok_or_else(|| self.corrupt("short peer key".into()))?;
-                out.insert(PeerId::new(id), day);
+                // Only peers on the roster, as before.
+                if peers.contains_key(k).map_err(|e| self.err(e))? {
+                    out.insert(PeerId::new(u64::from_be_bytes(k)), day);
+                }
+            }
+            match u64::from_be_bytes(k).checked_add(1) {
+                Some(next) => from = id_key(next).to_vec(),
+                None => break,
             }
         }
         Ok(out)

@@ -12,8 +12,8 @@ use chrono::{NaiveDate, TimeZone};
 use crate::model::consent::expiring_rows;
 use crate::model::dates::CenterTime;
 use crate::model::referral::stale_referral_rows;
-use crate::model::today::{build_today, TodayInput, TodayReport};
-use crate::model::{Peer, PeerId, PeerStatus, Record, StaffId};
+use crate::model::today::{build_today, TodayInput, TodayPeer, TodayReport};
+use crate::model::{PeerId, PeerStatus, StaffId};
 
 use super::{Store, StoreResult};
 
@@ -25,8 +25,21 @@ pub fn gather<Z: TimeZone>(
     date: NaiveDate,
     for_staff: Option<StaffId>,
 ) -> StoreResult<TodayReport> {
-    let settings = store.settings()?;
     let peers = store.list_peers()?;
+    gather_with(zone, store, date, for_staff, &peers)
+}
+
+/// [`gather`] with the roster already read: whole records, or only what
+/// Today reads of each peer ([`TodayPeer`]; `SledStore` reads just that
+/// from its records).
+pub fn gather_with<Z: TimeZone, P: TodayPeer>(
+    zone: &CenterTime<Z>,
+    store: &dyn Store,
+    date: NaiveDate,
+    for_staff: Option<StaffId>,
+    peers: &[P],
+) -> StoreResult<TodayReport> {
+    let settings = store.settings()?;
     // One summary per peer, kept by the store with every write: the newest
     // check-in before today (voided ones left out) and the last group
     // attended, without walking each peer's check-ins or every session.
@@ -54,7 +67,7 @@ pub fn gather<Z: TimeZone>(
     let mut report = build_today(TodayInput {
         date,
         settings: &settings,
-        peers: &peers,
+        peers,
         last_before: &last_before,
         last_attended: &last_attended,
         last_visited: &last_visited,
@@ -71,7 +84,7 @@ pub fn gather<Z: TimeZone>(
     if !open.is_empty() {
         let resources = store.list_resources()?;
         report.rows.extend(stale_referral_rows(
-            date, &settings, &open, &peers, &resources, for_staff,
+            date, &settings, &open, peers, &resources, for_staff,
         ));
     }
     let days = settings.consent_warning_days();
@@ -80,11 +93,11 @@ pub fn gather<Z: TimeZone>(
         .unwrap_or(NaiveDate::MAX);
     let consents = store.consents_expiring_between(date, to)?;
     if !consents.is_empty() {
-        let mine: HashMap<PeerId, &Record<Peer>> = peers
+        let mine: HashMap<PeerId, &P> = peers
             .iter()
-            .filter(|p| p.status != PeerStatus::Discharged)
-            .filter(|p| for_staff.is_none() || p.assigned_staff == for_staff)
-            .map(|p| (p.id, p))
+            .filter(|p| p.status() != PeerStatus::Discharged)
+            .filter(|p| for_staff.is_none() || p.assigned_staff() == for_staff)
+            .map(|p| (p.peer_id(), p))
             .collect();
         report
             .rows

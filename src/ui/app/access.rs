@@ -253,8 +253,13 @@ impl App {
         self.shell.access.gate = Gate::Open;
         self.shell.access.last_input = self.shell.access.instant;
         self.shell.requests.push(Request::Init { staff: named });
+        // Today first, the roster after it: the worker answers in order,
+        // and the first screen needs Today, not 10,000 peers (the roster
+        // before it cost the first frame a large center's whole roster).
+        // Notices go out in order, so Today's request precedes the
+        // roster's.
         self.shell.notify(Notice::ReloadToday);
-        self.shell.requests.push(Request::Roster);
+        self.shell.notify(Notice::ReloadRoster);
         self.subscribe();
     }
 
