@@ -1,0 +1,325 @@
+//! Bulk loads into an empty store (a child of `sled_store`, so it uses
+//! the store's private helpers without widening them).
+//!
+//! `caseload demo` at 10k peers / 1M check-ins spent its time in sled's
+//! transactions: each entry of a transaction is read when it is written
+//! (to return the old value) and written again at commit, the peer's
+//! summary is rewritten with every batch, and every batch is flushed and
+//! synced (docs/performance.md). A bulk load writes into an empty store
+//! only, so it can be all or nothing as a whole instead of per batch,
+//! like an import: [`SledStore::begin_load_in`] imports the roster and
+//! leaves the import marker set; each [`SledStore::load_checkins_in`]
+//! writes its check-ins with plain inserts, the record tree and its
+//! indexes in two threads (sled lets writers to different trees run at
+//! once; a transaction or `apply_batch` would take its global write
+//! lock), and keeps the peers' summaries in memory;
+//! [`SledStore::finish_load_in`] writes the summaries, counts and next
+//! id, flushes and syncs, and clears the marker in the transaction that
+//! audits the load. Until then every other write is refused, and if the
+//! process dies (or the loading connection goes away: the service calls
+//! [`SledStore::abandon_load`]) the store is emptied again, on the next
+//! open if not before, exactly as an interrupted import is.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use sled::Tree;
+
+use crate::model::{Actor, CheckIn, Entity, Id, Meta, Record};
+
+use super::super::audit::{self, AuditEntry, AuditEvent};
+use super::super::codec::{decode, encode, id_key};
+use super::super::error::{StoreError, StoreResult};
+use super::super::keys::{count_key, next_id_key, Kept, Summary, NAMES, T};
+use super::super::{ChangeKind, Counts, Snapshot, Store};
+use super::{check_found, Checked, Held, SledStore, IMPORT_MARKER};
+
+/// A bulk load in progress: what [`SledStore::finish_load_in`] writes
+/// once, instead of with every batch.
+#[derive(Debug, Default)]
+pub(super) struct Load {
+    /// The id the next loaded check-in takes.
+    next_id: u64,
+    /// Check-ins loaded so far.
+    loaded: u64,
+    /// Records the roster import wrote.
+    imported: u64,
+    /// Each peer's summary as the loaded check-ins leave it.
+    summaries: HashMap<u64, Summary>,
+    /// References already checked (staff, peers, goals on a peer's plan).
+    checked: HashSet<Checked>,
+}
+
+/// The entries one batch writes into one tree, sorted by key.
+type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
+fn records_in(c: &Counts) -> u64 {
+    c.staff + c.peers + c.goals + c.checkins + c.groups + c.sessions + c.resources + c.referrals
+}
+
+impl SledStore {
+    /// True while a bulk load fills this store (every other write waits
+    /// for its end and is refused).
+    pub(super) fn loading(&self) -> bool {
+        self.load
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some()
+    }
+
+    /// Starts a bulk load: imports `snapshot` into the empty store and
+    /// leaves the import marker set until [`SledStore::finish_load_in`].
+    pub(super) fn begin_load_in(&self, snapshot: Snapshot) -> StoreResult<Counts> {
+        let held = self.lock_writes();
+        if self.loading() {
+            return Err(StoreError::Refused(format!(
+                "a bulk load is already filling the store at {}",
+                self.path.display()
+            )));
+        }
+        self.import_records(&held, &snapshot)?;
+        let counts = self.counts()?;
+        let next_id = self
+            .meta()
+            .get(next_id_key(T::CheckIns))
+            .map_err(|e| self.err(e))?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(1)
+            .max(1);
+        *self
+            .load
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Load {
+            next_id,
+            imported: records_in(&counts),
+            ..Load::default()
+        });
+        Ok(counts)
+    }
+
+    /// Writes a batch of check-ins into the load in progress. Any failure
+    /// abandons the whole load (the store is emptied).
+    pub(super) fn load_checkins_in(
+        &self,
+        checkins: Vec<CheckIn>,
+        actor: &Actor,
+    ) -> StoreResult<u64> {
+        for (i, c) in checkins.iter().enumerate() {
+            c.validate().map_err(|e| {
+                StoreError::Refused(format!("check-in {} of {}: {e}", i + 1, checkins.len()))
+            })?;
+        }
+        let held = self.lock_writes();
+        let mut slot = self
+            .load
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(load) = slot.as_mut() else {
+            return Err(StoreError::Refused(format!(
+                "no bulk load is filling the store at {} (it was finished, or abandoned and emptied); start again with an empty store",
+                self.path.display()
+            )));
+        };
+        match self.load_batch(load, checkins, actor) {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                *slot = None;
+                drop(slot);
+                self.abandon_held(&held);
+                Err(e)
+            }
+        }
+    }
+
+    fn load_batch(
+        &self,
+        load: &mut Load,
+        checkins: Vec<CheckIn>,
+        actor: &Actor,
+    ) -> StoreResult<u64> {
+        let now = Utc::now();
+        let mut trees: Vec<Entries> = vec![Vec::new(); NAMES.len()];
+        let n = checkins.len() as u64;
+        for data in checkins {
+            for r in data.references() {
+                if load
+                    .checked
+                    .insert((r.tree as usize, r.id, r.goal_of.map(|p| p.raw())))
+                {
+                    let found = self
+                        .tree(r.tree)
+                        .get(id_key(r.id))
+                        .map_err(|e| self.err(e))?;
+                    check_found(&r, found.as_deref()).map_err(|e| self.locate(e))?;
+                }
+            }
+            let id = load.next_id;
+            load.next_id += 1;
+            let rec = Record {
+                id: Id::new(id),
+                meta: Meta::created(now, actor),
+                data,
+            };
+            if let Some(fact) = rec.data.summary_fact(id) {
+                for peer in fact.peers() {
+                    let summary = match load.summaries.entry(peer) {
+                        std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(self.stored_summary(peer)?)
+                        }
+                    };
+                    summary.absorb(&fact);
+                }
+            }
+            let bytes = encode(&rec).map_err(|d| self.corrupt(d))?;
+            trees[T::CheckIns as usize].push((id_key(id).to_vec(), bytes));
+            for (t, k) in rec.data.index_entries(id) {
+                trees[t as usize].push((k, Vec::new()));
+            }
+        }
+        // Two writers, each with its own trees: the records and the
+        // indexes that grow at their ends, and the two keyed by peer and
+        // goal (inserts all over the tree).
+        let mut first = Vec::new();
+        let mut second = Vec::new();
+        for (i, mut entries) in trees.into_iter().enumerate() {
+            if entries.is_empty() {
+                continue;
+            }
+            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            if i == T::IxCheckInByPeer as usize || i == T::IxCheckInByGoal as usize {
+                second.push((&self.trees[i], entries));
+            } else {
+                first.push((&self.trees[i], entries));
+            }
+        }
+        let (a, b) = std::thread::scope(|s| {
+            let other = s.spawn(|| insert_all(&second));
+            let mine = insert_all(&first);
+            (mine, other.join())
+        });
+        a.map_err(|e| self.err(e))?;
+        match b {
+            Ok(r) => r.map_err(|e| self.err(e))?,
+            Err(_) => {
+                return Err(self.corrupt("a bulk load's writer failed".into()));
+            }
+        }
+        load.loaded += n;
+        Ok(n)
+    }
+
+    fn stored_summary(&self, peer: u64) -> StoreResult<Summary> {
+        match self
+            .tree(T::PeerSummary)
+            .get(id_key(peer))
+            .map_err(|e| self.err(e))?
+        {
+            Some(v) => decode(&v, NAMES[T::PeerSummary as usize]).map_err(|d| self.corrupt(d)),
+            None => Ok(Summary::default()),
+        }
+    }
+
+    /// Ends the load in progress: summaries, counts and next id written,
+    /// everything flushed and synced, then the marker cleared in the
+    /// transaction that audits the load.
+    pub(super) fn finish_load_in(&self, loaded: u64, actor: &Actor) -> StoreResult<Counts> {
+        let held = self.lock_writes();
+        let Some(load) = self
+            .load
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        else {
+            return Err(StoreError::Refused(format!(
+                "no bulk load is filling the store at {}",
+                self.path.display()
+            )));
+        };
+        let result = if load.loaded == loaded {
+            self.finish(&held, load, actor)
+        } else {
+            Err(StoreError::Refused(format!(
+                "the bulk load into {} holds {} check-ins, but {loaded} were sent; it is abandoned and the store emptied",
+                self.path.display(),
+                load.loaded
+            )))
+        };
+        match result {
+            Ok(counts) => {
+                drop(held);
+                self.notify(ChangeKind::Everything, String::new());
+                Ok(counts)
+            }
+            Err(e) => {
+                self.abandon_held(&held);
+                Err(e)
+            }
+        }
+    }
+
+    fn finish(&self, held: &Held<'_>, load: Load, actor: &Actor) -> StoreResult<Counts> {
+        let summaries = self.tree(T::PeerSummary);
+        let mut peers: Vec<(u64, Summary)> = load.summaries.into_iter().collect();
+        peers.sort_unstable_by_key(|(p, _)| *p);
+        for (peer, summary) in peers {
+            let bytes = encode(&summary).map_err(|d| self.corrupt(d))?;
+            summaries
+                .insert(id_key(peer), bytes)
+                .map_err(|e| self.err(e))?;
+        }
+        // Everything loaded is on disk before the marker goes.
+        self.flush()?;
+        let entry = AuditEntry {
+            at: Utc::now(),
+            seq: self.audit_seq()?,
+            actor: actor.clone(),
+            peers: Vec::new(),
+            event: AuditEvent::Imported {
+                records: load.imported + load.loaded,
+            },
+        };
+        let (next_id, loaded) = (load.next_id, load.loaded);
+        self.write_held(held, |tx| {
+            let meta = &tx[T::Meta as usize];
+            let before = super::read_u64(meta, &count_key(T::CheckIns))?;
+            meta.insert(count_key(T::CheckIns), &(before + loaded).to_be_bytes())?;
+            meta.insert(next_id_key(T::CheckIns), &next_id.to_be_bytes())?;
+            meta.remove(IMPORT_MARKER)?;
+            audit::append(tx, &entry, 0)
+        })?;
+        self.counts()
+    }
+
+    /// Gives up a bulk load in progress, if any, and empties the store
+    /// (what the next open would do): the service calls it when the
+    /// connection that began the load goes away unfinished.
+    pub fn abandon_load(&self) {
+        let held = self.lock_writes();
+        let had = self
+            .load
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .is_some();
+        if had {
+            self.abandon_held(&held);
+        }
+    }
+
+    fn abandon_held(&self, _held: &Held<'_>) {
+        if let Err(e) = self.roll_back_import() {
+            // The marker stays: the next open empties the store.
+            tracing::error!(error = %e, "could not roll back an abandoned bulk load");
+        }
+    }
+}
+
+fn insert_all(trees: &[(&Tree, Entries)]) -> sled::Result<()> {
+    for (tree, entries) in trees {
+        for (k, v) in entries {
+            tree.insert(k.as_slice(), v.as_slice())?;
+        }
+    }
+    Ok(())
+}
