@@ -21,6 +21,8 @@
 //! open if not before, exactly as an interrupted import is.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 
 use chrono::Utc;
 use sled::Tree;
@@ -48,6 +50,115 @@ pub(super) struct Load {
     summaries: HashMap<u64, Summary>,
     /// References already checked (staff, peers, goals on a peer's plan).
     checked: HashSet<Checked>,
+    /// The threads writing the batches handed over so far.
+    writers: Option<Writers>,
+    /// Keys of the indexes whose keys do not follow time (by peer, by
+    /// goal, by follow-up), written in key order at the finish.
+    held_back: Vec<HeldBack>,
+}
+
+/// Longest index key held back (peer or goal, time, id).
+const HELD_KEY: usize = 24;
+
+/// The keys of one index held back until the finish: all of one length
+/// (a key of another length is written at once, which changes nothing
+/// but the order of writing), zero-padded to [`HELD_KEY`] bytes so that
+/// they sort as the keys do.
+#[derive(Debug)]
+struct HeldBack {
+    tree: T,
+    len: Option<usize>,
+    keys: Vec<[u8; HELD_KEY]>,
+}
+
+impl HeldBack {
+    /// Keeps `key` for later; gives it back if it cannot be kept.
+    fn keep(&mut self, key: Vec<u8>) -> Option<Vec<u8>> {
+        if key.len() > HELD_KEY || self.len.is_some_and(|l| l != key.len()) {
+            return Some(key);
+        }
+        self.len = Some(key.len());
+        let mut k = [0u8; HELD_KEY];
+        k[..key.len()].copy_from_slice(&key);
+        self.keys.push(k);
+        None
+    }
+}
+
+/// The indexes held back: written in random order they left sled's log
+/// with many rewritten leaves (docs/performance.md, "Size").
+const HOLD_BACK: [T; 3] = [T::IxCheckInByPeer, T::IxCheckInByGoal, T::IxFollowUp];
+
+/// Work for one writer: trees and the entries to insert into each.
+type Work = Vec<(Tree, Entries)>;
+
+/// Two writer threads, each with its own trees: the records and the
+/// indexes that grow at their ends, and the two keyed by peer and goal
+/// (inserts all over the tree). A batch is handed over and the request
+/// answered while they write it, so that the next batch is received and
+/// prepared meanwhile; each holds at most one batch waiting. A write that
+/// fails ends its thread, and the load with the next batch or the finish.
+#[derive(Debug)]
+struct Writers {
+    senders: Vec<SyncSender<Work>>,
+    threads: Vec<JoinHandle<sled::Result<()>>>,
+}
+
+impl Writers {
+    fn start() -> std::io::Result<Writers> {
+        let mut senders = Vec::new();
+        let mut threads = Vec::new();
+        for i in 0..2 {
+            let (tx, rx) = sync_channel::<Work>(1);
+            let thread = std::thread::Builder::new()
+                .name(format!("caseload-load-{i}"))
+                .spawn(move || {
+                    for work in rx {
+                        insert_all(&work)?;
+                    }
+                    Ok(())
+                })?;
+            senders.push(tx);
+            threads.push(thread);
+        }
+        Ok(Writers { senders, threads })
+    }
+
+    /// Hands `work[i]` to writer `i`; false if a writer has stopped (its
+    /// write failed: [`Writers::finish`] says why).
+    fn hand_over(&self, work: Vec<Work>) -> bool {
+        self.senders
+            .iter()
+            .zip(work)
+            .all(|(s, w)| w.is_empty() || s.send(w).is_ok())
+    }
+
+    /// Waits until everything handed over is written; the first failure.
+    fn finish(mut self) -> Result<(), String> {
+        self.senders.clear();
+        let mut result = Ok(());
+        for t in self.threads.drain(..) {
+            let r = match t.join() {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err("a bulk load's writer failed".to_string()),
+            };
+            if result.is_ok() {
+                result = r;
+            }
+        }
+        result
+    }
+}
+
+impl Drop for Writers {
+    fn drop(&mut self) {
+        // An abandoned load: stop writing before the store is emptied.
+        self.senders.clear();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
 }
 
 /// The entries one batch writes into one tree, sorted by key.
@@ -92,6 +203,14 @@ impl SledStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Load {
             next_id,
             imported: records_in(&counts),
+            held_back: HOLD_BACK
+                .iter()
+                .map(|t| HeldBack {
+                    tree: *t,
+                    len: None,
+                    keys: Vec::new(),
+                })
+                .collect(),
             ..Load::default()
         });
         Ok(counts)
@@ -174,39 +293,77 @@ impl SledStore {
             let bytes = encode(&rec).map_err(|d| self.corrupt(d))?;
             trees[T::CheckIns as usize].push((id_key(id).to_vec(), bytes));
             for (t, k) in rec.data.index_entries(id) {
-                trees[t as usize].push((k, Vec::new()));
+                let k = match load.held_back.iter_mut().find(|h| h.tree == t) {
+                    Some(h) => h.keep(k),
+                    None => Some(k),
+                };
+                if let Some(k) = k {
+                    trees[t as usize].push((k, Vec::new()));
+                }
             }
         }
-        // Two writers, each with its own trees: the records and the
-        // indexes that grow at their ends, and the two keyed by peer and
-        // goal (inserts all over the tree).
-        let mut first = Vec::new();
-        let mut second = Vec::new();
+        let mut work: Vec<Work> = vec![Vec::new(), Vec::new()];
         for (i, mut entries) in trees.into_iter().enumerate() {
             if entries.is_empty() {
                 continue;
             }
             entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            if i == T::IxCheckInByPeer as usize || i == T::IxCheckInByGoal as usize {
-                second.push((&self.trees[i], entries));
+            let entries = if std::env::var_os("CASELOAD_EXP_NOFILL").is_some() {
+                entries
             } else {
-                first.push((&self.trees[i], entries));
-            }
+                fill_order(entries)
+            };
+            let w =
+                usize::from(i == T::IxCheckInByPeer as usize || i == T::IxCheckInByGoal as usize);
+            work[w].push((self.trees[i].clone(), entries));
         }
+        if load.writers.is_none() {
+            load.writers = Some(Writers::start().map_err(|cause| StoreError::Io {
+                path: self.path.clone(),
+                cause,
+            })?);
+        }
+        let handed = load.writers.as_ref().is_some_and(|w| w.hand_over(work));
+        if !handed {
+            let why = match load.writers.take().map(Writers::finish) {
+                Some(Err(e)) => e,
+                _ => "a bulk load's writer stopped".to_string(),
+            };
+            return Err(self.corrupt(format!("writing a bulk load failed: {why}")));
+        }
+        load.loaded += n;
+        Ok(n)
+    }
+
+    /// Writes the held-back index keys, each index in key order, the
+    /// largest in a thread of its own.
+    fn write_held_back(&self, mut held: Vec<HeldBack>) -> StoreResult<()> {
+        for h in &mut held {
+            h.keys.sort_unstable();
+        }
+        held.sort_by_key(|h| std::cmp::Reverse(h.keys.len()));
+        let (largest, rest) = match held.split_first() {
+            Some((l, r)) => (Some(l), r),
+            None => (None, &[][..]),
+        };
+        let write = |h: &HeldBack| -> sled::Result<()> {
+            let tree = self.tree(h.tree);
+            let len = h.len.unwrap_or(HELD_KEY);
+            for k in &h.keys {
+                tree.insert(&k[..len], &[])?;
+            }
+            Ok(())
+        };
         let (a, b) = std::thread::scope(|s| {
-            let other = s.spawn(|| insert_all(&second));
-            let mine = insert_all(&first);
+            let other = s.spawn(|| largest.map_or(Ok(()), write));
+            let mine: sled::Result<()> = rest.iter().try_for_each(write);
             (mine, other.join())
         });
         a.map_err(|e| self.err(e))?;
         match b {
-            Ok(r) => r.map_err(|e| self.err(e))?,
-            Err(_) => {
-                return Err(self.corrupt("a bulk load's writer failed".into()));
-            }
+            Ok(r) => r.map_err(|e| self.err(e)),
+            Err(_) => Err(self.corrupt("a bulk load's writer failed".into())),
         }
-        load.loaded += n;
-        Ok(n)
     }
 
     fn stored_summary(&self, peer: u64) -> StoreResult<Summary> {
@@ -239,10 +396,12 @@ impl SledStore {
         let result = if load.loaded == loaded {
             self.finish(&held, load, actor)
         } else {
+            let held_count = load.loaded;
+            // Its writers stop before the store is emptied.
+            drop(load);
             Err(StoreError::Refused(format!(
-                "the bulk load into {} holds {} check-ins, but {loaded} were sent; it is abandoned and the store emptied",
+                "the bulk load into {} holds {held_count} check-ins, but {loaded} were sent; it is abandoned and the store emptied",
                 self.path.display(),
-                load.loaded
             )))
         };
         match result {
@@ -258,7 +417,13 @@ impl SledStore {
         }
     }
 
-    fn finish(&self, held: &Held<'_>, load: Load, actor: &Actor) -> StoreResult<Counts> {
+    fn finish(&self, held: &Held<'_>, mut load: Load, actor: &Actor) -> StoreResult<Counts> {
+        if let Some(writers) = load.writers.take() {
+            writers
+                .finish()
+                .map_err(|e| self.corrupt(format!("writing a bulk load failed: {e}")))?;
+        }
+        self.write_held_back(std::mem::take(&mut load.held_back))?;
         let summaries = self.tree(T::PeerSummary);
         let mut peers: Vec<(u64, Summary)> = load.summaries.into_iter().collect();
         peers.sort_unstable_by_key(|(p, _)| *p);
@@ -315,7 +480,27 @@ impl SledStore {
     }
 }
 
-fn insert_all(trees: &[(&Tree, Entries)]) -> sled::Result<()> {
+/// Sorted entries reordered so that sled's leaves end up fuller: two of
+/// every three first, then the third. sled splits a leaf of 17 entries
+/// into two halves, and entries that arrive in key order never come back
+/// to the left half, so a tree written in order is left with leaves about
+/// half full; the third written afterwards lands in the leaves the first
+/// pass made (at most 9 + 5 entries each, so none splits again).
+fn fill_order(entries: Entries) -> Entries {
+    let mut later = Vec::with_capacity(entries.len() / 3 + 1);
+    let mut first = Vec::with_capacity(entries.len());
+    for (i, e) in entries.into_iter().enumerate() {
+        if i % 3 == 2 {
+            later.push(e);
+        } else {
+            first.push(e);
+        }
+    }
+    first.append(&mut later);
+    first
+}
+
+fn insert_all(trees: &[(Tree, Entries)]) -> sled::Result<()> {
     for (tree, entries) in trees {
         for (k, v) in entries {
             tree.insert(k.as_slice(), v.as_slice())?;
