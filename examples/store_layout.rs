@@ -5,7 +5,13 @@
 //! cargo run --release --example store_layout -- DIR            # live bytes per tree
 //! cargo run --release --example store_layout -- DIR NEW order  # + copy in key order
 //! cargo run --release --example store_layout -- DIR NEW fill   # + copy, leaves filled
+//! cargo run --release --example store_layout -- DIR --open [N]  # RSS of opening it as the service does
 //! ```
+//!
+//! `--open` opens the store as caseload's service does (`SledStore`, the
+//! default 12 MiB cache) in this process and prints the RSS after opening
+//! and after N (default 20) rounds of Today and ten peer records, so that
+//! a heap profiler (`heaptrack`) can say where the service's memory goes.
 //!
 //! Run it on a copy of a store with no service holding it. `order`
 //! inserts every tree's entries in key order (what sled's own
@@ -41,13 +47,52 @@ fn open(p: &Path) -> sled::Result<sled::Db> {
         .open()
 }
 
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `--open`: the service's memory for this store, in this process.
+fn open_only(dir: &Path, rounds: usize) -> Result<(), Box<dyn std::error::Error>> {
+    use caseload::model::PeerId;
+    use caseload::store::Store;
+    let t = Instant::now();
+    let store = caseload::store::SledStore::open(dir)?;
+    println!(
+        "opened in {:.2} s: {} KiB RSS",
+        t.elapsed().as_secs_f64(),
+        rss_kib()
+    );
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).ok_or("date")?;
+    let peers = store.counts()?.peers.max(1);
+    for i in 0..rounds {
+        store.today(day, None)?;
+        for p in 0..10 {
+            let _ = store.peer(PeerId::new(1 + (i as u64 * 997 + p * 131) % peers));
+        }
+    }
+    println!("after {rounds} rounds: {} KiB RSS", rss_kib());
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let src = PathBuf::from(
         args.next()
-            .ok_or("usage: store_layout DIR [NEW order|fill]")?,
+            .ok_or("usage: store_layout DIR [NEW order|fill | --open [N]]")?,
     );
     let dst = args.next().map(PathBuf::from);
+    if dst.as_deref() == Some(Path::new("--open")) {
+        let rounds = args.next().map_or(Ok(20), |a| a.parse())?;
+        return open_only(&src, rounds);
+    }
     let mode = args.next().unwrap_or_else(|| "order".into());
     println!(
         "{}: {:.1} MiB on disk",
