@@ -102,6 +102,22 @@ impl HeldBack {
 /// with many rewritten leaves (docs/performance.md, "Size").
 const HOLD_BACK: [T; 3] = [T::IxCheckInByPeer, T::IxCheckInByGoal, T::IxFollowUp];
 
+/// Most keys held back at once (48 MB): a larger load writes them out in
+/// key order when they reach it and holds back afresh, so its memory stays
+/// bounded (1M demo check-ins hold back 1.6 M keys, never reaching it).
+const HELD_MAX: usize = 2_000_000;
+
+fn held_back_fresh() -> Vec<HeldBack> {
+    HOLD_BACK
+        .iter()
+        .map(|t| HeldBack {
+            tree: *t,
+            len: None,
+            keys: Vec::new(),
+        })
+        .collect()
+}
+
 /// Work for one writer: trees and the entries to insert into each.
 type Work = Vec<(Tree, Entries)>;
 
@@ -216,14 +232,7 @@ impl SledStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Load {
             next_id,
             imported: records_in(&counts),
-            held_back: HOLD_BACK
-                .iter()
-                .map(|t| HeldBack {
-                    tree: *t,
-                    len: None,
-                    keys: Vec::new(),
-                })
-                .collect(),
+            held_back: held_back_fresh(),
             ..Load::default()
         });
         Ok(counts)
@@ -339,6 +348,10 @@ impl SledStore {
                 _ => "a bulk load's writer stopped".to_string(),
             };
             return Err(self.corrupt(format!("writing a bulk load failed: {why}")));
+        }
+        if load.held_back.iter().map(|h| h.keys.len()).sum::<usize>() >= HELD_MAX {
+            let full = std::mem::replace(&mut load.held_back, held_back_fresh());
+            self.write_held_back(full)?;
         }
         load.loaded += n;
         Ok(n)
