@@ -121,9 +121,8 @@ fn held_back_fresh() -> Vec<HeldBack> {
 /// Work for one writer: trees and the entries to insert into each.
 type Work = Vec<(Tree, Entries)>;
 
-/// Two writer threads, each with its own trees: the records and the
-/// indexes that grow at their ends, and the two keyed by peer and goal
-/// (inserts all over the tree). A batch is handed over and the request
+/// Two writer threads, each with its own trees: the records, and the
+/// indexes (by day; by peer, goal and follow-up are held back). A batch is handed over and the request
 /// answered while they write it, so that the next batch is received and
 /// prepared meanwhile; each holds at most one batch waiting. A write that
 /// fails ends its thread, and the load with the next batch or the finish.
@@ -331,8 +330,9 @@ impl SledStore {
             }
             entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let entries = fill_order(entries);
-            let w =
-                usize::from(i == T::IxCheckInByPeer as usize || i == T::IxCheckInByGoal as usize);
+            // The records in one thread; the by-day index (and what is
+            // not held back of the others) in the other.
+            let w = usize::from(i != T::CheckIns as usize);
             work[w].push((self.trees[i].clone(), entries));
         }
         if load.writers.is_none() {
