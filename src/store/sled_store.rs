@@ -834,17 +834,10 @@ impl SledStore {
         self.import_corrections(held, &snapshot.checkin_history, &snapshot.peer_aliases)
     }
 
-    fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
-        for chunk in records.chunks(IMPORT_CHUNK) {
-            self.write_held(held, |tx| {
-                for rec in chunk {
-                    put_new(tx, rec)?;
-                    raise_next_id(tx, E::TREE, rec.id.raw())?;
-                }
-                Ok(())
-            })?;
-        }
-        Ok(())
+    /// Writes one kind of record of an import (`sled_load.rs`: each tree
+    /// in key order, under the import marker).
+    fn import_chunk<E: Kept>(&self, _held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
+        self.import_sorted(records)
     }
 }
 
@@ -1041,15 +1034,6 @@ fn take_ids(tx: &[TransactionalTree], tree: T, n: u64) -> Result<u64, Abort> {
     let first = read_u64(meta, &k)?.max(1);
     meta.insert(k, &first.saturating_add(n).to_be_bytes())?;
     Ok(first)
-}
-
-fn raise_next_id(tx: &[TransactionalTree], tree: T, used: u64) -> Result<(), Abort> {
-    let meta = &tx[T::Meta as usize];
-    let k = next_id_key(tree);
-    if read_u64(meta, &k)? <= used {
-        meta.insert(k, &(used + 1).to_be_bytes())?;
-    }
-    Ok(())
 }
 
 fn bump_count(tx: &[TransactionalTree], tree: T, by: i64) -> Result<(), Abort> {
