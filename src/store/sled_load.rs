@@ -25,8 +25,12 @@
 //!   summaries, flushes and syncs, and clears the marker in the
 //!   transaction that writes the counts and next id and audits the load.
 //!
-//! At 1M: 34.7 s, 34 s of the service's CPU, a 796 MiB store instead of
-//! 1,254 MiB, the service peaking at 210 MiB (docs/performance.md).
+//! At 1M: 38–39 s at a load average of 4.5 on two cores (was 88 s at
+//! 0.6–2.3), 37–39 s of the service's CPU, an 814–821 MiB store instead
+//! of 1,163 MiB, the service peaking at 215–229 MiB (docs/performance.md).
+//! [`SledStore::import_sorted`] writes an import the same way (each tree
+//! in key order under the import marker), so an export imported into a
+//! new store takes the same smaller layout.
 //! Until the finish every other write is refused, and if the process dies
 //! (or the loading connection goes away: the service calls
 //! [`SledStore::abandon_load`]) the store is emptied again, on the next
