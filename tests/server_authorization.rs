@@ -314,6 +314,14 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         Operation::Import => Request::Import {
             snapshot: Snapshot::default(),
         },
+        // The store is not empty: allowed ones fail for that reason.
+        Operation::BeginLoad => Request::BeginLoad {
+            snapshot: Snapshot::default(),
+        },
+        Operation::LoadCheckIns => Request::LoadCheckIns {
+            checkins: Vec::new(),
+        },
+        Operation::FinishLoad => Request::FinishLoad { loaded: 0 },
         Operation::RecordEvent => Request::RecordEvent {
             event: AuditEvent::Viewed {
                 peer: PeerId::new(2),

@@ -603,3 +603,53 @@ fn the_command_that_starts_a_service_says_that_it_upgraded_the_store() {
     );
     stop_services(&dir);
 }
+
+#[test]
+fn a_bulk_load_whose_client_goes_away_leaves_an_empty_store() {
+    use caseload::model::{Actor, CheckIn, Meta, Peer, PeerId, Record, Role, Staff, StaffId};
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("store");
+    run_ok(&dir, 60, &["settings"]);
+    let actor = Actor::login("tester");
+    let meta = Meta::created(chrono::Utc::now(), &actor);
+    let snapshot = caseload::store::Snapshot {
+        staff: vec![Record {
+            id: StaffId::new(1),
+            meta: meta.clone(),
+            data: Staff::new("Ana Ruiz", Role::PeerSpecialist),
+        }],
+        peers: vec![Record {
+            id: PeerId::new(1),
+            meta,
+            data: Peer::new("Jo", chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+        }],
+        ..Default::default()
+    };
+    let when = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap();
+    let loader = RemoteStore::connect(&socket_path(&dir)).expect("connect");
+    loader.begin_load(snapshot, &actor).expect("begin load");
+    let batch = vec![CheckIn::new(PeerId::new(1), StaffId::new(1), when); 3];
+    assert_eq!(loader.load_checkins(batch, &actor).expect("load"), 3);
+    // Meanwhile another command's write is refused, saying why.
+    let out = caseload(&dir, 60)
+        .args(["peer", "add", "Kim"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("bulk load"), "{said}");
+    // The loading client goes away unfinished: the service empties the
+    // store rather than leave a partial one.
+    drop(loader);
+    let reader = RemoteStore::connect(&socket_path(&dir)).expect("connect");
+    assert!(
+        within(10, || reader
+            .counts()
+            .is_ok_and(|c| c == caseload::store::Counts::default())),
+        "the abandoned load was left in the store: {:?}",
+        reader.counts()
+    );
+    drop(reader);
+    run_ok(&dir, 60, &["peer", "add", "Kim"]);
+    stop_services(&dir);
+}

@@ -449,3 +449,95 @@ fn an_import_killed_part_way_is_all_or_nothing() {
     }
     eprintln!("imports interrupted part-way: {partial_seen} of 3");
 }
+
+const LOADER_ENV: &str = "CASELOAD_TEST_LOADER_DIR";
+/// Batches of 500 check-ins the loader writes before finishing.
+const LOAD_BATCHES: u64 = 40;
+
+/// Child side of the bulk load test: begins a load of `big_snapshot`'s
+/// roster, writes check-ins 500 at a time saying so after each, and
+/// finishes once a line arrives on its stdin.
+#[test]
+#[ignore = "runs only as a child of a_bulk_load_killed_part_way_leaves_an_empty_store"]
+fn child_loader() {
+    let Some(dir) = std::env::var_os(LOADER_ENV) else {
+        return;
+    };
+    let mut snapshot = big_snapshot();
+    snapshot.checkins.clear();
+    let store = open(Path::new(&dir));
+    store.begin_load(snapshot, &actor()).expect("begin load");
+    for b in 0..LOAD_BATCHES {
+        let batch: Vec<CheckIn> = (0..500)
+            .map(|i| {
+                let n = b * 500 + i;
+                CheckIn::new(
+                    PeerId::new(1 + n % 30),
+                    StaffId::new(1),
+                    first_moment() + chrono::Duration::minutes(n as i64 * 7),
+                )
+            })
+            .collect();
+        store.load_checkins(batch, &actor()).expect("load");
+        println!("LOADED {}", b + 1);
+    }
+    // Waits for a word from the parent before finishing (the test kills
+    // it first, at the latest here).
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    store
+        .finish_load(LOAD_BATCHES * 500, &actor())
+        .expect("finish");
+    println!("FINISHED now");
+}
+
+#[test]
+fn a_bulk_load_killed_part_way_leaves_an_empty_store() {
+    let mut rng = rand::rng();
+    for round in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = spawn_child("child_loader", LOADER_ENV, dir.path());
+        let stdout = child.stdout.take().expect("child stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        // Killed after a few batches were written (never acknowledged as
+        // a whole: only finish_load is).
+        let kill_after = rng.random_range(1..LOAD_BATCHES / 2);
+        loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if after(&line, "LOADED")
+                        .and_then(|n| n.parse::<u64>().ok())
+                        .is_some_and(|n| n >= kill_after)
+                    {
+                        break;
+                    }
+                }
+                _ => panic!("round {round}: the loader ended before loading"),
+            }
+        }
+        child.kill().expect("SIGKILL the loader");
+        child.wait().expect("reap the loader");
+        let finished = lines.any(|l| l.is_ok_and(|l| after(&l, "FINISHED").is_some()));
+        assert!(!finished, "round {round}: killed mid-load, yet finished");
+
+        let store = open(dir.path());
+        assert!(
+            store.rolled_back_import(),
+            "round {round}: the interrupted load was not found"
+        );
+        assert_eq!(store.counts().unwrap(), Counts::default());
+        assert!(store.list_peers().unwrap().is_empty());
+        assert!(store.checkins_page(None, 1).unwrap().is_empty());
+        assert!(store.recent_checkins(PeerId::new(2), 1).unwrap().is_empty());
+        assert!(store
+            .peer_summaries(chrono::Utc::now(), d("2027-01-01"))
+            .unwrap()
+            .is_empty());
+        // The empty store takes a load from the start.
+        let mut snapshot = big_snapshot();
+        snapshot.checkins.clear();
+        store.begin_load(snapshot, &actor()).unwrap();
+        let counts = store.finish_load(0, &actor()).unwrap();
+        assert_eq!(counts.peers, 30);
+    }
+}

@@ -2,8 +2,9 @@
 //! and for measuring it: staff, a roster with varied names, recovery plans
 //! across life domains, weekly groups and months of check-ins.
 //!
-//! The same seed and day always give the same data. The roster, plans and
-//! groups are written as one import; check-ins are written in chunks, so
+//! The same seed and day always give the same data. Everything is written
+//! as one bulk load into the empty store (`Store::begin_load`): the roster,
+//! plans and groups as its import, then check-ins in chunks, so
 //! `--checkins 1000000` runs in constant memory.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
@@ -22,7 +23,7 @@ use crate::store::{Counts, Snapshot, Store};
 
 use super::{OpsError, OpsResult};
 
-/// Check-ins written per transaction.
+/// Check-ins written per request of the bulk load.
 const CHUNK: usize = crate::store::MAX_BATCH;
 /// How far back the demo history reaches, at most.
 const HISTORY_DAYS: i64 = 540;
@@ -347,9 +348,12 @@ pub fn generate(
     let staff = make_staff(&mut plan, opts);
     let peers = make_peers(&mut plan, opts, &mut rng, &staff, start, progress)?;
     make_groups_and_sessions(&mut plan, opts, &mut rng, &staff, &peers, progress)?;
-    store.import(plan.snapshot, actor)?;
-    make_checkins(store, actor, opts, &mut rng, &staff, &peers, progress)?;
-    Ok(store.counts()?)
+    // One bulk load (`Store::begin_load`): all or nothing, synced once
+    // at the end instead of after every batch; a demo that does not
+    // finish leaves an empty store.
+    store.begin_load(plan.snapshot, actor)?;
+    let loaded = make_checkins(store, actor, opts, &mut rng, &staff, &peers, progress)?;
+    Ok(store.finish_load(loaded, actor)?)
 }
 
 /// The records planned so far, with the id each will have.
@@ -685,9 +689,9 @@ fn make_checkins(
     staff: &[StaffId],
     peers: &[PeerFacts],
     progress: &mut dyn FnMut(Progress),
-) -> OpsResult<()> {
+) -> OpsResult<u64> {
     if peers.is_empty() || opts.checkins == 0 {
-        return Ok(());
+        return Ok(0);
     }
     let today = opts.today;
     let total = opts.checkins;
@@ -701,7 +705,7 @@ fn make_checkins(
             return Ok(());
         }
         *written += batch.len();
-        store.create_checkins(std::mem::take(batch), actor)?;
+        store.load_checkins(std::mem::take(batch), actor)?;
         progress(Progress {
             stage: "check-ins",
             done: *written as u64,
@@ -774,5 +778,6 @@ fn make_checkins(
             flush(&mut batch, &mut written)?;
         }
     }
-    flush(&mut batch, &mut written)
+    flush(&mut batch, &mut written)?;
+    Ok(written as u64)
 }

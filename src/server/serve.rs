@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use crate::model::Actor;
 use crate::ops::access::{not_signed_in, Authorized, Who};
 use crate::ops::auth::{self, admin_can_sign_in, hide_pin, Throttle};
-use crate::store::{SledStore, Store, StoreError, StoreResult};
+use crate::store::{Operation, SledStore, Store, StoreError, StoreResult};
 
 use super::protocol::{
     decode, encode, read_frame, write_frame, FrameError, Hello, HelloReply, Request, Response,
@@ -752,6 +752,10 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
         unix::peer_uid(stream).map(unix::user_name)
     };
     let mut session = Session::new(shared, login);
+    let mut load = LoadOwner {
+        shared,
+        owns: false,
+    };
     let max_request = if shared.options.private {
         PRIVATE_MAX_REQUEST_BYTES
     } else {
@@ -828,6 +832,7 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
                 }
             }
         }
+        let op = request.operation();
         let answer = match catch_unwind(AssertUnwindSafe(|| session.handle(shared, request))) {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => Response::Error((&e).into()),
@@ -835,8 +840,39 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
                 "the server failed on this request; nothing was saved by it".into(),
             )),
         };
+        load.after(op, !matches!(answer, Response::Error(_)));
         if send(stream, &answer).is_err() {
             return;
+        }
+    }
+}
+
+/// Whether this connection began the bulk load in progress
+/// (`Store::begin_load`): if it goes away before finishing it, the load
+/// is abandoned and the store emptied, so nobody sees a partial store.
+struct LoadOwner<'a> {
+    shared: &'a Shared,
+    owns: bool,
+}
+
+impl LoadOwner<'_> {
+    /// Follows the load through one answered request (`ok`: not an
+    /// error). A failed batch or finish has already abandoned the load.
+    fn after(&mut self, op: Option<Operation>, ok: bool) {
+        match op {
+            Some(Operation::BeginLoad) => self.owns = ok,
+            Some(Operation::LoadCheckIns) => self.owns &= ok,
+            Some(Operation::FinishLoad) => self.owns = false,
+            _ => {}
+        }
+    }
+}
+
+impl Drop for LoadOwner<'_> {
+    fn drop(&mut self) {
+        if self.owns {
+            tracing::warn!("the connection that began a bulk load went away before finishing it; the store is emptied");
+            self.shared.store.abandon_load();
         }
     }
 }

@@ -214,6 +214,7 @@ macro_rules! identifies_nobody {
 }
 identifies_nobody!(
     (),
+    u64,
     super::Counts,
     crate::model::Settings,
     Record<crate::model::Certification>,
@@ -464,6 +465,26 @@ macro_rules! store_api {
             /// the process dies part-way, the next open rolls the partial
             /// import back.
             Import import(val snapshot: Snapshot) by actor -> Counts
+                => Write, ManageStaff, No, [], [];
+            /// Starts a bulk load (`caseload demo`): imports `snapshot`
+            /// into an empty store like [`Store::import`], then takes
+            /// check-ins by [`Store::load_checkins`] until
+            /// [`Store::finish_load`]. All or nothing as a whole: until
+            /// then every other write is refused, and a load that is not
+            /// finished (the process dies, the loading connection goes
+            /// away, a batch fails) leaves an empty store.
+            BeginLoad begin_load(val snapshot: Snapshot) by actor -> Counts
+                => Write, ManageStaff, No, [], [];
+            /// Writes check-ins (at most [`MAX_BATCH`]) into the bulk load
+            /// in progress, with ids following the store's; returns how
+            /// many. Not synced one by one: [`Store::finish_load`] syncs.
+            LoadCheckIns load_checkins(val checkins: Vec<CheckIn>) by actor -> u64
+                => Write, ManageStaff, No, [batch checkins], [];
+            /// Ends the bulk load in progress, whose batches the caller
+            /// counted as `loaded` check-ins (a different count abandons
+            /// the load): everything is on disk and on the audit trail
+            /// (one import entry) when it returns.
+            FinishLoad finish_load(val loaded: u64) by actor -> Counts
                 => Write, ManageStaff, No, [], [];
             /// Appends an event that is not itself a change (opening a
             /// peer's record, locking, exporting) to the audit trail.

@@ -40,6 +40,8 @@ mod assess;
 mod credentials;
 #[path = "sled_frontdesk.rs"]
 mod frontdesk;
+#[path = "sled_load.rs"]
+mod load;
 #[path = "sled_consent.rs"]
 mod sled_consent;
 
@@ -143,6 +145,8 @@ pub struct SledStore {
     subscribers: Mutex<Vec<Sender<Change>>>,
     /// Private modes and the `fdatasync` after every flush.
     files: StoreFiles,
+    /// The bulk load filling this store, if one is (`sled_load.rs`).
+    load: Mutex<Option<load::Load>>,
 }
 
 /// Proof that the caller holds the store's write lock.
@@ -232,6 +236,7 @@ impl SledStore {
             writer: Mutex::new(()),
             subscribers: Mutex::new(Vec::new()),
             files,
+            load: Mutex::new(None),
         };
         if store
             .meta()
@@ -318,6 +323,12 @@ impl SledStore {
         _held: &Held<'_>,
         f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>,
     ) -> StoreResult<A> {
+        if self.loading() {
+            return Err(StoreError::Refused(format!(
+                "a bulk load (`caseload demo`) is filling the store at {}; try again when it has finished",
+                self.path.display()
+            )));
+        }
         let result = self.trees[..].transaction(|tx: &Vec<TransactionalTree>| f(tx));
         let value = match result {
             Ok(v) => v,
@@ -771,6 +782,35 @@ impl SledStore {
             .unwrap_or(0))
     }
 
+    /// The first step of an import (and of a bulk load): refuses a store
+    /// that holds data, checks the snapshot, sets the import marker and
+    /// writes every record. On failure what was written is taken back; if
+    /// even that fails, the marker stays and the next open rolls back.
+    fn import_records(&self, held: &Held<'_>, snapshot: &Snapshot) -> StoreResult<()> {
+        let existing = self.counts()?;
+        if existing != Counts::default() {
+            return Err(StoreError::Refused(format!(
+                "import goes into an empty store, but {} already holds {} staff, {} and {}; import into a new --data-dir",
+                self.path.display(),
+                existing.staff,
+                crate::text::count_u64(existing.peers, "peer", "peers"),
+                crate::text::count_u64(existing.checkins, "check-in", "check-ins")
+            )));
+        }
+        super::import::check_snapshot(snapshot)?;
+        self.meta()
+            .insert(IMPORT_MARKER, &[1])
+            .map_err(|e| self.err(e))?;
+        self.flush()?;
+        if let Err(e) = self.import_all(held, snapshot) {
+            if let Err(undo) = self.roll_back_import() {
+                tracing::error!(error = %undo, "could not roll back the failed import");
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// Removes everything a half-finished import wrote. Imports only go
     /// into empty stores, so "everything" is exactly what it wrote.
     fn roll_back_import(&self) -> StoreResult<()> {
@@ -817,17 +857,10 @@ impl SledStore {
         self.import_corrections(held, &snapshot.checkin_history, &snapshot.peer_aliases)
     }
 
-    fn import_chunk<E: Kept>(&self, held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
-        for chunk in records.chunks(IMPORT_CHUNK) {
-            self.write_held(held, |tx| {
-                for rec in chunk {
-                    put_new(tx, rec)?;
-                    raise_next_id(tx, E::TREE, rec.id.raw())?;
-                }
-                Ok(())
-            })?;
-        }
-        Ok(())
+    /// Writes one kind of record of an import (`sled_load.rs`: each tree
+    /// in key order, under the import marker).
+    fn import_chunk<E: Kept>(&self, _held: &Held<'_>, records: &[Record<E>]) -> StoreResult<()> {
+        self.import_sorted(records)
     }
 }
 
@@ -968,28 +1001,33 @@ fn check_refs_once<E: Kept>(
 /// Checks that the record `r` refers to exists (and a goal is on the
 /// right peer's plan).
 fn check_ref(tx: &[TransactionalTree], r: &super::keys::Ref) -> Result<(), Abort> {
-    let Some(bytes) = tx[r.tree as usize].get(id_key(r.id))? else {
-        return Err(abort(StoreError::BadReference {
+    let bytes = tx[r.tree as usize].get(id_key(r.id))?;
+    check_found(r, bytes.as_deref()).map_err(abort)
+}
+
+/// [`check_ref`] once the referred record's bytes (`None`: absent) are read.
+fn check_found(r: &super::keys::Ref, bytes: Option<&[u8]>) -> StoreResult<()> {
+    let Some(bytes) = bytes else {
+        return Err(StoreError::BadReference {
             field: r.field,
             noun: r.noun,
             id: r.shown.clone(),
-        }));
+        });
     };
     if let Some(peer) = r.goal_of {
-        let goal: Record<Goal> = decode(&bytes, NAMES[T::Goals as usize]).map_err(|detail| {
-            abort(StoreError::Corrupt {
+        let goal: Record<Goal> =
+            decode(bytes, NAMES[T::Goals as usize]).map_err(|detail| StoreError::Corrupt {
                 path: PathBuf::new(),
                 detail,
-            })
-        })?;
+            })?;
         if goal.peer != peer {
-            return Err(abort(StoreError::Invalid(ValidationError::one(
+            return Err(StoreError::Invalid(ValidationError::one(
                 r.field,
                 format!(
                     "goal {} is on the plan of peer {}, not of peer {peer}",
                     r.shown, goal.peer
                 ),
-            ))));
+            )));
         }
     }
     Ok(())
@@ -1019,15 +1057,6 @@ fn take_ids(tx: &[TransactionalTree], tree: T, n: u64) -> Result<u64, Abort> {
     let first = read_u64(meta, &k)?.max(1);
     meta.insert(k, &first.saturating_add(n).to_be_bytes())?;
     Ok(first)
-}
-
-fn raise_next_id(tx: &[TransactionalTree], tree: T, used: u64) -> Result<(), Abort> {
-    let meta = &tx[T::Meta as usize];
-    let k = next_id_key(tree);
-    if read_u64(meta, &k)? <= used {
-        meta.insert(k, &(used + 1).to_be_bytes())?;
-    }
-    Ok(())
 }
 
 fn bump_count(tx: &[TransactionalTree], tree: T, by: i64) -> Result<(), Abort> {
@@ -1614,33 +1643,7 @@ impl Store for SledStore {
         // Held throughout: nothing else may write between the emptiness
         // check and the end of the import.
         let held = self.lock_writes();
-        let existing = self.counts()?;
-        if existing != Counts::default() {
-            return Err(StoreError::Refused(format!(
-                "import goes into an empty store, but {} already holds {} staff, {} and {}; import into a new --data-dir",
-                self.path.display(),
-                existing.staff,
-                crate::text::count_u64(existing.peers, "peer", "peers"),
-                crate::text::count_u64(existing.checkins, "check-in", "check-ins")
-            )));
-        }
-        super::import::check_snapshot(&snapshot)?;
-        self.meta()
-            .insert(IMPORT_MARKER, &[1])
-            .map_err(|e| self.err(e))?;
-        self.flush()?;
-        match self.import_all(&held, &snapshot) {
-            Ok(()) => {}
-            Err(e) => {
-                // All or nothing, in this process too: take back what was
-                // written. If even that fails, the marker stays and the next
-                // open rolls back.
-                if let Err(undo) = self.roll_back_import() {
-                    tracing::error!(error = %undo, "could not roll back the failed import");
-                }
-                return Err(e);
-            }
-        }
+        self.import_records(&held, &snapshot)?;
         let counts = self.counts()?;
         let records = counts.staff
             + counts.peers
@@ -1666,6 +1669,16 @@ impl Store for SledStore {
         drop(held);
         self.notify(ChangeKind::Everything, String::new());
         Ok(counts)
+    }
+
+    fn begin_load(&self, snapshot: Snapshot, _actor: &Actor) -> StoreResult<Counts> {
+        self.begin_load_in(snapshot)
+    }
+    fn load_checkins(&self, checkins: Vec<CheckIn>, actor: &Actor) -> StoreResult<u64> {
+        self.load_checkins_in(checkins, actor)
+    }
+    fn finish_load(&self, loaded: u64, actor: &Actor) -> StoreResult<Counts> {
+        self.finish_load_in(loaded, actor)
     }
 
     fn create_resource(
