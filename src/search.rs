@@ -10,7 +10,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use crate::model::names::fold;
 
 mod live;
-pub use live::{LiveSearch, SearchIndex};
+pub use live::{FirstChars, LiveSearch, SearchIndex};
 
 /// A fuzzy matcher configured the way caseload wants (case-insensitive).
 pub struct NameMatcher {

@@ -14,13 +14,21 @@
 //! - names the matcher cannot tell apart are scored once per query
 //!   ([`shape`]);
 //! - ranks are put in order by a counting sort on the (small) scores;
-//! - a long list is scored on every core (`std::thread::scope`).
+//! - a long list is scored on every core (`std::thread::scope`);
+//! - every name's score for each letter and digit is worked out once per
+//!   list, by a thread of the UI's own ([`first`]), so the first character
+//!   of a query is a lookup (the same answer before that is done, only
+//!   slower).
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use super::{NameMatcher, Prepared, SearchKeys, KEY_SCORE};
+use first::CharScores;
+pub use first::FirstChars;
 use shape::Shapes;
 
+mod first;
 mod shape;
 use crate::model::names::fold;
 
@@ -99,6 +107,9 @@ pub struct SearchIndex {
     phones: HashMap<String, Vec<u32>>,
     /// Tags, as stored (already folded).
     tags: HashMap<String, Vec<u32>>,
+    /// Every name's score for each letter and digit, once worked out
+    /// ([`SearchIndex::first_chars`], off the UI thread) and installed.
+    first: OnceLock<FirstChars>,
 }
 
 impl SearchIndex {
@@ -135,6 +146,28 @@ impl SearchIndex {
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
         self.masks.is_empty()
+    }
+
+    /// Works out every name's score for each ASCII letter and digit (a
+    /// one-character query): slow (about a hundred milliseconds at
+    /// 100,000 names), so the UI does it on a thread of its own when the
+    /// roster arrives and hands the result back to
+    /// [`SearchIndex::install_first_chars`].
+    pub fn first_chars(&self) -> FirstChars {
+        FirstChars::of(self)
+    }
+
+    /// Keeps `tables` (from [`SearchIndex::first_chars`] of this index) so
+    /// that a first character is looked up. False when they were for
+    /// another list, or some were installed already: nothing changes
+    /// then. Results are the same either way, only faster with them.
+    pub fn install_first_chars(&self, tables: FirstChars) -> bool {
+        tables.len() == self.len() && self.first.set(tables).is_ok()
+    }
+
+    /// True once first-character tables are installed.
+    pub fn has_first_chars(&self) -> bool {
+        self.first.get().is_some()
     }
 
     /// Candidate `i`'s folded name.
@@ -232,6 +265,21 @@ impl SearchIndex {
     }
 }
 
+impl SearchIndex {
+    /// Names among `source` (all when None) holding the one character
+    /// `table` is for, in `source` order, with their scores: looked up.
+    fn score_looked_up(&self, table: &CharScores, source: Option<&[u32]>) -> Vec<(u32, i64)> {
+        let hit = |i: u32| -> Option<(u32, i64)> {
+            let code = *table.codes.get(i as usize)?;
+            (code != first::ABSENT).then(|| (i, table.scores[usize::from(code)]))
+        };
+        match source {
+            Some(s) => s.iter().filter_map(|&i| hit(i)).collect(),
+            None => (0..self.len() as u32).filter_map(hit).collect(),
+        }
+    }
+}
+
 /// A folded query pattern with what the walk over the names needs.
 struct Pattern<'a> {
     text: &'a str,
@@ -276,7 +324,7 @@ struct Level {
 /// [`NameMatcher::rank_keyed`] over the subset, as candidate indexes.
 #[derive(Default)]
 pub struct LiveSearch {
-    index: SearchIndex,
+    index: Arc<SearchIndex>,
     matcher: NameMatcher,
     /// The subset searched, ascending; None for all.
     base: Option<Vec<u32>>,
@@ -292,6 +340,12 @@ pub struct LiveSearch {
 impl LiveSearch {
     /// A search over `index`, all of it.
     pub fn new(index: SearchIndex) -> Self {
+        Self::shared(Arc::new(index))
+    }
+
+    /// A search over `index`, all of it, sharing the index (and its
+    /// first-character tables, whenever they are installed) with others.
+    pub fn shared(index: Arc<SearchIndex>) -> Self {
         let all = (0..index.len()).collect();
         LiveSearch {
             index,
@@ -303,6 +357,12 @@ impl LiveSearch {
     /// The candidates searched.
     pub fn index(&self) -> &SearchIndex {
         &self.index
+    }
+
+    /// The index, shared: what a thread working out its first-character
+    /// tables is handed.
+    pub fn shared_index(&self) -> Arc<SearchIndex> {
+        Arc::clone(&self.index)
     }
 
     /// Searches only `base` (candidate indexes; None for all). The kept
@@ -366,13 +426,21 @@ impl LiveSearch {
             }
             self.levels.pop();
         }
-        let scored = match (self.levels.last(), &self.base) {
+        // A first character: looked up, once its tables are there.
+        let table = match self.levels.last() {
+            None => self.index.first.get().and_then(|f| f.get(&q.folded)),
+            Some(_) => None,
+        };
+        let scored = match (self.levels.last(), table) {
+            (None, Some(table)) => self.index.score_looked_up(table, self.base.as_deref()),
             (Some(top), _) => self.index.score_all(&self.matcher, &top.named, &q.folded),
-            (None, Some(base)) => self.index.score_all(&self.matcher, base, &q.folded),
-            (None, None) => {
-                let all: Vec<u32> = (0..self.index.len() as u32).collect();
-                self.index.score_all(&self.matcher, &all, &q.folded)
-            }
+            (None, None) => match &self.base {
+                Some(base) => self.index.score_all(&self.matcher, base, &q.folded),
+                None => {
+                    let all: Vec<u32> = (0..self.index.len() as u32).collect();
+                    self.index.score_all(&self.matcher, &all, &q.folded)
+                }
+            },
         };
         let keys: Vec<u32> = self
             .index

@@ -25,6 +25,7 @@
 
 pub mod action;
 pub mod app;
+pub mod background;
 pub mod keymap;
 pub mod kiosk;
 pub mod layer;

@@ -74,6 +74,9 @@ enum Op {
     Clear,
     /// The screen's filters changed: another subset.
     Rebase(Vec<bool>),
+    /// The first-character tables, worked out off the UI thread, arrive
+    /// (whatever was typed by then).
+    Tables,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -85,6 +88,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => prop::sample::select(PASTES).prop_map(Op::Paste),
         1 => Just(Op::Clear),
         1 => prop::collection::vec(any::<bool>(), 0..40).prop_map(Op::Rebase),
+        1 => Just(Op::Tables),
     ]
 }
 
@@ -125,22 +129,35 @@ fn apply(query: &mut Vec<char>, op: &Op) {
         }
         Op::Paste(s) => query.extend(s.chars()),
         Op::Clear => query.clear(),
-        Op::Rebase(_) => {}
+        Op::Rebase(_) | Op::Tables => {}
     }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
+    /// Also whether or not the first-character tables were installed
+    /// before the first key, or arrive somewhere in the middle.
     #[test]
     fn typing_gives_what_the_full_ranking_gives(
         rows in prop::collection::vec(row(), 0..40),
         ops in prop::collection::vec(op(), 1..30),
+        tables_first in any::<bool>(),
     ) {
         let mut live = LiveSearch::new(index_of(&rows));
+        if tables_first {
+            let tables = live.index().first_chars();
+            prop_assert!(live.index().install_first_chars(tables));
+        }
         let mut base: Option<Vec<usize>> = None;
         let mut query: Vec<char> = Vec::new();
         for op in &ops {
+            if let Op::Tables = op {
+                let tables = live.index().first_chars();
+                let fresh = !live.index().has_first_chars();
+                prop_assert_eq!(live.index().install_first_chars(tables), fresh);
+                prop_assert!(live.index().has_first_chars());
+            }
             if let Op::Rebase(mask) = op {
                 let b: Vec<usize> = (0..rows.len())
                     .filter(|&i| mask.get(i).copied().unwrap_or(true))
@@ -221,6 +238,16 @@ fn a_long_list_scored_on_several_threads_ranks_as_one_thread_does() {
     let base: Vec<usize> = (0..rows.len()).filter(|i| i % 3 != 0).collect();
     live.set_base(Some(base.clone()));
     for q in ["a", "an", "P18", "P19"] {
+        assert_eq!(
+            live.rank(q),
+            reference(&rows, Some(&base), q),
+            "query {q:?}"
+        );
+    }
+    // The same with the first character looked up.
+    let tables = live.index().first_chars();
+    assert!(live.index().install_first_chars(tables));
+    for q in ["k", "ko", "w", "a", "an", "z", "7"] {
         assert_eq!(
             live.rank(q),
             reference(&rows, Some(&base), q),
@@ -357,4 +384,61 @@ fn a_score_does_not_depend_on_the_name_scored_before() {
         let _ = m.fuzzy_score(before, "kkk");
         assert_eq!(m.fuzzy_score("Kkk", "kkk"), alone, "after {before:?}");
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The first-character tables hold, for every name and every letter
+    /// and digit, the matcher's own score (None where it does not match).
+    #[test]
+    fn first_character_tables_hold_the_matchers_scores(
+        names in prop::collection::vec(
+            prop::collection::vec(prop::sample::select(SHAPE_CHARS), 0..14)
+                .prop_map(|v| v.into_iter().collect::<String>()),
+            0..40,
+        ),
+    ) {
+        let none = SearchKeys::default();
+        let index = SearchIndex::new(names.iter().map(|n| (n.as_str(), &none, true)));
+        let tables = index.first_chars();
+        let m = NameMatcher::default();
+        for c in "abcdefghijklmnopqrstuvwxyz0123456789".chars() {
+            let p = c.to_string();
+            let t = tables.get(&p);
+            prop_assert!(t.is_some(), "{:?} kept", c);
+            let Some(t) = t else { continue };
+            for (i, n) in names.iter().enumerate() {
+                let want = if n.is_empty() { None } else { m.fuzzy_score(&fold(n), &p) };
+                let code = t.codes[i];
+                let got = (code != first::ABSENT).then(|| t.scores[usize::from(code)]);
+                prop_assert_eq!(got, want, "{:?} for {:?}", n, c);
+            }
+        }
+    }
+}
+
+#[test]
+fn tables_for_another_list_are_refused() {
+    let rows: Vec<Row> = ["Ana Ruiz", "Kai Ek"]
+        .iter()
+        .map(|n| Row {
+            name: n.to_string(),
+            keys: SearchKeys::default(),
+            preferred: true,
+        })
+        .collect();
+    let index = index_of(&rows);
+    let other = index_of(&rows[..1]);
+    assert!(!index.install_first_chars(other.first_chars()));
+    assert!(!index.has_first_chars());
+    assert!(index.install_first_chars(index.first_chars()));
+    assert!(
+        !index.install_first_chars(index.first_chars()),
+        "installed once"
+    );
+    let mut live = LiveSearch::new(index);
+    assert!(live.index().has_first_chars());
+    assert_eq!(live.rank("k"), vec![1]);
+    assert_eq!(live.rank("a"), reference(&rows, None, "a"));
 }

@@ -53,6 +53,8 @@ pub struct Shell {
     pub(crate) options: AppOptions,
     /// Store work queued for the worker.
     pub(crate) requests: Outbox,
+    /// Work queued for background threads (`ui::background`).
+    pub(crate) jobs: Vec<crate::ui::background::Job>,
     /// Every staff member (from `Ready`): names and initials for every
     /// feature that shows or picks staff.
     pub(crate) staff_list: Vec<StaffRow>,
@@ -263,6 +265,7 @@ impl Shell {
                 session: 1,
                 ..Outbox::default()
             },
+            jobs: Vec::new(),
             staff_list: Vec::new(),
             roster: Arc::new(Vec::new()),
             roster_loaded: false,

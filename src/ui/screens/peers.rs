@@ -173,6 +173,12 @@ impl PeersState {
         }
     }
 
+    /// The roster's search index, shared (what its first-character
+    /// tables are worked out from).
+    pub fn search_index(&self) -> Arc<SearchIndex> {
+        self.live.shared_index()
+    }
+
     fn admits(&self, r: &RosterRow) -> bool {
         self.status.admits(r.status)
             && match self.staff_filter {
