@@ -33,6 +33,8 @@ const START: u8 = 6;
 const ITSELF: u8 = 0x80;
 /// How many codes a shape can start with: a class or [`START`].
 const PAIR_STARTS: usize = START as usize + 1;
+/// Shapes of at most this many codes are kept by a number, not a box.
+const SHORT: usize = 15;
 
 /// `fuzzy_matcher::skim::CharType::of` for an ASCII byte, as a number.
 fn class(b: u8) -> u8 {
@@ -69,6 +71,11 @@ impl Hasher for ShapeHasher {
         self.add(n as u64);
     }
 
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
+    }
+
     fn finish(&self) -> u64 {
         self.0
     }
@@ -90,7 +97,10 @@ pub(super) struct Shapes<'p> {
     first: [bool; 128],
     /// Bytes equal to the query's last character.
     last: [bool; 128],
-    /// Score of each shape met so far.
+    /// Score of each shape of up to [`SHORT`] codes met so far, the codes
+    /// and their count packed in one number: no allocation per shape.
+    short: HashMap<u128, Option<i64>, BuildHasherDefault<ShapeHasher>>,
+    /// Score of each longer shape met so far.
     memo: HashMap<Box<[u8]>, Option<i64>, BuildHasherDefault<ShapeHasher>>,
     /// Scores of the two-code shapes (one matching character after a
     /// start), the most common for a first character: by the two codes,
@@ -113,6 +123,7 @@ impl<'p> Shapes<'p> {
             code: [0; 128],
             first: [false; 128],
             last: [false; 128],
+            short: HashMap::default(),
             memo: HashMap::default(),
             pairs: vec![None; PAIR_STARTS * 256],
             key: Vec::with_capacity(32),
@@ -164,6 +175,18 @@ impl<'p> Shapes<'p> {
             }
             return score;
         }
+        if self.key.len() <= SHORT {
+            let packed = self
+                .key
+                .iter()
+                .fold(self.key.len() as u128, |k, &c| (k << 8) | u128::from(c));
+            if let Some(&score) = self.short.get(&packed) {
+                return score;
+            }
+            let score = m.fuzzy_score(name, self.pattern);
+            self.short.insert(packed, score);
+            return score;
+        }
         if let Some(&score) = self.memo.get(self.key.as_slice()) {
             return score;
         }
@@ -177,6 +200,6 @@ impl<'p> Shapes<'p> {
 impl Shapes<'_> {
     /// How many shapes the matcher was asked about.
     pub(super) fn memo_len(&self) -> usize {
-        self.memo.len() + self.pairs.iter().filter(|p| p.is_some()).count()
+        self.short.len() + self.memo.len() + self.pairs.iter().filter(|p| p.is_some()).count()
     }
 }
