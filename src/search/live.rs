@@ -44,6 +44,8 @@ const NAMED: u8 = 1;
 /// A candidate's flags: ranked before others of equal score (active
 /// peers).
 const PREFERRED: u8 = 2;
+/// A candidate's place when it is not in the list searched.
+const OUTSIDE: u32 = u32::MAX;
 
 /// The bit standing for `c` in a name's character mask. Characters equal
 /// to the matcher (ASCII case aside) share a bit, so a query character
@@ -312,24 +314,31 @@ struct Level {
     text: String,
     /// Its folded form, the matcher's pattern.
     folded: String,
-    /// Candidates (of the base) whose name matches `folded`, ascending.
+    /// Candidates (of the base) whose name matches `folded`, in list
+    /// order.
     named: Vec<u32>,
     /// The ranked result.
     order: Vec<usize>,
 }
 
 /// Search as you type over a [`SearchIndex`], within a subset of it (the
-/// rows the screen's filters admit), with the results of each query on the
-/// way to the current one kept. Results are exactly those of
-/// [`NameMatcher::rank_keyed`] over the subset, as candidate indexes.
+/// rows the screen's filters admit) in a list's own order, with the results
+/// of each query on the way to the current one kept. Results are exactly
+/// those of [`NameMatcher::rank_keyed`] over the subset in that order, as
+/// candidate indexes. One index can be shared by several lists, each
+/// with its own `LiveSearch`.
 #[derive(Default)]
 pub struct LiveSearch {
     index: Arc<SearchIndex>,
     matcher: NameMatcher,
-    /// The subset searched, ascending; None for all.
+    /// The subset searched, in list order; None for all, in index order.
     base: Option<Vec<u32>>,
-    /// Membership of `base`, by candidate (empty when `base` is None).
-    in_base: Vec<bool>,
+    /// Each candidate's place in `base` ([`OUTSIDE`] when not in it;
+    /// empty when `base` is None).
+    place: Vec<u32>,
+    /// Every candidate ranks as preferred (equal matches in list order
+    /// only), whatever the index says.
+    ignore_preferred: bool,
     /// Results of the queries typed so far, each one's folded pattern a
     /// subsequence of the next one's.
     levels: Vec<Level>,
@@ -365,37 +374,52 @@ impl LiveSearch {
         Arc::clone(&self.index)
     }
 
-    /// Searches only `base` (candidate indexes; None for all). The kept
-    /// results are dropped: they were for another subset.
+    /// Searches only `base` (candidate indexes; None for all), a list in
+    /// its own order: equal matches rank in that order, and the empty
+    /// query answers it. A candidate given twice counts at its first
+    /// place. The kept results are dropped: they were for another subset.
     pub fn set_base(&mut self, base: Option<Vec<usize>>) {
         self.levels.clear();
         match base {
             None => {
                 self.base = None;
-                self.in_base = Vec::new();
+                self.place = Vec::new();
                 self.all = (0..self.index.len()).collect();
             }
             Some(b) => {
-                let mut b: Vec<u32> = b
-                    .into_iter()
-                    .filter(|&i| i < self.index.len())
-                    .map(|i| i as u32)
-                    .collect();
-                b.sort_unstable();
-                b.dedup();
-                let mut in_base = vec![false; self.index.len()];
-                for &i in &b {
-                    in_base[i as usize] = true;
+                let mut place = vec![OUTSIDE; self.index.len()];
+                let mut list: Vec<u32> = Vec::with_capacity(b.len());
+                for i in b {
+                    if place.get(i) == Some(&OUTSIDE) {
+                        place[i] = list.len() as u32;
+                        list.push(i as u32);
+                    }
                 }
-                self.all = b.iter().map(|&i| i as usize).collect();
-                self.base = Some(b);
-                self.in_base = in_base;
+                self.all = list.iter().map(|&i| i as usize).collect();
+                self.base = Some(list);
+                self.place = place;
             }
         }
     }
 
+    /// Whether the index's preferred candidates (active peers) rank before
+    /// others of equal score (the default), or only the list's order
+    /// counts. Kept results are dropped.
+    pub fn set_preferring(&mut self, preferring: bool) {
+        self.levels.clear();
+        self.ignore_preferred = !preferring;
+    }
+
     fn admitted(&self, i: u32) -> bool {
-        self.base.is_none() || self.in_base.get(i as usize).copied().unwrap_or(false)
+        self.base.is_none() || self.place.get(i as usize).is_some_and(|&p| p != OUTSIDE)
+    }
+
+    /// Candidate `i`'s place in the list searched.
+    fn place_of(&self, i: u32) -> u32 {
+        match self.base {
+            None => i,
+            Some(_) => self.place.get(i as usize).copied().unwrap_or(OUTSIDE),
+        }
     }
 
     /// Candidates matching `query`, best first, as
@@ -462,12 +486,12 @@ impl LiveSearch {
 
     /// Puts the hits in rank order: whole-key hits first (they score above
     /// any name), then names by score, preferred first among equals, list
-    /// order last. `named` is ascending; `keys` ascending.
+    /// order last. `named` is in list order; `keys` ascending.
     fn order(&self, named: Vec<(u32, i64)>, keys: &[u32]) -> Vec<usize> {
-        let rest = |i: u32| !self.index.preferred(i);
+        let rest = |i: u32| !self.ignore_preferred && !self.index.preferred(i);
         let mut out: Vec<usize> = Vec::with_capacity(named.len() + keys.len());
         let mut k: Vec<u32> = keys.to_vec();
-        k.sort_by_key(|&i| (rest(i), i));
+        k.sort_by_key(|&i| (rest(i), self.place_of(i)));
         out.extend(k.iter().map(|&i| i as usize));
         let named: Vec<(u32, i64)> = named
             .into_iter()
@@ -486,8 +510,8 @@ fn is_subsequence_exact(a: &str, b: &str) -> bool {
     a.chars().all(|c| chars.any(|d| d == c))
 }
 
-/// Orders `(index, score)` pairs given in ascending index order by score
-/// (best first), then `rest` (false first), then index: a stable counting
+/// Orders `(index, score)` pairs given in list order by score (best
+/// first), then `rest` (false first), then list order: a stable counting
 /// sort when the scores span a small range (they do: a name's score is a
 /// few hundred at most), else a comparison sort. Same order either way.
 fn sort_hits(hits: Vec<(u32, i64)>, rest: impl Fn(u32) -> bool) -> Vec<usize> {
@@ -501,9 +525,13 @@ fn sort_hits(hits: Vec<(u32, i64)>, rest: impl Fn(u32) -> bool) -> Vec<usize> {
     // Bucket of a hit: best score first, and within a score the preferred.
     let bucket = |(i, s): (u32, i64)| (max.abs_diff(s) as usize) * 2 + usize::from(rest(i));
     if span > 1 << 16 || span > hits.len() * 4 + 1024 {
-        let mut v: Vec<(usize, u32)> = hits.iter().map(|&h| (bucket(h), h.0)).collect();
+        let mut v: Vec<(usize, usize, u32)> = hits
+            .iter()
+            .enumerate()
+            .map(|(at, &h)| (bucket(h), at, h.0))
+            .collect();
         v.sort_unstable();
-        return v.into_iter().map(|(_, i)| i as usize).collect();
+        return v.into_iter().map(|(_, _, i)| i as usize).collect();
     }
     let mut starts = vec![0usize; (span + 1) * 2 + 1];
     for &h in &hits {

@@ -31,6 +31,7 @@ pub mod kiosk;
 pub mod layer;
 pub mod lock;
 pub mod privacy;
+pub mod roster;
 mod runtime;
 pub mod screens;
 mod signals;

@@ -74,6 +74,11 @@ enum Op {
     Clear,
     /// The screen's filters changed: another subset.
     Rebase(Vec<bool>),
+    /// Another list over the same index: a subset in an order of its own
+    /// (candidates sorted by the keys given, ties by index).
+    Reorder(Vec<u8>),
+    /// Equal matches ranked preferred first, or in list order only.
+    Prefer(bool),
     /// The first-character tables, worked out off the UI thread, arrive
     /// (whatever was typed by then).
     Tables,
@@ -89,12 +94,24 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Clear),
         1 => prop::collection::vec(any::<bool>(), 0..40).prop_map(Op::Rebase),
         1 => Just(Op::Tables),
+        1 => prop::collection::vec(any::<u8>(), 0..40).prop_map(Op::Reorder),
+        1 => any::<bool>().prop_map(Op::Prefer),
     ]
 }
 
 /// The straightforward ranking over `base` (all when None), as candidate
 /// indexes: what the screens did before.
 fn reference(rows: &[Row], base: Option<&[usize]>, query: &str) -> Vec<usize> {
+    reference_preferring(rows, base, query, true)
+}
+
+/// The same, every candidate preferred when `preferring` is false.
+fn reference_preferring(
+    rows: &[Row],
+    base: Option<&[usize]>,
+    query: &str,
+    preferring: bool,
+) -> Vec<usize> {
     let subset: Vec<usize> = match base {
         Some(b) => b.to_vec(),
         None => (0..rows.len()).collect(),
@@ -102,9 +119,10 @@ fn reference(rows: &[Row], base: Option<&[usize]>, query: &str) -> Vec<usize> {
     NameMatcher::default()
         .rank_keyed(
             query,
-            subset
-                .iter()
-                .map(|&i| (rows[i].name.as_str(), &rows[i].keys, rows[i].preferred)),
+            subset.iter().map(|&i| {
+                let r = &rows[i];
+                (r.name.as_str(), &r.keys, r.preferred || !preferring)
+            }),
         )
         .into_iter()
         .map(|h| subset[h])
@@ -129,7 +147,7 @@ fn apply(query: &mut Vec<char>, op: &Op) {
         }
         Op::Paste(s) => query.extend(s.chars()),
         Op::Clear => query.clear(),
-        Op::Rebase(_) | Op::Tables => {}
+        Op::Rebase(_) | Op::Reorder(_) | Op::Prefer(_) | Op::Tables => {}
     }
 }
 
@@ -150,8 +168,21 @@ proptest! {
             prop_assert!(live.index().install_first_chars(tables));
         }
         let mut base: Option<Vec<usize>> = None;
+        let mut preferring = true;
         let mut query: Vec<char> = Vec::new();
         for op in &ops {
+            if let Op::Reorder(keys) = op {
+                let mut b: Vec<usize> = (0..rows.len())
+                    .filter(|&i| keys.get(i).is_none_or(|k| k % 5 != 0))
+                    .collect();
+                b.sort_by_key(|&i| keys.get(i).copied().unwrap_or(0) / 3);
+                live.set_base(Some(b.clone()));
+                base = Some(b);
+            }
+            if let Op::Prefer(p) = op {
+                live.set_preferring(*p);
+                preferring = *p;
+            }
             if let Op::Tables = op {
                 let tables = live.index().first_chars();
                 let fresh = !live.index().has_first_chars();
@@ -168,7 +199,7 @@ proptest! {
             apply(&mut query, op);
             let q: String = query.iter().collect();
             let got = live.rank(&q);
-            let want = reference(&rows, base.as_deref(), &q);
+            let want = reference_preferring(&rows, base.as_deref(), &q, preferring);
             prop_assert_eq!(got, want, "query {:?} after {:?}", q, op);
         }
     }

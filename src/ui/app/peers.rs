@@ -41,6 +41,7 @@ impl Feature for PeersState {
                 cx.jobs
                     .push(crate::ui::background::Job::FirstChars(self.search_index()));
                 cx.roster = self.roster.clone();
+                cx.roster_search = self.roster_search().clone();
                 cx.roster_loaded = true;
                 cx.notify(Notice::RosterLoaded);
             }

@@ -61,6 +61,9 @@ pub struct Shell {
     /// The roster as last loaded (the Peers feature's, shared): the
     /// check-in form, attendance and the peer forms pick from it.
     pub(crate) roster: Arc<Vec<RosterRow>>,
+    /// The same roster prepared for searching (the Peers feature's, shared):
+    /// the check-in picker and attendance search it in their own order.
+    pub(crate) roster_search: crate::ui::roster::RosterSearch,
     /// The roster arrived at least once.
     pub(crate) roster_loaded: bool,
     /// What features told each other, delivered by the app after each
@@ -268,6 +271,7 @@ impl Shell {
             jobs: Vec::new(),
             staff_list: Vec::new(),
             roster: Arc::new(Vec::new()),
+            roster_search: crate::ui::roster::RosterSearch::default(),
             roster_loaded: false,
             notices: Vec::new(),
             quit: false,
