@@ -152,11 +152,60 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report(&format!("  CPU, character {} of a word", place + 1), v);
     }
 
+    open_check_in_form(&mut app, rounds.clamp(3, 10));
+
     if with_fzf {
         compare_with_fzf(&roster, &names, rounds.clamp(5, 10))?;
     }
     println!("load average at end: {}", load_average());
     Ok(())
+}
+
+/// Times opening the check-in form over the roster (`c` on Peers, to a
+/// drawn frame; its peer picker searches the roster), then the first two
+/// characters typed into its picker, `runs` times each.
+fn open_check_in_form(app: &mut App, runs: usize) {
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(120, 40));
+    // Out of the search field, so `c` is the check-in key.
+    app.handle_key(key(KeyCode::Esc));
+    let (mut opened, mut first, mut second) = (Vec::new(), Vec::new(), Vec::new());
+    let mut timed = |app: &mut App, code: KeyCode| -> Duration {
+        let start = Instant::now();
+        app.handle_key(key(code));
+        let drawn = terminal.draw(|f| view::render(app, f));
+        assert!(drawn.is_ok());
+        start.elapsed()
+    };
+    for _ in 0..runs {
+        opened.push(timed(app, KeyCode::Char('c')));
+        let Some(form) = app.form() else {
+            panic!("c opened no check-in form");
+        };
+        let all = form.picker.hits.len();
+        assert!(all > 0, "the picker offers the roster");
+        // Whatever field has the keyboard, the picker's search gets the
+        // typing once it is cleared of the preselected peer.
+        first.push(timed(app, KeyCode::Char('k')));
+        second.push(timed(app, KeyCode::Char('e')));
+        let typed = app.form().map(|f| (f.picker.query.text().to_string(), f.picker.hits.len()));
+        assert!(
+            matches!(&typed, Some((q, n)) if q == "ke" && *n < all),
+            "the picker took the typing: {typed:?} of {all}"
+        );
+        // Esc twice: a question about the typed search, if any, then out.
+        app.handle_key(key(KeyCode::Esc));
+        if app.form().is_some() {
+            app.handle_key(key(KeyCode::Esc));
+        }
+        if app.form().is_some() {
+            app.handle_key(key(KeyCode::Char('y')));
+        }
+        assert!(app.form().is_none(), "the form closed");
+    }
+    println!("check-in form, {runs} times:");
+    report("c → form drawn", &mut opened);
+    report("  1st character in its picker", &mut first);
+    report("  2nd character", &mut second);
 }
 
 /// Times `fzf --filter` (a process reading the names from a file, as a
