@@ -314,8 +314,8 @@ struct Level {
     text: String,
     /// Its folded form, the matcher's pattern.
     folded: String,
-    /// Candidates (of the base) whose name matches `folded`, in list
-    /// order.
+    /// Candidates (of the base) whose name matches `folded`, ascending
+    /// (index order: the walk over them reads the index front to back).
     named: Vec<u32>,
     /// The ranked result.
     order: Vec<usize>,
@@ -331,8 +331,10 @@ struct Level {
 pub struct LiveSearch {
     index: Arc<SearchIndex>,
     matcher: NameMatcher,
-    /// The subset searched, in list order; None for all, in index order.
+    /// The subset searched, ascending; None for all.
     base: Option<Vec<u32>>,
+    /// The list's order is the index's (then ranking needs no places).
+    in_index_order: bool,
     /// Each candidate's place in `base` ([`OUTSIDE`] when not in it;
     /// empty when `base` is None).
     place: Vec<u32>,
@@ -359,6 +361,7 @@ impl LiveSearch {
         LiveSearch {
             index,
             all,
+            in_index_order: true,
             ..LiveSearch::default()
         }
     }
@@ -384,19 +387,25 @@ impl LiveSearch {
             None => {
                 self.base = None;
                 self.place = Vec::new();
+                self.in_index_order = true;
                 self.all = (0..self.index.len()).collect();
             }
             Some(b) => {
                 let mut place = vec![OUTSIDE; self.index.len()];
-                let mut list: Vec<u32> = Vec::with_capacity(b.len());
+                let mut list: Vec<usize> = Vec::with_capacity(b.len());
                 for i in b {
                     if place.get(i) == Some(&OUTSIDE) {
                         place[i] = list.len() as u32;
-                        list.push(i as u32);
+                        list.push(i);
                     }
                 }
-                self.all = list.iter().map(|&i| i as usize).collect();
-                self.base = Some(list);
+                self.in_index_order = list.windows(2).all(|w| w[0] < w[1]);
+                // Ascending, by a sweep over the places (no sort).
+                let members: Vec<u32> = (0..place.len() as u32)
+                    .filter(|&i| place[i as usize] != OUTSIDE)
+                    .collect();
+                self.all = list;
+                self.base = Some(members);
                 self.place = place;
             }
         }
@@ -486,7 +495,7 @@ impl LiveSearch {
 
     /// Puts the hits in rank order: whole-key hits first (they score above
     /// any name), then names by score, preferred first among equals, list
-    /// order last. `named` is in list order; `keys` ascending.
+    /// order last. `named` and `keys` are ascending.
     fn order(&self, named: Vec<(u32, i64)>, keys: &[u32]) -> Vec<usize> {
         let rest = |i: u32| !self.ignore_preferred && !self.index.preferred(i);
         let mut out: Vec<usize> = Vec::with_capacity(named.len() + keys.len());
@@ -498,8 +507,36 @@ impl LiveSearch {
             .filter(|(i, _)| keys.binary_search(i).is_err())
             .collect();
         debug_assert!(named.iter().all(|&(_, s)| s < KEY_SCORE));
-        out.extend(sort_hits(named, rest));
+        out.extend(sort_hits(self.in_list_order(named), rest));
         out
+    }
+}
+
+impl LiveSearch {
+    /// `hits` (ascending) in the list's order, which breaks ties between
+    /// equal scores: as they are when the list is in index order, else by
+    /// a sweep over the list's places (linear, no comparison sort) or,
+    /// for a few hits, a sort by place.
+    fn in_list_order(&self, hits: Vec<(u32, i64)>) -> Vec<(u32, i64)> {
+        if self.in_index_order {
+            return hits;
+        }
+        if hits.len() * 32 < self.all.len() {
+            let mut hits = hits;
+            hits.sort_unstable_by_key(|&(i, _)| self.place_of(i));
+            return hits;
+        }
+        let mut slots: Vec<u32> = vec![OUTSIDE; self.all.len()];
+        for (at, &(i, _)) in hits.iter().enumerate() {
+            if let Some(slot) = slots.get_mut(self.place_of(i) as usize) {
+                *slot = at as u32;
+            }
+        }
+        slots
+            .into_iter()
+            .filter(|&at| at != OUTSIDE)
+            .map(|at| hits[at as usize])
+            .collect()
     }
 }
 

@@ -285,6 +285,25 @@ fn a_long_list_scored_on_several_threads_ranks_as_one_thread_does() {
             "query {q:?}"
         );
     }
+    // A list in an order of its own over the same index (as the check-in
+    // picker's): many hits put in list order by a sweep, a few by a sort.
+    let own: Vec<usize> = (0..rows.len()).rev().filter(|i| i % 4 != 1).collect();
+    live.set_base(Some(own.clone()));
+    for q in ["k", "ko", "kow", "muller 1", "P17", "P18", "zz", "a", "ab"] {
+        assert_eq!(
+            live.rank(q),
+            reference(&rows, Some(&own), q),
+            "query {q:?}"
+        );
+    }
+    live.set_preferring(false);
+    for q in ["k", "ke", "mei k"] {
+        assert_eq!(
+            live.rank(q),
+            reference_preferring(&rows, Some(&own), q, false),
+            "query {q:?}"
+        );
+    }
 }
 
 #[test]
