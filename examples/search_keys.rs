@@ -187,7 +187,9 @@ fn open_check_in_form(app: &mut App, runs: usize) {
         // typing once it is cleared of the preselected peer.
         first.push(timed(app, KeyCode::Char('k')));
         second.push(timed(app, KeyCode::Char('e')));
-        let typed = app.form().map(|f| (f.picker.query.text().to_string(), f.picker.hits.len()));
+        let typed = app
+            .form()
+            .map(|f| (f.picker.query.text().to_string(), f.picker.hits.len()));
         assert!(
             matches!(&typed, Some((q, n)) if q == "ke" && *n < all),
             "the picker took the typing: {typed:?} of {all}"

@@ -162,9 +162,7 @@ impl Scratch {
                 if c.eq_ignore_ascii_case(&p) {
                     let matched = SCORE_MATCH + if c == p { 0 } else { PENALTY_CASE_MISMATCH };
                     let in_place = self.bonus[col];
-                    let consecutive = cells[last]
-                        .bonus
-                        .max(in_place.max(BONUS_CONSECUTIVE));
+                    let consecutive = cells[last].bonus.max(in_place.max(BONUS_CONSECUTIVE));
                     cells[last].bonus = consecutive;
                     let by_match = cells[prev].m + consecutive;
                     let by_skip = cells[prev].p + in_place;

@@ -47,6 +47,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::model::PeerId;
 use crate::ops::local_now;
+use crate::ui::background::{Done, Job};
 use crate::ui::keymap::Keymap;
 use crate::ui::layer::Layer;
 use crate::ui::screens::audit::AuditState;
@@ -64,7 +65,6 @@ use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::confirm::{Confirm, OnYes};
 use crate::ui::widgets::status_line::StatusState;
-use crate::ui::background::{Done, Job};
 use crate::ui::worker::{Request, RequestId, Response, SignInCandidate, StaffRow};
 
 mod assess;

@@ -48,9 +48,63 @@ impl RosterSearch {
     /// Active peers by name, then everyone else by name: the order the
     /// pickers list peers in.
     pub fn active_first(&self) -> Vec<usize> {
-        let active = |&i: &usize| self.rows.get(i).is_some_and(|r| r.status == PeerStatus::Active);
+        let active = |&i: &usize| {
+            self.rows
+                .get(i)
+                .is_some_and(|r| r.status == PeerStatus::Active)
+        };
         let mut order: Vec<usize> = self.by_name.iter().copied().filter(active).collect();
         order.extend(self.by_name.iter().copied().filter(|i| !active(i)));
         order
+    }
+}
+
+/// A roster for tests: names that fold, tie and differ in status.
+#[cfg(test)]
+pub(crate) fn sample_rows(n: usize) -> Vec<RosterRow> {
+    const FIRST: &[&str] = &[
+        "Ana", "ana", "Kai", "Keisha", "Łukasz", "Zoë", "Mei", "Kwame",
+    ];
+    const LAST: &[&str] = &["Ek", "Kim", "Ruiz", "Kowalski", "Müller", "O'Connor", ""];
+    (0..n)
+        .map(|i| RosterRow {
+            id: crate::model::PeerId::new(i as u64 + 1),
+            name: format!("{} {}", FIRST[i % FIRST.len()], LAST[(i / 3) % LAST.len()]),
+            status: match i % 7 {
+                3 => PeerStatus::Inactive,
+                5 => PeerStatus::Discharged,
+                _ => PeerStatus::Active,
+            },
+            assigned: None,
+            last_contact: None,
+            keys: crate::search::SearchKeys {
+                id: format!("P{}", i + 1),
+                phone_digits: String::new(),
+                tags: if i % 4 == 0 {
+                    vec!["kin".into()]
+                } else {
+                    Vec::new()
+                },
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn active_first_is_the_pickers_old_sort() {
+        let rows = sample_rows(60);
+        let search = RosterSearch::new(Arc::new(rows.clone()));
+        let mut want: Vec<usize> = (0..rows.len()).collect();
+        want.sort_by_cached_key(|&i| {
+            (
+                rows[i].status != PeerStatus::Active,
+                rows[i].name.to_lowercase(),
+            )
+        });
+        assert_eq!(search.active_first(), want);
     }
 }

@@ -290,11 +290,7 @@ fn a_long_list_scored_on_several_threads_ranks_as_one_thread_does() {
     let own: Vec<usize> = (0..rows.len()).rev().filter(|i| i % 4 != 1).collect();
     live.set_base(Some(own.clone()));
     for q in ["k", "ko", "kow", "muller 1", "P17", "P18", "zz", "a", "ab"] {
-        assert_eq!(
-            live.rank(q),
-            reference(&rows, Some(&own), q),
-            "query {q:?}"
-        );
+        assert_eq!(live.rank(q), reference(&rows, Some(&own), q), "query {q:?}");
     }
     live.set_preferring(false);
     for q in ["k", "ke", "mei k"] {

@@ -7,7 +7,6 @@
 //! reported inline, naming the field, and nothing typed is ever dropped:
 //! the form stays open until the store confirms the save.
 
-
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
@@ -23,6 +22,7 @@ use crate::model::{
 };
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::roster::RosterSearch;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, clip_name, fit};
@@ -30,7 +30,6 @@ pub use crate::ui::widgets::form::FormOutcome;
 use crate::ui::widgets::input::{area_text, note_key, note_paste, style_area, LineInput};
 use crate::ui::widgets::layout::split_cols;
 use crate::ui::widgets::list::draw_lines;
-use crate::ui::roster::RosterSearch;
 use crate::ui::widgets::picker::{render_list, PeerPicker};
 use crate::ui::worker::Failure;
 

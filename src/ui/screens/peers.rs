@@ -13,8 +13,8 @@ use ratatui::widgets::Widget;
 
 use crate::model::{Choice, PeerId, PeerStatus, StaffId};
 use crate::search::{LiveSearch, NameMatcher, SearchIndex};
-use crate::ui::roster::RosterSearch;
 use crate::ui::action::Action;
+use crate::ui::roster::RosterSearch;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, highlighted_name};
 use crate::ui::widgets::input::LineInput;

@@ -12,8 +12,8 @@ use ratatui::widgets::Widget;
 
 use crate::model::{Choice, PeerId, PeerStatus};
 use crate::search::{LiveSearch, NameMatcher};
-use crate::ui::roster::RosterSearch;
 use crate::ui::action::Action;
+use crate::ui::roster::RosterSearch;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::highlighted_name;
 use crate::ui::widgets::input::LineInput;
@@ -208,4 +208,66 @@ pub fn render_list(p: &PeerPicker, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         Line::from(spans)
     });
     draw_lines(rows, area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::roster::sample_rows;
+
+    /// What the picker ranked before it shared the roster's index: its own
+    /// copy, active peers by name first, ranked by the one rule.
+    fn copied_and_ranked(rows: &[RosterRow], query: &str) -> Vec<PeerId> {
+        let mut c: Vec<&RosterRow> = rows.iter().collect();
+        c.sort_by_cached_key(|r| (r.status != PeerStatus::Active, r.name.to_lowercase()));
+        NameMatcher::default()
+            .rank_keyed(
+                query,
+                c.iter()
+                    .map(|r| (r.name.as_str(), &r.keys, r.status == PeerStatus::Active)),
+            )
+            .into_iter()
+            .map(|i| c[i].id)
+            .collect()
+    }
+
+    /// The shared index gives the picker the rows and order its own copy
+    /// gave, before and after the first-character tables arrive.
+    #[test]
+    fn the_shared_index_ranks_as_the_pickers_own_copy_did() {
+        let rows = sample_rows(120);
+        let search = RosterSearch::new(Arc::new(rows.clone()));
+        let typed = ["k", "ke", "kei", "a", "an", "p7", "P17", "kin", "mu", "z"];
+        for tables in [false, true] {
+            if tables {
+                assert!(search.index.install_first_chars(search.index.first_chars()));
+            }
+            for q in typed {
+                let mut p = PeerPicker::new(&search, None);
+                p.paste(q);
+                let got: Vec<PeerId> = p.hits.iter().map(|&i| p.rows[i].id).collect();
+                assert_eq!(got, copied_and_ranked(&rows, q), "{q:?}, tables {tables}");
+            }
+            // Typed a character at a time, with Backspace.
+            let mut p = PeerPicker::new(&search, None);
+            let mut q = String::new();
+            for c in "kei".chars() {
+                q.push(c);
+                p.paste(&c.to_string());
+                let got: Vec<PeerId> = p.hits.iter().map(|&i| p.rows[i].id).collect();
+                assert_eq!(got, copied_and_ranked(&rows, &q), "{q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn before_the_roster_the_preselected_peer_alone_is_offered() {
+        let p = PeerPicker::new(
+            &RosterSearch::default(),
+            Some((PeerId::new(7), "Ana Ruiz".into())),
+        );
+        assert_eq!(p.selected().map(|r| r.id), Some(PeerId::new(7)));
+        assert_eq!(p.candidate_count(), 1);
+        assert!(!p.loaded());
+    }
 }
