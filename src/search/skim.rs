@@ -155,8 +155,7 @@ impl Scratch {
         for (i, &p) in pattern.iter().enumerate() {
             let row = ((i + 1) & 1) * cols;
             let row_prev = (i & 1) * cols;
-            for col_prev in self.first[i]..n {
-                let c = choice[col_prev];
+            for (col_prev, &c) in choice.iter().enumerate().skip(self.first[i]) {
                 let col = col_prev + 1;
                 let (cur, last, prev) = (row + col, row + col_prev, row_prev + col_prev);
                 if c.eq_ignore_ascii_case(&p) {
