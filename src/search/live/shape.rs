@@ -157,6 +157,11 @@ impl<'p> Shapes<'p> {
         if !name.is_ascii() || to < from {
             return m.fuzzy_score(name, self.pattern);
         }
+        // What the matcher is asked about a new shape: the name up to its
+        // last match of the pattern's last character, since nothing after
+        // it counts (see the module doc), for a shorter table. (ASCII: every
+        // index is a character boundary.)
+        let upto = name.get(..=to).unwrap_or(name);
         self.key.clear();
         self.key.push(match from {
             0 => START,
@@ -169,7 +174,7 @@ impl<'p> Shapes<'p> {
             if let Some(Some(score)) = self.pairs.get(slot) {
                 return *score;
             }
-            let score = m.fuzzy_score(name, self.pattern);
+            let score = m.fuzzy_score(upto, self.pattern);
             if let Some(p) = self.pairs.get_mut(slot) {
                 *p = Some(score);
             }
@@ -183,14 +188,14 @@ impl<'p> Shapes<'p> {
             if let Some(&score) = self.short.get(&packed) {
                 return score;
             }
-            let score = m.fuzzy_score(name, self.pattern);
+            let score = m.fuzzy_score(upto, self.pattern);
             self.short.insert(packed, score);
             return score;
         }
         if let Some(&score) = self.memo.get(self.key.as_slice()) {
             return score;
         }
-        let score = m.fuzzy_score(name, self.pattern);
+        let score = m.fuzzy_score(upto, self.pattern);
         self.memo.insert(self.key.as_slice().into(), score);
         score
     }
