@@ -98,13 +98,4 @@ impl FirstChars {
     pub(super) fn len(&self) -> usize {
         self.len
     }
-
-    /// Bytes held, for the performance notes.
-    pub fn bytes(&self) -> usize {
-        self.tables
-            .iter()
-            .flatten()
-            .map(|t| t.codes.len() + t.scores.len() * 8)
-            .sum()
-    }
 }
