@@ -44,6 +44,9 @@ const NAMED: u8 = 1;
 /// A candidate's flags: ranked before others of equal score (active
 /// peers).
 const PREFERRED: u8 = 2;
+/// A candidate's flags: its folded name is ASCII (nearly all are), so
+/// the walk over it needs no check of its own.
+const ASCII: u8 = 4;
 /// A candidate's place when it is not in the list searched.
 const OUTSIDE: u32 = u32::MAX;
 
@@ -124,9 +127,11 @@ impl SearchIndex {
             index.masks.push(mask_of(&folded));
             index.text.push_str(&folded);
             index.ends.push(index.text.len());
-            index
-                .flags
-                .push(u8::from(!name.is_empty()) * NAMED + u8::from(preferred) * PREFERRED);
+            index.flags.push(
+                u8::from(!name.is_empty()) * NAMED
+                    + u8::from(preferred) * PREFERRED
+                    + u8::from(folded.is_ascii()) * ASCII,
+            );
             if !keys.id.is_empty() {
                 push(&mut index.ids, keys.id.to_ascii_lowercase(), i);
             }
@@ -219,6 +224,10 @@ impl SearchIndex {
             return None;
         }
         let folded = self.folded(i);
+        if let (Some(s), true) = (shapes.as_mut(), self.flags[i] & ASCII != 0) {
+            // One pass finds whether it matches and where the shape starts.
+            return s.score_ascii(m, folded);
+        }
         if !q.mask_decides && !subsequence(folded, q.text) {
             return None;
         }

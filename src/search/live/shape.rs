@@ -157,6 +157,42 @@ impl<'p> Shapes<'p> {
         if !name.is_ascii() || to < from {
             return m.fuzzy_score(name, self.pattern);
         }
+        self.score_shape(m, name, from, to)
+    }
+
+    /// As [`Shapes::score`] for an ASCII `name`, in one pass over it: the
+    /// pattern's characters are looked for in turn (a name lacking them in
+    /// order does not match, as the matcher would say), and where the first
+    /// is found is where the shape starts.
+    pub(super) fn score_ascii(&mut self, m: &NameMatcher, name: &str) -> Option<i64> {
+        let b = name.as_bytes();
+        let p = self.pattern.as_bytes();
+        let mut want = 0;
+        let mut from = 0;
+        for (at, c) in b.iter().enumerate() {
+            if let Some(w) = p.get(want) {
+                if c.eq_ignore_ascii_case(w) {
+                    if want == 0 {
+                        from = at;
+                    }
+                    want += 1;
+                }
+            } else {
+                break;
+            }
+        }
+        if want < p.len() {
+            return None;
+        }
+        let to = b
+            .iter()
+            .rposition(|&c| c < 128 && self.last[usize::from(c)])?;
+        self.score_shape(m, name, from, to)
+    }
+
+    /// The score of `name` (ASCII, its shape from `from` to `to`).
+    fn score_shape(&mut self, m: &NameMatcher, name: &str, from: usize, to: usize) -> Option<i64> {
+        let b = name.as_bytes();
         // What the matcher is asked about a new shape: the name up to its
         // last match of the pattern's last character, since nothing after
         // it counts (see the module doc), for a shorter table. (ASCII: every

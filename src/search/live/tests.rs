@@ -391,6 +391,8 @@ fn check_shapes(names: &[String], pattern: &str) -> Result<(), TestCaseError> {
     let m = NameMatcher::default();
     let mut shapes = shape::Shapes::new(pattern);
     prop_assert!(shapes.is_some() || !pattern.is_ascii());
+    // The one-pass walk for ASCII names, with shapes of its own.
+    let mut ascii = shape::Shapes::new(pattern);
     for n in names {
         let want = m.fuzzy_score(n, pattern);
         let got = match shapes.as_mut() {
@@ -398,6 +400,10 @@ fn check_shapes(names: &[String], pattern: &str) -> Result<(), TestCaseError> {
             None => want,
         };
         prop_assert_eq!(got, want, "name {:?}, pattern {:?}", n, pattern);
+        if let (Some(s), true) = (ascii.as_mut(), n.is_ascii()) {
+            let got = s.score_ascii(&m, n);
+            prop_assert_eq!(got, want, "name {:?}, pattern {:?}, one pass", n, pattern);
+        }
     }
     Ok(())
 }
