@@ -115,12 +115,21 @@ pub struct SearchIndex {
     /// Every name's score for each letter and digit, once worked out
     /// ([`SearchIndex::first_chars`], off the UI thread) and installed.
     first: OnceLock<FirstChars>,
+    /// Which index this is (a copy keeps it: the same names): tables are
+    /// installed only into the index they were worked out from.
+    id: u64,
 }
+
+/// The next [`SearchIndex`]'s id.
+static NEXT_INDEX: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl SearchIndex {
     /// Prepares `candidates` (name, keys, preferred), in list order.
     pub fn new<'a>(candidates: impl IntoIterator<Item = (&'a str, &'a SearchKeys, bool)>) -> Self {
-        let mut index = SearchIndex::default();
+        let mut index = SearchIndex {
+            id: NEXT_INDEX.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..SearchIndex::default()
+        };
         for (i, (name, keys, preferred)) in candidates.into_iter().enumerate() {
             let i = i as u32;
             let folded = fold(name);
@@ -165,11 +174,12 @@ impl SearchIndex {
     }
 
     /// Keeps `tables` (from [`SearchIndex::first_chars`] of this index) so
-    /// that a first character is looked up. False when they were for
-    /// another list, or some were installed already: nothing changes
-    /// then. Results are the same either way, only faster with them.
+    /// that a first character is looked up. False when they were worked
+    /// out from another index, or some were installed already: nothing
+    /// changes then. Results are the same either way, only faster with
+    /// them.
     pub fn install_first_chars(&self, tables: FirstChars) -> bool {
-        tables.len() == self.len() && self.first.set(tables).is_ok()
+        tables.index_id() == self.id && tables.len() == self.len() && self.first.set(tables).is_ok()
     }
 
     /// True once first-character tables are installed.

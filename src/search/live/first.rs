@@ -42,6 +42,8 @@ pub struct FirstChars {
     tables: Vec<Option<CharScores>>,
     /// How many candidates the tables cover.
     len: usize,
+    /// The id of the index they were worked out from.
+    of: u64,
 }
 
 impl FirstChars {
@@ -82,7 +84,11 @@ impl FirstChars {
                 Some(CharScores { codes, scores })
             })
             .collect();
-        FirstChars { tables, len: n }
+        FirstChars {
+            tables,
+            len: n,
+            of: index.id,
+        }
     }
 
     /// The scores for the folded one-character `pattern`, when kept.
@@ -97,5 +103,10 @@ impl FirstChars {
     /// How many candidates the tables were worked out for.
     pub(super) fn len(&self) -> usize {
         self.len
+    }
+
+    /// The id of the index they were worked out from.
+    pub(super) fn index_id(&self) -> u64 {
+        self.of
     }
 }

@@ -484,6 +484,9 @@ fn tables_for_another_list_are_refused() {
     let index = index_of(&rows);
     let other = index_of(&rows[..1]);
     assert!(!index.install_first_chars(other.first_chars()));
+    // The same names indexed again: another index, refused too.
+    let again = index_of(&rows);
+    assert!(!index.install_first_chars(again.first_chars()));
     assert!(!index.has_first_chars());
     assert!(index.install_first_chars(index.first_chars()));
     assert!(
