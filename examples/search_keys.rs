@@ -7,8 +7,12 @@
 //! over a file of the same names against caseload ranking the same query
 //! afresh (nothing kept), interleaved, and prints medians and ratios.
 //!
+//! The roster's first-character tables (worked out by a background
+//! thread in the app) are worked out here before the first key, and timed;
+//! `--no-tables` leaves them out, to time the first characters without.
+//!
 //! ```sh
-//! cargo run --release --example search_keys -- [PEERS] [ROUNDS] [--fzf]
+//! cargo run --release --example search_keys -- [PEERS] [ROUNDS] [--fzf] [--no-tables]
 //! ```
 
 use std::io::{BufRead, BufReader, Write};
@@ -38,10 +42,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut peers = 100_000usize;
     let mut rounds = 20usize;
     let mut with_fzf = false;
+    let mut tables = true;
     let mut numbers = 0;
     for a in std::env::args().skip(1) {
         if a == "--fzf" {
             with_fzf = true;
+        } else if a == "--no-tables" {
+            tables = false;
         } else {
             let n: usize = a.parse().map_err(|_| format!("not a number: {a}"))?;
             if numbers == 0 {
@@ -71,6 +78,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "roster arrival (names folded and indexed once, name order): {:.1} ms",
         ms(arrived.elapsed())
     );
+    if tables {
+        let (cpu_start, start) = (cpu_time(), Instant::now());
+        app.run_jobs_here();
+        println!(
+            "first-character tables (a background thread in the app): {:.1} ms, CPU {:.1} ms",
+            ms(start.elapsed()),
+            ms(cpu_time().saturating_sub(cpu_start))
+        );
+        assert!(app.peers().search_index().has_first_chars());
+    } else {
+        println!("first-character tables left out (--no-tables)");
+    }
     app.handle_key(key(KeyCode::Char('/')));
     let all = app.peers().visible.len();
     let Ok(mut terminal) = Terminal::new(TestBackend::new(120, 40));
@@ -78,9 +97,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut erased: Vec<Duration> = Vec::new();
     // Typed characters by their place in the word (1st, 2nd, …).
     let mut by_place: Vec<Vec<Duration>> = vec![Vec::new(); 5];
+    let mut cpu_by_place: Vec<Vec<Duration>> = vec![Vec::new(); 5];
     let mut updates: Vec<Duration> = Vec::new();
     let mut cpu: Vec<Duration> = Vec::new();
-    let mut press = |app: &mut App, code: KeyCode| -> Duration {
+    let mut press = |app: &mut App, code: KeyCode| -> (Duration, Duration) {
         let cpu_start = cpu_time();
         let start = Instant::now();
         app.handle_key(key(code));
@@ -89,16 +109,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         assert!(drawn.is_ok());
         let took = start.elapsed();
         updates.push(updated);
-        cpu.push(cpu_time().saturating_sub(cpu_start));
-        took
+        let used = cpu_time().saturating_sub(cpu_start);
+        cpu.push(used);
+        (took, used)
     };
     for _ in 0..rounds {
         for w in WORDS {
             for (place, c) in w.chars().enumerate() {
-                let took = press(&mut app, KeyCode::Char(c));
+                let (took, used) = press(&mut app, KeyCode::Char(c));
                 typed.push(took);
                 if let Some(p) = by_place.get_mut(place) {
                     p.push(took);
+                }
+                if let Some(p) = cpu_by_place.get_mut(place) {
+                    p.push(used);
                 }
             }
             // The search took the word (a run that ignored keys would be
@@ -107,7 +131,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let shown = app.peers().visible.len();
             assert!(shown < all, "{w:?} shows {shown} of {all}");
             for _ in w.chars() {
-                erased.push(press(&mut app, KeyCode::Backspace));
+                erased.push(press(&mut app, KeyCode::Backspace).0);
             }
             assert_eq!(app.peers().visible.len(), all);
         }
@@ -124,12 +148,66 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // What the keys cost in CPU (every thread of the process): on a
     // machine shared with builds, wall time also holds the wait for a core.
     report("every key, CPU time", &mut cpu);
+    for (place, v) in cpu_by_place.iter_mut().enumerate() {
+        report(&format!("  CPU, character {} of a word", place + 1), v);
+    }
+
+    open_check_in_form(&mut app, rounds.clamp(3, 10));
 
     if with_fzf {
         compare_with_fzf(&roster, &names, rounds.clamp(5, 10))?;
     }
     println!("load average at end: {}", load_average());
     Ok(())
+}
+
+/// Times opening the check-in form over the roster (`c` on Peers, to a
+/// drawn frame; its peer picker searches the roster), then the first two
+/// characters typed into its picker, `runs` times each.
+fn open_check_in_form(app: &mut App, runs: usize) {
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(120, 40));
+    // Out of the search field, so `c` is the check-in key.
+    app.handle_key(key(KeyCode::Esc));
+    let (mut opened, mut first, mut second) = (Vec::new(), Vec::new(), Vec::new());
+    let mut timed = |app: &mut App, code: KeyCode| -> Duration {
+        let start = Instant::now();
+        app.handle_key(key(code));
+        let drawn = terminal.draw(|f| view::render(app, f));
+        assert!(drawn.is_ok());
+        start.elapsed()
+    };
+    for _ in 0..runs {
+        opened.push(timed(app, KeyCode::Char('c')));
+        let Some(form) = app.form() else {
+            panic!("c opened no check-in form");
+        };
+        let all = form.picker.hits.len();
+        assert!(all > 0, "the picker offers the roster");
+        // Whatever field has the keyboard, the picker's search gets the
+        // typing once it is cleared of the preselected peer.
+        first.push(timed(app, KeyCode::Char('k')));
+        second.push(timed(app, KeyCode::Char('e')));
+        let typed = app
+            .form()
+            .map(|f| (f.picker.query.text().to_string(), f.picker.hits.len()));
+        assert!(
+            matches!(&typed, Some((q, n)) if q == "ke" && *n < all),
+            "the picker took the typing: {typed:?} of {all}"
+        );
+        // Esc twice: a question about the typed search, if any, then out.
+        app.handle_key(key(KeyCode::Esc));
+        if app.form().is_some() {
+            app.handle_key(key(KeyCode::Esc));
+        }
+        if app.form().is_some() {
+            app.handle_key(key(KeyCode::Char('y')));
+        }
+        assert!(app.form().is_none(), "the form closed");
+    }
+    println!("check-in form, {runs} times:");
+    report("c → form drawn", &mut opened);
+    report("  1st character in its picker", &mut first);
+    report("  2nd character", &mut second);
 }
 
 /// Times `fzf --filter` (a process reading the names from a file, as a

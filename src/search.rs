@@ -10,7 +10,8 @@ use fuzzy_matcher::FuzzyMatcher;
 use crate::model::names::fold;
 
 mod live;
-pub use live::{LiveSearch, SearchIndex};
+mod skim;
+pub use live::{FirstChars, LiveSearch, SearchIndex};
 
 /// A fuzzy matcher configured the way caseload wants (case-insensitive).
 pub struct NameMatcher {
@@ -41,8 +42,13 @@ impl NameMatcher {
     /// "a" for "a" first leaves the table two rows of two cells, which
     /// every later call's first row covers or resets before reading: the
     /// score is a fresh matcher's (`tests::scores_are_a_fresh_matchers`),
-    /// for one tiny call instead of a new matcher's allocations.
+    /// for one tiny call instead of a new matcher's allocations. ASCII
+    /// text (nearly every folded name) is scored by [`skim`], the crate's
+    /// arithmetic without its allocations, to the same answer.
     fn fuzzy_score(&self, choice: &str, pattern: &str) -> Option<i64> {
+        if let Ok(score) = skim::score(choice, pattern) {
+            return score;
+        }
         let _ = self.inner.fuzzy_match("a", "a");
         self.inner.fuzzy_match(choice, pattern)
     }

@@ -14,13 +14,21 @@
 //! - names the matcher cannot tell apart are scored once per query
 //!   ([`shape`]);
 //! - ranks are put in order by a counting sort on the (small) scores;
-//! - a long list is scored on every core (`std::thread::scope`).
+//! - a long list is scored on every core (`std::thread::scope`);
+//! - every name's score for each letter and digit is worked out once per
+//!   list, by a thread of the UI's own ([`first`]), so the first character
+//!   of a query is a lookup (the same answer before that is done, only
+//!   slower).
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use super::{NameMatcher, Prepared, SearchKeys, KEY_SCORE};
+use first::CharScores;
+pub use first::FirstChars;
 use shape::Shapes;
 
+mod first;
 mod shape;
 use crate::model::names::fold;
 
@@ -36,6 +44,11 @@ const NAMED: u8 = 1;
 /// A candidate's flags: ranked before others of equal score (active
 /// peers).
 const PREFERRED: u8 = 2;
+/// A candidate's flags: its folded name is ASCII (nearly all are), so
+/// the walk over it needs no check of its own.
+const ASCII: u8 = 4;
+/// A candidate's place when it is not in the list searched.
+const OUTSIDE: u32 = u32::MAX;
 
 /// The bit standing for `c` in a name's character mask. Characters equal
 /// to the matcher (ASCII case aside) share a bit, so a query character
@@ -99,21 +112,35 @@ pub struct SearchIndex {
     phones: HashMap<String, Vec<u32>>,
     /// Tags, as stored (already folded).
     tags: HashMap<String, Vec<u32>>,
+    /// Every name's score for each letter and digit, once worked out
+    /// ([`SearchIndex::first_chars`], off the UI thread) and installed.
+    first: OnceLock<FirstChars>,
+    /// Which index this is (a copy keeps it: the same names): tables are
+    /// installed only into the index they were worked out from.
+    id: u64,
 }
+
+/// The next [`SearchIndex`]'s id.
+static NEXT_INDEX: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl SearchIndex {
     /// Prepares `candidates` (name, keys, preferred), in list order.
     pub fn new<'a>(candidates: impl IntoIterator<Item = (&'a str, &'a SearchKeys, bool)>) -> Self {
-        let mut index = SearchIndex::default();
+        let mut index = SearchIndex {
+            id: NEXT_INDEX.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..SearchIndex::default()
+        };
         for (i, (name, keys, preferred)) in candidates.into_iter().enumerate() {
             let i = i as u32;
             let folded = fold(name);
             index.masks.push(mask_of(&folded));
             index.text.push_str(&folded);
             index.ends.push(index.text.len());
-            index
-                .flags
-                .push(u8::from(!name.is_empty()) * NAMED + u8::from(preferred) * PREFERRED);
+            index.flags.push(
+                u8::from(!name.is_empty()) * NAMED
+                    + u8::from(preferred) * PREFERRED
+                    + u8::from(folded.is_ascii()) * ASCII,
+            );
             if !keys.id.is_empty() {
                 push(&mut index.ids, keys.id.to_ascii_lowercase(), i);
             }
@@ -135,6 +162,29 @@ impl SearchIndex {
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
         self.masks.is_empty()
+    }
+
+    /// Works out every name's score for each ASCII letter and digit (a
+    /// one-character query): slow (about a hundred milliseconds at
+    /// 100,000 names), so the UI does it on a thread of its own when the
+    /// roster arrives and hands the result back to
+    /// [`SearchIndex::install_first_chars`].
+    pub fn first_chars(&self) -> FirstChars {
+        FirstChars::of(self)
+    }
+
+    /// Keeps `tables` (from [`SearchIndex::first_chars`] of this index) so
+    /// that a first character is looked up. False when they were worked
+    /// out from another index, or some were installed already: nothing
+    /// changes then. Results are the same either way, only faster with
+    /// them.
+    pub fn install_first_chars(&self, tables: FirstChars) -> bool {
+        tables.index_id() == self.id && tables.len() == self.len() && self.first.set(tables).is_ok()
+    }
+
+    /// True once first-character tables are installed.
+    pub fn has_first_chars(&self) -> bool {
+        self.first.get().is_some()
     }
 
     /// Candidate `i`'s folded name.
@@ -184,6 +234,10 @@ impl SearchIndex {
             return None;
         }
         let folded = self.folded(i);
+        if let (Some(s), true) = (shapes.as_mut(), self.flags[i] & ASCII != 0) {
+            // One pass finds whether it matches and where the shape starts.
+            return s.score_ascii(m, folded);
+        }
         if !q.mask_decides && !subsequence(folded, q.text) {
             return None;
         }
@@ -232,6 +286,21 @@ impl SearchIndex {
     }
 }
 
+impl SearchIndex {
+    /// Names among `source` (all when None) holding the one character
+    /// `table` is for, in `source` order, with their scores: looked up.
+    fn score_looked_up(&self, table: &CharScores, source: Option<&[u32]>) -> Vec<(u32, i64)> {
+        let hit = |i: u32| -> Option<(u32, i64)> {
+            let code = *table.codes.get(i as usize)?;
+            (code != first::ABSENT).then(|| (i, table.scores[usize::from(code)]))
+        };
+        match source {
+            Some(s) => s.iter().filter_map(|&i| hit(i)).collect(),
+            None => (0..self.len() as u32).filter_map(hit).collect(),
+        }
+    }
+}
+
 /// A folded query pattern with what the walk over the names needs.
 struct Pattern<'a> {
     text: &'a str,
@@ -264,24 +333,33 @@ struct Level {
     text: String,
     /// Its folded form, the matcher's pattern.
     folded: String,
-    /// Candidates (of the base) whose name matches `folded`, ascending.
+    /// Candidates (of the base) whose name matches `folded`, ascending
+    /// (index order: the walk over them reads the index front to back).
     named: Vec<u32>,
     /// The ranked result.
     order: Vec<usize>,
 }
 
 /// Search as you type over a [`SearchIndex`], within a subset of it (the
-/// rows the screen's filters admit), with the results of each query on the
-/// way to the current one kept. Results are exactly those of
-/// [`NameMatcher::rank_keyed`] over the subset, as candidate indexes.
+/// rows the screen's filters admit) in a list's own order, with the results
+/// of each query on the way to the current one kept. Results are exactly
+/// those of [`NameMatcher::rank_keyed`] over the subset in that order, as
+/// candidate indexes. One index can be shared by several lists, each
+/// with its own `LiveSearch`.
 #[derive(Default)]
 pub struct LiveSearch {
-    index: SearchIndex,
+    index: Arc<SearchIndex>,
     matcher: NameMatcher,
     /// The subset searched, ascending; None for all.
     base: Option<Vec<u32>>,
-    /// Membership of `base`, by candidate (empty when `base` is None).
-    in_base: Vec<bool>,
+    /// The list's order is the index's (then ranking needs no places).
+    in_index_order: bool,
+    /// Each candidate's place in `base` ([`OUTSIDE`] when not in it;
+    /// empty when `base` is None).
+    place: Vec<u32>,
+    /// Every candidate ranks as preferred (equal matches in list order
+    /// only), whatever the index says.
+    ignore_preferred: bool,
     /// Results of the queries typed so far, each one's folded pattern a
     /// subsequence of the next one's.
     levels: Vec<Level>,
@@ -292,10 +370,17 @@ pub struct LiveSearch {
 impl LiveSearch {
     /// A search over `index`, all of it.
     pub fn new(index: SearchIndex) -> Self {
+        Self::shared(Arc::new(index))
+    }
+
+    /// A search over `index`, all of it, sharing the index (and its
+    /// first-character tables, whenever they are installed) with others.
+    pub fn shared(index: Arc<SearchIndex>) -> Self {
         let all = (0..index.len()).collect();
         LiveSearch {
             index,
             all,
+            in_index_order: true,
             ..LiveSearch::default()
         }
     }
@@ -305,37 +390,64 @@ impl LiveSearch {
         &self.index
     }
 
-    /// Searches only `base` (candidate indexes; None for all). The kept
-    /// results are dropped: they were for another subset.
+    /// The index, shared: what a thread working out its first-character
+    /// tables is handed.
+    pub fn shared_index(&self) -> Arc<SearchIndex> {
+        Arc::clone(&self.index)
+    }
+
+    /// Searches only `base` (candidate indexes; None for all), a list in
+    /// its own order: equal matches rank in that order, and the empty
+    /// query answers it. A candidate given twice counts at its first
+    /// place. The kept results are dropped: they were for another subset.
     pub fn set_base(&mut self, base: Option<Vec<usize>>) {
         self.levels.clear();
         match base {
             None => {
                 self.base = None;
-                self.in_base = Vec::new();
+                self.place = Vec::new();
+                self.in_index_order = true;
                 self.all = (0..self.index.len()).collect();
             }
             Some(b) => {
-                let mut b: Vec<u32> = b
-                    .into_iter()
-                    .filter(|&i| i < self.index.len())
-                    .map(|i| i as u32)
-                    .collect();
-                b.sort_unstable();
-                b.dedup();
-                let mut in_base = vec![false; self.index.len()];
-                for &i in &b {
-                    in_base[i as usize] = true;
+                let mut place = vec![OUTSIDE; self.index.len()];
+                let mut list: Vec<usize> = Vec::with_capacity(b.len());
+                for i in b {
+                    if place.get(i) == Some(&OUTSIDE) {
+                        place[i] = list.len() as u32;
+                        list.push(i);
+                    }
                 }
-                self.all = b.iter().map(|&i| i as usize).collect();
-                self.base = Some(b);
-                self.in_base = in_base;
+                self.in_index_order = list.windows(2).all(|w| w[0] < w[1]);
+                // Ascending, by a sweep over the places (no sort).
+                let members: Vec<u32> = (0..place.len() as u32)
+                    .filter(|&i| place[i as usize] != OUTSIDE)
+                    .collect();
+                self.all = list;
+                self.base = Some(members);
+                self.place = place;
             }
         }
     }
 
+    /// Whether the index's preferred candidates (active peers) rank before
+    /// others of equal score (the default), or only the list's order
+    /// counts. Kept results are dropped.
+    pub fn set_preferring(&mut self, preferring: bool) {
+        self.levels.clear();
+        self.ignore_preferred = !preferring;
+    }
+
     fn admitted(&self, i: u32) -> bool {
-        self.base.is_none() || self.in_base.get(i as usize).copied().unwrap_or(false)
+        self.base.is_none() || self.place.get(i as usize).is_some_and(|&p| p != OUTSIDE)
+    }
+
+    /// Candidate `i`'s place in the list searched.
+    fn place_of(&self, i: u32) -> u32 {
+        match self.base {
+            None => i,
+            Some(_) => self.place.get(i as usize).copied().unwrap_or(OUTSIDE),
+        }
     }
 
     /// Candidates matching `query`, best first, as
@@ -366,13 +478,21 @@ impl LiveSearch {
             }
             self.levels.pop();
         }
-        let scored = match (self.levels.last(), &self.base) {
+        // A first character: looked up, once its tables are there.
+        let table = match self.levels.last() {
+            None => self.index.first.get().and_then(|f| f.get(&q.folded)),
+            Some(_) => None,
+        };
+        let scored = match (self.levels.last(), table) {
+            (None, Some(table)) => self.index.score_looked_up(table, self.base.as_deref()),
             (Some(top), _) => self.index.score_all(&self.matcher, &top.named, &q.folded),
-            (None, Some(base)) => self.index.score_all(&self.matcher, base, &q.folded),
-            (None, None) => {
-                let all: Vec<u32> = (0..self.index.len() as u32).collect();
-                self.index.score_all(&self.matcher, &all, &q.folded)
-            }
+            (None, None) => match &self.base {
+                Some(base) => self.index.score_all(&self.matcher, base, &q.folded),
+                None => {
+                    let all: Vec<u32> = (0..self.index.len() as u32).collect();
+                    self.index.score_all(&self.matcher, &all, &q.folded)
+                }
+            },
         };
         let keys: Vec<u32> = self
             .index
@@ -394,20 +514,48 @@ impl LiveSearch {
 
     /// Puts the hits in rank order: whole-key hits first (they score above
     /// any name), then names by score, preferred first among equals, list
-    /// order last. `named` is ascending; `keys` ascending.
+    /// order last. `named` and `keys` are ascending.
     fn order(&self, named: Vec<(u32, i64)>, keys: &[u32]) -> Vec<usize> {
-        let rest = |i: u32| !self.index.preferred(i);
+        let rest = |i: u32| !self.ignore_preferred && !self.index.preferred(i);
         let mut out: Vec<usize> = Vec::with_capacity(named.len() + keys.len());
         let mut k: Vec<u32> = keys.to_vec();
-        k.sort_by_key(|&i| (rest(i), i));
+        k.sort_by_key(|&i| (rest(i), self.place_of(i)));
         out.extend(k.iter().map(|&i| i as usize));
         let named: Vec<(u32, i64)> = named
             .into_iter()
             .filter(|(i, _)| keys.binary_search(i).is_err())
             .collect();
         debug_assert!(named.iter().all(|&(_, s)| s < KEY_SCORE));
-        out.extend(sort_hits(named, rest));
+        out.extend(sort_hits(self.in_list_order(named), rest));
         out
+    }
+}
+
+impl LiveSearch {
+    /// `hits` (ascending) in the list's order, which breaks ties between
+    /// equal scores: as they are when the list is in index order, else by
+    /// a sweep over the list's places (linear, no comparison sort) or,
+    /// for a few hits, a sort by place.
+    fn in_list_order(&self, hits: Vec<(u32, i64)>) -> Vec<(u32, i64)> {
+        if self.in_index_order {
+            return hits;
+        }
+        if hits.len() * 32 < self.all.len() {
+            let mut hits = hits;
+            hits.sort_unstable_by_key(|&(i, _)| self.place_of(i));
+            return hits;
+        }
+        let mut slots: Vec<u32> = vec![OUTSIDE; self.all.len()];
+        for (at, &(i, _)) in hits.iter().enumerate() {
+            if let Some(slot) = slots.get_mut(self.place_of(i) as usize) {
+                *slot = at as u32;
+            }
+        }
+        slots
+            .into_iter()
+            .filter(|&at| at != OUTSIDE)
+            .map(|at| hits[at as usize])
+            .collect()
     }
 }
 
@@ -418,8 +566,8 @@ fn is_subsequence_exact(a: &str, b: &str) -> bool {
     a.chars().all(|c| chars.any(|d| d == c))
 }
 
-/// Orders `(index, score)` pairs given in ascending index order by score
-/// (best first), then `rest` (false first), then index: a stable counting
+/// Orders `(index, score)` pairs given in list order by score (best
+/// first), then `rest` (false first), then list order: a stable counting
 /// sort when the scores span a small range (they do: a name's score is a
 /// few hundred at most), else a comparison sort. Same order either way.
 fn sort_hits(hits: Vec<(u32, i64)>, rest: impl Fn(u32) -> bool) -> Vec<usize> {
@@ -433,9 +581,13 @@ fn sort_hits(hits: Vec<(u32, i64)>, rest: impl Fn(u32) -> bool) -> Vec<usize> {
     // Bucket of a hit: best score first, and within a score the preferred.
     let bucket = |(i, s): (u32, i64)| (max.abs_diff(s) as usize) * 2 + usize::from(rest(i));
     if span > 1 << 16 || span > hits.len() * 4 + 1024 {
-        let mut v: Vec<(usize, u32)> = hits.iter().map(|&h| (bucket(h), h.0)).collect();
+        let mut v: Vec<(usize, usize, u32)> = hits
+            .iter()
+            .enumerate()
+            .map(|(at, &h)| (bucket(h), at, h.0))
+            .collect();
         v.sort_unstable();
-        return v.into_iter().map(|(_, i)| i as usize).collect();
+        return v.into_iter().map(|(_, _, i)| i as usize).collect();
     }
     let mut starts = vec![0usize; (span + 1) * 2 + 1];
     for &h in &hits {

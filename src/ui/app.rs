@@ -47,6 +47,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::model::PeerId;
 use crate::ops::local_now;
+use crate::ui::background::{Done, Job};
 use crate::ui::keymap::Keymap;
 use crate::ui::layer::Layer;
 use crate::ui::screens::audit::AuditState;
@@ -352,6 +353,35 @@ impl App {
     /// id its answer comes back with (see [`App::on_reply`]).
     pub fn take_tagged(&mut self) -> Vec<(RequestId, Request)> {
         std::mem::take(&mut self.shell.requests.queued)
+    }
+
+    /// Work for background threads queued since the last call (the
+    /// runtime runs each on a thread of its own: `ui::background`).
+    pub fn take_jobs(&mut self) -> Vec<Job> {
+        std::mem::take(&mut self.shell.jobs)
+    }
+
+    /// Takes what a background job came to. First-character tables go
+    /// into the search index they were worked out from, which every list
+    /// searching that roster shares; tables for an index nobody searches
+    /// any more (the roster was replaced meanwhile) change nothing shown.
+    pub fn on_job_done(&mut self, done: Done) {
+        match done {
+            Done::FirstChars(index, tables) => {
+                if !index.install_first_chars(tables) {
+                    tracing::debug!("first-character tables not installed (already there)");
+                }
+            }
+        }
+    }
+
+    /// Runs the queued background jobs here, one after the other, and
+    /// takes their results: what the runtime's threads would do, for
+    /// tests, benches and examples that have no event loop.
+    pub fn run_jobs_here(&mut self) {
+        for job in self.take_jobs() {
+            self.on_job_done(job.run());
+        }
     }
 
     /// Calls feature `id` with the shell (None: the feature is not one

@@ -25,11 +25,13 @@
 
 pub mod action;
 pub mod app;
+pub mod background;
 pub mod keymap;
 pub mod kiosk;
 pub mod layer;
 pub mod lock;
 pub mod privacy;
+pub mod roster;
 mod runtime;
 pub mod screens;
 mod signals;

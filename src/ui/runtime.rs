@@ -26,6 +26,7 @@ use crate::config::Config;
 use crate::ops::local_now;
 use crate::store::Store;
 use crate::ui::app::{App, AppOptions};
+use crate::ui::background::Done;
 use crate::ui::keymap::Keymap;
 use crate::ui::lock;
 use crate::ui::theme::Theme;
@@ -39,6 +40,8 @@ enum UiEvent {
     InputFailed(String),
     Store(Option<RequestId>, Box<Response>),
     WorkerStopped(String),
+    /// A background job's result (`ui::background`).
+    Job(Box<Done>),
 }
 
 /// Set while the terminal is in raw mode / alternate screen.
@@ -170,6 +173,7 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
             return Err(e);
         }
     };
+    let jobs_tx = tx.clone();
     let input_tx = tx;
     thread::Builder::new()
         .name("caseload-input".into())
@@ -188,7 +192,7 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
         })
         .context("cannot start the input thread")?;
 
-    let result = event_loop(&mut guard, &mut app, &rx, &worker);
+    let result = event_loop(&mut guard, &mut app, &rx, &worker, &jobs_tx);
     drop(guard);
     // Waits for an in-flight save to reach the disk before returning.
     worker.finish();
@@ -200,11 +204,22 @@ fn event_loop(
     app: &mut App,
     rx: &mpsc::Receiver<UiEvent>,
     worker: &Worker,
+    jobs: &mpsc::Sender<UiEvent>,
 ) -> anyhow::Result<()> {
     loop {
         for (id, request) in app.take_tagged() {
             if !worker.send_tagged(Some(id), request) {
                 bail!("the store thread has stopped; see the log for details");
+            }
+        }
+        for job in app.take_jobs() {
+            let tx = jobs.clone();
+            // Without a thread the work is only skipped: searches give the
+            // same rows, the slower way.
+            if let Err(e) = job.spawn(move |done| {
+                let _ = tx.send(UiEvent::Job(Box::new(done)));
+            }) {
+                tracing::warn!("no background thread for the search tables: {e}");
             }
         }
         guard
@@ -236,6 +251,7 @@ fn event_loop(
             match ev {
                 UiEvent::Input(e) => app.handle_event_at(e, Instant::now()),
                 UiEvent::Store(id, r) => app.on_reply(id, *r),
+                UiEvent::Job(done) => app.on_job_done(*done),
                 UiEvent::InputFailed(e) => return Err(anyhow!("reading the keyboard failed: {e}")),
                 UiEvent::WorkerStopped(e) => return Err(anyhow!("{e}; see the log for details")),
             }

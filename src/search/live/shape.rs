@@ -33,6 +33,8 @@ const START: u8 = 6;
 const ITSELF: u8 = 0x80;
 /// How many codes a shape can start with: a class or [`START`].
 const PAIR_STARTS: usize = START as usize + 1;
+/// Shapes of at most this many codes are kept by a number, not a box.
+const SHORT: usize = 15;
 
 /// `fuzzy_matcher::skim::CharType::of` for an ASCII byte, as a number.
 fn class(b: u8) -> u8 {
@@ -69,6 +71,11 @@ impl Hasher for ShapeHasher {
         self.add(n as u64);
     }
 
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
+    }
+
     fn finish(&self) -> u64 {
         self.0
     }
@@ -90,7 +97,10 @@ pub(super) struct Shapes<'p> {
     first: [bool; 128],
     /// Bytes equal to the query's last character.
     last: [bool; 128],
-    /// Score of each shape met so far.
+    /// Score of each shape of up to [`SHORT`] codes met so far, the codes
+    /// and their count packed in one number: no allocation per shape.
+    short: HashMap<u128, Option<i64>, BuildHasherDefault<ShapeHasher>>,
+    /// Score of each longer shape met so far.
     memo: HashMap<Box<[u8]>, Option<i64>, BuildHasherDefault<ShapeHasher>>,
     /// Scores of the two-code shapes (one matching character after a
     /// start), the most common for a first character: by the two codes,
@@ -113,6 +123,7 @@ impl<'p> Shapes<'p> {
             code: [0; 128],
             first: [false; 128],
             last: [false; 128],
+            short: HashMap::default(),
             memo: HashMap::default(),
             pairs: vec![None; PAIR_STARTS * 256],
             key: Vec::with_capacity(32),
@@ -146,6 +157,47 @@ impl<'p> Shapes<'p> {
         if !name.is_ascii() || to < from {
             return m.fuzzy_score(name, self.pattern);
         }
+        self.score_shape(m, name, from, to)
+    }
+
+    /// As [`Shapes::score`] for an ASCII `name`, in one pass over it: the
+    /// pattern's characters are looked for in turn (a name lacking them in
+    /// order does not match, as the matcher would say), and where the first
+    /// is found is where the shape starts.
+    pub(super) fn score_ascii(&mut self, m: &NameMatcher, name: &str) -> Option<i64> {
+        let b = name.as_bytes();
+        let p = self.pattern.as_bytes();
+        let mut want = 0;
+        let mut from = 0;
+        for (at, c) in b.iter().enumerate() {
+            if let Some(w) = p.get(want) {
+                if c.eq_ignore_ascii_case(w) {
+                    if want == 0 {
+                        from = at;
+                    }
+                    want += 1;
+                }
+            } else {
+                break;
+            }
+        }
+        if want < p.len() {
+            return None;
+        }
+        let to = b
+            .iter()
+            .rposition(|&c| c < 128 && self.last[usize::from(c)])?;
+        self.score_shape(m, name, from, to)
+    }
+
+    /// The score of `name` (ASCII, its shape from `from` to `to`).
+    fn score_shape(&mut self, m: &NameMatcher, name: &str, from: usize, to: usize) -> Option<i64> {
+        let b = name.as_bytes();
+        // What the matcher is asked about a new shape: the name up to its
+        // last match of the pattern's last character, since nothing after
+        // it counts (see the module doc), for a shorter table. (ASCII: every
+        // index is a character boundary.)
+        let upto = name.get(..=to).unwrap_or(name);
         self.key.clear();
         self.key.push(match from {
             0 => START,
@@ -158,16 +210,28 @@ impl<'p> Shapes<'p> {
             if let Some(Some(score)) = self.pairs.get(slot) {
                 return *score;
             }
-            let score = m.fuzzy_score(name, self.pattern);
+            let score = m.fuzzy_score(upto, self.pattern);
             if let Some(p) = self.pairs.get_mut(slot) {
                 *p = Some(score);
             }
             return score;
         }
+        if self.key.len() <= SHORT {
+            let packed = self
+                .key
+                .iter()
+                .fold(self.key.len() as u128, |k, &c| (k << 8) | u128::from(c));
+            if let Some(&score) = self.short.get(&packed) {
+                return score;
+            }
+            let score = m.fuzzy_score(upto, self.pattern);
+            self.short.insert(packed, score);
+            return score;
+        }
         if let Some(&score) = self.memo.get(self.key.as_slice()) {
             return score;
         }
-        let score = m.fuzzy_score(name, self.pattern);
+        let score = m.fuzzy_score(upto, self.pattern);
         self.memo.insert(self.key.as_slice().into(), score);
         score
     }
@@ -177,6 +241,6 @@ impl<'p> Shapes<'p> {
 impl Shapes<'_> {
     /// How many shapes the matcher was asked about.
     pub(super) fn memo_len(&self) -> usize {
-        self.memo.len() + self.pairs.iter().filter(|p| p.is_some()).count()
+        self.short.len() + self.memo.len() + self.pairs.iter().filter(|p| p.is_some()).count()
     }
 }

@@ -74,6 +74,14 @@ enum Op {
     Clear,
     /// The screen's filters changed: another subset.
     Rebase(Vec<bool>),
+    /// Another list over the same index: a subset in an order of its own
+    /// (candidates sorted by the keys given, ties by index).
+    Reorder(Vec<u8>),
+    /// Equal matches ranked preferred first, or in list order only.
+    Prefer(bool),
+    /// The first-character tables, worked out off the UI thread, arrive
+    /// (whatever was typed by then).
+    Tables,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -85,12 +93,25 @@ fn op() -> impl Strategy<Value = Op> {
         1 => prop::sample::select(PASTES).prop_map(Op::Paste),
         1 => Just(Op::Clear),
         1 => prop::collection::vec(any::<bool>(), 0..40).prop_map(Op::Rebase),
+        1 => Just(Op::Tables),
+        1 => prop::collection::vec(any::<u8>(), 0..40).prop_map(Op::Reorder),
+        1 => any::<bool>().prop_map(Op::Prefer),
     ]
 }
 
 /// The straightforward ranking over `base` (all when None), as candidate
 /// indexes: what the screens did before.
 fn reference(rows: &[Row], base: Option<&[usize]>, query: &str) -> Vec<usize> {
+    reference_preferring(rows, base, query, true)
+}
+
+/// The same, every candidate preferred when `preferring` is false.
+fn reference_preferring(
+    rows: &[Row],
+    base: Option<&[usize]>,
+    query: &str,
+    preferring: bool,
+) -> Vec<usize> {
     let subset: Vec<usize> = match base {
         Some(b) => b.to_vec(),
         None => (0..rows.len()).collect(),
@@ -98,9 +119,10 @@ fn reference(rows: &[Row], base: Option<&[usize]>, query: &str) -> Vec<usize> {
     NameMatcher::default()
         .rank_keyed(
             query,
-            subset
-                .iter()
-                .map(|&i| (rows[i].name.as_str(), &rows[i].keys, rows[i].preferred)),
+            subset.iter().map(|&i| {
+                let r = &rows[i];
+                (r.name.as_str(), &r.keys, r.preferred || !preferring)
+            }),
         )
         .into_iter()
         .map(|h| subset[h])
@@ -125,22 +147,48 @@ fn apply(query: &mut Vec<char>, op: &Op) {
         }
         Op::Paste(s) => query.extend(s.chars()),
         Op::Clear => query.clear(),
-        Op::Rebase(_) => {}
+        Op::Rebase(_) | Op::Reorder(_) | Op::Prefer(_) | Op::Tables => {}
     }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
+    /// Also whether or not the first-character tables were installed
+    /// before the first key, or arrive somewhere in the middle.
     #[test]
     fn typing_gives_what_the_full_ranking_gives(
         rows in prop::collection::vec(row(), 0..40),
         ops in prop::collection::vec(op(), 1..30),
+        tables_first in any::<bool>(),
     ) {
         let mut live = LiveSearch::new(index_of(&rows));
+        if tables_first {
+            let tables = live.index().first_chars();
+            prop_assert!(live.index().install_first_chars(tables));
+        }
         let mut base: Option<Vec<usize>> = None;
+        let mut preferring = true;
         let mut query: Vec<char> = Vec::new();
         for op in &ops {
+            if let Op::Reorder(keys) = op {
+                let mut b: Vec<usize> = (0..rows.len())
+                    .filter(|&i| keys.get(i).is_none_or(|k| k % 5 != 0))
+                    .collect();
+                b.sort_by_key(|&i| keys.get(i).copied().unwrap_or(0) / 3);
+                live.set_base(Some(b.clone()));
+                base = Some(b);
+            }
+            if let Op::Prefer(p) = op {
+                live.set_preferring(*p);
+                preferring = *p;
+            }
+            if let Op::Tables = op {
+                let tables = live.index().first_chars();
+                let fresh = !live.index().has_first_chars();
+                prop_assert_eq!(live.index().install_first_chars(tables), fresh);
+                prop_assert!(live.index().has_first_chars());
+            }
             if let Op::Rebase(mask) = op {
                 let b: Vec<usize> = (0..rows.len())
                     .filter(|&i| mask.get(i).copied().unwrap_or(true))
@@ -151,7 +199,7 @@ proptest! {
             apply(&mut query, op);
             let q: String = query.iter().collect();
             let got = live.rank(&q);
-            let want = reference(&rows, base.as_deref(), &q);
+            let want = reference_preferring(&rows, base.as_deref(), &q, preferring);
             prop_assert_eq!(got, want, "query {:?} after {:?}", q, op);
         }
     }
@@ -227,6 +275,31 @@ fn a_long_list_scored_on_several_threads_ranks_as_one_thread_does() {
             "query {q:?}"
         );
     }
+    // The same with the first character looked up.
+    let tables = live.index().first_chars();
+    assert!(live.index().install_first_chars(tables));
+    for q in ["k", "ko", "w", "a", "an", "z", "7"] {
+        assert_eq!(
+            live.rank(q),
+            reference(&rows, Some(&base), q),
+            "query {q:?}"
+        );
+    }
+    // A list in an order of its own over the same index (as the check-in
+    // picker's): many hits put in list order by a sweep, a few by a sort.
+    let own: Vec<usize> = (0..rows.len()).rev().filter(|i| i % 4 != 1).collect();
+    live.set_base(Some(own.clone()));
+    for q in ["k", "ko", "kow", "muller 1", "P17", "P18", "zz", "a", "ab"] {
+        assert_eq!(live.rank(q), reference(&rows, Some(&own), q), "query {q:?}");
+    }
+    live.set_preferring(false);
+    for q in ["k", "ke", "mei k"] {
+        assert_eq!(
+            live.rank(q),
+            reference_preferring(&rows, Some(&own), q, false),
+            "query {q:?}"
+        );
+    }
 }
 
 #[test]
@@ -283,11 +356,12 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     /// Scoring by shape answers exactly what the matcher answers for every
-    /// name, whichever name of a shape came first.
+    /// name, whichever name of a shape came first (shapes short enough to
+    /// be kept as a number, and longer ones).
     #[test]
     fn shapes_score_as_the_matcher_does(
         names in prop::collection::vec(
-            prop::collection::vec(prop::sample::select(SHAPE_CHARS), 0..14)
+            prop::collection::vec(prop::sample::select(SHAPE_CHARS), 0..24)
                 .prop_map(|v| v.into_iter().collect::<String>()),
             1..60,
         ),
@@ -317,6 +391,8 @@ fn check_shapes(names: &[String], pattern: &str) -> Result<(), TestCaseError> {
     let m = NameMatcher::default();
     let mut shapes = shape::Shapes::new(pattern);
     prop_assert!(shapes.is_some() || !pattern.is_ascii());
+    // The one-pass walk for ASCII names, with shapes of its own.
+    let mut ascii = shape::Shapes::new(pattern);
     for n in names {
         let want = m.fuzzy_score(n, pattern);
         let got = match shapes.as_mut() {
@@ -324,6 +400,10 @@ fn check_shapes(names: &[String], pattern: &str) -> Result<(), TestCaseError> {
             None => want,
         };
         prop_assert_eq!(got, want, "name {:?}, pattern {:?}", n, pattern);
+        if let (Some(s), true) = (ascii.as_mut(), n.is_ascii()) {
+            let got = s.score_ascii(&m, n);
+            prop_assert_eq!(got, want, "name {:?}, pattern {:?}, one pass", n, pattern);
+        }
     }
     Ok(())
 }
@@ -357,4 +437,64 @@ fn a_score_does_not_depend_on_the_name_scored_before() {
         let _ = m.fuzzy_score(before, "kkk");
         assert_eq!(m.fuzzy_score("Kkk", "kkk"), alone, "after {before:?}");
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The first-character tables hold, for every name and every letter
+    /// and digit, the matcher's own score (None where it does not match).
+    #[test]
+    fn first_character_tables_hold_the_matchers_scores(
+        names in prop::collection::vec(
+            prop::collection::vec(prop::sample::select(SHAPE_CHARS), 0..14)
+                .prop_map(|v| v.into_iter().collect::<String>()),
+            0..40,
+        ),
+    ) {
+        let none = SearchKeys::default();
+        let index = SearchIndex::new(names.iter().map(|n| (n.as_str(), &none, true)));
+        let tables = index.first_chars();
+        let m = NameMatcher::default();
+        for c in "abcdefghijklmnopqrstuvwxyz0123456789".chars() {
+            let p = c.to_string();
+            let t = tables.get(&p);
+            prop_assert!(t.is_some(), "{:?} kept", c);
+            let Some(t) = t else { continue };
+            for (i, n) in names.iter().enumerate() {
+                let want = if n.is_empty() { None } else { m.fuzzy_score(&fold(n), &p) };
+                let code = t.codes[i];
+                let got = (code != first::ABSENT).then(|| t.scores[usize::from(code)]);
+                prop_assert_eq!(got, want, "{:?} for {:?}", n, c);
+            }
+        }
+    }
+}
+
+#[test]
+fn tables_for_another_list_are_refused() {
+    let rows: Vec<Row> = ["Ana Ruiz", "Kai Ek"]
+        .iter()
+        .map(|n| Row {
+            name: n.to_string(),
+            keys: SearchKeys::default(),
+            preferred: true,
+        })
+        .collect();
+    let index = index_of(&rows);
+    let other = index_of(&rows[..1]);
+    assert!(!index.install_first_chars(other.first_chars()));
+    // The same names indexed again: another index, refused too.
+    let again = index_of(&rows);
+    assert!(!index.install_first_chars(again.first_chars()));
+    assert!(!index.has_first_chars());
+    assert!(index.install_first_chars(index.first_chars()));
+    assert!(
+        !index.install_first_chars(index.first_chars()),
+        "installed once"
+    );
+    let mut live = LiveSearch::new(index);
+    assert!(live.index().has_first_chars());
+    assert_eq!(live.rank("k"), vec![1]);
+    assert_eq!(live.rank("a"), reference(&rows, None, "a"));
 }

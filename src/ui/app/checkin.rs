@@ -28,7 +28,7 @@ pub struct CheckIns {
 impl CheckIns {
     /// Opens the check-in form, for `pre` if a peer is selected.
     pub(super) fn open(&mut self, pre: Option<(PeerId, String)>, cx: &mut Cx) {
-        let mut form = CheckInForm::new(&cx.roster, pre, cx.theme);
+        let mut form = CheckInForm::new(&cx.roster_search, pre, cx.theme);
         if cx.roster_loaded {
             form.picker.mark_loaded();
         }
@@ -243,7 +243,7 @@ impl Feature for CheckIns {
 
     fn on_notice(&mut self, notice: &Notice, cx: &mut Cx) {
         if *notice == Notice::RosterLoaded {
-            let roster = cx.roster.clone();
+            let roster = cx.roster_search.clone();
             if let Some(f) = cx.layer_mut::<CheckInForm>() {
                 f.set_roster(&roster);
                 f.picker.mark_loaded();

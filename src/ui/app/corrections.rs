@@ -149,7 +149,7 @@ impl CheckInsState {
             return Reply::Done;
         }
         let form = CheckInForm::correcting(
-            &app.shell.roster,
+            &app.shell.roster_search,
             c.clone(),
             self.name.clone(),
             app.shell.theme,

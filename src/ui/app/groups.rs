@@ -245,7 +245,12 @@ impl GroupsState {
             }
             GroupsResponse::Opened(Ok((group, session))) => {
                 self.opening = false;
-                self.attendance = Some(AttendanceState::new(group, session, &cx.roster, cx.theme));
+                self.attendance = Some(AttendanceState::new(
+                    group,
+                    session,
+                    &cx.roster_search,
+                    cx.theme,
+                ));
                 self.mode = GroupsMode::Attendance;
                 self.opened = true;
                 cx.go(Pane::Groups);
@@ -345,7 +350,7 @@ impl Feature for GroupsState {
     fn on_notice(&mut self, notice: &Notice, cx: &mut Cx) {
         match notice {
             Notice::RosterLoaded => {
-                let roster = cx.roster.clone();
+                let roster = cx.roster_search.clone();
                 if let Some(s) = &mut self.attendance {
                     s.set_roster(&roster);
                 }

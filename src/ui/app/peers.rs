@@ -37,7 +37,11 @@ impl Feature for PeersState {
         match reply {
             Response::Roster(Ok(rows)) => {
                 self.set_roster(rows);
+                // The first character's scores, off the UI thread.
+                cx.jobs
+                    .push(crate::ui::background::Job::FirstChars(self.search_index()));
                 cx.roster = self.roster.clone();
+                cx.roster_search = self.roster_search().clone();
                 cx.roster_loaded = true;
                 cx.notify(Notice::RosterLoaded);
             }

@@ -53,12 +53,17 @@ pub struct Shell {
     pub(crate) options: AppOptions,
     /// Store work queued for the worker.
     pub(crate) requests: Outbox,
+    /// Work queued for background threads (`ui::background`).
+    pub(crate) jobs: Vec<crate::ui::background::Job>,
     /// Every staff member (from `Ready`): names and initials for every
     /// feature that shows or picks staff.
     pub(crate) staff_list: Vec<StaffRow>,
     /// The roster as last loaded (the Peers feature's, shared): the
     /// check-in form, attendance and the peer forms pick from it.
     pub(crate) roster: Arc<Vec<RosterRow>>,
+    /// The same roster prepared for searching (the Peers feature's, shared):
+    /// the check-in picker and attendance search it in their own order.
+    pub(crate) roster_search: crate::ui::roster::RosterSearch,
     /// The roster arrived at least once.
     pub(crate) roster_loaded: bool,
     /// What features told each other, delivered by the app after each
@@ -263,8 +268,10 @@ impl Shell {
                 session: 1,
                 ..Outbox::default()
             },
+            jobs: Vec::new(),
             staff_list: Vec::new(),
             roster: Arc::new(Vec::new()),
+            roster_search: crate::ui::roster::RosterSearch::default(),
             roster_loaded: false,
             notices: Vec::new(),
             quit: false,

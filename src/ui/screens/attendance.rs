@@ -24,6 +24,7 @@ use crate::model::{Choice, Group, GroupSession, PeerId, PeerStatus, Record};
 use crate::search::{LiveSearch, NameMatcher, SearchIndex};
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::roster::RosterSearch;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, highlighted_name, name};
@@ -32,7 +33,6 @@ use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::layout::split_cols;
 use crate::ui::widgets::list::{draw_lines, ListCursor};
 use crate::ui::worker::Failure;
-use crate::ui::worker::RosterRow;
 
 /// The attendance screen's fields, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +77,9 @@ pub enum AttendanceOutcome {
 struct Candidate {
     /// None for a walk-in not on the roster yet (see `walk_ins`).
     id: Option<PeerId>,
+    /// Their row of the roster the list was made from (None for anyone
+    /// added here).
+    row: Option<usize>,
     name: String,
     status: PeerStatus,
     /// Id, phone digits and tags, which find them too.
@@ -121,9 +124,12 @@ pub struct AttendanceState {
     pub errors: Vec<(String, String)>,
     candidates: Vec<Candidate>,
     matcher: NameMatcher,
+    /// The roster the candidates were made from, with its shared search
+    /// index.
+    roster: RosterSearch,
     /// The candidates prepared for searching; None after they changed
     /// (prepared again at the next search).
-    live: Option<LiveSearch>,
+    live: Option<Search>,
     theme: Theme,
 }
 
@@ -132,7 +138,7 @@ impl AttendanceState {
     pub fn new(
         group: Record<Group>,
         session: Record<GroupSession>,
-        roster: &Arc<Vec<RosterRow>>,
+        roster: &RosterSearch,
         theme: Theme,
     ) -> AttendanceState {
         let mut query = LineInput::default();
@@ -152,6 +158,7 @@ impl AttendanceState {
             errors: Vec::new(),
             candidates: Vec::new(),
             matcher: NameMatcher::default(),
+            roster: RosterSearch::default(),
             live: None,
             theme,
         };
@@ -163,18 +170,23 @@ impl AttendanceState {
     }
 
     /// Takes a (re)loaded roster, keeping the highlighted peer.
-    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>) {
+    pub fn set_roster(&mut self, roster: &RosterSearch) {
         let keep = self.selected_candidate().map(|c| (c.id, c.name.clone()));
+        self.roster = roster.clone();
         let mut c: Vec<Candidate> = roster
+            .rows
             .iter()
-            .map(|r| Candidate {
+            .enumerate()
+            .map(|(row, r)| Candidate {
                 id: Some(r.id),
+                row: Some(row),
                 name: r.name.clone(),
                 status: r.status,
                 keys: r.keys.clone(),
             })
             .chain(self.walk_ins.iter().map(|name| Candidate {
                 id: None,
+                row: None,
                 name: name.clone(),
                 status: PeerStatus::Active,
                 keys: Default::default(),
@@ -204,15 +216,11 @@ impl AttendanceState {
         // Best match first; among equals, active peers first (the one
         // rule, `NameMatcher::rank_keyed`, answered incrementally over
         // candidates prepared once).
-        let candidates = &self.candidates;
-        let live = self.live.get_or_insert_with(|| {
-            LiveSearch::new(SearchIndex::new(
-                candidates
-                    .iter()
-                    .map(|c| (c.name.as_str(), &c.keys, c.status == PeerStatus::Active)),
-            ))
-        });
-        self.hits = live.rank(self.query.text());
+        let (candidates, roster) = (&self.candidates, &self.roster);
+        let search = self
+            .live
+            .get_or_insert_with(|| Search::new(candidates, roster));
+        self.hits = search.rank(self.query.text());
         self.cursor.select(0, self.hits.len());
     }
 
@@ -222,6 +230,7 @@ impl AttendanceState {
         if !self.candidates.iter().any(|c| c.id == Some(id)) {
             self.candidates.push(Candidate {
                 id: Some(id),
+                row: None,
                 name: name.to_string(),
                 status: PeerStatus::Active,
                 keys: crate::search::SearchKeys {
@@ -260,6 +269,7 @@ impl AttendanceState {
             self.walk_ins.push(name.clone());
             self.candidates.push(Candidate {
                 id: None,
+                row: None,
                 name: name.clone(),
                 status: PeerStatus::Active,
                 keys: Default::default(),
@@ -515,6 +525,7 @@ impl AttendanceState {
         for (id, name) in added.iter().zip(walk_ins) {
             self.candidates.push(Candidate {
                 id: Some(*id),
+                row: None,
                 name,
                 status: PeerStatus::Active,
                 keys: crate::search::SearchKeys {
@@ -560,6 +571,50 @@ impl AttendanceState {
 }
 
 /// The roster's order: active peers first, then by name.
+/// The search over the candidates: the roster's shared index searched in
+/// the session's order while the candidates are the roster, or an index
+/// of their own once walk-ins or peers added here made them differ.
+enum Search {
+    /// Over the roster's index; `candidate_of[row]` is that roster row's
+    /// place among the candidates.
+    Shared {
+        live: LiveSearch,
+        candidate_of: Vec<usize>,
+    },
+    /// Over the candidates' own index.
+    Own(LiveSearch),
+}
+
+impl Search {
+    fn new(candidates: &[Candidate], roster: &RosterSearch) -> Search {
+        let rows: Vec<usize> = candidates.iter().filter_map(|c| c.row).collect();
+        if rows.len() == candidates.len() && rows.len() == roster.index.len() {
+            let mut candidate_of = vec![0; rows.len()];
+            for (at, &row) in rows.iter().enumerate() {
+                candidate_of[row] = at;
+            }
+            let mut live = LiveSearch::shared(Arc::clone(&roster.index));
+            live.set_base(Some(rows));
+            return Search::Shared { live, candidate_of };
+        }
+        Search::Own(LiveSearch::new(SearchIndex::new(candidates.iter().map(
+            |c| (c.name.as_str(), &c.keys, c.status == PeerStatus::Active),
+        ))))
+    }
+
+    /// Candidate indexes matching `query`, best first.
+    fn rank(&mut self, query: &str) -> Vec<usize> {
+        match self {
+            Search::Shared { live, candidate_of } => live
+                .rank_ref(query)
+                .iter()
+                .filter_map(|&row| candidate_of.get(row).copied())
+                .collect(),
+            Search::Own(live) => live.rank(query),
+        }
+    }
+}
+
 fn sort_candidates(c: &mut [Candidate]) {
     c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase(), c.id));
 }
@@ -749,4 +804,56 @@ pub fn render(s: &AttendanceState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         Line::styled(clip(&parts.join(" · "), w), t.dim())
     };
     footer.render(footer_row, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::roster::sample_rows;
+
+    /// A session's roster searched over the roster's shared index ranks
+    /// as over an index of its own (what every session built before), with
+    /// or without the first-character tables; a walk-in makes it its own.
+    #[test]
+    fn the_shared_index_ranks_as_the_sessions_own_did() {
+        let rows = sample_rows(90);
+        let roster = RosterSearch::new(Arc::new(rows.clone()));
+        let mut candidates: Vec<Candidate> = rows
+            .iter()
+            .enumerate()
+            .map(|(row, r)| Candidate {
+                id: Some(r.id),
+                row: Some(row),
+                name: r.name.clone(),
+                status: r.status,
+                keys: r.keys.clone(),
+            })
+            .collect();
+        sort_candidates(&mut candidates);
+        let own = |c: &[Candidate]| {
+            Search::Own(LiveSearch::new(SearchIndex::new(c.iter().map(|c| {
+                (c.name.as_str(), &c.keys, c.status == PeerStatus::Active)
+            }))))
+        };
+        for tables in [false, true] {
+            if tables {
+                assert!(roster.index.install_first_chars(roster.index.first_chars()));
+            }
+            let mut shared = Search::new(&candidates, &roster);
+            assert!(matches!(shared, Search::Shared { .. }));
+            let mut alone = own(&candidates);
+            for q in ["k", "ke", "kei", "k", "a", "P17", "kin", "", "zo"] {
+                assert_eq!(shared.rank(q), alone.rank(q), "{q:?}, tables {tables}");
+            }
+        }
+        candidates.push(Candidate {
+            id: None,
+            row: None,
+            name: "Kai Walkin".into(),
+            status: PeerStatus::Active,
+            keys: Default::default(),
+        });
+        sort_candidates(&mut candidates);
+        assert!(matches!(Search::new(&candidates, &roster), Search::Own(_)));
+    }
 }

@@ -7,8 +7,6 @@
 //! reported inline, naming the field, and nothing typed is ever dropped:
 //! the form stays open until the store confirms the save.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
@@ -24,6 +22,7 @@ use crate::model::{
 };
 use crate::ui::action::Action;
 use crate::ui::keymap::Context;
+use crate::ui::roster::RosterSearch;
 use crate::ui::theme::Theme;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, clip_name, fit};
@@ -32,7 +31,7 @@ use crate::ui::widgets::input::{area_text, note_key, note_paste, style_area, Lin
 use crate::ui::widgets::layout::split_cols;
 use crate::ui::widgets::list::draw_lines;
 use crate::ui::widgets::picker::{render_list, PeerPicker};
-use crate::ui::worker::{Failure, RosterRow};
+use crate::ui::worker::Failure;
 
 /// The form's fields, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -198,7 +197,7 @@ pub struct CheckInForm {
 impl CheckInForm {
     /// A new form with defaults; `preselected` is highlighted in the picker.
     pub fn new(
-        roster: &Arc<Vec<RosterRow>>,
+        roster: &RosterSearch,
         preselected: Option<(PeerId, String)>,
         theme: Theme,
     ) -> CheckInForm {
@@ -236,7 +235,7 @@ impl CheckInForm {
     /// A form filled in with a saved check-in, to correct it (the peer
     /// stays; the goals tick once they are loaded).
     pub fn correcting(
-        roster: &Arc<Vec<RosterRow>>,
+        roster: &RosterSearch,
         rec: Record<CheckIn>,
         name: String,
         theme: Theme,
@@ -483,7 +482,7 @@ impl CheckInForm {
     }
 
     /// The roster changed (reloaded): the picker follows.
-    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>) {
+    pub fn set_roster(&mut self, roster: &RosterSearch) {
         self.picker.set_roster(roster, None);
     }
 

@@ -14,6 +14,7 @@ use ratatui::widgets::Widget;
 use crate::model::{Choice, PeerId, PeerStatus, StaffId};
 use crate::search::{LiveSearch, NameMatcher, SearchIndex};
 use crate::ui::action::Action;
+use crate::ui::roster::RosterSearch;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::{clip, fit, highlighted_name};
 use crate::ui::widgets::input::LineInput;
@@ -88,7 +89,9 @@ pub enum Sort {
 pub struct PeersState {
     /// Every peer, as loaded.
     pub roster: Arc<Vec<RosterRow>>,
-    lower_names: Vec<String>,
+    /// The roster prepared for searching, once per roster, shared with
+    /// the other lists of peers (through the shell).
+    search: RosterSearch,
     /// The roster arrived at least once.
     pub loaded: bool,
     /// Why the last load failed.
@@ -116,8 +119,6 @@ pub struct PeersState {
     /// The filters `live` searches within (None: not set since the roster
     /// arrived).
     live_for: Option<(StatusFilter, StaffFilter)>,
-    /// Every peer ordered by name, worked out once per roster.
-    by_name: Vec<usize>,
     /// The rows of an empty search, for the filters in `live_for` and this
     /// order, kept so clearing the search costs no sort.
     unsearched: Option<(Sort, Vec<usize>)>,
@@ -129,7 +130,7 @@ impl Default for PeersState {
         query.set_placeholder("type / to search");
         PeersState {
             roster: Arc::new(Vec::new()),
-            lower_names: Vec::new(),
+            search: RosterSearch::default(),
             loaded: false,
             error: None,
             staff: Vec::new(),
@@ -143,7 +144,6 @@ impl Default for PeersState {
             matcher: NameMatcher::default(),
             live: LiveSearch::default(),
             live_for: None,
-            by_name: Vec::new(),
             unsearched: None,
         }
     }
@@ -153,16 +153,14 @@ impl PeersState {
     /// Takes a new roster, keeping the selected peer selected.
     pub fn set_roster(&mut self, roster: Vec<RosterRow>) {
         let keep = self.selected_peer().map(|(id, _)| id);
-        self.lower_names = roster.iter().map(|r| r.name.to_lowercase()).collect();
-        // Folded and indexed once here, not on every key.
-        self.live = LiveSearch::new(SearchIndex::new(
-            roster.iter().map(|r| (r.name.as_str(), &r.keys, true)),
-        ));
+        let roster = Arc::new(roster);
+        // Folded and indexed once here, not on every key, for every list.
+        self.search = RosterSearch::new(Arc::clone(&roster));
+        self.live = LiveSearch::shared(Arc::clone(&self.search.index));
+        // The roster's order only among equal matches, as always here.
+        self.live.set_preferring(false);
         self.live_for = None;
-        let mut by_name: Vec<usize> = (0..roster.len()).collect();
-        by_name.sort_by(|&a, &b| self.lower_names[a].cmp(&self.lower_names[b]));
-        self.by_name = by_name;
-        self.roster = Arc::new(roster);
+        self.roster = roster;
         self.loaded = true;
         self.error = None;
         self.refilter();
@@ -171,6 +169,17 @@ impl PeersState {
                 self.cursor.select(pos, self.visible.len());
             }
         }
+    }
+
+    /// The roster's search index, shared (what its first-character
+    /// tables are worked out from).
+    pub fn search_index(&self) -> Arc<SearchIndex> {
+        self.live.shared_index()
+    }
+
+    /// The roster prepared for searching, for the other lists of peers.
+    pub fn roster_search(&self) -> &RosterSearch {
+        &self.search
     }
 
     fn admits(&self, r: &RosterRow) -> bool {
@@ -216,6 +225,7 @@ impl PeersState {
         }
         let roster = &self.roster;
         let mut v: Vec<usize> = self
+            .search
             .by_name
             .iter()
             .copied()

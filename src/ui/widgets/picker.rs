@@ -11,38 +11,28 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::model::{Choice, PeerId, PeerStatus};
-use crate::search::{LiveSearch, NameMatcher, SearchIndex};
+use crate::search::{LiveSearch, NameMatcher};
 use crate::ui::action::Action;
+use crate::ui::roster::RosterSearch;
 use crate::ui::view::ViewCtx;
 use crate::ui::widgets::cells::highlighted_name;
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::list::{draw_lines, ListCursor};
 use crate::ui::worker::RosterRow;
 
-/// One pickable peer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
-    /// The peer.
-    pub id: PeerId,
-    /// Display name, raw.
-    pub name: String,
-    /// Their status (non-active ones are listed after active ones).
-    pub status: PeerStatus,
-    /// Their id, phone digits and tags, which find them too.
-    pub keys: crate::search::SearchKeys,
-}
-
 /// State of the picker.
 pub struct PeerPicker {
     /// The search text.
     pub query: LineInput,
-    candidates: Vec<Candidate>,
-    /// Candidate indices shown, in order.
+    /// The peers that can be picked (the roster, shared).
+    rows: Arc<Vec<RosterRow>>,
+    /// Indexes into `rows` shown, in order.
     pub hits: Vec<usize>,
     /// Selection in `hits`.
     pub cursor: ListCursor,
     matcher: NameMatcher,
-    /// The candidates prepared for searching once, narrowing the previous
+    /// The roster's shared search index, searched in the picker's order
+    /// (active peers by name, then the others), narrowing the previous
     /// matches as characters are typed.
     live: LiveSearch,
     loaded: bool,
@@ -50,13 +40,15 @@ pub struct PeerPicker {
 
 impl PeerPicker {
     /// A picker over `roster` with `preselected` highlighted. Before the
-    /// roster has loaded, the preselected peer alone is offered.
-    pub fn new(roster: &Arc<Vec<RosterRow>>, preselected: Option<(PeerId, String)>) -> PeerPicker {
+    /// roster has loaded, the preselected peer alone is offered. Costs a
+    /// pass over the roster, not an index of it: the index is the one
+    /// the Peers screen prepared.
+    pub fn new(roster: &RosterSearch, preselected: Option<(PeerId, String)>) -> PeerPicker {
         let mut query = LineInput::default();
         query.set_placeholder("type part of a name");
         let mut p = PeerPicker {
             query,
-            candidates: Vec::new(),
+            rows: Arc::new(Vec::new()),
             hits: Vec::new(),
             cursor: ListCursor::default(),
             matcher: NameMatcher::default(),
@@ -64,9 +56,9 @@ impl PeerPicker {
             loaded: false,
         };
         p.set_roster(roster, preselected.as_ref().map(|(id, _)| *id));
-        if p.candidates.is_empty() {
+        if p.rows.is_empty() {
             if let Some((id, name)) = preselected {
-                p.candidates.push(Candidate {
+                let only = RosterRow {
                     keys: crate::search::SearchKeys {
                         id: id.to_string(),
                         ..Default::default()
@@ -74,8 +66,11 @@ impl PeerPicker {
                     id,
                     name,
                     status: PeerStatus::Active,
-                });
-                p.reindex();
+                    assigned: None,
+                    last_contact: None,
+                };
+                let only = RosterSearch::new(Arc::new(vec![only]));
+                p.search(&only);
                 p.refilter();
             }
         }
@@ -84,39 +79,26 @@ impl PeerPicker {
 
     /// Takes a (re)loaded roster, keeping `keep` (or the current peer)
     /// selected.
-    pub fn set_roster(&mut self, roster: &Arc<Vec<RosterRow>>, keep: Option<PeerId>) {
+    pub fn set_roster(&mut self, roster: &RosterSearch, keep: Option<PeerId>) {
         let keep = keep.or_else(|| self.selected().map(|c| c.id));
-        if roster.is_empty() {
+        if roster.rows.is_empty() {
             return;
         }
         self.loaded = true;
-        let mut c: Vec<Candidate> = roster
-            .iter()
-            .map(|r| Candidate {
-                id: r.id,
-                name: r.name.clone(),
-                status: r.status,
-                keys: r.keys.clone(),
-            })
-            .collect();
-        c.sort_by_cached_key(|c| (c.status != PeerStatus::Active, c.name.to_lowercase()));
-        self.candidates = c;
-        self.reindex();
+        self.search(roster);
         self.refilter();
         if let Some(id) = keep {
-            if let Some(pos) = self.hits.iter().position(|&i| self.candidates[i].id == id) {
+            if let Some(pos) = self.hits.iter().position(|&i| self.rows[i].id == id) {
                 self.cursor.select(pos, self.hits.len());
             }
         }
     }
 
-    /// Prepares the candidates for searching: once per roster.
-    fn reindex(&mut self) {
-        self.live = LiveSearch::new(SearchIndex::new(
-            self.candidates
-                .iter()
-                .map(|c| (c.name.as_str(), &c.keys, c.status == PeerStatus::Active)),
-        ));
+    /// Searches `roster`'s shared index in the picker's order.
+    fn search(&mut self, roster: &RosterSearch) {
+        self.rows = Arc::clone(&roster.rows);
+        self.live = LiveSearch::shared(Arc::clone(&roster.index));
+        self.live.set_base(Some(roster.active_first()));
     }
 
     fn refilter(&mut self) {
@@ -126,11 +108,11 @@ impl PeerPicker {
         self.cursor.select(0, self.hits.len());
     }
 
-    /// The highlighted candidate.
-    pub fn selected(&self) -> Option<&Candidate> {
+    /// The highlighted peer.
+    pub fn selected(&self) -> Option<&RosterRow> {
         self.hits
             .get(self.cursor.selected)
-            .and_then(|&i| self.candidates.get(i))
+            .and_then(|&i| self.rows.get(i))
     }
 
     /// Moves the highlight; false for other actions.
@@ -165,7 +147,7 @@ impl PeerPicker {
 
     /// How many peers could be picked at all.
     pub fn candidate_count(&self) -> usize {
-        self.candidates.len()
+        self.rows.len()
     }
 }
 
@@ -192,7 +174,7 @@ pub fn render_list(p: &PeerPicker, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
     let q = p.query.text().trim();
     let offset = p.cursor.shown(height);
     let rows = p.hits.iter().enumerate().skip(offset).map(|(row, &idx)| {
-        let Some(c) = p.candidates.get(idx) else {
+        let Some(c) = p.rows.get(idx) else {
             return Line::default();
         };
         let selected = row == p.cursor.selected;
@@ -226,4 +208,66 @@ pub fn render_list(p: &PeerPicker, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buff
         Line::from(spans)
     });
     draw_lines(rows, area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::roster::sample_rows;
+
+    /// What the picker ranked before it shared the roster's index: its own
+    /// copy, active peers by name first, ranked by the one rule.
+    fn copied_and_ranked(rows: &[RosterRow], query: &str) -> Vec<PeerId> {
+        let mut c: Vec<&RosterRow> = rows.iter().collect();
+        c.sort_by_cached_key(|r| (r.status != PeerStatus::Active, r.name.to_lowercase()));
+        NameMatcher::default()
+            .rank_keyed(
+                query,
+                c.iter()
+                    .map(|r| (r.name.as_str(), &r.keys, r.status == PeerStatus::Active)),
+            )
+            .into_iter()
+            .map(|i| c[i].id)
+            .collect()
+    }
+
+    /// The shared index gives the picker the rows and order its own copy
+    /// gave, before and after the first-character tables arrive.
+    #[test]
+    fn the_shared_index_ranks_as_the_pickers_own_copy_did() {
+        let rows = sample_rows(120);
+        let search = RosterSearch::new(Arc::new(rows.clone()));
+        let typed = ["k", "ke", "kei", "a", "an", "p7", "P17", "kin", "mu", "z"];
+        for tables in [false, true] {
+            if tables {
+                assert!(search.index.install_first_chars(search.index.first_chars()));
+            }
+            for q in typed {
+                let mut p = PeerPicker::new(&search, None);
+                p.paste(q);
+                let got: Vec<PeerId> = p.hits.iter().map(|&i| p.rows[i].id).collect();
+                assert_eq!(got, copied_and_ranked(&rows, q), "{q:?}, tables {tables}");
+            }
+            // Typed a character at a time, with Backspace.
+            let mut p = PeerPicker::new(&search, None);
+            let mut q = String::new();
+            for c in "kei".chars() {
+                q.push(c);
+                p.paste(&c.to_string());
+                let got: Vec<PeerId> = p.hits.iter().map(|&i| p.rows[i].id).collect();
+                assert_eq!(got, copied_and_ranked(&rows, &q), "{q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn before_the_roster_the_preselected_peer_alone_is_offered() {
+        let p = PeerPicker::new(
+            &RosterSearch::default(),
+            Some((PeerId::new(7), "Ana Ruiz".into())),
+        );
+        assert_eq!(p.selected().map(|r| r.id), Some(PeerId::new(7)));
+        assert_eq!(p.candidate_count(), 1);
+        assert!(!p.loaded());
+    }
 }
