@@ -653,3 +653,53 @@ fn a_bulk_load_whose_client_goes_away_leaves_an_empty_store() {
     run_ok(&dir, 60, &["peer", "add", "Kim"]);
     stop_services(&dir);
 }
+
+/// A batch the service refuses before the store sees it (over the batch
+/// limit) leaves the load with the connection that began it, so its going
+/// away still empties the store: the store is never left half loaded and
+/// refusing every write until the service restarts.
+#[test]
+fn a_load_whose_batch_was_refused_is_still_abandoned_when_its_client_goes_away() {
+    use caseload::model::{Actor, CheckIn, Meta, Peer, PeerId, Record, Role, Staff, StaffId};
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("store");
+    run_ok(&dir, 60, &["settings"]);
+    let actor = Actor::login("tester");
+    let meta = Meta::created(chrono::Utc::now(), &actor);
+    let snapshot = caseload::store::Snapshot {
+        staff: vec![Record {
+            id: StaffId::new(1),
+            meta: meta.clone(),
+            data: Staff::new("Ana Ruiz", Role::PeerSpecialist),
+        }],
+        peers: vec![Record {
+            id: PeerId::new(1),
+            meta,
+            data: Peer::new("Jo", chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+        }],
+        ..Default::default()
+    };
+    let when = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap();
+    let loader = RemoteStore::connect(&socket_path(&dir)).expect("connect");
+    loader.begin_load(snapshot, &actor).expect("begin load");
+    let too_many = vec![
+        CheckIn::new(PeerId::new(1), StaffId::new(1), when);
+        caseload::store::api::MAX_BATCH + 1
+    ];
+    let refused = loader
+        .load_checkins(too_many, &actor)
+        .expect_err("a batch over the limit is refused");
+    assert!(refused.to_string().contains("more than"), "{refused}");
+    drop(loader);
+    let reader = RemoteStore::connect(&socket_path(&dir)).expect("connect");
+    assert!(
+        within(10, || reader
+            .counts()
+            .is_ok_and(|c| c == caseload::store::Counts::default())),
+        "the abandoned load was left in the store: {:?}",
+        reader.counts()
+    );
+    drop(reader);
+    run_ok(&dir, 60, &["peer", "add", "Kim"]);
+    stop_services(&dir);
+}

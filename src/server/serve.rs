@@ -752,10 +752,7 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
         unix::peer_uid(stream).map(unix::user_name)
     };
     let mut session = Session::new(shared, login);
-    let mut load = LoadOwner {
-        shared,
-        owns: false,
-    };
+    let mut load = LoadOwner { shared, owns: None };
     let max_request = if shared.options.private {
         PRIVATE_MAX_REQUEST_BYTES
     } else {
@@ -847,22 +844,26 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
     }
 }
 
-/// Whether this connection began the bulk load in progress
-/// (`Store::begin_load`): if it goes away before finishing it, the load
-/// is abandoned and the store emptied, so nobody sees a partial store.
+/// Which bulk load this connection began (`Store::begin_load`), by the
+/// store's number for it: if the connection goes away before finishing
+/// it, that load is abandoned and the store emptied, so the store is never
+/// left half loaded and refusing writes. Reads during a load see what it
+/// has written so far; writes are refused until it ends.
 struct LoadOwner<'a> {
     shared: &'a Shared,
-    owns: bool,
+    owns: Option<u64>,
 }
 
 impl LoadOwner<'_> {
     /// Follows the load through one answered request (`ok`: not an
-    /// error). A failed batch or finish has already abandoned the load.
+    /// error). Only a begun load is taken up and only a finish (done or
+    /// abandoned either way) lets go: a refused batch leaves the load to
+    /// this connection, and abandoning by number never touches a load
+    /// that another connection finished and a later one began.
     fn after(&mut self, op: Option<Operation>, ok: bool) {
         match op {
-            Some(Operation::BeginLoad) => self.owns = ok,
-            Some(Operation::LoadCheckIns) => self.owns &= ok,
-            Some(Operation::FinishLoad) => self.owns = false,
+            Some(Operation::BeginLoad) if ok => self.owns = self.shared.store.current_load(),
+            Some(Operation::FinishLoad) => self.owns = None,
             _ => {}
         }
     }
@@ -870,9 +871,11 @@ impl LoadOwner<'_> {
 
 impl Drop for LoadOwner<'_> {
     fn drop(&mut self) {
-        if self.owns {
-            tracing::warn!("the connection that began a bulk load went away before finishing it; the store is emptied");
-            self.shared.store.abandon_load();
+        if let Some(serial) = self.owns {
+            if self.shared.store.current_load() == Some(serial) {
+                tracing::warn!("the connection that began a bulk load went away before finishing it; the store is emptied");
+            }
+            self.shared.store.abandon_load(serial);
         }
     }
 }

@@ -63,7 +63,7 @@ impl SledStore {
         aliases: &[PeerAlias],
     ) -> StoreResult<()> {
         for chunk in history.chunks(IMPORT_CHUNK) {
-            self.write_held(held, |tx| {
+            self.transact_held(held, |tx| {
                 for rec in chunk {
                     let bytes = encode(rec).map_err(|detail| {
                         abort(StoreError::Corrupt {
@@ -78,7 +78,7 @@ impl SledStore {
             })?;
         }
         for chunk in aliases.chunks(IMPORT_CHUNK) {
-            self.write_held(held, |tx| {
+            self.transact_held(held, |tx| {
                 for a in chunk {
                     tx[T::PeerAliases as usize]
                         .insert(&id_key(a.merged.raw()), &id_key(a.into.raw()))?;

@@ -390,7 +390,7 @@ impl SledStore {
         self.import_chunk(held, &snapshot.visits)?;
         self.import_chunk(held, &snapshot.intakes)?;
         let codes = snapshot.kiosk_codes.clone();
-        self.write_held(held, |tx| {
+        self.transact_held(held, |tx| {
             for (peer, code) in &codes {
                 tx[T::KioskCodes as usize].insert(&id_key(peer.raw()), code.as_bytes())?;
             }

@@ -38,6 +38,7 @@
 //! acknowledged as saved before the finish: the load as a whole is.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::thread::JoinHandle;
 
@@ -47,7 +48,7 @@ use sled::Tree;
 use crate::model::{Actor, CheckIn, Entity, Id, Meta, Record};
 
 use super::super::audit::{self, AuditEntry, AuditEvent};
-use super::super::codec::{decode, encode, id_key};
+use super::super::codec::{encode, id_key};
 use super::super::error::{StoreError, StoreResult};
 use super::super::keys::{count_key, next_id_key, Kept, Summary, NAMES, T};
 use super::super::{ChangeKind, Counts, Snapshot, Store};
@@ -57,6 +58,8 @@ use super::{check_found, Checked, Held, SledStore, IMPORT_MARKER};
 /// once, instead of with every batch.
 #[derive(Debug, Default)]
 pub(super) struct Load {
+    /// Which load this is (see [`SledStore::current_load`]).
+    serial: u64,
     /// The id the next loaded check-in takes.
     next_id: u64,
     /// Check-ins loaded so far.
@@ -73,6 +76,10 @@ pub(super) struct Load {
     /// goal, by follow-up), written in key order at the finish.
     held_back: Vec<HeldBack>,
 }
+
+/// Numbers the bulk loads this process begins, so that the connection
+/// that began one abandons that one and never a later one.
+static LOADS_BEGUN: AtomicU64 = AtomicU64::new(0);
 
 /// Longest index key held back (peer or goal, time, id).
 const HELD_KEY: usize = 24;
@@ -221,24 +228,38 @@ impl SledStore {
             )));
         }
         self.import_records(&held, &snapshot)?;
-        let counts = self.counts()?;
-        let next_id = self
-            .meta()
-            .get(next_id_key(T::CheckIns))
-            .map_err(|e| self.err(e))?
-            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
-            .unwrap_or(1)
-            .max(1);
+        let begun = self.counts().and_then(|counts| {
+            let next_id = self.meta_u64(&next_id_key(T::CheckIns))?.max(1);
+            Ok((counts, next_id))
+        });
+        let (counts, next_id) = match begun {
+            Ok(b) => b,
+            Err(e) => {
+                self.abandon_held(&held);
+                return Err(e);
+            }
+        };
         *self
             .load
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Load {
+            serial: LOADS_BEGUN.fetch_add(1, Ordering::Relaxed) + 1,
             next_id,
             imported: records_in(&counts),
             held_back: held_back_fresh(),
             ..Load::default()
         });
         Ok(counts)
+    }
+
+    /// The bulk load in progress, if any, by its number: the service keeps
+    /// it for the connection that began it (see [`SledStore::abandon_load`]).
+    pub fn current_load(&self) -> Option<u64> {
+        self.load
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(|l| l.serial)
     }
 
     /// Writes a batch of check-ins into the load in progress. Any failure
@@ -248,11 +269,6 @@ impl SledStore {
         checkins: Vec<CheckIn>,
         actor: &Actor,
     ) -> StoreResult<u64> {
-        for (i, c) in checkins.iter().enumerate() {
-            c.validate().map_err(|e| {
-                StoreError::Refused(format!("check-in {} of {}: {e}", i + 1, checkins.len()))
-            })?;
-        }
         let held = self.lock_writes();
         let mut slot = self
             .load
@@ -264,7 +280,16 @@ impl SledStore {
                 self.path.display()
             )));
         };
-        match self.load_batch(load, checkins, actor) {
+        let checked = checkins.iter().enumerate().try_for_each(|(i, c)| {
+            c.validate().map_err(|e| {
+                StoreError::Refused(format!(
+                    "check-in {} of {}: {e}; the bulk load is abandoned and the store emptied",
+                    i + 1,
+                    checkins.len()
+                ))
+            })
+        });
+        match checked.and_then(|()| self.load_batch(load, checkins, actor)) {
             Ok(n) => Ok(n),
             Err(e) => {
                 *slot = None;
@@ -309,7 +334,7 @@ impl SledStore {
                     let summary = match load.summaries.entry(peer) {
                         std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
                         std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(self.stored_summary(peer)?)
+                            v.insert(self.summary(peer)?)
                         }
                     };
                     summary.absorb(&fact);
@@ -441,7 +466,7 @@ impl SledStore {
                     let summary = match summaries.entry(peer) {
                         std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
                         std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(self.stored_summary(peer)?)
+                            v.insert(self.summary(peer)?)
                         }
                     };
                     summary.absorb(&fact);
@@ -464,31 +489,17 @@ impl SledStore {
             tree.insert(id_key(peer), bytes).map_err(|e| self.err(e))?;
         }
         let meta = self.meta();
-        let read = |k: &[u8]| -> StoreResult<u64> {
-            Ok(meta
-                .get(k)
-                .map_err(|e| self.err(e))?
-                .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
-                .unwrap_or(0))
-        };
-        let count = read(&count_key(E::TREE))?.saturating_add(records.len() as u64);
+        let count = self
+            .meta_u64(&count_key(E::TREE))?
+            .saturating_add(records.len() as u64);
         meta.insert(count_key(E::TREE), &count.to_be_bytes())
             .map_err(|e| self.err(e))?;
-        let next = read(&next_id_key(E::TREE))?.max(max_id.saturating_add(1));
+        let next = self
+            .meta_u64(&next_id_key(E::TREE))?
+            .max(max_id.saturating_add(1));
         meta.insert(next_id_key(E::TREE), &next.to_be_bytes())
             .map_err(|e| self.err(e))?;
         Ok(())
-    }
-
-    fn stored_summary(&self, peer: u64) -> StoreResult<Summary> {
-        match self
-            .tree(T::PeerSummary)
-            .get(id_key(peer))
-            .map_err(|e| self.err(e))?
-        {
-            Some(v) => decode(&v, NAMES[T::PeerSummary as usize]).map_err(|d| self.corrupt(d)),
-            None => Ok(Summary::default()),
-        }
     }
 
     /// Ends the load in progress: summaries, counts and next id written,
@@ -519,10 +530,12 @@ impl SledStore {
             )))
         };
         match result {
-            Ok(counts) => {
+            Ok(()) => {
                 drop(held);
                 self.notify(ChangeKind::Everything, String::new());
-                Ok(counts)
+                // Committed and audited: an error reading the counts now
+                // is only reported, never a reason to undo the load.
+                self.counts()
             }
             Err(e) => {
                 self.abandon_held(&held);
@@ -531,7 +544,10 @@ impl SledStore {
         }
     }
 
-    fn finish(&self, held: &Held<'_>, mut load: Load, actor: &Actor) -> StoreResult<Counts> {
+    /// Writes what the load held back and commits it (the marker cleared
+    /// and the load audited in one transaction); an error means nothing
+    /// was committed.
+    fn finish(&self, held: &Held<'_>, mut load: Load, actor: &Actor) -> StoreResult<()> {
         if let Some(writers) = load.writers.take() {
             writers
                 .finish()
@@ -559,29 +575,30 @@ impl SledStore {
             },
         };
         let (next_id, loaded) = (load.next_id, load.loaded);
-        self.write_held(held, |tx| {
+        self.transact_held(held, |tx| {
             let meta = &tx[T::Meta as usize];
             let before = super::read_u64(meta, &count_key(T::CheckIns))?;
             meta.insert(count_key(T::CheckIns), &(before + loaded).to_be_bytes())?;
             meta.insert(next_id_key(T::CheckIns), &next_id.to_be_bytes())?;
             meta.remove(IMPORT_MARKER)?;
             audit::append(tx, &entry, 0)
-        })?;
-        self.counts()
+        })
     }
 
-    /// Gives up a bulk load in progress, if any, and empties the store
-    /// (what the next open would do): the service calls it when the
-    /// connection that began the load goes away unfinished.
-    pub fn abandon_load(&self) {
+    /// Gives up the bulk load numbered `serial` if it is still in
+    /// progress, and empties the store (what the next open would do): the
+    /// service calls it when the connection that began the load goes away
+    /// unfinished. A load finished, abandoned or begun afresh since is left
+    /// alone.
+    pub fn abandon_load(&self, serial: u64) {
         let held = self.lock_writes();
-        let had = self
+        let mut slot = self
             .load
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-            .is_some();
-        if had {
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.as_ref().is_some_and(|l| l.serial == serial) {
+            *slot = None;
+            drop(slot);
             self.abandon_held(&held);
         }
     }

@@ -320,15 +320,45 @@ impl SledStore {
     /// `f` must not iterate over trees (see [`SledStore::writer`]).
     fn write_held<A>(
         &self,
-        _held: &Held<'_>,
+        held: &Held<'_>,
         f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>,
     ) -> StoreResult<A> {
+        self.refuse_while_filling()?;
+        self.transact_held(held, f)
+    }
+
+    /// Refuses a write while an import or a bulk load fills the store, or
+    /// while one that failed is not yet undone (its marker is still on
+    /// disk): the next open empties the store, so a write accepted now
+    /// would be lost with it.
+    fn refuse_while_filling(&self) -> StoreResult<()> {
         if self.loading() {
             return Err(StoreError::Refused(format!(
                 "a bulk load (`caseload demo`) is filling the store at {}; try again when it has finished",
                 self.path.display()
             )));
         }
+        if self
+            .meta()
+            .contains_key(IMPORT_MARKER)
+            .map_err(|e| self.err(e))?
+        {
+            return Err(StoreError::Refused(format!(
+                "an import or bulk load into the store at {} did not finish and could not be undone, so nothing more is written to it; restart the caseload service (`systemctl restart caseload`, or stop the private one: the next command starts it again), which empties the store as it opens",
+                self.path.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The transaction of [`SledStore::write_held`] without its refusal:
+    /// only for an import's or a bulk load's own writes under its marker
+    /// (its sections, and the last step that clears the marker).
+    fn transact_held<A>(
+        &self,
+        _held: &Held<'_>,
+        f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>,
+    ) -> StoreResult<A> {
         let result = self.trees[..].transaction(|tx: &Vec<TransactionalTree>| f(tx));
         let value = match result {
             Ok(v) => v,
@@ -774,9 +804,14 @@ impl SledStore {
     }
 
     fn count(&self, tree: T) -> StoreResult<u64> {
+        self.meta_u64(&count_key(tree))
+    }
+
+    /// A number kept in the meta tree (a count, a next id); 0 when unset.
+    fn meta_u64(&self, key: &[u8]) -> StoreResult<u64> {
         Ok(self
             .meta()
-            .get(count_key(tree))
+            .get(key)
             .map_err(|e| self.err(e))?
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
             .unwrap_or(0))
@@ -787,6 +822,7 @@ impl SledStore {
     /// writes every record. On failure what was written is taken back; if
     /// even that fails, the marker stays and the next open rolls back.
     fn import_records(&self, held: &Held<'_>, snapshot: &Snapshot) -> StoreResult<()> {
+        self.refuse_while_filling()?;
         let existing = self.counts()?;
         if existing != Counts::default() {
             return Err(StoreError::Refused(format!(
@@ -815,6 +851,13 @@ impl SledStore {
     /// into empty stores, so "everything" is exactly what it wrote.
     fn roll_back_import(&self) -> StoreResult<()> {
         tracing::warn!(path = %self.path.display(), "rolling back an interrupted import");
+        // The marker first (a failed finish may have cleared it in
+        // memory): a roll-back interrupted part-way runs again on the next
+        // open instead of leaving a half-emptied store looking whole.
+        self.meta()
+            .insert(IMPORT_MARKER, &[1])
+            .map_err(|e| self.err(e))?;
+        self.flush()?;
         for t in RECORD_TREES.iter().chain(INDEX_TREES.iter()) {
             self.tree(*t).clear().map_err(|e| self.err(e))?;
         }
@@ -1662,7 +1705,7 @@ impl Store for SledStore {
         };
         // Clearing the marker and auditing the import are one step: the
         // import is either rolled back on the next open or on record.
-        self.write_held(&held, |tx| {
+        self.transact_held(&held, |tx| {
             tx[T::Meta as usize].remove(IMPORT_MARKER)?;
             audit::append(tx, &entry, 0)
         })?;
@@ -2451,6 +2494,34 @@ mod tests {
         let store = SledStore::open_with(dir.path(), &opts()).unwrap();
         assert!(!store.rolled_back_import(), "rolled back once, then done");
         assert_eq!(store.counts().unwrap().peers, 1);
+    }
+
+    /// An import or bulk load that failed and could not be undone leaves
+    /// its marker: the next open empties the store, so until then no write
+    /// may be accepted (it would be reported saved, then lost), and no
+    /// import may start over it.
+    #[test]
+    fn no_write_is_accepted_while_an_unfinished_import_awaits_its_undo() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+        store.meta().insert(IMPORT_MARKER, &[1]).unwrap();
+        store.flush().unwrap();
+        let refused = store
+            .create_peer(Peer::new("Kim", day("2026-01-05")), &actor())
+            .unwrap_err();
+        let msg = refused.to_string();
+        assert!(matches!(refused, StoreError::Refused(_)), "{msg}");
+        assert!(msg.contains("did not finish"), "{msg}");
+        assert!(msg.contains("restart the caseload service"), "{msg}");
+        let import = store.import(Snapshot::default(), &actor()).unwrap_err();
+        assert!(import.to_string().contains("did not finish"), "{import}");
+        drop(store);
+        let store = SledStore::open_with(dir.path(), &opts()).unwrap();
+        assert!(store.rolled_back_import());
+        let p = store
+            .create_peer(Peer::new("Kim", day("2026-01-05")), &actor())
+            .unwrap();
+        assert_eq!(p.id, PeerId::new(1));
     }
 
     /// A schema 2 store (no peer summaries) gains them when opened: the
