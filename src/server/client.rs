@@ -377,7 +377,19 @@ impl RemoteStore {
             let Some(stream) = conn.as_ref() else {
                 continue;
             };
-            match exchange(stream, &request) {
+            // A whole store's import or a bulk load's finish can take
+            // minutes at a large center's size on a slow disk: waiting
+            // only the usual time would report a failure for a write the
+            // service goes on to complete.
+            let long = waits_for_the_whole_store(&request);
+            if long {
+                let _ = stream.set_read_timeout(None);
+            }
+            let exchanged = exchange(stream, &request);
+            if long {
+                let _ = stream.set_read_timeout(Some(ANSWER_TIMEOUT));
+            }
+            match exchanged {
                 Ok(Response::Error(e)) => return Err(e.into()),
                 Ok(r) => return Ok(r),
                 Err(Exchange::Unsendable(e)) => {
@@ -403,6 +415,17 @@ impl RemoteStore {
         let e = last_error
             .unwrap_or_else(|| io::Error::new(io::ErrorKind::NotConnected, "no connection"));
         Err(lost(&self.socket, &e, !resendable))
+    }
+}
+
+/// Requests whose answer comes only after the whole store is written
+/// (an import, a bulk load's finish): the client waits for them without
+/// [`ANSWER_TIMEOUT`], since the service answers once it is done.
+fn waits_for_the_whole_store(request: &Request) -> bool {
+    match request {
+        Request::Import { .. } | Request::FinishLoad { .. } => true,
+        Request::As { request, .. } => waits_for_the_whole_store(request),
+        _ => false,
     }
 }
 
@@ -631,4 +654,24 @@ fn service_log_beside(socket: &Path) -> PathBuf {
         .parent()
         .unwrap_or_else(|| Path::new("."))
         .join(super::autostart::LOG_NAME)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_whole_store_writes_wait_without_the_answer_timeout() {
+        assert!(waits_for_the_whole_store(&Request::FinishLoad {
+            loaded: 3
+        }));
+        assert!(waits_for_the_whole_store(&Request::As {
+            staff: StaffId::new(1),
+            request: Box::new(Request::FinishLoad { loaded: 3 }),
+        }));
+        assert!(!waits_for_the_whole_store(&Request::Location));
+        assert!(!waits_for_the_whole_store(&Request::LoadCheckIns {
+            checkins: Vec::new()
+        }));
+    }
 }
