@@ -64,6 +64,16 @@ dataset() {
     /usr/bin/time -f '%e %M' -o "$d/demo.time" \
       "$bin" --data-dir "$d/store" demo --peers "$peers" --checkins "$checkins" \
       --seed 1 --as-of "$as_of" >"$d/demo.out" 2>"$d/demo.err"
+    # demo's private service still holds the store: note its peak RSS,
+    # then stop it (SIGTERM: it finishes and removes its socket) so that
+    # sqlite_dump can open the store.
+    local pid
+    pid=$(sed -n 's/^caseload service (pid \([0-9]*\)): serving.*/\1/p' "$d/store/caseload-service.log" | tail -1)
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      awk '/^VmHWM/ {print $2}' "/proc/$pid/status" >"$d/service.hwm" || true
+      kill "$pid"
+      for _ in $(seq 1200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    fi
     "$dump" "$d/store" | sqlite3 "$d/sqlite.db"
     touch "$d/ready"
   fi
@@ -305,7 +315,9 @@ read -r demo_s demo_kib <"$cache/large/demo.time"
 echo
 echo "Data: 10,000 peers / 1,000,000 check-ins (seed 1, as of $as_of); $runs runs each, interleaved, times in ms."
 echo "Store $(size "$cache/large/store") MiB on disk; SQLite file $(size "$cache/large/sqlite.db") MiB."
-echo "demo at this size: ${demo_s} s, $(( demo_kib / 1024 )) MiB peak RSS. Today: $today_rows rows, the same on both sides; peer show P$peer the same."
+demo_service=""
+[[ -s "$cache/large/service.hwm" ]] && demo_service=" (the service writing it peaked at $(( $(cat "$cache/large/service.hwm") / 1024 )) MiB)"
+echo "demo at this size: ${demo_s} s, $(( demo_kib / 1024 )) MiB peak RSS${demo_service}. Today: $today_rows rows, the same on both sides; peer show P$peer the same."
 echo
 echo "Commands reach the store through the $mode service ($([[ $mode == private ]] && echo "started by the first command, no PINs" || echo "caseload serve, each command signing in with a PIN")). Load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
