@@ -50,7 +50,7 @@ use crate::model::{Actor, CheckIn, Entity, Id, Meta, Record};
 use super::super::audit::{self, AuditEntry, AuditEvent};
 use super::super::codec::{encode, id_key};
 use super::super::error::{StoreError, StoreResult};
-use super::super::keys::{count_key, next_id_key, Kept, Summary, NAMES, T};
+use super::super::keys::{count_key, next_id_key, Fact, Kept, Summary, NAMES, T};
 use super::super::{ChangeKind, Counts, Snapshot, Store};
 use super::{check_found, Checked, Held, SledStore, IMPORT_MARKER};
 
@@ -330,15 +330,7 @@ impl SledStore {
                 data,
             };
             if let Some(fact) = rec.data.summary_fact(id) {
-                for peer in fact.peers() {
-                    let summary = match load.summaries.entry(peer) {
-                        std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-                        std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(self.summary(peer)?)
-                        }
-                    };
-                    summary.absorb(&fact);
-                }
+                self.absorb_into(&mut load.summaries, &fact)?;
             }
             let bytes = encode(&rec).map_err(|d| self.corrupt(d))?;
             trees[T::CheckIns as usize].push((id_key(id).to_vec(), bytes));
@@ -462,15 +454,7 @@ impl SledStore {
                 }
             }
             if let Some(fact) = rec.data.summary_fact(id) {
-                for peer in fact.peers() {
-                    let summary = match summaries.entry(peer) {
-                        std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-                        std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(self.summary(peer)?)
-                        }
-                    };
-                    summary.absorb(&fact);
-                }
+                self.absorb_into(&mut summaries, &fact)?;
             }
         }
         self.write_held_back(held)?;
@@ -499,6 +483,19 @@ impl SledStore {
             .max(max_id.saturating_add(1));
         meta.insert(next_id_key(E::TREE), &next.to_be_bytes())
             .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Folds `fact` into the summaries kept in memory of each peer it
+    /// concerns, starting from a peer's stored summary the first time.
+    fn absorb_into(&self, summaries: &mut HashMap<u64, Summary>, fact: &Fact) -> StoreResult<()> {
+        for peer in fact.peers() {
+            let summary = match summaries.entry(peer) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(self.summary(peer)?),
+            };
+            summary.absorb(fact);
+        }
         Ok(())
     }
 

@@ -14,7 +14,9 @@ use crate::model::PeerStatus;
 use crate::search::SearchIndex;
 use crate::ui::worker::RosterRow;
 
-/// See the module doc.
+/// The roster prepared for searching once, shared by every list of
+/// peers so that none folds and indexes the same names again (see the
+/// module doc).
 #[derive(Debug, Clone, Default)]
 pub struct RosterSearch {
     /// The rows, as loaded (the same `Arc` as `Shell::roster`).
