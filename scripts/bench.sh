@@ -13,7 +13,8 @@
 #    BENCH_SHARED=1 measures through `caseload serve` with PINs instead)
 #    and runs caseload and the sqlite3 equivalent interleaved, RUNS times
 #    each, as fresh processes; measures the first UI frame with the service
-#    running and with the UI starting it, and the service's memory across
+#    running (also with the UI's clock at the data's date, by faketime, and
+#    tmux's own launch and polling alone) and with the UI starting it, and the service's memory across
 #    10,000 mixed requests (examples/service_load.rs); prints one table
 #    (median, min, max, peak RSS, ratio) with the load average.
 # 4. Checks that both sides give the same answers (Today's rows, peer
@@ -46,7 +47,7 @@ need() {
   [[ $(id -u) -ne 0 ]] && sudo=sudo
   $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
-need sqlite3 fzf tmux jq
+need sqlite3 fzf tmux jq faketime
 
 cargo build --release --locked --quiet --bin caseload --example sqlite_dump --example service_load
 bin=$PWD/target/release/caseload
@@ -252,12 +253,14 @@ done
 
 # First full UI frame: from launch in tmux until the Today screen's rows
 # are on it (polled every few ms). Appends the time to the array named $1.
+# $2, if given, is the command to launch instead of the UI.
 ui_frame() {
   local -n into=$1
+  local launch=${2:-"$bin --data-dir $store"}
   tmux -L caseload-bench kill-server 2>/dev/null || true
   local t0 t1 shown=""
   t0=$(now_ns)
-  tmux -L caseload-bench new-session -d -x 120 -y 40 "$bin --data-dir $store"
+  tmux -L caseload-bench new-session -d -x 120 -y 40 "$launch"
   for _ in $(seq 5000); do
     if tmux -L caseload-bench capture-pane -p 2>/dev/null | grep -q "Follow-ups due\|Overdue follow-ups\|Re-engagement"; then
       shown=1
@@ -276,6 +279,19 @@ ui_frame() {
 }
 frame_ms=()
 for i in $(seq "$runs"); do ui_frame frame_ms || break; done
+# The UI's Today is for the machine's date, which moves away from the
+# data's as the cached set ages (more rows overdue every day): the same
+# frame with the UI's clock at the data's date (faketime), as `today
+# --date` is measured above, and the harness alone (tmux's launch and the
+# polling, with a program that prints Today's heading at once).
+asof_ms=()
+for i in $(seq "$runs"); do
+  ui_frame asof_ms "faketime '$as_of 10:00:00' $bin --data-dir $store" || break
+done
+floor_ms=()
+for i in $(seq "$runs"); do
+  ui_frame floor_ms "printf 'Overdue follow-ups\n'; sleep 30" || break
+done
 
 service_rss_after=$(service_rss)
 
@@ -336,6 +352,8 @@ frame_row() {
     "$(printf '%s\n' "$@" | max)" "(tmux)"
 }
 frame_row "first UI frame (running)" "${frame_ms[@]}"
+frame_row "— with the UI's clock at $as_of" "${asof_ms[@]}"
+frame_row "— tmux and polling alone" "${floor_ms[@]}"
 [[ $mode == private ]] && frame_row "first UI frame (starts it)" "${cold_ms[@]}"
 echo
 if [[ -n "${upgrade:-}" ]]; then
