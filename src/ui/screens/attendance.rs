@@ -32,7 +32,7 @@ use crate::ui::widgets::form::field_problems;
 use crate::ui::widgets::input::LineInput;
 use crate::ui::widgets::layout::split_cols;
 use crate::ui::widgets::list::{draw_lines, ListCursor};
-use crate::ui::worker::Failure;
+use crate::ui::worker::{Failure, RosterRow};
 
 /// The attendance screen's fields, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +84,19 @@ struct Candidate {
     status: PeerStatus,
     /// Id, phone digits and tags, which find them too.
     keys: crate::search::SearchKeys,
+}
+
+impl Candidate {
+    /// The peer on row `row` of the roster.
+    fn of_roster(row: usize, r: &RosterRow) -> Candidate {
+        Candidate {
+            id: Some(r.id),
+            row: Some(row),
+            name: r.name.clone(),
+            status: r.status,
+            keys: r.keys.clone(),
+        }
+    }
 }
 
 const CHAIN_ROSTER: &[Context] = &[
@@ -177,13 +190,7 @@ impl AttendanceState {
             .rows
             .iter()
             .enumerate()
-            .map(|(row, r)| Candidate {
-                id: Some(r.id),
-                row: Some(row),
-                name: r.name.clone(),
-                status: r.status,
-                keys: r.keys.clone(),
-            })
+            .map(|(row, r)| Candidate::of_roster(row, r))
             .chain(self.walk_ins.iter().map(|name| Candidate {
                 id: None,
                 row: None,
@@ -821,13 +828,7 @@ mod tests {
         let mut candidates: Vec<Candidate> = rows
             .iter()
             .enumerate()
-            .map(|(row, r)| Candidate {
-                id: Some(r.id),
-                row: Some(row),
-                name: r.name.clone(),
-                status: r.status,
-                keys: r.keys.clone(),
-            })
+            .map(|(row, r)| Candidate::of_roster(row, r))
             .collect();
         sort_candidates(&mut candidates);
         let own = |c: &[Candidate]| {
