@@ -604,12 +604,11 @@ fn the_command_that_starts_a_service_says_that_it_upgraded_the_store() {
     stop_services(&dir);
 }
 
-#[test]
-fn a_bulk_load_whose_client_goes_away_leaves_an_empty_store() {
-    use caseload::model::{Actor, CheckIn, Meta, Peer, PeerId, Record, Role, Staff, StaffId};
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let dir = tmp.path().join("store");
-    run_ok(&dir, 60, &["settings"]);
+/// Starts the store's service and begins a bulk load of one staff member
+/// and one peer on a connection of its own.
+fn begin_small_load(dir: &Path) -> (RemoteStore, caseload::model::Actor) {
+    use caseload::model::{Actor, Meta, Peer, PeerId, Record, Role, Staff, StaffId};
+    run_ok(dir, 60, &["settings"]);
     let actor = Actor::login("tester");
     let meta = Meta::created(chrono::Utc::now(), &actor);
     let snapshot = caseload::store::Snapshot {
@@ -625,9 +624,34 @@ fn a_bulk_load_whose_client_goes_away_leaves_an_empty_store() {
         }],
         ..Default::default()
     };
-    let when = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap();
-    let loader = RemoteStore::connect(&socket_path(&dir)).expect("connect");
+    let loader = RemoteStore::connect(&socket_path(dir)).expect("connect");
     loader.begin_load(snapshot, &actor).expect("begin load");
+    (loader, actor)
+}
+
+/// After its loading client went away: the service has emptied the store
+/// rather than leave a partial one, and a command writes again.
+fn assert_emptied_and_writable_again(dir: &Path) {
+    let reader = RemoteStore::connect(&socket_path(dir)).expect("connect");
+    assert!(
+        within(10, || reader
+            .counts()
+            .is_ok_and(|c| c == caseload::store::Counts::default())),
+        "the abandoned load was left in the store: {:?}",
+        reader.counts()
+    );
+    drop(reader);
+    run_ok(dir, 60, &["peer", "add", "Kim"]);
+    stop_services(dir);
+}
+
+#[test]
+fn a_bulk_load_whose_client_goes_away_leaves_an_empty_store() {
+    use caseload::model::{CheckIn, PeerId, StaffId};
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("store");
+    let (loader, actor) = begin_small_load(&dir);
+    let when = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap();
     let batch = vec![CheckIn::new(PeerId::new(1), StaffId::new(1), when); 3];
     assert_eq!(loader.load_checkins(batch, &actor).expect("load"), 3);
     // Meanwhile another command's write is refused, saying why.
@@ -641,17 +665,7 @@ fn a_bulk_load_whose_client_goes_away_leaves_an_empty_store() {
     // The loading client goes away unfinished: the service empties the
     // store rather than leave a partial one.
     drop(loader);
-    let reader = RemoteStore::connect(&socket_path(&dir)).expect("connect");
-    assert!(
-        within(10, || reader
-            .counts()
-            .is_ok_and(|c| c == caseload::store::Counts::default())),
-        "the abandoned load was left in the store: {:?}",
-        reader.counts()
-    );
-    drop(reader);
-    run_ok(&dir, 60, &["peer", "add", "Kim"]);
-    stop_services(&dir);
+    assert_emptied_and_writable_again(&dir);
 }
 
 /// A batch the service refuses before the store sees it (over the batch
@@ -660,28 +674,11 @@ fn a_bulk_load_whose_client_goes_away_leaves_an_empty_store() {
 /// refusing every write until the service restarts.
 #[test]
 fn a_load_whose_batch_was_refused_is_still_abandoned_when_its_client_goes_away() {
-    use caseload::model::{Actor, CheckIn, Meta, Peer, PeerId, Record, Role, Staff, StaffId};
+    use caseload::model::{CheckIn, PeerId, StaffId};
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path().join("store");
-    run_ok(&dir, 60, &["settings"]);
-    let actor = Actor::login("tester");
-    let meta = Meta::created(chrono::Utc::now(), &actor);
-    let snapshot = caseload::store::Snapshot {
-        staff: vec![Record {
-            id: StaffId::new(1),
-            meta: meta.clone(),
-            data: Staff::new("Ana Ruiz", Role::PeerSpecialist),
-        }],
-        peers: vec![Record {
-            id: PeerId::new(1),
-            meta,
-            data: Peer::new("Jo", chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
-        }],
-        ..Default::default()
-    };
+    let (loader, actor) = begin_small_load(&dir);
     let when = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap();
-    let loader = RemoteStore::connect(&socket_path(&dir)).expect("connect");
-    loader.begin_load(snapshot, &actor).expect("begin load");
     let too_many = vec![
         CheckIn::new(PeerId::new(1), StaffId::new(1), when);
         caseload::store::api::MAX_BATCH + 1
@@ -691,15 +688,5 @@ fn a_load_whose_batch_was_refused_is_still_abandoned_when_its_client_goes_away()
         .expect_err("a batch over the limit is refused");
     assert!(refused.to_string().contains("more than"), "{refused}");
     drop(loader);
-    let reader = RemoteStore::connect(&socket_path(&dir)).expect("connect");
-    assert!(
-        within(10, || reader
-            .counts()
-            .is_ok_and(|c| c == caseload::store::Counts::default())),
-        "the abandoned load was left in the store: {:?}",
-        reader.counts()
-    );
-    drop(reader);
-    run_ok(&dir, 60, &["peer", "add", "Kim"]);
-    stop_services(&dir);
+    assert_emptied_and_writable_again(&dir);
 }
