@@ -20,7 +20,7 @@ use sled::Tree;
 
 use crate::model::{Actor, CheckIn, Goal, Group, GroupSession, Peer, PeerId, Staff, StaffId};
 
-use super::codec::{decode, encode, time_key};
+use super::codec::time_key;
 use super::error::{StoreError, StoreResult};
 use super::keys::T;
 use super::ChangeKind;
@@ -486,7 +486,7 @@ pub(crate) fn append(
     entry: &AuditEntry,
     index: u32,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
-    let bytes = encode(entry).map_err(|detail| {
+    let bytes = super::audit_codec::encode_entry(entry).map_err(|detail| {
         ConflictableTransactionError::Abort(StoreError::Corrupt {
             path: Default::default(),
             detail,
@@ -513,11 +513,10 @@ pub(crate) fn query(
         .unwrap_or_default();
     for item in tree.range(start..).rev() {
         let (_, v) = item.map_err(|e| super::sled_store::map_sled(e, path))?;
-        let entry: AuditEntry =
-            decode(&v, "audit entry").map_err(|detail| StoreError::Corrupt {
-                path: path.to_path_buf(),
-                detail,
-            })?;
+        let entry = super::audit_codec::decode_entry(&v).map_err(|detail| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail,
+        })?;
         if entry.matches(filter) {
             out.push(entry);
             if out.len() >= limit {

@@ -10,6 +10,7 @@
 
 pub mod api;
 mod audit;
+mod audit_codec;
 mod codec;
 mod error;
 mod files;
