@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 #[allow(unused_imports)] // the types the declaration names
 use crate::store::api::prelude::*;
+use crate::store::api::Class;
 use crate::store::{Change, ChangeKind, SledStore, Store, StoreError, StoreResult};
 
 use super::protocol::{
@@ -419,14 +420,13 @@ impl RemoteStore {
 }
 
 /// Requests whose answer comes only after the whole store is written
-/// (an import, a bulk load's finish): the client waits for them without
-/// [`ANSWER_TIMEOUT`], since the service answers once it is done.
+/// ([`Class::Rewrite`] in the store's declaration: an import, a bulk
+/// load): the client waits for them without [`ANSWER_TIMEOUT`], since the
+/// service answers once it is done.
 fn waits_for_the_whole_store(request: &Request) -> bool {
-    match request {
-        Request::Import { .. } | Request::FinishLoad { .. } => true,
-        Request::As { request, .. } => waits_for_the_whole_store(request),
-        _ => false,
-    }
+    request
+        .operation()
+        .is_some_and(|op| op.class() == Class::Rewrite)
 }
 
 fn unexpected(r: Response) -> StoreError {
@@ -668,6 +668,9 @@ mod tests {
         assert!(waits_for_the_whole_store(&Request::As {
             staff: StaffId::new(1),
             request: Box::new(Request::FinishLoad { loaded: 3 }),
+        }));
+        assert!(waits_for_the_whole_store(&Request::Import {
+            snapshot: Default::default()
         }));
         assert!(!waits_for_the_whole_store(&Request::Location));
         assert!(!waits_for_the_whole_store(&Request::LoadCheckIns {
