@@ -249,6 +249,32 @@ mod tests {
         assert!(decode_entry(&[COMPACT, 0xff]).is_err());
     }
 
+    #[test]
+    fn a_trail_holding_both_layouts_is_read_and_filtered_as_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let tree = db.open_tree("audit").unwrap();
+        let mut old = read(&[5, 6, 7]);
+        old.at = Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, 0).unwrap();
+        let new = read(&[6, 9]);
+        tree.insert(b"1-old", encode(&old).unwrap()).unwrap();
+        tree.insert(b"2-new", encode_entry(&new).unwrap()).unwrap();
+        let about = |peer: u64| super::super::audit::AuditFilter {
+            peer: Some(PeerId::new(peer)),
+            ..Default::default()
+        };
+        let found = super::super::audit::query(&tree, &about(6), dir.path()).unwrap();
+        assert_eq!(
+            found,
+            vec![new.clone(), old.clone()],
+            "newest first, both layouts"
+        );
+        let found = super::super::audit::query(&tree, &about(9), dir.path()).unwrap();
+        assert_eq!(found, vec![new]);
+        let found = super::super::audit::query(&tree, &about(5), dir.path()).unwrap();
+        assert_eq!(found, vec![old]);
+    }
+
     proptest! {
         #[test]
         fn every_entry_reads_back_as_written(
