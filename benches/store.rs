@@ -104,9 +104,7 @@ fn benches(c: &mut Criterion) {
         },
     );
     c.bench_function("peer overview", |b| {
-        b.iter(|| {
-            black_box(caseload::ops::peer::peer_overview(&store, PeerId::new(42)).ok())
-        })
+        b.iter(|| black_box(caseload::ops::peer::peer_overview(&store, PeerId::new(42)).ok()))
     });
     c.bench_function("resolve a peer by name among 1k", |b| {
         b.iter(|| black_box(caseload::ops::lookup::resolve_peer(&store, "nguyễn thị lan").ok()))

@@ -172,7 +172,10 @@ fn peer_view_on_the_wire_is_allowed_to_staff_refused_otherwise_and_audited_once_
         let assigned = view.assigned.expect("assigned");
         assert_eq!(assigned.id, SPECIALIST);
         assert_ne!(
-            assigned.pin_hash.as_deref().map(|h| h.starts_with("$argon2")),
+            assigned
+                .pin_hash
+                .as_deref()
+                .map(|h| h.starts_with("$argon2")),
             Some(true),
             "{role:?}: no PIN hash"
         );
@@ -186,7 +189,10 @@ fn peer_view_on_the_wire_is_allowed_to_staff_refused_otherwise_and_audited_once_
         assert_eq!(views_by(&log, staff, 2), 1, "{role:?}: P2");
         // Again on the same connection: coalesced, nothing written.
         let syncs = server.syncs_so_far();
-        assert!(matches!(conn.ask(&ask), Response::Answer(Answer::PeerView(_))));
+        assert!(matches!(
+            conn.ask(&ask),
+            Response::Answer(Answer::PeerView(_))
+        ));
         assert_eq!(server.syncs_so_far(), syncs, "{role:?}: coalesced");
         assert_eq!(views_by(&auditor.audit(), staff, 1), 1, "{role:?}");
     }
@@ -219,8 +225,8 @@ fn peer_view_on_the_wire_is_allowed_to_staff_refused_otherwise_and_audited_once_
         .count();
     assert_eq!(refusals, 2, "both refusals on the trail");
     assert!(
-        !log.iter().any(|e| e.actor.staff.is_none()
-            && matches!(e.event, AuditEvent::Viewed { .. })),
+        !log.iter()
+            .any(|e| e.actor.staff.is_none() && matches!(e.event, AuditEvent::Viewed { .. })),
         "no view without a staff member"
     );
     drop((auditor, nobody, kiosk));
@@ -275,7 +281,8 @@ fn record_events_takes_only_views_in_one_sync_and_refuses_the_rest_on_the_trail(
     ));
     assert!(!log
         .iter()
-        .any(|e| e.event == AuditEvent::SignedIn { staff: ADMIN } && e.actor.staff == Some(SPECIALIST)));
+        .any(|e| e.event == AuditEvent::SignedIn { staff: ADMIN }
+            && e.actor.staff == Some(SPECIALIST)));
     // A batch over the bound is refused before anything is read or written.
     let many: Vec<u64> = (1..=(MAX_BATCH as u64 + 1)).collect();
     match pat.ask(&views(&many)) {
