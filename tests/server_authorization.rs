@@ -202,6 +202,10 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
             id: PeerId::new(999),
         },
         Operation::Peer => Request::Peer { id: PeerId::new(1) },
+        Operation::PeerView => Request::PeerView {
+            id: PeerId::new(1),
+            recent: 10,
+        },
         Operation::ListPeers => Request::ListPeers {},
         Operation::CreateGoal => Request::CreateGoal {
             goal: Goal::new(PeerId::new(2), LifeDomain::Employment, "Walk daily", day()),
@@ -326,6 +330,16 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
             event: AuditEvent::Viewed {
                 peer: PeerId::new(2),
             },
+        },
+        Operation::RecordEvents => Request::RecordEvents {
+            events: vec![
+                AuditEvent::Viewed {
+                    peer: PeerId::new(1),
+                },
+                AuditEvent::Viewed {
+                    peer: PeerId::new(2),
+                },
+            ],
         },
         Operation::Audit => Request::Audit {
             filter: AuditFilter::default(),

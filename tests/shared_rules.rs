@@ -342,9 +342,8 @@ fn goal_status_order_is_the_same_on_the_peer_page_and_the_plan_tab() {
         ] {
             goal(store, w.ana, t, s);
         }
-        let peer = store.peer(w.ana).expect("peer");
         // As `caseload peer show` orders them.
-        let overview = caseload::ops::peer::peer_overview(store, peer).expect("overview");
+        let overview = caseload::ops::peer::peer_overview(store, w.ana).expect("overview");
         let cli: Vec<GoalStatus> = overview.goals.iter().map(|g| g.status).collect();
         // As the plan tab orders them (one domain here).
         let ui: Vec<GoalStatus> = caseload::ui::screens::plan::ordered(&overview.goals)

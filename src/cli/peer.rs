@@ -8,7 +8,7 @@ use crate::model::dates::{parse_date_as, DateKind, Direction};
 use crate::model::{Choice, Peer, Record};
 use crate::ops::local_now;
 use crate::ops::lookup::{resolve_peer, resolve_staff};
-use crate::ops::peer::{add_peer, peer_overview, PeerOverview};
+use crate::ops::peer::{add_peer, peer_overview_of, PeerOverview};
 use crate::store::Store;
 use crate::text::{escape_line, escape_multiline};
 
@@ -221,9 +221,9 @@ pub fn run(store: &dyn Store, cmd: &PeerCommand) -> Result<ExitCode> {
         }
         PeerCommand::Show { peer, json } => {
             // Opening a record is on the audit trail before anything
-            // shows: the store's authorizing layer records the read.
-            let peer = store.peer(resolve_peer(store, peer)?.id)?;
-            let overview = peer_overview(store, peer)?;
+            // shows: the store's authorizing layer records the read (one
+            // request, one synced audit write).
+            let overview = peer_overview_of(store, peer)?;
             if *json {
                 print_json(&overview)?;
             } else {

@@ -346,10 +346,7 @@ impl<S: Store> Authorized<S> {
         }
         let actor = self.actor(who, None);
         if op.identified() == Identified::Peer {
-            for peer in peers {
-                self.record_view(peer, &actor)?;
-            }
-            return Ok(());
+            return self.record_views(&peers, &actor);
         }
         let mut h = std::collections::hash_map::DefaultHasher::new();
         peers.hash(&mut h);
@@ -365,12 +362,26 @@ impl<S: Store> Authorized<S> {
         Ok(())
     }
 
-    fn record_view(&self, peer: PeerId, actor: &Actor) -> StoreResult<()> {
-        let key = Seen::Peer(peer);
-        if self.fresh(&key) {
-            self.inner
-                .record_event(AuditEvent::Viewed { peer }, actor)?;
-            self.remember(key);
+    /// Records that the session opened each of `peers` not already
+    /// recorded within the window: one entry per peer, all written in one
+    /// transaction and one flush (a read naming many peers, such as a
+    /// peer's group sessions with their attendees, costs one sync).
+    fn record_views(&self, peers: &[PeerId], actor: &Actor) -> StoreResult<()> {
+        let fresh: Vec<PeerId> = peers
+            .iter()
+            .copied()
+            .filter(|p| self.fresh(&Seen::Peer(*p)))
+            .collect();
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let events = fresh
+            .iter()
+            .map(|&peer| AuditEvent::Viewed { peer })
+            .collect();
+        self.inner.record_events(events, actor)?;
+        for peer in fresh {
+            self.remember(Seen::Peer(peer));
         }
         Ok(())
     }
@@ -477,6 +488,15 @@ impl<S: Store> Authorized<S> {
     fn guard_staff(&self, who: &Who, id: StaffId) -> StoreResult<Record<Staff>> {
         self.require(Operation::Staff, who)?;
         Ok(self.hide(self.inner.staff(id)?))
+    }
+
+    /// A peer's view carries their assigned staff member: without the PIN
+    /// hash, as [`Store::staff`] answers.
+    fn guard_peer_view(&self, who: &Who, id: PeerId, recent: usize) -> StoreResult<PeerView> {
+        self.require(Operation::PeerView, who)?;
+        let mut view = self.inner.peer_view(id, recent)?;
+        view.assigned = view.assigned.map(|s| self.hide(s));
+        Ok(view)
     }
 
     fn guard_list_staff(&self, who: &Who) -> StoreResult<Vec<Record<Staff>>> {
@@ -689,6 +709,28 @@ impl<S: Store> Authorized<S> {
         }
     }
 
+    /// Several views at once (the only events taken in a batch), coalesced
+    /// like single ones and written in one flush.
+    fn guard_record_events(
+        &self,
+        who: &Who,
+        events: Vec<AuditEvent>,
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        let op = Operation::RecordEvents;
+        self.require(op, who)?;
+        let mut peers = Vec::with_capacity(events.len());
+        for event in &events {
+            match event {
+                AuditEvent::Viewed { peer } => peers.push(*peer),
+                other => return self.refuse(op.name(), who, views_only(other), None),
+            }
+        }
+        peers.sort();
+        peers.dedup();
+        self.record_views(&peers, &self.actor(who, Some(actor)))
+    }
+
     /// True while the session is the kiosk.
     pub fn is_kiosk(&self) -> bool {
         lock(&self.state).kiosk
@@ -719,7 +761,7 @@ impl<S: Store> Authorized<S> {
             }
             // The UI records before it shows; the reads that follow (or
             // came first) make no second entry.
-            AuditEvent::Viewed { peer } => self.record_view(peer, &actor),
+            AuditEvent::Viewed { peer } => self.record_views(&[peer], &actor),
             AuditEvent::Locked | AuditEvent::SignedOut => {
                 self.inner.record_event(event, &actor)?;
                 self.leave_session();
@@ -727,6 +769,18 @@ impl<S: Store> Authorized<S> {
             }
             other => self.inner.record_event(other, &actor),
         }
+    }
+}
+
+/// The refusal of a batch of events with anything but views in it.
+fn views_only(event: &AuditEvent) -> StoreError {
+    StoreError::Denied {
+        reason: format!(
+            "record_events takes views of peers' records only, not \"{}\"; report other events one at a time (record_event)",
+            crate::text::escape_line(&event.to_string())
+        ),
+        retry_after_secs: None,
+        kind: DenialKind::Other,
     }
 }
 

@@ -19,9 +19,7 @@ pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
         match store.peer(id) {
             Ok(p) => return Ok(p),
             // A bare number that is no peer's id may be a phone number.
-            Err(e) if text.trim().len() < 7 || !text.trim().bytes().all(|b| b.is_ascii_digit()) => {
-                return Err(e.into())
-            }
+            Err(e) if !may_be_phone(text) => return Err(e.into()),
             Err(_) => {}
         }
     }
@@ -45,6 +43,13 @@ pub fn resolve_peer(store: &dyn Store, text: &str) -> OpsResult<Record<Peer>> {
         },
         |p| format!("{} {}", p.id, escape_line(&p.display_name)),
     )
+}
+
+/// True if `text`, read as a peer id that is no peer's, may instead be a
+/// phone number (seven or more digits alone), and so is looked up as one.
+pub fn may_be_phone(text: &str) -> bool {
+    let t = text.trim();
+    t.len() >= 7 && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The one directory entry `text` means: an id (`RS3`) or its name, found

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::model::dates::{plausible, DateKind};
 use crate::model::{
-    Actor, CheckIn, Goal, GoalStatus, GroupSession, Peer, Record, Staff, ValidationError,
+    Actor, CheckIn, Goal, GoalStatus, GroupSession, Peer, PeerId, Record, Staff, ValidationError,
 };
 use crate::store::Store;
 
@@ -51,25 +51,39 @@ pub fn status_rank(s: GoalStatus) -> u8 {
     }
 }
 
-/// Loads the overview of one peer.
-pub fn peer_overview(store: &dyn Store, peer: Record<Peer>) -> OpsResult<PeerOverview> {
-    let assigned = match peer.assigned_staff {
-        Some(s) => Some(store.staff(s)?),
-        None => None,
-    };
-    let mut goals = store.goals_for_peer(peer.id)?;
+/// Loads the overview of one peer (the one a merged id answers as): one
+/// request to the store ([`Store::peer_view`]), so one round-trip and one
+/// audit write through a server.
+pub fn peer_overview(store: &dyn Store, id: PeerId) -> OpsResult<PeerOverview> {
+    let view = store.peer_view(id, RECENT_CHECKINS)?;
+    let mut goals = view.goals;
     goals.sort_by_key(|g| (status_rank(g.status), g.domain, g.id));
-    let recent_checkins = store.recent_checkins(peer.id, RECENT_CHECKINS)?;
-    let next_follow_up = recent_checkins.first().and_then(|c| c.follow_up);
-    let sessions = store.sessions_for_peer(peer.id)?;
+    let next_follow_up = view.recent_checkins.first().and_then(|c| c.follow_up);
     Ok(PeerOverview {
-        peer,
-        assigned,
+        peer: view.peer,
+        assigned: view.assigned,
         goals,
-        recent_checkins,
+        recent_checkins: view.recent_checkins,
         next_follow_up,
-        sessions,
+        sessions: view.sessions,
     })
+}
+
+/// The overview of the one peer `text` means, found as
+/// [`resolve_peer`](super::lookup::resolve_peer) finds them: an id is
+/// read at once in the overview's one request (no separate lookup), and
+/// a name, or a number that is no peer's id but may be a phone number,
+/// is looked up first.
+pub fn peer_overview_of(store: &dyn Store, text: &str) -> OpsResult<PeerOverview> {
+    if let Ok(id) = text.parse::<PeerId>() {
+        match peer_overview(store, id) {
+            Ok(o) => return Ok(o),
+            Err(e) if !super::lookup::may_be_phone(text) => return Err(e),
+            Err(_) => {}
+        }
+    }
+    let peer = super::lookup::resolve_peer(store, text)?;
+    peer_overview(store, peer.id)
 }
 
 /// Adds a peer after validation, with an intake date in its plausible

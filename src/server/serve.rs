@@ -141,6 +141,9 @@ struct Shared {
     /// kernel), so that stopping can close them and logins are capped.
     conns: Mutex<HashMap<u64, (Option<u32>, UnixStream)>>,
     next_conn: AtomicU64,
+    /// Requests read after the hello, over every connection (for tests
+    /// and figures: how many round-trips a command makes).
+    requests: AtomicU64,
     options: ServeOptions,
     /// Since when no connection has been open (None while one is).
     idle_since: Mutex<Option<Instant>>,
@@ -277,6 +280,7 @@ impl Server {
             stopping: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
+            requests: AtomicU64::new(0),
             options: options.clone(),
             idle_since: Mutex::new(Some(Instant::now())),
             hand_over: AtomicBool::new(false),
@@ -372,6 +376,19 @@ impl Server {
     /// guessers got, for tests and figures.
     pub fn pin_checks(&self) -> u64 {
         self.shared.throttle.pin_checks()
+    }
+
+    /// Requests read since the server started, over every connection
+    /// (hellos not counted): how many round-trips a command made, for
+    /// tests and figures.
+    pub fn requests_so_far(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
+    }
+
+    /// Syncs of the store's files to stable storage since it was opened
+    /// (each write's flush is one): for tests and figures.
+    pub fn syncs_so_far(&self) -> u64 {
+        self.shared.store.sync_count()
     }
 
     /// The socket clients connect to.
@@ -778,7 +795,10 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
             }
         };
         let frame = match read {
-            Ok(f) => f,
+            Ok(f) => {
+                shared.requests.fetch_add(1, Ordering::Relaxed);
+                f
+            }
             Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::TimedOut && by.is_some() => {
                 let _ = send(
                     stream,

@@ -176,6 +176,35 @@ pub struct PeerSummary {
     pub last_attended: Option<chrono::NaiveDate>,
 }
 
+/// Everything the peer screen and `caseload peer show` show of one peer,
+/// read in one request (see `Store::peer_view`): one round-trip and one
+/// audit write instead of one of each per record kind.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PeerView {
+    /// The peer (the one a merged id now answers as).
+    pub peer: Record<Peer>,
+    /// Their assigned staff member, if any (its PIN hash hidden as
+    /// `Store::staff` hides it).
+    pub assigned: Option<Record<crate::model::Staff>>,
+    /// Their goals, by id.
+    pub goals: Vec<Record<crate::model::Goal>>,
+    /// Their newest check-ins, newest first.
+    pub recent_checkins: Vec<Record<CheckIn>>,
+    /// The group sessions they attended, newest first, with every
+    /// attendee (so the other attendees are on the trail too).
+    pub sessions: Vec<Record<GroupSession>>,
+}
+
+impl Identifies for PeerView {
+    fn peers(&self) -> Vec<PeerId> {
+        let mut out = self.peer.peers();
+        out.extend(self.goals.peers());
+        out.extend(self.recent_checkins.peers());
+        out.extend(self.sessions.peers());
+        out
+    }
+}
+
 impl Identifies for TodayReport {
     fn peers(&self) -> Vec<PeerId> {
         self.rows.iter().filter_map(|r| r.peer).collect()
@@ -245,7 +274,7 @@ pub(crate) mod prelude {
         Revocation, SessionId, Settings, Staff, StaffId, Supervision, Visit,
     };
     pub(crate) use crate::server::protocol::Pin;
-    pub(crate) use crate::store::api::PeerSummary;
+    pub(crate) use crate::store::api::{PeerSummary, PeerView};
     pub(crate) use crate::store::{
         AuditEntry, AuditEvent, AuditFilter, Counts, PeerAlias, Snapshot,
     };
@@ -306,6 +335,12 @@ macro_rules! store_api {
             /// One peer (opening their record).
             Peer peer(val id: PeerId) -> Record<Peer>
                 => Read, WorkCaseload, Peer, [], [];
+            /// One peer with what their record shows: their assigned staff
+            /// member, goals, newest check-ins (at most `recent`, and at most
+            /// [`MAX_PAGE`]) and group sessions. One request and one audit
+            /// write: `caseload peer show` and the peer screen.
+            PeerView peer_view(val id: PeerId, val recent: usize) -> PeerView
+                => Read, WorkCaseload, Peer, [cap recent], [guard_peer_view];
             /// Every peer, by id (the roster, with contact details and notes).
             ListPeers list_peers() -> Vec<Record<Peer>>
                 => Read, WorkCaseload, Listing, [], [];
@@ -498,6 +533,12 @@ macro_rules! store_api {
             /// transaction.
             RecordEvent record_event(val event: AuditEvent) by actor -> ()
                 => Write, WorkCaseload, No, [], [guard_record_event];
+            /// Appends several views (at most [`MAX_BATCH`]) to the audit
+            /// trail in one transaction and one flush: a read that names
+            /// several peers is on the trail with one sync, not one per
+            /// peer. Only [`AuditEvent::Viewed`] is taken from a client.
+            RecordEvents record_events(val events: Vec<AuditEvent>) by actor -> ()
+                => Write, WorkCaseload, No, [batch events], [guard_record_events];
             /// Reads the audit trail, newest first. There is deliberately no
             /// way to change or delete entries.
             Audit audit(by_ref filter: AuditFilter) -> Vec<AuditEntry>

@@ -201,6 +201,18 @@ pub enum AuditEvent {
 }
 
 impl AuditEvent {
+    /// The peers an event that is not a change names, for the entry's
+    /// `peers` (so "who touched P12?" finds views, reads and refusals).
+    pub fn peers_named(&self) -> Vec<PeerId> {
+        match self {
+            AuditEvent::Viewed { peer } => vec![*peer],
+            AuditEvent::Read { peers, .. } => peers.clone(),
+            AuditEvent::Refused { peer, .. } => peer.iter().copied().collect(),
+            AuditEvent::Credited { peer, .. } => vec![*peer],
+            _ => Vec::new(),
+        }
+    }
+
     /// True for the events a client may report about its own session
     /// (opening a record, locking, signing out, exporting). Sign-ins and
     /// changes are recorded only by the store and server themselves, so a

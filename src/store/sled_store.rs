@@ -30,7 +30,7 @@ use super::keys::{
     count_key, next_id_key, Fact, Kept, Summary, INDEX_TREES, NAMES, RECORD_TREES, T,
 };
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
-use super::{Change, ChangeKind, Counts, PeerSummary, Snapshot, Store};
+use super::{Change, ChangeKind, Counts, PeerSummary, PeerView, Snapshot, Store};
 
 #[path = "sled_assess.rs"]
 mod assess;
@@ -1372,6 +1372,20 @@ impl Store for SledStore {
             other => other,
         }
     }
+    fn peer_view(&self, id: PeerId, recent: usize) -> StoreResult<PeerView> {
+        let peer = self.peer(id)?;
+        let assigned = match peer.assigned_staff {
+            Some(s) => Some(self.staff(s)?),
+            None => None,
+        };
+        Ok(PeerView {
+            assigned,
+            goals: self.goals_for_peer(peer.id)?,
+            recent_checkins: self.recent_checkins(peer.id, recent)?,
+            sessions: self.sessions_for_peer(peer.id)?,
+            peer,
+        })
+    }
     fn list_peers(&self) -> StoreResult<Vec<Record<Peer>>> {
         self.all()
     }
@@ -1820,21 +1834,30 @@ impl Store for SledStore {
     }
 
     fn record_event(&self, event: AuditEvent, actor: &Actor) -> StoreResult<()> {
-        let peers = match &event {
-            AuditEvent::Viewed { peer } => vec![*peer],
-            AuditEvent::Read { peers, .. } => peers.clone(),
-            AuditEvent::Refused { peer, .. } => peer.iter().copied().collect(),
-            AuditEvent::Credited { peer, .. } => vec![*peer],
-            _ => Vec::new(),
-        };
-        let entry = AuditEntry {
-            at: Utc::now(),
-            seq: self.audit_seq()?,
-            actor: actor.clone(),
-            peers,
-            event,
-        };
-        self.write(|tx| audit::append(tx, &entry, 0))
+        self.record_events(vec![event], actor)
+    }
+
+    fn record_events(&self, events: Vec<AuditEvent>, actor: &Actor) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let at = Utc::now();
+        let mut entries = Vec::with_capacity(events.len());
+        for event in events {
+            entries.push(AuditEntry {
+                at,
+                seq: self.audit_seq()?,
+                actor: actor.clone(),
+                peers: event.peers_named(),
+                event,
+            });
+        }
+        self.write(|tx| {
+            for entry in &entries {
+                audit::append(tx, entry, 0)?;
+            }
+            Ok(())
+        })
     }
 
     fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {

@@ -484,8 +484,7 @@ fn roster(store: &dyn Store) -> Result<Vec<RosterRow>, String> {
 }
 
 pub(crate) fn peer_detail(store: &dyn Store, id: PeerId) -> Result<Box<PeerDetail>, String> {
-    let peer = store.peer(id).map_err(|e| e.to_string())?;
-    let overview = peer_overview(store, peer).map_err(|e| e.to_string())?;
+    let overview = peer_overview(store, id).map_err(|e| e.to_string())?;
     let group_names = store
         .list_groups()
         .map(|gs| gs.into_iter().map(|g| (g.id, g.data.name)).collect())
