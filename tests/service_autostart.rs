@@ -456,6 +456,72 @@ fn sighup_to_the_ui_gives_the_terminal_back_clean() {
     a_signal_to_the_ui_gives_the_terminal_back_clean("HUP");
 }
 
+/// UI processes (not services) running for `dir`, from /proc.
+fn uis(dir: &Path) -> Vec<u32> {
+    let want = format!("--data-dir\0{}\0", dir.display());
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        if cmdline.starts_with(BIN) && cmdline.contains(&want) && !cmdline.contains("__service") {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+/// A terminal can go away without SIGHUP reaching the UI: here the UI
+/// runs in a session of its own (`setsid`, as `sudo` or a detached job
+/// can leave it), so closing the terminal sends it nothing. crossterm
+/// then reads end-of-file forever without returning; the UI used to
+/// spin on it at full CPU indefinitely, peer data in memory. It must
+/// notice the hang-up and end.
+#[test]
+fn a_ui_whose_terminal_goes_away_without_a_hangup_signal_ends() {
+    if tmux_support::tmux_missing() {
+        eprintln!("SKIPPED service_autostart: tmux is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("store");
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(home.join("config")).expect("config dir");
+    run_ok(&dir, 60, &["demo", "--peers", "30", "--checkins", "200"]);
+    let tmux = tmux_support::launch(
+        "caseload-hangup",
+        &home,
+        "PS1='shell-ready$ ' CASELOAD_SERVICE_IDLE_SECS=60",
+        "sh",
+    );
+    tmux.wait_for("the shell", |s| s.contains("shell-ready$"));
+    tmux.text(&format!(
+        "setsid {} --data-dir {} --staff JR",
+        tmux_support::quote(Path::new(BIN)),
+        tmux_support::quote(&dir)
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Today", |s| s.contains("Follow-ups due ("));
+    let ui = uis(&dir);
+    assert_eq!(ui.len(), 1, "one UI for the store: {ui:?}");
+    let ui = ui[0];
+    // The terminal goes away: tmux closes the pane's terminal.
+    drop(tmux);
+    let ended = within(15, || !alive(ui));
+    if !ended {
+        signal(ui, "KILL");
+    }
+    stop_services(&dir);
+    assert!(
+        ended,
+        "the UI (pid {ui}) was still running 15 s after its terminal went away"
+    );
+}
+
 #[test]
 fn a_ui_and_four_commands_at_once_share_one_store_with_no_serve_started() {
     if tmux_support::tmux_missing() {

@@ -466,6 +466,11 @@ fn run_screen(store: &dyn Store, center: &str) -> anyhow::Result<()> {
     let mut state = KioskState::new(center, Instant::now());
     guard.terminal.draw(|f| draw(f, &state))?;
     while !state.done() {
+        // A terminal gone without a hang-up signal (the kiosk ignores
+        // those anyway) leaves crossterm reading end-of-file: end here.
+        if super::signals::terminal_hung_up() {
+            anyhow::bail!("the kiosk's terminal went away (hung up)");
+        }
         let now = Instant::now();
         if crossterm::event::poll(state.wait(now))? {
             let event = crossterm::event::read()?;

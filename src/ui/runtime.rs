@@ -38,6 +38,8 @@ use crate::ui::UiOptions;
 enum UiEvent {
     Input(crossterm::event::Event),
     InputFailed(String),
+    /// The terminal hung up without SIGHUP reaching this process.
+    TerminalGone,
     Store(Option<RequestId>, Box<Response>),
     WorkerStopped(String),
     /// A background job's result (`ui::background`).
@@ -191,6 +193,15 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
             }
         })
         .context("cannot start the input thread")?;
+    let hangup_tx = jobs_tx.clone();
+    thread::Builder::new()
+        .name("caseload-hangup".into())
+        .spawn(move || {
+            if crate::ui::signals::wait_for_hangup() {
+                let _ = hangup_tx.send(UiEvent::TerminalGone);
+            }
+        })
+        .context("cannot start the hang-up watch")?;
 
     let result = event_loop(&mut guard, &mut app, &rx, &worker, &jobs_tx);
     drop(guard);
@@ -253,6 +264,11 @@ fn event_loop(
                 UiEvent::Store(id, r) => app.on_reply(id, *r),
                 UiEvent::Job(done) => app.on_job_done(*done),
                 UiEvent::InputFailed(e) => return Err(anyhow!("reading the keyboard failed: {e}")),
+                UiEvent::TerminalGone => {
+                    return Err(anyhow!(
+                        "the terminal went away (hung up); what was not yet saved is not saved"
+                    ))
+                }
                 UiEvent::WorkerStopped(e) => return Err(anyhow!("{e}; see the log for details")),
             }
             next = rx.try_recv().ok();

@@ -81,6 +81,52 @@ pub fn install() {
     });
 }
 
+/// Blocks until the terminal hangs up and says so (true), or returns
+/// false at once when standard input is not a terminal. A terminal can go
+/// away without SIGHUP reaching this process (the UI started under
+/// `setsid` or `sudo`, or in a session the closed terminal did not lead);
+/// crossterm's reader then sees end-of-file forever and spins without
+/// returning, so the UI waits for the hang-up here, on a thread of its
+/// own, and ends. `poll(2)` with no events asked reports only a hang-up
+/// or an error, so this sleeps until then.
+pub fn wait_for_hangup() -> bool {
+    loop {
+        match hung_up(-1) {
+            Some(up) => return up,
+            None => continue,
+        }
+    }
+}
+
+/// True if the terminal has hung up, without waiting (for loops that
+/// wake on their own, like the kiosk's).
+pub fn terminal_hung_up() -> bool {
+    hung_up(0).unwrap_or(false)
+}
+
+/// Polls the terminal for a hang-up for `timeout_ms` (-1: until one):
+/// `Some(true)` hung up, `Some(false)` not (or no terminal), `None`
+/// interrupted by a signal.
+fn hung_up(timeout_ms: libc::c_int) -> Option<bool> {
+    let fd = TTY_FD.load(Ordering::SeqCst);
+    if fd < 0 {
+        return Some(false);
+    }
+    let mut p = libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid, initialised pollfd, and a count of 1.
+    let n = unsafe { libc::poll(&mut p, 1, timeout_ms) };
+    if n < 0 {
+        let interrupted = std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted;
+        return if interrupted { None } else { Some(false) };
+    }
+    // With no events asked for, only POLLHUP, POLLERR or POLLNVAL is set.
+    Some(n > 0 && p.revents != 0)
+}
+
 /// The screen is ours from now on: a signal restores it.
 pub fn arm() {
     ARMED.store(true, Ordering::SeqCst);
