@@ -49,6 +49,11 @@ const PREFERRED: u8 = 2;
 const ASCII: u8 = 4;
 /// A candidate's place when it is not in the list searched.
 const OUTSIDE: u32 = u32::MAX;
+/// A different name's kept score in a walk: not scored yet (or a score
+/// that does not fit, asked again each time).
+const UNSCORED: i32 = i32::MIN;
+/// A different name's kept score in a walk: it does not match.
+const NO_MATCH: i32 = i32::MIN + 1;
 
 /// The bit standing for `c` in a name's character mask. Characters equal
 /// to the matcher (ASCII case aside) share a bit, so a query character
@@ -118,6 +123,13 @@ pub struct SearchIndex {
     /// Which index this is (a copy keeps it: the same names): tables are
     /// installed only into the index they were worked out from.
     id: u64,
+    /// Per candidate, which different folded name it has (numbered in
+    /// order of first appearance): a name's score depends on nothing
+    /// else, and names repeat (100,000 realistic names hold some 67,000
+    /// different ones), so a long walk scores each once.
+    name_of: Vec<u32>,
+    /// How many different folded names.
+    distinct: usize,
 }
 
 /// The next [`SearchIndex`]'s id.
@@ -130,6 +142,7 @@ impl SearchIndex {
             id: NEXT_INDEX.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ..SearchIndex::default()
         };
+        let mut different: HashMap<String, u32> = HashMap::new();
         for (i, (name, keys, preferred)) in candidates.into_iter().enumerate() {
             let i = i as u32;
             let folded = fold(name);
@@ -141,6 +154,10 @@ impl SearchIndex {
                     + u8::from(preferred) * PREFERRED
                     + u8::from(folded.is_ascii()) * ASCII,
             );
+            // (A name folding to nothing never matches, empty or not: one
+            // number serves all of them.)
+            let next = different.len() as u32;
+            index.name_of.push(*different.entry(folded).or_insert(next));
             if !keys.id.is_empty() {
                 push(&mut index.ids, keys.id.to_ascii_lowercase(), i);
             }
@@ -151,6 +168,7 @@ impl SearchIndex {
                 push(&mut index.tags, t.clone(), i);
             }
         }
+        index.distinct = different.len();
         index
     }
 
@@ -253,9 +271,41 @@ impl SearchIndex {
         let q = Pattern::new(pattern);
         let run = |part: &[u32]| -> Vec<(u32, i64)> {
             let mut shapes = Shapes::new(pattern);
-            part.iter()
-                .filter_map(|&i| self.name_score(m, &mut shapes, i, &q).map(|s| (i, s)))
-                .collect()
+            let mut out = Vec::with_capacity(part.len() / 2);
+            if part.len() * 4 < self.distinct {
+                // A short walk: a table of every name would cost more.
+                out.extend(
+                    part.iter()
+                        .filter_map(|&i| self.name_score(m, &mut shapes, i, &q).map(|s| (i, s))),
+                );
+                return out;
+            }
+            // Each different name scored once: its score kept by its number.
+            let mut known = vec![UNSCORED; self.distinct];
+            for &i in part {
+                let name = self.name_of[i as usize] as usize;
+                let score = match known.get(name).copied() {
+                    Some(NO_MATCH) => None,
+                    Some(UNSCORED) | None => {
+                        let score = self.name_score(m, &mut shapes, i, &q);
+                        if let Some(k) = known.get_mut(name) {
+                            *k = match score {
+                                None => NO_MATCH,
+                                Some(s) => i32::try_from(s)
+                                    .ok()
+                                    .filter(|&s| s != UNSCORED && s != NO_MATCH)
+                                    .unwrap_or(UNSCORED),
+                            };
+                        }
+                        score
+                    }
+                    Some(s) => Some(i64::from(s)),
+                };
+                if let Some(s) = score {
+                    out.push((i, s));
+                }
+            }
+            out
         };
         let threads = if source.len() < PARALLEL_FROM {
             1
