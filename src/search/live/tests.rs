@@ -357,7 +357,7 @@ proptest! {
 
     /// Scoring by shape answers exactly what the matcher answers for every
     /// name, whichever name of a shape came first (shapes short enough to
-    /// be kept as a number, and longer ones).
+    /// be kept as a number, and longer ones, scored directly).
     #[test]
     fn shapes_score_as_the_matcher_does(
         names in prop::collection::vec(
