@@ -265,48 +265,88 @@ impl SearchIndex {
         }
     }
 
+    /// The first-character tables of a two-character ASCII `pattern`'s
+    /// characters, when installed: where each name first holds the one and
+    /// last holds the other ([`SearchIndex::score_pair`]).
+    fn pair_tables(&self, pattern: &str) -> Option<(&CharScores, &CharScores)> {
+        if pattern.len() != 2 || !pattern.is_ascii() {
+            return None;
+        }
+        let tables = self.first.get()?;
+        Some((tables.get(&pattern[..1])?, tables.get(&pattern[1..])?))
+    }
+
+    /// As [`SearchIndex::name_score`], for a two-character pattern whose
+    /// tables are `pair`: a name matches when it first holds the first
+    /// character before it last holds the second, and those two places are
+    /// where its shape starts and ends, so the name is not walked (most
+    /// candidates of a second character do not match, and cost two bytes
+    /// read). Names the tables say nothing about are scored as usual.
+    fn score_pair(
+        &self,
+        m: &NameMatcher,
+        shapes: &mut Option<Shapes<'_>>,
+        i: u32,
+        q: &Pattern<'_>,
+        pair: Option<(&CharScores, &CharScores)>,
+    ) -> Option<i64> {
+        let at = i as usize;
+        if let (Some((a, b)), Some(s)) = (pair, shapes.as_mut()) {
+            if let (Some(&from), Some(&to)) = (a.first.get(at), b.last.get(at)) {
+                if from != first::UNKNOWN && to != first::UNKNOWN {
+                    if from >= to {
+                        return None;
+                    }
+                    return s.score_shape(m, self.folded(at), from.into(), to.into());
+                }
+            }
+        }
+        self.name_score(m, shapes, i, q)
+    }
+
     /// Names among `source` matching `pattern`, in `source` order, with
     /// their scores; on several threads when the list is long.
     fn score_all(&self, m: &NameMatcher, source: &[u32], pattern: &str) -> Vec<(u32, i64)> {
         let q = Pattern::new(pattern);
-        let run = |part: &[u32]| -> Vec<(u32, i64)> {
-            let mut shapes = Shapes::new(pattern);
-            let mut out = Vec::with_capacity(part.len() / 2);
-            if part.len() * 4 < self.distinct {
-                // A short walk: a table of every name would cost more.
-                out.extend(
-                    part.iter()
-                        .filter_map(|&i| self.name_score(m, &mut shapes, i, &q).map(|s| (i, s))),
-                );
-                return out;
-            }
-            // Each different name scored once: its score kept by its number.
-            let mut known = vec![UNSCORED; self.distinct];
-            for &i in part {
-                let name = self.name_of[i as usize] as usize;
-                let score = match known.get(name).copied() {
-                    Some(NO_MATCH) => None,
-                    Some(UNSCORED) | None => {
-                        let score = self.name_score(m, &mut shapes, i, &q);
-                        if let Some(k) = known.get_mut(name) {
-                            *k = match score {
-                                None => NO_MATCH,
-                                Some(s) => i32::try_from(s)
-                                    .ok()
-                                    .filter(|&s| s != UNSCORED && s != NO_MATCH)
-                                    .unwrap_or(UNSCORED),
-                            };
-                        }
-                        score
-                    }
-                    Some(s) => Some(i64::from(s)),
-                };
-                if let Some(s) = score {
-                    out.push((i, s));
+        let pair = self.pair_tables(pattern);
+        let run =
+            |part: &[u32]| -> Vec<(u32, i64)> {
+                let mut shapes = Shapes::new(pattern);
+                let mut out = Vec::with_capacity(part.len() / 2);
+                if part.len() * 4 < self.distinct {
+                    // A short walk: a table of every name would cost more.
+                    out.extend(part.iter().filter_map(|&i| {
+                        self.score_pair(m, &mut shapes, i, &q, pair).map(|s| (i, s))
+                    }));
+                    return out;
                 }
-            }
-            out
-        };
+                // Each different name scored once: its score kept by its number.
+                let mut known = vec![UNSCORED; self.distinct];
+                for &i in part {
+                    let name = self.name_of[i as usize] as usize;
+                    let score = match known.get(name).copied() {
+                        Some(NO_MATCH) => None,
+                        Some(UNSCORED) | None => {
+                            let score = self.score_pair(m, &mut shapes, i, &q, pair);
+                            if let Some(k) = known.get_mut(name) {
+                                *k = match score {
+                                    None => NO_MATCH,
+                                    Some(s) => i32::try_from(s)
+                                        .ok()
+                                        .filter(|&s| s != UNSCORED && s != NO_MATCH)
+                                        .unwrap_or(UNSCORED),
+                                };
+                            }
+                            score
+                        }
+                        Some(s) => Some(i64::from(s)),
+                    };
+                    if let Some(s) = score {
+                        out.push((i, s));
+                    }
+                }
+                out
+            };
         let threads = if source.len() < PARALLEL_FROM {
             1
         } else {

@@ -188,8 +188,16 @@ impl<'p> Shapes<'p> {
         self.score_shape(m, name, from, to)
     }
 
-    /// The score of `name` (ASCII, its shape from `from` to `to`).
-    fn score_shape(&mut self, m: &NameMatcher, name: &str, from: usize, to: usize) -> Option<i64> {
+    /// The score of `name` (ASCII, holding the pattern; its shape from
+    /// `from`, the first match of the pattern's first character, to `to`,
+    /// the last of its last character).
+    pub(super) fn score_shape(
+        &mut self,
+        m: &NameMatcher,
+        name: &str,
+        from: usize,
+        to: usize,
+    ) -> Option<i64> {
         let b = name.as_bytes();
         // What the matcher is asked about a new shape: the name up to its
         // last match of the pattern's last character, since nothing after

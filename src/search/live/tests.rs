@@ -443,7 +443,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// The first-character tables hold, for every name and every letter
-    /// and digit, the matcher's own score (None where it does not match).
+    /// and digit, the matcher's own score (None where it does not match),
+    /// and where an ASCII name first and last holds it.
     #[test]
     fn first_character_tables_hold_the_matchers_scores(
         names in prop::collection::vec(
@@ -466,6 +467,16 @@ proptest! {
                 let code = t.codes[i];
                 let got = (code != first::ABSENT).then(|| t.scores[usize::from(code)]);
                 prop_assert_eq!(got, want, "{:?} for {:?}", n, c);
+                // Where an ASCII name first and last holds the character
+                // (what a second character is answered from).
+                let folded = fold(n);
+                let known = |p: Option<usize>| p.map_or(first::UNKNOWN, |p| p as u8);
+                let (at_first, at_last) = if n.is_empty() || !folded.is_ascii() {
+                    (first::UNKNOWN, first::UNKNOWN)
+                } else {
+                    (known(folded.find(c)), known(folded.rfind(c)))
+                };
+                prop_assert_eq!((t.first[i], t.last[i]), (at_first, at_last), "{:?} for {:?}", n, c);
             }
         }
     }
