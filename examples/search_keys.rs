@@ -27,6 +27,12 @@ use caseload::search::{LiveSearch, SearchIndex};
 use caseload::ui::app::App;
 use caseload::ui::view;
 
+/// The allocator the app runs with (`src/main.rs`), so that a key's
+/// allocations and frees cost what they cost there (glibc's allocator
+/// made them a tenth of a key's time, differently from build to build).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../benches/support/search_app.rs"]
 mod support;
 use support::{key, realistic_roster, signed_in_app};

@@ -313,8 +313,9 @@ impl SearchIndex {
             |part: &[u32]| -> Vec<(u32, i64)> {
                 let mut shapes = Shapes::new(pattern);
                 let mut out = Vec::with_capacity(part.len() / 2);
-                if part.len() * 4 < self.distinct {
-                    // A short walk: a table of every name would cost more.
+                if part.len() * 64 < self.distinct {
+                    // A short walk: a table of every name (four bytes each, set
+                    // once) would cost more than it saves.
                     out.extend(part.iter().filter_map(|&i| {
                         self.score_pair(m, &mut shapes, i, &q, pair).map(|s| (i, s))
                     }));
