@@ -380,16 +380,43 @@ impl SearchIndex {
 impl SearchIndex {
     /// Names among `source` (all when None) holding the one character
     /// `table` is for, in `source` order, with their scores: looked up.
+    ///
+    /// Without a branch per name: about half the names hold a common
+    /// letter, in no order a processor could predict, so each is written
+    /// to the next slot and the slot kept only when it holds it (this and
+    /// the room made once halved the lookup's walk at 100,000 names).
     fn score_looked_up(&self, table: &CharScores, source: Option<&[u32]>) -> Vec<(u32, i64)> {
-        let hit = |i: u32| -> Option<(u32, i64)> {
-            let code = *table.codes.get(i as usize)?;
-            (code != first::ABSENT).then(|| (i, table.scores[usize::from(code)]))
-        };
+        // Every code's score, the absent one's too (never kept).
+        let mut scores = [0i64; 256];
+        for (to, &from) in scores.iter_mut().zip(&table.scores) {
+            *to = from;
+        }
         match source {
-            Some(s) => s.iter().filter_map(|&i| hit(i)).collect(),
-            None => (0..self.len() as u32).filter_map(hit).collect(),
+            Some(s) => holding(&table.codes, &scores, s.iter().copied(), s.len()),
+            None => holding(&table.codes, &scores, 0..self.len() as u32, self.len()),
         }
     }
+}
+
+/// The `len` candidates `ids` whose `codes` are not [`first::ABSENT`], with
+/// their `scores` (see [`SearchIndex::score_looked_up`]).
+fn holding(
+    codes: &[u8],
+    scores: &[i64; 256],
+    ids: impl Iterator<Item = u32>,
+    len: usize,
+) -> Vec<(u32, i64)> {
+    let mut out = vec![(0u32, 0i64); len];
+    let mut kept = 0;
+    for i in ids {
+        let code = codes.get(i as usize).copied().unwrap_or(first::ABSENT);
+        if let Some(slot) = out.get_mut(kept) {
+            *slot = (i, scores[usize::from(code)]);
+        }
+        kept += usize::from(code != first::ABSENT);
+    }
+    out.truncate(kept);
+    out
 }
 
 /// A folded query pattern with what the walk over the names needs.
