@@ -70,9 +70,11 @@ fn type_checked(app: &mut App, c: char, holding: &str, before: usize) -> usize {
 fn bench_size(c: &mut Criterion, size: usize) {
     let mut app = signed_in_app();
     app.on_response(caseload::ui::worker::Response::Roster(Ok(roster(size))));
-    // What the app's background thread does when the roster arrives: the
-    // first character's scores, worked out once.
+    // What the app's background thread does when the roster arrives: its
+    // search index (a long roster's is prepared off the UI thread), then
+    // the first character's scores, worked out once.
     app.run_jobs_here();
+    assert!(!app.peers().indexing(), "the roster's search is installed");
     assert!(app.peers().search_index().has_first_chars());
     app.handle_key(key(KeyCode::Char('/')));
     let all = app.peers().visible.len();

@@ -762,3 +762,87 @@ fn refresh_reloads_what_is_shown_once_each() {
         Some("reloading…")
     );
 }
+
+/// A roster long enough to be prepared for searching off the UI thread.
+fn long_roster() -> Vec<caseload::ui::worker::RosterRow> {
+    let n = caseload::ui::screens::peers::INDEX_IN_BACKGROUND_FROM + 4;
+    (1..=n)
+        .map(|i| {
+            let mut r = roster()[0].clone();
+            r.id = PeerId::new(i as u64);
+            r.name = if i == n {
+                "Zebulon Quartz".into()
+            } else {
+                format!("Peer {i:05}")
+            };
+            r.keys.id = format!("P{i}");
+            r
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_roster_is_listed_at_once_and_searched_once_its_index_arrives() {
+    let mut app = app();
+    app.run_jobs_here();
+    press(&mut app, &[key('/')]);
+    assert_eq!(app.pane(), Pane::Peers);
+    app.on_response(Response::Roster(Ok(long_roster())));
+    // Before: listed as the rows came, the search being prepared.
+    assert!(app.peers().indexing());
+    assert_eq!(app.peers().visible.len(), app.peers().roster.len());
+    let shown = rows(&screen(&mut app, 120, 24)).join("\n");
+    assert!(shown.contains("preparing the search…"), "{shown}");
+    assert!(shown.contains("Peer 00001"), "the list is usable:\n{shown}");
+    // During: the typing is taken and kept, nothing searched yet.
+    type_str(&mut app, "zeb");
+    assert_eq!(app.peers().query.text(), "zeb");
+    assert_eq!(app.peers().visible.len(), app.peers().roster.len());
+    // After: the prepared index (then the first-character tables) arrive
+    // and what was typed applies.
+    app.run_jobs_here();
+    assert!(!app.peers().indexing());
+    assert!(app.peers().search_index().has_first_chars());
+    let p = app.peers();
+    assert_eq!(p.visible.len(), 1, "{:?}", p.visible);
+    assert_eq!(p.roster[p.visible[0]].name, "Zebulon Quartz");
+    assert_eq!(p.cursor.selected, 0);
+    let shown = rows(&screen(&mut app, 120, 24)).join("\n");
+    assert!(!shown.contains("preparing"), "{shown}");
+    assert!(shown.contains("1 of"), "{shown}");
+    assert!(shown.contains("Zebulon Quartz"), "{shown}");
+    // Searching goes on as before: "ze" has a kept result, "" all rows
+    // by name.
+    press(&mut app, &[code(KeyCode::Backspace)]);
+    assert_eq!(app.peers().visible.len(), 1);
+    press(
+        &mut app,
+        &[code(KeyCode::Backspace), code(KeyCode::Backspace)],
+    );
+    let p = app.peers();
+    assert_eq!(p.visible.len(), p.roster.len());
+    assert_eq!(p.roster[p.visible[0]].name, "Peer 00001");
+}
+
+#[test]
+fn the_check_in_picker_gets_a_long_roster_once_its_index_arrives() {
+    let mut app = app();
+    app.run_jobs_here();
+    press(&mut app, &[key('p')]);
+    app.on_response(Response::Roster(Ok(long_roster())));
+    assert!(app.peers().indexing());
+    press(&mut app, &[key('c')]);
+    let before = app.form().expect("the check-in form").picker.hits.len();
+    assert_eq!(
+        before,
+        roster().len(),
+        "meanwhile the roster searched before"
+    );
+    app.run_jobs_here();
+    let form = app.form().expect("the check-in form");
+    assert_eq!(
+        form.picker.hits.len(),
+        app.peers().roster.len(),
+        "the picker offers the new roster once it is prepared"
+    );
+}

@@ -49,6 +49,11 @@ const PREFERRED: u8 = 2;
 const ASCII: u8 = 4;
 /// A candidate's place when it is not in the list searched.
 const OUTSIDE: u32 = u32::MAX;
+/// A different name's kept score in a walk: not scored yet (or a score
+/// that does not fit, asked again each time).
+const UNSCORED: i32 = i32::MIN;
+/// A different name's kept score in a walk: it does not match.
+const NO_MATCH: i32 = i32::MIN + 1;
 
 /// The bit standing for `c` in a name's character mask. Characters equal
 /// to the matcher (ASCII case aside) share a bit, so a query character
@@ -118,6 +123,13 @@ pub struct SearchIndex {
     /// Which index this is (a copy keeps it: the same names): tables are
     /// installed only into the index they were worked out from.
     id: u64,
+    /// Per candidate, which different folded name it has (numbered in
+    /// order of first appearance): a name's score depends on nothing
+    /// else, and names repeat (100,000 realistic names hold some 67,000
+    /// different ones), so a long walk scores each once.
+    name_of: Vec<u32>,
+    /// How many different folded names.
+    distinct: usize,
 }
 
 /// The next [`SearchIndex`]'s id.
@@ -130,6 +142,7 @@ impl SearchIndex {
             id: NEXT_INDEX.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ..SearchIndex::default()
         };
+        let mut different: HashMap<String, u32> = HashMap::new();
         for (i, (name, keys, preferred)) in candidates.into_iter().enumerate() {
             let i = i as u32;
             let folded = fold(name);
@@ -141,6 +154,10 @@ impl SearchIndex {
                     + u8::from(preferred) * PREFERRED
                     + u8::from(folded.is_ascii()) * ASCII,
             );
+            // (A name folding to nothing never matches, empty or not: one
+            // number serves all of them.)
+            let next = different.len() as u32;
+            index.name_of.push(*different.entry(folded).or_insert(next));
             if !keys.id.is_empty() {
                 push(&mut index.ids, keys.id.to_ascii_lowercase(), i);
             }
@@ -151,6 +168,7 @@ impl SearchIndex {
                 push(&mut index.tags, t.clone(), i);
             }
         }
+        index.distinct = different.len();
         index
     }
 
@@ -247,16 +265,89 @@ impl SearchIndex {
         }
     }
 
+    /// The first-character tables of a two-character ASCII `pattern`'s
+    /// characters, when installed: where each name first holds the one and
+    /// last holds the other ([`SearchIndex::score_pair`]).
+    fn pair_tables(&self, pattern: &str) -> Option<(&CharScores, &CharScores)> {
+        if pattern.len() != 2 || !pattern.is_ascii() {
+            return None;
+        }
+        let tables = self.first.get()?;
+        Some((tables.get(&pattern[..1])?, tables.get(&pattern[1..])?))
+    }
+
+    /// As [`SearchIndex::name_score`], for a two-character pattern whose
+    /// tables are `pair`: a name matches when it first holds the first
+    /// character before it last holds the second, and those two places are
+    /// where its shape starts and ends, so the name is not walked (most
+    /// candidates of a second character do not match, and cost two bytes
+    /// read). Names the tables say nothing about are scored as usual.
+    fn score_pair(
+        &self,
+        m: &NameMatcher,
+        shapes: &mut Option<Shapes<'_>>,
+        i: u32,
+        q: &Pattern<'_>,
+        pair: Option<(&CharScores, &CharScores)>,
+    ) -> Option<i64> {
+        let at = i as usize;
+        if let (Some((a, b)), Some(s)) = (pair, shapes.as_mut()) {
+            if let (Some(&from), Some(&to)) = (a.first.get(at), b.last.get(at)) {
+                if from != first::UNKNOWN && to != first::UNKNOWN {
+                    if from >= to {
+                        return None;
+                    }
+                    return s.score_shape(m, self.folded(at), from.into(), to.into());
+                }
+            }
+        }
+        self.name_score(m, shapes, i, q)
+    }
+
     /// Names among `source` matching `pattern`, in `source` order, with
     /// their scores; on several threads when the list is long.
     fn score_all(&self, m: &NameMatcher, source: &[u32], pattern: &str) -> Vec<(u32, i64)> {
         let q = Pattern::new(pattern);
-        let run = |part: &[u32]| -> Vec<(u32, i64)> {
-            let mut shapes = Shapes::new(pattern);
-            part.iter()
-                .filter_map(|&i| self.name_score(m, &mut shapes, i, &q).map(|s| (i, s)))
-                .collect()
-        };
+        let pair = self.pair_tables(pattern);
+        let run =
+            |part: &[u32]| -> Vec<(u32, i64)> {
+                let mut shapes = Shapes::new(pattern);
+                let mut out = Vec::with_capacity(part.len() / 2);
+                if part.len() * 64 < self.distinct {
+                    // A short walk: a table of every name (four bytes each, set
+                    // once) would cost more than it saves.
+                    out.extend(part.iter().filter_map(|&i| {
+                        self.score_pair(m, &mut shapes, i, &q, pair).map(|s| (i, s))
+                    }));
+                    return out;
+                }
+                // Each different name scored once: its score kept by its number.
+                let mut known = vec![UNSCORED; self.distinct];
+                for &i in part {
+                    let name = self.name_of[i as usize] as usize;
+                    let score = match known.get(name).copied() {
+                        Some(NO_MATCH) => None,
+                        Some(UNSCORED) | None => {
+                            let score = self.score_pair(m, &mut shapes, i, &q, pair);
+                            if let Some(k) = known.get_mut(name) {
+                                *k = match score {
+                                    None => NO_MATCH,
+                                    Some(s) => i32::try_from(s)
+                                        .ok()
+                                        .filter(|&s| s != UNSCORED && s != NO_MATCH)
+                                        .unwrap_or(UNSCORED),
+                                };
+                            }
+                            score
+                        }
+                        Some(s) => Some(i64::from(s)),
+                    };
+                    if let Some(s) = score {
+                        out.push((i, s));
+                    }
+                }
+                out
+            };
         let threads = if source.len() < PARALLEL_FROM {
             1
         } else {
@@ -289,16 +380,43 @@ impl SearchIndex {
 impl SearchIndex {
     /// Names among `source` (all when None) holding the one character
     /// `table` is for, in `source` order, with their scores: looked up.
+    ///
+    /// Without a branch per name: about half the names hold a common
+    /// letter, in no order a processor could predict, so each is written
+    /// to the next slot and the slot kept only when it holds it (this and
+    /// the room made once halved the lookup's walk at 100,000 names).
     fn score_looked_up(&self, table: &CharScores, source: Option<&[u32]>) -> Vec<(u32, i64)> {
-        let hit = |i: u32| -> Option<(u32, i64)> {
-            let code = *table.codes.get(i as usize)?;
-            (code != first::ABSENT).then(|| (i, table.scores[usize::from(code)]))
-        };
+        // Every code's score, the absent one's too (never kept).
+        let mut scores = [0i64; 256];
+        for (to, &from) in scores.iter_mut().zip(&table.scores) {
+            *to = from;
+        }
         match source {
-            Some(s) => s.iter().filter_map(|&i| hit(i)).collect(),
-            None => (0..self.len() as u32).filter_map(hit).collect(),
+            Some(s) => holding(&table.codes, &scores, s.iter().copied(), s.len()),
+            None => holding(&table.codes, &scores, 0..self.len() as u32, self.len()),
         }
     }
+}
+
+/// The `len` candidates `ids` whose `codes` are not [`first::ABSENT`], with
+/// their `scores` (see [`SearchIndex::score_looked_up`]).
+fn holding(
+    codes: &[u8],
+    scores: &[i64; 256],
+    ids: impl Iterator<Item = u32>,
+    len: usize,
+) -> Vec<(u32, i64)> {
+    let mut out = vec![(0u32, 0i64); len];
+    let mut kept = 0;
+    for i in ids {
+        let code = codes.get(i as usize).copied().unwrap_or(first::ABSENT);
+        if let Some(slot) = out.get_mut(kept) {
+            *slot = (i, scores[usize::from(code)]);
+        }
+        kept += usize::from(code != first::ABSENT);
+    }
+    out.truncate(kept);
+    out
 }
 
 /// A folded query pattern with what the walk over the names needs.

@@ -361,12 +361,18 @@ impl App {
         std::mem::take(&mut self.shell.jobs)
     }
 
-    /// Takes what a background job came to. First-character tables go
-    /// into the search index they were worked out from, which every list
-    /// searching that roster shares; tables for an index nobody searches
-    /// any more (the roster was replaced meanwhile) change nothing shown.
+    /// Takes what a background job came to. A prepared roster goes to
+    /// the Peers feature (which drops it if the roster was replaced
+    /// meanwhile). First-character tables go into the search index they
+    /// were worked out from, which every list searching that roster
+    /// shares; tables for an index nobody searches any more change
+    /// nothing shown.
     pub fn on_job_done(&mut self, done: Done) {
         match done {
+            Done::RosterSearch(_) => {
+                self.with_feature(FeatureId::Peers, |f, cx| f.on_job(done, cx));
+                self.deliver();
+            }
             Done::FirstChars(index, tables) => {
                 if !index.install_first_chars(tables) {
                     tracing::debug!("first-character tables not installed (already there)");
@@ -376,11 +382,18 @@ impl App {
     }
 
     /// Runs the queued background jobs here, one after the other, and
-    /// takes their results: what the runtime's threads would do, for
-    /// tests, benches and examples that have no event loop.
+    /// takes their results (and those of the jobs they queue in turn):
+    /// what the runtime's threads would do, for tests, benches and
+    /// examples that have no event loop.
     pub fn run_jobs_here(&mut self) {
-        for job in self.take_jobs() {
-            self.on_job_done(job.run());
+        loop {
+            let jobs = self.take_jobs();
+            if jobs.is_empty() {
+                return;
+            }
+            for job in jobs {
+                self.on_job_done(job.run());
+            }
         }
     }
 

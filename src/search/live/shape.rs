@@ -33,7 +33,8 @@ const START: u8 = 6;
 const ITSELF: u8 = 0x80;
 /// How many codes a shape can start with: a class or [`START`].
 const PAIR_STARTS: usize = START as usize + 1;
-/// Shapes of at most this many codes are kept by a number, not a box.
+/// Shapes of at most this many codes are kept (by a number); longer ones,
+/// seldom met twice, are scored by the matcher directly.
 const SHORT: usize = 15;
 
 /// `fuzzy_matcher::skim::CharType::of` for an ASCII byte, as a number.
@@ -100,8 +101,6 @@ pub(super) struct Shapes<'p> {
     /// Score of each shape of up to [`SHORT`] codes met so far, the codes
     /// and their count packed in one number: no allocation per shape.
     short: HashMap<u128, Option<i64>, BuildHasherDefault<ShapeHasher>>,
-    /// Score of each longer shape met so far.
-    memo: HashMap<Box<[u8]>, Option<i64>, BuildHasherDefault<ShapeHasher>>,
     /// Scores of the two-code shapes (one matching character after a
     /// start), the most common for a first character: by the two codes,
     /// without hashing. None: not met yet.
@@ -124,7 +123,6 @@ impl<'p> Shapes<'p> {
             first: [false; 128],
             last: [false; 128],
             short: HashMap::default(),
-            memo: HashMap::default(),
             pairs: vec![None; PAIR_STARTS * 256],
             key: Vec::with_capacity(32),
         };
@@ -190,14 +188,31 @@ impl<'p> Shapes<'p> {
         self.score_shape(m, name, from, to)
     }
 
-    /// The score of `name` (ASCII, its shape from `from` to `to`).
-    fn score_shape(&mut self, m: &NameMatcher, name: &str, from: usize, to: usize) -> Option<i64> {
+    /// The score of `name` (ASCII, holding the pattern; its shape from
+    /// `from`, the first match of the pattern's first character, to `to`,
+    /// the last of its last character).
+    pub(super) fn score_shape(
+        &mut self,
+        m: &NameMatcher,
+        name: &str,
+        from: usize,
+        to: usize,
+    ) -> Option<i64> {
         let b = name.as_bytes();
         // What the matcher is asked about a new shape: the name up to its
         // last match of the pattern's last character, since nothing after
         // it counts (see the module doc), for a shorter table. (ASCII: every
         // index is a character boundary.)
         let upto = name.get(..=to).unwrap_or(name);
+        if to - from + 2 > SHORT {
+            // A long shape (a pattern's characters spread over most of a
+            // name: typical from the second character of a query on) is
+            // seldom met twice, so it is not kept: the matcher is asked
+            // directly. (Names met twice are already scored once per walk:
+            // `SearchIndex::name_of`.) Keeping them cost a hash, a boxed
+            // key and an insert per name, for nearly no hits.
+            return m.fuzzy_score(upto, self.pattern);
+        }
         self.key.clear();
         self.key.push(match from {
             0 => START,
@@ -216,23 +231,15 @@ impl<'p> Shapes<'p> {
             }
             return score;
         }
-        if self.key.len() <= SHORT {
-            let packed = self
-                .key
-                .iter()
-                .fold(self.key.len() as u128, |k, &c| (k << 8) | u128::from(c));
-            if let Some(&score) = self.short.get(&packed) {
-                return score;
-            }
-            let score = m.fuzzy_score(upto, self.pattern);
-            self.short.insert(packed, score);
-            return score;
-        }
-        if let Some(&score) = self.memo.get(self.key.as_slice()) {
+        let packed = self
+            .key
+            .iter()
+            .fold(self.key.len() as u128, |k, &c| (k << 8) | u128::from(c));
+        if let Some(&score) = self.short.get(&packed) {
             return score;
         }
         let score = m.fuzzy_score(upto, self.pattern);
-        self.memo.insert(self.key.as_slice().into(), score);
+        self.short.insert(packed, score);
         score
     }
 }
@@ -241,6 +248,6 @@ impl<'p> Shapes<'p> {
 impl Shapes<'_> {
     /// How many shapes the matcher was asked about.
     pub(super) fn memo_len(&self) -> usize {
-        self.short.len() + self.memo.len() + self.pairs.iter().filter(|p| p.is_some()).count()
+        self.short.len() + self.pairs.iter().filter(|p| p.is_some()).count()
     }
 }

@@ -357,7 +357,7 @@ proptest! {
 
     /// Scoring by shape answers exactly what the matcher answers for every
     /// name, whichever name of a shape came first (shapes short enough to
-    /// be kept as a number, and longer ones).
+    /// be kept as a number, and longer ones, scored directly).
     #[test]
     fn shapes_score_as_the_matcher_does(
         names in prop::collection::vec(
@@ -443,7 +443,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// The first-character tables hold, for every name and every letter
-    /// and digit, the matcher's own score (None where it does not match).
+    /// and digit, the matcher's own score (None where it does not match),
+    /// and where an ASCII name first and last holds it.
     #[test]
     fn first_character_tables_hold_the_matchers_scores(
         names in prop::collection::vec(
@@ -466,6 +467,16 @@ proptest! {
                 let code = t.codes[i];
                 let got = (code != first::ABSENT).then(|| t.scores[usize::from(code)]);
                 prop_assert_eq!(got, want, "{:?} for {:?}", n, c);
+                // Where an ASCII name first and last holds the character
+                // (what a second character is answered from).
+                let folded = fold(n);
+                let known = |p: Option<usize>| p.map_or(first::UNKNOWN, |p| p as u8);
+                let (at_first, at_last) = if n.is_empty() || !folded.is_ascii() {
+                    (first::UNKNOWN, first::UNKNOWN)
+                } else {
+                    (known(folded.find(c)), known(folded.rfind(c)))
+                };
+                prop_assert_eq!((t.first[i], t.last[i]), (at_first, at_last), "{:?} for {:?}", n, c);
             }
         }
     }
@@ -497,4 +508,88 @@ fn tables_for_another_list_are_refused() {
     assert!(live.index().has_first_chars());
     assert_eq!(live.rank("k"), vec![1]);
     assert_eq!(live.rank("a"), reference(&rows, None, "a"));
+}
+
+/// Names that repeat, or fold to the same name ("Zoë" and "zoe"), or to
+/// nothing: a walk scores each different folded name once.
+const REPEATED: &[&str] = &[
+    "Zoë Ek",
+    "zoe ek",
+    "ZOE  EK",
+    "",
+    " ",
+    "Ana Kim",
+    "ana kim",
+    "Łukasz Kim",
+    "lukasz kim",
+    "李 Kim",
+    "Keisha-Ann O'Connor",
+    "P1",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// With names repeating (each different folded name scored once per
+    /// walk), typing narrowed from the kept results gives what a fresh
+    /// search of the same query (nothing kept) and the full ranking give,
+    /// after every key: typing, Backspace, edits, pastes, other subsets
+    /// and orders.
+    #[test]
+    fn narrowing_over_repeated_names_gives_the_full_search(
+        picks in prop::collection::vec((0..REPEATED.len(), any::<bool>()), 0..90),
+        ops in prop::collection::vec(op(), 1..30),
+    ) {
+        let rows: Vec<Row> = picks
+            .iter()
+            .enumerate()
+            .map(|(i, &(n, preferred))| Row {
+                name: REPEATED[n].to_string(),
+                keys: SearchKeys {
+                    id: format!("P{}", i % 17),
+                    ..SearchKeys::default()
+                },
+                preferred,
+            })
+            .collect();
+        let index = Arc::new(index_of(&rows));
+        prop_assert!(index.distinct <= REPEATED.len());
+        let mut live = LiveSearch::shared(Arc::clone(&index));
+        let mut base: Option<Vec<usize>> = None;
+        let mut query: Vec<char> = Vec::new();
+        for op in &ops {
+            if let Op::Rebase(mask) = op {
+                let b: Vec<usize> = (0..rows.len())
+                    .filter(|&i| mask.get(i).copied().unwrap_or(true))
+                    .collect();
+                live.set_base(Some(b.clone()));
+                base = Some(b);
+            }
+            if let Op::Tables = op {
+                let _ = index.install_first_chars(index.first_chars());
+            }
+            apply(&mut query, op);
+            let q: String = query.iter().collect();
+            let narrowed = live.rank(&q);
+            let mut fresh = LiveSearch::shared(Arc::clone(&index));
+            fresh.set_base(base.clone());
+            prop_assert_eq!(&narrowed, &fresh.rank(&q), "query {:?} after {:?}", q, op);
+            prop_assert_eq!(narrowed, reference(&rows, base.as_deref(), &q), "query {:?}", q);
+        }
+    }
+}
+
+#[test]
+fn names_that_fold_alike_share_a_number() {
+    let rows: Vec<Row> = ["Zoë Ek", "zoe ek", "", "Ana", " ", "ANA"]
+        .iter()
+        .map(|n| Row {
+            name: n.to_string(),
+            keys: SearchKeys::default(),
+            preferred: true,
+        })
+        .collect();
+    let index = index_of(&rows);
+    assert_eq!(index.name_of, vec![0, 0, 1, 2, 1, 2]);
+    assert_eq!(index.distinct, 3);
 }

@@ -18,6 +18,7 @@ use ratatui::layout::Rect;
 
 use crate::model::{GoalId, PeerId};
 use crate::ui::action::Action;
+use crate::ui::background::Done;
 use crate::ui::keymap::Context;
 use crate::ui::screens::peer_tabs::PeerTab;
 use crate::ui::view::ViewCtx;
@@ -103,6 +104,10 @@ pub trait Feature {
 
     /// What another feature did (see [`Notice`]).
     fn on_notice(&mut self, _notice: &Notice, _cx: &mut Cx) {}
+
+    /// What a background job this feature queued came to
+    /// (`ui::background`; routed by [`App::on_job_done`](super::App::on_job_done)).
+    fn on_job(&mut self, _done: Done, _cx: &mut Cx) {}
 
     /// Key contexts of the pane, most specific first, and whether
     /// printable keys type text.

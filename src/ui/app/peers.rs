@@ -10,6 +10,7 @@ use ratatui::layout::Rect;
 
 use crate::model::PeerId;
 use crate::ui::action::Action;
+use crate::ui::background::{Done, Job};
 use crate::ui::keymap::Context;
 use crate::ui::screens::peers::{self, PeersState};
 use crate::ui::screens::Effect;
@@ -32,24 +33,43 @@ impl PeersState {
     }
 }
 
+/// The roster's search is ready: its first-character tables are queued
+/// (off the UI thread) and the other lists of peers get it.
+fn searchable(peers: &PeersState, cx: &mut Cx) {
+    cx.jobs.push(Job::FirstChars(peers.search_index()));
+    cx.roster_search = peers.roster_search().clone();
+    cx.roster_loaded = true;
+    cx.notify(Notice::RosterLoaded);
+}
+
 impl Feature for PeersState {
     fn on_reply(&mut self, _id: Option<RequestId>, reply: Response, cx: &mut Cx) {
         match reply {
             Response::Roster(Ok(rows)) => {
-                self.set_roster(rows);
-                // The first character's scores, off the UI thread.
-                cx.jobs
-                    .push(crate::ui::background::Job::FirstChars(self.search_index()));
+                let indexing = self.take_roster(rows);
                 cx.roster = self.roster.clone();
-                cx.roster_search = self.roster_search().clone();
-                cx.roster_loaded = true;
-                cx.notify(Notice::RosterLoaded);
+                match indexing {
+                    // A large roster is indexed off the UI thread; the
+                    // other lists get it once that is done (`on_job`).
+                    Some(rows) => cx.jobs.push(Job::RosterSearch(rows)),
+                    None => searchable(self, cx),
+                }
             }
             Response::Roster(Err(e)) => {
                 cx.status.error(format!("Roster: {e}"));
                 self.error = Some(e);
             }
             other => misrouted(FeatureId::Peers, &other),
+        }
+    }
+
+    fn on_job(&mut self, done: Done, cx: &mut Cx) {
+        if let Done::RosterSearch(search) = done {
+            if self.install_search(search) {
+                searchable(self, cx);
+            } else {
+                tracing::debug!("a prepared roster not installed (replaced meanwhile)");
+            }
         }
     }
 

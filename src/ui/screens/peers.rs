@@ -122,6 +122,12 @@ pub struct PeersState {
     /// The rows of an empty search, for the filters in `live_for` and this
     /// order, kept so clearing the search costs no sort.
     unsearched: Option<(Sort, Vec<usize>)>,
+    /// The roster's search is being prepared off the UI thread: the rows
+    /// are listed unsearched, the query kept for when it arrives.
+    indexing: bool,
+    /// The search changed while `indexing`: its best match is selected
+    /// once it applies.
+    typed_meanwhile: bool,
 }
 
 impl Default for PeersState {
@@ -145,25 +151,102 @@ impl Default for PeersState {
             live: LiveSearch::default(),
             live_for: None,
             unsearched: None,
+            indexing: false,
+            typed_meanwhile: false,
         }
     }
 }
 
+/// Rosters at least this long are prepared for searching off the UI
+/// thread (`ui::background`): at 4,096 peers preparing takes a few
+/// milliseconds, which a thread and a frame of unsearched rows would not
+/// save; at 100,000 it took 150–380 ms, a frozen screen.
+pub const INDEX_IN_BACKGROUND_FROM: usize = 4_096;
+
 impl PeersState {
-    /// Takes a new roster, keeping the selected peer selected.
+    /// Takes a new roster and prepares it for searching here, keeping the
+    /// selected peer selected.
     pub fn set_roster(&mut self, roster: Vec<RosterRow>) {
-        let keep = self.selected_peer().map(|(id, _)| id);
         let roster = Arc::new(roster);
+        self.take_rows(Arc::clone(&roster));
         // Folded and indexed once here, not on every key, for every list.
-        self.search = RosterSearch::new(Arc::clone(&roster));
-        self.live = LiveSearch::shared(Arc::clone(&self.search.index));
-        // The roster's order only among equal matches, as always here.
-        self.live.set_preferring(false);
+        self.install_search(RosterSearch::new(roster));
+    }
+
+    /// Takes a new roster: a short one is prepared for searching at once
+    /// ([`PeersState::set_roster`], None); a long one is listed
+    /// unsearched meanwhile and its rows returned, to be prepared off the
+    /// UI thread and handed to [`PeersState::install_search`]. What is
+    /// typed meanwhile stays in the field and applies then.
+    pub fn take_roster(&mut self, roster: Vec<RosterRow>) -> Option<Arc<Vec<RosterRow>>> {
+        if roster.len() < INDEX_IN_BACKGROUND_FROM {
+            self.set_roster(roster);
+            return None;
+        }
+        Some(self.list_unsearched(roster))
+    }
+
+    /// Takes a new roster, listed unsearched until its search, prepared
+    /// from the rows returned, is installed.
+    fn list_unsearched(&mut self, roster: Vec<RosterRow>) -> Arc<Vec<RosterRow>> {
+        let roster = Arc::new(roster);
+        self.take_rows(Arc::clone(&roster));
+        roster
+    }
+
+    /// The roster's rows arrived: listed (unsearched) while their search
+    /// is being prepared.
+    fn take_rows(&mut self, roster: Arc<Vec<RosterRow>>) {
+        let keep = self.selected_peer().map(|(id, _)| id);
+        // The old search's indexes are into the old rows: never used with
+        // the new ones.
+        self.search = RosterSearch::default();
+        self.live = LiveSearch::default();
         self.live_for = None;
+        self.unsearched = None;
+        self.indexing = true;
         self.roster = roster;
         self.loaded = true;
         self.error = None;
         self.refilter();
+        self.reselect(keep);
+    }
+
+    /// Installs the roster prepared for searching (by
+    /// [`RosterSearch::new`], here or off the UI thread) and applies the
+    /// search typed so far. False, changing nothing, when it is not for
+    /// the rows shown (a newer roster arrived meanwhile) or one is already
+    /// installed.
+    pub fn install_search(&mut self, search: RosterSearch) -> bool {
+        if !self.indexing || !Arc::ptr_eq(&search.rows, &self.roster) {
+            return false;
+        }
+        let keep = self.selected_peer().map(|(id, _)| id);
+        self.live = LiveSearch::shared(Arc::clone(&search.index));
+        // The roster's order only among equal matches, as always here.
+        self.live.set_preferring(false);
+        self.search = search;
+        self.live_for = None;
+        self.unsearched = None;
+        self.indexing = false;
+        self.refilter();
+        if std::mem::take(&mut self.typed_meanwhile) {
+            // The search typed meanwhile: its best match, as when typed.
+            self.cursor.select(0, self.visible.len());
+        } else {
+            self.reselect(keep);
+        }
+        true
+    }
+
+    /// True while the roster is listed unsearched, its search being
+    /// prepared off the UI thread.
+    pub fn indexing(&self) -> bool {
+        self.indexing
+    }
+
+    /// Selects peer `keep` again when it is still shown.
+    fn reselect(&mut self, keep: Option<PeerId>) {
         if let Some(id) = keep {
             if let Some(pos) = self.visible.iter().position(|&i| self.roster[i].id == id) {
                 self.cursor.select(pos, self.visible.len());
@@ -196,6 +279,12 @@ impl PeersState {
     /// previous matches while only the query changes; new filters start
     /// it afresh.
     pub fn refilter(&mut self) {
+        if self.indexing {
+            // No search yet: the admitted rows as they came.
+            self.visible = self.unindexed_rows();
+            self.cursor.clamp(self.visible.len());
+            return;
+        }
         let filters = (self.status, self.staff_filter);
         if self.live_for != Some(filters) {
             let admitted: Vec<usize> = (0..self.roster.len())
@@ -206,12 +295,15 @@ impl PeersState {
             self.unsearched = None;
         }
         let query = self.query.text().trim();
-        self.visible = if query.is_empty() {
-            self.unsearched_rows()
+        if query.is_empty() {
+            self.visible = self.unsearched_rows();
         } else {
-            // Names folded, ids, phone digits and tags: the one rule.
-            self.live.rank(query)
-        };
+            // Names folded, ids, phone digits and tags: the one rule. (Into
+            // the rows' own buffer: no fresh allocation of up to 100,000
+            // rows per key.)
+            self.visible.clear();
+            self.visible.extend_from_slice(self.live.rank_ref(query));
+        }
         self.cursor.clamp(self.visible.len());
     }
 
@@ -236,6 +328,19 @@ impl PeersState {
             v.sort_by_key(|&i| roster[i].last_contact.unwrap_or(NaiveDate::MIN));
         }
         self.unsearched = Some((self.sort, v.clone()));
+        v
+    }
+
+    /// The admitted peers while the search (and the name order) is being
+    /// prepared: in the roster's order, or by last contact.
+    fn unindexed_rows(&self) -> Vec<usize> {
+        let roster = &self.roster;
+        let mut v: Vec<usize> = (0..roster.len())
+            .filter(|&i| self.admits(&roster[i]))
+            .collect();
+        if self.sort == Sort::LastContact {
+            v.sort_by_key(|&i| roster[i].last_contact.unwrap_or(NaiveDate::MIN));
+        }
         v
     }
 
@@ -298,6 +403,7 @@ impl PeersState {
     /// Types into the search field; the list follows on every key.
     pub fn text_key(&mut self, ev: KeyEvent) {
         if self.query.key(ev) {
+            self.typed_meanwhile |= self.indexing;
             self.refilter();
             self.cursor.select(0, self.visible.len());
         }
@@ -306,6 +412,7 @@ impl PeersState {
     /// Pastes into the search field.
     pub fn paste(&mut self, s: &str) {
         if self.query.paste(s) {
+            self.typed_meanwhile |= self.indexing;
             self.refilter();
             self.cursor.select(0, self.visible.len());
         }
@@ -379,9 +486,14 @@ pub fn render(state: &PeersState, ctx: &ViewCtx<'_>, area: Rect, buf: &mut Buffe
     .render(label_area, buf);
     ratatui::widgets::Widget::render(state.query.area(), field, buf);
     let info = format!(
-        " {} of {} · status: {} · assigned: {} · sort: {}",
+        " {} of {}{} · status: {} · assigned: {} · sort: {}",
         state.visible.len(),
         state.roster.len(),
+        if state.indexing {
+            " · preparing the search…"
+        } else {
+            ""
+        },
         state.status.label(),
         state.staff_filter_label(),
         match state.sort {
