@@ -281,8 +281,11 @@ fn staff_add_pin_deactivate_and_the_last_admin_refusal() {
     let typed = tmux.wait_for("dots", |s| s.matches("••••").count() >= 2);
     assert!(!typed.contains("1357"), "{typed}");
     tmux.keys(&["C-s"]);
-    tmux.wait_for("Mia added", |s| {
-        s.contains("Saved S2 Mia Chen (MC, peer specialist)")
+    // Saved, and listed: the list is reloaded after the save's answer, and
+    // it keeps the selected row by id, so Home before it would select
+    // Rangi (then the only row) and stay there.
+    tmux.wait_for("Mia added and listed", |s| {
+        s.contains("Saved S2 Mia Chen (MC, peer specialist)") && s.contains("S2   MC   Mia Chen")
     });
     tmux.keys(&["Home"]); // by name: Mia Chen first
     tmux.wait_for("Mia selected", |s| s.contains("▸ S2"));
