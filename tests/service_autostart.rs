@@ -46,12 +46,9 @@ fn run_ok(dir: &Path, idle: u64, args: &[&str]) -> Output {
     out
 }
 
-/// Process ids of the private services running for `dir`, from /proc.
-fn services(dir: &Path) -> Vec<u32> {
-    let want = format!(
-        "__service\0{}\0",
-        std::path::absolute(dir).unwrap().display()
-    );
+/// Process ids of live (not zombie) processes whose command line passes
+/// `wanted`, from /proc.
+fn processes(wanted: impl Fn(&str) -> bool) -> Vec<u32> {
     let mut pids = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -64,11 +61,28 @@ fn services(dir: &Path) -> Vec<u32> {
         let zombie = state
             .rsplit_once(')')
             .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'));
-        if !zombie && String::from_utf8_lossy(&cmdline).contains(&want) {
+        if !zombie && wanted(&String::from_utf8_lossy(&cmdline)) {
             pids.push(pid);
         }
     }
     pids
+}
+
+/// Process ids of the private services running for `dir`.
+fn services(dir: &Path) -> Vec<u32> {
+    let want = format!(
+        "__service\0{}\0",
+        std::path::absolute(dir).unwrap().display()
+    );
+    processes(|cmdline| cmdline.contains(&want))
+}
+
+/// UI processes (not services) running for `dir`.
+fn uis(dir: &Path) -> Vec<u32> {
+    let want = format!("--data-dir\0{}\0", dir.display());
+    processes(|cmdline| {
+        cmdline.starts_with(BIN) && cmdline.contains(&want) && !cmdline.contains("__service")
+    })
 }
 
 fn alive(pid: u32) -> bool {
@@ -454,25 +468,6 @@ fn sigterm_to_the_ui_gives_the_terminal_back_clean() {
 #[test]
 fn sighup_to_the_ui_gives_the_terminal_back_clean() {
     a_signal_to_the_ui_gives_the_terminal_back_clean("HUP");
-}
-
-/// UI processes (not services) running for `dir`, from /proc.
-fn uis(dir: &Path) -> Vec<u32> {
-    let want = format!("--data-dir\0{}\0", dir.display());
-    let mut pids = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        let cmdline = String::from_utf8_lossy(&cmdline);
-        if cmdline.starts_with(BIN) && cmdline.contains(&want) && !cmdline.contains("__service") {
-            pids.push(pid);
-        }
-    }
-    pids
 }
 
 /// A terminal can go away without SIGHUP reaching the UI: here the UI
