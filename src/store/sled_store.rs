@@ -1596,8 +1596,9 @@ impl Store for SledStore {
         for_staff: Option<StaffId>,
     ) -> StoreResult<crate::model::today::TodayReport> {
         // Only what Today reads of each peer, not 10,000 whole records.
-        let peers = self.today_peers_by(super::peer_facts::peer_facts)?;
-        super::today::gather_with(&crate::model::dates::CENTER, self, date, for_staff, &peers)
+        super::today::gather_with(&crate::model::dates::CENTER, self, date, for_staff, || {
+            self.today_peers_by(super::peer_facts::peer_facts)
+        })
     }
     fn peer_summaries(
         &self,
