@@ -23,6 +23,7 @@ mod schema;
 mod sled_referral;
 mod sled_store;
 pub mod today;
+mod today_cache;
 
 use std::collections::HashMap;
 use std::sync::mpsc::Receiver;

@@ -30,6 +30,7 @@ use super::keys::{
     count_key, next_id_key, Fact, Kept, Summary, INDEX_TREES, NAMES, RECORD_TREES, T,
 };
 use super::schema::{self, Migration, MIGRATIONS, SCHEMA_VERSION};
+use super::today_cache::{Generation, TodayCache};
 use super::{Change, ChangeKind, Counts, PeerSummary, PeerView, Snapshot, Store};
 
 #[path = "sled_assess.rs"]
@@ -147,6 +148,11 @@ pub struct SledStore {
     files: StoreFiles,
     /// The bulk load filling this store, if one is (`sled_load.rs`).
     load: Mutex<Option<load::Load>>,
+    /// Bumped after every write that may change what readers see (see
+    /// `today_cache`): a kept Today answer is only good while it stands.
+    generation: Generation,
+    /// The last Today answers, each good while no write has happened.
+    today_cache: TodayCache,
 }
 
 /// Proof that the caller holds the store's write lock.
@@ -237,6 +243,8 @@ impl SledStore {
             subscribers: Mutex::new(Vec::new()),
             files,
             load: Mutex::new(None),
+            generation: Generation::default(),
+            today_cache: TodayCache::default(),
         };
         if store
             .meta()
@@ -297,8 +305,19 @@ impl SledStore {
     }
 
     /// Blocks until everything written is on stable storage: sled's flush
-    /// (`sync_file_range`), then `fdatasync` (see `store::files`).
+    /// (`sync_file_range`), then `fdatasync` (see `store::files`). Every
+    /// write ends here once its change is visible, so this is also where
+    /// answers kept from before it stop being given (`today_cache`), even
+    /// if the flush then fails: the change is visible either way.
     fn flush(&self) -> StoreResult<()> {
+        self.generation.bump();
+        self.sync()
+    }
+
+    /// [`SledStore::flush`] for a write that changes nothing a kept
+    /// answer holds: only audit entries (a read's, which every Today
+    /// makes).
+    fn sync(&self) -> StoreResult<()> {
         self.db.flush().map_err(|e| self.err(e))?;
         self.files.sync()
     }
@@ -356,17 +375,26 @@ impl SledStore {
     /// (its sections, and the last step that clears the marker).
     fn transact_held<A>(
         &self,
+        held: &Held<'_>,
+        f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>,
+    ) -> StoreResult<A> {
+        let value = self.commit_held(held, f)?;
+        self.flush()?;
+        Ok(value)
+    }
+
+    /// The transaction alone, not yet on stable storage: the caller
+    /// flushes (or syncs, for audit entries only).
+    fn commit_held<A>(
+        &self,
         _held: &Held<'_>,
         f: impl Fn(&[TransactionalTree]) -> Result<A, Abort>,
     ) -> StoreResult<A> {
-        let result = self.trees[..].transaction(|tx: &Vec<TransactionalTree>| f(tx));
-        let value = match result {
-            Ok(v) => v,
-            Err(TransactionError::Abort(e)) => return Err(self.locate(e)),
-            Err(TransactionError::Storage(e)) => return Err(self.err(e)),
-        };
-        self.flush()?;
-        Ok(value)
+        match self.trees[..].transaction(|tx: &Vec<TransactionalTree>| f(tx)) {
+            Ok(v) => Ok(v),
+            Err(TransactionError::Abort(e)) => Err(self.locate(e)),
+            Err(TransactionError::Storage(e)) => Err(self.err(e)),
+        }
     }
 
     /// Errors raised inside a transaction do not know the store's
@@ -437,6 +465,24 @@ impl SledStore {
     fn capacity_hint(&self, tree: T) -> StoreResult<usize> {
         const MOST: u64 = 1 << 18;
         Ok(usize::try_from(self.count(tree)?.min(MOST)).unwrap_or(0))
+    }
+
+    /// Today worked out from the stored records (not from a kept answer).
+    fn work_out_today(
+        &self,
+        date: NaiveDate,
+        for_staff: Option<StaffId>,
+    ) -> StoreResult<crate::model::today::TodayReport> {
+        // Only what Today reads of each peer, not 10,000 whole records.
+        super::today::gather_with(&crate::model::dates::CENTER, self, date, for_staff, || {
+            self.today_peers_by(super::peer_facts::peer_facts)
+        })
+    }
+
+    /// How many Today answers this store has worked out rather than given
+    /// again from the ones it keeps (for tests of `today_cache`).
+    pub(crate) fn todays_worked_out(&self) -> u64 {
+        self.today_cache.worked_out()
     }
 
     /// What Today reads of every peer ([`PeerFacts`]), each read by
@@ -1595,10 +1641,26 @@ impl Store for SledStore {
         date: NaiveDate,
         for_staff: Option<StaffId>,
     ) -> StoreResult<crate::model::today::TodayReport> {
-        // Only what Today reads of each peer, not 10,000 whole records.
-        super::today::gather_with(&crate::model::dates::CENTER, self, date, for_staff, || {
-            self.today_peers_by(super::peer_facts::peer_facts)
-        })
+        // Nothing is kept while a bulk load fills the store: its batches
+        // are written without a flush, so they would not end a kept answer.
+        if self.loading() {
+            return self.work_out_today(date, for_staff);
+        }
+        let generation = self.generation.now();
+        if let Some(kept) = self.today_cache.get(date, for_staff, generation) {
+            return Ok(kept);
+        }
+        let _working = self.today_cache.working();
+        // Noted again: a write may have landed while this waited.
+        let generation = self.generation.now();
+        if let Some(kept) = self.today_cache.get(date, for_staff, generation) {
+            return Ok(kept);
+        }
+        let report = self.work_out_today(date, for_staff)?;
+        if !self.loading() {
+            self.today_cache.put(date, for_staff, generation, &report);
+        }
+        Ok(report)
     }
     fn peer_summaries(
         &self,
@@ -1853,12 +1915,17 @@ impl Store for SledStore {
                 event,
             });
         }
-        self.write(|tx| {
+        // Only the trail changes: kept Today answers stay good (this is
+        // how every Today's own read is recorded).
+        let held = self.lock_writes();
+        self.refuse_while_filling()?;
+        self.commit_held(&held, |tx| {
             for entry in &entries {
                 audit::append(tx, entry, 0)?;
             }
             Ok(())
-        })
+        })?;
+        self.sync()
     }
 
     fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
