@@ -25,6 +25,7 @@ pub mod client;
 pub mod protocol;
 pub mod serve;
 mod unix;
+mod warm;
 
 use std::path::{Path, PathBuf};
 

@@ -192,6 +192,8 @@ pub struct Server {
     shared: Arc<Shared>,
     accept: Option<JoinHandle<()>>,
     tally: Option<JoinHandle<()>>,
+    /// Keeps the day's Today worked out (`server::warm`).
+    warm: Option<JoinHandle<()>>,
     /// The service lock, released only after the store is closed.
     lock: Option<std::fs::File>,
     /// The listening socket (a second handle on the accept loop's), shut
@@ -290,15 +292,27 @@ impl Server {
             .name("caseload-tally".into())
             .spawn(move || write_tallies(&for_tally))
             .map_err(io_err(dir))?;
+        let for_warm = Arc::clone(&shared);
+        let warm = std::thread::Builder::new()
+            .name("caseload-warm".into())
+            .spawn(move || super::warm::keep_today_ready(&for_warm.store, &for_warm.stopping));
         let for_accept = Arc::clone(&shared);
-        let accept = match std::thread::Builder::new()
+        let accept = std::thread::Builder::new()
             .name("caseload-accept".into())
-            .spawn(move || accept_loop(for_accept, listener))
-        {
-            Ok(h) => h,
-            Err(e) => {
+            .spawn(move || accept_loop(for_accept, listener));
+        let (warm, accept) = match (warm, accept) {
+            (Ok(w), Ok(a)) => (w, a),
+            (warm, accept) => {
                 shared.stopping.store(true, Ordering::SeqCst);
                 let _ = tally.join();
+                let mut error = None;
+                for started in [warm, accept] {
+                    match started {
+                        Ok(h) => drop(h.join()),
+                        Err(e) => error = Some(e),
+                    }
+                }
+                let e = error.unwrap_or_else(|| io::Error::other("a thread did not start"));
                 return Err(io_err(dir)(e));
             }
         };
@@ -306,6 +320,7 @@ impl Server {
             shared,
             accept: Some(accept),
             tally: Some(tally),
+            warm: Some(warm),
             lock: Some(lock_file),
             waker,
         })
@@ -391,6 +406,12 @@ impl Server {
         self.shared.store.sync_count()
     }
 
+    /// Today answers the store has worked out rather than given again from
+    /// the ones it keeps (`store::today_cache`): for tests.
+    pub fn todays_worked_out(&self) -> u64 {
+        self.shared.store.todays_worked_out()
+    }
+
     /// The socket clients connect to.
     pub fn socket(&self) -> &Path {
         &self.shared.socket
@@ -401,7 +422,7 @@ impl Server {
         if let Some(h) = self.accept.take() {
             let _ = h.join();
         }
-        if let Some(h) = self.tally.take() {
+        for h in [self.tally.take(), self.warm.take()].into_iter().flatten() {
             let _ = h.join();
         }
     }

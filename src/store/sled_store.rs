@@ -479,9 +479,20 @@ impl SledStore {
         })
     }
 
+    /// Works out again the Today answers that writes have ended since they
+    /// were kept, so that the next UI to start (or `caseload today`) finds
+    /// its answer ready: the service calls it once writes have paused. No
+    /// one is shown these answers until they ask (and are audited then).
+    pub fn refresh_today(&self) -> StoreResult<()> {
+        for (date, for_staff) in self.today_cache.ended(self.generation.now()) {
+            Store::today(self, date, for_staff)?;
+        }
+        Ok(())
+    }
+
     /// How many Today answers this store has worked out rather than given
     /// again from the ones it keeps (for tests of `today_cache`).
-    pub(crate) fn todays_worked_out(&self) -> u64 {
+    pub fn todays_worked_out(&self) -> u64 {
         self.today_cache.worked_out()
     }
 
@@ -1646,21 +1657,13 @@ impl Store for SledStore {
         if self.loading() {
             return self.work_out_today(date, for_staff);
         }
-        let generation = self.generation.now();
-        if let Some(kept) = self.today_cache.get(date, for_staff, generation) {
-            return Ok(kept);
-        }
-        let _working = self.today_cache.working();
-        // Noted again: a write may have landed while this waited.
-        let generation = self.generation.now();
-        if let Some(kept) = self.today_cache.get(date, for_staff, generation) {
-            return Ok(kept);
-        }
-        let report = self.work_out_today(date, for_staff)?;
-        if !self.loading() {
-            self.today_cache.put(date, for_staff, generation, &report);
-        }
-        Ok(report)
+        self.today_cache.answer(
+            date,
+            for_staff,
+            &self.generation,
+            || self.work_out_today(date, for_staff),
+            || !self.loading(),
+        )
     }
     fn peer_summaries(
         &self,

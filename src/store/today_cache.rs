@@ -20,7 +20,7 @@
 //! every answer given, cached or not, is audited there as before.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use chrono::NaiveDate;
 
@@ -57,17 +57,74 @@ struct Kept {
     report: TodayReport,
 }
 
-/// The kept answers, and a lock that lets one reader work each answer
-/// out while the others who ask the same wait for it.
+/// Which Today is asked: the day and the staff filter.
+type Question = (NaiveDate, Option<StaffId>);
+
+/// The kept answers, and the questions being worked out right now (so
+/// that readers asking the same at once wait for one answer).
 #[derive(Default)]
 pub(crate) struct TodayCache {
     kept: Mutex<Vec<Kept>>,
-    working: Mutex<()>,
+    working: Mutex<Vec<Question>>,
+    /// Signalled whenever a question is no longer being worked out.
+    done: Condvar,
     /// Answers worked out (not given again from the cache): for tests.
     worked_out: AtomicU64,
 }
 
 impl TodayCache {
+    /// The answer to `date` and `for_staff`: the kept one if no write has
+    /// happened since it was read, otherwise `work_out`'s, kept if `keep`
+    /// still says so once it is read. Readers asking the same question
+    /// while it is worked out wait for that answer (every open UI asks
+    /// after a change notice); other questions go ahead.
+    pub fn answer<E>(
+        &self,
+        date: NaiveDate,
+        for_staff: Option<StaffId>,
+        generation: &Generation,
+        work_out: impl FnOnce() -> Result<TodayReport, E>,
+        keep: impl FnOnce() -> bool,
+    ) -> Result<TodayReport, E> {
+        let question = (date, for_staff);
+        let _working = loop {
+            if let Some(kept) = self.get(date, for_staff, generation.now()) {
+                return Ok(kept);
+            }
+            let mut working = lock(&self.working);
+            if working.contains(&question) {
+                drop(self.done.wait(working));
+                continue;
+            }
+            working.push(question);
+            break Working {
+                cache: self,
+                question,
+            };
+        };
+        // Noted before reading; asked again in case the answer was kept
+        // between the look above and this reader's turn.
+        let seen = generation.now();
+        if let Some(kept) = self.get(date, for_staff, seen) {
+            return Ok(kept);
+        }
+        let report = work_out()?;
+        if keep() {
+            self.put(date, for_staff, seen, &report);
+        }
+        Ok(report)
+    }
+
+    /// The questions whose kept answers a write has ended since: what a
+    /// refresh after writes works out again (see `SledStore::refresh_today`).
+    pub fn ended(&self, generation: u64) -> Vec<(NaiveDate, Option<StaffId>)> {
+        lock(&self.kept)
+            .iter()
+            .filter(|k| k.generation < generation)
+            .map(|k| (k.date, k.for_staff))
+            .collect()
+    }
+
     /// The answer kept for `date` and `for_staff` at `generation`, if any.
     pub fn get(
         &self,
@@ -81,8 +138,10 @@ impl TodayCache {
             .map(|k| k.report.clone())
     }
 
-    /// Keeps `report`, read at `generation`, dropping answers of earlier
-    /// generations and the oldest beyond [`KEPT`].
+    /// Keeps `report`, read at `generation`, in place of an earlier answer
+    /// to the same question, dropping the oldest beyond [`KEPT`]. Answers
+    /// to other questions stay (even ended ones: their questions are what
+    /// a refresh works out again).
     pub fn put(
         &self,
         date: NaiveDate,
@@ -92,9 +151,7 @@ impl TodayCache {
     ) {
         self.worked_out.fetch_add(1, Ordering::Relaxed);
         let mut kept = lock(&self.kept);
-        kept.retain(|k| {
-            k.generation >= generation && !(k.date == date && k.for_staff == for_staff)
-        });
+        kept.retain(|k| !(k.date == date && k.for_staff == for_staff));
         if kept.len() >= KEPT {
             kept.remove(0);
         }
@@ -106,16 +163,23 @@ impl TodayCache {
         });
     }
 
-    /// Held while an answer is worked out, so that readers asking at the
-    /// same moment (every open UI after a change notice) wait for it and
-    /// then find it kept, instead of each working it out.
-    pub fn working(&self) -> MutexGuard<'_, ()> {
-        lock(&self.working)
-    }
-
     /// How many answers were worked out rather than given again.
     pub fn worked_out(&self) -> u64 {
         self.worked_out.load(Ordering::Relaxed)
+    }
+}
+
+/// A question being worked out: no longer once this is dropped (also when
+/// working it out failed or panicked), and whoever waits for it looks again.
+struct Working<'a> {
+    cache: &'a TodayCache,
+    question: Question,
+}
+
+impl Drop for Working<'_> {
+    fn drop(&mut self) {
+        lock(&self.cache.working).retain(|q| *q != self.question);
+        self.cache.done.notify_all();
     }
 }
 
@@ -172,6 +236,7 @@ mod tests {
         cache.put(d, None, 1, &report(d, "old"));
         cache.put(d, None, 2, &report(d, "new"));
         assert_eq!(cache.get(d, None, 2), Some(report(d, "new")));
+        assert_eq!(cache.get(d, None, 1), None);
         assert_eq!(lock(&cache.kept).len(), 1);
         for staff in 1..=6 {
             cache.put(d, Some(StaffId::new(staff)), 2, &report(d, "mine"));
@@ -187,12 +252,63 @@ mod tests {
     }
 
     #[test]
-    fn answers_of_an_older_generation_are_dropped_when_a_newer_is_kept() {
+    fn answers_a_write_ended_are_the_questions_to_work_out_again() {
         let cache = TodayCache::default();
         let d = day("2026-11-30");
-        cache.put(d, Some(StaffId::new(1)), 1, &report(d, "stale"));
-        cache.put(d, None, 2, &report(d, "fresh"));
-        assert_eq!(lock(&cache.kept).len(), 1);
+        cache.put(d, Some(StaffId::new(1)), 1, &report(d, "mine"));
+        cache.put(d, None, 2, &report(d, "everyone"));
+        assert_eq!(cache.ended(2), vec![(d, Some(StaffId::new(1)))]);
+        assert_eq!(cache.ended(3).len(), 2);
+        assert_eq!(cache.ended(1), vec![]);
+    }
+
+    #[test]
+    fn readers_asking_at_once_wait_for_one_answer() {
+        let cache = TodayCache::default();
+        let generation = Generation::default();
+        let d = day("2026-11-30");
+        let started = std::sync::Barrier::new(4);
+        let answers: Vec<TodayReport> = std::thread::scope(|s| {
+            let askers: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        started.wait();
+                        cache
+                            .answer::<()>(
+                                d,
+                                None,
+                                &generation,
+                                || {
+                                    std::thread::sleep(std::time::Duration::from_millis(50));
+                                    Ok(report(d, "worked out"))
+                                },
+                                || true,
+                            )
+                            .unwrap()
+                    })
+                })
+                .collect();
+            askers.into_iter().map(|a| a.join().unwrap()).collect()
+        });
+        assert!(answers.iter().all(|a| *a == report(d, "worked out")));
+        assert_eq!(cache.worked_out(), 1, "each reader worked it out itself");
+    }
+
+    #[test]
+    fn a_failed_answer_is_not_kept_and_does_not_block_the_next() {
+        let cache = TodayCache::default();
+        let generation = Generation::default();
+        let d = day("2026-11-30");
+        let failed = cache.answer(d, None, &generation, || Err("disk"), || true);
+        assert_eq!(failed, Err("disk"));
+        let next = cache.answer::<&str>(d, None, &generation, || Ok(report(d, "ok")), || true);
+        assert_eq!(next, Ok(report(d, "ok")));
+        // Not kept when `keep` says no (a bulk load began meanwhile).
+        generation.bump();
+        let unkept =
+            cache.answer::<&str>(d, None, &generation, || Ok(report(d, "partial")), || false);
+        assert_eq!(unkept, Ok(report(d, "partial")));
+        assert_eq!(cache.get(d, None, generation.now()), None);
     }
 
     #[test]
@@ -337,6 +453,33 @@ mod in_a_store {
             .rows
             .iter()
             .all(|r| r.peer != Some(peer) || r.section == Section::SeenToday));
+    }
+
+    #[test]
+    fn a_refresh_works_out_again_only_the_answers_a_write_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let date = day("2026-11-30");
+        let store = center(dir.path(), date);
+        let staff = store.list_staff().unwrap()[0].id;
+        store.today(date, None).unwrap();
+        store.today(date, Some(staff)).unwrap();
+        let worked = store.todays_worked_out();
+        // Nothing ended yet: nothing to do.
+        store.refresh_today().unwrap();
+        assert_eq!(store.todays_worked_out(), worked);
+        let peer = store.list_peers().unwrap()[0].id;
+        store
+            .create_checkin(a_check_in(peer, staff, date), &actor())
+            .unwrap();
+        store.refresh_today().unwrap();
+        assert_eq!(store.todays_worked_out(), worked + 2);
+        // Both questions are answered from what the refresh kept, and the
+        // answers are the store's as it is now.
+        today_checked(&store, date);
+        assert_eq!(store.today(date, Some(staff)).unwrap(), {
+            crate::store::today::gather(&CENTER, &store, date, Some(staff)).unwrap()
+        });
+        assert_eq!(store.todays_worked_out(), worked + 2);
     }
 
     #[test]
