@@ -13,10 +13,13 @@
 #    BENCH_SHARED=1 measures through `caseload serve` with PINs instead)
 #    and runs caseload and the sqlite3 equivalent interleaved, RUNS times
 #    each, as fresh processes; measures the first UI frame with the service
-#    running (also with the UI's clock at the data's date, by faketime, and
-#    tmux's own launch and polling alone) and with the UI starting it, and the service's memory across
-#    10,000 mixed requests (examples/service_load.rs); prints one table
-#    (median, min, max, peak RSS, ratio) with the load average.
+#    running (also with the UI's clock at the data's date, by faketime;
+#    the same right after a write, when the service's kept Today has just
+#    been ended and is worked out while the UI waits; and tmux's own
+#    launch and polling alone) and with the UI starting it; Today again
+#    right after a write; and the service's memory across 10,000 mixed
+#    requests (examples/service_load.rs); prints one table (median, min,
+#    max, peak RSS, ratio) with the load average.
 # 4. Checks that both sides give the same answers (Today's rows, peer
 #    show) and fails loudly if not.
 #
@@ -250,6 +253,15 @@ for i in $(seq "$runs"); do
   timed "$work/t.log" "$bin" --data-dir "$store" log "P$peer" --note x
   timed "$work/s.log" sqlite3 "$db" "$(log_sql "$((1000000000 + i))")"
 done
+# The service keeps its last Today answers until a write ends them and
+# works them out again once writes pause (300 ms): the Today above is
+# mostly a kept answer. Right after a write it is worked out while the
+# command waits: Today again, each time straight after a check-in.
+for i in $(seq "$runs"); do
+  "$bin" --data-dir "$store" log "P$peer" --note x >/dev/null
+  timed "$work/t.today_cold" "$bin" --data-dir "$store" today --date "$as_of" --json
+  timed "$work/s.today_cold" sqlite3 -readonly "$db" "$today_sql"
+done
 
 # First full UI frame: from launch in tmux until the Today screen's rows
 # are on it (polled every few ms). Appends the time to the array named $1.
@@ -291,6 +303,13 @@ done
 floor_ms=()
 for i in $(seq "$runs"); do
   ui_frame floor_ms "printf 'Overdue follow-ups\n'; sleep 30" || break
+done
+# The frame when a write has just ended the kept Today (the UI asks
+# before the service has worked it out again).
+written_ms=()
+for i in $(seq "$runs"); do
+  "$bin" --data-dir "$store" log "P$peer" --note x >/dev/null
+  ui_frame written_ms "faketime '$as_of 10:00:00' $bin --data-dir $store" || break
 done
 
 service_rss_after=$(service_rss)
@@ -340,6 +359,7 @@ echo
 echo "| command (service running) | caseload median | min | max | peak RSS | sqlite3 median | min | max | peak RSS | ratio |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 row "today --json" "$work/t.today" "$work/s.today"
+row "— right after a write" "$work/t.today_cold" "$work/s.today_cold"
 row "peer show --json" "$work/t.show" "$work/s.show"
 row "log (INSERT + audit)" "$work/t.log" "$work/s.log"
 row "open only (settings)" "$work/t.settings" "$work/s.settings"
@@ -353,6 +373,7 @@ frame_row() {
 }
 frame_row "first UI frame (running)" "${frame_ms[@]}"
 frame_row "— with the UI's clock at $as_of" "${asof_ms[@]}"
+frame_row "— right after a write" "${written_ms[@]}"
 frame_row "— tmux and polling alone" "${floor_ms[@]}"
 [[ $mode == private ]] && frame_row "first UI frame (starts it)" "${cold_ms[@]}"
 echo
