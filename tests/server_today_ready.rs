@@ -110,3 +110,23 @@ fn a_kept_answer_is_still_on_the_trail_and_still_refused_to_whom_may_not_read() 
     assert!(anonymous.today(today(), None).is_err());
     server.stop();
 }
+
+#[test]
+fn a_stopped_service_has_let_go_of_the_store_even_while_keeping_today_ready() {
+    for _ in 0..3 {
+        let tmp = make_store();
+        let dir = store_dir(tmp.path());
+        let server = Server::start(&dir, &ServeOptions::default()).expect("server starts");
+        worked_out(&server, 1);
+        server.stop();
+        // At once: the thread keeping Today ready has ended with the rest,
+        // so the store is closed and anyone may open it.
+        let at_once = caseload::store::OpenOptions {
+            lock_wait: Duration::ZERO,
+            ..caseload::store::OpenOptions::default()
+        };
+        if let Err(e) = caseload::store::SledStore::open_with(&dir, &at_once) {
+            panic!("the store is still held after stop: {e}");
+        }
+    }
+}

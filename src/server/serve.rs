@@ -453,7 +453,7 @@ impl Server {
         if let Some(h) = self.accept.take() {
             let _ = h.join();
         }
-        if let Some(h) = self.tally.take() {
+        for h in [self.tally.take(), self.warm.take()].into_iter().flatten() {
             let _ = h.join();
         }
         // Failed sign-ins still being counted go on the trail now.
