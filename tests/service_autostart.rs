@@ -729,6 +729,43 @@ fn a_bulk_load_whose_client_goes_away_leaves_an_empty_store() {
     assert_emptied_and_writable_again(&dir);
 }
 
+/// A bulk load belongs to the connection that began it: another session
+/// can neither slip check-ins into it nor finish it and is told why; the
+/// loader's own batches and finish go on as before. (The attempt cannot
+/// go on the audit trail: nothing is written beside a load, whose undo
+/// would take it away; the service's log says it.)
+#[test]
+fn only_the_connection_that_began_a_load_adds_to_it_or_finishes_it() {
+    use caseload::model::{CheckIn, PeerId, StaffId};
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("store");
+    let (loader, actor) = begin_small_load(&dir);
+    let when = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap();
+    let batch = || vec![CheckIn::new(PeerId::new(1), StaffId::new(1), when); 2];
+    let other = RemoteStore::connect(&socket_path(&dir)).expect("connect");
+    let slipped = other
+        .load_checkins(batch(), &actor)
+        .expect_err("another connection's batch is refused");
+    assert!(
+        slipped.to_string().contains("begun by another connection"),
+        "{slipped}"
+    );
+    let ended = other
+        .finish_load(0, &actor)
+        .expect_err("another connection's finish is refused");
+    assert!(
+        ended.to_string().contains("begun by another connection"),
+        "{ended}"
+    );
+    // The loader is not disturbed: its batch and its finish count.
+    assert_eq!(loader.load_checkins(batch(), &actor).expect("load"), 2);
+    let counts = loader.finish_load(2, &actor).expect("finish");
+    assert_eq!(counts.checkins, 2);
+    assert_eq!(counts.peers, 1);
+    drop((loader, other));
+    stop_services(&dir);
+}
+
 /// A batch the service refuses before the store sees it (over the batch
 /// limit) leaves the load with the connection that began it, so its going
 /// away still empties the store: the store is never left half loaded and

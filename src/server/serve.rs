@@ -871,12 +871,20 @@ fn serve_connection(shared: &Shared, stream: &UnixStream) {
             }
         }
         let op = request.operation();
-        let answer = match catch_unwind(AssertUnwindSafe(|| session.handle(shared, request))) {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => Response::Error((&e).into()),
-            Err(_) => Response::Error(WireError::Failed(
-                "the server failed on this request; nothing was saved by it".into(),
-            )),
+        let answer = if let Some((op, reason)) = load.refuses(op) {
+            // In the service's log, not on the trail: nothing is written
+            // beside a load (the trail would be refused, and a load's undo
+            // empties the store).
+            tracing::warn!(operation = op.name(), "refused: {reason}");
+            Response::Error(WireError::Refused(reason))
+        } else {
+            match catch_unwind(AssertUnwindSafe(|| session.handle(shared, request))) {
+                Ok(Ok(r)) => r,
+                Ok(Err(e)) => Response::Error((&e).into()),
+                Err(_) => Response::Error(WireError::Failed(
+                    "the server failed on this request; nothing was saved by it".into(),
+                )),
+            }
         };
         load.after(op, !matches!(answer, Response::Error(_)));
         if send(stream, &answer).is_err() {
@@ -901,6 +909,22 @@ impl LoadOwner<'_> {
     /// abandoned either way) lets go: a refused batch leaves the load to
     /// this connection, and abandoning by number never touches a load
     /// that another connection finished and a later one began.
+    /// Why `op` may not go ahead on this connection, if it may not: a
+    /// bulk load is added to and finished only by the connection that
+    /// began it (another session, even an admin's, could otherwise slip
+    /// its own records into the load or end it early). With no load in
+    /// progress the store answers as usual.
+    fn refuses(&self, op: Option<Operation>) -> Option<(Operation, String)> {
+        let op = op.filter(|o| matches!(o, Operation::LoadCheckIns | Operation::FinishLoad))?;
+        let current = self.shared.store.current_load()?;
+        (self.owns != Some(current)).then(|| {
+            (
+                op,
+                "the bulk load filling this store was begun by another connection; only that connection may add to it or finish it".to_string(),
+            )
+        })
+    }
+
     fn after(&mut self, op: Option<Operation>, ok: bool) {
         match op {
             Some(Operation::BeginLoad) if ok => self.owns = self.shared.store.current_load(),
