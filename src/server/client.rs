@@ -70,6 +70,9 @@ pub struct RemoteStore {
     /// anything else, so a reconnection never widens a kiosk into the
     /// staff session that started it.
     kiosk: Mutex<Option<Request>>,
+    /// A connection for notices, greeted ahead of [`Store::subscribe`]
+    /// ([`Store::prepare_subscribe`]).
+    spare: Mutex<Option<Greeting>>,
 }
 
 fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError {
@@ -88,6 +91,19 @@ fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError
 
 /// Connects, exchanges hellos, and signs in again with `credentials`.
 fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStream, ConnectError> {
+    finish_connection(start_connection(socket)?, socket, credentials)
+}
+
+/// A connection whose hello is sent and whose answer is not read yet: the
+/// service greets while the client goes on with other work.
+struct Greeting {
+    stream: UnixStream,
+    /// Whether the hello went out.
+    sent: io::Result<()>,
+}
+
+/// Connects and sends the hello, without waiting for the answer.
+fn start_connection(socket: &Path) -> Result<Greeting, ConnectError> {
     let stream = match UnixStream::connect(socket) {
         Ok(s) => s,
         Err(e)
@@ -116,18 +132,32 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
             ))))
         }
     };
-    let failed = |what: String| {
-        ConnectError::Failed(StoreError::Remote(format!(
-            "the caseload server at {} {what}",
-            socket.display()
-        )))
-    };
     let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
-    let hello = encode(&Hello::ours()).map_err(|e| failed(format!("cannot be greeted: {e}")))?;
+    let hello = encode(&Hello::ours())
+        .map_err(|e| connection_failed(socket, format!("cannot be greeted: {e}")))?;
     // A server that refuses (too many connections) answers and closes at
     // once, perhaps before the hello is out: its answer is still there to
     // read, and says why.
     let sent = write_frame(&stream, &hello);
+    Ok(Greeting { stream, sent })
+}
+
+fn connection_failed(socket: &Path, what: String) -> ConnectError {
+    ConnectError::Failed(StoreError::Remote(format!(
+        "the caseload server at {} {what}",
+        socket.display()
+    )))
+}
+
+/// Reads the answer to a [`start_connection`]'s hello, and signs in again
+/// with `credentials`.
+fn finish_connection(
+    greeting: Greeting,
+    socket: &Path,
+    credentials: &Credentials,
+) -> Result<UnixStream, ConnectError> {
+    let Greeting { stream, sent } = greeting;
+    let failed = |what: String| connection_failed(socket, what);
     let mut reader = &stream;
     let reply = match (read_frame(&mut reader, 64 * 1024), sent) {
         (Ok(bytes), _) => decode::<HelloReply>(&bytes)
@@ -244,6 +274,7 @@ impl RemoteStore {
             location: std::sync::OnceLock::new(),
             service,
             kiosk: Mutex::new(None),
+            spare: Mutex::new(None),
         })
     }
 
@@ -482,12 +513,32 @@ macro_rules! define_client {
                 let credentials = Arc::clone(&self.credentials);
                 // Subscribe before returning, so that every change saved after this
                 // call is announced; only reconnections happen in the background.
-                let first = subscribed_connection(&socket, &credentials);
+                // A connection greeted ahead (`prepare_subscribe`) saves waiting
+                // for a new connection's hello; the subscription itself is still
+                // confirmed here, before returning: a Today read after this
+                // call can miss no change.
+                let spare = lock(&self.spare).take();
+                let first = spare
+                    .and_then(|g| finish_connection(g, &socket, &credentials).ok())
+                    .and_then(subscribe_on)
+                    .or_else(|| subscribed_connection(&socket, &credentials));
                 std::thread::Builder::new()
                     .name("caseload-notices".into())
                     .spawn(move || follow_notices(&socket, &credentials, &tx, first))
                     .ok()?;
                 Some(rx)
+            }
+
+            fn prepare_subscribe(&self) {
+                // Only the greeting: connecting and sending a hello cost the
+                // service a thread of its own, and the answer is read when
+                // subscribing. Signing in (if the session has by then) and the
+                // subscription itself wait for `subscribe`. If that never
+                // comes, the connection closes with this store.
+                let mut spare = lock(&self.spare);
+                if spare.is_none() {
+                    *spare = start_connection(&self.socket).ok();
+                }
             }
 
             fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
@@ -562,7 +613,11 @@ fn follow_notices(
 
 /// A new connection switched to notices, if the server is there.
 fn subscribed_connection(socket: &Path, credentials: &Credentials) -> Option<UnixStream> {
-    let stream = reconnect(socket, credentials).ok()?;
+    subscribe_on(reconnect(socket, credentials).ok()?)
+}
+
+/// `stream` switched to notices, if the server agrees.
+fn subscribe_on(stream: UnixStream) -> Option<UnixStream> {
     match exchange(&stream, &Request::Subscribe) {
         Ok(Response::Subscribed) => Some(stream),
         _ => None,

@@ -860,6 +860,13 @@ macro_rules! define_trait {
                 None
             }
 
+            /// Says that [`Store::subscribe`] will be called soon: a store
+            /// that needs a connection of its own for notices may start
+            /// opening it now, so that subscribing later waits less (the UI
+            /// says so when it starts, and subscribes once someone is
+            /// working). Subscribing works the same without it.
+            fn prepare_subscribe(&self) {}
+
             /// Signs this session in as `staff`: on a shared server or an
             /// authorizing wrapper, which checks the PIN, slows down
             /// repeated wrong PINs, records the sign-in, and from then on
@@ -891,6 +898,9 @@ macro_rules! define_trait {
             )*
             fn subscribe(&self) -> Option<Receiver<Change>> {
                 (**self).subscribe()
+            }
+            fn prepare_subscribe(&self) {
+                (**self).prepare_subscribe()
             }
             fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
                 (**self).sign_in(staff, pin)
