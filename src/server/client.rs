@@ -714,6 +714,118 @@ fn service_log_beside(socket: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::net::UnixListener;
+
+    /// Reads one frame the client sent on `c` and decodes it.
+    fn heard<T: serde::de::DeserializeOwned>(c: &UnixStream) -> T {
+        let mut r = c;
+        let bytes = read_frame(&mut r, MAX_RESPONSE_BYTES).unwrap_or_default();
+        decode(&bytes).unwrap_or_else(|e| panic!("an unreadable frame: {e}"))
+    }
+
+    fn say<T: serde::Serialize>(c: &UnixStream, what: &T) {
+        let bytes = encode(what).unwrap_or_default();
+        assert!(write_frame(c, &bytes).is_ok());
+    }
+
+    fn greet(c: &UnixStream) {
+        let hello: Hello = heard(c);
+        assert_eq!(hello.protocol, PROTOCOL);
+        say(
+            c,
+            &HelloReply {
+                protocol: PROTOCOL,
+                version: "test".into(),
+                accepted: true,
+                message: String::new(),
+            },
+        );
+    }
+
+    /// What the scripted server heard on the notice connection, in order.
+    fn names(requests: &[Request]) -> Vec<&'static str> {
+        requests
+            .iter()
+            .map(|r| match r {
+                Request::SignIn { .. } => "sign-in",
+                Request::Subscribe => "subscribe",
+                _ => "other",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_connection_greeted_ahead_becomes_the_notice_connection_signed_in_then() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let socket = tmp.path().join("caseload.sock");
+        let listener = UnixListener::bind(&socket).unwrap_or_else(|e| panic!("bind: {e}"));
+        let (heard_tx, heard_rx) = mpsc::channel::<Request>();
+        let (greeted_tx, greeted_rx) = mpsc::channel::<()>();
+        let server = std::thread::spawn(move || {
+            // The requests' connection: hello and "which service".
+            let (first, _) = listener.accept().unwrap_or_else(|e| panic!("accept: {e}"));
+            greet(&first);
+            let _: Request = heard(&first);
+            say(
+                &first,
+                &Response::Service(ServiceInfo {
+                    private: false,
+                    pid: 1,
+                }),
+            );
+            // The connection greeted ahead.
+            let (notices, _) = listener.accept().unwrap_or_else(|e| panic!("accept: {e}"));
+            greet(&notices);
+            let _ = greeted_tx.send(());
+            for _ in 0..2 {
+                let r: Request = heard(&notices);
+                let subscribe = matches!(r, Request::Subscribe);
+                let _ = heard_tx.send(r);
+                if subscribe {
+                    say(&notices, &Response::Subscribed);
+                } else {
+                    // The client does not read what a sign-in again says.
+                    say(&notices, &Response::Ping);
+                }
+            }
+            say(
+                &notices,
+                &Response::Notice(Change {
+                    kind: ChangeKind::Peer,
+                    id: "P7".into(),
+                }),
+            );
+            // No third connection is asked for.
+            listener
+                .set_nonblocking(true)
+                .unwrap_or_else(|e| panic!("nonblocking: {e}"));
+            std::thread::sleep(Duration::from_millis(300));
+            let third = listener.accept().is_ok();
+            drop(notices);
+            third
+        });
+        let store = match RemoteStore::connect(&socket) {
+            Ok(s) => s,
+            Err(e) => panic!("connect: {e:?}"),
+        };
+        store.prepare_subscribe();
+        assert!(
+            greeted_rx.recv_timeout(Duration::from_secs(5)).is_ok(),
+            "the second connection is greeted before anything subscribes"
+        );
+        // Signed in after the greeting went out (as the UI's sign-in
+        // screen does): the notice connection signs in before subscribing.
+        *lock(&store.credentials) = Some((StaffId::new(3), "3333".into()));
+        let rx = store.subscribe().unwrap_or_else(|| panic!("subscribed"));
+        let change = rx
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap_or_else(|e| panic!("a notice: {e}"));
+        assert_eq!(change.id, "P7");
+        let requests: Vec<Request> = heard_rx.try_iter().collect();
+        assert_eq!(names(&requests), ["sign-in", "subscribe"]);
+        let third = server.join().unwrap_or_else(|_| panic!("server"));
+        assert!(!third, "the greeted connection was used, no other opened");
+    }
 
     #[test]
     fn only_whole_store_writes_wait_without_the_answer_timeout() {
