@@ -344,6 +344,11 @@ macro_rules! store_api {
             /// Every peer, by id (the roster, with contact details and notes).
             ListPeers list_peers() -> Vec<Record<Peer>>
                 => Read, WorkCaseload, Listing, [], [];
+            /// The peers with these ids (at most [`MAX_BATCH`]), by id; ids
+            /// that are no peer's are left out. Today's reassessment rows
+            /// need only the peers assessed, not the whole roster.
+            PeersById peers_by_id(val ids: Vec<PeerId>) -> Vec<Record<Peer>>
+                => Read, WorkCaseload, Listing, [batch ids], [];
 
             /// Merges peer `from` into `into` (two records made for one
             /// person): every check-in, goal and attendance moves, `from` is
