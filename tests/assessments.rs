@@ -344,3 +344,42 @@ fn reassessment_is_due_per_instrument_interval_for_active_peers_of_the_staff_mem
     );
     assert_eq!(mine.len(), 1, "only the staff member's peers: {mine:#?}");
 }
+
+#[test]
+fn reassessment_rows_read_only_the_assessed_peers_not_the_roster() {
+    let (_dir, raw) = fresh();
+    let me = staff(&raw, "Jo Admin");
+    let mut admin = me.clone();
+    admin.data.role = caseload::model::Role::Admin;
+    raw.update_staff(&admin, &actor()).expect("admin");
+    let ana = peer(&raw, "Ana");
+    let _bo = peer(&raw, "Bo");
+    let _cy = peer(&raw, "Cy");
+    raw.create_assessment(barc(ana.id, &[4; 10], "2026-01-01T10:00:00-05:00"), &actor())
+        .expect("save");
+    let store = caseload::ops::access::Authorized::local(raw, "jo");
+    store.enter_session(me.id);
+    let rows = caseload::ops::assess::reassessment_rows(&store, d("2026-05-20"), None)
+        .expect("rows");
+    let peers: Vec<Option<PeerId>> = rows.iter().map(|r| r.peer).collect();
+    assert_eq!(peers, [Some(ana.id)], "{rows:#?}");
+    assert_eq!(rows[0].name, "Ana");
+    // What was read is what the trail says: Ana, not every peer.
+    let reads: Vec<(String, Vec<PeerId>)> = store
+        .audit(&AuditFilter::default())
+        .expect("audit")
+        .into_iter()
+        .filter_map(|e| match e.event {
+            AuditEvent::Read { what, peers } => Some((what, peers)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        reads.contains(&("peers_by_id".to_string(), vec![ana.id])),
+        "{reads:?}"
+    );
+    assert!(
+        !reads.iter().any(|(what, _)| what == "list_peers"),
+        "the roster is not read: {reads:?}"
+    );
+}

@@ -442,6 +442,9 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
             peer: PeerId::new(1),
         },
         Operation::LatestAssessments => Request::LatestAssessments {},
+        Operation::PeersById => Request::PeersById {
+            ids: vec![PeerId::new(1)],
+        },
         Operation::AssessmentsPage => Request::AssessmentsPage {
             after: None,
             limit: 100,

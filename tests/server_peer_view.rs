@@ -300,3 +300,78 @@ fn record_events_takes_only_views_in_one_sync_and_refuses_the_rest_on_the_trail(
     drop((auditor, pat, nobody));
     server.stop();
 }
+
+#[test]
+fn peers_by_id_on_the_wire_gives_staff_only_the_peers_named_and_records_them() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    let server = started(&dir);
+    let auditor = Raw::open(&dir, Some((ADMIN, ADMIN_PIN)));
+    // P2 and an id that is no peer's: only P2 comes back, and only P2
+    // is on the trail (not the roster).
+    let ask = Request::PeersById {
+        ids: vec![PeerId::new(2), PeerId::new(99)],
+    };
+    let reads_by = |log: &[AuditEntry], staff: StaffId| -> Vec<Vec<PeerId>> {
+        log.iter()
+            .filter(|e| e.actor.staff == Some(staff))
+            .filter_map(|e| match &e.event {
+                AuditEvent::Read { what, peers } if what == "peers_by_id" => Some(peers.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    for (staff, pin, role) in [
+        (SPECIALIST, SPECIALIST_PIN, Role::PeerSpecialist),
+        (SUPERVISOR, SUPERVISOR_PIN, Role::Supervisor),
+        (ADMIN, ADMIN_PIN, Role::Admin),
+    ] {
+        let conn = Raw::open(&dir, Some((staff, pin)));
+        let Response::Answer(Answer::PeersById(peers)) = conn.ask(&ask) else {
+            panic!("{role:?}");
+        };
+        let ids: Vec<PeerId> = peers.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [PeerId::new(2)], "{role:?}");
+        assert_eq!(
+            reads_by(&auditor.audit(), staff),
+            [vec![PeerId::new(2)]],
+            "{role:?}: the read names P2 alone"
+        );
+        // More than a batch at once: refused, naming the limit.
+        let many: Vec<PeerId> = (1..=(MAX_BATCH as u64 + 1)).map(PeerId::new).collect();
+        match conn.ask(&Request::PeersById { ids: many }) {
+            Response::Error(e) => assert!(format!("{e:?}").contains("1000"), "{role:?}: {e:?}"),
+            other => panic!("{role:?}: too many answered {other:?}"),
+        }
+    }
+    // Not signed in, and the kiosk: refused, and the refusals are on the
+    // trail.
+    let nobody = Raw::open(&dir, None);
+    match nobody.ask(&ask) {
+        Response::Error(WireError::Denied { reason, .. }) => {
+            assert!(reason.contains("sign in first"), "{reason}")
+        }
+        other => panic!("not signed in: {other:?}"),
+    }
+    let kiosk = Raw::open(&dir, Some((SUPERVISOR, SUPERVISOR_PIN)));
+    assert!(matches!(
+        kiosk.ask(&Request::EnterKiosk {
+            station: "desk".into()
+        }),
+        Response::Answer(_)
+    ));
+    match kiosk.ask(&ask) {
+        Response::Error(WireError::Denied { reason, .. }) => {
+            assert!(reason.contains("not for the sign-in kiosk"), "{reason}")
+        }
+        other => panic!("kiosk: {other:?}"),
+    }
+    let refusals = auditor
+        .audit()
+        .iter()
+        .filter(|e| matches!(&e.event, AuditEvent::Refused { operation, .. } if operation == "peers_by_id"))
+        .count();
+    assert_eq!(refusals, 2, "both refusals on the trail");
+    drop((auditor, nobody, kiosk));
+    server.stop();
+}

@@ -693,3 +693,80 @@ fn quitting_works_from_the_sign_in_screen() {
     press(&mut app, &[ctrl('c')]);
     assert!(app.should_quit());
 }
+
+/// Who may sign in, answered with what Init would answer for the session
+/// that opens (`named`: the staff text it was worked out for).
+fn opening_for(named: &str) -> caseload::ui::worker::AccessInfo {
+    let mut info = access(false, Some(1));
+    info.opening = Some(caseload::ui::worker::Opening {
+        named: Some(named.into()),
+        staff: Ok(staff()[0].clone()),
+        staff_list: staff(),
+    });
+    info
+}
+
+#[test]
+fn a_session_opening_at_once_takes_who_is_working_from_the_access_answer() {
+    let mut app = App::new(
+        Keymap::builtin(),
+        AppOptions {
+            demo: false,
+            staff: None,
+            theme: Theme::mono(),
+            clock,
+        },
+    );
+    assert!(matches!(
+        app.take_requests().as_slice(),
+        [Request::Access { .. }]
+    ));
+    app.on_response(Response::Access(Ok(opening_for("S1"))));
+    assert!(app.gate_open());
+    let reqs = app.take_requests();
+    assert!(
+        !reqs.iter().any(|r| matches!(r, Request::Init { .. })),
+        "staff and settings are not asked for again: {reqs:?}"
+    );
+    // Notices are subscribed to before Today is read, so no change saved
+    // after Today's read goes unannounced.
+    let order: Vec<&str> = reqs
+        .iter()
+        .map(|r| match r {
+            Request::Subscribe => "subscribe",
+            Request::Today { .. } => "today",
+            Request::Roster => "roster",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(order, ["subscribe", "today", "roster"], "{reqs:?}");
+    assert_eq!(
+        app.status().staff.as_ref().and_then(|s| s.as_ref().ok()),
+        Some(&staff()[0])
+    );
+    assert_eq!(app.status().location, "/srv/caseload/data");
+    assert_eq!(app.organization(), "Harbor Peer Center");
+}
+
+#[test]
+fn an_opening_worked_out_for_someone_else_is_not_used() {
+    let mut app = App::new(
+        Keymap::builtin(),
+        AppOptions {
+            demo: false,
+            staff: None,
+            theme: Theme::mono(),
+            clock,
+        },
+    );
+    app.take_requests();
+    // Worked out for S2, while the session opens for the preselected S1.
+    app.on_response(Response::Access(Ok(opening_for("S2"))));
+    assert!(app.gate_open());
+    let reqs = app.take_requests();
+    assert!(
+        matches!(reqs.first(), Some(Request::Init { staff: Some(s) }) if s == "S1"),
+        "{reqs:?}"
+    );
+    assert!(app.status().staff.is_none(), "nothing taken from the answer");
+}

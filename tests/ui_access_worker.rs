@@ -340,3 +340,95 @@ fn the_running_worker_forwards_change_notices_within_a_second() {
     }
     worker.finish();
 }
+
+/// Staff without PINs: `mapped` (0-based) is this OS login's account.
+fn store_without_pins(names: &[&str], mapped: Option<usize>) -> (tempfile::TempDir, SledStore) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SledStore::open(&dir.path().join("store")).expect("open");
+    let setup = Actor::login("setup");
+    for (i, name) in names.iter().enumerate() {
+        let mut s = Staff::new(*name, Role::PeerSpecialist);
+        if mapped == Some(i) {
+            s.login = Some(os_login());
+        }
+        store.create_staff(s, &setup).expect("staff");
+    }
+    (dir, store)
+}
+
+/// Access's `opening`, checked against what Init answers when asked with
+/// the same staff text: the app uses the one instead of the other.
+fn opening_matches_init(store: &dyn Store, staff: Option<&str>) -> caseload::ui::worker::Opening {
+    let Response::Access(Ok(info)) = handle(
+        store,
+        Request::Access {
+            staff: staff.map(str::to_string),
+        },
+    ) else {
+        panic!("access info");
+    };
+    assert!(info.opens_at_once(), "{info:?}");
+    let opening = info.opening.clone().expect("worked out with Access");
+    let Response::Ready {
+        location,
+        organization,
+        staff,
+        staff_list,
+    } = handle(
+        store,
+        Request::Init {
+            staff: opening.named.clone(),
+        },
+    )
+    else {
+        panic!("ready");
+    };
+    assert_eq!(opening.staff, staff);
+    assert_eq!(opening.staff_list, staff_list);
+    assert_eq!(info.location, location);
+    assert_eq!(info.organization, organization);
+    opening
+}
+
+#[test]
+fn access_answers_what_init_would_for_a_session_that_opens_at_once() {
+    // The OS login's account, preselected: Init is asked with its id.
+    let (_dir, store) = store_without_pins(&["Ana Ruiz", "Cy Lund"], Some(1));
+    let opening = opening_matches_init(&store, None);
+    assert_eq!(opening.named.as_deref(), Some("S2"));
+    assert_eq!(opening.staff.as_ref().map(|s| s.name.as_str()), Ok("Cy Lund"));
+    assert_eq!(opening.staff_list.len(), 2);
+    // `--staff` names someone else: they are preselected and working.
+    let opening = opening_matches_init(&store, Some("AR"));
+    assert_eq!(opening.named.as_deref(), Some("S1"));
+    assert_eq!(opening.staff.as_ref().map(|s| s.name.as_str()), Ok("Ana Ruiz"));
+
+    // No staff yet (the first-run set-up): nobody, and why.
+    let (_empty_dir, empty) = store_without_pins(&[], None);
+    let opening = opening_matches_init(&empty, None);
+    assert_eq!(opening.named, None);
+    assert_eq!(opening.staff, Err("no staff yet; S adds staff".to_string()));
+    // `--staff` naming nobody on an empty store: Init's own refusal.
+    let opening = opening_matches_init(&empty, Some("Zed"));
+    assert_eq!(opening.named.as_deref(), Some("Zed"));
+    assert!(opening.staff.is_err());
+}
+
+#[test]
+fn access_works_out_no_session_where_someone_must_sign_in_or_choose() {
+    // PINs: everyone signs in first, and Init is asked after.
+    let (_dir, store) = store();
+    let Response::Access(Ok(info)) = handle(&store, Request::Access { staff: None }) else {
+        panic!("access info");
+    };
+    assert!(!info.opens_at_once());
+    assert_eq!(info.opening, None);
+    // No PINs, but two staff and neither is this login's: the name step.
+    let (_dir2, store) = store_without_pins(&["Ana Ruiz", "Cy Lund"], None);
+    let Response::Access(Ok(info)) = handle(&store, Request::Access { staff: None }) else {
+        panic!("access info");
+    };
+    assert!(!info.required);
+    assert!(!info.opens_at_once());
+    assert_eq!(info.opening, None);
+}

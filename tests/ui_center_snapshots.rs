@@ -53,6 +53,7 @@ fn info(staff: Vec<SignInCandidate>, preselect: Option<u64>) -> AccessInfo {
         preselect_problem: None,
         location: "/srv/caseload/data".into(),
         organization: "Peer support center".into(),
+        opening: None,
     }
 }
 

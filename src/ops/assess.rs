@@ -10,8 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::model::assessment::{self, Assessment, CapitalChange};
 use crate::model::instrument::{Instrument, InstrumentProblem, Instruments};
 use crate::model::today::TodayRow;
-use crate::model::{Actor, Peer, Record, StaffId};
-use crate::store::{Store, MAX_PAGE};
+use crate::model::{Actor, Peer, PeerId, Record, StaffId};
+use crate::store::{Store, MAX_BATCH, MAX_PAGE};
 
 use super::{OpsError, OpsResult};
 
@@ -134,8 +134,15 @@ pub fn reassessment_rows(
     if latest.is_empty() {
         return Ok(Vec::new());
     }
-    // The roster only once someone has been assessed.
-    let peers = store.list_peers()?;
+    // Only the peers assessed, not the roster (a large center's whole
+    // roster costs every Today tens of milliseconds).
+    let mut assessed: Vec<PeerId> = latest.iter().map(|a| a.peer).collect();
+    assessed.sort_unstable();
+    assessed.dedup();
+    let mut peers = Vec::with_capacity(assessed.len());
+    for ids in assessed.chunks(MAX_BATCH) {
+        peers.extend(store.peers_by_id(ids.to_vec())?);
+    }
     let instruments = load_instruments(None);
     Ok(assessment::reassessment_rows(
         date,

@@ -82,7 +82,24 @@ pub fn resolve_staff(store: &dyn Store, text: &str) -> OpsResult<Record<Staff>> 
             return Ok(s);
         }
     }
-    let staff = store.list_staff()?;
+    among_staff(store.list_staff()?, text)
+}
+
+/// [`resolve_staff`] among `staff`, every staff member as
+/// [`Store::list_staff`] answered: the same answer without asking the
+/// store again (start-up reads the list once for sign-in and for who is
+/// working).
+pub fn resolve_staff_among(staff: Vec<Record<Staff>>, text: &str) -> OpsResult<Record<Staff>> {
+    if let Ok(id) = text.parse::<StaffId>() {
+        if let Some(s) = staff.iter().find(|s| s.id == id) {
+            return Ok(s.clone());
+        }
+    }
+    among_staff(staff, text)
+}
+
+/// Initials, login, then name, among `staff`.
+fn among_staff(staff: Vec<Record<Staff>>, text: &str) -> OpsResult<Record<Staff>> {
     let t = text.trim();
     let by_initials: Vec<&Record<Staff>> = staff
         .iter()
@@ -106,8 +123,19 @@ pub fn acting_staff(store: &dyn Store, named: Option<&str>) -> OpsResult<Record<
     if let Some(n) = named.filter(|n| !n.trim().is_empty()) {
         return resolve_staff(store, n);
     }
-    let staff: Vec<Record<Staff>> = store
-        .list_staff()?
+    acting_staff_among(store.list_staff()?, None)
+}
+
+/// [`acting_staff`] among `list`, every staff member as
+/// [`Store::list_staff`] answered (the same rules, no further reads).
+pub fn acting_staff_among(
+    list: Vec<Record<Staff>>,
+    named: Option<&str>,
+) -> OpsResult<Record<Staff>> {
+    if let Some(n) = named.filter(|n| !n.trim().is_empty()) {
+        return resolve_staff_among(list, n);
+    }
+    let staff: Vec<Record<Staff>> = list
         .into_iter()
         .filter(|s| s.active)
         .collect();

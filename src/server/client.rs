@@ -70,6 +70,9 @@ pub struct RemoteStore {
     /// anything else, so a reconnection never widens a kiosk into the
     /// staff session that started it.
     kiosk: Mutex<Option<Request>>,
+    /// A connection for notices, greeted ahead of [`Store::subscribe`]
+    /// ([`Store::prepare_subscribe`]).
+    spare: Mutex<Option<Greeting>>,
 }
 
 fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError {
@@ -88,6 +91,19 @@ fn lost(socket: &Path, e: &dyn std::fmt::Display, was_write: bool) -> StoreError
 
 /// Connects, exchanges hellos, and signs in again with `credentials`.
 fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStream, ConnectError> {
+    finish_connection(start_connection(socket)?, socket, credentials)
+}
+
+/// A connection whose hello is sent and whose answer is not read yet: the
+/// service greets while the client goes on with other work.
+struct Greeting {
+    stream: UnixStream,
+    /// Whether the hello went out.
+    sent: io::Result<()>,
+}
+
+/// Connects and sends the hello, without waiting for the answer.
+fn start_connection(socket: &Path) -> Result<Greeting, ConnectError> {
     let stream = match UnixStream::connect(socket) {
         Ok(s) => s,
         Err(e)
@@ -116,18 +132,32 @@ fn open_connection(socket: &Path, credentials: &Credentials) -> Result<UnixStrea
             ))))
         }
     };
-    let failed = |what: String| {
-        ConnectError::Failed(StoreError::Remote(format!(
-            "the caseload server at {} {what}",
-            socket.display()
-        )))
-    };
     let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
-    let hello = encode(&Hello::ours()).map_err(|e| failed(format!("cannot be greeted: {e}")))?;
+    let hello = encode(&Hello::ours())
+        .map_err(|e| connection_failed(socket, format!("cannot be greeted: {e}")))?;
     // A server that refuses (too many connections) answers and closes at
     // once, perhaps before the hello is out: its answer is still there to
     // read, and says why.
     let sent = write_frame(&stream, &hello);
+    Ok(Greeting { stream, sent })
+}
+
+fn connection_failed(socket: &Path, what: String) -> ConnectError {
+    ConnectError::Failed(StoreError::Remote(format!(
+        "the caseload server at {} {what}",
+        socket.display()
+    )))
+}
+
+/// Reads the answer to a [`start_connection`]'s hello, and signs in again
+/// with `credentials`.
+fn finish_connection(
+    greeting: Greeting,
+    socket: &Path,
+    credentials: &Credentials,
+) -> Result<UnixStream, ConnectError> {
+    let Greeting { stream, sent } = greeting;
+    let failed = |what: String| connection_failed(socket, what);
     let mut reader = &stream;
     let reply = match (read_frame(&mut reader, 64 * 1024), sent) {
         (Ok(bytes), _) => decode::<HelloReply>(&bytes)
@@ -244,6 +274,7 @@ impl RemoteStore {
             location: std::sync::OnceLock::new(),
             service,
             kiosk: Mutex::new(None),
+            spare: Mutex::new(None),
         })
     }
 
@@ -482,12 +513,32 @@ macro_rules! define_client {
                 let credentials = Arc::clone(&self.credentials);
                 // Subscribe before returning, so that every change saved after this
                 // call is announced; only reconnections happen in the background.
-                let first = subscribed_connection(&socket, &credentials);
+                // A connection greeted ahead (`prepare_subscribe`) saves waiting
+                // for a new connection's hello; the subscription itself is still
+                // confirmed here, before returning: a Today read after this
+                // call can miss no change.
+                let spare = lock(&self.spare).take();
+                let first = spare
+                    .and_then(|g| finish_connection(g, &socket, &credentials).ok())
+                    .and_then(subscribe_on)
+                    .or_else(|| subscribed_connection(&socket, &credentials));
                 std::thread::Builder::new()
                     .name("caseload-notices".into())
                     .spawn(move || follow_notices(&socket, &credentials, &tx, first))
                     .ok()?;
                 Some(rx)
+            }
+
+            fn prepare_subscribe(&self) {
+                // Only the greeting: connecting and sending a hello cost the
+                // service a thread of its own, and the answer is read when
+                // subscribing. Signing in (if the session has by then) and the
+                // subscription itself wait for `subscribe`. If that never
+                // comes, the connection closes with this store.
+                let mut spare = lock(&self.spare);
+                if spare.is_none() {
+                    *spare = start_connection(&self.socket).ok();
+                }
             }
 
             fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
@@ -562,7 +613,11 @@ fn follow_notices(
 
 /// A new connection switched to notices, if the server is there.
 fn subscribed_connection(socket: &Path, credentials: &Credentials) -> Option<UnixStream> {
-    let stream = reconnect(socket, credentials).ok()?;
+    subscribe_on(reconnect(socket, credentials).ok()?)
+}
+
+/// `stream` switched to notices, if the server agrees.
+fn subscribe_on(stream: UnixStream) -> Option<UnixStream> {
     match exchange(&stream, &Request::Subscribe) {
         Ok(Response::Subscribed) => Some(stream),
         _ => None,
@@ -659,6 +714,118 @@ fn service_log_beside(socket: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::net::UnixListener;
+
+    /// Reads one frame the client sent on `c` and decodes it.
+    fn heard<T: serde::de::DeserializeOwned>(c: &UnixStream) -> T {
+        let mut r = c;
+        let bytes = read_frame(&mut r, MAX_RESPONSE_BYTES).unwrap_or_default();
+        decode(&bytes).unwrap_or_else(|e| panic!("an unreadable frame: {e}"))
+    }
+
+    fn say<T: serde::Serialize>(c: &UnixStream, what: &T) {
+        let bytes = encode(what).unwrap_or_default();
+        assert!(write_frame(c, &bytes).is_ok());
+    }
+
+    fn greet(c: &UnixStream) {
+        let hello: Hello = heard(c);
+        assert_eq!(hello.protocol, PROTOCOL);
+        say(
+            c,
+            &HelloReply {
+                protocol: PROTOCOL,
+                version: "test".into(),
+                accepted: true,
+                message: String::new(),
+            },
+        );
+    }
+
+    /// What the scripted server heard on the notice connection, in order.
+    fn names(requests: &[Request]) -> Vec<&'static str> {
+        requests
+            .iter()
+            .map(|r| match r {
+                Request::SignIn { .. } => "sign-in",
+                Request::Subscribe => "subscribe",
+                _ => "other",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_connection_greeted_ahead_becomes_the_notice_connection_signed_in_then() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let socket = tmp.path().join("caseload.sock");
+        let listener = UnixListener::bind(&socket).unwrap_or_else(|e| panic!("bind: {e}"));
+        let (heard_tx, heard_rx) = mpsc::channel::<Request>();
+        let (greeted_tx, greeted_rx) = mpsc::channel::<()>();
+        let server = std::thread::spawn(move || {
+            // The requests' connection: hello and "which service".
+            let (first, _) = listener.accept().unwrap_or_else(|e| panic!("accept: {e}"));
+            greet(&first);
+            let _: Request = heard(&first);
+            say(
+                &first,
+                &Response::Service(ServiceInfo {
+                    private: false,
+                    pid: 1,
+                }),
+            );
+            // The connection greeted ahead.
+            let (notices, _) = listener.accept().unwrap_or_else(|e| panic!("accept: {e}"));
+            greet(&notices);
+            let _ = greeted_tx.send(());
+            for _ in 0..2 {
+                let r: Request = heard(&notices);
+                let subscribe = matches!(r, Request::Subscribe);
+                let _ = heard_tx.send(r);
+                if subscribe {
+                    say(&notices, &Response::Subscribed);
+                } else {
+                    // The client does not read what a sign-in again says.
+                    say(&notices, &Response::Ping);
+                }
+            }
+            say(
+                &notices,
+                &Response::Notice(Change {
+                    kind: ChangeKind::Peer,
+                    id: "P7".into(),
+                }),
+            );
+            // No third connection is asked for.
+            listener
+                .set_nonblocking(true)
+                .unwrap_or_else(|e| panic!("nonblocking: {e}"));
+            std::thread::sleep(Duration::from_millis(300));
+            let third = listener.accept().is_ok();
+            drop(notices);
+            third
+        });
+        let store = match RemoteStore::connect(&socket) {
+            Ok(s) => s,
+            Err(e) => panic!("connect: {e:?}"),
+        };
+        store.prepare_subscribe();
+        assert!(
+            greeted_rx.recv_timeout(Duration::from_secs(5)).is_ok(),
+            "the second connection is greeted before anything subscribes"
+        );
+        // Signed in after the greeting went out (as the UI's sign-in
+        // screen does): the notice connection signs in before subscribing.
+        *lock(&store.credentials) = Some((StaffId::new(3), "3333".into()));
+        let rx = store.subscribe().unwrap_or_else(|| panic!("subscribed"));
+        let change = rx
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap_or_else(|e| panic!("a notice: {e}"));
+        assert_eq!(change.id, "P7");
+        let requests: Vec<Request> = heard_rx.try_iter().collect();
+        assert_eq!(names(&requests), ["sign-in", "subscribe"]);
+        let third = server.join().unwrap_or_else(|_| panic!("server"));
+        assert!(!third, "the greeted connection was used, no other opened");
+    }
 
     #[test]
     fn only_whole_store_writes_wait_without_the_answer_timeout() {

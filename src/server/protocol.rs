@@ -35,7 +35,7 @@ use crate::store::api::{Class, Operation};
 use crate::store::{Change, Store, StoreError};
 
 /// The protocol this build speaks.
-pub const PROTOCOL: u32 = 8;
+pub const PROTOCOL: u32 = 9;
 /// First bytes of every [`Hello`], so a stray program is told apart.
 pub const MAGIC: [u8; 8] = *b"caseload";
 /// Largest request a server reads.

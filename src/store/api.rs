@@ -344,6 +344,11 @@ macro_rules! store_api {
             /// Every peer, by id (the roster, with contact details and notes).
             ListPeers list_peers() -> Vec<Record<Peer>>
                 => Read, WorkCaseload, Listing, [], [];
+            /// The peers with these ids (at most [`MAX_BATCH`]), by id; ids
+            /// that are no peer's are left out. Today's reassessment rows
+            /// need only the peers assessed, not the whole roster.
+            PeersById peers_by_id(val ids: Vec<PeerId>) -> Vec<Record<Peer>>
+                => Read, WorkCaseload, Listing, [batch ids], [];
 
             /// Merges peer `from` into `into` (two records made for one
             /// person): every check-in, goal and attendance moves, `from` is
@@ -860,6 +865,13 @@ macro_rules! define_trait {
                 None
             }
 
+            /// Says that [`Store::subscribe`] will be called soon: a store
+            /// that needs a connection of its own for notices may start
+            /// opening it now, so that subscribing later waits less (the UI
+            /// says so when it starts, and subscribes once someone is
+            /// working). Subscribing works the same without it.
+            fn prepare_subscribe(&self) {}
+
             /// Signs this session in as `staff`: on a shared server or an
             /// authorizing wrapper, which checks the PIN, slows down
             /// repeated wrong PINs, records the sign-in, and from then on
@@ -891,6 +903,9 @@ macro_rules! define_trait {
             )*
             fn subscribe(&self) -> Option<Receiver<Change>> {
                 (**self).subscribe()
+            }
+            fn prepare_subscribe(&self) {
+                (**self).prepare_subscribe()
             }
             fn sign_in(&self, staff: StaffId, pin: &str) -> StoreResult<Option<Record<Staff>>> {
                 (**self).sign_in(staff, pin)

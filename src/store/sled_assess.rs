@@ -3,14 +3,30 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Actor, Assessment, PeerId, Record};
+use crate::model::{Actor, Assessment, Peer, PeerId, Record};
 
 use super::super::codec::decode;
-use super::super::error::StoreResult;
+use super::super::error::{StoreError, StoreResult};
 use super::super::keys::{NAMES, T};
 use super::SledStore;
 
 impl SledStore {
+    /// The peers with `ids`, by id, each read by its key (the ids a
+    /// merge left behind answer nothing here, as in `list_peers`).
+    pub(super) fn peers_by_id_in(&self, mut ids: Vec<PeerId>) -> StoreResult<Vec<Record<Peer>>> {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            match self.get::<Peer>(id.raw()) {
+                Ok(p) => out.push(p),
+                Err(StoreError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
     /// Saves an assessment, credited to the session's staff member (the
     /// one sitting with the peer) when the actor names one.
     pub(super) fn create_assessment_in(

@@ -1446,6 +1446,9 @@ impl Store for SledStore {
     fn list_peers(&self) -> StoreResult<Vec<Record<Peer>>> {
         self.all()
     }
+    fn peers_by_id(&self, ids: Vec<PeerId>) -> StoreResult<Vec<Record<Peer>>> {
+        self.peers_by_id_in(ids)
+    }
 
     fn create_goal(&self, goal: Goal, actor: &Actor) -> StoreResult<Record<Goal>> {
         self.create(goal, actor)

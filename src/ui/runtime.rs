@@ -167,6 +167,15 @@ pub fn run(store: Arc<dyn Store>, options: UiOptions) -> anyhow::Result<()> {
         },
     )
     .context("cannot start the store thread")?;
+    // The first request (who may sign in) goes out now, so the store
+    // thread asks while the terminal and the input threads are set up
+    // rather than after them; the event loop sends what is queued later.
+    for (id, request) in app.take_tagged() {
+        if !worker.send_tagged(Some(id), request) {
+            worker.finish();
+            bail!("the store thread has stopped; see the log for details");
+        }
+    }
 
     let mut guard = match TerminalGuard::start() {
         Ok(s) => s,

@@ -21,12 +21,12 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::model::today::TodayReport;
 use crate::model::{Actor, CheckIn, Goal, GroupId, PeerId, PeerStatus, Record, Staff, StaffId};
-use crate::ops::lookup::acting_staff;
+use crate::ops::lookup::{acting_staff, acting_staff_among};
 use crate::ops::peer::{peer_overview, PeerOverview};
 use crate::store::{AuditEvent, Change, Store};
 
 pub use access::{
-    not_allowed, AccessInfo, AuditPage, AuditQuery, Secret, SignInCandidate, SignInRefusal,
+    not_allowed, AccessInfo, Opening, AuditPage, AuditQuery, Secret, SignInCandidate, SignInRefusal,
     WorkerState, AUDIT_LIMIT,
 };
 
@@ -349,11 +349,20 @@ pub fn handle(store: &dyn Store, request: Request) -> Response {
 pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Response {
     match request {
         Request::Init { staff } => {
-            let staff_list: Vec<StaffRow> = match store.list_staff() {
-                Ok(list) => list.iter().map(StaffRow::from).collect(),
+            let (staff_list, acting) = match store.list_staff() {
+                Ok(list) => (
+                    list.iter().map(StaffRow::from).collect(),
+                    acting_row(&list, staff.as_deref()),
+                ),
                 Err(e) => {
                     tracing::warn!("listing staff failed: {e}");
-                    Vec::new()
+                    let acting = match staff.as_deref() {
+                        None => Err(NO_STAFF_YET.to_string()),
+                        named => acting_staff(store, named)
+                            .map(|s| StaffRow::from(&s))
+                            .map_err(|e| e.to_string()),
+                    };
+                    (Vec::new(), acting)
                 }
             };
             let organization = store
@@ -363,14 +372,7 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             Response::Ready {
                 location: store.location(),
                 organization,
-                staff: if staff_list.iter().all(|s| !s.active) && staff.is_none() {
-                    // Said on the status line: short, and about the UI.
-                    Err("no staff yet; S adds staff".to_string())
-                } else {
-                    acting_staff(store, staff.as_deref())
-                        .map(|s| StaffRow::from(&s))
-                        .map_err(|e| e.to_string())
-                },
+                staff: acting,
                 staff_list,
             }
         }
@@ -464,6 +466,26 @@ pub fn handle_in(state: &WorkerState, store: &dyn Store, request: Request) -> Re
             crate::ops::checkin::void(store, &actor, id, &reason).map_err(Failure::from),
         ),
     }
+}
+
+/// Said on the status line when nobody could be working: short, and about
+/// the UI.
+const NO_STAFF_YET: &str = "no staff yet; S adds staff";
+
+/// Who is working, as [`Response::Ready`] says it, among `list` (every
+/// staff member): the one `named` (`--staff`, or who signed in), else by
+/// the acting-staff rules; with no active staff and nobody named, that
+/// there is no staff yet.
+pub(crate) fn acting_row(
+    list: &[Record<Staff>],
+    named: Option<&str>,
+) -> Result<StaffRow, String> {
+    if list.iter().all(|s| !s.active) && named.is_none() {
+        return Err(NO_STAFF_YET.to_string());
+    }
+    acting_staff_among(list.to_vec(), named)
+        .map(|s| StaffRow::from(&s))
+        .map_err(|e| e.to_string())
 }
 
 fn roster(store: &dyn Store) -> Result<Vec<RosterRow>, String> {

@@ -148,6 +148,7 @@ pub fn access(required: bool, preselect: Option<u64>) -> AccessInfo {
         preselect_problem: None,
         location: "/srv/caseload/data".into(),
         organization: "Harbor Peer Center".into(),
+        opening: None,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::ui::action::Action;
 use crate::ui::keymap::Context;
 use crate::ui::lock::{describe, DEFAULT_LOCK_AFTER};
 use crate::ui::screens::signin::{self, Admission, GateView, SignInOutcome, SignInState};
-use crate::ui::worker::{AccessInfo, Request, Response, SignInCandidate};
+use crate::ui::worker::{AccessInfo, Opening, Request, Response, SignInCandidate};
 
 use super::{App, Notice, Shell, UserSession};
 use crate::ui::widgets::status_line::StatusState;
@@ -245,6 +245,13 @@ impl App {
     }
 
     fn open_user_session(&mut self, who: Option<SignInCandidate>) {
+        self.open_session_knowing(who, None);
+    }
+
+    /// Opens `who`'s session; `known` is what Init would answer for it if
+    /// the start already worked that out ([`AccessInfo::opening`]), used
+    /// instead of asking again when it is for the same staff text.
+    fn open_session_knowing(&mut self, who: Option<SignInCandidate>, known: Option<Opening>) {
         let named = who
             .as_ref()
             .map(|c| c.staff.id.to_string())
@@ -252,7 +259,24 @@ impl App {
         self.user.who = who;
         self.shell.access.gate = Gate::Open;
         self.shell.access.last_input = self.shell.access.instant;
-        self.shell.requests.push(Request::Init { staff: named });
+        match known.filter(|k| k.named == named) {
+            Some(k) => {
+                let (location, organization) = self
+                    .shell
+                    .access
+                    .info
+                    .as_ref()
+                    .map(|i| (i.location.clone(), i.organization.clone()))
+                    .unwrap_or_default();
+                self.app_reply(Response::Ready {
+                    location,
+                    organization,
+                    staff: k.staff,
+                    staff_list: k.staff_list,
+                });
+            }
+            None => self.shell.requests.push(Request::Init { staff: named }),
+        }
         // Today first, the roster after it: the worker answers in order,
         // and the first screen needs Today, not 10,000 peers (the roster
         // before it cost the first frame a large center's whole roster).
@@ -453,15 +477,14 @@ impl App {
         let problem = info.preselect_problem.clone();
         match &mut self.shell.access.gate {
             Gate::Starting { .. } => {
-                let pre = info
-                    .preselect
-                    .and_then(|id| info.staff.iter().find(|c| c.staff.id == id).cloned());
-                if !info.required && (pre.is_some() || info.staff.is_empty()) {
+                let pre = info.preselected().cloned();
+                if info.opens_at_once() {
                     // Who is working is clear and no PIN is asked: straight in
                     // (an empty store: into the first-run set-up).
                     let first_run = info.staff.is_empty();
+                    let opening = info.opening.clone();
                     self.shell.access.info = Some(info);
-                    self.open_user_session(pre);
+                    self.open_session_knowing(pre, opening);
                     if first_run {
                         super::center::open_setup(&mut self.shell);
                     }

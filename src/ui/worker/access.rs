@@ -16,7 +16,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::model::dates::{parse_date, Direction};
 use crate::model::{Actor, PeerId, Role, StaffId};
 use crate::ops::auth::{self, require, AuthError, Permission, Throttle};
-use crate::ops::lookup::{acting_staff, resolve_peer, resolve_staff};
+use crate::ops::lookup::{acting_staff_among, resolve_peer, resolve_staff};
 use crate::ops::os_login;
 use crate::store::{AuditEntry, AuditEvent, AuditFilter, Store};
 
@@ -78,6 +78,40 @@ pub struct AccessInfo {
     pub location: String,
     /// The organization's name, for the title bar.
     pub organization: String,
+    /// When the caseload opens at once ([`AccessInfo::opens_at_once`]), what
+    /// [`super::Request::Init`] would answer for the session that then
+    /// opens at once, from the same reads: starting reads the staff list
+    /// and the settings once, not once for this and again for Init.
+    pub opening: Option<Opening>,
+}
+
+impl AccessInfo {
+    /// True when the caseload opens without a sign-in screen: nobody has a
+    /// PIN, and who is working is clear (preselected, or no staff yet:
+    /// the first-run set-up).
+    pub fn opens_at_once(&self) -> bool {
+        !self.required && (self.preselected().is_some() || self.staff.is_empty())
+    }
+
+    /// The preselected staff member, if they are one of the candidates.
+    pub fn preselected(&self) -> Option<&SignInCandidate> {
+        self.preselect
+            .and_then(|id| self.staff.iter().find(|c| c.staff.id == id))
+    }
+}
+
+/// What [`super::Request::Init`] answers for a session, worked out with
+/// [`super::Request::Access`] (see [`AccessInfo::opening`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    /// The staff text Init would be asked with: the preselected member's
+    /// id, else `--staff`. The app uses this answer only when it would ask
+    /// Init with the same text.
+    pub named: Option<String>,
+    /// The acting staff member, or why none could be chosen.
+    pub staff: Result<StaffRow, String>,
+    /// Every staff member, for filters and initials.
+    pub staff_list: Vec<StaffRow>,
 }
 
 /// Why a sign-in was refused, in words fit for a shared screen.
@@ -145,7 +179,7 @@ pub(super) fn access_info(store: &dyn Store, named: Option<&str>) -> Result<Acce
         })
         .collect();
     staff.sort_by_cached_key(|c| c.staff.name.to_lowercase());
-    let (preselect, preselect_problem) = match acting_staff(store, named) {
+    let (preselect, preselect_problem) = match acting_staff_among(list.clone(), named) {
         Ok(s) if s.active => (Some(s.id), None),
         Ok(s) => (
             None,
@@ -159,17 +193,35 @@ pub(super) fn access_info(store: &dyn Store, named: Option<&str>) -> Result<Acce
         }
         Err(_) => (None, None),
     };
-    Ok(AccessInfo {
+    let mut info = AccessInfo {
         required,
         staff,
         preselect,
         preselect_problem,
-        location: store.location(),
-        organization: store
-            .settings()
-            .map(|s| s.organization_name)
-            .unwrap_or_default(),
-    })
+        location: String::new(),
+        organization: String::new(),
+        opening: None,
+    };
+    if info.opens_at_once() {
+        // The session opens as soon as this is answered, and subscribes to
+        // notices then: the store may start on that connection now.
+        store.prepare_subscribe();
+        // Who the session is for, as `app::access` would ask Init.
+        let named = preselect
+            .map(|id| id.to_string())
+            .or_else(|| named.map(str::to_string));
+        info.opening = Some(Opening {
+            staff: super::acting_row(&list, named.as_deref()),
+            staff_list: list.iter().map(StaffRow::from).collect(),
+            named,
+        });
+    }
+    info.location = store.location();
+    info.organization = store
+        .settings()
+        .map(|s| s.organization_name)
+        .unwrap_or_default();
+    Ok(info)
 }
 
 /// Checks a PIN (here, or through the server when the store is one).
