@@ -43,8 +43,8 @@ const MI_OPTION_PAGE_RECLAIM_ON_FREE: libmimalloc_sys::mi_option_t = 35;
 /// other threads could reuse. With -1 such pages wait in the arena's list
 /// of pages with room, where any thread that needs that size finds them.
 /// The store service frees sled's replaced pages on every request: with
-/// the default it grew 12.1–13.7 MB across 10,000 mixed requests at 10k
-/// peers / 1M check-ins, with -1 9.4–9.5 MB, at the same request times
+/// the default it grew 11.9–12.5 MiB across 10,000 mixed requests at 10k
+/// peers / 1M check-ins, with -1 9.3–9.7 MiB, at the same request times
 /// (docs/performance.md, "Stop 20").
 fn leave_abandoned_pages_to_any_thread() {
     // SAFETY: as above, one integer option, read atomically on each free.
