@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! caseload --data-dir DIR settings          # starts the private service
-//! cargo run --release --example service_load -- DIR [REQUESTS] [AS_OF]
+//! cargo run --release --example service_load -- DIR [REQUESTS] [AS_OF] [SEED]
 //! ```
 //!
 //! The mix, per ten requests: three peer records, two peers' last ten
@@ -12,7 +12,9 @@
 //! transaction, audit entry, fdatasync) and the staff list, with Today
 //! (the largest answer, ≈ 1 s at 1M check-ins) in place of the staff list
 //! once per hundred. Peers
-//! are drawn with a fixed seed from the whole roster. Prints the service's
+//! are drawn with a fixed seed (10, or SEED) from the whole roster: a
+//! second run with the same seed asks for the same peers again, so to see
+//! a longer session give each run its own seed. Prints the service's
 //! RSS every 500 requests, then the first (after warm-up), smallest,
 //! largest and last sample and the spread, and the request latencies
 //! (median, p99). It changes the store (check-ins): run it on a copy.
@@ -44,13 +46,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(
         args.next()
-            .ok_or("usage: service_load DIR [REQUESTS] [AS_OF]")?,
+            .ok_or("usage: service_load DIR [REQUESTS] [AS_OF] [SEED]")?,
     );
     let requests: usize = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let as_of = match args.next() {
         Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")?,
         None => Utc::now().date_naive(),
     };
+    let seed: u64 = args.next().map_or(Ok(10), |a| a.parse())?;
     let store = RemoteStore::connect(&socket_path(&dir)).map_err(|e| format!("{e:?}"))?;
     let pid = store
         .service_pid()
@@ -60,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let staff_id = staff.first().map_or(StaffId::new(1), |s| s.id);
     let actor = Actor::login("service_load");
     let offset = FixedOffset::east_opt(0).ok_or("offset")?;
-    let mut rng = ChaCha8Rng::seed_from_u64(10);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut samples: Vec<u64> = Vec::new();
     let mut latencies: Vec<u128> = Vec::with_capacity(requests);
     println!("service pid {pid}: {} KiB RSS before", rss_kib(pid));
