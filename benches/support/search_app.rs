@@ -56,6 +56,7 @@ pub fn signed_in_app() -> App {
         preselect_problem: None,
         location: "bench".into(),
         organization: "Bench Center".into(),
+        opening: None,
     })));
     assert!(app.gate_open(), "the caseload is shown");
     assert_eq!(
