@@ -355,12 +355,15 @@ fn reassessment_rows_read_only_the_assessed_peers_not_the_roster() {
     let ana = peer(&raw, "Ana");
     let _bo = peer(&raw, "Bo");
     let _cy = peer(&raw, "Cy");
-    raw.create_assessment(barc(ana.id, &[4; 10], "2026-01-01T10:00:00-05:00"), &actor())
-        .expect("save");
+    raw.create_assessment(
+        barc(ana.id, &[4; 10], "2026-01-01T10:00:00-05:00"),
+        &actor(),
+    )
+    .expect("save");
     let store = caseload::ops::access::Authorized::local(raw, "jo");
     store.enter_session(me.id);
-    let rows = caseload::ops::assess::reassessment_rows(&store, d("2026-05-20"), None)
-        .expect("rows");
+    let rows =
+        caseload::ops::assess::reassessment_rows(&store, d("2026-05-20"), None).expect("rows");
     let peers: Vec<Option<PeerId>> = rows.iter().map(|r| r.peer).collect();
     assert_eq!(peers, [Some(ana.id)], "{rows:#?}");
     assert_eq!(rows[0].name, "Ana");

@@ -434,6 +434,9 @@ fn sample(op: Operation, fx: &Fixtures, store: &SledStore) -> Request {
         Operation::Supervisions => Request::Supervisions {
             staff: Some(SPECIALIST),
         },
+        Operation::CredentialRecords => Request::CredentialRecords {
+            staff: Some(SPECIALIST),
+        },
         Operation::CreateAssessment => Request::CreateAssessment {
             assessment: barc10(2, 4),
         },

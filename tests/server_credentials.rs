@@ -203,3 +203,99 @@ fn credentials_reach_their_owner_their_supervisors_and_admins_over_the_wire() {
         vec![KIM]
     );
 }
+
+/// One request answers what the three credential reads answer, for each
+/// role, by the same rules (a supervisor gets only the note of his own
+/// session); refused (on the trail) to a session not signed in and to
+/// another staff member's credentials.
+#[test]
+fn credential_records_answer_the_three_reads_in_one_request_as_each_role() {
+    let tmp = make_store();
+    let dir = store_dir(tmp.path());
+    {
+        let store = SledStore::open(&dir).expect("open");
+        let setup = Actor::login("setup");
+        let mut kim = Staff::new("Kim Other", Role::PeerSpecialist);
+        kim.pin_hash = Some(hash_pin(KIM_PIN).expect("hash"));
+        assert_eq!(store.create_staff(kim, &setup).expect("kim").id, KIM);
+        store
+            .create_supervision(session(SPECIALIST, SUPERVISOR, "note with Sam"), &setup)
+            .expect("with the supervisor");
+        store
+            .create_supervision(session(SPECIALIST, ADMIN, "note with Ana"), &setup)
+            .expect("with the admin");
+        let entry = CeuEntry {
+            staff: SPECIALIST,
+            date: day(),
+            title: "Ethics".into(),
+            provider: String::new(),
+            hours: Hours::parse("--hours", "3").expect("hours"),
+            category: "ethics".into(),
+        };
+        store.create_ceu(entry, &setup).expect("ceu");
+    }
+    let _server = ServerProcess::start(&dir);
+    for (staff, pin, seen) in [
+        (SPECIALIST, SPECIALIST_PIN, 2),
+        (SUPERVISOR, SUPERVISOR_PIN, 2),
+        (ADMIN, ADMIN_PIN, 2),
+        (KIM, KIM_PIN, 0),
+    ] {
+        let conn = Raw::open(&dir, Some((staff, pin)));
+        let (answer, frame) = conn.ask_raw(&Request::CredentialRecords { staff: None });
+        let Response::Answer(Answer::CredentialRecords(all)) = answer else {
+            panic!("{staff}: {answer:?}");
+        };
+        let one = |r: Request| conn.ask(&r);
+        let Response::Answer(Answer::Certifications(certs)) =
+            one(Request::Certifications { staff: None })
+        else {
+            panic!("certifications");
+        };
+        let Response::Answer(Answer::CeuEntries(entries)) =
+            one(Request::CeuEntries { staff: None })
+        else {
+            panic!("ceu entries");
+        };
+        let Response::Answer(Answer::Supervisions(sessions)) =
+            one(Request::Supervisions { staff: None })
+        else {
+            panic!("supervisions");
+        };
+        assert_eq!(all.certifications, certs, "{staff}");
+        assert_eq!(all.ceu_entries, entries, "{staff}");
+        assert_eq!(all.supervisions, sessions, "{staff}");
+        assert_eq!(all.supervisions.len(), seen, "{staff}");
+        assert_eq!(all.ceu_entries.len(), seen / 2, "{staff}");
+        if staff == SUPERVISOR {
+            assert!(!contains(&frame, "note with Ana"), "the note never leaves");
+        }
+    }
+    // Kim asking for Pat's: refused, on the trail under this request.
+    let kim = Raw::open(&dir, Some((KIM, KIM_PIN)));
+    assert!(matches!(
+        kim.ask(&Request::CredentialRecords {
+            staff: Some(SPECIALIST)
+        }),
+        Response::Error(WireError::Denied { .. })
+    ));
+    let nobody = Raw::open(&dir, None);
+    match nobody.ask(&Request::CredentialRecords { staff: None }) {
+        Response::Error(WireError::Denied { reason, .. }) => {
+            assert!(reason.contains("sign in first"), "{reason}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let ana = Raw::open(&dir, Some((ADMIN, ADMIN_PIN)));
+    let log = match ana.ask(&Request::Audit {
+        filter: AuditFilter::default(),
+    }) {
+        Response::Answer(Answer::Audit(log)) => log,
+        other => panic!("audit: {other:?}"),
+    };
+    assert!(log
+        .iter()
+        .any(|e| e.actor.staff == Some(KIM) && matches!(&e.event, AuditEvent::Refused { .. })));
+    assert!(log.iter().any(|e| e.actor.staff.is_none()
+        && matches!(&e.event, AuditEvent::Refused { operation, .. } if operation == "credential_records")));
+}

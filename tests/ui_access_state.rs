@@ -768,5 +768,8 @@ fn an_opening_worked_out_for_someone_else_is_not_used() {
         matches!(reqs.first(), Some(Request::Init { staff: Some(s) }) if s == "S1"),
         "{reqs:?}"
     );
-    assert!(app.status().staff.is_none(), "nothing taken from the answer");
+    assert!(
+        app.status().staff.is_none(),
+        "nothing taken from the answer"
+    );
 }

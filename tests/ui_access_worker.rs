@@ -396,12 +396,18 @@ fn access_answers_what_init_would_for_a_session_that_opens_at_once() {
     let (_dir, store) = store_without_pins(&["Ana Ruiz", "Cy Lund"], Some(1));
     let opening = opening_matches_init(&store, None);
     assert_eq!(opening.named.as_deref(), Some("S2"));
-    assert_eq!(opening.staff.as_ref().map(|s| s.name.as_str()), Ok("Cy Lund"));
+    assert_eq!(
+        opening.staff.as_ref().map(|s| s.name.as_str()),
+        Ok("Cy Lund")
+    );
     assert_eq!(opening.staff_list.len(), 2);
     // `--staff` names someone else: they are preselected and working.
     let opening = opening_matches_init(&store, Some("AR"));
     assert_eq!(opening.named.as_deref(), Some("S1"));
-    assert_eq!(opening.staff.as_ref().map(|s| s.name.as_str()), Ok("Ana Ruiz"));
+    assert_eq!(
+        opening.staff.as_ref().map(|s| s.name.as_str()),
+        Ok("Ana Ruiz")
+    );
 
     // No staff yet (the first-run set-up): nobody, and why.
     let (_empty_dir, empty) = store_without_pins(&[], None);

@@ -96,3 +96,42 @@ fn a_check_in_typed_in_the_terminal_is_saved_and_shown() {
     assert_eq!(saved[0]["data"]["minutes"], 15);
     assert_eq!(saved[0]["data"]["staff"], "S1");
 }
+
+/// The UI opens at once (no PINs, `--staff` given) and takes its notices
+/// on the connection it greeted while asking who may sign in: a change
+/// saved by another process shows without a key.
+#[test]
+fn a_change_saved_by_another_process_shows_in_an_open_ui() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED ui_e2e: tmux is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("store");
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(home.join("config")).expect("config dir");
+    cli(&data, &["demo", "--peers", "30", "--checkins", "200"]);
+    let program = format!(
+        "{} --data-dir {} --staff JR",
+        quote(Path::new(BIN)),
+        quote(&data)
+    );
+    let tmux = launch("caseload-e2e-live", &home, "", &program);
+    tmux.wait_for("Today", |s| {
+        s.contains("Follow-ups due (") && s.contains("Jordan Reyes (JR)")
+    });
+    cli(&data, &["settings", "--name", "Harbor Live Center"]);
+    tmux.wait_for("the new name in the title bar, untouched", |s| {
+        s.contains("Harbor Live Center")
+    });
+    tmux.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tmux.alive() {
+        assert!(
+            Instant::now() < deadline,
+            "caseload did not quit:\n{}",
+            tmux.capture()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -56,7 +56,6 @@ pub fn signed_in_app() -> App {
         preselect_problem: None,
         location: "bench".into(),
         organization: "Bench Center".into(),
-        // No opening answered ahead: the app asks Init as before.
         opening: None,
     })));
     assert!(app.gate_open(), "the caseload is shown");

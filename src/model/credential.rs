@@ -260,6 +260,19 @@ choice_enum!(
 );
 
 /// One supervision session of a staff member.
+/// A session's certifications, CE entries and supervision sessions read
+/// together (Today's "Credentials expiring" needs all three): one request
+/// where there were three.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CredentialRecords {
+    /// Certifications, by id.
+    pub certifications: Vec<Record<Certification>>,
+    /// Continuing-education entries, by id.
+    pub ceu_entries: Vec<Record<CeuEntry>>,
+    /// Supervision sessions, by id (notes only where the reader may see them).
+    pub supervisions: Vec<Record<Supervision>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Supervision {
     /// Who was supervised.

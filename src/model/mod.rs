@@ -33,7 +33,9 @@ pub use choice::Choice;
 pub use consent::{
     Consent, ConsentState, Disclosure, Expiry, RecipientKind, Revocation, ShareKind,
 };
-pub use credential::{Certification, CeuEntry, Hours, Requirement, Supervision, SupervisionMode};
+pub use credential::{
+    Certification, CeuEntry, CredentialRecords, Hours, Requirement, Supervision, SupervisionMode,
+};
 pub use goal::{Goal, GoalStatus, LifeDomain, Step};
 pub use group::{Group, GroupSession};
 pub use ids::{

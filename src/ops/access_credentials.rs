@@ -14,7 +14,9 @@
 use std::collections::HashSet;
 
 use crate::model::credential::{permission_to_record_supervision_of, supervisees_of};
-use crate::model::{Certification, CeuEntry, Permission, Record, StaffId, Supervision};
+use crate::model::{
+    Certification, CeuEntry, CredentialRecords, Permission, Record, StaffId, Supervision,
+};
 use crate::store::api::Operation;
 use crate::store::{Store, StoreError, StoreResult};
 
@@ -216,6 +218,21 @@ impl<S: Store> Authorized<S> {
         }
         self.inner
             .create_supervision(session, &self.actor(who, Some(actor)))
+    }
+
+    /// The three credential reads, each by its own rule, under one
+    /// request: refused (audited) as this operation first.
+    pub(super) fn guard_credential_records(
+        &self,
+        who: &Who,
+        staff: Option<StaffId>,
+    ) -> StoreResult<CredentialRecords> {
+        self.require(Operation::CredentialRecords, who)?;
+        Ok(CredentialRecords {
+            certifications: self.guard_certifications(who, staff)?,
+            ceu_entries: self.guard_ceu_entries(who, staff)?,
+            supervisions: self.guard_supervisions(who, staff)?,
+        })
     }
 
     pub(super) fn guard_supervisions(

@@ -19,8 +19,8 @@ use crate::model::dates::{parse_date, Direction};
 use crate::model::today::{Section, TodayRow};
 use crate::model::validate::{parse_minutes, Checker};
 use crate::model::{
-    Actor, Certification, CeuEntry, Hours, Record, Requirement, Staff, StaffId, Supervision,
-    SupervisionMode,
+    Actor, Certification, CeuEntry, CredentialRecords, Hours, Record, Requirement, Staff, StaffId,
+    Supervision, SupervisionMode,
 };
 use crate::store::Store;
 
@@ -244,19 +244,22 @@ pub fn credentials_report(
     date: NaiveDate,
     only: Option<StaffId>,
 ) -> OpsResult<CredentialsReport> {
-    let sessions = store.supervisions(only)?;
-    credentials_report_with(store, date, only, sessions)
+    let records = store.credential_records(only)?;
+    credentials_report_with(store, date, only, records)
 }
 
-/// [`credentials_report`] with the supervision sessions already read.
+/// [`credentials_report`] with the credential records already read.
 fn credentials_report_with(
     store: &dyn Store,
     date: NaiveDate,
     only: Option<StaffId>,
-    sessions: Vec<Record<Supervision>>,
+    records: CredentialRecords,
 ) -> OpsResult<CredentialsReport> {
-    let certs = store.certifications(only)?;
-    let entries = store.ceu_entries(only)?;
+    let CredentialRecords {
+        certifications: certs,
+        ceu_entries: entries,
+        supervisions: sessions,
+    } = records;
     let names: BTreeMap<StaffId, String> = store
         .list_staff()?
         .into_iter()
@@ -383,8 +386,10 @@ pub fn today_credentials(
     date: NaiveDate,
     me: Option<StaffId>,
 ) -> OpsResult<Vec<TodayRow>> {
-    let sessions = store.supervisions(None)?;
-    let report = credentials_report_with(store, date, None, sessions.clone())?;
+    // One request for the three kinds (and the staff list for names).
+    let records = store.credential_records(None)?;
+    let sessions = records.supervisions.clone();
+    let report = credentials_report_with(store, date, None, records)?;
     Ok(today_rows(&report, &sessions, me))
 }
 

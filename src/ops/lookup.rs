@@ -135,10 +135,7 @@ pub fn acting_staff_among(
     if let Some(n) = named.filter(|n| !n.trim().is_empty()) {
         return resolve_staff_among(list, n);
     }
-    let staff: Vec<Record<Staff>> = list
-        .into_iter()
-        .filter(|s| s.active)
-        .collect();
+    let staff: Vec<Record<Staff>> = list.into_iter().filter(|s| s.active).collect();
     let login = super::os_login();
     if let Some(s) = staff
         .iter()

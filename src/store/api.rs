@@ -254,6 +254,7 @@ identifies_nobody!(
     Record<crate::model::Certification>,
     Record<crate::model::CeuEntry>,
     Record<crate::model::Supervision>,
+    crate::model::CredentialRecords,
     Record<crate::model::Staff>,
     Record<crate::model::Group>,
     super::AuditEntry,
@@ -269,9 +270,9 @@ pub(crate) mod prelude {
     pub(crate) use crate::model::today::{LastCheckIn, TodayReport};
     pub(crate) use crate::model::{
         Actor, Assessment, AssessmentId, Certification, CeuEntry, CheckIn, CheckInId, Consent,
-        ConsentId, Disclosure, DisclosureId, Goal, GoalId, Group, GroupId, GroupSession, Intake,
-        IntakeId, KioskReply, Peer, PeerId, Record, Referral, ReferralId, Resource, ResourceId,
-        Revocation, SessionId, Settings, Staff, StaffId, Supervision, Visit,
+        ConsentId, CredentialRecords, Disclosure, DisclosureId, Goal, GoalId, Group, GroupId,
+        GroupSession, Intake, IntakeId, KioskReply, Peer, PeerId, Record, Referral, ReferralId,
+        Resource, ResourceId, Revocation, SessionId, Settings, Staff, StaffId, Supervision, Visit,
     };
     pub(crate) use crate::server::protocol::Pin;
     pub(crate) use crate::store::api::{PeerSummary, PeerView};
@@ -643,6 +644,11 @@ macro_rules! store_api {
             /// returned only to the two people in the session and admins.
             Supervisions supervisions(val staff: Option<StaffId>) -> Vec<Record<Supervision>>
                 => Read, KeepCredentials, No, [], [guard_supervisions];
+            /// [`Store::certifications`], [`Store::ceu_entries`] and
+            /// [`Store::supervisions`] of `staff` (or every one the session
+            /// may see) in one request, each as those answer.
+            CredentialRecords credential_records(val staff: Option<StaffId>) -> CredentialRecords
+                => Read, KeepCredentials, No, [], [guard_credential_records];
             /// Records an assessment (an instrument such as the BARC-10
             /// taken with a peer). Its total must be the sum of its scores;
             /// its staff member is the session's. Assessments are never

@@ -4,7 +4,9 @@
 //! its own tree (no migration) with an index by staff member, so one
 //! member's records are read without the others'.
 
-use crate::model::{Actor, Certification, CeuEntry, Record, Role, StaffId, Supervision};
+use crate::model::{
+    Actor, Certification, CeuEntry, CredentialRecords, Record, Role, StaffId, Supervision,
+};
 use crate::store::{StoreError, StoreResult};
 
 use super::{id_key, SledStore, T};
@@ -27,6 +29,18 @@ impl SledStore {
         actor: &Actor,
     ) -> StoreResult<Record<Certification>> {
         self.create(cert, actor)
+    }
+
+    /// The three credential reads of `staff` (or everyone) together.
+    pub(super) fn credential_records_here(
+        &self,
+        staff: Option<StaffId>,
+    ) -> StoreResult<CredentialRecords> {
+        Ok(CredentialRecords {
+            certifications: self.certifications_here(staff)?,
+            ceu_entries: self.ceu_entries_here(staff)?,
+            supervisions: self.supervisions_here(staff)?,
+        })
     }
 
     pub(super) fn certifications_here(

@@ -1892,6 +1892,12 @@ impl Store for SledStore {
     fn supervisions(&self, staff: Option<StaffId>) -> StoreResult<Vec<Record<Supervision>>> {
         self.supervisions_here(staff)
     }
+    fn credential_records(
+        &self,
+        staff: Option<StaffId>,
+    ) -> StoreResult<crate::model::CredentialRecords> {
+        self.credential_records_here(staff)
+    }
 
     fn subscribe(&self) -> Option<Receiver<Change>> {
         let (tx, rx) = mpsc::channel();

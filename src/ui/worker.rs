@@ -26,8 +26,8 @@ use crate::ops::peer::{peer_overview, PeerOverview};
 use crate::store::{AuditEvent, Change, Store};
 
 pub use access::{
-    not_allowed, AccessInfo, Opening, AuditPage, AuditQuery, Secret, SignInCandidate, SignInRefusal,
-    WorkerState, AUDIT_LIMIT,
+    not_allowed, AccessInfo, AuditPage, AuditQuery, Opening, Secret, SignInCandidate,
+    SignInRefusal, WorkerState, AUDIT_LIMIT,
 };
 
 pub use failure::Failure;
@@ -476,10 +476,7 @@ const NO_STAFF_YET: &str = "no staff yet; S adds staff";
 /// staff member): the one `named` (`--staff`, or who signed in), else by
 /// the acting-staff rules; with no active staff and nobody named, that
 /// there is no staff yet.
-pub(crate) fn acting_row(
-    list: &[Record<Staff>],
-    named: Option<&str>,
-) -> Result<StaffRow, String> {
+pub(crate) fn acting_row(list: &[Record<Staff>], named: Option<&str>) -> Result<StaffRow, String> {
     if list.iter().all(|s| !s.active) && named.is_none() {
         return Err(NO_STAFF_YET.to_string());
     }

@@ -78,10 +78,10 @@ pub struct AccessInfo {
     pub location: String,
     /// The organization's name, for the title bar.
     pub organization: String,
-    /// When the caseload opens at once ([`AccessInfo::opens_at_once`]), what
-    /// [`super::Request::Init`] would answer for the session that then
-    /// opens at once, from the same reads: starting reads the staff list
-    /// and the settings once, not once for this and again for Init.
+    /// When the caseload opens at once ([`AccessInfo::opens_at_once`]),
+    /// what [`super::Request::Init`] would answer for that session, from
+    /// the same reads: starting reads the staff list and the settings
+    /// once, not once for this and again for Init.
     pub opening: Option<Opening>,
 }
 
