@@ -117,7 +117,10 @@ cleanup() {
   [[ -n "$serve_pid" ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
   # The private service stops on SIGTERM (finishing its writes).
   [[ -n "$service_pid" ]] && kill "$service_pid" 2>/dev/null
-  tmux -L caseload-bench kill-server 2>/dev/null || true
+  # A frame cut short (Ctrl-C) leaves its own tmux server.
+  for i in $(seq "${frames:-0}"); do
+    tmux -L "caseload-bench-$$-$i" kill-server 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -266,15 +269,20 @@ done
 # First full UI frame: from launch in tmux until the Today screen's rows
 # are on it (polled every few ms). Appends the time to the array named $1.
 # $2, if given, is the command to launch instead of the UI.
+frames=0
 ui_frame() {
   local -n into=$1
   local launch=${2:-"$bin --data-dir $store"}
-  tmux -L caseload-bench kill-server 2>/dev/null || true
+  # A tmux server of its own per frame: a new session on a server that
+  # kill-server has just told to exit sometimes found it gone ("server
+  # exited unexpectedly"), and the poll then waited out its whole limit.
+  frames=$((frames + 1))
+  local tm="caseload-bench-$$-$frames"
   local t0 t1 shown=""
   t0=$(now_ns)
-  tmux -L caseload-bench new-session -d -x 120 -y 40 "$launch"
+  tmux -L "$tm" new-session -d -x 120 -y 40 "$launch"
   for _ in $(seq 5000); do
-    if tmux -L caseload-bench capture-pane -p 2>/dev/null | grep -q "Follow-ups due\|Overdue follow-ups\|Re-engagement"; then
+    if tmux -L "$tm" capture-pane -p 2>/dev/null | grep -q "Follow-ups due\|Overdue follow-ups\|Re-engagement"; then
       shown=1
       break
     fi
@@ -282,12 +290,13 @@ ui_frame() {
   done
   t1=$(now_ns)
   if [[ -z "$shown" ]]; then
-    tmux -L caseload-bench capture-pane -p >&2 || true
+    tmux -L "$tm" capture-pane -p >&2 || true
+    tmux -L "$tm" kill-server 2>/dev/null || true
     echo "bench.sh: the UI did not show Today within the wait; no frame time" >&2
     return 1
   fi
   into+=($(( (t1 - t0) / 1000000 )))
-  tmux -L caseload-bench kill-server 2>/dev/null || true
+  tmux -L "$tm" kill-server 2>/dev/null || true
 }
 frame_ms=()
 for i in $(seq "$runs"); do ui_frame frame_ms || break; done
