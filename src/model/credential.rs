@@ -259,7 +259,6 @@ choice_enum!(
     }
 );
 
-/// One supervision session of a staff member.
 /// A session's certifications, CE entries and supervision sessions read
 /// together (Today's "Credentials expiring" needs all three): one request
 /// where there were three.
@@ -273,6 +272,7 @@ pub struct CredentialRecords {
     pub supervisions: Vec<Record<Supervision>>,
 }
 
+/// One supervision session of a staff member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Supervision {
     /// Who was supervised.

@@ -904,11 +904,6 @@ struct LoadOwner<'a> {
 }
 
 impl LoadOwner<'_> {
-    /// Follows the load through one answered request (`ok`: not an
-    /// error). Only a begun load is taken up and only a finish (done or
-    /// abandoned either way) lets go: a refused batch leaves the load to
-    /// this connection, and abandoning by number never touches a load
-    /// that another connection finished and a later one began.
     /// Why `op` may not go ahead on this connection, if it may not: a
     /// bulk load is added to and finished only by the connection that
     /// began it (another session, even an admin's, could otherwise slip
@@ -925,6 +920,11 @@ impl LoadOwner<'_> {
         })
     }
 
+    /// Follows the load through one answered request (`ok`: not an
+    /// error). Only a begun load is taken up and only a finish (done or
+    /// abandoned either way) lets go: a refused batch leaves the load to
+    /// this connection, and abandoning by number never touches a load
+    /// that another connection finished and a later one began.
     fn after(&mut self, op: Option<Operation>, ok: bool) {
         match op {
             Some(Operation::BeginLoad) if ok => self.owns = self.shared.store.current_load(),
