@@ -467,8 +467,10 @@ impl SledStore {
         Ok(usize::try_from(self.count(tree)?.min(MOST)).unwrap_or(0))
     }
 
-    /// Today worked out from the stored records (not from a kept answer).
-    fn work_out_today(
+    /// Today worked out from the stored records, never from a kept answer
+    /// (what `Store::today` does when a write has ended the kept one):
+    /// for benchmarks of that work, which a kept answer would hide.
+    pub fn work_out_today(
         &self,
         date: NaiveDate,
         for_staff: Option<StaffId>,

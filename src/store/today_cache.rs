@@ -68,7 +68,8 @@ pub(crate) struct TodayCache {
     working: Mutex<Vec<Question>>,
     /// Signalled whenever a question is no longer being worked out.
     done: Condvar,
-    /// Answers worked out (not given again from the cache): for tests.
+    /// Answers worked out and kept (an answer worked out during a bulk
+    /// load is not kept and not counted): for tests and benchmarks.
     worked_out: AtomicU64,
 }
 
